@@ -1,0 +1,45 @@
+package auth
+
+import (
+	"log/slog"
+
+	"github.com/gongzhi/gongzhi/internal/clock"
+	"github.com/gongzhi/gongzhi/internal/db"
+	"github.com/gongzhi/gongzhi/internal/gov"
+)
+
+// CodeSender delivers one-time login codes to a phone (an SMS gateway in
+// production).
+type CodeSender interface {
+	SendCode(phone, code string) error
+}
+
+// Options tune the service.
+type Options struct {
+	// BcryptCost is the cost of password hashes; 0 means the default (11).
+	BcryptCost int
+	// Demo makes one-time codes visible to the user (dev_code); never in production.
+	Demo bool
+	// Sender delivers one-time codes; nil logs them (without the code unless Demo).
+	Sender CodeSender
+}
+
+// Service is the accounts and permissions service.
+type Service struct {
+	db    *db.DB
+	clock clock.Clock
+	gov   *gov.Service
+	opts  Options
+	log   *slog.Logger
+}
+
+// NewService returns the service.
+func NewService(d *db.DB, c clock.Clock, g *gov.Service, log *slog.Logger, opts Options) *Service {
+	if opts.BcryptCost == 0 {
+		opts.BcryptCost = 11
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Service{db: d, clock: c, gov: g, opts: opts, log: log}
+}

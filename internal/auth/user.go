@@ -1,0 +1,61 @@
+// Package auth holds users, roles and scopes, password and one-time-code
+// login, sessions and API tokens, permission checks and the audit log.
+package auth
+
+import (
+	"time"
+)
+
+// Role is what a user does in gongzhi.
+type Role string
+
+const (
+	RoleAdmin      Role = "admin"
+	RoleSupervisor Role = "supervisor"
+	RoleDispatcher Role = "dispatcher"
+	RoleHandler    Role = "handler"
+	RoleAgent      Role = "agent"
+	RoleGridWorker Role = "grid_worker"
+	RoleResident   Role = "resident"
+)
+
+// Roles lists every role.
+var Roles = []Role{RoleAdmin, RoleSupervisor, RoleDispatcher, RoleHandler, RoleAgent, RoleGridWorker, RoleResident}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	for _, x := range Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// IsStaff reports whether the role is held by government or community staff.
+func (r Role) IsStaff() bool { return r.Valid() && r != RoleResident }
+
+// User is an account. Staff have a username, an organisation and an area
+// scope; residents have a phone number.
+type User struct {
+	ID        string    `json:"id"`
+	Username  string    `json:"username"`
+	Phone     string    `json:"phone,omitempty"`
+	Name      string    `json:"name"`
+	Role      Role      `json:"role"`
+	OrgCode   string    `json:"org_code"`
+	AreaCode  string    `json:"area_code"`
+	Disabled  bool      `json:"disabled"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// NewUser is what it takes to create a staff account.
+type NewUser struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+	Name     string `json:"name"`
+	Phone    string `json:"phone"`
+	Role     Role   `json:"role"`
+	OrgCode  string `json:"org_code"`
+	AreaCode string `json:"area_code"`
+}

@@ -1,0 +1,183 @@
+// Package db opens gongzhi's database, SQLite embedded or PostgreSQL, runs the
+// migrations of its engine, and runs transactions.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+
+	"github.com/gongzhi/gongzhi/internal/errs"
+)
+
+// Engine names.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// DB holds the connection pools. For SQLite, W is a single connection that
+// does all writing and R a pool of readers; for PostgreSQL both are the same pool.
+type DB struct {
+	Engine string
+	W      *sql.DB
+	R      *sql.DB
+}
+
+// Open opens the database named by dsn: a postgres:// or postgresql:// URL, or
+// the path of an SQLite file (an empty dsn means dataDir/gongzhi.db).
+func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return openPostgres(ctx, dsn)
+	}
+	path := strings.TrimPrefix(dsn, "sqlite://")
+	if path == "" {
+		if dataDir == "" {
+			dataDir = "data"
+		}
+		if err := os.MkdirAll(dataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("create data folder: %w", err)
+		}
+		path = filepath.Join(dataDir, "gongzhi.db")
+	}
+	return openSQLite(ctx, path)
+}
+
+func openPostgres(ctx context.Context, dsn string) (*DB, error) {
+	pool, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	pool.SetMaxOpenConns(32)
+	pool.SetMaxIdleConns(32)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	if err := pool.PingContext(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to postgres: %w", err)
+	}
+	return &DB{Engine: Postgres, W: pool, R: pool}, nil
+}
+
+func sqliteDSN(path string, immediate bool) string {
+	q := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+	if immediate {
+		q += "&_txlock=immediate"
+	}
+	return "file:" + path + "?" + q
+}
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	w, err := sql.Open("sqlite", sqliteDSN(path, true))
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	// One writer: SQLite allows one writing transaction at a time, and a single
+	// connection makes writers queue in Go instead of spinning on SQLITE_BUSY.
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", sqliteDSN(path, false)+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite readers: %w", err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	return &DB{Engine: SQLite, W: w, R: r}, nil
+}
+
+// Close closes the pools.
+func (d *DB) Close() error {
+	err := d.W.Close()
+	if d.R != d.W {
+		if rerr := d.R.Close(); err == nil {
+			err = rerr
+		}
+	}
+	return err
+}
+
+// Tx runs fn in a writing transaction and commits when fn returns nil.
+func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := d.W.BeginTx(ctx, nil)
+	if err != nil {
+		return errs.Wrap(err, "begin")
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return errs.Wrap(MapError(err), "commit")
+	}
+	return nil
+}
+
+// ReadTx runs fn in a read-only transaction on the reader pool, so all its
+// queries see one snapshot.
+func (d *DB) ReadTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := d.R.BeginTx(ctx, &sql.TxOptions{ReadOnly: d.Engine == Postgres})
+	if err != nil {
+		return errs.Wrap(err, "begin read")
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
+// Queryer is what both *sql.DB and *sql.Tx offer.
+type Queryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// ErrUnique is returned by MapError for unique-constraint violations.
+var ErrUnique = errors.New("unique constraint violated")
+
+// MapError turns driver errors the domain cares about into known errors.
+func MapError(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505") {
+		return fmt.Errorf("%w: %v", ErrUnique, err)
+	}
+	return err
+}
+
+// IsUnique reports whether err is a unique-constraint violation.
+func IsUnique(err error) bool {
+	return errors.Is(err, ErrUnique) || (err != nil && errors.Is(MapError(err), ErrUnique))
+}
+
+// Millis converts a time to the stored form: Unix milliseconds.
+func Millis(t time.Time) int64 { return t.UnixMilli() }
+
+// NullMillis converts a possibly zero time to a nullable stored value.
+func NullMillis(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.UnixMilli(), Valid: true}
+}
+
+// Time converts stored Unix milliseconds to a time; null gives the zero time.
+func Time(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return time.UnixMilli(v.Int64)
+}

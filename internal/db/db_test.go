@@ -1,0 +1,61 @@
+package db_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"testing"
+
+	"github.com/gongzhi/gongzhi/internal/db"
+	"github.com/gongzhi/gongzhi/internal/db/dbtest"
+)
+
+func TestMigrateTwiceAndPlaceholders(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if err := d.Migrate(ctx); err != nil {
+			t.Fatalf("second migrate: %v", err)
+		}
+		err := d.Tx(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO counters (name, value) VALUES ($1, $2)`, "x", 41)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v int64
+		err = d.Tx(ctx, func(tx *sql.Tx) error {
+			return tx.QueryRowContext(ctx, `UPDATE counters SET value = value + 1 WHERE name = $1 RETURNING value`, "x").Scan(&v)
+		})
+		if err != nil || v != 42 {
+			t.Fatalf("update returning: %v %d", err, v)
+		}
+		err = d.Tx(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO counters (name, value) VALUES ($1, $2)`, "x", 1)
+			return db.MapError(err)
+		})
+		if !db.IsUnique(err) {
+			t.Fatalf("want unique violation, got %v", err)
+		}
+	})
+}
+
+func TestTxRollsBackOnError(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		boom := errors.New("boom")
+		err := d.Tx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO counters (name, value) VALUES ($1, $2)`, "y", 1); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("want boom, got %v", err)
+		}
+		var n int
+		if err := d.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM counters WHERE name = $1`, "y").Scan(&n); err != nil || n != 0 {
+			t.Fatalf("rolled back row present: %v %d", err, n)
+		}
+	})
+}
