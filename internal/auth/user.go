@@ -4,6 +4,8 @@ package auth
 
 import (
 	"time"
+
+	"github.com/gongzhi/gongzhi/internal/gov"
 )
 
 // Role is what a user does in gongzhi.
@@ -47,6 +49,8 @@ type User struct {
 	AreaCode  string    `json:"area_code"`
 	Disabled  bool      `json:"disabled"`
 	CreatedAt time.Time `json:"created_at"`
+	// AreaLevel is the level of AreaCode, filled in when the user logs in.
+	AreaLevel gov.Level `json:"-"`
 }
 
 // NewUser is what it takes to create a staff account.

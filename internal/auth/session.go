@@ -1,0 +1,180 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/gongzhi/gongzhi/internal/db"
+	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/gov"
+)
+
+// Session kinds and their lifetimes.
+const (
+	KindWeb = "web"
+	KindAPI = "api"
+
+	WebSessionTTL = 12 * time.Hour
+	APITokenTTL   = 24 * time.Hour
+)
+
+// Session is a logged-in user: a browser session (cookie) or an API bearer token.
+type Session struct {
+	Token     string    // shown once; only its hash is stored
+	CSRF      string    // the form token of a web session
+	User      User      //
+	Kind      string    //
+	ExpiresAt time.Time //
+}
+
+func randomToken(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func hashToken(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+// dummyHash keeps a login for an unknown name as slow as one for a known name.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("gongzhi-no-such-user"), bcrypt.MinCost)
+
+var errBadLogin = errs.New(errs.Unauthorized, "用户名或密码错误", "wrong username or password")
+
+// Login checks a staff password and opens a session of the kind.
+func (s *Service) Login(ctx context.Context, username, password, kind string) (Session, error) {
+	username = strings.TrimSpace(strings.ToLower(username))
+	if username == "" || password == "" || len(username) > 40 || len(password) > 72 {
+		return Session{}, errBadLogin
+	}
+	u, hash, err := s.userWhere(ctx, s.db.R, `username = $1`, username)
+	if errs.Is(err, errs.NotFound) {
+		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		return Session{}, errBadLogin
+	}
+	if err != nil {
+		return Session{}, err
+	}
+	if hash == "" || bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
+		return Session{}, errBadLogin
+	}
+	if u.Disabled {
+		return Session{}, errs.New(errs.Unauthorized, "账号已停用", "this account is disabled")
+	}
+	return s.openSession(ctx, u, kind)
+}
+
+func (s *Service) openSession(ctx context.Context, u User, kind string) (Session, error) {
+	ttl := APITokenTTL
+	if kind == KindWeb {
+		ttl = WebSessionTTL
+	} else {
+		kind = KindAPI
+	}
+	now := s.clock.Now()
+	sess := Session{Token: randomToken(32), CSRF: randomToken(24), User: u, Kind: kind, ExpiresAt: now.Add(ttl).Truncate(time.Second)}
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		// Expired sessions of this user go as a new one comes, so the table stays small.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND expires_at < $2`, u.ID, db.Millis(now)); err != nil {
+			return errs.Wrap(err, "prune sessions")
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, kind, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+			hashToken(sess.Token), u.ID, kind, sess.CSRF, db.Millis(now), db.Millis(sess.ExpiresAt))
+		return errs.Wrap(err, "insert session")
+	})
+	if err != nil {
+		return Session{}, err
+	}
+	sess.User, err = s.withScope(ctx, u)
+	return sess, err
+}
+
+// withScope fills in the level of the user's area.
+func (s *Service) withScope(ctx context.Context, u User) (User, error) {
+	if u.AreaCode == "" {
+		return u, nil
+	}
+	a, err := s.gov.Area(ctx, u.AreaCode)
+	if err != nil {
+		return u, err
+	}
+	u.AreaLevel = a.Level
+	return u, nil
+}
+
+// Authenticate returns the session of a token (bearer or cookie) that is
+// current and of the given kind.
+func (s *Service) Authenticate(ctx context.Context, token, kind string) (Session, error) {
+	if token == "" || len(token) > 100 {
+		return Session{}, errs.ErrUnauthorized
+	}
+	var userID, csrf string
+	var expires int64
+	err := s.db.R.QueryRowContext(ctx, `SELECT user_id, csrf, expires_at FROM sessions WHERE token_hash = $1 AND kind = $2`,
+		hashToken(token), kind).Scan(&userID, &csrf, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Session{}, errs.New(errs.Unauthorized, "登录已失效，请重新登录", "your session has ended, please log in again")
+	}
+	if err != nil {
+		return Session{}, errs.Wrap(err, "get session")
+	}
+	exp := time.UnixMilli(expires)
+	if !s.clock.Now().Before(exp) {
+		return Session{}, errs.New(errs.Unauthorized, "登录已过期，请重新登录", "your session has expired, please log in again")
+	}
+	u, err := s.User(ctx, userID)
+	if err != nil {
+		return Session{}, errs.ErrUnauthorized
+	}
+	if u.Disabled {
+		return Session{}, errs.New(errs.Unauthorized, "账号已停用", "this account is disabled")
+	}
+	u, err = s.withScope(ctx, u)
+	return Session{Token: token, CSRF: csrf, User: u, Kind: kind, ExpiresAt: exp}, err
+}
+
+// Logout ends the session of the token.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hashToken(token))
+		return errs.Wrap(err, "logout")
+	})
+}
+
+// EnsureAdmin creates the admin account on first start. It returns the
+// password when it made one up, so the caller can print it once.
+func (s *Service) EnsureAdmin(ctx context.Context, password string) (created bool, generated string, err error) {
+	var n int
+	if err := s.db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE username = 'admin'`).Scan(&n); err != nil {
+		return false, "", errs.Wrap(err, "look for admin")
+	}
+	if n > 0 {
+		return false, "", nil
+	}
+	if password == "" {
+		password = randomToken(12)
+		generated = password
+	}
+	_, err = s.CreateUser(ctx, NewUser{Username: "admin", Password: password, Name: "系统管理员", Role: RoleAdmin})
+	if errs.Is(err, errs.Conflict) { // another process made it first
+		return false, "", nil
+	}
+	return err == nil, generated, err
+}
+
+// scopeLevelCoversUnplaced reports whether a scope at this level covers
+// tickets that have no area code yet (a district or higher sees them).
+func scopeLevelCoversUnplaced(l gov.Level) bool {
+	return l == gov.LevelProvince || l == gov.LevelCity || l == gov.LevelDistrict
+}

@@ -1,0 +1,217 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/gongzhi/gongzhi/internal/db"
+	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/gov"
+)
+
+var (
+	usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,39}$`)
+	phoneRE    = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
+)
+
+// ValidPhone reports whether s is a mainland mobile number of 11 digits.
+func ValidPhone(s string) bool { return phoneRE.MatchString(s) }
+
+// NormalizePhone strips spaces, dashes and a +86 prefix.
+func NormalizePhone(s string) string {
+	s = strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(s))
+	s = strings.TrimPrefix(s, "+86")
+	return s
+}
+
+func newID() string {
+	var b [12]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func (nu *NewUser) validate() error {
+	nu.Username = strings.TrimSpace(strings.ToLower(nu.Username))
+	nu.Phone = NormalizePhone(nu.Phone)
+	if !nu.Role.Valid() {
+		return errs.Invalidf("未知的角色：%q", "unknown role: %q", nu.Role)
+	}
+	if utf8.RuneCountInString(nu.Name) > 50 {
+		return errs.Invalidf("姓名不超过50字", "name must be at most 50 characters")
+	}
+	if nu.Phone != "" && !ValidPhone(nu.Phone) {
+		return errs.Invalidf("手机号格式不正确", "malformed mobile number")
+	}
+	if nu.Role == RoleResident {
+		if nu.Phone == "" {
+			return errs.Invalidf("居民账号需要手机号", "a resident account needs a mobile number")
+		}
+		if nu.Username != "" && !usernameRE.MatchString(nu.Username) {
+			return errs.Invalidf("用户名须为3到40位小写字母、数字或 . _ -", "username must be 3 to 40 lowercase letters, digits or . _ -")
+		}
+		return nil
+	}
+	if !usernameRE.MatchString(nu.Username) {
+		return errs.Invalidf("用户名须为3到40位小写字母、数字或 . _ -", "username must be 3 to 40 lowercase letters, digits or . _ -")
+	}
+	if n := utf8.RuneCountInString(nu.Password); n < 8 || n > 72 || len(nu.Password) > 72 {
+		return errs.Invalidf("密码长度须为8到72个字符", "password must be 8 to 72 characters")
+	}
+	if nu.Role != RoleAdmin && nu.AreaCode == "" {
+		return errs.Invalidf("工作人员须指定管辖区域", "staff need an area scope")
+	}
+	if (nu.Role == RoleHandler || nu.Role == RoleDispatcher || nu.Role == RoleAgent) && nu.OrgCode == "" {
+		return errs.Invalidf("该角色须指定所属组织", "this role needs an organisation")
+	}
+	return nil
+}
+
+// CreateUser creates an account. The caller has checked that the actor may.
+func (s *Service) CreateUser(ctx context.Context, nu NewUser) (User, error) {
+	if err := nu.validate(); err != nil {
+		return User{}, err
+	}
+	var hash string
+	if nu.Password != "" {
+		h, err := bcrypt.GenerateFromPassword([]byte(nu.Password), s.opts.BcryptCost)
+		if err != nil {
+			return User{}, errs.Wrap(err, "hash password")
+		}
+		hash = string(h)
+	}
+	u := User{ID: newID(), Username: nu.Username, Phone: nu.Phone, Name: strings.TrimSpace(nu.Name), Role: nu.Role,
+		OrgCode: nu.OrgCode, AreaCode: nu.AreaCode, CreatedAt: s.clock.Now()}
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if u.OrgCode != "" {
+			if _, err := gov.OrgQ(ctx, tx, u.OrgCode); err != nil {
+				return errs.Invalidf("组织 %s 不存在", "organisation %s does not exist", u.OrgCode)
+			}
+		}
+		if u.AreaCode != "" {
+			if _, err := gov.AreaQ(ctx, tx, u.AreaCode); err != nil {
+				return errs.Invalidf("区划 %s 不存在", "area %s does not exist", u.AreaCode)
+			}
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, username, phone, name, role, org_code, area_code, password_hash, disabled, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			u.ID, nullStr(u.Username), nullStr(u.Phone), u.Name, u.Role, nullStr(u.OrgCode), nullStr(u.AreaCode), hash, false, db.Millis(u.CreatedAt))
+		if db.IsUnique(err) {
+			return errs.Conflictf("用户名或手机号已被使用", "username or phone already in use")
+		}
+		if err != nil {
+			return errs.Wrap(err, "insert user")
+		}
+		if u.OrgCode != "" {
+			return gov.AddMembershipTx(ctx, tx, gov.Membership{UserID: u.ID, OrgCode: u.OrgCode, CreatedAt: u.CreatedAt})
+		}
+		return nil
+	})
+	return u, err
+}
+
+func nullStr(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+const userCols = `id, username, phone, name, role, org_code, area_code, disabled, created_at, password_hash`
+
+func scanUser(sc interface{ Scan(...any) error }) (User, string, error) {
+	var u User
+	var username, phone, org, area sql.NullString
+	var created int64
+	var hash string
+	err := sc.Scan(&u.ID, &username, &phone, &u.Name, &u.Role, &org, &area, &u.Disabled, &created, &hash)
+	u.Username, u.Phone, u.OrgCode, u.AreaCode = username.String, phone.String, org.String, area.String
+	u.CreatedAt = db.Time(sql.NullInt64{Int64: created, Valid: true})
+	return u, hash, err
+}
+
+func (s *Service) userWhere(ctx context.Context, q db.Queryer, where string, arg any) (User, string, error) {
+	u, hash, err := scanUser(q.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE `+where, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, "", errs.NotFoundf("用户不存在", "no such user")
+	}
+	if err != nil {
+		return User{}, "", errs.Wrap(err, "get user")
+	}
+	return u, hash, nil
+}
+
+// User returns the user with the id.
+func (s *Service) User(ctx context.Context, id string) (User, error) {
+	u, _, err := s.userWhere(ctx, s.db.R, `id = $1`, id)
+	return u, err
+}
+
+// UserByUsername returns the user with the username.
+func (s *Service) UserByUsername(ctx context.Context, username string) (User, error) {
+	u, _, err := s.userWhere(ctx, s.db.R, `username = $1`, strings.ToLower(username))
+	return u, err
+}
+
+// Users lists accounts by username, at most 1000; residents are left out
+// unless withResidents.
+func (s *Service) Users(ctx context.Context, withResidents bool) ([]User, error) {
+	q := `SELECT ` + userCols + ` FROM users`
+	if !withResidents {
+		q += ` WHERE role <> 'resident'`
+	}
+	rows, err := s.db.R.QueryContext(ctx, q+` ORDER BY role, username LIMIT 1000`)
+	if err != nil {
+		return nil, errs.Wrap(err, "list users")
+	}
+	defer rows.Close()
+	items := []User{}
+	for rows.Next() {
+		u, _, err := scanUser(rows)
+		if err != nil {
+			return nil, errs.Wrap(err, "scan user")
+		}
+		items = append(items, u)
+	}
+	return items, errs.Wrap(rows.Err(), "list users")
+}
+
+// SetDisabled turns an account off or on; a disabled account's sessions end.
+func (s *Service) SetDisabled(ctx context.Context, id string, disabled bool) error {
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET disabled = $1 WHERE id = $2`, disabled, id)
+		if err != nil {
+			return errs.Wrap(err, "disable user")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.NotFoundf("用户不存在", "no such user")
+		}
+		if disabled {
+			_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id)
+		}
+		return errs.Wrap(err, "end sessions")
+	})
+}
+
+// SetPassword replaces a staff account's password.
+func (s *Service) SetPassword(ctx context.Context, id, password string) error {
+	if n := len(password); n < 8 || n > 72 {
+		return errs.Invalidf("密码长度须为8到72个字符", "password must be 8 to 72 characters")
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(password), s.opts.BcryptCost)
+	if err != nil {
+		return errs.Wrap(err, "hash password")
+	}
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, string(h), id)
+		if err != nil {
+			return errs.Wrap(err, "set password")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.NotFoundf("用户不存在", "no such user")
+		}
+		return nil
+	})
+}

@@ -1,0 +1,80 @@
+package ticket
+
+import (
+	"github.com/gongzhi/gongzhi/internal/auth"
+)
+
+// Who may do what with a ticket: the one place these rules live.
+
+// canCreate reports whether staff of this role may register requests.
+func canCreate(u auth.User) bool {
+	switch u.Role {
+	case auth.RoleAdmin, auth.RoleDispatcher, auth.RoleAgent, auth.RoleGridWorker:
+		return true
+	}
+	return false
+}
+
+// isReporter reports whether u is the resident who reported t: the account
+// that submitted it, or someone who proved the reporter's phone.
+func isReporter(u auth.User, t Ticket) bool {
+	if u.Role != auth.RoleResident {
+		return false
+	}
+	if u.ID != "" && u.ID == t.ReporterUserID {
+		return true
+	}
+	return u.Phone != "" && u.Phone == t.ReporterPhone
+}
+
+// isLeadHandler reports whether u works in the unit the ticket is assigned to.
+func isLeadHandler(u auth.User, t Ticket) bool {
+	return u.Role == auth.RoleHandler && u.OrgCode != "" && u.OrgCode == t.AssignedOrgCode
+}
+
+func isAreaDispatcher(u auth.User, t Ticket) bool {
+	return u.Role == auth.RoleDispatcher && u.InArea(t.AreaCode)
+}
+
+// canView reports whether u may read the ticket at all.
+func canView(u auth.User, t Ticket) bool {
+	switch u.Role {
+	case auth.RoleAdmin:
+		return true
+	case auth.RoleSupervisor, auth.RoleDispatcher, auth.RoleAgent, auth.RoleGridWorker:
+		return u.InArea(t.AreaCode)
+	case auth.RoleHandler:
+		return isLeadHandler(u, t)
+	case auth.RoleResident:
+		return isReporter(u, t)
+	}
+	return false
+}
+
+// seesReporter reports whether u may see the reporter's name and phone in
+// full. Confidential reporters are shown only to the dispatcher and the lead
+// handler, whose duty needs them; the reporter always sees her own.
+func seesReporter(u auth.User, t Ticket) bool {
+	if isReporter(u, t) {
+		return true
+	}
+	if t.Confidential {
+		return isAreaDispatcher(u, t) || isLeadHandler(u, t)
+	}
+	return u.Role.IsStaff() && canView(u, t)
+}
+
+// canAct reports whether u may take the action on t, whatever its status.
+func canAct(u auth.User, t Ticket, action string) bool {
+	switch action {
+	case ActionDispatch, ActionClose:
+		return u.Role == auth.RoleAdmin || isAreaDispatcher(u, t)
+	case ActionSign, ActionContact, ActionReply:
+		return isLeadHandler(u, t) || (u.Role == auth.RoleAdmin)
+	case ActionRate:
+		// The reporter rates; a hotline agent or dispatcher records the rating
+		// given on a follow-up call (回访).
+		return isReporter(u, t) || ((u.Role == auth.RoleAgent || u.Role == auth.RoleDispatcher) && u.InArea(t.AreaCode))
+	}
+	return false
+}

@@ -1,0 +1,224 @@
+package ticket
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"strconv"
+	"strings"
+
+	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/gov"
+)
+
+// Get returns a ticket as u may see it: reporter details in full only where
+// u's duty needs them, and every staff view of them written to the audit log.
+func (s *Service) Get(ctx context.Context, u auth.User, number string) (Ticket, error) {
+	if !validNumber(number) {
+		return Ticket{}, errNoTicket(number)
+	}
+	t, err := s.get(ctx, s.db.R, number)
+	if err != nil {
+		return Ticket{}, err
+	}
+	if !canView(u, t) {
+		return Ticket{}, errNoTicket(number)
+	}
+	if !seesReporter(u, t) {
+		mask(&t)
+		return t, nil
+	}
+	if u.Role.IsStaff() && (t.ReporterName != "" || t.ReporterPhone != "") {
+		if err := s.audit(ctx, u, t); err != nil {
+			return Ticket{}, err
+		}
+	}
+	return t, nil
+}
+
+func (s *Service) audit(ctx context.Context, u auth.User, t Ticket) error {
+	detail := "reporter name and phone"
+	if t.Confidential {
+		detail = "confidential reporter name and phone"
+	}
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		return auth.AuditTx(ctx, tx, s.clock.Now(), u, auth.AuditViewPersonal, "ticket:"+t.Number, detail)
+	})
+}
+
+func mask(t *Ticket) {
+	t.ReporterName = auth.MaskName(t.ReporterName)
+	t.ReporterPhone = auth.MaskPhone(t.ReporterPhone)
+	t.ReporterMasked = true
+}
+
+func validNumber(n string) bool {
+	if len(n) < 8 || len(n) > 32 {
+		return false
+	}
+	for _, r := range n {
+		if (r < '0' || r > '9') && (r < 'A' || r > 'Z') && r != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// Lookup finds a ticket by its number and the reporter's phone, for someone
+// who is not logged in. A wrong phone looks exactly like a wrong number.
+func (s *Service) Lookup(ctx context.Context, number, phone string) (Ticket, auth.User, error) {
+	phone = auth.NormalizePhone(phone)
+	number = strings.TrimSpace(number)
+	if !validNumber(number) || !auth.ValidPhone(phone) {
+		return Ticket{}, auth.User{}, errs.NotFoundf("未找到该工单，请核对编号和手机号", "no ticket with that number and phone")
+	}
+	t, err := s.get(ctx, s.db.R, number)
+	if err != nil || t.ReporterPhone != phone {
+		return Ticket{}, auth.User{}, errs.NotFoundf("未找到该工单，请核对编号和手机号", "no ticket with that number and phone")
+	}
+	// The guest proved the phone: she acts as the reporter for this ticket.
+	return t, auth.User{Role: auth.RoleResident, Phone: phone}, nil
+}
+
+// Events returns the ticket's timeline, oldest first, if u may see the ticket.
+func (s *Service) Events(ctx context.Context, u auth.User, number string) ([]Event, error) {
+	if _, err := s.Get(ctx, u, number); err != nil {
+		return nil, err
+	}
+	return s.events(ctx, s.db.R, number)
+}
+
+// Filter narrows a ticket list.
+type Filter struct {
+	Status   Status
+	OrgCode  string
+	AreaCode string // the area and everything under it
+	Limit    int
+	Cursor   string
+}
+
+// Page is one page of a list; NextCursor is empty on the last page.
+type Page struct {
+	Items      []Ticket `json:"items"`
+	NextCursor string   `json:"next_cursor"`
+}
+
+// Page sizes.
+const (
+	DefaultLimit = 20
+	MaxLimit     = 100
+)
+
+func encodeCursor(number string) string { return base64.RawURLEncoding.EncodeToString([]byte(number)) }
+
+func decodeCursor(c string) (string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || !validNumber(string(b)) {
+		return "", errs.Invalidf("分页游标无效", "malformed cursor")
+	}
+	return string(b), nil
+}
+
+// List returns tickets u may see, newest first, reporters masked.
+func (s *Service) List(ctx context.Context, u auth.User, f Filter) (Page, error) {
+	if f.Limit == 0 {
+		f.Limit = DefaultLimit
+	}
+	if f.Limit < 1 || f.Limit > MaxLimit {
+		return Page{}, errs.Invalidf("每页条数须在1到%d之间", "limit must be between 1 and %d", MaxLimit)
+	}
+	if f.Status != "" && !validStatus(f.Status) {
+		return Page{}, errs.Invalidf("未知的状态：%q", "unknown status: %q", f.Status)
+	}
+	if f.OrgCode != "" && !gov.ValidCode(f.OrgCode) || f.AreaCode != "" && !gov.ValidCode(f.AreaCode) {
+		return Page{}, errs.Invalidf("组织或区划代码格式不正确", "malformed org_code or area_code")
+	}
+	var where []string
+	var args []any
+	add := func(cond string, vals ...any) {
+		for _, v := range vals {
+			args = append(args, v)
+			cond = strings.Replace(cond, "?", "$"+strconv.Itoa(len(args)), 1)
+		}
+		where = append(where, cond)
+	}
+	switch u.Role {
+	case auth.RoleAdmin:
+	case auth.RoleSupervisor, auth.RoleDispatcher, auth.RoleAgent, auth.RoleGridWorker:
+		lo, hi := gov.UnderRange(u.AreaCode)
+		if u.InArea("") {
+			add("(area_code = '' OR (area_code >= ? AND area_code < ?))", lo, hi)
+		} else {
+			add("area_code >= ? AND area_code < ?", lo, hi)
+		}
+	case auth.RoleHandler:
+		if f.OrgCode != "" && f.OrgCode != u.OrgCode {
+			return Page{}, errs.New(errs.Forbidden, "只能查看本单位的工单", "you can only list your own unit's tickets")
+		}
+		add("assigned_org_code = ?", u.OrgCode)
+	case auth.RoleResident:
+		if u.ID == "" {
+			return Page{}, errs.ErrUnauthorized
+		}
+		add("reporter_user_id = ?", u.ID)
+	default:
+		return Page{}, errs.ErrForbidden
+	}
+	if f.Status != "" {
+		add("status = ?", string(f.Status))
+	}
+	if f.OrgCode != "" {
+		add("assigned_org_code = ?", f.OrgCode)
+	}
+	if f.AreaCode != "" {
+		lo, hi := gov.UnderRange(f.AreaCode)
+		add("area_code >= ? AND area_code < ?", lo, hi)
+	}
+	if f.Cursor != "" {
+		after, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return Page{}, err
+		}
+		add("number < ?", after)
+	}
+	q := `SELECT ` + ticketCols + ` FROM tickets`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	args = append(args, f.Limit+1)
+	q += ` ORDER BY number DESC LIMIT $` + strconv.Itoa(len(args))
+	rows, err := s.db.R.QueryContext(ctx, q, args...)
+	if err != nil {
+		return Page{}, errs.Wrap(err, "list tickets")
+	}
+	defer rows.Close()
+	page := Page{Items: []Ticket{}}
+	for rows.Next() {
+		t, err := s.scanTicket(rows)
+		if err != nil {
+			return Page{}, errs.Wrap(err, "scan ticket")
+		}
+		if !isReporter(u, t) {
+			mask(&t)
+		}
+		page.Items = append(page.Items, t)
+	}
+	if err := rows.Err(); err != nil {
+		return Page{}, errs.Wrap(err, "list tickets")
+	}
+	if len(page.Items) > f.Limit {
+		page.Items = page.Items[:f.Limit]
+		page.NextCursor = encodeCursor(page.Items[f.Limit-1].Number)
+	}
+	return page, nil
+}
+
+func validStatus(st Status) bool {
+	for _, x := range Statuses {
+		if x == st {
+			return true
+		}
+	}
+	return false
+}

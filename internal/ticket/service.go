@@ -1,0 +1,318 @@
+package ticket
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/clock"
+	"github.com/gongzhi/gongzhi/internal/db"
+	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/gov"
+)
+
+// Service runs the ticket loop.
+type Service struct {
+	db    *db.DB
+	clock clock.Clock
+	gov   *gov.Service
+	log   *slog.Logger
+	loc   *time.Location // business time zone: ticket numbers and shown times
+}
+
+// NewService returns the service; times are shown in Asia/Shanghai.
+func NewService(d *db.DB, c clock.Clock, g *gov.Service, log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.Default()
+	}
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		loc = time.FixedZone("CST", 8*3600)
+	}
+	return &Service{db: d, clock: c, gov: g, log: log, loc: loc}
+}
+
+// Location is the business time zone.
+func (s *Service) Location() *time.Location { return s.loc }
+
+func validKind(k Kind) bool {
+	for _, x := range Kinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+func validChannel(c Channel) bool {
+	for _, x := range Channels {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+// residentChannels are the channels a resident (or anyone not logged in) may name.
+var residentChannels = map[Channel]bool{ChannelWeb: true, ChannelApp: true, ChannelSnapshot: true, ChannelMailbox: true}
+
+// defaultChannel is the channel of a submission that names none.
+func defaultChannel(actor *auth.User) Channel {
+	if actor == nil {
+		return ChannelWeb
+	}
+	switch actor.Role {
+	case auth.RoleAgent:
+		return ChannelHotline
+	case auth.RoleGridWorker:
+		return ChannelGrid
+	case auth.RoleResident:
+		return ChannelWeb
+	}
+	return ChannelProxy
+}
+
+func runes(s string) int { return utf8.RuneCountInString(s) }
+
+// check validates a submission and fills in its defaults; actor is nil for
+// someone not logged in.
+func (in *NewTicket) check(actor *auth.User) error {
+	in.Description = strings.TrimSpace(in.Description)
+	in.Address = strings.TrimSpace(in.Address)
+	in.ReporterName = strings.TrimSpace(in.ReporterName)
+	in.ReporterPhone = auth.NormalizePhone(in.ReporterPhone)
+	in.AreaCode = strings.TrimSpace(in.AreaCode)
+	if in.Kind == "" {
+		in.Kind = KindHelp
+	}
+	if !validKind(in.Kind) {
+		return errs.Invalidf("诉求类型不正确：%q", "unknown kind: %q", in.Kind)
+	}
+	if in.CategoryCode == "" {
+		return errs.Invalidf("请选择诉求分类", "category_code is required")
+	}
+	if in.Description == "" {
+		return errs.Invalidf("请填写诉求内容", "description is required")
+	}
+	if n := runes(in.Description); n > MaxDescription {
+		return errs.Invalidf("诉求内容不能超过%d字（现有%d字）", "description must be at most %d characters (it has %d)", MaxDescription, n)
+	}
+	if runes(in.Address) > MaxAddress {
+		return errs.Invalidf("地址不能超过%d字", "address must be at most %d characters", MaxAddress)
+	}
+	if runes(in.ReporterName) > MaxName {
+		return errs.Invalidf("姓名不能超过%d字", "reporter_name must be at most %d characters", MaxName)
+	}
+	if (in.Lat == nil) != (in.Lng == nil) {
+		return errs.Invalidf("经纬度须同时提供", "lat and lng go together")
+	}
+	if in.Lat != nil && (*in.Lat < -90 || *in.Lat > 90 || *in.Lng < -180 || *in.Lng > 180 || *in.Lat != *in.Lat || *in.Lng != *in.Lng) {
+		return errs.Invalidf("经纬度超出范围", "lat or lng out of range")
+	}
+	if in.AreaCode == "" && in.Lat == nil && in.Address == "" {
+		return errs.Invalidf("请提供地点：所在社区、地址或位置", "a place is required: area_code, address, or lat and lng")
+	}
+	if in.AreaCode != "" && !gov.ValidCode(in.AreaCode) {
+		return errs.Invalidf("区划代码格式不正确：%q", "malformed area code: %q", in.AreaCode)
+	}
+	if in.ReporterPhone != "" && !auth.ValidPhone(in.ReporterPhone) {
+		return errs.Invalidf("手机号格式不正确", "malformed reporter_phone")
+	}
+	if in.Channel == "" {
+		in.Channel = defaultChannel(actor)
+	}
+	if !validChannel(in.Channel) {
+		return errs.Invalidf("渠道不正确：%q", "unknown channel: %q", in.Channel)
+	}
+	resident := actor == nil || actor.Role == auth.RoleResident
+	if resident && !residentChannels[in.Channel] {
+		return errs.Invalidf("居民提交的渠道只能是 web、app、snapshot 或 mailbox", "a resident's channel can only be web, app, snapshot or mailbox")
+	}
+	if actor != nil && actor.Role == auth.RoleResident && in.ReporterPhone == "" {
+		in.ReporterPhone = actor.Phone
+	}
+	if actor == nil && in.ReporterPhone == "" {
+		return errs.Invalidf("请填写手机号，以便联系您和查询办理进度", "reporter_phone is required so we can reach you and you can follow the ticket")
+	}
+	if actor != nil && (actor.Role == auth.RoleAgent) && in.ReporterPhone == "" {
+		return errs.Invalidf("请填写来电人手机号", "the caller's reporter_phone is required")
+	}
+	return nil
+}
+
+// Create registers a request and dispatches it by the catalogue when a rule
+// applies; otherwise it waits in the dispatchers' queue. actor is nil for
+// someone not logged in.
+func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (Ticket, error) {
+	if err := in.check(actor); err != nil {
+		return Ticket{}, err
+	}
+	if actor != nil && actor.Role != auth.RoleResident && !canCreate(*actor) {
+		return Ticket{}, errs.ErrForbidden
+	}
+	now := s.clock.Now()
+	var number string
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		cat, err := categoryQ(ctx, tx, in.CategoryCode)
+		if err != nil {
+			return errs.Invalidf("诉求分类 %s 不存在", "unknown category %s", in.CategoryCode)
+		}
+		if !cat.Active {
+			return errs.Invalidf("诉求分类 %s 已停用", "category %s is no longer in use", in.CategoryCode)
+		}
+		if in.AreaCode != "" {
+			if _, err := gov.AreaQ(ctx, tx, in.AreaCode); err != nil {
+				return errs.Invalidf("区划 %s 不存在", "unknown area %s", in.AreaCode)
+			}
+		}
+		if actor != nil && actor.Role.IsStaff() && in.AreaCode != "" && !actor.InArea(in.AreaCode) {
+			return errs.New(errs.Forbidden, "只能登记本辖区的诉求", "you can only register requests in your own area")
+		}
+		number, err = s.nextNumber(ctx, tx, now)
+		if err != nil {
+			return err
+		}
+		t := Ticket{Number: number, Kind: in.Kind, Status: StatusRegistered, CategoryCode: in.CategoryCode, AreaCode: in.AreaCode,
+			Description: in.Description, Address: in.Address, Lat: in.Lat, Lng: in.Lng, Channel: in.Channel,
+			Confidential: in.Confidential, ReporterName: in.ReporterName, ReporterPhone: in.ReporterPhone,
+			CreatedAt: now, UpdatedAt: now, Version: 1}
+		due := func(h int) *time.Time { x := now.Add(time.Duration(h) * time.Hour); return &x }
+		t.DueSignAt, t.DueContactAt = due(cat.SignHours), due(cat.ContactHours)
+		t.DueCompleteAt = due(cat.SignHours + cat.CompleteHours)
+		if actor != nil {
+			t.CreatedBy = actor.ID
+			if actor.Role == auth.RoleResident {
+				t.ReporterUserID = actor.ID
+			}
+		}
+		if err := insertTicket(ctx, tx, t); err != nil {
+			return err
+		}
+		if err := insertEvent(ctx, tx, t.Number, eventFor(actor, 1, now, "create", "", StatusRegistered, "", "")); err != nil {
+			return err
+		}
+		org, err := s.matchRule(ctx, tx, t.CategoryCode, t.AreaCode)
+		if err != nil || org == "" {
+			return err
+		}
+		return s.dispatchTx(ctx, tx, t, nil, org, "按派单目录自动派单 / dispatched by the catalogue", now)
+	})
+	if err != nil {
+		return Ticket{}, err
+	}
+	return s.get(ctx, s.db.W, number)
+}
+
+// nextNumber allocates a ticket number: the business date and a six-digit
+// sequence of that day, e.g. 20261126000042.
+func (s *Service) nextNumber(ctx context.Context, tx *sql.Tx, now time.Time) (string, error) {
+	day := now.In(s.loc).Format("20060102")
+	key := "ticket:" + day
+	var n int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO counters (name, value) VALUES ($1, 1)
+ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value`, key).Scan(&n)
+	if err != nil {
+		return "", errs.Wrap(err, "next number")
+	}
+	return fmt.Sprintf("%s%06d", day, n), nil
+}
+
+// eventFor describes who did something: the actor, or the system when nil.
+func eventFor(actor *auth.User, seq int, at time.Time, action string, from, to Status, org, note string) Event {
+	e := Event{Seq: seq, At: at, Action: action, FromStatus: from, ToStatus: to, OrgCode: org, Note: note}
+	switch {
+	case actor == nil && action == "create":
+		e.Actor, e.ActorRole = "reporter", string(auth.RoleResident)
+	case actor == nil:
+		e.Actor, e.ActorRole = "system", "system"
+	case actor.Role == auth.RoleResident:
+		e.Actor, e.ActorRole = "reporter", string(auth.RoleResident)
+	default:
+		e.Actor, e.ActorRole = actor.Username, string(actor.Role)
+	}
+	if actor != nil {
+		e.actorID = actor.ID
+	}
+	return e
+}
+
+// dispatchTx sends a ticket to an organisation, inside the caller's transaction.
+func (s *Service) dispatchTx(ctx context.Context, tx *sql.Tx, t Ticket, actor *auth.User, orgCode, note string, now time.Time) error {
+	if _, err := gov.OrgQ(ctx, tx, orgCode); err != nil {
+		return errs.Invalidf("组织 %s 不存在", "unknown organisation %s", orgCode)
+	}
+	next := t.Version + 1
+	res, err := tx.ExecContext(ctx, `UPDATE tickets SET status = $1, assigned_org_code = $2, dispatched_at = $3, updated_at = $3, version = $4
+WHERE number = $5 AND version = $6`, StatusDispatched, orgCode, db.Millis(now), next, t.Number, t.Version)
+	if err := checkUpdated(res, err); err != nil {
+		return err
+	}
+	return insertEvent(ctx, tx, t.Number, eventFor(actor, next, now, "dispatch", t.Status, StatusDispatched, orgCode, note))
+}
+
+func checkUpdated(res sql.Result, err error) error {
+	if err != nil {
+		return errs.Wrap(err, "update ticket")
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errs.Conflictf("工单已被他人更新，请刷新后重试", "the ticket was changed by someone else; reload and try again")
+	}
+	return nil
+}
+
+// matchRule finds the organisation the catalogue names for a category and an
+// area: the most specific category first, then the most specific area.
+func (s *Service) matchRule(ctx context.Context, q db.Queryer, categoryCode, areaCode string) (string, error) {
+	cats, err := categoryAncestors(ctx, q, categoryCode)
+	if err != nil {
+		return "", err
+	}
+	areas := []string{""}
+	for a := areaCode; a != ""; {
+		areas = append(areas, a)
+		area, err := gov.AreaQ(ctx, q, a)
+		if err != nil {
+			break
+		}
+		a = area.ParentCode
+	}
+	cats = append(cats, "")
+	args := make([]any, 0, len(cats)+len(areas))
+	var cp, ap []string
+	for _, c := range cats {
+		args = append(args, c)
+		cp = append(cp, fmt.Sprintf("$%d", len(args)))
+	}
+	for _, a := range areas {
+		args = append(args, a)
+		ap = append(ap, fmt.Sprintf("$%d", len(args)))
+	}
+	rows, err := q.QueryContext(ctx, `SELECT category_code, area_code, org_code FROM dispatch_rules
+WHERE category_code IN (`+strings.Join(cp, ",")+`) AND area_code IN (`+strings.Join(ap, ",")+`)`, args...)
+	if err != nil {
+		return "", errs.Wrap(err, "match rules")
+	}
+	defer rows.Close()
+	best, bestC, bestA := "", -1, -1
+	for rows.Next() {
+		var c, a, org string
+		if err := rows.Scan(&c, &a, &org); err != nil {
+			return "", errs.Wrap(err, "scan rule")
+		}
+		// Codes grow with depth, so a longer code is a more specific rule.
+		if len(c) > bestC || (len(c) == bestC && len(a) > bestA) {
+			best, bestC, bestA = org, len(c), len(a)
+		}
+	}
+	return best, errs.Wrap(rows.Err(), "match rules")
+}
+
+// SuggestOrg returns the organisation the catalogue names for a ticket, if any.
+func (s *Service) SuggestOrg(ctx context.Context, categoryCode, areaCode string) (string, error) {
+	return s.matchRule(ctx, s.db.R, categoryCode, areaCode)
+}

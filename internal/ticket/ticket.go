@@ -1,0 +1,148 @@
+// Package ticket is 接诉即办: residents' requests as tickets, the dispatch
+// catalogue, the state machine from registration to closing, and the event
+// log that is each ticket's timeline.
+package ticket
+
+import (
+	"time"
+)
+
+// Kind is the kind of request.
+type Kind string
+
+const (
+	KindConsultation Kind = "consultation" // 咨询
+	KindHelp         Kind = "help"         // 求助
+	KindComplaint    Kind = "complaint"    // 投诉
+	KindReport       Kind = "report"       // 举报
+	KindSuggestion   Kind = "suggestion"   // 建议
+)
+
+// Kinds lists every kind.
+var Kinds = []Kind{KindConsultation, KindHelp, KindComplaint, KindReport, KindSuggestion}
+
+// Status is where a ticket stands in the loop.
+type Status string
+
+const (
+	StatusRegistered Status = "registered" // 已受理, waiting in the dispatchers' queue
+	StatusDispatched Status = "dispatched" // 已派单
+	StatusSigned     Status = "signed"     // 已签收
+	StatusInProgress Status = "in_progress" // 办理中 (the reporter has been contacted)
+	StatusReplied    Status = "replied"    // 已答复, waiting for the rating
+	StatusClosed     Status = "closed"     // 已办结
+)
+
+// Statuses lists every status in loop order.
+var Statuses = []Status{StatusRegistered, StatusDispatched, StatusSigned, StatusInProgress, StatusReplied, StatusClosed}
+
+// Channel is how the request reached gongzhi.
+type Channel string
+
+const (
+	ChannelHotline  Channel = "hotline"  // 12345 热线
+	ChannelWeb      Channel = "web"      // 网站
+	ChannelApp      Channel = "app"      // 移动端/小程序
+	ChannelSnapshot Channel = "snapshot" // 随手拍
+	ChannelMailbox  Channel = "mailbox"  // 居民信箱
+	ChannelGrid     Channel = "grid"     // 网格巡查
+	ChannelProxy    Channel = "proxy"    // 代办
+	ChannelOpen311  Channel = "open311"  // Open311 clients
+)
+
+// Channels lists every channel.
+var Channels = []Channel{ChannelHotline, ChannelWeb, ChannelApp, ChannelSnapshot, ChannelMailbox, ChannelGrid, ChannelProxy, ChannelOpen311}
+
+// Satisfaction is the reporter's judgement of the answer.
+type Satisfaction string
+
+const (
+	Satisfied   Satisfaction = "satisfied"   // 满意
+	Basic       Satisfaction = "basic"       // 基本满意
+	Unsatisfied Satisfaction = "unsatisfied" // 不满意
+)
+
+// Rating is the reporter's verdict after the reply (回访).
+type Rating struct {
+	Resolved     bool         `json:"resolved"`
+	Satisfaction Satisfaction `json:"satisfaction"`
+	Comment      string       `json:"comment"`
+	RatedAt      time.Time    `json:"rated_at"`
+}
+
+// Ticket is one request and where it stands. Reporter details may be masked,
+// depending on who reads it (see Service.Get).
+type Ticket struct {
+	Number          string     `json:"number"`
+	Kind            Kind       `json:"kind"`
+	Status          Status     `json:"status"`
+	CategoryCode    string     `json:"category_code"`
+	AreaCode        string     `json:"area_code"`
+	Description     string     `json:"description"`
+	Address         string     `json:"address"`
+	Lat             *float64   `json:"lat"`
+	Lng             *float64   `json:"lng"`
+	Channel         Channel    `json:"channel"`
+	AssignedOrgCode string     `json:"assigned_org_code"`
+	Confidential    bool       `json:"confidential"`
+	ReporterName    string     `json:"reporter_name"`
+	ReporterPhone   string     `json:"reporter_phone"`
+	ReporterMasked  bool       `json:"reporter_masked"`
+	CreatedAt       time.Time  `json:"created_at"`
+	UpdatedAt       time.Time  `json:"updated_at"`
+	DispatchedAt    *time.Time `json:"dispatched_at"`
+	SignedAt        *time.Time `json:"signed_at"`
+	ContactedAt     *time.Time `json:"contacted_at"`
+	RepliedAt       *time.Time `json:"replied_at"`
+	ClosedAt        *time.Time `json:"closed_at"`
+	DueSignAt       *time.Time `json:"due_sign_at"`
+	DueContactAt    *time.Time `json:"due_contact_at"`
+	DueCompleteAt   *time.Time `json:"due_complete_at"`
+	ReplyText       string     `json:"reply_text"`
+	ReplyResolved   *bool      `json:"reply_resolved"`
+	Rating          *Rating    `json:"rating"`
+	Version         int        `json:"version"`
+
+	ReporterUserID string `json:"-"`
+	CreatedBy      string `json:"-"`
+}
+
+// NewTicket is a request as submitted.
+type NewTicket struct {
+	Kind          Kind     `json:"kind"`
+	CategoryCode  string   `json:"category_code"`
+	Description   string   `json:"description"`
+	AreaCode      string   `json:"area_code"`
+	Lat           *float64 `json:"lat"`
+	Lng           *float64 `json:"lng"`
+	Address       string   `json:"address"`
+	Channel       Channel  `json:"channel"`
+	ReporterName  string   `json:"reporter_name"`
+	ReporterPhone string   `json:"reporter_phone"`
+	Confidential  bool     `json:"confidential"`
+}
+
+// Event is one line of a ticket's timeline.
+type Event struct {
+	Seq        int       `json:"-"`
+	At         time.Time `json:"at"`
+	Actor      string    `json:"actor"`
+	ActorRole  string    `json:"-"`
+	Action     string    `json:"action"`
+	FromStatus Status    `json:"from_status"`
+	ToStatus   Status    `json:"to_status"`
+	OrgCode    string    `json:"-"`
+	Note       string    `json:"note"`
+
+	actorID string
+}
+
+// Limits on what a submission may hold.
+const (
+	MaxDescription = 4000 // characters
+	MaxAddress     = 200
+	MaxName        = 50
+	MaxNote        = 2000
+	MaxReply       = 4000
+	MaxComment     = 1000
+)
