@@ -1,0 +1,199 @@
+// Command gongzhi runs the gongzhi governance platform and its tools.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+	_ "time/tzdata" // business time is Asia/Shanghai even where the system has no zone files
+
+	"github.com/gongzhi/gongzhi/internal/app"
+	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/clock"
+	"github.com/gongzhi/gongzhi/internal/config"
+	"github.com/gongzhi/gongzhi/internal/db"
+	"github.com/gongzhi/gongzhi/internal/gov"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "gongzhi:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+const usage = `gongzhi (共治) — grassroots governance platform
+
+Usage:
+  gongzhi serve [--addr 127.0.0.1:8080] [--data ./data] [--db DSN] [--demo]
+  gongzhi migrate [--data ./data] [--db DSN]
+  gongzhi import divisions DIR [--data ./data] [--db DSN]
+  gongzhi user create --username NAME --role ROLE [--name N] [--org CODE] [--area CODE]   (password on standard input)
+  gongzhi version
+
+Environment: GONGZHI_ADDR, GONGZHI_DATA, GONGZHI_DB, GONGZHI_DEMO, GONGZHI_ADMIN_PASSWORD.
+`
+
+// Version is set at build time with -ldflags "-X main.Version=…".
+var Version = "dev"
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], getenv, stdout, stderr)
+	case "migrate":
+		return withDB(ctx, "migrate", args[1:], getenv, stderr, func(d *db.DB, _ []string) error {
+			fmt.Fprintln(stdout, "migrations applied")
+			return nil
+		})
+	case "import":
+		if len(args) < 2 || args[1] != "divisions" {
+			return errors.New("usage: gongzhi import divisions DIR")
+		}
+		return withDB(ctx, "import divisions", args[2:], getenv, stderr, func(d *db.DB, rest []string) error {
+			if len(rest) != 1 {
+				return errors.New("usage: gongzhi import divisions DIR")
+			}
+			stats, err := gov.ImportDivisions(ctx, d, rest[0], stdout)
+			if err != nil {
+				return err
+			}
+			for _, p := range stats.Problems {
+				fmt.Fprintln(stderr, "rejected:", p)
+			}
+			fmt.Fprintf(stdout, "imported %d areas (%d provinces, %d cities, %d districts, %d streets, %d communities), %d rejected, in %s\n",
+				stats.Total(), stats.Provinces, stats.Cities, stats.Districts, stats.Streets, stats.Communities, stats.Rejected, stats.Duration.Round(time.Millisecond))
+			return nil
+		})
+	case "user":
+		return userCmd(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "gongzhi", Version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+func newLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := config.Parse(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stderr)
+	start := time.Now()
+	a, err := app.New(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if a.AdminPassword != "" {
+		fmt.Fprintf(stdout, "Created the admin account. Username: admin  Password: %s  (shown only this once)\n", a.AdminPassword)
+	}
+	return a.Serve(ctx, func(addr string) {
+		log.Info("gongzhi serving", "addr", "http://"+addr, "engine", a.DB.Engine, "demo", cfg.Demo, "startup", time.Since(start).Round(time.Millisecond))
+	})
+}
+
+// withDB parses --data and --db, opens and migrates the database, and runs fn
+// with the arguments left over.
+func withDB(ctx context.Context, name string, args []string, getenv func(string) string, stderr io.Writer, fn func(d *db.DB, rest []string) error) error {
+	cfg := config.Default()
+	if v := getenv("GONGZHI_DATA"); v != "" {
+		cfg.DataDir = v
+	}
+	cfg.DB = getenv("GONGZHI_DB")
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data folder (GONGZHI_DATA)")
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database DSN (GONGZHI_DB)")
+	// Flags may come before or after the positional arguments.
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		rest = append(rest, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	d, err := db.Open(ctx, cfg.DB, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Migrate(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return fn(d, rest)
+}
+
+func userCmd(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "create" {
+		return errors.New("usage: gongzhi user create --username NAME --role ROLE [--name N] [--org CODE] [--area CODE]")
+	}
+	var nu auth.NewUser
+	var role string
+	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&nu.Username, "username", "", "username")
+	fs.StringVar(&role, "role", "", "role: admin, supervisor, dispatcher, handler, agent, grid_worker")
+	fs.StringVar(&nu.Name, "name", "", "full name")
+	fs.StringVar(&nu.OrgCode, "org", "", "organisation code")
+	fs.StringVar(&nu.AreaCode, "area", "", "area code of the scope")
+	data := fs.String("data", "", "data folder")
+	dsn := fs.String("db", "", "database DSN")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	nu.Role = auth.Role(role)
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return errors.New("give the password on standard input")
+	}
+	nu.Password = strings.TrimRight(line, "\r\n")
+	var dbArgs []string
+	if *data != "" {
+		dbArgs = append(dbArgs, "--data", *data)
+	}
+	if *dsn != "" {
+		dbArgs = append(dbArgs, "--db", *dsn)
+	}
+	return withDB(ctx, "user create", dbArgs, getenv, stderr, func(d *db.DB, _ []string) error {
+		c := clock.System{}
+		a := auth.NewService(d, c, gov.NewService(d, c), newLogger(stderr), auth.Options{})
+		u, err := a.CreateUser(ctx, nu)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "created %s (%s)\n", u.Username, u.Role)
+		return nil
+	})
+}

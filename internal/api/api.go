@@ -1,0 +1,50 @@
+// Package api is gongzhi's JSON API v1.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/ticket"
+)
+
+// Deps are what the API needs.
+type Deps struct {
+	Auth    *auth.Service
+	Tickets *ticket.Service
+	Gov     *gov.Service
+	Log     *slog.Logger
+	Demo    bool // return one-time codes as dev_code
+}
+
+// API serves /api/v1.
+type API struct {
+	Deps
+}
+
+// New returns the API.
+func New(d Deps) *API {
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	return &API{Deps: d}
+}
+
+// Routes is the whole URL table of the API.
+func (a *API) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("POST /api/v1/auth/token", a.token)
+	mux.HandleFunc("POST /api/v1/auth/code", a.code)
+	mux.HandleFunc("POST /api/v1/users", a.admin(a.createUser))
+	mux.HandleFunc("GET /api/v1/users", a.admin(a.listUsers))
+	mux.HandleFunc("GET /api/v1/areas", a.areas)
+	mux.HandleFunc("GET /api/v1/orgs", a.orgs)
+	mux.HandleFunc("GET /api/v1/categories", a.categories)
+	mux.HandleFunc("POST /api/v1/tickets", a.createTicket)
+	mux.HandleFunc("GET /api/v1/tickets", a.user(a.listTickets))
+	mux.HandleFunc("GET /api/v1/tickets/{number}", a.user(a.getTicket))
+	mux.HandleFunc("GET /api/v1/tickets/{number}/events", a.user(a.ticketEvents))
+	mux.HandleFunc("POST /api/v1/tickets/{number}/actions/{action}", a.user(a.act))
+	mux.HandleFunc("/api/v1/", a.notFound)
+}

@@ -1,0 +1,158 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/errs"
+)
+
+// MaxBody is the largest request body the API reads.
+const MaxBody = 1 << 20
+
+// status maps domain error codes to HTTP statuses: the one place this is decided.
+func status(code errs.Code) int {
+	switch code {
+	case errs.Invalid:
+		return http.StatusBadRequest
+	case errs.Unauthorized:
+		return http.StatusUnauthorized
+	case errs.Forbidden:
+		return http.StatusForbidden
+	case errs.NotFound:
+		return http.StatusNotFound
+	case errs.Conflict:
+		return http.StatusConflict
+	case errs.TooLarge:
+		return http.StatusRequestEntityTooLarge
+	case errs.TooMany:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+type errorBody struct {
+	Error struct {
+		Code      errs.Code `json:"code"`
+		Message   string    `json:"message"`
+		MessageEn string    `json:"message_en"`
+	} `json:"error"`
+}
+
+func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
+	de := errs.As(err)
+	if de.Code == errs.Internal {
+		a.Log.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	var body errorBody
+	body.Error.Code, body.Error.Message, body.Error.MessageEn = de.Code, de.Msg, de.MsgEn
+	if de.Code == errs.Unauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="gongzhi"`)
+	}
+	writeJSON(w, status(de.Code), body)
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		http.Error(w, `{"error":{"code":"internal","message":"系统内部错误","message_en":"internal error"}}`, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	w.Write(buf.Bytes())
+}
+
+var errTooLarge = errs.New(errs.TooLarge, "请求内容过大（上限1MB）", "request body too large (limit 1 MB)")
+
+// decode reads a JSON body into v. An empty body leaves v as it is, for
+// actions that take no fields.
+func decode(w http.ResponseWriter, r *http.Request, v any) error {
+	if r.ContentLength > MaxBody {
+		return errTooLarge
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return errTooLarge
+	}
+	if err != nil {
+		return errs.Invalidf("无法读取请求内容", "could not read the request body")
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return errs.Invalidf("字段 %s 的类型不正确", "field %s has the wrong type", te.Field)
+		}
+		return errs.Invalidf("请求内容不是有效的JSON", "malformed JSON: %s", err.Error())
+	}
+	if dec.More() {
+		return errs.Invalidf("请求内容不是有效的JSON", "malformed JSON: trailing data")
+	}
+	return nil
+}
+
+// caller returns the user of the bearer token; ok is false when there is none.
+// A token that is present but not valid is an error, not an anonymous call.
+func (a *API) caller(r *http.Request) (u auth.User, ok bool, err error) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return auth.User{}, false, nil
+	}
+	token, found := strings.CutPrefix(h, "Bearer ")
+	if !found {
+		return auth.User{}, false, errs.New(errs.Unauthorized, "认证头格式应为 Bearer 令牌", "the Authorization header must be Bearer TOKEN")
+	}
+	s, err := a.Auth.Authenticate(r.Context(), strings.TrimSpace(token), auth.KindAPI)
+	if err != nil {
+		return auth.User{}, false, err
+	}
+	return s.User, true, nil
+}
+
+// user wraps a handler that needs a logged-in caller.
+func (a *API) user(h func(w http.ResponseWriter, r *http.Request, u auth.User)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		u, ok, err := a.caller(r)
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		if !ok {
+			a.fail(w, r, errs.ErrUnauthorized)
+			return
+		}
+		h(w, r, u)
+	}
+}
+
+// admin wraps a handler for the administrator.
+func (a *API) admin(h func(w http.ResponseWriter, r *http.Request, u auth.User)) http.HandlerFunc {
+	return a.user(func(w http.ResponseWriter, r *http.Request, u auth.User) {
+		if !u.IsAdmin() {
+			a.fail(w, r, errs.ErrForbidden)
+			return
+		}
+		h(w, r, u)
+	})
+}
+
+func (a *API) notFound(w http.ResponseWriter, r *http.Request) {
+	a.fail(w, r, errs.NotFoundf("接口不存在：%s %s", "no such endpoint: %s %s", r.Method, r.URL.Path))
+}
+
+type list[T any] struct {
+	Items []T `json:"items"`
+}

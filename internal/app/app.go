@@ -1,0 +1,154 @@
+// Package app wires gongzhi together: configuration → database → services →
+// HTTP handlers, and runs the server with a graceful shutdown.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gongzhi/gongzhi/internal/api"
+	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/clock"
+	"github.com/gongzhi/gongzhi/internal/config"
+	"github.com/gongzhi/gongzhi/internal/db"
+	"github.com/gongzhi/gongzhi/internal/demo"
+	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/ticket"
+	"github.com/gongzhi/gongzhi/internal/web"
+)
+
+// App is a running gongzhi: its database, services and HTTP handler.
+type App struct {
+	Config  config.Config
+	Log     *slog.Logger
+	Clock   clock.Clock
+	DB      *db.DB
+	Gov     *gov.Service
+	Auth    *auth.Service
+	Tickets *ticket.Service
+	Handler http.Handler
+	// AdminPassword is set when the admin account was made on this start
+	// with a generated password, to be printed once.
+	AdminPassword string
+}
+
+// New opens the database, migrates it, creates the admin account on first
+// start, loads the demo district when asked, and builds the handler.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	d, err := db.Open(ctx, cfg.DB, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	a, err := build(ctx, cfg, log, d)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*App, error) {
+	if err := d.Migrate(ctx); err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	c := clock.System{}
+	a := &App{Config: cfg, Log: log, Clock: c, DB: d}
+	a.Gov = gov.NewService(d, c)
+	a.Auth = auth.NewService(d, c, a.Gov, log, auth.Options{BcryptCost: cfg.BcryptCost, Demo: cfg.Demo})
+	a.Tickets = ticket.NewService(d, c, a.Gov, log)
+	created, generated, err := a.Auth.EnsureAdmin(ctx, cfg.AdminPassword)
+	if err != nil {
+		return nil, fmt.Errorf("create admin: %w", err)
+	}
+	if created {
+		a.AdminPassword = generated
+	}
+	if cfg.Demo {
+		if _, err := demo.Load(ctx, d, a.Gov, a.Auth, a.Tickets, log); err != nil {
+			return nil, fmt.Errorf("load demo district: %w", err)
+		}
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if err := d.R.PingContext(r.Context()); err != nil {
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("ready\n"))
+	})
+	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, Log: log, Demo: cfg.Demo}).Routes(mux)
+	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, Log: log, Demo: cfg.Demo})
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	w.Routes(mux)
+	a.Handler = recoverPanics(log, mux)
+	return a, nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// recoverPanics turns a panic in a handler into a 500 and a log line, so one
+// bad request cannot take the server down.
+func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				log.Error("panic in handler", "method", r.Method, "path", r.URL.Path, "panic", v)
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Serve listens on the configured address until ctx ends, then finishes the
+// requests in flight (up to 15 seconds) and returns. ready, when not nil,
+// gets the bound address once listening.
+func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", a.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           a.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

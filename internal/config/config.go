@@ -1,0 +1,70 @@
+// Package config reads gongzhi's settings from flags and GONGZHI_*
+// environment variables. A flag wins over the environment.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+)
+
+// Config is what `gongzhi serve` needs.
+type Config struct {
+	Addr          string // listen address
+	DataDir       string // data folder: SQLite file, uploads
+	DB            string // postgres://… DSN, or empty for SQLite in DataDir
+	Demo          bool   // load the demo district; show one-time codes
+	AdminPassword string // password of the first admin account; random when empty
+	BcryptCost    int    // password hash cost (tests lower it)
+}
+
+// Default returns the defaults.
+func Default() Config {
+	return Config{Addr: "127.0.0.1:8080", DataDir: "./data"}
+}
+
+// Parse reads flags of the serve command and the environment.
+func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	c := Default()
+	if v := getenv("GONGZHI_ADDR"); v != "" {
+		c.Addr = v
+	}
+	if v := getenv("GONGZHI_DATA"); v != "" {
+		c.DataDir = v
+	}
+	c.DB = getenv("GONGZHI_DB")
+	switch strings.ToLower(getenv("GONGZHI_DEMO")) {
+	case "1", "true", "yes":
+		c.Demo = true
+	}
+	c.AdminPassword = getenv("GONGZHI_ADMIN_PASSWORD")
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (GONGZHI_ADDR)")
+	fs.StringVar(&c.DataDir, "data", c.DataDir, "data folder (GONGZHI_DATA)")
+	fs.StringVar(&c.DB, "db", c.DB, "database: postgres://… or empty for SQLite in the data folder (GONGZHI_DB)")
+	fs.BoolVar(&c.Demo, "demo", c.Demo, "load the demo district once and show one-time codes (GONGZHI_DEMO)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	return c, c.Validate()
+}
+
+// Validate checks the settings.
+func (c Config) Validate() error {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("addr %q: want host:port: %w", c.Addr, err)
+	}
+	if c.DB != "" && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") && !strings.HasPrefix(c.DB, "sqlite://") {
+		return fmt.Errorf("db %q: want postgres://…, postgresql://… or sqlite://PATH", c.DB)
+	}
+	if c.AdminPassword != "" && (len(c.AdminPassword) < 8 || len(c.AdminPassword) > 72) {
+		return fmt.Errorf("GONGZHI_ADMIN_PASSWORD must be 8 to 72 characters")
+	}
+	return nil
+}
