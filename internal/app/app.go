@@ -91,7 +91,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	w.Routes(mux)
-	a.Handler = recoverPanics(log, mux)
+	m := newMetrics()
+	mux.Handle("GET /metrics", m.handler())
+	a.Handler = m.measure(recoverPanics(log, mux))
 	return a, nil
 }
 
