@@ -117,7 +117,7 @@ func (s *Service) Act(ctx context.Context, u auth.User, number, action string, i
 			return err
 		}
 		if !canView(u, t) {
-			return errNoTicket(number) // do not tell outsiders the ticket exists
+			return errNotYours(u, number)
 		}
 		if !canAct(u, t, action) {
 			return errs.ErrForbidden

@@ -23,7 +23,7 @@ func (s *Service) Get(ctx context.Context, u auth.User, number string) (Ticket, 
 		return Ticket{}, err
 	}
 	if !canView(u, t) {
-		return Ticket{}, errNoTicket(number)
+		return Ticket{}, errNotYours(u, number)
 	}
 	if !seesReporter(u, t) {
 		mask(&t)
@@ -45,6 +45,15 @@ func (s *Service) audit(ctx context.Context, u auth.User, t Ticket) error {
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		return auth.AuditTx(ctx, tx, s.clock.Now(), u, auth.AuditViewPersonal, "ticket:"+t.Number, detail)
 	})
+}
+
+// errNotYours is the error for a ticket u may not see: staff learn that it is
+// outside their scope; anyone else learns nothing, not even that it exists.
+func errNotYours(u auth.User, number string) error {
+	if u.Role.IsStaff() {
+		return errs.New(errs.Forbidden, "该工单不在您的管辖范围内", "this ticket is outside your scope")
+	}
+	return errNoTicket(number)
 }
 
 func mask(t *Ticket) {

@@ -25,12 +25,12 @@ var Kinds = []Kind{KindConsultation, KindHelp, KindComplaint, KindReport, KindSu
 type Status string
 
 const (
-	StatusRegistered Status = "registered" // 已受理, waiting in the dispatchers' queue
-	StatusDispatched Status = "dispatched" // 已派单
-	StatusSigned     Status = "signed"     // 已签收
+	StatusRegistered Status = "registered"  // 已受理, waiting in the dispatchers' queue
+	StatusDispatched Status = "dispatched"  // 已派单
+	StatusSigned     Status = "signed"      // 已签收
 	StatusInProgress Status = "in_progress" // 办理中 (the reporter has been contacted)
-	StatusReplied    Status = "replied"    // 已答复, waiting for the rating
-	StatusClosed     Status = "closed"     // 已办结
+	StatusReplied    Status = "replied"     // 已答复, waiting for the rating
+	StatusClosed     Status = "closed"      // 已办结
 )
 
 // Statuses lists every status in loop order.

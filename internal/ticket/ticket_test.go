@@ -106,7 +106,7 @@ func TestLoopOnBothEngines(t *testing.T) {
 			t.Fatalf("reporter sees own phone, web channel: %+v", tk)
 		}
 		// The other street's handler cannot see it; the district agent sees it masked.
-		if _, err := f.tickets.Get(ctx, f.otherHandler, tk.Number); !errs.Is(err, errs.NotFound) {
+		if _, err := f.tickets.Get(ctx, f.otherHandler, tk.Number); !errs.Is(err, errs.Forbidden) {
 			t.Fatalf("other handler: %v", err)
 		}
 		seen, err := f.tickets.Get(ctx, f.agent, tk.Number)

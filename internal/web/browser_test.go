@@ -1,0 +1,222 @@
+package web_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/errs"
+)
+
+// findBrowser returns Debian's chromium or another Chrome on the PATH.
+func findBrowser(t *testing.T) string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Skip("browser test skipped: no chromium, chromium-browser or google-chrome on PATH (apt install chromium)")
+	return ""
+}
+
+// browser drives one browser context (its own cookies) against the server.
+type browser struct {
+	t    *testing.T
+	ctx  context.Context
+	base string
+}
+
+func (b *browser) do(steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, steps...); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+func (b *browser) open(path string) {
+	b.t.Helper()
+	b.do(chromedp.Navigate(b.base + path))
+}
+
+// click clicks and waits for the page it leads to.
+func (b *browser) click(sel string) {
+	b.t.Helper()
+	if _, err := chromedp.Run(b.ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(sel)))); err != nil {
+		b.t.Fatalf("click %s: %v", sel, err)
+	}
+}
+
+func (b *browser) text(sel string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+// sees asserts that the page shows each text.
+func (b *browser) sees(wants ...string) {
+	b.t.Helper()
+	body := b.text("body")
+	for _, w := range wants {
+		if !strings.Contains(body, w) {
+			b.t.Fatalf("page does not show %q; it shows:\n%s", w, body)
+		}
+	}
+}
+
+func (b *browser) shot(name string, width int64) {
+	dir := os.Getenv("GONGZHI_SHOTS")
+	if dir == "" {
+		return
+	}
+	b.t.Helper()
+	b.do(chromedp.EmulateViewport(width, 800))
+	buf, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	os.MkdirAll(dir, 0o755)
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+	b.do(chromedp.EmulateViewport(1200, 900))
+}
+
+// TestBrowserLoop runs the whole loop in Chinese pages: a resident logs in
+// with a code and submits, the unit's handler signs, contacts and replies,
+// the resident rates and sees the ticket closed.
+func TestBrowserLoop(t *testing.T) {
+	exe := findBrowser(t)
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
+	defer cancel()
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(exe),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	defer cancelAlloc()
+	residentCtx, cancelResident := chromedp.NewContext(allocCtx)
+	defer cancelResident()
+	res := &browser{t: t, ctx: residentCtx, base: srv.URL}
+
+	// The resident logs in with the code shown in demo mode.
+	res.do(chromedp.EmulateViewport(1200, 900))
+	res.open("/")
+	res.sees("我要反映", "查询进度")
+	res.shot("home", 1200)
+	res.open("/login")
+	res.do(chromedp.SendKeys(chromedp.CSS("#phone"), "13800138000"))
+	res.click("form button")
+	res.sees("演示模式验证码")
+	code := res.text("#demo-code strong")
+	res.do(chromedp.SendKeys(chromedp.CSS("#code"), code))
+	res.click("form button")
+	res.sees("我的诉求")
+
+	// She submits a street-cleanliness problem in 金谷东园社区, which the
+	// catalogue sends to the 滨河街道 office.
+	res.open("/submit")
+	res.shot("submit-390", 390)
+	res.do(
+		chromedp.SetValue(chromedp.CSS("#category_code"), "0101"),
+		chromedp.SetValue(chromedp.CSS("#street"), "110117001"),
+		chromedp.SetValue(chromedp.CSS("#community"), "110117001001"),
+		chromedp.SendKeys(chromedp.CSS("#description"), "金谷东园小区北门垃圾堆放三天无人清运"),
+		chromedp.SendKeys(chromedp.CSS("#address"), "金谷东园北门"),
+	)
+	res.click("form.card button.primary")
+	res.sees("您的诉求已提交")
+	number := strings.TrimSpace(res.text(".ticket-no"))
+
+	// Which unit got it? Ask the service as the administrator.
+	bg := context.Background()
+	admin, err := a.Auth.UserByUsername(bg, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk, err := a.Tickets.Get(bg, admin, number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tk.AssignedOrgCode == "" {
+		t.Fatalf("ticket %s was not dispatched by the catalogue", number)
+	}
+	org, err := a.Gov.Org(bg, tk.AssignedOrgCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = a.Auth.CreateUser(bg, auth.NewUser{Username: "browser-handler", Password: "browser-pass-1", Name: "浏览器承办人",
+		Role: auth.RoleHandler, OrgCode: org.Code, AreaCode: org.AreaCode})
+	if err != nil && !errs.Is(err, errs.Conflict) {
+		t.Fatal(err)
+	}
+
+	// The handler, in a browser context of her own.
+	handlerCtx, cancelHandler := chromedp.NewContext(residentCtx, chromedp.WithNewBrowserContext())
+	defer cancelHandler()
+	h := &browser{t: t, ctx: handlerCtx, base: srv.URL}
+	h.do(chromedp.EmulateViewport(1200, 900))
+	h.open("/staff/login")
+	h.do(
+		chromedp.SendKeys(chromedp.CSS("#username"), "browser-handler"),
+		chromedp.SendKeys(chromedp.CSS("#password"), "browser-pass-1"),
+	)
+	h.click("form button")
+	h.sees("待办工单", number)
+	h.open("/staff/tickets/" + number)
+	h.sees("已派单至 "+org.Name, "签收")
+	h.shot("staff-ticket", 1200)
+	h.click(`form[action$="/sign"] button`)
+	h.sees("已签收。")
+	h.do(chromedp.SendKeys(chromedp.CSS("#contact-note"), "已电话联系居民，约定当日清运"))
+	h.click(`form[action$="/contact"] button`)
+	h.sees("已记录联系。", "已联系诉求人")
+	h.do(
+		chromedp.SendKeys(chromedp.CSS("#reply_text"), "已协调保洁公司清运完毕，并增加巡查频次"),
+		chromedp.Click(chromedp.CSS(`form[action$="/reply"] input[name=resolved][value=yes]`)),
+	)
+	h.click(`form[action$="/reply"] button`)
+	h.sees("答复已提交。", "已答复")
+
+	// The resident rates: satisfied, resolved.
+	res.open("/tickets/" + number)
+	res.sees("已答复", "已协调保洁公司清运完毕", "请您评价")
+	res.do(
+		chromedp.Click(chromedp.CSS(`#rate input[name=resolved][value=yes]`)),
+		chromedp.Click(chromedp.CSS(`#rate input[name=satisfaction][value=satisfied]`)),
+		chromedp.SendKeys(chromedp.CSS("#comment"), "处理及时，谢谢"),
+	)
+	res.click("#rate button")
+	res.sees("感谢您的评价", "已办结", "已评价", "满意")
+	res.shot("ticket-closed-390", 390)
+
+	// Large-text mode is one link away and stays on.
+	res.click(`a[href^="/big?on=1"]`)
+	res.sees("标准字号", "已办结")
+	res.shot("ticket-big-390", 390)
+	h.open("/staff?status=")
+	h.sees("已答复", number)
+	h.shot("staff-home", 1200)
+}

@@ -1,0 +1,319 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/errs"
+)
+
+// Cookies of the HTML interface.
+const (
+	sessionCookie = "gz_session" // the web session token
+	csrfCookie    = "gz_csrf"    // double-submit token of anonymous forms
+	langCookie    = "lang"       // "en" or "zh"
+	bigCookie     = "big"        // "1": large-text mode
+
+	maxFormBytes = 1 << 20
+)
+
+// csp allows only this site's own styles, scripts and images.
+const csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+
+// reqState is what wrap learns about a request once, for the handlers.
+type reqState struct {
+	sess *auth.Session
+	lang string
+}
+
+type ctxKey struct{}
+
+func state(r *http.Request) *reqState {
+	if st, ok := r.Context().Value(ctxKey{}).(*reqState); ok {
+		return st
+	}
+	return &reqState{lang: "zh"}
+}
+
+func securityHeaders(h http.Header) {
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Content-Security-Policy", csp)
+	h.Set("Referrer-Policy", "same-origin")
+}
+
+func (s *Server) staticFiles() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		securityHeaders(w.Header())
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		s.static.ServeHTTP(w, r)
+	})
+}
+
+// wrap sets the security headers, finds the session and the language, and
+// for every POST limits the body, parses the form and checks the CSRF token.
+func (s *Server) wrap(next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		securityHeaders(w.Header())
+		st := &reqState{lang: "zh"}
+		if c, err := r.Cookie(langCookie); err == nil && c.Value == "en" {
+			st.lang = "en"
+		}
+		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+			sess, err := s.Auth.Authenticate(r.Context(), c.Value, auth.KindWeb)
+			if err == nil {
+				st.sess = &sess
+			} else if errs.CodeOf(err) == errs.Internal {
+				s.Log.Error("authenticate", "err", err)
+			}
+		}
+		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, st))
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			if err := r.ParseForm(); err != nil {
+				var tooBig *http.MaxBytesError
+				if errors.As(err, &tooBig) {
+					s.fail(w, r, errs.New(errs.TooLarge, "提交的内容过大（上限 1 MB）", "the form is too large (at most 1 MB)"))
+					return
+				}
+				s.fail(w, r, errs.Invalidf("表单格式不正确", "malformed form"))
+				return
+			}
+			if !s.csrfOK(r) {
+				s.fail(w, r, errs.New(errs.Forbidden, "页面已过期或来源不明（CSRF 校验失败），请返回刷新后重新提交",
+					"this form has expired or did not come from this site (CSRF check failed); go back, reload and submit again"))
+				return
+			}
+		}
+		next(w, r)
+	})
+}
+
+// csrfOK compares the form's token with the session's (logged in) or with
+// the double-submit cookie (anonymous), in constant time.
+func (s *Server) csrfOK(r *http.Request) bool {
+	got := r.PostForm.Get("csrf")
+	if got == "" {
+		return false
+	}
+	if sess := state(r).sess; sess != nil {
+		return subtle.ConstantTimeCompare([]byte(got), []byte(sess.CSRF)) == 1
+	}
+	c, err := r.Cookie(csrfCookie)
+	if err != nil || c.Value == "" {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(got), []byte(c.Value)) == 1
+}
+
+// csrfToken returns the token forms on this page carry, setting the
+// anonymous cookie when it is missing.
+func (s *Server) csrfToken(w http.ResponseWriter, r *http.Request) string {
+	if sess := state(r).sess; sess != nil {
+		return sess.CSRF
+	}
+	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 16 && len(c.Value) <= 64 {
+		return c.Value
+	}
+	b := make([]byte, 24)
+	rand.Read(b)
+	tok := base64.RawURLEncoding.EncodeToString(b)
+	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: tok, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	// Later reads in this request see the new cookie too.
+	r.AddCookie(&http.Cookie{Name: csrfCookie, Value: tok})
+	return tok
+}
+
+func (s *Server) setSession(w http.ResponseWriter, r *http.Request, sess auth.Session) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sess.Token, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil, Expires: sess.ExpiresAt})
+}
+
+func clearCookie(w http.ResponseWriter, r *http.Request, name string) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", HttpOnly: true, MaxAge: -1,
+		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+}
+
+func (s *Server) user(r *http.Request) *auth.User {
+	if sess := state(r).sess; sess != nil {
+		return &sess.User
+	}
+	return nil
+}
+
+// Page is what every template gets.
+type Page struct {
+	Lang    string
+	Title   string
+	User    *auth.User
+	CSRF    string
+	Big     bool
+	Path    string // the current path and query, for the language switch
+	Staff   bool   // staff layout
+	Demo    bool
+	Flash   string
+	Err     string // the message of a failed form, in the page's language
+	ErrCode string
+	Form    url.Values // what the user typed, to fill the form again
+	Data    any
+}
+
+// V returns a value the user typed.
+func (p *Page) V(key string) string {
+	if p.Form == nil {
+		return ""
+	}
+	return p.Form.Get(key)
+}
+
+func (s *Server) page(w http.ResponseWriter, r *http.Request, title string) *Page {
+	p := &Page{Lang: state(r).lang, Title: title, User: s.user(r), Demo: s.Demo,
+		Path: r.URL.RequestURI(), Staff: strings.HasPrefix(r.URL.Path, "/staff")}
+	if c, err := r.Cookie(bigCookie); err == nil && c.Value == "1" {
+		p.Big = true
+	}
+	p.CSRF = s.csrfToken(w, r)
+	if r.Method == http.MethodPost {
+		p.Form = r.PostForm
+		if r.Referer() != "" {
+			if u, err := url.Parse(r.Referer()); err == nil && u.Host == r.Host && localPath(u.RequestURI()) {
+				p.Path = u.RequestURI()
+			}
+		}
+	}
+	return p
+}
+
+// render writes the page with the status, through a buffer so a template
+// error becomes a clean 500.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *Page) {
+	t := s.pages[p.Lang][name]
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.Log.Error("render page", "page", name, "err", err)
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusInternalServerError)
+		w.Write([]byte("系统内部错误，请稍后再试 / internal error, please try again later\n"))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// statusOf maps a domain error to its HTTP status.
+func statusOf(err error) int {
+	switch errs.CodeOf(err) {
+	case errs.Invalid:
+		return http.StatusBadRequest
+	case errs.Unauthorized:
+		return http.StatusUnauthorized
+	case errs.Forbidden:
+		return http.StatusForbidden
+	case errs.NotFound:
+		return http.StatusNotFound
+	case errs.Conflict:
+		return http.StatusConflict
+	case errs.TooLarge:
+		return http.StatusRequestEntityTooLarge
+	case errs.TooMany:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// formError puts err on the page in its language and returns the status;
+// internal errors are logged and shown plainly.
+func (s *Server) formError(r *http.Request, p *Page, err error) int {
+	e := errs.As(err)
+	if e.Code == errs.Internal {
+		s.Log.Error("web request", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	p.Err, p.ErrCode = e.Msg, string(e.Code)
+	if p.Lang == "en" {
+		p.Err = e.MsgEn
+	}
+	return statusOf(e)
+}
+
+// fail renders the error page for err.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	p := s.page(w, r, "error.title")
+	status := s.formError(r, p, err)
+	s.render(w, r, status, "error", p)
+}
+
+func redirect(w http.ResponseWriter, r *http.Request, to string) {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// backPath returns the local path in the query or form value key, or def.
+func backPath(r *http.Request, key, def string) string {
+	if b := r.FormValue(key); b != "" && localPath(b) {
+		return b
+	}
+	return def
+}
+
+func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
+	to := "zh"
+	if r.URL.Query().Get("to") == "en" {
+		to = "en"
+	}
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: to, Path: "/", MaxAge: 365 * 24 * 3600,
+		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil, HttpOnly: true})
+	redirect(w, r, backPath(r, "back", "/"))
+}
+
+func (s *Server) setBig(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Query().Get("on") == "1" {
+		http.SetCookie(w, &http.Cookie{Name: bigCookie, Value: "1", Path: "/", MaxAge: 365 * 24 * 3600,
+			SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil, HttpOnly: true})
+	} else {
+		clearCookie(w, r, bigCookie)
+	}
+	redirect(w, r, backPath(r, "back", "/"))
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	to := "/"
+	if sess := state(r).sess; sess != nil {
+		if sess.User.Role.IsStaff() {
+			to = "/staff/login"
+		}
+		if err := s.Auth.Logout(r.Context(), sess.Token); err != nil {
+			s.Log.Error("logout", "err", err)
+		}
+	}
+	clearCookie(w, r, sessionCookie)
+	redirect(w, r, to)
+}
+
+// fmtTime shows a time in Beijing time as 2006-01-02 15:04.
+func (s *Server) fmtTime(v any) string {
+	switch t := v.(type) {
+	case time.Time:
+		if t.IsZero() {
+			return "—"
+		}
+		return t.In(s.loc).Format("2006-01-02 15:04")
+	case *time.Time:
+		if t == nil || t.IsZero() {
+			return "—"
+		}
+		return t.In(s.loc).Format("2006-01-02 15:04")
+	}
+	return "—"
+}

@@ -1,0 +1,320 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/ticket"
+)
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	if u := s.user(r); u != nil && u.Role.IsStaff() {
+		redirect(w, r, "/staff")
+		return
+	}
+	s.render(w, r, http.StatusOK, "home", s.page(w, r, "home.title"))
+}
+
+// SubmitData fills the submission form.
+type SubmitData struct {
+	Action     string
+	Kinds      []Option
+	Categories []Group
+	Places     []Group
+	Channels   []Option // staff only
+}
+
+func (s *Server) submitData(r *http.Request, lang, action string) (*SubmitData, error) {
+	d := &SubmitData{Action: action}
+	for _, k := range ticket.Kinds {
+		d.Kinds = append(d.Kinds, Option{Value: string(k), Label: tr(lang, "kind."+string(k))})
+	}
+	var err error
+	if d.Categories, _, err = s.categoryGroups(r.Context(), lang); err != nil {
+		return nil, err
+	}
+	if d.Places, err = s.places(r.Context()); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) {
+	p := s.page(w, r, "submit.title")
+	p.Form = url.Values{"kind": {string(ticket.KindHelp)}}
+	if u := p.User; u != nil && u.Role == auth.RoleResident {
+		p.Form.Set("reporter_phone", u.Phone)
+		p.Form.Set("reporter_name", u.Name)
+	}
+	d, err := s.submitData(r, p.Lang, "/submit")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Data = d
+	s.render(w, r, http.StatusOK, "submit", p)
+}
+
+// newTicket reads the submission form. The community wins over the street
+// when both are chosen.
+func newTicket(r *http.Request) ticket.NewTicket {
+	f := r.PostForm
+	area := strings.TrimSpace(f.Get("community"))
+	if area == "" {
+		area = strings.TrimSpace(f.Get("street"))
+	}
+	return ticket.NewTicket{
+		Kind:          ticket.Kind(f.Get("kind")),
+		CategoryCode:  f.Get("category_code"),
+		Description:   f.Get("description"),
+		AreaCode:      area,
+		Address:       f.Get("address"),
+		Channel:       ticket.Channel(f.Get("channel")),
+		ReporterName:  f.Get("reporter_name"),
+		ReporterPhone: f.Get("reporter_phone"),
+		Confidential:  f.Get("confidential") != "",
+	}
+}
+
+func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
+	in := newTicket(r)
+	in.Channel = ticket.ChannelWeb
+	t, err := s.Tickets.Create(r.Context(), s.user(r), in)
+	if err != nil {
+		p := s.page(w, r, "submit.title")
+		status := s.formError(r, p, err)
+		d, derr := s.submitData(r, p.Lang, "/submit")
+		if derr != nil {
+			s.fail(w, r, derr)
+			return
+		}
+		p.Data = d
+		s.render(w, r, status, "submit", p)
+		return
+	}
+	redirect(w, r, "/submitted/"+t.Number)
+}
+
+func validNumber(n string) bool {
+	if len(n) < 8 || len(n) > 32 {
+		return false
+	}
+	for _, c := range n {
+		if (c < '0' || c > '9') && (c < 'A' || c > 'Z') && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Server) submitted(w http.ResponseWriter, r *http.Request) {
+	n := r.PathValue("number")
+	if !validNumber(n) {
+		s.fail(w, r, errs.NotFoundf("未找到该工单", "no such ticket"))
+		return
+	}
+	p := s.page(w, r, "submitted.title")
+	p.Data = n
+	s.render(w, r, http.StatusOK, "submitted", p)
+}
+
+func (s *Server) trackForm(w http.ResponseWriter, r *http.Request) {
+	p := s.page(w, r, "track.title")
+	p.Form = url.Values{"number": {r.URL.Query().Get("number")}}
+	s.render(w, r, http.StatusOK, "track", p)
+}
+
+// track shows a ticket to whoever knows its number and the reporter's phone.
+func (s *Server) track(w http.ResponseWriter, r *http.Request) {
+	s.showLookup(w, r, "")
+}
+
+func (s *Server) showLookup(w http.ResponseWriter, r *http.Request, flash string) {
+	p := s.page(w, r, "track.title")
+	p.Flash = flash
+	number, phone := strings.TrimSpace(r.PostForm.Get("number")), r.PostForm.Get("phone")
+	t, guest, err := s.Tickets.Lookup(r.Context(), number, phone)
+	if err != nil {
+		status := s.formError(r, p, err)
+		s.render(w, r, status, "track", p)
+		return
+	}
+	v, err := s.ticketView(r.Context(), p.Lang, guest, t)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.Phone = guest.Phone
+	if v.Can(ticket.ActionRate) {
+		v.RateURL = "/track/rate"
+	}
+	p.Title = "ticket.title"
+	p.Data = v
+	s.render(w, r, http.StatusOK, "ticket", p)
+}
+
+// trackRate rates a ticket found by number and phone; the lookup runs again.
+func (s *Server) trackRate(w http.ResponseWriter, r *http.Request) {
+	number, phone := strings.TrimSpace(r.PostForm.Get("number")), r.PostForm.Get("phone")
+	_, guest, err := s.Tickets.Lookup(r.Context(), number, phone)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if _, err := s.Tickets.Act(r.Context(), guest, number, ticket.ActionRate, ratingInput(r)); err != nil {
+		s.rateFailed(w, r, guest, number, "/track/rate", phone, err)
+		return
+	}
+	s.showLookup(w, r, tr(state(r).lang, "flash.rated"))
+}
+
+// rateFailed shows the ticket again with the rating error and what was typed.
+func (s *Server) rateFailed(w http.ResponseWriter, r *http.Request, u auth.User, number, rateURL, phone string, err error) {
+	p := s.page(w, r, "ticket.title")
+	status := s.formError(r, p, err)
+	t, gerr := s.Tickets.Get(r.Context(), u, number)
+	if gerr != nil {
+		s.fail(w, r, gerr)
+		return
+	}
+	v, verr := s.ticketView(r.Context(), p.Lang, u, t)
+	if verr != nil {
+		s.fail(w, r, verr)
+		return
+	}
+	if v.Can(ticket.ActionRate) {
+		v.RateURL = rateURL
+	}
+	v.Phone = phone
+	p.Data = v
+	s.render(w, r, status, "ticket", p)
+}
+
+// resident returns the logged-in resident, or sends the browser to log in.
+func (s *Server) resident(w http.ResponseWriter, r *http.Request) *auth.User {
+	u := s.user(r)
+	if u == nil {
+		redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()))
+		return nil
+	}
+	return u
+}
+
+// MyData is a page of my tickets.
+type MyData struct {
+	Items      []ticket.Ticket
+	NextCursor string
+	Categories map[string]string
+}
+
+func (s *Server) myTickets(w http.ResponseWriter, r *http.Request) {
+	u := s.resident(w, r)
+	if u == nil {
+		return
+	}
+	if u.Role.IsStaff() {
+		redirect(w, r, "/staff")
+		return
+	}
+	p := s.page(w, r, "my.title")
+	page, err := s.Tickets.List(r.Context(), *u, ticket.Filter{Cursor: r.URL.Query().Get("cursor")})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	_, names, err := s.categoryGroups(r.Context(), p.Lang)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Data = &MyData{Items: page.Items, NextCursor: page.NextCursor, Categories: names}
+	s.render(w, r, http.StatusOK, "my", p)
+}
+
+func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request) {
+	u := s.resident(w, r)
+	if u == nil {
+		return
+	}
+	number := r.PathValue("number")
+	if u.Role.IsStaff() {
+		redirect(w, r, "/staff/tickets/"+url.PathEscape(number))
+		return
+	}
+	p := s.page(w, r, "ticket.title")
+	if r.URL.Query().Get("done") == "rate" {
+		p.Flash = tr(p.Lang, "flash.rated")
+	}
+	t, err := s.Tickets.Get(r.Context(), *u, number)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := s.ticketView(r.Context(), p.Lang, *u, t)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if v.Can(ticket.ActionRate) {
+		v.RateURL = "/tickets/" + t.Number + "/rate"
+	}
+	p.Data = v
+	s.render(w, r, http.StatusOK, "ticket", p)
+}
+
+func (s *Server) rate(w http.ResponseWriter, r *http.Request) {
+	u := s.resident(w, r)
+	if u == nil {
+		return
+	}
+	number := r.PathValue("number")
+	if _, err := s.Tickets.Act(r.Context(), *u, number, ticket.ActionRate, ratingInput(r)); err != nil {
+		s.rateFailed(w, r, *u, number, "/tickets/"+number+"/rate", "", err)
+		return
+	}
+	redirect(w, r, "/tickets/"+url.PathEscape(number)+"?done=rate")
+}
+
+// LoginData is the state of the two-step code login.
+type LoginData struct {
+	Step    int // 1: phone, 2: code
+	DevCode string
+	Next    string
+}
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
+	p := s.page(w, r, "login.title")
+	p.Data = &LoginData{Step: 1, Next: backPath(r, "next", "")}
+	s.render(w, r, http.StatusOK, "login", p)
+}
+
+func (s *Server) loginCode(w http.ResponseWriter, r *http.Request) {
+	p := s.page(w, r, "login.title")
+	d := &LoginData{Step: 1, Next: backPath(r, "next", "")}
+	p.Data = d
+	code, err := s.Auth.RequestCode(r.Context(), r.PostForm.Get("phone"))
+	if err != nil {
+		status := s.formError(r, p, err)
+		s.render(w, r, status, "login", p)
+		return
+	}
+	d.Step, d.DevCode = 2, code
+	p.Flash = tr(p.Lang, "login.sent")
+	s.render(w, r, http.StatusOK, "login", p)
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	sess, err := s.Auth.LoginWithCode(r.Context(), r.PostForm.Get("phone"), strings.TrimSpace(r.PostForm.Get("code")), auth.KindWeb)
+	if err != nil {
+		p := s.page(w, r, "login.title")
+		p.Data = &LoginData{Step: 2, Next: backPath(r, "next", "")}
+		status := s.formError(r, p, err)
+		s.render(w, r, status, "login", p)
+		return
+	}
+	s.setSession(w, r, sess)
+	redirect(w, r, backPath(r, "next", "/my"))
+}

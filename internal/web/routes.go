@@ -1,0 +1,42 @@
+package web
+
+import "net/http"
+
+// Routes adds the pages to mux. This is the whole URL table of the HTML
+// interface; /api/v1/, /healthz and /readyz belong to others.
+func (s *Server) Routes(mux *http.ServeMux) {
+	h := func(pattern string, fn http.HandlerFunc) { mux.Handle(pattern, s.wrap(fn)) }
+
+	mux.Handle("GET /static/", s.staticFiles())
+	h("GET /lang", s.setLang)
+	h("GET /big", s.setBig)
+
+	// Residents and anyone not logged in.
+	h("GET /{$}", s.home)
+	h("GET /submit", s.submitForm)
+	h("POST /submit", s.submit)
+	h("GET /submitted/{number}", s.submitted)
+	h("GET /track", s.trackForm)
+	h("POST /track", s.track)
+	h("POST /track/rate", s.trackRate)
+	h("GET /login", s.loginForm)
+	h("POST /login/code", s.loginCode)
+	h("POST /login", s.login)
+	h("POST /logout", s.logout)
+	h("GET /my", s.myTickets)
+	h("GET /tickets/{number}", s.ticketPage)
+	h("POST /tickets/{number}/rate", s.rate)
+
+	// Staff.
+	h("GET /staff/login", s.staffLoginForm)
+	h("POST /staff/login", s.staffLogin)
+	h("GET /staff", s.staffHome)
+	h("GET /staff/new", s.staffSubmitForm)
+	h("POST /staff/new", s.staffSubmit)
+	h("GET /staff/tickets/{number}", s.staffTicket)
+	h("POST /staff/tickets/{number}/{action}", s.staffAct)
+	h("GET /staff/users", s.users)
+	h("POST /staff/users", s.createUser)
+	h("POST /staff/users/{id}/disable", s.disableUser)
+	h("POST /staff/users/{id}/enable", s.enableUser)
+}

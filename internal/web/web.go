@@ -1,0 +1,80 @@
+// Package web is gongzhi's server-rendered HTML interface: the resident side
+// (submit, follow, rate), the staff workbench and the user administration.
+// Pages work without JavaScript; Chinese first, English on request.
+package web
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/ticket"
+)
+
+//go:embed templates/*.html static/*
+var files embed.FS
+
+// Deps are what the web interface needs.
+type Deps struct {
+	Auth    *auth.Service
+	Tickets *ticket.Service
+	Gov     *gov.Service
+	Log     *slog.Logger
+	Demo    bool // show one-time codes on the login page
+}
+
+// Server serves the HTML pages.
+type Server struct {
+	Deps
+	pages  map[string]map[string]*template.Template // lang → page → template
+	static http.Handler
+	loc    *time.Location
+}
+
+// pageNames are the templates under templates/, each rendered inside layout.html.
+var pageNames = []string{
+	"home", "submit", "submitted", "track", "ticket", "login", "my", "error",
+	"staff_login", "staff_home", "staff_ticket", "staff_users",
+}
+
+// New parses the templates and returns the server.
+func New(d Deps) (*Server, error) {
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		loc = time.FixedZone("CST", 8*3600)
+	}
+	s := &Server{Deps: d, loc: loc, pages: map[string]map[string]*template.Template{}}
+	for _, lang := range langs {
+		s.pages[lang] = map[string]*template.Template{}
+		for _, name := range pageNames {
+			t, err := template.New(name).Funcs(s.funcs(lang)).ParseFS(files,
+				"templates/layout.html", "templates/partials.html", "templates/"+name+".html")
+			if err != nil {
+				return nil, fmt.Errorf("parse template %s: %w", name, err)
+			}
+			s.pages[lang][name] = t
+		}
+	}
+	sub, err := fs.Sub(files, "static")
+	if err != nil {
+		return nil, err
+	}
+	s.static = http.StripPrefix("/static/", http.FileServer(http.FS(sub)))
+	return s, nil
+}
+
+// localPath reports whether p is a path on this site, safe to redirect to.
+func localPath(p string) bool {
+	return strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") && !strings.HasPrefix(p, "/\\") &&
+		!strings.ContainsAny(p, "\r\n\\")
+}

@@ -1,0 +1,418 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/gongzhi/gongzhi/internal/app"
+	"github.com/gongzhi/gongzhi/internal/config"
+)
+
+func newApp(t *testing.T) *app.App {
+	t.Helper()
+	a, err := app.New(context.Background(), config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Demo: true,
+		BcryptCost: 4, AdminPassword: "admin-pass-123"}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return a
+}
+
+// client is a browser without JavaScript: cookies, forms and redirects.
+type client struct {
+	t   *testing.T
+	srv *httptest.Server
+	hc  *http.Client
+}
+
+func newClient(t *testing.T, srv *httptest.Server) *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{t: t, srv: srv, hc: &http.Client{Jar: jar}}
+}
+
+func (c *client) do(req *http.Request) (int, string) {
+	c.t.Helper()
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func (c *client) get(path string) (int, string) {
+	c.t.Helper()
+	req, _ := http.NewRequest("GET", c.srv.URL+path, nil)
+	return c.do(req)
+}
+
+func (c *client) post(path string, form url.Values) (int, string) {
+	c.t.Helper()
+	req, _ := http.NewRequest("POST", c.srv.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.do(req)
+}
+
+var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// csrf reads the form token from a page.
+func csrf(t *testing.T, body string) string {
+	t.Helper()
+	m := csrfRE.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no csrf field in page:\n%s", body)
+	}
+	return m[1]
+}
+
+func mustContain(t *testing.T, body string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(body, w) {
+			t.Errorf("page lacks %q", w)
+		}
+	}
+}
+
+func TestPagesAndHeaders(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	c := newClient(t, srv)
+	tests := []struct {
+		path   string
+		status int
+		want   []string
+	}{
+		{"/", 200, []string{"我要反映", "查询进度", "登录", "English"}},
+		{"/submit", 200, []string{"<optgroup label=\"市容环境\">", "滨河街道", "金谷东园社区", "保密（对经办人员隐藏姓名电话）"}},
+		{"/track", 200, []string{"工单编号"}},
+		{"/login", 200, []string{"获取验证码"}},
+		{"/staff/login", 200, []string{"工作人员登录"}},
+		{"/submitted/20260101000001", 200, []string{"20260101000001"}},
+		{"/submitted/bad%20number", 404, []string{"未找到该工单"}},
+		{"/static/style.css", 200, []string{"body.big"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			req, _ := http.NewRequest("GET", srv.URL+tt.path, nil)
+			resp, err := c.hc.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d", resp.StatusCode, tt.status)
+			}
+			mustContain(t, string(b), tt.want...)
+			if h := resp.Header.Get("X-Content-Type-Options"); h != "nosniff" {
+				t.Errorf("nosniff header = %q", h)
+			}
+			if h := resp.Header.Get("Content-Security-Policy"); !strings.Contains(h, "default-src 'self'") {
+				t.Errorf("CSP = %q", h)
+			}
+			if h := resp.Header.Get("X-Frame-Options"); h != "DENY" {
+				t.Errorf("X-Frame-Options = %q", h)
+			}
+		})
+	}
+	// Staff pages send the anonymous to the login.
+	if _, body := c.get("/staff"); !strings.Contains(body, "工作人员登录") {
+		t.Error("/staff did not lead to the staff login")
+	}
+}
+
+func TestLanguageSwitch(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	c := newClient(t, srv)
+	_, body := c.get("/lang?to=en&back=/track")
+	mustContain(t, body, "Track a request", "中文")
+	_, body = c.get("/lang?to=zh&back=//evil.example/")
+	mustContain(t, body, "有事您说话") // a foreign back path goes home
+	_, body = c.get("/big?on=1&back=/")
+	mustContain(t, body, `class="big`)
+}
+
+func TestCSRF(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	c := newClient(t, srv)
+	_, page := c.get("/submit")
+	good := csrf(t, page)
+	tests := []struct {
+		name, path, token string
+		status            int
+	}{
+		{"submit without token", "/submit", "", 403},
+		{"submit with wrong token", "/submit", "x" + good, 403},
+		{"lookup without token", "/track", "", 403},
+		{"staff login without token", "/staff/login", "", 403},
+		{"code without token", "/login/code", "", 403},
+		{"lookup with token", "/track", good, 404},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			form := url.Values{"number": {"20260101000001"}, "phone": {"13900000000"}, "description": {"x"}}
+			if tt.token != "" {
+				form.Set("csrf", tt.token)
+			}
+			status, body := c.post(tt.path, form)
+			if status != tt.status {
+				t.Fatalf("status %d, want %d\n%s", status, tt.status, body)
+			}
+			if tt.status == 403 {
+				mustContain(t, body, "CSRF")
+			}
+		})
+	}
+	// A fresh browser without the cookie is refused even with a token.
+	other := newClient(t, srv)
+	if status, _ := other.post("/submit", url.Values{"csrf": {good}}); status != 403 {
+		t.Errorf("token without cookie: status %d, want 403", status)
+	}
+}
+
+func TestBodyLimit(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	c := newClient(t, srv)
+	_, page := c.get("/submit")
+	status, body := c.post("/submit", url.Values{"csrf": {csrf(t, page)}, "description": {strings.Repeat("长", 1<<20)}})
+	if status != http.StatusRequestEntityTooLarge {
+		t.Fatalf("status %d, want 413", status)
+	}
+	mustContain(t, body, "1 MB")
+}
+
+func TestSubmitErrorsKeepInput(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	c := newClient(t, srv)
+	_, page := c.get("/submit")
+	tok := csrf(t, page)
+	tests := []struct {
+		name   string
+		form   url.Values
+		status int
+		want   []string
+	}{
+		{"empty description", url.Values{"category_code": {"0101"}, "community": {"110117001001"},
+			"address": {"金谷东园3号楼"}, "reporter_name": {"王芳"}, "reporter_phone": {"13900001111"}},
+			400, []string{"请填写诉求内容", "金谷东园3号楼", "王芳", "13900001111", `value="0101" selected`, `value="110117001001" selected`}},
+		{"no category", url.Values{"description": {"路灯坏了"}, "reporter_phone": {"13900001111"}},
+			400, []string{"请选择诉求分类", "路灯坏了"}},
+		{"bad phone", url.Values{"category_code": {"0101"}, "description": {"路灯坏了"}, "address": {"x"}, "reporter_phone": {"123"}},
+			400, []string{"手机号格式不正确"}},
+		{"unknown category", url.Values{"category_code": {"9999"}, "description": {"路灯坏了"}, "address": {"x"}, "reporter_phone": {"13900001111"}},
+			400, []string{"诉求分类 9999 不存在"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.form.Set("csrf", tok)
+			status, body := c.post("/submit", tt.form)
+			if status != tt.status {
+				t.Fatalf("status %d, want %d", status, tt.status)
+			}
+			mustContain(t, body, tt.want...)
+		})
+	}
+}
+
+var numberRE = regexp.MustCompile(`class="ticket-no">(\d+)<`)
+
+// TestGuestFlow submits as a guest, looks the ticket up by number and
+// phone, lets the handler answer through the staff pages, and rates it.
+func TestGuestFlow(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	guest := newClient(t, srv)
+	_, page := guest.get("/submit")
+	tok := csrf(t, page)
+	status, body := guest.post("/submit", url.Values{"csrf": {tok}, "kind": {"help"}, "category_code": {"0101"},
+		"description": {"金谷东园北门垃圾堆放多日无人清理"}, "street": {"110117001"}, "community": {"110117001001"},
+		"address": {"北门", "x"}, "reporter_name": {"李明"}, "reporter_phone": {"13900002222"}})
+	if status != 200 {
+		t.Fatalf("submit: %d\n%s", status, body)
+	}
+	m := numberRE.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no ticket number on the page:\n%s", body)
+	}
+	number := m[1]
+
+	// A wrong phone finds nothing, with a 404 and the numbers kept.
+	status, body = guest.post("/track", url.Values{"csrf": {tok}, "number": {number}, "phone": {"13900009999"}})
+	if status != 404 {
+		t.Fatalf("lookup with wrong phone: %d", status)
+	}
+	mustContain(t, body, "未找到该工单", number)
+
+	status, body = guest.post("/track", url.Values{"csrf": {tok}, "number": {number}, "phone": {"13900002222"}})
+	if status != 200 {
+		t.Fatalf("lookup: %d\n%s", status, body)
+	}
+	mustContain(t, body, number, "已受理", "已派单至 滨河街道办事处", "金谷东园北门垃圾堆放多日无人清理")
+	if strings.Contains(body, `action="/track/rate"`) {
+		t.Error("rating form shown before the reply")
+	}
+
+	// The handler of 滨河街道 signs, contacts and replies.
+	staff := newClient(t, srv)
+	_, page = staff.get("/staff/login")
+	status, body = staff.post("/staff/login", url.Values{"csrf": {csrf(t, page)}, "username": {"demo-handler"}, "password": {"gongzhi-demo"}})
+	if status != 200 {
+		t.Fatalf("staff login: %d\n%s", status, body)
+	}
+	mustContain(t, body, number, "滨河街道办事处 的待办工单")
+	for _, step := range []struct {
+		action string
+		form   url.Values
+		want   string
+	}{
+		{"sign", url.Values{}, "已签收"},
+		{"contact", url.Values{"note": {"电话联系，约定今日清理"}}, "已联系诉求人"},
+		{"reply", url.Values{"reply_text": {"已安排保洁清运完毕"}}, "请说明问题是否已解决"},
+		{"reply", url.Values{"reply_text": {"已安排保洁清运完毕"}, "resolved": {"yes"}}, "答复已提交"},
+	} {
+		_, page = staff.get("/staff/tickets/" + number)
+		step.form.Set("csrf", csrf(t, page))
+		_, body = staff.post("/staff/tickets/"+number+"/"+step.action, step.form)
+		mustContain(t, body, step.want)
+	}
+
+	// The guest rates: a missing choice keeps the form, then it closes.
+	status, body = guest.post("/track/rate", url.Values{"csrf": {tok}, "number": {number}, "phone": {"13900002222"}, "resolved": {"yes"}})
+	if status != 400 {
+		t.Fatalf("rate without satisfaction: %d", status)
+	}
+	mustContain(t, body, "请选择满意、基本满意或不满意", `value="yes" checked`)
+	status, body = guest.post("/track/rate", url.Values{"csrf": {tok}, "number": {number}, "phone": {"13900002222"},
+		"resolved": {"yes"}, "satisfaction": {"satisfied"}, "comment": {"很及时"}})
+	if status != 200 {
+		t.Fatalf("rate: %d\n%s", status, body)
+	}
+	mustContain(t, body, "感谢您的评价", "已办结", "已评价", "满意：很及时", "已安排保洁清运完毕")
+	// Rating twice is a conflict, not a server error.
+	status, _ = guest.post("/track/rate", url.Values{"csrf": {tok}, "number": {number}, "phone": {"13900002222"},
+		"resolved": {"yes"}, "satisfaction": {"satisfied"}})
+	if status != 409 && status != 403 {
+		t.Errorf("second rating: %d, want 409", status)
+	}
+
+	// Logout ends the staff session.
+	_, page = staff.get("/staff")
+	staff.post("/logout", url.Values{"csrf": {csrf(t, page)}})
+	if _, body = staff.get("/staff"); !strings.Contains(body, "工作人员登录") {
+		t.Error("still logged in after logout")
+	}
+}
+
+func TestResidentCodeLogin(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	c := newClient(t, srv)
+	_, page := c.get("/login")
+	tok := csrf(t, page)
+	status, body := c.post("/login/code", url.Values{"csrf": {tok}, "phone": {"12"}})
+	if status != 400 {
+		t.Fatalf("bad phone: %d", status)
+	}
+	status, body = c.post("/login/code", url.Values{"csrf": {tok}, "phone": {"13800138000"}})
+	if status != 200 {
+		t.Fatalf("code: %d\n%s", status, body)
+	}
+	m := regexp.MustCompile(`演示模式验证码：<strong>(\d+)</strong>`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no demo code shown:\n%s", body)
+	}
+	status, body = c.post("/login", url.Values{"csrf": {tok}, "phone": {"13800138000"}, "code": {"000000x"}})
+	if status != 401 {
+		t.Fatalf("wrong code: %d", status)
+	}
+	mustContain(t, body, "验证码错误或已失效")
+	status, body = c.post("/login", url.Values{"csrf": {tok}, "phone": {"13800138000"}, "code": {m[1]}})
+	if status != 200 {
+		t.Fatalf("login: %d\n%s", status, body)
+	}
+	mustContain(t, body, "我的诉求")
+	// Logged in, forms carry the session token and the phone is prefilled.
+	_, page = c.get("/submit")
+	mustContain(t, page, `value="13800138000"`)
+	status, body = c.post("/submit", url.Values{"csrf": {csrf(t, page)}, "category_code": {"0101"}, "community": {"110117001001"},
+		"description": {"楼道灯坏了"}})
+	if status != 200 {
+		t.Fatalf("submit: %d\n%s", status, body)
+	}
+	_, body = c.get("/my")
+	mustContain(t, body, "楼道灯坏了", "已派单")
+	// Somebody else's ticket number is not found, not a server error.
+	if status, _ = c.get("/tickets/20000101000001"); status != 404 {
+		t.Errorf("unknown ticket: %d, want 404", status)
+	}
+	// The old anonymous token no longer works once logged in.
+	if status, _ = c.post("/submit", url.Values{"csrf": {tok}}); status != 403 {
+		t.Errorf("anonymous token while logged in: %d, want 403", status)
+	}
+}
+
+func TestAdminUsers(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	c := newClient(t, srv)
+	_, page := c.get("/staff/login")
+	_, body := c.post("/staff/login", url.Values{"csrf": {csrf(t, page)}, "username": {"admin"}, "password": {"admin-pass-123"}})
+	mustContain(t, body, "用户管理")
+	_, page = c.get("/staff/users")
+	mustContain(t, page, "demo-handler", "新建账号")
+	tok := csrf(t, page)
+	status, body := c.post("/staff/users", url.Values{"csrf": {tok}, "username": {"wang-handler"}, "password": {"short"},
+		"name": {"王承办"}, "role": {"handler"}, "org_code": {"110117001-SO"}, "area_code": {"110117001"}})
+	if status != 400 {
+		t.Fatalf("short password: %d", status)
+	}
+	mustContain(t, body, "王承办", "wang-handler")
+	status, body = c.post("/staff/users", url.Values{"csrf": {tok}, "username": {"wang-handler"}, "password": {"long-enough-1"},
+		"name": {"王承办"}, "role": {"handler"}, "org_code": {"110117001-SO"}, "area_code": {"110117001"}})
+	if status != 200 {
+		t.Fatalf("create: %d\n%s", status, body)
+	}
+	mustContain(t, body, "账号已创建", "王承办")
+	u, err := a.Auth.UserByUsername(context.Background(), "wang-handler")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body = c.post("/staff/users/"+u.ID+"/disable", url.Values{"csrf": {tok}})
+	mustContain(t, body, "账号已停用")
+	other := newClient(t, srv)
+	_, page = other.get("/staff/login")
+	status, _ = other.post("/staff/login", url.Values{"csrf": {csrf(t, page)}, "username": {"wang-handler"}, "password": {"long-enough-1"}})
+	if status != 401 {
+		t.Errorf("disabled login: %d, want 401", status)
+	}
+	// A handler may not manage users.
+	h := newClient(t, srv)
+	_, page = h.get("/staff/login")
+	h.post("/staff/login", url.Values{"csrf": {csrf(t, page)}, "username": {"demo-handler"}, "password": {"gongzhi-demo"}})
+	if status, _ = h.get("/staff/users"); status != 403 {
+		t.Errorf("handler on /staff/users: %d, want 403", status)
+	}
+}
