@@ -7,6 +7,7 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/idem"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
@@ -15,6 +16,7 @@ type Deps struct {
 	Auth    *auth.Service
 	Tickets *ticket.Service
 	Gov     *gov.Service
+	Idem    *idem.Store
 	Log     *slog.Logger
 	Demo    bool // return one-time codes as dev_code
 }
@@ -34,17 +36,17 @@ func New(d Deps) *API {
 
 // Routes is the whole URL table of the API.
 func (a *API) Routes(mux *http.ServeMux) {
-	mux.HandleFunc("POST /api/v1/auth/token", a.token)
-	mux.HandleFunc("POST /api/v1/auth/code", a.code)
-	mux.HandleFunc("POST /api/v1/users", a.admin(a.createUser))
+	mux.HandleFunc("POST /api/v1/auth/token", a.idempotent(a.token))
+	mux.HandleFunc("POST /api/v1/auth/code", a.idempotent(a.code))
+	mux.HandleFunc("POST /api/v1/users", a.idempotent(a.admin(a.createUser)))
 	mux.HandleFunc("GET /api/v1/users", a.admin(a.listUsers))
 	mux.HandleFunc("GET /api/v1/areas", a.areas)
 	mux.HandleFunc("GET /api/v1/orgs", a.orgs)
 	mux.HandleFunc("GET /api/v1/categories", a.categories)
-	mux.HandleFunc("POST /api/v1/tickets", a.createTicket)
+	mux.HandleFunc("POST /api/v1/tickets", a.idempotent(a.createTicket))
 	mux.HandleFunc("GET /api/v1/tickets", a.user(a.listTickets))
 	mux.HandleFunc("GET /api/v1/tickets/{number}", a.user(a.getTicket))
 	mux.HandleFunc("GET /api/v1/tickets/{number}/events", a.user(a.ticketEvents))
-	mux.HandleFunc("POST /api/v1/tickets/{number}/actions/{action}", a.user(a.act))
+	mux.HandleFunc("POST /api/v1/tickets/{number}/actions/{action}", a.idempotent(a.user(a.act)))
 	mux.HandleFunc("/api/v1/", a.notFound)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/idem"
 )
 
 // Actions on a ticket.
@@ -112,6 +113,10 @@ func (s *Service) Act(ctx context.Context, u auth.User, number, action string, i
 	}
 	now := s.clock.Now()
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		// A retried action that already ran changes nothing more.
+		if done, err := idem.ClaimTx(ctx, tx, now, number+"/"+action); err != nil || done != "" {
+			return err
+		}
 		t, err := s.get(ctx, tx, number)
 		if err != nil {
 			return err

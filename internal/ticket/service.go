@@ -14,6 +14,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/idem"
 )
 
 // Service runs the ticket loop.
@@ -23,6 +24,8 @@ type Service struct {
 	gov   *gov.Service
 	log   *slog.Logger
 	loc   *time.Location // business time zone: ticket numbers and shown times
+
+	numbers numberer
 }
 
 // NewService returns the service; times are shown in Asia/Shanghai.
@@ -156,8 +159,16 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 		return Ticket{}, errs.ErrForbidden
 	}
 	now := s.clock.Now()
-	var number string
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	number, err := s.numbers.take(ctx, s.db, now.In(s.loc))
+	if err != nil {
+		return Ticket{}, err
+	}
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		// A retried submission returns the ticket its first run made.
+		if existing, err := idem.ClaimTx(ctx, tx, now, number); err != nil || existing != "" {
+			number = existing
+			return err
+		}
 		cat, err := categoryQ(ctx, tx, in.CategoryCode)
 		if err != nil {
 			return errs.Invalidf("诉求分类 %s 不存在", "unknown category %s", in.CategoryCode)
@@ -172,10 +183,6 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 		}
 		if actor != nil && actor.Role.IsStaff() && in.AreaCode != "" && !actor.InArea(in.AreaCode) {
 			return errs.New(errs.Forbidden, "只能登记本辖区的诉求", "you can only register requests in your own area")
-		}
-		number, err = s.nextNumber(ctx, tx, now)
-		if err != nil {
-			return err
 		}
 		t := Ticket{Number: number, Kind: in.Kind, Status: StatusRegistered, CategoryCode: in.CategoryCode, AreaCode: in.AreaCode,
 			Description: in.Description, Address: in.Address, Lat: in.Lat, Lng: in.Lng, Channel: in.Channel,
@@ -206,20 +213,6 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 		return Ticket{}, err
 	}
 	return s.get(ctx, s.db.W, number)
-}
-
-// nextNumber allocates a ticket number: the business date and a six-digit
-// sequence of that day, e.g. 20261126000042.
-func (s *Service) nextNumber(ctx context.Context, tx *sql.Tx, now time.Time) (string, error) {
-	day := now.In(s.loc).Format("20060102")
-	key := "ticket:" + day
-	var n int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO counters (name, value) VALUES ($1, 1)
-ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value`, key).Scan(&n)
-	if err != nil {
-		return "", errs.Wrap(err, "next number")
-	}
-	return fmt.Sprintf("%s%06d", day, n), nil
 }
 
 // eventFor describes who did something: the actor, or the system when nil.

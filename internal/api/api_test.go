@@ -1,0 +1,142 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gongzhi/gongzhi/internal/app"
+	"github.com/gongzhi/gongzhi/internal/config"
+	"github.com/gongzhi/gongzhi/internal/db/dbtest"
+)
+
+func newServer(t *testing.T, engine string) *httptest.Server {
+	t.Helper()
+	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Demo: true, BcryptCost: 4, AdminPassword: "admin-pass-123"}
+	if engine != "sqlite" {
+		cfg.DB = dbtest.DSN(t, engine)
+	}
+	a, err := app.New(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	srv := httptest.NewServer(a.Handler)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func post(t *testing.T, srv *httptest.Server, path, token, key string, body any) (int, http.Header, map[string]any) {
+	t.Helper()
+	j, _ := json.Marshal(body)
+	req, _ := http.NewRequest("POST", srv.URL+path, bytes.NewReader(j))
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var m map[string]any
+	json.Unmarshal(raw, &m)
+	return resp.StatusCode, resp.Header, m
+}
+
+func get(t *testing.T, srv *httptest.Server, path, token string) map[string]any {
+	t.Helper()
+	req, _ := http.NewRequest("GET", srv.URL+path, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	json.NewDecoder(resp.Body).Decode(&m)
+	return m
+}
+
+func login(t *testing.T, srv *httptest.Server, user string) string {
+	t.Helper()
+	code, _, m := post(t, srv, "/api/v1/auth/token", "", "", map[string]string{"username": user, "password": "gongzhi-demo"})
+	if code != 200 {
+		t.Fatalf("login %s: %d %v", user, code, m)
+	}
+	return m["token"].(string)
+}
+
+func TestIdempotencyKey(t *testing.T) {
+	for _, engine := range dbtest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			srv := newServer(t, engine)
+			agent := login(t, srv, "demo-agent")
+			handler := login(t, srv, "demo-handler")
+			body := map[string]any{"kind": "complaint", "category_code": "0101", "description": "楼下井盖缺失", "area_code": "110117001001", "reporter_phone": "13912345678"}
+
+			// Concurrent twins and later retries all get the one ticket.
+			var wg sync.WaitGroup
+			numbers := make([]string, 6)
+			for i := range numbers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					code, _, m := post(t, srv, "/api/v1/tickets", agent, "submit-1", body)
+					if code == 201 {
+						numbers[i], _ = m["number"].(string)
+					} else if code != 409 { // a twin still in flight may be told to retry
+						t.Errorf("twin %d: %d %v", i, code, m)
+					}
+				}()
+			}
+			wg.Wait()
+			code, h, m := post(t, srv, "/api/v1/tickets", agent, "submit-1", body)
+			if code != 201 || h.Get("Idempotent-Replayed") != "true" {
+				t.Fatalf("retry: %d %v %v", code, h, m)
+			}
+			first := m["number"].(string)
+			for _, n := range numbers {
+				if n != "" && n != first {
+					t.Fatalf("twins made two tickets: %v", numbers)
+				}
+			}
+			list := get(t, srv, "/api/v1/tickets?limit=100", agent)
+			if n := len(list["items"].([]any)); n != 1 {
+				t.Fatalf("%d tickets after retries, want 1", n)
+			}
+			// The same key for another body is refused.
+			other := map[string]any{"kind": "complaint", "category_code": "0101", "description": "另一件事", "area_code": "110117001001", "reporter_phone": "13912345678"}
+			if code, _, m := post(t, srv, "/api/v1/tickets", agent, "submit-1", other); code != 409 {
+				t.Fatalf("key reuse: %d %v", code, m)
+			}
+			// Keys are per caller: another caller's same key is a new request.
+			if code, _, _ := post(t, srv, "/api/v1/tickets", "", "submit-1", body); code != 201 {
+				t.Fatalf("anonymous with the same key: %d", code)
+			}
+			// An action retried returns the first answer and appends one event.
+			for i := 0; i < 3; i++ {
+				if code, _, m := post(t, srv, "/api/v1/tickets/"+first+"/actions/sign", handler, "sign-1", map[string]any{}); code != 200 {
+					t.Fatalf("sign retry %d: %d %v", i, code, m)
+				}
+			}
+			events := get(t, srv, "/api/v1/tickets/"+first+"/events", handler)
+			if n := len(events["items"].([]any)); n != 3 {
+				t.Fatalf("events after retried sign: %d, want 3 (create, dispatch, sign)", n)
+			}
+			if code, _, _ := post(t, srv, "/api/v1/tickets", agent, strings.Repeat("k", 200), body); code != 400 {
+				t.Fatalf("overlong key: %d", code)
+			}
+		})
+	}
+}
