@@ -8,6 +8,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/idem"
+	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
@@ -17,6 +18,7 @@ type Deps struct {
 	Tickets *ticket.Service
 	Gov     *gov.Service
 	Idem    *idem.Store
+	Limits  *limit.Set
 	Log     *slog.Logger
 	Demo    bool // return one-time codes as dev_code
 }

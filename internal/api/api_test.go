@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -138,5 +139,33 @@ func TestIdempotencyKey(t *testing.T) {
 				t.Fatalf("overlong key: %d", code)
 			}
 		})
+	}
+}
+
+func TestRateLimits(t *testing.T) {
+	srv := newServer(t, "sqlite")
+	body := map[string]any{"category_code": "0101", "description": "路灯不亮", "area_code": "110117001001", "reporter_phone": "13700000000"}
+	for i := 0; i < 10; i++ {
+		if code, _, m := post(t, srv, "/api/v1/tickets", "", "", body); code != 201 {
+			t.Fatalf("submission %d: %d %v", i, code, m)
+		}
+	}
+	code, _, m := post(t, srv, "/api/v1/tickets", "", "", body)
+	if code != 429 || m["error"].(map[string]any)["code"] != "too_many_requests" {
+		t.Fatalf("11th submission from one phone in an hour: %d %v", code, m)
+	}
+	// Staff entering calls are not limited.
+	agent := login(t, srv, "demo-agent")
+	if code, _, m := post(t, srv, "/api/v1/tickets", agent, "", body); code != 201 {
+		t.Fatalf("agent: %d %v", code, m)
+	}
+	// One-time codes: per phone once a minute, per address 20 a minute.
+	limited := false
+	for i := 0; i < 25 && !limited; i++ {
+		code, _, _ := post(t, srv, "/api/v1/auth/code", "", "", map[string]string{"phone": fmt.Sprintf("139000000%02d", i)})
+		limited = code == 429
+	}
+	if !limited {
+		t.Fatal("25 code requests from one address were all accepted")
 	}
 }

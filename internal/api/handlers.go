@@ -8,6 +8,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
@@ -63,6 +64,10 @@ func (a *API) code(w http.ResponseWriter, r *http.Request) {
 		Phone string `json:"phone"`
 	}
 	if err := decode(w, r, &req); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if err := limit.Check(a.Limits.CodeIP, limit.ClientIP(r)); err != nil {
 		a.fail(w, r, err)
 		return
 	}
@@ -155,6 +160,10 @@ func (a *API) createTicket(w http.ResponseWriter, r *http.Request) {
 	if ok {
 		actor = &u
 	}
+	if err := a.Limits.CheckSubmit(r, actor, in.ReporterPhone); err != nil {
+		a.fail(w, r, err)
+		return
+	}
 	t, err := a.Tickets.Create(r.Context(), actor, in)
 	if err != nil {
 		a.fail(w, r, err)
@@ -214,3 +223,4 @@ func (a *API) act(w http.ResponseWriter, r *http.Request, u auth.User) {
 	}
 	writeJSON(w, http.StatusOK, t)
 }
+

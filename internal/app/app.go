@@ -19,6 +19,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/demo"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/idem"
+	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 	"github.com/gongzhi/gongzhi/internal/web"
 )
@@ -74,6 +75,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 			return nil, fmt.Errorf("load demo district: %w", err)
 		}
 	}
+	limits := limit.Defaults()
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -86,8 +88,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		}
 		w.Write([]byte("ready\n"))
 	})
-	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, Idem: idem.NewStore(d), Log: log, Demo: cfg.Demo}).Routes(mux)
-	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, Log: log, Demo: cfg.Demo})
+	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, Idem: idem.NewStore(d), Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
+	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, Limits: limits, Log: log, Demo: cfg.Demo})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}

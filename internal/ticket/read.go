@@ -15,7 +15,7 @@ import (
 // Get returns a ticket as u may see it: reporter details in full only where
 // u's duty needs them, and every staff view of them written to the audit log.
 func (s *Service) Get(ctx context.Context, u auth.User, number string) (Ticket, error) {
-	if !validNumber(number) {
+	if !ValidNumber(number) {
 		return Ticket{}, errNoTicket(number)
 	}
 	t, err := s.get(ctx, s.db.R, number)
@@ -62,7 +62,8 @@ func mask(t *Ticket) {
 	t.ReporterMasked = true
 }
 
-func validNumber(n string) bool {
+// ValidNumber reports whether n has the shape of a ticket number.
+func ValidNumber(n string) bool {
 	if len(n) < 8 || len(n) > 32 {
 		return false
 	}
@@ -79,7 +80,7 @@ func validNumber(n string) bool {
 func (s *Service) Lookup(ctx context.Context, number, phone string) (Ticket, auth.User, error) {
 	phone = auth.NormalizePhone(phone)
 	number = strings.TrimSpace(number)
-	if !validNumber(number) || !auth.ValidPhone(phone) {
+	if !ValidNumber(number) || !auth.ValidPhone(phone) {
 		return Ticket{}, auth.User{}, errs.NotFoundf("未找到该工单，请核对编号和手机号", "no ticket with that number and phone")
 	}
 	t, err := s.get(ctx, s.db.R, number)
@@ -123,7 +124,7 @@ func encodeCursor(number string) string { return base64.RawURLEncoding.EncodeToS
 
 func decodeCursor(c string) (string, error) {
 	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil || !validNumber(string(b)) {
+	if err != nil || !ValidNumber(string(b)) {
 		return "", errs.Invalidf("分页游标无效", "malformed cursor")
 	}
 	return string(b), nil

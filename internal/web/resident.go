@@ -7,6 +7,7 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
@@ -82,7 +83,12 @@ func newTicket(r *http.Request) ticket.NewTicket {
 func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	in := newTicket(r)
 	in.Channel = ticket.ChannelWeb
-	t, err := s.Tickets.Create(r.Context(), s.user(r), in)
+	u := s.user(r)
+	err := s.Limits.CheckSubmit(r, u, in.ReporterPhone)
+	var t ticket.Ticket
+	if err == nil {
+		t, err = s.Tickets.Create(r.Context(), u, in)
+	}
 	if err != nil {
 		p := s.page(w, r, "submit.title")
 		status := s.formError(r, p, err)
@@ -98,21 +104,9 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, "/submitted/"+t.Number)
 }
 
-func validNumber(n string) bool {
-	if len(n) < 8 || len(n) > 32 {
-		return false
-	}
-	for _, c := range n {
-		if (c < '0' || c > '9') && (c < 'A' || c > 'Z') && c != '-' {
-			return false
-		}
-	}
-	return true
-}
-
 func (s *Server) submitted(w http.ResponseWriter, r *http.Request) {
 	n := r.PathValue("number")
-	if !validNumber(n) {
+	if !ticket.ValidNumber(n) {
 		s.fail(w, r, errs.NotFoundf("未找到该工单", "no such ticket"))
 		return
 	}
@@ -295,7 +289,11 @@ func (s *Server) loginCode(w http.ResponseWriter, r *http.Request) {
 	p := s.page(w, r, "login.title")
 	d := &LoginData{Step: 1, Next: backPath(r, "next", "")}
 	p.Data = d
-	code, err := s.Auth.RequestCode(r.Context(), r.PostForm.Get("phone"))
+	err := limit.Check(s.Limits.CodeIP, limit.ClientIP(r))
+	var code string
+	if err == nil {
+		code, err = s.Auth.RequestCode(r.Context(), r.PostForm.Get("phone"))
+	}
 	if err != nil {
 		status := s.formError(r, p, err)
 		s.render(w, r, status, "login", p)
@@ -318,3 +316,4 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	s.setSession(w, r, sess)
 	redirect(w, r, backPath(r, "next", "/my"))
 }
+

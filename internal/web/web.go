@@ -15,6 +15,7 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
@@ -26,6 +27,7 @@ type Deps struct {
 	Auth    *auth.Service
 	Tickets *ticket.Service
 	Gov     *gov.Service
+	Limits  *limit.Set
 	Log     *slog.Logger
 	Demo    bool // show one-time codes on the login page
 }
