@@ -43,6 +43,10 @@ Usage:
   gongzhi migrate [--data ./data] [--db DSN]
   gongzhi import divisions DIR [--data ./data] [--db DSN]
   gongzhi user create --username NAME --role ROLE [--name N] [--org CODE] [--area CODE]   (password on standard input)
+  gongzhi seed --tickets N [--data ./data] [--db DSN]
+  gongzhi bench [--url http://127.0.0.1:8080] [--mix submit|read|mixed] [--concurrency N | --rate R] [--duration 30s] [--json FILE]
+  gongzhi backup FILE [--data ./data] [--db DSN]
+  gongzhi restore FILE [--data ./data]
   gongzhi version
 
 Environment: GONGZHI_ADDR, GONGZHI_DATA, GONGZHI_DB, GONGZHI_DEMO, GONGZHI_ADMIN_PASSWORD.
@@ -85,6 +89,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		})
 	case "user":
 		return userCmd(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "seed":
+		return seedCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "bench":
+		return benchCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "backup":
+		return backupCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "restore":
+		return restoreCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "gongzhi", Version)
 		return nil

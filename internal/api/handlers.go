@@ -223,4 +223,3 @@ func (a *API) act(w http.ResponseWriter, r *http.Request, u auth.User) {
 	}
 	writeJSON(w, http.StatusOK, t)
 }
-

@@ -316,4 +316,3 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	s.setSession(w, r, sess)
 	redirect(w, r, backPath(r, "next", "/my"))
 }
-
