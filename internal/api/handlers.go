@@ -184,7 +184,16 @@ func (a *API) getTicket(w http.ResponseWriter, r *http.Request, u auth.User) {
 
 func (a *API) listTickets(w http.ResponseWriter, r *http.Request, u auth.User) {
 	q := r.URL.Query()
-	f := ticket.Filter{Status: ticket.Status(q.Get("status")), OrgCode: q.Get("org_code"), AreaCode: q.Get("area_code"), Cursor: q.Get("cursor")}
+	f := ticket.Filter{Status: ticket.Status(q.Get("status")), OrgCode: q.Get("org_code"), AreaCode: q.Get("area_code"), Cursor: q.Get("cursor"),
+		Light: ticket.Light(q.Get("light")), Part: q.Get("part")}
+	switch q.Get("overdue") {
+	case "", "false", "0":
+	case "true", "1":
+		f.Overdue = true
+	default:
+		a.fail(w, r, errs.Invalidf("overdue 须为 true 或 false", "overdue must be true or false"))
+		return
+	}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > ticket.MaxLimit {

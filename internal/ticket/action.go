@@ -7,42 +7,85 @@ import (
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
-	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/idem"
 )
 
 // Actions on a ticket.
 const (
-	ActionDispatch = "dispatch"
-	ActionSign     = "sign"
-	ActionContact  = "contact"
-	ActionReply    = "reply"
-	ActionRate     = "rate"
-	ActionClose    = "close"
+	ActionDispatch         = "dispatch"          // 派单
+	ActionRedispatch       = "redispatch"        // 改派
+	ActionSign             = "sign"              // 签收 (the lead unit, or a helper for its part)
+	ActionContact          = "contact"           // 联系诉求人
+	ActionReply            = "reply"             // 答复 (the lead unit, or a helper for its part)
+	ActionRate             = "rate"              // 评价 / 回访
+	ActionClose            = "close"             // 结案
+	ActionReturn           = "return"            // 退单申请
+	ActionApproveReturn    = "approve_return"    // 同意退单并重新派单
+	ActionRejectReturn     = "reject_return"     // 驳回退单
+	ActionRequestExtension = "request_extension" // 延期申请
+	ActionApproveExtension = "approve_extension" // 同意延期
+	ActionRejectExtension  = "reject_extension"  // 驳回延期
+	ActionRemind           = "remind"            // 催办
+	ActionEscalate         = "escalate"          // 督办
+	ActionWhistle          = "whistle"           // 吹哨
+	ActionReport           = "report"            // 报到
+	ActionAddHelper        = "add_helper"        // 增加协办单位
+	ActionRedo             = "redo"              // 重办
+	ActionMerge            = "merge"             // 合并
+	ActionInvalidate       = "invalidate"        // 无效
+	ActionAnswer           = "answer"            // 直接办结 (consultations)
 )
 
-// Actions lists the actions in loop order.
-var Actions = []string{ActionDispatch, ActionSign, ActionContact, ActionReply, ActionRate, ActionClose}
+// Actions lists the actions in the order a ticket page offers them.
+var Actions = []string{ActionAnswer, ActionDispatch, ActionSign, ActionContact, ActionReply, ActionRate,
+	ActionReport, ActionRequestExtension, ActionReturn, ActionApproveReturn, ActionRejectReturn,
+	ActionApproveExtension, ActionRejectExtension, ActionRedispatch, ActionAddHelper, ActionWhistle,
+	ActionRemind, ActionEscalate, ActionRedo, ActionMerge, ActionInvalidate, ActionClose}
 
 // ActionInput carries the fields an action may take.
 type ActionInput struct {
 	OrgCode      string       `json:"org_code"`
+	OrgCodes     []string     `json:"org_codes"`
 	Note         string       `json:"note"`
 	ReplyText    string       `json:"reply_text"`
 	Resolved     *bool        `json:"resolved"`
 	Satisfaction Satisfaction `json:"satisfaction"`
 	Comment      string       `json:"comment"`
+	Reason       string       `json:"reason"`
+	Until        string       `json:"until"` // RFC 3339 or 2006-01-02 15:04 in business time
+	WithinHours  int          `json:"within_hours"`
+	Into         string       `json:"into"`
 }
+
+var active = []Status{StatusRegistered, StatusDispatched, StatusSigned, StatusInProgress, StatusReturned}
+var handling = []Status{StatusDispatched, StatusSigned, StatusInProgress}
 
 // from lists the statuses each action may start from.
 var from = map[string][]Status{
-	ActionDispatch: {StatusRegistered},
-	ActionSign:     {StatusDispatched},
-	ActionContact:  {StatusSigned},
-	ActionReply:    {StatusInProgress},
-	ActionRate:     {StatusReplied},
-	ActionClose:    {StatusRegistered, StatusDispatched, StatusSigned, StatusInProgress, StatusReplied},
+	ActionDispatch:         {StatusRegistered},
+	ActionRedispatch:       handling,
+	ActionSign:             {StatusDispatched},
+	ActionContact:          {StatusSigned},
+	ActionReply:            {StatusInProgress},
+	ActionRate:             {StatusReplied},
+	ActionClose:            {StatusRegistered, StatusDispatched, StatusSigned, StatusInProgress, StatusReplied, StatusReturned, StatusClosed},
+	ActionReturn:           handling,
+	ActionApproveReturn:    {StatusReturned},
+	ActionRejectReturn:     {StatusReturned},
+	ActionRequestExtension: {StatusSigned, StatusInProgress},
+	ActionApproveExtension: {StatusSigned, StatusInProgress},
+	ActionRejectExtension:  {StatusSigned, StatusInProgress},
+	ActionRemind:           active,
+	ActionEscalate:         active,
+	ActionWhistle:          active,
+	ActionReport:           append(append([]Status{}, active...), StatusReplied),
+	ActionAddHelper:        handling,
+	ActionRedo:             {StatusClosed},
+	ActionMerge:            {StatusRegistered, StatusDispatched, StatusSigned, StatusInProgress},
+	ActionInvalidate:       {StatusRegistered, StatusDispatched, StatusReturned},
+	ActionAnswer:           {StatusRegistered},
 }
 
 func allowedFrom(action string, st Status) bool {
@@ -54,39 +97,113 @@ func allowedFrom(action string, st Status) bool {
 	return false
 }
 
-// AvailableActions returns what u may do with t now, in loop order.
+// statusOK reports whether the action fits the ticket's state for u. A
+// helper unit signs and replies for its own part whatever the lead has done.
+func statusOK(u auth.User, t Ticket, action string) bool {
+	if (action == ActionSign || action == ActionReply) && !isLeadHandler(u, t) {
+		if h := helperPart(u, t); h != nil {
+			return t.active() && ((action == ActionSign && h.Status == "dispatched") || (action == ActionReply && h.Status == "signed"))
+		}
+	}
+	if !allowedFrom(action, t.Status) {
+		return false
+	}
+	switch action {
+	case ActionClose:
+		return t.Status != StatusClosed || t.ReviewPending
+	case ActionRedo:
+		return t.ReviewPending
+	case ActionRequestExtension:
+		return t.ExtensionUntil == nil && t.ExtensionCount < MaxExtensions
+	case ActionApproveExtension, ActionRejectExtension:
+		return t.ExtensionUntil != nil
+	case ActionAnswer:
+		return t.Kind == KindConsultation
+	case ActionReport:
+		return pendingSummons(u, t) != nil
+	}
+	return true
+}
+
+// AvailableActions returns what u may do with t now, in page order.
 func AvailableActions(u auth.User, t Ticket) []string {
 	var out []string
 	for _, a := range Actions {
-		if allowedFrom(a, t.Status) && canAct(u, t, a) {
+		if canAct(u, t, a) && statusOK(u, t, a) {
 			out = append(out, a)
 		}
 	}
 	return out
 }
 
+// Limits of the exceptions.
+const (
+	MaxExtensions    = 1         // extension once, on approval
+	MaxExtensionDays = 60        // how far an extension may reach
+	MaxWithinHours   = 24 * 30   // how long a summoned unit may be given
+	MaxSummoned      = 10        // units per whistle
+)
+
+// Return reasons (退单理由).
+var ReturnReasons = []string{"wrong_area", "unclear_ownership", "overlapping_duties", "not_our_duty"}
+
+// Reasons a ticket is invalid (无效).
+var InvalidReasons = []string{"spam", "out_of_scope", "redirected"}
+
+func oneOf(s string, list []string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
 func (in *ActionInput) check(action string) error {
 	in.Note = strings.TrimSpace(in.Note)
 	in.ReplyText = strings.TrimSpace(in.ReplyText)
 	in.Comment = strings.TrimSpace(in.Comment)
-	if runes(in.Note) > MaxNote {
+	in.Reason = strings.TrimSpace(in.Reason)
+	in.Into = strings.TrimSpace(in.Into)
+	if runes(in.Note) > MaxNote || runes(in.Reason) > MaxNote {
 		return errs.Invalidf("备注不能超过%d字", "note must be at most %d characters", MaxNote)
 	}
-	switch action {
-	case ActionDispatch:
+	needOrg := func() error {
 		if in.OrgCode == "" {
 			return errs.Invalidf("请选择承办单位", "org_code is required")
 		}
-	case ActionReply:
+		if !gov.ValidCode(in.OrgCode) {
+			return errs.Invalidf("组织代码格式不正确：%q", "malformed org_code: %q", in.OrgCode)
+		}
+		return nil
+	}
+	needReply := func() error {
 		if in.ReplyText == "" {
 			return errs.Invalidf("请填写答复内容", "reply_text is required")
 		}
 		if n := runes(in.ReplyText); n > MaxReply {
 			return errs.Invalidf("答复内容不能超过%d字", "reply_text must be at most %d characters", MaxReply)
 		}
+		return nil
+	}
+	needHours := func() error {
+		if in.WithinHours < 1 || in.WithinHours > MaxWithinHours {
+			return errs.Invalidf("时限须为1到%d小时", "within_hours must be between 1 and %d", MaxWithinHours)
+		}
+		return nil
+	}
+	switch action {
+	case ActionDispatch, ActionRedispatch, ActionApproveReturn, ActionAddHelper:
+		return needOrg()
+	case ActionReply:
+		if err := needReply(); err != nil {
+			return err
+		}
 		if in.Resolved == nil {
 			return errs.Invalidf("请说明问题是否已解决", "resolved (true or false) is required")
 		}
+	case ActionAnswer:
+		return needReply()
 	case ActionRate:
 		if in.Resolved == nil {
 			return errs.Invalidf("请选择问题是否已解决", "resolved (true or false) is required")
@@ -98,6 +215,44 @@ func (in *ActionInput) check(action string) error {
 		}
 		if runes(in.Comment) > MaxComment {
 			return errs.Invalidf("评价内容不能超过%d字", "comment must be at most %d characters", MaxComment)
+		}
+	case ActionReturn:
+		if !oneOf(in.Reason, ReturnReasons) {
+			return errs.Invalidf("退单理由须为 wrong_area（属地不符）、unclear_ownership（权属不清）、overlapping_duties（职能交叉）或 not_our_duty（非本单位职责）",
+				"reason must be wrong_area, unclear_ownership, overlapping_duties or not_our_duty")
+		}
+	case ActionInvalidate:
+		if !oneOf(in.Reason, InvalidReasons) {
+			return errs.Invalidf("无效原因须为 spam（骚扰）、out_of_scope（不属受理范围）或 redirected（已转其他渠道）",
+				"reason must be spam, out_of_scope or redirected")
+		}
+	case ActionRequestExtension:
+		if in.Reason == "" {
+			return errs.Invalidf("请填写延期理由", "reason is required")
+		}
+		if in.Until == "" {
+			return errs.Invalidf("请填写延期至何时", "until is required")
+		}
+	case ActionEscalate:
+		if in.OrgCode != "" {
+			if err := needOrg(); err != nil {
+				return err
+			}
+		}
+		return needHours()
+	case ActionWhistle:
+		if len(in.OrgCodes) == 0 || len(in.OrgCodes) > MaxSummoned {
+			return errs.Invalidf("请选择1到%d个被召集单位", "org_codes must name 1 to %d units", MaxSummoned)
+		}
+		for _, c := range in.OrgCodes {
+			if !gov.ValidCode(c) {
+				return errs.Invalidf("组织代码格式不正确：%q", "malformed org code: %q", c)
+			}
+		}
+		return needHours()
+	case ActionMerge:
+		if !ValidNumber(in.Into) {
+			return errs.Invalidf("请填写要并入的工单编号", "into must be a ticket number")
 		}
 	}
 	return nil
@@ -117,7 +272,7 @@ func (s *Service) Act(ctx context.Context, u auth.User, number, action string, i
 		if done, err := idem.ClaimTx(ctx, tx, now, number+"/"+action); err != nil || done != "" {
 			return err
 		}
-		t, err := s.get(ctx, tx, number)
+		t, err := s.getFull(ctx, tx, number)
 		if err != nil {
 			return err
 		}
@@ -127,10 +282,15 @@ func (s *Service) Act(ctx context.Context, u auth.User, number, action string, i
 		if !canAct(u, t, action) {
 			return errs.ErrForbidden
 		}
-		if !allowedFrom(action, t.Status) {
+		if !statusOK(u, t, action) {
 			return errs.Conflictf("工单当前状态（%s）不能执行此操作", "this action is not allowed while the ticket is %s", t.Status)
 		}
-		return s.apply(ctx, tx, u, t, action, in, now)
+		c := &change{s: s, tx: tx, u: &u, now: now, before: t, t: t, action: action}
+		c.t.UpdatedAt = now
+		if err := s.apply(ctx, c, in); err != nil {
+			return err
+		}
+		return c.commit(ctx)
 	})
 	if err != nil {
 		return Ticket{}, err
@@ -138,51 +298,125 @@ func (s *Service) Act(ctx context.Context, u auth.User, number, action string, i
 	return s.Get(ctx, u, number)
 }
 
-func (s *Service) apply(ctx context.Context, tx *sql.Tx, u auth.User, t Ticket, action string, in ActionInput, now time.Time) error {
-	if action == ActionDispatch {
-		return s.dispatchTx(ctx, tx, t, &u, in.OrgCode, in.Note, now)
-	}
-	next := t.Version + 1
-	ms := db.Millis(now)
-	var to Status
-	var res sql.Result
-	var err error
-	note := in.Note
-	switch action {
-	case ActionSign:
-		to = StatusSigned
-		cat, cerr := categoryQ(ctx, tx, t.CategoryCode)
-		if cerr != nil {
-			return cerr
-		}
-		// The completion clock starts when the unit signs.
-		due := db.Millis(now.Add(time.Duration(cat.CompleteHours) * time.Hour))
-		res, err = tx.ExecContext(ctx, `UPDATE tickets SET status = $1, signed_at = $2, due_complete_at = $3, updated_at = $2, version = $4 WHERE number = $5 AND version = $6`,
-			to, ms, due, next, t.Number, t.Version)
-	case ActionContact:
-		to = StatusInProgress
-		res, err = tx.ExecContext(ctx, `UPDATE tickets SET status = $1, contacted_at = $2, updated_at = $2, version = $3 WHERE number = $4 AND version = $5`,
-			to, ms, next, t.Number, t.Version)
-	case ActionReply:
-		to = StatusReplied
-		note = in.ReplyText
-		res, err = tx.ExecContext(ctx, `UPDATE tickets SET status = $1, replied_at = $2, reply_text = $3, reply_resolved = $4, updated_at = $2, version = $5 WHERE number = $6 AND version = $7`,
-			to, ms, in.ReplyText, *in.Resolved, next, t.Number, t.Version)
-	case ActionRate:
-		to = StatusClosed
-		note = string(in.Satisfaction)
-		if in.Comment != "" {
-			note += ": " + in.Comment
-		}
-		res, err = tx.ExecContext(ctx, `UPDATE tickets SET status = $1, closed_at = $2, rated_at = $2, rating_resolved = $3, rating_satisfaction = $4, rating_comment = $5, updated_at = $2, version = $6
-WHERE number = $7 AND version = $8`, to, ms, *in.Resolved, in.Satisfaction, in.Comment, next, t.Number, t.Version)
-	case ActionClose:
-		to = StatusClosed
-		res, err = tx.ExecContext(ctx, `UPDATE tickets SET status = $1, closed_at = $2, updated_at = $2, version = $3 WHERE number = $4 AND version = $5`,
-			to, ms, next, t.Number, t.Version)
-	}
-	if err := checkUpdated(res, err); err != nil {
+// change is one action under way: the ticket before and after, and the event
+// that records it.
+type change struct {
+	s      *Service
+	tx     *sql.Tx
+	u      *auth.User // nil for the system
+	now    time.Time
+	before Ticket
+	t      Ticket
+	action string
+	org    string // the unit the event concerns
+	note   string
+}
+
+// commit writes the ticket and appends the event, in the transaction.
+func (c *change) commit(ctx context.Context) error {
+	refreshClocks(&c.t)
+	c.t.Version = c.before.Version + 1
+	if err := updateTicket(ctx, c.tx, c.t, c.before.Version); err != nil {
 		return err
 	}
-	return insertEvent(ctx, tx, t.Number, eventFor(&u, next, now, action, t.Status, to, t.AssignedOrgCode, note))
+	org := c.org
+	if org == "" {
+		org = c.t.AssignedOrgCode
+	}
+	return insertEvent(ctx, c.tx, c.t.Number, eventFor(c.u, c.t.Version, c.now, c.action, c.before.Status, c.t.Status, org, c.note))
+}
+
+func (s *Service) apply(ctx context.Context, c *change, in ActionInput) error {
+	t := &c.t
+	c.note = in.Note
+	switch c.action {
+	case ActionDispatch, ActionRedispatch:
+		return s.dispatchTo(ctx, c, in.OrgCode)
+	case ActionSign:
+		if h := helperPart(*c.u, *t); h != nil && !isLeadHandler(*c.u, *t) {
+			return s.helperSign(ctx, c)
+		}
+		lim, err := limitsFor(ctx, c.tx, t.CategoryCode, t.Kind, t.Urgency)
+		if err != nil {
+			return err
+		}
+		t.Status, t.SignedAt = StatusSigned, tp(c.now)
+		s.startComplete(t, lim, c.now)
+	case ActionContact:
+		t.Status = StatusInProgress
+		if t.ContactedAt == nil {
+			t.ContactedAt = tp(c.now)
+		}
+	case ActionReply:
+		if h := helperPart(*c.u, *t); h != nil && !isLeadHandler(*c.u, *t) {
+			return s.helperReply(ctx, c, in.ReplyText)
+		}
+		if waiting := helpersNotReplied(*t); len(waiting) > 0 {
+			return errs.Conflictf("协办单位（%s）尚未答复，主办单位须等各协办单位答复后再答复",
+				"helper units (%s) have not replied yet; the lead unit replies after every helper", strings.Join(waiting, ", "))
+		}
+		t.Status, t.RepliedAt, t.ReplyText, t.ReplyResolved = StatusReplied, tp(c.now), in.ReplyText, in.Resolved
+		c.note = in.ReplyText
+		return s.tellChildren(ctx, c, "parent_reply", "您反映的问题已合并办理，答复："+in.ReplyText)
+	case ActionRate:
+		t.Status, t.ClosedAt = StatusClosed, tp(c.now)
+		t.Rating = &Rating{Resolved: *in.Resolved, Satisfaction: in.Satisfaction, Comment: in.Comment, RatedAt: c.now}
+		// Unresolved or unsatisfied: the dispatcher decides between redo and close.
+		t.ReviewPending = !*in.Resolved || in.Satisfaction == Unsatisfied
+		c.note = string(in.Satisfaction)
+		if in.Comment != "" {
+			c.note += ": " + in.Comment
+		}
+		if t.ReviewPending {
+			if err := notify(ctx, c.tx, c.now, Notification{Role: string(auth.RoleDispatcher), AreaCode: t.AreaCode, TicketNumber: t.Number,
+				Kind: "review", Text: "诉求人评价为未解决或不满意，请决定重办或结案"}); err != nil {
+				return err
+			}
+		}
+		return s.tellChildren(ctx, c, "parent_closed", "您反映的问题已合并办理并办结")
+	case ActionClose:
+		if t.Status == StatusClosed { // confirming the close after a poor rating
+			t.ReviewPending = false
+			return nil
+		}
+		t.Status, t.ClosedAt = StatusClosed, tp(c.now)
+		return s.tellChildren(ctx, c, "parent_closed", "您反映的问题已合并办理并办结")
+	case ActionAnswer:
+		t.Status, t.ContactedAt, t.RepliedAt, t.ClosedAt = StatusClosed, tp(c.now), tp(c.now), tp(c.now)
+		t.ReplyText, t.ReplyResolved = in.ReplyText, boolp(true)
+		c.note = in.ReplyText
+	default:
+		return s.applyException(ctx, c, in)
+	}
+	return nil
+}
+
+func boolp(b bool) *bool { return &b }
+
+// dispatchTo sends the ticket to a unit, which must then sign: the sign
+// clock starts again.
+func (s *Service) dispatchTo(ctx context.Context, c *change, orgCode string) error {
+	t := &c.t
+	if _, err := gov.OrgQ(ctx, c.tx, orgCode); err != nil {
+		return errs.Invalidf("组织 %s 不存在", "unknown organisation %s", orgCode)
+	}
+	if c.action == ActionRedispatch && orgCode == t.AssignedOrgCode {
+		return errs.Invalidf("改派的单位须不同于当前承办单位", "re-dispatch needs a different unit")
+	}
+	for _, h := range t.Helpers {
+		if h.OrgCode == orgCode {
+			return errs.Invalidf("%s 已是协办单位", "%s is already a helper unit", orgCode)
+		}
+	}
+	lim, err := limitsFor(ctx, c.tx, t.CategoryCode, t.Kind, t.Urgency)
+	if err != nil {
+		return err
+	}
+	t.Status, t.AssignedOrgCode, t.DispatchedAt = StatusDispatched, orgCode, tp(c.now)
+	t.SignedAt, t.DueCompleteAt, t.warnCompleteAt = nil, nil, nil
+	t.ReturnReason, t.statusBefore = "", ""
+	t.ExtensionUntil, t.ExtensionReason = nil, ""
+	s.startSign(t, lim, c.now)
+	c.org = orgCode
+	return notify(ctx, c.tx, c.now, Notification{OrgCode: orgCode, TicketNumber: t.Number, Kind: "dispatched", Text: "新派工单，请在时限内签收"})
 }

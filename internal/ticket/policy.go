@@ -44,7 +44,7 @@ func canView(u auth.User, t Ticket) bool {
 	case auth.RoleSupervisor, auth.RoleDispatcher, auth.RoleAgent, auth.RoleGridWorker:
 		return u.InArea(t.AreaCode)
 	case auth.RoleHandler:
-		return isLeadHandler(u, t)
+		return isLeadHandler(u, t) || helperPart(u, t) != nil || summonedUnit(u, t)
 	case auth.RoleResident:
 		return isReporter(u, t)
 	}
@@ -64,17 +64,46 @@ func seesReporter(u auth.User, t Ticket) bool {
 	return u.Role.IsStaff() && canView(u, t)
 }
 
+func summonedUnit(u auth.User, t Ticket) bool {
+	for _, sm := range t.Summons {
+		if u.Role == auth.RoleHandler && sm.OrgCode == u.OrgCode {
+			return true
+		}
+	}
+	return false
+}
+
+func isAreaSupervisor(u auth.User, t Ticket) bool {
+	return u.Role == auth.RoleSupervisor && u.InArea(t.AreaCode)
+}
+
 // canAct reports whether u may take the action on t, whatever its status.
 func canAct(u auth.User, t Ticket, action string) bool {
+	admin := u.Role == auth.RoleAdmin
 	switch action {
-	case ActionDispatch, ActionClose:
-		return u.Role == auth.RoleAdmin || isAreaDispatcher(u, t)
-	case ActionSign, ActionContact, ActionReply:
-		return isLeadHandler(u, t) || (u.Role == auth.RoleAdmin)
+	case ActionDispatch, ActionRedispatch, ActionClose, ActionApproveReturn, ActionRejectReturn,
+		ActionApproveExtension, ActionRejectExtension, ActionAddHelper, ActionRedo, ActionMerge, ActionInvalidate:
+		return admin || isAreaDispatcher(u, t)
+	case ActionSign, ActionReply:
+		return admin || isLeadHandler(u, t) || helperPart(u, t) != nil
+	case ActionContact:
+		return admin || isLeadHandler(u, t)
+	case ActionReturn, ActionRequestExtension:
+		return isLeadHandler(u, t)
 	case ActionRate:
 		// The reporter rates; a hotline agent or dispatcher records the rating
 		// given on a follow-up call (回访).
 		return isReporter(u, t) || ((u.Role == auth.RoleAgent || u.Role == auth.RoleDispatcher) && u.InArea(t.AreaCode))
+	case ActionRemind:
+		return admin || isAreaDispatcher(u, t) || isAreaSupervisor(u, t)
+	case ActionEscalate:
+		return admin || isAreaSupervisor(u, t)
+	case ActionWhistle:
+		return admin || isAreaDispatcher(u, t) || isLeadHandler(u, t)
+	case ActionReport:
+		return summonedUnit(u, t)
+	case ActionAnswer:
+		return admin || ((u.Role == auth.RoleAgent || u.Role == auth.RoleDispatcher) && u.InArea(t.AreaCode))
 	}
 	return false
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/gov"
 )
@@ -18,7 +19,7 @@ func (s *Service) Get(ctx context.Context, u auth.User, number string) (Ticket, 
 	if !ValidNumber(number) {
 		return Ticket{}, errNoTicket(number)
 	}
-	t, err := s.get(ctx, s.db.R, number)
+	t, err := s.getFull(ctx, s.db.R, number)
 	if err != nil {
 		return Ticket{}, err
 	}
@@ -104,6 +105,9 @@ type Filter struct {
 	Status   Status
 	OrgCode  string
 	AreaCode string // the area and everything under it
+	Light    Light  // yellow: 75% of a running limit used; red: overdue; green: neither
+	Overdue  bool   // only tickets past a running deadline
+	Part     string // for handlers: "lead" (default), "helper" (co-handled), "summoned"
 	Limit    int
 	Cursor   string
 }
@@ -166,7 +170,17 @@ func (s *Service) List(ctx context.Context, u auth.User, f Filter) (Page, error)
 		if f.OrgCode != "" && f.OrgCode != u.OrgCode {
 			return Page{}, errs.New(errs.Forbidden, "只能查看本单位的工单", "you can only list your own unit's tickets")
 		}
-		add("assigned_org_code = ?", u.OrgCode)
+		switch f.Part {
+		case "", "lead":
+			add("assigned_org_code = ?", u.OrgCode)
+		case "helper":
+			add("number IN (SELECT ticket_number FROM ticket_helpers WHERE org_code = ?)", u.OrgCode)
+		case "summoned":
+			add("number IN (SELECT ticket_number FROM ticket_summons WHERE org_code = ?)", u.OrgCode)
+		default:
+			return Page{}, errs.Invalidf("part 须为 lead、helper 或 summoned", "part must be lead, helper or summoned")
+		}
+		f.OrgCode = ""
 	case auth.RoleResident:
 		if u.ID == "" {
 			return Page{}, errs.ErrUnauthorized
@@ -177,6 +191,21 @@ func (s *Service) List(ctx context.Context, u auth.User, f Filter) (Page, error)
 	}
 	if f.Status != "" {
 		add("status = ?", string(f.Status))
+	}
+	now := db.Millis(s.clock.Now())
+	switch f.Light {
+	case LightNone:
+	case LightRed:
+		add("due_at <= ?", now)
+	case LightYellow:
+		add("warn_at <= ? AND due_at > ?", now, now)
+	case LightGreen:
+		add("warn_at > ? AND due_at > ?", now, now)
+	default:
+		return Page{}, errs.Invalidf("light 须为 green、yellow 或 red", "light must be green, yellow or red")
+	}
+	if f.Overdue {
+		add("due_at <= ?", now)
 	}
 	if f.OrgCode != "" {
 		add("assigned_org_code = ?", f.OrgCode)

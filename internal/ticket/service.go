@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/calendar"
 	"github.com/gongzhi/gongzhi/internal/clock"
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
@@ -26,6 +27,7 @@ type Service struct {
 	loc   *time.Location // business time zone: ticket numbers and shown times
 
 	numbers numberer
+	cal     *calendar.Calendar
 }
 
 // NewService returns the service; times are shown in Asia/Shanghai.
@@ -37,8 +39,15 @@ func NewService(d *db.DB, c clock.Clock, g *gov.Service, log *slog.Logger) *Serv
 	if err != nil {
 		loc = time.FixedZone("CST", 8*3600)
 	}
-	return &Service{db: d, clock: c, gov: g, log: log, loc: loc}
+	return &Service{db: d, clock: c, gov: g, log: log, loc: loc, cal: calendar.Default()}
 }
+
+// SetCalendar replaces the working-day calendar (with imported years, or
+// other working hours). Call it before serving.
+func (s *Service) SetCalendar(cal *calendar.Calendar) { s.cal = cal }
+
+// Calendar is the working-day calendar deadlines are counted on.
+func (s *Service) Calendar() *calendar.Calendar { return s.cal }
 
 // Location is the business time zone.
 func (s *Service) Location() *time.Location { return s.loc }
@@ -126,6 +135,15 @@ func (in *NewTicket) check(actor *auth.User) error {
 	if in.ReporterPhone != "" && !auth.ValidPhone(in.ReporterPhone) {
 		return errs.Invalidf("手机号格式不正确", "malformed reporter_phone")
 	}
+	if in.Urgency == "" {
+		in.Urgency = UrgencyNormal
+	}
+	if !validUrgency(in.Urgency) {
+		return errs.Invalidf("紧急程度须为 normal、urgent 或 emergency", "urgency must be normal, urgent or emergency")
+	}
+	if (actor == nil || actor.Role == auth.RoleResident) && in.Urgency != UrgencyNormal {
+		return errs.Invalidf("紧急程度由工作人员判定", "urgency is set by staff")
+	}
 	if in.Channel == "" {
 		in.Channel = defaultChannel(actor)
 	}
@@ -185,19 +203,25 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 			return errs.New(errs.Forbidden, "只能登记本辖区的诉求", "you can only register requests in your own area")
 		}
 		t := Ticket{Number: number, Kind: in.Kind, Status: StatusRegistered, CategoryCode: in.CategoryCode, AreaCode: in.AreaCode,
-			Description: in.Description, Address: in.Address, Lat: in.Lat, Lng: in.Lng, Channel: in.Channel,
+			Description: in.Description, Address: in.Address, Lat: in.Lat, Lng: in.Lng, Channel: in.Channel, Urgency: in.Urgency,
 			Confidential: in.Confidential, ReporterName: in.ReporterName, ReporterPhone: in.ReporterPhone,
 			CreatedAt: now, UpdatedAt: now, Version: 1}
-		due := func(h int) *time.Time { x := now.Add(time.Duration(h) * time.Hour); return &x }
-		t.DueSignAt, t.DueContactAt = due(cat.SignHours), due(cat.ContactHours)
-		t.DueCompleteAt = due(cat.SignHours + cat.CompleteHours)
 		if actor != nil {
 			t.CreatedBy = actor.ID
 			if actor.Role == auth.RoleResident {
 				t.ReporterUserID = actor.ID
 			}
 		}
+		lim, err := limitsFor(ctx, tx, t.CategoryCode, t.Kind, t.Urgency)
+		if err != nil {
+			return err
+		}
+		s.startContact(&t, lim, now)
+		refreshClocks(&t)
 		if err := insertTicket(ctx, tx, t); err != nil {
+			return err
+		}
+		if err := updateTicket(ctx, tx, t, t.Version); err != nil {
 			return err
 		}
 		if err := insertEvent(ctx, tx, t.Number, eventFor(actor, 1, now, "create", "", StatusRegistered, "", "")); err != nil {
@@ -207,7 +231,11 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 		if err != nil || org == "" {
 			return err
 		}
-		return s.dispatchTx(ctx, tx, t, nil, org, "按派单目录自动派单 / dispatched by the catalogue", now)
+		c := &change{s: s, tx: tx, now: now, before: t, t: t, action: ActionDispatch, note: "按派单目录自动派单 / dispatched by the catalogue"}
+		if err := s.dispatchTo(ctx, c, org); err != nil {
+			return err
+		}
+		return c.commit(ctx)
 	})
 	if err != nil {
 		return Ticket{}, err
@@ -232,20 +260,6 @@ func eventFor(actor *auth.User, seq int, at time.Time, action string, from, to S
 		e.actorID = actor.ID
 	}
 	return e
-}
-
-// dispatchTx sends a ticket to an organisation, inside the caller's transaction.
-func (s *Service) dispatchTx(ctx context.Context, tx *sql.Tx, t Ticket, actor *auth.User, orgCode, note string, now time.Time) error {
-	if _, err := gov.OrgQ(ctx, tx, orgCode); err != nil {
-		return errs.Invalidf("组织 %s 不存在", "unknown organisation %s", orgCode)
-	}
-	next := t.Version + 1
-	res, err := tx.ExecContext(ctx, `UPDATE tickets SET status = $1, assigned_org_code = $2, dispatched_at = $3, updated_at = $3, version = $4
-WHERE number = $5 AND version = $6`, StatusDispatched, orgCode, db.Millis(now), next, t.Number, t.Version)
-	if err := checkUpdated(res, err); err != nil {
-		return err
-	}
-	return insertEvent(ctx, tx, t.Number, eventFor(actor, next, now, "dispatch", t.Status, StatusDispatched, orgCode, note))
 }
 
 func checkUpdated(res sql.Result, err error) error {

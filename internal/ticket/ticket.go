@@ -31,10 +31,14 @@ const (
 	StatusInProgress Status = "in_progress" // 办理中 (the reporter has been contacted)
 	StatusReplied    Status = "replied"     // 已答复, waiting for the rating
 	StatusClosed     Status = "closed"      // 已办结
+	StatusReturned   Status = "returned"    // 退单待审: the unit asked to hand it back
+	StatusMerged     Status = "merged"      // 已合并: a duplicate, followed through its parent
+	StatusInvalid    Status = "invalid"     // 无效: spam, out of scope, redirected
 )
 
 // Statuses lists every status in loop order.
-var Statuses = []Status{StatusRegistered, StatusDispatched, StatusSigned, StatusInProgress, StatusReplied, StatusClosed}
+var Statuses = []Status{StatusRegistered, StatusDispatched, StatusSigned, StatusInProgress, StatusReplied, StatusClosed,
+	StatusReturned, StatusMerged, StatusInvalid}
 
 // Channel is how the request reached gongzhi.
 type Channel string
@@ -103,9 +107,45 @@ type Ticket struct {
 	Rating          *Rating    `json:"rating"`
 	Version         int        `json:"version"`
 
+	Urgency Urgency `json:"urgency"`
+	// Light is green, yellow (75% of a running limit used) or red (overdue)
+	// while a clock runs, and empty when none does.
+	Light           Light      `json:"light"`
+	Overdue         bool       `json:"overdue"`
+	WarnAt          *time.Time `json:"warn_at"`
+	DueAt           *time.Time `json:"due_at"`
+	ReturnCount     int        `json:"return_count"`
+	RedoCount       int        `json:"redo_count"`
+	ExtensionCount  int        `json:"extension_count"`
+	ReviewPending   bool       `json:"review_pending"`
+	ParentNumber    string     `json:"parent_number"`
+	InvalidReason   string     `json:"invalid_reason"`
+	ReturnReason    string     `json:"return_reason"`
+	ExtensionUntil  *time.Time `json:"extension_until"`
+	ExtensionReason string     `json:"extension_reason"`
+
+	// Read with one ticket, not in lists.
+	Helpers  []Helper  `json:"helpers,omitempty"`
+	Summons  []Summons `json:"summons,omitempty"`
+	Children []string  `json:"children,omitempty"`
+
 	ReporterUserID string `json:"-"`
 	CreatedBy      string `json:"-"`
+
+	warnSignAt, warnContactAt, warnCompleteAt *time.Time
+	statusBefore                              Status
+	remindedYellow, remindedRed, escalated    bool
 }
+
+// Light is the traffic light of a ticket's running time limits.
+type Light string
+
+const (
+	LightNone   Light = ""
+	LightGreen  Light = "green"
+	LightYellow Light = "yellow"
+	LightRed    Light = "red"
+)
 
 // NewTicket is a request as submitted.
 type NewTicket struct {
@@ -120,6 +160,7 @@ type NewTicket struct {
 	ReporterName  string   `json:"reporter_name"`
 	ReporterPhone string   `json:"reporter_phone"`
 	Confidential  bool     `json:"confidential"`
+	Urgency       Urgency  `json:"urgency"`
 }
 
 // Event is one line of a ticket's timeline.
@@ -146,3 +187,28 @@ const (
 	MaxReply       = 4000
 	MaxComment     = 1000
 )
+
+// Helper is a unit that co-handles a ticket (协办) with its own part.
+type Helper struct {
+	OrgCode   string     `json:"org_code"`
+	Status    string     `json:"status"` // dispatched, signed, replied
+	Note      string     `json:"note"`
+	ReplyText string     `json:"reply_text"`
+	AddedAt   time.Time  `json:"added_at"`
+	SignedAt  *time.Time `json:"signed_at"`
+	RepliedAt *time.Time `json:"replied_at"`
+}
+
+// Summons is a unit called to report on a ticket within a time: a whistle
+// (吹哨报到) or an escalation (督办).
+type Summons struct {
+	ID         string     `json:"id"`
+	Kind       string     `json:"kind"` // whistle, escalation
+	OrgCode    string     `json:"org_code"`
+	Note       string     `json:"note"`
+	CreatedAt  time.Time  `json:"created_at"`
+	DueAt      time.Time  `json:"due_at"`
+	Status     string     `json:"status"` // pending, reported, missed
+	ReportedAt *time.Time `json:"reported_at"`
+	ReportNote string     `json:"report_note"`
+}

@@ -21,6 +21,7 @@ type fixture struct {
 	tickets                                     *ticket.Service
 	dispatcher, handler, otherHandler, resident auth.User
 	streetDispatcher, agent                     auth.User
+	supervisor, deptHandler                     auth.User
 }
 
 func must(t *testing.T, err error) {
@@ -79,6 +80,8 @@ func setup(t *testing.T, d *db.DB) *fixture {
 	f.agent = mk(auth.NewUser{Username: "agent", Role: auth.RoleAgent, OrgCode: "HOT", AreaCode: "110117"})
 	f.handler = mk(auth.NewUser{Username: "handler1", Role: auth.RoleHandler, OrgCode: "S1", AreaCode: "110117001"})
 	f.otherHandler = mk(auth.NewUser{Username: "handler2", Role: auth.RoleHandler, OrgCode: "S2", AreaCode: "110117002"})
+	f.deptHandler = mk(auth.NewUser{Username: "handler3", Role: auth.RoleHandler, OrgCode: "D-CG", AreaCode: "110117"})
+	f.supervisor = mk(auth.NewUser{Username: "super", Role: auth.RoleSupervisor, OrgCode: "HOT", AreaCode: "110117"})
 	code, err := a.RequestCode(ctx, "13800138000")
 	must(t, err)
 	s, err := a.LoginWithCode(ctx, "13800138000", code, auth.KindAPI)
@@ -127,7 +130,8 @@ func TestLoopOnBothEngines(t *testing.T) {
 		if tk.ReporterPhone != "13800138000" {
 			t.Fatalf("lead handler sees confidential phone, got %q", tk.ReporterPhone)
 		}
-		if want := f.clock.Now().Add(72 * time.Hour); !tk.DueCompleteAt.Equal(want) {
+		// Signed on Monday 10:00: five working days later, the next Monday 10:00.
+		if want := f.clock.Now().AddDate(0, 0, 7); !tk.DueCompleteAt.Equal(want) {
 			t.Fatalf("due complete %v, want %v", tk.DueCompleteAt, want)
 		}
 		tk, err = f.tickets.Act(ctx, f.handler, tk.Number, ticket.ActionContact, ticket.ActionInput{Note: "已电话联系"})
