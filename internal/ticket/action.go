@@ -138,10 +138,10 @@ func AvailableActions(u auth.User, t Ticket) []string {
 
 // Limits of the exceptions.
 const (
-	MaxExtensions    = 1         // extension once, on approval
-	MaxExtensionDays = 60        // how far an extension may reach
-	MaxWithinHours   = 24 * 30   // how long a summoned unit may be given
-	MaxSummoned      = 10        // units per whistle
+	MaxExtensions    = 1       // extension once, on approval
+	MaxExtensionDays = 60      // how far an extension may reach
+	MaxWithinHours   = 24 * 30 // how long a summoned unit may be given
+	MaxSummoned      = 10      // units per whistle
 )
 
 // Return reasons (退单理由).
