@@ -18,9 +18,11 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/app"
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/calendar"
 	"github.com/gongzhi/gongzhi/internal/clock"
 	"github.com/gongzhi/gongzhi/internal/config"
 	"github.com/gongzhi/gongzhi/internal/db"
+	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/gov"
 )
 
@@ -29,7 +31,12 @@ func main() {
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
+		var de *errs.Error
+		switch {
+		case errors.Is(err, flag.ErrHelp):
+		case errors.As(err, &de) && de.Code != errs.Internal:
+			fmt.Fprintf(os.Stderr, "gongzhi: %s / %s\n", de.Msg, de.MsgEn)
+		default:
 			fmt.Fprintln(os.Stderr, "gongzhi:", err)
 		}
 		os.Exit(1)
@@ -42,6 +49,7 @@ Usage:
   gongzhi serve [--addr 127.0.0.1:8080] [--data ./data] [--db DSN] [--demo]
   gongzhi migrate [--data ./data] [--db DSN]
   gongzhi import divisions DIR [--data ./data] [--db DSN]
+  gongzhi import holidays FILE [--data ./data] [--db DSN]   (a State Council schedule, holiday-cn JSON)
   gongzhi user create --username NAME --role ROLE [--name N] [--org CODE] [--area CODE]   (password on standard input)
   gongzhi seed --tickets N [--data ./data] [--db DSN]
   gongzhi bench [--url http://127.0.0.1:8080] [--mix submit|read|mixed] [--concurrency N | --rate R] [--duration 30s] [--json FILE]
@@ -49,7 +57,7 @@ Usage:
   gongzhi restore FILE [--data ./data]
   gongzhi version
 
-Environment: GONGZHI_ADDR, GONGZHI_DATA, GONGZHI_DB, GONGZHI_DEMO, GONGZHI_ADMIN_PASSWORD.
+Environment: GONGZHI_ADDR, GONGZHI_DATA, GONGZHI_DB, GONGZHI_DEMO, GONGZHI_ADMIN_PASSWORD, GONGZHI_WORKING_HOURS.
 `
 
 // Version is set at build time with -ldflags "-X main.Version=…".
@@ -69,8 +77,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return nil
 		})
 	case "import":
+		if len(args) >= 2 && args[1] == "holidays" {
+			return withDB(ctx, "import holidays", args[2:], getenv, stderr, func(d *db.DB, rest []string) error {
+				return importHolidays(ctx, d, rest, stdout)
+			})
+		}
 		if len(args) < 2 || args[1] != "divisions" {
-			return errors.New("usage: gongzhi import divisions DIR")
+			return errors.New("usage: gongzhi import divisions DIR | gongzhi import holidays FILE")
 		}
 		return withDB(ctx, "import divisions", args[2:], getenv, stderr, func(d *db.DB, rest []string) error {
 			if len(rest) != 1 {
@@ -208,4 +221,34 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 		fmt.Fprintf(stdout, "created %s (%s)\n", u.Username, u.Role)
 		return nil
 	})
+}
+
+// importHolidays stores a year's holiday schedule; running servers pick it up
+// when they start.
+func importHolidays(ctx context.Context, d *db.DB, args []string, stdout io.Writer) error {
+	if len(args) != 1 {
+		return errors.New("usage: gongzhi import holidays FILE")
+	}
+	f, err := os.Open(args[0])
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	y, err := calendar.ParseYear(f)
+	if err != nil {
+		return err
+	}
+	if err := calendar.SaveYear(ctx, d, y); err != nil {
+		return err
+	}
+	off, work := 0, 0
+	for _, day := range y.Days {
+		if day.Off {
+			off++
+		} else {
+			work++
+		}
+	}
+	fmt.Fprintf(stdout, "imported the %d schedule: %d holidays, %d make-up working days; restart running servers to use it\n", y.Year, off, work)
+	return nil
 }

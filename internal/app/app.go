@@ -13,6 +13,7 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/api"
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/calendar"
 	"github.com/gongzhi/gongzhi/internal/clock"
 	"github.com/gongzhi/gongzhi/internal/config"
 	"github.com/gongzhi/gongzhi/internal/db"
@@ -34,6 +35,7 @@ type App struct {
 	Auth    *auth.Service
 	Tickets *ticket.Service
 	Handler http.Handler
+	idem *idem.Store
 	// AdminPassword is set when the admin account was made on this start
 	// with a generated password, to be printed once.
 	AdminPassword string
@@ -63,6 +65,16 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Gov = gov.NewService(d, c)
 	a.Auth = auth.NewService(d, c, a.Gov, log, auth.Options{BcryptCost: cfg.BcryptCost, Demo: cfg.Demo})
 	a.Tickets = ticket.NewService(d, c, a.Gov, log)
+	spans, err := calendar.ParseSpans(cfg.WorkingHours)
+	if err != nil {
+		return nil, err
+	}
+	cal, err := calendar.Load(ctx, d, spans)
+	if err != nil {
+		return nil, fmt.Errorf("calendar: %w", err)
+	}
+	a.Tickets.SetCalendar(cal)
+	a.idem = idem.NewStore(d)
 	created, generated, err := a.Auth.EnsureAdmin(ctx, cfg.AdminPassword)
 	if err != nil {
 		return nil, fmt.Errorf("create admin: %w", err)
@@ -88,7 +100,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		}
 		w.Write([]byte("ready\n"))
 	})
-	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, Idem: idem.NewStore(d), Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
+	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
 	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, Limits: limits, Log: log, Demo: cfg.Demo})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
@@ -142,6 +154,11 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	workCtx, stopWork := context.WithCancel(ctx)
+	defer stopWork()
+	if !a.Config.NoWorker {
+		go a.work(workCtx)
+	}
 	select {
 	case err := <-errc:
 		return err
@@ -156,4 +173,31 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		return err
 	}
 	return nil
+}
+
+// work runs the background work until ctx ends: the sweep of deadlines every
+// half minute, and the pruning of old idempotency keys every hour. Several
+// processes may run it at once.
+func (a *App) work(ctx context.Context) {
+	sweep := time.NewTicker(30 * time.Second)
+	defer sweep.Stop()
+	prune := time.NewTicker(time.Hour)
+	defer prune.Stop()
+	for {
+		st, err := a.Tickets.Sweep(ctx)
+		if err != nil && ctx.Err() == nil {
+			a.Log.Error("sweep", "err", err)
+		} else if st != (ticket.SweepStats{}) {
+			a.Log.Info("sweep", "yellow", st.Yellow, "red", st.Red, "escalated", st.Escalated, "missed", st.Missed)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-prune.C:
+			if err := a.idem.Prune(ctx, a.Clock.Now()); err != nil && ctx.Err() == nil {
+				a.Log.Error("prune idempotency keys", "err", err)
+			}
+		case <-sweep.C:
+		}
+	}
 }

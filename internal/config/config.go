@@ -8,6 +8,8 @@ import (
 	"io"
 	"net"
 	"strings"
+
+	"github.com/gongzhi/gongzhi/internal/calendar"
 )
 
 // Config is what `gongzhi serve` needs.
@@ -18,11 +20,13 @@ type Config struct {
 	Demo          bool   // load the demo district; show one-time codes
 	AdminPassword string // password of the first admin account; random when empty
 	BcryptCost    int    // password hash cost (tests lower it)
+	WorkingHours  string // working spans of a working day, "08:30-12:00,13:30-17:30"
+	NoWorker      bool   // do not run the background work in this process
 }
 
 // Default returns the defaults.
 func Default() Config {
-	return Config{Addr: "127.0.0.1:8080", DataDir: "./data"}
+	return Config{Addr: "127.0.0.1:8080", DataDir: "./data", WorkingHours: "08:30-12:00,13:30-17:30"}
 }
 
 // Parse reads flags of the serve command and the environment.
@@ -40,12 +44,17 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 		c.Demo = true
 	}
 	c.AdminPassword = getenv("GONGZHI_ADMIN_PASSWORD")
+	if v := getenv("GONGZHI_WORKING_HOURS"); v != "" {
+		c.WorkingHours = v
+	}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (GONGZHI_ADDR)")
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "data folder (GONGZHI_DATA)")
 	fs.StringVar(&c.DB, "db", c.DB, "database: postgres://… or empty for SQLite in the data folder (GONGZHI_DB)")
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "load the demo district once and show one-time codes (GONGZHI_DEMO)")
+	fs.StringVar(&c.WorkingHours, "working-hours", c.WorkingHours, "working hours of a working day (GONGZHI_WORKING_HOURS)")
+	fs.BoolVar(&c.NoWorker, "no-worker", c.NoWorker, "do not run reminders and overdue marking in this process")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -62,6 +71,9 @@ func (c Config) Validate() error {
 	}
 	if c.DB != "" && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") && !strings.HasPrefix(c.DB, "sqlite://") {
 		return fmt.Errorf("db %q: want postgres://…, postgresql://… or sqlite://PATH", c.DB)
+	}
+	if _, err := calendar.ParseSpans(c.WorkingHours); err != nil {
+		return err
 	}
 	if c.AdminPassword != "" && (len(c.AdminPassword) < 8 || len(c.AdminPassword) > 72) {
 		return fmt.Errorf("GONGZHI_ADMIN_PASSWORD must be 8 to 72 characters")
