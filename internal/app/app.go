@@ -65,9 +65,11 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Gov = gov.NewService(d, c)
 	a.Auth = auth.NewService(d, c, a.Gov, log, auth.Options{BcryptCost: cfg.BcryptCost, Demo: cfg.Demo})
 	a.Tickets = ticket.NewService(d, c, a.Gov, log)
-	spans, err := calendar.ParseSpans(cfg.WorkingHours)
-	if err != nil {
-		return nil, err
+	spans := calendar.DefaultSpans()
+	if cfg.WorkingHours != "" {
+		if spans, err = calendar.ParseSpans(cfg.WorkingHours); err != nil {
+			return nil, err
+		}
 	}
 	cal, err := calendar.Load(ctx, d, spans)
 	if err != nil {
