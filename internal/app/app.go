@@ -67,6 +67,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Tickets = ticket.NewService(d, c, a.Gov, log)
 	spans := calendar.DefaultSpans()
 	if cfg.WorkingHours != "" {
+		var err error
 		if spans, err = calendar.ParseSpans(cfg.WorkingHours); err != nil {
 			return nil, err
 		}
