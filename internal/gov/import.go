@@ -288,7 +288,6 @@ func (im *importer) importFile(f divisionFile, path string, parents, codes map[s
 			if err == io.EOF {
 				break
 			}
-			line, _ := cr.FieldPos(0)
 			if err != nil {
 				var pe *csv.ParseError
 				if errors.As(err, &pe) {
@@ -299,6 +298,7 @@ func (im *importer) importFile(f divisionFile, path string, parents, codes map[s
 				}
 				return errs.Wrap(err, "read "+base)
 			}
+			line, _ := cr.FieldPos(0) // only after a successful read: it panics otherwise
 			if len(rec) != ncols {
 				im.reject(base, line, "应有 %d 列，实有 %d 列 (want %d columns, got %d)", ncols, len(rec), ncols, len(rec))
 				continue
