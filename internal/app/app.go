@@ -35,7 +35,7 @@ type App struct {
 	Auth    *auth.Service
 	Tickets *ticket.Service
 	Handler http.Handler
-	idem *idem.Store
+	idem    *idem.Store
 	// AdminPassword is set when the admin account was made on this start
 	// with a generated password, to be printed once.
 	AdminPassword string
