@@ -1,0 +1,360 @@
+// Package seed fills a database with realistic tickets in bulk, for load
+// tests and demonstrations: millions of tickets of every category, area,
+// channel and status of the demo district, with the events each would have
+// had, written with multi-row INSERTs (SQLite) or COPY (PostgreSQL).
+package seed
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/db"
+	"github.com/gongzhi/gongzhi/internal/demo"
+	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/ticket"
+)
+
+// Options say how many tickets to seed and over which period.
+type Options struct {
+	Tickets  int
+	Seed     uint64    // random seed; the same seed gives the same content (not the same numbers)
+	Months   int       // tickets are spread over this many months before Now
+	Now      time.Time // end of the period; zero means time.Now()
+	Progress io.Writer // progress lines every ProgressEvery; nil for none
+	// ProgressEvery defaults to 3 seconds.
+	ProgressEvery time.Duration
+	// BcryptCost is used for the demo accounts when the demo must be loaded.
+	BcryptCost int
+	Log        *slog.Logger
+}
+
+// Stats tell what was written.
+type Stats struct {
+	Tickets  int64
+	Events   int64
+	Statuses map[string]int64
+	Duration time.Duration
+	Prepare  time.Duration // loading the demo and the dispatch map
+}
+
+// Services are what the seed reads the demo district through.
+type Services struct {
+	Gov     *gov.Service
+	Auth    *auth.Service
+	Tickets *ticket.Service
+}
+
+// NewServices builds the services the way the app does.
+func NewServices(d *db.DB, log *slog.Logger, bcryptCost int) Services {
+	c := systemClock{}
+	g := gov.NewService(d, c)
+	return Services{Gov: g, Auth: auth.NewService(d, c, g, log, auth.Options{BcryptCost: bcryptCost, Demo: true}), Tickets: ticket.NewService(d, c, g, log)}
+}
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time { return time.Now() }
+
+// Run seeds opt.Tickets tickets into d, loading the demo district first when
+// it is not there.
+func Run(ctx context.Context, d *db.DB, opt Options) (Stats, error) {
+	if opt.Tickets <= 0 {
+		return Stats{}, errors.New("seed: the number of tickets must be positive")
+	}
+	if opt.Months <= 0 {
+		opt.Months = 12
+	}
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if opt.ProgressEvery <= 0 {
+		opt.ProgressEvery = 3 * time.Second
+	}
+	start := time.Now()
+	svc := NewServices(d, opt.Log, opt.BcryptCost)
+	loaded, err := demo.Loaded(ctx, d)
+	if err != nil {
+		return Stats{}, err
+	}
+	if !loaded {
+		if _, err := demo.Load(ctx, d, svc.Gov, svc.Auth, svc.Tickets, opt.Log); err != nil {
+			return Stats{}, fmt.Errorf("load demo district: %w", err)
+		}
+	}
+	cat, err := loadCatalogue(ctx, d, svc)
+	if err != nil {
+		return Stats{}, err
+	}
+	g := newGenerator(cat, opt)
+	if err := reserveNumbers(ctx, d, g.days); err != nil {
+		return Stats{}, err
+	}
+	prep := time.Since(start)
+
+	batches := make(chan *batch, 3)
+	free := make(chan *batch, 5)
+	for range cap(free) {
+		free <- &batch{}
+	}
+	var written, events atomic.Int64
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var genErr error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(batches)
+		genErr = g.run(ctx, free, batches)
+	}()
+	stopProgress := make(chan struct{})
+	var pwg sync.WaitGroup
+	if opt.Progress != nil {
+		pwg.Add(1)
+		go func() {
+			defer pwg.Done()
+			progress(opt.Progress, opt.ProgressEvery, int64(opt.Tickets), time.Now(), &written, &events, stopProgress)
+		}()
+	}
+	writeStart := time.Now()
+	w := func(b *batch) { written.Add(int64(len(b.tickets))); events.Add(int64(len(b.events))) }
+	if d.Engine == db.Postgres {
+		err = writePostgres(ctx, d, batches, free, w)
+	} else {
+		err = writeSQLite(ctx, d, batches, free, w)
+	}
+	if err != nil {
+		cancel()
+	}
+	for range batches { // let the generator finish if the writer stopped early
+	}
+	wg.Wait()
+	close(stopProgress)
+	pwg.Wait()
+	if err == nil && genErr != nil && !errors.Is(genErr, context.Canceled) {
+		err = genErr
+	}
+	if err == nil {
+		err = finishCounters(ctx, d, g.days)
+	}
+	st := Stats{Tickets: written.Load(), Events: events.Load(), Statuses: g.statuses, Duration: time.Since(start), Prepare: prep}
+	if opt.Progress != nil && err == nil {
+		el := time.Since(writeStart).Seconds()
+		fmt.Fprintf(opt.Progress, "seed: wrote %d tickets and %d events in %s (%.0f tickets/s, %.0f rows/s; preparing took %s)\n",
+			st.Tickets, st.Events, st.Duration.Round(time.Millisecond), float64(st.Tickets)/el, float64(st.Tickets+st.Events)/el, prep.Round(time.Millisecond))
+	}
+	return st, err
+}
+
+func progress(w io.Writer, every time.Duration, total int64, start time.Time, written, events *atomic.Int64, stop <-chan struct{}) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	var lastT, lastE int64
+	last := start
+	for {
+		select {
+		case <-stop:
+			return
+		case now := <-t.C:
+			n, e := written.Load(), events.Load()
+			dt := now.Sub(last).Seconds()
+			rate := float64(n-lastT) / dt
+			rows := float64(n-lastT+e-lastE) / dt
+			eta := "?"
+			if avg := float64(n) / now.Sub(start).Seconds(); avg > 0 {
+				eta = (time.Duration(float64(total-n)/avg) * time.Second).Round(time.Second).String()
+			}
+			fmt.Fprintf(w, "seed: %d/%d tickets (%.1f%%), %d events, %.0f tickets/s, %.0f rows/s, eta %s\n",
+				n, total, 100*float64(n)/float64(total), e, rate, rows, eta)
+			lastT, lastE, last = n, e, now
+		}
+	}
+}
+
+// reserveNumbers takes, for every day, a block of sequence numbers from the
+// day's counter in one atomic upsert, so that a server running at the same
+// time, or a later seed, never hands out the same number.
+func reserveNumbers(ctx context.Context, d *db.DB, days []day) error {
+	return d.Tx(ctx, func(tx *sql.Tx) error {
+		for i := range days {
+			dd := &days[i]
+			if dd.count == 0 {
+				continue
+			}
+			var end int64
+			err := tx.QueryRowContext(ctx, `INSERT INTO counters (name, value) VALUES ($1, $2)
+ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value RETURNING value`, "ticket:"+dd.key, dd.count).Scan(&end)
+			if err != nil {
+				return fmt.Errorf("reserve numbers of %s: %w", dd.key, err)
+			}
+			if end > 999999 {
+				return fmt.Errorf("seed: day %s would need sequence %d, beyond the six digits of a ticket number; seed fewer tickets or more months", dd.key, end)
+			}
+			dd.first = end - int64(dd.count) + 1
+		}
+		return nil
+	})
+}
+
+// finishCounters makes sure every day's counter is at least the highest
+// sequence written, keeping a greater value (a live submission may have
+// taken more in the meantime).
+func finishCounters(ctx context.Context, d *db.DB, days []day) error {
+	return d.Tx(ctx, func(tx *sql.Tx) error {
+		for _, dd := range days {
+			if dd.count == 0 {
+				continue
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO counters (name, value) VALUES ($1, $2)
+ON CONFLICT (name) DO UPDATE SET value = CASE WHEN excluded.value > counters.value THEN excluded.value ELSE counters.value END`,
+				"ticket:"+dd.key, dd.first+int64(dd.count)-1)
+			if err != nil {
+				return fmt.Errorf("update counter of %s: %w", dd.key, err)
+			}
+		}
+		return nil
+	})
+}
+
+// catalogue is the demo district as the seed needs it.
+type catalogue struct {
+	cats    []ticket.Category // leaves
+	areas   []gov.Area        // communities
+	streets map[string]gov.Area
+	// org[i][j] is the organisation the dispatch catalogue names for
+	// category i in community j, "" when no rule applies.
+	org      [][]string
+	orgNames map[string]string
+	users    map[string]string // username → id of the demo accounts
+}
+
+func loadCatalogue(ctx context.Context, d *db.DB, svc Services) (*catalogue, error) {
+	all, err := svc.Tickets.Categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := &catalogue{streets: map[string]gov.Area{}, orgNames: map[string]string{}, users: map[string]string{}}
+	parents := map[string]bool{}
+	for _, x := range all {
+		parents[x.ParentCode] = true
+	}
+	for _, x := range all {
+		if x.Active && !parents[x.Code] {
+			c.cats = append(c.cats, x)
+		}
+	}
+	streets, err := svc.Gov.Areas(ctx, demo.DistrictCode)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range streets {
+		c.streets[s.Code] = s
+		comms, err := svc.Gov.Areas(ctx, s.Code)
+		if err != nil {
+			return nil, err
+		}
+		c.areas = append(c.areas, comms...)
+	}
+	if len(c.cats) == 0 || len(c.areas) == 0 {
+		return nil, errors.New("seed: the demo district has no categories or communities")
+	}
+	orgs, err := svc.Gov.Orgs(ctx, gov.OrgFilter{})
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range orgs {
+		c.orgNames[o.Code] = o.Name
+	}
+	rows, err := d.R.QueryContext(ctx, `SELECT id, username FROM users WHERE username IS NOT NULL`)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		c.users[name] = id
+	}
+	rows.Close()
+
+	// The dispatch catalogue, asked once per category × community through
+	// the ticket service, in parallel over the reader pool.
+	c.org = make([][]string, len(c.cats))
+	type job struct{ i, j int }
+	jobs := make(chan job, 256)
+	var firstErr error
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for jb := range jobs {
+				org, err := svc.Tickets.SuggestOrg(ctx, c.cats[jb.i].Code, c.areas[jb.j].Code)
+				if err != nil {
+					mu.Lock()
+					firstErr = err
+					mu.Unlock()
+					continue
+				}
+				c.org[jb.i][jb.j] = org
+			}
+		}()
+	}
+	for i := range c.cats {
+		c.org[i] = make([]string, len(c.areas))
+		for j := range c.areas {
+			jobs <- job{i, j}
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if firstErr != nil {
+		return nil, fmt.Errorf("dispatch catalogue: %w", firstErr)
+	}
+	return c, nil
+}
+
+// streetOffice is the office of the street a community belongs to, where a
+// dispatcher sends what the catalogue does not cover.
+func (c *catalogue) streetOffice(community gov.Area) string {
+	return demo.StreetOfficeCode(community.ParentCode)
+}
+
+func isVillage(name string) bool {
+	return strings.HasSuffix(name, "村委会") || strings.HasSuffix(name, "村民委员会") || strings.HasSuffix(name, "村")
+}
+
+// placeName is how people name a community: 金谷东园社区 for 金谷东园社区居委会,
+// 东高村 for 东高村村委会.
+func placeName(name string) string {
+	for _, suf := range []string{"居委会", "居民委员会"} {
+		if strings.HasSuffix(name, suf) {
+			return strings.TrimSuffix(name, suf)
+		}
+	}
+	for _, suf := range []string{"村委会", "村民委员会"} {
+		if strings.HasSuffix(name, suf) {
+			n := strings.TrimSuffix(name, suf)
+			if !strings.HasSuffix(n, "村") {
+				n += "村"
+			}
+			return n
+		}
+	}
+	return name
+}
