@@ -50,5 +50,10 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/tickets/{number}", a.user(a.getTicket))
 	mux.HandleFunc("GET /api/v1/tickets/{number}/events", a.user(a.ticketEvents))
 	mux.HandleFunc("POST /api/v1/tickets/{number}/actions/{action}", a.idempotent(a.user(a.act)))
+	mux.HandleFunc("GET /api/v1/timelimits", a.user(a.listTimeLimits))
+	mux.HandleFunc("PUT /api/v1/timelimits", a.admin(a.setTimeLimit))
+	mux.HandleFunc("DELETE /api/v1/timelimits", a.admin(a.deleteTimeLimit))
+	mux.HandleFunc("GET /api/v1/notifications", a.user(a.notifications))
+	mux.HandleFunc("POST /api/v1/sweep", a.idempotent(a.admin(a.sweep)))
 	mux.HandleFunc("/api/v1/", a.notFound)
 }

@@ -169,3 +169,91 @@ func TestRateLimits(t *testing.T) {
 		t.Fatal("25 code requests from one address were all accepted")
 	}
 }
+
+func send(t *testing.T, srv *httptest.Server, method, path, token string, body any) (int, map[string]any) {
+	t.Helper()
+	j, _ := json.Marshal(body)
+	req, _ := http.NewRequest(method, srv.URL+path, bytes.NewReader(j))
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	json.NewDecoder(resp.Body).Decode(&m)
+	return resp.StatusCode, m
+}
+
+func TestTimeLimitsAndExceptions(t *testing.T) {
+	for _, engine := range dbtest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			srv := newServer(t, engine)
+			code, _, m := post(t, srv, "/api/v1/auth/token", "", "", map[string]string{"username": "admin", "password": "admin-pass-123"})
+			if code != 200 {
+				t.Fatalf("admin login: %d", code)
+			}
+			admin := m["token"].(string)
+			dispatcher := login(t, srv, "demo-dispatcher")
+			handler := login(t, srv, "demo-handler")
+
+			line := map[string]any{"category_code": "0101", "urgency": "urgent", "sign": "1h", "contact": "4h", "complete": "1d"}
+			if code, _ := send(t, srv, "PUT", "/api/v1/timelimits", dispatcher, line); code != 403 {
+				t.Fatalf("dispatcher sets limits: %d", code)
+			}
+			if code, m := send(t, srv, "PUT", "/api/v1/timelimits", admin, line); code != 200 {
+				t.Fatalf("admin sets limits: %d %v", code, m)
+			}
+			if code, _ := send(t, srv, "PUT", "/api/v1/timelimits", admin, with(line, "sign", "soon")); code != 400 {
+				t.Fatalf("bad limit: %d", code)
+			}
+			if code, _ := send(t, srv, "DELETE", "/api/v1/timelimits?urgency=normal", admin, nil); code != 400 {
+				t.Fatalf("delete the default: %d", code)
+			}
+			code, m = send(t, srv, "GET", "/api/v1/timelimits", dispatcher, nil)
+			if code != 200 || len(m["items"].([]any)) != 5 {
+				t.Fatalf("limits: %d %v", code, m)
+			}
+			if code, _ := send(t, srv, "DELETE", "/api/v1/timelimits?category_code=0101&urgency=urgent", admin, nil); code != 204 {
+				t.Fatalf("delete a line: %d", code)
+			}
+
+			// A unit hands a ticket back; the dispatcher sends it to the right one.
+			code, _, tk := post(t, srv, "/api/v1/tickets", "", "", map[string]any{"category_code": "0101", "description": "小区里有人私搭乱建",
+				"area_code": "110117001001", "reporter_phone": "13911110000"})
+			if code != 201 {
+				t.Fatalf("submit: %d %v", code, tk)
+			}
+			n := tk["number"].(string)
+			if code, m := send(t, srv, "POST", "/api/v1/tickets/"+n+"/actions/return", handler, map[string]any{"reason": "not_our_duty", "note": "违建归城管执法"}); code != 200 || m["status"] != "returned" {
+				t.Fatalf("return: %d %v", code, m)
+			}
+			code, m = send(t, srv, "GET", "/api/v1/tickets?status=returned", dispatcher, nil)
+			if code != 200 || len(m["items"].([]any)) != 1 {
+				t.Fatalf("returned list: %d %v", code, m)
+			}
+			if code, m := send(t, srv, "POST", "/api/v1/tickets/"+n+"/actions/approve_return", dispatcher, map[string]any{"org_code": "110117-D15"}); code != 200 || m["assigned_org_code"] != "110117-D15" {
+				t.Fatalf("approve return: %d %v", code, m)
+			}
+			for _, q := range []string{"light=blue", "overdue=maybe", "part=everything"} {
+				if code, _ := send(t, srv, "GET", "/api/v1/tickets?"+q, handler, nil); code != 400 {
+					t.Fatalf("%s: %d", q, code)
+				}
+			}
+			if code, m := send(t, srv, "GET", "/api/v1/notifications", dispatcher, nil); code != 200 || len(m["items"].([]any)) == 0 {
+				t.Fatalf("dispatcher notifications: %d %v", code, m)
+			}
+		})
+	}
+}
+
+func with(m map[string]any, k string, v any) map[string]any {
+	out := map[string]any{}
+	for kk, vv := range m {
+		out[kk] = vv
+	}
+	out[k] = v
+	return out
+}
