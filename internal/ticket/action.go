@@ -357,6 +357,12 @@ func (s *Service) apply(ctx context.Context, c *change, in ActionInput) error {
 		}
 		t.Status, t.RepliedAt, t.ReplyText, t.ReplyResolved = StatusReplied, tp(c.now), in.ReplyText, in.Resolved
 		c.note = in.ReplyText
+		if t.ReporterPhone != "" {
+			if err := notify(ctx, c.tx, c.now, Notification{Phone: t.ReporterPhone, TicketNumber: t.Number, Kind: "replied",
+				Text: "您反映的问题已答复，请查看并评价"}); err != nil {
+				return err
+			}
+		}
 		return s.tellChildren(ctx, c, "parent_reply", "您反映的问题已合并办理，答复："+in.ReplyText)
 	case ActionRate:
 		t.Status, t.ClosedAt = StatusClosed, tp(c.now)

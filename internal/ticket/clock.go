@@ -87,5 +87,5 @@ func lightAt(t Ticket, now time.Time) Light {
 	case t.WarnAt != nil && !now.Before(*t.WarnAt):
 		return LightYellow
 	}
-	return LightGreen
+	return LightNone
 }

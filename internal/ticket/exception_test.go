@@ -27,7 +27,7 @@ func TestLightsAndFilters(t *testing.T) {
 		f := setup(t, d) // Monday 2026-03-02 09:00
 		tk := newStreetTicket(t, f, "路灯不亮")
 		// Sign within 2 working hours: due 11:00, yellow from 10:30.
-		if tk.Light != ticket.LightGreen || tk.DueSignAt.Format("15:04") != "11:00" {
+		if tk.Light != ticket.LightNone || tk.DueSignAt.Format("15:04") != "11:00" {
 			t.Fatalf("new ticket: light %s, due sign %v", tk.Light, tk.DueSignAt)
 		}
 		list := func(f2 ticket.Filter) int {

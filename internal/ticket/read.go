@@ -105,7 +105,7 @@ type Filter struct {
 	Status   Status
 	OrgCode  string
 	AreaCode string // the area and everything under it
-	Light    Light  // yellow: 75% of a running limit used; red: overdue; green: neither
+	Light    Light  // yellow: 75% of a running limit used; red: overdue; none: neither
 	Overdue  bool   // only tickets past a running deadline
 	Part     string // for handlers: "lead" (default), "helper" (co-handled), "summoned"
 	Limit    int
@@ -194,15 +194,15 @@ func (s *Service) List(ctx context.Context, u auth.User, f Filter) (Page, error)
 	}
 	now := db.Millis(s.clock.Now())
 	switch f.Light {
+	case "":
 	case LightNone:
+		add("(due_at IS NULL OR (warn_at > ? AND due_at > ?))", now, now)
 	case LightRed:
 		add("due_at <= ?", now)
 	case LightYellow:
 		add("warn_at <= ? AND due_at > ?", now, now)
-	case LightGreen:
-		add("warn_at > ? AND due_at > ?", now, now)
 	default:
-		return Page{}, errs.Invalidf("light 须为 green、yellow 或 red", "light must be green, yellow or red")
+		return Page{}, errs.Invalidf("light 须为 none、yellow 或 red", "light must be none, yellow or red")
 	}
 	if f.Overdue {
 		add("due_at <= ?", now)

@@ -108,13 +108,13 @@ type Ticket struct {
 	Version         int        `json:"version"`
 
 	Urgency Urgency `json:"urgency"`
-	// Light is green, yellow (75% of a running limit used) or red (overdue)
-	// while a clock runs, and empty when none does.
+	// Light is yellow when 75% of a running limit is used, red when a
+	// deadline has passed, and none otherwise.
 	Light           Light      `json:"light"`
 	Overdue         bool       `json:"overdue"`
 	WarnAt          *time.Time `json:"warn_at"`
 	DueAt           *time.Time `json:"due_at"`
-	ReturnCount     int        `json:"return_count"`
+	ReturnCount     int        `json:"returns"`
 	RedoCount       int        `json:"redo_count"`
 	ExtensionCount  int        `json:"extension_count"`
 	ReviewPending   bool       `json:"review_pending"`
@@ -141,8 +141,7 @@ type Ticket struct {
 type Light string
 
 const (
-	LightNone   Light = ""
-	LightGreen  Light = "green"
+	LightNone   Light = "none"
 	LightYellow Light = "yellow"
 	LightRed    Light = "red"
 )
