@@ -8,6 +8,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/idem"
+	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
@@ -17,6 +18,7 @@ type Deps struct {
 	Auth    *auth.Service
 	Tickets *ticket.Service
 	Gov     *gov.Service
+	KB      *kb.Service
 	Idem    *idem.Store
 	Limits  *limit.Set
 	Log     *slog.Logger
@@ -50,6 +52,14 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/tickets/{number}", a.user(a.getTicket))
 	mux.HandleFunc("GET /api/v1/tickets/{number}/events", a.user(a.ticketEvents))
 	mux.HandleFunc("POST /api/v1/tickets/{number}/actions/{action}", a.idempotent(a.user(a.act)))
+	mux.HandleFunc("GET /api/v1/categories/search", a.searchCategories)
+	mux.HandleFunc("GET /api/v1/callers/{phone}/tickets", a.user(a.callerHistory))
+	mux.HandleFunc("POST /api/v1/duplicates", a.user(a.duplicates))
+	mux.HandleFunc("GET /api/v1/kb", a.user(a.searchKB))
+	mux.HandleFunc("GET /api/v1/kb/{id}", a.user(a.getKB))
+	mux.HandleFunc("POST /api/v1/kb", a.idempotent(a.user(a.saveKB)))
+	mux.HandleFunc("PUT /api/v1/kb/{id}", a.user(a.saveKB))
+	mux.HandleFunc("DELETE /api/v1/kb/{id}", a.user(a.deleteKB))
 	mux.HandleFunc("GET /api/v1/timelimits", a.user(a.listTimeLimits))
 	mux.HandleFunc("PUT /api/v1/timelimits", a.admin(a.setTimeLimit))
 	mux.HandleFunc("DELETE /api/v1/timelimits", a.admin(a.deleteTimeLimit))

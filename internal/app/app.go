@@ -20,6 +20,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/demo"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/idem"
+	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 	"github.com/gongzhi/gongzhi/internal/web"
@@ -34,6 +35,7 @@ type App struct {
 	Gov     *gov.Service
 	Auth    *auth.Service
 	Tickets *ticket.Service
+	KB      *kb.Service
 	Handler http.Handler
 	idem    *idem.Store
 	// AdminPassword is set when the admin account was made on this start
@@ -78,6 +80,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	}
 	a.Tickets.SetCalendar(cal)
 	a.idem = idem.NewStore(d)
+	a.KB = kb.NewService(d, c)
 	created, generated, err := a.Auth.EnsureAdmin(ctx, cfg.AdminPassword)
 	if err != nil {
 		return nil, fmt.Errorf("create admin: %w", err)
@@ -88,6 +91,13 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if cfg.Demo {
 		if _, err := demo.Load(ctx, d, a.Gov, a.Auth, a.Tickets, log); err != nil {
 			return nil, fmt.Errorf("load demo district: %w", err)
+		}
+		if n, err := a.KB.Count(ctx); err != nil {
+			return nil, err
+		} else if n == 0 {
+			if err := a.KB.Import(ctx, demo.Articles); err != nil {
+				return nil, fmt.Errorf("load demo knowledge base: %w", err)
+			}
 		}
 	}
 	limits := limit.Defaults()
@@ -103,7 +113,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		}
 		w.Write([]byte("ready\n"))
 	})
-	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
+	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
 	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, Limits: limits, Log: log, Demo: cfg.Demo})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)

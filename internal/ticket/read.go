@@ -108,6 +108,8 @@ type Filter struct {
 	Light    Light  // yellow: 75% of a running limit used; red: overdue; none: neither
 	Overdue  bool   // only tickets past a running deadline
 	Part     string // for handlers: "lead" (default), "helper" (co-handled), "summoned"
+	// ReporterPhone narrows to one caller's tickets (see CallerHistory).
+	ReporterPhone string
 	Limit    int
 	Cursor   string
 }
@@ -191,6 +193,9 @@ func (s *Service) List(ctx context.Context, u auth.User, f Filter) (Page, error)
 	}
 	if f.Status != "" {
 		add("status = ?", string(f.Status))
+	}
+	if f.ReporterPhone != "" {
+		add("reporter_phone = ?", f.ReporterPhone)
 	}
 	now := db.Millis(s.clock.Now())
 	switch f.Light {

@@ -1,0 +1,232 @@
+// Package kb is the knowledge base of answers that hotline agents search as
+// they type, to answer consultations on the spot (直接办结).
+package kb
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/clock"
+	"github.com/gongzhi/gongzhi/internal/db"
+	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/textsearch"
+)
+
+// Article is one answer.
+type Article struct {
+	ID           string    `json:"id"`
+	CategoryCode string    `json:"category_code"`
+	Title        string    `json:"title"`
+	Body         string    `json:"body"`
+	Keywords     string    `json:"keywords"` // words and phrases callers use, separated by spaces or commas
+	Active       bool      `json:"active"`
+	UpdatedAt    time.Time `json:"updated_at"`
+	Score        int       `json:"score,omitempty"`
+}
+
+// Limits.
+const (
+	MaxTitle    = 100
+	MaxBody     = 5000
+	MaxKeywords = 500
+	maxArticles = 5000 // searched in memory; a district's knowledge base is far smaller
+)
+
+// Service keeps the articles.
+type Service struct {
+	db    *db.DB
+	clock clock.Clock
+}
+
+// NewService returns the service.
+func NewService(d *db.DB, c clock.Clock) *Service { return &Service{db: d, clock: c} }
+
+func (a *Article) check() error {
+	a.Title, a.Body, a.Keywords = strings.TrimSpace(a.Title), strings.TrimSpace(a.Body), strings.TrimSpace(a.Keywords)
+	if a.Title == "" || utf8.RuneCountInString(a.Title) > MaxTitle {
+		return errs.Invalidf("标题不能为空且不超过%d字", "title must be 1 to %d characters", MaxTitle)
+	}
+	if a.Body == "" || utf8.RuneCountInString(a.Body) > MaxBody {
+		return errs.Invalidf("答复内容不能为空且不超过%d字", "body must be 1 to %d characters", MaxBody)
+	}
+	if utf8.RuneCountInString(a.Keywords) > MaxKeywords {
+		return errs.Invalidf("关键词不超过%d字", "keywords must be at most %d characters", MaxKeywords)
+	}
+	if a.CategoryCode != "" && !gov.ValidCode(a.CategoryCode) {
+		return errs.Invalidf("分类代码格式不正确：%q", "malformed category code: %q", a.CategoryCode)
+	}
+	return nil
+}
+
+// Save creates an article (empty ID) or replaces one; admins only.
+func (s *Service) Save(ctx context.Context, u auth.User, a Article) (Article, error) {
+	if !u.IsAdmin() {
+		return Article{}, errs.ErrForbidden
+	}
+	if err := a.check(); err != nil {
+		return Article{}, err
+	}
+	now := s.clock.Now()
+	a.UpdatedAt = now
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if a.CategoryCode != "" {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM categories WHERE code = $1`, a.CategoryCode).Scan(&n); err != nil {
+				return errs.Wrap(err, "check category")
+			}
+			if n == 0 {
+				return errs.Invalidf("诉求分类 %s 不存在", "unknown category %s", a.CategoryCode)
+			}
+		}
+		if a.ID == "" {
+			var b [8]byte
+			rand.Read(b[:])
+			a.ID = hex.EncodeToString(b[:])
+			_, err := tx.ExecContext(ctx, `INSERT INTO kb_articles (id, category_code, title, body, keywords, active, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+				a.ID, a.CategoryCode, a.Title, a.Body, a.Keywords, a.Active, db.Millis(now), u.ID)
+			return errs.Wrap(err, "insert article")
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE kb_articles SET category_code = $1, title = $2, body = $3, keywords = $4, active = $5, updated_at = $6, updated_by = $7 WHERE id = $8`,
+			a.CategoryCode, a.Title, a.Body, a.Keywords, a.Active, db.Millis(now), u.ID, a.ID)
+		if err != nil {
+			return errs.Wrap(err, "update article")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.NotFoundf("知识库文章不存在", "no such article")
+		}
+		return nil
+	})
+	return a, err
+}
+
+// Delete removes an article; admins only.
+func (s *Service) Delete(ctx context.Context, u auth.User, id string) error {
+	if !u.IsAdmin() {
+		return errs.ErrForbidden
+	}
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM kb_articles WHERE id = $1`, id)
+		if err != nil {
+			return errs.Wrap(err, "delete article")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.NotFoundf("知识库文章不存在", "no such article")
+		}
+		return nil
+	})
+}
+
+// Get returns one article.
+func (s *Service) Get(ctx context.Context, id string) (Article, error) {
+	a, err := scan(s.db.R.QueryRowContext(ctx, `SELECT `+cols+` FROM kb_articles WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Article{}, errs.NotFoundf("知识库文章不存在", "no such article")
+	}
+	return a, errs.Wrap(err, "get article")
+}
+
+const cols = `id, category_code, title, body, keywords, active, updated_at`
+
+func scan(sc interface{ Scan(...any) error }) (Article, error) {
+	var a Article
+	var at int64
+	err := sc.Scan(&a.ID, &a.CategoryCode, &a.Title, &a.Body, &a.Keywords, &a.Active, &at)
+	a.UpdatedAt = time.UnixMilli(at)
+	return a, err
+}
+
+// Search finds articles for what the agent typed, best first: by title,
+// keywords and body, in characters or pinyin; articles of the category (or
+// its class) come first. With an empty query it lists the category's articles.
+func (s *Service) Search(ctx context.Context, q, categoryCode string, limit int) ([]Article, error) {
+	q = strings.TrimSpace(q)
+	if utf8.RuneCountInString(q) > 50 {
+		return nil, errs.Invalidf("搜索词不能超过50字", "the search text must be at most 50 characters")
+	}
+	if limit <= 0 || limit > 50 {
+		limit = 10
+	}
+	rows, err := s.db.R.QueryContext(ctx, `SELECT `+cols+` FROM kb_articles WHERE active = TRUE ORDER BY updated_at DESC LIMIT $1`, maxArticles)
+	if err != nil {
+		return nil, errs.Wrap(err, "search articles")
+	}
+	defer rows.Close()
+	out := []Article{}
+	for rows.Next() {
+		a, err := scan(rows)
+		if err != nil {
+			return nil, errs.Wrap(err, "scan article")
+		}
+		score := 0
+		if q != "" {
+			score = textsearch.Score(q, a.Title)
+			for _, kw := range strings.FieldsFunc(a.Keywords, func(r rune) bool { return r == ' ' || r == ',' || r == '，' || r == '、' }) {
+				score = max(score, textsearch.Score(q, kw)-5)
+			}
+			if score == 0 && strings.Contains(strings.ToLower(a.Body), strings.ToLower(q)) {
+				score = 20
+			}
+			if score == 0 {
+				continue
+			}
+		}
+		switch {
+		case categoryCode == "":
+		case a.CategoryCode == categoryCode:
+			score += 30
+		case len(categoryCode) >= 2 && strings.HasPrefix(a.CategoryCode, categoryCode[:2]):
+			score += 10
+		case q == "":
+			continue
+		}
+		a.Score = score
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, errs.Wrap(err, "search articles")
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// Import creates or replaces articles by ID, as the system (for the demo and
+// for loading an existing knowledge base).
+func (s *Service) Import(ctx context.Context, articles []Article) error {
+	now := db.Millis(s.clock.Now())
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		for _, a := range articles {
+			if err := a.check(); err != nil {
+				return err
+			}
+			if a.ID == "" || !gov.ValidCode(a.ID) {
+				return errs.Invalidf("导入的文章须有编号", "imported articles need an id")
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO kb_articles (id, category_code, title, body, keywords, active, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (id) DO UPDATE SET category_code = excluded.category_code, title = excluded.title, body = excluded.body, keywords = excluded.keywords,
+  active = excluded.active, updated_at = excluded.updated_at`, a.ID, a.CategoryCode, a.Title, a.Body, a.Keywords, a.Active, now)
+			if err != nil {
+				return errs.Wrap(err, "import article")
+			}
+		}
+		return nil
+	})
+}
+
+// Count returns how many articles there are.
+func (s *Service) Count(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM kb_articles`).Scan(&n)
+	return n, errs.Wrap(err, "count articles")
+}
