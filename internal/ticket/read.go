@@ -110,8 +110,8 @@ type Filter struct {
 	Part     string // for handlers: "lead" (default), "helper" (co-handled), "summoned"
 	// ReporterPhone narrows to one caller's tickets (see CallerHistory).
 	ReporterPhone string
-	Limit    int
-	Cursor   string
+	Limit         int
+	Cursor        string
 }
 
 // Page is one page of a list; NextCursor is empty on the last page.
