@@ -79,6 +79,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		return nil, fmt.Errorf("calendar: %w", err)
 	}
 	a.Tickets.SetCalendar(cal)
+	a.Tickets.SetSMSSender(ticket.LogSender{Log: log})
 	a.idem = idem.NewStore(d)
 	a.KB = kb.NewService(d, c)
 	created, generated, err := a.Auth.EnsureAdmin(ctx, cfg.AdminPassword)
@@ -201,7 +202,7 @@ func (a *App) work(ctx context.Context) {
 		if err != nil && ctx.Err() == nil {
 			a.Log.Error("sweep", "err", err)
 		} else if st != (ticket.SweepStats{}) {
-			a.Log.Info("sweep", "yellow", st.Yellow, "red", st.Red, "escalated", st.Escalated, "missed", st.Missed)
+			a.Log.Info("sweep", "yellow", st.Yellow, "red", st.Red, "escalated", st.Escalated, "missed", st.Missed, "sent", st.Sent)
 		}
 		select {
 		case <-ctx.Done():

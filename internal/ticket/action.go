@@ -36,13 +36,16 @@ const (
 	ActionMerge            = "merge"             // 合并
 	ActionInvalidate       = "invalidate"        // 无效
 	ActionAnswer           = "answer"            // 直接办结 (consultations)
+	ActionRequestCheck     = "request_check"     // 要求现场核查
+	ActionCheck            = "check"             // 核查结果
+	ActionSelfResolve      = "self_resolve"      // 自办自结 (a grid worker fixes it on the spot)
 )
 
 // Actions lists the actions in the order a ticket page offers them.
-var Actions = []string{ActionAnswer, ActionDispatch, ActionSign, ActionContact, ActionReply, ActionRate,
+var Actions = []string{ActionAnswer, ActionSelfResolve, ActionDispatch, ActionSign, ActionContact, ActionReply, ActionCheck, ActionRate,
 	ActionReport, ActionRequestExtension, ActionReturn, ActionApproveReturn, ActionRejectReturn,
 	ActionApproveExtension, ActionRejectExtension, ActionRedispatch, ActionAddHelper, ActionWhistle,
-	ActionRemind, ActionEscalate, ActionRedo, ActionMerge, ActionInvalidate, ActionClose}
+	ActionRemind, ActionEscalate, ActionRequestCheck, ActionRedo, ActionMerge, ActionInvalidate, ActionClose}
 
 // ActionInput carries the fields an action may take.
 type ActionInput struct {
@@ -57,6 +60,7 @@ type ActionInput struct {
 	Until        string       `json:"until"` // RFC 3339 or 2006-01-02 15:04 in business time
 	WithinHours  int          `json:"within_hours"`
 	Into         string       `json:"into"`
+	Passed       *bool        `json:"passed"` // the result of an on-site check
 }
 
 var active = []Status{StatusRegistered, StatusDispatched, StatusSigned, StatusInProgress, StatusReturned}
@@ -86,6 +90,9 @@ var from = map[string][]Status{
 	ActionMerge:            {StatusRegistered, StatusDispatched, StatusSigned, StatusInProgress},
 	ActionInvalidate:       {StatusRegistered, StatusDispatched, StatusReturned},
 	ActionAnswer:           {StatusRegistered},
+	ActionRequestCheck:     {StatusReplied},
+	ActionCheck:            {StatusReplied},
+	ActionSelfResolve:      {StatusRegistered, StatusDispatched},
 }
 
 func allowedFrom(action string, st Status) bool {
@@ -110,7 +117,13 @@ func statusOK(u auth.User, t Ticket, action string) bool {
 	}
 	switch action {
 	case ActionClose:
-		return t.Status != StatusClosed || t.ReviewPending
+		return (t.Status != StatusClosed || t.ReviewPending) && t.CheckStatus != "requested"
+	case ActionRate:
+		return t.CheckStatus != "requested"
+	case ActionRequestCheck:
+		return t.CheckStatus != "requested"
+	case ActionCheck:
+		return t.CheckStatus == "requested"
 	case ActionRedo:
 		return t.ReviewPending
 	case ActionRequestExtension:
@@ -202,8 +215,12 @@ func (in *ActionInput) check(action string) error {
 		if in.Resolved == nil {
 			return errs.Invalidf("请说明问题是否已解决", "resolved (true or false) is required")
 		}
-	case ActionAnswer:
+	case ActionAnswer, ActionSelfResolve:
 		return needReply()
+	case ActionCheck:
+		if in.Passed == nil {
+			return errs.Invalidf("请选择核查是否通过", "passed (true or false) is required")
+		}
 	case ActionRate:
 		if in.Resolved == nil {
 			return errs.Invalidf("请选择问题是否已解决", "resolved (true or false) is required")
@@ -387,10 +404,37 @@ func (s *Service) apply(ctx context.Context, c *change, in ActionInput) error {
 		}
 		t.Status, t.ClosedAt = StatusClosed, tp(c.now)
 		return s.tellChildren(ctx, c, "parent_closed", "您反映的问题已合并办理并办结")
-	case ActionAnswer:
+	case ActionAnswer, ActionSelfResolve:
+		if c.action == ActionSelfResolve && s.photos != nil {
+			n, err := s.photos(ctx, c.tx, t.Number, "after")
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				return errs.Invalidf("自办自结须上传处理后的照片", "self-resolving needs an after photo")
+			}
+		}
 		t.Status, t.ContactedAt, t.RepliedAt, t.ClosedAt = StatusClosed, tp(c.now), tp(c.now), tp(c.now)
+		if t.SignedAt == nil && t.DispatchedAt != nil {
+			t.SignedAt = tp(c.now)
+		}
 		t.ReplyText, t.ReplyResolved = in.ReplyText, boolp(true)
 		c.note = in.ReplyText
+	case ActionRequestCheck:
+		t.CheckStatus, t.CheckNote = "requested", in.Note
+		return notify(ctx, c.tx, c.now, Notification{Role: string(auth.RoleGridWorker), AreaCode: t.AreaCode, TicketNumber: t.Number,
+			Kind: "check", Text: "请到现场核查整改是否到位：" + in.Note})
+	case ActionCheck:
+		t.CheckNote = in.Note
+		if *in.Passed {
+			t.CheckStatus = "passed"
+			c.note = "核查通过 " + in.Note
+			return nil
+		}
+		// Not fixed after all: the lead unit works on it again.
+		t.CheckStatus, t.Status, t.RepliedAt = "failed", StatusInProgress, nil
+		c.note = "核查未通过 " + in.Note
+		return notify(ctx, c.tx, c.now, Notification{OrgCode: t.AssignedOrgCode, TicketNumber: t.Number, Kind: "check_failed", Text: "现场核查未通过，请继续办理：" + in.Note})
 	default:
 		return s.applyException(ctx, c, in)
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"log/slog"
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
@@ -83,4 +84,74 @@ ORDER BY at DESC LIMIT $6`, u.OrgCode, string(u.Role), lo, hi, u.InArea(""), lim
 		items = append(items, n)
 	}
 	return items, errs.Wrap(rows.Err(), "list notifications")
+}
+
+// SMSSender delivers a text message to a phone (an SMS gateway in production).
+type SMSSender interface {
+	SendSMS(phone, text string) error
+}
+
+// LogSender writes messages to the log instead of sending them, with the
+// phone masked: what gongzhi does until a gateway is configured.
+type LogSender struct{ Log *slog.Logger }
+
+// SendSMS logs the message.
+func (l LogSender) SendSMS(phone, text string) error {
+	l.Log.Info("sms", "to", auth.MaskPhone(phone), "text", text)
+	return nil
+}
+
+// SetSMSSender sets how reporters are told of news about their tickets.
+func (s *Service) SetSMSSender(sender SMSSender) { s.sms = sender }
+
+// deliver sends the notifications addressed to phones that are not sent yet.
+// Each is claimed before sending, so with several processes a message goes
+// out at most once; a failed send is logged and not retried.
+func (s *Service) deliver(ctx context.Context, now time.Time) (int, error) {
+	if s.sms == nil {
+		return 0, nil
+	}
+	rows, err := s.db.R.QueryContext(ctx, `SELECT id, phone, text FROM notifications WHERE sent_at IS NULL AND phone <> '' ORDER BY at LIMIT $1`, sweepBatch)
+	if err != nil {
+		return 0, errs.Wrap(err, "read unsent")
+	}
+	type msg struct{ id, phone, text string }
+	var list []msg
+	for rows.Next() {
+		var m msg
+		if err := rows.Scan(&m.id, &m.phone, &m.text); err != nil {
+			rows.Close()
+			return 0, errs.Wrap(err, "read unsent")
+		}
+		list = append(list, m)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, errs.Wrap(err, "read unsent")
+	}
+	sent := 0
+	for _, m := range list {
+		var claimed bool
+		err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+			res, err := tx.ExecContext(ctx, `UPDATE notifications SET sent_at = $1 WHERE id = $2 AND sent_at IS NULL`, db.Millis(now), m.id)
+			if err != nil {
+				return errs.Wrap(err, "claim message")
+			}
+			n, _ := res.RowsAffected()
+			claimed = n == 1
+			return nil
+		})
+		if err != nil {
+			return sent, err
+		}
+		if !claimed {
+			continue
+		}
+		if err := s.sms.SendSMS(m.phone, "【共治】"+m.text); err != nil {
+			s.log.Warn("sms not sent", "to", auth.MaskPhone(m.phone), "err", err)
+			continue
+		}
+		sent++
+	}
+	return sent, nil
 }

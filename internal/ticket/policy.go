@@ -11,6 +11,9 @@ func canCreate(u auth.User) bool {
 	switch u.Role {
 	case auth.RoleAdmin, auth.RoleDispatcher, auth.RoleAgent, auth.RoleGridWorker:
 		return true
+	case auth.RoleHandler:
+		// Community staff enter requests for residents who come in (代办).
+		return true
 	}
 	return false
 }
@@ -93,7 +96,8 @@ func canAct(u auth.User, t Ticket, action string) bool {
 	case ActionRate:
 		// The reporter rates; a hotline agent or dispatcher records the rating
 		// given on a follow-up call (回访).
-		return isReporter(u, t) || ((u.Role == auth.RoleAgent || u.Role == auth.RoleDispatcher) && u.InArea(t.AreaCode))
+		// Grid workers record the rating of a resident they visit (代办).
+		return isReporter(u, t) || ((u.Role == auth.RoleAgent || u.Role == auth.RoleDispatcher || u.Role == auth.RoleGridWorker) && u.InArea(t.AreaCode))
 	case ActionRemind:
 		return admin || isAreaDispatcher(u, t) || isAreaSupervisor(u, t)
 	case ActionEscalate:
@@ -104,6 +108,12 @@ func canAct(u auth.User, t Ticket, action string) bool {
 		return summonedUnit(u, t)
 	case ActionAnswer:
 		return admin || ((u.Role == auth.RoleAgent || u.Role == auth.RoleDispatcher) && u.InArea(t.AreaCode))
+	case ActionRequestCheck:
+		return admin || isAreaDispatcher(u, t)
+	case ActionCheck:
+		return admin || isAreaDispatcher(u, t) || (u.Role == auth.RoleGridWorker && u.InArea(t.AreaCode))
+	case ActionSelfResolve:
+		return u.Role == auth.RoleGridWorker && u.ID != "" && u.ID == t.CreatedBy && t.Channel == ChannelGrid
 	}
 	return false
 }

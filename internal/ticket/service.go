@@ -28,7 +28,16 @@ type Service struct {
 
 	numbers numberer
 	cal     *calendar.Calendar
+	photos  PhotoCounter
+	sms     SMSSender
 }
+
+// PhotoCounter counts a ticket's photos of a purpose (report, before, after,
+// reply) inside a transaction; the attachment package provides it.
+type PhotoCounter func(ctx context.Context, tx *sql.Tx, number, purpose string) (int, error)
+
+// SetPhotoCounter lets actions that need photos (自办自结) count them.
+func (s *Service) SetPhotoCounter(f PhotoCounter) { s.photos = f }
 
 // NewService returns the service; times are shown in Asia/Shanghai.
 func NewService(d *db.DB, c clock.Clock, g *gov.Service, log *slog.Logger) *Service {

@@ -123,6 +123,10 @@ type Ticket struct {
 	ReturnReason    string     `json:"return_reason"`
 	ExtensionUntil  *time.Time `json:"extension_until"`
 	ExtensionReason string     `json:"extension_reason"`
+	// CheckStatus is the on-site check (核查) a dispatcher asked for before
+	// closing: requested, passed or failed; empty when none was asked.
+	CheckStatus string `json:"check_status"`
+	CheckNote   string `json:"check_note"`
 
 	// Read with one ticket, not in lists.
 	Helpers  []Helper  `json:"helpers,omitempty"`

@@ -62,7 +62,8 @@ func updateTicket(ctx context.Context, tx *sql.Tx, t Ticket, readVersion int) er
   warn_at = $18, due_at = $19, overdue = $20, reminded_yellow = $21, reminded_red = $22, escalated = $23,
   reply_text = $24, reply_resolved = $25, rating_resolved = $26, rating_satisfaction = $27, rating_comment = $28, rated_at = $29,
   return_count = $30, redo_count = $31, extension_count = $32, review_pending = $33, parent_number = $34, invalid_reason = $35,
-  return_reason = $36, status_before = $37, extension_until = $38, extension_reason = $39, updated_at = $40, version = $41
+  return_reason = $36, status_before = $37, extension_until = $38, extension_reason = $39, updated_at = $40, version = $41,
+  check_status = $44, check_note = $45
 WHERE number = $42 AND version = $43`,
 		t.Status, t.Kind, t.CategoryCode, t.AreaCode, t.AssignedOrgCode, t.Urgency,
 		nullTime(t.DispatchedAt), nullTime(t.SignedAt), nullTime(t.ContactedAt), nullTime(t.RepliedAt), nullTime(t.ClosedAt),
@@ -71,7 +72,7 @@ WHERE number = $42 AND version = $43`,
 		t.ReplyText, nullBool(t.ReplyResolved), rr, rs.String, comment, ratedAt,
 		t.ReturnCount, t.RedoCount, t.ExtensionCount, t.ReviewPending, t.ParentNumber, t.InvalidReason,
 		t.ReturnReason, t.statusBefore, nullTime(t.ExtensionUntil), t.ExtensionReason, db.Millis(t.UpdatedAt), t.Version,
-		t.Number, readVersion)
+		t.Number, readVersion, t.CheckStatus, t.CheckNote)
 	return checkUpdated(res, err)
 }
 
@@ -91,7 +92,7 @@ const ticketCols = `number, kind, status, category_code, area_code, description,
   reply_text, reply_resolved, rating_resolved, rating_satisfaction, rating_comment, rated_at, version,
   urgency, warn_sign_at, warn_contact_at, warn_complete_at, warn_at, due_at, overdue, reminded_yellow, reminded_red, escalated,
   return_count, redo_count, extension_count, review_pending, parent_number, invalid_reason, return_reason, status_before,
-  extension_until, extension_reason`
+  extension_until, extension_reason, check_status, check_note`
 
 func (s *Service) scanTicket(sc interface{ Scan(...any) error }) (Ticket, error) {
 	var t Ticket
@@ -107,7 +108,7 @@ func (s *Service) scanTicket(sc interface{ Scan(...any) error }) (Ticket, error)
 		&t.ReplyText, &replyResolved, &ratingResolved, &satisfaction, &comment, &rated, &t.Version,
 		&t.Urgency, &warnSign, &warnContact, &warnComplete, &warnAt, &dueAt, &t.Overdue, &t.remindedYellow, &t.remindedRed, &t.escalated,
 		&t.ReturnCount, &t.RedoCount, &t.ExtensionCount, &t.ReviewPending, &t.ParentNumber, &t.InvalidReason, &t.ReturnReason, &t.statusBefore,
-		&extUntil, &t.ExtensionReason)
+		&extUntil, &t.ExtensionReason, &t.CheckStatus, &t.CheckNote)
 	if err != nil {
 		return t, err
 	}

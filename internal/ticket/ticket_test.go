@@ -21,7 +21,7 @@ type fixture struct {
 	tickets                                     *ticket.Service
 	dispatcher, handler, otherHandler, resident auth.User
 	streetDispatcher, agent                     auth.User
-	supervisor, deptHandler                     auth.User
+	supervisor, deptHandler, grid               auth.User
 }
 
 func must(t *testing.T, err error) {
@@ -82,6 +82,7 @@ func setup(t *testing.T, d *db.DB) *fixture {
 	f.otherHandler = mk(auth.NewUser{Username: "handler2", Role: auth.RoleHandler, OrgCode: "S2", AreaCode: "110117002"})
 	f.deptHandler = mk(auth.NewUser{Username: "handler3", Role: auth.RoleHandler, OrgCode: "D-CG", AreaCode: "110117"})
 	f.supervisor = mk(auth.NewUser{Username: "super", Role: auth.RoleSupervisor, OrgCode: "HOT", AreaCode: "110117"})
+	f.grid = mk(auth.NewUser{Username: "grid", Role: auth.RoleGridWorker, AreaCode: "110117001001"})
 	code, err := a.RequestCode(ctx, "13800138000")
 	must(t, err)
 	s, err := a.LoginWithCode(ctx, "13800138000", code, auth.KindAPI)

@@ -16,6 +16,7 @@ type SweepStats struct {
 	Red       int `json:"red"`       // tickets marked overdue
 	Escalated int `json:"escalated"` // unsigned tickets past their sign limit, raised to the dispatchers
 	Missed    int `json:"missed"`    // summons not reported in time
+	Sent      int `json:"sent"`      // text messages sent to reporters
 }
 
 // sweepBatch bounds the work of one query, so a backlog is taken in steps.
@@ -89,6 +90,10 @@ func (s *Service) Sweep(ctx context.Context) (SweepStats, error) {
 	}
 	missed, err := s.sweepSummons(ctx, now)
 	st.Missed = missed
+	if err != nil {
+		return st, err
+	}
+	st.Sent, err = s.deliver(ctx, now)
 	return st, err
 }
 
