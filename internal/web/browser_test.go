@@ -15,6 +15,7 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
 // findBrowser returns Debian's chromium or another Chrome on the PATH.
@@ -219,4 +220,79 @@ func TestBrowserLoop(t *testing.T) {
 	h.open("/staff?status=")
 	h.sees("已答复", number)
 	h.shot("staff-home", 1200)
+}
+
+// TestBrowserExceptions: a ticket past its deadline shows a red light; the
+// handler asks to return it, the dispatcher approves it to another unit;
+// the administrator's time-limit page.
+func TestBrowserExceptions(t *testing.T) {
+	exe := findBrowser(t)
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	bg := context.Background()
+	tk, err := a.Tickets.Create(bg, nil, ticket.NewTicket{CategoryCode: "0101", AreaCode: "110117001001",
+		Description: "金谷东园北门垃圾堆放三天无人清运", Address: "金谷东园北门", ReporterName: "王芳", ReporterPhone: "13900007777"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	number := tk.Number
+	now := time.Now()
+	setClock(t, a.DB, number, now.Add(-5*time.Hour), now.Add(-90*time.Minute))
+
+	ctx, cancel := context.WithTimeout(bg, 30*time.Second)
+	defer cancel()
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox,
+		chromedp.DisableGPU, chromedp.Flag("no-first-run", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.UserDataDir(t.TempDir()))
+	defer cancelAlloc()
+	hctx, cancelH := chromedp.NewContext(allocCtx)
+	defer cancelH()
+	login := func(b *browser, user, pass string) {
+		b.do(chromedp.EmulateViewport(1200, 900))
+		b.open("/staff/login")
+		b.do(chromedp.SendKeys(chromedp.CSS("#username"), user), chromedp.SendKeys(chromedp.CSS("#password"), pass))
+		b.click("form button")
+	}
+	h := &browser{t: t, ctx: hctx, base: srv.URL}
+	login(h, "demo-handler", "gongzhi-demo")
+	h.sees("红灯", number)
+	h.shot("staff-home-lights", 1200)
+	h.open("/staff/tickets/" + number)
+	h.sees("红灯", "已超时")
+	h.shot("staff-ticket-red", 1200)
+	h.click(`form[action$="/sign"] button`)
+	h.sees("已签收。", "退单", "申请延期", "红灯")
+	h.do(
+		chromedp.SetValue(chromedp.CSS("#return-reason"), "wrong_area"),
+		chromedp.SendKeys(chromedp.CSS("#return-note"), "该地址属城管委负责的市政道路"),
+	)
+	h.click(`form[action$="/return"] button`)
+	h.sees("退单申请已提交", "退单待审")
+
+	dctx, cancelD := chromedp.NewContext(hctx, chromedp.WithNewBrowserContext())
+	defer cancelD()
+	d := &browser{t: t, ctx: dctx, base: srv.URL}
+	login(d, "demo-dispatcher", "gongzhi-demo")
+	d.sees("件退单待审核")
+	d.open("/staff/tickets/" + number)
+	d.sees("退单申请待审核", "属地不符", "该地址属城管委负责的市政道路")
+	d.shot("staff-ticket-returned", 1200)
+	d.do(chromedp.SetValue(chromedp.CSS("#approve_return-org"), "110117-D01"))
+	d.click(`form[action$="/approve_return"] button`)
+	d.do(chromedp.WaitVisible(chromedp.CSS(".flash")))
+	d.sees("已同意退单并改派", "平谷区城市管理委员会")
+
+	actx, cancelA := chromedp.NewContext(hctx, chromedp.WithNewBrowserContext())
+	defer cancelA()
+	adm := &browser{t: t, ctx: actx, base: srv.URL}
+	login(adm, "admin", "admin-pass-123")
+	adm.open("/staff/timelimits")
+	adm.sees("全部分类", "工作小时")
+	adm.do(chromedp.SendKeys(chromedp.CSS("#tl-sign"), "1h"), chromedp.SendKeys(chromedp.CSS("#tl-contact"), "2h"),
+		chromedp.SendKeys(chromedp.CSS("#tl-complete"), "3d"), chromedp.SetValue(chromedp.CSS("#tl-kind"), "complaint"))
+	adm.click("#tl-form button")
+	adm.sees("时限已保存", "3 工作日")
+	adm.shot("timelimits", 1200)
+	adm.shot("timelimits-390", 390)
 }

@@ -26,6 +26,7 @@ type SubmitData struct {
 	Categories []Group
 	Places     []Group
 	Channels   []Option // staff only
+	Urgencies  []Option // staff only
 }
 
 func (s *Server) submitData(r *http.Request, lang, action string) (*SubmitData, error) {
@@ -77,12 +78,14 @@ func newTicket(r *http.Request) ticket.NewTicket {
 		ReporterName:  f.Get("reporter_name"),
 		ReporterPhone: f.Get("reporter_phone"),
 		Confidential:  f.Get("confidential") != "",
+		Urgency:       ticket.Urgency(f.Get("urgency")),
 	}
 }
 
 func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	in := newTicket(r)
 	in.Channel = ticket.ChannelWeb
+	in.Urgency = "" // staff judge urgency
 	u := s.user(r)
 	err := s.Limits.CheckSubmit(r, u, in.ReporterPhone)
 	var t ticket.Ticket
@@ -202,6 +205,7 @@ type MyData struct {
 	Items      []ticket.Ticket
 	NextCursor string
 	Categories map[string]string
+	Notes      []ticket.Notification // to the resident's phone
 }
 
 func (s *Server) myTickets(w http.ResponseWriter, r *http.Request) {
@@ -224,7 +228,14 @@ func (s *Server) myTickets(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p.Data = &MyData{Items: page.Items, NextCursor: page.NextCursor, Categories: names}
+	d := &MyData{Items: page.Items, NextCursor: page.NextCursor, Categories: names}
+	if u.Phone != "" && r.URL.Query().Get("cursor") == "" {
+		if d.Notes, err = s.Tickets.Notifications(r.Context(), *u, 10); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	p.Data = d
 	s.render(w, r, http.StatusOK, "my", p)
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
@@ -61,22 +62,27 @@ func (s *Server) staffLogin(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, next)
 }
 
-// Tab is one status filter of the workbench.
+// Tab is one filter link of the workbench.
 type Tab struct {
 	Status string
 	Label  string
 	Active bool
+	URL    string
 }
 
 // WorkbenchData is the staff home.
 type WorkbenchData struct {
 	Heading    string
-	Tabs       []Tab
+	Tabs       []Tab // by status
+	Lights     []Tab // by light and deadline
+	Parts      []Tab // handlers: lead, helper, summoned
 	Status     string
 	Items      []ticket.Ticket
-	NextCursor string
+	NextURL    string
 	Categories map[string]string
 	CanCreate  bool
+	Returned   int // returns waiting for this dispatcher's decision
+	ReturnsURL string
 }
 
 func canRegister(u *auth.User) bool {
@@ -85,6 +91,29 @@ func canRegister(u *auth.User) bool {
 		return true
 	}
 	return false
+}
+
+// workbenchURL is /staff with the filters of q, key set to val (removed
+// when empty) and the cursor dropped. The status is always written, even
+// empty: a dispatcher without one sees her queue.
+func workbenchURL(q url.Values, key, val string) string {
+	keys := []string{"status", "light", "overdue", "part", "cursor"}
+	vals := map[string]string{}
+	for _, k := range keys[:4] {
+		vals[k] = q.Get(k)
+	}
+	if key == "light" || key == "overdue" { // one deadline filter at a time
+		vals["light"], vals["overdue"] = "", ""
+	}
+	vals[key] = val
+	var b strings.Builder
+	b.WriteString("/staff?status=" + url.QueryEscape(vals["status"]))
+	for _, k := range keys[1:] {
+		if vals[k] != "" {
+			b.WriteString("&" + k + "=" + url.QueryEscape(vals[k]))
+		}
+	}
+	return b.String()
 }
 
 func (s *Server) staffHome(w http.ResponseWriter, r *http.Request) {
@@ -97,8 +126,18 @@ func (s *Server) staffHome(w http.ResponseWriter, r *http.Request) {
 	status, set := q.Get("status"), q.Has("status")
 	if !set && u.Role == auth.RoleDispatcher {
 		status = string(ticket.StatusRegistered) // the dispatcher's queue first
+		q.Set("status", status)
+	}
+	f := ticket.Filter{Status: ticket.Status(status), Light: ticket.Light(q.Get("light")), Overdue: q.Get("overdue") == "1", Cursor: q.Get("cursor")}
+	if u.Role == auth.RoleHandler {
+		f.Part = q.Get("part")
 	}
 	d := &WorkbenchData{Status: status, CanCreate: canRegister(u)}
+	if done := q.Get("done"); done != "" {
+		if _, ok := messages["flash."+done]; ok {
+			p.Flash = tr(p.Lang, "flash."+done)
+		}
+	}
 	switch u.Role {
 	case auth.RoleHandler:
 		d.Heading = tr(p.Lang, "staff.inbox", s.orgName(r.Context(), u.OrgCode))
@@ -107,16 +146,44 @@ func (s *Server) staffHome(w http.ResponseWriter, r *http.Request) {
 	default:
 		d.Heading = tr(p.Lang, "staff.scope")
 	}
-	d.Tabs = append(d.Tabs, Tab{Status: "", Label: tr(p.Lang, "tab.all"), Active: status == ""})
+	d.Tabs = append(d.Tabs, Tab{Status: "", Label: tr(p.Lang, "tab.all"), Active: status == "", URL: workbenchURL(q, "status", "")})
 	for _, st := range ticket.Statuses {
-		d.Tabs = append(d.Tabs, Tab{Status: string(st), Label: tr(p.Lang, "status."+string(st)), Active: status == string(st)})
+		d.Tabs = append(d.Tabs, Tab{Status: string(st), Label: tr(p.Lang, "status."+string(st)), Active: status == string(st),
+			URL: workbenchURL(q, "status", string(st))})
 	}
-	page, err := s.Tickets.List(r.Context(), *u, ticket.Filter{Status: ticket.Status(status), Cursor: q.Get("cursor")})
+	d.Lights = []Tab{
+		{Label: tr(p.Lang, "filter.anytime"), Active: f.Light == "" && !f.Overdue, URL: workbenchURL(q, "light", "")},
+		{Status: "yellow", Label: tr(p.Lang, "light.yellow"), Active: f.Light == ticket.LightYellow, URL: workbenchURL(q, "light", "yellow")},
+		{Status: "red", Label: tr(p.Lang, "light.red"), Active: f.Light == ticket.LightRed, URL: workbenchURL(q, "light", "red")},
+		{Status: "overdue", Label: tr(p.Lang, "filter.overdue"), Active: f.Overdue, URL: workbenchURL(q, "overdue", "1")},
+	}
+	if u.Role == auth.RoleHandler {
+		for _, part := range []string{"", "helper", "summoned"} {
+			key := part
+			if key == "" {
+				key = "lead"
+			}
+			d.Parts = append(d.Parts, Tab{Status: key, Label: tr(p.Lang, "part."+key), Active: f.Part == part || (part == "" && f.Part == "lead"),
+				URL: workbenchURL(q, "part", part)})
+		}
+	}
+	page, err := s.Tickets.List(r.Context(), *u, f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	d.Items, d.NextCursor = page.Items, page.NextCursor
+	d.Items = page.Items
+	if page.NextCursor != "" {
+		d.NextURL = workbenchURL(q, "cursor", page.NextCursor)
+	}
+	if (u.Role == auth.RoleDispatcher || u.IsAdmin()) && status != string(ticket.StatusReturned) {
+		ret, err := s.Tickets.List(r.Context(), *u, ticket.Filter{Status: ticket.StatusReturned, Limit: ticket.MaxLimit})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Returned, d.ReturnsURL = len(ret.Items), workbenchURL(url.Values{}, "status", string(ticket.StatusReturned))
+	}
 	if _, d.Categories, err = s.categoryGroups(r.Context(), p.Lang); err != nil {
 		s.fail(w, r, err)
 		return
@@ -125,16 +192,22 @@ func (s *Server) staffHome(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "staff_home", p)
 }
 
+// orgActions are the actions whose forms choose a unit.
+var orgActions = []string{ticket.ActionDispatch, ticket.ActionRedispatch, ticket.ActionApproveReturn,
+	ticket.ActionAddHelper, ticket.ActionWhistle, ticket.ActionEscalate}
+
 // staffTicketPage renders a ticket for staff, with the error of a failed
 // action when err is not nil.
-func (s *Server) staffTicketPage(w http.ResponseWriter, r *http.Request, u *auth.User, number string, actErr error) {
+func (s *Server) staffTicketPage(w http.ResponseWriter, r *http.Request, u *auth.User, number string, failed string, actErr error) {
 	p := s.page(w, r, "ticket.title")
 	status := http.StatusOK
 	if actErr != nil {
 		status = s.formError(r, p, actErr)
 	}
 	if done := r.URL.Query().Get("done"); done != "" && actErr == nil {
-		p.Flash = tr(p.Lang, "flash."+done)
+		if _, ok := messages["flash."+done]; ok {
+			p.Flash = tr(p.Lang, "flash."+done)
+		}
 	}
 	t, err := s.Tickets.Get(r.Context(), *u, number)
 	if err != nil {
@@ -146,10 +219,17 @@ func (s *Server) staffTicketPage(w http.ResponseWriter, r *http.Request, u *auth
 		s.fail(w, r, err)
 		return
 	}
+	if actErr != nil {
+		v.Failed, v.Form = failed, p.Form
+	}
 	if v.Can(ticket.ActionRate) {
 		v.RateURL = "/staff/tickets/" + t.Number + "/rate"
 	}
-	if v.Can(ticket.ActionDispatch) {
+	needOrgs := false
+	for _, a := range orgActions {
+		needOrgs = needOrgs || v.Can(a)
+	}
+	if needOrgs {
 		d, err := s.district(r.Context())
 		if err != nil && !errs.Is(err, errs.NotFound) {
 			s.fail(w, r, err)
@@ -159,15 +239,14 @@ func (s *Server) staffTicketPage(w http.ResponseWriter, r *http.Request, u *auth
 			s.fail(w, r, err)
 			return
 		}
+	}
+	if v.Can(ticket.ActionDispatch) || v.Can(ticket.ActionApproveReturn) || v.Can(ticket.ActionRedispatch) {
 		if v.Suggest, err = s.Tickets.SuggestOrg(r.Context(), t.CategoryCode, t.AreaCode); err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		if p.V("org_code") == "" {
-			if p.Form == nil {
-				p.Form = url.Values{}
-			}
-			p.Form.Set("org_code", v.Suggest)
+		if v.Suggest == t.AssignedOrgCode && !v.Can(ticket.ActionDispatch) {
+			v.Suggest = "" // the unit that returned it is no suggestion
 		}
 	}
 	p.Data = v
@@ -179,7 +258,40 @@ func (s *Server) staffTicket(w http.ResponseWriter, r *http.Request) {
 	if u == nil {
 		return
 	}
-	s.staffTicketPage(w, r, u, r.PathValue("number"), nil)
+	s.staffTicketPage(w, r, u, r.PathValue("number"), "", nil)
+}
+
+// actionInput reads the form of an action.
+func actionInput(r *http.Request, action string) ticket.ActionInput {
+	f := r.PostForm
+	in := ticket.ActionInput{
+		OrgCode:   strings.TrimSpace(f.Get("org_code")),
+		Note:      f.Get("note"),
+		ReplyText: f.Get("reply_text"),
+		Reason:    f.Get("reason"),
+		Until:     strings.TrimSpace(f.Get("until")),
+		Into:      strings.TrimSpace(f.Get("into")),
+	}
+	for _, c := range f["org_codes"] {
+		if c = strings.TrimSpace(c); c != "" {
+			in.OrgCodes = append(in.OrgCodes, c)
+		}
+	}
+	if h := strings.TrimSpace(f.Get("within_hours")); h != "" {
+		n, err := strconv.Atoi(h)
+		if err != nil {
+			n = -1 // the service explains the range
+		}
+		in.WithinHours = n
+	}
+	in.Passed = parseYesNo(f.Get("passed"))
+	switch action {
+	case ticket.ActionReply:
+		in.Resolved = parseYesNo(f.Get("resolved"))
+	case ticket.ActionRate:
+		in = ratingInput(r)
+	}
+	return in
 }
 
 func (s *Server) staffAct(w http.ResponseWriter, r *http.Request) {
@@ -188,27 +300,35 @@ func (s *Server) staffAct(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	number, action := r.PathValue("number"), r.PathValue("action")
-	f := r.PostForm
-	in := ticket.ActionInput{
-		OrgCode:   f.Get("org_code"),
-		Note:      f.Get("note"),
-		ReplyText: f.Get("reply_text"),
-	}
-	switch action {
-	case ticket.ActionReply:
-		in.Resolved = parseYesNo(f.Get("resolved"))
-	case ticket.ActionRate:
-		in = ratingInput(r)
-	}
-	if _, err := s.Tickets.Act(r.Context(), *u, number, action, in); err != nil {
+	if _, err := s.Tickets.Act(r.Context(), *u, number, action, actionInput(r, action)); err != nil {
 		if errs.Is(err, errs.NotFound) { // no such ticket or action
 			s.fail(w, r, err)
 			return
 		}
-		s.staffTicketPage(w, r, u, number, err)
+		s.staffTicketPage(w, r, u, number, action, err)
 		return
 	}
 	redirect(w, r, "/staff/tickets/"+url.PathEscape(number)+"?done="+url.QueryEscape(action))
+}
+
+// NotificationsData is the list of notifications.
+type NotificationsData struct {
+	Items []ticket.Notification
+}
+
+func (s *Server) staffNotifications(w http.ResponseWriter, r *http.Request) {
+	u := s.staff(w, r)
+	if u == nil {
+		return
+	}
+	p := s.page(w, r, "notif.title")
+	items, err := s.Tickets.Notifications(r.Context(), *u, 50)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Data = &NotificationsData{Items: items}
+	s.render(w, r, http.StatusOK, "staff_notifications", p)
 }
 
 func (s *Server) staffSubmitForm(w http.ResponseWriter, r *http.Request) {
@@ -221,7 +341,7 @@ func (s *Server) staffSubmitForm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errs.ErrForbidden)
 		return
 	}
-	p.Form = url.Values{"kind": {string(ticket.KindHelp)}, "channel": {string(staffChannel(u))}}
+	p.Form = url.Values{"kind": {string(ticket.KindHelp)}, "channel": {string(staffChannel(u))}, "urgency": {string(ticket.UrgencyNormal)}}
 	s.renderStaffSubmit(w, r, p, http.StatusOK)
 }
 
@@ -243,6 +363,9 @@ func (s *Server) renderStaffSubmit(w http.ResponseWriter, r *http.Request, p *Pa
 	}
 	for _, c := range []ticket.Channel{ticket.ChannelHotline, ticket.ChannelGrid, ticket.ChannelProxy, ticket.ChannelMailbox, ticket.ChannelWeb} {
 		d.Channels = append(d.Channels, Option{Value: string(c), Label: tr(p.Lang, "channel."+string(c))})
+	}
+	for _, x := range ticket.Urgencies {
+		d.Urgencies = append(d.Urgencies, Option{Value: string(x), Label: tr(p.Lang, "urgency."+string(x)) + " — " + tr(p.Lang, "urgency."+string(x)+".hint")})
 	}
 	p.Data = d
 	s.render(w, r, status, "submit", p)

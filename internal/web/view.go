@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -24,12 +25,96 @@ type TicketView struct {
 	// Staff only.
 	OrgGroups []Group
 	Suggest   string
+	Helpers   []HelperView
+	Summons   []SummonsView
+	// MyPart is the viewer's unit's part when it co-handles the ticket
+	// (协办) rather than leads it.
+	MyPart *ticket.Helper
+	// MySummons is the viewer's unit's pending summons, if any.
+	MySummons *SummonsView
+	// Who asked for the pending return or extension, and when.
+	ReturnBy, ExtensionBy EventView
+	ReturnNote            string // what the unit wrote besides the reason
+	// Failed is the action whose form failed; Form is what was typed into it.
+	Failed string
+	Form   url.Values
+	// Limits of the exceptions, for the hints.
+	MaxExtensionDays, MaxWithinHours, MaxSummoned int
+}
+
+// HelperView is a co-handling unit with its name.
+type HelperView struct {
+	ticket.Helper
+	Org string
+}
+
+// SummonsView is a summoned unit with its name.
+type SummonsView struct {
+	ticket.Summons
+	Org string
+}
+
+// formActions are the actions the staff ticket page has a form of its own
+// for; any other available action gets a plain form with a note.
+var formActions = map[string]bool{}
+
+func init() {
+	for _, a := range []string{ticket.ActionAnswer, ticket.ActionSelfResolve, ticket.ActionDispatch, ticket.ActionSign,
+		ticket.ActionContact, ticket.ActionReply, ticket.ActionCheck, ticket.ActionRate, ticket.ActionReport,
+		ticket.ActionRequestExtension, ticket.ActionReturn, ticket.ActionApproveReturn, ticket.ActionRejectReturn,
+		ticket.ActionApproveExtension, ticket.ActionRejectExtension, ticket.ActionRedispatch, ticket.ActionAddHelper,
+		ticket.ActionWhistle, ticket.ActionRemind, ticket.ActionEscalate, ticket.ActionRequestCheck, ticket.ActionRedo,
+		ticket.ActionMerge, ticket.ActionInvalidate, ticket.ActionClose} {
+		formActions[a] = true
+	}
+}
+
+// OtherActions are the available actions without a form of their own.
+func (v *TicketView) OtherActions() []string {
+	var out []string
+	for _, a := range v.Actions {
+		if !formActions[a] {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // Can reports whether action is among the available ones.
 func (v *TicketView) Can(action string) bool {
 	for _, a := range v.Actions {
 		if a == action {
+			return true
+		}
+	}
+	return false
+}
+
+// V returns what was typed into key of the action's form when that form
+// failed, so only the failed form is filled again.
+func (v *TicketView) V(action, key string) string {
+	if v.Failed != action || v.Form == nil {
+		return ""
+	}
+	return v.Form.Get(key)
+}
+
+// OrgSel is the unit preselected in the action's select: what was chosen
+// when the form failed, or else the catalogue's suggestion.
+func (v *TicketView) OrgSel(action string) string {
+	if v.Failed == action && v.Form != nil {
+		return v.Form.Get("org_code")
+	}
+	return v.Suggest
+}
+
+// Checked reports whether value was among the values of key in the failed form.
+func (v *TicketView) Checked(action, key, value string) bool {
+	if v.Failed != action || v.Form == nil {
+		return false
+	}
+	for _, x := range v.Form[key] {
+		if x == value {
 			return true
 		}
 	}
@@ -44,9 +129,27 @@ type EventView struct {
 	Note string
 }
 
+// internalEvents are timeline lines residents do not see: the clocks, the
+// reminders and summons between units, requests that change nothing until
+// approved, and the parts of co-handling units.
+var internalEvents = map[string]bool{
+	"yellow_light": true, "overdue": true, "unsigned_escalated": true, "summons_missed": true,
+	ticket.ActionRemind: true, ticket.ActionWhistle: true, ticket.ActionEscalate: true, ticket.ActionReport: true,
+	ticket.ActionRequestExtension: true, ticket.ActionRejectExtension: true, ticket.ActionRejectReturn: true,
+	"helper_sign": true,
+}
+
+// residentQuiet are events residents see without the staff's note.
+var residentQuiet = map[string]bool{
+	ticket.ActionReturn: true, ticket.ActionApproveReturn: true, ticket.ActionRedispatch: true, ticket.ActionRedo: true,
+	ticket.ActionApproveExtension: true, ticket.ActionAddHelper: true, "helper_reply": true, ticket.ActionMerge: true,
+	ticket.ActionInvalidate: true, ticket.ActionClose: true,
+}
+
 // ticketView fills in names and the timeline of t as u sees it.
 func (s *Server) ticketView(ctx context.Context, lang string, u auth.User, t ticket.Ticket) (*TicketView, error) {
-	v := &TicketView{T: t, Area: s.areaName(ctx, t.AreaCode), Org: s.orgName(ctx, t.AssignedOrgCode)}
+	v := &TicketView{T: t, Area: s.areaName(ctx, t.AreaCode), Org: s.orgName(ctx, t.AssignedOrgCode),
+		MaxExtensionDays: ticket.MaxExtensionDays, MaxWithinHours: ticket.MaxWithinHours, MaxSummoned: ticket.MaxSummoned}
 	if c, err := s.Tickets.Category(ctx, t.CategoryCode); err == nil {
 		v.Category = c.Name
 		if lang == "en" && c.NameEn != "" {
@@ -59,18 +162,28 @@ func (s *Server) ticketView(ctx context.Context, lang string, u auth.User, t tic
 	if err != nil {
 		return nil, err
 	}
+	staff := u.Role.IsStaff()
 	orgNames := map[string]string{}
+	name := func(code string) string {
+		if _, ok := orgNames[code]; !ok {
+			orgNames[code] = s.orgName(ctx, code)
+		}
+		return orgNames[code]
+	}
 	for _, e := range evs {
+		if !staff && internalEvents[e.Action] {
+			continue
+		}
 		ev := EventView{At: e.At, Note: e.Note}
 		switch e.Action {
 		case ticket.ActionDispatch:
-			if _, ok := orgNames[e.OrgCode]; !ok {
-				orgNames[e.OrgCode] = s.orgName(ctx, e.OrgCode)
-			}
-			ev.Text = tr(lang, "ev.dispatch", orgNames[e.OrgCode])
+			ev.Text = tr(lang, "ev.dispatch", name(e.OrgCode))
 			if strings.Contains(e.Note, "/") && strings.HasPrefix(e.Note, "按派单目录") {
 				ev.Note = tr(lang, "ev.auto")
 			}
+		case ticket.ActionRedispatch, ticket.ActionApproveReturn, ticket.ActionAddHelper,
+			"helper_sign", "helper_reply", ticket.ActionReport, "summons_missed":
+			ev.Text = tr(lang, "ev."+e.Action, name(e.OrgCode))
 		case ticket.ActionReply:
 			ev.Text = tr(lang, "ev.reply")
 		case ticket.ActionRate:
@@ -80,22 +193,94 @@ func (s *Server) ticketView(ctx context.Context, lang string, u auth.User, t tic
 			if comment != "" {
 				ev.Note += "：" + comment
 			}
+		case ticket.ActionReturn, ticket.ActionInvalidate:
+			prefix := "reason."
+			if e.Action == ticket.ActionInvalidate {
+				prefix = "invalid."
+			}
+			code, rest, _ := strings.Cut(e.Note, " ")
+			ev.Text = tr(lang, "ev."+e.Action)
+			if e.Action == ticket.ActionReturn {
+				v.ReturnNote = strings.TrimSpace(rest)
+			}
+			if _, ok := messages[prefix+code]; ok {
+				ev.Note = tr(lang, prefix+code)
+				if staff && strings.TrimSpace(rest) != "" {
+					ev.Note += "：" + strings.TrimSpace(rest)
+				}
+			}
+		case ticket.ActionWhistle, ticket.ActionEscalate:
+			// The note reads "ORG1,ORG2 4h note".
+			ev.Text = tr(lang, "ev."+e.Action)
+			f := strings.SplitN(e.Note, " ", 3)
+			if len(f) >= 2 && strings.HasSuffix(f[1], "h") {
+				var names []string
+				for _, c := range strings.Split(f[0], ",") {
+					names = append(names, name(c))
+				}
+				ev.Note = tr(lang, "ev.summons.note", strings.Join(names, "、"), strings.TrimSuffix(f[1], "h"))
+				if len(f) == 3 && f[2] != "" {
+					ev.Note += "：" + f[2]
+				}
+			}
+		case ticket.ActionMerge:
+			into := strings.TrimSpace(strings.TrimPrefix(e.Note, "→"))
+			into, rest, _ := strings.Cut(into, " ")
+			ev.Text = tr(lang, "ev.merge", into)
+			ev.Note = ""
+			if staff {
+				ev.Note = strings.TrimSpace(rest)
+			}
 		default:
 			ev.Text = tr(lang, "ev."+e.Action)
+		}
+		if !staff && residentQuiet[e.Action] {
+			ev.Note = ""
+		}
+		if m, ok := messages["rev."+e.Action]; ok && !staff {
+			if strings.Contains(m[0], "%s") {
+				ev.Text = tr(lang, "rev."+e.Action, name(e.OrgCode))
+			} else {
+				ev.Text = tr(lang, "rev."+e.Action)
+			}
 		}
 		switch {
 		case e.Actor == "reporter":
 			ev.Who = tr(lang, "who.reporter")
 		case e.Actor == "system" || e.Actor == "":
 			ev.Who = tr(lang, "who.system")
-		case u.Role.IsStaff():
+		case staff:
 			ev.Who = e.Actor + "（" + tr(lang, "role."+e.ActorRole) + "）"
 		default:
 			ev.Who = tr(lang, "role."+e.ActorRole)
 		}
+		switch e.Action {
+		case ticket.ActionReturn:
+			v.ReturnBy = ev
+		case ticket.ActionRequestExtension:
+			v.ExtensionBy = ev
+		}
 		v.Events = append(v.Events, ev)
 	}
 	v.Actions = ticket.AvailableActions(u, t)
+	if staff {
+		for _, h := range t.Helpers {
+			hv := HelperView{Helper: h, Org: name(h.OrgCode)}
+			v.Helpers = append(v.Helpers, hv)
+			if u.Role == auth.RoleHandler && h.OrgCode == u.OrgCode && t.AssignedOrgCode != u.OrgCode {
+				part := h
+				v.MyPart = &part
+			}
+		}
+		for _, sm := range t.Summons {
+			sv := SummonsView{Summons: sm, Org: name(sm.OrgCode)}
+			v.Summons = append(v.Summons, sv)
+			if u.Role == auth.RoleHandler && sm.OrgCode == u.OrgCode && sm.Status == "pending" {
+				mine := sv
+				v.MySummons = &mine
+			}
+		}
+	}
 	return v, nil
 }
 

@@ -44,6 +44,7 @@ type Server struct {
 var pageNames = []string{
 	"home", "submit", "submitted", "track", "ticket", "login", "my", "error",
 	"staff_login", "staff_home", "staff_ticket", "staff_users",
+	"staff_notifications", "staff_timelimits",
 }
 
 // New parses the templates and returns the server.
