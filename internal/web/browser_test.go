@@ -58,11 +58,18 @@ func (b *browser) click(sel string) {
 
 func (b *browser) text(sel string) string {
 	b.t.Helper()
-	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
-	if err != nil {
-		b.t.Fatalf("text of %s: %v", sel, err)
+	var s string
+	var err error
+	// Right after a navigation the old document's nodes may still be
+	// referenced; ask again until the new document answers.
+	for try := 0; try < 20; try++ {
+		if s, err = chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel))); err == nil {
+			return s
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
-	return s
+	b.t.Fatalf("text of %s: %v", sel, err)
+	return ""
 }
 
 // sees asserts that the page shows each text.
