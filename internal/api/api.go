@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/gongzhi/gongzhi/internal/attachment"
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/idem"
@@ -15,14 +16,15 @@ import (
 
 // Deps are what the API needs.
 type Deps struct {
-	Auth    *auth.Service
-	Tickets *ticket.Service
-	Gov     *gov.Service
-	KB      *kb.Service
-	Idem    *idem.Store
-	Limits  *limit.Set
-	Log     *slog.Logger
-	Demo    bool // return one-time codes as dev_code
+	Auth        *auth.Service
+	Tickets     *ticket.Service
+	Gov         *gov.Service
+	KB          *kb.Service
+	Attachments *attachment.Service
+	Idem        *idem.Store
+	Limits      *limit.Set
+	Log         *slog.Logger
+	Demo        bool // return one-time codes as dev_code
 }
 
 // API serves /api/v1.
@@ -52,6 +54,9 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/tickets/{number}", a.user(a.getTicket))
 	mux.HandleFunc("GET /api/v1/tickets/{number}/events", a.user(a.ticketEvents))
 	mux.HandleFunc("POST /api/v1/tickets/{number}/actions/{action}", a.idempotent(a.user(a.act)))
+	mux.HandleFunc("POST /api/v1/tickets/{number}/attachments", a.user(a.addAttachment))
+	mux.HandleFunc("GET /api/v1/tickets/{number}/attachments", a.user(a.listAttachments))
+	mux.HandleFunc("GET /api/v1/tickets/{number}/attachments/{id}", a.user(a.serveAttachment))
 	mux.HandleFunc("GET /api/v1/categories/search", a.searchCategories)
 	mux.HandleFunc("GET /api/v1/callers/{phone}/tickets", a.user(a.callerHistory))
 	mux.HandleFunc("POST /api/v1/duplicates", a.user(a.duplicates))

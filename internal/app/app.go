@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/api"
+	"github.com/gongzhi/gongzhi/internal/attachment"
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/calendar"
 	"github.com/gongzhi/gongzhi/internal/clock"
@@ -28,16 +29,17 @@ import (
 
 // App is a running gongzhi: its database, services and HTTP handler.
 type App struct {
-	Config  config.Config
-	Log     *slog.Logger
-	Clock   clock.Clock
-	DB      *db.DB
-	Gov     *gov.Service
-	Auth    *auth.Service
-	Tickets *ticket.Service
-	KB      *kb.Service
-	Handler http.Handler
-	idem    *idem.Store
+	Config      config.Config
+	Log         *slog.Logger
+	Clock       clock.Clock
+	DB          *db.DB
+	Gov         *gov.Service
+	Auth        *auth.Service
+	Tickets     *ticket.Service
+	KB          *kb.Service
+	Attachments *attachment.Service
+	Handler     http.Handler
+	idem        *idem.Store
 	// AdminPassword is set when the admin account was made on this start
 	// with a generated password, to be printed once.
 	AdminPassword string
@@ -80,6 +82,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	}
 	a.Tickets.SetCalendar(cal)
 	a.Tickets.SetSMSSender(ticket.LogSender{Log: log})
+	a.Attachments = attachment.New(d, c, a.Tickets, cfg.DataDir, log)
+	a.Tickets.SetPhotoCounter(a.Attachments.CountPurpose)
 	a.idem = idem.NewStore(d)
 	a.KB = kb.NewService(d, c)
 	created, generated, err := a.Auth.EnsureAdmin(ctx, cfg.AdminPassword)
@@ -114,7 +118,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		}
 		w.Write([]byte("ready\n"))
 	})
-	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
+	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
 	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, Limits: limits, Log: log, Demo: cfg.Demo})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)

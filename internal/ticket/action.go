@@ -353,7 +353,7 @@ func (s *Service) apply(ctx context.Context, c *change, in ActionInput) error {
 		if h := helperPart(*c.u, *t); h != nil && !isLeadHandler(*c.u, *t) {
 			return s.helperSign(ctx, c)
 		}
-		lim, err := limitsFor(ctx, c.tx, t.CategoryCode, t.Kind, t.Urgency)
+		lim, err := s.limitsFor(ctx, t.CategoryCode, t.Kind, t.Urgency)
 		if err != nil {
 			return err
 		}
@@ -458,7 +458,7 @@ func (s *Service) dispatchTo(ctx context.Context, c *change, orgCode string) err
 			return errs.Invalidf("%s 已是协办单位", "%s is already a helper unit", orgCode)
 		}
 	}
-	lim, err := limitsFor(ctx, c.tx, t.CategoryCode, t.Kind, t.Urgency)
+	lim, err := s.limitsFor(ctx, t.CategoryCode, t.Kind, t.Urgency)
 	if err != nil {
 		return err
 	}

@@ -34,7 +34,7 @@ func (s *Service) UpsertCategory(ctx context.Context, c Category) error {
 	if err := c.validate(); err != nil {
 		return err
 	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.refTx(ctx, func(tx *sql.Tx) error {
 		if c.ParentCode != "" {
 			if _, err := categoryQ(ctx, tx, c.ParentCode); err != nil {
 				return err
@@ -113,7 +113,7 @@ func (s *Service) UpsertRule(ctx context.Context, r Rule) error {
 		r.ID = hex.EncodeToString(h[:8])
 	}
 	now := db.Millis(s.clock.Now())
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.refTx(ctx, func(tx *sql.Tx) error {
 		if r.CategoryCode != "" {
 			if _, err := categoryQ(ctx, tx, r.CategoryCode); err != nil {
 				return err

@@ -103,7 +103,7 @@ func (s *Service) applyException(ctx context.Context, c *change, in ActionInput)
 		c.org = in.OrgCode
 		return notify(ctx, c.tx, c.now, Notification{OrgCode: in.OrgCode, TicketNumber: t.Number, Kind: "helper", Text: "请协办此工单，签收并答复本单位部分"})
 	case ActionRedo:
-		lim, err := limitsFor(ctx, c.tx, t.CategoryCode, t.Kind, t.Urgency)
+		lim, err := s.limitsFor(ctx, t.CategoryCode, t.Kind, t.Urgency)
 		if err != nil {
 			return err
 		}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/calendar"
-	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/gov"
 )
@@ -151,48 +150,7 @@ func scanTimeLimit(sc interface{ Scan(...any) error }) (TimeLimit, error) {
 
 const timeLimitCols = `category_code, kind, urgency, sign_limit, contact_limit, complete_limit`
 
-// limitsFor finds the time limits of a ticket of the category, kind and urgency.
-func limitsFor(ctx context.Context, q db.Queryer, categoryCode string, kind Kind, urgency Urgency) (TimeLimit, error) {
-	cats, err := categoryAncestors(ctx, q, categoryCode)
-	if err != nil {
-		return TimeLimit{}, err
-	}
-	rank := map[string]int{"": 0}
-	for i, c := range cats {
-		rank[c] = len(cats) - i
-	}
-	rows, err := q.QueryContext(ctx, `SELECT `+timeLimitCols+` FROM time_limits WHERE urgency = $1 AND kind IN ('', $2)`, urgency, kind)
-	if err != nil {
-		return TimeLimit{}, errs.Wrap(err, "read time limits")
-	}
-	defer rows.Close()
-	var best TimeLimit
-	bestScore := -1
-	for rows.Next() {
-		tl, err := scanTimeLimit(rows)
-		if err != nil {
-			return TimeLimit{}, errs.Wrap(err, "scan time limit")
-		}
-		r, ok := rank[tl.CategoryCode]
-		if !ok {
-			continue
-		}
-		score := r * 2
-		if tl.Kind != "" {
-			score++
-		}
-		if score > bestScore {
-			best, bestScore = tl, score
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return TimeLimit{}, errs.Wrap(err, "read time limits")
-	}
-	if bestScore < 0 {
-		return TimeLimit{}, errs.Wrap(errors.New("no default line for urgency "+string(urgency)), "time limits")
-	}
-	return best, nil
-}
+var errNoDefaultLimit = errors.New("the time-limit table has no default line for this urgency")
 
 // TimeLimits returns the whole table.
 func (s *Service) TimeLimits(ctx context.Context) ([]TimeLimit, error) {
@@ -218,7 +176,7 @@ func (s *Service) SetTimeLimit(ctx context.Context, tl TimeLimit) error {
 	if err := tl.validate(); err != nil {
 		return err
 	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.refTx(ctx, func(tx *sql.Tx) error {
 		if tl.CategoryCode != "" {
 			if _, err := categoryQ(ctx, tx, tl.CategoryCode); err != nil {
 				return errs.Invalidf("诉求分类 %s 不存在", "unknown category %s", tl.CategoryCode)
@@ -236,7 +194,7 @@ func (s *Service) DeleteTimeLimit(ctx context.Context, categoryCode string, kind
 	if categoryCode == "" && kind == "" {
 		return errs.Invalidf("默认时限不能删除，只能修改", "the default limits can be changed but not deleted")
 	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	return s.refTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM time_limits WHERE category_code = $1 AND kind = $2 AND urgency = $3`, categoryCode, kind, urgency)
 		if err != nil {
 			return errs.Wrap(err, "delete time limit")

@@ -3,7 +3,6 @@ package ticket
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -27,6 +26,7 @@ type Service struct {
 	loc   *time.Location // business time zone: ticket numbers and shown times
 
 	numbers numberer
+	refs    refCache
 	cal     *calendar.Calendar
 	photos  PhotoCounter
 	sms     SMSSender
@@ -196,7 +196,7 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 			number = existing
 			return err
 		}
-		cat, err := categoryQ(ctx, tx, in.CategoryCode)
+		cat, err := s.category(ctx, in.CategoryCode)
 		if err != nil {
 			return errs.Invalidf("诉求分类 %s 不存在", "unknown category %s", in.CategoryCode)
 		}
@@ -221,7 +221,7 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 				t.ReporterUserID = actor.ID
 			}
 		}
-		lim, err := limitsFor(ctx, tx, t.CategoryCode, t.Kind, t.Urgency)
+		lim, err := s.limitsFor(ctx, t.CategoryCode, t.Kind, t.Urgency)
 		if err != nil {
 			return err
 		}
@@ -230,13 +230,10 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 		if err := insertTicket(ctx, tx, t); err != nil {
 			return err
 		}
-		if err := updateTicket(ctx, tx, t, t.Version); err != nil {
-			return err
-		}
 		if err := insertEvent(ctx, tx, t.Number, eventFor(actor, 1, now, "create", "", StatusRegistered, "", "")); err != nil {
 			return err
 		}
-		org, err := s.matchRule(ctx, tx, t.CategoryCode, t.AreaCode)
+		org, err := s.matchRule(ctx, t.CategoryCode, t.AreaCode)
 		if err != nil || org == "" {
 			return err
 		}
@@ -281,54 +278,7 @@ func checkUpdated(res sql.Result, err error) error {
 	return nil
 }
 
-// matchRule finds the organisation the catalogue names for a category and an
-// area: the most specific category first, then the most specific area.
-func (s *Service) matchRule(ctx context.Context, q db.Queryer, categoryCode, areaCode string) (string, error) {
-	cats, err := categoryAncestors(ctx, q, categoryCode)
-	if err != nil {
-		return "", err
-	}
-	areas := []string{""}
-	for a := areaCode; a != ""; {
-		areas = append(areas, a)
-		area, err := gov.AreaQ(ctx, q, a)
-		if err != nil {
-			break
-		}
-		a = area.ParentCode
-	}
-	cats = append(cats, "")
-	args := make([]any, 0, len(cats)+len(areas))
-	var cp, ap []string
-	for _, c := range cats {
-		args = append(args, c)
-		cp = append(cp, fmt.Sprintf("$%d", len(args)))
-	}
-	for _, a := range areas {
-		args = append(args, a)
-		ap = append(ap, fmt.Sprintf("$%d", len(args)))
-	}
-	rows, err := q.QueryContext(ctx, `SELECT category_code, area_code, org_code FROM dispatch_rules
-WHERE category_code IN (`+strings.Join(cp, ",")+`) AND area_code IN (`+strings.Join(ap, ",")+`)`, args...)
-	if err != nil {
-		return "", errs.Wrap(err, "match rules")
-	}
-	defer rows.Close()
-	best, bestC, bestA := "", -1, -1
-	for rows.Next() {
-		var c, a, org string
-		if err := rows.Scan(&c, &a, &org); err != nil {
-			return "", errs.Wrap(err, "scan rule")
-		}
-		// Codes grow with depth, so a longer code is a more specific rule.
-		if len(c) > bestC || (len(c) == bestC && len(a) > bestA) {
-			best, bestC, bestA = org, len(c), len(a)
-		}
-	}
-	return best, errs.Wrap(rows.Err(), "match rules")
-}
-
 // SuggestOrg returns the organisation the catalogue names for a ticket, if any.
 func (s *Service) SuggestOrg(ctx context.Context, categoryCode, areaCode string) (string, error) {
-	return s.matchRule(ctx, s.db.R, categoryCode, areaCode)
+	return s.matchRule(ctx, categoryCode, areaCode)
 }

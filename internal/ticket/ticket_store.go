@@ -31,12 +31,12 @@ func nullBool(b *bool) sql.NullBool {
 	return sql.NullBool{Bool: *b, Valid: true}
 }
 
+// insertTicket writes a new ticket: the columns a ticket has when it is
+// registered (the rest keep their defaults until actions set them).
 func insertTicket(ctx context.Context, tx *sql.Tx, t Ticket) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO tickets (number, kind, status, category_code, area_code, description, address, lat, lng, channel,
-  confidential, reporter_name, reporter_phone, reporter_user_id, created_by, created_at, updated_at, version)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
-		t.Number, t.Kind, t.Status, t.CategoryCode, t.AreaCode, t.Description, t.Address, nullFloat(t.Lat), nullFloat(t.Lng), t.Channel,
-		t.Confidential, t.ReporterName, t.ReporterPhone, t.ReporterUserID, t.CreatedBy, db.Millis(t.CreatedAt), db.Millis(t.UpdatedAt), t.Version)
+	_, err := tx.ExecContext(ctx, `INSERT INTO tickets (number, kind, status, category_code, area_code, description, address, lat, lng, channel, assigned_org_code, confidential, reporter_name, reporter_phone, reporter_user_id, created_by, created_at, updated_at, dispatched_at, signed_at, contacted_at, replied_at, closed_at, due_sign_at, due_contact_at, due_complete_at, warn_sign_at, warn_contact_at, warn_complete_at, warn_at, due_at, urgency, version)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33)`,
+		t.Number, t.Kind, t.Status, t.CategoryCode, t.AreaCode, t.Description, t.Address, nullFloat(t.Lat), nullFloat(t.Lng), t.Channel, t.AssignedOrgCode, t.Confidential, t.ReporterName, t.ReporterPhone, t.ReporterUserID, t.CreatedBy, db.Millis(t.CreatedAt), db.Millis(t.UpdatedAt), nullTime(t.DispatchedAt), nullTime(t.SignedAt), nullTime(t.ContactedAt), nullTime(t.RepliedAt), nullTime(t.ClosedAt), nullTime(t.DueSignAt), nullTime(t.DueContactAt), nullTime(t.DueCompleteAt), nullTime(t.warnSignAt), nullTime(t.warnContactAt), nullTime(t.warnCompleteAt), nullTime(t.WarnAt), nullTime(t.DueAt), t.Urgency, t.Version)
 	if db.IsUnique(err) {
 		return errs.Conflictf("工单编号重复", "duplicate ticket number")
 	}

@@ -1,0 +1,156 @@
+package api
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/gongzhi/gongzhi/internal/attachment"
+	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/errs"
+)
+
+// MaxUpload is the largest upload body: one file and a little room for the
+// multipart framing and the other fields.
+const MaxUpload = attachment.MaxSize + 64<<10
+
+var errUploadTooLarge = errs.New(errs.TooLarge, "上传内容过大：单个文件不能超过10MB", "upload too large: a file may be at most 10 MB")
+
+// attachmentView is an attachment with where to fetch it.
+type attachmentView struct {
+	attachment.Attachment
+	URL      string `json:"url"`
+	ThumbURL string `json:"thumb_url"`
+}
+
+func viewOf(a attachment.Attachment) attachmentView {
+	u := "/api/v1/tickets/" + a.TicketNumber + "/attachments/" + a.ID
+	return attachmentView{Attachment: a, URL: u, ThumbURL: u + "?thumb=1"}
+}
+
+// addAttachment takes one image in the multipart field "file", and an
+// optional "purpose" (report, before, after, reply) given either in the
+// query string or as a field before the file. The body is streamed, never
+// held whole in memory.
+func (a *API) addAttachment(w http.ResponseWriter, r *http.Request, u auth.User) {
+	if r.ContentLength > MaxUpload {
+		a.fail(w, r, errUploadTooLarge)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, MaxUpload)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		a.fail(w, r, errs.Invalidf("请以 multipart/form-data 上传，文件放在 file 字段", "send multipart/form-data with the file in the field \"file\""))
+		return
+	}
+	purpose := r.URL.Query().Get("purpose")
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			a.fail(w, r, errs.Invalidf("请选择要上传的文件（file 字段）", "the field \"file\" is missing"))
+			return
+		}
+		if err != nil {
+			a.fail(w, r, uploadErr(err))
+			return
+		}
+		switch part.FormName() {
+		case "purpose":
+			b, err := io.ReadAll(io.LimitReader(part, 64))
+			if err != nil {
+				a.fail(w, r, uploadErr(err))
+				return
+			}
+			purpose = string(b)
+		case "file":
+			att, err := a.Attachments.Add(r.Context(), &u, r.PathValue("number"), purpose, part.FileName(), part)
+			if err != nil {
+				a.fail(w, r, uploadErr(err))
+				return
+			}
+			writeJSON(w, http.StatusCreated, viewOf(att))
+			return
+		}
+		part.Close()
+	}
+}
+
+// uploadErr tells a body over MaxUpload from other failures.
+func uploadErr(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return errUploadTooLarge
+	}
+	var de *errs.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	return errs.Invalidf("上传内容格式不正确", "malformed multipart body")
+}
+
+func (a *API) listAttachments(w http.ResponseWriter, r *http.Request, u auth.User) {
+	items, err := a.Attachments.List(r.Context(), u, r.PathValue("number"))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	views := make([]attachmentView, len(items))
+	for i, it := range items {
+		views[i] = viewOf(it)
+	}
+	writeJSON(w, http.StatusOK, list[attachmentView]{Items: views})
+}
+
+// serveAttachment sends the file of an attachment, or with ?thumb=1 its
+// JPEG thumbnail, to those who may see the ticket. Range and conditional
+// requests are answered; the content is immutable for its ETag.
+func (a *API) serveAttachment(w http.ResponseWriter, r *http.Request, u auth.User) {
+	thumb := false
+	switch r.URL.Query().Get("thumb") {
+	case "", "0", "false":
+	case "1", "true":
+		thumb = true
+	default:
+		a.fail(w, r, errs.Invalidf("thumb 须为 1 或 0", "thumb must be 1 or 0"))
+		return
+	}
+	f, att, err := a.Attachments.Open(r.Context(), u, r.PathValue("number"), r.PathValue("id"), thumb)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	defer f.Close()
+	ctype, name, etag := att.ContentType, downloadName(att), `"`+att.SHA256+`"`
+	if thumb {
+		ctype, name, etag = "image/jpeg", strings.TrimSuffix(name, path.Ext(name))+"-thumb.jpg", `"`+att.SHA256+`-t"`
+	}
+	h := w.Header()
+	h.Set("Content-Type", ctype)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "private, max-age=3600")
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	h.Set("ETag", etag)
+	disp := mime.FormatMediaType("inline", map[string]string{"filename": name})
+	if disp == "" {
+		disp = "inline"
+	}
+	h.Set("Content-Disposition", disp)
+	http.ServeContent(w, r, "", att.CreatedAt, f)
+}
+
+// downloadName is the attachment's kept name with the extension of what it
+// really is, or its id when it has no name.
+func downloadName(att attachment.Attachment) string {
+	name, ext := att.Name, "."+att.Ext()
+	if name == "" {
+		return att.ID + ext
+	}
+	switch e := strings.ToLower(path.Ext(name)); {
+	case e == ext, e == ".jpeg" && ext == ".jpg":
+		return name
+	}
+	return name + ext
+}
