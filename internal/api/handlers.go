@@ -173,13 +173,39 @@ func (a *API) createTicket(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, t)
 }
 
+// attachmentRef is how a ticket lists its photos.
+type attachmentRef struct {
+	ID       string `json:"id"`
+	URL      string `json:"url"`
+	ThumbURL string `json:"thumb_url"`
+	Kind     string `json:"kind"` // report, before, after, reply
+}
+
+// ticketWithAttachments is the ticket as GET /api/v1/tickets/{number} answers it.
+type ticketWithAttachments struct {
+	ticket.Ticket
+	Attachments []attachmentRef `json:"attachments"`
+}
+
 func (a *API) getTicket(w http.ResponseWriter, r *http.Request, u auth.User) {
 	t, err := a.Tickets.Get(r.Context(), u, r.PathValue("number"))
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, t)
+	out := ticketWithAttachments{Ticket: t, Attachments: []attachmentRef{}}
+	if a.Attachments != nil {
+		list, err := a.Attachments.List(r.Context(), u, t.Number)
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		for _, at := range list {
+			url := "/api/v1/tickets/" + t.Number + "/attachments/" + at.ID
+			out.Attachments = append(out.Attachments, attachmentRef{ID: at.ID, URL: url, ThumbURL: url + "?thumb=1", Kind: at.Purpose})
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (a *API) listTickets(w http.ResponseWriter, r *http.Request, u auth.User) {
