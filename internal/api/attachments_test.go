@@ -169,10 +169,10 @@ func TestAttachmentsAPI(t *testing.T) {
 			if items, _ := list["items"].([]any); len(items) != 3 || items[0].(map[string]any)["id"] != id {
 				t.Fatalf("list: %v", list)
 			}
-			tk := get(t, srv, "/api/v1/tickets/"+n, handler)
-			refs, _ := tk["attachments"].([]any)
+			tkm := get(t, srv, "/api/v1/tickets/"+n, handler)
+			refs, _ := tkm["attachments"].([]any)
 			if len(refs) != 3 || refs[0].(map[string]any)["thumb_url"] != "/api/v1/tickets/"+n+"/attachments/"+id+"?thumb=1" {
-				t.Fatalf("the ticket lists its photos: %v", tk["attachments"])
+				t.Fatalf("the ticket lists its photos: %v", tkm["attachments"])
 			}
 
 			// Serving: the bytes, with headers that keep the browser from guessing.
