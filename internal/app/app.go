@@ -23,6 +23,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/idem"
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
+	"github.com/gongzhi/gongzhi/internal/open311"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 	"github.com/gongzhi/gongzhi/internal/web"
 )
@@ -97,6 +98,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		if _, err := demo.Load(ctx, d, a.Gov, a.Auth, a.Tickets, log); err != nil {
 			return nil, fmt.Errorf("load demo district: %w", err)
 		}
+		if err := open311.DemoAttributes(ctx, a.Tickets); err != nil {
+			return nil, fmt.Errorf("load demo open311 attributes: %w", err)
+		}
 		if n, err := a.KB.Count(ctx); err != nil {
 			return nil, err
 		} else if n == 0 {
@@ -119,6 +123,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		w.Write([]byte("ready\n"))
 	})
 	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
+	open311.New(open311.Deps{Tickets: a.Tickets, Auth: a.Auth, Gov: a.Gov, Log: log, Jurisdiction: cfg.Jurisdiction, BaseURL: cfg.BaseURL}).Routes(mux)
 	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, Limits: limits, Log: log, Demo: cfg.Demo})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)

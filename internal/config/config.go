@@ -22,6 +22,8 @@ type Config struct {
 	BcryptCost    int    // password hash cost (tests lower it)
 	WorkingHours  string // working spans of a working day, "08:30-12:00,13:30-17:30"
 	NoWorker      bool   // do not run the background work in this process
+	Jurisdiction  string // Open311 jurisdiction_id; checked on requests when set
+	BaseURL       string // public address of this server, for links in Open311 answers
 }
 
 // Default returns the defaults.
@@ -44,6 +46,8 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 		c.Demo = true
 	}
 	c.AdminPassword = getenv("GONGZHI_ADMIN_PASSWORD")
+	c.Jurisdiction = getenv("GONGZHI_JURISDICTION")
+	c.BaseURL = getenv("GONGZHI_BASE_URL")
 	if v := getenv("GONGZHI_WORKING_HOURS"); v != "" {
 		c.WorkingHours = v
 	}
@@ -55,6 +59,8 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "load the demo district once and show one-time codes (GONGZHI_DEMO)")
 	fs.StringVar(&c.WorkingHours, "working-hours", c.WorkingHours, "working hours of a working day (GONGZHI_WORKING_HOURS)")
 	fs.BoolVar(&c.NoWorker, "no-worker", c.NoWorker, "do not run reminders and overdue marking in this process")
+	fs.StringVar(&c.Jurisdiction, "jurisdiction", c.Jurisdiction, "Open311 jurisdiction_id (GONGZHI_JURISDICTION)")
+	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public address of this server (GONGZHI_BASE_URL)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}

@@ -1,0 +1,289 @@
+// Package open311 serves Open311 GeoReport v2 over the ticket service, in
+// XML and JSON, with the extensions found in the field: page and page_size,
+// extensions=true (notes and extended_attributes), updated_after and
+// updated_before, bbox and radius filters, and servicerequestupdates for
+// two-way status sync with a unit's own system.
+//
+// Every resource takes its format from the suffix of its path, as the
+// specification does: /open311/v2/services.json, /open311/v2/requests/ID.xml.
+// Errors are [{"code":400,"description":"…"}] or
+// <errors><error><code>400</code><description>…</description></error></errors>,
+// with 404 for what does not exist, 403 for a missing or bad api_key, and 400
+// for everything else, as the specification asks.
+//
+// GET requests: with no dates, the last 90 days of requested_datetime, as
+// the specification says; start_date/end_date may span at most 90 days (one
+// bound alone extends 90 days from it). updated_after/updated_before filter
+// on updated_datetime under the same 90-day rule and then replace the
+// default creation window, so a sync client sees old requests that changed.
+// page_size defaults to 1000 and may be 1 to 1000: a client that knows
+// nothing of pagination gets exactly the specification's "first 1000", and
+// paging clients choose their size (0 or 10000 is a 400). page counts from 1.
+// bbox is min_lng,min_lat,max_lng,max_lat (longitude first, the order of
+// Mark-a-Spot and of GeoJSON); lat, long and radius (metres, at most 50 km)
+// keep the requests within that distance. service_request_id overrides every
+// other filter but paging. Results are newest first.
+//
+// Reporters' personal data (name, phone, email, device and account ids) never
+// leaves through Open311, confidential tickets are not shown at all, and
+// mobile numbers written into descriptions and notes are masked.
+package open311
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/ticket"
+)
+
+// Specification is the token of GeoReport v2 in service discovery.
+const Specification = "http://wiki.open311.org/GeoReport_v2"
+
+// Prefix is where the endpoint lives.
+const Prefix = "/open311/v2"
+
+// Deps are what the Open311 server needs.
+type Deps struct {
+	Tickets *ticket.Service
+	Auth    *auth.Service
+	Gov     *gov.Service
+	Log     *slog.Logger
+	// Jurisdiction is our jurisdiction_id (e.g. "pinggu.gov.cn"). When set,
+	// a request naming another jurisdiction_id gets 404; a request naming
+	// none is served, since the endpoint serves one jurisdiction.
+	Jurisdiction string
+	// BaseURL is the public root of the server (https://example.gov.cn),
+	// used for the endpoint URL in service discovery.
+	BaseURL string
+}
+
+// Server serves GeoReport v2.
+type Server struct {
+	Deps
+}
+
+// New returns the server.
+func New(d Deps) *Server {
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	d.BaseURL = strings.TrimRight(d.BaseURL, "/")
+	return &Server{Deps: d}
+}
+
+// Routes registers every GeoReport v2 resource under /open311/v2/.
+func (s *Server) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET "+Prefix+"/{file}", s.top)
+	mux.HandleFunc("POST "+Prefix+"/{file}", s.post)
+	mux.HandleFunc("GET "+Prefix+"/services/{file}", s.serviceDefinition)
+	mux.HandleFunc("GET "+Prefix+"/requests/{file}", s.getRequest)
+	mux.HandleFunc("GET "+Prefix+"/tokens/{file}", s.getToken)
+	mux.HandleFunc(Prefix+"/", s.notFound)
+}
+
+// Formats.
+const (
+	formatXML  = "xml"
+	formatJSON = "json"
+)
+
+// splitFormat splits "services.json" into "services" and "json"; the format
+// is empty when the suffix is neither .json nor .xml.
+func splitFormat(file string) (name, format string) {
+	i := strings.LastIndexByte(file, '.')
+	if i < 0 {
+		return file, ""
+	}
+	switch f := file[i+1:]; f {
+	case formatXML, formatJSON:
+		return file[:i], f
+	}
+	return file, ""
+}
+
+// formatOf guesses the format of an answer from the path, for errors before
+// the format is known: JSON when the path ends in .json, else XML, the
+// format the specification requires.
+func formatOf(r *http.Request) string {
+	if strings.HasSuffix(r.URL.Path, ".json") {
+		return formatJSON
+	}
+	return formatXML
+}
+
+// top dispatches GET /open311/v2/{file}.
+func (s *Server) top(w http.ResponseWriter, r *http.Request) {
+	name, format := splitFormat(r.PathValue("file"))
+	if format == "" {
+		s.notFound(w, r)
+		return
+	}
+	if !s.jurisdictionOK(w, r, format) {
+		return
+	}
+	switch name {
+	case "discovery":
+		s.discovery(w, r, format)
+	case "services":
+		s.services(w, r, format)
+	case "requests":
+		s.listRequests(w, r, format)
+	default:
+		s.notFound(w, r)
+	}
+}
+
+// post dispatches POST /open311/v2/{file}.
+func (s *Server) post(w http.ResponseWriter, r *http.Request) {
+	name, format := splitFormat(r.PathValue("file"))
+	if format == "" {
+		s.notFound(w, r)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, format, http.StatusBadRequest, "请求体无法解析 / the form body could not be read: send application/x-www-form-urlencoded, at most 64 KB")
+		return
+	}
+	if !s.jurisdictionOK(w, r, format) {
+		return
+	}
+	switch name {
+	case "requests":
+		s.createRequest(w, r, format)
+	case "servicerequestupdates":
+		s.postUpdate(w, r, format)
+	default:
+		s.notFound(w, r)
+	}
+}
+
+// maxBody bounds a posted form.
+const maxBody = 64 << 10
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.fail(w, formatOf(r), http.StatusNotFound, "没有这个资源 / no such resource: "+r.Method+" "+r.URL.Path)
+}
+
+// jurisdictionOK checks jurisdiction_id when one is configured.
+func (s *Server) jurisdictionOK(w http.ResponseWriter, r *http.Request, format string) bool {
+	j := strings.TrimSpace(r.FormValue("jurisdiction_id"))
+	if j == "" || s.Jurisdiction == "" || strings.EqualFold(j, s.Jurisdiction) {
+		return true
+	}
+	s.fail(w, format, http.StatusNotFound, "jurisdiction_id 不存在 / jurisdiction_id not found: "+j)
+	return false
+}
+
+// apiError is one error of an answer.
+type apiError struct {
+	Code        int    `xml:"code" json:"code"`
+	Description string `xml:"description" json:"description"`
+}
+
+type xmlErrors struct {
+	XMLName xml.Name   `xml:"errors"`
+	Errors  []apiError `xml:"error"`
+}
+
+// fail answers with one error.
+func (s *Server) fail(w http.ResponseWriter, format string, status int, description string) {
+	s.failMany(w, format, status, []apiError{{Code: status, Description: description}})
+}
+
+func (s *Server) failMany(w http.ResponseWriter, format string, status int, list []apiError) {
+	if format == formatJSON {
+		s.write(w, format, status, list)
+		return
+	}
+	s.write(w, format, status, xmlErrors{Errors: list})
+}
+
+// failErr answers with a domain error: not found is 404, unauthorized and
+// forbidden are 403, anything else is 400, as the specification asks; only
+// internal errors are logged, and their detail is not shown.
+func (s *Server) failErr(w http.ResponseWriter, format string, err error) {
+	de := errs.As(err)
+	status := http.StatusBadRequest
+	switch de.Code {
+	case errs.NotFound:
+		status = http.StatusNotFound
+	case errs.Unauthorized, errs.Forbidden:
+		status = http.StatusForbidden
+	case errs.Internal:
+		s.Log.Error("open311", "err", err)
+	}
+	s.fail(w, format, status, describe(de))
+}
+
+// describe gives a domain error's message in both languages.
+func describe(de *errs.Error) string {
+	if de.Msg == "" || de.Msg == de.MsgEn {
+		return de.MsgEn
+	}
+	return de.Msg + " / " + de.MsgEn
+}
+
+// Content types.
+const (
+	ctypeJSON = "application/json; charset=utf-8"
+	ctypeXML  = "text/xml; charset=utf-8"
+)
+
+// write renders v before sending anything, so that an encoding failure is
+// still a clean error.
+func (s *Server) write(w http.ResponseWriter, format string, status int, v any) {
+	var buf bytes.Buffer
+	ctype := ctypeJSON
+	if format == formatJSON {
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			s.Log.Error("open311: encode json", "err", err)
+			http.Error(w, "internal error", http.StatusInternalServerError)
+			return
+		}
+	} else {
+		ctype = ctypeXML
+		buf.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n")
+		enc := xml.NewEncoder(&buf)
+		enc.Indent("", "  ")
+		if err := enc.Encode(v); err != nil {
+			s.Log.Error("open311: encode xml", "err", err)
+			http.Error(w, "internal error", http.StatusInternalServerError)
+			return
+		}
+		buf.WriteByte('\n')
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// w3c formats a time as the specification asks: W3C datetime with a zone.
+func w3c(t time.Time) string { return t.Format(time.RFC3339) }
+
+// parseW3C reads the W3C datetime forms clients send: a full datetime with a
+// zone (seconds and fractions optional), or a bare date, taken as midnight
+// in loc.
+func parseW3C(s string, loc *time.Location) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04Z07:00"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	if t, err := time.ParseInLocation("2006-01-02", s, loc); err == nil {
+		return t, true
+	}
+	return time.Time{}, false
+}
