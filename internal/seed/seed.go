@@ -149,6 +149,11 @@ func Run(ctx context.Context, d *db.DB, opt Options) (Stats, error) {
 	if err == nil {
 		err = finishCounters(ctx, d, g.days)
 	}
+	if err == nil && d.Engine == db.Postgres {
+		// After a bulk load the planner's statistics are stale until
+		// autovacuum comes by; refresh them now, as it would.
+		_, err = d.W.ExecContext(ctx, `ANALYZE tickets, ticket_events`)
+	}
 	st := Stats{Tickets: written.Load(), Events: events.Load(), Statuses: g.statuses, Duration: time.Since(start), Prepare: prep}
 	if opt.Progress != nil && err == nil {
 		el := time.Since(writeStart).Seconds()

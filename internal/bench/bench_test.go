@@ -1,0 +1,108 @@
+package bench_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gongzhi/gongzhi/internal/app"
+	"github.com/gongzhi/gongzhi/internal/bench"
+	"github.com/gongzhi/gongzhi/internal/config"
+)
+
+func server(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	a, err := app.New(ctx, config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Demo: true, BcryptCost: 4}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	srv := httptest.NewServer(a.Handler)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func TestMixedWorkload(t *testing.T) {
+	url := server(t)
+	var progress bytes.Buffer
+	res, err := bench.Run(context.Background(), bench.Config{URL: url, Mix: "mixed", Concurrency: 4, Duration: 2 * time.Second, Warmup: 300 * time.Millisecond,
+		Progress: &progress, ProgressEvery: 500 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total.Requests == 0 || res.Total.Errors != 0 {
+		t.Fatalf("total: %+v", res.Total)
+	}
+	got := map[string]bench.Stat{}
+	for _, s := range res.Kinds {
+		got[s.Kind] = s
+		if s.Errors != 0 {
+			t.Errorf("%s: %d errors: %v", s.Kind, s.Errors, s.ErrorKinds)
+		}
+		if s.Requests > 0 && (s.P50Ms <= 0 || s.P50Ms > s.P95Ms || s.P95Ms > s.P99Ms || s.P99Ms > s.MaxMs) {
+			t.Errorf("%s: percentiles out of order: %+v", s.Kind, s)
+		}
+	}
+	for _, k := range []string{bench.KindSubmit, bench.KindTicket, bench.KindInbox, bench.KindAction} {
+		if got[k].Requests == 0 {
+			t.Errorf("no %s requests: %+v", k, res.Kinds)
+		}
+	}
+	if !strings.Contains(progress.String(), "bench:") {
+		t.Errorf("no progress lines: %q", progress.String())
+	}
+	var table bytes.Buffer
+	bench.WriteTable(&table, res)
+	if !strings.Contains(table.String(), "total") {
+		t.Errorf("table: %s", table.String())
+	}
+}
+
+func TestOpenLoop(t *testing.T) {
+	url := server(t)
+	res, err := bench.Run(context.Background(), bench.Config{URL: url, Mix: "read", Concurrency: 4, Rate: 200, Duration: time.Second, Warmup: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 200 req/s for one second, give or take the slot at the edge.
+	if n := res.Total.Requests; n < 190 || n > 210 || res.Total.Errors != 0 {
+		t.Fatalf("open loop at 200/s for 1s: %+v", res.Total)
+	}
+}
+
+func TestRejectsBadConfig(t *testing.T) {
+	if _, err := bench.Run(context.Background(), bench.Config{URL: "http://127.0.0.1:1", Mix: "nope"}); err == nil {
+		t.Error("unknown mix accepted")
+	}
+	if _, err := bench.Run(context.Background(), bench.Config{URL: "ftp://x", Mix: "read"}); err == nil {
+		t.Error("non-HTTP URL accepted")
+	}
+}
+
+// BenchmarkSubmitHTTP measures submissions through the whole stack in one
+// process (server and client), for CPU profiles:
+//
+//	go test ./internal/bench -run XXX -bench SubmitHTTP -cpuprofile /tmp/submit.prof
+func BenchmarkSubmitHTTP(b *testing.B) {
+	ctx := context.Background()
+	a, err := app.New(ctx, config.Config{Addr: "127.0.0.1:0", DataDir: b.TempDir(), Demo: true, BcryptCost: 4}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer a.Close()
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	b.ResetTimer()
+	res, err := bench.Run(ctx, bench.Config{URL: srv.URL, Mix: "submit", Concurrency: 32, Duration: time.Duration(b.N) * time.Millisecond})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(res.Total.Throughput, "submissions/s")
+	b.ReportMetric(res.Total.P99Ms, "p99-ms")
+}
