@@ -83,6 +83,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	}
 	a.Tickets.SetCalendar(cal)
 	a.Tickets.SetSMSSender(ticket.LogSender{Log: log})
+	a.Tickets.SetAuditor(a.Auth.Audit)
 	a.Attachments = attachment.New(d, c, a.Tickets, cfg.DataDir, log)
 	a.Tickets.SetPhotoCounter(a.Attachments.CountPurpose)
 	a.idem = idem.NewStore(d)

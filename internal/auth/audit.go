@@ -34,9 +34,64 @@ func AuditTx(ctx context.Context, tx *sql.Tx, at time.Time, u User, action, obje
 	return errs.Wrap(err, "audit")
 }
 
-// Audit appends an entry to the audit log.
+// Audit appends an entry to the audit log and returns once it is committed.
+// Entries written at the same moment share one transaction (group commit),
+// so busy ticket pages do not queue one by one behind the database writer.
 func (s *Service) Audit(ctx context.Context, u User, action, object, detail string) error {
-	return s.db.Tx(ctx, func(tx *sql.Tx) error { return AuditTx(ctx, tx, s.clock.Now(), u, action, object, detail) })
+	s.auditOnce.Do(func() {
+		s.audits = make(chan auditReq, 1024)
+		go s.writeAudits()
+	})
+	req := auditReq{at: s.clock.Now(), u: u, action: action, object: object, detail: detail, done: make(chan error, 1)}
+	select {
+	case s.audits <- req:
+	case <-ctx.Done():
+		return errs.Wrap(ctx.Err(), "audit")
+	}
+	select {
+	case err := <-req.done:
+		return err
+	case <-ctx.Done():
+		return errs.Wrap(ctx.Err(), "audit")
+	}
+}
+
+type auditReq struct {
+	at                     time.Time
+	u                      User
+	action, object, detail string
+	done                   chan error
+}
+
+// auditBatch bounds one group commit.
+const auditBatch = 256
+
+// writeAudits takes the waiting entries, writes them in one transaction and
+// tells each writer the outcome; it runs for the life of the service.
+func (s *Service) writeAudits() {
+	for first := range s.audits {
+		batch := []auditReq{first}
+	more:
+		for len(batch) < auditBatch {
+			select {
+			case r := <-s.audits:
+				batch = append(batch, r)
+			default:
+				break more
+			}
+		}
+		err := s.db.Tx(context.Background(), func(tx *sql.Tx) error {
+			for _, r := range batch {
+				if err := AuditTx(context.Background(), tx, r.at, r.u, r.action, r.object, r.detail); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		for _, r := range batch {
+			r.done <- err
+		}
+	}
 }
 
 // AuditLog returns the latest entries, newest first; object narrows to one

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"log/slog"
+	"sync"
 
 	"github.com/gongzhi/gongzhi/internal/clock"
 	"github.com/gongzhi/gongzhi/internal/db"
@@ -31,6 +32,9 @@ type Service struct {
 	gov   *gov.Service
 	opts  Options
 	log   *slog.Logger
+
+	auditOnce sync.Once
+	audits    chan auditReq
 }
 
 // NewService returns the service.

@@ -2,7 +2,6 @@ package ticket
 
 import (
 	"context"
-	"database/sql"
 	"math"
 	"sort"
 	"strconv"
@@ -94,9 +93,7 @@ func (s *Service) CallerHistory(ctx context.Context, u auth.User, phone string, 
 	if !auth.ValidPhone(phone) {
 		return nil, errs.Invalidf("请输入11位手机号", "please enter an 11-digit mobile number")
 	}
-	if err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		return auth.AuditTx(ctx, tx, s.clock.Now(), u, auth.AuditViewPersonal, "phone:"+auth.MaskPhone(phone), "caller history")
-	}); err != nil {
+	if err := s.auditor(ctx, u, auth.AuditViewPersonal, "phone:"+auth.MaskPhone(phone), "caller history"); err != nil {
 		return nil, err
 	}
 	page, err := s.List(ctx, u, Filter{ReporterPhone: phone, Limit: limit})

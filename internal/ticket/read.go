@@ -2,7 +2,6 @@ package ticket
 
 import (
 	"context"
-	"database/sql"
 	"encoding/base64"
 	"strconv"
 	"strings"
@@ -63,9 +62,7 @@ func (s *Service) audit(ctx context.Context, u auth.User, t Ticket) error {
 	if t.Confidential {
 		detail = "confidential reporter name and phone"
 	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		return auth.AuditTx(ctx, tx, s.clock.Now(), u, auth.AuditViewPersonal, "ticket:"+t.Number, detail)
-	})
+	return s.auditor(ctx, u, auth.AuditViewPersonal, "ticket:"+t.Number, detail)
 }
 
 // errNotYours is the error for a ticket u may not see: staff learn that it is

@@ -30,6 +30,21 @@ type Service struct {
 	cal     *calendar.Calendar
 	photos  PhotoCounter
 	sms     SMSSender
+	auditFn func(ctx context.Context, u auth.User, action, object, detail string) error
+}
+
+// SetAuditor sets how views of personal data are written to the audit log
+// (the auth service's Audit, which groups concurrent entries in one commit).
+func (s *Service) SetAuditor(f func(ctx context.Context, u auth.User, action, object, detail string) error) {
+	s.auditFn = f
+}
+
+// auditor writes an audit entry, by the auditor set or in a transaction of its own.
+func (s *Service) auditor(ctx context.Context, u auth.User, action, object, detail string) error {
+	if s.auditFn != nil {
+		return s.auditFn(ctx, u, action, object, detail)
+	}
+	return s.db.Tx(ctx, func(tx *sql.Tx) error { return auth.AuditTx(ctx, tx, s.clock.Now(), u, action, object, detail) })
 }
 
 // PhotoCounter counts a ticket's photos of a purpose (report, before, after,
