@@ -100,6 +100,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 
 // Close closes the pools.
 func (d *DB) Close() error {
+	d.forgetStatements()
 	err := d.W.Close()
 	if d.R != d.W {
 		if rerr := d.R.Close(); err == nil {

@@ -333,14 +333,14 @@ type change struct {
 func (c *change) commit(ctx context.Context) error {
 	refreshClocks(&c.t)
 	c.t.Version = c.before.Version + 1
-	if err := updateTicket(ctx, c.tx, c.t, c.before.Version); err != nil {
+	if err := c.s.updateTicket(ctx, c.tx, c.t, c.before.Version); err != nil {
 		return err
 	}
 	org := c.org
 	if org == "" {
 		org = c.t.AssignedOrgCode
 	}
-	return insertEvent(ctx, c.tx, c.t.Number, eventFor(c.u, c.t.Version, c.now, c.action, c.before.Status, c.t.Status, org, c.note))
+	return c.s.insertEvent(ctx, c.tx, c.t.Number, eventFor(c.u, c.t.Version, c.now, c.action, c.before.Status, c.t.Status, org, c.note))
 }
 
 func (s *Service) apply(ctx context.Context, c *change, in ActionInput) error {
@@ -375,7 +375,7 @@ func (s *Service) apply(ctx context.Context, c *change, in ActionInput) error {
 		t.Status, t.RepliedAt, t.ReplyText, t.ReplyResolved = StatusReplied, tp(c.now), in.ReplyText, in.Resolved
 		c.note = in.ReplyText
 		if t.ReporterPhone != "" {
-			if err := notify(ctx, c.tx, c.now, Notification{Phone: t.ReporterPhone, TicketNumber: t.Number, Kind: "replied",
+			if err := s.notify(ctx, c.tx, c.now, Notification{Phone: t.ReporterPhone, TicketNumber: t.Number, Kind: "replied",
 				Text: "您反映的问题已答复，请查看并评价"}); err != nil {
 				return err
 			}
@@ -391,7 +391,7 @@ func (s *Service) apply(ctx context.Context, c *change, in ActionInput) error {
 			c.note += ": " + in.Comment
 		}
 		if t.ReviewPending {
-			if err := notify(ctx, c.tx, c.now, Notification{Role: string(auth.RoleDispatcher), AreaCode: t.AreaCode, TicketNumber: t.Number,
+			if err := s.notify(ctx, c.tx, c.now, Notification{Role: string(auth.RoleDispatcher), AreaCode: t.AreaCode, TicketNumber: t.Number,
 				Kind: "review", Text: "诉求人评价为未解决或不满意，请决定重办或结案"}); err != nil {
 				return err
 			}
@@ -422,7 +422,7 @@ func (s *Service) apply(ctx context.Context, c *change, in ActionInput) error {
 		c.note = in.ReplyText
 	case ActionRequestCheck:
 		t.CheckStatus, t.CheckNote = "requested", in.Note
-		return notify(ctx, c.tx, c.now, Notification{Role: string(auth.RoleGridWorker), AreaCode: t.AreaCode, TicketNumber: t.Number,
+		return s.notify(ctx, c.tx, c.now, Notification{Role: string(auth.RoleGridWorker), AreaCode: t.AreaCode, TicketNumber: t.Number,
 			Kind: "check", Text: "请到现场核查整改是否到位：" + in.Note})
 	case ActionCheck:
 		t.CheckNote = in.Note
@@ -434,7 +434,7 @@ func (s *Service) apply(ctx context.Context, c *change, in ActionInput) error {
 		// Not fixed after all: the lead unit works on it again.
 		t.CheckStatus, t.Status, t.RepliedAt = "failed", StatusInProgress, nil
 		c.note = "核查未通过 " + in.Note
-		return notify(ctx, c.tx, c.now, Notification{OrgCode: t.AssignedOrgCode, TicketNumber: t.Number, Kind: "check_failed", Text: "现场核查未通过，请继续办理：" + in.Note})
+		return s.notify(ctx, c.tx, c.now, Notification{OrgCode: t.AssignedOrgCode, TicketNumber: t.Number, Kind: "check_failed", Text: "现场核查未通过，请继续办理：" + in.Note})
 	default:
 		return s.applyException(ctx, c, in)
 	}
@@ -468,5 +468,5 @@ func (s *Service) dispatchTo(ctx context.Context, c *change, orgCode string) err
 	t.ExtensionUntil, t.ExtensionReason = nil, ""
 	s.startSign(t, lim, c.now)
 	c.org = orgCode
-	return notify(ctx, c.tx, c.now, Notification{OrgCode: orgCode, TicketNumber: t.Number, Kind: "dispatched", Text: "新派工单，请在时限内签收"})
+	return s.notify(ctx, c.tx, c.now, Notification{OrgCode: orgCode, TicketNumber: t.Number, Kind: "dispatched", Text: "新派工单，请在时限内签收"})
 }

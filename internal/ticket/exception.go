@@ -23,7 +23,7 @@ func (s *Service) applyException(ctx context.Context, c *change, in ActionInput)
 		t.ReturnReason = in.Reason
 		t.ReturnCount++
 		c.note = strings.TrimSpace(in.Reason + " " + in.Note)
-		return notify(ctx, c.tx, c.now, Notification{Role: string(auth.RoleDispatcher), AreaCode: t.AreaCode, TicketNumber: t.Number,
+		return s.notify(ctx, c.tx, c.now, Notification{Role: string(auth.RoleDispatcher), AreaCode: t.AreaCode, TicketNumber: t.Number,
 			Kind: "return", Text: "承办单位申请退单，请审核：" + in.Reason})
 	case ActionApproveReturn:
 		if in.OrgCode == t.AssignedOrgCode {
@@ -35,7 +35,7 @@ func (s *Service) applyException(ctx context.Context, c *change, in ActionInput)
 		if t.Status == "" {
 			t.Status = StatusDispatched
 		}
-		return notify(ctx, c.tx, c.now, Notification{OrgCode: t.AssignedOrgCode, TicketNumber: t.Number, Kind: "return_rejected", Text: "退单申请被驳回，请继续办理：" + in.Note})
+		return s.notify(ctx, c.tx, c.now, Notification{OrgCode: t.AssignedOrgCode, TicketNumber: t.Number, Kind: "return_rejected", Text: "退单申请被驳回，请继续办理：" + in.Note})
 	case ActionRequestExtension:
 		until, err := s.parseUntil(in.Until)
 		if err != nil {
@@ -49,7 +49,7 @@ func (s *Service) applyException(ctx context.Context, c *change, in ActionInput)
 		}
 		t.ExtensionUntil, t.ExtensionReason = &until, in.Reason
 		c.note = "延期至 " + until.In(s.loc).Format("2006-01-02 15:04") + "：" + in.Reason
-		return notify(ctx, c.tx, c.now, Notification{Role: string(auth.RoleDispatcher), AreaCode: t.AreaCode, TicketNumber: t.Number, Kind: "extension", Text: "承办单位申请延期，请审批"})
+		return s.notify(ctx, c.tx, c.now, Notification{Role: string(auth.RoleDispatcher), AreaCode: t.AreaCode, TicketNumber: t.Number, Kind: "extension", Text: "承办单位申请延期，请审批"})
 	case ActionApproveExtension:
 		until := *t.ExtensionUntil
 		start := c.now
@@ -60,12 +60,12 @@ func (s *Service) applyException(ctx context.Context, c *change, in ActionInput)
 		t.warnCompleteAt = tp(Limit{Unit: WorkingHours}.Warn(s.cal, start, until))
 		t.ExtensionCount++
 		t.ExtensionUntil, t.ExtensionReason = nil, ""
-		return notify(ctx, c.tx, c.now, Notification{OrgCode: t.AssignedOrgCode, TicketNumber: t.Number, Kind: "extension_approved", Text: "延期申请已批准"})
+		return s.notify(ctx, c.tx, c.now, Notification{OrgCode: t.AssignedOrgCode, TicketNumber: t.Number, Kind: "extension_approved", Text: "延期申请已批准"})
 	case ActionRejectExtension:
 		t.ExtensionUntil, t.ExtensionReason = nil, ""
-		return notify(ctx, c.tx, c.now, Notification{OrgCode: t.AssignedOrgCode, TicketNumber: t.Number, Kind: "extension_rejected", Text: "延期申请被驳回：" + in.Note})
+		return s.notify(ctx, c.tx, c.now, Notification{OrgCode: t.AssignedOrgCode, TicketNumber: t.Number, Kind: "extension_rejected", Text: "延期申请被驳回：" + in.Note})
 	case ActionRemind:
-		return notify(ctx, c.tx, c.now, Notification{OrgCode: t.AssignedOrgCode, TicketNumber: t.Number, Kind: "remind", Text: "催办：" + in.Note})
+		return s.notify(ctx, c.tx, c.now, Notification{OrgCode: t.AssignedOrgCode, TicketNumber: t.Number, Kind: "remind", Text: "催办：" + in.Note})
 	case ActionEscalate:
 		org := in.OrgCode
 		if org == "" {
@@ -101,7 +101,7 @@ func (s *Service) applyException(ctx context.Context, c *change, in ActionInput)
 			return errs.Wrap(err, "add helper")
 		}
 		c.org = in.OrgCode
-		return notify(ctx, c.tx, c.now, Notification{OrgCode: in.OrgCode, TicketNumber: t.Number, Kind: "helper", Text: "请协办此工单，签收并答复本单位部分"})
+		return s.notify(ctx, c.tx, c.now, Notification{OrgCode: in.OrgCode, TicketNumber: t.Number, Kind: "helper", Text: "请协办此工单，签收并答复本单位部分"})
 	case ActionRedo:
 		lim, err := s.limitsFor(ctx, t.CategoryCode, t.Kind, t.Urgency)
 		if err != nil {
@@ -119,7 +119,7 @@ func (s *Service) applyException(ctx context.Context, c *change, in ActionInput)
 		if err != nil {
 			return errs.Wrap(err, "reset helpers")
 		}
-		return notify(ctx, c.tx, c.now, Notification{OrgCode: t.AssignedOrgCode, TicketNumber: t.Number, Kind: "redo", Text: "诉求人不满意，工单重办：" + in.Note})
+		return s.notify(ctx, c.tx, c.now, Notification{OrgCode: t.AssignedOrgCode, TicketNumber: t.Number, Kind: "redo", Text: "诉求人不满意，工单重办：" + in.Note})
 	case ActionMerge:
 		return s.merge(ctx, c, in.Into)
 	case ActionInvalidate:
@@ -169,7 +169,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending')`, newID(), t.Number, kind, or
 		if kind == "escalation" {
 			text = fmt.Sprintf("督办：请于%d小时内报告办理情况。%s", hours, note)
 		}
-		if err := notify(ctx, c.tx, c.now, Notification{OrgCode: org, TicketNumber: t.Number, Kind: kind, Text: text}); err != nil {
+		if err := s.notify(ctx, c.tx, c.now, Notification{OrgCode: org, TicketNumber: t.Number, Kind: kind, Text: text}); err != nil {
 			return err
 		}
 	}
@@ -231,7 +231,7 @@ func (s *Service) tellChildren(ctx context.Context, c *change, action, text stri
 			return err
 		}
 		if ch.ReporterPhone != "" {
-			if err := notify(ctx, c.tx, c.now, Notification{Phone: ch.ReporterPhone, TicketNumber: ch.Number, Kind: action, Text: text}); err != nil {
+			if err := s.notify(ctx, c.tx, c.now, Notification{Phone: ch.ReporterPhone, TicketNumber: ch.Number, Kind: action, Text: text}); err != nil {
 				return err
 			}
 		}
@@ -287,5 +287,5 @@ func (s *Service) helperReply(ctx context.Context, c *change, text string) error
 		return errs.Wrap(err, "helper reply")
 	}
 	c.org, c.action, c.note = c.u.OrgCode, "helper_reply", text
-	return notify(ctx, c.tx, c.now, Notification{OrgCode: c.t.AssignedOrgCode, TicketNumber: c.t.Number, Kind: "helper_reply", Text: "协办单位已答复：" + text})
+	return s.notify(ctx, c.tx, c.now, Notification{OrgCode: c.t.AssignedOrgCode, TicketNumber: c.t.Number, Kind: "helper_reply", Text: "协办单位已答复：" + text})
 }

@@ -37,8 +37,8 @@ func newID() string {
 
 // notify records a notification in the caller's transaction; delivery by
 // SMS or push reads the table.
-func notify(ctx context.Context, tx *sql.Tx, now time.Time, n Notification) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, at, org_code, area_code, role, phone, ticket_number, kind, text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+func (s *Service) notify(ctx context.Context, tx *sql.Tx, now time.Time, n Notification) error {
+	_, err := s.db.Exec(ctx, tx, `INSERT INTO notifications (id, at, org_code, area_code, role, phone, ticket_number, kind, text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		newID(), db.Millis(now), n.OrgCode, n.AreaCode, n.Role, n.Phone, n.TicketNumber, n.Kind, n.Text)
 	return errs.Wrap(err, "notify")
 }

@@ -242,10 +242,10 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 		}
 		s.startContact(&t, lim, now)
 		refreshClocks(&t)
-		if err := insertTicket(ctx, tx, t); err != nil {
+		if err := s.insertTicket(ctx, tx, t); err != nil {
 			return err
 		}
-		if err := insertEvent(ctx, tx, t.Number, eventFor(actor, 1, now, "create", "", StatusRegistered, "", "")); err != nil {
+		if err := s.insertEvent(ctx, tx, t.Number, eventFor(actor, 1, now, "create", "", StatusRegistered, "", "")); err != nil {
 			return err
 		}
 		org, err := s.matchRule(ctx, t.CategoryCode, t.AreaCode)

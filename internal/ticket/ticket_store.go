@@ -33,8 +33,8 @@ func nullBool(b *bool) sql.NullBool {
 
 // insertTicket writes a new ticket: the columns a ticket has when it is
 // registered (the rest keep their defaults until actions set them).
-func insertTicket(ctx context.Context, tx *sql.Tx, t Ticket) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO tickets (number, kind, status, category_code, area_code, description, address, lat, lng, channel, assigned_org_code, confidential, reporter_name, reporter_phone, reporter_user_id, created_by, created_at, updated_at, dispatched_at, signed_at, contacted_at, replied_at, closed_at, due_sign_at, due_contact_at, due_complete_at, warn_sign_at, warn_contact_at, warn_complete_at, warn_at, due_at, urgency, version)
+func (s *Service) insertTicket(ctx context.Context, tx *sql.Tx, t Ticket) error {
+	_, err := s.db.Exec(ctx, tx, `INSERT INTO tickets (number, kind, status, category_code, area_code, description, address, lat, lng, channel, assigned_org_code, confidential, reporter_name, reporter_phone, reporter_user_id, created_by, created_at, updated_at, dispatched_at, signed_at, contacted_at, replied_at, closed_at, due_sign_at, due_contact_at, due_complete_at, warn_sign_at, warn_contact_at, warn_complete_at, warn_at, due_at, urgency, version)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33)`,
 		t.Number, t.Kind, t.Status, t.CategoryCode, t.AreaCode, t.Description, t.Address, nullFloat(t.Lat), nullFloat(t.Lng), t.Channel, t.AssignedOrgCode, t.Confidential, t.ReporterName, t.ReporterPhone, t.ReporterUserID, t.CreatedBy, db.Millis(t.CreatedAt), db.Millis(t.UpdatedAt), nullTime(t.DispatchedAt), nullTime(t.SignedAt), nullTime(t.ContactedAt), nullTime(t.RepliedAt), nullTime(t.ClosedAt), nullTime(t.DueSignAt), nullTime(t.DueContactAt), nullTime(t.DueCompleteAt), nullTime(t.warnSignAt), nullTime(t.warnContactAt), nullTime(t.warnCompleteAt), nullTime(t.WarnAt), nullTime(t.DueAt), t.Urgency, t.Version)
 	if db.IsUnique(err) {
@@ -45,7 +45,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $
 
 // updateTicket writes every column that changes over a ticket's life, if the
 // ticket is still at the version it was read at.
-func updateTicket(ctx context.Context, tx *sql.Tx, t Ticket, readVersion int) error {
+func (s *Service) updateTicket(ctx context.Context, tx *sql.Tx, t Ticket, readVersion int) error {
 	var rs sql.NullString
 	var rr sql.NullBool
 	var ratedAt sql.NullInt64
@@ -56,7 +56,7 @@ func updateTicket(ctx context.Context, tx *sql.Tx, t Ticket, readVersion int) er
 		ratedAt = db.NullMillis(t.Rating.RatedAt)
 		comment = t.Rating.Comment
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE tickets SET status = $1, kind = $2, category_code = $3, area_code = $4, assigned_org_code = $5, urgency = $6,
+	res, err := s.db.Exec(ctx, tx, `UPDATE tickets SET status = $1, kind = $2, category_code = $3, area_code = $4, assigned_org_code = $5, urgency = $6,
   dispatched_at = $7, signed_at = $8, contacted_at = $9, replied_at = $10, closed_at = $11,
   due_sign_at = $12, due_contact_at = $13, due_complete_at = $14, warn_sign_at = $15, warn_contact_at = $16, warn_complete_at = $17,
   warn_at = $18, due_at = $19, overdue = $20, reminded_yellow = $21, reminded_red = $22, escalated = $23,
@@ -76,8 +76,8 @@ WHERE number = $42 AND version = $43`,
 	return checkUpdated(res, err)
 }
 
-func insertEvent(ctx context.Context, tx *sql.Tx, number string, e Event) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO ticket_events (ticket_number, seq, at, actor_id, actor_name, actor_role, action, from_status, to_status, org_code, note)
+func (s *Service) insertEvent(ctx context.Context, tx *sql.Tx, number string, e Event) error {
+	_, err := s.db.Exec(ctx, tx, `INSERT INTO ticket_events (ticket_number, seq, at, actor_id, actor_name, actor_role, action, from_status, to_status, org_code, note)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 		number, e.Seq, db.Millis(e.At), e.actorID, e.Actor, e.ActorRole, e.Action, e.FromStatus, e.ToStatus, e.OrgCode, e.Note)
 	if db.IsUnique(err) {
@@ -139,7 +139,7 @@ func (s *Service) scanTicket(sc interface{ Scan(...any) error }) (Ticket, error)
 }
 
 func (s *Service) get(ctx context.Context, q db.Queryer, number string) (Ticket, error) {
-	t, err := s.scanTicket(q.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE number = $1`, number))
+	t, err := s.scanTicket(s.db.QueryRow(ctx, q, `SELECT `+ticketCols+` FROM tickets WHERE number = $1`, number))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Ticket{}, errNoTicket(number)
 	}

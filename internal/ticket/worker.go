@@ -46,7 +46,7 @@ func (s *Service) Sweep(ctx context.Context) (SweepStats, error) {
 				}
 				t.remindedYellow = true
 				c.note = "时限已用75%，请抓紧办理"
-				return true, notify(ctx, c.tx, now, Notification{OrgCode: t.AssignedOrgCode, AreaCode: t.AreaCode, TicketNumber: t.Number, Kind: "yellow", Text: c.note})
+				return true, s.notify(ctx, c.tx, now, Notification{OrgCode: t.AssignedOrgCode, AreaCode: t.AreaCode, TicketNumber: t.Number, Kind: "yellow", Text: c.note})
 			}},
 		{`SELECT number FROM tickets WHERE due_at <= $1 AND reminded_red = FALSE ORDER BY due_at LIMIT $2`, []any{ms, sweepBatch}, &st.Red,
 			func(c *change) (bool, error) {
@@ -56,10 +56,10 @@ func (s *Service) Sweep(ctx context.Context) (SweepStats, error) {
 				}
 				t.remindedRed, t.Overdue = true, true
 				c.note = "已超时限，请立即办理"
-				if err := notify(ctx, c.tx, now, Notification{OrgCode: t.AssignedOrgCode, AreaCode: t.AreaCode, TicketNumber: t.Number, Kind: "red", Text: c.note}); err != nil {
+				if err := s.notify(ctx, c.tx, now, Notification{OrgCode: t.AssignedOrgCode, AreaCode: t.AreaCode, TicketNumber: t.Number, Kind: "red", Text: c.note}); err != nil {
 					return false, err
 				}
-				return true, notify(ctx, c.tx, now, Notification{Role: string(auth.RoleSupervisor), AreaCode: t.AreaCode, TicketNumber: t.Number, Kind: "red", Text: "工单超时：" + t.Number})
+				return true, s.notify(ctx, c.tx, now, Notification{Role: string(auth.RoleSupervisor), AreaCode: t.AreaCode, TicketNumber: t.Number, Kind: "red", Text: "工单超时：" + t.Number})
 			}},
 		{`SELECT number FROM tickets WHERE status = 'dispatched' AND due_sign_at <= $1 AND escalated = FALSE ORDER BY due_sign_at LIMIT $2`, []any{ms, sweepBatch}, &st.Escalated,
 			func(c *change) (bool, error) {
@@ -69,7 +69,7 @@ func (s *Service) Sweep(ctx context.Context) (SweepStats, error) {
 				}
 				t.escalated = true
 				c.note = "超时未签收，已提请派单员处理"
-				return true, notify(ctx, c.tx, now, Notification{Role: string(auth.RoleDispatcher), AreaCode: t.AreaCode, TicketNumber: t.Number, Kind: "unsigned", Text: "超时未签收：" + t.Number})
+				return true, s.notify(ctx, c.tx, now, Notification{Role: string(auth.RoleDispatcher), AreaCode: t.AreaCode, TicketNumber: t.Number, Kind: "unsigned", Text: "超时未签收：" + t.Number})
 			}},
 	}
 	actions := []string{"yellow_light", "overdue", "unsigned_escalated"}
@@ -172,7 +172,7 @@ func (s *Service) sweepSummons(ctx context.Context, now time.Time) (int, error) 
 				return false, nil
 			}
 			c.org, c.note = d.org, "未在时限内报到"
-			return true, notify(ctx, c.tx, now, Notification{Role: string(auth.RoleSupervisor), AreaCode: c.t.AreaCode, TicketNumber: c.t.Number, Kind: "summons_missed", Text: "被召集单位未按时报到：" + d.org})
+			return true, s.notify(ctx, c.tx, now, Notification{Role: string(auth.RoleSupervisor), AreaCode: c.t.AreaCode, TicketNumber: c.t.Number, Kind: "summons_missed", Text: "被召集单位未按时报到：" + d.org})
 		})
 		if err != nil {
 			return n, err
