@@ -242,26 +242,38 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 		}
 		s.startContact(&t, lim, now)
 		refreshClocks(&t)
+		// Dispatch by the catalogue before the first write, so a new ticket
+		// costs one insert and its events.
+		org, err := s.matchRule(ctx, t.CategoryCode, t.AreaCode)
+		if err != nil {
+			return err
+		}
+		var dispatched *change
+		if org != "" {
+			dispatched = &change{s: s, tx: tx, now: now, before: t, t: t, action: ActionDispatch, note: "按派单目录自动派单 / dispatched by the catalogue"}
+			if err := s.dispatchTo(ctx, dispatched, org); err != nil {
+				return err
+			}
+			refreshClocks(&dispatched.t)
+			dispatched.t.Version = t.Version + 1
+			t = dispatched.t
+		}
 		if err := s.insertTicket(ctx, tx, t); err != nil {
 			return err
 		}
 		if err := s.insertEvent(ctx, tx, t.Number, eventFor(actor, 1, now, "create", "", StatusRegistered, "", "")); err != nil {
 			return err
 		}
-		org, err := s.matchRule(ctx, t.CategoryCode, t.AreaCode)
-		if err != nil || org == "" {
-			return err
+		if dispatched == nil {
+			return nil
 		}
-		c := &change{s: s, tx: tx, now: now, before: t, t: t, action: ActionDispatch, note: "按派单目录自动派单 / dispatched by the catalogue"}
-		if err := s.dispatchTo(ctx, c, org); err != nil {
-			return err
-		}
-		return c.commit(ctx)
+		return s.insertEvent(ctx, tx, t.Number, eventFor(nil, 2, now, ActionDispatch, StatusRegistered, StatusDispatched, org, dispatched.note))
 	})
 	if err != nil {
 		return Ticket{}, err
 	}
-	return s.get(ctx, s.db.W, number)
+	// The reader pool sees the commit; the writer stays free for the next one.
+	return s.get(ctx, s.db.R, number)
 }
 
 // eventFor describes who did something: the actor, or the system when nil.
