@@ -30,6 +30,8 @@ type DB struct {
 	Engine string
 	W      *sql.DB
 	R      *sql.DB
+
+	group grouper
 }
 
 // Open opens the database named by dsn: a postgres:// or postgresql:// URL, or

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/gongzhi/gongzhi/internal/db"
@@ -56,6 +57,49 @@ func TestTxRollsBackOnError(t *testing.T) {
 		var n int
 		if err := d.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM counters WHERE name = $1`, "y").Scan(&n); err != nil || n != 0 {
 			t.Fatalf("rolled back row present: %v %d", err, n)
+		}
+	})
+}
+
+func TestGroupTx(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		boom := errors.New("boom")
+		const n = 200
+		errc := make(chan error, n)
+		for i := 0; i < n; i++ {
+			go func() {
+				errc <- d.GroupTx(ctx, func(tx *sql.Tx) error {
+					if _, err := tx.ExecContext(ctx, `INSERT INTO counters (name, value) VALUES ($1, $2)`, fmt.Sprintf("k%03d", i), i); err != nil {
+						return err
+					}
+					switch {
+					case i%10 == 3:
+						return boom // rolled back alone
+					case i == 7:
+						panic("a bad request")
+					}
+					return nil
+				})
+			}()
+		}
+		failed := 0
+		for i := 0; i < n; i++ {
+			if err := <-errc; err != nil {
+				failed++
+			}
+		}
+		var rows int
+		if err := d.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM counters`).Scan(&rows); err != nil {
+			t.Fatal(err)
+		}
+		if failed != n/10+1 || rows != n-failed {
+			t.Fatalf("%d failed, %d rows committed; want %d and %d", failed, rows, n/10+1, n-n/10-1)
+		}
+		var bad int
+		d.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM counters WHERE name IN ('k003', 'k007', 'k193')`).Scan(&bad)
+		if bad != 0 {
+			t.Fatalf("failed transactions left %d rows", bad)
 		}
 	})
 }

@@ -205,7 +205,7 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 	if err != nil {
 		return Ticket{}, err
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.GroupTx(ctx, func(tx *sql.Tx) error {
 		// A retried submission returns the ticket its first run made.
 		if existing, err := idem.ClaimTx(ctx, tx, now, number); err != nil || existing != "" {
 			number = existing

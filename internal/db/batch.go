@@ -1,0 +1,155 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync"
+
+	"github.com/gongzhi/gongzhi/internal/errs"
+)
+
+// Group commit. Every commit of the SQLite writer appends to the write-ahead
+// log, and every commit on PostgreSQL waits for the disk; one commit per
+// submission bounds a busy morning by the commit, not by the work. GroupTx
+// runs the transactions that arrive together in one database transaction,
+// each in a savepoint of its own: one that fails is rolled back alone, the
+// others commit together, and each caller learns its own outcome only after
+// the commit.
+
+// maxGroup bounds the transactions committed together.
+const maxGroup = 64
+
+type groupJob struct {
+	ctx  context.Context
+	fn   func(tx *sql.Tx) error
+	done chan error
+}
+
+type grouper struct {
+	once sync.Once
+	jobs chan groupJob
+}
+
+// GroupTx runs fn in a writing transaction shared with others that arrive at
+// the same time, and returns once it is committed (or failed). fn must only
+// use tx, and must not start another transaction.
+func (d *DB) GroupTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	d.group.once.Do(func() {
+		d.group.jobs = make(chan groupJob, 4*maxGroup)
+		go d.runGroups()
+	})
+	job := groupJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case d.group.jobs <- job:
+	case <-ctx.Done():
+		return errs.Wrap(ctx.Err(), "queue transaction")
+	}
+	select {
+	case err := <-job.done:
+		return err
+	case <-ctx.Done():
+		// The transaction may still commit; the caller gave up waiting.
+		return errs.Wrap(ctx.Err(), "wait for commit")
+	}
+}
+
+func (d *DB) runGroups() {
+	for first := range d.group.jobs {
+		batch := []groupJob{first}
+	more:
+		for len(batch) < maxGroup {
+			select {
+			case j := <-d.group.jobs:
+				batch = append(batch, j)
+			default:
+				break more
+			}
+		}
+		d.runGroup(batch)
+	}
+}
+
+// runGroup commits a batch; with one transaction waiting it is a plain one.
+func (d *DB) runGroup(batch []groupJob) {
+	results := make([]error, len(batch))
+	finish := func(err error) {
+		for i, j := range batch {
+			if results[i] == nil {
+				results[i] = err
+			}
+			j.done <- results[i]
+		}
+	}
+	tx, err := d.W.BeginTx(context.Background(), nil)
+	if err != nil {
+		finish(errs.Wrap(err, "begin"))
+		return
+	}
+	single := len(batch) == 1
+	ok := 0
+	for i, j := range batch {
+		if err := j.ctx.Err(); err != nil {
+			results[i] = errs.Wrap(err, "transaction abandoned")
+			continue
+		}
+		if !single {
+			if _, err := tx.Exec(`SAVEPOINT g`); err != nil {
+				tx.Rollback()
+				finish(errs.Wrap(err, "savepoint"))
+				return
+			}
+		}
+		err := runJob(j, tx)
+		switch {
+		case err == nil && !single:
+			_, err = tx.Exec(`RELEASE SAVEPOINT g`)
+			if err != nil {
+				tx.Rollback()
+				finish(errs.Wrap(err, "release savepoint"))
+				return
+			}
+			ok++
+		case err == nil:
+			ok++
+		case single:
+			tx.Rollback()
+			results[i] = err
+			finish(nil)
+			return
+		default:
+			results[i] = err
+			if _, rerr := tx.Exec(`ROLLBACK TO SAVEPOINT g`); rerr != nil {
+				tx.Rollback()
+				finish(errs.Wrap(rerr, "rollback to savepoint"))
+				return
+			}
+			tx.Exec(`RELEASE SAVEPOINT g`)
+		}
+	}
+	if ok == 0 {
+		tx.Rollback()
+		finish(nil)
+		return
+	}
+	if err := tx.Commit(); err != nil {
+		err = errs.Wrap(MapError(err), "commit")
+		for i := range results {
+			if results[i] == nil {
+				results[i] = err
+			}
+		}
+	}
+	finish(nil)
+}
+
+// runJob runs one transaction body, turning a panic into an error so one bad
+// request cannot stop the others.
+func runJob(j groupJob, tx *sql.Tx) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = errs.Wrap(fmt.Errorf("panic: %v", v), "transaction")
+		}
+	}()
+	return j.fn(tx)
+}
