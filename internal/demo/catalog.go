@@ -77,25 +77,26 @@ type route struct {
 // category is one line of the demo category tree with its route.
 type category struct {
 	ticket.Category
-	route route
+	route    route
+	complete ticket.Limit // time to complete, when not the default five working days
 }
 
-// Hours of the time limits (sign, contact, complete).
-const (
-	hoursNormal  = 120 // help and complaints: five days
-	hoursConsult = 48  // consultations
-	hoursComplex = 360 // matters that need inspections, hearings or works
+// Completion limits.
+var (
+	hoursNormal  = ticket.Limit{Amount: 5, Unit: ticket.WorkingDays}  // help and complaints
+	hoursConsult = ticket.Limit{Amount: 2, Unit: ticket.WorkingDays}  // consultations
+	hoursComplex = ticket.Limit{Amount: 15, Unit: ticket.WorkingDays} // matters that need inspections, hearings or works
 )
 
 func top(code, name, nameEn string) category {
-	return category{Category: ticket.Category{Code: code, Name: name, NameEn: nameEn, SignHours: 2, ContactHours: 24, CompleteHours: hoursNormal, Active: true}}
+	return category{Category: ticket.Category{Code: code, Name: name, NameEn: nameEn, Active: true}, complete: hoursNormal}
 }
 
-func leaf(code, name, nameEn string, complete int, r route) category {
+func leaf(code, name, nameEn string, complete ticket.Limit, r route) category {
 	return category{
-		Category: ticket.Category{Code: code, ParentCode: code[:2], Name: name, NameEn: nameEn,
-			SignHours: 2, ContactHours: 24, CompleteHours: complete, Active: true},
-		route: r,
+		Category: ticket.Category{Code: code, ParentCode: code[:2], Name: name, NameEn: nameEn, Active: true},
+		route:    r,
+		complete: complete,
 	}
 }
 

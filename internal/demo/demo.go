@@ -116,6 +116,19 @@ func Categories() []ticket.Category {
 	return out
 }
 
+// TimeLimits returns the lines of the time-limit table for the demo
+// categories whose completion limit is not the default.
+func TimeLimits() []ticket.TimeLimit {
+	var out []ticket.TimeLimit
+	for _, c := range categories {
+		if c.complete != hoursNormal {
+			out = append(out, ticket.TimeLimit{CategoryCode: c.Code, Urgency: ticket.UrgencyNormal,
+				Sign: ticket.Limit{Amount: 2, Unit: ticket.WorkingHours}, Contact: ticket.Limit{Amount: 1, Unit: ticket.WorkingDays}, Complete: c.complete})
+		}
+	}
+	return out
+}
+
 // Rules returns the demo dispatch catalogue: department matters go to the
 // department for the whole district, street-level matters to the office of
 // each street. Two categories have no rule on purpose (供电, 政策咨询).
@@ -219,6 +232,11 @@ ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, are
 	for _, c := range cats {
 		if err := t.UpsertCategory(ctx, c); err != nil {
 			return false, fmt.Errorf("demo category %s: %w", c.Code, err)
+		}
+	}
+	for _, tl := range TimeLimits() {
+		if err := t.SetTimeLimit(ctx, tl); err != nil {
+			return false, fmt.Errorf("demo time limit %s: %w", tl.CategoryCode, err)
 		}
 	}
 	rules := Rules(areas)

@@ -124,8 +124,11 @@ func TestLoad(t *testing.T) {
 		if leaves < 30 || tops < 6 {
 			t.Errorf("%d leaves in %d top classes", leaves, tops)
 		}
-		if byCode["0103"].CompleteHours != 360 || byCode["1101"].CompleteHours != 48 || byCode["0101"].CompleteHours != 120 {
-			t.Errorf("hours: %+v %+v %+v", byCode["0103"], byCode["1101"], byCode["0101"])
+		for code, want := range map[string]string{"0103": "15d", "1101": "2d", "0101": "5d"} {
+			lim := must(ts.LimitsFor(ctx, code, ticket.KindHelp, ticket.UrgencyNormal))
+			if lim.Complete.String() != want {
+				t.Errorf("completion limit of %s: %s, want %s", code, lim.Complete, want)
+			}
 		}
 
 		rules := must(ts.Rules(ctx))

@@ -330,9 +330,9 @@ func (g *generator) ticket(b *batch, d day, seq int64, created int64) {
 		creator = actor{"", "reporter", "resident"}
 	}
 	t.createdBy = creator.id
-	t.dueSign = created + int64(cat.SignHours)*hour
-	t.dueContact = created + int64(cat.ContactHours)*hour
-	t.dueComplete = created + int64(cat.SignHours+cat.CompleteHours)*hour
+	lim := g.cat.limits[cat.Code][ticket.Kind(t.kind)]
+	t.dueSign = g.cat.due(lim.Sign, created)
+	t.dueContact = g.cat.due(lim.Contact, created)
 	t.updatedAt = created
 
 	ev := func(at int64, a actor, action string, to ticket.Status, org, note string) bool {
@@ -389,14 +389,14 @@ func (g *generator) ticket(b *batch, d day, seq int64, created int64) {
 		return
 	}
 	t.signedAt = at
-	t.dueComplete = at + int64(cat.CompleteHours)*hour // the completion clock starts at signing
+	t.dueComplete = g.cat.due(lim.Complete, at) // the completion clock starts at signing
 	signed := at
 	at += g.between(15*minute, 20*hour)
 	if !ev(at, h, "contact", ticket.StatusInProgress, org, "已电话联系诉求人，了解具体情况") {
 		return
 	}
 	t.contactedAt = at
-	span := float64(cat.CompleteHours) * float64(hour)
+	span := float64(t.dueComplete - signed)
 	f := 0.05 + 0.9*r.Float64()
 	if r.IntN(100) < 7 { // overdue
 		f = 1 + 0.6*r.Float64()

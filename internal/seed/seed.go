@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/calendar"
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/demo"
 	"github.com/gongzhi/gongzhi/internal/gov"
@@ -243,6 +244,14 @@ type catalogue struct {
 	org      [][]string
 	orgNames map[string]string
 	users    map[string]string // username → id of the demo accounts
+	// limits[category][kind] are the time limits of normal-urgency tickets.
+	limits map[string]map[ticket.Kind]ticket.TimeLimit
+	cal    *calendar.Calendar
+}
+
+// due returns when a limit started at start (Unix ms) ends, in Unix ms.
+func (c *catalogue) due(l ticket.Limit, start int64) int64 {
+	return l.Due(c.cal, time.UnixMilli(start)).UnixMilli()
 }
 
 func loadCatalogue(ctx context.Context, d *db.DB, svc Services) (*catalogue, error) {
@@ -255,9 +264,18 @@ func loadCatalogue(ctx context.Context, d *db.DB, svc Services) (*catalogue, err
 	for _, x := range all {
 		parents[x.ParentCode] = true
 	}
+	c.limits, c.cal = map[string]map[ticket.Kind]ticket.TimeLimit{}, svc.Tickets.Calendar()
 	for _, x := range all {
 		if x.Active && !parents[x.Code] {
 			c.cats = append(c.cats, x)
+			c.limits[x.Code] = map[ticket.Kind]ticket.TimeLimit{}
+			for _, k := range ticket.Kinds {
+				lim, err := svc.Tickets.LimitsFor(ctx, x.Code, k, ticket.UrgencyNormal)
+				if err != nil {
+					return nil, err
+				}
+				c.limits[x.Code][k] = lim
+			}
 		}
 	}
 	streets, err := svc.Gov.Areas(ctx, demo.DistrictCode)

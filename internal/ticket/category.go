@@ -1,17 +1,13 @@
 package ticket
 
 // Category is one node of the category tree (诉求分类). Codes are stable and
-// a child's code starts with its parent's. The hours are the default time
-// limits of tickets in the category, counted from registration (sign and
-// contact) and from signing (completion).
+// a child's code starts with its parent's. Its time limits are lines of the
+// time-limit table (see TimeLimit).
 type Category struct {
 	Code          string `json:"code"`
 	ParentCode    string `json:"parent_code"`
 	Name          string `json:"name"`
 	NameEn        string `json:"name_en"`
-	SignHours     int    `json:"sign_hours"`
-	ContactHours  int    `json:"contact_hours"`
-	CompleteHours int    `json:"complete_hours"`
 	Sort          int    `json:"sort"`
 	Active        bool   `json:"active"`
 }

@@ -23,9 +23,6 @@ func (c Category) validate() error {
 	if strings.TrimSpace(c.Name) == "" || runes(c.Name) > 50 || runes(c.NameEn) > 100 {
 		return errs.Invalidf("分类名称不能为空且不超过50字", "category name must be 1 to 50 characters")
 	}
-	if c.SignHours <= 0 || c.ContactHours <= 0 || c.CompleteHours <= 0 || c.CompleteHours > 24*365 {
-		return errs.Invalidf("时限须为正的小时数", "time limits must be positive hours")
-	}
 	return nil
 }
 
@@ -40,21 +37,20 @@ func (s *Service) UpsertCategory(ctx context.Context, c Category) error {
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO categories (code, parent_code, name, name_en, sign_hours, contact_hours, complete_hours, sort, active)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		_, err := tx.ExecContext(ctx, `INSERT INTO categories (code, parent_code, name, name_en, sort, active)
+VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT (code) DO UPDATE SET parent_code = excluded.parent_code, name = excluded.name, name_en = excluded.name_en,
-  sign_hours = excluded.sign_hours, contact_hours = excluded.contact_hours, complete_hours = excluded.complete_hours,
   sort = excluded.sort, active = excluded.active`,
-			c.Code, c.ParentCode, c.Name, c.NameEn, c.SignHours, c.ContactHours, c.CompleteHours, c.Sort, c.Active)
+			c.Code, c.ParentCode, c.Name, c.NameEn, c.Sort, c.Active)
 		return errs.Wrap(err, "upsert category")
 	})
 }
 
-const categoryCols = `code, parent_code, name, name_en, sign_hours, contact_hours, complete_hours, sort, active`
+const categoryCols = `code, parent_code, name, name_en, sort, active`
 
 func scanCategory(sc interface{ Scan(...any) error }) (Category, error) {
 	var c Category
-	err := sc.Scan(&c.Code, &c.ParentCode, &c.Name, &c.NameEn, &c.SignHours, &c.ContactHours, &c.CompleteHours, &c.Sort, &c.Active)
+	err := sc.Scan(&c.Code, &c.ParentCode, &c.Name, &c.NameEn, &c.Sort, &c.Active)
 	return c, err
 }
 

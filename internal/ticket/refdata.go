@@ -181,3 +181,9 @@ func (s *Service) refTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	return err
 }
+
+// LimitsFor returns the time limits of a ticket of the category, kind and
+// urgency, as the table says now.
+func (s *Service) LimitsFor(ctx context.Context, categoryCode string, kind Kind, urgency Urgency) (TimeLimit, error) {
+	return s.limitsFor(ctx, categoryCode, kind, urgency)
+}

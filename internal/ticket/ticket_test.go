@@ -57,10 +57,10 @@ func setup(t *testing.T, d *db.DB) *fixture {
 	a := auth.NewService(d, c, g, nil, auth.Options{BcryptCost: 4, Demo: true})
 	ts := ticket.NewService(d, c, g, nil)
 	for _, cat := range []ticket.Category{
-		{Code: "01", Name: "城市管理", SignHours: 2, ContactHours: 24, CompleteHours: 120, Active: true},
-		{Code: "0101", ParentCode: "01", Name: "道路破损", SignHours: 2, ContactHours: 24, CompleteHours: 120, Active: true},
-		{Code: "0102", ParentCode: "01", Name: "街巷环境", SignHours: 2, ContactHours: 24, CompleteHours: 72, Active: true},
-		{Code: "09", Name: "其他", SignHours: 2, ContactHours: 24, CompleteHours: 120, Active: true},
+		{Code: "01", Name: "城市管理", Active: true},
+		{Code: "0101", ParentCode: "01", Name: "道路破损", Active: true},
+		{Code: "0102", ParentCode: "01", Name: "街巷环境", Active: true},
+		{Code: "09", Name: "其他", Active: true},
 	} {
 		must(t, ts.UpsertCategory(ctx, cat))
 	}
