@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"github.com/gongzhi/gongzhi/internal/demo"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
@@ -234,8 +235,8 @@ func TestTimeLimitsPage(t *testing.T) {
 	_, page = adm.get("/staff/timelimits")
 	mustContain(t, page, "全部分类", "全部类型", "2 工作小时", "24 自然小时", "h = 工作小时", "默认行", `href="/staff/timelimits"`)
 	tok := csrf(t, page)
-	if n := strings.Count(page, `action="/staff/timelimits/delete"`); n != 1 { // the consultation line
-		t.Errorf("%d delete buttons, want 1", n)
+	if n := strings.Count(page, `action="/staff/timelimits/delete"`); n != 1+len(demo.TimeLimits()) { // the consultation line and the demo's
+		t.Errorf("%d delete buttons, want %d", n, 1+len(demo.TimeLimits()))
 	}
 	status, body := adm.post("/staff/timelimits", url.Values{"csrf": {tok}, "category_code": {"0101"}, "kind": {"complaint"},
 		"urgency": {"urgent"}, "sign": {"1h"}, "contact": {"2x"}, "complete": {"3d"}})
