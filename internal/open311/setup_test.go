@@ -24,7 +24,7 @@ import (
 
 // env is the demo district served over Open311 the way app wiring would.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	clock   *clock.Fixed
 	auth    *auth.Service
 	tickets *ticket.Service
@@ -38,21 +38,21 @@ type env struct {
 	dept, dispatcher auth.User
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}
 }
 
-func login(t *testing.T, a *auth.Service, username string) auth.User {
+func login(t testing.TB, a *auth.Service, username string) auth.User {
 	t.Helper()
 	s, err := a.Login(context.Background(), username, demo.Password, auth.KindAPI)
 	must(t, err)
 	return s.User
 }
 
-func setup(t *testing.T, d *db.DB) *env {
+func setup(t testing.TB, d *db.DB) *env {
 	t.Helper()
 	ctx := context.Background()
 	c := clock.NewFixed(time.Date(2026, 3, 2, 9, 0, 0, 0, time.FixedZone("CST", 8*3600)))
@@ -104,7 +104,7 @@ func (e *env) post(path string, form url.Values) response {
 	return read(e.t, res)
 }
 
-func read(t *testing.T, res *http.Response) response {
+func read(t testing.TB, res *http.Response) response {
 	t.Helper()
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)

@@ -89,10 +89,12 @@ var from = map[string][]Status{
 	ActionRedo:             {StatusClosed},
 	ActionMerge:            {StatusRegistered, StatusDispatched, StatusSigned, StatusInProgress},
 	ActionInvalidate:       {StatusRegistered, StatusDispatched, StatusReturned},
-	ActionAnswer:           {StatusRegistered},
-	ActionRequestCheck:     {StatusReplied},
-	ActionCheck:            {StatusReplied},
-	ActionSelfResolve:      {StatusRegistered, StatusDispatched},
+	// A consultation answered on the spot may already have been dispatched by
+	// the catalogue; until its unit signs, the agent can still close it.
+	ActionAnswer:       {StatusRegistered, StatusDispatched},
+	ActionRequestCheck: {StatusReplied},
+	ActionCheck:        {StatusReplied},
+	ActionSelfResolve:  {StatusRegistered, StatusDispatched},
 }
 
 func allowedFrom(action string, st Status) bool {

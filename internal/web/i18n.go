@@ -37,6 +37,8 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"deref":       func(b *bool) bool { return b != nil && *b },
 		"list":        func(xs ...string) []string { return xs },
 		"canRegister": canRegister,
+		"consoleRole": consoleRole,
+		"inc":         func(i int) int { return i + 1 },
 		"short": func(text string, n int) string {
 			if utf8.RuneCountInString(text) <= n {
 				return text

@@ -161,6 +161,7 @@ type Page struct {
 	Big     bool
 	Path    string // the current path and query, for the language switch
 	Staff   bool   // staff layout
+	Wide    bool   // use the whole width of the screen (the hotline console)
 	Demo    bool
 	Flash   string
 	Err     string // the message of a failed form, in the page's language

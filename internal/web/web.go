@@ -15,6 +15,7 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
@@ -27,6 +28,7 @@ type Deps struct {
 	Auth    *auth.Service
 	Tickets *ticket.Service
 	Gov     *gov.Service
+	KB      *kb.Service // the knowledge base of the hotline console; may be nil
 	Limits  *limit.Set
 	Log     *slog.Logger
 	Demo    bool // show one-time codes on the login page
@@ -44,7 +46,7 @@ type Server struct {
 var pageNames = []string{
 	"home", "submit", "submitted", "track", "ticket", "login", "my", "error",
 	"staff_login", "staff_home", "staff_ticket", "staff_users",
-	"staff_notifications", "staff_timelimits",
+	"staff_notifications", "staff_timelimits", "staff_console",
 }
 
 // New parses the templates and returns the server.

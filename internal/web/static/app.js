@@ -21,4 +21,14 @@
     });
     filter();
   }
+
+  // On staff pages Enter on a select submits its form, as Enter in a text
+  // field does, so a unit can be chosen and sent by keyboard alone (Tab, ↓,
+  // Enter).
+  if (document.body.classList.contains("staff")) document.addEventListener("keydown", function (e) {
+    var t = e.target;
+    if (e.key !== "Enter" || e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || !t || t.tagName !== "SELECT" || t.multiple || !t.form) return;
+    e.preventDefault();
+    if (t.form.requestSubmit) t.form.requestSubmit(); else t.form.submit();
+  });
 })();

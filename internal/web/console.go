@@ -1,0 +1,740 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/kb"
+	"github.com/gongzhi/gongzhi/internal/ticket"
+)
+
+// The hotline console (话务受理台): one screen for taking a call. It is a
+// single plain form that works without JavaScript; console.js makes it
+// faster (suggestions as the agent types, history without a reload).
+//
+// The form's submit buttons say what to do:
+//
+//	op=auto       Enter in a field: look the caller up, search the category
+//	              or save, whichever the form is ready for
+//	op=lookup     the caller's earlier tickets
+//	op=catsearch  categories matching category_q, as radio buttons
+//	op=save       save, after a look for possible duplicates
+//	confirm=1     save without the duplicate check (仍然新建)
+//	merge_into=N  save and merge into ticket N (dispatchers)
+//	op=answer     save as a consultation and answer it at once (直接办结)
+//	use_kb=ID     put the article into the reply
+
+// ConsoleData fills the console page.
+type ConsoleData struct {
+	Kinds     []Option
+	Urgencies []Option
+	Places    []Group
+	// The chosen category, shown beside its search field.
+	CatName, CatPath string
+	// CatMatches are the categories found for category_q (the form without
+	// JavaScript picks one of them by radio button).
+	CatMatches []ticket.CategoryMatch
+	// The caller's earlier tickets, after a lookup.
+	Looked     bool
+	History    []ticket.Ticket
+	HistoryErr string
+	CatNames   map[string]string
+	Articles   []kb.Article
+	Dups       []DupView
+	CanMerge   bool
+	Result     *ConsoleResult
+	Errors     []string
+	Bad        map[string]bool // fields with an error
+	Focus      string          // the id of the field to put the cursor in
+	MaxDesc    int
+	relook     bool // show the history of the phone looked up before
+}
+
+// DupView is a possible duplicate in words.
+type DupView struct {
+	T          ticket.Ticket
+	Similarity int // percent
+	Distance   string
+	Category   string
+}
+
+// ConsoleResult is the ticket the last call made.
+type ConsoleResult struct {
+	T        ticket.Ticket
+	Org      string
+	Category string
+	Warning  string // the ticket was made but a second step failed
+}
+
+// B reports whether field has an error.
+func (d *ConsoleData) B(field string) bool { return d.Bad[field] }
+
+func (d *ConsoleData) fail(lang, field, key string, args ...any) {
+	d.Errors = append(d.Errors, tr(lang, key, args...))
+	if field != "" {
+		if d.Bad == nil {
+			d.Bad = map[string]bool{}
+		}
+		d.Bad[field] = true
+		if d.Focus == "" {
+			d.Focus = field
+		}
+	}
+}
+
+// consoleRole reports whether u may use the console.
+func consoleRole(u *auth.User) bool {
+	return u.Role == auth.RoleAgent || u.Role == auth.RoleDispatcher
+}
+
+// consoleUser returns the agent or dispatcher, or answers for the others.
+func (s *Server) consoleUser(w http.ResponseWriter, r *http.Request) *auth.User {
+	u := s.staff(w, r)
+	if u == nil {
+		return nil
+	}
+	if !consoleRole(u) {
+		s.fail(w, r, errConsoleRole)
+		return nil
+	}
+	return u
+}
+
+var errConsoleRole = errs.New(errs.Forbidden, "热线受理台仅供话务员和派单员使用", "the hotline console is for hotline agents and dispatchers")
+
+func (s *Server) consolePage(w http.ResponseWriter, r *http.Request) *Page {
+	p := s.page(w, r, "con.title")
+	p.Wide = true
+	return p
+}
+
+// console shows the empty console, the result of the last call (?done=N)
+// or a caller's history (?phone=…, which console.js asks for too).
+func (s *Server) console(w http.ResponseWriter, r *http.Request) {
+	u := s.consoleUser(w, r)
+	if u == nil {
+		return
+	}
+	p := s.consolePage(w, r)
+	q := r.URL.Query()
+	p.Form = url.Values{"kind": {string(ticket.KindHelp)}, "urgency": {string(ticket.UrgencyNormal)}}
+	d := &ConsoleData{Focus: "phone"}
+	if n := q.Get("done"); n != "" {
+		if t, err := s.Tickets.Get(r.Context(), *u, n); err == nil {
+			d.Result = s.consoleResult(r.Context(), p.Lang, t)
+		}
+	}
+	if phone := strings.TrimSpace(q.Get("phone")); phone != "" {
+		p.Form.Set("reporter_phone", phone)
+		s.lookup(r.Context(), p, u, d)
+	}
+	s.renderConsole(w, r, p, u, d, http.StatusOK)
+}
+
+func (s *Server) consoleResult(ctx context.Context, lang string, t ticket.Ticket) *ConsoleResult {
+	res := &ConsoleResult{T: t, Org: s.orgName(ctx, t.AssignedOrgCode)}
+	if c, err := s.Tickets.Category(ctx, t.CategoryCode); err == nil {
+		res.Category = catName(lang, c)
+	}
+	return res
+}
+
+func catName(lang string, c ticket.Category) string {
+	if lang == "en" && c.NameEn != "" {
+		return c.NameEn
+	}
+	return c.Name
+}
+
+// lookup fills in the caller's earlier tickets and marks the phone as looked up.
+func (s *Server) lookup(ctx context.Context, p *Page, u *auth.User, d *ConsoleData) {
+	phone := auth.NormalizePhone(p.V("reporter_phone"))
+	d.Looked = true
+	if !auth.ValidPhone(phone) {
+		d.HistoryErr = tr(p.Lang, "con.err.phone")
+		if d.Bad == nil {
+			d.Bad = map[string]bool{}
+		}
+		d.Bad["phone"] = true
+		return
+	}
+	items, err := s.Tickets.CallerHistory(ctx, *u, phone, 10)
+	if err != nil {
+		e := errs.As(err)
+		d.HistoryErr = e.Msg
+		if p.Lang == "en" {
+			d.HistoryErr = e.MsgEn
+		}
+		return
+	}
+	d.History = items
+	p.Form.Set("reporter_phone", phone)
+	p.Form.Set("looked", phone)
+}
+
+// consolePost does what the pressed button asks.
+func (s *Server) consolePost(w http.ResponseWriter, r *http.Request) {
+	u := s.consoleUser(w, r)
+	if u == nil {
+		return
+	}
+	p := s.consolePage(w, r)
+	f := r.PostForm
+	d := &ConsoleData{}
+	ctx := r.Context()
+
+	op := f.Get("op")
+	switch {
+	case f.Get("merge_into") != "":
+		op = "merge"
+	case f.Get("confirm") == "1":
+		op = "confirm"
+	case f.Get("use_kb") != "":
+		op = "use_kb"
+	}
+	needSearch, err := s.resolveCategory(ctx, p, d)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if op == "" || op == "auto" {
+		phone := auth.NormalizePhone(f.Get("reporter_phone"))
+		switch {
+		case phone != "" && phone != f.Get("looked") && strings.TrimSpace(f.Get("description")) == "":
+			op = "lookup"
+		case needSearch:
+			op = "catsearch"
+		default:
+			op = "save"
+		}
+	}
+	// The history stays on screen during the call.
+	d.relook = op != "lookup" && f.Get("looked") != "" && auth.NormalizePhone(f.Get("reporter_phone")) == f.Get("looked")
+
+	switch op {
+	case "lookup":
+		s.lookup(ctx, p, u, d)
+		d.Focus = "phone"
+		status := http.StatusOK
+		if d.Bad["phone"] {
+			status = http.StatusBadRequest
+			d.Errors = append(d.Errors, d.HistoryErr)
+		}
+		s.renderConsole(w, r, p, u, d, status)
+		return
+	case "catsearch":
+		s.searchCategories(ctx, p, d)
+		status := http.StatusOK
+		if len(d.Errors) > 0 {
+			status = http.StatusBadRequest
+		}
+		s.renderConsole(w, r, p, u, d, status)
+		return
+	case "use_kb":
+		if s.KB != nil {
+			if a, err := s.KB.Get(ctx, f.Get("use_kb")); err == nil {
+				f.Set("reply_text", a.Body)
+				f.Set("kind", string(ticket.KindConsultation))
+			}
+		}
+		d.Focus = "reply_text"
+		s.renderConsole(w, r, p, u, d, http.StatusOK)
+		return
+	case "save", "confirm", "merge", "answer":
+	default:
+		s.fail(w, r, errs.Invalidf("未知操作", "unknown operation"))
+		return
+	}
+
+	// Saving: check the form first, and list every problem at once.
+	in := newTicket(r)
+	in.Channel = ticket.ChannelHotline
+	if op == "answer" {
+		in.Kind = ticket.KindConsultation
+		f.Set("kind", string(in.Kind))
+	}
+	if !auth.ValidPhone(auth.NormalizePhone(in.ReporterPhone)) {
+		d.fail(p.Lang, "phone", "con.err.phone")
+	}
+	if needSearch {
+		s.searchCategories(ctx, p, d)
+		if len(d.CatMatches) > 0 {
+			d.fail(p.Lang, "", "con.err.pick")
+		}
+	} else if in.CategoryCode == "" {
+		d.fail(p.Lang, "category_q", "con.err.category")
+	}
+	if strings.TrimSpace(in.Description) == "" {
+		d.fail(p.Lang, "description", "con.err.description")
+	}
+	if op == "answer" && strings.TrimSpace(f.Get("reply_text")) == "" {
+		d.fail(p.Lang, "reply_text", "con.err.reply")
+	}
+	if op == "merge" && u.Role != auth.RoleDispatcher {
+		d.fail(p.Lang, "", "con.err.merge")
+	}
+	if len(d.Errors) > 0 {
+		s.renderConsole(w, r, p, u, d, http.StatusBadRequest)
+		return
+	}
+	if op == "save" {
+		dups, err := s.Tickets.PossibleDuplicates(ctx, *u, in, 5)
+		if err != nil {
+			s.consoleError(w, r, p, u, d, err)
+			return
+		}
+		if len(dups) > 0 {
+			d.Dups = s.dupViews(ctx, p.Lang, dups)
+			d.Focus = "confirm"
+			s.renderConsole(w, r, p, u, d, http.StatusOK)
+			return
+		}
+	}
+	t, err := s.Tickets.Create(ctx, u, in)
+	if err != nil {
+		s.consoleError(w, r, p, u, d, err)
+		return
+	}
+	// The ticket exists; a failed second step is shown with it.
+	var step error
+	switch op {
+	case "merge":
+		_, step = s.Tickets.Act(ctx, *u, t.Number, ticket.ActionMerge, ticket.ActionInput{Into: strings.TrimSpace(f.Get("merge_into"))})
+	case "answer":
+		_, step = s.Tickets.Act(ctx, *u, t.Number, ticket.ActionAnswer, ticket.ActionInput{ReplyText: f.Get("reply_text")})
+	}
+	if step != nil {
+		if t, err = s.Tickets.Get(ctx, *u, t.Number); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		e := errs.As(step)
+		msg := e.Msg
+		if p.Lang == "en" {
+			msg = e.MsgEn
+		}
+		res := s.consoleResult(ctx, p.Lang, t)
+		res.Warning = tr(p.Lang, "con.warn."+op, msg)
+		p.Form = url.Values{"kind": {string(ticket.KindHelp)}, "urgency": {string(ticket.UrgencyNormal)}}
+		s.renderConsole(w, r, p, u, &ConsoleData{Result: res, Focus: "phone"}, http.StatusOK)
+		return
+	}
+	redirect(w, r, "/staff/console?done="+url.QueryEscape(t.Number))
+}
+
+// consoleError shows a service's refusal on the console with the form kept.
+func (s *Server) consoleError(w http.ResponseWriter, r *http.Request, p *Page, u *auth.User, d *ConsoleData, err error) {
+	e := errs.As(err)
+	if e.Code == errs.Internal {
+		s.fail(w, r, err)
+		return
+	}
+	msg := e.Msg
+	if p.Lang == "en" {
+		msg = e.MsgEn
+	}
+	d.Errors = append(d.Errors, msg)
+	s.renderConsole(w, r, p, u, d, statusOf(e))
+}
+
+// resolveCategory reads the chosen category (a radio of the list, or the
+// field the suggestions fill) and reports whether the agent typed a new
+// search instead.
+func (s *Server) resolveCategory(ctx context.Context, p *Page, d *ConsoleData) (bool, error) {
+	f := p.Form
+	q := strings.TrimSpace(f.Get("category_q"))
+	code := strings.TrimSpace(f.Get("category_pick"))
+	picked := code != ""
+	if !picked {
+		code = strings.TrimSpace(f.Get("category_code"))
+	}
+	f.Del("category_pick")
+	f.Set("category_code", "")
+	if code == "" {
+		return q != "", nil
+	}
+	cats, err := s.Tickets.Categories(ctx)
+	if err != nil {
+		return false, err
+	}
+	byCode := map[string]ticket.Category{}
+	for _, c := range cats {
+		byCode[c.Code] = c
+	}
+	c, ok := byCode[code]
+	if !ok || !c.Active {
+		return q != "", nil
+	}
+	name := catName(p.Lang, c)
+	if !picked && q != "" && q != c.Name && q != c.NameEn && q != c.Code && q != name {
+		return true, nil // the agent typed over the choice
+	}
+	path := c.Name
+	for pc := c.ParentCode; pc != ""; pc = byCode[pc].ParentCode {
+		path = byCode[pc].Name + " › " + path
+	}
+	f.Set("category_code", c.Code)
+	f.Set("category_q", name)
+	d.CatName, d.CatPath = name, path
+	return false, nil
+}
+
+// searchCategories lists the categories for category_q, the best one checked.
+func (s *Server) searchCategories(ctx context.Context, p *Page, d *ConsoleData) {
+	q := strings.TrimSpace(p.V("category_q"))
+	if q == "" {
+		d.fail(p.Lang, "category_q", "con.err.catq")
+		return
+	}
+	ms, err := s.Tickets.SearchCategories(ctx, q, 8)
+	if err != nil {
+		e := errs.As(err)
+		d.Errors = append(d.Errors, map[bool]string{true: e.MsgEn, false: e.Msg}[p.Lang == "en"])
+		d.Focus = "category_q"
+		return
+	}
+	if len(ms) == 0 {
+		d.fail(p.Lang, "category_q", "con.err.catnone", q)
+		return
+	}
+	d.CatMatches = ms
+	if d.Focus == "" {
+		d.Focus = "cat-0"
+	}
+}
+
+func (s *Server) dupViews(ctx context.Context, lang string, dups []ticket.Duplicate) []DupView {
+	out := make([]DupView, 0, len(dups))
+	for _, x := range dups {
+		v := DupView{T: x.Ticket, Similarity: int(x.Similarity*100 + 0.5)}
+		if x.DistanceM != nil {
+			v.Distance = tr(lang, "con.dup.m", *x.DistanceM)
+		} else {
+			v.Distance = tr(lang, "con.dup.same")
+		}
+		if c, err := s.Tickets.Category(ctx, x.Ticket.CategoryCode); err == nil {
+			v.Category = catName(lang, c)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// renderConsole fills the lists the page needs and renders it.
+func (s *Server) renderConsole(w http.ResponseWriter, r *http.Request, p *Page, u *auth.User, d *ConsoleData, status int) {
+	ctx := r.Context()
+	if d.relook && !d.Looked {
+		s.lookup(ctx, p, u, d)
+	}
+	for _, k := range ticket.Kinds {
+		d.Kinds = append(d.Kinds, Option{Value: string(k), Label: tr(p.Lang, "kind."+string(k))})
+	}
+	for _, x := range ticket.Urgencies {
+		d.Urgencies = append(d.Urgencies, Option{Value: string(x), Label: tr(p.Lang, "urgency."+string(x))})
+	}
+	var err error
+	if d.Places, err = s.places(ctx); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if _, d.CatNames, err = s.categoryGroups(ctx, p.Lang); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.Articles, err = s.consoleArticles(ctx, p.V("description"), p.V("category_code")); err != nil {
+		d.Articles = nil // the knowledge base is a help, not a condition
+	}
+	d.CanMerge = u.Role == auth.RoleDispatcher
+	d.MaxDesc = ticket.MaxDescription
+	if d.Focus == "" {
+		d.Focus = "phone"
+	}
+	p.Data = d
+	s.render(w, r, status, "staff_console", p)
+}
+
+// consoleArticles finds knowledge-base articles for what the caller said:
+// the service's search for the text (when it is short enough to be a
+// query) and for the category, and the articles whose keywords the
+// description contains, which a long description never matches as a whole.
+func (s *Server) consoleArticles(ctx context.Context, text, categoryCode string) ([]kb.Article, error) {
+	if s.KB == nil {
+		return nil, nil
+	}
+	text = strings.TrimSpace(text)
+	if utf8.RuneCountInString(text) > ticket.MaxDescription {
+		text = string([]rune(text)[:ticket.MaxDescription])
+	}
+	found := map[string]kb.Article{}
+	add := func(a kb.Article, score int) {
+		a.Score = score
+		if old, ok := found[a.ID]; !ok || old.Score < score {
+			found[a.ID] = a
+		}
+	}
+	if text != "" && utf8.RuneCountInString(text) <= 50 {
+		items, err := s.KB.Search(ctx, text, categoryCode, 6)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range items {
+			add(a, a.Score)
+		}
+	}
+	if categoryCode != "" {
+		items, err := s.KB.Search(ctx, "", categoryCode, 6)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range items {
+			add(a, a.Score)
+		}
+	}
+	if utf8.RuneCountInString(text) >= 2 {
+		all, err := s.KB.Search(ctx, "", "", 50)
+		if err != nil {
+			return nil, err
+		}
+		lower := strings.ToLower(text)
+		for _, a := range all {
+			hits := 0
+			words := strings.FieldsFunc(a.Keywords, func(r rune) bool { return r == ' ' || r == ',' || r == '，' || r == '、' })
+			words = append(words, a.Title)
+			for _, w := range words {
+				if utf8.RuneCountInString(w) >= 2 && strings.Contains(lower, strings.ToLower(w)) {
+					hits++
+				}
+			}
+			if hits == 0 {
+				continue
+			}
+			score := 60 + 10*hits
+			if categoryCode != "" && a.CategoryCode == categoryCode {
+				score += 30
+			}
+			add(a, score)
+		}
+	}
+	out := make([]kb.Article, 0, len(found))
+	for _, a := range found {
+		out = append(out, a)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
+		}
+		return out[i].Title < out[j].Title
+	})
+	if len(out) > 6 {
+		out = out[:6]
+	}
+	return out, nil
+}
+
+// The console's JSON, for console.js. Same session and CSRF as the pages.
+
+func (s *Server) consoleJSONUser(w http.ResponseWriter, r *http.Request) *auth.User {
+	u := s.user(r)
+	switch {
+	case u == nil:
+		s.writeJSONError(w, r, errs.New(errs.Unauthorized, "登录已失效，请重新登录", "your session has ended, please log in again"))
+		return nil
+	case !consoleRole(u):
+		s.writeJSONError(w, r, errConsoleRole)
+		return nil
+	}
+	return u
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+func (s *Server) writeJSONError(w http.ResponseWriter, r *http.Request, err error) {
+	e := errs.As(err)
+	if e.Code == errs.Internal {
+		s.Log.Error("web request", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	msg := e.Msg
+	if state(r).lang == "en" {
+		msg = e.MsgEn
+	}
+	writeJSON(w, statusOf(e), map[string]string{"error": string(e.Code), "message": msg})
+}
+
+// CategoryItem is a category suggestion.
+type CategoryItem struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+	Path string `json:"path"`
+}
+
+func (s *Server) consoleCategories(w http.ResponseWriter, r *http.Request) {
+	if s.consoleJSONUser(w, r) == nil {
+		return
+	}
+	ms, err := s.Tickets.SearchCategories(r.Context(), r.URL.Query().Get("q"), 8)
+	if err != nil {
+		s.writeJSONError(w, r, err)
+		return
+	}
+	lang := state(r).lang
+	out := make([]CategoryItem, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, CategoryItem{Code: m.Code, Name: catName(lang, m.Category), Path: m.Path})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// ArticleItem is a knowledge-base suggestion.
+type ArticleItem struct {
+	ID           string `json:"id"`
+	CategoryCode string `json:"category_code"`
+	Title        string `json:"title"`
+	Body         string `json:"body"`
+}
+
+func (s *Server) consoleKB(w http.ResponseWriter, r *http.Request) {
+	if s.consoleJSONUser(w, r) == nil {
+		return
+	}
+	q := r.URL.Query()
+	items, err := s.consoleArticles(r.Context(), q.Get("q"), strings.TrimSpace(q.Get("category_code")))
+	if err != nil {
+		s.writeJSONError(w, r, err)
+		return
+	}
+	out := make([]ArticleItem, 0, len(items))
+	for _, a := range items {
+		out = append(out, ArticleItem{ID: a.ID, CategoryCode: a.CategoryCode, Title: a.Title, Body: a.Body})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// DupItem is a possible duplicate.
+type DupItem struct {
+	Number      string `json:"number"`
+	Similarity  int    `json:"similarity"` // percent
+	DistanceM   *int   `json:"distance_m"`
+	Distance    string `json:"distance"`
+	Status      string `json:"status"`
+	StatusLabel string `json:"status_label"`
+	Category    string `json:"category"`
+	Description string `json:"description"`
+	URL         string `json:"url"`
+}
+
+func (s *Server) consoleDuplicates(w http.ResponseWriter, r *http.Request) {
+	u := s.consoleJSONUser(w, r)
+	if u == nil {
+		return
+	}
+	in := newTicket(r)
+	if in.CategoryCode == "" {
+		in.CategoryCode = strings.TrimSpace(r.PostForm.Get("category_pick"))
+	}
+	dups, err := s.Tickets.PossibleDuplicates(r.Context(), *u, in, 5)
+	if err != nil {
+		s.writeJSONError(w, r, err)
+		return
+	}
+	lang := state(r).lang
+	out := make([]DupItem, 0, len(dups))
+	for i, v := range s.dupViews(r.Context(), lang, dups) {
+		out = append(out, DupItem{Number: v.T.Number, Similarity: v.Similarity, DistanceM: dups[i].DistanceM, Distance: v.Distance,
+			Status: string(v.T.Status), StatusLabel: tr(lang, "status."+string(v.T.Status)), Category: v.Category,
+			Description: v.T.Description, URL: "/staff/tickets/" + url.PathEscape(v.T.Number)})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func init() {
+	for k, v := range consoleMessages {
+		messages[k] = v
+	}
+}
+
+// consoleMessages are the console's words.
+var consoleMessages = map[string][2]string{
+	"nav.console": {"热线受理台", "Hotline console"},
+	"con.title":   {"热线受理台", "Hotline console"},
+	"con.call":    {"来电登记", "This call"},
+	"con.enter":   {"确定", "Go"},
+	"con.keys":    {"快捷键", "Shortcuts"},
+
+	"con.k.phone":       {"来电号码", "phone"},
+	"con.k.category":    {"分类", "category"},
+	"con.k.description": {"内容", "description"},
+	"con.k.kind":        {"诉求类型", "kind"},
+	"con.k.save":        {"保存", "save"},
+	"con.k.answer":      {"直接办结", "answer on the spot"},
+	"con.k.next":        {"下一个来电", "next call"},
+	"con.k.enter":       {"查询 / 选择 / 保存", "look up / pick / save"},
+
+	"con.phone":        {"来电号码", "Caller's phone"},
+	"con.phone.ph":     {"11位手机号", "11-digit mobile"},
+	"con.phone.hint":   {"Enter 查询该号码的历史工单", "Enter shows this number's earlier tickets"},
+	"con.lookup":       {"查询", "Look up"},
+	"con.cat.ph":       {"拼音首字母或文字，如 gd、供电", "pinyin initials or words, e.g. gd, 供电"},
+	"con.cat.hint":     {"输入后 ↑↓ 选择、Enter 确定", "type, then ↑↓ and Enter to choose"},
+	"con.cat.pick":     {"选择分类（↑↓ 切换，Enter 确定）", "Choose a category (↑↓ to move, Enter to confirm)"},
+	"con.cat.nomatch":  {"没有匹配的分类", "No matching category"},
+	"con.cat.chosen":   {"已选", "Chosen"},
+	"con.desc.ph":      {"时间、地点、具体情况；Ctrl+Enter 保存", "When, where, what happened; Ctrl+Enter saves"},
+	"con.kind.hint":    {"焦点在此时按 1–5", "press 1–5 here"},
+	"con.name":         {"来电人姓名", "Caller's name"},
+	"con.confidential": {"保密（对经办人员隐藏姓名电话）", "Confidential (hide name and phone from handlers)"},
+	"con.reply":        {"答复内容", "Reply"},
+	"con.reply.hint":   {"咨询类可直接答复办结；可从右侧知识库插入", "a consultation can be answered and closed now; insert from the knowledge base"},
+	"con.save":         {"保存", "Save"},
+	"con.answer":       {"直接答复并办结", "Answer and close"},
+	"con.next":         {"下一个来电", "Next call"},
+
+	"con.history":      {"来电记录", "Caller's history"},
+	"con.date":         {"日期", "Date"},
+	"con.history.none": {"该号码没有历史工单。", "No earlier tickets from this number."},
+	"con.history.hint": {"输入来电号码后按 Enter，显示该号码最近10件工单。", "Enter the caller's phone and press Enter to see the last 10 tickets."},
+	"con.kb":           {"知识库答复口径", "Knowledge base"},
+	"con.kb.insert":    {"插入答复", "Use as reply"},
+	"con.kb.none":      {"没有相关的答复口径。", "No matching articles."},
+	"con.kb.hint":      {"输入诉求内容或选择分类后，这里显示相关答复口径。", "Matching answers appear here as you type the description or choose a category."},
+
+	"con.dup.title":      {"发现 %d 件可能重复的工单", "%d possible duplicates found"},
+	"con.dup.hint":       {"近7天内、同一社区或300米内的未办结工单。请确认是否为同一问题。", "Open tickets of the last 7 days in the same community or within 300 m. Is it the same problem?"},
+	"con.dup.similarity": {"相似度", "Similarity"},
+	"con.dup.distance":   {"距离", "Distance"},
+	"con.dup.merge":      {"合并到此工单", "Merge into this"},
+	"con.dup.new":        {"仍然新建", "Create anyway"},
+	"con.dup.agent":      {"如属重复，派单员可将新工单合并到原工单。", "If it is the same problem, the dispatcher can merge the new ticket into it."},
+	"con.dup.live":       {"可能重复", "Possible duplicates"},
+	"con.dup.sim":        {"相似", "similar"},
+	"con.dup.m":          {"%d 米", "%d m"},
+	"con.dup.same":       {"同社区", "same community"},
+
+	"con.result.saved":  {"已登记工单", "Ticket registered"},
+	"con.result.closed": {"已答复办结", "Answered and closed"},
+	"con.result.merged": {"已登记并合并", "Registered and merged"},
+	"con.result.queue":  {"待派单", "Waiting for dispatch"},
+	"con.result.open":   {"打开工单", "Open the ticket"},
+
+	"con.err.phone":       {"请输入来电人的11位手机号", "enter the caller's 11-digit mobile number"},
+	"con.err.category":    {"请选择诉求分类", "choose a category"},
+	"con.err.catq":        {"请输入分类名称或拼音首字母", "type a category name or its pinyin initials"},
+	"con.err.catnone":     {"没有与“%s”匹配的分类", "no category matches “%s”"},
+	"con.err.pick":        {"请从下面的列表中选定诉求分类", "choose the category from the list below"},
+	"con.err.description": {"请填写诉求内容", "describe the request"},
+	"con.err.reply":       {"直接办结须填写答复内容", "a reply is needed to answer and close the call"},
+	"con.err.merge":       {"只有派单员可以合并工单", "only dispatchers can merge tickets"},
+	"con.warn.merge":      {"工单已登记，但未能合并：%s", "The ticket was registered but not merged: %s"},
+	"con.warn.answer":     {"工单已登记，但未能直接办结：%s", "The ticket was registered but not answered: %s"},
+}
