@@ -4,12 +4,12 @@ package ticket
 // a child's code starts with its parent's. Its time limits are lines of the
 // time-limit table (see TimeLimit).
 type Category struct {
-	Code          string `json:"code"`
-	ParentCode    string `json:"parent_code"`
-	Name          string `json:"name"`
-	NameEn        string `json:"name_en"`
-	Sort          int    `json:"sort"`
-	Active        bool   `json:"active"`
+	Code       string `json:"code"`
+	ParentCode string `json:"parent_code"`
+	Name       string `json:"name"`
+	NameEn     string `json:"name_en"`
+	Sort       int    `json:"sort"`
+	Active     bool   `json:"active"`
 }
 
 // Rule is a line of the dispatch catalogue (派单目录): tickets of the category

@@ -293,9 +293,8 @@ func TestConsoleDirectAnswer(t *testing.T) {
 	if tk.Kind != ticket.KindConsultation || tk.Status != ticket.StatusClosed || !strings.Contains(tk.ReplyText, "居住证") {
 		t.Errorf("answered ticket: kind %s status %s reply %q", tk.Kind, tk.Status, tk.ReplyText)
 	}
-	// A category the catalogue dispatches at once cannot be answered on the
-	// spot any more (the service answers registered tickets only): the
-	// ticket is kept and the agent is told.
+	// A category the catalogue dispatches at once can still be answered on
+	// the spot, before its unit signs.
 	form.Set("category_code", "0602")
 	form.Set("category_q", "社会保险")
 	form.Set("description", "社保卡丢了怎么补办")
@@ -303,8 +302,11 @@ func TestConsoleDirectAnswer(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("answer a dispatched consultation: %d %s", status, body)
 	}
-	savedNumber(t, body)
-	mustContain(t, body, "工单已登记，但未能直接办结", "已派单")
+	n = savedNumber(t, body)
+	mustContain(t, body, "已答复办结", "已办结")
+	if tk, err := a.Tickets.Get(context.Background(), adminUser(t, a), n); err != nil || tk.Status != ticket.StatusClosed || tk.AssignedOrgCode == "" {
+		t.Errorf("a dispatched consultation answered on the spot: %v %+v", err, tk)
+	}
 }
 
 func TestConsoleErrorsKeepInput(t *testing.T) {
