@@ -15,27 +15,6 @@ import (
 // MaxBody is the largest request body the API reads.
 const MaxBody = 1 << 20
 
-// status maps domain error codes to HTTP statuses: the one place this is decided.
-func status(code errs.Code) int {
-	switch code {
-	case errs.Invalid:
-		return http.StatusBadRequest
-	case errs.Unauthorized:
-		return http.StatusUnauthorized
-	case errs.Forbidden:
-		return http.StatusForbidden
-	case errs.NotFound:
-		return http.StatusNotFound
-	case errs.Conflict:
-		return http.StatusConflict
-	case errs.TooLarge:
-		return http.StatusRequestEntityTooLarge
-	case errs.TooMany:
-		return http.StatusTooManyRequests
-	}
-	return http.StatusInternalServerError
-}
-
 type errorBody struct {
 	Error struct {
 		Code      errs.Code `json:"code"`
@@ -54,7 +33,7 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if de.Code == errs.Unauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="gongzhi"`)
 	}
-	writeJSON(w, status(de.Code), body)
+	writeJSON(w, errs.HTTPStatus(de.Code), body)
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

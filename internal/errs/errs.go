@@ -91,3 +91,25 @@ var (
 	ErrUnauthorized = New(Unauthorized, "请先登录", "please log in")
 	ErrForbidden    = New(Forbidden, "没有权限执行此操作", "you are not allowed to do this")
 )
+
+// HTTPStatus maps a domain code to its HTTP status: the one place this is
+// decided, for the API, the web pages and Open311 alike.
+func HTTPStatus(code Code) int {
+	switch code {
+	case Invalid:
+		return 400
+	case Unauthorized:
+		return 401
+	case Forbidden:
+		return 403
+	case NotFound:
+		return 404
+	case Conflict:
+		return 409
+	case TooLarge:
+		return 413
+	case TooMany:
+		return 429
+	}
+	return 500
+}

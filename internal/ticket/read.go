@@ -15,15 +15,9 @@ import (
 // Get returns a ticket as u may see it: reporter details in full only where
 // u's duty needs them, and every staff view of them written to the audit log.
 func (s *Service) Get(ctx context.Context, u auth.User, number string) (Ticket, error) {
-	if !ValidNumber(number) {
-		return Ticket{}, errNoTicket(number)
-	}
-	t, err := s.getFull(ctx, s.db.R, number)
+	t, err := s.viewable(ctx, u, number)
 	if err != nil {
 		return Ticket{}, err
-	}
-	if !canView(u, t) {
-		return Ticket{}, errNotYours(u, number)
 	}
 	if !seesReporter(u, t) {
 		mask(&t)
@@ -41,6 +35,15 @@ func (s *Service) Get(ctx context.Context, u auth.User, number string) (Ticket, 
 // nothing written to the audit log: for checks that show no personal data,
 // such as serving a ticket's photos.
 func (s *Service) Visible(ctx context.Context, u auth.User, number string) (Ticket, error) {
+	t, err := s.viewable(ctx, u, number)
+	if err == nil && !isReporter(u, t) {
+		mask(&t)
+	}
+	return t, err
+}
+
+// viewable reads a ticket with its parts if u may see it at all.
+func (s *Service) viewable(ctx context.Context, u auth.User, number string) (Ticket, error) {
 	if !ValidNumber(number) {
 		return Ticket{}, errNoTicket(number)
 	}
@@ -50,9 +53,6 @@ func (s *Service) Visible(ctx context.Context, u auth.User, number string) (Tick
 	}
 	if !canView(u, t) {
 		return Ticket{}, errNotYours(u, number)
-	}
-	if !isReporter(u, t) {
-		mask(&t)
 	}
 	return t, nil
 }

@@ -215,25 +215,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 }
 
 // statusOf maps a domain error to its HTTP status.
-func statusOf(err error) int {
-	switch errs.CodeOf(err) {
-	case errs.Invalid:
-		return http.StatusBadRequest
-	case errs.Unauthorized:
-		return http.StatusUnauthorized
-	case errs.Forbidden:
-		return http.StatusForbidden
-	case errs.NotFound:
-		return http.StatusNotFound
-	case errs.Conflict:
-		return http.StatusConflict
-	case errs.TooLarge:
-		return http.StatusRequestEntityTooLarge
-	case errs.TooMany:
-		return http.StatusTooManyRequests
-	}
-	return http.StatusInternalServerError
-}
+func statusOf(err error) int { return errs.HTTPStatus(errs.CodeOf(err)) }
 
 // formError puts err on the page in its language and returns the status;
 // internal errors are logged and shown plainly.
