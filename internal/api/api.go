@@ -7,6 +7,7 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/attachment"
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/idem"
 	"github.com/gongzhi/gongzhi/internal/kb"
@@ -21,6 +22,7 @@ type Deps struct {
 	Gov         *gov.Service
 	KB          *kb.Service
 	Attachments *attachment.Service
+	Evaluation  *evaluation.Service
 	Idem        *idem.Store
 	Limits      *limit.Set
 	Log         *slog.Logger
@@ -68,6 +70,18 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/apikeys", a.idempotent(a.admin(a.createAPIKey)))
 	mux.HandleFunc("GET /api/v1/apikeys", a.admin(a.listAPIKeys))
 	mux.HandleFunc("DELETE /api/v1/apikeys/{id}", a.admin(a.revokeAPIKey))
+	mux.HandleFunc("GET /api/v1/evaluation", a.user(a.evaluation))
+	mux.HandleFunc("GET /api/v1/evaluation/tickets", a.user(a.evaluationTickets))
+	mux.HandleFunc("GET /api/v1/evaluation/rankings", a.user(a.evaluationRankings))
+	mux.HandleFunc("GET /api/v1/evaluation/settings", a.admin(a.evaluationSettings))
+	mux.HandleFunc("PUT /api/v1/evaluation/settings", a.admin(a.saveEvaluationSettings))
+	mux.HandleFunc("GET /api/v1/health/online", a.user(a.onlineRate))
+	mux.HandleFunc("GET /api/v1/rectifications", a.user(a.listRectifications))
+	mux.HandleFunc("POST /api/v1/rectifications", a.idempotent(a.user(a.createRectification)))
+	mux.HandleFunc("POST /api/v1/rectifications/from-ranking", a.idempotent(a.user(a.rectifyFromRanking)))
+	mux.HandleFunc("GET /api/v1/rectifications/{id}", a.user(a.getRectification))
+	mux.HandleFunc("POST /api/v1/rectifications/{id}/submit", a.idempotent(a.user(a.submitRectification)))
+	mux.HandleFunc("POST /api/v1/rectifications/{id}/review", a.idempotent(a.user(a.reviewRectification)))
 	mux.HandleFunc("GET /api/v1/timelimits", a.user(a.listTimeLimits))
 	mux.HandleFunc("PUT /api/v1/timelimits", a.admin(a.setTimeLimit))
 	mux.HandleFunc("DELETE /api/v1/timelimits", a.admin(a.deleteTimeLimit))

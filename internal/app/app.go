@@ -19,6 +19,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/config"
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/demo"
+	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/idem"
 	"github.com/gongzhi/gongzhi/internal/kb"
@@ -39,6 +40,8 @@ type App struct {
 	Tickets     *ticket.Service
 	KB          *kb.Service
 	Attachments *attachment.Service
+	Evaluation  *evaluation.Service
+	Health      *evaluation.Health
 	Handler     http.Handler
 	idem        *idem.Store
 	// AdminPassword is set when the admin account was made on this start
@@ -88,6 +91,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Tickets.SetPhotoCounter(a.Attachments.CountPurpose)
 	a.idem = idem.NewStore(d)
 	a.KB = kb.NewService(d, c)
+	a.Evaluation = evaluation.NewService(d, c, a.Gov, log)
+	a.Health = evaluation.NewHealth(d, c, log)
 	created, generated, err := a.Auth.EnsureAdmin(ctx, cfg.AdminPassword)
 	if err != nil {
 		return nil, fmt.Errorf("create admin: %w", err)
@@ -123,7 +128,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		}
 		w.Write([]byte("ready\n"))
 	})
-	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
+	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
 	open311.New(open311.Deps{Tickets: a.Tickets, Auth: a.Auth, Gov: a.Gov, Log: log, Jurisdiction: cfg.Jurisdiction, BaseURL: cfg.BaseURL}).Routes(mux)
 	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Limits: limits, Log: log, Demo: cfg.Demo})
 	if err != nil {
@@ -132,7 +137,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	w.Routes(mux)
 	m := newMetrics()
 	mux.Handle("GET /metrics", m.handler())
-	a.Handler = m.measure(recoverPanics(log, mux))
+	a.Handler = m.measure(a.Health.Wrap(recoverPanics(log, mux)))
 	return a, nil
 }
 
@@ -180,6 +185,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	go func() { errc <- srv.Serve(ln) }()
 	workCtx, stopWork := context.WithCancel(ctx)
 	defer stopWork()
+	go a.Health.Run(workCtx) // every serving process records that it is up
 	if !a.Config.NoWorker {
 		go a.work(workCtx)
 	}
