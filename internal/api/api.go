@@ -87,5 +87,6 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /api/v1/timelimits", a.admin(a.deleteTimeLimit))
 	mux.HandleFunc("GET /api/v1/notifications", a.user(a.notifications))
 	mux.HandleFunc("POST /api/v1/sweep", a.idempotent(a.admin(a.sweep)))
+	mux.HandleFunc("GET /api/v1/openapi.json", a.openAPI)
 	mux.HandleFunc("/api/v1/", a.notFound)
 }
