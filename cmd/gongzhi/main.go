@@ -50,6 +50,8 @@ Usage:
   gongzhi migrate [--data ./data] [--db DSN]
   gongzhi import divisions DIR [--data ./data] [--db DSN]
   gongzhi import holidays FILE [--data ./data] [--db DSN]   (a State Council schedule, holiday-cn JSON)
+  gongzhi import tickets FILE --format open311|nyc311|la311|csv --mapping FILE [--rejects FILE] [--dry-run] [--data ./data] [--db DSN]
+  gongzhi export DIR [--data ./data] [--db DSN]   (JSON Lines and CSV of every table, with manifest.json)
   gongzhi user create --username NAME --role ROLE [--name N] [--org CODE] [--area CODE]   (password on standard input)
   gongzhi seed --tickets N [--data ./data] [--db DSN]
   gongzhi bench [--url http://127.0.0.1:8080] [--mix submit|read|mixed] [--concurrency N | --rate R] [--duration 30s] [--json FILE]
@@ -76,14 +78,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			fmt.Fprintln(stdout, "migrations applied")
 			return nil
 		})
+	case "export":
+		return exportCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "import":
+		if len(args) >= 2 && args[1] == "tickets" {
+			return importTicketsCmd(ctx, args[2:], getenv, stdout, stderr)
+		}
 		if len(args) >= 2 && args[1] == "holidays" {
 			return withDB(ctx, "import holidays", args[2:], getenv, stderr, func(d *db.DB, rest []string) error {
 				return importHolidays(ctx, d, rest, stdout)
 			})
 		}
 		if len(args) < 2 || args[1] != "divisions" {
-			return errors.New("usage: gongzhi import divisions DIR | gongzhi import holidays FILE")
+			return errors.New("usage: gongzhi import divisions DIR | gongzhi import holidays FILE | gongzhi import tickets FILE --format F --mapping FILE")
 		}
 		return withDB(ctx, "import divisions", args[2:], getenv, stderr, func(d *db.DB, rest []string) error {
 			if len(rest) != 1 {

@@ -53,6 +53,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/categories", a.categories)
 	mux.HandleFunc("POST /api/v1/tickets", a.idempotent(a.createTicket))
 	mux.HandleFunc("GET /api/v1/tickets", a.user(a.listTickets))
+	mux.HandleFunc("GET /api/v1/tickets/export", a.user(a.exportTickets))
 	mux.HandleFunc("GET /api/v1/tickets/{number}", a.user(a.getTicket))
 	mux.HandleFunc("GET /api/v1/tickets/{number}/events", a.user(a.ticketEvents))
 	mux.HandleFunc("POST /api/v1/tickets/{number}/actions/{action}", a.idempotent(a.user(a.act)))

@@ -855,6 +855,13 @@ func TestOpenAPIAnswers(t *testing.T) {
 	c.want(c.do(oaReq{method: "POST", path: tickets, token: supervisor, body: map[string]any{"category_code": cat, "description": "督查", "area_code": place,
 		"reporter_phone": "13911118888"}}), 403, "supervisor registers")
 
+	// Exports of a list.
+	c.want(c.do(oaReq{method: "GET", path: tickets + "/export", token: dispatcher, query: "format=csv"}), 200, "export csv")
+	c.want(c.do(oaReq{method: "GET", path: tickets + "/export", token: dispatcher, query: "format=xlsx&status=dispatched"}), 200, "export xlsx")
+	c.want(c.do(oaReq{method: "GET", path: tickets + "/export", token: dispatcher, query: "format=pdf"}), 400, "export pdf")
+	c.want(c.do(oaReq{method: "GET", path: tickets + "/export", query: "format=csv"}), 401, "export without a token")
+	c.want(c.do(oaReq{method: "GET", path: tickets + "/export", token: resident, query: "format=csv"}), 403, "resident exports")
+
 	// Lists.
 	r = c.want(c.do(oaReq{method: "GET", path: tickets, token: dispatcher, query: "limit=2"}), 200, "list")
 	if r.str("next_cursor") == "" {

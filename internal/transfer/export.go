@@ -1,0 +1,336 @@
+// Package transfer moves data in and out of gongzhi in open formats: a full
+// export of the database as JSON Lines and CSV with a manifest, and the
+// import of tickets from other systems (Open311, NYC 311, LA 311, CSV).
+package transfer
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/gongzhi/gongzhi/internal/db"
+)
+
+// Table is one table of the export and the order its rows are written in.
+type Table struct {
+	Name    string
+	OrderBy string
+}
+
+// ExportTables are the tables an export writes, parents before children.
+// Sessions, one-time codes, idempotency keys (stored answers may hold tokens)
+// and settings are never exported; secret columns are dropped by name (see
+// secretColumn). Tables missing from the database are skipped, so an older
+// schema still exports.
+var ExportTables = []Table{
+	{"areas", "code"},
+	{"orgs", "code"},
+	{"users", "id"},
+	{"memberships", "user_id, org_code"},
+	{"categories", "code"},
+	{"category_attributes", "category_code, code"},
+	{"time_limits", "category_code, kind, urgency"},
+	{"dispatch_rules", "id"},
+	{"calendar_days", "day"},
+	{"tickets", "number"},
+	{"ticket_events", "ticket_number, seq"},
+	{"ticket_helpers", "ticket_number, org_code"},
+	{"ticket_summons", "id"},
+	{"ticket_sources", "source, external_id"},
+	{"open311_requests", "ticket_number"},
+	{"notifications", "id"},
+	{"attachments", "id"},
+	{"kb_articles", "id"},
+	{"rectifications", "id"},
+	{"api_keys", "id"},
+	{"audit_log", "id"},
+}
+
+// secretColumn reports whether a column holds a secret or something a secret
+// can be derived from: password hashes, session and key hashes, tokens. New
+// columns with such names are left out without a code change.
+func secretColumn(name string) bool {
+	n := strings.ToLower(name)
+	return strings.HasSuffix(n, "_hash") || strings.Contains(n, "password") || strings.Contains(n, "secret") ||
+		strings.Contains(n, "token") || n == "csrf"
+}
+
+// timeColumn reports whether a column holds a time as Unix milliseconds.
+func timeColumn(name string) bool {
+	return name == "at" || strings.HasSuffix(name, "_at") || name == "deadline"
+}
+
+// TimeFormat is how times are written: RFC 3339 with milliseconds.
+const TimeFormat = "2006-01-02T15:04:05.000Z07:00"
+
+// Manifest describes an export.
+type Manifest struct {
+	Format         string          `json:"format"`
+	GongzhiVersion string          `json:"gongzhi_version"`
+	ExportedAt     string          `json:"exported_at"`
+	SchemaVersion  int64           `json:"schema_version"`
+	Engine         string          `json:"engine"`
+	TimeZone       string          `json:"time_zone"`
+	Times          string          `json:"times"`
+	CSV            string          `json:"csv"`
+	Excluded       []string        `json:"excluded"`
+	Tables         []TableManifest `json:"tables"`
+}
+
+// TableManifest describes one table's files.
+type TableManifest struct {
+	Name        string              `json:"name"`
+	Rows        int64               `json:"rows"`
+	Columns     []string            `json:"columns"`
+	TimeColumns []string            `json:"time_columns"`
+	Files       map[string]FileInfo `json:"files"`
+}
+
+// FileInfo is one written file.
+type FileInfo struct {
+	Path   string `json:"path"`
+	Bytes  int64  `json:"bytes"`
+	SHA256 string `json:"sha256"`
+}
+
+// ExportOptions tune an export.
+type ExportOptions struct {
+	Version  string    // gongzhi version for the manifest
+	Now      time.Time // export time; zero means time.Now()
+	Progress io.Writer // progress lines; nil for none
+}
+
+// shanghai is the business time zone times are written in.
+func shanghai() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return loc
+}
+
+// Export writes every table of d into dir (which must be empty or absent) as
+// dir/jsonl/TABLE.jsonl and dir/csv/TABLE.csv, and dir/manifest.json. All
+// tables are read in one read transaction, so they agree with each other;
+// rows are streamed, so memory stays bounded whatever the size.
+func Export(ctx context.Context, d *db.DB, dir string, opt ExportOptions) (Manifest, error) {
+	if err := emptyDir(dir); err != nil {
+		return Manifest{}, err
+	}
+	for _, sub := range []string{"jsonl", "csv"} {
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o750); err != nil {
+			return Manifest{}, err
+		}
+	}
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	loc := shanghai()
+	m := Manifest{Format: "gongzhi-export/1", GongzhiVersion: opt.Version, ExportedAt: opt.Now.In(loc).Format(TimeFormat), Engine: d.Engine,
+		TimeZone: "Asia/Shanghai",
+		Times: "columns named at, *_at and deadline hold Unix milliseconds in the database; both formats write them as RFC 3339 " +
+			"with milliseconds in Asia/Shanghai (+08:00); null is JSON null and an empty CSV field",
+		CSV:      "UTF-8 with a byte order mark, a header row, RFC 4180 quoting; booleans true/false; null is an empty field",
+		Excluded: []string{"sessions", "otp_codes", "idempotency_keys", "settings", "columns named *_hash, *password*, *secret*, *token*, csrf"},
+		Tables:   []TableManifest{}}
+
+	opts := &sql.TxOptions{ReadOnly: true}
+	if d.Engine == db.Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	// SQLite: a read transaction on the reader pool sees one snapshot of the
+	// WAL from its first read to its end.
+	tx, err := d.R.BeginTx(ctx, opts)
+	if err != nil {
+		return Manifest{}, fmt.Errorf("begin read: %w", err)
+	}
+	defer tx.Rollback()
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&m.SchemaVersion); err != nil {
+		return Manifest{}, fmt.Errorf("read schema version: %w", err)
+	}
+	for _, t := range ExportTables {
+		tm, ok, err := exportTable(ctx, tx, d.Engine, dir, t, loc, opt.Progress)
+		if err != nil {
+			return Manifest{}, fmt.Errorf("export %s: %w", t.Name, err)
+		}
+		if ok {
+			m.Tables = append(m.Tables, tm)
+		}
+	}
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return Manifest{}, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "manifest.json"), append(b, '\n'), 0o640); err != nil {
+		return Manifest{}, err
+	}
+	return m, nil
+}
+
+// emptyDir makes sure dir is absent or an empty folder.
+func emptyDir(dir string) error {
+	if dir == "" {
+		return errors.New("export: give a folder to write to")
+	}
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return os.MkdirAll(dir, 0o750)
+	}
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if len(entries) > 0 {
+		return fmt.Errorf("export: %s is not empty; give a new or empty folder", dir)
+	}
+	return nil
+}
+
+// tableColumns reads a table's columns as the database has them now. ok is
+// false when the table does not exist.
+func tableColumns(ctx context.Context, tx *sql.Tx, engine, table string) (cols []*sql.ColumnType, ok bool, err error) {
+	// A failed statement aborts a PostgreSQL transaction, so ask the catalogue
+	// whether the table exists before selecting from it.
+	q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1`
+	if engine == db.Postgres {
+		q = `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, q, table).Scan(&n); err != nil {
+		return nil, false, err
+	}
+	if n == 0 {
+		return nil, false, nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT * FROM `+table+` LIMIT 0`)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	cols, err = rows.ColumnTypes()
+	return cols, true, err
+}
+
+// hashFile is a file being written with its SHA-256 and size.
+type hashFile struct {
+	f    *os.File
+	h    hashWriter
+	path string
+}
+
+type hashWriter struct {
+	w     io.Writer
+	sum   hash.Hash
+	bytes int64
+}
+
+func (h *hashWriter) Write(p []byte) (int, error) {
+	n, err := h.w.Write(p)
+	h.bytes += int64(n)
+	return n, err
+}
+
+func createHashed(dir, rel string) (*hashFile, error) {
+	f, err := os.OpenFile(filepath.Join(dir, rel), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o640)
+	if err != nil {
+		return nil, err
+	}
+	s := sha256.New()
+	return &hashFile{f: f, path: filepath.ToSlash(rel), h: hashWriter{w: io.MultiWriter(f, s), sum: s}}, nil
+}
+
+func (hf *hashFile) close() (FileInfo, error) {
+	if err := hf.f.Close(); err != nil {
+		return FileInfo{}, err
+	}
+	return FileInfo{Path: hf.path, Bytes: hf.h.bytes, SHA256: hex.EncodeToString(hf.h.sum.Sum(nil))}, nil
+}
+
+func exportTable(ctx context.Context, tx *sql.Tx, engine, dir string, t Table, loc *time.Location, progress io.Writer) (TableManifest, bool, error) {
+	types, ok, err := tableColumns(ctx, tx, engine, t.Name)
+	if err != nil || !ok {
+		return TableManifest{}, ok, err
+	}
+	tm := TableManifest{Name: t.Name, Columns: []string{}, TimeColumns: []string{}, Files: map[string]FileInfo{}}
+	var kinds []colKind
+	for _, ct := range types {
+		name := strings.ToLower(ct.Name())
+		if secretColumn(name) {
+			continue // not even named in the manifest
+		}
+		tm.Columns = append(tm.Columns, name)
+		k := kindOf(name, ct.DatabaseTypeName())
+		if k == kTime {
+			tm.TimeColumns = append(tm.TimeColumns, name)
+		}
+		kinds = append(kinds, k)
+	}
+	jf, err := createHashed(dir, "jsonl/"+t.Name+".jsonl")
+	if err != nil {
+		return tm, true, err
+	}
+	defer jf.f.Close()
+	cf, err := createHashed(dir, "csv/"+t.Name+".csv")
+	if err != nil {
+		return tm, true, err
+	}
+	defer cf.f.Close()
+	w := newRowWriter(&jf.h, &cf.h, tm.Columns, kinds, loc)
+	if err := w.header(); err != nil {
+		return tm, true, err
+	}
+	q := `SELECT ` + strings.Join(tm.Columns, ", ") + ` FROM ` + t.Name
+	if t.OrderBy != "" {
+		q += ` ORDER BY ` + t.OrderBy
+	}
+	rows, err := tx.QueryContext(ctx, q)
+	if err != nil {
+		return tm, true, err
+	}
+	defer rows.Close()
+	vals := make([]any, len(tm.Columns))
+	ptrs := make([]any, len(vals))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	start, last := time.Now(), time.Now()
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return tm, true, err
+		}
+		if err := w.row(vals); err != nil {
+			return tm, true, err
+		}
+		tm.Rows++
+		if progress != nil && tm.Rows%10000 == 0 && time.Since(last) > time.Second {
+			last = time.Now()
+			fmt.Fprintf(progress, "export: %s %d rows…\n", t.Name, tm.Rows)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return tm, true, err
+	}
+	if err := w.flush(); err != nil {
+		return tm, true, err
+	}
+	for format, hf := range map[string]*hashFile{"jsonl": jf, "csv": cf} {
+		fi, err := hf.close()
+		if err != nil {
+			return tm, true, err
+		}
+		tm.Files[format] = fi
+	}
+	if progress != nil {
+		fmt.Fprintf(progress, "export: %-20s %8d rows  %s\n", t.Name, tm.Rows, time.Since(start).Round(time.Millisecond))
+	}
+	return tm, true, nil
+}
