@@ -13,6 +13,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/ticket"
+	"github.com/gongzhi/gongzhi/internal/webhook"
 )
 
 // Deps are what the API needs.
@@ -23,6 +24,7 @@ type Deps struct {
 	KB          *kb.Service
 	Attachments *attachment.Service
 	Evaluation  *evaluation.Service
+	Webhooks    *webhook.Service
 	Idem        *idem.Store
 	Limits      *limit.Set
 	Log         *slog.Logger
@@ -88,6 +90,11 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /api/v1/timelimits", a.admin(a.deleteTimeLimit))
 	mux.HandleFunc("GET /api/v1/notifications", a.user(a.notifications))
 	mux.HandleFunc("POST /api/v1/sweep", a.idempotent(a.admin(a.sweep)))
+	mux.HandleFunc("POST /api/v1/webhooks", a.idempotent(a.user(a.createWebhook)))
+	mux.HandleFunc("GET /api/v1/webhooks", a.user(a.listWebhooks))
+	mux.HandleFunc("PATCH /api/v1/webhooks/{id}", a.user(a.updateWebhook))
+	mux.HandleFunc("DELETE /api/v1/webhooks/{id}", a.user(a.deleteWebhook))
+	mux.HandleFunc("GET /api/v1/webhooks/{id}/deliveries", a.user(a.webhookDeliveries))
 	mux.HandleFunc("GET /api/v1/openapi.json", a.openAPI)
 	mux.HandleFunc("/api/v1/", a.notFound)
 }

@@ -1152,6 +1152,35 @@ func TestOpenAPIAnswers(t *testing.T) {
 	c.want(c.do(oaReq{method: "POST", path: review, args: []string{taskID}, token: supervisor, body: map[string]any{"accept": true, "note": "通过"}}), 200, "review")
 	c.want(c.do(oaReq{method: "POST", path: review, args: []string{taskID}, token: supervisor, body: map[string]any{"accept": true}}), 409, "review again")
 
+	// Webhooks.
+	hooks, hook := "/api/v1/webhooks", "/api/v1/webhooks/{id}"
+	sub := map[string]any{"url": "https://hooks.example.org/binhe", "events": []string{"dispatch", "sign"}}
+	r = c.want(c.do(oaReq{method: "POST", path: hooks, token: handler, body: sub, header: map[string]string{"Idempotency-Key": "hook-1"}}), 201, "subscribe")
+	hookID := r.str("id")
+	c.want(c.do(oaReq{method: "POST", path: hooks, token: handler, body: sub}), 409, "subscribe twice")
+	c.want(c.do(oaReq{method: "POST", path: hooks, token: handler, body: oaWith(sub, "url", "http://127.0.0.1/h")}), 400, "subscribe a private address")
+	c.want(c.do(oaReq{method: "POST", path: hooks, token: dispatcher, body: sub}), 403, "dispatcher subscribes")
+	c.want(c.do(oaReq{method: "POST", path: hooks, body: sub}), 401, "anonymous subscribes")
+	c.want(c.do(oaReq{method: "GET", path: hooks, token: handler}), 200, "handler's subscriptions")
+	c.want(c.do(oaReq{method: "GET", path: hooks, token: admin, query: "org_code=" + street}), 200, "a unit's subscriptions")
+	c.want(c.do(oaReq{method: "GET", path: hooks, token: resident}), 403, "resident's subscriptions")
+	c.want(c.do(oaReq{method: "GET", path: hooks}), 401, "anonymous subscriptions")
+	c.want(c.do(oaReq{method: "PATCH", path: hook, args: []string{hookID}, token: handler, body: map[string]any{"active": false}}), 200, "pause")
+	c.want(c.do(oaReq{method: "PATCH", path: hook, args: []string{hookID}, token: handler, body: map[string]any{}}), 400, "patch nothing")
+	c.want(c.do(oaReq{method: "PATCH", path: hook, args: []string{hookID}, token: deptHandler, body: map[string]any{"active": true}}), 403, "another unit resumes")
+	c.want(c.do(oaReq{method: "PATCH", path: hook, args: []string{"nope"}, token: admin, body: map[string]any{"active": true}}), 404, "resume nothing")
+	c.want(c.do(oaReq{method: "PATCH", path: hook, args: []string{hookID}, body: map[string]any{"active": true}}), 401, "anonymous resumes")
+	dl := hook + "/deliveries"
+	c.want(c.do(oaReq{method: "GET", path: dl, args: []string{hookID}, token: handler, query: "limit=10"}), 200, "delivery log")
+	c.want(c.do(oaReq{method: "GET", path: dl, args: []string{hookID}, token: handler, query: "limit=0"}), 400, "delivery log limit")
+	c.want(c.do(oaReq{method: "GET", path: dl, args: []string{hookID}, token: deptHandler}), 403, "another unit's log")
+	c.want(c.do(oaReq{method: "GET", path: dl, args: []string{"nope"}, token: admin}), 404, "no log")
+	c.want(c.do(oaReq{method: "GET", path: dl, args: []string{hookID}}), 401, "anonymous log")
+	c.want(c.do(oaReq{method: "DELETE", path: hook, args: []string{hookID}, token: deptHandler}), 403, "another unit deletes")
+	c.want(c.do(oaReq{method: "DELETE", path: hook, args: []string{hookID}}), 401, "anonymous deletes")
+	c.want(c.do(oaReq{method: "DELETE", path: hook, args: []string{hookID}, token: handler}), 204, "unsubscribe")
+	c.want(c.do(oaReq{method: "DELETE", path: hook, args: []string{hookID}, token: handler}), 404, "unsubscribe again")
+
 	// Notifications and the sweep.
 	for _, tok := range []string{dispatcher, handler, deptHandler, resident, admin} {
 		c.want(c.do(oaReq{method: "GET", path: "/api/v1/notifications", token: tok}), 200, "notifications")

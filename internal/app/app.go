@@ -27,6 +27,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/open311"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 	"github.com/gongzhi/gongzhi/internal/web"
+	"github.com/gongzhi/gongzhi/internal/webhook"
 )
 
 // App is a running gongzhi: its database, services and HTTP handler.
@@ -42,6 +43,7 @@ type App struct {
 	Attachments *attachment.Service
 	Evaluation  *evaluation.Service
 	Health      *evaluation.Health
+	Webhooks    *webhook.Service
 	Handler     http.Handler
 	idem        *idem.Store
 	// AdminPassword is set when the admin account was made on this start
@@ -91,6 +93,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Tickets.SetPhotoCounter(a.Attachments.CountPurpose)
 	a.idem = idem.NewStore(d)
 	a.KB = kb.NewService(d, c)
+	a.Webhooks = webhook.New(d, c, log, webhook.Options{})
 	a.Evaluation = evaluation.NewService(d, c, a.Gov, log)
 	a.Health = evaluation.NewHealth(d, c, log)
 	created, generated, err := a.Auth.EnsureAdmin(ctx, cfg.AdminPassword)
@@ -128,7 +131,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		}
 		w.Write([]byte("ready\n"))
 	})
-	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
+	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
 	open311.New(open311.Deps{Tickets: a.Tickets, Auth: a.Auth, Gov: a.Gov, Log: log, Jurisdiction: cfg.Jurisdiction, BaseURL: cfg.BaseURL}).Routes(mux)
 	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Limits: limits, Log: log, Demo: cfg.Demo})
 	if err != nil {
@@ -213,6 +216,7 @@ func (a *App) work(ctx context.Context) {
 	defer sweep.Stop()
 	prune := time.NewTicker(time.Hour)
 	defer prune.Stop()
+	go a.Webhooks.Run(ctx)
 	for {
 		st, err := a.Tickets.Sweep(ctx)
 		if err != nil && ctx.Err() == nil {
