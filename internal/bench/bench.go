@@ -369,7 +369,15 @@ func (r *runner) act(ctx context.Context, w work) error {
 		body = map[string]any{}
 	}
 	var t ticketJSON
-	if err := r.call(ctx, userHandler, http.MethodPost, "/api/v1/tickets/"+w.number+"/actions/"+w.action, body, &t); err != nil {
+	err := r.call(ctx, userHandler, http.MethodPost, "/api/v1/tickets/"+w.number+"/actions/"+w.action, body, &t)
+	var he *httpError
+	if errors.As(err, &he) && he.status == http.StatusConflict {
+		// The step was already taken: a request abandoned by the client when
+		// an earlier run ended may still have committed on the server. The
+		// server answered correctly; the ticket simply leaves the queue.
+		return nil
+	}
+	if err != nil {
 		return err
 	}
 	if next, ok := nextAction[t.Status]; ok {
