@@ -32,13 +32,16 @@ func tr(lang, key string, args ...any) string {
 // funcs are the template functions, bound to one language.
 func (s *Server) funcs(lang string) template.FuncMap {
 	return template.FuncMap{
-		"t":           func(key string, args ...any) string { return tr(lang, key, args...) },
-		"date":        s.fmtTime,
-		"deref":       func(b *bool) bool { return b != nil && *b },
-		"list":        func(xs ...string) []string { return xs },
-		"canRegister": canRegister,
-		"consoleRole": consoleRole,
-		"inc":         func(i int) int { return i + 1 },
+		"t":            func(key string, args ...any) string { return tr(lang, key, args...) },
+		"date":         s.fmtTime,
+		"deref":        func(b *bool) bool { return b != nil && *b },
+		"list":         func(xs ...string) []string { return xs },
+		"canRegister":  canRegister,
+		"consoleRole":  consoleRole,
+		"canDashboard": seesAll,
+		"canUnitDash":  canUnitDash,
+		"canRectList":  canRectList,
+		"inc":          func(i int) int { return i + 1 },
 		"short": func(text string, n int) string {
 			if utf8.RuneCountInString(text) <= n {
 				return text

@@ -26,6 +26,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	h("GET /my", s.myTickets)
 	h("GET /tickets/{number}", s.ticketPage)
 	h("POST /tickets/{number}/rate", s.rate)
+	h("GET /public", s.publicPage)
 
 	// Staff.
 	h("GET /staff/login", s.staffLoginForm)
@@ -48,4 +49,18 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	h("POST /staff/users", s.createUser)
 	h("POST /staff/users/{id}/disable", s.disableUser)
 	h("POST /staff/users/{id}/enable", s.enableUser)
+
+	// Evaluation: dashboards, the tickets behind a figure, rectification,
+	// what the public page discloses.
+	h("GET /staff/dashboard", s.dashboard)
+	h("GET /staff/dashboard/figure", s.figurePage)
+	h("GET /staff/unit", s.unitDashboard)
+	h("GET /staff/rectifications", s.rectifications)
+	h("GET /staff/rectifications/new", s.rectNew)
+	h("POST /staff/rectifications", s.rectCreate)
+	h("POST /staff/rectifications/from-ranking", s.rectFromRanking)
+	h("GET /staff/rectifications/{id}", s.rectification)
+	h("POST /staff/rectifications/{id}/{action}", s.rectAct)
+	h("GET /staff/public-settings", s.publicSettingsForm)
+	h("POST /staff/public-settings", s.savePublicSettingsForm)
 }

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/db"
+	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
@@ -32,6 +34,12 @@ type Deps struct {
 	Limits  *limit.Set
 	Log     *slog.Logger
 	Demo    bool // show one-time codes on the login page
+	// Evaluation serves the dashboards, the public page and rectification;
+	// may be nil, and those pages then answer 503.
+	Evaluation *evaluation.Service
+	// DB is read for the month's top categories and keeps the public-page
+	// disclosure setting (settings key "public_page"); may be nil.
+	DB *db.DB
 }
 
 // Server serves the HTML pages.
@@ -47,6 +55,8 @@ var pageNames = []string{
 	"home", "submit", "submitted", "track", "ticket", "login", "my", "error",
 	"staff_login", "staff_home", "staff_ticket", "staff_users",
 	"staff_notifications", "staff_timelimits", "staff_console",
+	"staff_dashboard", "staff_figure", "staff_unit", "staff_rects", "staff_rect", "staff_rect_new",
+	"staff_public_settings", "public",
 }
 
 // New parses the templates and returns the server.

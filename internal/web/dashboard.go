@@ -1,0 +1,575 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"math"
+	"net/http"
+	"net/url"
+	"sort"
+	"time"
+
+	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/db"
+	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/evaluation"
+	"github.com/gongzhi/gongzhi/internal/gov"
+)
+
+// Who sees what mirrors internal/api/evaluation.go: the administrator,
+// supervisors and dispatchers at district level or above see every figure
+// (the leaders' dashboard); a handler sees its own unit's figures and the
+// others' rank and score; dispatchers and supervisors may open the tickets
+// behind the figures of areas in their scope.
+
+// seesAll reports whether u sees every unit's figures.
+func seesAll(u *auth.User) bool {
+	if u == nil {
+		return false
+	}
+	switch u.Role {
+	case auth.RoleAdmin, auth.RoleSupervisor:
+		return true
+	case auth.RoleDispatcher:
+		return u.AreaLevel == gov.LevelDistrict || u.AreaLevel == gov.LevelCity || u.AreaLevel == gov.LevelProvince
+	}
+	return false
+}
+
+// canUnitDash: handlers see their unit's dashboard; leaders pick any unit.
+func canUnitDash(u *auth.User) bool {
+	return u != nil && (seesAll(u) || (u.Role == auth.RoleHandler && u.OrgCode != ""))
+}
+
+// canRectList: those who have rectification tasks to see.
+func canRectList(u *auth.User) bool {
+	if u == nil {
+		return false
+	}
+	switch u.Role {
+	case auth.RoleAdmin, auth.RoleSupervisor, auth.RoleDispatcher:
+		return true
+	case auth.RoleHandler:
+		return u.OrgCode != ""
+	}
+	return false
+}
+
+func canSupervise(u *auth.User) bool {
+	return u != nil && (u.Role == auth.RoleAdmin || u.Role == auth.RoleSupervisor)
+}
+
+var errNoEvaluation = errs.New(errs.NotFound, "评价服务未启用", "the evaluation service is not available")
+
+// errNoDB: the server was built without a database handle.
+var errNoDB = errors.New("web: no database")
+
+// evalStaff returns the staff user when the evaluation service is there
+// and allow(u) holds, or answers the request itself.
+func (s *Server) evalStaff(w http.ResponseWriter, r *http.Request, allow func(*auth.User) bool, zh, en string) *auth.User {
+	u := s.staff(w, r)
+	if u == nil {
+		return nil
+	}
+	if !allow(u) {
+		s.fail(w, r, errs.New(errs.Forbidden, zh, en))
+		return nil
+	}
+	if s.Evaluation == nil {
+		s.fail(w, r, errNoEvaluation)
+		return nil
+	}
+	return u
+}
+
+// pct is a rate as a percentage with one decimal, — for none.
+func pct(v *float64) string {
+	if v == nil {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f%%", math.Round(*v*1000)/10)
+}
+
+func pctCell(v *float64, link string) Cell {
+	if v == nil {
+		return Cell{Text: "—", Num: true}
+	}
+	x := math.Round(*v*1000) / 10
+	return numCell(x, pct(v), link)
+}
+
+func scoreText(v *float64) string {
+	if v == nil {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f", *v)
+}
+
+func pct100(v *float64) *float64 {
+	if v == nil {
+		return nil
+	}
+	x := *v * 100
+	return &x
+}
+
+// monthsBack lists n month names ending with month, oldest first.
+func monthsBack(month string, n int) []string {
+	m, err := time.Parse("2006-01", month)
+	if err != nil {
+		return nil
+	}
+	out := make([]string, n)
+	for i := 0; i < n; i++ {
+		out[n-1-i] = m.AddDate(0, -i, 0).Format("2006-01")
+	}
+	return out
+}
+
+// monthLabel is "3月" / "Mar", with the year where it changes or starts.
+func monthLabel(lang, month string, first bool) string {
+	m, err := time.Parse("2006-01", month)
+	if err != nil {
+		return month
+	}
+	label := fmt.Sprintf("%d月", int(m.Month()))
+	if lang == "en" {
+		label = m.Format("Jan")
+	}
+	if first || m.Month() == time.January {
+		label += "\n" + fmt.Sprint(m.Year())
+	}
+	return label
+}
+
+// evalMonth reads ?month= (YYYY-MM; the current month by the settings'
+// month start day when absent) and returns the period, the settings and
+// the months the picker offers.
+func (s *Server) evalMonth(r *http.Request) (evaluation.Period, evaluation.Settings, []string, error) {
+	ctx := r.Context()
+	st, err := s.Evaluation.Settings(ctx)
+	if err != nil {
+		return evaluation.Period{}, st, nil, err
+	}
+	cur, err := s.Evaluation.ParsePeriod(ctx, "", "", "")
+	if err != nil {
+		return evaluation.Period{}, st, nil, err
+	}
+	p := cur
+	if m := r.URL.Query().Get("month"); m != "" {
+		if p, err = s.Evaluation.MonthPeriod(m, st.MonthStartDay); err != nil {
+			return p, st, nil, err
+		}
+	}
+	picker := monthsBack(cur.Month, 24)
+	for i, j := 0, len(picker)-1; i < j; i, j = i+1, j-1 {
+		picker[i], picker[j] = picker[j], picker[i]
+	}
+	return p, st, picker, nil
+}
+
+// figureURL is the page of the tickets behind a figure.
+func figureURL(month, figure, orgCode, areaCode string) string {
+	q := url.Values{"month": {month}, "figure": {figure}}
+	if orgCode != "" {
+		q.Set("org_code", orgCode)
+	} else {
+		q.Set("area_code", areaCode)
+	}
+	return "/staff/dashboard/figure?" + q.Encode()
+}
+
+// districtRow evaluates the whole district for a period: its row among the
+// areas of its parent, or the sum of its streets when it has no parent.
+func (s *Server) districtRow(ctx context.Context, d gov.Area, p evaluation.Period, st evaluation.Settings) (evaluation.Row, error) {
+	if d.ParentCode != "" {
+		res, err := s.Evaluation.Evaluate(ctx, evaluation.Query{Period: p, Group: evaluation.GroupArea, AreaCode: d.ParentCode, NoClass: true})
+		if err != nil {
+			return evaluation.Row{}, err
+		}
+		for _, r := range res.Rows {
+			if r.AreaCode == d.Code {
+				return r, nil
+			}
+		}
+		return evaluation.Row{AreaCode: d.Code, Name: d.Name}, nil
+	}
+	res, err := s.Evaluation.Evaluate(ctx, evaluation.Query{Period: p, Group: evaluation.GroupArea, AreaCode: d.Code, NoClass: true})
+	if err != nil {
+		return evaluation.Row{}, err
+	}
+	out := evaluation.Row{AreaCode: d.Code, Name: d.Name}
+	c := &out.Counts
+	for _, r := range res.Rows {
+		x := r.Counts
+		c.Tickets += x.Tickets
+		c.Rated += x.Rated
+		c.Resolved += x.Resolved
+		c.Satisfied += x.Satisfied
+		c.Basic += x.Basic
+		c.Unsatisfied += x.Unsatisfied
+		c.ContactDue += x.ContactDue
+		c.ContactedOnTime += x.ContactedOnTime
+		c.CompleteDue += x.CompleteDue
+		c.OnTime += x.OnTime
+		c.Overdue += x.Overdue
+	}
+	ratio := func(n, d int64) *float64 {
+		if d == 0 {
+			return nil
+		}
+		v := float64(n) / float64(d)
+		return &v
+	}
+	out.Tickets, out.Rated, out.Overdue = c.Tickets, c.Rated, c.Overdue
+	out.ResponseRate = ratio(c.ContactedOnTime, c.ContactDue)
+	out.ResolutionRate = ratio(c.Resolved, c.Rated)
+	k := int64(math.Round(st.K * 1000))
+	out.SatisfactionRate = ratio(c.Satisfied*1000+k*c.Basic, c.Rated*1000)
+	out.OnTimeRate = ratio(c.OnTime, c.CompleteDue)
+	out.Score = evaluation.Score(st.Weights, out.ResponseRate, out.ResolutionRate, out.SatisfactionRate)
+	return out, nil
+}
+
+// trendPoint is one month of a trend.
+type trendPoint struct {
+	Month string
+	Row   evaluation.Row
+}
+
+// trend evaluates the n months up to p.Month with pick choosing the row.
+func (s *Server) trend(ctx context.Context, p evaluation.Period, st evaluation.Settings, n int,
+	row func(ctx context.Context, q evaluation.Period) (evaluation.Row, error)) ([]trendPoint, error) {
+	var out []trendPoint
+	for _, m := range monthsBack(p.Month, n) {
+		mp, err := s.Evaluation.MonthPeriod(m, st.MonthStartDay)
+		if err != nil {
+			return nil, err
+		}
+		r, err := row(ctx, mp)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, trendPoint{Month: m, Row: r})
+	}
+	return out, nil
+}
+
+// Tile figures of the leaders' dashboard.
+type KPI struct {
+	Label, Value, Detail, URL string
+}
+
+// DashData is the leaders' dashboard.
+type DashData struct {
+	Month        string
+	Months       []string
+	Period       evaluation.Period
+	District     gov.Area
+	KPIs         []KPI
+	VolumeChart  template.HTML
+	RatesChart   template.HTML
+	MapChart     template.HTML
+	CatChart     template.HTML
+	ScoreChart   template.HTML
+	Volume       Table
+	Rates        Table
+	Streets      Table
+	Depts        Table
+	Map          Table
+	Cats         Table
+	Red, Black   Table
+	MapByPer10k  bool
+	NoCategories bool
+	CanRectify   bool
+	Rectify      int // units in 整改 this month
+}
+
+// FromDay and ToDay are the first and last days of the period.
+func (d *DashData) FromDay() string { return d.Period.From.Format("2006-01-02") }
+func (d *DashData) ToDay() string   { return d.Period.To.Add(-time.Millisecond).Format("2006-01-02") }
+
+func classBadges(lang string, r evaluation.Row) []Badge {
+	var out []Badge
+	for _, c := range r.Classes {
+		out = append(out, Badge{Class: "cls-" + c, Text: tr(lang, "class."+c)})
+	}
+	return out
+}
+
+// rankingTable is the ranking of one group of units (street offices or
+// departments), every figure linked to its tickets.
+func rankingTable(lang, id, caption, month string, rows []evaluation.Row, red, black map[string]bool, rectify bool) Table {
+	t := Table{ID: id, Caption: caption, Empty: tr(lang, "dash.none"),
+		Head: []string{tr(lang, "dash.rank"), tr(lang, "dash.unit"), tr(lang, "dash.score"), tr(lang, "dash.tickets"),
+			tr(lang, "dash.response"), tr(lang, "dash.resolution"), tr(lang, "dash.satisfaction"), tr(lang, "dash.class")}}
+	if rectify {
+		t.Head = append(t.Head, tr(lang, "dash.action"))
+	}
+	for _, r := range rows {
+		rank := Cell{Text: "—", Num: true}
+		if r.Rank != nil {
+			rank = numCell(float64(*r.Rank), fmt.Sprint(*r.Rank), "")
+		}
+		score := Cell{Text: "—", Num: true}
+		if r.Score != nil {
+			score = numCell(*r.Score, scoreText(r.Score), "")
+		}
+		cls := Cell{Badges: classBadges(lang, r)}
+		if red[r.Key()] {
+			cls.Badges = append(cls.Badges, Badge{Class: "list-red", Text: tr(lang, "dash.red")})
+		}
+		if black[r.Key()] {
+			cls.Badges = append(cls.Badges, Badge{Class: "list-black", Text: tr(lang, "dash.black")})
+		}
+		line := []Cell{rank, textCell(r.Name), score,
+			numCell(float64(r.Tickets), fmt.Sprint(r.Tickets), figureURL(month, "tickets", r.OrgCode, r.AreaCode)),
+			pctCell(r.ResponseRate, figureURL(month, "contact_due", r.OrgCode, r.AreaCode)),
+			pctCell(r.ResolutionRate, figureURL(month, "rated", r.OrgCode, r.AreaCode)),
+			pctCell(r.SatisfactionRate, figureURL(month, "rated", r.OrgCode, r.AreaCode)),
+			cls}
+		if rectify {
+			c := Cell{}
+			for _, x := range r.Classes {
+				if x == evaluation.ClassRectify {
+					c = Cell{Text: tr(lang, "dash.setrect"), URL: "/staff/rectifications/new?" + url.Values{"org_code": {r.OrgCode}, "month": {month}}.Encode()}
+				}
+			}
+			line = append(line, c)
+		}
+		t.Rows = append(t.Rows, line)
+	}
+	return t
+}
+
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
+	u := s.evalStaff(w, r, seesAll, "只有督办、领导和区级派单员可以查看全区看板", "only supervisors, leaders and district dispatchers see the district dashboard")
+	if u == nil {
+		return
+	}
+	ctx := r.Context()
+	p, st, months, err := s.evalMonth(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d, err := s.district(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pg := s.page(w, r, "dash.title")
+	lang := pg.Lang
+	dd := &DashData{Month: p.Month, Months: months, Period: p, District: d, CanRectify: canSupervise(u)}
+
+	// Twelve months of the district.
+	points, err := s.trend(ctx, p, st, 12, func(ctx context.Context, q evaluation.Period) (evaluation.Row, error) {
+		return s.districtRow(ctx, d, q, st)
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var bars []Bar
+	var labels []string
+	resp, reso, sat := Series{Name: tr(lang, "dash.response"), Color: colBlue, Marker: "circle"},
+		Series{Name: tr(lang, "dash.resolution"), Color: colOrange, Marker: "square"},
+		Series{Name: tr(lang, "dash.satisfaction"), Color: colGreen, Marker: "triangle"}
+	dd.Volume = Table{ID: "volume", Caption: tr(lang, "dash.volume.caption", d.Name),
+		Head: []string{tr(lang, "dash.month"), tr(lang, "dash.tickets"), tr(lang, "dash.rated")}}
+	dd.Rates = Table{ID: "rates", Caption: tr(lang, "dash.rates.caption", d.Name),
+		Head: []string{tr(lang, "dash.month"), tr(lang, "dash.response"), tr(lang, "dash.resolution"), tr(lang, "dash.satisfaction"), tr(lang, "dash.score")}}
+	for i, pt := range points {
+		row := pt.Row
+		link := figureURL(pt.Month, "tickets", "", d.Code)
+		bars = append(bars, Bar{Label: monthLabel(lang, pt.Month, i == 0), Value: float64(row.Tickets), Text: fmt.Sprint(row.Tickets), URL: link})
+		labels = append(labels, monthLabel(lang, pt.Month, i == 0))
+		resp.Values = append(resp.Values, pct100(row.ResponseRate))
+		reso.Values = append(reso.Values, pct100(row.ResolutionRate))
+		sat.Values = append(sat.Values, pct100(row.SatisfactionRate))
+		dd.Volume.Rows = append(dd.Volume.Rows, []Cell{textCell(pt.Month),
+			numCell(float64(row.Tickets), fmt.Sprint(row.Tickets), link),
+			numCell(float64(row.Rated), fmt.Sprint(row.Rated), figureURL(pt.Month, "rated", "", d.Code))})
+		score := Cell{Text: "—", Num: true}
+		if row.Score != nil {
+			score = numCell(*row.Score, scoreText(row.Score), "")
+		}
+		dd.Rates.Rows = append(dd.Rates.Rows, []Cell{textCell(pt.Month),
+			pctCell(row.ResponseRate, figureURL(pt.Month, "contact_due", "", d.Code)),
+			pctCell(row.ResolutionRate, figureURL(pt.Month, "rated", "", d.Code)),
+			pctCell(row.SatisfactionRate, figureURL(pt.Month, "rated", "", d.Code)), score})
+	}
+	dd.VolumeChart = ColumnChart("chart-volume", dd.Volume.Caption, tr(lang, "dash.volume.desc"), bars)
+	dd.RatesChart = LineChart("chart-rates", dd.Rates.Caption, tr(lang, "dash.rates.desc"), labels, []Series{resp, reso, sat})
+
+	// The month's headline figures.
+	cur := points[len(points)-1].Row
+	dd.KPIs = []KPI{
+		{tr(lang, "dash.tickets"), fmt.Sprint(cur.Tickets), tr(lang, "dash.kpi.tickets"), figureURL(p.Month, "tickets", "", d.Code)},
+		{tr(lang, "dash.response"), pct(cur.ResponseRate), fmt.Sprintf("%d / %d", cur.Counts.ContactedOnTime, cur.Counts.ContactDue), figureURL(p.Month, "contact_due", "", d.Code)},
+		{tr(lang, "dash.resolution"), pct(cur.ResolutionRate), fmt.Sprintf("%d / %d", cur.Counts.Resolved, cur.Counts.Rated), figureURL(p.Month, "rated", "", d.Code)},
+		{tr(lang, "dash.satisfaction"), pct(cur.SatisfactionRate), satDetail(lang, cur.Counts, st.K), figureURL(p.Month, "rated", "", d.Code)},
+		{tr(lang, "dash.score"), scoreText(cur.Score), tr(lang, "dash.kpi.score"), ""},
+		{tr(lang, "dash.overdue"), fmt.Sprint(cur.Overdue), tr(lang, "dash.kpi.overdue"), figureURL(p.Month, "overdue", "", d.Code)},
+	}
+
+	// Rankings of the units, with the red and black lists.
+	rk, err := s.Evaluation.Rank(ctx, p.Month, evaluation.GroupOrg, d.Code)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	red, black := map[string]bool{}, map[string]bool{}
+	dd.Red = Table{ID: "red", Caption: tr(lang, "dash.red.caption"), Empty: tr(lang, "dash.none"), Head: []string{tr(lang, "dash.unit"), tr(lang, "dash.score")}}
+	dd.Black = Table{ID: "black", Caption: tr(lang, "dash.black.caption"), Empty: tr(lang, "dash.none"), Head: []string{tr(lang, "dash.unit"), tr(lang, "dash.score")}}
+	for _, e := range rk.Red {
+		red[e.Code] = true
+		dd.Red.Rows = append(dd.Red.Rows, []Cell{textCell(e.Name), numCell(e.Score, fmt.Sprintf("%.2f", e.Score), "")})
+	}
+	for _, e := range rk.Black {
+		black[e.Code] = true
+		dd.Black.Rows = append(dd.Black.Rows, []Cell{textCell(e.Name), numCell(e.Score, fmt.Sprintf("%.2f", e.Score), "")})
+	}
+	var streets, depts []evaluation.Row
+	for _, row := range rk.Rows {
+		switch row.Group {
+		case string(gov.KindStreetOffice):
+			streets = append(streets, row)
+		case string(gov.KindDepartment):
+			depts = append(depts, row)
+		}
+		for _, c := range row.Classes {
+			if c == evaluation.ClassRectify {
+				dd.Rectify++
+			}
+		}
+	}
+	dd.Streets = rankingTable(lang, "streets", tr(lang, "dash.streets.caption", p.Month), p.Month, streets, red, black, dd.CanRectify)
+	dd.Depts = rankingTable(lang, "departments", tr(lang, "dash.depts.caption", p.Month), p.Month, depts, red, black, dd.CanRectify)
+	var scoreBars []Bar
+	for _, row := range streets {
+		if row.Score != nil {
+			scoreBars = append(scoreBars, Bar{Label: row.Name, Value: *row.Score, Text: scoreText(row.Score), URL: figureURL(p.Month, "rated", row.OrgCode, "")})
+		}
+	}
+	dd.ScoreChart = BarChart("chart-scores", dd.Streets.Caption, tr(lang, "dash.scores.desc"), scoreBars)
+
+	// Where requests come from: the streets of the district.
+	areas, err := s.Evaluation.Evaluate(ctx, evaluation.Query{Period: p, Group: evaluation.GroupArea, AreaCode: d.Code, NoClass: true})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sort.SliceStable(areas.Rows, func(i, j int) bool { return areas.Rows[i].AreaCode < areas.Rows[j].AreaCode })
+	for _, row := range areas.Rows {
+		if row.Per10k != nil {
+			dd.MapByPer10k = true
+		}
+	}
+	dd.Map = Table{ID: "map", Caption: tr(lang, "dash.map.caption", d.Name, p.Month),
+		Head: []string{tr(lang, "dash.street"), tr(lang, "dash.tickets"), tr(lang, "dash.per10k")}}
+	if !dd.MapByPer10k {
+		dd.Map.Head = dd.Map.Head[:2]
+	}
+	var tiles []Tile
+	for _, row := range areas.Rows {
+		link := figureURL(p.Month, "tickets", "", row.AreaCode)
+		per := Cell{Text: "—", Num: true}
+		v, text := float64(row.Tickets), fmt.Sprint(row.Tickets)
+		if row.Per10k != nil {
+			x := math.Round(*row.Per10k*100) / 100
+			per = numCell(x, fmt.Sprintf("%.2f", x), "")
+			if dd.MapByPer10k {
+				v, text = x, fmt.Sprintf("%.1f", x)
+			}
+		} else if dd.MapByPer10k {
+			v, text = 0, "—"
+		}
+		tiles = append(tiles, Tile{Name: row.Name, Value: v, Text: text, URL: link})
+		line := []Cell{textCell(row.Name), numCell(float64(row.Tickets), fmt.Sprint(row.Tickets), link)}
+		if dd.MapByPer10k {
+			line = append(line, per)
+		}
+		dd.Map.Rows = append(dd.Map.Rows, line)
+	}
+	legend := tr(lang, "dash.map.legend.count")
+	if dd.MapByPer10k {
+		legend = tr(lang, "dash.map.legend.per10k")
+	}
+	dd.MapChart = TileMap("chart-map", dd.Map.Caption, legend, legend, tiles)
+
+	// Top categories of the month.
+	dd.Cats = Table{ID: "categories", Caption: tr(lang, "dash.cats.caption", p.Month), Empty: tr(lang, "dash.none"),
+		Head: []string{tr(lang, "dash.category"), tr(lang, "dash.tickets"), tr(lang, "dash.share")}}
+	cats, err := s.topCategories(ctx, p, 10)
+	switch {
+	case errors.Is(err, errNoDB):
+		dd.NoCategories = true
+	case err != nil:
+		s.fail(w, r, err)
+		return
+	}
+	_, names, err := s.categoryGroups(ctx, lang)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var catBars []Bar
+	for _, c := range cats {
+		name := names[c.Code]
+		if name == "" {
+			name = c.Code
+		}
+		link := "/staff/dashboard/figure?" + url.Values{"month": {p.Month}, "figure": {"category"}, "category": {c.Code}}.Encode()
+		share := 0.0
+		if cur.Tickets > 0 {
+			share = math.Round(float64(c.N)*1000/float64(cur.Tickets)) / 10
+		}
+		catBars = append(catBars, Bar{Label: name, Value: float64(c.N), Text: fmt.Sprint(c.N), URL: link})
+		dd.Cats.Rows = append(dd.Cats.Rows, []Cell{textCell(name), numCell(float64(c.N), fmt.Sprint(c.N), link), numCell(share, fmt.Sprintf("%.1f%%", share), "")})
+	}
+	dd.CatChart = BarChart("chart-cats", dd.Cats.Caption, tr(lang, "dash.cats.desc"), catBars)
+
+	tables := []Table{dd.Volume, dd.Rates, dd.Streets, dd.Depts, dd.Red, dd.Black, dd.Map, dd.Cats}
+	if s.exportTables(w, r, "dashboard-"+p.Month, tables) {
+		return
+	}
+	pg.Data = dd
+	s.render(w, r, http.StatusOK, "staff_dashboard", pg)
+}
+
+func satDetail(lang string, c evaluation.Counts, k float64) string {
+	return tr(lang, "dash.satdetail", c.Satisfied, fnum(k), c.Basic, c.Rated)
+}
+
+// catCount is one category's tickets in a month.
+type catCount struct {
+	Code string
+	N    int64
+}
+
+// topCategories counts the month's tickets (the evaluation's population:
+// closed in the period) by category, most first.
+func (s *Server) topCategories(ctx context.Context, p evaluation.Period, n int) ([]catCount, error) {
+	if s.DB == nil {
+		return nil, errNoDB
+	}
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT category_code, COUNT(*) FROM tickets
+WHERE closed_at >= $1 AND closed_at < $2 AND status = 'closed' GROUP BY category_code ORDER BY 2 DESC, 1 LIMIT `+fmt.Sprint(n),
+		db.Millis(p.From), db.Millis(p.To))
+	if err != nil {
+		return nil, errs.Wrap(err, "top categories")
+	}
+	defer rows.Close()
+	var out []catCount
+	for rows.Next() {
+		var c catCount
+		if err := rows.Scan(&c.Code, &c.N); err != nil {
+			return nil, errs.Wrap(err, "top categories")
+		}
+		out = append(out, c)
+	}
+	return out, errs.Wrap(rows.Err(), "top categories")
+}

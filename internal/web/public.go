@@ -1,0 +1,209 @@
+package web
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/http"
+
+	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/evaluation"
+	"github.com/gongzhi/gongzhi/internal/gov"
+)
+
+// PublicSettings say what the public page (/public) discloses. They are the
+// web interface's own: evaluation.Settings are the rules by which units are
+// judged, and saving them rewrites the whole object, so the disclosure
+// choice lives beside them in the settings table under "public_page".
+type PublicSettings struct {
+	Totals  bool `json:"totals"`  // the monthly number of tickets, twelve months
+	Rates   bool `json:"rates"`   // the district's response, resolution and satisfaction rates
+	Ranking bool `json:"ranking"` // the ranking of the streets
+}
+
+// DefaultPublicSettings: totals and the district's rates shown, rankings hidden.
+func DefaultPublicSettings() PublicSettings { return PublicSettings{Totals: true, Rates: true} }
+
+const publicKey = "public_page"
+
+func (s *Server) publicSettings(ctx context.Context) (PublicSettings, error) {
+	ps := DefaultPublicSettings()
+	if s.DB == nil {
+		return ps, nil
+	}
+	var v string
+	err := s.DB.R.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, publicKey).Scan(&v)
+	if err == sql.ErrNoRows {
+		return ps, nil
+	}
+	if err != nil {
+		return ps, errs.Wrap(err, "read public page settings")
+	}
+	if err := json.Unmarshal([]byte(v), &ps); err != nil {
+		return DefaultPublicSettings(), errs.Wrap(err, "decode public page settings")
+	}
+	return ps, nil
+}
+
+func (s *Server) savePublicSettings(ctx context.Context, ps PublicSettings) error {
+	if s.DB == nil {
+		return errs.NotFoundf("无法保存：未连接数据库", "cannot save: no database")
+	}
+	b, err := json.Marshal(ps)
+	if err != nil {
+		return errs.Wrap(err, "encode public page settings")
+	}
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
+ON CONFLICT (key) DO UPDATE SET value = excluded.value`, publicKey, string(b))
+		return errs.Wrap(err, "save public page settings")
+	})
+}
+
+// PublicData is the public page.
+type PublicData struct {
+	Settings    PublicSettings
+	District    gov.Area
+	Month       string
+	Months      []string
+	KPIs        []KPI
+	VolumeChart template.HTML
+	RatesChart  template.HTML
+	Volume      Table
+	Rates       Table
+	Ranking     Table
+}
+
+// publicPage is /public: no login, only what the district chose to disclose.
+func (s *Server) publicPage(w http.ResponseWriter, r *http.Request) {
+	if s.Evaluation == nil {
+		s.fail(w, r, errNoEvaluation)
+		return
+	}
+	ctx := r.Context()
+	ps, err := s.publicSettings(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p, st, months, err := s.evalMonth(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d, err := s.district(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pg := s.page(w, r, "pub.title")
+	lang := pg.Lang
+	pd := &PublicData{Settings: ps, District: d, Month: p.Month, Months: months}
+	var tables []Table
+	if ps.Totals || ps.Rates {
+		points, err := s.trend(ctx, p, st, 12, func(ctx context.Context, q evaluation.Period) (evaluation.Row, error) {
+			return s.districtRow(ctx, d, q, st)
+		})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		var bars []Bar
+		var labels []string
+		resp, reso, sat := Series{Name: tr(lang, "dash.response"), Color: colBlue, Marker: "circle"},
+			Series{Name: tr(lang, "dash.resolution"), Color: colOrange, Marker: "square"},
+			Series{Name: tr(lang, "dash.satisfaction"), Color: colGreen, Marker: "triangle"}
+		pd.Volume = Table{ID: "volume", Caption: tr(lang, "dash.volume.caption", d.Name), Head: []string{tr(lang, "dash.month"), tr(lang, "dash.tickets")}}
+		pd.Rates = Table{ID: "rates", Caption: tr(lang, "dash.rates.caption", d.Name),
+			Head: []string{tr(lang, "dash.month"), tr(lang, "dash.response"), tr(lang, "dash.resolution"), tr(lang, "dash.satisfaction")}}
+		for i, pt := range points {
+			row := pt.Row
+			bars = append(bars, Bar{Label: monthLabel(lang, pt.Month, i == 0), Value: float64(row.Tickets), Text: fmt.Sprint(row.Tickets)})
+			labels = append(labels, monthLabel(lang, pt.Month, i == 0))
+			resp.Values = append(resp.Values, pct100(row.ResponseRate))
+			reso.Values = append(reso.Values, pct100(row.ResolutionRate))
+			sat.Values = append(sat.Values, pct100(row.SatisfactionRate))
+			pd.Volume.Rows = append(pd.Volume.Rows, []Cell{textCell(pt.Month), numCell(float64(row.Tickets), fmt.Sprint(row.Tickets), "")})
+			pd.Rates.Rows = append(pd.Rates.Rows, []Cell{textCell(pt.Month), pctCell(row.ResponseRate, ""), pctCell(row.ResolutionRate, ""), pctCell(row.SatisfactionRate, "")})
+		}
+		cur := points[len(points)-1].Row
+		if ps.Totals {
+			pd.VolumeChart = ColumnChart("chart-volume", pd.Volume.Caption, tr(lang, "dash.volume.desc"), bars)
+			pd.KPIs = append(pd.KPIs, KPI{Label: tr(lang, "dash.tickets"), Value: fmt.Sprint(cur.Tickets), Detail: tr(lang, "dash.kpi.tickets")})
+			tables = append(tables, pd.Volume)
+		}
+		if ps.Rates {
+			pd.RatesChart = LineChart("chart-rates", pd.Rates.Caption, tr(lang, "dash.rates.desc"), labels, []Series{resp, reso, sat})
+			pd.KPIs = append(pd.KPIs,
+				KPI{Label: tr(lang, "dash.response"), Value: pct(cur.ResponseRate), Detail: fmt.Sprintf("%d / %d", cur.Counts.ContactedOnTime, cur.Counts.ContactDue)},
+				KPI{Label: tr(lang, "dash.resolution"), Value: pct(cur.ResolutionRate), Detail: fmt.Sprintf("%d / %d", cur.Counts.Resolved, cur.Counts.Rated)},
+				KPI{Label: tr(lang, "dash.satisfaction"), Value: pct(cur.SatisfactionRate), Detail: satDetail(lang, cur.Counts, st.K)})
+			tables = append(tables, pd.Rates)
+		}
+	}
+	if ps.Ranking {
+		rk, err := s.Evaluation.Rank(ctx, p.Month, evaluation.GroupOrg, d.Code)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		pd.Ranking = Table{ID: "ranking", Caption: tr(lang, "dash.streets.caption", p.Month), Empty: tr(lang, "dash.none"),
+			Head: []string{tr(lang, "dash.rank"), tr(lang, "dash.unit"), tr(lang, "dash.score"), tr(lang, "dash.class")}}
+		for _, row := range rk.Rows {
+			if row.Group != string(gov.KindStreetOffice) || row.Rank == nil {
+				continue
+			}
+			pd.Ranking.Rows = append(pd.Ranking.Rows, []Cell{numCell(float64(*row.Rank), fmt.Sprint(*row.Rank), ""), textCell(row.Name),
+				numCell(*row.Score, scoreText(row.Score), ""), {Badges: classBadges(lang, row)}})
+		}
+		tables = append(tables, pd.Ranking)
+	}
+	if s.exportTables(w, r, "public-"+p.Month, tables) {
+		return
+	}
+	pg.Data = pd
+	s.render(w, r, http.StatusOK, "public", pg)
+}
+
+func (s *Server) publicSettingsForm(w http.ResponseWriter, r *http.Request) {
+	u := s.staff(w, r)
+	if u == nil {
+		return
+	}
+	if !u.IsAdmin() {
+		s.fail(w, r, errs.New(errs.Forbidden, "只有系统管理员可以设置公开内容", "only administrators choose what the public page shows"))
+		return
+	}
+	ps, err := s.publicSettings(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pg := s.page(w, r, "pubset.title")
+	if r.URL.Query().Get("done") == "saved" {
+		pg.Flash = tr(pg.Lang, "flash.pubset.saved")
+	}
+	pg.Data = ps
+	s.render(w, r, http.StatusOK, "staff_public_settings", pg)
+}
+
+func (s *Server) savePublicSettingsForm(w http.ResponseWriter, r *http.Request) {
+	u := s.staff(w, r)
+	if u == nil {
+		return
+	}
+	if !u.IsAdmin() {
+		s.fail(w, r, errs.New(errs.Forbidden, "只有系统管理员可以设置公开内容", "only administrators choose what the public page shows"))
+		return
+	}
+	f := r.PostForm
+	ps := PublicSettings{Totals: f.Get("totals") == "1", Rates: f.Get("rates") == "1", Ranking: f.Get("ranking") == "1"}
+	if err := s.savePublicSettings(r.Context(), ps); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.Auth.Audit(r.Context(), *u, "public_page_settings", "settings:"+publicKey, fmt.Sprintf("totals=%t rates=%t ranking=%t", ps.Totals, ps.Rates, ps.Ranking))
+	redirect(w, r, "/staff/public-settings?done=saved")
+}

@@ -1,0 +1,425 @@
+package web
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/db"
+	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/evaluation"
+	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/ticket"
+)
+
+// FigureData is the list of the tickets behind one figure.
+type FigureData struct {
+	Month   string
+	Figure  string
+	Subject string // the unit's or area's name, or the category's
+	Table   Table
+	NextURL string
+	Count   int
+}
+
+// figureAllowed mirrors GET /api/v1/evaluation/tickets.
+func figureAllowed(u *auth.User, orgCode, areaCode string) bool {
+	return seesAll(u) ||
+		(u.Role == auth.RoleHandler && orgCode != "" && orgCode == u.OrgCode) ||
+		((u.Role == auth.RoleDispatcher || u.Role == auth.RoleSupervisor) && areaCode != "" && u.InArea(areaCode))
+}
+
+func (s *Server) figurePage(w http.ResponseWriter, r *http.Request) {
+	u := s.evalStaff(w, r, func(*auth.User) bool { return true }, "", "")
+	if u == nil {
+		return
+	}
+	ctx := r.Context()
+	q := r.URL.Query()
+	p, err := s.Evaluation.ParsePeriod(ctx, q.Get("from"), q.Get("to"), q.Get("month"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pg := s.page(w, r, "fig.title")
+	lang := pg.Lang
+	fd := &FigureData{Month: p.Month, Figure: q.Get("figure")}
+	fd.Table = Table{ID: "tickets", Empty: tr(lang, "fig.none"),
+		Head: []string{tr(lang, "fig.number"), tr(lang, "dash.unit"), tr(lang, "fig.area"), tr(lang, "fig.status"),
+			tr(lang, "fig.created"), tr(lang, "fig.closed"), tr(lang, "fig.rating"), tr(lang, "fig.event")}}
+	orgNames := map[string]string{}
+	name := func(code string) string {
+		if code == "" {
+			return "—"
+		}
+		if _, ok := orgNames[code]; !ok {
+			orgNames[code] = s.orgName(ctx, code)
+		}
+		return orgNames[code]
+	}
+	add := func(number, org, area, status string, created time.Time, closed *time.Time, rating string, event *time.Time) {
+		ev := "—"
+		if event != nil {
+			ev = s.fmtTime(event)
+		}
+		fd.Table.Rows = append(fd.Table.Rows, []Cell{{Text: number, URL: "/staff/tickets/" + number}, textCell(name(org)),
+			textCell(s.areaName(ctx, area)), textCell(msgOr(lang, "status.", status)), textCell(s.fmtTime(created)),
+			textCell(s.fmtTime(closed)), textCell(rating), textCell(ev)})
+	}
+	next := url.Values{}
+	for k, v := range q {
+		next[k] = v
+	}
+	if fd.Figure == "category" {
+		if !seesAll(u) {
+			s.fail(w, r, errs.New(errs.Forbidden, "您只能查看本单位指标背后的工单", "you may open only your own unit's figures"))
+			return
+		}
+		code := q.Get("category")
+		fd.Subject = code
+		if c, err := s.Tickets.Category(ctx, code); err == nil {
+			fd.Subject = c.Name
+			if lang == "en" && c.NameEn != "" {
+				fd.Subject = c.NameEn
+			}
+		}
+		items, cursor, err := s.categoryTickets(ctx, p, code, q.Get("cursor"))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, t := range items {
+			add(t.Number, t.OrgCode, t.AreaCode, t.Status, t.CreatedAt, t.ClosedAt, ratingText(lang, t), nil)
+		}
+		if cursor != "" {
+			next.Set("cursor", cursor)
+			fd.NextURL = "/staff/dashboard/figure?" + next.Encode()
+		}
+	} else {
+		fq := evaluation.FigureQuery{Period: p, Figure: fd.Figure, OrgCode: q.Get("org_code"), AreaCode: q.Get("area_code"), Cursor: q.Get("cursor"), Limit: 100}
+		if !figureAllowed(u, fq.OrgCode, fq.AreaCode) {
+			s.fail(w, r, errs.New(errs.Forbidden, "您只能查看本单位指标背后的工单", "you may open only your own unit's figures"))
+			return
+		}
+		page, err := s.Evaluation.FigureTickets(ctx, fq)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if fq.OrgCode != "" {
+			fd.Subject = name(fq.OrgCode)
+		} else {
+			fd.Subject = s.areaName(ctx, fq.AreaCode)
+		}
+		for _, t := range page.Items {
+			add(t.Number, t.OrgCode, t.AreaCode, t.Status, t.CreatedAt, t.ClosedAt, ratingText(lang, t), t.EventAt)
+		}
+		if page.NextCursor != "" {
+			next.Set("cursor", page.NextCursor)
+			fd.NextURL = "/staff/dashboard/figure?" + next.Encode()
+		}
+	}
+	fd.Count = len(fd.Table.Rows)
+	fd.Table.Caption = tr(lang, "fig.caption", fd.Subject, msgOr(lang, "fig.", fd.Figure), p.Month)
+	if p.Month == "" {
+		fd.Table.Caption = tr(lang, "fig.caption", fd.Subject, msgOr(lang, "fig.", fd.Figure), p.From.Format("2006-01-02")+"…"+p.To.AddDate(0, 0, -1).Format("2006-01-02"))
+	}
+	if s.exportTables(w, r, "figure-"+fd.Figure, []Table{fd.Table}) {
+		return
+	}
+	pg.Data = fd
+	s.render(w, r, http.StatusOK, "staff_figure", pg)
+}
+
+func msgOr(lang, prefix, key string) string {
+	if _, ok := messages[prefix+key]; ok {
+		return tr(lang, prefix+key)
+	}
+	return key
+}
+
+func ratingText(lang string, t evaluation.FigureTicket) string {
+	if t.RatedAt == nil {
+		return "—"
+	}
+	out := msgOr(lang, "sat.", t.RatingSatisfaction)
+	if t.RatingResolved != nil {
+		if *t.RatingResolved {
+			out += " · " + tr(lang, "yes.resolved")
+		} else {
+			out += " · " + tr(lang, "no.resolved")
+		}
+	}
+	return out
+}
+
+// categoryTickets lists the month's tickets of a category, the population
+// of the top-categories figure, by number.
+func (s *Server) categoryTickets(ctx context.Context, p evaluation.Period, code, cursor string) ([]evaluation.FigureTicket, string, error) {
+	if s.DB == nil {
+		return nil, "", errs.NotFoundf("分类统计不可用", "category figures are not available")
+	}
+	const limit = 100
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT number, assigned_org_code, area_code, status, created_at, closed_at, rated_at, rating_resolved, rating_satisfaction
+FROM tickets WHERE closed_at >= $1 AND closed_at < $2 AND status = 'closed' AND category_code = $3 AND number > $4 ORDER BY number LIMIT `+fmt.Sprint(limit+1),
+		db.Millis(p.From), db.Millis(p.To), code, cursor)
+	if err != nil {
+		return nil, "", errs.Wrap(err, "category tickets")
+	}
+	defer rows.Close()
+	var out []evaluation.FigureTicket
+	for rows.Next() {
+		var t evaluation.FigureTicket
+		var created int64
+		var closed, rated sql.NullInt64
+		var resolved sql.NullBool
+		if err := rows.Scan(&t.Number, &t.OrgCode, &t.AreaCode, &t.Status, &created, &closed, &rated, &resolved, &t.RatingSatisfaction); err != nil {
+			return nil, "", errs.Wrap(err, "category tickets")
+		}
+		t.CreatedAt = time.UnixMilli(created).In(s.loc)
+		t.ClosedAt, t.RatedAt = s.nullTime(closed), s.nullTime(rated)
+		if resolved.Valid {
+			b := resolved.Bool
+			t.RatingResolved = &b
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", errs.Wrap(err, "category tickets")
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = out[limit-1].Number
+	}
+	return out, next, nil
+}
+
+// UnitFigure is one figure of a unit with what it is made of.
+type UnitFigure struct {
+	Label    string
+	Value    string
+	Num, Den string // "82", "100"
+	NumURL   string
+	DenURL   string
+	Note     string
+}
+
+// UnitData is a unit's dashboard.
+type UnitData struct {
+	Month      string
+	Months     []string
+	OrgCode    string
+	OrgName    string
+	Units      []Group // the picker, for leaders
+	CanPick    bool
+	Row        evaluation.Row
+	Rank       string // "3 / 18"
+	Score      string
+	Badges     []Badge
+	Figures    []UnitFigure
+	Chart      template.HTML
+	Trend      Table
+	FigTable   Table
+	Red, Yell  []ticket.Ticket
+	Rects      []evaluation.Rectification
+	Categories map[string]string
+}
+
+func (s *Server) unitDashboard(w http.ResponseWriter, r *http.Request) {
+	u := s.evalStaff(w, r, canUnitDash, "只有承办单位和督办人员可以查看单位看板", "only handlers' units and supervisors see unit dashboards")
+	if u == nil {
+		return
+	}
+	ctx := r.Context()
+	p, st, months, err := s.evalMonth(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pg := s.page(w, r, "unit.title")
+	lang := pg.Lang
+	ud := &UnitData{Month: p.Month, Months: months, CanPick: seesAll(u)}
+	ud.OrgCode = u.OrgCode
+	if ud.CanPick {
+		ud.OrgCode = r.URL.Query().Get("org_code")
+	}
+	d, err := s.district(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rk, err := s.Evaluation.Rank(ctx, p.Month, evaluation.GroupOrg, d.Code)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if ud.CanPick {
+		groups := map[string]*Group{}
+		var order []string
+		for _, row := range rk.Rows {
+			if row.Group != string(gov.KindStreetOffice) && row.Group != string(gov.KindDepartment) {
+				continue
+			}
+			g := groups[row.Group]
+			if g == nil {
+				g = &Group{Label: tr(lang, "orgkind."+row.Group)}
+				groups[row.Group] = g
+				order = append(order, row.Group)
+			}
+			g.Options = append(g.Options, Option{Value: row.OrgCode, Label: row.Name})
+			if ud.OrgCode == "" {
+				ud.OrgCode = row.OrgCode
+			}
+		}
+		for _, k := range order {
+			ud.Units = append(ud.Units, *groups[k])
+		}
+	}
+	if ud.OrgCode == "" || !gov.ValidCode(ud.OrgCode) {
+		s.fail(w, r, errs.Invalidf("请选择单位", "choose a unit"))
+		return
+	}
+	org, err := s.Gov.Org(ctx, ud.OrgCode)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ud.OrgName = org.Name
+	ud.Row = evaluation.Row{OrgCode: org.Code, Name: org.Name, Group: string(org.Kind)}
+	inGroup := 0
+	for _, row := range rk.Rows {
+		if row.OrgCode == org.Code {
+			ud.Row = row
+		}
+	}
+	for _, row := range rk.Rows {
+		if row.Group == ud.Row.Group && row.Rank != nil {
+			inGroup++
+		}
+	}
+	ud.Rank = "—"
+	if ud.Row.Rank != nil {
+		ud.Rank = fmt.Sprintf("%d / %d", *ud.Row.Rank, inGroup)
+	}
+	ud.Score = scoreText(ud.Row.Score)
+	ud.Badges = classBadges(lang, ud.Row)
+	for _, e := range rk.Red {
+		if e.Code == org.Code {
+			ud.Badges = append(ud.Badges, Badge{Class: "list-red", Text: tr(lang, "dash.red")})
+		}
+	}
+	for _, e := range rk.Black {
+		if e.Code == org.Code {
+			ud.Badges = append(ud.Badges, Badge{Class: "list-black", Text: tr(lang, "dash.black")})
+		}
+	}
+	c := ud.Row.Counts
+	f := func(fig string) string { return figureURL(p.Month, fig, org.Code, "") }
+	n := func(v int64) string { return fmt.Sprint(v) }
+	ud.Figures = []UnitFigure{
+		{Label: tr(lang, "dash.tickets"), Value: n(c.Tickets), Num: n(c.Tickets), NumURL: f("tickets")},
+		{Label: tr(lang, "dash.response"), Value: pct(ud.Row.ResponseRate), Num: n(c.ContactedOnTime), NumURL: f("contacted_on_time"), Den: n(c.ContactDue), DenURL: f("contact_due"), Note: tr(lang, "unit.response.note")},
+		{Label: tr(lang, "dash.resolution"), Value: pct(ud.Row.ResolutionRate), Num: n(c.Resolved), NumURL: f("resolved"), Den: n(c.Rated), DenURL: f("rated"), Note: tr(lang, "unit.resolution.note")},
+		{Label: tr(lang, "dash.satisfaction"), Value: pct(ud.Row.SatisfactionRate), Num: fmt.Sprintf("%d + %s × %d", c.Satisfied, fnum(st.K), c.Basic), NumURL: f("satisfied"), Den: n(c.Rated), DenURL: f("rated"), Note: tr(lang, "unit.satisfaction.note")},
+		{Label: tr(lang, "unit.ontime"), Value: pct(ud.Row.OnTimeRate), Num: n(c.OnTime), NumURL: f("on_time"), Den: n(c.CompleteDue), DenURL: f("complete_due")},
+		{Label: tr(lang, "unit.rating"), Value: pct(ud.Row.RatingRate), Num: n(c.Rated), NumURL: f("rated"), Den: n(c.Tickets), DenURL: f("tickets")},
+		{Label: tr(lang, "unit.returns"), Value: n(c.Returns), Num: n(c.Returns), NumURL: f("returns")},
+		{Label: tr(lang, "unit.extensions"), Value: n(c.Extensions), Num: n(c.Extensions), NumURL: f("extensions")},
+		{Label: tr(lang, "unit.redos"), Value: n(c.Redos), Num: n(c.Redos), NumURL: f("redos")},
+		{Label: tr(lang, "dash.overdue"), Value: n(c.Overdue), Num: n(c.Overdue), NumURL: f("overdue")},
+	}
+	ud.FigTable = Table{ID: "figures", Caption: tr(lang, "unit.figures.caption", org.Name, p.Month),
+		Head: []string{tr(lang, "unit.figure"), tr(lang, "unit.value"), tr(lang, "unit.numerator"), tr(lang, "unit.denominator")}}
+	for _, x := range ud.Figures {
+		ud.FigTable.Rows = append(ud.FigTable.Rows, []Cell{textCell(x.Label), {Text: x.Value, Num: true},
+			{Text: x.Num, URL: x.NumURL, Num: true}, {Text: x.Den, URL: x.DenURL, Num: true}})
+	}
+
+	// Its three rates over twelve months.
+	points, err := s.trend(ctx, p, st, 12, func(ctx context.Context, q evaluation.Period) (evaluation.Row, error) {
+		res, err := s.Evaluation.Evaluate(ctx, evaluation.Query{Period: q, Group: evaluation.GroupOrg, AreaCode: org.AreaCode, NoClass: true})
+		if err != nil {
+			return evaluation.Row{}, err
+		}
+		for _, row := range res.Rows {
+			if row.OrgCode == org.Code {
+				return row, nil
+			}
+		}
+		return evaluation.Row{}, nil
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	resp, reso, sat := Series{Name: tr(lang, "dash.response"), Color: colBlue, Marker: "circle"},
+		Series{Name: tr(lang, "dash.resolution"), Color: colOrange, Marker: "square"},
+		Series{Name: tr(lang, "dash.satisfaction"), Color: colGreen, Marker: "triangle"}
+	var labels []string
+	ud.Trend = Table{ID: "trend", Caption: tr(lang, "unit.trend.caption", org.Name),
+		Head: []string{tr(lang, "dash.month"), tr(lang, "dash.tickets"), tr(lang, "dash.response"), tr(lang, "dash.resolution"), tr(lang, "dash.satisfaction"), tr(lang, "dash.score")}}
+	for i, pt := range points {
+		row := pt.Row
+		labels = append(labels, monthLabel(lang, pt.Month, i == 0))
+		resp.Values = append(resp.Values, pct100(row.ResponseRate))
+		reso.Values = append(reso.Values, pct100(row.ResolutionRate))
+		sat.Values = append(sat.Values, pct100(row.SatisfactionRate))
+		score := Cell{Text: "—", Num: true}
+		if row.Score != nil {
+			score = numCell(*row.Score, scoreText(row.Score), "")
+		}
+		ud.Trend.Rows = append(ud.Trend.Rows, []Cell{textCell(pt.Month),
+			numCell(float64(row.Tickets), fmt.Sprint(row.Tickets), figureURL(pt.Month, "tickets", org.Code, "")),
+			pctCell(row.ResponseRate, figureURL(pt.Month, "contact_due", org.Code, "")),
+			pctCell(row.ResolutionRate, figureURL(pt.Month, "rated", org.Code, "")),
+			pctCell(row.SatisfactionRate, figureURL(pt.Month, "rated", org.Code, "")), score})
+	}
+	ud.Chart = LineChart("chart-unit-rates", ud.Trend.Caption, tr(lang, "dash.rates.desc"), labels, []Series{resp, reso, sat})
+
+	// Its open work past or near its deadlines, and its rectification tasks.
+	for _, x := range []struct {
+		light ticket.Light
+		into  *[]ticket.Ticket
+	}{{ticket.LightRed, &ud.Red}, {ticket.LightYellow, &ud.Yell}} {
+		fl := ticket.Filter{Light: x.light, Limit: ticket.MaxLimit}
+		if u.Role != auth.RoleHandler {
+			fl.OrgCode = org.Code
+		}
+		page, err := s.Tickets.List(ctx, *u, fl)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		*x.into = page.Items
+	}
+	rects, _, err := s.Evaluation.Rectifications(ctx, *u, evaluation.RectFilter{OrgCode: org.Code})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ud.Rects = rects
+	_, ud.Categories, err = s.categoryGroups(ctx, lang)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if s.exportTables(w, r, "unit-"+org.Code+"-"+p.Month, []Table{ud.FigTable, ud.Trend}) {
+		return
+	}
+	pg.Data = ud
+	s.render(w, r, http.StatusOK, "staff_unit", pg)
+}
+
+func (s *Server) nullTime(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := time.UnixMilli(v.Int64).In(s.loc)
+	return &t
+}
