@@ -23,6 +23,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/config"
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
 )
 
@@ -52,6 +53,7 @@ Usage:
   gongzhi import holidays FILE [--data ./data] [--db DSN]   (a State Council schedule, holiday-cn JSON)
   gongzhi import tickets FILE --format open311|nyc311|la311|csv --mapping FILE [--rejects FILE] [--dry-run] [--data ./data] [--db DSN]
   gongzhi export DIR [--data ./data] [--db DSN]   (JSON Lines and CSV of every table, with manifest.json)
+  gongzhi evaluation rebuild [--data ./data] [--db DSN]   (after imports, seeding or changes made by hand)
   gongzhi user create --username NAME --role ROLE [--name N] [--org CODE] [--area CODE]   (password on standard input)
   gongzhi seed --tickets N [--data ./data] [--db DSN]
   gongzhi bench [--url http://127.0.0.1:8080] [--mix submit|read|mixed] [--concurrency N | --rate R] [--duration 30s] [--json FILE]
@@ -80,6 +82,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		})
 	case "export":
 		return exportCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "evaluation":
+		if len(args) < 2 || args[1] != "rebuild" {
+			return errors.New("usage: gongzhi evaluation rebuild")
+		}
+		return withDB(ctx, "evaluation rebuild", args[2:], getenv, stderr, func(d *db.DB, _ []string) error {
+			c := clock.System{}
+			return evaluation.NewService(d, c, gov.NewService(d, c), newLogger(stderr)).Rebuild(ctx, stdout)
+		})
 	case "import":
 		if len(args) >= 2 && args[1] == "tickets" {
 			return importTicketsCmd(ctx, args[2:], getenv, stdout, stderr)

@@ -224,6 +224,11 @@ func (a *App) work(ctx context.Context) {
 		} else if st != (ticket.SweepStats{}) {
 			a.Log.Info("sweep", "yellow", st.Yellow, "red", st.Red, "escalated", st.Escalated, "missed", st.Missed, "sent", st.Sent)
 		}
+		if st, err := a.Evaluation.Refresh(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Error("evaluation refresh", "err", err)
+		} else if st.Rebuilt || st.Changed > 0 {
+			a.Log.Info("evaluation refresh", "changed", st.Changed, "rebuilt", st.Rebuilt, "took", st.Took)
+		}
 		select {
 		case <-ctx.Done():
 			return

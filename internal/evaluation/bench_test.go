@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"reflect"
 	"strconv"
 	"testing"
 	"time"
@@ -88,6 +89,76 @@ FROM s WHERE i %% 100 < 13`, text)
 	must(err)
 }
 
+// benchAggregates builds the aggregates of the history (Rebuild), then
+// measures the month through them (which refreshes first), and the refresh
+// of 1,000 changed tickets.
+func benchAggregates(b *testing.B, d *db.DB, s *evaluation.Service, p evaluation.Period, n int) {
+	ctx := context.Background()
+	t0 := time.Now()
+	if err := s.Rebuild(ctx, nil); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%s: aggregates of %d tickets rebuilt in %s", d.Engine, n, time.Since(t0).Round(time.Millisecond))
+	var rows int64
+	d.R.QueryRow(`SELECT COUNT(*) FROM evaluation_days`).Scan(&rows)
+	b.Logf("%s: %d rows in evaluation_days", d.Engine, rows)
+	s.SetAggregates(evaluation.AggregatesOn)
+	for _, c := range []struct {
+		name string
+		q    evaluation.Query
+	}{
+		{"agg-org", evaluation.Query{Period: p, Group: evaluation.GroupOrg, AreaCode: "110117"}},
+		{"agg-org-noclass", evaluation.Query{Period: p, Group: evaluation.GroupOrg, AreaCode: "110117", NoClass: true}},
+		{"agg-area", evaluation.Query{Period: p, Group: evaluation.GroupArea, AreaCode: "110117"}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				res, err := s.Evaluate(ctx, c.q)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(res.Rows) == 0 {
+					b.Fatal("no rows")
+				}
+			}
+		})
+	}
+	// 1,000 tickets of the month change (their rating, as an import would
+	// write it, with a current updated_at): one refresh takes them in.
+	b.Run("refresh-1000", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			now := time.Now().UnixMilli()
+			q := `UPDATE tickets SET rating_satisfaction = CASE WHEN rating_satisfaction = 'basic' THEN 'satisfied' ELSE 'basic' END, updated_at = $1
+WHERE number IN (SELECT number FROM tickets WHERE closed_at >= $2 AND status = 'closed' ORDER BY closed_at LIMIT 1000)`
+			if _, err := d.W.ExecContext(ctx, q, now, p.From.UnixMilli()+int64(i)*3600000); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			st, err := s.Refresh(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if st.Scanned < 1000 || st.Changed == 0 {
+				b.Fatalf("refresh: %+v", st)
+			}
+		}
+	})
+	// The same month read from the tickets must agree.
+	a, err := s.Evaluate(ctx, evaluation.Query{Period: p, Group: evaluation.GroupArea, AreaCode: "110117"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s.SetAggregates(evaluation.AggregatesOff)
+	t, err := s.Evaluate(ctx, evaluation.Query{Period: p, Group: evaluation.GroupArea, AreaCode: "110117"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if !reflect.DeepEqual(a.Rows, t.Rows) {
+		b.Fatalf("aggregates differ from the tickets")
+	}
+}
+
 // BenchmarkEvaluateMonth evaluates the fourth month of the history (about
 // 18% of it) for the whole district: every unit's row with ranks and
 // classes (which also aggregates the month before, for 进步).
@@ -109,6 +180,8 @@ func BenchmarkEvaluateMonth(b *testing.B) {
 			var month int64
 			d.R.QueryRow(`SELECT COUNT(*) FROM tickets WHERE closed_at >= $1 AND closed_at < $2`, p.From.UnixMilli(), p.To.UnixMilli()).Scan(&month)
 			b.Logf("%s: the month holds %d closed tickets", engine, month)
+			benchAggregates(b, d, s, p, n)
+			s.SetAggregates(evaluation.AggregatesOff)
 			for _, c := range []struct {
 				name string
 				q    evaluation.Query

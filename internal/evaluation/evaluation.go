@@ -68,6 +68,16 @@
 // d = 1 (default) the period 2026-03 is March; with d = 26 it runs from 26
 // February 00:00 to 26 March 00:00, that is 26 February to 25 March inclusive.
 // Any date range from..to (inclusive days) may also be evaluated.
+//
+// # Speed
+//
+// The counts above are also kept per business day in evaluation_days
+// (aggregates.go): a period of whole days is then a sum over its days, whose
+// cost does not grow with the tickets. Refresh keeps them up to date as
+// tickets change (the background work calls it every 30 s; Evaluate and Rank
+// call it before reading), Rebuild recomputes them (gongzhi evaluation
+// rebuild). Both paths give the same figures; the medians and 90th
+// percentiles are always read from the period's tickets, exactly.
 package evaluation
 
 import (
@@ -91,6 +101,7 @@ type Service struct {
 	gov   *gov.Service
 	log   *slog.Logger
 	loc   *time.Location
+	agg   aggregator
 }
 
 // NewService returns the service; periods are counted in Asia/Shanghai.

@@ -227,7 +227,11 @@ func (s *Service) Evaluate(ctx context.Context, q Query) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	return s.evaluate(ctx, q, st)
+	use, err := s.freshAggregates(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	return s.evaluate(withAggregates(ctx, use), q, st)
 }
 
 func (s *Service) evaluate(ctx context.Context, q Query, st Settings) (Result, error) {
@@ -272,15 +276,24 @@ func (s *Service) evaluate(ctx context.Context, q Query, st Settings) (Result, e
 			prev, prevErr = s.evaluate(ctx, prevQ, st)
 		}()
 	}
-	var evOrg, evArea map[string]Counts
-	var evErr error
-	evDone := make(chan struct{})
-	go func() {
-		defer close(evDone)
-		evOrg, evArea, evErr = s.events(ctx, q.Period, keyLen, q.Group == GroupArea)
-	}()
-	byOrg, byArea, err := s.aggregateParallel(ctx, q.Period, keyLen)
-	<-evDone
+	var byOrg, byArea, evOrg, evArea map[string]Counts
+	var err, evErr error
+	if _, _, whole := s.dayRange(q.Period); whole && usesAggregates(ctx) {
+		// The sums of evaluation_days (aggregates.go): the same counts.
+		prefix := ""
+		if q.Group == GroupArea {
+			prefix = q.AreaCode
+		}
+		byOrg, byArea, evOrg, evArea, err = s.sumDays(ctx, q.Period, keyLen, q.Group == GroupOrg, prefix)
+	} else {
+		evDone := make(chan struct{})
+		go func() {
+			defer close(evDone)
+			evOrg, evArea, evErr = s.events(ctx, q.Period, keyLen, q.Group == GroupArea)
+		}()
+		byOrg, byArea, err = s.aggregateParallel(ctx, q.Period, keyLen)
+		<-evDone
+	}
 	if prevDone != nil {
 		<-prevDone
 	}

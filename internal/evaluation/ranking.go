@@ -179,6 +179,11 @@ func (s *Service) Rank(ctx context.Context, month, group, areaCode string) (Rank
 	if err != nil {
 		return Ranking{}, err
 	}
+	use, err := s.freshAggregates(ctx)
+	if err != nil {
+		return Ranking{}, err
+	}
+	ctx = withAggregates(ctx, use)
 	res, err := s.evaluate(ctx, Query{Period: p, Group: group, AreaCode: areaCode}, st)
 	if err != nil {
 		return Ranking{}, err
