@@ -1049,3 +1049,13 @@ WHERE kind = '`+kind+`' AND day >= $1 AND day < $2 AND prev_day >= $1`+filter+` 
 	}
 	return byOrg, byArea, evOrg, evArea, nil
 }
+
+// MarkStale tells every server that the aggregates must be rebuilt: for
+// tools that write tickets in bulk (seed, import) without the events a
+// refresh looks for. The next refresh rebuilds them.
+func MarkStale(ctx context.Context, d *db.DB) error {
+	return d.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE evaluation_state SET status = 'stale' WHERE id = 1 AND status = 'built'`)
+		return errs.Wrap(err, "mark evaluation stale")
+	})
+}
