@@ -305,3 +305,23 @@ func summary(t *testing.T, d *db.DB, q string) string {
 	}
 	return out
 }
+
+func TestMarkStale(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		c := clock.NewFixed(time.Date(2026, 2, 20, 9, 0, 0, 0, loc))
+		s := evaluation.NewService(d, c, gov.NewService(d, c), nil)
+		st, err := s.Refresh(ctx)
+		must(t, err)
+		if !st.Rebuilt {
+			t.Fatal("the first refresh builds the aggregates")
+		}
+		if st, err = s.Refresh(ctx); err != nil || st.Rebuilt {
+			t.Fatalf("a second refresh rebuilt again: %+v %v", st, err)
+		}
+		must(t, evaluation.MarkStale(ctx, d))
+		if st, err = s.Refresh(ctx); err != nil || !st.Rebuilt {
+			t.Fatalf("a refresh after MarkStale must rebuild: %+v %v", st, err)
+		}
+	})
+}
