@@ -35,6 +35,8 @@ type FigureQuery struct {
 	AreaCode string
 	Cursor   string // the last ticket number of the previous page
 	Limit    int
+	// CategoryCode narrows the tickets of a ticket figure to one category.
+	CategoryCode string
 }
 
 // FigureTicket is one ticket behind a figure, with the times it was judged on.
@@ -108,6 +110,10 @@ func (s *Service) FigureTickets(ctx context.Context, q FigureQuery) (FigurePage,
 			lo, hi := gov.UnderRange(q.AreaCode)
 			args = append(args, lo, hi)
 			where = `t.area_code >= $4 AND t.area_code < $5`
+		}
+		if q.CategoryCode != "" {
+			args = append(args, q.CategoryCode)
+			where += ` AND t.category_code = $` + fmt.Sprint(len(args))
 		}
 		query = `SELECT ` + figureCols + `, NULL, '' FROM tickets t WHERE ` + where + ` AND ` + prefixed(baseCond) + ` AND (` + prefixed(cond) + `)
 AND t.number > $3 ORDER BY t.number LIMIT ` + fmt.Sprint(q.Limit+1)
