@@ -32,6 +32,9 @@ type DB struct {
 	R      *sql.DB
 
 	group grouper
+
+	checkpointer  *sql.DB // SQLite only: the connection that checkpoints
+	stop, stopped chan struct{}
 }
 
 // Open opens the database named by dsn: a postgres:// or postgresql:// URL, or
@@ -77,7 +80,10 @@ func sqliteDSN(path string, immediate bool) string {
 }
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
-	w, err := sql.Open("sqlite", sqliteDSN(path, true))
+	// The writer never checkpoints the write-ahead log itself (a checkpoint
+	// in the middle of a commit stalls every writer queued behind it); a
+	// connection of its own does it in the background (see checkpoints).
+	w, err := sql.Open("sqlite", sqliteDSN(path, true)+"&_pragma=wal_autocheckpoint(0)")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
@@ -97,12 +103,51 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	return &DB{Engine: SQLite, W: w, R: r}, nil
+	cp, err := sql.Open("sqlite", sqliteDSN(path, false))
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("open sqlite checkpointer: %w", err)
+	}
+	cp.SetMaxOpenConns(1)
+	d := &DB{Engine: SQLite, W: w, R: r, checkpointer: cp, stop: make(chan struct{}), stopped: make(chan struct{})}
+	go d.checkpoints()
+	return d, nil
+}
+
+// checkpoints copies the write-ahead log into the database file every
+// second, without blocking writers (PASSIVE), and truncates it when it has
+// grown large and a moment is free.
+func (d *DB) checkpoints() {
+	defer close(d.stopped)
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-d.stop:
+			d.checkpointer.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+			return
+		case <-t.C:
+			var busy, logPages, done int
+			if err := d.checkpointer.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &logPages, &done); err != nil {
+				continue
+			}
+			if logPages > 50000 && done == logPages {
+				d.checkpointer.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+			}
+		}
+	}
 }
 
 // Close closes the pools.
 func (d *DB) Close() error {
 	d.forgetStatements()
+	if d.checkpointer != nil {
+		close(d.stop)
+		<-d.stopped
+		d.checkpointer.Close()
+		d.checkpointer = nil
+	}
 	err := d.W.Close()
 	if d.R != d.W {
 		if rerr := d.R.Close(); err == nil {
