@@ -181,8 +181,10 @@ func (s *Service) mayAdd(ctx context.Context, u *auth.User, number, purpose stri
 	// ticket for someone (a hotline agent, a grid worker on patrol) add the
 	// photos of what was reported as she would.
 	reporter := u.Role == auth.RoleResident || (u.ID != "" && u.ID == t.CreatedBy)
-	// The grid worker who found it on patrol may fix it herself.
+	// The grid worker who found it on patrol may fix it herself, and a grid
+	// worker of the area photographs the fix she was asked to check on site.
 	selfResolver := u.Role == auth.RoleGridWorker && u.ID != "" && u.ID == t.CreatedBy && t.Channel == ticket.ChannelGrid
+	checker := u.Role == auth.RoleGridWorker && t.CheckStatus == "requested" && u.InArea(t.AreaCode)
 	if purpose == "" {
 		purpose = PurposeReport
 		if lead {
@@ -192,7 +194,7 @@ func (s *Service) mayAdd(ctx context.Context, u *auth.User, number, purpose stri
 	if purpose == PurposeReport && !reporter {
 		return "", errs.New(errs.Forbidden, "只有诉求人或登记人可以上传反映问题的照片", "only the reporter, or whoever registered the ticket, can add report photos")
 	}
-	if purpose != PurposeReport && !lead && !(selfResolver && purpose != PurposeReply) {
+	if purpose != PurposeReport && !lead && !((selfResolver || checker && purpose == PurposeAfter) && purpose != PurposeReply) {
 		return "", errs.New(errs.Forbidden, "只有主办单位可以上传处置和答复照片", "only the lead unit can add before, after and reply photos")
 	}
 	switch t.Status {

@@ -132,7 +132,7 @@ func (d *DB) checkpoints() {
 			if err := d.checkpointer.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &logPages, &done); err != nil {
 				continue
 			}
-			if logPages > 50000 && done == logPages {
+			if logPages > 10000 && done == logPages {
 				d.checkpointer.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 			}
 		}

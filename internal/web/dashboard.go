@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"html/template"
 	"math"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
-	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
@@ -62,9 +60,6 @@ func canSupervise(u *auth.User) bool {
 }
 
 var errNoEvaluation = errs.New(errs.NotFound, "评价服务未启用", "the evaluation service is not available")
-
-// errNoDB: the server was built without a database handle.
-var errNoDB = errors.New("web: no database")
 
 // evalStaff returns the staff user when the evaluation service is there
 // and allow(u) holds, or answers the request itself.
@@ -503,11 +498,8 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	// Top categories of the month.
 	dd.Cats = Table{ID: "categories", Caption: tr(lang, "dash.cats.caption", p.Month), Empty: tr(lang, "dash.none"),
 		Head: []string{tr(lang, "dash.category"), tr(lang, "dash.tickets"), tr(lang, "dash.share")}}
-	cats, err := s.topCategories(ctx, p, 10)
-	switch {
-	case errors.Is(err, errNoDB):
-		dd.NoCategories = true
-	case err != nil:
+	cats, err := s.Evaluation.TopCategories(ctx, p, 10)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -542,34 +534,4 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 
 func satDetail(lang string, c evaluation.Counts, k float64) string {
 	return tr(lang, "dash.satdetail", c.Satisfied, fnum(k), c.Basic, c.Rated)
-}
-
-// catCount is one category's tickets in a month.
-type catCount struct {
-	Code string
-	N    int64
-}
-
-// topCategories counts the month's tickets (the evaluation's population:
-// closed in the period) by category, most first.
-func (s *Server) topCategories(ctx context.Context, p evaluation.Period, n int) ([]catCount, error) {
-	if s.DB == nil {
-		return nil, errNoDB
-	}
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT category_code, COUNT(*) FROM tickets
-WHERE closed_at >= $1 AND closed_at < $2 AND status = 'closed' GROUP BY category_code ORDER BY 2 DESC, 1 LIMIT `+fmt.Sprint(n),
-		db.Millis(p.From), db.Millis(p.To))
-	if err != nil {
-		return nil, errs.Wrap(err, "top categories")
-	}
-	defer rows.Close()
-	var out []catCount
-	for rows.Next() {
-		var c catCount
-		if err := rows.Scan(&c.Code, &c.N); err != nil {
-			return nil, errs.Wrap(err, "top categories")
-		}
-		out = append(out, c)
-	}
-	return out, errs.Wrap(rows.Err(), "top categories")
 }

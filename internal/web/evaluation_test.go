@@ -24,7 +24,7 @@ func newEvalServer(t *testing.T) (*app.App, *httptest.Server) {
 	t.Helper()
 	a := newApp(t)
 	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Limits: limit.Defaults(),
-		Evaluation: a.Evaluation, DB: a.DB, Demo: true})
+		Evaluation: a.Evaluation, Demo: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,6 +41,8 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canDashboard": seesAll,
 		"canUnitDash":  canUnitDash,
 		"canRectList":  canRectList,
+		"isGrid":       isGridWorker,
+		"coord":        coord,
 		"inc":          func(i int) int { return i + 1 },
 		"short": func(text string, n int) string {
 			if utf8.RuneCountInString(text) <= n {

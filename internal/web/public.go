@@ -2,8 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -13,58 +11,9 @@ import (
 	"github.com/gongzhi/gongzhi/internal/gov"
 )
 
-// PublicSettings say what the public page (/public) discloses. They are the
-// web interface's own: evaluation.Settings are the rules by which units are
-// judged, and saving them rewrites the whole object, so the disclosure
-// choice lives beside them in the settings table under "public_page".
-type PublicSettings struct {
-	Totals  bool `json:"totals"`  // the monthly number of tickets, twelve months
-	Rates   bool `json:"rates"`   // the district's response, resolution and satisfaction rates
-	Ranking bool `json:"ranking"` // the ranking of the streets
-}
-
-// DefaultPublicSettings: totals and the district's rates shown, rankings hidden.
-func DefaultPublicSettings() PublicSettings { return PublicSettings{Totals: true, Rates: true} }
-
-const publicKey = "public_page"
-
-func (s *Server) publicSettings(ctx context.Context) (PublicSettings, error) {
-	ps := DefaultPublicSettings()
-	if s.DB == nil {
-		return ps, nil
-	}
-	var v string
-	err := s.DB.R.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, publicKey).Scan(&v)
-	if err == sql.ErrNoRows {
-		return ps, nil
-	}
-	if err != nil {
-		return ps, errs.Wrap(err, "read public page settings")
-	}
-	if err := json.Unmarshal([]byte(v), &ps); err != nil {
-		return DefaultPublicSettings(), errs.Wrap(err, "decode public page settings")
-	}
-	return ps, nil
-}
-
-func (s *Server) savePublicSettings(ctx context.Context, ps PublicSettings) error {
-	if s.DB == nil {
-		return errs.NotFoundf("无法保存：未连接数据库", "cannot save: no database")
-	}
-	b, err := json.Marshal(ps)
-	if err != nil {
-		return errs.Wrap(err, "encode public page settings")
-	}
-	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
-ON CONFLICT (key) DO UPDATE SET value = excluded.value`, publicKey, string(b))
-		return errs.Wrap(err, "save public page settings")
-	})
-}
-
 // PublicData is the public page.
 type PublicData struct {
-	Settings    PublicSettings
+	Settings    evaluation.PublicSettings
 	District    gov.Area
 	Month       string
 	Months      []string
@@ -83,7 +32,7 @@ func (s *Server) publicPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	ps, err := s.publicSettings(ctx)
+	ps, err := s.Evaluation.PublicSettings(ctx)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -176,7 +125,7 @@ func (s *Server) publicSettingsForm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errs.New(errs.Forbidden, "只有系统管理员可以设置公开内容", "only administrators choose what the public page shows"))
 		return
 	}
-	ps, err := s.publicSettings(r.Context())
+	ps, err := s.Evaluation.PublicSettings(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -199,11 +148,11 @@ func (s *Server) savePublicSettingsForm(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	f := r.PostForm
-	ps := PublicSettings{Totals: f.Get("totals") == "1", Rates: f.Get("rates") == "1", Ranking: f.Get("ranking") == "1"}
-	if err := s.savePublicSettings(r.Context(), ps); err != nil {
+	ps := evaluation.PublicSettings{Totals: f.Get("totals") == "1", Rates: f.Get("rates") == "1", Ranking: f.Get("ranking") == "1"}
+	if err := s.Evaluation.SavePublicSettings(r.Context(), ps); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.Auth.Audit(r.Context(), *u, "public_page_settings", "settings:"+publicKey, fmt.Sprintf("totals=%t rates=%t ranking=%t", ps.Totals, ps.Rates, ps.Ranking))
+	s.Auth.Audit(r.Context(), *u, "public_page_settings", "settings:public_page", fmt.Sprintf("totals=%t rates=%t ranking=%t", ps.Totals, ps.Rates, ps.Ranking))
 	redirect(w, r, "/staff/public-settings?done=saved")
 }

@@ -7,11 +7,13 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/gongzhi/gongzhi/internal/attachment"
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/errs"
 )
@@ -24,7 +26,14 @@ const (
 	bigCookie     = "big"        // "1": large-text mode
 
 	maxFormBytes = 1 << 20
+	// maxUploadBytes is the largest multipart body of a form with photos:
+	// nine photos of the largest size and the rest of the form.
+	maxUploadBytes  = attachment.MaxPerTicket*attachment.MaxSize + maxFormBytes
+	multipartMemory = 2 << 20 // of a multipart form kept in memory; the rest goes to temporary files
 )
+
+var errUploadTooLarge = errs.New(errs.TooLarge, "提交的内容过大：照片最多9张，每张不超过10MB，请减少照片后重新提交",
+	"the form is too large: at most 9 photos of up to 10 MB each; remove some and submit again")
 
 // csp allows only this site's own styles, scripts and images.
 const csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
@@ -62,7 +71,21 @@ func (s *Server) staticFiles() http.Handler {
 
 // wrap sets the security headers, finds the session and the language, and
 // for every POST limits the body, parses the form and checks the CSRF token.
-func (s *Server) wrap(next http.HandlerFunc) http.Handler {
+func (s *Server) wrap(next http.HandlerFunc) http.Handler { return s.wrapBody(next, false) }
+
+// wrapFiles is wrap for the routes whose forms carry photos: a
+// multipart/form-data POST may be up to maxUploadBytes, its files beyond
+// multipartMemory kept in temporary files that are removed when the request
+// ends. Other routes take no multipart bodies.
+func (s *Server) wrapFiles(next http.HandlerFunc) http.Handler { return s.wrapBody(next, true) }
+
+// isMultipart reports whether the request body is multipart/form-data.
+func isMultipart(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mt == "multipart/form-data"
+}
+
+func (s *Server) wrapBody(next http.HandlerFunc, files bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		securityHeaders(w.Header())
 		st := &reqState{lang: "zh"}
@@ -79,11 +102,34 @@ func (s *Server) wrap(next http.HandlerFunc) http.Handler {
 		}
 		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, st))
 		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-			if err := r.ParseForm(); err != nil {
+			multi := files && isMultipart(r)
+			limit, tooLarge := int64(maxFormBytes), errs.New(errs.TooLarge, "提交的内容过大（上限 1 MB）", "the form is too large (at most 1 MB)")
+			if multi {
+				limit, tooLarge = maxUploadBytes, errUploadTooLarge
+			}
+			if r.ContentLength > limit { // refused before a byte of it is read
+				w.Header().Set("Connection", "close")
+				s.fail(w, r, tooLarge)
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+			var err error
+			if multi {
+				// ParseMultipartForm removes its temporary files itself
+				// when it fails; those of a parsed form go when the
+				// request ends.
+				err = r.ParseMultipartForm(multipartMemory)
+				if r.MultipartForm != nil {
+					defer r.MultipartForm.RemoveAll()
+				}
+			} else {
+				err = r.ParseForm()
+			}
+			if err != nil {
 				var tooBig *http.MaxBytesError
 				if errors.As(err, &tooBig) {
-					s.fail(w, r, errs.New(errs.TooLarge, "提交的内容过大（上限 1 MB）", "the form is too large (at most 1 MB)"))
+					w.Header().Set("Connection", "close")
+					s.fail(w, r, tooLarge)
 					return
 				}
 				s.fail(w, r, errs.Invalidf("表单格式不正确", "malformed form"))

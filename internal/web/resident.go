@@ -1,10 +1,12 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 
+	"github.com/gongzhi/gongzhi/internal/attachment"
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/limit"
@@ -104,7 +106,17 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, status, "submit", p)
 		return
 	}
+	// The ticket is kept first; a photo that is refused is reported on the
+	// next page and does not lose it. A guest adds them as the one who has
+	// just submitted it (u nil).
+	setPhotoFlash(w, r, s.addPhotos(r.Context(), r, u, t.Number, attachment.PurposeReport))
 	redirect(w, r, "/submitted/"+t.Number)
+}
+
+// SubmittedData is the page after a submission.
+type SubmittedData struct {
+	Number string
+	Photos *PhotoNote
 }
 
 func (s *Server) submitted(w http.ResponseWriter, r *http.Request) {
@@ -114,7 +126,7 @@ func (s *Server) submitted(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(w, r, "submitted.title")
-	p.Data = n
+	p.Data = &SubmittedData{Number: n, Photos: takePhotoFlash(w, r, p.Lang, n)}
 	s.render(w, r, http.StatusOK, "submitted", p)
 }
 
@@ -148,9 +160,23 @@ func (s *Server) showLookup(w http.ResponseWriter, r *http.Request, flash string
 	if v.Can(ticket.ActionRate) {
 		v.RateURL = "/track/rate"
 	}
+	// The proof of the phone goes with the page, for its photos (lookup.go).
+	s.setLookup(w, r, t.Number, guest.Phone)
+	if err := s.residentPhotos(r.Context(), guest, v); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	p.Title = "ticket.title"
 	p.Data = v
 	s.render(w, r, http.StatusOK, "ticket", p)
+}
+
+// residentPhotos fills in the photos of the resident's ticket page and the
+// form to add one.
+func (s *Server) residentPhotos(ctx context.Context, u auth.User, v *TicketView) error {
+	base := "/tickets/" + v.T.Number
+	v.UploadURL = base + "/photos"
+	return s.fillPhotos(ctx, u, v, base)
 }
 
 // trackRate rates a ticket found by number and phone; the lookup runs again.
@@ -186,6 +212,10 @@ func (s *Server) rateFailed(w http.ResponseWriter, r *http.Request, u auth.User,
 		v.RateURL = rateURL
 	}
 	v.Phone = phone
+	if err := s.residentPhotos(r.Context(), u, v); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	p.Data = v
 	s.render(w, r, status, "ticket", p)
 }
@@ -240,11 +270,19 @@ func (s *Server) myTickets(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request) {
-	u := s.resident(w, r)
+	number := r.PathValue("number")
+	guest := false
+	u := s.user(r)
+	if u == nil {
+		// A guest who looked the ticket up in the last half hour.
+		u, guest = s.lookupGuest(r, number), true
+	}
+	if u == nil {
+		u = s.resident(w, r)
+	}
 	if u == nil {
 		return
 	}
-	number := r.PathValue("number")
 	if u.Role.IsStaff() {
 		redirect(w, r, "/staff/tickets/"+url.PathEscape(number))
 		return
@@ -265,7 +303,15 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if v.Can(ticket.ActionRate) {
 		v.RateURL = "/tickets/" + t.Number + "/rate"
+		if guest {
+			v.RateURL, v.Phone = "/track/rate", u.Phone
+		}
 	}
+	if err := s.residentPhotos(r.Context(), *u, v); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.PhotoNote = takePhotoFlash(w, r, p.Lang, t.Number)
 	p.Data = v
 	s.render(w, r, http.StatusOK, "ticket", p)
 }

@@ -6,6 +6,8 @@ import "net/http"
 // interface; /api/v1/, /healthz and /readyz belong to others.
 func (s *Server) Routes(mux *http.ServeMux) {
 	h := func(pattern string, fn http.HandlerFunc) { mux.Handle(pattern, s.wrap(fn)) }
+	// Forms that carry photos (multipart/form-data, a larger body).
+	files := func(pattern string, fn http.HandlerFunc) { mux.Handle(pattern, s.wrapFiles(fn)) }
 
 	mux.Handle("GET /static/", s.staticFiles())
 	h("GET /lang", s.setLang)
@@ -14,7 +16,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	// Residents and anyone not logged in.
 	h("GET /{$}", s.home)
 	h("GET /submit", s.submitForm)
-	h("POST /submit", s.submit)
+	files("POST /submit", s.submit)
 	h("GET /submitted/{number}", s.submitted)
 	h("GET /track", s.trackForm)
 	h("POST /track", s.track)
@@ -26,6 +28,9 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	h("GET /my", s.myTickets)
 	h("GET /tickets/{number}", s.ticketPage)
 	h("POST /tickets/{number}/rate", s.rate)
+	// Photos: the reporter's, logged in or proved on the lookup page.
+	h("GET /tickets/{number}/photos/{id}", s.residentPhoto)
+	files("POST /tickets/{number}/photos", s.residentUpload)
 	h("GET /public", s.publicPage)
 
 	// Staff.
@@ -33,9 +38,16 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	h("POST /staff/login", s.staffLogin)
 	h("GET /staff", s.staffHome)
 	h("GET /staff/new", s.staffSubmitForm)
-	h("POST /staff/new", s.staffSubmit)
+	files("POST /staff/new", s.staffSubmit)
 	h("GET /staff/tickets/{number}", s.staffTicket)
-	h("POST /staff/tickets/{number}/{action}", s.staffAct)
+	files("POST /staff/tickets/{number}/{action}", s.staffAct)
+	h("GET /staff/tickets/{number}/photos/{id}", s.staffPhoto)
+	files("POST /staff/tickets/{number}/photos", s.staffUpload)
+	// Grid workers on patrol: report, fix on the spot, check.
+	h("GET /staff/patrol", s.patrol)
+	files("POST /staff/patrol", s.patrolReport)
+	files("POST /staff/patrol/{number}/resolve", s.patrolResolve)
+	files("POST /staff/patrol/{number}/check", s.patrolCheck)
 	h("GET /staff/console", s.console)
 	h("POST /staff/console", s.consolePost)
 	h("GET /staff/console/categories", s.consoleCategories)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gongzhi/gongzhi/internal/attachment"
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/ticket"
@@ -222,6 +223,12 @@ func (s *Server) staffTicketPage(w http.ResponseWriter, r *http.Request, u *auth
 	if actErr != nil {
 		v.Failed, v.Form = failed, p.Form
 	}
+	v.UploadURL = "/staff/tickets/" + t.Number + "/photos"
+	if err := s.fillPhotos(r.Context(), *u, v, "/staff/tickets/"+t.Number); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.PhotoNote = takePhotoFlash(w, r, p.Lang, t.Number)
 	if v.Can(ticket.ActionRate) {
 		v.RateURL = "/staff/tickets/" + t.Number + "/rate"
 	}
@@ -300,6 +307,15 @@ func (s *Server) staffAct(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	number, action := r.PathValue("number"), r.PathValue("action")
+	// Photos sent with a reply, a self-resolution or a check are added
+	// first: 自办自结 needs its after photo in place.
+	if purpose, ok := actionPhotoPurpose[action]; ok && len(uploaded(r)) > 0 {
+		if _, err := s.Tickets.Visible(r.Context(), *u, number); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		setPhotoFlash(w, r, s.addPhotos(r.Context(), r, u, number, purpose))
+	}
 	if _, err := s.Tickets.Act(r.Context(), *u, number, action, actionInput(r, action)); err != nil {
 		if errs.Is(err, errs.NotFound) { // no such ticket or action
 			s.fail(w, r, err)
@@ -383,5 +399,7 @@ func (s *Server) staffSubmit(w http.ResponseWriter, r *http.Request) {
 		s.renderStaffSubmit(w, r, p, status)
 		return
 	}
+	// Whoever registers a ticket adds the photos of what was reported.
+	setPhotoFlash(w, r, s.addPhotos(r.Context(), r, u, t.Number, attachment.PurposeReport))
 	redirect(w, r, "/staff/tickets/"+url.PathEscape(t.Number)+"?done=created")
 }

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
-	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
@@ -88,11 +87,18 @@ func (s *Server) figurePage(w http.ResponseWriter, r *http.Request) {
 				fd.Subject = c.NameEn
 			}
 		}
-		items, cursor, err := s.categoryTickets(ctx, p, code, q.Get("cursor"))
+		d, err := s.district(ctx)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
+		page, err := s.Evaluation.FigureTickets(ctx, evaluation.FigureQuery{Period: p, Figure: "tickets", AreaCode: d.Code,
+			CategoryCode: code, Cursor: q.Get("cursor")})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		items, cursor := page.Items, page.NextCursor
 		for _, t := range items {
 			add(t.Number, t.OrgCode, t.AreaCode, t.Status, t.CreatedAt, t.ClosedAt, ratingText(lang, t), nil)
 		}
@@ -156,48 +162,6 @@ func ratingText(lang string, t evaluation.FigureTicket) string {
 		}
 	}
 	return out
-}
-
-// categoryTickets lists the month's tickets of a category, the population
-// of the top-categories figure, by number.
-func (s *Server) categoryTickets(ctx context.Context, p evaluation.Period, code, cursor string) ([]evaluation.FigureTicket, string, error) {
-	if s.DB == nil {
-		return nil, "", errs.NotFoundf("分类统计不可用", "category figures are not available")
-	}
-	const limit = 100
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT number, assigned_org_code, area_code, status, created_at, closed_at, rated_at, rating_resolved, rating_satisfaction
-FROM tickets WHERE closed_at >= $1 AND closed_at < $2 AND status = 'closed' AND category_code = $3 AND number > $4 ORDER BY number LIMIT `+fmt.Sprint(limit+1),
-		db.Millis(p.From), db.Millis(p.To), code, cursor)
-	if err != nil {
-		return nil, "", errs.Wrap(err, "category tickets")
-	}
-	defer rows.Close()
-	var out []evaluation.FigureTicket
-	for rows.Next() {
-		var t evaluation.FigureTicket
-		var created int64
-		var closed, rated sql.NullInt64
-		var resolved sql.NullBool
-		if err := rows.Scan(&t.Number, &t.OrgCode, &t.AreaCode, &t.Status, &created, &closed, &rated, &resolved, &t.RatingSatisfaction); err != nil {
-			return nil, "", errs.Wrap(err, "category tickets")
-		}
-		t.CreatedAt = time.UnixMilli(created).In(s.loc)
-		t.ClosedAt, t.RatedAt = s.nullTime(closed), s.nullTime(rated)
-		if resolved.Valid {
-			b := resolved.Bool
-			t.RatingResolved = &b
-		}
-		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", errs.Wrap(err, "category tickets")
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = out[limit-1].Number
-	}
-	return out, next, nil
 }
 
 // UnitFigure is one figure of a unit with what it is made of.

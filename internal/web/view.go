@@ -40,6 +40,16 @@ type TicketView struct {
 	Form   url.Values
 	// Limits of the exceptions, for the hints.
 	MaxExtensionDays, MaxWithinHours, MaxSummoned int
+	// Photos by purpose; PhotoCount of all; PhotosFull when no more fit.
+	Photos     []PhotoGroup
+	PhotoCount int
+	PhotosFull bool
+	// UploadPurposes are what the viewer may add now (empty: no upload
+	// form); UploadURL is where the form posts.
+	UploadPurposes []string
+	UploadURL      string
+	// PhotoNote is what became of the photos of the last form.
+	PhotoNote *PhotoNote
 }
 
 // HelperView is a co-handling unit with its name.
@@ -186,6 +196,10 @@ func (s *Server) ticketView(ctx context.Context, lang string, u auth.User, t tic
 			ev.Text = tr(lang, "ev."+e.Action, name(e.OrgCode))
 		case ticket.ActionReply:
 			ev.Text = tr(lang, "ev.reply")
+		case ticket.ActionAttach:
+			// The note reads "purpose attachment-id".
+			purpose, _, _ := strings.Cut(e.Note, " ")
+			ev.Text, ev.Note = tr(lang, "ev.attach", msgOr(lang, "photo.purpose.", purpose)), ""
 		case ticket.ActionRate:
 			ev.Text = tr(lang, "ev.rate")
 			sat, comment, _ := strings.Cut(e.Note, ": ")

@@ -4,6 +4,7 @@
 package web
 
 import (
+	"crypto/cipher"
 	"embed"
 	"fmt"
 	"html/template"
@@ -13,8 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gongzhi/gongzhi/internal/attachment"
 	"github.com/gongzhi/gongzhi/internal/auth"
-	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/kb"
@@ -37,9 +38,9 @@ type Deps struct {
 	// Evaluation serves the dashboards, the public page and rectification;
 	// may be nil, and those pages then answer 503.
 	Evaluation *evaluation.Service
-	// DB is read for the month's top categories and keeps the public-page
-	// disclosure setting (settings key "public_page"); may be nil.
-	DB *db.DB
+	// Attachments keeps the photos of tickets; may be nil, and then the
+	// forms take no photos and the pages show none.
+	Attachments *attachment.Service
 }
 
 // Server serves the HTML pages.
@@ -48,6 +49,9 @@ type Server struct {
 	pages  map[string]map[string]*template.Template // lang → page → template
 	static http.Handler
 	loc    *time.Location
+	// lookupAEAD seals the cookie that lets a guest who proved her phone
+	// on the lookup page see her ticket's photos (see lookup.go).
+	lookupAEAD cipher.AEAD
 }
 
 // pageNames are the templates under templates/, each rendered inside layout.html.
@@ -56,7 +60,7 @@ var pageNames = []string{
 	"staff_login", "staff_home", "staff_ticket", "staff_users",
 	"staff_notifications", "staff_timelimits", "staff_console",
 	"staff_dashboard", "staff_figure", "staff_unit", "staff_rects", "staff_rect", "staff_rect_new",
-	"staff_public_settings", "public",
+	"staff_public_settings", "public", "staff_patrol",
 }
 
 // New parses the templates and returns the server.
@@ -69,6 +73,9 @@ func New(d Deps) (*Server, error) {
 		loc = time.FixedZone("CST", 8*3600)
 	}
 	s := &Server{Deps: d, loc: loc, pages: map[string]map[string]*template.Template{}}
+	if s.lookupAEAD, err = newLookupAEAD(); err != nil {
+		return nil, err
+	}
 	for _, lang := range langs {
 		s.pages[lang] = map[string]*template.Template{}
 		for _, name := range pageNames {

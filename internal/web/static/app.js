@@ -22,6 +22,31 @@
     filter();
   }
 
+  // Patrol: fill latitude and longitude from the browser's location. The
+  // button stays hidden without JavaScript or geolocation; the community
+  // and the address still place the report.
+  var geo = document.getElementById("geo");
+  var lat = document.getElementById("lat");
+  var lng = document.getElementById("lng");
+  if (geo && lat && lng && navigator.geolocation) {
+    var status = document.getElementById("geo-status");
+    var say = function (text) { if (status) status.textContent = text; };
+    geo.hidden = false;
+    geo.addEventListener("click", function () {
+      geo.disabled = true;
+      say(geo.getAttribute("data-busy"));
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        lat.value = pos.coords.latitude.toFixed(6);
+        lng.value = pos.coords.longitude.toFixed(6);
+        geo.disabled = false;
+        say(geo.getAttribute("data-done") + " (±" + Math.round(pos.coords.accuracy) + " m)");
+      }, function () {
+        geo.disabled = false;
+        say(geo.getAttribute("data-fail"));
+      }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+    });
+  }
+
   // On staff pages Enter on a select submits its form, as Enter in a text
   // field does, so a unit can be chosen and sent by keyboard alone (Tab, ↓,
   // Enter).
