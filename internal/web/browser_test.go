@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"github.com/gongzhi/gongzhi/internal/app"
+	"github.com/gongzhi/gongzhi/internal/db/dbtest"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -106,7 +108,12 @@ func (b *browser) shot(name string, width int64) {
 // the resident rates and sees the ticket closed.
 func TestBrowserLoop(t *testing.T) {
 	exe := findBrowser(t)
-	a := newApp(t)
+	for _, engine := range dbtest.Engines() {
+		t.Run(engine, func(t *testing.T) { browserLoop(t, exe, newAppOn(t, engine)) })
+	}
+}
+
+func browserLoop(t *testing.T, exe string, a *app.App) {
 	srv := httptest.NewServer(a.Handler)
 	defer srv.Close()
 

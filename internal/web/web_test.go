@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"github.com/gongzhi/gongzhi/internal/db/dbtest"
 	"io"
 	"log/slog"
 	"net/http"
@@ -16,10 +17,16 @@ import (
 	"github.com/gongzhi/gongzhi/internal/config"
 )
 
-func newApp(t *testing.T) *app.App {
+func newApp(t *testing.T) *app.App { return newAppOn(t, "sqlite") }
+
+// newAppOn builds the demo app on an engine (PostgreSQL when the tests have one).
+func newAppOn(t *testing.T, engine string) *app.App {
 	t.Helper()
-	a, err := app.New(context.Background(), config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Demo: true,
-		BcryptCost: 4, AdminPassword: "admin-pass-123"}, slog.New(slog.DiscardHandler))
+	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Demo: true, BcryptCost: 4, AdminPassword: "admin-pass-123"}
+	if engine != "sqlite" {
+		cfg.DB = dbtest.DSN(t, engine)
+	}
+	a, err := app.New(context.Background(), cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
