@@ -39,6 +39,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	h("GET /staff", s.staffHome)
 	h("GET /staff/new", s.staffSubmitForm)
 	files("POST /staff/new", s.staffSubmit)
+	h("GET /staff/export", s.staffExport)
 	h("GET /staff/tickets/{number}", s.staffTicket)
 	files("POST /staff/tickets/{number}/{action}", s.staffAct)
 	h("GET /staff/tickets/{number}/photos/{id}", s.staffPhoto)
@@ -61,6 +62,9 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	h("POST /staff/users", s.createUser)
 	h("POST /staff/users/{id}/disable", s.disableUser)
 	h("POST /staff/users/{id}/enable", s.enableUser)
+	h("GET /staff/apikeys", s.apiKeys)
+	h("POST /staff/apikeys", s.createAPIKey)
+	h("POST /staff/apikeys/{id}/revoke", s.revokeAPIKey)
 
 	// Evaluation: dashboards, the tickets behind a figure, rectification,
 	// what the public page discloses.

@@ -10,6 +10,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/ticket"
+	"github.com/gongzhi/gongzhi/internal/transfer"
 )
 
 // staff returns the logged-in staff member, or sends the browser to the
@@ -84,6 +85,8 @@ type WorkbenchData struct {
 	CanCreate  bool
 	Returned   int // returns waiting for this dispatcher's decision
 	ReturnsURL string
+	ExportXLSX string // the list, with its filters, as a file
+	ExportCSV  string
 }
 
 func canRegister(u *auth.User) bool {
@@ -133,7 +136,7 @@ func (s *Server) staffHome(w http.ResponseWriter, r *http.Request) {
 	if u.Role == auth.RoleHandler {
 		f.Part = q.Get("part")
 	}
-	d := &WorkbenchData{Status: status, CanCreate: canRegister(u)}
+	d := &WorkbenchData{Status: status, CanCreate: canRegister(u), ExportXLSX: exportURL(q, transfer.ListXLSX), ExportCSV: exportURL(q, transfer.ListCSV)}
 	if done := q.Get("done"); done != "" {
 		if _, ok := messages["flash."+done]; ok {
 			p.Flash = tr(p.Lang, "flash."+done)
