@@ -3,10 +3,7 @@ package api
 import (
 	"errors"
 	"io"
-	"mime"
 	"net/http"
-	"path"
-	"strings"
 
 	"github.com/gongzhi/gongzhi/internal/attachment"
 	"github.com/gongzhi/gongzhi/internal/auth"
@@ -108,13 +105,9 @@ func (a *API) listAttachments(w http.ResponseWriter, r *http.Request, u auth.Use
 // JPEG thumbnail, to those who may see the ticket. Range and conditional
 // requests are answered; the content is immutable for its ETag.
 func (a *API) serveAttachment(w http.ResponseWriter, r *http.Request, u auth.User) {
-	thumb := false
-	switch r.URL.Query().Get("thumb") {
-	case "", "0", "false":
-	case "1", "true":
-		thumb = true
-	default:
-		a.fail(w, r, errs.Invalidf("thumb 须为 1 或 0", "thumb must be 1 or 0"))
+	thumb, err := attachment.ParseThumb(r)
+	if err != nil {
+		a.fail(w, r, err)
 		return
 	}
 	f, att, err := a.Attachments.Open(r.Context(), u, r.PathValue("number"), r.PathValue("id"), thumb)
@@ -123,34 +116,5 @@ func (a *API) serveAttachment(w http.ResponseWriter, r *http.Request, u auth.Use
 		return
 	}
 	defer f.Close()
-	ctype, name, etag := att.ContentType, downloadName(att), `"`+att.SHA256+`"`
-	if thumb {
-		ctype, name, etag = "image/jpeg", strings.TrimSuffix(name, path.Ext(name))+"-thumb.jpg", `"`+att.SHA256+`-t"`
-	}
-	h := w.Header()
-	h.Set("Content-Type", ctype)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "private, max-age=3600")
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	h.Set("ETag", etag)
-	disp := mime.FormatMediaType("inline", map[string]string{"filename": name})
-	if disp == "" {
-		disp = "inline"
-	}
-	h.Set("Content-Disposition", disp)
-	http.ServeContent(w, r, "", att.CreatedAt, f)
-}
-
-// downloadName is the attachment's kept name with the extension of what it
-// really is, or its id when it has no name.
-func downloadName(att attachment.Attachment) string {
-	name, ext := att.Name, "."+att.Ext()
-	if name == "" {
-		return att.ID + ext
-	}
-	switch e := strings.ToLower(path.Ext(name)); {
-	case e == ext, e == ".jpeg" && ext == ".jpg":
-		return name
-	}
-	return name + ext
+	attachment.Serve(w, r, f, att, thumb)
 }

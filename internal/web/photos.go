@@ -4,12 +4,9 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"path"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/gongzhi/gongzhi/internal/attachment"
@@ -256,13 +253,9 @@ func (s *Server) servePhoto(w http.ResponseWriter, r *http.Request, u auth.User,
 		s.fail(w, r, errNoPhotos)
 		return
 	}
-	thumb := false
-	switch r.URL.Query().Get("thumb") {
-	case "", "0":
-	case "1":
-		thumb = true
-	default:
-		s.fail(w, r, errs.Invalidf("thumb 须为 1 或 0", "thumb must be 1 or 0"))
+	thumb, err := attachment.ParseThumb(r)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	f, att, err := s.Attachments.Open(r.Context(), u, number, r.PathValue("id"), thumb)
@@ -271,35 +264,7 @@ func (s *Server) servePhoto(w http.ResponseWriter, r *http.Request, u auth.User,
 		return
 	}
 	defer f.Close()
-	ctype, name, etag := att.ContentType, photoName(att), `"`+att.SHA256+`"`
-	if thumb {
-		ctype, name, etag = "image/jpeg", strings.TrimSuffix(name, path.Ext(name))+"-thumb.jpg", `"`+att.SHA256+`-t"`
-	}
-	h := w.Header()
-	h.Set("Content-Type", ctype)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "private, max-age=3600")
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	h.Set("ETag", etag)
-	disp := mime.FormatMediaType("inline", map[string]string{"filename": name})
-	if disp == "" {
-		disp = "inline"
-	}
-	h.Set("Content-Disposition", disp)
-	http.ServeContent(w, r, "", att.CreatedAt, f)
-}
-
-// photoName is the kept name with the extension of what the file is.
-func photoName(att attachment.Attachment) string {
-	name, ext := att.Name, "."+att.Ext()
-	if name == "" {
-		return att.ID + ext
-	}
-	switch e := strings.ToLower(path.Ext(name)); {
-	case e == ext, e == ".jpeg" && ext == ".jpg":
-		return name
-	}
-	return name + ext
+	attachment.Serve(w, r, f, att, thumb)
 }
 
 var errNoPhoto = errs.Invalidf("请选择要上传的照片", "choose a photo to upload")
