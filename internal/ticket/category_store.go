@@ -62,20 +62,6 @@ func categoryQ(ctx context.Context, q db.Queryer, code string) (Category, error)
 	return c, errs.Wrap(err, "get category")
 }
 
-// categoryAncestors returns the code and its ancestors' codes, nearest first.
-func categoryAncestors(ctx context.Context, q db.Queryer, code string) ([]string, error) {
-	var out []string
-	for code != "" && len(out) < 10 {
-		c, err := categoryQ(ctx, q, code)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c.Code)
-		code = c.ParentCode
-	}
-	return out, nil
-}
-
 // Category returns one category.
 func (s *Service) Category(ctx context.Context, code string) (Category, error) {
 	return categoryQ(ctx, s.db.R, code)
