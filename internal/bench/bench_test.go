@@ -13,6 +13,8 @@ import (
 	"github.com/gongzhi/gongzhi/internal/app"
 	"github.com/gongzhi/gongzhi/internal/bench"
 	"github.com/gongzhi/gongzhi/internal/config"
+	"github.com/gongzhi/gongzhi/internal/db"
+	"github.com/gongzhi/gongzhi/internal/db/dbtest"
 )
 
 func server(t *testing.T) string {
@@ -86,23 +88,33 @@ func TestRejectsBadConfig(t *testing.T) {
 }
 
 // BenchmarkSubmitHTTP measures submissions through the whole stack in one
-// process (server and client), for CPU profiles:
+// process (server and client), on each engine, for CPU profiles:
 //
 //	go test ./internal/bench -run XXX -bench SubmitHTTP -cpuprofile /tmp/submit.prof
+//
+// With GONGZHI_TEST_POSTGRES set it runs on PostgreSQL too (a fresh schema).
 func BenchmarkSubmitHTTP(b *testing.B) {
-	ctx := context.Background()
-	a, err := app.New(ctx, config.Config{Addr: "127.0.0.1:0", DataDir: b.TempDir(), Demo: true, BcryptCost: 4}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		b.Fatal(err)
+	for _, engine := range dbtest.Engines() {
+		b.Run(engine, func(b *testing.B) {
+			ctx := context.Background()
+			cfg := config.Config{Addr: "127.0.0.1:0", DataDir: b.TempDir(), Demo: true, BcryptCost: 4}
+			if engine == db.Postgres {
+				cfg.DB = dbtest.DSN(b, engine)
+			}
+			a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer a.Close()
+			srv := httptest.NewServer(a.Handler)
+			defer srv.Close()
+			b.ResetTimer()
+			res, err := bench.Run(ctx, bench.Config{URL: srv.URL, Mix: "submit", Concurrency: 32, Duration: time.Duration(b.N) * time.Millisecond})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(res.Total.Throughput, "submissions/s")
+			b.ReportMetric(res.Total.P99Ms, "p99-ms")
+		})
 	}
-	defer a.Close()
-	srv := httptest.NewServer(a.Handler)
-	defer srv.Close()
-	b.ResetTimer()
-	res, err := bench.Run(ctx, bench.Config{URL: srv.URL, Mix: "submit", Concurrency: 32, Duration: time.Duration(b.N) * time.Millisecond})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportMetric(res.Total.Throughput, "submissions/s")
-	b.ReportMetric(res.Total.P99Ms, "p99-ms")
 }
