@@ -135,7 +135,7 @@ func (d *DB) runGroup(batch []groupJob) {
 			ok++
 		case single:
 			tx.Rollback()
-			results[i] = err
+			results[i] = collided(err)
 			finish(nil)
 			return
 		default:
