@@ -35,6 +35,8 @@ type Service struct {
 
 	auditOnce sync.Once
 	audits    chan auditReq
+
+	levels sync.Map // area code → gov.Level; an area's level never changes
 }
 
 // NewService returns the service.

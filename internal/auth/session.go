@@ -105,10 +105,15 @@ func (s *Service) withScope(ctx context.Context, u User) (User, error) {
 	if u.AreaCode == "" {
 		return u, nil
 	}
+	if l, ok := s.levels.Load(u.AreaCode); ok {
+		u.AreaLevel = l.(gov.Level)
+		return u, nil
+	}
 	a, err := s.gov.Area(ctx, u.AreaCode)
 	if err != nil {
 		return u, err
 	}
+	s.levels.Store(a.Code, a.Level)
 	u.AreaLevel = a.Level
 	return u, nil
 }
@@ -119,10 +124,10 @@ func (s *Service) Authenticate(ctx context.Context, token, kind string) (Session
 	if token == "" || len(token) > 100 {
 		return Session{}, errs.ErrUnauthorized
 	}
-	var userID, csrf string
+	// The session and its user in one query.
+	var csrf string
 	var expires int64
-	err := s.db.R.QueryRowContext(ctx, `SELECT user_id, csrf, expires_at FROM sessions WHERE token_hash = $1 AND kind = $2`,
-		hashToken(token), kind).Scan(&userID, &csrf, &expires)
+	u, _, err := scanUser(withExtra{s.db.QueryRow(ctx, s.db.R, sessionUserQuery, hashToken(token), kind), []any{&csrf, &expires}})
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, errs.New(errs.Unauthorized, "登录已失效，请重新登录", "your session has ended, please log in again")
 	}
@@ -133,16 +138,23 @@ func (s *Service) Authenticate(ctx context.Context, token, kind string) (Session
 	if !s.clock.Now().Before(exp) {
 		return Session{}, errs.New(errs.Unauthorized, "登录已过期，请重新登录", "your session has expired, please log in again")
 	}
-	u, err := s.User(ctx, userID)
-	if err != nil {
-		return Session{}, errs.ErrUnauthorized
-	}
 	if u.Disabled {
 		return Session{}, errs.New(errs.Unauthorized, "账号已停用", "this account is disabled")
 	}
 	u, err = s.withScope(ctx, u)
 	return Session{Token: token, CSRF: csrf, User: u, Kind: kind, ExpiresAt: exp}, err
 }
+
+var sessionUserQuery = `SELECT u.` + strings.ReplaceAll(userCols, ", ", ", u.") + `, s.csrf, s.expires_at
+FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.kind = $2`
+
+// withExtra scans a row whose last columns follow those its reader expects.
+type withExtra struct {
+	row   interface{ Scan(...any) error }
+	extra []any
+}
+
+func (w withExtra) Scan(dest ...any) error { return w.row.Scan(append(dest, w.extra...)...) }
 
 // Logout ends the session of the token.
 func (s *Service) Logout(ctx context.Context, token string) error {

@@ -103,3 +103,38 @@ func TestGroupTx(t *testing.T) {
 		}
 	})
 }
+
+func TestExecBatch(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		var b db.Batch
+		b.Add(`INSERT INTO areas (code, parent_code, name, level) VALUES ($1, '', $2, $3)`, "990000000000", "试验区", "district")
+		b.Add(`INSERT INTO orgs (code, name, kind, area_code, created_at) VALUES ($1, $2, $3, $4, $5)`, "990000000000-X", "试验单位", "department", "990000000000", 1)
+		b.Add(`INSERT INTO counters (name, value) VALUES ($1, $2), ($3, $4)`, "a", 1, "b", 2)
+		err := d.Tx(ctx, func(tx *sql.Tx) error { return d.ExecBatch(ctx, tx, &b) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		var org string
+		var sum int
+		if err := d.R.QueryRowContext(ctx, `SELECT area_code FROM orgs WHERE code = '990000000000-X'`).Scan(&org); err != nil || org != "990000000000" {
+			t.Fatalf("org: %q, %v", org, err)
+		}
+		if err := d.R.QueryRowContext(ctx, `SELECT SUM(value) FROM counters WHERE name IN ('a', 'b')`).Scan(&sum); err != nil || sum != 3 {
+			t.Fatalf("counters: %d, %v", sum, err)
+		}
+
+		// A failing part fails the batch, and the transaction leaves nothing.
+		var bad db.Batch
+		bad.Add(`INSERT INTO counters (name, value) VALUES ($1, $2)`, "c", 3)
+		bad.Add(`INSERT INTO orgs (code, name, kind, area_code, created_at) VALUES ($1, $2, $3, $4, $5)`, "990000000000-Y", "无区划单位", "department", "980000000000", 1)
+		if err := d.Tx(ctx, func(tx *sql.Tx) error { return d.ExecBatch(ctx, tx, &bad) }); err == nil {
+			t.Fatal("an org of an unknown area was accepted")
+		}
+		var n int
+		d.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM counters WHERE name = 'c'`).Scan(&n)
+		if n != 0 {
+			t.Fatal("a failed batch left a row")
+		}
+	})
+}

@@ -3,6 +3,8 @@ package db
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"strings"
 	"sync"
 )
 
@@ -79,4 +81,83 @@ func (d *DB) forgetStatements() {
 		}
 		return true
 	})
+}
+
+// Batch collects writing statements that read nothing written by each other
+// (inserts, as a rule), to be sent together by ExecBatch.
+type Batch struct {
+	queries []string
+	args    [][]any
+}
+
+// Add appends a statement and its arguments, numbered from $1 as usual.
+func (b *Batch) Add(query string, args ...any) {
+	b.queries = append(b.queries, query)
+	b.args = append(b.args, args)
+}
+
+// Len returns the number of statements in the batch.
+func (b *Batch) Len() int { return len(b.queries) }
+
+// ExecBatch runs the batch's statements in tx. On PostgreSQL they travel as
+// one statement — every one but the last a data-modifying WITH part — so the
+// batch costs one round trip; all parts see the same snapshot and foreign
+// keys are checked at its end. SQLite runs them one by one, which costs no
+// round trip.
+func (d *DB) ExecBatch(ctx context.Context, tx *sql.Tx, b *Batch) error {
+	if d.Engine == SQLite || len(b.queries) == 1 {
+		for i, q := range b.queries {
+			if _, err := d.Exec(ctx, tx, q, b.args[i]...); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var sb strings.Builder
+	var args []any
+	last := len(b.queries) - 1
+	for i, q := range b.queries {
+		switch {
+		case i == 0:
+			sb.WriteString("WITH ")
+		case i < last:
+			sb.WriteString(", ")
+		}
+		if i < last {
+			fmt.Fprintf(&sb, "b%d AS (", i)
+		} else {
+			sb.WriteString(" ")
+		}
+		sb.WriteString(renumber(q, len(args)))
+		if i < last {
+			sb.WriteString(")")
+		}
+		args = append(args, b.args[i]...)
+	}
+	_, err := tx.ExecContext(ctx, sb.String(), args...)
+	return err
+}
+
+// renumber shifts the placeholders $1, $2, … of query by offset.
+func renumber(query string, offset int) string {
+	if offset == 0 {
+		return query
+	}
+	var sb strings.Builder
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		if c != '$' || i+1 >= len(query) || query[i+1] < '0' || query[i+1] > '9' {
+			sb.WriteByte(c)
+			continue
+		}
+		j := i + 1
+		n := 0
+		for j < len(query) && query[j] >= '0' && query[j] <= '9' {
+			n = n*10 + int(query[j]-'0')
+			j++
+		}
+		fmt.Fprintf(&sb, "$%d", n+offset)
+		i = j - 1
+	}
+	return sb.String()
 }

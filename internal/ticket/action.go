@@ -8,6 +8,7 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/idem"
 )
@@ -329,6 +330,7 @@ type change struct {
 	action string
 	org    string // the unit the event concerns
 	note   string
+	batch  *db.Batch // when set, notifications wait in it for the caller to send
 }
 
 // commit writes the ticket and appends the event, in the transaction.
@@ -449,7 +451,9 @@ func boolp(b bool) *bool { return &b }
 // clock starts again.
 func (s *Service) dispatchTo(ctx context.Context, c *change, orgCode string) error {
 	t := &c.t
-	if _, err := gov.OrgQ(ctx, c.tx, orgCode); err != nil {
+	if ok, err := s.orgExists(ctx, orgCode); err != nil {
+		return err
+	} else if !ok {
 		return errs.Invalidf("组织 %s 不存在", "unknown organisation %s", orgCode)
 	}
 	if c.action == ActionRedispatch && orgCode == t.AssignedOrgCode {
@@ -470,5 +474,10 @@ func (s *Service) dispatchTo(ctx context.Context, c *change, orgCode string) err
 	t.ExtensionUntil, t.ExtensionReason = nil, ""
 	s.startSign(t, lim, c.now)
 	c.org = orgCode
-	return s.notify(ctx, c.tx, c.now, Notification{OrgCode: orgCode, TicketNumber: t.Number, Kind: "dispatched", Text: "新派工单，请在时限内签收"})
+	n := Notification{OrgCode: orgCode, TicketNumber: t.Number, Kind: "dispatched", Text: "新派工单，请在时限内签收"}
+	if c.batch != nil {
+		c.batch.Add(insertNotificationSQL, notificationArgs(c.now, n)...)
+		return nil
+	}
+	return s.notify(ctx, c.tx, c.now, n)
 }

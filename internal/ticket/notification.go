@@ -38,9 +38,14 @@ func newID() string {
 // notify records a notification in the caller's transaction; delivery by
 // SMS or push reads the table.
 func (s *Service) notify(ctx context.Context, tx *sql.Tx, now time.Time, n Notification) error {
-	_, err := s.db.Exec(ctx, tx, `INSERT INTO notifications (id, at, org_code, area_code, role, phone, ticket_number, kind, text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		newID(), db.Millis(now), n.OrgCode, n.AreaCode, n.Role, n.Phone, n.TicketNumber, n.Kind, n.Text)
+	_, err := s.db.Exec(ctx, tx, insertNotificationSQL, notificationArgs(now, n)...)
 	return errs.Wrap(err, "notify")
+}
+
+const insertNotificationSQL = `INSERT INTO notifications (id, at, org_code, area_code, role, phone, ticket_number, kind, text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
+
+func notificationArgs(now time.Time, n Notification) []any {
+	return []any{newID(), db.Millis(now), n.OrgCode, n.AreaCode, n.Role, n.Phone, n.TicketNumber, n.Kind, n.Text}
 }
 
 // Notifications returns the latest notifications for u: those to her unit,

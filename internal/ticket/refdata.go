@@ -27,6 +27,7 @@ type refCache struct {
 	mu      sync.Mutex
 	data    *refData
 	parents sync.Map // area code → parent code
+	orgs    sync.Map // organisation code → struct{}: known to exist
 }
 
 // ref returns the reference data, loading it when stale.
@@ -112,6 +113,40 @@ func (s *Service) areaChain(ctx context.Context, code string) ([]string, error) 
 		code = a.ParentCode
 	}
 	return out, nil
+}
+
+// areaExists reports whether an area exists. Areas are never removed, so one
+// seen once is remembered.
+func (s *Service) areaExists(ctx context.Context, code string) (bool, error) {
+	if _, ok := s.refs.parents.Load(code); ok {
+		return true, nil
+	}
+	a, err := gov.AreaQ(ctx, s.db.R, code)
+	if errs.Is(err, errs.NotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	s.refs.parents.Store(code, a.ParentCode)
+	return true, nil
+}
+
+// orgExists reports whether an organisation exists. Organisations are never
+// removed, so one seen once is remembered.
+func (s *Service) orgExists(ctx context.Context, code string) (bool, error) {
+	if _, ok := s.refs.orgs.Load(code); ok {
+		return true, nil
+	}
+	_, err := gov.OrgQ(ctx, s.db.R, code)
+	if errs.Is(err, errs.NotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	s.refs.orgs.Store(code, struct{}{})
+	return true, nil
 }
 
 // limitsFor finds the time limits of a ticket of the category, kind and

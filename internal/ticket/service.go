@@ -219,7 +219,9 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 			return errs.Invalidf("诉求分类 %s 已停用", "category %s is no longer in use", in.CategoryCode)
 		}
 		if in.AreaCode != "" {
-			if _, err := gov.AreaQ(ctx, tx, in.AreaCode); err != nil {
+			if ok, err := s.areaExists(ctx, in.AreaCode); err != nil {
+				return err
+			} else if !ok {
 				return errs.Invalidf("区划 %s 不存在", "unknown area %s", in.AreaCode)
 			}
 		}
@@ -248,9 +250,12 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 		if err != nil {
 			return err
 		}
+		// The ticket, its events and the unit's notification travel together
+		// (one round trip on PostgreSQL).
+		var b db.Batch
 		var dispatched *change
 		if org != "" {
-			dispatched = &change{s: s, tx: tx, now: now, before: t, t: t, action: ActionDispatch, note: "按派单目录自动派单 / dispatched by the catalogue"}
+			dispatched = &change{s: s, tx: tx, now: now, before: t, t: t, action: ActionDispatch, note: "按派单目录自动派单 / dispatched by the catalogue", batch: &b}
 			if err := s.dispatchTo(ctx, dispatched, org); err != nil {
 				return err
 			}
@@ -258,16 +263,16 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 			dispatched.t.Version = t.Version + 1
 			t = dispatched.t
 		}
-		if err := s.insertTicket(ctx, tx, t); err != nil {
-			return err
+		b.Add(insertTicketSQL, ticketArgs(t)...)
+		b.Add(insertEventSQL, eventArgs(t.Number, eventFor(actor, 1, now, "create", "", StatusRegistered, "", ""))...)
+		if dispatched != nil {
+			b.Add(insertEventSQL, eventArgs(t.Number, eventFor(nil, 2, now, ActionDispatch, StatusRegistered, StatusDispatched, org, dispatched.note))...)
 		}
-		if err := s.insertEvent(ctx, tx, t.Number, eventFor(actor, 1, now, "create", "", StatusRegistered, "", "")); err != nil {
-			return err
+		err = s.db.ExecBatch(ctx, tx, &b)
+		if db.IsUnique(err) {
+			return errs.Conflictf("工单编号重复", "duplicate ticket number")
 		}
-		if dispatched == nil {
-			return nil
-		}
-		return s.insertEvent(ctx, tx, t.Number, eventFor(nil, 2, now, ActionDispatch, StatusRegistered, StatusDispatched, org, dispatched.note))
+		return errs.Wrap(err, "insert ticket")
 	})
 	if err != nil {
 		return Ticket{}, err

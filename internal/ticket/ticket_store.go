@@ -31,16 +31,13 @@ func nullBool(b *bool) sql.NullBool {
 	return sql.NullBool{Bool: *b, Valid: true}
 }
 
-// insertTicket writes a new ticket: the columns a ticket has when it is
+// insertTicketSQL writes a new ticket: the columns a ticket has when it is
 // registered (the rest keep their defaults until actions set them).
-func (s *Service) insertTicket(ctx context.Context, tx *sql.Tx, t Ticket) error {
-	_, err := s.db.Exec(ctx, tx, `INSERT INTO tickets (number, kind, status, category_code, area_code, description, address, lat, lng, channel, assigned_org_code, confidential, reporter_name, reporter_phone, reporter_user_id, created_by, created_at, updated_at, dispatched_at, signed_at, contacted_at, replied_at, closed_at, due_sign_at, due_contact_at, due_complete_at, warn_sign_at, warn_contact_at, warn_complete_at, warn_at, due_at, urgency, version)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33)`,
-		t.Number, t.Kind, t.Status, t.CategoryCode, t.AreaCode, t.Description, t.Address, nullFloat(t.Lat), nullFloat(t.Lng), t.Channel, t.AssignedOrgCode, t.Confidential, t.ReporterName, t.ReporterPhone, t.ReporterUserID, t.CreatedBy, db.Millis(t.CreatedAt), db.Millis(t.UpdatedAt), nullTime(t.DispatchedAt), nullTime(t.SignedAt), nullTime(t.ContactedAt), nullTime(t.RepliedAt), nullTime(t.ClosedAt), nullTime(t.DueSignAt), nullTime(t.DueContactAt), nullTime(t.DueCompleteAt), nullTime(t.warnSignAt), nullTime(t.warnContactAt), nullTime(t.warnCompleteAt), nullTime(t.WarnAt), nullTime(t.DueAt), t.Urgency, t.Version)
-	if db.IsUnique(err) {
-		return errs.Conflictf("工单编号重复", "duplicate ticket number")
-	}
-	return errs.Wrap(err, "insert ticket")
+const insertTicketSQL = `INSERT INTO tickets (number, kind, status, category_code, area_code, description, address, lat, lng, channel, assigned_org_code, confidential, reporter_name, reporter_phone, reporter_user_id, created_by, created_at, updated_at, dispatched_at, signed_at, contacted_at, replied_at, closed_at, due_sign_at, due_contact_at, due_complete_at, warn_sign_at, warn_contact_at, warn_complete_at, warn_at, due_at, urgency, version)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33)`
+
+func ticketArgs(t Ticket) []any {
+	return []any{t.Number, t.Kind, t.Status, t.CategoryCode, t.AreaCode, t.Description, t.Address, nullFloat(t.Lat), nullFloat(t.Lng), t.Channel, t.AssignedOrgCode, t.Confidential, t.ReporterName, t.ReporterPhone, t.ReporterUserID, t.CreatedBy, db.Millis(t.CreatedAt), db.Millis(t.UpdatedAt), nullTime(t.DispatchedAt), nullTime(t.SignedAt), nullTime(t.ContactedAt), nullTime(t.RepliedAt), nullTime(t.ClosedAt), nullTime(t.DueSignAt), nullTime(t.DueContactAt), nullTime(t.DueCompleteAt), nullTime(t.warnSignAt), nullTime(t.warnContactAt), nullTime(t.warnCompleteAt), nullTime(t.WarnAt), nullTime(t.DueAt), t.Urgency, t.Version}
 }
 
 // updateTicket writes every column that changes over a ticket's life, if the
@@ -77,13 +74,18 @@ WHERE number = $42 AND version = $43`,
 }
 
 func (s *Service) insertEvent(ctx context.Context, tx *sql.Tx, number string, e Event) error {
-	_, err := s.db.Exec(ctx, tx, `INSERT INTO ticket_events (ticket_number, seq, at, actor_id, actor_name, actor_role, action, from_status, to_status, org_code, note)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		number, e.Seq, db.Millis(e.At), e.actorID, e.Actor, e.ActorRole, e.Action, e.FromStatus, e.ToStatus, e.OrgCode, e.Note)
+	_, err := s.db.Exec(ctx, tx, insertEventSQL, eventArgs(number, e)...)
 	if db.IsUnique(err) {
 		return errs.Conflictf("工单已被他人更新，请刷新后重试", "the ticket was changed by someone else; reload and try again")
 	}
 	return errs.Wrap(err, "insert event")
+}
+
+const insertEventSQL = `INSERT INTO ticket_events (ticket_number, seq, at, actor_id, actor_name, actor_role, action, from_status, to_status, org_code, note)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`
+
+func eventArgs(number string, e Event) []any {
+	return []any{number, e.Seq, db.Millis(e.At), e.actorID, e.Actor, e.ActorRole, e.Action, e.FromStatus, e.ToStatus, e.OrgCode, e.Note}
 }
 
 const ticketCols = `number, kind, status, category_code, area_code, description, address, lat, lng, channel,
