@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
-	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/db"
+	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/idem"
 )
