@@ -1,11 +1,16 @@
 #!/bin/bash
-# Measures a large seeded SQLite database (gongzhi seed --tickets 10000000 --data DIR):
+# Measures a large seeded database (gongzhi seed --tickets 10000000 --data DIR [--db DSN]):
 # start-up, memory, inbox, ticket and mixed load, the evaluation rebuild and a month's evaluation.
-# GONGZHI names the binary (default ./gongzhi).
+# GONGZHI names the binary (default ./gongzhi); with GONGZHI_DB set (postgres://…) every
+# command uses that database, and DATA_DIR holds only the server's files.
 set -u
 B=${GONGZHI:-./gongzhi}
-D=${1:?usage: scripts/bench-large.sh DATA_DIR}
-du -sh $D
+D=${1:?usage: [GONGZHI_DB=postgres://…] scripts/bench-large.sh DATA_DIR}
+if [ -n "${GONGZHI_DB:-}" ]; then
+  echo "database size: $(psql "${GONGZHI_DB%%\?*}" -tAc 'SELECT pg_size_pretty(pg_database_size(current_database()))')"
+else
+  du -sh $D
+fi
 $B serve --demo --no-worker --addr 127.0.0.1:18093 --data $D > /tmp/m10.log 2>&1 &
 PID=$!
 for i in $(seq 1 60); do grep -q "gongzhi serving" /tmp/m10.log && break; sleep 0.5; done
