@@ -6,6 +6,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +17,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/config"
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/db/dbtest"
+	"github.com/gongzhi/gongzhi/internal/seed"
 )
 
 func server(t *testing.T) string {
@@ -87,13 +90,87 @@ func TestRejectsBadConfig(t *testing.T) {
 	}
 }
 
+// benchApp starts a demo server on the engine (a fresh database each time, or
+// the one of cfg when given) and returns its URL.
+func benchApp(b *testing.B, engine string, cfg *config.Config) (*app.App, string) {
+	b.Helper()
+	if cfg == nil {
+		cfg = &config.Config{Addr: "127.0.0.1:0", DataDir: b.TempDir(), Demo: true, BcryptCost: 4}
+		if engine == db.Postgres {
+			cfg.DB = dbtest.DSN(b, engine)
+		}
+	}
+	a, err := app.New(context.Background(), *cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(a.Handler)
+	b.Cleanup(func() {
+		srv.Close()
+		a.Close()
+	})
+	return a, srv.URL
+}
+
 // BenchmarkSubmitHTTP measures submissions through the whole stack in one
-// process (server and client), on each engine, for CPU profiles:
+// process (server and client), closed loop with 32 workers, on each engine
+// (PostgreSQL when GONGZHI_TEST_POSTGRES is set, in a fresh schema); b.N is
+// the measured period in milliseconds:
 //
-//	go test ./internal/bench -run XXX -bench SubmitHTTP -cpuprofile /tmp/submit.prof
-//
-// With GONGZHI_TEST_POSTGRES set it runs on PostgreSQL too (a fresh schema).
+//	go test ./internal/bench -run XXX -bench SubmitHTTP -benchtime 15000x -cpuprofile /tmp/submit.prof
 func BenchmarkSubmitHTTP(b *testing.B) {
+	for _, engine := range dbtest.Engines() {
+		b.Run(engine, func(b *testing.B) {
+			_, url := benchApp(b, engine, nil)
+			b.ResetTimer()
+			res, err := bench.Run(context.Background(), bench.Config{URL: url, Mix: "submit", Concurrency: 32, Duration: time.Duration(b.N) * time.Millisecond})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(res.Total.Throughput, "submissions/s")
+			b.ReportMetric(res.Total.P99Ms, "p99-ms")
+		})
+	}
+}
+
+// BenchmarkMixedHTTP runs the realistic mix at 500 requests per second (open
+// loop, 64 workers) on each engine and reports its latency; b.N is the
+// measured period in milliseconds:
+//
+//	go test ./internal/bench -run XXX -bench MixedHTTP -benchtime 20000x
+func BenchmarkMixedHTTP(b *testing.B) {
+	for _, engine := range dbtest.Engines() {
+		b.Run(engine, func(b *testing.B) {
+			_, url := benchApp(b, engine, nil)
+			b.ResetTimer()
+			res, err := bench.Run(context.Background(), bench.Config{URL: url, Mix: "mixed", Rate: 500, Concurrency: 64,
+				Duration: time.Duration(b.N) * time.Millisecond, Warmup: 2 * time.Second})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(res.Total.Throughput, "req/s")
+			b.ReportMetric(res.Total.P50Ms, "p50-ms")
+			b.ReportMetric(res.Total.P99Ms, "p99-ms")
+		})
+	}
+}
+
+// BenchmarkLargeHTTP seeds GONGZHI_BENCH_TICKETS tickets (default 100,000)
+// into a fresh database of each engine, then measures a second start on it
+// and, with 8 workers, a unit's inbox page and a ticket page; b.N is each
+// measured period in milliseconds. The 10-million-ticket figures come from
+// `gongzhi seed` and scripts/bench-large.sh; this is the same measure at a
+// size a test run can build:
+//
+//	go test ./internal/bench -run XXX -bench LargeHTTP -benchtime 10000x
+func BenchmarkLargeHTTP(b *testing.B) {
+	n := 100_000
+	if v := os.Getenv("GONGZHI_BENCH_TICKETS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n <= 0 {
+			b.Fatalf("GONGZHI_BENCH_TICKETS=%q: want a positive number", v)
+		}
+	}
 	for _, engine := range dbtest.Engines() {
 		b.Run(engine, func(b *testing.B) {
 			ctx := context.Background()
@@ -101,20 +178,27 @@ func BenchmarkSubmitHTTP(b *testing.B) {
 			if engine == db.Postgres {
 				cfg.DB = dbtest.DSN(b, engine)
 			}
-			a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			first, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 			if err != nil {
 				b.Fatal(err)
 			}
-			defer a.Close()
-			srv := httptest.NewServer(a.Handler)
-			defer srv.Close()
+			if _, err := seed.Run(ctx, first.DB, seed.Options{Tickets: n, Seed: 1, Months: 12}); err != nil {
+				b.Fatal(err)
+			}
+			first.Close()
+			start := time.Now()
+			_, url := benchApp(b, engine, &cfg)
+			startup := time.Since(start)
 			b.ResetTimer()
-			res, err := bench.Run(ctx, bench.Config{URL: srv.URL, Mix: "submit", Concurrency: 32, Duration: time.Duration(b.N) * time.Millisecond})
-			if err != nil {
-				b.Fatal(err)
+			for _, mix := range []string{"inbox", "ticket"} {
+				res, err := bench.Run(ctx, bench.Config{URL: url, Mix: mix, Concurrency: 8,
+					Duration: time.Duration(b.N) * time.Millisecond, Warmup: time.Second})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(res.Total.P95Ms, mix+"-p95-ms")
 			}
-			b.ReportMetric(res.Total.Throughput, "submissions/s")
-			b.ReportMetric(res.Total.P99Ms, "p99-ms")
+			b.ReportMetric(float64(startup.Milliseconds()), "startup-ms")
 		})
 	}
 }
