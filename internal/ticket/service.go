@@ -205,7 +205,9 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 	if err != nil {
 		return Ticket{}, err
 	}
+	var created *Ticket
 	err = s.db.GroupTx(ctx, func(tx *sql.Tx) error {
+		created = nil
 		// A retried submission returns the ticket its first run made.
 		if existing, err := idem.ClaimTx(ctx, tx, now, number); err != nil || existing != "" {
 			number = existing
@@ -272,13 +274,38 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 		if db.IsUnique(err) {
 			return errs.Conflictf("工单编号重复", "duplicate ticket number")
 		}
-		return errs.Wrap(err, "insert ticket")
+		if err != nil {
+			return errs.Wrap(err, "insert ticket")
+		}
+		created = &t
+		return nil
 	})
 	if err != nil {
 		return Ticket{}, err
 	}
-	// The reader pool sees the commit; the writer stays free for the next one.
+	if created != nil {
+		// What was written, as a read would return it.
+		return s.settled(*created), nil
+	}
+	// A retry: the reader pool sees the first run's ticket.
 	return s.get(ctx, s.db.R, number)
+}
+
+// settled returns t as a read returns it: times as stored (whole
+// milliseconds, in the service's time zone) and the light worked out.
+func (s *Service) settled(t Ticket) Ticket {
+	ms := func(v time.Time) time.Time { return time.UnixMilli(v.UnixMilli()).In(s.loc) }
+	t.CreatedAt, t.UpdatedAt = ms(t.CreatedAt), ms(t.UpdatedAt)
+	for _, p := range []**time.Time{&t.DispatchedAt, &t.SignedAt, &t.ContactedAt, &t.RepliedAt, &t.ClosedAt,
+		&t.DueSignAt, &t.DueContactAt, &t.DueCompleteAt, &t.WarnAt, &t.DueAt, &t.ExtensionUntil,
+		&t.warnSignAt, &t.warnContactAt, &t.warnCompleteAt} {
+		if *p != nil {
+			v := ms(**p)
+			*p = &v
+		}
+	}
+	t.Light = lightAt(t, s.clock.Now())
+	return t
 }
 
 // eventFor describes who did something: the actor, or the system when nil.

@@ -2,6 +2,7 @@ package ticket_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -272,6 +273,34 @@ func TestListPagination(t *testing.T) {
 		}
 		if _, err := f.tickets.List(ctx, f.resident, ticket.Filter{Cursor: "%%%"}); !errs.Is(err, errs.Invalid) {
 			t.Fatalf("bad cursor: %v", err)
+		}
+	})
+}
+
+// Create answers with the ticket it wrote, without reading it back; the
+// answer must be what a read returns.
+func TestCreateAnswersAsStored(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		f.clock.Advance(123456789 * time.Nanosecond) // times finer than a millisecond
+		lat, lng := 40.14, 117.12
+		for _, in := range []ticket.NewTicket{
+			{Kind: ticket.KindComplaint, CategoryCode: "0102", Description: "垃圾堆放无人清理", AreaCode: "110117001001", ReporterName: "王芳", ReporterPhone: "13900000001", Confidential: true},
+			{Kind: ticket.KindConsultation, CategoryCode: "09", Description: "咨询办事时间", Address: "平谷区政务服务中心", ReporterName: "李明", ReporterPhone: "13900000002", Urgency: ticket.UrgencyUrgent},
+			{Kind: ticket.KindComplaint, CategoryCode: "0101", Description: "路面塌陷", AreaCode: "110117002001", Lat: &lat, Lng: &lng, Address: "兴谷路", ReporterPhone: "13900000003"},
+		} {
+			created, err := f.tickets.Create(ctx, &f.agent, in)
+			must(t, err)
+			read, err := f.tickets.Get(ctx, f.dispatcher, created.Number)
+			must(t, err)
+			// Get adds the helper units.
+			read.Helpers = created.Helpers
+			a, _ := json.Marshal(created)
+			b, _ := json.Marshal(read)
+			if string(a) != string(b) {
+				t.Errorf("created and read differ:\n%s\n%s", a, b)
+			}
 		}
 	})
 }
