@@ -23,6 +23,7 @@ type ticketRow struct {
 	createdAt, updatedAt                                       int64
 	dispatchedAt, signedAt, contactedAt, repliedAt, closedAt   int64
 	dueSign, dueContact, dueComplete, ratedAt                  int64
+	warnSign, warnContact, warnComplete, warnAt, dueAt         int64
 	replyText                                                  string
 	replyResolved, ratingResolved                              int8
 	ratingSatisfaction, ratingComment                          string
@@ -256,6 +257,28 @@ const (
 	hour   = 60 * minute
 )
 
+// clocks sets the ticket's deadlines, their 75% points and the nearest of
+// those still running, as the loop would have.
+func (g *generator) clocks(t *ticketRow, lim ticket.TimeLimit) {
+	at := func(ms int64) *time.Time {
+		if ms == 0 {
+			return nil
+		}
+		v := time.UnixMilli(ms)
+		return &v
+	}
+	c := g.cat.tickets.ClocksOf(ticket.Ticket{Status: ticket.Status(t.status), CreatedAt: time.UnixMilli(t.createdAt),
+		DispatchedAt: at(t.dispatchedAt), SignedAt: at(t.signedAt), ContactedAt: at(t.contactedAt), RepliedAt: at(t.repliedAt)}, lim)
+	ms := func(v *time.Time) int64 {
+		if v == nil {
+			return 0
+		}
+		return v.UnixMilli()
+	}
+	t.dueSign, t.warnSign, t.dueContact, t.warnContact = ms(c.DueSign), ms(c.WarnSign), ms(c.DueContact), ms(c.WarnContact)
+	t.dueComplete, t.warnComplete, t.warnAt, t.dueAt = ms(c.DueComplete), ms(c.WarnComplete), ms(c.Warn), ms(c.Due)
+}
+
 func (g *generator) between(lo, hi int64) int64 { return lo + g.rng.Int64N(hi-lo+1) }
 
 // ticket writes one ticket and its events into b: what it would look like
@@ -331,8 +354,6 @@ func (g *generator) ticket(b *batch, d day, seq int64, created int64) {
 	}
 	t.createdBy = creator.id
 	lim := g.cat.limits[cat.Code][ticket.Kind(t.kind)]
-	t.dueSign = g.cat.due(lim.Sign, created)
-	t.dueContact = g.cat.due(lim.Contact, created)
 	t.updatedAt = created
 
 	ev := func(at int64, a actor, action string, to ticket.Status, org, note string) bool {
@@ -348,6 +369,7 @@ func (g *generator) ticket(b *batch, d day, seq int64, created int64) {
 		return true
 	}
 	defer func() {
+		g.clocks(&t, lim)
 		g.statuses[t.status]++
 		b.tickets = append(b.tickets, t)
 	}()

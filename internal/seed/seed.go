@@ -245,8 +245,9 @@ type catalogue struct {
 	orgNames map[string]string
 	users    map[string]string // username → id of the demo accounts
 	// limits[category][kind] are the time limits of normal-urgency tickets.
-	limits map[string]map[ticket.Kind]ticket.TimeLimit
-	cal    *calendar.Calendar
+	limits  map[string]map[ticket.Kind]ticket.TimeLimit
+	cal     *calendar.Calendar
+	tickets *ticket.Service
 }
 
 // due returns when a limit started at start (Unix ms) ends, in Unix ms.
@@ -264,7 +265,7 @@ func loadCatalogue(ctx context.Context, d *db.DB, svc Services) (*catalogue, err
 	for _, x := range all {
 		parents[x.ParentCode] = true
 	}
-	c.limits, c.cal = map[string]map[ticket.Kind]ticket.TimeLimit{}, svc.Tickets.Calendar()
+	c.limits, c.cal, c.tickets = map[string]map[ticket.Kind]ticket.TimeLimit{}, svc.Tickets.Calendar(), svc.Tickets
 	for _, x := range all {
 		if x.Active && !parents[x.Code] {
 			c.cats = append(c.cats, x)

@@ -18,7 +18,8 @@ import (
 var ticketColumns = []string{"number", "kind", "status", "category_code", "area_code", "description", "address", "lat", "lng", "channel",
 	"assigned_org_code", "confidential", "reporter_name", "reporter_phone", "reporter_user_id", "created_by", "created_at", "updated_at",
 	"dispatched_at", "signed_at", "contacted_at", "replied_at", "closed_at", "due_sign_at", "due_contact_at", "due_complete_at",
-	"reply_text", "reply_resolved", "rating_resolved", "rating_satisfaction", "rating_comment", "rated_at", "version"}
+	"reply_text", "reply_resolved", "rating_resolved", "rating_satisfaction", "rating_comment", "rated_at", "version",
+	"warn_sign_at", "warn_contact_at", "warn_complete_at", "warn_at", "due_at"}
 
 var eventColumns = []string{"ticket_number", "seq", "at", "actor_id", "actor_name", "actor_role", "action", "from_status", "to_status", "org_code", "note"}
 
@@ -48,7 +49,8 @@ func appendTicket(dst []any, t *ticketRow) []any {
 		t.org, t.confidential, t.reporterName, t.reporterPhone, t.reporterUserID, t.createdBy, t.createdAt, t.updatedAt,
 		nullMs(t.dispatchedAt), nullMs(t.signedAt), nullMs(t.contactedAt), nullMs(t.repliedAt), nullMs(t.closedAt),
 		nullMs(t.dueSign), nullMs(t.dueContact), nullMs(t.dueComplete),
-		t.replyText, triBool(t.replyResolved), triBool(t.ratingResolved), t.ratingSatisfaction, t.ratingComment, nullMs(t.ratedAt), int64(t.version))
+		t.replyText, triBool(t.replyResolved), triBool(t.ratingResolved), t.ratingSatisfaction, t.ratingComment, nullMs(t.ratedAt), int64(t.version),
+		nullMs(t.warnSign), nullMs(t.warnContact), nullMs(t.warnComplete), nullMs(t.warnAt), nullMs(t.dueAt))
 }
 
 func appendEvent(dst []any, e *eventRow) []any {

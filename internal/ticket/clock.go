@@ -37,6 +37,29 @@ func (s *Service) startComplete(t *Ticket, lim TimeLimit, now time.Time) {
 	t.DueCompleteAt, t.warnCompleteAt = tp(due), tp(lim.Complete.Warn(s.cal, now, due))
 }
 
+// Clocks are a ticket's deadlines and their 75% points.
+type Clocks struct {
+	DueSign, WarnSign, DueContact, WarnContact, DueComplete, WarnComplete *time.Time
+	Warn, Due                                                             *time.Time // the nearest of the clocks still running
+}
+
+// ClocksOf works out the clocks of a ticket written outside the loop (a
+// seeded or imported one) as the loop would have set them under lim: the
+// sign clock from dispatch, the contact clock from registration and the
+// completion clock from signing.
+func (s *Service) ClocksOf(t Ticket, lim TimeLimit) Clocks {
+	t.DueSignAt, t.warnSignAt, t.DueCompleteAt, t.warnCompleteAt = nil, nil, nil, nil
+	if t.DispatchedAt != nil {
+		s.startSign(&t, lim, *t.DispatchedAt)
+	}
+	s.startContact(&t, lim, t.CreatedAt)
+	if t.SignedAt != nil {
+		s.startComplete(&t, lim, *t.SignedAt)
+	}
+	refreshClocks(&t)
+	return Clocks{t.DueSignAt, t.warnSignAt, t.DueContactAt, t.warnContactAt, t.DueCompleteAt, t.warnCompleteAt, t.WarnAt, t.DueAt}
+}
+
 // refreshClocks sets DueAt and WarnAt to the nearest deadline and 75% point
 // of the clocks still running, and clears the reminder marks of a deadline
 // that moved, so the background work reminds again for the new one.
