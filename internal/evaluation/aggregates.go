@@ -104,7 +104,13 @@ type aggregator struct {
 	mode      AggregateMode
 	refreshMu sync.Mutex
 	lastStart time.Time // when the last completed refresh started
+	// seen holds, for tickets in the safety window, the version and update
+	// time a refresh of this process last took in (committed); a ticket
+	// still at both is not read again. Guarded by refreshMu.
+	seen map[string]seenTicket
 }
+
+type seenTicket struct{ version, updatedAt int64 }
 
 func modeFromEnv() AggregateMode {
 	switch m := AggregateMode(strings.ToLower(os.Getenv("GONGZHI_EVALUATION_AGGREGATES"))); m {
@@ -243,9 +249,14 @@ func (s *Service) refresh(ctx context.Context) (RefreshStats, error) {
 	var afterU int64 = -1 << 62
 	afterN := ""
 	var afterE int64 = -1 << 62
+	if s.agg.seen == nil {
+		s.agg.seen = map[string]seenTicket{}
+	}
 	for {
 		var n, changed int
 		var done bool
+		var taken map[string]seenTicket
+		var windowStart int64
 		err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 			st, err := s.lockState(ctx, tx)
 			if err != nil {
@@ -257,8 +268,9 @@ func (s *Service) refresh(ctx context.Context) (RefreshStats, error) {
 			}
 			fromU := st.ticketMark - refreshWindow.Milliseconds()
 			fromE := st.eventMark - refreshWindow.Milliseconds()
-			// The changed tickets, by updated_at then number.
-			rows, err := tx.QueryContext(ctx, `SELECT number, updated_at FROM tickets
+			// The changed tickets, by updated_at then number; those this
+			// process already took in at their current version are skipped.
+			rows, err := tx.QueryContext(ctx, `SELECT number, updated_at, version FROM tickets
 WHERE updated_at >= $1 AND (updated_at > $2 OR (updated_at = $2 AND number > $3))
 ORDER BY updated_at, number LIMIT $4`, fromU, afterU, afterN, refreshBatch)
 			if err != nil {
@@ -266,26 +278,34 @@ ORDER BY updated_at, number LIMIT $4`, fromU, afterU, afterN, refreshBatch)
 			}
 			var numbers []string
 			seen := map[string]bool{}
+			taken = map[string]seenTicket{}
+			windowStart = fromU
 			markU := st.ticketMark
 			var lastU int64
 			lastN := ""
+			rowsRead := 0
 			for rows.Next() {
 				var num string
-				var u int64
-				if err := rows.Scan(&num, &u); err != nil {
+				var u, v int64
+				if err := rows.Scan(&num, &u, &v); err != nil {
 					rows.Close()
 					return errs.Wrap(err, "changed tickets")
 				}
-				numbers = append(numbers, num)
-				seen[num] = true
+				rowsRead++
 				lastU, lastN = u, num
 				markU = max(markU, u)
+				if prev, ok := s.agg.seen[num]; ok && prev == (seenTicket{v, u}) {
+					continue
+				}
+				numbers = append(numbers, num)
+				seen[num] = true
+				taken[num] = seenTicket{v, u}
 			}
 			rows.Close()
 			if err := rows.Err(); err != nil {
 				return errs.Wrap(err, "changed tickets")
 			}
-			full := len(numbers) == refreshBatch
+			full := rowsRead == refreshBatch
 			// Tickets with a counted event since the event mark (the ticket
 			// package bumps updated_at with every event; this also covers
 			// events written otherwise).
@@ -335,6 +355,16 @@ WHERE action IN ('return', 'approve_extension', 'redo', 'overdue') AND at >= $1 
 		})
 		if err != nil {
 			return out, err
+		}
+		// Committed: remember what was taken in, and forget tickets that
+		// left the window.
+		for num, v := range taken {
+			s.agg.seen[num] = v
+		}
+		for num, v := range s.agg.seen {
+			if v.updatedAt < windowStart {
+				delete(s.agg.seen, num)
+			}
 		}
 		out.Scanned += n
 		out.Changed += changed

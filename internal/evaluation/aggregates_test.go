@@ -226,6 +226,22 @@ func TestAggregatesMatchDirect(t *testing.T) {
 		if err != nil || st.Changed != 0 {
 			t.Fatalf("second refresh: %+v %v", st, err)
 		}
+		// A refresh reads again only what changed since the last one (and
+		// the tickets with counted events in the window).
+		base, err := on.Refresh(ctx)
+		must(t, err)
+		for i := range 20 {
+			_, err := ts.Create(ctx, &admin, ticket.NewTicket{Kind: ticket.KindComplaint, CategoryCode: cats[i%len(cats)],
+				Description: "路灯不亮已经三天了", AreaCode: areas[i%len(areas)], ReporterName: "王芳", ReporterPhone: "13800138000",
+				Channel: ticket.ChannelHotline})
+			must(t, err)
+		}
+		if got, err := on.Refresh(ctx); err != nil || got.Scanned != base.Scanned+20 {
+			t.Fatalf("after 20 new tickets a refresh read %+v, want %d tickets; %v", got, base.Scanned+20, err)
+		}
+		if got, err := on.Refresh(ctx); err != nil || got.Scanned != base.Scanned {
+			t.Fatalf("with nothing new a refresh read %+v, want %d tickets; %v", got, base.Scanned, err)
+		}
 		var evs int
 		d.R.QueryRow(`SELECT COUNT(*) FROM ticket_events WHERE action IN ('return', 'approve_extension', 'redo', 'overdue')`).Scan(&evs)
 		t.Logf("%d tickets, %d counted events, %d day rows; %s; %s", len(numbers), evs, len(before),
