@@ -133,7 +133,11 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	})
 	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
 	open311.New(open311.Deps{Tickets: a.Tickets, Auth: a.Auth, Gov: a.Gov, Log: log, Jurisdiction: cfg.Jurisdiction, BaseURL: cfg.BaseURL}).Routes(mux)
-	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Evaluation: a.Evaluation, Attachments: a.Attachments, Limits: limits, Log: log, Demo: cfg.Demo})
+	lookupKey, err := d.Secret(ctx, "web.lookup", 32)
+	if err != nil {
+		return nil, err
+	}
+	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Evaluation: a.Evaluation, Attachments: a.Attachments, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}

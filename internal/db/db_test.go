@@ -138,3 +138,23 @@ func TestExecBatch(t *testing.T) {
 		}
 	})
 }
+
+func TestSecretIsShared(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		a, err := d.Secret(ctx, "test", 32)
+		if err != nil || len(a) != 32 {
+			t.Fatalf("secret: %x, %v", a, err)
+		}
+		b, err := d.Secret(ctx, "test", 32)
+		if err != nil || string(a) != string(b) {
+			t.Fatalf("a second call made another secret: %x then %x, %v", a, b, err)
+		}
+		if c, _ := d.Secret(ctx, "other", 32); string(c) == string(a) {
+			t.Fatal("two names share a secret")
+		}
+		if _, err := d.Secret(ctx, "test", 16); err == nil {
+			t.Fatal("a secret of another length was accepted")
+		}
+	})
+}

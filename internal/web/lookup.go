@@ -19,28 +19,28 @@ import (
 // proof is carried by a cookie set with the page.
 //
 // The cookie, gz_lookup, holds the ticket number, the proved phone and an
-// expiry 30 minutes on, sealed with AES-256-GCM under a key made at random
-// when the server starts: it can be neither read (the phone stays hidden
-// from whatever sees the cookie) nor forged nor moved to another ticket, and
-// it is no longer accepted after its expiry or a restart. Its Path is
+// expiry 30 minutes on, sealed with AES-256-GCM under the server's lookup
+// key (made at random on first start and kept in the database, so every
+// process of the server and the server after a restart accept it): it can be
+// neither read (the phone stays hidden from whatever sees the cookie) nor
+// forged nor moved to another ticket, and it is no longer accepted after its
+// expiry. Its Path is
 // /tickets/{number}, so it is sent only to that ticket's own pages and
 // photos; HttpOnly keeps it from scripts; SameSite=Strict keeps other sites
 // from using it; nothing goes into a URL that could be shared or logged.
 // With it the guest can also open /tickets/{number} again (after adding a
 // photo, or a reload) without typing the phone once more.
-//
-// A server of several processes behind one address would need a shared key;
-// then a guest whose photo request reaches another process sees the
-// lookup page again (the cookie is refused, nothing more).
 const (
 	lookupCookie = "gz_lookup"
 	lookupTTL    = 30 * time.Minute
 )
 
-func newLookupAEAD() (cipher.AEAD, error) {
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		return nil, err
+func newLookupAEAD(key []byte) (cipher.AEAD, error) {
+	if key == nil {
+		key = make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return nil, err
+		}
 	}
 	block, err := aes.NewCipher(key)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	"github.com/gongzhi/gongzhi/internal/app"
+	"github.com/gongzhi/gongzhi/internal/config"
 	"github.com/gongzhi/gongzhi/internal/attachment"
 	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/ticket"
@@ -504,4 +505,56 @@ func TestSubmitTooManyAndTooBig(t *testing.T) {
 		t.Fatalf("submit with a huge photo: %d", status)
 	}
 	mustContain(t, body, "您的诉求已提交", "huge.jpg", "单个文件不能超过10MB")
+}
+
+// TestLookupCookieAcrossProcesses: two servers on one database (two
+// processes behind one address, or one after a restart) accept each other's
+// lookup cookies, since the key is kept in the database.
+func TestLookupCookieAcrossProcesses(t *testing.T) {
+	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Demo: true, BcryptCost: 4}
+	var urls []string
+	for range 2 {
+		a, err := app.New(t.Context(), cfg, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(a.Handler)
+		t.Cleanup(func() { srv.Close(); a.Close() })
+		urls = append(urls, srv.URL)
+	}
+	guest := newClient(t, &httptest.Server{URL: urls[0]})
+	_, page := guest.get("/submit")
+	status, body := guest.post("/submit", url.Values{"csrf": {csrf(t, page)}, "category_code": {"0101"},
+		"community": {"110117001001"}, "description": {"西门路灯不亮"}, "reporter_phone": {"13900004444"}})
+	if status != 200 {
+		t.Fatalf("submit: %d", status)
+	}
+	number := ticketNoRE.FindStringSubmatch(body)[1]
+	_, page = guest.get("/track")
+	if status, _ := guest.post("/track", url.Values{"csrf": {csrf(t, page)}, "number": {number}, "phone": {"13900004444"}}); status != 200 {
+		t.Fatalf("lookup: %d", status)
+	}
+	u, _ := url.Parse(urls[0] + "/tickets/" + number)
+	var look *http.Cookie
+	for _, ck := range guest.hc.Jar.Cookies(u) {
+		if ck.Name == "gz_lookup" {
+			look = ck
+		}
+	}
+	if look == nil {
+		t.Fatal("no lookup cookie")
+	}
+	for i, base := range urls {
+		req, _ := http.NewRequest("GET", base+"/tickets/"+number, nil)
+		req.AddCookie(&http.Cookie{Name: "gz_lookup", Value: look.Value})
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(b), "西门路灯不亮") {
+			t.Errorf("server %d with the cookie: %d, ticket shown: %v", i+1, resp.StatusCode, strings.Contains(string(b), "西门路灯不亮"))
+		}
+	}
 }

@@ -41,6 +41,9 @@ type Deps struct {
 	// Attachments keeps the photos of tickets; may be nil, and then the
 	// forms take no photos and the pages show none.
 	Attachments *attachment.Service
+	// LookupKey (32 bytes) seals the guests' lookup cookies (lookup.go);
+	// every process of a server must have the same. Nil makes one at random.
+	LookupKey []byte
 }
 
 // Server serves the HTML pages.
@@ -73,7 +76,7 @@ func New(d Deps) (*Server, error) {
 		loc = time.FixedZone("CST", 8*3600)
 	}
 	s := &Server{Deps: d, loc: loc, pages: map[string]map[string]*template.Template{}}
-	if s.lookupAEAD, err = newLookupAEAD(); err != nil {
+	if s.lookupAEAD, err = newLookupAEAD(d.LookupKey); err != nil {
 		return nil, err
 	}
 	for _, lang := range langs {
