@@ -96,9 +96,6 @@ func (b *Batch) Add(query string, args ...any) {
 	b.args = append(b.args, args)
 }
 
-// Len returns the number of statements in the batch.
-func (b *Batch) Len() int { return len(b.queries) }
-
 // ExecBatch runs the batch's statements in tx. On PostgreSQL they travel as
 // one statement — every one but the last a data-modifying WITH part — so the
 // batch costs one round trip; all parts see the same snapshot and foreign
