@@ -270,9 +270,12 @@ func (s *Service) refresh(ctx context.Context) (RefreshStats, error) {
 			fromE := st.eventMark - refreshWindow.Milliseconds()
 			// The changed tickets, by updated_at then number; those this
 			// process already took in at their current version are skipped.
+			// One lower bound on updated_at, so that the planner starts the
+			// index there (given two, SQLite on 10M tickets took the lower
+			// one and read the whole index, 0.5 s).
 			rows, err := tx.QueryContext(ctx, `SELECT number, updated_at, version FROM tickets
-WHERE updated_at >= $1 AND (updated_at > $2 OR (updated_at = $2 AND number > $3))
-ORDER BY updated_at, number LIMIT $4`, fromU, afterU, afterN, refreshBatch)
+WHERE updated_at >= $1 AND NOT (updated_at = $2 AND number <= $3)
+ORDER BY updated_at, number LIMIT $4`, max(fromU, afterU), afterU, afterN, refreshBatch)
 			if err != nil {
 				return errs.Wrap(err, "changed tickets")
 			}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"reflect"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -241,6 +242,38 @@ func TestAggregatesMatchDirect(t *testing.T) {
 		}
 		if got, err := on.Refresh(ctx); err != nil || got.Scanned != base.Scanned {
 			t.Fatalf("with nothing new a refresh read %+v, want %d tickets; %v", got, base.Scanned, err)
+		}
+		// More new tickets than one refresh batch, all at the same moment:
+		// the refresh pages through them by number and takes in each once.
+		const many = 5100
+		var wg sync.WaitGroup
+		errc := make(chan error, many)
+		for w := range 16 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := w; i < many; i += 16 {
+					_, err := ts.Create(ctx, &admin, ticket.NewTicket{Kind: ticket.KindComplaint, CategoryCode: cats[i%len(cats)],
+						Description: "路灯不亮已经三天了", AreaCode: areas[i%len(areas)], ReporterName: "王芳", ReporterPhone: "13800138000",
+						Channel: ticket.ChannelHotline})
+					if err != nil {
+						errc <- err
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errc)
+		for err := range errc {
+			t.Fatal(err)
+		}
+		if got, err := on.Refresh(ctx); err != nil || got.Scanned != base.Scanned+many {
+			t.Fatalf("after %d new tickets a refresh read %+v, want %d tickets; %v", many, got, base.Scanned+many, err)
+		}
+		kept := dumpDays(t, d)
+		must(t, on.Rebuild(ctx, nil))
+		if rebuilt := dumpDays(t, d); !reflect.DeepEqual(kept, rebuilt) {
+			t.Fatal("after a refresh of many tickets the aggregates differ from a rebuild")
 		}
 		var evs int
 		d.R.QueryRow(`SELECT COUNT(*) FROM ticket_events WHERE action IN ('return', 'approve_extension', 'redo', 'overdue')`).Scan(&evs)
