@@ -24,10 +24,10 @@ import (
 // process of the server and the server after a restart accept it): it can be
 // neither read (the phone stays hidden from whatever sees the cookie) nor
 // forged nor moved to another ticket, and it is no longer accepted after its
-// expiry. Its Path is
-// /tickets/{number}, so it is sent only to that ticket's own pages and
-// photos; HttpOnly keeps it from scripts; SameSite=Strict keeps other sites
-// from using it; nothing goes into a URL that could be shared or logged.
+// expiry. Its Path is /tickets/{number}, so it is sent only to that ticket's
+// own pages and photos; HttpOnly keeps it from scripts; SameSite=Strict keeps
+// other sites from using it; nothing goes into a URL that could be shared or
+// logged.
 // With it the guest can also open /tickets/{number} again (after adding a
 // photo, or a reload) without typing the phone once more.
 const (
