@@ -27,6 +27,7 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 	fs.DurationVar(&cfg.Duration, "duration", 30*time.Second, "measured period")
 	fs.DurationVar(&cfg.Warmup, "warmup", 3*time.Second, "unmeasured period before it")
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "random seed")
+	fs.BoolVar(&cfg.IdempotencyKeys, "idempotency-keys", false, "send a fresh Idempotency-Key with every POST")
 	jsonFile := fs.String("json", "", "also write the results as JSON to this file")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -36,6 +36,9 @@ type Config struct {
 	// ProgressEvery defaults to 5 seconds.
 	ProgressEvery time.Duration
 	Seed          uint64
+	// IdempotencyKeys sends a fresh Idempotency-Key with every POST, as a
+	// client that retries safely does.
+	IdempotencyKeys bool
 }
 
 // Result is what a run measured.
@@ -77,6 +80,8 @@ type runner struct {
 	sched    []string
 	kinds    mixKinds
 	interval time.Duration
+	keys     atomic.Int64 // Idempotency-Keys sent
+	keyBase  string
 }
 
 // work is a ticket of the handler's and the next action it needs.
@@ -115,6 +120,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, fmt.Errorf("--url must be an http(s) URL, got %q", cfg.URL)
 	}
 	r := &runner{cfg: cfg, base: strings.TrimRight(cfg.URL, "/"), tokens: map[string]string{}, sched: sched, kinds: mixKinds(sched),
+		keyBase: fmt.Sprintf("bench-%d", time.Now().UnixNano()),
 		actions: make(chan work, 100_000)}
 	// One connection per worker, kept alive: the bench measures the server,
 	// not TCP handshakes.
@@ -433,6 +439,9 @@ func (r *runner) call(ctx context.Context, user, method, path string, body, out 
 	}
 	if tok := r.tokens[user]; tok != "" {
 		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	if r.cfg.IdempotencyKeys && method == http.MethodPost {
+		req.Header.Set("Idempotency-Key", fmt.Sprintf("%s-%d", r.keyBase, r.keys.Add(1)))
 	}
 	resp, err := r.client.Do(req)
 	if err != nil {

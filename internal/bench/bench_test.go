@@ -33,6 +33,19 @@ func server(t *testing.T) string {
 	return srv.URL
 }
 
+// TestIdempotencyKeys runs the mix with a fresh Idempotency-Key on every
+// POST: a key used twice for different requests would answer 409.
+func TestIdempotencyKeys(t *testing.T) {
+	res, err := bench.Run(context.Background(), bench.Config{URL: server(t), Mix: "mixed", Concurrency: 4, Duration: time.Second,
+		Warmup: 200 * time.Millisecond, IdempotencyKeys: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total.Requests == 0 || res.Total.Errors != 0 {
+		t.Fatalf("total: %+v", res.Total)
+	}
+}
+
 func TestMixedWorkload(t *testing.T) {
 	url := server(t)
 	var progress bytes.Buffer
