@@ -57,12 +57,15 @@ func (a *API) idempotent(next http.HandlerFunc) http.HandlerFunc {
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		scope := "anon"
-		if u, ok, err := a.caller(r); err != nil {
+		u, ok, err := a.caller(r)
+		if err != nil {
 			a.fail(w, r, err)
 			return
-		} else if ok {
+		}
+		if ok {
 			scope = "user:" + u.ID
 		}
+		r = withCaller(r, u, ok)
 		k := idem.Key{Scope: scope, Key: key, RequestHash: idem.Hash(r.Method, r.URL.Path, body)}
 		ans, found, err := a.Idem.Lookup(r.Context(), k)
 		if err != nil {

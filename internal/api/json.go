@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -86,6 +87,9 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 // caller returns the user of the bearer token; ok is false when there is none.
 // A token that is present but not valid is an error, not an anonymous call.
 func (a *API) caller(r *http.Request) (u auth.User, ok bool, err error) {
+	if c, found := r.Context().Value(callerKey{}).(knownCaller); found {
+		return c.u, c.ok, nil
+	}
 	h := r.Header.Get("Authorization")
 	if h == "" {
 		return auth.User{}, false, nil
@@ -99,6 +103,20 @@ func (a *API) caller(r *http.Request) (u auth.User, ok bool, err error) {
 		return auth.User{}, false, err
 	}
 	return s.User, true, nil
+}
+
+// callerKey marks a request context with its caller once known, so that a
+// wrapper and the handler authenticate the request once.
+type callerKey struct{}
+
+type knownCaller struct {
+	u  auth.User
+	ok bool
+}
+
+// withCaller returns r with its caller remembered.
+func withCaller(r *http.Request, u auth.User, ok bool) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), callerKey{}, knownCaller{u, ok}))
 }
 
 // user wraps a handler that needs a logged-in caller.
