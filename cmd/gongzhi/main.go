@@ -56,7 +56,7 @@ Usage:
   gongzhi evaluation rebuild [--data ./data] [--db DSN]   (after imports, seeding or changes made by hand)
   gongzhi user create --username NAME --role ROLE [--name N] [--org CODE] [--area CODE]   (password on standard input)
   gongzhi seed --tickets N [--data ./data] [--db DSN]
-  gongzhi bench [--url http://127.0.0.1:8080] [--mix submit|read|mixed] [--concurrency N | --rate R] [--duration 30s] [--json FILE]
+  gongzhi bench [--url http://127.0.0.1:8080] [--mix submit|read|inbox|ticket|mixed] [--concurrency N | --rate R] [--duration 30s] [--idempotency-keys] [--json FILE]
   gongzhi backup FILE [--data ./data] [--db DSN]
   gongzhi restore FILE [--data ./data]
   gongzhi version
