@@ -132,7 +132,13 @@ func (d *DB) checkpoints() {
 			if err := d.checkpointer.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &logPages, &done); err != nil {
 				continue
 			}
-			if logPages > 10000 && done == logPages {
+			// A TRUNCATE checkpoint holds writers back while it runs, so it
+			// waits for a large log: at 10,000 pages (40 MB) it ran every
+			// fraction of a second under sustained submissions and the p99 of
+			// keyed submissions was 90 ms; at 100,000 pages (400 MB) it is
+			// 31 ms. Below that the log is reused from its start after each
+			// complete checkpoint, so the file stops growing.
+			if logPages > 100000 && done == logPages {
 				d.checkpointer.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 			}
 		}
