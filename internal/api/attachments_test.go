@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"crypto/rand"
 	"encoding/binary"
 	"encoding/json"
 	"image"
@@ -10,6 +11,7 @@ import (
 	"image/png"
 	"io"
 	"math"
+
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -279,4 +281,81 @@ func pngFile(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// noiseJPEG is a w×h JPEG of random pixels: it hardly compresses, so it is
+// large for its size.
+func noiseJPEG(t *testing.T, w, h int) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	rand.Read(img.Pix)
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 100}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// sendUpload posts one prepared multipart body with an Idempotency-Key.
+func sendUpload(t *testing.T, srv *httptest.Server, number, token, key, ctype string, body []byte) (int, http.Header, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/tickets/"+number+"/attachments?purpose=report", bytes.NewReader(body))
+	req.Header.Set("Content-Type", ctype)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Idempotency-Key", key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	json.NewDecoder(resp.Body).Decode(&m)
+	return resp.StatusCode, resp.Header, m
+}
+
+// TestIdempotentUpload: an upload retried with its Idempotency-Key (the same
+// bytes, as a client resends them) gets the first answer; the key with
+// another file is refused; a photo past the 1 MB of other bodies is taken.
+func TestIdempotentUpload(t *testing.T) {
+	for _, engine := range dbtest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			srv := newServer(t, engine)
+			agent := login(t, srv, "demo-agent")
+			code, _, tk := post(t, srv, "/api/v1/tickets", agent, "", map[string]any{"kind": "complaint", "category_code": "0101",
+				"description": "金谷东园北门垃圾堆积", "area_code": "110117001001", "reporter_phone": "13912345678"})
+			if code != 201 {
+				t.Fatalf("submit: %d %v", code, tk)
+			}
+			n := tk["number"].(string)
+			multipartOf := func(data []byte) (string, []byte) {
+				var body bytes.Buffer
+				mw := multipart.NewWriter(&body)
+				fw, _ := mw.CreateFormFile("file", "photo.jpg")
+				fw.Write(data)
+				mw.Close()
+				return mw.FormDataContentType(), body.Bytes()
+			}
+			big := noiseJPEG(t, 1000, 800)
+			if len(big) <= 1<<20 {
+				t.Fatalf("the large photo is only %d bytes", len(big))
+			}
+			ctype, body := multipartOf(big)
+			code, h, first := sendUpload(t, srv, n, agent, "photo-1", ctype, body)
+			if code != 201 || h.Get("Idempotent-Replayed") != "" {
+				t.Fatalf("upload: %d %v", code, first)
+			}
+			code, h, again := sendUpload(t, srv, n, agent, "photo-1", ctype, body)
+			if code != 201 || h.Get("Idempotent-Replayed") != "true" || again["id"] != first["id"] {
+				t.Fatalf("retry: %d %v %v, first %v", code, h, again, first)
+			}
+			ctype2, body2 := multipartOf(gpsJPEG(t, 40, 30, color.RGBA{200, 10, 10, 255}))
+			if code, _, m := sendUpload(t, srv, n, agent, "photo-1", ctype2, body2); code != 409 {
+				t.Fatalf("the key with another photo: %d %v", code, m)
+			}
+			list := get(t, srv, "/api/v1/tickets/"+n+"/attachments", agent)
+			if k := len(list["items"].([]any)); k != 1 {
+				t.Fatalf("%d attachments after the retries, want 1", k)
+			}
+		})
+	}
 }

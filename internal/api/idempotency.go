@@ -5,36 +5,27 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/idem"
 )
 
-// recorder keeps a response so it can be stored as the first answer.
-type recorder struct {
-	header http.Header
-	status int
-	body   bytes.Buffer
-}
-
-func (r *recorder) Header() http.Header { return r.header }
-func (r *recorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
-	}
-}
-func (r *recorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	return r.body.Write(b)
-}
-
 // idempotent makes a POST safe to retry: with an Idempotency-Key header, the
 // first answer is stored and every retry gets it back, marked with
 // Idempotent-Replayed: true. Keys are scoped to the caller.
 func (a *API) idempotent(next http.HandlerFunc) http.HandlerFunc {
+	return a.idempotentUpTo(MaxBody, errTooLarge, next)
+}
+
+// idempotentUpload is idempotent for an upload: the body, up to MaxUpload,
+// is hashed on its way to a temporary file, never held whole in memory.
+func (a *API) idempotentUpload(next http.HandlerFunc) http.HandlerFunc {
+	return a.idempotentUpTo(MaxUpload, errUploadTooLarge, next)
+}
+
+func (a *API) idempotentUpTo(limit int64, tooLarge error, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		key := r.Header.Get("Idempotency-Key")
 		if key == "" || a.Idem == nil {
@@ -45,17 +36,31 @@ func (a *API) idempotent(next http.HandlerFunc) http.HandlerFunc {
 			a.fail(w, r, errs.Invalidf("Idempotency-Key 须为1到%d个可见ASCII字符", "Idempotency-Key must be 1 to %d visible ASCII characters", idem.MaxKey))
 			return
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			a.fail(w, r, errTooLarge)
+		if r.ContentLength > limit {
+			a.fail(w, r, tooLarge)
 			return
 		}
-		if err != nil {
+		target := r.URL.Path
+		if r.URL.RawQuery != "" {
+			target += "?" + r.URL.RawQuery
+		}
+		h := idem.NewHash(r.Method, target)
+		body, cleanup, err := keepBody(io.TeeReader(http.MaxBytesReader(w, r.Body, limit), h), limit > MaxBody)
+		defer cleanup()
+		var mbe *http.MaxBytesError
+		var ours *errs.Error
+		switch {
+		case errors.As(err, &mbe):
+			a.fail(w, r, tooLarge)
+			return
+		case errors.As(err, &ours):
+			a.fail(w, r, err) // the temporary file failed: ours, not the caller's
+			return
+		case err != nil:
 			a.fail(w, r, errs.Invalidf("无法读取请求内容", "could not read the request body"))
 			return
 		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.Body = body
 		scope := "anon"
 		u, ok, err := a.caller(r)
 		if err != nil {
@@ -66,31 +71,31 @@ func (a *API) idempotent(next http.HandlerFunc) http.HandlerFunc {
 			scope = "user:" + u.ID
 		}
 		r = withCaller(r, u, ok)
-		k := idem.Key{Scope: scope, Key: key, RequestHash: idem.Hash(r.Method, r.URL.Path, body)}
-		ans, found, err := a.Idem.Lookup(r.Context(), k)
-		if err != nil {
+		k := idem.Key{Scope: scope, Key: key, RequestHash: idem.Sum(h)}
+		if err := a.Idem.Serve(w, r, k, time.Now(), "application/json; charset=utf-8", a.Log, next); err != nil {
 			a.fail(w, r, err)
-			return
 		}
-		if found {
-			w.Header().Set("Content-Type", "application/json; charset=utf-8")
-			w.Header().Set("Idempotent-Replayed", "true")
-			w.WriteHeader(ans.Status)
-			w.Write(ans.Body)
-			return
-		}
-		rec := &recorder{header: w.Header()}
-		next(rec, r.WithContext(idem.With(r.Context(), k)))
-		if rec.status == 0 {
-			rec.status = http.StatusOK
-		}
-		// Server faults are not answers: a retry may succeed, so they are not kept.
-		if rec.status < 500 {
-			if err := a.Idem.Save(r.Context(), k, time.Now(), idem.Answer{Status: rec.status, Body: rec.body.Bytes()}); err != nil {
-				a.Log.Error("store idempotent answer", "err", err)
-			}
-		}
-		w.WriteHeader(rec.status)
-		w.Write(rec.body.Bytes())
 	}
+}
+
+// keepBody reads src whole and returns a body that reads it again: from
+// memory, or from a temporary file when toFile is set. cleanup removes the
+// file; it is never nil.
+func keepBody(src io.Reader, toFile bool) (body io.ReadCloser, cleanup func(), err error) {
+	if !toFile {
+		b, err := io.ReadAll(src)
+		return io.NopCloser(bytes.NewReader(b)), func() {}, err
+	}
+	f, err := os.CreateTemp("", "gongzhi-upload-*")
+	if err != nil {
+		return nil, func() {}, errs.Wrap(err, "spool upload")
+	}
+	cleanup = func() { f.Close(); os.Remove(f.Name()) }
+	if _, err := io.Copy(f, src); err != nil {
+		return nil, cleanup, err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, cleanup, errs.Wrap(err, "spool upload")
+	}
+	return io.NopCloser(f), cleanup, nil
 }

@@ -40,8 +40,9 @@ import (
 
 // oaRoutes returns the "METHOD /path" patterns registered by API.Routes,
 // read from the package's source: mux.HandleFunc and mux.Handle calls in
-// Routes, and in methods Routes calls with the mux.
-func oaRoutes(t *testing.T) []string {
+// Routes, and in methods Routes calls with the mux. keyed holds the
+// patterns whose handler is wrapped by a.idempotent or a.idempotentUpload.
+func oaRoutes(t *testing.T) (routes []string, keyed map[string]bool) {
 	t.Helper()
 	fset := token.NewFileSet()
 	files, err := filepath.Glob("*.go")
@@ -70,7 +71,7 @@ func oaRoutes(t *testing.T) []string {
 	if funcs["Routes"] == nil {
 		t.Fatal("no (*API).Routes in the package")
 	}
-	var routes []string
+	keyed = map[string]bool{}
 	visited := map[string]bool{}
 	var walk func(fd *ast.FuncDecl)
 	walk = func(fd *ast.FuncDecl) {
@@ -102,6 +103,13 @@ func oaRoutes(t *testing.T) []string {
 					t.Fatal(err)
 				}
 				routes = append(routes, p)
+				if len(call.Args) > 1 {
+					if h, ok := call.Args[1].(*ast.CallExpr); ok {
+						if w, ok := h.Fun.(*ast.SelectorExpr); ok && (w.Sel.Name == "idempotent" || w.Sel.Name == "idempotentUpload") {
+							keyed[p] = true
+						}
+					}
+				}
 			default:
 				// A helper of the API called with the mux registers routes too.
 				if callee := funcs[sel.Sel.Name]; callee != nil {
@@ -116,7 +124,7 @@ func oaRoutes(t *testing.T) []string {
 		})
 	}
 	walk(funcs["Routes"])
-	return routes
+	return routes, keyed
 }
 
 func oaLoadDoc(t *testing.T, raw []byte) map[string]any {
@@ -128,6 +136,16 @@ func oaLoadDoc(t *testing.T, raw []byte) map[string]any {
 		t.Fatalf("openapi.json: %v", err)
 	}
 	return doc
+}
+
+func oaHasParam(op map[string]any, ref string) bool {
+	params, _ := op["parameters"].([]any)
+	for _, p := range params {
+		if m, _ := p.(map[string]any); m["$ref"] == ref {
+			return true
+		}
+	}
+	return false
 }
 
 var oaMethods = []string{"get", "put", "post", "delete", "patch", "head", "options", "trace"}
@@ -142,7 +160,8 @@ func TestOpenAPIRoutes(t *testing.T) {
 		t.Fatalf("openapi version %q", v)
 	}
 	inCode := map[string]bool{}
-	for _, p := range oaRoutes(t) {
+	routes, keyed := oaRoutes(t)
+	for _, p := range routes {
 		method, path, ok := strings.Cut(p, " ")
 		if !ok {
 			// Only the catch-all that answers unknown endpoints has no method.
@@ -155,6 +174,16 @@ func TestOpenAPIRoutes(t *testing.T) {
 			t.Errorf("route %q is outside /api/v1", p)
 		}
 		inCode[strings.ToLower(method)+" "+path] = true
+		// Every POST takes an Idempotency-Key, in the code and in the document.
+		if method == "POST" {
+			if !keyed[p] {
+				t.Errorf("route %s does not take an Idempotency-Key (wrap it in a.idempotent)", p)
+			}
+			item, _ := doc["paths"].(map[string]any)[path].(map[string]any)
+			if op, _ := item["post"].(map[string]any); op != nil && !oaHasParam(op, "#/components/parameters/IdempotencyKey") {
+				t.Errorf("openapi.json: POST %s does not list the IdempotencyKey parameter", path)
+			}
+		}
 	}
 	inDoc := map[string]bool{}
 	paths, _ := doc["paths"].(map[string]any)

@@ -14,6 +14,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
+	"hash"
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/db"
@@ -60,11 +61,21 @@ func Valid(s string) bool {
 
 // Hash returns the request hash of a method, a path and a body.
 func Hash(method, path string, body []byte) string {
+	h := NewHash(method, path)
+	h.Write(body)
+	return Sum(h)
+}
+
+// NewHash starts the request hash of a method and a path, for a body that
+// is written to it as it streams; Sum gives the request hash.
+func NewHash(method, path string) hash.Hash {
 	h := sha256.New()
 	h.Write([]byte(method + " " + path + "\n"))
-	h.Write(body)
-	return hex.EncodeToString(h.Sum(nil))
+	return h
 }
+
+// Sum returns the request hash that h has computed.
+func Sum(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil)) }
 
 var errReused = errs.New(errs.Conflict, "该幂等键已用于另一个不同的请求", "this Idempotency-Key was already used for a different request")
 

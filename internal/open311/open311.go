@@ -33,6 +33,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -41,6 +43,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/idem"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
@@ -56,6 +59,9 @@ type Deps struct {
 	Auth    *auth.Service
 	Gov     *gov.Service
 	Log     *slog.Logger
+	// Idem keeps the first answers of POSTs sent with an Idempotency-Key;
+	// nil turns the header off.
+	Idem *idem.Store
 	// Jurisdiction is our jurisdiction_id (e.g. "pinggu.gov.cn"). When set,
 	// a request naming another jurisdiction_id gets 404; a request naming
 	// none is served, since the endpoint serves one jurisdiction.
@@ -144,25 +150,49 @@ func (s *Server) top(w http.ResponseWriter, r *http.Request) {
 // post dispatches POST /open311/v2/{file}.
 func (s *Server) post(w http.ResponseWriter, r *http.Request) {
 	name, format := splitFormat(r.PathValue("file"))
-	if format == "" {
+	var serve http.HandlerFunc
+	switch {
+	case format == "":
+	case name == "requests":
+		serve = func(w http.ResponseWriter, r *http.Request) { s.createRequest(w, r, format) }
+	case name == "servicerequestupdates":
+		serve = func(w http.ResponseWriter, r *http.Request) { s.postUpdate(w, r, format) }
+	}
+	if serve == nil {
 		s.notFound(w, r)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-	if err := r.ParseForm(); err != nil {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err == nil {
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		err = r.ParseForm()
+	}
+	if err != nil {
 		s.fail(w, format, http.StatusBadRequest, "请求体无法解析 / the form body could not be read: send application/x-www-form-urlencoded, at most 64 KB")
 		return
 	}
 	if !s.jurisdictionOK(w, r, format) {
 		return
 	}
-	switch name {
-	case "requests":
-		s.createRequest(w, r, format)
-	case "servicerequestupdates":
-		s.postUpdate(w, r, format)
-	default:
-		s.notFound(w, r)
+	key := r.Header.Get("Idempotency-Key")
+	if key == "" || s.Idem == nil {
+		serve(w, r)
+		return
+	}
+	if !idem.Valid(key) {
+		s.fail(w, format, http.StatusBadRequest, fmt.Sprintf("Idempotency-Key 须为1到%d个可见ASCII字符 / Idempotency-Key must be 1 to %d visible ASCII characters", idem.MaxKey, idem.MaxKey))
+		return
+	}
+	// Keys are scoped to the api_key that sends them (by its hash: the
+	// secret itself is not stored), the request by its path, query and body.
+	k := idem.Key{Scope: "open311:" + idem.Hash("api_key", "", []byte(apiKeyOf(r)))[:32], Key: key,
+		RequestHash: idem.Hash(r.Method, r.URL.RequestURI(), body)}
+	ctype := ctypeXML
+	if format == formatJSON {
+		ctype = ctypeJSON
+	}
+	if err := s.Idem.Serve(w, r, k, time.Now(), ctype, s.Log, serve); err != nil {
+		s.failErr(w, format, err)
 	}
 }
 

@@ -277,13 +277,18 @@ func (s *Server) listRequests(w http.ResponseWriter, r *http.Request, format str
 	s.writeRequests(w, format, list)
 }
 
+// apiKeyOf returns the api_key of a POST, from the form body or else the query.
+func apiKeyOf(r *http.Request) string {
+	if key := strings.TrimSpace(r.PostFormValue("api_key")); key != "" {
+		return key
+	}
+	return strings.TrimSpace(r.URL.Query().Get("api_key"))
+}
+
 // authenticate checks the api_key of a POST; the error is the 403 the
 // specification asks for.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, format string, action string) (auth.User, auth.APIKey, bool) {
-	key := strings.TrimSpace(r.PostFormValue("api_key"))
-	if key == "" {
-		key = strings.TrimSpace(r.URL.Query().Get("api_key"))
-	}
+	key := apiKeyOf(r)
 	if key == "" {
 		s.fail(w, format, http.StatusForbidden, "缺少 api_key / api_key is missing -- can't proceed with "+action)
 		return auth.User{}, auth.APIKey{}, false

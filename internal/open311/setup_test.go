@@ -18,6 +18,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/demo"
 	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/idem"
 	"github.com/gongzhi/gongzhi/internal/open311"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
@@ -75,7 +76,7 @@ func setup(t testing.TB, d *db.DB) *env {
 	e.dispatcher = login(t, a, "demo-dispatcher")
 	e.deptKey, _, err = a.CreateAPIKey(ctx, admin, "城管委业务系统", e.dept.ID)
 	must(t, err)
-	e.o = open311.New(open311.Deps{Tickets: ts, Auth: a, Gov: g, Jurisdiction: "pinggu.gov.cn", BaseURL: "https://gongzhi.example.gov.cn/"})
+	e.o = open311.New(open311.Deps{Tickets: ts, Auth: a, Gov: g, Idem: idem.NewStore(d), Jurisdiction: "pinggu.gov.cn", BaseURL: "https://gongzhi.example.gov.cn/"})
 	mux := http.NewServeMux()
 	e.o.Routes(mux)
 	e.srv = httptest.NewServer(mux)
@@ -88,6 +89,8 @@ type response struct {
 	status int
 	ctype  string
 	body   []byte
+	// replayed is set when the answer is a stored first answer.
+	replayed bool
 }
 
 func (e *env) get(path string) response {
@@ -99,9 +102,23 @@ func (e *env) get(path string) response {
 
 func (e *env) post(path string, form url.Values) response {
 	e.t.Helper()
-	res, err := http.Post(e.srv.URL+path, "application/x-www-form-urlencoded; charset=utf-8", strings.NewReader(form.Encode()))
+	return e.postKeyed(path, "", form)
+}
+
+// postKeyed posts with an Idempotency-Key when key is not empty.
+func (e *env) postKeyed(path, key string, form url.Values) response {
+	e.t.Helper()
+	req, err := http.NewRequest("POST", e.srv.URL+path, strings.NewReader(form.Encode()))
 	must(e.t, err)
-	return read(e.t, res)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
+	res, err := http.DefaultClient.Do(req)
+	must(e.t, err)
+	r := read(e.t, res)
+	r.replayed = res.Header.Get("Idempotent-Replayed") == "true"
+	return r
 }
 
 func read(t testing.TB, res *http.Response) response {

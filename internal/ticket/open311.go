@@ -19,6 +19,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/idem"
 )
 
 // Attribute datatypes of a service definition, as GeoReport v2 names them.
@@ -475,6 +476,18 @@ func (s *Service) RecordExternalUpdate(ctx context.Context, u auth.User, number 
 		if !isLeadHandler(u, t) {
 			return errs.New(errs.Forbidden, "该工单未派给此密钥所属单位", "the ticket is not assigned to this key's unit")
 		}
+		status = t.Status
+		// A retried update records nothing more; its close steps below
+		// still run from the ticket's status now, so a retry after a crash
+		// between the two finishes them.
+		done, err := idem.ClaimTx(ctx, tx, now, number+"/"+ActionExternalUpdate+"/"+strconv.Itoa(t.Version+1))
+		if err != nil {
+			return err
+		}
+		if done != "" {
+			seq, _ = strconv.Atoi(done[strings.LastIndexByte(done, '/')+1:])
+			return nil
+		}
 		note := up.Description
 		if up.UpdatedAt != nil {
 			note += "（外部系统时间 / external time " + up.UpdatedAt.In(s.loc).Format(time.RFC3339) + "）"
@@ -484,12 +497,14 @@ func (s *Service) RecordExternalUpdate(ctx context.Context, u auth.User, number 
 		if err := c.commit(ctx); err != nil {
 			return err
 		}
-		seq, status = c.t.Version, t.Status
+		seq = c.t.Version
 		return nil
 	})
 	if err != nil {
 		return Ticket{}, 0, err
 	}
+	// The key was spent on the update: the steps are changes of their own.
+	ctx = idem.With(ctx, idem.Key{})
 	if up.Closed {
 		steps := map[Status][]string{
 			StatusDispatched: {ActionSign, ActionContact, ActionReply},
