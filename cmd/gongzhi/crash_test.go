@@ -33,6 +33,15 @@ type ledger struct {
 	mu      sync.Mutex
 	tickets map[string]ack
 	actions int
+	// retries counts submissions acknowledged on a retry with their key
+	// after a send that got no answer.
+	retries int
+}
+
+func (l *ledger) retried(n int) {
+	l.mu.Lock()
+	l.retries += n
+	l.mu.Unlock()
 }
 
 func (l *ledger) record(number, status string, version int, action bool) {
@@ -56,6 +65,11 @@ type client struct {
 // post returns the status and decoded body, or an error when no complete
 // response arrived.
 func (c client) post(ctx context.Context, path, token string, body any) (int, map[string]any, error) {
+	return c.postKeyed(ctx, path, token, "", body)
+}
+
+// postKeyed is post with an Idempotency-Key, when key is not empty.
+func (c client) postKeyed(ctx context.Context, path, token, key string, body any) (int, map[string]any, error) {
 	j, _ := json.Marshal(body)
 	req, err := http.NewRequestWithContext(ctx, "POST", c.base+path, bytes.NewReader(j))
 	if err != nil {
@@ -63,6 +77,9 @@ func (c client) post(ctx context.Context, path, token string, body any) (int, ma
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+token)
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return 0, nil, err
@@ -89,11 +106,38 @@ func numberOf(body map[string]any) (string, string, int, bool) {
 var crashTicket = map[string]any{"kind": "complaint", "category_code": "0101", "description": "崩溃测试：金谷东园北门垃圾堆积",
 	"area_code": "110117001001", "reporter_phone": "13912345678"}
 
+// submitter makes the Idempotency-Keys of one client's submissions and
+// keeps the key of a submission that got no answer, across restarts, so
+// that it is sent again with the same key, as a client retries.
+type submitter struct {
+	name    string
+	n       int
+	pending string
+	failed  bool // the pending submission was sent and got no answer
+}
+
+// next returns the key and body of the next submission: the pending one
+// again, or a new one. The key is in the description, so a duplicate shows
+// as two tickets with one description.
+func (s *submitter) next() (string, map[string]any) {
+	if s.pending == "" {
+		s.n++
+		s.pending = fmt.Sprintf("%s-%d", s.name, s.n)
+	}
+	body := map[string]any{}
+	for k, v := range crashTicket {
+		body[k] = v
+	}
+	body["description"] = fmt.Sprintf("%s（%s）", crashTicket["description"], s.pending)
+	return s.pending, body
+}
+
 // work submits tickets as the agent and takes each through sign, contact and
 // reply as the handler, recording every acknowledged response, until ctx ends
-// or the server goes away. It returns the first response that was not whole
-// or not what the API promises.
-func work(ctx context.Context, c client, agent, handler string, l *ledger) error {
+// or the server goes away. Every submission carries an Idempotency-Key and
+// is retried with it until it is answered. It returns the first response
+// that was not whole or not what the API promises.
+func work(ctx context.Context, c client, agent, handler string, sub *submitter, l *ledger) error {
 	steps := []struct {
 		action string
 		body   map[string]any
@@ -104,20 +148,27 @@ func work(ctx context.Context, c client, agent, handler string, l *ledger) error
 		{"reply", map[string]any{"reply_text": "已协调清运", "resolved": true}, "replied"},
 	}
 	for ctx.Err() == nil {
-		code, body, err := c.post(ctx, "/api/v1/tickets", agent, crashTicket)
+		key, ticket := sub.next()
+		code, body, err := c.postKeyed(ctx, "/api/v1/tickets", agent, key, ticket)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
-			continue // the server died: not acknowledged
+			sub.failed = true
+			time.Sleep(5 * time.Millisecond)
+			continue // the server died: not acknowledged, sent again with its key
 		}
 		if code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable {
 			time.Sleep(10 * time.Millisecond) // refused, not acknowledged: try again
 			continue
 		}
 		if code != http.StatusCreated {
-			return fmt.Errorf("submit: status %d: %v", code, body)
+			return fmt.Errorf("submit %s: status %d: %v", key, code, body)
 		}
+		if sub.failed {
+			l.retried(1)
+		}
+		sub.pending, sub.failed = "", false
 		number, status, version, ok := numberOf(body)
 		if !ok || status != "dispatched" {
 			return fmt.Errorf("submit acknowledged without a dispatched ticket: %v", body)
@@ -185,6 +236,13 @@ FROM tickets t LEFT JOIN ticket_events e ON e.ticket_number = t.number GROUP BY 
 	if orphans > 0 {
 		t.Errorf("%d events without their ticket", orphans)
 	}
+	var duplicated int
+	if err := d.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT description FROM tickets GROUP BY description HAVING COUNT(*) > 1) d`).Scan(&duplicated); err != nil {
+		t.Fatal(err)
+	}
+	if duplicated > 0 {
+		t.Errorf("%d submissions retried with their Idempotency-Key made more than one ticket", duplicated)
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for n, a := range l.tickets {
@@ -231,6 +289,10 @@ func TestCrashSafety(t *testing.T) {
 			l := &ledger{tickets: map[string]ack{}}
 			rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 			const clients = 6
+			subs := make([]*submitter, clients)
+			for i := range subs {
+				subs[i] = &submitter{name: fmt.Sprintf("crash-%d", i)}
+			}
 			for round := 1; round <= kills; round++ {
 				s := start(t, args...)
 				agent, handler := s.login("demo-agent"), s.login("demo-handler")
@@ -243,7 +305,7 @@ func TestCrashSafety(t *testing.T) {
 					wg.Add(1)
 					go func() {
 						defer wg.Done()
-						if err := work(ctx, c, agent, handler, l); err != nil {
+						if err := work(ctx, c, agent, handler, subs[i], l); err != nil {
 							errc <- err
 						}
 					}()
@@ -266,7 +328,8 @@ func TestCrashSafety(t *testing.T) {
 				}
 				if round == kills || round%10 == 0 {
 					l.mu.Lock()
-					t.Logf("after %d kills: %d tickets stored, %d acknowledged, %d acknowledged actions", round, n, len(l.tickets), l.actions)
+					t.Logf("after %d kills: %d tickets stored, %d acknowledged (%d on a keyed retry after a kill), %d acknowledged actions",
+						round, n, len(l.tickets), l.retries, l.actions)
 					l.mu.Unlock()
 				}
 			}
