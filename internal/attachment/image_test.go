@@ -8,8 +8,11 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"io"
 	"strings"
 	"testing"
+
+	"github.com/gongzhi/gongzhi/internal/errs"
 )
 
 // webpLossless is a complete 1×1 lossless WebP (34 bytes), laid out by hand.
@@ -160,4 +163,56 @@ func TestCleanName(t *testing.T) {
 			t.Errorf("cleanName(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// FuzzImage feeds arbitrary bytes to what an upload goes through after its
+// format is sniffed: the header check, the Exif orientation, the decoder and
+// the thumbnail. Nothing panics; a header that is refused is refused as
+// damaged or too large; an image that decodes gets a thumbnail within
+// ThumbSize that encodes.
+func FuzzImage(f *testing.F) {
+	var pngBuf bytes.Buffer
+	png.Encode(&pngBuf, image.NewGray(image.Rect(0, 0, 3, 2)))
+	f.Add(pngBuf.Bytes())
+	f.Add(testJPEG(f, 8, 4, color.White, buildExif(binary.BigEndian, 40.14, 117.12, 'N', 'E', 6)))
+	f.Add(testJPEG(f, 2, 9, color.Black, nil))
+	f.Add(webpLossless)
+	f.Add(webpLossy)
+	f.Add([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x7f\xff\xff\xff\x7f\xff\xff\xff\x08\x02\x00\x00\x00"))
+	f.Add([]byte{0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x0B, 0x08, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0x01, 0x11, 0x00})
+	f.Add([]byte("RIFF\x00\x00\x00\x00WEBPVP8 "))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		fm := sniff(b)
+		if fm == nil {
+			return
+		}
+		cfg, err := checkConfig(fm, bytes.NewReader(b))
+		if err != nil {
+			if c := errs.CodeOf(err); c != errs.Invalid && c != errs.TooLarge {
+				t.Fatalf("header refused with %v", err)
+			}
+			return
+		}
+		if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
+			t.Fatalf("header passed with %dx%d", cfg.Width, cfg.Height)
+		}
+		orientation := 0
+		if fm == fmtJPEG {
+			orientation = parseExif(readJPEGExif(bytes.NewReader(b))).Orientation
+		}
+		if int64(cfg.Width)*int64(cfg.Height) > 1<<20 {
+			return // a real size for an upload, but too slow to decode for every input
+		}
+		img, err := fm.decode(bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		th := thumbnail(img, orientation)
+		if w, h := th.Bounds().Dx(), th.Bounds().Dy(); w < 1 || h < 1 || w > ThumbSize || h > ThumbSize {
+			t.Fatalf("thumbnail %dx%d of %dx%d", w, h, img.Bounds().Dx(), img.Bounds().Dy())
+		}
+		if err := encodeThumb(io.Discard, th); err != nil {
+			t.Fatalf("encode thumbnail: %v", err)
+		}
+	})
 }

@@ -20,7 +20,7 @@ import (
 // samples is the shared folder of real 311 data; it is not in the repository.
 const samples = "../../../shared/data/311"
 
-func withDemo(t *testing.T, d *db.DB) *ticket.Service {
+func withDemo(t testing.TB, d *db.DB) *ticket.Service {
 	t.Helper()
 	svc := seed.NewServices(d, slog.New(slog.DiscardHandler), 4)
 	if _, err := demo.Load(context.Background(), d, svc.Gov, svc.Auth, svc.Tickets, slog.New(slog.DiscardHandler)); err != nil {
