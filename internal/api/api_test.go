@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -150,9 +151,13 @@ func TestRateLimits(t *testing.T) {
 			t.Fatalf("submission %d: %d %v", i, code, m)
 		}
 	}
-	code, _, m := post(t, srv, "/api/v1/tickets", "", "", body)
+	code, h, m := post(t, srv, "/api/v1/tickets", "", "", body)
 	if code != 429 || m["error"].(map[string]any)["code"] != "too_many_requests" {
 		t.Fatalf("11th submission from one phone in an hour: %d %v", code, m)
+	}
+	// A tenth of the hour's ten refills one: about six minutes.
+	if wait, err := strconv.Atoi(h.Get("Retry-After")); err != nil || wait < 300 || wait > 360 {
+		t.Fatalf("Retry-After %q for the phone's limit", h.Get("Retry-After"))
 	}
 	// Staff entering calls are not limited.
 	agent := login(t, srv, "demo-agent")
@@ -160,6 +165,10 @@ func TestRateLimits(t *testing.T) {
 		t.Fatalf("agent: %d %v", code, m)
 	}
 	// One-time codes: per phone once a minute, per address 20 a minute.
+	post(t, srv, "/api/v1/auth/code", "", "", map[string]string{"phone": "13600000000"})
+	if code, h, m := post(t, srv, "/api/v1/auth/code", "", "", map[string]string{"phone": "13600000000"}); code != 429 || h.Get("Retry-After") != "60" {
+		t.Fatalf("a second code for one phone within a minute: %d %v %v", code, h, m)
+	}
 	limited := false
 	for i := 0; i < 25 && !limited; i++ {
 		code, _, _ := post(t, srv, "/api/v1/auth/code", "", "", map[string]string{"phone": fmt.Sprintf("139000000%02d", i)})

@@ -34,6 +34,7 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if de.Code == errs.Unauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="gongzhi"`)
 	}
+	errs.SetRetryAfter(w.Header(), de)
 	writeJSON(w, errs.HTTPStatus(de.Code), body)
 }
 

@@ -48,7 +48,9 @@ FROM otp_codes WHERE phone = $1 AND created_at > $3`,
 			return errs.Wrap(err, "count codes")
 		}
 		if recent > 0 {
-			return errs.New(errs.TooMany, "验证码发送过于频繁，请一分钟后再试", "a code was sent less than a minute ago; please wait")
+			e := errs.New(errs.TooMany, "验证码发送过于频繁，请一分钟后再试", "a code was sent less than a minute ago; please wait")
+			e.RetryAfter = 60
+			return e
 		}
 		if lastHour >= CodesPerHour {
 			return errs.New(errs.TooMany, "一小时内验证码次数已达上限，请稍后再试", "too many codes this hour; please try later")

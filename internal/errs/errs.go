@@ -5,6 +5,8 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"net/http"
+	"strconv"
 )
 
 // Code is the kind of a domain error.
@@ -27,6 +29,9 @@ type Error struct {
 	Msg   string
 	MsgEn string
 	Err   error // cause, logged only for internal errors
+	// RetryAfter is how many seconds a too-many-requests error asks the
+	// caller to wait; 0 when it is not known.
+	RetryAfter int
 }
 
 func (e *Error) Error() string {
@@ -91,6 +96,15 @@ var (
 	ErrUnauthorized = New(Unauthorized, "请先登录", "please log in")
 	ErrForbidden    = New(Forbidden, "没有权限执行此操作", "you are not allowed to do this")
 )
+
+// SetRetryAfter sets the Retry-After header for a too-many-requests error
+// that knows how long to wait.
+func SetRetryAfter(h http.Header, err error) {
+	var de *Error
+	if errors.As(err, &de) && de.Code == TooMany && de.RetryAfter > 0 {
+		h.Set("Retry-After", strconv.Itoa(de.RetryAfter))
+	}
+}
 
 // HTTPStatus maps a domain code to its HTTP status: the one place this is
 // decided, for the API, the web pages and Open311 alike.

@@ -107,16 +107,11 @@ func Check(l *Limiter, key string) error {
 		return nil
 	}
 	secs := int(math.Ceil(wait.Seconds()))
+	secs = max(secs, 1)
 	return &errs.Error{Code: errs.TooMany,
-		Msg:   "操作过于频繁，请" + itoa(secs) + "秒后再试",
-		MsgEn: "too many requests; try again in " + itoa(secs) + " s"}
-}
-
-func itoa(n int) string {
-	if n <= 0 {
-		n = 1
-	}
-	return strconv.Itoa(n)
+		Msg:        "操作过于频繁，请" + strconv.Itoa(secs) + "秒后再试",
+		MsgEn:      "too many requests; try again in " + strconv.Itoa(secs) + " s",
+		RetryAfter: secs}
 }
 
 // CheckSubmit bounds how fast residents and guests submit requests, per

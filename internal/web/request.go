@@ -281,6 +281,7 @@ func (s *Server) formError(r *http.Request, p *Page, err error) int {
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	p := s.page(w, r, "error.title")
 	status := s.formError(r, p, err)
+	errs.SetRetryAfter(w.Header(), err)
 	s.render(w, r, status, "error", p)
 }
 

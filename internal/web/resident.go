@@ -97,6 +97,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		p := s.page(w, r, "submit.title")
 		status := s.formError(r, p, err)
+		errs.SetRetryAfter(w.Header(), err)
 		d, derr := s.submitData(r, p.Lang, "/submit")
 		if derr != nil {
 			s.fail(w, r, derr)
@@ -353,6 +354,7 @@ func (s *Server) loginCode(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		status := s.formError(r, p, err)
+		errs.SetRetryAfter(w.Header(), err)
 		s.render(w, r, status, "login", p)
 		return
 	}
