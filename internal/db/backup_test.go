@@ -325,7 +325,7 @@ func checkEvents(t *testing.T, conn *sql.DB) {
 	t.Helper()
 	var bad int
 	err := conn.QueryRow(`SELECT COUNT(*) FROM (SELECT t.number FROM tickets t LEFT JOIN ticket_events e ON e.ticket_number = t.number
-GROUP BY t.number, t.version HAVING COUNT(e.seq) != t.version OR COALESCE(MIN(e.seq), 0) != 1 OR COALESCE(MAX(e.seq), 0) != t.version)`).Scan(&bad)
+GROUP BY t.number, t.version HAVING COUNT(e.seq) != t.version OR COALESCE(MIN(e.seq), 0) != 1 OR COALESCE(MAX(e.seq), 0) != t.version) AS broken`).Scan(&bad)
 	if err != nil {
 		t.Fatal(err)
 	}
