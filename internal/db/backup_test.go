@@ -52,7 +52,13 @@ func dump(t *testing.T, path string) map[string]string {
 
 func dumpDB(t *testing.T, conn *sql.DB) map[string]string {
 	t.Helper()
-	rows, err := conn.Query(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	return dumpTables(t, conn, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+}
+
+// dumpTables renders every table that listQuery names, one string per table.
+func dumpTables(t *testing.T, conn *sql.DB, listQuery string) map[string]string {
+	t.Helper()
+	rows, err := conn.Query(listQuery)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,45 +145,15 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	}
 
 	// A writer keeps submitting during the backup.
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	var during atomic.Int64
-	var writeErr error
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for i := 100; ; i++ {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			if _, err := submit(ctx, a, i); err != nil {
-				writeErr = err
-				return
-			}
-			during.Add(1)
-		}
-	}()
-	for during.Load() < 20 {
-		time.Sleep(time.Millisecond)
-	}
 	backupDir := t.TempDir()
 	backup := filepath.Join(backupDir, "gongzhi-backup.db")
 	src := db.SQLitePath("", srcDir)
-	if err := db.BackupSQLite(ctx, src, backup); err != nil {
-		t.Fatalf("backup: %v", err)
-	}
-	atBackup := during.Load()
-	for during.Load() < atBackup+20 && writeErr == nil {
-		time.Sleep(time.Millisecond)
-	}
-	close(stop)
-	wg.Wait()
-	if writeErr != nil {
-		t.Fatalf("writer: %v", writeErr)
-	}
-	t.Logf("%d tickets written while the backup ran and after", during.Load())
+	written := whileWriting(t, a, func() {
+		if err := db.BackupSQLite(ctx, src, backup); err != nil {
+			t.Fatalf("backup: %v", err)
+		}
+	})
+	t.Logf("%d tickets written while the backup ran and after", written)
 
 	// A backup never overwrites.
 	if err := db.BackupSQLite(ctx, src, backup); err == nil || !strings.Contains(err.Error(), "already exists") {
@@ -258,6 +234,48 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	if nt.Number <= maxNumber {
 		t.Fatalf("new ticket %s after restore reuses a number ≤ %s", nt.Number, maxNumber)
 	}
+}
+
+// whileWriting runs backup while a writer submits tickets to a: 20 before
+// it starts and 20 after it ends, at least. It returns how many the writer
+// made.
+func whileWriting(t *testing.T, a *app.App, backup func()) int64 {
+	t.Helper()
+	ctx := context.Background()
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var during atomic.Int64
+	var writeErr error
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 100; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if _, err := submit(ctx, a, i); err != nil {
+				writeErr = err
+				return
+			}
+			during.Add(1)
+		}
+	}()
+	for during.Load() < 20 {
+		time.Sleep(time.Millisecond)
+	}
+	backup()
+	after := during.Load()
+	for during.Load() < after+20 && writeErr == nil {
+		time.Sleep(time.Millisecond)
+	}
+	close(stop)
+	wg.Wait()
+	if writeErr != nil {
+		t.Fatalf("writer: %v", writeErr)
+	}
+	return during.Load()
 }
 
 // compareDumps compares every table of got and want; override replaces

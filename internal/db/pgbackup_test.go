@@ -12,10 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/gongzhi/gongzhi/internal/app"
 	"github.com/gongzhi/gongzhi/internal/config"
@@ -56,22 +53,7 @@ func pgDatabase(t *testing.T, base string) string {
 // dumpPG renders every table of the database's public schema, as dumpDB does.
 func dumpPG(t *testing.T, conn *sql.DB) map[string]string {
 	t.Helper()
-	rows, err := conn.Query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tables []string
-	for rows.Next() {
-		var n string
-		rows.Scan(&n)
-		tables = append(tables, n)
-	}
-	rows.Close()
-	out := map[string]string{}
-	for _, table := range tables {
-		out[table] = dumpTable(t, conn, table, "")
-	}
-	return out
+	return dumpTables(t, conn, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`)
 }
 
 // TestPostgresBackupRoundTrip runs the PostgreSQL commands that gongzhi
@@ -106,43 +88,13 @@ func TestPostgresBackupRoundTrip(t *testing.T) {
 	}
 
 	// A writer keeps submitting while pg_dump runs.
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	var during atomic.Int64
-	var writeErr error
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for i := 100; ; i++ {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			if _, err := submit(ctx, a, i); err != nil {
-				writeErr = err
-				return
-			}
-			during.Add(1)
-		}
-	}()
-	for during.Load() < 20 {
-		time.Sleep(time.Millisecond)
-	}
 	file := filepath.Join(t.TempDir(), "gongzhi.dump")
-	if out, err := exec.Command(pgDump, "--format=custom", "--file="+file, srcDSN).CombinedOutput(); err != nil {
-		t.Fatalf("pg_dump: %v\n%s", err, out)
-	}
-	atDump := during.Load()
-	for during.Load() < atDump+20 && writeErr == nil {
-		time.Sleep(time.Millisecond)
-	}
-	close(stop)
-	wg.Wait()
+	whileWriting(t, a, func() {
+		if out, err := exec.Command(pgDump, "--format=custom", "--file="+file, srcDSN).CombinedOutput(); err != nil {
+			t.Fatalf("pg_dump: %v\n%s", err, out)
+		}
+	})
 	a.Close()
-	if writeErr != nil {
-		t.Fatalf("writer: %v", writeErr)
-	}
 	if out, err := exec.Command(pgRestore, "--clean", "--if-exists", "--no-owner", "--dbname="+dstDSN, file).CombinedOutput(); err != nil {
 		t.Fatalf("pg_restore: %v\n%s", err, out)
 	}

@@ -146,12 +146,7 @@ func boolp(b bool) *bool { return &b }
 func TestServiceRequestUpdates(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := setup(t, d)
-		r := e.post("/open311/v2/requests.json", url.Values{"api_key": {e.appKey}, "service_code": {"0304"}, "address_string": {"府前街路口"},
-			"attribute[problem]": {"flicker"}})
-		if r.status != 201 {
-			t.Fatalf("post: %s", r.body)
-		}
-		id := r.list(t)[0]["service_request_id"].(string)
+		id := e.postStreetlight(t)
 
 		// A key of another unit may not update it.
 		wantError(t, e.post("/open311/v2/servicerequestupdates.json", url.Values{"api_key": {e.appKey}, "service_request_id": {id},
@@ -162,7 +157,7 @@ func TestServiceRequestUpdates(t *testing.T) {
 			"status": {"open"}, "description": {"x"}}), "json", 404)
 
 		// An open update is a note.
-		r = e.post("/open311/v2/servicerequestupdates.json", url.Values{"api_key": {e.deptKey}, "service_request_id": {id},
+		r := e.post("/open311/v2/servicerequestupdates.json", url.Values{"api_key": {e.deptKey}, "service_request_id": {id},
 			"status": {"OPEN"}, "description": {"已安排维修班组"}, "updated_datetime": {"2026-03-02T10:00:00+08:00"}})
 		if r.status != 200 {
 			t.Fatalf("open update: %d %s", r.status, r.body)

@@ -18,6 +18,19 @@ func countRows(t *testing.T, d *db.DB, query string, args ...any) int {
 	return n
 }
 
+// postStreetlight posts a flickering streetlight with the app's key and
+// returns its service_request_id; the catalogue sends 0304 to the
+// urban-management department.
+func (e *env) postStreetlight(t *testing.T) string {
+	t.Helper()
+	r := e.post("/open311/v2/requests.json", url.Values{"api_key": {e.appKey}, "service_code": {"0304"}, "address_string": {"府前街路口"},
+		"attribute[problem]": {"flicker"}})
+	if r.status != 201 {
+		t.Fatalf("post: %s", r.body)
+	}
+	return r.list(t)[0]["service_request_id"].(string)
+}
+
 // TestIdempotencyKey: a POST retried with the same Idempotency-Key gets the
 // first answer and changes nothing more, for a new request and for an
 // update that closes one; the same key with another body is refused.
@@ -56,12 +69,7 @@ func TestIdempotencyKey(t *testing.T) {
 		wantError(t, e.postKeyed("/open311/v2/requests.json", "bad key with spaces", e.newRequestForm(e.appKey)), "json", 400)
 
 		// An update that closes: sign, contact, reply once, whatever the retries.
-		r := e.post("/open311/v2/requests.json", url.Values{"api_key": {e.appKey}, "service_code": {"0304"}, "address_string": {"府前街路口"},
-			"attribute[problem]": {"flicker"}})
-		if r.status != 201 {
-			t.Fatalf("post: %s", r.body)
-		}
-		id := r.list(t)[0]["service_request_id"].(string)
+		id := e.postStreetlight(t)
 		up := url.Values{"api_key": {e.deptKey}, "service_request_id": {id}, "status": {"closed"}, "description": {"灯具已更换"}}
 		u1 := e.postKeyed("/open311/v2/servicerequestupdates.json", "dept-sync-77", up)
 		u2 := e.postKeyed("/open311/v2/servicerequestupdates.json", "dept-sync-77", up)
@@ -85,12 +93,7 @@ func TestIdempotencyKey(t *testing.T) {
 func TestIdempotentUpdateAfterCrash(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := setup(t, d)
-		r := e.post("/open311/v2/requests.json", url.Values{"api_key": {e.appKey}, "service_code": {"0304"}, "address_string": {"府前街路口"},
-			"attribute[problem]": {"flicker"}})
-		if r.status != 201 {
-			t.Fatalf("post: %s", r.body)
-		}
-		id := r.list(t)[0]["service_request_id"].(string)
+		id := e.postStreetlight(t)
 		up := url.Values{"api_key": {e.deptKey}, "service_request_id": {id}, "status": {"closed"}, "description": {"灯具已更换"}}
 		u1 := e.postKeyed("/open311/v2/servicerequestupdates.json", "dept-sync-crash", up)
 		if u1.status != 200 {
