@@ -395,7 +395,8 @@ func TestGracefulShutdown(t *testing.T) {
 					// answering, so requests are in flight at SIGTERM.
 					deadline, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 					defer cancel()
-					if err := workUntilRefused(deadline, c, agent, handler, l); err != nil {
+					sub := &submitter{name: fmt.Sprintf("shutdown-%d", i)}
+					if err := workUntilRefused(deadline, c, agent, handler, sub, l); err != nil {
 						errc <- err
 					}
 				}()
@@ -431,9 +432,10 @@ func TestGracefulShutdown(t *testing.T) {
 
 // workUntilRefused is work that stops at the first request the server does
 // not take, and fails on any response that came but was not whole.
-func workUntilRefused(ctx context.Context, c client, agent, handler string, l *ledger) error {
+func workUntilRefused(ctx context.Context, c client, agent, handler string, sub *submitter, l *ledger) error {
 	for ctx.Err() == nil {
-		code, body, err := c.post(ctx, "/api/v1/tickets", agent, crashTicket)
+		key, ticket := sub.next()
+		code, body, err := c.postKeyed(ctx, "/api/v1/tickets", agent, key, ticket)
 		if err != nil {
 			if code != 0 {
 				return fmt.Errorf("submit: %v", err) // a response that was cut short
@@ -443,6 +445,7 @@ func workUntilRefused(ctx context.Context, c client, agent, handler string, l *l
 		if code != http.StatusCreated {
 			return fmt.Errorf("submit: status %d: %v", code, body)
 		}
+		sub.pending = ""
 		number, status, version, ok := numberOf(body)
 		if !ok {
 			return fmt.Errorf("submit acknowledged without a ticket: %v", body)
