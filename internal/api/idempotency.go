@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"time"
@@ -92,6 +93,10 @@ func keepBody(src io.Reader, toFile bool) (body io.ReadCloser, cleanup func(), e
 	}
 	cleanup = func() { f.Close(); os.Remove(f.Name()) }
 	if _, err := io.Copy(f, src); err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return nil, cleanup, errs.Wrap(err, "spool upload") // writing the file failed, not the caller
+		}
 		return nil, cleanup, err
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {

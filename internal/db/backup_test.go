@@ -225,9 +225,15 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	compareDumps(t, "restored vs backup", r, b, nil, nil, false)
 
 	// The restored folder serves: gongzhi opens it, migrates, and goes on numbering.
-	ra := newDemoApp(t, freshDir)
-	nt, err := submit(ctx, ra, 9999)
-	ra.Close()
+	servesOn(t, newDemoApp(t, freshDir), maxNumber)
+}
+
+// servesOn submits a ticket to a, opened on a restored database, and checks
+// that its number comes after maxNumber, the newest restored one; it closes a.
+func servesOn(t *testing.T, a *app.App, maxNumber string) {
+	t.Helper()
+	nt, err := submit(context.Background(), a, 9999)
+	a.Close()
 	if err != nil {
 		t.Fatalf("submit on the restored database: %v", err)
 	}

@@ -106,8 +106,7 @@ func Check(l *Limiter, key string) error {
 	if ok {
 		return nil
 	}
-	secs := int(math.Ceil(wait.Seconds()))
-	secs = max(secs, 1)
+	secs := max(int(math.Ceil(wait.Seconds())), 1)
 	return &errs.Error{Code: errs.TooMany,
 		Msg:        "操作过于频繁，请" + strconv.Itoa(secs) + "秒后再试",
 		MsgEn:      "too many requests; try again in " + strconv.Itoa(secs) + " s",

@@ -97,12 +97,12 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		p := s.page(w, r, "submit.title")
 		status := s.formError(r, p, err)
-		errs.SetRetryAfter(w.Header(), err)
 		d, derr := s.submitData(r, p.Lang, "/submit")
 		if derr != nil {
 			s.fail(w, r, derr)
 			return
 		}
+		errs.SetRetryAfter(w.Header(), err)
 		p.Data = d
 		s.render(w, r, status, "submit", p)
 		return
