@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"sync"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/gongzhi/gongzhi/internal/clock"
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/gov"
@@ -37,6 +39,11 @@ type Service struct {
 	audits    chan auditReq
 
 	levels sync.Map // area code → gov.Level; an area's level never changes
+
+	// dummyHash is what a login for an unknown username is checked against,
+	// made at the cost of real hashes so that both take the same time and the
+	// time of an answer does not tell whether an account exists.
+	dummyHash []byte
 }
 
 // NewService returns the service.
@@ -47,5 +54,9 @@ func NewService(d *db.DB, c clock.Clock, g *gov.Service, log *slog.Logger, opts 
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{db: d, clock: c, gov: g, opts: opts, log: log}
+	dummy, err := bcrypt.GenerateFromPassword([]byte("gongzhi-no-such-user"), opts.BcryptCost)
+	if err != nil { // only a cost out of bcrypt's range; then the hashes fail the same way
+		dummy = []byte{}
+	}
+	return &Service{db: d, clock: c, gov: g, opts: opts, log: log, dummyHash: dummy}
 }

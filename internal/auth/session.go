@@ -47,9 +47,6 @@ func hashToken(token string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// dummyHash keeps a login for an unknown name as slow as one for a known name.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("gongzhi-no-such-user"), bcrypt.MinCost)
-
 var errBadLogin = errs.New(errs.Unauthorized, "用户名或密码错误", "wrong username or password")
 
 // Login checks a staff password and opens a session of the kind.
@@ -60,7 +57,7 @@ func (s *Service) Login(ctx context.Context, username, password, kind string) (S
 	}
 	u, hash, err := s.userWhere(ctx, s.db.R, `username = $1`, username)
 	if errs.Is(err, errs.NotFound) {
-		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		bcrypt.CompareHashAndPassword(s.dummyHash, []byte(password))
 		return Session{}, errBadLogin
 	}
 	if err != nil {
