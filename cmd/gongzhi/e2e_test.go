@@ -51,7 +51,7 @@ var servingRE = regexp.MustCompile(`msg="gongzhi serving" addr=(http://[0-9.:]+)
 func start(t *testing.T, args ...string) *server {
 	t.Helper()
 	cmd := exec.Command(binary, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
-	cmd.Env = append(os.Environ(), "GONGZHI_ADMIN_PASSWORD=admin-pass-123")
+	cmd.Env = append(os.Environ(), "GONGZHI_ADMIN_PASSWORD=lantern-river-42")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -300,7 +300,7 @@ func walkLoop(t *testing.T, s *server) {
 	s.want(s.call("POST", "/api/v1/tickets/"+qn+"/actions/close", dispatcher, map[string]any{"note": "已恢复供电"}), 200, "dispatcher closes")
 
 	// Only the admin creates users.
-	admin := s.want(s.call("POST", "/api/v1/auth/token", "", map[string]string{"username": "admin", "password": "admin-pass-123"}), 200, "admin login").body["token"].(string)
+	admin := s.want(s.call("POST", "/api/v1/auth/token", "", map[string]string{"username": "admin", "password": "lantern-river-42"}), 200, "admin login").body["token"].(string)
 	nu := map[string]any{"username": "zhang.wei", "password": "a-long-password", "name": "张伟", "role": "handler", "org_code": "110117-D01", "area_code": "110117"}
 	s.wantError(s.call("POST", "/api/v1/users", dispatcher, nu), 403, "forbidden", "dispatcher creates user")
 	s.want(s.call("POST", "/api/v1/users", admin, nu), 201, "admin creates user")

@@ -28,7 +28,7 @@ type fuzzApp struct {
 func newFuzzApp(f *testing.F) *fuzzApp {
 	f.Helper()
 	ctx := context.Background()
-	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: f.TempDir(), Demo: true, BcryptCost: 4, AdminPassword: "admin-pass-123"}
+	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: f.TempDir(), Demo: true, BcryptCost: 4, AdminPassword: "lantern-river-42"}
 	a, err := app.New(ctx, cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		f.Fatal(err)

@@ -21,7 +21,7 @@ import (
 
 func newServer(t *testing.T, engine string) *httptest.Server {
 	t.Helper()
-	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Demo: true, BcryptCost: 4, AdminPassword: "admin-pass-123"}
+	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Demo: true, BcryptCost: 4, AdminPassword: "lantern-river-42"}
 	if engine != "sqlite" {
 		cfg.DB = dbtest.DSN(t, engine)
 	}
@@ -200,7 +200,7 @@ func TestTimeLimitsAndExceptions(t *testing.T) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			srv := newServer(t, engine)
-			code, _, m := post(t, srv, "/api/v1/auth/token", "", "", map[string]string{"username": "admin", "password": "admin-pass-123"})
+			code, _, m := post(t, srv, "/api/v1/auth/token", "", "", map[string]string{"username": "admin", "password": "lantern-river-42"})
 			if code != 200 {
 				t.Fatalf("admin login: %d", code)
 			}

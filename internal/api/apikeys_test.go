@@ -14,7 +14,7 @@ func TestAPIKeys(t *testing.T) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			srv := newServer(t, engine)
-			_, _, am := post(t, srv, "/api/v1/auth/token", "", "", map[string]string{"username": "admin", "password": "admin-pass-123"})
+			_, _, am := post(t, srv, "/api/v1/auth/token", "", "", map[string]string{"username": "admin", "password": "lantern-river-42"})
 			admin := am["token"].(string)
 			dispatcher := login(t, srv, "demo-dispatcher")
 			users := get(t, srv, "/api/v1/users", admin)

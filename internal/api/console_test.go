@@ -64,7 +64,7 @@ func TestConsole(t *testing.T) {
 			if code, _ := send(t, srv, "POST", "/api/v1/kb", agent, article); code != 403 {
 				t.Fatalf("agent edits the knowledge base: %d", code)
 			}
-			code, _, am := post(t, srv, "/api/v1/auth/token", "", "", map[string]string{"username": "admin", "password": "admin-pass-123"})
+			code, _, am := post(t, srv, "/api/v1/auth/token", "", "", map[string]string{"username": "admin", "password": "lantern-river-42"})
 			admin := am["token"].(string)
 			code, m = send(t, srv, "POST", "/api/v1/kb", admin, article)
 			if code != 201 || m["id"] == "" {

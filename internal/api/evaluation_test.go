@@ -20,7 +20,7 @@ func TestEvaluationAPI(t *testing.T) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			srv := newServer(t, engine)
-			code, _, m := post(t, srv, "/api/v1/auth/token", "", "", map[string]string{"username": "admin", "password": "admin-pass-123"})
+			code, _, m := post(t, srv, "/api/v1/auth/token", "", "", map[string]string{"username": "admin", "password": "lantern-river-42"})
 			if code != 200 {
 				t.Fatalf("admin login: %d", code)
 			}

@@ -743,7 +743,7 @@ func oaMultipart(t *testing.T, fields map[string]string, name string, data []byt
 }
 
 func TestOpenAPIAnswers(t *testing.T) {
-	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Demo: true, BcryptCost: 4, AdminPassword: "admin-pass-123"}
+	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Demo: true, BcryptCost: 4, AdminPassword: "lantern-river-42"}
 	a, err := app.New(context.Background(), cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
@@ -783,7 +783,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 		r := c.want(c.do(oaReq{method: "POST", path: tokenPath, body: map[string]string{"username": user, "password": pass}}), 200, "login "+user)
 		return r.str("token")
 	}
-	admin := login("admin", "admin-pass-123")
+	admin := login("admin", "lantern-river-42")
 	agent := login("demo-agent", "gongzhi-demo")
 	dispatcher := login("demo-dispatcher", "gongzhi-demo")
 	handler := login("demo-handler", "gongzhi-demo")

@@ -18,7 +18,7 @@ import (
 func TestWebhooksAPI(t *testing.T) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(engine, func(t *testing.T) {
-			cfg := config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Demo: true, BcryptCost: 4, AdminPassword: "admin-pass-123"}
+			cfg := config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Demo: true, BcryptCost: 4, AdminPassword: "lantern-river-42"}
 			if engine != "sqlite" {
 				cfg.DB = dbtest.DSN(t, engine)
 			}
@@ -29,7 +29,7 @@ func TestWebhooksAPI(t *testing.T) {
 			t.Cleanup(func() { a.Close() })
 			srv := httptest.NewServer(a.Handler)
 			t.Cleanup(srv.Close)
-			_, _, am := post(t, srv, "/api/v1/auth/token", "", "", map[string]string{"username": "admin", "password": "admin-pass-123"})
+			_, _, am := post(t, srv, "/api/v1/auth/token", "", "", map[string]string{"username": "admin", "password": "lantern-river-42"})
 			admin := am["token"].(string)
 			handler := login(t, srv, "demo-handler") // 滨河街道办事处
 			dept := login(t, srv, "demo-handler-dept")

@@ -17,7 +17,7 @@ func TestAPIKeys(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		a, c, _ := setup(t, d, false)
-		admin, err := a.CreateUser(ctx, auth.NewUser{Username: "admin", Password: "admin-password", Role: auth.RoleAdmin})
+		admin, err := a.CreateUser(ctx, auth.NewUser{Username: "admin", Password: "lantern-river-42", Role: auth.RoleAdmin})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -93,7 +93,7 @@ func TestCreateUserValidation(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		a, _, _ := setup(t, d, false)
-		good := auth.NewUser{Username: "wang", Password: "12345678", Role: auth.RoleDispatcher, OrgCode: "SO", AreaCode: "110117"}
+		good := auth.NewUser{Username: "wang", Password: "dispatch-desk-7", Role: auth.RoleDispatcher, OrgCode: "SO", AreaCode: "110117"}
 		cases := map[string]func(*auth.NewUser){
 			"bad role":      func(n *auth.NewUser) { n.Role = "king" },
 			"short pw":      func(n *auth.NewUser) { n.Password = "1234567" },

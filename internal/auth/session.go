@@ -172,7 +172,7 @@ func (s *Service) EnsureAdmin(ctx context.Context, password string) (created boo
 		return false, "", nil
 	}
 	if password == "" {
-		password = randomToken(12)
+		password = randomPassword("admin")
 		generated = password
 	}
 	_, err = s.CreateUser(ctx, NewUser{Username: "admin", Password: password, Name: "系统管理员", Role: RoleAdmin})

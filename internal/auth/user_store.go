@@ -62,8 +62,8 @@ func (nu *NewUser) validate() error {
 	if !usernameRE.MatchString(nu.Username) {
 		return errs.Invalidf("用户名须为3到40位小写字母、数字或 . _ -", "username must be 3 to 40 lowercase letters, digits or . _ -")
 	}
-	if n := utf8.RuneCountInString(nu.Password); n < 8 || n > 72 || len(nu.Password) > 72 {
-		return errs.Invalidf("密码长度须为8到72个字符", "password must be 8 to 72 characters")
+	if err := CheckPassword(nu.Username, nu.Password); err != nil {
+		return err
 	}
 	if nu.Role != RoleAdmin && nu.AreaCode == "" {
 		return errs.Invalidf("工作人员须指定管辖区域", "staff need an area scope")

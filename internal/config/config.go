@@ -9,6 +9,7 @@ import (
 	"net"
 	"strings"
 
+	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/calendar"
 )
 
@@ -81,8 +82,10 @@ func (c Config) Validate() error {
 	if _, err := calendar.ParseSpans(c.WorkingHours); err != nil {
 		return err
 	}
-	if c.AdminPassword != "" && (len(c.AdminPassword) < 8 || len(c.AdminPassword) > 72) {
-		return fmt.Errorf("GONGZHI_ADMIN_PASSWORD must be 8 to 72 characters")
+	if c.AdminPassword != "" {
+		if err := auth.CheckPassword("admin", c.AdminPassword); err != nil {
+			return fmt.Errorf("GONGZHI_ADMIN_PASSWORD: %w", err)
+		}
 	}
 	return nil
 }

@@ -23,7 +23,12 @@ func TestParse(t *testing.T) {
 			t.Errorf("%v: want error", args)
 		}
 	}
-	if _, err := Parse(nil, env(map[string]string{"GONGZHI_ADMIN_PASSWORD": "short"}), io.Discard); err == nil {
-		t.Error("short admin password accepted")
+	for _, pw := range []string{"short", "12345678", "1234567890", "admin-2026-spring"} {
+		if _, err := Parse(nil, env(map[string]string{"GONGZHI_ADMIN_PASSWORD": pw}), io.Discard); err == nil {
+			t.Errorf("admin password %q accepted", pw)
+		}
+	}
+	if _, err := Parse(nil, env(map[string]string{"GONGZHI_ADMIN_PASSWORD": "lantern-river-42"}), io.Discard); err != nil {
+		t.Errorf("a good admin password refused: %v", err)
 	}
 }

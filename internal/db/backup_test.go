@@ -25,7 +25,7 @@ import (
 
 func newDemoApp(t *testing.T, dir string) *app.App {
 	t.Helper()
-	cfg := config.Config{DataDir: dir, Demo: true, BcryptCost: 4, Addr: "127.0.0.1:0", AdminPassword: "admin-pass-123"}
+	cfg := config.Config{DataDir: dir, Demo: true, BcryptCost: 4, Addr: "127.0.0.1:0", AdminPassword: "lantern-river-42"}
 	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatalf("app: %v", err)

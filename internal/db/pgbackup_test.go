@@ -73,7 +73,7 @@ func TestPostgresBackupRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	srcDSN, dstDSN := pgDatabase(t, base), pgDatabase(t, base)
 	open := func(dsn string) *app.App {
-		cfg := config.Config{DataDir: t.TempDir(), DB: dsn, Demo: true, BcryptCost: 4, Addr: "127.0.0.1:0", AdminPassword: "admin-pass-123"}
+		cfg := config.Config{DataDir: t.TempDir(), DB: dsn, Demo: true, BcryptCost: 4, Addr: "127.0.0.1:0", AdminPassword: "lantern-river-42"}
 		a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		if err != nil {
 			t.Fatalf("app: %v", err)

@@ -64,7 +64,7 @@ func setup(t testing.TB, d *db.DB) *env {
 		t.Fatal(err)
 	}
 	must(t, open311.DemoAttributes(ctx, ts))
-	admin, err := a.CreateUser(ctx, auth.NewUser{Username: "admin", Password: "admin-password", Role: auth.RoleAdmin})
+	admin, err := a.CreateUser(ctx, auth.NewUser{Username: "admin", Password: "lantern-river-42", Role: auth.RoleAdmin})
 	must(t, err)
 	app, err := a.CreateUser(ctx, auth.NewUser{Username: "svc-open311-app", Password: "not-used-password", Name: "Open311 应用",
 		Role: auth.RoleHandler, OrgCode: demo.OrgHotline, AreaCode: demo.DistrictCode})

@@ -22,7 +22,7 @@ func TestAdminAPIKeys(t *testing.T) {
 	a := newApp(t)
 	srv := httptest.NewServer(a.Handler)
 	defer srv.Close()
-	admin := staffLogin(t, srv, "admin", "admin-pass-123")
+	admin := staffLogin(t, srv, "admin", "lantern-river-42")
 	_, page := admin.get("/staff")
 	mustContain(t, page, `href="/staff/apikeys"`)
 	_, page = admin.get("/staff/apikeys")

@@ -300,7 +300,7 @@ func TestBrowserExceptions(t *testing.T) {
 	actx, cancelA := chromedp.NewContext(hctx, chromedp.WithNewBrowserContext())
 	defer cancelA()
 	adm := &browser{t: t, ctx: actx, base: srv.URL}
-	login(adm, "admin", "admin-pass-123")
+	login(adm, "admin", "lantern-river-42")
 	adm.open("/staff/timelimits")
 	adm.sees("全部分类", "工作小时")
 	adm.do(chromedp.SendKeys(chromedp.CSS("#tl-sign"), "1h"), chromedp.SendKeys(chromedp.CSS("#tl-contact"), "2h"),

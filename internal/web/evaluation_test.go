@@ -106,7 +106,7 @@ func TestEvaluationPagesRoles(t *testing.T) {
 	}{
 		{"demo-supervisor", "gongzhi-demo", []want{{"/staff/dashboard", 200}, {"/staff/unit", 200}, {"/staff/unit?org_code=110117-D01", 200},
 			{"/staff/rectifications", 200}, {"/staff/rectifications/new", 200}, {"/staff/public-settings", 403}}},
-		{"admin", "admin-pass-123", []want{{"/staff/dashboard", 200}, {"/staff/unit", 200}, {"/staff/rectifications", 200}, {"/staff/public-settings", 200}}},
+		{"admin", "lantern-river-42", []want{{"/staff/dashboard", 200}, {"/staff/unit", 200}, {"/staff/rectifications", 200}, {"/staff/public-settings", 200}}},
 		{"demo-dispatcher", "gongzhi-demo", []want{{"/staff/dashboard", 200}, {"/staff/unit", 200}, {"/staff/rectifications", 200}, {"/staff/rectifications/new", 403}}},
 		{"demo-handler", "gongzhi-demo", []want{{"/staff/dashboard", 403}, {"/staff/unit", 200}, {"/staff/rectifications", 200},
 			{"/staff/rectifications/new", 403}, {"/staff/public-settings", 403},
@@ -229,7 +229,7 @@ func TestPublicPage(t *testing.T) {
 	if strings.Contains(body, `id="pub-ranking"`) || strings.Contains(body, "/staff/tickets/") {
 		t.Error("the public page shows the ranking or links to tickets by default")
 	}
-	adm := staffLogin(t, srv, "admin", "admin-pass-123")
+	adm := staffLogin(t, srv, "admin", "lantern-river-42")
 	_, page := adm.get("/staff/public-settings")
 	mustContain(t, page, `name="totals" value="1" checked`, `name="rates" value="1" checked`)
 	if status, _ := adm.post("/staff/public-settings", url.Values{"ranking": {"1"}}); status != 403 {

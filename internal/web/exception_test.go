@@ -231,7 +231,7 @@ func TestTimeLimitsPage(t *testing.T) {
 		t.Errorf("dispatcher POST: %d, want 403", status)
 	}
 
-	adm := staffLogin(t, srv, "admin", "admin-pass-123")
+	adm := staffLogin(t, srv, "admin", "lantern-river-42")
 	_, page = adm.get("/staff/timelimits")
 	mustContain(t, page, "全部分类", "全部类型", "2 工作小时", "24 自然小时", "h = 工作小时", "默认行", `href="/staff/timelimits"`)
 	tok := csrf(t, page)

@@ -22,7 +22,7 @@ func newApp(t *testing.T) *app.App { return newAppOn(t, "sqlite") }
 // newAppOn builds the demo app on an engine (PostgreSQL when the tests have one).
 func newAppOn(t *testing.T, engine string) *app.App {
 	t.Helper()
-	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Demo: true, BcryptCost: 4, AdminPassword: "admin-pass-123"}
+	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Demo: true, BcryptCost: 4, AdminPassword: "lantern-river-42"}
 	if engine != "sqlite" {
 		cfg.DB = dbtest.DSN(t, engine)
 	}
@@ -386,7 +386,7 @@ func TestAdminUsers(t *testing.T) {
 	defer srv.Close()
 	c := newClient(t, srv)
 	_, page := c.get("/staff/login")
-	_, body := c.post("/staff/login", url.Values{"csrf": {csrf(t, page)}, "username": {"admin"}, "password": {"admin-pass-123"}})
+	_, body := c.post("/staff/login", url.Values{"csrf": {csrf(t, page)}, "username": {"admin"}, "password": {"lantern-river-42"}})
 	mustContain(t, body, "用户管理")
 	_, page = c.get("/staff/users")
 	mustContain(t, page, "demo-handler", "新建账号")

@@ -85,10 +85,10 @@ func setup(t *testing.T, d *db.DB) *fixture {
 		must(t, err)
 		return login(nu.Username, nu.Password)
 	}
-	_, _, err := a.EnsureAdmin(ctx, "admin-pass-123")
+	_, _, err := a.EnsureAdmin(ctx, "lantern-river-42")
 	must(t, err)
 	f := &fixture{db: d, clock: c, tickets: ts, hooks: webhook.New(d, c, quiet, webhook.Options{AllowPrivate: true})}
-	f.admin = login("admin", "admin-pass-123")
+	f.admin = login("admin", "lantern-river-42")
 	f.agent = mk(auth.NewUser{Username: "agent", Role: auth.RoleAgent, OrgCode: "HOT", AreaCode: "110117"})
 	f.dispatcher = mk(auth.NewUser{Username: "disp", Role: auth.RoleDispatcher, OrgCode: "HOT", AreaCode: "110117"})
 	f.handler = mk(auth.NewUser{Username: "handler1", Role: auth.RoleHandler, OrgCode: "S1", AreaCode: "110117001"})
