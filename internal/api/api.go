@@ -50,6 +50,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/auth/code", a.idempotent(a.code))
 	mux.HandleFunc("POST /api/v1/users", a.idempotent(a.admin(a.createUser)))
 	mux.HandleFunc("GET /api/v1/users", a.admin(a.listUsers))
+	a.accountRoutes(mux)
 	mux.HandleFunc("GET /api/v1/areas", a.areas)
 	mux.HandleFunc("GET /api/v1/orgs", a.orgs)
 	mux.HandleFunc("GET /api/v1/categories", a.categories)

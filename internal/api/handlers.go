@@ -17,6 +17,7 @@ type tokenRequest struct {
 	Password string `json:"password"`
 	Phone    string `json:"phone"`
 	Code     string `json:"code"`
+	TOTP     string `json:"totp"`
 }
 
 type tokenUser struct {
@@ -44,7 +45,8 @@ func (a *API) token(w http.ResponseWriter, r *http.Request) {
 	var err error
 	switch {
 	case req.Username != "" || req.Password != "":
-		s, err = a.Auth.Login(r.Context(), req.Username, req.Password, auth.KindAPI)
+		s, err = a.Auth.LoginWith(r.Context(), auth.Credentials{Username: req.Username, Password: req.Password, TOTP: req.TOTP,
+			Addr: limit.ClientIP(r)}, auth.KindAPI)
 	case req.Phone != "":
 		s, err = a.Auth.LoginWithCode(r.Context(), req.Phone, req.Code, auth.KindAPI)
 	default:

@@ -1220,6 +1220,8 @@ func TestOpenAPIAnswers(t *testing.T) {
 	c.want(c.do(oaReq{method: "POST", path: "/api/v1/sweep", token: dispatcher}), 403, "dispatcher sweeps")
 	c.want(c.do(oaReq{method: "POST", path: "/api/v1/sweep"}), 401, "anonymous sweeps")
 
+	oaAccounts(t, c, admin, agent)
+
 	// Every operation was called, and the error answers came up.
 	var missed []string
 	for path, item := range c.v.doc["paths"].(map[string]any) {

@@ -2,7 +2,9 @@ package auth_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/db/dbtest"
 	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/gov"
 )
 
 // An unknown username costs the same bcrypt work as a known one, so the time
@@ -72,6 +75,100 @@ func TestPasswordRuleOnEverySet(t *testing.T) {
 		}
 		if _, _, err := a.EnsureAdmin(ctx, "1234567890"); !errs.Is(err, errs.Invalid) {
 			t.Fatalf("admin with a numeric run: %v", err)
+		}
+	})
+}
+
+func TestLoginFailureLimit(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		a, c, _ := setup(t, d, false)
+		admin, err := a.CreateUser(ctx, auth.NewUser{Username: "admin", Password: "lantern-river-42", Role: auth.RoleAdmin})
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := a.CreateUser(ctx, auth.NewUser{Username: "li.na", Password: "correct-horse", Role: auth.RoleHandler, OrgCode: "SO", AreaCode: "110117001"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		try := func(pw, addr string) error {
+			_, err := a.LoginWith(ctx, auth.Credentials{Username: "li.na", Password: pw, Addr: addr}, auth.KindAPI)
+			return err
+		}
+		// A success clears the count: 4 wrong, right, 4 wrong, right.
+		for range 2 {
+			for range auth.LoginFailuresPerAccount - 1 {
+				if err := try("wrong-password", "10.0.0.1"); !errs.Is(err, errs.Unauthorized) {
+					t.Fatal(err)
+				}
+			}
+			if err := try("correct-horse", "10.0.0.1"); err != nil {
+				t.Fatalf("a success clears the failures: %v", err)
+			}
+		}
+		// The fifth failure locks the account, from any address.
+		for range auth.LoginFailuresPerAccount {
+			try("wrong-password", "10.0.0.2")
+		}
+		err = try("correct-horse", "10.0.0.3")
+		if e := errs.As(err); e.Code != errs.TooMany || e.RetryAfter != int(auth.LoginLockout.Seconds()) {
+			t.Fatalf("locked account: %+v", e)
+		}
+		// The lock is in the database: another server (or this one after a
+		// restart) sees it.
+		other := auth.NewService(d, c, gov.NewService(d, c), nil, auth.Options{BcryptCost: 4})
+		if _, err := other.Login(ctx, "li.na", "correct-horse", auth.KindAPI); !errs.Is(err, errs.TooMany) {
+			t.Fatalf("another server: %v", err)
+		}
+		log, err := a.AuditLog(ctx, "login:li.na", 100)
+		locks, failures := 0, 0
+		for _, e := range log {
+			if e.UserID != u.ID {
+				t.Errorf("audit entry of another account: %+v", e)
+			}
+			switch e.Action {
+			case auth.AuditLoginLocked:
+				locks++
+			case auth.AuditLoginFailed:
+				failures++
+			}
+		}
+		if err != nil || locks != 1 || failures != 3*auth.LoginFailuresPerAccount-2 {
+			t.Fatalf("audit: %v, %d locks, %d failures", err, locks, failures)
+		}
+		if users, _ := a.Users(ctx, false); users[len(users)-1].Username != "li.na" || users[len(users)-1].LockedUntil == nil {
+			t.Fatalf("the list of users shows the lock: %+v", users)
+		}
+		if err := a.Unlock(ctx, u, u.ID); !errs.Is(err, errs.Forbidden) {
+			t.Fatalf("unlock by a handler: %v", err)
+		}
+		if err := a.Unlock(ctx, admin, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := try("correct-horse", "10.0.0.3"); err != nil {
+			t.Fatalf("after unlock: %v", err)
+		}
+		// A lock ends by itself.
+		for range auth.LoginFailuresPerAccount {
+			try("wrong-password", "10.0.0.4")
+		}
+		c.Advance(auth.LoginLockout - time.Second)
+		if err := try("correct-horse", "10.0.0.4"); !errs.Is(err, errs.TooMany) {
+			t.Fatalf("still locked: %v", err)
+		}
+		c.Advance(time.Second)
+		if err := try("correct-horse", "10.0.0.4"); err != nil {
+			t.Fatalf("after the lockout: %v", err)
+		}
+		// Unknown names count like known ones, per name and per address.
+		for i := range auth.LoginFailuresPerAddress {
+			a.LoginWith(ctx, auth.Credentials{Username: fmt.Sprintf("nobody%d", i), Password: "x-password", Addr: "10.0.0.9"}, auth.KindAPI)
+		}
+		if err := try("correct-horse", "10.0.0.9"); !errs.Is(err, errs.TooMany) {
+			t.Fatalf("locked address: %v", err)
+		}
+		if err := try("correct-horse", "10.0.0.8"); err != nil {
+			t.Fatalf("another address: %v", err)
 		}
 	})
 }

@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/gov"
@@ -45,31 +43,6 @@ func randomToken(n int) string {
 func hashToken(token string) string {
 	h := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(h[:])
-}
-
-var errBadLogin = errs.New(errs.Unauthorized, "用户名或密码错误", "wrong username or password")
-
-// Login checks a staff password and opens a session of the kind.
-func (s *Service) Login(ctx context.Context, username, password, kind string) (Session, error) {
-	username = strings.TrimSpace(strings.ToLower(username))
-	if username == "" || password == "" || len(username) > 40 || len(password) > 72 {
-		return Session{}, errBadLogin
-	}
-	u, hash, err := s.userWhere(ctx, s.db.R, `username = $1`, username)
-	if errs.Is(err, errs.NotFound) {
-		bcrypt.CompareHashAndPassword(s.dummyHash, []byte(password))
-		return Session{}, errBadLogin
-	}
-	if err != nil {
-		return Session{}, err
-	}
-	if hash == "" || bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
-		return Session{}, errBadLogin
-	}
-	if u.Disabled {
-		return Session{}, errs.New(errs.Unauthorized, "账号已停用", "this account is disabled")
-	}
-	return s.openSession(ctx, u, kind)
 }
 
 func (s *Service) openSession(ctx context.Context, u User, kind string) (Session, error) {
@@ -136,7 +109,7 @@ func (s *Service) Authenticate(ctx context.Context, token, kind string) (Session
 		return Session{}, errs.New(errs.Unauthorized, "登录已过期，请重新登录", "your session has expired, please log in again")
 	}
 	if u.Disabled {
-		return Session{}, errs.New(errs.Unauthorized, "账号已停用", "this account is disabled")
+		return Session{}, errDisabled
 	}
 	u, err = s.withScope(ctx, u)
 	return Session{Token: token, CSRF: csrf, User: u, Kind: kind, ExpiresAt: exp}, err

@@ -49,6 +49,14 @@ type User struct {
 	AreaCode  string    `json:"area_code"`
 	Disabled  bool      `json:"disabled"`
 	CreatedAt time.Time `json:"created_at"`
+	// MustChangePassword is set by an administrator's reset: until she sets
+	// a password of her own, the account may do nothing else.
+	MustChangePassword bool `json:"must_change_password"`
+	// TOTP tells that the account logs in with a second factor.
+	TOTP bool `json:"totp"`
+	// LockedUntil is set, in lists of accounts, while too many failed
+	// logins lock the account.
+	LockedUntil *time.Time `json:"locked_until,omitempty"`
 	// AreaLevel is the level of AreaCode, filled in when the user logs in.
 	AreaLevel gov.Level `json:"-"`
 }

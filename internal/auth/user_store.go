@@ -119,14 +119,15 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 
 func nullStr(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
 
-const userCols = `id, username, phone, name, role, org_code, area_code, disabled, created_at, password_hash`
+const userCols = `id, username, phone, name, role, org_code, area_code, disabled, created_at, must_change_password, totp_secret, password_hash`
 
 func scanUser(sc interface{ Scan(...any) error }) (User, string, error) {
 	var u User
 	var username, phone, org, area sql.NullString
 	var created int64
-	var hash string
-	err := sc.Scan(&u.ID, &username, &phone, &u.Name, &u.Role, &org, &area, &u.Disabled, &created, &hash)
+	var hash, totp string
+	err := sc.Scan(&u.ID, &username, &phone, &u.Name, &u.Role, &org, &area, &u.Disabled, &created, &u.MustChangePassword, &totp, &hash)
+	u.TOTP = totp != ""
 	u.Username, u.Phone, u.OrgCode, u.AreaCode = username.String, phone.String, org.String, area.String
 	u.CreatedAt = db.Time(sql.NullInt64{Int64: created, Valid: true})
 	return u, hash, err
@@ -175,7 +176,19 @@ func (s *Service) Users(ctx context.Context, withResidents bool) ([]User, error)
 		}
 		items = append(items, u)
 	}
-	return items, errs.Wrap(rows.Err(), "list users")
+	if err := rows.Err(); err != nil {
+		return nil, errs.Wrap(err, "list users")
+	}
+	locked, err := s.LockedAccounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i, u := range items {
+		if t, ok := locked[u.Username]; ok {
+			items[i].LockedUntil = &t
+		}
+	}
+	return items, nil
 }
 
 // SetDisabled turns an account off or on; a disabled account's sessions end.

@@ -62,6 +62,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	h("POST /staff/users", s.createUser)
 	h("POST /staff/users/{id}/disable", s.disableUser)
 	h("POST /staff/users/{id}/enable", s.enableUser)
+	s.accountRoutes(h)
 	h("GET /staff/apikeys", s.apiKeys)
 	h("POST /staff/apikeys", s.createAPIKey)
 	h("POST /staff/apikeys/{id}/revoke", s.revokeAPIKey)

@@ -9,6 +9,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/attachment"
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 	"github.com/gongzhi/gongzhi/internal/transfer"
 )
@@ -43,7 +44,9 @@ func (s *Server) staffLoginForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) staffLogin(w http.ResponseWriter, r *http.Request) {
-	sess, err := s.Auth.Login(r.Context(), r.PostForm.Get("username"), r.PostForm.Get("password"), auth.KindWeb)
+	f := r.PostForm
+	sess, err := s.Auth.LoginWith(r.Context(), auth.Credentials{Username: f.Get("username"), Password: f.Get("password"),
+		TOTP: f.Get("totp"), Addr: limit.ClientIP(r)}, auth.KindWeb)
 	if err == nil && !sess.User.Role.IsStaff() {
 		s.Auth.Logout(r.Context(), sess.Token)
 		err = errs.New(errs.Forbidden, "此入口仅供工作人员使用", "this login is for staff only")
@@ -51,8 +54,10 @@ func (s *Server) staffLogin(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		p := s.page(w, r, "staff.login.title")
 		p.Form.Del("password")
+		p.Form.Del("totp")
 		p.Data = backPath(r, "next", "")
 		status := s.formError(r, p, err)
+		errs.SetRetryAfter(w.Header(), err)
 		s.render(w, r, status, "staff_login", p)
 		return
 	}
