@@ -1,10 +1,19 @@
 package api_test
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
+	"github.com/gongzhi/gongzhi/internal/app"
+	"github.com/gongzhi/gongzhi/internal/config"
 	"github.com/gongzhi/gongzhi/internal/db/dbtest"
 )
 
@@ -67,6 +76,137 @@ func TestPasswordLoginLimit(t *testing.T) {
 			code, h, m = post(t, srv, tokenPath, "", "", map[string]string{"username": "demo-agent", "password": "gongzhi-demo"})
 			if code != 429 || h.Get("Retry-After") == "" {
 				t.Fatalf("the right password from a locked address: %d %v %v", code, h, m)
+			}
+		})
+	}
+}
+
+// call sends a request with a JSON body (or none) and answers the status
+// and the decoded body.
+func call(t *testing.T, srv *httptest.Server, method, path, token string, body any) (int, map[string]any) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		j, _ := json.Marshal(body)
+		rd = bytes.NewReader(j)
+	}
+	req, _ := http.NewRequest(method, srv.URL+path, rd)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	json.NewDecoder(resp.Body).Decode(&m)
+	return resp.StatusCode, m
+}
+
+func TestPasswordChangeResetAndRevoke(t *testing.T) {
+	for _, engine := range dbtest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			srv := newServer(t, engine)
+			admin := loginAs(t, srv, "admin", "lantern-river-42")
+			code, m := call(t, srv, "POST", "/api/v1/users", admin, map[string]string{"username": "acc-user", "password": "first-password-1",
+				"role": "handler", "org_code": "110117001-SO", "area_code": "110117001"})
+			if code != 201 {
+				t.Fatalf("create: %d %v", code, m)
+			}
+			id := m["id"].(string)
+			tok1 := loginAs(t, srv, "acc-user", "first-password-1")
+			tok2 := loginAs(t, srv, "acc-user", "first-password-1")
+			for _, c := range []struct {
+				body map[string]string
+				want int
+			}{
+				{map[string]string{"old_password": "wrong-password-1", "new_password": "second-password-2"}, 400},
+				{map[string]string{"old_password": "first-password-1", "new_password": "1234567890"}, 400},
+				{map[string]string{"old_password": "first-password-1", "new_password": "acc-user-2026"}, 400},
+				{map[string]string{"old_password": "first-password-1", "new_password": "second-password-2"}, 204},
+			} {
+				if code, m := call(t, srv, "POST", "/api/v1/auth/password", tok1, c.body); code != c.want {
+					t.Fatalf("change %v: %d %v, want %d", c.body, code, m, c.want)
+				}
+			}
+			if code, _ := call(t, srv, "GET", "/api/v1/notifications", tok1, nil); code != 200 {
+				t.Fatalf("the token that changed the password: %d", code)
+			}
+			if code, _ := call(t, srv, "GET", "/api/v1/notifications", tok2, nil); code != 401 {
+				t.Fatalf("another token after a change: %d", code)
+			}
+			// A caller revokes her own token.
+			if code, m := call(t, srv, "DELETE", "/api/v1/auth/token", tok1, nil); code != 204 {
+				t.Fatalf("revoke: %d %v", code, m)
+			}
+			if code, _ := call(t, srv, "GET", "/api/v1/notifications", tok1, nil); code != 401 {
+				t.Fatalf("a revoked token: %d", code)
+			}
+			if code, _ := call(t, srv, "DELETE", "/api/v1/auth/token", "", nil); code != 401 {
+				t.Fatalf("revoke without a token: %d", code)
+			}
+			// An administrator's reset forces a change before anything else.
+			tok3 := loginAs(t, srv, "acc-user", "second-password-2")
+			if code, m := call(t, srv, "POST", "/api/v1/users/"+id+"/password", admin, map[string]string{"password": "temporary-pass-5"}); code != 204 {
+				t.Fatalf("reset: %d %v", code, m)
+			}
+			if code, _ := call(t, srv, "GET", "/api/v1/notifications", tok3, nil); code != 401 {
+				t.Fatalf("a token from before the reset: %d", code)
+			}
+			tok4 := loginAs(t, srv, "acc-user", "temporary-pass-5")
+			code, m = call(t, srv, "GET", "/api/v1/tickets", tok4, nil)
+			if e, _ := m["error"].(map[string]any); code != 403 || !strings.Contains(e["message_en"].(string), "change it first") {
+				t.Fatalf("before changing the temporary password: %d %v", code, m)
+			}
+			if code, m := call(t, srv, "POST", "/api/v1/auth/password", tok4, map[string]string{"old_password": "temporary-pass-5", "new_password": "third-password-3"}); code != 204 {
+				t.Fatalf("change after reset: %d %v", code, m)
+			}
+			if code, m := call(t, srv, "GET", "/api/v1/tickets", tok4, nil); code != 200 {
+				t.Fatalf("after the change: %d %v", code, m)
+			}
+		})
+	}
+}
+
+// With --admin-totp an administrator may only enrol a second factor until
+// she has one; logins then need its code.
+func TestAdminTOTPRequiredAPI(t *testing.T) {
+	for _, engine := range dbtest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			cfg := config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Demo: true, BcryptCost: 4, AdminPassword: "lantern-river-42", AdminTOTP: true}
+			if engine != "sqlite" {
+				cfg.DB = dbtest.DSN(t, engine)
+			}
+			a, err := app.New(context.Background(), cfg, slog.New(slog.DiscardHandler))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { a.Close() })
+			srv := httptest.NewServer(a.Handler)
+			t.Cleanup(srv.Close)
+			admin := loginAs(t, srv, "admin", "lantern-river-42")
+			code, m := call(t, srv, "GET", "/api/v1/users", admin, nil)
+			if e, _ := m["error"].(map[string]any); code != 403 || !strings.Contains(fmt.Sprint(e["message_en"]), "two-step") {
+				t.Fatalf("an admin without totp: %d %v", code, m)
+			}
+			code, m = call(t, srv, "POST", "/api/v1/auth/totp", admin, nil)
+			if code != 200 {
+				t.Fatalf("begin: %d %v", code, m)
+			}
+			if code, m := call(t, srv, "POST", "/api/v1/auth/totp/confirm", admin, map[string]string{"code": totpNow(t, m["secret"].(string))}); code != 204 {
+				t.Fatalf("confirm: %d %v", code, m)
+			}
+			if code, m := call(t, srv, "GET", "/api/v1/users", admin, nil); code != 200 {
+				t.Fatalf("after enrolling: %d %v", code, m)
+			}
+			if code, m := call(t, srv, "POST", "/api/v1/auth/token", "", map[string]string{"username": "admin", "password": "lantern-river-42"}); code != 401 {
+				t.Fatalf("login without a code: %d %v", code, m)
+			}
+			// The code of the enrolment is used up: the field reaches the check.
+			code, m = call(t, srv, "POST", "/api/v1/auth/token", "", map[string]string{"username": "admin", "password": "lantern-river-42", "totp": "000000"})
+			if e, _ := m["error"].(map[string]any); code != 401 || !strings.Contains(fmt.Sprint(e["message_en"]), "authenticator code") {
+				t.Fatalf("login with a wrong code: %d %v", code, m)
 			}
 		})
 	}

@@ -73,7 +73,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	c := clock.System{}
 	a := &App{Config: cfg, Log: log, Clock: c, DB: d}
 	a.Gov = gov.NewService(d, c)
-	a.Auth = auth.NewService(d, c, a.Gov, log, auth.Options{BcryptCost: cfg.BcryptCost, Demo: cfg.Demo})
+	a.Auth = auth.NewService(d, c, a.Gov, log, auth.Options{BcryptCost: cfg.BcryptCost, Demo: cfg.Demo,
+		IdleTimeout: cfg.IdleTimeout, AdminTOTP: cfg.AdminTOTP})
 	a.Tickets = ticket.NewService(d, c, a.Gov, log)
 	spans := calendar.DefaultSpans()
 	if cfg.WorkingHours != "" {

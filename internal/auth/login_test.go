@@ -3,6 +3,7 @@ package auth_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -169,6 +170,133 @@ func TestLoginFailureLimit(t *testing.T) {
 		}
 		if err := try("correct-horse", "10.0.0.8"); err != nil {
 			t.Fatalf("another address: %v", err)
+		}
+	})
+}
+
+func TestPasswordChangeAndReset(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		a, _, _ := setup(t, d, false)
+		admin, err := a.CreateUser(ctx, auth.NewUser{Username: "admin", Password: "lantern-river-42", Role: auth.RoleAdmin})
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := a.CreateUser(ctx, auth.NewUser{Username: "li.na", Password: "correct-horse", Role: auth.RoleHandler, OrgCode: "SO", AreaCode: "110117001"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		web, _ := a.Login(ctx, "li.na", "correct-horse", auth.KindWeb)
+		api, _ := a.Login(ctx, "li.na", "correct-horse", auth.KindAPI)
+		for _, c := range []struct{ cur, next string }{
+			{"wrong-password", "spring-river-77"},
+			{"correct-horse", "short"},
+			{"correct-horse", "li.na-spring-77"},
+			{"correct-horse", "1234567890"},
+			{"correct-horse", "correct-horse"},
+		} {
+			if err := a.ChangePassword(ctx, web, c.cur, c.next); !errs.Is(err, errs.Invalid) {
+				t.Errorf("change %q → %q: %v", c.cur, c.next, err)
+			}
+		}
+		if err := a.ChangePassword(ctx, web, "correct-horse", "spring-river-77"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Authenticate(ctx, web.Token, auth.KindWeb); err != nil {
+			t.Fatalf("the session that changed the password goes on: %v", err)
+		}
+		if _, err := a.Authenticate(ctx, api.Token, auth.KindAPI); !errs.Is(err, errs.Unauthorized) {
+			t.Fatalf("other sessions end: %v", err)
+		}
+		if _, err := a.Login(ctx, "li.na", "correct-horse", auth.KindAPI); !errs.Is(err, errs.Unauthorized) {
+			t.Fatalf("old password: %v", err)
+		}
+
+		// An administrator's reset: every session ends, and the next one
+		// may only change the password.
+		if _, err := a.ResetPassword(ctx, u, admin.ID, ""); !errs.Is(err, errs.Forbidden) {
+			t.Fatalf("reset by a handler: %v", err)
+		}
+		if _, err := a.ResetPassword(ctx, admin, u.ID, "12345678"); !errs.Is(err, errs.Invalid) {
+			t.Fatalf("a weak temporary password: %v", err)
+		}
+		temp, err := a.ResetPassword(ctx, admin, u.ID, "")
+		if err != nil || auth.CheckPassword("li.na", temp) != nil {
+			t.Fatalf("reset: %q %v", temp, err)
+		}
+		if _, err := a.Authenticate(ctx, web.Token, auth.KindWeb); !errs.Is(err, errs.Unauthorized) {
+			t.Fatalf("a reset ends every session: %v", err)
+		}
+		s, err := a.Login(ctx, "li.na", temp, auth.KindWeb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !s.User.MustChangePassword || a.Pending(s.User) != auth.PendingPassword || !errs.Is(a.PendingError(s.User), errs.Forbidden) {
+			t.Fatalf("after a reset: %+v", s.User)
+		}
+		if err := a.ChangePassword(ctx, s, temp, "autumn-leaves-88"); err != nil {
+			t.Fatal(err)
+		}
+		s, err = a.Authenticate(ctx, s.Token, auth.KindWeb)
+		if err != nil || a.Pending(s.User) != "" || a.PendingError(s.User) != nil {
+			t.Fatalf("after the change: %v %+v", err, s.User)
+		}
+		// Guessing the current password counts as failed logins.
+		for range auth.LoginFailuresPerAccount {
+			a.ChangePassword(ctx, s, "wrong-password", "winter-snow-99")
+		}
+		if err := a.ChangePassword(ctx, s, "autumn-leaves-88", "winter-snow-99"); !errs.Is(err, errs.TooMany) {
+			t.Fatalf("guessing the current password: %v", err)
+		}
+	})
+}
+
+// Staff web sessions end after IdleTimeout without a use; a use is written
+// at most once a minute.
+func TestIdleTimeout(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		c := clock.NewFixed(time.Date(2026, 5, 6, 10, 0, 0, 0, time.UTC))
+		g := gov.NewService(d, c)
+		if err := g.UpsertArea(ctx, gov.Area{Code: "110117", Name: "平谷区", Level: gov.LevelDistrict}); err != nil {
+			t.Fatal(err)
+		}
+		a := auth.NewService(d, c, g, nil, auth.Options{BcryptCost: 4, IdleTimeout: 30 * time.Minute})
+		if _, err := a.CreateUser(ctx, auth.NewUser{Username: "li.na", Password: "correct-horse", Role: auth.RoleSupervisor, AreaCode: "110117"}); err != nil {
+			t.Fatal(err)
+		}
+		web, _ := a.Login(ctx, "li.na", "correct-horse", auth.KindWeb)
+		api, _ := a.Login(ctx, "li.na", "correct-horse", auth.KindAPI)
+		lastSeen := func() time.Time {
+			var ms int64
+			if err := d.R.QueryRowContext(ctx, `SELECT last_seen FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = 'li.na') AND kind = 'web'`).Scan(&ms); err != nil {
+				t.Fatal(err)
+			}
+			return time.UnixMilli(ms)
+		}
+		start := c.Now()
+		c.Advance(30 * time.Second)
+		if _, err := a.Authenticate(ctx, web.Token, auth.KindWeb); err != nil || !lastSeen().Equal(start) {
+			t.Fatalf("a use within the minute is not written: %v %v", err, lastSeen())
+		}
+		for range 3 { // an hour and a half in uses 29 minutes apart
+			c.Advance(29 * time.Minute)
+			if _, err := a.Authenticate(ctx, web.Token, auth.KindWeb); err != nil {
+				t.Fatalf("a session in use: %v", err)
+			}
+			if !lastSeen().Equal(c.Now()) {
+				t.Fatalf("last seen %v, want %v", lastSeen(), c.Now())
+			}
+		}
+		c.Advance(30 * time.Minute)
+		if _, err := a.Authenticate(ctx, web.Token, auth.KindWeb); !errs.Is(err, errs.Unauthorized) || !strings.Contains(errs.As(err).MsgEn, "idle") {
+			t.Fatalf("an idle session: %v", err)
+		}
+		if _, err := a.Authenticate(ctx, web.Token, auth.KindWeb); !errs.Is(err, errs.Unauthorized) {
+			t.Fatalf("an idle session stays ended: %v", err)
+		}
+		if _, err := a.Authenticate(ctx, api.Token, auth.KindAPI); err != nil {
+			t.Fatalf("API tokens have no idle timeout: %v", err)
 		}
 	})
 }

@@ -3,6 +3,7 @@ package auth
 import (
 	"log/slog"
 	"sync"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -25,6 +26,11 @@ type Options struct {
 	Demo bool
 	// Sender delivers one-time codes; nil logs them (without the code unless Demo).
 	Sender CodeSender
+	// IdleTimeout ends a staff web session unused this long; 0 never does.
+	IdleTimeout time.Duration
+	// AdminTOTP requires a second factor of administrators: one without it
+	// may only enrol one.
+	AdminTOTP bool
 }
 
 // Service is the accounts and permissions service.

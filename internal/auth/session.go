@@ -59,7 +59,7 @@ func (s *Service) openSession(ctx context.Context, u User, kind string) (Session
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND expires_at < $2`, u.ID, db.Millis(now)); err != nil {
 			return errs.Wrap(err, "prune sessions")
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, kind, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, kind, csrf, created_at, expires_at, last_seen) VALUES ($1, $2, $3, $4, $5, $6, $5)`,
 			hashToken(sess.Token), u.ID, kind, sess.CSRF, db.Millis(now), db.Millis(sess.ExpiresAt))
 		return errs.Wrap(err, "insert session")
 	})
@@ -96,8 +96,8 @@ func (s *Service) Authenticate(ctx context.Context, token, kind string) (Session
 	}
 	// The session and its user in one query.
 	var csrf string
-	var expires int64
-	u, _, err := scanUser(withExtra{s.db.QueryRow(ctx, s.db.R, sessionUserQuery, hashToken(token), kind), []any{&csrf, &expires}})
+	var expires, lastSeen int64
+	u, _, err := scanUser(withExtra{s.db.QueryRow(ctx, s.db.R, sessionUserQuery, hashToken(token), kind), []any{&csrf, &expires, &lastSeen}})
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, errs.New(errs.Unauthorized, "登录已失效，请重新登录", "your session has ended, please log in again")
 	}
@@ -111,11 +111,41 @@ func (s *Service) Authenticate(ctx context.Context, token, kind string) (Session
 	if u.Disabled {
 		return Session{}, errDisabled
 	}
+	if kind == KindWeb && u.Role.IsStaff() && s.opts.IdleTimeout > 0 {
+		if err := s.seen(ctx, token, time.UnixMilli(lastSeen)); err != nil {
+			return Session{}, err
+		}
+	}
 	u, err = s.withScope(ctx, u)
 	return Session{Token: token, CSRF: csrf, User: u, Kind: kind, ExpiresAt: exp}, err
 }
 
-var sessionUserQuery = `SELECT u.` + strings.ReplaceAll(userCols, ", ", ", u.") + `, s.csrf, s.expires_at
+// lastSeenEvery is how stale a session's last_seen may grow before a use
+// writes it again: the idle timeout is kept to the minute without a write
+// on every page.
+const lastSeenEvery = time.Minute
+
+// seen ends a staff web session that was idle past the timeout, and
+// otherwise notes its use.
+func (s *Service) seen(ctx context.Context, token string, last time.Time) error {
+	now := s.clock.Now()
+	idle := now.Sub(last)
+	if idle >= s.opts.IdleTimeout {
+		if err := s.Logout(ctx, token); err != nil {
+			return err
+		}
+		return errs.New(errs.Unauthorized, "长时间未操作，登录已失效，请重新登录", "you were idle too long and have been logged out; please log in again")
+	}
+	if idle < lastSeenEvery {
+		return nil
+	}
+	return s.db.GroupTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen = $1 WHERE token_hash = $2`, db.Millis(now), hashToken(token))
+		return errs.Wrap(err, "session last seen")
+	})
+}
+
+var sessionUserQuery = `SELECT u.` + strings.ReplaceAll(userCols, ", ", ", u.") + `, s.csrf, s.expires_at, s.last_seen
 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.kind = $2`
 
 // withExtra scans a row whose last columns follow those its reader expects.

@@ -207,24 +207,3 @@ func (s *Service) SetDisabled(ctx context.Context, id string, disabled bool) err
 		return errs.Wrap(err, "end sessions")
 	})
 }
-
-// SetPassword replaces a staff account's password.
-func (s *Service) SetPassword(ctx context.Context, id, password string) error {
-	if n := len(password); n < 8 || n > 72 {
-		return errs.Invalidf("密码长度须为8到72个字符", "password must be 8 to 72 characters")
-	}
-	h, err := bcrypt.GenerateFromPassword([]byte(password), s.opts.BcryptCost)
-	if err != nil {
-		return errs.Wrap(err, "hash password")
-	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, string(h), id)
-		if err != nil {
-			return errs.Wrap(err, "set password")
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return errs.NotFoundf("用户不存在", "no such user")
-		}
-		return nil
-	})
-}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"strings"
+	"time"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/calendar"
@@ -25,7 +26,14 @@ type Config struct {
 	NoWorker      bool   // do not run the background work in this process
 	Jurisdiction  string // Open311 jurisdiction_id; checked on requests when set
 	BaseURL       string // public address of this server, for links in Open311 answers
+
+	// Account controls.
+	IdleTimeout time.Duration // a staff web session unused this long ends; 0 never
+	AdminTOTP   bool          // administrators must log in with a second factor (TOTP)
 }
+
+// DefaultIdleTimeout ends staff web sessions after half an hour unused.
+const DefaultIdleTimeout = 30 * time.Minute
 
 // Default returns the defaults.
 func Default() Config {
@@ -52,6 +60,18 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	if v := getenv("GONGZHI_WORKING_HOURS"); v != "" {
 		c.WorkingHours = v
 	}
+	c.IdleTimeout = DefaultIdleTimeout
+	if v := getenv("GONGZHI_IDLE_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return c, fmt.Errorf("GONGZHI_IDLE_TIMEOUT %q: want a duration such as 30m", v)
+		}
+		c.IdleTimeout = d
+	}
+	switch strings.ToLower(getenv("GONGZHI_ADMIN_TOTP")) {
+	case "1", "true", "yes":
+		c.AdminTOTP = true
+	}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (GONGZHI_ADDR)")
@@ -62,6 +82,8 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.BoolVar(&c.NoWorker, "no-worker", c.NoWorker, "do not run reminders and overdue marking in this process")
 	fs.StringVar(&c.Jurisdiction, "jurisdiction", c.Jurisdiction, "Open311 jurisdiction_id (GONGZHI_JURISDICTION)")
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public address of this server (GONGZHI_BASE_URL)")
+	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.IdleTimeout, "end a staff web session unused this long; 0 never (GONGZHI_IDLE_TIMEOUT)")
+	fs.BoolVar(&c.AdminTOTP, "admin-totp", c.AdminTOTP, "administrators must log in with an authenticator code (GONGZHI_ADMIN_TOTP)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -81,6 +103,9 @@ func (c Config) Validate() error {
 	}
 	if _, err := calendar.ParseSpans(c.WorkingHours); err != nil {
 		return err
+	}
+	if c.IdleTimeout < 0 {
+		return fmt.Errorf("idle-timeout %s: want 0 or more", c.IdleTimeout)
 	}
 	if c.AdminPassword != "" {
 		if err := auth.CheckPassword("admin", c.AdminPassword); err != nil {

@@ -3,6 +3,7 @@ package config
 import (
 	"io"
 	"testing"
+	"time"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -30,5 +31,25 @@ func TestParse(t *testing.T) {
 	}
 	if _, err := Parse(nil, env(map[string]string{"GONGZHI_ADMIN_PASSWORD": "lantern-river-42"}), io.Discard); err != nil {
 		t.Errorf("a good admin password refused: %v", err)
+	}
+}
+
+func TestAccountControlSettings(t *testing.T) {
+	c, err := Parse(nil, env(nil), io.Discard)
+	if err != nil || c.IdleTimeout != 30*time.Minute || c.AdminTOTP {
+		t.Fatalf("defaults: %v %v %v", err, c.IdleTimeout, c.AdminTOTP)
+	}
+	c, err = Parse(nil, env(map[string]string{"GONGZHI_IDLE_TIMEOUT": "5m", "GONGZHI_ADMIN_TOTP": "1"}), io.Discard)
+	if err != nil || c.IdleTimeout != 5*time.Minute || !c.AdminTOTP {
+		t.Fatalf("from the environment: %v %v %v", err, c.IdleTimeout, c.AdminTOTP)
+	}
+	c, err = Parse([]string{"--idle-timeout", "0", "--admin-totp"}, env(map[string]string{"GONGZHI_IDLE_TIMEOUT": "5m"}), io.Discard)
+	if err != nil || c.IdleTimeout != 0 || !c.AdminTOTP {
+		t.Fatalf("flags: %v %v %v", err, c.IdleTimeout, c.AdminTOTP)
+	}
+	for _, bad := range []map[string]string{{"GONGZHI_IDLE_TIMEOUT": "half an hour"}, {"GONGZHI_IDLE_TIMEOUT": "-1m"}} {
+		if _, err := Parse(nil, env(bad), io.Discard); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
 	}
 }
