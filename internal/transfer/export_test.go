@@ -45,6 +45,16 @@ func seeded(t *testing.T, d *db.DB) {
 	if _, err := svc.Auth.Login(ctx, "export-admin", "export-secret-pass", auth.KindAPI); err != nil {
 		t.Fatalf("login: %v", err)
 	}
+	// A second factor enrolled, and another one being enrolled.
+	if _, err := svc.Auth.BeginTOTP(ctx, admin); err != nil {
+		t.Fatalf("totp: %v", err)
+	}
+	if _, err := d.W.ExecContext(ctx, `UPDATE users SET totp_secret = totp_pending_secret WHERE id = $1`, admin.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Auth.BeginTOTP(ctx, admin); err != nil {
+		t.Fatalf("totp: %v", err)
+	}
 }
 
 func TestExportRoundTrip(t *testing.T) {
@@ -90,7 +100,7 @@ func TestExportRoundTrip(t *testing.T) {
 				t.Errorf("%s: %d rows in the manifest, %d in the database", tm.Name, tm.Rows, n)
 			}
 			for _, c := range tm.Columns {
-				if strings.HasSuffix(c, "_hash") || strings.Contains(c, "password") {
+				if strings.HasSuffix(c, "_hash") || strings.Contains(c, "password") || strings.Contains(c, "secret") {
 					t.Fatalf("%s exports secret column %s", tm.Name, c)
 				}
 			}
@@ -139,7 +149,8 @@ func TestExportRoundTrip(t *testing.T) {
 // secretValues are the stored secrets: password, key and session hashes.
 func secretValues(t *testing.T, d *db.DB) []string {
 	var out []string
-	for _, q := range []string{`SELECT password_hash FROM users WHERE password_hash <> ''`, `SELECT key_hash FROM api_keys`, `SELECT token_hash FROM sessions`} {
+	for _, q := range []string{`SELECT password_hash FROM users WHERE password_hash <> ''`, `SELECT key_hash FROM api_keys`, `SELECT token_hash FROM sessions`,
+		`SELECT totp_secret FROM users WHERE totp_secret <> ''`, `SELECT totp_pending_secret FROM users WHERE totp_pending_secret <> ''`} {
 		rows, err := d.R.Query(q)
 		if err != nil {
 			t.Fatal(err)
