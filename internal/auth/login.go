@@ -105,13 +105,7 @@ func (s *Service) LoginWith(ctx context.Context, c Credentials, kind string) (Se
 			return Session{}, errBadTOTP
 		}
 	}
-	if err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE key = $1`, keys[0])
-		return errs.Wrap(err, "clear login failures")
-	}); err != nil {
-		return Session{}, err
-	}
-	return s.openSession(ctx, u, kind)
+	return s.openSession(ctx, u, kind, keys[0])
 }
 
 // checkLocked refuses a login while its account or address is locked.

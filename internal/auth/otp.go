@@ -138,5 +138,5 @@ WHERE phone = $1 AND used_at IS NULL AND expires_at > $2 ORDER BY created_at DES
 	if u.Disabled {
 		return Session{}, errs.New(errs.Unauthorized, "账号已停用", "this account is disabled")
 	}
-	return s.openSession(ctx, u, kind)
+	return s.openSession(ctx, u, kind, "")
 }

@@ -45,7 +45,9 @@ func hashToken(token string) string {
 	return hex.EncodeToString(h[:])
 }
 
-func (s *Service) openSession(ctx context.Context, u User, kind string) (Session, error) {
+// openSession opens a session for u; a failure count under clearKey, if
+// given, goes in the same transaction.
+func (s *Service) openSession(ctx context.Context, u User, kind string, clearKey string) (Session, error) {
 	ttl := APITokenTTL
 	if kind == KindWeb {
 		ttl = WebSessionTTL
@@ -58,6 +60,11 @@ func (s *Service) openSession(ctx context.Context, u User, kind string) (Session
 		// Expired sessions of this user go as a new one comes, so the table stays small.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND expires_at < $2`, u.ID, db.Millis(now)); err != nil {
 			return errs.Wrap(err, "prune sessions")
+		}
+		if clearKey != "" {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE key = $1`, clearKey); err != nil {
+				return errs.Wrap(err, "clear login failures")
+			}
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, kind, csrf, created_at, expires_at, last_seen) VALUES ($1, $2, $3, $4, $5, $6, $5)`,
 			hashToken(sess.Token), u.ID, kind, sess.CSRF, db.Millis(now), db.Millis(sess.ExpiresAt))

@@ -2,13 +2,19 @@ package web_test
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha1"
+	"encoding/base32"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gongzhi/gongzhi/internal/db/dbtest"
 )
@@ -73,6 +79,104 @@ func TestStaffLoginLimit(t *testing.T) {
 				t.Fatalf("a locked address: %d, Retry-After %q", status, retry)
 			}
 			mustContain(t, body, "此网络地址登录失败次数过多")
+		})
+	}
+}
+
+var (
+	tempPasswordRE = regexp.MustCompile(`<code id="temp-password" class="mono">([^<]+)</code>`)
+	totpSecretRE   = regexp.MustCompile(`<code id="totp-secret" class="mono">([A-Z2-7]+)</code>`)
+)
+
+// totpNow is the RFC 6238 code (SHA-1, 6 digits, 30 s) of a base32 secret now.
+func totpNow(t *testing.T, secret string) string {
+	t.Helper()
+	key, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msg [8]byte
+	binary.BigEndian.PutUint64(msg[:], uint64(time.Now().Unix()/30))
+	m := hmac.New(sha1.New, key)
+	m.Write(msg[:])
+	sum := m.Sum(nil)
+	off := sum[len(sum)-1] & 0x0f
+	return fmt.Sprintf("%06d", binary.BigEndian.Uint32(sum[off:off+4])&0x7fffffff%1000000)
+}
+
+// An administrator resets a password; the account may then only change it;
+// a staff member changes her password and turns on two-step login.
+func TestStaffAccountPages(t *testing.T) {
+	for _, engine := range dbtest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			a := newAppOn(t, engine)
+			srv := httptest.NewServer(a.Handler)
+			defer srv.Close()
+			before := staffLogin(t, srv, "demo-handler", "gongzhi-demo")
+			admin := staffLogin(t, srv, "admin", "lantern-river-42")
+			_, page := admin.get("/staff/users")
+			mustContain(t, page, "重置密码")
+			u, err := a.Auth.UserByUsername(context.Background(), "demo-handler")
+			if err != nil {
+				t.Fatal(err)
+			}
+			status, body := admin.post("/staff/users/"+u.ID+"/reset", url.Values{"csrf": {csrf(t, page)}})
+			m := tempPasswordRE.FindStringSubmatch(body)
+			if status != 200 || m == nil {
+				t.Fatalf("reset: %d\n%s", status, body)
+			}
+			temp := m[1]
+			mustContain(t, body, "仅显示这一次")
+			if _, body := before.get("/staff"); !strings.Contains(body, "工作人员登录") {
+				t.Fatal("a session from before the reset goes on")
+			}
+
+			// Until the temporary password is changed, only the account page.
+			h := staffLogin(t, srv, "demo-handler", temp)
+			_, page = h.get("/staff")
+			mustContain(t, page, "管理员已重置您的密码", "临时密码")
+			if _, body := h.get("/staff/notifications"); !strings.Contains(body, "管理员已重置您的密码") {
+				t.Fatal("another page before the change")
+			}
+			if status, _ := h.post("/staff/console", url.Values{"csrf": {csrf(t, page)}}); status != 403 {
+				t.Fatalf("a form before the change: %d", status)
+			}
+			status, body = h.post("/staff/account/password", url.Values{"csrf": {csrf(t, page)}, "old_password": {temp},
+				"new_password": {"handler-new-pass-1"}, "new_password2": {"handler-new-pass-2"}})
+			if status != 400 || !strings.Contains(body, "两次输入的新密码不一致") {
+				t.Fatalf("mismatched: %d", status)
+			}
+			status, body = h.post("/staff/account/password", url.Values{"csrf": {csrf(t, page)}, "old_password": {temp},
+				"new_password": {"qwertyuiop"}, "new_password2": {"qwertyuiop"}})
+			if status != 400 || !strings.Contains(body, "太常见") {
+				t.Fatalf("a common password: %d", status)
+			}
+			status, body = h.post("/staff/account/password", url.Values{"csrf": {csrf(t, page)}, "old_password": {temp},
+				"new_password": {"handler-new-pass-1"}, "new_password2": {"handler-new-pass-1"}})
+			if status != 200 || !strings.Contains(body, "密码已修改") {
+				t.Fatalf("change: %d\n%s", status, body)
+			}
+			if _, body := h.get("/staff/notifications"); strings.Contains(body, "管理员已重置您的密码") {
+				t.Fatal("still held after the change")
+			}
+
+			// Two-step login.
+			_, page = h.get("/staff/account")
+			status, body = h.post("/staff/account/totp", url.Values{"csrf": {csrf(t, page)}})
+			sm := totpSecretRE.FindStringSubmatch(body)
+			if status != 200 || sm == nil {
+				t.Fatalf("begin totp: %d\n%s", status, body)
+			}
+			mustContain(t, body, "otpauth://totp/")
+			status, body = h.post("/staff/account/totp/confirm", url.Values{"csrf": {csrf(t, page)}, "code": {totpNow(t, sm[1])}})
+			if status != 200 || !strings.Contains(body, "两步验证已启用") {
+				t.Fatalf("confirm totp: %d\n%s", status, body)
+			}
+			other := newClient(t, srv)
+			status, _, body = loginPost(t, other, "demo-handler", "handler-new-pass-1")
+			if status != 401 || !strings.Contains(body, "动态验证码") {
+				t.Fatalf("login without the code: %d", status)
+			}
 		})
 	}
 }

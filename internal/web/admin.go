@@ -12,6 +12,7 @@ import (
 type UsersData struct {
 	Users []auth.User
 	Roles []Option
+	Reset *ResetResult // a temporary password just set
 }
 
 // admin returns the logged-in administrator or answers for the others.
@@ -28,12 +29,16 @@ func (s *Server) admin(w http.ResponseWriter, r *http.Request) *auth.User {
 }
 
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, p *Page, status int) {
+	s.usersPageWith(w, r, p, status, nil)
+}
+
+func (s *Server) usersPageWith(w http.ResponseWriter, r *http.Request, p *Page, status int, reset *ResetResult) {
 	users, err := s.Auth.Users(r.Context(), false)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	d := &UsersData{Users: users}
+	d := &UsersData{Users: users, Reset: reset}
 	for _, role := range auth.Roles {
 		if role == auth.RoleResident {
 			continue

@@ -101,6 +101,9 @@ func (s *Server) wrapBody(next http.HandlerFunc, files bool) http.Handler {
 			}
 		}
 		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, st))
+		if st.sess != nil && s.pendingStep(w, r, st.sess) {
+			return
+		}
 		if r.Method == http.MethodPost {
 			multi := files && isMultipart(r)
 			limit, tooLarge := int64(maxFormBytes), errs.New(errs.TooLarge, "提交的内容过大（上限 1 MB）", "the form is too large (at most 1 MB)")
