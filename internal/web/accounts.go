@@ -26,6 +26,7 @@ var upkeepPages = map[string]bool{
 	"POST /staff/account/totp":         true,
 	"POST /staff/account/totp/confirm": true,
 	"POST /logout":                     true,
+	"POST /staff/login":                true, // another account may log in on this browser
 	"GET /lang":                        true,
 	"GET /big":                         true,
 }
