@@ -93,6 +93,12 @@ func (a *API) revokeToken(w http.ResponseWriter, r *http.Request, _ auth.User) {
 // beginTOTP answers a new secret for the caller's authenticator app, shown
 // this once; two-step login is on once confirmTOTP sees a code from it.
 func (a *API) beginTOTP(w http.ResponseWriter, r *http.Request, u auth.User) {
+	if r.Header.Get("Idempotency-Key") != "" {
+		// The answer is a secret: it must not be kept to be replayed.
+		a.fail(w, r, errs.Invalidf("此接口的答复含密钥，不接受 Idempotency-Key；失败时请重新开始设置",
+			"this answer holds a secret, so it takes no Idempotency-Key; if it fails, start again"))
+		return
+	}
 	e, err := a.Auth.BeginTOTP(r.Context(), u)
 	if err != nil {
 		a.fail(w, r, err)
