@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -16,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gongzhi/gongzhi/internal/app"
+	"github.com/gongzhi/gongzhi/internal/config"
 	"github.com/gongzhi/gongzhi/internal/db/dbtest"
 )
 
@@ -179,4 +182,54 @@ func TestStaffAccountPages(t *testing.T) {
 			}
 		})
 	}
+}
+
+// newAppWith builds the demo app on SQLite with settings changed by set.
+func newAppWith(t *testing.T, set func(*config.Config)) *app.App {
+	t.Helper()
+	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Demo: true, BcryptCost: 4, AdminPassword: "lantern-river-42"}
+	set(&cfg)
+	a, err := app.New(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return a
+}
+
+// With --admin-totp an administrator's pages lead to her account page until
+// she has enrolled a second factor.
+func TestAdminTOTPRequiredPages(t *testing.T) {
+	a := newAppWith(t, func(c *config.Config) { c.AdminTOTP = true })
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	admin := staffLogin(t, srv, "admin", "lantern-river-42")
+	_, page := admin.get("/staff/users")
+	mustContain(t, page, "管理员账号须启用两步验证", "开始设置")
+	_, body := admin.post("/staff/account/totp", url.Values{"csrf": {csrf(t, page)}})
+	sm := totpSecretRE.FindStringSubmatch(body)
+	if sm == nil {
+		t.Fatalf("no secret:\n%s", body)
+	}
+	_, body = admin.post("/staff/account/totp/confirm", url.Values{"csrf": {csrf(t, page)}, "code": {totpNow(t, sm[1])}})
+	mustContain(t, body, "两步验证已启用")
+	_, page = admin.get("/staff/users")
+	mustContain(t, page, "新建账号", "已启用两步验证")
+	// Others are not held.
+	h := staffLogin(t, srv, "demo-handler", "gongzhi-demo")
+	if _, body := h.get("/staff/notifications"); strings.Contains(body, "两步验证") {
+		t.Fatal("a handler is held to enrol")
+	}
+}
+
+// The idle timeout reaches the staff pages: with a timeout shorter than the
+// time between two requests, the next page asks for a login again.
+func TestStaffIdleTimeoutPages(t *testing.T) {
+	a := newAppWith(t, func(c *config.Config) { c.IdleTimeout = time.Nanosecond })
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	c := newClient(t, srv)
+	_, page := c.get("/staff/login")
+	_, body := c.post("/staff/login", url.Values{"csrf": {csrf(t, page)}, "username": {"demo-handler"}, "password": {"gongzhi-demo"}})
+	mustContain(t, body, "工作人员登录")
 }
