@@ -1,6 +1,8 @@
 package ticket
 
 import (
+	"strings"
+
 	"github.com/gongzhi/gongzhi/internal/auth"
 )
 
@@ -94,10 +96,7 @@ func canAct(u auth.User, t Ticket, action string) bool {
 	case ActionReturn, ActionRequestExtension:
 		return isLeadHandler(u, t)
 	case ActionRate:
-		// The reporter rates; a hotline agent or dispatcher records the rating
-		// given on a follow-up call (回访).
-		// Grid workers record the rating of a resident they visit (代办).
-		return isReporter(u, t) || ((u.Role == auth.RoleAgent || u.Role == auth.RoleDispatcher || u.Role == auth.RoleGridWorker) && u.InArea(t.AreaCode))
+		return isReporter(u, t) || recordsRatingByPhone(u, t)
 	case ActionRemind:
 		return admin || isAreaDispatcher(u, t) || isAreaSupervisor(u, t)
 	case ActionEscalate:
@@ -116,4 +115,24 @@ func canAct(u auth.User, t Ticket, action string) bool {
 		return u.Role == auth.RoleGridWorker && u.ID != "" && u.ID == t.CreatedBy && t.Channel == ChannelGrid
 	}
 	return false
+}
+
+// recordsRatingByPhone reports whether u may record the reporter's rating as
+// she gives it on a follow-up call (回访): the hotline agents and dispatchers
+// of the ticket's area, who did not handle it. Nobody else rates for her —
+// not the grid worker, the handling unit or the supervisor, whose own
+// satisfaction figures the rating feeds.
+func recordsRatingByPhone(u auth.User, t Ticket) bool {
+	return (u.Role == auth.RoleAgent || u.Role == auth.RoleDispatcher) && u.InArea(t.AreaCode)
+}
+
+// byPhone starts the note of a rating that staff recorded for the reporter.
+const byPhoneMark = "by_phone "
+
+// RatedByPhone reports whether a rating event's note is one that a hotline
+// agent or dispatcher recorded from the reporter's answer on a follow-up
+// call (回访), rather than the reporter's own, and returns the note without
+// that mark.
+func RatedByPhone(note string) (rest string, byPhone bool) {
+	return strings.CutPrefix(note, byPhoneMark)
 }
