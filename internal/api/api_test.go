@@ -226,6 +226,27 @@ func TestSubmitQuotaIsTheSubmitters(t *testing.T) {
 	}
 }
 
+// TestGridWorkerFilesInHerArea: a location alone does not place a grid
+// worker's report; she names her community.
+func TestGridWorkerFilesInHerArea(t *testing.T) {
+	srv := newServer(t, "sqlite")
+	grid := login(t, srv, "demo-grid")
+	far := map[string]any{"category_code": "0101", "description": "井盖缺失", "lat": 39.9042, "lng": 116.4074}
+	code, _, m := post(t, srv, "/api/v1/tickets", grid, "", far)
+	e, _ := m["error"].(map[string]any)
+	if code != 403 || e["code"] != "forbidden" || e["message"] == "" || e["message_en"] == "" {
+		t.Fatalf("a location outside her grid and no area: %d %v", code, m)
+	}
+	far["area_code"] = "110117002001"
+	if code, _, m := post(t, srv, "/api/v1/tickets", grid, "", far); code != 403 {
+		t.Fatalf("another community: %d %v", code, m)
+	}
+	here := map[string]any{"category_code": "0101", "description": "井盖缺失", "area_code": "110117001001", "lat": 40.14, "lng": 117.12}
+	if code, _, m := post(t, srv, "/api/v1/tickets", grid, "", here); code != 201 {
+		t.Fatalf("in her community: %d %v", code, m)
+	}
+}
+
 func send(t *testing.T, srv *httptest.Server, method, path, token string, body any) (int, map[string]any) {
 	t.Helper()
 	j, _ := json.Marshal(body)

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/errs"
 )
 
 // Who may do what with a ticket: the one place these rules live.
@@ -18,6 +19,27 @@ func canCreate(u auth.User) bool {
 		return true
 	}
 	return false
+}
+
+// fileInScope checks that staff register a request in their own area. Areas
+// are codes in a tree and carry no boundaries, so coordinates (typed, or read
+// from a photo) cannot tell whose area a spot is in. Staff whose scope covers
+// unplaced requests (district and up) may leave the place to the
+// dispatchers; everyone else names an area of theirs, and a location then
+// marks the spot within it. Without this a grid worker could file requests
+// anywhere by giving only a location, and would then not even see them.
+func fileInScope(u *auth.User, areaCode string) error {
+	if u == nil || !u.Role.IsStaff() || (u.InArea("") && areaCode == "") {
+		return nil
+	}
+	if areaCode == "" {
+		return errs.New(errs.Forbidden, "请选择本辖区内的社区：系统没有辖区边界，不能按位置或地址判断诉求是否在您的辖区内",
+			"choose a community in your area: areas have no boundaries on record, so a location or an address cannot show that the request is in your area")
+	}
+	if !u.InArea(areaCode) {
+		return errs.New(errs.Forbidden, "只能登记本辖区的诉求", "you can only register requests in your own area")
+	}
+	return nil
 }
 
 // isReporter reports whether u is the resident who reported t: the account

@@ -204,7 +204,7 @@ func (s *Service) CheckNew(ctx context.Context, actor *auth.User, in NewTicket) 
 }
 
 // checkRefs checks what a checked submission names: its category, its area,
-// and that staff register it in their own area.
+// and that staff register it in their own area (fileInScope).
 func (s *Service) checkRefs(ctx context.Context, actor *auth.User, in NewTicket) error {
 	cat, err := s.category(ctx, in.CategoryCode)
 	if err != nil {
@@ -220,10 +220,7 @@ func (s *Service) checkRefs(ctx context.Context, actor *auth.User, in NewTicket)
 			return errs.Invalidf("区划 %s 不存在", "unknown area %s", in.AreaCode)
 		}
 	}
-	if actor != nil && actor.Role.IsStaff() && in.AreaCode != "" && !actor.InArea(in.AreaCode) {
-		return errs.New(errs.Forbidden, "只能登记本辖区的诉求", "you can only register requests in your own area")
-	}
-	return nil
+	return fileInScope(actor, in.AreaCode)
 }
 
 // Create registers a request and dispatches it by the catalogue when a rule
