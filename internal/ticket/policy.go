@@ -148,7 +148,7 @@ func recordsRatingByPhone(u auth.User, t Ticket) bool {
 	return (u.Role == auth.RoleAgent || u.Role == auth.RoleDispatcher) && u.InArea(t.AreaCode)
 }
 
-// byPhone starts the note of a rating that staff recorded for the reporter.
+// byPhoneMark starts the note of a rating that staff recorded for the reporter.
 const byPhoneMark = "by_phone "
 
 // RatedByPhone reports whether a rating event's note is one that a hotline
