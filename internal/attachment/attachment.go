@@ -72,9 +72,9 @@ type Service struct {
 	tickets *ticket.Service
 	root    string // DATA/attachments
 	log     *slog.Logger
-	// decoding bounds the images decoded at once: a 40-megapixel image
-	// takes up to about 160 MB while it is turned into a thumbnail.
-	decoding chan struct{}
+	// decoding holds a token for each image being decoded (see decodeTurn).
+	decoding   chan struct{}
+	decodeWait time.Duration
 }
 
 // New returns the service keeping its files under dataDir/attachments.
@@ -86,7 +86,7 @@ func New(d *db.DB, c clock.Clock, tickets *ticket.Service, dataDir string, log *
 		dataDir = "data"
 	}
 	return &Service{db: d, clock: c, tickets: tickets, root: filepath.Join(dataDir, "attachments"), log: log,
-		decoding: make(chan struct{}, 2)}
+		decoding: make(chan struct{}, decodeSlots), decodeWait: decodeWait}
 }
 
 var (
@@ -267,17 +267,17 @@ func (s *Service) inspect(ctx context.Context, up *upload, f *format, a *Attachm
 	if err != nil {
 		return info, errs.Wrap(err, "read upload")
 	}
-	cfg, err := checkConfig(f, r)
-	if err != nil {
-		return info, err
-	}
 	if f == fmtJPEG {
-		if r, err = up.reader(); err != nil {
-			return info, errs.Wrap(err, "read upload")
-		}
 		if tiff := readJPEGExif(r); tiff != nil {
 			info = parseExif(tiff)
 		}
+		if r, err = up.reader(); err != nil {
+			return info, errs.Wrap(err, "read upload")
+		}
+	}
+	cfg, err := checkConfig(f, r, info.Orientation >= 2)
+	if err != nil {
+		return info, err
 	}
 	a.Width, a.Height = cfg.Width, cfg.Height
 	if info.Orientation >= 5 {
@@ -295,15 +295,47 @@ func (s *Service) inspect(ctx context.Context, up *upload, f *format, a *Attachm
 	return info, s.makeThumb(ctx, r, f, info.Orientation, s.thumbPath(a.SHA256))
 }
 
+// Decoding is bounded across the server: a few images at a time, so that
+// one client sending many large images cannot take all the memory; a
+// request that cannot get a turn soon is answered "busy, try again" rather
+// than held.
+const (
+	decodeSlots = 2
+	decodeWait  = 5 * time.Second
+)
+
+var errBusy = &errs.Error{Code: errs.Unavailable, Msg: "正在处理的图片较多，请稍后再试", MsgEn: "many images are being processed; please try again shortly",
+	RetryAfter: 5}
+
+// decodeTurn waits for a decoding slot, at most s.decodeWait, and returns
+// the function that gives it back.
+func (s *Service) decodeTurn(ctx context.Context) (func(), error) {
+	release := func() { <-s.decoding }
+	select {
+	case s.decoding <- struct{}{}:
+		return release, nil
+	default:
+	}
+	t := time.NewTimer(s.decodeWait)
+	defer t.Stop()
+	select {
+	case s.decoding <- struct{}{}:
+		return release, nil
+	case <-t.C:
+		return nil, errBusy
+	case <-ctx.Done():
+		return nil, errs.Wrap(ctx.Err(), "wait to decode")
+	}
+}
+
 // makeThumb decodes an image (its size already checked) and writes its
 // thumbnail to path.
 func (s *Service) makeThumb(ctx context.Context, r io.Reader, f *format, orientation int, path string) error {
-	select {
-	case s.decoding <- struct{}{}:
-		defer func() { <-s.decoding }()
-	case <-ctx.Done():
-		return errs.Wrap(ctx.Err(), "wait to decode")
+	release, err := s.decodeTurn(ctx)
+	if err != nil {
+		return err
 	}
+	defer release()
 	img, err := f.decode(r)
 	if err != nil {
 		return errDamaged
