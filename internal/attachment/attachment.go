@@ -131,17 +131,17 @@ func (s *Service) Add(ctx context.Context, u *auth.User, number, purpose, name s
 		return Attachment{}, err
 	}
 	defer up.discard()
-	sum := up.sum()
-	a := Attachment{TicketNumber: number, SHA256: sum, ContentType: f.ContentType, Size: up.size,
+	a := Attachment{TicketNumber: number, ContentType: f.ContentType,
 		Name: cleanName(name), Purpose: purpose, CreatedAt: s.clock.Now().In(s.tickets.Location())}
 	if u != nil {
 		a.UploadedBy = u.ID
 	}
-	info, err := s.inspect(ctx, up, f, &a)
+	kept, info, err := s.prepare(ctx, up, f, &a)
 	if err != nil {
 		return Attachment{}, err
 	}
-	if err := up.keep(s.originalPath(sum, f.Ext)); err != nil {
+	defer kept.discard()
+	if err := kept.keep(s.originalPath(a.SHA256, f.Ext)); err != nil {
 		return Attachment{}, err
 	}
 	a, created, err := s.insert(ctx, a)
@@ -257,42 +257,6 @@ func (s *Service) receive(r io.Reader) (*upload, *format, error) {
 		return nil, nil, errTooLarge
 	}
 	return up, f, nil
-}
-
-// inspect checks the received image, fills in its size as shown, makes its
-// thumbnail unless the same image has one, and returns its Exif.
-func (s *Service) inspect(ctx context.Context, up *upload, f *format, a *Attachment) (exifInfo, error) {
-	var info exifInfo
-	r, err := up.reader()
-	if err != nil {
-		return info, errs.Wrap(err, "read upload")
-	}
-	if f == fmtJPEG {
-		if tiff := readJPEGExif(r); tiff != nil {
-			info = parseExif(tiff)
-		}
-		if r, err = up.reader(); err != nil {
-			return info, errs.Wrap(err, "read upload")
-		}
-	}
-	cfg, err := checkConfig(f, r, info.Orientation >= 2)
-	if err != nil {
-		return info, err
-	}
-	a.Width, a.Height = cfg.Width, cfg.Height
-	if info.Orientation >= 5 {
-		a.Width, a.Height = cfg.Height, cfg.Width
-	}
-	if info.HasGPS {
-		a.Lat, a.Lng = &info.Lat, &info.Lng
-	}
-	if exists(s.thumbPath(a.SHA256)) {
-		return info, nil
-	}
-	if r, err = up.reader(); err != nil {
-		return info, errs.Wrap(err, "read upload")
-	}
-	return info, s.makeThumb(ctx, r, f, info.Orientation, s.thumbPath(a.SHA256))
 }
 
 // Decoding is bounded across the server: a few images at a time, so that

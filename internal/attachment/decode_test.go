@@ -16,9 +16,9 @@ import (
 	"github.com/gongzhi/gongzhi/internal/errs"
 )
 
-// pngHeader is the start of a PNG of w×h with the bit depth and colour
-// type given, followed by a few bytes of IDAT: enough for its header to be
-// read, never enough to decode.
+// pngHeader is a PNG of w×h with the bit depth and colour type given and a
+// few bytes of IDAT: enough for its header to be read, never enough to
+// decode.
 func pngHeader(w, h uint32, depth, colorType byte) []byte {
 	b := []byte("\x89PNG\r\n\x1a\n")
 	chunk := func(typ string, data []byte) {
@@ -36,6 +36,7 @@ func pngHeader(w, h uint32, depth, colorType byte) []byte {
 		chunk("PLTE", []byte{0, 0, 0, 255, 255, 255})
 	}
 	chunk("IDAT", []byte{0x78, 0x01, 0x01, 0x00, 0x00, 0xff, 0xff})
+	chunk("IEND", nil)
 	return b
 }
 

@@ -21,12 +21,13 @@ type format struct {
 	Ext         string
 	decode      func(io.Reader) (image.Image, error)
 	config      func(io.Reader) (image.Config, error)
+	strip       func(io.Reader, io.Writer) ([]byte, error) // see strip.go
 }
 
 var (
-	fmtJPEG = &format{ContentType: "image/jpeg", Ext: "jpg", decode: jpeg.Decode, config: jpeg.DecodeConfig}
-	fmtPNG  = &format{ContentType: "image/png", Ext: "png", decode: png.Decode, config: png.DecodeConfig}
-	fmtWebP = &format{ContentType: "image/webp", Ext: "webp", decode: webp.Decode, config: webp.DecodeConfig}
+	fmtJPEG = &format{ContentType: "image/jpeg", Ext: "jpg", decode: jpeg.Decode, config: jpeg.DecodeConfig, strip: stripJPEG}
+	fmtPNG  = &format{ContentType: "image/png", Ext: "png", decode: png.Decode, config: png.DecodeConfig, strip: stripPNG}
+	fmtWebP = &format{ContentType: "image/webp", Ext: "webp", decode: webp.Decode, config: webp.DecodeConfig, strip: stripWebP}
 )
 
 // sniffLen is how many leading bytes sniff needs.
@@ -179,27 +180,33 @@ func orient(src *image.RGBA, o int) *image.RGBA {
 	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
 	for y := 0; y < dh; y++ {
 		for x := 0; x < dw; x++ {
-			var sx, sy int
-			switch o {
-			case 2: // mirrored
-				sx, sy = w-1-x, y
-			case 3: // turned 180°
-				sx, sy = w-1-x, h-1-y
-			case 4: // flipped
-				sx, sy = x, h-1-y
-			case 5: // transposed
-				sx, sy = y, x
-			case 6: // to be turned 90° clockwise
-				sx, sy = y, h-1-x
-			case 7: // transversed
-				sx, sy = w-1-y, h-1-x
-			case 8: // to be turned 90° anticlockwise
-				sx, sy = w-1-y, x
-			}
+			sx, sy := source(o, x, y, w, h)
 			dst.SetRGBA(x, y, src.RGBAAt(sx, sy))
 		}
 	}
 	return dst
+}
+
+// source returns the pixel of a w×h image stored with the Exif orientation
+// o that shows at x, y once turned upright.
+func source(o, x, y, w, h int) (int, int) {
+	switch o {
+	case 2: // mirrored
+		return w - 1 - x, y
+	case 3: // turned 180°
+		return w - 1 - x, h - 1 - y
+	case 4: // flipped
+		return x, h - 1 - y
+	case 5: // transposed
+		return y, x
+	case 6: // to be turned 90° clockwise
+		return y, h - 1 - x
+	case 7: // transversed
+		return w - 1 - y, h - 1 - x
+	case 8: // to be turned 90° anticlockwise
+		return w - 1 - y, x
+	}
+	return x, y
 }
 
 // encodeThumb writes a thumbnail as JPEG.
