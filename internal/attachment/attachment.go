@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -55,6 +56,9 @@ type Attachment struct {
 	CreatedAt    time.Time `json:"created_at"`
 	Lat          *float64  `json:"lat"`
 	Lng          *float64  `json:"lng"`
+	// stripped is false for a file kept before uploads were stripped of
+	// their metadata, until it is (see CleanStored).
+	stripped bool
 }
 
 // Ext is the file extension of the attachment's format.
@@ -75,6 +79,8 @@ type Service struct {
 	// decoding holds a token for each image being decoded (see decodeTurn).
 	decoding   chan struct{}
 	decodeWait time.Duration
+	// cleaning makes one file at a time lose the metadata it was kept with.
+	cleaning sync.Mutex
 }
 
 // New returns the service keeping its files under dataDir/attachments.
@@ -294,7 +300,7 @@ func (s *Service) decodeTurn(ctx context.Context) (func(), error) {
 
 // makeThumb decodes an image (its size already checked) and writes its
 // thumbnail to path.
-func (s *Service) makeThumb(ctx context.Context, r io.Reader, f *format, orientation int, path string) error {
+func (s *Service) makeThumb(ctx context.Context, r io.Reader, f *format, path string) error {
 	release, err := s.decodeTurn(ctx)
 	if err != nil {
 		return err
@@ -304,7 +310,7 @@ func (s *Service) makeThumb(ctx context.Context, r io.Reader, f *format, orienta
 	if err != nil {
 		return errDamaged
 	}
-	th := thumbnail(img, orientation)
+	th := thumbnail(img, 1)
 	img = nil // let the full image go before encoding
 	return writeFile(path, func(w io.Writer) error { return encodeThumb(w, th) })
 }
@@ -350,6 +356,14 @@ func (s *Service) Open(ctx context.Context, u auth.User, number, id string, thum
 	if err != nil {
 		return nil, Attachment{}, err
 	}
+	if !a.stripped { // kept before uploads were stripped: strip it before serving it
+		if _, err := s.cleanFile(ctx, a.SHA256, a.ContentType); err != nil {
+			return nil, Attachment{}, err
+		}
+		if a, err = s.get(ctx, s.db.R, number, id); err != nil {
+			return nil, Attachment{}, err
+		}
+	}
 	path := s.originalPath(a.SHA256, a.Ext())
 	if thumb {
 		path = s.thumbPath(a.SHA256)
@@ -376,14 +390,14 @@ func (s *Service) remakeThumb(ctx context.Context, a Attachment) error {
 		return errs.Wrap(err, "open attachment "+a.ID)
 	}
 	defer orig.Close()
-	orientation := 0
-	if f == fmtJPEG {
-		orientation = parseExif(readJPEGExif(io.LimitReader(orig, MaxSize))).Orientation
-		if _, err := orig.Seek(0, io.SeekStart); err != nil {
-			return errs.Wrap(err, "read attachment")
-		}
+	// The kept file is stripped, upright: no orientation to apply.
+	if _, err := checkConfig(f, orig, false); err != nil {
+		return errs.Wrap(errors.New(errs.As(err).MsgEn), "check attachment "+a.ID) // it passed once: ours
 	}
-	if err := s.makeThumb(ctx, orig, f, orientation, s.thumbPath(a.SHA256)); err != nil {
+	if _, err := orig.Seek(0, io.SeekStart); err != nil {
+		return errs.Wrap(err, "read attachment")
+	}
+	if err := s.makeThumb(ctx, orig, f, s.thumbPath(a.SHA256)); err != nil {
 		return errs.Wrap(err, "remake thumbnail of "+a.ID) // the kept file was good once: internal
 	}
 	return nil

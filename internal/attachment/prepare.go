@@ -14,58 +14,23 @@ import (
 // pixels upright: high, as the photo may be evidence.
 const TurnedQuality = 90
 
-// prepare makes what is kept of a received image: its metadata stripped
-// (see strip.go) and, for a JPEG whose Exif says it is to be shown turned or
-// mirrored, its pixels turned upright and encoded again, as without the
-// Exif nothing would say how to show it. It checks the image's header
-// before anything is decoded; fills in a's hash and size (of what is kept),
-// its size as shown and the place of its Exif; makes the thumbnail unless
-// the same image has one; and returns the upload to keep and the Exif read
-// before it was stripped. The caller discards the returned upload.
+// prepare makes what is kept of a received image (see stripImage); fills
+// in a's hash and size (of what is kept), its size as shown and the place
+// of its Exif; makes the thumbnail unless the same image has one; and
+// returns the upload to keep, which the caller discards, and the Exif read
+// before it was stripped.
 func (s *Service) prepare(ctx context.Context, up *upload, f *format, a *Attachment) (*upload, exifInfo, error) {
-	var info exifInfo
 	r, err := up.reader()
 	if err != nil {
-		return nil, info, errs.Wrap(err, "read upload")
+		return nil, exifInfo{}, errs.Wrap(err, "read upload")
 	}
-	kept, err := s.newUpload()
+	kept, info, shown, err := s.stripImage(ctx, r, f, false)
 	if err != nil {
 		return nil, info, err
 	}
-	tiff, err := f.strip(r, kept)
-	if err != nil {
-		kept.discard()
-		return nil, info, errs.Wrap(err, "write stripped image")
-	}
-	info = parseExif(tiff)
-	if f != fmtJPEG {
-		// Only a JPEG's orientation is applied: browsers do not agree on
-		// the others', and gongzhi never showed them turned.
-		info.Orientation = 0
-	}
-	if r, err = kept.reader(); err != nil {
-		kept.discard()
-		return nil, info, errs.Wrap(err, "read upload")
-	}
-	cfg, err := checkConfig(f, r, info.Orientation >= 2)
-	if err != nil {
-		kept.discard()
-		return nil, info, err
-	}
-	a.Width, a.Height = cfg.Width, cfg.Height
-	if info.Orientation >= 5 {
-		a.Width, a.Height = cfg.Height, cfg.Width
-	}
+	a.Width, a.Height = shown.X, shown.Y
 	if info.HasGPS {
 		a.Lat, a.Lng = &info.Lat, &info.Lng
-	}
-	if info.Orientation >= 2 {
-		turned, err := s.turnUpright(ctx, kept, info.Orientation)
-		kept.discard()
-		if err != nil {
-			return nil, info, err
-		}
-		kept = turned
 	}
 	a.SHA256, a.Size = kept.sum(), kept.size
 	if exists(s.thumbPath(a.SHA256)) {
@@ -75,11 +40,70 @@ func (s *Service) prepare(ctx context.Context, up *upload, f *format, a *Attachm
 		kept.discard()
 		return nil, info, errs.Wrap(err, "read upload")
 	}
-	if err := s.makeThumb(ctx, r, f, 0, s.thumbPath(a.SHA256)); err != nil {
+	if err := s.makeThumb(ctx, r, f, s.thumbPath(a.SHA256)); err != nil {
 		kept.discard()
 		return nil, info, err
 	}
 	return kept, info, nil
+}
+
+// stripImage writes the image read from r, its metadata stripped (see
+// strip.go), to a new upload; a JPEG whose Exif says it is to be shown
+// turned or mirrored has its pixels turned upright and is encoded again, as
+// without the Exif nothing would say how to show it. The header is checked
+// before anything is decoded. It returns the upload, which the caller
+// discards, the Exif read before stripping, and the size as shown. When
+// sideways is set, an image too large to be turned is kept as it is coded,
+// stripped: that is for a file kept before uploads were stripped, which
+// must lose its metadata whatever becomes of its orientation.
+func (s *Service) stripImage(ctx context.Context, r io.Reader, f *format, sideways bool) (*upload, exifInfo, image.Point, error) {
+	var info exifInfo
+	kept, err := s.newUpload()
+	if err != nil {
+		return nil, info, image.Point{}, err
+	}
+	fail := func(err error) (*upload, exifInfo, image.Point, error) {
+		kept.discard()
+		return nil, info, image.Point{}, err
+	}
+	tiff, err := f.strip(r, kept)
+	if err != nil {
+		return fail(errs.Wrap(err, "write stripped image"))
+	}
+	info = parseExif(tiff)
+	if f != fmtJPEG {
+		// Only a JPEG's orientation is applied: browsers do not agree on
+		// the others', and gongzhi never showed them turned.
+		info.Orientation = 0
+	}
+	kr, err := kept.reader()
+	if err != nil {
+		return fail(errs.Wrap(err, "read upload"))
+	}
+	turn := info.Orientation >= 2
+	cfg, err := checkConfig(f, kr, turn)
+	if err != nil && turn && sideways && errs.Is(err, errs.TooLarge) {
+		if kr, err = kept.reader(); err == nil {
+			turn = false
+			cfg, err = checkConfig(f, kr, false)
+		}
+	}
+	if err != nil {
+		return fail(err)
+	}
+	if !turn {
+		return kept, info, image.Pt(cfg.Width, cfg.Height), nil
+	}
+	turned, err := s.turnUpright(ctx, kept, info.Orientation)
+	if err != nil {
+		return fail(err)
+	}
+	kept.discard()
+	shown := image.Pt(cfg.Width, cfg.Height)
+	if info.Orientation >= 5 {
+		shown = image.Pt(cfg.Height, cfg.Width)
+	}
+	return turned, info, shown, nil
 }
 
 // turnUpright decodes a stripped JPEG, turns its pixels by the Exif
