@@ -1,9 +1,10 @@
 // Package attachment keeps the photos of tickets: the reporter's (随手拍) and
 // the handling unit's before, after and with its reply. Only JPEG, PNG and
-// WebP are taken, told by their bytes; each file is kept once under the data
-// folder by its SHA-256 with a JPEG thumbnail; a photo's Exif GPS gives a
-// ticket without a location its place; and a photo is shown only to those who
-// may see its ticket.
+// WebP are taken, told by their bytes; each file is kept without its
+// metadata (strip.go), upright, once under the data folder by its SHA-256
+// with a JPEG thumbnail; a photo's Exif GPS, read before it is dropped, gives
+// a ticket without a location its place; and a photo is shown only to those
+// who may see its ticket.
 package attachment
 
 import (
