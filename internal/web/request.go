@@ -234,7 +234,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, title string) *Pag
 	if r.Method == http.MethodPost {
 		p.Form = r.PostForm
 		if r.Referer() != "" {
-			if u, err := url.Parse(r.Referer()); err == nil && u.Host == r.Host && localPath(u.RequestURI()) {
+			if u, err := url.Parse(r.Referer()); err == nil && u.Host == r.Host && localTarget(u.RequestURI()) {
 				p.Path = u.RequestURI()
 			}
 		}
@@ -285,13 +285,18 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	s.render(w, r, status, "error", p)
 }
 
+// redirect sends the browser on with 303. Every target passes localTarget:
+// one that does not (a bug, or input that slipped through) goes home.
 func redirect(w http.ResponseWriter, r *http.Request, to string) {
+	if !localTarget(to) {
+		to = "/"
+	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
 // backPath returns the local path in the query or form value key, or def.
 func backPath(r *http.Request, key, def string) string {
-	if b := r.FormValue(key); b != "" && localPath(b) {
+	if b := r.FormValue(key); localTarget(b) {
 		return b
 	}
 	return def

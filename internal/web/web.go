@@ -11,8 +11,11 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gongzhi/gongzhi/internal/attachment"
 	"github.com/gongzhi/gongzhi/internal/auth"
@@ -98,8 +101,28 @@ func New(d Deps) (*Server, error) {
 	return s, nil
 }
 
-// localPath reports whether p is a path on this site, safe to redirect to.
-func localPath(p string) bool {
-	return strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") && !strings.HasPrefix(p, "/\\") &&
-		!strings.ContainsAny(p, "\r\n\\")
+// localTarget reports whether p may be sent to a browser as a place to go:
+// a path on this site. Browsers drop TAB, CR and LF anywhere in a URL and
+// read a backslash as a slash, so "/\t/evil.example" or "/\\evil.example"
+// would lead to another host; any control character, white space, backslash
+// or invalid UTF-8 is refused outright rather than cleaned. The same holds
+// after one round of percent-decoding, for a target that something on the
+// way decodes before a browser reads it ("/%2F/evil.example").
+func localTarget(p string) bool {
+	if strings.IndexFunc(p, unicode.IsSpace) >= 0 || !slashPath(p) {
+		return false
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return false
+	}
+	dec, err := url.PathUnescape(p)
+	return err == nil && slashPath(dec)
+}
+
+// slashPath: one leading slash, valid UTF-8, no backslash and no control
+// character anywhere.
+func slashPath(p string) bool {
+	return strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") && utf8.ValidString(p) &&
+		strings.IndexFunc(p, func(c rune) bool { return c == '\\' || unicode.IsControl(c) }) < 0
 }

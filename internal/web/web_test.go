@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"github.com/gongzhi/gongzhi/internal/db/dbtest"
 	"io"
 	"log/slog"
@@ -421,5 +422,64 @@ func TestAdminUsers(t *testing.T) {
 	h.post("/staff/login", url.Values{"csrf": {csrf(t, page)}, "username": {"demo-handler"}, "password": {"gongzhi-demo"}})
 	if status, _ = h.get("/staff/users"); status != 403 {
 		t.Errorf("handler on /staff/users: %d, want 403", status)
+	}
+}
+
+// TestRedirectTargets: the language switch, the large-text switch and the
+// resident login send the browser only to a path on this site, whatever was
+// hidden in back or next.
+func TestRedirectTargets(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	hostile := []string{"/\t/evil.example/x", "//evil.example/x", "/\\evil.example", "https://evil.example/", "/%2F/evil.example"}
+	// The answer is read off the wire: a client would refuse to parse a
+	// Location that carries a control character.
+	location := func(c *client, req *http.Request) string {
+		t.Helper()
+		for _, ck := range c.hc.Jar.Cookies(req.URL) {
+			req.AddCookie(ck)
+		}
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("%s %s: status %d, want 303", req.Method, req.URL, resp.StatusCode)
+		}
+		return resp.Header.Get("Location")
+	}
+	c := newClient(t, srv)
+	for _, h := range hostile {
+		for _, path := range []string{"/lang?to=en&back=", "/big?on=1&back="} {
+			req, _ := http.NewRequest("GET", srv.URL+path+url.QueryEscape(h), nil)
+			if got := location(c, req); got != "/" {
+				t.Errorf("GET %s%q: Location %q, want /", path, h, got)
+			}
+		}
+	}
+	req, _ := http.NewRequest("GET", srv.URL+"/lang?to=en&back="+url.QueryEscape("/track?number=1"), nil)
+	if got := location(c, req); got != "/track?number=1" {
+		t.Errorf("a local back path: Location %q", got)
+	}
+
+	for i, h := range append(hostile, "/tickets/20260101000001") {
+		rc := newClient(t, srv)
+		_, page := rc.get("/login")
+		tok := csrf(t, page)
+		phone := fmt.Sprintf("1390000%04d", i)
+		_, body := rc.post("/login/code", url.Values{"csrf": {tok}, "phone": {phone}})
+		code := regexp.MustCompile(`演示模式验证码：<strong>(\d+)</strong>`).FindStringSubmatch(body)[1]
+		form := url.Values{"csrf": {tok}, "phone": {phone}, "code": {code}, "next": {h}}
+		req, _ := http.NewRequest("POST", srv.URL+"/login", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		want := "/my"
+		if !strings.Contains(h, "evil") {
+			want = h
+		}
+		if got := location(rc, req); got != want {
+			t.Errorf("POST /login next=%q: Location %q, want %q", h, got, want)
+		}
 	}
 }
