@@ -139,16 +139,28 @@ func (s *Server) trackForm(w http.ResponseWriter, r *http.Request) {
 
 // track shows a ticket to whoever knows its number and the reporter's phone.
 func (s *Server) track(w http.ResponseWriter, r *http.Request) {
-	s.showLookup(w, r, "")
+	s.showLookup(w, r, "", true)
 }
 
-func (s *Server) showLookup(w http.ResponseWriter, r *http.Request, flash string) {
+// showLookup shows the ticket of the number and phone in the form; limited
+// says whether this look-up still has to pass the limit (a rating has
+// passed it already).
+func (s *Server) showLookup(w http.ResponseWriter, r *http.Request, flash string, limited bool) {
 	p := s.page(w, r, "track.title")
 	p.Flash = flash
 	number, phone := strings.TrimSpace(r.PostForm.Get("number")), r.PostForm.Get("phone")
-	t, guest, err := s.Tickets.Lookup(r.Context(), number, phone)
+	var err error
+	if limited {
+		err = s.Limits.CheckTrack(r, number)
+	}
+	var t ticket.Ticket
+	var guest auth.User
+	if err == nil {
+		t, guest, err = s.Tickets.Lookup(r.Context(), number, phone)
+	}
 	if err != nil {
 		status := s.formError(r, p, err)
+		errs.SetRetryAfter(w.Header(), err)
 		s.render(w, r, status, "track", p)
 		return
 	}
@@ -183,7 +195,11 @@ func (s *Server) residentPhotos(ctx context.Context, u auth.User, v *TicketView)
 // trackRate rates a ticket found by number and phone; the lookup runs again.
 func (s *Server) trackRate(w http.ResponseWriter, r *http.Request) {
 	number, phone := strings.TrimSpace(r.PostForm.Get("number")), r.PostForm.Get("phone")
-	_, guest, err := s.Tickets.Lookup(r.Context(), number, phone)
+	err := s.Limits.CheckTrack(r, number)
+	var guest auth.User
+	if err == nil {
+		_, guest, err = s.Tickets.Lookup(r.Context(), number, phone)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -192,7 +208,7 @@ func (s *Server) trackRate(w http.ResponseWriter, r *http.Request) {
 		s.rateFailed(w, r, guest, number, "/track/rate", phone, err)
 		return
 	}
-	s.showLookup(w, r, tr(state(r).lang, "flash.rated"))
+	s.showLookup(w, r, tr(state(r).lang, "flash.rated"), false)
 }
 
 // rateFailed shows the ticket again with the rating error and what was typed.

@@ -483,3 +483,71 @@ func TestRedirectTargets(t *testing.T) {
 		}
 	}
 }
+
+// TestTrackLimit: guessing the phone of a ticket on the lookup page is
+// bounded per ticket number and per client address, with 429, Retry-After
+// and a message in the page's language.
+func TestTrackLimit(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	number := newTicketNumber(t, a, "13911112222")
+	c := newClient(t, srv)
+	_, page := c.get("/track")
+	tok := csrf(t, page)
+	try := func(c *client, number, phone string) (*http.Response, string) {
+		t.Helper()
+		form := url.Values{"csrf": {tok}, "number": {number}, "phone": {phone}}
+		req, _ := http.NewRequest("POST", srv.URL+"/track", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, err := c.hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, string(b)
+	}
+	var resp *http.Response
+	var body string
+	guesses := 0
+	for ; guesses < 40; guesses++ {
+		resp, body = try(c, number, fmt.Sprintf("1391111%04d", guesses))
+		if resp.StatusCode == http.StatusTooManyRequests {
+			break
+		}
+		if resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("guess %d: status %d", guesses, resp.StatusCode)
+		}
+	}
+	if resp.StatusCode != http.StatusTooManyRequests || guesses > 10 {
+		t.Fatalf("after %d wrong guesses for one number: status %d, want 429 within 10", guesses, resp.StatusCode)
+	}
+	if resp.Header.Get("Retry-After") == "" {
+		t.Error("429 without Retry-After")
+	}
+	mustContain(t, body, "查询次数过多", `name="number"`)
+	// The right phone is refused too until the wait is over: the limit is
+	// on guesses at this number, not on wrong ones.
+	if resp, _ := try(c, number, "13911112222"); resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("right phone while limited: %d", resp.StatusCode)
+	}
+	c.get("/lang?to=en&back=/track")
+	if _, body := try(c, number, "13911112222"); !strings.Contains(body, "Too many look-ups") {
+		t.Error("the English page lacks the English message")
+	}
+
+	// One address trying many numbers is bounded too.
+	other := newClient(t, srv)
+	_, page = other.get("/track")
+	tok = csrf(t, page)
+	for guesses = 0; guesses < 100; guesses++ {
+		resp, _ = try(other, fmt.Sprintf("2026010100%04d", guesses), "13911112222")
+		if resp.StatusCode == http.StatusTooManyRequests {
+			break
+		}
+	}
+	if resp.StatusCode != http.StatusTooManyRequests || guesses > 60 {
+		t.Fatalf("after %d numbers from one address: status %d, want 429 within 60", guesses, resp.StatusCode)
+	}
+}
