@@ -137,7 +137,11 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err != nil {
 		return nil, err
 	}
-	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Evaluation: a.Evaluation, Attachments: a.Attachments, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey})
+	csrfKey, err := d.Secret(ctx, "web.csrf", 32)
+	if err != nil {
+		return nil, err
+	}
+	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Evaluation: a.Evaluation, Attachments: a.Attachments, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}

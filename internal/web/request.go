@@ -3,7 +3,9 @@ package web
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
@@ -156,10 +158,25 @@ func (s *Server) csrfOK(r *http.Request) bool {
 		return subtle.ConstantTimeCompare([]byte(got), []byte(sess.CSRF)) == 1
 	}
 	c, err := r.Cookie(csrfCookie)
-	if err != nil || c.Value == "" {
+	if err != nil || !s.csrfSigned(c.Value) {
 		return false
 	}
 	return subtle.ConstantTimeCompare([]byte(got), []byte(c.Value)) == 1
+}
+
+// The anonymous token is a random nonce and its HMAC under the server's
+// CSRF key: "nonce.mac". A cookie planted by someone who can set cookies for
+// this site (a sibling subdomain, a man in the middle of plain HTTP) is
+// refused, since they cannot sign a nonce of their own.
+func (s *Server) csrfSign(nonce string) string {
+	m := hmac.New(sha256.New, s.csrfKey)
+	m.Write([]byte(csrfCookie + "\x00" + nonce))
+	return nonce + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+func (s *Server) csrfSigned(tok string) bool {
+	nonce, _, ok := strings.Cut(tok, ".")
+	return ok && nonce != "" && len(tok) <= 128 && hmac.Equal([]byte(tok), []byte(s.csrfSign(nonce)))
 }
 
 // csrfToken returns the token forms on this page carry, setting the
@@ -168,17 +185,30 @@ func (s *Server) csrfToken(w http.ResponseWriter, r *http.Request) string {
 	if sess := state(r).sess; sess != nil {
 		return sess.CSRF
 	}
-	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 16 && len(c.Value) <= 64 {
+	if c, err := r.Cookie(csrfCookie); err == nil && s.csrfSigned(c.Value) {
 		return c.Value
 	}
 	b := make([]byte, 24)
 	rand.Read(b)
-	tok := base64.RawURLEncoding.EncodeToString(b)
+	tok := s.csrfSign(base64.RawURLEncoding.EncodeToString(b))
 	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: tok, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
-	// Later reads in this request see the new cookie too.
-	r.AddCookie(&http.Cookie{Name: csrfCookie, Value: tok})
+	// Later reads in this request see the new cookie, not the refused one.
+	replaceCookie(r, csrfCookie, tok)
 	return tok
+}
+
+// replaceCookie sets the request's cookie name to value, dropping any other
+// of that name.
+func replaceCookie(r *http.Request, name, value string) {
+	cs := r.Cookies()
+	r.Header.Del("Cookie")
+	for _, c := range cs {
+		if c.Name != name {
+			r.AddCookie(c)
+		}
+	}
+	r.AddCookie(&http.Cookie{Name: name, Value: value})
 }
 
 func (s *Server) setSession(w http.ResponseWriter, r *http.Request, sess auth.Session) {

@@ -5,6 +5,7 @@ package web
 
 import (
 	"crypto/cipher"
+	"crypto/rand"
 	"embed"
 	"fmt"
 	"html/template"
@@ -47,6 +48,9 @@ type Deps struct {
 	// LookupKey (32 bytes) seals the guests' lookup cookies (lookup.go);
 	// every process of a server must have the same. Nil makes one at random.
 	LookupKey []byte
+	// CSRFKey signs the anonymous CSRF tokens (request.go); every process
+	// of a server must have the same. Nil makes one at random.
+	CSRFKey []byte
 }
 
 // Server serves the HTML pages.
@@ -58,6 +62,7 @@ type Server struct {
 	// lookupAEAD seals the cookie that lets a guest who proved her phone
 	// on the lookup page see her ticket's photos (see lookup.go).
 	lookupAEAD cipher.AEAD
+	csrfKey    []byte
 }
 
 // pageNames are the templates under templates/, each rendered inside layout.html.
@@ -81,6 +86,10 @@ func New(d Deps) (*Server, error) {
 	s := &Server{Deps: d, loc: loc, pages: map[string]map[string]*template.Template{}}
 	if s.lookupAEAD, err = newLookupAEAD(d.LookupKey); err != nil {
 		return nil, err
+	}
+	if s.csrfKey = d.CSRFKey; s.csrfKey == nil {
+		s.csrfKey = make([]byte, 32)
+		rand.Read(s.csrfKey)
 	}
 	for _, lang := range langs {
 		s.pages[lang] = map[string]*template.Template{}

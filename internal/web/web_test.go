@@ -551,3 +551,41 @@ func TestTrackLimit(t *testing.T) {
 		t.Fatalf("after %d numbers from one address: status %d, want 429 within 60", guesses, resp.StatusCode)
 	}
 }
+
+// TestCSRFPlantedCookie: a token the attacker made up and planted as the
+// anonymous cookie, sent with the same token in the form, is refused on
+// every anonymous form; the page does not adopt a planted cookie either.
+func TestCSRFPlantedCookie(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	u, _ := url.Parse(srv.URL)
+	good := newClient(t, srv)
+	_, page := good.get("/submit")
+	real := csrf(t, page)
+	for _, planted := range []string{
+		"attacker-chosen-token-0123456789",                                  // unsigned
+		"attacker-chosen-token.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", // forged signature
+		real[:len(real)-2] + "xy",                                           // a real token altered
+	} {
+		for _, path := range []string{"/login/code", "/login", "/staff/login", "/submit", "/track", "/track/rate"} {
+			c := newClient(t, srv)
+			c.hc.Jar.SetCookies(u, []*http.Cookie{{Name: "gz_csrf", Value: planted, Path: "/"}})
+			form := url.Values{"csrf": {planted}, "phone": {"13900000000"}, "username": {"admin"}, "password": {"admin-pass-123"},
+				"number": {"20260101000001"}, "description": {"x"}, "code": {"123456"}}
+			status, body := c.post(path, form)
+			if status != http.StatusForbidden || !strings.Contains(body, "CSRF") {
+				t.Errorf("planted %q on %s: status %d, want 403", planted, path, status)
+			}
+		}
+		c := newClient(t, srv)
+		c.hc.Jar.SetCookies(u, []*http.Cookie{{Name: "gz_csrf", Value: planted, Path: "/"}})
+		if _, page := c.get("/staff/login"); csrf(t, page) == planted {
+			t.Errorf("the page adopted the planted token %q", planted)
+		}
+	}
+	// The site's own token still works.
+	if status, body := good.post("/staff/login", url.Values{"csrf": {real}, "username": {"admin"}, "password": {"admin-pass-123"}}); status != 200 {
+		t.Errorf("own token: status %d\n%s", status, body)
+	}
+}
