@@ -191,8 +191,8 @@ func (s *Server) csrfToken(w http.ResponseWriter, r *http.Request) string {
 	b := make([]byte, 24)
 	rand.Read(b)
 	tok := s.csrfSign(base64.RawURLEncoding.EncodeToString(b))
-	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: tok, Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	s.setCookie(w, r, &http.Cookie{Name: csrfCookie, Value: tok, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode})
 	// Later reads in this request see the new cookie, not the refused one.
 	replaceCookie(r, csrfCookie, tok)
 	return tok
@@ -212,13 +212,20 @@ func replaceCookie(r *http.Request, name, value string) {
 }
 
 func (s *Server) setSession(w http.ResponseWriter, r *http.Request, sess auth.Session) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sess.Token, Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil, Expires: sess.ExpiresAt})
+	s.setCookie(w, r, &http.Cookie{Name: sessionCookie, Value: sess.Token, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Expires: sess.ExpiresAt})
 }
 
-func clearCookie(w http.ResponseWriter, r *http.Request, name string) {
-	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", HttpOnly: true, MaxAge: -1,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+// setCookie sets c, Secure when the browser reached us over HTTPS or the
+// server is reached over HTTPS only.
+func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, c *http.Cookie) {
+	c.Secure = s.Secure || r.TLS != nil
+	http.SetCookie(w, c)
+}
+
+func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request, name string) {
+	s.setCookie(w, r, &http.Cookie{Name: name, Value: "", Path: "/", HttpOnly: true, MaxAge: -1,
+		SameSite: http.SameSiteLaxMode})
 }
 
 func (s *Server) user(r *http.Request) *auth.User {
@@ -337,17 +344,17 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("to") == "en" {
 		to = "en"
 	}
-	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: to, Path: "/", MaxAge: 365 * 24 * 3600,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil, HttpOnly: true})
+	s.setCookie(w, r, &http.Cookie{Name: langCookie, Value: to, Path: "/", MaxAge: 365 * 24 * 3600,
+		SameSite: http.SameSiteLaxMode, HttpOnly: true})
 	redirect(w, r, backPath(r, "back", "/"))
 }
 
 func (s *Server) setBig(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("on") == "1" {
-		http.SetCookie(w, &http.Cookie{Name: bigCookie, Value: "1", Path: "/", MaxAge: 365 * 24 * 3600,
-			SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil, HttpOnly: true})
+		s.setCookie(w, r, &http.Cookie{Name: bigCookie, Value: "1", Path: "/", MaxAge: 365 * 24 * 3600,
+			SameSite: http.SameSiteLaxMode, HttpOnly: true})
 	} else {
-		clearCookie(w, r, bigCookie)
+		s.clearCookie(w, r, bigCookie)
 	}
 	redirect(w, r, backPath(r, "back", "/"))
 }
@@ -362,7 +369,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 			s.Log.Error("logout", "err", err)
 		}
 	}
-	clearCookie(w, r, sessionCookie)
+	s.clearCookie(w, r, sessionCookie)
 	redirect(w, r, to)
 }
 

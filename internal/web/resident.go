@@ -110,7 +110,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	// The ticket is kept first; a photo that is refused is reported on the
 	// next page and does not lose it. A guest adds them as the one who has
 	// just submitted it (u nil).
-	setPhotoFlash(w, r, s.addPhotos(r.Context(), r, u, t.Number, attachment.PurposeReport))
+	s.setPhotoFlash(w, r, s.addPhotos(r.Context(), r, u, t.Number, attachment.PurposeReport))
 	redirect(w, r, "/submitted/"+t.Number)
 }
 
@@ -127,7 +127,7 @@ func (s *Server) submitted(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(w, r, "submitted.title")
-	p.Data = &SubmittedData{Number: n, Photos: takePhotoFlash(w, r, p.Lang, n)}
+	p.Data = &SubmittedData{Number: n, Photos: s.takePhotoFlash(w, r, p.Lang, n)}
 	s.render(w, r, http.StatusOK, "submitted", p)
 }
 
@@ -328,7 +328,7 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v.PhotoNote = takePhotoFlash(w, r, p.Lang, t.Number)
+	v.PhotoNote = s.takePhotoFlash(w, r, p.Lang, t.Number)
 	p.Data = v
 	s.render(w, r, http.StatusOK, "ticket", p)
 }

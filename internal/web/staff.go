@@ -231,7 +231,7 @@ func (s *Server) staffTicketPage(w http.ResponseWriter, r *http.Request, u *auth
 		s.fail(w, r, err)
 		return
 	}
-	v.PhotoNote = takePhotoFlash(w, r, p.Lang, t.Number)
+	v.PhotoNote = s.takePhotoFlash(w, r, p.Lang, t.Number)
 	if v.Can(ticket.ActionRate) {
 		v.RateURL = "/staff/tickets/" + t.Number + "/rate"
 	}
@@ -317,7 +317,7 @@ func (s *Server) staffAct(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		setPhotoFlash(w, r, s.addPhotos(r.Context(), r, u, number, purpose))
+		s.setPhotoFlash(w, r, s.addPhotos(r.Context(), r, u, number, purpose))
 	}
 	if _, err := s.Tickets.Act(r.Context(), *u, number, action, actionInput(r, action)); err != nil {
 		if errs.Is(err, errs.NotFound) { // no such ticket or action
@@ -403,6 +403,6 @@ func (s *Server) staffSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Whoever registers a ticket adds the photos of what was reported.
-	setPhotoFlash(w, r, s.addPhotos(r.Context(), r, u, t.Number, attachment.PurposeReport))
+	s.setPhotoFlash(w, r, s.addPhotos(r.Context(), r, u, t.Number, attachment.PurposeReport))
 	redirect(w, r, "/staff/tickets/"+url.PathEscape(t.Number)+"?done=created")
 }

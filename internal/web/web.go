@@ -51,6 +51,9 @@ type Deps struct {
 	// CSRFKey signs the anonymous CSRF tokens (request.go); every process
 	// of a server must have the same. Nil makes one at random.
 	CSRFKey []byte
+	// Secure marks every cookie Secure: browsers reach the server over
+	// HTTPS only (an https public address, or TLS on the listener).
+	Secure bool
 }
 
 // Server serves the HTML pages.
