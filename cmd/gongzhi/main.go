@@ -208,7 +208,7 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&nu.Username, "username", "", "username")
-	fs.StringVar(&role, "role", "", "role: admin, supervisor, dispatcher, handler, agent, grid_worker")
+	fs.StringVar(&role, "role", "", "role: admin, supervisor, dispatcher, handler, agent, grid_worker, auditor")
 	fs.StringVar(&nu.Name, "name", "", "full name")
 	fs.StringVar(&nu.OrgCode, "org", "", "organisation code")
 	fs.StringVar(&nu.AreaCode, "area", "", "area code of the scope")

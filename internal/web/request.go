@@ -362,7 +362,7 @@ func (s *Server) setBig(w http.ResponseWriter, r *http.Request) {
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	to := "/"
 	if sess := state(r).sess; sess != nil {
-		if sess.User.Role.IsStaff() {
+		if sess.User.Role.StaffAccount() {
 			to = "/staff/login"
 		}
 		if err := s.Auth.Logout(r.Context(), sess.Token); err != nil {

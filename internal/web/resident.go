@@ -14,7 +14,7 @@ import (
 )
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	if u := s.user(r); u != nil && u.Role.IsStaff() {
+	if u := s.user(r); u != nil && u.Role.StaffAccount() {
 		redirect(w, r, "/staff")
 		return
 	}
@@ -260,7 +260,7 @@ func (s *Server) myTickets(w http.ResponseWriter, r *http.Request) {
 	if u == nil {
 		return
 	}
-	if u.Role.IsStaff() {
+	if u.Role.StaffAccount() {
 		redirect(w, r, "/staff")
 		return
 	}

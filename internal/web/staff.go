@@ -25,6 +25,10 @@ func (s *Server) staff(w http.ResponseWriter, r *http.Request) *auth.User {
 		}
 		return nil
 	}
+	if u.Role == auth.RoleAuditor && r.Method == http.MethodGet && r.URL.Path == "/staff" {
+		redirect(w, r, "/staff/audit") // the auditor's only page
+		return nil
+	}
 	if !u.Role.IsStaff() {
 		s.fail(w, r, errs.New(errs.Forbidden, "此页面仅供工作人员使用", "this page is for staff only"))
 		return nil
@@ -33,7 +37,7 @@ func (s *Server) staff(w http.ResponseWriter, r *http.Request) *auth.User {
 }
 
 func (s *Server) staffLoginForm(w http.ResponseWriter, r *http.Request) {
-	if u := s.user(r); u != nil && u.Role.IsStaff() {
+	if u := s.user(r); u != nil && u.Role.StaffAccount() {
 		redirect(w, r, "/staff")
 		return
 	}
@@ -44,7 +48,7 @@ func (s *Server) staffLoginForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) staffLogin(w http.ResponseWriter, r *http.Request) {
 	sess, err := s.Auth.Login(r.Context(), r.PostForm.Get("username"), r.PostForm.Get("password"), auth.KindWeb)
-	if err == nil && !sess.User.Role.IsStaff() {
+	if err == nil && !sess.User.Role.StaffAccount() {
 		s.Auth.Logout(r.Context(), sess.Token)
 		err = errs.New(errs.Forbidden, "此入口仅供工作人员使用", "this login is for staff only")
 	}
