@@ -14,9 +14,12 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -146,6 +149,11 @@ func TestSecureCookiesAndHSTS(t *testing.T) {
 				if c.Secure != https {
 					t.Errorf("%q %s: cookie %s Secure=%v", pub, path, c.Name, c.Secure)
 				}
+				// Over HTTPS the anonymous CSRF cookie cannot be planted
+				// from a sibling subdomain or over plain HTTP.
+				if strings.HasSuffix(c.Name, "gz_csrf") && (c.Name == "__Host-gz_csrf") != https {
+					t.Errorf("%q %s: CSRF cookie named %s", pub, path, c.Name)
+				}
 			}
 		}
 	}
@@ -199,6 +207,27 @@ func TestTLSListener(t *testing.T) {
 	}
 	if resp.Header.Get("Strict-Transport-Security") == "" {
 		t.Error("no HSTS over TLS")
+	}
+	// A whole form over TLS: the CSRF cookie goes and comes back.
+	jar, _ := cookiejar.New(nil)
+	hc.Jar = jar
+	resp, err = hc.Get("https://" + addr + "/staff/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(page)
+	if m == nil {
+		t.Fatal("no CSRF field on the login page")
+	}
+	resp, err = hc.PostForm("https://"+addr+"/staff/login", url.Values{"csrf": {string(m[1])}, "username": {"admin"}, "password": {"admin-pass-123"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Request.URL.Path != "/staff" {
+		t.Errorf("staff login over TLS: %d at %s", resp.StatusCode, resp.Request.URL.Path)
 	}
 	// Plain HTTP on the TLS port is refused.
 	if resp, err := http.Get("http://" + addr + "/login"); err == nil {

@@ -157,7 +157,7 @@ func (s *Server) csrfOK(r *http.Request) bool {
 	if sess := state(r).sess; sess != nil {
 		return subtle.ConstantTimeCompare([]byte(got), []byte(sess.CSRF)) == 1
 	}
-	c, err := r.Cookie(csrfCookie)
+	c, err := r.Cookie(s.csrfName(r))
 	if err != nil || !s.csrfSigned(c.Value) {
 		return false
 	}
@@ -174,6 +174,17 @@ func (s *Server) csrfSign(nonce string) string {
 	return nonce + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
+// csrfName is the anonymous cookie's name. Over HTTPS it carries the
+// __Host- prefix, which browsers accept only from this very host, over
+// HTTPS and for the whole site: a sibling subdomain or a man in the middle
+// of plain HTTP cannot plant one at all.
+func (s *Server) csrfName(r *http.Request) string {
+	if s.Secure || r.TLS != nil {
+		return "__Host-" + csrfCookie
+	}
+	return csrfCookie
+}
+
 func (s *Server) csrfSigned(tok string) bool {
 	nonce, _, ok := strings.Cut(tok, ".")
 	return ok && nonce != "" && len(tok) <= 128 && hmac.Equal([]byte(tok), []byte(s.csrfSign(nonce)))
@@ -185,16 +196,17 @@ func (s *Server) csrfToken(w http.ResponseWriter, r *http.Request) string {
 	if sess := state(r).sess; sess != nil {
 		return sess.CSRF
 	}
-	if c, err := r.Cookie(csrfCookie); err == nil && s.csrfSigned(c.Value) {
+	name := s.csrfName(r)
+	if c, err := r.Cookie(name); err == nil && s.csrfSigned(c.Value) {
 		return c.Value
 	}
 	b := make([]byte, 24)
 	rand.Read(b)
 	tok := s.csrfSign(base64.RawURLEncoding.EncodeToString(b))
-	s.setCookie(w, r, &http.Cookie{Name: csrfCookie, Value: tok, Path: "/", HttpOnly: true,
+	s.setCookie(w, r, &http.Cookie{Name: name, Value: tok, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode})
 	// Later reads in this request see the new cookie, not the refused one.
-	replaceCookie(r, csrfCookie, tok)
+	replaceCookie(r, name, tok)
 	return tok
 }
 
