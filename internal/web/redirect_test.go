@@ -1,6 +1,10 @@
 package web
 
-import "testing"
+import (
+	"net/url"
+	"strings"
+	"testing"
+)
 
 // TestLocalTarget: only a path that stays on this site once a browser has
 // stripped TAB, CR and LF from it, and that no browser or proxy reads as
@@ -50,4 +54,30 @@ func TestLocalTarget(t *testing.T) {
 			t.Errorf("localTarget(%q) = %v, want %v", tt.target, got, tt.ok)
 		}
 	}
+}
+
+// FuzzLocalTarget: whatever localTarget accepts stays on this site when a
+// browser reads it: TAB, CR and LF dropped, backslashes as slashes, resolved
+// against the page, once as sent and once percent-decoded.
+func FuzzLocalTarget(f *testing.F) {
+	for _, s := range []string{"/", "/my?x=1", "/\t/evil.example", "//evil", "/%2F/evil", "/\\evil", "/a/../..//evil", "/%5c%5cevil"} {
+		f.Add(s)
+	}
+	base, _ := url.Parse("https://gz.example/staff/x")
+	browser := strings.NewReplacer("\t", "", "\r", "", "\n", "", "\\", "/")
+	f.Fuzz(func(t *testing.T, p string) {
+		if !localTarget(p) {
+			return
+		}
+		dec, _ := url.PathUnescape(p)
+		for _, v := range []string{p, dec} {
+			u, err := base.Parse(browser.Replace(v))
+			if err != nil {
+				continue
+			}
+			if u.Host != "gz.example" || u.Scheme != "https" {
+				t.Fatalf("localTarget(%q) leads to %s", p, u)
+			}
+		}
+	})
 }
