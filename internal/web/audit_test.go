@@ -95,6 +95,18 @@ func TestAuditorPages(t *testing.T) {
 					t.Errorf("auditor GET %s: %d, want 403 or 404", p, code)
 				}
 			}
+			req, _ := http.NewRequest("POST", srv.URL+"/api/v1/tickets", strings.NewReader(
+				`{"category_code":"0101","area_code":"110117001001","description":"审计员不能登记","reporter_phone":"13911115555"}`))
+			req.Header.Set("Authorization", "Bearer "+tok)
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusForbidden {
+				t.Errorf("auditor files a ticket: %d", resp.StatusCode)
+			}
 			if code := apiGet(t, srv, tok, "/api/v1/audit?phone=13911114444"); code != 200 {
 				t.Errorf("auditor GET /api/v1/audit: %d", code)
 			}
