@@ -236,6 +236,12 @@ func TestTLSListener(t *testing.T) {
 			t.Error("plain HTTP served on the TLS listener")
 		}
 	}
+	// A key that does not fit stops the start.
+	_, otherKey, _ := selfSigned(t, t.TempDir())
+	bad := newTestApp(t, func(c *config.Config) { c.TLSCert, c.TLSKey = certFile, otherKey })
+	if err := bad.Serve(context.Background(), func(string) { t.Error("announced a server whose key does not fit") }); err == nil {
+		t.Error("a key that does not fit the certificate was accepted")
+	}
 	if _, err := config.Parse([]string{"--tls-cert", certFile}, func(string) string { return "" }, io.Discard); err == nil {
 		t.Error("a certificate without a key was accepted")
 	}
