@@ -159,8 +159,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if a.AdminPassword != "" {
 		fmt.Fprintf(stdout, "Created the admin account. Username: admin  Password: %s  (shown only this once)\n", a.AdminPassword)
 	}
+	scheme := "http://"
+	if cfg.TLSCert != "" {
+		scheme = "https://"
+	}
 	return a.Serve(ctx, func(addr string) {
-		log.Info("gongzhi serving", "addr", "http://"+addr, "engine", a.DB.Engine, "demo", cfg.Demo, "startup", time.Since(start).Round(time.Millisecond))
+		log.Info("gongzhi serving", "addr", scheme+addr, "engine", a.DB.Engine, "demo", cfg.Demo, "startup", time.Since(start).Round(time.Millisecond))
 	})
 }
 
