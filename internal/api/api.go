@@ -73,6 +73,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/apikeys", a.idempotentSecret(a.admin(a.createAPIKey)))
 	mux.HandleFunc("GET /api/v1/apikeys", a.admin(a.listAPIKeys))
 	mux.HandleFunc("DELETE /api/v1/apikeys/{id}", a.admin(a.revokeAPIKey))
+	mux.HandleFunc("GET /api/v1/audit", a.user(a.searchAudit))
 	mux.HandleFunc("GET /api/v1/evaluation", a.user(a.evaluation))
 	mux.HandleFunc("GET /api/v1/evaluation/tickets", a.user(a.evaluationTickets))
 	mux.HandleFunc("GET /api/v1/evaluation/rankings", a.user(a.evaluationRankings))

@@ -1084,6 +1084,17 @@ func TestOpenAPIAnswers(t *testing.T) {
 	c.want(c.do(oaReq{method: "GET", path: keys, token: dispatcher}), 403, "dispatcher lists keys")
 	c.want(c.do(oaReq{method: "GET", path: keys}), 401, "anonymous lists keys")
 
+	// The audit log.
+	auditPath := "/api/v1/audit"
+	r = c.want(c.do(oaReq{method: "GET", path: auditPath, token: admin, query: "phone=13911113333&limit=5"}), 200, "audit by phone")
+	if len(r.items()) == 0 {
+		t.Fatalf("the caller look-up is not found by its phone: %s", r.raw)
+	}
+	c.want(c.do(oaReq{method: "GET", path: auditPath, token: admin, query: "actor=demo-agent&from=2020-01-01&to=2099-12-31&limit=1"}), 200, "audit by actor")
+	c.want(c.do(oaReq{method: "GET", path: auditPath, token: admin, query: "from=yesterday"}), 400, "audit bad time")
+	c.want(c.do(oaReq{method: "GET", path: auditPath, token: dispatcher}), 403, "dispatcher reads the audit log")
+	c.want(c.do(oaReq{method: "GET", path: auditPath}), 401, "anonymous reads the audit log")
+
 	// Time limits.
 	tl := "/api/v1/timelimits"
 	line := map[string]any{"category_code": cat, "urgency": "urgent", "sign": "1h", "contact": "4h", "complete": "1d"}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"github.com/gongzhi/gongzhi/internal/auth"
 	"html/template"
 	"time"
 	"unicode/utf8"
@@ -42,6 +43,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canUnitDash":  canUnitDash,
 		"canRectList":  canRectList,
 		"isGrid":       isGridWorker,
+		"canAudit":     func(u *auth.User) bool { return u != nil && u.CanReadAudit() },
 		"coord":        coord,
 		"inc":          func(i int) int { return i + 1 },
 		"short": func(text string, n int) string {
