@@ -61,7 +61,9 @@ Usage:
   gongzhi restore FILE [--data ./data]
   gongzhi version
 
-Environment: GONGZHI_ADDR, GONGZHI_DATA, GONGZHI_DB, GONGZHI_DEMO, GONGZHI_ADMIN_PASSWORD, GONGZHI_WORKING_HOURS.
+Environment: GONGZHI_ADDR, GONGZHI_DATA, GONGZHI_DB, GONGZHI_DEMO, GONGZHI_ADMIN_PASSWORD, GONGZHI_WORKING_HOURS,
+GONGZHI_PUBLIC_URL, GONGZHI_TRUSTED_PROXIES, GONGZHI_TLS_CERT, GONGZHI_TLS_KEY, GONGZHI_METRICS_ALLOW,
+GONGZHI_METRICS_TOKEN (see gongzhi serve --help).
 `
 
 // Version is set at build time with -ldflags "-X main.Version=…".
@@ -157,8 +159,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if a.AdminPassword != "" {
 		fmt.Fprintf(stdout, "Created the admin account. Username: admin  Password: %s  (shown only this once)\n", a.AdminPassword)
 	}
+	scheme := "http://"
+	if cfg.TLSCert != "" {
+		scheme = "https://"
+	}
 	return a.Serve(ctx, func(addr string) {
-		log.Info("gongzhi serving", "addr", "http://"+addr, "engine", a.DB.Engine, "demo", cfg.Demo, "startup", time.Since(start).Round(time.Millisecond))
+		log.Info("gongzhi serving", "addr", scheme+addr, "engine", a.DB.Engine, "demo", cfg.Demo, "startup", time.Since(start).Round(time.Millisecond))
 	})
 }
 
@@ -206,7 +212,7 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&nu.Username, "username", "", "username")
-	fs.StringVar(&role, "role", "", "role: admin, supervisor, dispatcher, handler, agent, grid_worker")
+	fs.StringVar(&role, "role", "", "role: admin, supervisor, dispatcher, handler, agent, grid_worker, auditor")
 	fs.StringVar(&nu.Name, "name", "", "full name")
 	fs.StringVar(&nu.OrgCode, "org", "", "organisation code")
 	fs.StringVar(&nu.AreaCode, "area", "", "area code of the scope")

@@ -12,11 +12,13 @@ import (
 // the second factor, ending one's own token.
 func (a *API) accountRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/users/{id}/unlock", a.idempotent(a.admin(a.unlockUser)))
-	mux.HandleFunc("POST /api/v1/users/{id}/password", a.idempotent(a.admin(a.resetPassword)))
-	mux.HandleFunc("POST /api/v1/auth/password", a.idempotent(a.user(a.changePassword)))
+	// Passwords and the second factor's secret and codes travel in these
+	// requests and answers: a key never keeps them (idempotentSecret).
+	mux.HandleFunc("POST /api/v1/users/{id}/password", a.idempotentSecret(a.admin(a.resetPassword)))
+	mux.HandleFunc("POST /api/v1/auth/password", a.idempotentSecret(a.user(a.changePassword)))
 	mux.HandleFunc("DELETE /api/v1/auth/token", a.user(a.revokeToken))
-	mux.HandleFunc("POST /api/v1/auth/totp", a.idempotent(a.user(a.beginTOTP)))
-	mux.HandleFunc("POST /api/v1/auth/totp/confirm", a.idempotent(a.user(a.confirmTOTP)))
+	mux.HandleFunc("POST /api/v1/auth/totp", a.idempotentSecret(a.user(a.beginTOTP)))
+	mux.HandleFunc("POST /api/v1/auth/totp/confirm", a.idempotentSecret(a.user(a.confirmTOTP)))
 }
 
 // upkeepRoutes are what a token may call while its account has a step
@@ -93,12 +95,6 @@ func (a *API) revokeToken(w http.ResponseWriter, r *http.Request, _ auth.User) {
 // beginTOTP answers a new secret for the caller's authenticator app, shown
 // this once; two-step login is on once confirmTOTP sees a code from it.
 func (a *API) beginTOTP(w http.ResponseWriter, r *http.Request, u auth.User) {
-	if r.Header.Get("Idempotency-Key") != "" {
-		// The answer is a secret: it must not be kept to be replayed.
-		a.fail(w, r, errs.Invalidf("此接口的答复含密钥，不接受 Idempotency-Key；失败时请重新开始设置",
-			"this answer holds a secret, so it takes no Idempotency-Key; if it fails, start again"))
-		return
-	}
 	e, err := a.Auth.BeginTOTP(r.Context(), u)
 	if err != nil {
 		a.fail(w, r, err)

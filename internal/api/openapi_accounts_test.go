@@ -66,7 +66,8 @@ func oaAccounts(t *testing.T, c *oaClient, admin, agent string) {
 
 	// A second factor.
 	totp := "/api/v1/auth/totp"
-	c.want(c.do(oaReq{method: "POST", path: totp, token: user2, header: map[string]string{"Idempotency-Key": "totp-1"}}), 400, "a key on an answer that is a secret")
+	c.want(c.do(oaReq{method: "POST", path: totp, token: user2, header: map[string]string{"Idempotency-Key": "totp-1"}}), 200, "begin totp with a key")
+	c.want(c.do(oaReq{method: "POST", path: totp, token: user2, header: map[string]string{"Idempotency-Key": "totp-1"}}), 409, "the secret is not replayed")
 	e := c.want(c.do(oaReq{method: "POST", path: totp, token: user2}), 200, "begin totp")
 	c.want(c.do(oaReq{method: "POST", path: totp}), 401, "anonymous begins totp")
 	confirm := "/api/v1/auth/totp/confirm"

@@ -47,7 +47,7 @@ var errWrongCurrentPassword = errs.New(errs.Invalid, "当前密码不正确", "t
 // guess its way to the password.
 func (s *Service) ChangePassword(ctx context.Context, sess Session, current, next string) error {
 	u := sess.User
-	if !u.Role.IsStaff() {
+	if !u.Role.StaffAccount() {
 		return errs.New(errs.Forbidden, "居民账号用手机验证码登录，没有密码", "resident accounts log in with a phone code and have no password")
 	}
 	keys := []string{"user:" + u.Username}
@@ -97,7 +97,7 @@ func (s *Service) ResetPassword(ctx context.Context, admin User, userID, tempora
 	if err != nil {
 		return "", err
 	}
-	if !u.Role.IsStaff() {
+	if !u.Role.StaffAccount() {
 		return "", errs.Invalidf("居民账号用手机验证码登录，没有密码", "resident accounts log in with a phone code and have no password")
 	}
 	if temporary == "" {

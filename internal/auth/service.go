@@ -50,6 +50,9 @@ type Service struct {
 	// made at the cost of real hashes so that both take the same time and the
 	// time of an answer does not tell whether an account exists.
 	dummyHash []byte
+
+	phoneKeyMu sync.Mutex
+	phoneKey   []byte // keys the hashes of phones in the audit log (audit.go)
 }
 
 // NewService returns the service.

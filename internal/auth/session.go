@@ -118,7 +118,7 @@ func (s *Service) Authenticate(ctx context.Context, token, kind string) (Session
 	if u.Disabled {
 		return Session{}, errDisabled
 	}
-	if kind == KindWeb && u.Role.IsStaff() && s.opts.IdleTimeout > 0 {
+	if kind == KindWeb && u.Role.StaffAccount() && s.opts.IdleTimeout > 0 {
 		if err := s.seen(ctx, token, time.UnixMilli(lastSeen)); err != nil {
 			return Session{}, err
 		}

@@ -82,7 +82,7 @@ type TOTPEnrolment struct {
 // BeginTOTP makes a new secret for the user's authenticator app; it takes
 // effect once ConfirmTOTP sees a first code from it.
 func (s *Service) BeginTOTP(ctx context.Context, u User) (TOTPEnrolment, error) {
-	if !u.Role.IsStaff() {
+	if !u.Role.StaffAccount() {
 		return TOTPEnrolment{}, errs.New(errs.Forbidden, "两步验证仅用于工作人员账号", "two-step login is for staff accounts")
 	}
 	if u.TOTP {

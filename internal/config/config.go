@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/calendar"
+	"github.com/gongzhi/gongzhi/internal/limit"
 )
 
 // Config is what `gongzhi serve` needs.
@@ -25,7 +27,20 @@ type Config struct {
 	WorkingHours  string // working spans of a working day, "08:30-12:00,13:30-17:30"
 	NoWorker      bool   // do not run the background work in this process
 	Jurisdiction  string // Open311 jurisdiction_id; checked on requests when set
-	BaseURL       string // public address of this server, for links in Open311 answers
+	// BaseURL is the public address of this server (--public-url), for
+	// links in Open311 answers; when it is https, cookies are Secure and
+	// answers carry HSTS. --base-url and GONGZHI_BASE_URL are its older names.
+	BaseURL string
+	// TrustedProxies are the networks of reverse proxies whose
+	// X-Forwarded-For or X-Real-IP names the client ("10.0.0.0/8,::1").
+	TrustedProxies string
+	// TLSCert and TLSKey are PEM files: when set the listener speaks TLS.
+	TLSCert, TLSKey string
+	// MetricsAllow are the networks that may read /metrics without a
+	// token; MetricsToken (environment only, never a flag that ps shows)
+	// lets any other caller in with "Authorization: Bearer <token>".
+	MetricsAllow string
+	MetricsToken string
 
 	// Account controls.
 	IdleTimeout time.Duration // a staff web session unused this long ends; 0 never
@@ -37,7 +52,8 @@ const DefaultIdleTimeout = 30 * time.Minute
 
 // Default returns the defaults.
 func Default() Config {
-	return Config{Addr: "127.0.0.1:8080", DataDir: "./data", WorkingHours: "08:30-12:00,13:30-17:30"}
+	return Config{Addr: "127.0.0.1:8080", DataDir: "./data", WorkingHours: "08:30-12:00,13:30-17:30",
+		MetricsAllow: "127.0.0.0/8,::1/128"}
 }
 
 // Parse reads flags of the serve command and the environment.
@@ -57,6 +73,15 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	c.AdminPassword = getenv("GONGZHI_ADMIN_PASSWORD")
 	c.Jurisdiction = getenv("GONGZHI_JURISDICTION")
 	c.BaseURL = getenv("GONGZHI_BASE_URL")
+	if v := getenv("GONGZHI_PUBLIC_URL"); v != "" {
+		c.BaseURL = v
+	}
+	c.TrustedProxies = getenv("GONGZHI_TRUSTED_PROXIES")
+	c.TLSCert, c.TLSKey = getenv("GONGZHI_TLS_CERT"), getenv("GONGZHI_TLS_KEY")
+	if v := getenv("GONGZHI_METRICS_ALLOW"); v != "" {
+		c.MetricsAllow = v
+	}
+	c.MetricsToken = getenv("GONGZHI_METRICS_TOKEN")
 	if v := getenv("GONGZHI_WORKING_HOURS"); v != "" {
 		c.WorkingHours = v
 	}
@@ -81,7 +106,12 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.StringVar(&c.WorkingHours, "working-hours", c.WorkingHours, "working hours of a working day (GONGZHI_WORKING_HOURS)")
 	fs.BoolVar(&c.NoWorker, "no-worker", c.NoWorker, "do not run reminders and overdue marking in this process")
 	fs.StringVar(&c.Jurisdiction, "jurisdiction", c.Jurisdiction, "Open311 jurisdiction_id (GONGZHI_JURISDICTION)")
-	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public address of this server (GONGZHI_BASE_URL)")
+	fs.StringVar(&c.BaseURL, "public-url", c.BaseURL, "public address of this server, https://… turns on Secure cookies and HSTS (GONGZHI_PUBLIC_URL)")
+	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "older name of --public-url (GONGZHI_BASE_URL)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "networks of reverse proxies whose X-Forwarded-For is believed, CIDR,… (GONGZHI_TRUSTED_PROXIES)")
+	fs.StringVar(&c.TLSCert, "tls-cert", c.TLSCert, "certificate file (PEM): serve TLS (GONGZHI_TLS_CERT)")
+	fs.StringVar(&c.TLSKey, "tls-key", c.TLSKey, "key file (PEM) of --tls-cert (GONGZHI_TLS_KEY)")
+	fs.StringVar(&c.MetricsAllow, "metrics-allow", c.MetricsAllow, "networks that may read /metrics without GONGZHI_METRICS_TOKEN, CIDR,… (GONGZHI_METRICS_ALLOW)")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.IdleTimeout, "end a staff web session unused this long; 0 never (GONGZHI_IDLE_TIMEOUT)")
 	fs.BoolVar(&c.AdminTOTP, "admin-totp", c.AdminTOTP, "administrators must log in with an authenticator code (GONGZHI_ADMIN_TOTP)")
 	if err := fs.Parse(args); err != nil {
@@ -91,6 +121,13 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 		return c, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
 	return c, c.Validate()
+}
+
+// Secure reports whether browsers reach the server over HTTPS only: its
+// public address is https, or it serves TLS itself. Cookies are then Secure
+// and answers carry HSTS.
+func (c Config) Secure() bool {
+	return strings.HasPrefix(strings.ToLower(c.BaseURL), "https://") || c.TLSCert != ""
 }
 
 // Validate checks the settings.
@@ -103,6 +140,21 @@ func (c Config) Validate() error {
 	}
 	if _, err := calendar.ParseSpans(c.WorkingHours); err != nil {
 		return err
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("public-url %q: want http://host or https://host", c.BaseURL)
+		}
+	}
+	if _, err := limit.ParseNets(c.TrustedProxies); err != nil {
+		return fmt.Errorf("trusted-proxies: %w", err)
+	}
+	if _, err := limit.ParseNets(c.MetricsAllow); err != nil {
+		return fmt.Errorf("metrics-allow: %w", err)
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return fmt.Errorf("tls-cert and tls-key go together")
 	}
 	if c.IdleTimeout < 0 {
 		return fmt.Errorf("idle-timeout %s: want 0 or more", c.IdleTimeout)

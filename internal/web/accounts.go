@@ -47,6 +47,15 @@ func (s *Server) pendingStep(w http.ResponseWriter, r *http.Request, sess *auth.
 	return true
 }
 
+// accountHolder returns the logged-in user of a staff account (staff and
+// the auditor), or answers as staff does for the others.
+func (s *Server) accountHolder(w http.ResponseWriter, r *http.Request) *auth.User {
+	if u := s.user(r); u != nil && u.Role.StaffAccount() {
+		return u
+	}
+	return s.staff(w, r)
+}
+
 // AccountData is the page of one's own account.
 type AccountData struct {
 	User      auth.User
@@ -61,7 +70,7 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, p *Page, st
 }
 
 func (s *Server) account(w http.ResponseWriter, r *http.Request) {
-	if s.staff(w, r) == nil {
+	if s.accountHolder(w, r) == nil {
 		return
 	}
 	p := s.page(w, r, "account.title")
@@ -72,7 +81,7 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
-	if s.staff(w, r) == nil {
+	if s.accountHolder(w, r) == nil {
 		return
 	}
 	f := r.PostForm
@@ -94,7 +103,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) beginTOTP(w http.ResponseWriter, r *http.Request) {
-	u := s.staff(w, r)
+	u := s.accountHolder(w, r)
 	if u == nil {
 		return
 	}
@@ -109,7 +118,7 @@ func (s *Server) beginTOTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) confirmTOTP(w http.ResponseWriter, r *http.Request) {
-	u := s.staff(w, r)
+	u := s.accountHolder(w, r)
 	if u == nil {
 		return
 	}
