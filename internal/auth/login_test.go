@@ -300,3 +300,33 @@ func TestIdleTimeout(t *testing.T) {
 		}
 	})
 }
+
+// The auditor logs in with a password as staff do, and has the same controls.
+func TestAuditorAccountControls(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		a, _, _ := setup(t, d, false)
+		admin, err := a.CreateUser(ctx, auth.NewUser{Username: "admin", Password: "lantern-river-42", Role: auth.RoleAdmin})
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := a.CreateUser(ctx, auth.NewUser{Username: "shen.ji", Password: "audit-trail-2026", Role: auth.RoleAuditor})
+		if err != nil {
+			t.Fatal(err)
+		}
+		temp, err := a.ResetPassword(ctx, admin, u.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := a.Login(ctx, "shen.ji", temp, auth.KindWeb)
+		if err != nil || a.Pending(s.User) != auth.PendingPassword {
+			t.Fatalf("after a reset: %v %q", err, a.Pending(s.User))
+		}
+		if err := a.ChangePassword(ctx, s, temp, "ledger-review-88"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.BeginTOTP(ctx, s.User); err != nil {
+			t.Fatalf("an auditor enrols a second factor: %v", err)
+		}
+	})
+}
