@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/gongzhi/gongzhi/internal/db"
@@ -168,4 +169,55 @@ func (s *Service) Boundary(ctx context.Context, code string) (*Boundary, error) 
 		return nil, errs.Wrap(fmt.Errorf("area %s: %s", code, err.Error()), "parse stored boundary")
 	}
 	return b, nil
+}
+
+// WithinBoundary checks a point against the boundary of the first of codes
+// that has one on record (pass an area and its ancestors, nearest first, to
+// get the most specific boundary). It returns the code of that area, "" when
+// none of them has a boundary, and whether the point lies within it or
+// outside by at most tolerance metres. The stored bounding box turns a far
+// point away before the outline is read.
+func (s *Service) WithinBoundary(ctx context.Context, codes []string, lat, lng, tolerance float64) (area string, within bool, err error) {
+	if len(codes) == 0 {
+		return "", true, nil
+	}
+	args := make([]any, len(codes))
+	marks := make([]string, len(codes))
+	for i, c := range codes {
+		args[i], marks[i] = c, "$"+strconv.Itoa(i+1)
+	}
+	rows, err := s.db.R.QueryContext(ctx, `SELECT area_code, min_lat, min_lng, max_lat, max_lng FROM area_boundaries WHERE area_code IN (`+
+		strings.Join(marks, ", ")+`)`, args...)
+	if err != nil {
+		return "", false, errs.Wrap(err, "find boundaries")
+	}
+	boxes := map[string]*Boundary{}
+	for rows.Next() {
+		var code string
+		b := &Boundary{}
+		if err := rows.Scan(&code, &b.MinLat, &b.MinLng, &b.MaxLat, &b.MaxLng); err != nil {
+			rows.Close()
+			return "", false, errs.Wrap(err, "scan boundary")
+		}
+		boxes[code] = b
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return "", false, errs.Wrap(err, "find boundaries")
+	}
+	for _, c := range codes {
+		box, ok := boxes[c]
+		if !ok {
+			continue
+		}
+		if !box.nearBox(lat, lng, tolerance) {
+			return c, false, nil
+		}
+		b, err := s.Boundary(ctx, c)
+		if err != nil {
+			return c, false, err
+		}
+		return c, b == nil || b.Within(lat, lng, tolerance), nil
+	}
+	return "", true, nil
 }
