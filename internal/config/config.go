@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strconv"
 	"strings"
 
 	"github.com/gongzhi/gongzhi/internal/calendar"
@@ -24,11 +25,15 @@ type Config struct {
 	NoWorker      bool   // do not run the background work in this process
 	Jurisdiction  string // Open311 jurisdiction_id; checked on requests when set
 	BaseURL       string // public address of this server, for links in Open311 answers
+	// BoundaryTolerance is how far, in metres, a location staff give may lie
+	// outside their area's boundary (GCJ-02 maps against WGS-84 phones);
+	// 0 keeps the default of 1000.
+	BoundaryTolerance float64
 }
 
 // Default returns the defaults.
 func Default() Config {
-	return Config{Addr: "127.0.0.1:8080", DataDir: "./data", WorkingHours: "08:30-12:00,13:30-17:30"}
+	return Config{Addr: "127.0.0.1:8080", DataDir: "./data", WorkingHours: "08:30-12:00,13:30-17:30", BoundaryTolerance: 1000}
 }
 
 // Parse reads flags of the serve command and the environment.
@@ -51,6 +56,13 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	if v := getenv("GONGZHI_WORKING_HOURS"); v != "" {
 		c.WorkingHours = v
 	}
+	if v := getenv("GONGZHI_BOUNDARY_TOLERANCE"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return c, fmt.Errorf("GONGZHI_BOUNDARY_TOLERANCE %q: want metres", v)
+		}
+		c.BoundaryTolerance = f
+	}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (GONGZHI_ADDR)")
@@ -61,6 +73,7 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.BoolVar(&c.NoWorker, "no-worker", c.NoWorker, "do not run reminders and overdue marking in this process")
 	fs.StringVar(&c.Jurisdiction, "jurisdiction", c.Jurisdiction, "Open311 jurisdiction_id (GONGZHI_JURISDICTION)")
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public address of this server (GONGZHI_BASE_URL)")
+	fs.Float64Var(&c.BoundaryTolerance, "boundary-tolerance", c.BoundaryTolerance, "metres a location staff give may lie outside their area's boundary (GONGZHI_BOUNDARY_TOLERANCE)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -80,6 +93,9 @@ func (c Config) Validate() error {
 	}
 	if _, err := calendar.ParseSpans(c.WorkingHours); err != nil {
 		return err
+	}
+	if !(c.BoundaryTolerance >= 0 && c.BoundaryTolerance <= 50000) { // also refuses NaN
+		return fmt.Errorf("boundary tolerance %v: want up to 50000 metres", c.BoundaryTolerance)
 	}
 	if c.AdminPassword != "" && (len(c.AdminPassword) < 8 || len(c.AdminPassword) > 72) {
 		return fmt.Errorf("GONGZHI_ADMIN_PASSWORD must be 8 to 72 characters")
