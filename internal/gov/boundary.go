@@ -41,20 +41,36 @@ func ParseGeometry(raw []byte) (*Boundary, error) {
 	if err := json.Unmarshal(raw, &g); err != nil {
 		return nil, errs.Invalidf("边界不是有效的 GeoJSON 几何对象", "the boundary is not a GeoJSON geometry")
 	}
-	var polys []Polygon
+	// Positions are read as lists, not pairs, so that one with a single
+	// number is refused rather than read with a latitude of 0; a third
+	// number (altitude) is ignored.
+	var coords [][][][]float64
 	switch g.Type {
 	case "Polygon":
-		var p Polygon
+		var p [][][]float64
 		if err := json.Unmarshal(g.Coordinates, &p); err != nil {
 			return nil, errs.Invalidf("多边形的坐标格式不正确", "malformed Polygon coordinates")
 		}
-		polys = []Polygon{p}
+		coords = [][][][]float64{p}
 	case "MultiPolygon":
-		if err := json.Unmarshal(g.Coordinates, &polys); err != nil {
+		if err := json.Unmarshal(g.Coordinates, &coords); err != nil {
 			return nil, errs.Invalidf("多多边形的坐标格式不正确", "malformed MultiPolygon coordinates")
 		}
 	default:
 		return nil, errs.Invalidf("边界须为 Polygon 或 MultiPolygon，而不是 %q", "a boundary must be a Polygon or a MultiPolygon, not %q", g.Type)
+	}
+	polys := make([]Polygon, len(coords))
+	for i, p := range coords {
+		polys[i] = make(Polygon, len(p))
+		for j, r := range p {
+			polys[i][j] = make(Ring, len(r))
+			for k, pos := range r {
+				if len(pos) < 2 {
+					return nil, errs.Invalidf("边界坐标须为[经度, 纬度]", "a boundary position must be [longitude, latitude]")
+				}
+				polys[i][j][k] = [2]float64{pos[0], pos[1]}
+			}
+		}
 	}
 	return NewBoundary(polys)
 }

@@ -76,6 +76,7 @@ func TestBoundaryWithin(t *testing.T) {
 		`{"type":"Polygon","coordinates":[]}`,
 		`{"type":"MultiPolygon","coordinates":[[]]}`,
 		`{"type":"Polygon","coordinates":"x"}`,
+		`{"type":"Polygon","coordinates":[[[117,40],[118,40],[118]]]}`,
 		`not json`,
 	} {
 		if _, err := gov.ParseGeometry([]byte(bad)); !errs.Is(err, errs.Invalid) {
