@@ -88,6 +88,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		return nil, fmt.Errorf("calendar: %w", err)
 	}
 	a.Tickets.SetCalendar(cal)
+	if cfg.BoundaryTolerance > 0 { // a Config built without Default keeps the service's 1 km
+		a.Tickets.SetBoundaryTolerance(cfg.BoundaryTolerance)
+	}
 	a.Tickets.SetSMSSender(ticket.LogSender{Log: log})
 	a.Tickets.SetAuditor(a.Auth.Audit)
 	a.Attachments = attachment.New(d, c, a.Tickets, cfg.DataDir, log)

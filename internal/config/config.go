@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gongzhi/gongzhi/internal/calendar"
@@ -39,12 +40,16 @@ type Config struct {
 	// lets any other caller in with "Authorization: Bearer <token>".
 	MetricsAllow string
 	MetricsToken string
+	// BoundaryTolerance is how far, in metres, a location staff give may lie
+	// outside their area's boundary (GCJ-02 maps against WGS-84 phones);
+	// 0 keeps the default of 1000.
+	BoundaryTolerance float64
 }
 
 // Default returns the defaults.
 func Default() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./data", WorkingHours: "08:30-12:00,13:30-17:30",
-		MetricsAllow: "127.0.0.0/8,::1/128"}
+		MetricsAllow: "127.0.0.0/8,::1/128", BoundaryTolerance: 1000}
 }
 
 // Parse reads flags of the serve command and the environment.
@@ -76,6 +81,13 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	if v := getenv("GONGZHI_WORKING_HOURS"); v != "" {
 		c.WorkingHours = v
 	}
+	if v := getenv("GONGZHI_BOUNDARY_TOLERANCE"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return c, fmt.Errorf("GONGZHI_BOUNDARY_TOLERANCE %q: want metres", v)
+		}
+		c.BoundaryTolerance = f
+	}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (GONGZHI_ADDR)")
@@ -91,6 +103,7 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.StringVar(&c.TLSCert, "tls-cert", c.TLSCert, "certificate file (PEM): serve TLS (GONGZHI_TLS_CERT)")
 	fs.StringVar(&c.TLSKey, "tls-key", c.TLSKey, "key file (PEM) of --tls-cert (GONGZHI_TLS_KEY)")
 	fs.StringVar(&c.MetricsAllow, "metrics-allow", c.MetricsAllow, "networks that may read /metrics without GONGZHI_METRICS_TOKEN, CIDR,… (GONGZHI_METRICS_ALLOW)")
+	fs.Float64Var(&c.BoundaryTolerance, "boundary-tolerance", c.BoundaryTolerance, "metres a location staff give may lie outside their area's boundary (GONGZHI_BOUNDARY_TOLERANCE)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -132,6 +145,9 @@ func (c Config) Validate() error {
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		return fmt.Errorf("tls-cert and tls-key go together")
+	}
+	if !(c.BoundaryTolerance >= 0 && c.BoundaryTolerance <= 50000) { // also refuses NaN
+		return fmt.Errorf("boundary tolerance %v: want up to 50000 metres", c.BoundaryTolerance)
 	}
 	if c.AdminPassword != "" && (len(c.AdminPassword) < 8 || len(c.AdminPassword) > 72) {
 		return fmt.Errorf("GONGZHI_ADMIN_PASSWORD must be 8 to 72 characters")

@@ -31,6 +31,9 @@ type Service struct {
 	photos  PhotoCounter
 	sms     SMSSender
 	auditFn func(ctx context.Context, u auth.User, action, object, detail string) error
+	// tolerance is how far, in metres, a location staff give may lie
+	// outside the boundary of their area (placeInScope).
+	tolerance float64
 }
 
 // SetAuditor sets how views of personal data are written to the audit log
@@ -63,8 +66,12 @@ func NewService(d *db.DB, c clock.Clock, g *gov.Service, log *slog.Logger) *Serv
 	if err != nil {
 		loc = time.FixedZone("CST", 8*3600)
 	}
-	return &Service{db: d, clock: c, gov: g, log: log, loc: loc, cal: calendar.Default()}
+	return &Service{db: d, clock: c, gov: g, log: log, loc: loc, cal: calendar.Default(), tolerance: gov.DefaultBoundaryTolerance}
 }
+
+// SetBoundaryTolerance sets how far, in metres, a location staff give may lie
+// outside the boundary of their area and still count as in it.
+func (s *Service) SetBoundaryTolerance(metres float64) { s.tolerance = metres }
 
 // SetCalendar replaces the working-day calendar (with imported years, or
 // other working hours). Call it before serving.
@@ -200,7 +207,10 @@ func (s *Service) CheckNew(ctx context.Context, actor *auth.User, in NewTicket) 
 	if actor != nil && actor.Role != auth.RoleResident && !canCreate(*actor) {
 		return errs.ErrForbidden
 	}
-	return s.checkRefs(ctx, actor, in)
+	if err := s.checkRefs(ctx, actor, in); err != nil {
+		return err
+	}
+	return s.placeInScope(ctx, actor, in)
 }
 
 // checkRefs checks what a checked submission names: its category, its area,
@@ -232,6 +242,11 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 	}
 	if actor != nil && actor.Role != auth.RoleResident && !canCreate(*actor) {
 		return Ticket{}, errs.ErrForbidden
+	}
+	// Before the shared transaction: it reads a boundary, which can take a
+	// while, and a refused request should not use up a number.
+	if err := s.placeInScope(ctx, actor, in); err != nil {
+		return Ticket{}, err
 	}
 	now := s.clock.Now()
 	number, err := s.numbers.take(ctx, s.db, now.In(s.loc))
