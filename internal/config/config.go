@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strconv"
 	"strings"
 
 	"github.com/gongzhi/gongzhi/internal/calendar"
@@ -24,11 +25,16 @@ type Config struct {
 	NoWorker      bool   // do not run the background work in this process
 	Jurisdiction  string // Open311 jurisdiction_id; checked on requests when set
 	BaseURL       string // public address of this server, for links in Open311 answers
+	// PublicPrecisionM is how coarse, in metres, locations are in public
+	// outputs (Open311); 0 shows them exactly.
+	PublicPrecisionM int
+	// Open311SandboxURL is a test endpoint listed in Open311 discovery.
+	Open311SandboxURL string
 }
 
 // Default returns the defaults.
 func Default() Config {
-	return Config{Addr: "127.0.0.1:8080", DataDir: "./data", WorkingHours: "08:30-12:00,13:30-17:30"}
+	return Config{Addr: "127.0.0.1:8080", DataDir: "./data", WorkingHours: "08:30-12:00,13:30-17:30", PublicPrecisionM: 100}
 }
 
 // Parse reads flags of the serve command and the environment.
@@ -51,6 +57,14 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	if v := getenv("GONGZHI_WORKING_HOURS"); v != "" {
 		c.WorkingHours = v
 	}
+	if v := getenv("GONGZHI_PUBLIC_PRECISION_M"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return c, fmt.Errorf("GONGZHI_PUBLIC_PRECISION_M %q: want whole metres", v)
+		}
+		c.PublicPrecisionM = n
+	}
+	c.Open311SandboxURL = getenv("GONGZHI_OPEN311_SANDBOX_URL")
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (GONGZHI_ADDR)")
@@ -61,6 +75,8 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.BoolVar(&c.NoWorker, "no-worker", c.NoWorker, "do not run reminders and overdue marking in this process")
 	fs.StringVar(&c.Jurisdiction, "jurisdiction", c.Jurisdiction, "Open311 jurisdiction_id (GONGZHI_JURISDICTION)")
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public address of this server (GONGZHI_BASE_URL)")
+	fs.IntVar(&c.PublicPrecisionM, "public-precision-m", c.PublicPrecisionM, "metres to which locations are rounded in public outputs; 0 for exact (GONGZHI_PUBLIC_PRECISION_M)")
+	fs.StringVar(&c.Open311SandboxURL, "open311-sandbox-url", c.Open311SandboxURL, "an Open311 test endpoint to list in discovery (GONGZHI_OPEN311_SANDBOX_URL)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -80,6 +96,9 @@ func (c Config) Validate() error {
 	}
 	if _, err := calendar.ParseSpans(c.WorkingHours); err != nil {
 		return err
+	}
+	if c.PublicPrecisionM < 0 || c.PublicPrecisionM > 100000 {
+		return fmt.Errorf("public-precision-m %d: want 0 to 100000 metres", c.PublicPrecisionM)
 	}
 	if c.AdminPassword != "" && (len(c.AdminPassword) < 8 || len(c.AdminPassword) > 72) {
 		return fmt.Errorf("GONGZHI_ADMIN_PASSWORD must be 8 to 72 characters")

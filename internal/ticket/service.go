@@ -14,6 +14,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/privacy"
 	"github.com/gongzhi/gongzhi/internal/idem"
 )
 
@@ -31,6 +32,8 @@ type Service struct {
 	photos  PhotoCounter
 	sms     SMSSender
 	auditFn func(ctx context.Context, u auth.User, action, object, detail string) error
+	// publicPrecision is how coarse locations are in public views, in metres.
+	publicPrecision float64
 }
 
 // SetAuditor sets how views of personal data are written to the audit log
@@ -63,7 +66,7 @@ func NewService(d *db.DB, c clock.Clock, g *gov.Service, log *slog.Logger) *Serv
 	if err != nil {
 		loc = time.FixedZone("CST", 8*3600)
 	}
-	return &Service{db: d, clock: c, gov: g, log: log, loc: loc, cal: calendar.Default()}
+	return &Service{db: d, clock: c, gov: g, log: log, loc: loc, cal: calendar.Default(), publicPrecision: privacy.DefaultPrecision}
 }
 
 // SetCalendar replaces the working-day calendar (with imported years, or
