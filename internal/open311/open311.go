@@ -69,6 +69,9 @@ type Deps struct {
 	// BaseURL is the public root of the server (https://example.gov.cn),
 	// used for the endpoint URL in service discovery.
 	BaseURL string
+	// SandboxURL is the address of a test endpoint (…/open311/v2), listed
+	// in discovery beside this one when set.
+	SandboxURL string
 }
 
 // Server serves GeoReport v2.
@@ -82,6 +85,7 @@ func New(d Deps) *Server {
 		d.Log = slog.Default()
 	}
 	d.BaseURL = strings.TrimRight(d.BaseURL, "/")
+	d.SandboxURL = strings.TrimRight(d.SandboxURL, "/")
 	return &Server{Deps: d}
 }
 
@@ -262,10 +266,11 @@ func describe(de *errs.Error) string {
 	return de.Msg + " / " + de.MsgEn
 }
 
-// Content types.
+// Content types, with no parameter: Open311 clients compare them exactly.
+// JSON is UTF-8 by definition and the XML declaration names its encoding.
 const (
-	ctypeJSON = "application/json; charset=utf-8"
-	ctypeXML  = "text/xml; charset=utf-8"
+	ctypeJSON = "application/json"
+	ctypeXML  = "text/xml"
 )
 
 // write renders v before sending anything, so that an encoding failure is
