@@ -265,7 +265,7 @@ func (im *importer) rejected(r record, rej *rejection) {
 	if r.line > 0 {
 		line = strconv.Itoa(r.line)
 	}
-	im.rejects.Write([]string{strconv.Itoa(r.row), line, r.id, rej.reason})
+	im.rejects.Write(csvCells([]string{strconv.Itoa(r.row), line, r.id, rej.reason}))
 }
 
 // show rewrites the progress line at most four times a second, and for good
