@@ -485,7 +485,7 @@ type ExternalUpdate struct {
 // its system. An update to a ticket already replied or closed only adds the
 // line. It returns the ticket and the sequence number of the line.
 func (s *Service) RecordExternalUpdate(ctx context.Context, u auth.User, number string, up ExternalUpdate) (Ticket, int, error) {
-	up.Description = strings.TrimSpace(up.Description)
+	up.Description = CleanText(up.Description)
 	if up.Description == "" {
 		return Ticket{}, 0, errs.Invalidf("请填写更新说明", "description is required")
 	}

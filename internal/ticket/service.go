@@ -14,8 +14,8 @@ import (
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/gov"
-	"github.com/gongzhi/gongzhi/internal/privacy"
 	"github.com/gongzhi/gongzhi/internal/idem"
+	"github.com/gongzhi/gongzhi/internal/privacy"
 )
 
 // Service runs the ticket loop.
@@ -121,9 +121,9 @@ func runes(s string) int { return utf8.RuneCountInString(s) }
 // check validates a submission and fills in its defaults; actor is nil for
 // someone not logged in.
 func (in *NewTicket) check(actor *auth.User) error {
-	in.Description = strings.TrimSpace(in.Description)
-	in.Address = strings.TrimSpace(in.Address)
-	in.ReporterName = strings.TrimSpace(in.ReporterName)
+	in.Description = CleanText(in.Description)
+	in.Address = CleanText(in.Address)
+	in.ReporterName = CleanText(in.ReporterName)
 	in.ReporterPhone = auth.NormalizePhone(in.ReporterPhone)
 	in.AreaCode = strings.TrimSpace(in.AreaCode)
 	if in.Kind == "" {
