@@ -77,7 +77,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 		if errors.As(err, &te) && te.Field != "" {
 			return errs.Invalidf("字段 %s 的类型不正确", "field %s has the wrong type", te.Field)
 		}
-		return errs.Invalidf("请求内容不是有效的JSON", "malformed JSON: %s", err.Error())
+		return errs.Invalidf("请求内容不是有效的JSON：%s", "malformed JSON: %s", err.Error())
 	}
 	if dec.More() {
 		return errs.Invalidf("请求内容不是有效的JSON", "malformed JSON: trailing data")
