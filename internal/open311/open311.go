@@ -37,6 +37,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -44,6 +45,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/idem"
+	"github.com/gongzhi/gongzhi/internal/plaintext"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
@@ -91,12 +93,40 @@ func New(d Deps) *Server {
 
 // Routes registers every GeoReport v2 resource under /open311/v2/.
 func (s *Server) Routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET "+Prefix+"/{file}", s.top)
-	mux.HandleFunc("POST "+Prefix+"/{file}", s.post)
-	mux.HandleFunc("GET "+Prefix+"/services/{file}", s.serviceDefinition)
-	mux.HandleFunc("GET "+Prefix+"/requests/{file}", s.getRequest)
-	mux.HandleFunc("GET "+Prefix+"/tokens/{file}", s.getToken)
+	mux.HandleFunc("GET "+Prefix+"/{file}", s.plain(s.top))
+	mux.HandleFunc("POST "+Prefix+"/{file}", s.plain(s.post))
+	mux.HandleFunc("GET "+Prefix+"/services/{file}", s.plain(s.serviceDefinition))
+	mux.HandleFunc("GET "+Prefix+"/requests/{file}", s.plain(s.getRequest))
+	mux.HandleFunc("GET "+Prefix+"/tokens/{file}", s.plain(s.getToken))
 	mux.HandleFunc(Prefix+"/", s.notFound)
+}
+
+// plain refuses a request whose path or query holds a control character
+// (plaintext.Check) before any handler reads them; posted forms are checked
+// as they are parsed.
+func (s *Server) plain(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := plainValues(r.URL.Path, r.URL.Query()); err != nil {
+			s.failErr(w, formatOf(r), err)
+			return
+		}
+		next(w, r)
+	}
+}
+
+// plainValues checks a path and form values with plaintext.Check.
+func plainValues(path string, values url.Values) error {
+	if err := plaintext.Check(path); err != nil {
+		return err
+	}
+	for _, vs := range values {
+		for _, v := range vs {
+			if err := plaintext.Check(v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Formats.
@@ -173,6 +203,10 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		s.fail(w, format, http.StatusBadRequest, "请求体无法解析 / the form body could not be read: send application/x-www-form-urlencoded, at most 64 KB")
+		return
+	}
+	if err := plainValues("", r.PostForm); err != nil {
+		s.failErr(w, format, err)
 		return
 	}
 	if !s.jurisdictionOK(w, r, format) {
