@@ -22,7 +22,8 @@ import (
 //     last four digits: 138****5678, anywhere in the run;
 //   - a landline with its area code (0 and two or three digits, then seven
 //     or eight digits from 2-9) keeps the area code and the last four
-//     digits: 010-****5678;
+//     digits: 010-****5678; a local number alone (a run of just seven or
+//     eight digits from 2-9 that is not a date) keeps its last four;
 //   - an ID-card number (17 digits with a plausible birth date, then a
 //     digit or X) keeps its first three and last two characters;
 //   - a room number is hidden entirely: digits before 室, 房 or 户 (501室),
@@ -160,8 +161,13 @@ func maskRun(rs []rune, rn run, hide []bool) {
 		}
 		set(i+area, i+area+local-4)
 	}
+	// A local number alone (a whole run of seven or eight digits from 2-9,
+	// not a date such as 20261202): 6996 1234.
+	if (n == 7 || n == 8) && d[0] >= 2 && !(n == 8 && date(d)) {
+		set(0, n-4)
+	}
 	for i := 0; i+17 <= n; i++ {
-		if !startsGroup(rn, i) || !birthDate(d[i+6:i+14]) {
+		if !startsGroup(rn, i) || !date(d[i+6:i+14]) {
 			continue
 		}
 		if i+18 <= n || checkX(rs, rn.pos[i+16]+1) {
@@ -170,8 +176,8 @@ func maskRun(rs []rune, rn run, hide []bool) {
 	}
 }
 
-// birthDate reports whether eight digits read as a date from 1900 to 2099.
-func birthDate(d []byte) bool {
+// date reports whether eight digits read as a date from 1900 to 2099.
+func date(d []byte) bool {
 	y := int(d[0])*10 + int(d[1])
 	m := int(d[4])*10 + int(d[5])
 	day := int(d[6])*10 + int(d[7])
