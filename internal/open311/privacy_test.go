@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -92,6 +93,30 @@ func TestPersonalDataMasked(t *testing.T) {
 		must(t, err)
 		if full.Description != desc || *full.Lat != lat || *full.Lng != lng {
 			t.Errorf("staff view changed: %q %v %v", full.Description, *full.Lat, *full.Lng)
+		}
+	})
+}
+
+// TestExtrasCleanedAndMasked: what an Open311 client sends besides the
+// ticket (address_id, attribute answers) is stored without invisible format
+// characters and shown with personal numbers masked.
+func TestExtrasCleanedAndMasked(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := setup(t, d)
+		r := e.post("/open311/v2/requests.json", url.Values{"api_key": {e.appKey}, "service_code": {"0304"}, "lat": {"40.14"}, "long": {"117.12"},
+			"description": {"路灯不亮"}, "address_id": {"3号楼2单元501\u202e室"}, "attribute[problem]": {"out"}, "attribute[pole_number]": {"PG-01\u200b23"}})
+		if r.status != 201 {
+			t.Fatalf("post: %d %s", r.status, r.body)
+		}
+		id := r.list(t)[0]["service_request_id"].(string)
+		q := e.get("/open311/v2/requests/" + id + ".json").list(t)[0]
+		if q["address_id"] != "3号楼2单元***室" {
+			t.Errorf("address_id %q", q["address_id"])
+		}
+		ex, err := e.tickets.ExternalInfo(context.Background(), []string{id})
+		must(t, err)
+		if got := ex[id].Attributes["pole_number"]; len(got) != 1 || got[0] != "PG-0123" {
+			t.Errorf("pole_number stored as %q", got)
 		}
 	})
 }

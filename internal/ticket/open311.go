@@ -181,10 +181,15 @@ func (s *Service) CreateExternal(ctx context.Context, actor auth.User, in NewTic
 	if err != nil {
 		return Ticket{}, err
 	}
-	attrs := ext.Attributes
-	if attrs == nil {
-		attrs = map[string][]string{}
+	attrs := map[string][]string{}
+	for k, vs := range ext.Attributes {
+		clean := make([]string, len(vs))
+		for i, v := range vs {
+			clean[i] = CleanText(v)
+		}
+		attrs[CleanText(k)] = clean
 	}
+	ext.AddressID, ext.Email, ext.DeviceID, ext.AccountID = CleanText(ext.AddressID), CleanText(ext.Email), CleanText(ext.DeviceID), CleanText(ext.AccountID)
 	b, _ := json.Marshal(attrs)
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO open311_requests (ticket_number, api_key_id, address_id, media_url, attributes, email, device_id, account_id, created_at)
