@@ -6,6 +6,7 @@
 package privacy
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -70,8 +71,15 @@ func digit(r rune) (byte, bool) {
 
 // Separator reports whether r may stand between the digits of one number.
 func Separator(r rune) bool {
+	if r < utf8.RuneSelf {
+		switch r {
+		case ' ', '\t', '\n', '\v', '\f', '\r', '-', '.', '(', ')', '_':
+			return true
+		}
+		return false
+	}
 	switch r {
-	case '.', '．', '·', '・', '(', ')', '（', '）', '_', '＿':
+	case '．', '·', '・', '（', '）', '＿':
 		return true
 	}
 	return unicode.IsSpace(r) || unicode.Is(unicode.Pd, r) || unicode.Is(unicode.Cf, r)
@@ -91,6 +99,9 @@ func maskOnce(s string) string {
 		maskRun(rs, rn, hide)
 	}
 	maskRooms(rs, hide)
+	if !slices.Contains(hide, true) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for i, r := range rs {
@@ -103,27 +114,31 @@ func maskOnce(s string) string {
 	return b.String()
 }
 
-// runs splits the text into runs of digits joined by separators.
+// runs splits the text into runs of digits joined by separators. The runs
+// share two arrays, so a text with many numbers costs few allocations.
 func runs(rs []rune) []run {
 	var out []run
-	var cur run
+	var pos []int
+	var val []byte
+	from := 0 // where the current run starts in pos
+	end := func() {
+		if len(pos) > from {
+			out = append(out, run{pos: pos[from:len(pos):len(pos)], val: val[from:len(val):len(val)]})
+			from = len(pos)
+		}
+	}
 	for i, r := range rs {
 		if v, ok := digit(r); ok {
-			cur.pos = append(cur.pos, i)
-			cur.val = append(cur.val, v)
+			pos = append(pos, i)
+			val = append(val, v)
 			continue
 		}
-		if Separator(r) {
+		if len(pos) == from || Separator(r) {
 			continue
 		}
-		if len(cur.pos) > 0 {
-			out = append(out, cur)
-			cur = run{}
-		}
+		end()
 	}
-	if len(cur.pos) > 0 {
-		out = append(out, cur)
-	}
+	end()
 	return out
 }
 
@@ -258,6 +273,15 @@ func dash(r rune) bool {
 func dashed(rs []rune, end, next int) bool { return next == end+1 && dash(rs[end]) }
 
 func hasSuffix(rs []rune, w string) bool {
-	n := utf8.RuneCountInString(w)
-	return len(rs) >= n && string(rs[len(rs)-n:]) == w
+	i := len(rs) - utf8.RuneCountInString(w)
+	if i < 0 {
+		return false
+	}
+	for _, r := range w {
+		if rs[i] != r {
+			return false
+		}
+		i++
+	}
+	return true
 }
