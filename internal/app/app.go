@@ -215,7 +215,8 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 }
 
 // work runs the background work until ctx ends: the sweep of deadlines every
-// half minute, and the pruning of old idempotency keys every hour. Several
+// half minute, and the pruning of old idempotency keys every hour; once at
+// start, the stripping of photos kept with their metadata. Several
 // processes may run it at once.
 func (a *App) work(ctx context.Context) {
 	sweep := time.NewTicker(30 * time.Second)
@@ -223,6 +224,13 @@ func (a *App) work(ctx context.Context) {
 	prune := time.NewTicker(time.Hour)
 	defer prune.Stop()
 	go a.Webhooks.Run(ctx)
+	go func() {
+		if n, err := a.Attachments.CleanStored(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Error("strip stored photos", "err", err)
+		} else if n > 0 {
+			a.Log.Info("stored photos stripped of their metadata", "files", n)
+		}
+	}()
 	for {
 		st, err := a.Tickets.Sweep(ctx)
 		if err != nil && ctx.Err() == nil {

@@ -20,6 +20,7 @@ const (
 	Conflict     Code = "conflict"
 	TooLarge     Code = "too_large"
 	TooMany      Code = "too_many_requests"
+	Unavailable  Code = "unavailable" // busy or down for a while: try again later
 	Internal     Code = "internal"
 )
 
@@ -29,8 +30,8 @@ type Error struct {
 	Msg   string
 	MsgEn string
 	Err   error // cause, logged only for internal errors
-	// RetryAfter is how many seconds a too-many-requests error asks the
-	// caller to wait; 0 when it is not known.
+	// RetryAfter is how many seconds a too-many-requests or unavailable
+	// error asks the caller to wait; 0 when it is not known.
 	RetryAfter int
 }
 
@@ -97,11 +98,11 @@ var (
 	ErrForbidden    = New(Forbidden, "没有权限执行此操作", "you are not allowed to do this")
 )
 
-// SetRetryAfter sets the Retry-After header for a too-many-requests error
-// that knows how long to wait.
+// SetRetryAfter sets the Retry-After header for a too-many-requests or
+// unavailable error that knows how long to wait.
 func SetRetryAfter(h http.Header, err error) {
 	var de *Error
-	if errors.As(err, &de) && de.Code == TooMany && de.RetryAfter > 0 {
+	if errors.As(err, &de) && (de.Code == TooMany || de.Code == Unavailable) && de.RetryAfter > 0 {
 		h.Set("Retry-After", strconv.Itoa(de.RetryAfter))
 	}
 }
@@ -124,6 +125,8 @@ func HTTPStatus(code Code) int {
 		return 413
 	case TooMany:
 		return 429
+	case Unavailable:
+		return 503
 	}
 	return 500
 }

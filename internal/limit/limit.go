@@ -77,7 +77,7 @@ func (l *Limiter) sweep(now time.Time) {
 type Set struct {
 	CodeIP      *Limiter // one-time code requests per client address
 	SubmitIP    *Limiter // submissions by residents and guests per client address
-	SubmitPhone *Limiter // submissions per reporter phone
+	SubmitPhone *Limiter // valid submissions per resident account, or per phone for guests
 }
 
 // Defaults: generous enough for a whole community behind one address, tight
@@ -113,21 +113,29 @@ func Check(l *Limiter, key string) error {
 		RetryAfter: secs}
 }
 
-// CheckSubmit bounds how fast residents and guests submit requests, per
-// client address and per reporter phone. Staff entering calls are not limited.
-func (s *Set) CheckSubmit(r *http.Request, u *auth.User, phone string) error {
+// CheckSubmit bounds how fast residents and guests try to submit requests
+// from one client address; every try counts, so it also shields the database
+// from floods. Staff entering calls are not limited.
+func (s *Set) CheckSubmit(r *http.Request, u *auth.User) error {
 	if s == nil || (u != nil && u.Role.IsStaff()) {
 		return nil
 	}
-	if err := Check(s.SubmitIP, ClientIP(r)); err != nil {
-		return err
-	}
-	phone = auth.NormalizePhone(phone)
-	if phone == "" && u != nil {
-		phone = u.Phone
-	}
-	if phone == "" {
+	return Check(s.SubmitIP, ClientIP(r))
+}
+
+// CheckSubmitter bounds how many requests one submitter files: a logged-in
+// resident by her account, a guest by the phone she gives. Call it once the
+// submission is known to be valid, so that requests refused for bad input,
+// or filed by strangers typing her phone, do not spend a resident's quota.
+func (s *Set) CheckSubmitter(u *auth.User, phone string) error {
+	if s == nil || (u != nil && u.Role.IsStaff()) {
 		return nil
 	}
-	return Check(s.SubmitPhone, phone)
+	if u != nil && u.ID != "" {
+		return Check(s.SubmitPhone, "user:"+u.ID)
+	}
+	if phone = auth.NormalizePhone(phone); phone == "" {
+		return nil
+	}
+	return Check(s.SubmitPhone, "phone:"+phone)
 }

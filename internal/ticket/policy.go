@@ -1,7 +1,10 @@
 package ticket
 
 import (
+	"strings"
+
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/errs"
 )
 
 // Who may do what with a ticket: the one place these rules live.
@@ -16,6 +19,27 @@ func canCreate(u auth.User) bool {
 		return true
 	}
 	return false
+}
+
+// fileInScope checks that staff register a request in their own area. Areas
+// are codes in a tree and carry no boundaries, so coordinates (typed, or read
+// from a photo) cannot tell whose area a spot is in. Staff whose scope covers
+// unplaced requests (district and up) may leave the place to the
+// dispatchers; everyone else names an area of theirs, and a location then
+// marks the spot within it. Without this a grid worker could file requests
+// anywhere by giving only a location, and would then not even see them.
+func fileInScope(u *auth.User, areaCode string) error {
+	if u == nil || !u.Role.IsStaff() || (u.InArea("") && areaCode == "") {
+		return nil
+	}
+	if areaCode == "" {
+		return errs.New(errs.Forbidden, "请选择本辖区内的社区：系统没有辖区边界，不能按位置或地址判断诉求是否在您的辖区内",
+			"choose a community in your area: areas have no boundaries on record, so a location or an address cannot show that the request is in your area")
+	}
+	if !u.InArea(areaCode) {
+		return errs.New(errs.Forbidden, "只能登记本辖区的诉求", "you can only register requests in your own area")
+	}
+	return nil
 }
 
 // isReporter reports whether u is the resident who reported t: the account
@@ -94,10 +118,7 @@ func canAct(u auth.User, t Ticket, action string) bool {
 	case ActionReturn, ActionRequestExtension:
 		return isLeadHandler(u, t)
 	case ActionRate:
-		// The reporter rates; a hotline agent or dispatcher records the rating
-		// given on a follow-up call (回访).
-		// Grid workers record the rating of a resident they visit (代办).
-		return isReporter(u, t) || ((u.Role == auth.RoleAgent || u.Role == auth.RoleDispatcher || u.Role == auth.RoleGridWorker) && u.InArea(t.AreaCode))
+		return isReporter(u, t) || recordsRatingByPhone(u, t)
 	case ActionRemind:
 		return admin || isAreaDispatcher(u, t) || isAreaSupervisor(u, t)
 	case ActionEscalate:
@@ -116,4 +137,24 @@ func canAct(u auth.User, t Ticket, action string) bool {
 		return u.Role == auth.RoleGridWorker && u.ID != "" && u.ID == t.CreatedBy && t.Channel == ChannelGrid
 	}
 	return false
+}
+
+// recordsRatingByPhone reports whether u may record the reporter's rating as
+// she gives it on a follow-up call (回访): the hotline agents and dispatchers
+// of the ticket's area, who did not handle it. Nobody else rates for her —
+// not the grid worker, the handling unit or the supervisor, whose own
+// satisfaction figures the rating feeds.
+func recordsRatingByPhone(u auth.User, t Ticket) bool {
+	return (u.Role == auth.RoleAgent || u.Role == auth.RoleDispatcher) && u.InArea(t.AreaCode)
+}
+
+// byPhoneMark starts the note of a rating that staff recorded for the reporter.
+const byPhoneMark = "by_phone "
+
+// RatedByPhone reports whether a rating event's note is one that a hotline
+// agent or dispatcher recorded from the reporter's answer on a follow-up
+// call (回访), rather than the reporter's own, and returns the note without
+// that mark.
+func RatedByPhone(note string) (rest string, byPhone bool) {
+	return strings.CutPrefix(note, byPhoneMark)
 }

@@ -89,7 +89,13 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	in.Channel = ticket.ChannelWeb
 	in.Urgency = "" // staff judge urgency
 	u := s.user(r)
-	err := s.Limits.CheckSubmit(r, u, in.ReporterPhone)
+	err := s.Limits.CheckSubmit(r, u)
+	if err == nil {
+		err = s.Tickets.CheckNew(r.Context(), u, in)
+	}
+	if err == nil {
+		err = s.Limits.CheckSubmitter(u, in.ReporterPhone)
+	}
 	var t ticket.Ticket
 	if err == nil {
 		t, err = s.Tickets.Create(r.Context(), u, in)

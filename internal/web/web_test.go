@@ -423,3 +423,31 @@ func TestAdminUsers(t *testing.T) {
 		t.Errorf("handler on /staff/users: %d, want 403", status)
 	}
 }
+
+// TestRefusedSubmissionsSpendNoQuota: forms refused for bad input, however
+// many and whoever sends them with her phone, leave the resident her quota.
+func TestRefusedSubmissionsSpendNoQuota(t *testing.T) {
+	srv := httptest.NewServer(newApp(t).Handler)
+	defer srv.Close()
+	c := newClient(t, srv)
+	_, page := c.get("/submit")
+	tok := csrf(t, page)
+	form := func(category, description string) url.Values {
+		return url.Values{"csrf": {tok}, "category_code": {category}, "community": {"110117001001"},
+			"description": {description}, "reporter_phone": {"13700000002"}}
+	}
+	for i := 0; i < 12; i++ {
+		bad := form("9999", "垃圾")
+		if i%2 == 1 {
+			bad = form("0101", "")
+		}
+		if status, _ := c.post("/submit", bad); status != 400 {
+			t.Fatalf("junk %d: %d", i, status)
+		}
+	}
+	status, body := c.post("/submit", form("0101", "路灯不亮"))
+	if status != 200 {
+		t.Fatalf("her submission after 12 refused ones: %d", status)
+	}
+	mustContain(t, body, "您的诉求已提交")
+}
