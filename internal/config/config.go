@@ -44,12 +44,17 @@ type Config struct {
 	// outside their area's boundary (GCJ-02 maps against WGS-84 phones);
 	// 0 keeps the default of 1000.
 	BoundaryTolerance float64
+	// PublicPrecisionM is how coarse, in metres, locations are in public
+	// outputs (Open311); 0 shows them exactly.
+	PublicPrecisionM int
+	// Open311SandboxURL is a test endpoint listed in Open311 discovery.
+	Open311SandboxURL string
 }
 
 // Default returns the defaults.
 func Default() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./data", WorkingHours: "08:30-12:00,13:30-17:30",
-		MetricsAllow: "127.0.0.0/8,::1/128", BoundaryTolerance: 1000}
+		MetricsAllow: "127.0.0.0/8,::1/128", BoundaryTolerance: 1000, PublicPrecisionM: 100}
 }
 
 // Parse reads flags of the serve command and the environment.
@@ -88,6 +93,14 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 		}
 		c.BoundaryTolerance = f
 	}
+	if v := getenv("GONGZHI_PUBLIC_PRECISION_M"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return c, fmt.Errorf("GONGZHI_PUBLIC_PRECISION_M %q: want whole metres", v)
+		}
+		c.PublicPrecisionM = n
+	}
+	c.Open311SandboxURL = getenv("GONGZHI_OPEN311_SANDBOX_URL")
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (GONGZHI_ADDR)")
@@ -104,6 +117,8 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.StringVar(&c.TLSKey, "tls-key", c.TLSKey, "key file (PEM) of --tls-cert (GONGZHI_TLS_KEY)")
 	fs.StringVar(&c.MetricsAllow, "metrics-allow", c.MetricsAllow, "networks that may read /metrics without GONGZHI_METRICS_TOKEN, CIDR,… (GONGZHI_METRICS_ALLOW)")
 	fs.Float64Var(&c.BoundaryTolerance, "boundary-tolerance", c.BoundaryTolerance, "metres a location staff give may lie outside their area's boundary (GONGZHI_BOUNDARY_TOLERANCE)")
+	fs.IntVar(&c.PublicPrecisionM, "public-precision-m", c.PublicPrecisionM, "metres to which locations are rounded in public outputs; 0 for exact (GONGZHI_PUBLIC_PRECISION_M)")
+	fs.StringVar(&c.Open311SandboxURL, "open311-sandbox-url", c.Open311SandboxURL, "an Open311 test endpoint to list in discovery (GONGZHI_OPEN311_SANDBOX_URL)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -148,6 +163,9 @@ func (c Config) Validate() error {
 	}
 	if !(c.BoundaryTolerance >= 0 && c.BoundaryTolerance <= 50000) { // also refuses NaN
 		return fmt.Errorf("boundary tolerance %v: want up to 50000 metres", c.BoundaryTolerance)
+	}
+	if c.PublicPrecisionM < 0 || c.PublicPrecisionM > 100000 {
+		return fmt.Errorf("public-precision-m %d: want 0 to 100000 metres", c.PublicPrecisionM)
 	}
 	if c.AdminPassword != "" && (len(c.AdminPassword) < 8 || len(c.AdminPassword) > 72) {
 		return fmt.Errorf("GONGZHI_ADMIN_PASSWORD must be 8 to 72 characters")

@@ -15,6 +15,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/idem"
+	"github.com/gongzhi/gongzhi/internal/privacy"
 )
 
 // Service runs the ticket loop.
@@ -34,6 +35,8 @@ type Service struct {
 	// tolerance is how far, in metres, a location staff give may lie
 	// outside the boundary of their area (placeInScope).
 	tolerance float64
+	// publicPrecision is how coarse locations are in public views, in metres.
+	publicPrecision float64
 }
 
 // SetAuditor sets how views of personal data are written to the audit log
@@ -66,7 +69,8 @@ func NewService(d *db.DB, c clock.Clock, g *gov.Service, log *slog.Logger) *Serv
 	if err != nil {
 		loc = time.FixedZone("CST", 8*3600)
 	}
-	return &Service{db: d, clock: c, gov: g, log: log, loc: loc, cal: calendar.Default(), tolerance: gov.DefaultBoundaryTolerance}
+	return &Service{db: d, clock: c, gov: g, log: log, loc: loc, cal: calendar.Default(),
+		tolerance: gov.DefaultBoundaryTolerance, publicPrecision: privacy.DefaultPrecision}
 }
 
 // SetBoundaryTolerance sets how far, in metres, a location staff give may lie
@@ -125,9 +129,9 @@ func runes(s string) int { return utf8.RuneCountInString(s) }
 // check validates a submission and fills in its defaults; actor is nil for
 // someone not logged in.
 func (in *NewTicket) check(actor *auth.User) error {
-	in.Description = strings.TrimSpace(in.Description)
-	in.Address = strings.TrimSpace(in.Address)
-	in.ReporterName = strings.TrimSpace(in.ReporterName)
+	in.Description = CleanText(in.Description)
+	in.Address = CleanText(in.Address)
+	in.ReporterName = CleanText(in.ReporterName)
 	in.ReporterPhone = auth.NormalizePhone(in.ReporterPhone)
 	in.AreaCode = strings.TrimSpace(in.AreaCode)
 	if in.Kind == "" {
