@@ -44,8 +44,11 @@ func New(d Deps) *API {
 	return &API{Deps: d}
 }
 
-// Routes is the whole URL table of the API.
-func (a *API) Routes(mux *http.ServeMux) {
+// Routes is the whole URL table of the API. Every request passes
+// plainInput first.
+func (a *API) Routes(parent *http.ServeMux) {
+	mux := http.NewServeMux()
+	defer parent.Handle("/api/v1/", a.plainInput(mux))
 	mux.HandleFunc("POST /api/v1/auth/token", a.idempotentSecret(a.token))
 	mux.HandleFunc("POST /api/v1/auth/code", a.idempotentSecret(a.code))
 	mux.HandleFunc("POST /api/v1/users", a.idempotent(a.admin(a.createUser)))

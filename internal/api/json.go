@@ -7,10 +7,12 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/plaintext"
 )
 
 // MaxBody is the largest request body the API reads.
@@ -77,12 +79,71 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 		if errors.As(err, &te) && te.Field != "" {
 			return errs.Invalidf("字段 %s 的类型不正确", "field %s has the wrong type", te.Field)
 		}
-		return errs.Invalidf("请求内容不是有效的JSON", "malformed JSON: %s", err.Error())
+		return errs.Invalidf("请求内容不是有效的JSON：%s", "malformed JSON: %s", err.Error())
 	}
 	if dec.More() {
 		return errs.Invalidf("请求内容不是有效的JSON", "malformed JSON: trailing data")
 	}
+	return plainStrings(reflect.ValueOf(v))
+}
+
+// plainStrings refuses every text of a decoded body that holds a control
+// character (plaintext.Check): JSON may carry one as \u0000, and
+// PostgreSQL cannot store NUL.
+func plainStrings(v reflect.Value) error {
+	switch v.Kind() {
+	case reflect.String:
+		return plaintext.Check(v.String())
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return plainStrings(v.Elem())
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				if err := plainStrings(v.Field(i)); err != nil {
+					return err
+				}
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			if err := plainStrings(v.Index(i)); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if err := plainStrings(it.Key()); err != nil {
+				return err
+			}
+			if err := plainStrings(it.Value()); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
+}
+
+// plainInput refuses a request whose path or query holds a control
+// character, before any handler reads them; bodies are checked as they are
+// decoded.
+func (a *API) plainInput(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err := plaintext.Check(r.URL.Path)
+		for _, vs := range r.URL.Query() {
+			for _, v := range vs {
+				if err == nil {
+					err = plaintext.Check(v)
+				}
+			}
+		}
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // caller returns the user of the bearer token; ok is false when there is none.

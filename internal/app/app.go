@@ -89,8 +89,12 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		return nil, fmt.Errorf("calendar: %w", err)
 	}
 	a.Tickets.SetCalendar(cal)
+	if cfg.BoundaryTolerance > 0 { // a Config built without Default keeps the service's 1 km
+		a.Tickets.SetBoundaryTolerance(cfg.BoundaryTolerance)
+	}
 	a.Tickets.SetSMSSender(ticket.LogSender{Log: log})
 	a.Tickets.SetAuditor(a.Auth.Audit)
+	a.Tickets.SetPublicPrecision(float64(cfg.PublicPrecisionM))
 	a.Attachments = attachment.New(d, c, a.Tickets, cfg.DataDir, log)
 	a.Tickets.SetPhotoCounter(a.Attachments.CountPurpose)
 	a.idem = idem.NewStore(d)
@@ -134,7 +138,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		w.Write([]byte("ready\n"))
 	})
 	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
-	open311.New(open311.Deps{Tickets: a.Tickets, Auth: a.Auth, Gov: a.Gov, Idem: a.idem, Log: log, Jurisdiction: cfg.Jurisdiction, BaseURL: cfg.BaseURL}).Routes(mux)
+	open311.New(open311.Deps{Tickets: a.Tickets, Auth: a.Auth, Gov: a.Gov, Idem: a.idem, Log: log, Jurisdiction: cfg.Jurisdiction, BaseURL: cfg.BaseURL,
+		SandboxURL: cfg.Open311SandboxURL}).Routes(mux)
 	lookupKey, err := d.Secret(ctx, "web.lookup", 32)
 	if err != nil {
 		return nil, err

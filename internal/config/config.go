@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,6 +42,15 @@ type Config struct {
 	// lets any other caller in with "Authorization: Bearer <token>".
 	MetricsAllow string
 	MetricsToken string
+	// BoundaryTolerance is how far, in metres, a location staff give may lie
+	// outside their area's boundary (GCJ-02 maps against WGS-84 phones);
+	// 0 keeps the default of 1000.
+	BoundaryTolerance float64
+	// PublicPrecisionM is how coarse, in metres, locations are in public
+	// outputs (Open311); 0 shows them exactly.
+	PublicPrecisionM int
+	// Open311SandboxURL is a test endpoint listed in Open311 discovery.
+	Open311SandboxURL string
 
 	// Account controls.
 	IdleTimeout time.Duration // a staff web session unused this long ends; 0 never
@@ -53,7 +63,7 @@ const DefaultIdleTimeout = 30 * time.Minute
 // Default returns the defaults.
 func Default() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./data", WorkingHours: "08:30-12:00,13:30-17:30",
-		MetricsAllow: "127.0.0.0/8,::1/128"}
+		MetricsAllow: "127.0.0.0/8,::1/128", BoundaryTolerance: 1000, PublicPrecisionM: 100}
 }
 
 // Parse reads flags of the serve command and the environment.
@@ -85,6 +95,21 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	if v := getenv("GONGZHI_WORKING_HOURS"); v != "" {
 		c.WorkingHours = v
 	}
+	if v := getenv("GONGZHI_BOUNDARY_TOLERANCE"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return c, fmt.Errorf("GONGZHI_BOUNDARY_TOLERANCE %q: want metres", v)
+		}
+		c.BoundaryTolerance = f
+	}
+	if v := getenv("GONGZHI_PUBLIC_PRECISION_M"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return c, fmt.Errorf("GONGZHI_PUBLIC_PRECISION_M %q: want whole metres", v)
+		}
+		c.PublicPrecisionM = n
+	}
+	c.Open311SandboxURL = getenv("GONGZHI_OPEN311_SANDBOX_URL")
 	c.IdleTimeout = DefaultIdleTimeout
 	if v := getenv("GONGZHI_IDLE_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)
@@ -112,6 +137,9 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.StringVar(&c.TLSCert, "tls-cert", c.TLSCert, "certificate file (PEM): serve TLS (GONGZHI_TLS_CERT)")
 	fs.StringVar(&c.TLSKey, "tls-key", c.TLSKey, "key file (PEM) of --tls-cert (GONGZHI_TLS_KEY)")
 	fs.StringVar(&c.MetricsAllow, "metrics-allow", c.MetricsAllow, "networks that may read /metrics without GONGZHI_METRICS_TOKEN, CIDR,… (GONGZHI_METRICS_ALLOW)")
+	fs.Float64Var(&c.BoundaryTolerance, "boundary-tolerance", c.BoundaryTolerance, "metres a location staff give may lie outside their area's boundary (GONGZHI_BOUNDARY_TOLERANCE)")
+	fs.IntVar(&c.PublicPrecisionM, "public-precision-m", c.PublicPrecisionM, "metres to which locations are rounded in public outputs; 0 for exact (GONGZHI_PUBLIC_PRECISION_M)")
+	fs.StringVar(&c.Open311SandboxURL, "open311-sandbox-url", c.Open311SandboxURL, "an Open311 test endpoint to list in discovery (GONGZHI_OPEN311_SANDBOX_URL)")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.IdleTimeout, "end a staff web session unused this long; 0 never (GONGZHI_IDLE_TIMEOUT)")
 	fs.BoolVar(&c.AdminTOTP, "admin-totp", c.AdminTOTP, "administrators must log in with an authenticator code (GONGZHI_ADMIN_TOTP)")
 	if err := fs.Parse(args); err != nil {
@@ -155,6 +183,12 @@ func (c Config) Validate() error {
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		return fmt.Errorf("tls-cert and tls-key go together")
+	}
+	if !(c.BoundaryTolerance >= 0 && c.BoundaryTolerance <= 50000) { // also refuses NaN
+		return fmt.Errorf("boundary tolerance %v: want up to 50000 metres", c.BoundaryTolerance)
+	}
+	if c.PublicPrecisionM < 0 || c.PublicPrecisionM > 100000 {
+		return fmt.Errorf("public-precision-m %d: want 0 to 100000 metres", c.PublicPrecisionM)
 	}
 	if c.IdleTimeout < 0 {
 		return fmt.Errorf("idle-timeout %s: want 0 or more", c.IdleTimeout)

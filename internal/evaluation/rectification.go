@@ -160,7 +160,7 @@ created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 
 			r.ID, r.OrgCode, r.Title, r.Reason, r.Source, r.Period, r.OwnerUserID, db.Millis(deadline), r.Status, r.CreatedBy,
 			db.Millis(now), db.Millis(now))
 		if db.IsUnique(err) {
-			return errs.Conflictf("该单位本月已有整改任务", "the unit already has a rectification task for %s", period)
+			return errs.Conflictf("该单位 %s 已有整改任务", "the unit already has a rectification task for %s", period)
 		}
 		return errs.Wrap(err, "create rectification")
 	})

@@ -197,3 +197,26 @@ func TestFilters(t *testing.T) {
 		}
 	})
 }
+
+// TestControlCharactersRefused: a NUL or another control character in a
+// query or form value is a 400 that says so in both languages, on both
+// engines (service_code=01%0001 was a 400 "internal" on PostgreSQL).
+func TestControlCharactersRefused(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := setup(t, d)
+		check := func(what string, r response, format string) {
+			t.Helper()
+			wantError(t, r, format, 400)
+			if !strings.Contains(string(r.body), "控制字符") || !strings.Contains(string(r.body), "control character") {
+				t.Errorf("%s: %s", what, r.body)
+			}
+		}
+		check("service_code", e.get("/open311/v2/requests.json?service_code=01%0001"), "json")
+		check("service_request_id", e.get("/open311/v2/requests.xml?service_request_id=2026%00"), "xml")
+		check("path", e.get("/open311/v2/services/01%0001.json"), "json")
+		check("description", e.post("/open311/v2/requests.json", url.Values{"api_key": {e.appKey}, "service_code": {"0304"},
+			"lat": {"40.14"}, "long": {"117.12"}, "description": {"路灯\x00坏了"}}), "json")
+		check("update", e.post("/open311/v2/servicerequestupdates.json", url.Values{"api_key": {e.deptKey},
+			"service_request_id": {"20260302000001"}, "status": {"open"}, "description": {"\x1b[2J"}}), "json")
+	})
+}

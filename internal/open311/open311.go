@@ -37,6 +37,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -44,6 +45,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/idem"
+	"github.com/gongzhi/gongzhi/internal/plaintext"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
@@ -69,6 +71,9 @@ type Deps struct {
 	// BaseURL is the public root of the server (https://example.gov.cn),
 	// used for the endpoint URL in service discovery.
 	BaseURL string
+	// SandboxURL is the address of a test endpoint (…/open311/v2), listed
+	// in discovery beside this one when set.
+	SandboxURL string
 }
 
 // Server serves GeoReport v2.
@@ -82,17 +87,46 @@ func New(d Deps) *Server {
 		d.Log = slog.Default()
 	}
 	d.BaseURL = strings.TrimRight(d.BaseURL, "/")
+	d.SandboxURL = strings.TrimRight(d.SandboxURL, "/")
 	return &Server{Deps: d}
 }
 
 // Routes registers every GeoReport v2 resource under /open311/v2/.
 func (s *Server) Routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET "+Prefix+"/{file}", s.top)
-	mux.HandleFunc("POST "+Prefix+"/{file}", s.post)
-	mux.HandleFunc("GET "+Prefix+"/services/{file}", s.serviceDefinition)
-	mux.HandleFunc("GET "+Prefix+"/requests/{file}", s.getRequest)
-	mux.HandleFunc("GET "+Prefix+"/tokens/{file}", s.getToken)
+	mux.HandleFunc("GET "+Prefix+"/{file}", s.plain(s.top))
+	mux.HandleFunc("POST "+Prefix+"/{file}", s.plain(s.post))
+	mux.HandleFunc("GET "+Prefix+"/services/{file}", s.plain(s.serviceDefinition))
+	mux.HandleFunc("GET "+Prefix+"/requests/{file}", s.plain(s.getRequest))
+	mux.HandleFunc("GET "+Prefix+"/tokens/{file}", s.plain(s.getToken))
 	mux.HandleFunc(Prefix+"/", s.notFound)
+}
+
+// plain refuses a request whose path or query holds a control character
+// (plaintext.Check) before any handler reads them; posted forms are checked
+// as they are parsed.
+func (s *Server) plain(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := plainValues(r.URL.Path, r.URL.Query()); err != nil {
+			s.failErr(w, formatOf(r), err)
+			return
+		}
+		next(w, r)
+	}
+}
+
+// plainValues checks a path and form values with plaintext.Check.
+func plainValues(path string, values url.Values) error {
+	if err := plaintext.Check(path); err != nil {
+		return err
+	}
+	for _, vs := range values {
+		for _, v := range vs {
+			if err := plaintext.Check(v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Formats.
@@ -169,6 +203,10 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		s.fail(w, format, http.StatusBadRequest, "请求体无法解析 / the form body could not be read: send application/x-www-form-urlencoded, at most 64 KB")
+		return
+	}
+	if err := plainValues("", r.PostForm); err != nil {
+		s.failErr(w, format, err)
 		return
 	}
 	if !s.jurisdictionOK(w, r, format) {
@@ -262,10 +300,11 @@ func describe(de *errs.Error) string {
 	return de.Msg + " / " + de.MsgEn
 }
 
-// Content types.
+// Content types, with no parameter: Open311 clients compare them exactly.
+// JSON is UTF-8 by definition and the XML declaration names its encoding.
 const (
-	ctypeJSON = "application/json; charset=utf-8"
-	ctypeXML  = "text/xml; charset=utf-8"
+	ctypeJSON = "application/json"
+	ctypeXML  = "text/xml"
 )
 
 // write renders v before sending anything, so that an encoding failure is

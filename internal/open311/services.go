@@ -37,12 +37,16 @@ func (s *Server) discovery(w http.ResponseWriter, r *http.Request, format string
 		}
 		base = scheme + "://" + r.Host
 	}
+	formats := []string{ctypeXML, ctypeJSON}
+	eps := []endpoint{{Specification: Specification, URL: base + Prefix, Changeset: changeset, Type: "production", Formats: formats}}
+	if s.SandboxURL != "" {
+		eps = append(eps, endpoint{Specification: Specification, URL: s.SandboxURL, Changeset: changeset, Type: "test", Formats: formats})
+	}
 	s.write(w, format, http.StatusOK, discoveryDoc{
 		Changeset:  changeset,
 		Contact:    "请联系系统管理员 / contact the administrator of this gongzhi installation",
 		KeyService: "API 密钥由系统管理员在后台签发 / API keys are issued by the administrator (POST /api/v1/apikeys)",
-		Endpoints: []endpoint{{Specification: Specification, URL: base + Prefix, Changeset: changeset, Type: "production",
-			Formats: []string{"text/xml", "application/json"}}},
+		Endpoints:  eps,
 	})
 }
 

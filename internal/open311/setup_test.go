@@ -176,8 +176,8 @@ func (r response) xml(t *testing.T) node {
 }
 
 const (
-	ctypeJSON = "application/json; charset=utf-8"
-	ctypeXML  = "text/xml; charset=utf-8"
+	ctypeJSON = "application/json"
+	ctypeXML  = "text/xml"
 )
 
 func ctypeOf(format string) string {

@@ -196,9 +196,9 @@ func (v *view) request(t ticket.Ticket, extensions bool) (request, error) {
 		name = c.Name
 	}
 	r := request{ServiceRequestID: t.Number, Status: OpenStatus(t.Status), StatusNotes: statusNotes(t),
-		ServiceName: name, ServiceCode: t.CategoryCode, Description: ticket.MaskPhones(t.Description),
+		ServiceName: name, ServiceCode: t.CategoryCode, Description: t.Description,
 		AgencyResponsible: v.orgName(t.AssignedOrgCode), RequestedDatetime: w3c(t.CreatedAt), UpdatedDatetime: w3c(t.UpdatedAt),
-		Address: ticket.MaskPhones(t.Address), AddressID: ex.AddressID, MediaURL: ex.MediaURL, Lat: t.Lat, Long: t.Lng}
+		Address: t.Address, AddressID: ex.AddressID, MediaURL: ex.MediaURL, Lat: t.Lat, Long: t.Lng}
 	if t.ClosedAt != nil && r.Status == "closed" && t.ClosedAt.After(t.UpdatedAt) {
 		r.UpdatedDatetime = w3c(*t.ClosedAt)
 	}
@@ -257,7 +257,7 @@ func statusNotes(t ticket.Ticket) string {
 		}
 		return summaries["status_notes:invalid"] + r
 	case ticket.StatusReplied, ticket.StatusClosed:
-		return ticket.MaskPhones(t.ReplyText)
+		return t.ReplyText
 	}
 	return ""
 }

@@ -176,11 +176,11 @@ func oneOf(s string, list []string) bool {
 }
 
 func (in *ActionInput) check(action string) error {
-	in.Note = strings.TrimSpace(in.Note)
-	in.ReplyText = strings.TrimSpace(in.ReplyText)
-	in.Comment = strings.TrimSpace(in.Comment)
-	in.Reason = strings.TrimSpace(in.Reason)
-	in.Into = strings.TrimSpace(in.Into)
+	in.Note = CleanText(in.Note)
+	in.ReplyText = CleanText(in.ReplyText)
+	in.Comment = CleanText(in.Comment)
+	in.Reason = CleanText(in.Reason)
+	in.Into = CleanText(in.Into)
 	if runes(in.Note) > MaxNote || runes(in.Reason) > MaxNote {
 		return errs.Invalidf("备注不能超过%d字", "note must be at most %d characters", MaxNote)
 	}

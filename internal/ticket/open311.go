@@ -20,6 +20,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/idem"
+	"github.com/gongzhi/gongzhi/internal/privacy"
 )
 
 // Attribute datatypes of a service definition, as GeoReport v2 names them.
@@ -180,10 +181,15 @@ func (s *Service) CreateExternal(ctx context.Context, actor auth.User, in NewTic
 	if err != nil {
 		return Ticket{}, err
 	}
-	attrs := ext.Attributes
-	if attrs == nil {
-		attrs = map[string][]string{}
+	attrs := map[string][]string{}
+	for k, vs := range ext.Attributes {
+		clean := make([]string, len(vs))
+		for i, v := range vs {
+			clean[i] = CleanText(v)
+		}
+		attrs[CleanText(k)] = clean
 	}
+	ext.AddressID, ext.Email, ext.DeviceID, ext.AccountID = CleanText(ext.AddressID), CleanText(ext.Email), CleanText(ext.DeviceID), CleanText(ext.AccountID)
 	b, _ := json.Marshal(attrs)
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO open311_requests (ticket_number, api_key_id, address_id, media_url, attributes, email, device_id, account_id, created_at)
@@ -198,7 +204,8 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (ticket_number) DO NOTHI
 }
 
 // ExternalInfo returns the public part of what was sent with the tickets
-// (address_id, media_url, attributes), by ticket number.
+// (address_id, media_url, attributes), by ticket number, with personal
+// numbers masked as in the public view.
 func (s *Service) ExternalInfo(ctx context.Context, numbers []string) (map[string]External, error) {
 	out := map[string]External{}
 	for start := 0; start < len(numbers); start += 500 {
@@ -220,6 +227,13 @@ func (s *Service) ExternalInfo(ctx context.Context, numbers []string) (map[strin
 				return nil, errs.Wrap(err, "scan open311 request")
 			}
 			_ = json.Unmarshal([]byte(attrs), &e.Attributes)
+			e.AddressID = privacy.Mask(e.AddressID)
+			for k, vs := range e.Attributes {
+				for i, v := range vs {
+					vs[i] = privacy.Mask(v)
+				}
+				e.Attributes[k] = vs
+			}
 			out[n] = e
 		}
 		err = rows.Err()
@@ -308,13 +322,17 @@ func (s *Service) PublicList(ctx context.Context, q PublicQuery) ([]Ticket, erro
 		if q.UpdatedTo != nil {
 			add("updated_at <= ?", db.Millis(*q.UpdatedTo))
 		}
+		// Places are matched on the rounded points the public sees, so
+		// that a small box drawn around a guess cannot find a home the
+		// rounding hides. SQL narrows the rows by a box widened by one
+		// grid step; the rounded point is checked below.
+		mLat := 2 * s.publicPrecision / earthRadius * 180 / math.Pi
 		if b := q.BBox; b != nil {
-			add("lng >= ? AND lat >= ? AND lng <= ? AND lat <= ?", b[0], b[1], b[2], b[3])
+			mLng := math.Min(180, mLat/math.Max(1e-6, math.Min(math.Cos(b[1]*math.Pi/180), math.Cos(b[3]*math.Pi/180))))
+			add("lng >= ? AND lat >= ? AND lng <= ? AND lat <= ?", b[0]-mLng, b[1]-mLat, b[2]+mLng, b[3]+mLat)
 		}
 		if c := q.Near; c != nil {
-			// A square around the circle narrows the rows in SQL; the exact
-			// distance is checked below.
-			dLat := c.Radius / earthRadius * 180 / math.Pi
+			dLat := c.Radius/earthRadius*180/math.Pi + mLat
 			dLng := 180.0
 			if cos := math.Cos(c.Lat * math.Pi / 180); cos > 1e-6 {
 				dLng = math.Min(180, dLat/cos)
@@ -322,8 +340,9 @@ func (s *Service) PublicList(ctx context.Context, q PublicQuery) ([]Ticket, erro
 			add("lat >= ? AND lat <= ? AND lng >= ? AND lng <= ?", c.Lat-dLat, c.Lat+dLat, c.Lng-dLng, c.Lng+dLng)
 		}
 	}
+	geo := len(q.Numbers) == 0 && (q.Near != nil || q.BBox != nil)
 	query := `SELECT ` + ticketCols + ` FROM tickets WHERE ` + strings.Join(where, " AND ") + ` ORDER BY created_at DESC, number DESC`
-	if q.Near == nil {
+	if !geo {
 		args = append(args, q.Limit, q.Offset)
 		query += ` LIMIT $` + strconv.Itoa(len(args)-1) + ` OFFSET $` + strconv.Itoa(len(args))
 	}
@@ -339,8 +358,15 @@ func (s *Service) PublicList(ctx context.Context, q PublicQuery) ([]Ticket, erro
 		if err != nil {
 			return nil, errs.Wrap(err, "scan ticket")
 		}
-		if c := q.Near; c != nil {
-			if t.Lat == nil || distance(c.Lat, c.Lng, *t.Lat, *t.Lng) > c.Radius {
+		t = s.publicTicket(t)
+		if geo {
+			if t.Lat == nil || t.Lng == nil {
+				continue
+			}
+			if b := q.BBox; b != nil && (*t.Lng < b[0] || *t.Lat < b[1] || *t.Lng > b[2] || *t.Lat > b[3]) {
+				continue
+			}
+			if c := q.Near; c != nil && distance(c.Lat, c.Lng, *t.Lat, *t.Lng) > c.Radius {
 				continue
 			}
 			if skip > 0 {
@@ -348,7 +374,7 @@ func (s *Service) PublicList(ctx context.Context, q PublicQuery) ([]Ticket, erro
 				continue
 			}
 		}
-		items = append(items, publicTicket(t))
+		items = append(items, t)
 		if len(items) == q.Limit {
 			break
 		}
@@ -356,13 +382,31 @@ func (s *Service) PublicList(ctx context.Context, q PublicQuery) ([]Ticket, erro
 	return items, errs.Wrap(rows.Err(), "list public tickets")
 }
 
-// publicTicket strips what the public never sees.
-func publicTicket(t Ticket) Ticket {
+// publicTicket strips what the public never sees: the reporter, her
+// rating, the personal numbers written into the text (privacy.Mask), and
+// the exact location (rounded to the public precision).
+func (s *Service) publicTicket(t Ticket) Ticket {
 	t.ReporterName, t.ReporterPhone, t.ReporterMasked = "", "", true
 	t.ReporterUserID, t.CreatedBy = "", ""
 	t.Rating = nil
+	t.Description, t.Address, t.ReplyText = privacy.Mask(t.Description), privacy.Mask(t.Address), privacy.Mask(t.ReplyText)
+	t.CheckNote, t.ReturnReason, t.ExtensionReason = privacy.Mask(t.CheckNote), privacy.Mask(t.ReturnReason), privacy.Mask(t.ExtensionReason)
+	if t.Lat != nil && t.Lng != nil {
+		lat, lng := s.publicPoint(*t.Lat, *t.Lng)
+		t.Lat, t.Lng = &lat, &lng
+	}
 	return t
 }
+
+// publicPoint is a location as the public sees it.
+func (s *Service) publicPoint(lat, lng float64) (float64, float64) {
+	return privacy.RoundCoord(lat, lng, s.publicPrecision)
+}
+
+// SetPublicPrecision sets how coarse, in metres, locations are in public
+// views (privacy.DefaultPrecision unless set; 0 shows them exactly).
+// Staff and the reporter see them exactly either way.
+func (s *Service) SetPublicPrecision(metres float64) { s.publicPrecision = metres }
 
 // PublicGet returns one ticket as anyone may see it, with its merged
 // children; a confidential ticket is not found.
@@ -377,7 +421,7 @@ func (s *Service) PublicGet(ctx context.Context, number string) (Ticket, error) 
 	if t.Confidential {
 		return Ticket{}, errNoTicket(number)
 	}
-	return publicTicket(t), nil
+	return s.publicTicket(t), nil
 }
 
 // publicHidden are the timeline lines the public does not see: the clocks,
@@ -396,12 +440,6 @@ var publicQuiet = map[string]bool{
 	ActionApproveExtension: true, ActionAddHelper: true, "helper_reply": true, ActionMerge: true,
 	ActionInvalidate: true, ActionClose: true, ActionRate: true, ActionContact: true, ActionCheck: true,
 }
-
-var phoneInText = regexp.MustCompile(`1[3-9][0-9]{9}`)
-
-// MaskPhones masks every mobile number written in a text, so that numbers
-// typed into descriptions and notes do not leak through public views.
-func MaskPhones(s string) string { return phoneInText.ReplaceAllStringFunc(s, auth.MaskPhone) }
 
 // PublicEvents returns the public timeline of a ticket anyone may see:
 // oldest first, internal lines left out, staff notes only where residents
@@ -422,7 +460,7 @@ func (s *Service) PublicEvents(ctx context.Context, number string) ([]Event, err
 		if publicQuiet[e.Action] {
 			e.Note = ""
 		}
-		e.Note = MaskPhones(e.Note)
+		e.Note = privacy.Mask(e.Note)
 		e.Actor, e.ActorRole, e.actorID = "", "", ""
 		out = append(out, e)
 	}
@@ -452,7 +490,7 @@ type ExternalUpdate struct {
 // its system. An update to a ticket already replied or closed only adds the
 // line. It returns the ticket and the sequence number of the line.
 func (s *Service) RecordExternalUpdate(ctx context.Context, u auth.User, number string, up ExternalUpdate) (Ticket, int, error) {
-	up.Description = strings.TrimSpace(up.Description)
+	up.Description = CleanText(up.Description)
 	if up.Description == "" {
 		return Ticket{}, 0, errs.Invalidf("请填写更新说明", "description is required")
 	}

@@ -1,10 +1,13 @@
 package ticket
 
 import (
+	"context"
+	"fmt"
 	"strings"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/gov"
 )
 
 // Who may do what with a ticket: the one place these rules live.
@@ -21,25 +24,82 @@ func canCreate(u auth.User) bool {
 	return false
 }
 
-// fileInScope checks that staff register a request in their own area. Areas
-// are codes in a tree and carry no boundaries, so coordinates (typed, or read
-// from a photo) cannot tell whose area a spot is in. Staff whose scope covers
-// unplaced requests (district and up) may leave the place to the
-// dispatchers; everyone else names an area of theirs, and a location then
-// marks the spot within it. Without this a grid worker could file requests
-// anywhere by giving only a location, and would then not even see them.
+// fileInScope checks that staff register a request in their own area. Staff
+// whose scope covers unplaced requests (district and up) may leave the place
+// to the dispatchers; everyone else names an area of theirs, and a location
+// then marks the spot within it: a location or an address alone does not
+// tell which community or grid a request belongs to, and a grid worker who
+// filed requests anywhere by a location would then not even see them.
+// placeInScope checks the location itself.
 func fileInScope(u *auth.User, areaCode string) error {
 	if u == nil || !u.Role.IsStaff() || (u.InArea("") && areaCode == "") {
 		return nil
 	}
 	if areaCode == "" {
-		return errs.New(errs.Forbidden, "请选择本辖区内的社区：系统没有辖区边界，不能按位置或地址判断诉求是否在您的辖区内",
-			"choose a community in your area: areas have no boundaries on record, so a location or an address cannot show that the request is in your area")
+		return errs.New(errs.Forbidden, "请选择本辖区内的社区：仅凭位置或地址不能确定诉求属于哪个社区或网格",
+			"choose a community in your area: a location or an address alone does not tell which community or grid the request belongs to")
 	}
 	if !u.InArea(areaCode) {
 		return errs.New(errs.Forbidden, "只能登记本辖区的诉求", "you can only register requests in your own area")
 	}
 	return nil
+}
+
+// placeInScope checks, besides fileInScope, that the location staff give
+// for a request lies in their area: within the most specific boundary on
+// record among the request's area and its ancestors, then the user's own
+// area and its ancestors (for an unplaced request, her district's), give or
+// take the service's tolerance, since phones report WGS-84 while Chinese
+// boundary files are drawn in GCJ-02, up to about 700 m away. Where none of
+// those areas has a boundary on record, the location only marks the spot.
+// Residents may report whatever they see, wherever it is; administrators
+// have no area. Refused with 403, like any filing outside one's area.
+func (s *Service) placeInScope(ctx context.Context, u *auth.User, in NewTicket) error {
+	if err := fileInScope(u, in.AreaCode); err != nil {
+		return err
+	}
+	if in.Lat == nil || in.Lng == nil {
+		return nil
+	}
+	area, err := s.placeOutside(ctx, u, in.AreaCode, *in.Lat, *in.Lng)
+	if err != nil || area == "" {
+		return err
+	}
+	name := area
+	if a, err := gov.AreaQ(ctx, s.db.R, area); err == nil {
+		name = a.Name
+	}
+	return errs.New(errs.Forbidden,
+		fmt.Sprintf("该位置不在%s的边界内（已允许%.0f米误差）：只能登记本辖区的诉求，请核对位置或所选区划", name, s.tolerance),
+		fmt.Sprintf("the location lies outside the boundary of %s (allowing %.0f m): you can only register requests in your own area; check the location or the area chosen", name, s.tolerance))
+}
+
+// placeOutside returns the area whose boundary the point lies outside of, by
+// placeInScope's rule, or "" when the point is in place or u's locations are
+// not checked.
+func (s *Service) placeOutside(ctx context.Context, u *auth.User, areaCode string, lat, lng float64) (string, error) {
+	if u == nil || !u.Role.IsStaff() || u.Role == auth.RoleAdmin || u.AreaCode == "" {
+		return "", nil
+	}
+	var codes []string
+	seen := map[string]bool{}
+	for _, from := range []string{areaCode, u.AreaCode} {
+		chain, err := s.areaChain(ctx, from)
+		if err != nil {
+			return "", err
+		}
+		for _, c := range chain {
+			if !seen[c] {
+				seen[c] = true
+				codes = append(codes, c)
+			}
+		}
+	}
+	area, ok, err := s.gov.WithinBoundary(ctx, codes, lat, lng, s.tolerance)
+	if err != nil || ok {
+		return "", err
+	}
+	return area, nil
 }
 
 // isReporter reports whether u is the resident who reported t: the account

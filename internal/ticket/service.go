@@ -15,6 +15,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/idem"
+	"github.com/gongzhi/gongzhi/internal/privacy"
 )
 
 // Service runs the ticket loop.
@@ -31,6 +32,11 @@ type Service struct {
 	photos  PhotoCounter
 	sms     SMSSender
 	auditFn func(ctx context.Context, u auth.User, action, object, detail string) error
+	// tolerance is how far, in metres, a location staff give may lie
+	// outside the boundary of their area (placeInScope).
+	tolerance float64
+	// publicPrecision is how coarse locations are in public views, in metres.
+	publicPrecision float64
 }
 
 // SetAuditor sets how views of personal data are written to the audit log
@@ -63,8 +69,13 @@ func NewService(d *db.DB, c clock.Clock, g *gov.Service, log *slog.Logger) *Serv
 	if err != nil {
 		loc = time.FixedZone("CST", 8*3600)
 	}
-	return &Service{db: d, clock: c, gov: g, log: log, loc: loc, cal: calendar.Default()}
+	return &Service{db: d, clock: c, gov: g, log: log, loc: loc, cal: calendar.Default(),
+		tolerance: gov.DefaultBoundaryTolerance, publicPrecision: privacy.DefaultPrecision}
 }
+
+// SetBoundaryTolerance sets how far, in metres, a location staff give may lie
+// outside the boundary of their area and still count as in it.
+func (s *Service) SetBoundaryTolerance(metres float64) { s.tolerance = metres }
 
 // SetCalendar replaces the working-day calendar (with imported years, or
 // other working hours). Call it before serving.
@@ -118,9 +129,9 @@ func runes(s string) int { return utf8.RuneCountInString(s) }
 // check validates a submission and fills in its defaults; actor is nil for
 // someone not logged in.
 func (in *NewTicket) check(actor *auth.User) error {
-	in.Description = strings.TrimSpace(in.Description)
-	in.Address = strings.TrimSpace(in.Address)
-	in.ReporterName = strings.TrimSpace(in.ReporterName)
+	in.Description = CleanText(in.Description)
+	in.Address = CleanText(in.Address)
+	in.ReporterName = CleanText(in.ReporterName)
 	in.ReporterPhone = auth.NormalizePhone(in.ReporterPhone)
 	in.AreaCode = strings.TrimSpace(in.AreaCode)
 	if in.Kind == "" {
@@ -200,7 +211,10 @@ func (s *Service) CheckNew(ctx context.Context, actor *auth.User, in NewTicket) 
 	if actor != nil && actor.Role != auth.RoleResident && !canCreate(*actor) {
 		return errs.ErrForbidden
 	}
-	return s.checkRefs(ctx, actor, in)
+	if err := s.checkRefs(ctx, actor, in); err != nil {
+		return err
+	}
+	return s.placeInScope(ctx, actor, in)
 }
 
 // checkRefs checks what a checked submission names: its category, its area,
@@ -232,6 +246,11 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 	}
 	if actor != nil && actor.Role != auth.RoleResident && !canCreate(*actor) {
 		return Ticket{}, errs.ErrForbidden
+	}
+	// Before the shared transaction: it reads a boundary, which can take a
+	// while, and a refused request should not use up a number.
+	if err := s.placeInScope(ctx, actor, in); err != nil {
+		return Ticket{}, err
 	}
 	now := s.clock.Now()
 	number, err := s.numbers.take(ctx, s.db, now.In(s.loc))

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gongzhi/gongzhi/internal/db"
+	"github.com/gongzhi/gongzhi/internal/plaintext"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
@@ -265,7 +266,7 @@ func (im *importer) rejected(r record, rej *rejection) {
 	if r.line > 0 {
 		line = strconv.Itoa(r.line)
 	}
-	im.rejects.Write([]string{strconv.Itoa(r.row), line, r.id, rej.reason})
+	im.rejects.Write(csvCells([]string{strconv.Itoa(r.row), line, r.id, rej.reason}))
 }
 
 // show rewrites the progress line at most four times a second, and for good
@@ -300,7 +301,10 @@ func (im *importer) parseTime(s string) (time.Time, error) {
 	return time.ParseInLocation(im.m.TimeFormat, s, im.srcLoc)
 }
 
+// clip stores a text as any ticket text is stored (ticket.CleanText), at
+// most n characters long.
 func clip(s string, n int) string {
+	s = ticket.CleanText(s)
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
@@ -326,8 +330,8 @@ func (im *importer) convert(ctx context.Context, r record) (pending, *rejection)
 	if r.id == "" {
 		return pending{}, reject("no external id", "the record has no id (column %q is empty)", im.m.Columns.ID)
 	}
-	if len(r.id) > 100 {
-		return pending{}, reject("bad external id", "the id is longer than 100 characters")
+	if len(r.id) > 100 || plaintext.Check(r.id) != nil {
+		return pending{}, reject("bad external id", "the id is longer than 100 characters, not UTF-8 or holds a control character")
 	}
 	if r.created == "" {
 		return pending{}, reject("no created date", "the record has no created date")

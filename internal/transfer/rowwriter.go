@@ -140,7 +140,7 @@ func csvValue(v any) string {
 	case nil:
 		return ""
 	case string:
-		return x
+		return CSVCell(x)
 	case int64:
 		return strconv.FormatInt(x, 10)
 	case float64:

@@ -171,7 +171,10 @@ func (l *TicketList) Write(w io.Writer, format string) error {
 		cw := csv.NewWriter(w)
 		cw.UseCRLF = true
 		cw.Write(ListHeader)
-		cw.WriteAll(l.Rows)
+		for _, rec := range l.Rows {
+			cw.Write(csvCells(append([]string(nil), rec...)))
+		}
+		cw.Flush()
 		return errs.Wrap(cw.Error(), "write csv")
 	case ListXLSX:
 		return errs.Wrap(writeXLSX(w, l.Rows), "write xlsx")

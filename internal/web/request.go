@@ -146,6 +146,10 @@ func (s *Server) wrapBody(next http.HandlerFunc, files bool) http.Handler {
 				return
 			}
 		}
+		if err := plainInput(r); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		next(w, r)
 	})
 }
