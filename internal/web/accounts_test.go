@@ -231,5 +231,5 @@ func TestStaffIdleTimeoutPages(t *testing.T) {
 	c := newClient(t, srv)
 	_, page := c.get("/staff/login")
 	_, body := c.post("/staff/login", url.Values{"csrf": {csrf(t, page)}, "username": {"demo-handler"}, "password": {"gongzhi-demo"}})
-	mustContain(t, body, "工作人员登录")
+	mustContain(t, body, "工作人员登录", "登录已失效")
 }

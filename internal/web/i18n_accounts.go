@@ -4,6 +4,7 @@ package web
 // Kept apart from i18n.go and merged into messages at start.
 var accountMessages = map[string][2]string{
 	"staff.login.totp":      {"动态验证码", "Authenticator code"},
+	"staff.login.ended":     {"登录已失效（长时间未操作、已过期或密码已更改），请重新登录。", "Your session has ended (idle too long, expired, or the password changed); please log in again."},
 	"staff.login.totp.hint": {"仅已启用两步验证的账号需要填写：身份验证器应用上的6位数字。", "Only for accounts with two-step login: the 6 digits of your authenticator app."},
 
 	"users.locked":        {"登录已锁定至", "Login locked until"},

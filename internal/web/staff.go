@@ -44,6 +44,12 @@ func (s *Server) staffLoginForm(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.page(w, r, "staff.login.title")
 	p.Data = backPath(r, "next", "")
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" && s.user(r) == nil {
+		// A session that ended without a logout: idle, expired, or ended
+		// by a password change or reset.
+		p.Flash = tr(p.Lang, "staff.login.ended")
+		s.clearCookie(w, r, sessionCookie)
+	}
 	s.render(w, r, http.StatusOK, "staff_login", p)
 }
 
