@@ -17,6 +17,7 @@ func (a *API) accountRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/users/{id}/password", a.idempotentSecret(a.admin(a.resetPassword)))
 	mux.HandleFunc("POST /api/v1/auth/password", a.idempotentSecret(a.user(a.changePassword)))
 	mux.HandleFunc("DELETE /api/v1/auth/token", a.user(a.revokeToken))
+	mux.HandleFunc("DELETE /api/v1/users/{id}/totp", a.admin(a.removeTOTP))
 	mux.HandleFunc("POST /api/v1/auth/totp", a.idempotentSecret(a.user(a.beginTOTP)))
 	mux.HandleFunc("POST /api/v1/auth/totp/confirm", a.idempotentSecret(a.user(a.confirmTOTP)))
 }
@@ -113,6 +114,16 @@ func (a *API) confirmTOTP(w http.ResponseWriter, r *http.Request, u auth.User) {
 		return
 	}
 	if err := a.Auth.ConfirmTOTP(r.Context(), u, req.Code); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// removeTOTP turns off the two-step login of an account whose owner lost her
+// authenticator.
+func (a *API) removeTOTP(w http.ResponseWriter, r *http.Request, admin auth.User) {
+	if err := a.Auth.RemoveTOTP(r.Context(), admin, r.PathValue("id")); err != nil {
 		a.fail(w, r, err)
 		return
 	}

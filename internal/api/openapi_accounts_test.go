@@ -79,4 +79,18 @@ func oaAccounts(t *testing.T, c *oaClient, admin, agent string) {
 	// A token revoked by its owner.
 	c.want(c.do(oaReq{method: "DELETE", path: tokenPath, token: user2}), 204, "revoke own token")
 	c.want(c.do(oaReq{method: "DELETE", path: tokenPath, token: user2}), 401, "revoke it again")
+
+	// An administrator turns it off for one who lost her phone.
+	rm := "/api/v1/users/{id}/totp"
+	adminID := c.want(c.do(oaReq{method: "GET", path: "/api/v1/users", token: admin}), 200, "users").items()
+	for _, it := range adminID {
+		if u := it.(map[string]any); u["username"] == "admin" {
+			c.want(c.do(oaReq{method: "DELETE", path: rm, args: []string{u["id"].(string)}, token: admin}), 400, "remove one's own")
+		}
+	}
+	c.want(c.do(oaReq{method: "DELETE", path: rm, args: []string{id}, token: agent}), 403, "agent removes totp")
+	c.want(c.do(oaReq{method: "DELETE", path: rm, args: []string{id}}), 401, "anonymous removes totp")
+	c.want(c.do(oaReq{method: "DELETE", path: rm, args: []string{"nope"}, token: admin}), 404, "remove nobody's")
+	c.want(c.do(oaReq{method: "DELETE", path: rm, args: []string{id}, token: admin}), 204, "remove totp")
+	c.want(c.do(oaReq{method: "POST", path: tokenPath, body: map[string]string{"username": "oa-accounts", "password": "third-password-3"}}), 200, "login after removal")
 }

@@ -36,6 +36,7 @@ const (
 	AuditChangePassword = "change_password"
 	AuditResetPassword  = "reset_password"
 	AuditEnrolTOTP      = "enrol_totp"
+	AuditRemoveTOTP     = "remove_totp"
 )
 
 // Credentials are what a staff member logs in with.

@@ -178,3 +178,29 @@ func (s *Service) useTOTP(ctx context.Context, userID, code string) (bool, error
 	})
 	return used, err
 }
+
+// RemoveTOTP turns a staff member's two-step login off, for one who lost her
+// authenticator; her sessions end, and she may enrol again (an administrator
+// must, when they are required to). Only an administrator may, and not for
+// her own account.
+func (s *Service) RemoveTOTP(ctx context.Context, admin User, userID string) error {
+	if admin.Role != RoleAdmin {
+		return errs.ErrForbidden
+	}
+	if userID == admin.ID {
+		return errs.Invalidf("不能移除自己的两步验证，请由另一位管理员操作", "you cannot remove your own two-step login; ask another administrator")
+	}
+	u, err := s.User(ctx, userID)
+	if err != nil {
+		return err
+	}
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = '', totp_pending_secret = '', totp_last_step = 0 WHERE id = $1`, u.ID); err != nil {
+			return errs.Wrap(err, "remove totp")
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, u.ID); err != nil {
+			return errs.Wrap(err, "end sessions")
+		}
+		return AuditTx(ctx, tx, s.clock.Now(), admin, AuditRemoveTOTP, "user:"+u.ID, u.Username)
+	})
+}

@@ -118,6 +118,26 @@ func TestTOTPLogin(t *testing.T) {
 		if len(users) != 1 || !users[0].TOTP {
 			t.Fatalf("users: %+v", users)
 		}
+		// An administrator removes it for one who lost her phone.
+		admin, err := a.CreateUser(ctx, auth.NewUser{Username: "admin", Password: "lantern-river-42", Role: auth.RoleAdmin})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.RemoveTOTP(ctx, u, u.ID); !errs.Is(err, errs.Forbidden) {
+			t.Fatalf("removed by a handler: %v", err)
+		}
+		if err := a.RemoveTOTP(ctx, admin, admin.ID); !errs.Is(err, errs.Invalid) {
+			t.Fatalf("an administrator removes her own: %v", err)
+		}
+		if err := a.RemoveTOTP(ctx, admin, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Unlock(ctx, admin, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := login(""); err != nil {
+			t.Fatalf("after removal: %v", err)
+		}
 	})
 }
 

@@ -12,6 +12,7 @@ import (
 func (s *Server) accountRoutes(h func(string, http.HandlerFunc)) {
 	h("POST /staff/users/{id}/unlock", s.unlockUser)
 	h("POST /staff/users/{id}/reset", s.resetPassword)
+	h("POST /staff/users/{id}/totp/remove", s.removeTOTP)
 	h("GET /staff/account", s.account)
 	h("POST /staff/account/password", s.changePassword)
 	h("POST /staff/account/totp", s.beginTOTP)
@@ -171,4 +172,16 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 type ResetResult struct {
 	Username string
 	Password string
+}
+
+func (s *Server) removeTOTP(w http.ResponseWriter, r *http.Request) {
+	admin := s.admin(w, r)
+	if admin == nil {
+		return
+	}
+	if err := s.Auth.RemoveTOTP(r.Context(), *admin, r.PathValue("id")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	redirect(w, r, "/staff/users?done=totp_removed")
 }

@@ -180,6 +180,14 @@ func TestStaffAccountPages(t *testing.T) {
 			if status != 401 || !strings.Contains(body, "动态验证码") {
 				t.Fatalf("login without the code: %d", status)
 			}
+			// An administrator removes it for one who lost her phone.
+			_, page = admin.get("/staff/users")
+			mustContain(t, page, "移除两步验证")
+			_, body = admin.post("/staff/users/"+u.ID+"/totp/remove", url.Values{"csrf": {csrf(t, page)}})
+			mustContain(t, body, "已移除该账号的两步验证")
+			if status, _, _ := loginPost(t, other, "demo-handler", "handler-new-pass-1"); status != 200 {
+				t.Fatalf("login after removal: %d", status)
+			}
 		})
 	}
 }
