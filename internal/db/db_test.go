@@ -69,7 +69,7 @@ func TestGroupTx(t *testing.T) {
 		errc := make(chan error, n)
 		for i := 0; i < n; i++ {
 			go func() {
-				errc <- d.GroupTx(ctx, func(tx *sql.Tx) error {
+				errc <- d.GroupTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 					if _, err := tx.ExecContext(ctx, `INSERT INTO counters (name, value) VALUES ($1, $2)`, fmt.Sprintf("k%03d", i), i); err != nil {
 						return err
 					}
