@@ -132,6 +132,9 @@ func (d *DB) runGroup(batch []groupJob) {
 		// saves a round trip per transaction. SQLite releases it, since every
 		// open savepoint makes later page writes journal again.
 		err := runJob(j, tx)
+		if err != nil {
+			err = d.noteFailure(err)
+		}
 		switch {
 		case err == nil && !single && d.Engine == SQLite:
 			if _, err := tx.Exec(`RELEASE SAVEPOINT g`); err != nil {
@@ -170,6 +173,7 @@ func (d *DB) runGroup(batch []groupJob) {
 			}
 		}
 	}
+	d.ready.note(err)
 	finish(nil)
 }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"testing"
 
 	"github.com/gongzhi/gongzhi/internal/db"
@@ -157,4 +158,29 @@ func TestSecretIsShared(t *testing.T) {
 			t.Fatal("a secret of another length was accepted")
 		}
 	})
+}
+
+// TestDurability: --durability sets SQLite's synchronous on every
+// connection: full (2) by default, normal (1) when asked.
+func TestDurability(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		durability string
+		want       int
+	}{{"", 2}, {db.DurabilityFull, 2}, {db.DurabilityNormal, 1}} {
+		d, err := db.OpenWith(ctx, db.Options{DSN: filepath.Join(t.TempDir(), "d.db"), Durability: c.durability})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, pool := range map[string]*sql.DB{"writer": d.W, "readers": d.R} {
+			var got int
+			if err := pool.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&got); err != nil || got != c.want {
+				t.Errorf("durability %q: %s have synchronous=%d (%v), want %d", c.durability, name, got, err, c.want)
+			}
+		}
+		d.Close()
+	}
+	if _, err := db.OpenWith(ctx, db.Options{DSN: filepath.Join(t.TempDir(), "d.db"), Durability: "paranoid"}); err == nil {
+		t.Error("durability paranoid was accepted")
+	}
 }
