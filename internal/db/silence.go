@@ -28,17 +28,25 @@ func silenceDialer(limit time.Duration) pgconn.DialFunc {
 
 // silentConn puts a deadline of now+limit on every read, unless pgx has set
 // an earlier one (it sets deadlines to interrupt a read when a context
-// ends, and those must keep working).
+// ends, and those must keep working). Once the server has been silent for
+// the limit the connection is dead, and every later read fails at once:
+// pgx may read again (its background reader and then the caller), and each
+// read waiting anew would multiply the wait.
 type silentConn struct {
 	net.Conn
 	limit time.Duration
 
-	mu  sync.Mutex
-	set time.Time // the read deadline pgx asked for; zero for none
+	mu   sync.Mutex
+	set  time.Time // the read deadline pgx asked for; zero for none
+	dead error     // the silence that ended the connection
 }
 
 func (c *silentConn) Read(b []byte) (int, error) {
 	c.mu.Lock()
+	if c.dead != nil {
+		c.mu.Unlock()
+		return 0, c.dead
+	}
 	dl, ours := time.Now().Add(c.limit), true
 	if !c.set.IsZero() && c.set.Before(dl) {
 		dl, ours = c.set, false
@@ -51,6 +59,9 @@ func (c *silentConn) Read(b []byte) (int, error) {
 	n, err := c.Conn.Read(b)
 	if ne, ok := err.(net.Error); ok && ne.Timeout() && ours {
 		err = &silenceError{limit: c.limit, err: err}
+		c.mu.Lock()
+		c.dead = err
+		c.mu.Unlock()
 	}
 	return n, err
 }
