@@ -397,6 +397,13 @@ func TestPostgresFaults(t *testing.T) {
 		t.Errorf("frozen: a request waited %s, as long as the freeze", f.slowest)
 	}
 
+	// A server that refuses the credentials is not waited for.
+	bad := exec.Command(binary, "serve", "--addr", "127.0.0.1:0", "--db", strings.Replace(c.dsn(), "postgres@", "nobody@", 1))
+	out, err := bad.CombinedOutput()
+	if err == nil || strings.Contains(string(out), "cannot be reached yet") || !strings.Contains(string(out), "nobody") {
+		t.Errorf("gongzhi with a role the server does not know: %v\n%s", err, out)
+	}
+
 	if got := checkStore(t, c.dsn(), "", l); got < l.acks() {
 		t.Errorf("%d tickets stored, %d acknowledged", got, l.acks())
 	}

@@ -84,6 +84,17 @@ func Wrap(err error, what string) error {
 // (pgconn's SQLState, modernc sqlite's Code), so that this package needs
 // neither driver.
 func unavailable(err error) bool {
+	var pg interface{ SQLState() string }
+	if errors.As(err, &pg) {
+		// Classes 08 (connection exception), 53 (insufficient resources:
+		// disk full, out of memory, too many connections), 57 (operator
+		// intervention: shutdown, statement timeout, cannot connect now)
+		// and 58 (system error: I/O).
+		// Any other state is the server's answer about the request, or
+		// about our credentials, which waiting will not change.
+		st := pg.SQLState()
+		return len(st) == 5 && (st[:2] == "08" || st[:2] == "53" || st[:2] == "57" || st[:2] == "58")
+	}
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
 		errors.Is(err, io.ErrUnexpectedEOF) {
 		return true
@@ -97,17 +108,6 @@ func unavailable(err error) bool {
 	var ne net.Error
 	if errors.As(err, &ne) {
 		return true
-	}
-	var pg interface{ SQLState() string }
-	if errors.As(err, &pg) {
-		// Classes 08 (connection exception), 53 (insufficient resources:
-		// disk full, out of memory, too many connections), 57 (operator
-		// intervention: shutdown, statement timeout, cannot connect now)
-		// and 58 (system error: I/O).
-		switch st := pg.SQLState(); {
-		case len(st) == 5 && (st[:2] == "08" || st[:2] == "53" || st[:2] == "57" || st[:2] == "58"):
-			return true
-		}
 	}
 	var lite interface{ Code() int }
 	if errors.As(err, &lite) {
