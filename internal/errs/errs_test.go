@@ -28,12 +28,12 @@ func TestUnavailable(t *testing.T) {
 		{fmt.Errorf("failed to connect to `user=x`: %w", refused), Unavailable},
 		{fmt.Errorf("read: %w", syscall.ECONNRESET), Unavailable},
 		{context.DeadlineExceeded, Unavailable},
-		{pgError{"57P03"}, Unavailable}, // the database system is starting up
-		{pgError{"57014"}, Unavailable}, // statement timeout
-		{pgError{"53100"}, Unavailable}, // disk full
-		{pgError{"08006"}, Unavailable}, // connection failure
+		{pgError{"57P03"}, Unavailable},                                               // the database system is starting up
+		{pgError{"57014"}, Unavailable},                                               // statement timeout
+		{pgError{"53100"}, Unavailable},                                               // disk full
+		{pgError{"08006"}, Unavailable},                                               // connection failure
 		{fmt.Errorf("failed to connect to `user=x`: %w", pgError{"28P01"}), Internal}, // wrong password
-		{pgError{"42P01"}, Internal}, // no such table: a bug
+		{pgError{"42P01"}, Internal},                                                  // no such table: a bug
 		{errors.New("boom"), Internal},
 		{context.Canceled, Internal},
 	} {
