@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -50,6 +51,7 @@ Usage:
   gongzhi serve [--addr 127.0.0.1:8080] [--data ./data] [--db DSN] [--demo]
   gongzhi migrate [--data ./data] [--db DSN]
   gongzhi import divisions DIR [--data ./data] [--db DSN]
+  gongzhi import boundaries FILE [--data ./data] [--db DSN]   (GeoJSON areas, code in properties.adcode or code; replaces)
   gongzhi import holidays FILE [--data ./data] [--db DSN]   (a State Council schedule, holiday-cn JSON)
   gongzhi import tickets FILE --format open311|nyc311|la311|csv --mapping FILE [--rejects FILE] [--dry-run] [--data ./data] [--db DSN]
   gongzhi export DIR [--data ./data] [--db DSN]   (JSON Lines and CSV of every table, with manifest.json)
@@ -61,7 +63,9 @@ Usage:
   gongzhi restore FILE [--data ./data]
   gongzhi version
 
-Environment: GONGZHI_ADDR, GONGZHI_DATA, GONGZHI_DB, GONGZHI_DEMO, GONGZHI_ADMIN_PASSWORD, GONGZHI_WORKING_HOURS.
+Environment: GONGZHI_ADDR, GONGZHI_DATA, GONGZHI_DB, GONGZHI_DEMO, GONGZHI_ADMIN_PASSWORD, GONGZHI_WORKING_HOURS,
+GONGZHI_BOUNDARY_TOLERANCE, GONGZHI_PUBLIC_URL, GONGZHI_TRUSTED_PROXIES, GONGZHI_TLS_CERT, GONGZHI_TLS_KEY, GONGZHI_METRICS_ALLOW,
+GONGZHI_METRICS_TOKEN (see gongzhi serve --help).
 `
 
 // Version is set at build time with -ldflags "-X main.Version=…".
@@ -94,13 +98,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if len(args) >= 2 && args[1] == "tickets" {
 			return importTicketsCmd(ctx, args[2:], getenv, stdout, stderr)
 		}
+		if len(args) >= 2 && args[1] == "boundaries" {
+			return withDB(ctx, "import boundaries", args[2:], getenv, stderr, func(d *db.DB, rest []string) error {
+				return importBoundaries(ctx, d, rest, stdout, stderr)
+			})
+		}
 		if len(args) >= 2 && args[1] == "holidays" {
 			return withDB(ctx, "import holidays", args[2:], getenv, stderr, func(d *db.DB, rest []string) error {
 				return importHolidays(ctx, d, rest, stdout)
 			})
 		}
 		if len(args) < 2 || args[1] != "divisions" {
-			return errors.New("usage: gongzhi import divisions DIR | gongzhi import holidays FILE | gongzhi import tickets FILE --format F --mapping FILE")
+			return errors.New("usage: gongzhi import divisions DIR | gongzhi import boundaries FILE | gongzhi import holidays FILE | gongzhi import tickets FILE --format F --mapping FILE")
 		}
 		return withDB(ctx, "import divisions", args[2:], getenv, stderr, func(d *db.DB, rest []string) error {
 			if len(rest) != 1 {
@@ -157,8 +166,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if a.AdminPassword != "" {
 		fmt.Fprintf(stdout, "Created the admin account. Username: admin  Password: %s  (shown only this once)\n", a.AdminPassword)
 	}
+	scheme := "http://"
+	if cfg.TLSCert != "" {
+		scheme = "https://"
+	}
 	return a.Serve(ctx, func(addr string) {
-		log.Info("gongzhi serving", "addr", "http://"+addr, "engine", a.DB.Engine, "demo", cfg.Demo, "startup", time.Since(start).Round(time.Millisecond))
+		log.Info("gongzhi serving", "addr", scheme+addr, "engine", a.DB.Engine, "demo", cfg.Demo, "startup", time.Since(start).Round(time.Millisecond))
 	})
 }
 
@@ -206,7 +219,7 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&nu.Username, "username", "", "username")
-	fs.StringVar(&role, "role", "", "role: admin, supervisor, dispatcher, handler, agent, grid_worker")
+	fs.StringVar(&role, "role", "", "role: admin, supervisor, dispatcher, handler, agent, grid_worker, auditor")
 	fs.StringVar(&nu.Name, "name", "", "full name")
 	fs.StringVar(&nu.OrgCode, "org", "", "organisation code")
 	fs.StringVar(&nu.AreaCode, "area", "", "area code of the scope")
@@ -238,6 +251,29 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 		fmt.Fprintf(stdout, "created %s (%s)\n", u.Username, u.Role)
 		return nil
 	})
+}
+
+// importBoundaries stores the area boundaries of a GeoJSON file; running
+// servers use them from the next request on.
+func importBoundaries(ctx context.Context, d *db.DB, args []string, stdout, stderr io.Writer) error {
+	if len(args) != 1 {
+		return errors.New("usage: gongzhi import boundaries FILE [--data ./data] [--db DSN]")
+	}
+	f, err := os.Open(args[0])
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := gov.NewService(d, clock.System{}).ImportBoundaries(ctx, f, filepath.Base(args[0]))
+	for _, p := range st.Problems {
+		fmt.Fprintln(stderr, "rejected:", p)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "imported boundaries from %s: %d features, %d added, %d replaced, %d unchanged, %d rejected\n",
+		args[0], st.Features, st.Added, st.Replaced, st.Unchanged, st.Rejected)
+	return nil
 }
 
 // importHolidays stores a year's holiday schedule; running servers pick it up

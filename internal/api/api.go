@@ -46,8 +46,8 @@ func New(d Deps) *API {
 
 // Routes is the whole URL table of the API.
 func (a *API) Routes(mux *http.ServeMux) {
-	mux.HandleFunc("POST /api/v1/auth/token", a.idempotent(a.token))
-	mux.HandleFunc("POST /api/v1/auth/code", a.idempotent(a.code))
+	mux.HandleFunc("POST /api/v1/auth/token", a.idempotentSecret(a.token))
+	mux.HandleFunc("POST /api/v1/auth/code", a.idempotentSecret(a.code))
 	mux.HandleFunc("POST /api/v1/users", a.idempotent(a.admin(a.createUser)))
 	mux.HandleFunc("GET /api/v1/users", a.admin(a.listUsers))
 	mux.HandleFunc("GET /api/v1/areas", a.areas)
@@ -70,9 +70,10 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/kb", a.idempotent(a.user(a.saveKB)))
 	mux.HandleFunc("PUT /api/v1/kb/{id}", a.user(a.saveKB))
 	mux.HandleFunc("DELETE /api/v1/kb/{id}", a.user(a.deleteKB))
-	mux.HandleFunc("POST /api/v1/apikeys", a.idempotent(a.admin(a.createAPIKey)))
+	mux.HandleFunc("POST /api/v1/apikeys", a.idempotentSecret(a.admin(a.createAPIKey)))
 	mux.HandleFunc("GET /api/v1/apikeys", a.admin(a.listAPIKeys))
 	mux.HandleFunc("DELETE /api/v1/apikeys/{id}", a.admin(a.revokeAPIKey))
+	mux.HandleFunc("GET /api/v1/audit", a.user(a.searchAudit))
 	mux.HandleFunc("GET /api/v1/evaluation", a.user(a.evaluation))
 	mux.HandleFunc("GET /api/v1/evaluation/tickets", a.user(a.evaluationTickets))
 	mux.HandleFunc("GET /api/v1/evaluation/rankings", a.user(a.evaluationRankings))
@@ -90,7 +91,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /api/v1/timelimits", a.admin(a.deleteTimeLimit))
 	mux.HandleFunc("GET /api/v1/notifications", a.user(a.notifications))
 	mux.HandleFunc("POST /api/v1/sweep", a.idempotent(a.admin(a.sweep)))
-	mux.HandleFunc("POST /api/v1/webhooks", a.idempotent(a.user(a.createWebhook)))
+	mux.HandleFunc("POST /api/v1/webhooks", a.idempotentSecret(a.user(a.createWebhook)))
 	mux.HandleFunc("GET /api/v1/webhooks", a.user(a.listWebhooks))
 	mux.HandleFunc("PATCH /api/v1/webhooks/{id}", a.user(a.updateWebhook))
 	mux.HandleFunc("DELETE /api/v1/webhooks/{id}", a.user(a.deleteWebhook))

@@ -179,6 +179,74 @@ func TestRateLimits(t *testing.T) {
 	}
 }
 
+// TestSubmitQuotaIsTheSubmitters: refused submissions spend no one's quota,
+// and a logged-in resident's quota is her account's, which guests typing her
+// phone cannot spend.
+func TestSubmitQuotaIsTheSubmitters(t *testing.T) {
+	srv := newServer(t, "sqlite")
+	const phone = "13700000001"
+	valid := map[string]any{"category_code": "0101", "description": "路灯不亮", "area_code": "110117001001", "reporter_phone": phone}
+	junk := []map[string]any{
+		{"category_code": "0101", "area_code": "110117001001", "reporter_phone": phone},                                             // no description
+		{"category_code": "9999", "description": "x", "area_code": "110117001001", "reporter_phone": phone},                         // no such category
+		{"category_code": "0101", "description": "x", "area_code": "110117999999", "reporter_phone": phone},                         // no such area
+		{"category_code": "0101", "description": "x", "area_code": "110117001001", "reporter_phone": phone, "urgency": "emergency"}, // not a resident's to say
+	}
+	for i := 0; i < 12; i++ {
+		if code, _, m := post(t, srv, "/api/v1/tickets", "", "", junk[i%len(junk)]); code != 400 {
+			t.Fatalf("junk %d: %d %v", i, code, m)
+		}
+	}
+	if code, _, m := post(t, srv, "/api/v1/tickets", "", "", valid); code != 201 {
+		t.Fatalf("her submission after 12 refused ones with her phone: %d %v", code, m)
+	}
+	// Strangers fill the guest quota of her phone with accepted submissions…
+	for i := 0; i < 9; i++ {
+		if code, _, m := post(t, srv, "/api/v1/tickets", "", "", valid); code != 201 {
+			t.Fatalf("guest submission %d: %d %v", i, code, m)
+		}
+	}
+	if code, _, _ := post(t, srv, "/api/v1/tickets", "", "", valid); code != 429 {
+		t.Fatalf("11th guest submission with one phone: %d", code)
+	}
+	// …but she, logged in, submits on her account's own quota, ten an hour,
+	// whatever phone she gives.
+	tok := residentToken(t, srv, phone)
+	mine := map[string]any{"category_code": "0101", "description": "楼道灯坏了", "area_code": "110117001001"}
+	for i := 0; i < 10; i++ {
+		if i%2 == 1 {
+			mine["reporter_phone"] = fmt.Sprintf("136000000%02d", i)
+		}
+		if code, _, m := post(t, srv, "/api/v1/tickets", tok, "", mine); code != 201 {
+			t.Fatalf("her own submission %d: %d %v", i, code, m)
+		}
+	}
+	if code, _, _ := post(t, srv, "/api/v1/tickets", tok, "", mine); code != 429 {
+		t.Fatalf("11th submission by one account: %d", code)
+	}
+}
+
+// TestGridWorkerFilesInHerArea: a location alone does not place a grid
+// worker's report; she names her community.
+func TestGridWorkerFilesInHerArea(t *testing.T) {
+	srv := newServer(t, "sqlite")
+	grid := login(t, srv, "demo-grid")
+	far := map[string]any{"category_code": "0101", "description": "井盖缺失", "lat": 39.9042, "lng": 116.4074}
+	code, _, m := post(t, srv, "/api/v1/tickets", grid, "", far)
+	e, _ := m["error"].(map[string]any)
+	if code != 403 || e["code"] != "forbidden" || e["message"] == "" || e["message_en"] == "" {
+		t.Fatalf("a location outside her grid and no area: %d %v", code, m)
+	}
+	far["area_code"] = "110117002001"
+	if code, _, m := post(t, srv, "/api/v1/tickets", grid, "", far); code != 403 {
+		t.Fatalf("another community: %d %v", code, m)
+	}
+	here := map[string]any{"category_code": "0101", "description": "井盖缺失", "area_code": "110117001001", "lat": 40.14, "lng": 117.12}
+	if code, _, m := post(t, srv, "/api/v1/tickets", grid, "", here); code != 201 {
+		t.Fatalf("in her community: %d %v", code, m)
+	}
+}
+
 func send(t *testing.T, srv *httptest.Server, method, path, token string, body any) (int, map[string]any) {
 	t.Helper()
 	j, _ := json.Marshal(body)

@@ -160,7 +160,15 @@ func (a *API) createTicket(w http.ResponseWriter, r *http.Request) {
 	if ok {
 		actor = &u
 	}
-	if err := a.Limits.CheckSubmit(r, actor, in.ReporterPhone); err != nil {
+	if err := a.Limits.CheckSubmit(r, actor); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if err := a.Tickets.CheckNew(r.Context(), actor, in); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if err := a.Limits.CheckSubmitter(actor, in.ReporterPhone); err != nil {
 		a.fail(w, r, err)
 		return
 	}

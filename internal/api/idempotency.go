@@ -79,6 +79,39 @@ func (a *API) idempotentUpTo(limit int64, tooLarge error, next http.HandlerFunc)
 	}
 }
 
+// idempotentSecret takes an Idempotency-Key on a POST whose answer carries a
+// secret: the answer is never stored, and a retry with the key is answered
+// 409 (see idem.Store.ServeOnce). The stored request hash covers the method
+// and path, never the body: a hash of a login request is a fast hash of its
+// password.
+func (a *API) idempotentSecret(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		key := r.Header.Get("Idempotency-Key")
+		if key == "" || a.Idem == nil {
+			next(w, r)
+			return
+		}
+		if !idem.Valid(key) {
+			a.fail(w, r, errs.Invalidf("Idempotency-Key 须为1到%d个可见ASCII字符", "Idempotency-Key must be 1 to %d visible ASCII characters", idem.MaxKey))
+			return
+		}
+		scope := "anon"
+		u, ok, err := a.caller(r)
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		if ok {
+			scope = "user:" + u.ID
+		}
+		r = withCaller(r, u, ok)
+		k := idem.Key{Scope: scope, Key: key, RequestHash: idem.Hash(r.Method, r.URL.Path, nil)}
+		if err := a.Idem.ServeOnce(w, r, k, time.Now(), a.Log, next); err != nil {
+			a.fail(w, r, err)
+		}
+	}
+}
+
 // keepBody reads src whole and returns a body that reads it again: from
 // memory, or from a temporary file when toFile is set. cleanup removes the
 // file; it is never nil.

@@ -41,7 +41,8 @@ import (
 // oaRoutes returns the "METHOD /path" patterns registered by API.Routes,
 // read from the package's source: mux.HandleFunc and mux.Handle calls in
 // Routes, and in methods Routes calls with the mux. keyed holds the
-// patterns whose handler is wrapped by a.idempotent or a.idempotentUpload.
+// patterns whose handler is wrapped by a.idempotent, a.idempotentUpload or
+// a.idempotentSecret.
 func oaRoutes(t *testing.T) (routes []string, keyed map[string]bool) {
 	t.Helper()
 	fset := token.NewFileSet()
@@ -105,7 +106,7 @@ func oaRoutes(t *testing.T) (routes []string, keyed map[string]bool) {
 				routes = append(routes, p)
 				if len(call.Args) > 1 {
 					if h, ok := call.Args[1].(*ast.CallExpr); ok {
-						if w, ok := h.Fun.(*ast.SelectorExpr); ok && (w.Sel.Name == "idempotent" || w.Sel.Name == "idempotentUpload") {
+						if w, ok := h.Fun.(*ast.SelectorExpr); ok && (w.Sel.Name == "idempotent" || w.Sel.Name == "idempotentUpload" || w.Sel.Name == "idempotentSecret") {
 							keyed[p] = true
 						}
 					}
@@ -1082,6 +1083,17 @@ func TestOpenAPIAnswers(t *testing.T) {
 	}
 	c.want(c.do(oaReq{method: "GET", path: keys, token: dispatcher}), 403, "dispatcher lists keys")
 	c.want(c.do(oaReq{method: "GET", path: keys}), 401, "anonymous lists keys")
+
+	// The audit log.
+	auditPath := "/api/v1/audit"
+	r = c.want(c.do(oaReq{method: "GET", path: auditPath, token: admin, query: "phone=13911113333&limit=5"}), 200, "audit by phone")
+	if len(r.items()) == 0 {
+		t.Fatalf("the caller look-up is not found by its phone: %s", r.raw)
+	}
+	c.want(c.do(oaReq{method: "GET", path: auditPath, token: admin, query: "actor=demo-agent&from=2020-01-01&to=2099-12-31&limit=1"}), 200, "audit by actor")
+	c.want(c.do(oaReq{method: "GET", path: auditPath, token: admin, query: "from=yesterday"}), 400, "audit bad time")
+	c.want(c.do(oaReq{method: "GET", path: auditPath, token: dispatcher}), 403, "dispatcher reads the audit log")
+	c.want(c.do(oaReq{method: "GET", path: auditPath}), 401, "anonymous reads the audit log")
 
 	// Time limits.
 	tl := "/api/v1/timelimits"

@@ -4,6 +4,7 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -110,6 +111,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		return nil, fmt.Errorf("calendar: %w", err)
 	}
 	a.Tickets.SetCalendar(cal)
+	if cfg.BoundaryTolerance > 0 { // a Config built without Default keeps the service's 1 km
+		a.Tickets.SetBoundaryTolerance(cfg.BoundaryTolerance)
+	}
 	a.Tickets.SetSMSSender(ticket.LogSender{Log: log})
 	a.Tickets.SetAuditor(a.Auth.Audit)
 	a.Attachments = attachment.New(d, c, a.Tickets, cfg.DataDir, log)
@@ -164,15 +168,39 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err != nil {
 		return nil, err
 	}
-	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Evaluation: a.Evaluation, Attachments: a.Attachments, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey})
+	csrfKey, err := d.Secret(ctx, "web.csrf", 32)
+	if err != nil {
+		return nil, err
+	}
+	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Evaluation: a.Evaluation, Attachments: a.Attachments, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure()})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	w.Routes(mux)
 	m := newMetrics()
-	mux.Handle("GET /metrics", m.handler())
-	a.Handler = m.measure(a.Health.Wrap(recoverPanics(log, mux)))
+	metricsAllow, err := limit.ParseNets(cfg.MetricsAllow)
+	if err != nil {
+		return nil, fmt.Errorf("metrics-allow: %w", err)
+	}
+	mux.Handle("GET /metrics", metricsGuard(metricsAllow, cfg.MetricsToken, m.handler()))
+	proxies, err := limit.ParseNets(cfg.TrustedProxies)
+	if err != nil {
+		return nil, fmt.Errorf("trusted-proxies: %w", err)
+	}
+	a.Handler = limit.TrustProxies(proxies, hsts(cfg.Secure(), m.measure(a.Health.Wrap(recoverPanics(log, mux)))))
 	return a, nil
+}
+
+// hsts tells browsers, when the server is reached over HTTPS only, to use
+// nothing else for a year.
+func hsts(on bool, next http.Handler) http.Handler {
+	if !on {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Strict-Transport-Security", "max-age=31536000")
+		next.ServeHTTP(w, r)
+	})
 }
 
 // Close releases the database.
@@ -212,11 +240,27 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 	}
+	if a.Config.TLSCert != "" {
+		// Loaded before the address is announced: a wrong file stops the
+		// start instead of failing the first handshake.
+		cert, err := tls.LoadX509KeyPair(a.Config.TLSCert, a.Config.TLSKey)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("tls: %w", err)
+		}
+		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if srv.TLSConfig != nil {
+			errc <- srv.ServeTLS(ln, "", "")
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	workCtx, stopWork := context.WithCancel(ctx)
 	defer stopWork()
 	go a.Health.Run(workCtx) // every serving process records that it is up
@@ -240,7 +284,8 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 }
 
 // work runs the background work until ctx ends: the sweep of deadlines every
-// half minute, and the pruning of old idempotency keys every hour. Several
+// half minute, and the pruning of old idempotency keys every hour; once at
+// start, the stripping of photos kept with their metadata. Several
 // processes may run it at once.
 func (a *App) work(ctx context.Context) {
 	sweep := time.NewTicker(30 * time.Second)
@@ -248,6 +293,13 @@ func (a *App) work(ctx context.Context) {
 	prune := time.NewTicker(time.Hour)
 	defer prune.Stop()
 	go a.Webhooks.Run(ctx)
+	go func() {
+		if n, err := a.Attachments.CleanStored(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Error("strip stored photos", "err", err)
+		} else if n > 0 {
+			a.Log.Info("stored photos stripped of their metadata", "files", n)
+		}
+	}()
 	for {
 		st, err := a.Tickets.Sweep(ctx)
 		if err != nil && ctx.Err() == nil {

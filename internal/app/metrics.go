@@ -1,9 +1,14 @@
 package app
 
 import (
+	"crypto/subtle"
 	"net/http"
+	"net/netip"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/gongzhi/gongzhi/internal/limit"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -36,6 +41,30 @@ func newMetrics() *metrics {
 
 func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+}
+
+// metricsGuard serves /metrics only to a peer in allow, or to a caller with
+// "Authorization: Bearer <token>" when a token is set. A request that passed
+// through a reverse proxy (it carries a forwarding header) is not judged by
+// its address: a proxy on this machine would make every visitor look local.
+// Behind a proxy, scrape with the token.
+func metricsGuard(allow []netip.Prefix, token string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if token != "" {
+			if got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok &&
+				subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1 {
+				next.ServeHTTP(w, r)
+				return
+			}
+		}
+		h := r.Header
+		if h.Get("X-Forwarded-For") == "" && h.Get("X-Real-IP") == "" && h.Get("Forwarded") == "" &&
+			limit.InNets(allow, limit.ClientIP(r)) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		http.Error(w, "metrics are served to configured addresses or with the metrics token", http.StatusForbidden)
+	})
 }
 
 type statusWriter struct {

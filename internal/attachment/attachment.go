@@ -1,9 +1,10 @@
 // Package attachment keeps the photos of tickets: the reporter's (随手拍) and
 // the handling unit's before, after and with its reply. Only JPEG, PNG and
-// WebP are taken, told by their bytes; each file is kept once under the data
-// folder by its SHA-256 with a JPEG thumbnail; a photo's Exif GPS gives a
-// ticket without a location its place; and a photo is shown only to those who
-// may see its ticket.
+// WebP are taken, told by their bytes; each file is kept without its
+// metadata (strip.go), upright, once under the data folder by its SHA-256
+// with a JPEG thumbnail; a photo's Exif GPS, read before it is dropped, gives
+// a ticket without a location its place; and a photo is shown only to those
+// who may see its ticket.
 package attachment
 
 import (
@@ -14,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -55,6 +57,9 @@ type Attachment struct {
 	CreatedAt    time.Time `json:"created_at"`
 	Lat          *float64  `json:"lat"`
 	Lng          *float64  `json:"lng"`
+	// stripped is false for a file kept before uploads were stripped of
+	// their metadata, until it is (see CleanStored).
+	stripped bool
 }
 
 // Ext is the file extension of the attachment's format.
@@ -72,9 +77,11 @@ type Service struct {
 	tickets *ticket.Service
 	root    string // DATA/attachments
 	log     *slog.Logger
-	// decoding bounds the images decoded at once: a 40-megapixel image
-	// takes up to about 160 MB while it is turned into a thumbnail.
-	decoding chan struct{}
+	// decoding holds a token for each image being decoded (see decodeTurn).
+	decoding   chan struct{}
+	decodeWait time.Duration
+	// cleaning makes one file at a time lose the metadata it was kept with.
+	cleaning sync.Mutex
 }
 
 // New returns the service keeping its files under dataDir/attachments.
@@ -86,7 +93,7 @@ func New(d *db.DB, c clock.Clock, tickets *ticket.Service, dataDir string, log *
 		dataDir = "data"
 	}
 	return &Service{db: d, clock: c, tickets: tickets, root: filepath.Join(dataDir, "attachments"), log: log,
-		decoding: make(chan struct{}, 2)}
+		decoding: make(chan struct{}, decodeSlots), decodeWait: decodeWait}
 }
 
 var (
@@ -131,17 +138,17 @@ func (s *Service) Add(ctx context.Context, u *auth.User, number, purpose, name s
 		return Attachment{}, err
 	}
 	defer up.discard()
-	sum := up.sum()
-	a := Attachment{TicketNumber: number, SHA256: sum, ContentType: f.ContentType, Size: up.size,
+	a := Attachment{TicketNumber: number, ContentType: f.ContentType,
 		Name: cleanName(name), Purpose: purpose, CreatedAt: s.clock.Now().In(s.tickets.Location())}
 	if u != nil {
 		a.UploadedBy = u.ID
 	}
-	info, err := s.inspect(ctx, up, f, &a)
+	kept, info, err := s.prepare(ctx, up, f, &a)
 	if err != nil {
 		return Attachment{}, err
 	}
-	if err := up.keep(s.originalPath(sum, f.Ext)); err != nil {
+	defer kept.discard()
+	if err := kept.keep(s.originalPath(a.SHA256, f.Ext)); err != nil {
 		return Attachment{}, err
 	}
 	a, created, err := s.insert(ctx, a)
@@ -259,56 +266,52 @@ func (s *Service) receive(r io.Reader) (*upload, *format, error) {
 	return up, f, nil
 }
 
-// inspect checks the received image, fills in its size as shown, makes its
-// thumbnail unless the same image has one, and returns its Exif.
-func (s *Service) inspect(ctx context.Context, up *upload, f *format, a *Attachment) (exifInfo, error) {
-	var info exifInfo
-	r, err := up.reader()
-	if err != nil {
-		return info, errs.Wrap(err, "read upload")
+// Decoding is bounded across the server: a few images at a time, so that
+// one client sending many large images cannot take all the memory; a
+// request that cannot get a turn soon is answered "busy, try again" rather
+// than held.
+const (
+	decodeSlots = 2
+	decodeWait  = 5 * time.Second
+)
+
+var errBusy = &errs.Error{Code: errs.Unavailable, Msg: "正在处理的图片较多，请稍后再试", MsgEn: "many images are being processed; please try again shortly",
+	RetryAfter: 5}
+
+// decodeTurn waits for a decoding slot, at most s.decodeWait, and returns
+// the function that gives it back.
+func (s *Service) decodeTurn(ctx context.Context) (func(), error) {
+	release := func() { <-s.decoding }
+	select {
+	case s.decoding <- struct{}{}:
+		return release, nil
+	default:
 	}
-	cfg, err := checkConfig(f, r)
-	if err != nil {
-		return info, err
+	t := time.NewTimer(s.decodeWait)
+	defer t.Stop()
+	select {
+	case s.decoding <- struct{}{}:
+		return release, nil
+	case <-t.C:
+		return nil, errBusy
+	case <-ctx.Done():
+		return nil, errs.Wrap(ctx.Err(), "wait to decode")
 	}
-	if f == fmtJPEG {
-		if r, err = up.reader(); err != nil {
-			return info, errs.Wrap(err, "read upload")
-		}
-		if tiff := readJPEGExif(r); tiff != nil {
-			info = parseExif(tiff)
-		}
-	}
-	a.Width, a.Height = cfg.Width, cfg.Height
-	if info.Orientation >= 5 {
-		a.Width, a.Height = cfg.Height, cfg.Width
-	}
-	if info.HasGPS {
-		a.Lat, a.Lng = &info.Lat, &info.Lng
-	}
-	if exists(s.thumbPath(a.SHA256)) {
-		return info, nil
-	}
-	if r, err = up.reader(); err != nil {
-		return info, errs.Wrap(err, "read upload")
-	}
-	return info, s.makeThumb(ctx, r, f, info.Orientation, s.thumbPath(a.SHA256))
 }
 
 // makeThumb decodes an image (its size already checked) and writes its
 // thumbnail to path.
-func (s *Service) makeThumb(ctx context.Context, r io.Reader, f *format, orientation int, path string) error {
-	select {
-	case s.decoding <- struct{}{}:
-		defer func() { <-s.decoding }()
-	case <-ctx.Done():
-		return errs.Wrap(ctx.Err(), "wait to decode")
+func (s *Service) makeThumb(ctx context.Context, r io.Reader, f *format, path string) error {
+	release, err := s.decodeTurn(ctx)
+	if err != nil {
+		return err
 	}
+	defer release()
 	img, err := f.decode(r)
 	if err != nil {
 		return errDamaged
 	}
-	th := thumbnail(img, orientation)
+	th := thumbnail(img, 1)
 	img = nil // let the full image go before encoding
 	return writeFile(path, func(w io.Writer) error { return encodeThumb(w, th) })
 }
@@ -354,6 +357,14 @@ func (s *Service) Open(ctx context.Context, u auth.User, number, id string, thum
 	if err != nil {
 		return nil, Attachment{}, err
 	}
+	if !a.stripped { // kept before uploads were stripped: strip it before serving it
+		if _, err := s.cleanFile(ctx, a.SHA256, a.ContentType); err != nil {
+			return nil, Attachment{}, err
+		}
+		if a, err = s.get(ctx, s.db.R, number, id); err != nil {
+			return nil, Attachment{}, err
+		}
+	}
 	path := s.originalPath(a.SHA256, a.Ext())
 	if thumb {
 		path = s.thumbPath(a.SHA256)
@@ -380,14 +391,14 @@ func (s *Service) remakeThumb(ctx context.Context, a Attachment) error {
 		return errs.Wrap(err, "open attachment "+a.ID)
 	}
 	defer orig.Close()
-	orientation := 0
-	if f == fmtJPEG {
-		orientation = parseExif(readJPEGExif(io.LimitReader(orig, MaxSize))).Orientation
-		if _, err := orig.Seek(0, io.SeekStart); err != nil {
-			return errs.Wrap(err, "read attachment")
-		}
+	// The kept file is stripped, upright: no orientation to apply.
+	if _, err := checkConfig(f, orig, false); err != nil {
+		return errs.Wrap(errors.New(errs.As(err).MsgEn), "check attachment "+a.ID) // it passed once: ours
 	}
-	if err := s.makeThumb(ctx, orig, f, orientation, s.thumbPath(a.SHA256)); err != nil {
+	if _, err := orig.Seek(0, io.SeekStart); err != nil {
+		return errs.Wrap(err, "read attachment")
+	}
+	if err := s.makeThumb(ctx, orig, f, s.thumbPath(a.SHA256)); err != nil {
 		return errs.Wrap(err, "remake thumbnail of "+a.ID) // the kept file was good once: internal
 	}
 	return nil

@@ -1,7 +1,6 @@
 package attachment
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/binary"
 	"errors"
@@ -31,52 +30,15 @@ var exifHeader = []byte("Exif\x00\x00")
 // scan, and returns the TIFF data of its first APP1 Exif segment; nil when
 // there is none.
 func readJPEGExif(r io.Reader) []byte {
-	br := bufio.NewReader(r)
-	var soi [2]byte
-	if _, err := io.ReadFull(br, soi[:]); err != nil || soi[0] != 0xFF || soi[1] != 0xD8 {
-		return nil
-	}
-	for i := 0; i < maxSegments; i++ {
-		b, err := br.ReadByte()
-		if err != nil || b != 0xFF {
-			return nil
+	var tiff []byte
+	walkJPEGHeader(r, func(m byte) bool { return m == markerAPP1 }, func(_ byte, seg []byte) bool {
+		if len(seg) >= len(exifHeader)+8 && bytes.HasPrefix(seg, exifHeader) {
+			tiff = seg[len(exifHeader):]
+			return false
 		}
-		marker := byte(0xFF)
-		for n := 0; marker == 0xFF; n++ { // fill bytes
-			if marker, err = br.ReadByte(); err != nil || n > 64 {
-				return nil
-			}
-		}
-		switch {
-		case marker == 0xD9 || marker == 0xDA: // end of image, start of scan
-			return nil
-		case marker == 0x01 || marker >= 0xD0 && marker <= 0xD7 || marker == 0x00: // no length
-			continue
-		}
-		var l [2]byte
-		if _, err := io.ReadFull(br, l[:]); err != nil {
-			return nil
-		}
-		n := int(binary.BigEndian.Uint16(l[:])) - 2
-		if n < 0 {
-			return nil
-		}
-		if marker != 0xE1 || n < len(exifHeader)+8 {
-			if _, err := br.Discard(n); err != nil {
-				return nil
-			}
-			continue
-		}
-		seg := make([]byte, n)
-		if _, err := io.ReadFull(br, seg); err != nil {
-			return nil
-		}
-		if bytes.HasPrefix(seg, exifHeader) {
-			return seg[len(exifHeader):]
-		}
-		// Another APP1, such as XMP: keep looking.
-	}
-	return nil
+		return true // another APP1, such as XMP: keep looking
+	})
+	return tiff
 }
 
 // TIFF field types used here.

@@ -53,7 +53,7 @@ func (u *upload) Write(p []byte) (int, error) {
 func (u *upload) sum() string { return hex.EncodeToString(u.h.Sum(nil)) }
 
 // reader returns a fresh reader over what was written.
-func (u *upload) reader() (io.Reader, error) {
+func (u *upload) reader() (io.ReadSeeker, error) {
 	if _, err := u.f.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}

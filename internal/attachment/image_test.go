@@ -92,7 +92,7 @@ func TestThumbnails(t *testing.T) {
 		{"webp lossy", webpLossy, fmtWebP, 0, 1, 1, 1, 1, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg, err := checkConfig(tc.f, bytes.NewReader(tc.b))
+			cfg, err := checkConfig(tc.f, bytes.NewReader(tc.b), false)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -124,10 +124,10 @@ func TestTooManyPixels(t *testing.T) {
 	binary.BigEndian.PutUint32(b[16:], 8000)
 	binary.BigEndian.PutUint32(b[20:], 6000)
 	binary.BigEndian.PutUint32(b[29:], crc32.ChecksumIEEE(b[12:29])) // the IHDR chunk's CRC
-	if _, err := checkConfig(fmtPNG, bytes.NewReader(b)); err == nil || !strings.Contains(err.Error(), "megapixels") {
+	if _, err := checkConfig(fmtPNG, bytes.NewReader(b), false); err == nil || !strings.Contains(err.Error(), "megapixels") {
 		t.Fatalf("48 megapixels: %v", err)
 	}
-	if _, err := checkConfig(fmtJPEG, strings.NewReader("\xff\xd8\xff garbage")); err != errDamaged {
+	if _, err := checkConfig(fmtJPEG, strings.NewReader("\xff\xd8\xff garbage"), false); err != errDamaged {
 		t.Fatalf("damaged JPEG: %v", err)
 	}
 }
@@ -186,7 +186,7 @@ func FuzzImage(f *testing.F) {
 		if fm == nil {
 			return
 		}
-		cfg, err := checkConfig(fm, bytes.NewReader(b))
+		cfg, err := checkConfig(fm, bytes.NewReader(b), false)
 		if err != nil {
 			if c := errs.CodeOf(err); c != errs.Invalid && c != errs.TooLarge {
 				t.Fatalf("header refused with %v", err)

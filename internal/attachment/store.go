@@ -13,7 +13,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/errs"
 )
 
-const cols = `id, ticket_number, sha256, content_type, size, width, height, name, purpose, uploaded_by, created_at, lat, lng`
+const cols = `id, ticket_number, sha256, content_type, size, width, height, name, purpose, uploaded_by, created_at, lat, lng, stripped`
 
 func newID() string {
 	var b [12]byte
@@ -26,7 +26,7 @@ func (s *Service) scan(sc interface{ Scan(...any) error }) (Attachment, error) {
 	var created int64
 	var lat, lng sql.NullFloat64
 	if err := sc.Scan(&a.ID, &a.TicketNumber, &a.SHA256, &a.ContentType, &a.Size, &a.Width, &a.Height, &a.Name, &a.Purpose,
-		&a.UploadedBy, &created, &lat, &lng); err != nil {
+		&a.UploadedBy, &created, &lat, &lng, &a.stripped); err != nil {
 		return a, err
 	}
 	a.CreatedAt = time.UnixMilli(created).In(s.tickets.Location())
@@ -122,9 +122,9 @@ func (s *Service) insert(ctx context.Context, a Attachment) (Attachment, bool, e
 			if slot == 0 {
 				return errFull
 			}
-			out.ID = newID()
-			_, err = tx.ExecContext(ctx, `INSERT INTO attachments (id, ticket_number, slot, sha256, content_type, size, width, height, name, purpose, uploaded_by, created_at, lat, lng)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+			out.ID, out.stripped = newID(), true
+			_, err = tx.ExecContext(ctx, `INSERT INTO attachments (id, ticket_number, slot, sha256, content_type, size, width, height, name, purpose, uploaded_by, created_at, lat, lng, stripped)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, TRUE)`,
 				out.ID, out.TicketNumber, slot, out.SHA256, out.ContentType, out.Size, out.Width, out.Height, out.Name, out.Purpose,
 				out.UploadedBy, db.Millis(out.CreatedAt), nullFloat(out.Lat), nullFloat(out.Lng))
 			if err != nil {

@@ -2,7 +2,12 @@ package auth
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -13,6 +18,7 @@ import (
 
 // AuditEntry is one line of the audit log.
 type AuditEntry struct {
+	ID       string    `json:"id"`
 	At       time.Time `json:"at"`
 	UserID   string    `json:"user_id"`
 	Username string    `json:"username"`
@@ -25,10 +31,16 @@ type AuditEntry struct {
 const (
 	AuditViewPersonal = "view_personal_data" // a staff member saw a resident's name or phone
 	AuditCreateUser   = "create_user"
+	AuditReadLog      = "read_audit_log" // the audit log was searched
 )
 
-// AuditTx appends an entry inside the caller's transaction.
+// AuditTx appends an entry inside the caller's transaction. An object that
+// names a phone in clear ("phone:13812345678") is kept masked: only the
+// service's Audit, which holds the key, can keep it searchable (phoneRef).
 func AuditTx(ctx context.Context, tx *sql.Tx, at time.Time, u User, action, object, detail string) error {
+	if p, ok := strings.CutPrefix(object, "phone:"); ok && ValidPhone(NormalizePhone(p)) {
+		object = "phone:" + MaskPhone(NormalizePhone(p))
+	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (id, at, user_id, username, action, object, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 		newID(), db.Millis(at), u.ID, u.Username, action, object, detail)
 	return errs.Wrap(err, "audit")
@@ -37,7 +49,17 @@ func AuditTx(ctx context.Context, tx *sql.Tx, at time.Time, u User, action, obje
 // Audit appends an entry to the audit log and returns once it is committed.
 // Entries written at the same moment share one transaction (group commit),
 // so busy ticket pages do not queue one by one behind the database writer.
+// An object that names a phone ("phone:13812345678") is kept as the phone's
+// keyed hash: the log holds no phone in clear, and an auditor who knows the
+// number finds its entries.
 func (s *Service) Audit(ctx context.Context, u User, action, object, detail string) error {
+	if p, ok := strings.CutPrefix(object, "phone:"); ok && ValidPhone(NormalizePhone(p)) {
+		ref, err := s.phoneRef(ctx, p)
+		if err != nil {
+			return err
+		}
+		object = ref
+	}
 	s.auditOnce.Do(func() {
 		s.audits = make(chan auditReq, 1024)
 		go s.writeAudits()
@@ -100,7 +122,7 @@ func (s *Service) AuditLog(ctx context.Context, object string, limit int) ([]Aud
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	q := `SELECT at, user_id, username, action, object, detail FROM audit_log`
+	q := `SELECT id, at, user_id, username, action, object, detail FROM audit_log`
 	args := []any{limit}
 	if object != "" {
 		q += ` WHERE object = $2`
@@ -115,13 +137,123 @@ func (s *Service) AuditLog(ctx context.Context, object string, limit int) ([]Aud
 	for rows.Next() {
 		var e AuditEntry
 		var at int64
-		if err := rows.Scan(&at, &e.UserID, &e.Username, &e.Action, &e.Object, &e.Detail); err != nil {
+		if err := rows.Scan(&e.ID, &at, &e.UserID, &e.Username, &e.Action, &e.Object, &e.Detail); err != nil {
 			return nil, errs.Wrap(err, "scan audit")
 		}
 		e.At = time.UnixMilli(at)
 		items = append(items, e)
 	}
 	return items, errs.Wrap(rows.Err(), "read audit log")
+}
+
+// AuditFilter narrows a search of the audit log. Every field may be empty.
+type AuditFilter struct {
+	Actor  string    // username or user id of who acted
+	Ticket string    // ticket number
+	Phone  string    // a phone: the look-ups of its history, found by its hash
+	From   time.Time // entries at or after
+	To     time.Time // entries before
+	Limit  int       // 1 to MaxAuditLimit; 0 means DefaultAuditLimit
+	Cursor string    // next_cursor of the page before
+}
+
+// AuditPage is one page of a search, newest first.
+type AuditPage struct {
+	Items      []AuditEntry `json:"items"`
+	NextCursor string       `json:"next_cursor"`
+}
+
+// Audit search page sizes.
+const (
+	DefaultAuditLimit = 50
+	MaxAuditLimit     = 200
+)
+
+var errNoAuditRead = errs.New(errs.Forbidden, "只有系统管理员和审计员可以查看审计日志", "only administrators and auditors may read the audit log")
+
+// SearchAudit returns the entries of the audit log that match f, newest
+// first, for the administrator or an auditor. The search itself is written
+// to the log, with the phone as its hash.
+func (s *Service) SearchAudit(ctx context.Context, u User, f AuditFilter) (AuditPage, error) {
+	if !u.CanReadAudit() {
+		return AuditPage{}, errNoAuditRead
+	}
+	q, detail, err := s.auditQuery(ctx, f)
+	if err != nil {
+		return AuditPage{}, err
+	}
+	if err := s.Audit(ctx, u, AuditReadLog, "audit_log", detail); err != nil {
+		return AuditPage{}, err
+	}
+	return s.searchAudit(ctx, q)
+}
+
+// ParseAuditQuery reads a search from the query of a page or API call:
+// actor, ticket, phone, from and to (2026-01-02, a day in Beijing time, to
+// inclusive; or RFC 3339), limit and cursor.
+func ParseAuditQuery(v url.Values) (AuditFilter, error) {
+	f := AuditFilter{Actor: strings.TrimSpace(v.Get("actor")), Ticket: strings.TrimSpace(v.Get("ticket")),
+		Phone: strings.TrimSpace(v.Get("phone")), Cursor: v.Get("cursor")}
+	var err error
+	if f.From, err = auditTime(v.Get("from"), false); err != nil {
+		return f, err
+	}
+	if f.To, err = auditTime(v.Get("to"), true); err != nil {
+		return f, err
+	}
+	if l := v.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > MaxAuditLimit {
+			return f, errs.Invalidf("每页条数须在1到%d之间", "limit must be between 1 and %d", MaxAuditLimit)
+		}
+		f.Limit = n
+	}
+	return f, nil
+}
+
+var beijing = func() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CST", 8*3600)
+}()
+
+// auditTime reads a date (the start of that day in Beijing, or the start of
+// the next for the end of a range) or an RFC 3339 time.
+func auditTime(v string, end bool) (time.Time, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if d, err := time.ParseInLocation("2006-01-02", v, beijing); err == nil {
+		if end {
+			d = d.AddDate(0, 0, 1)
+		}
+		return d, nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, nil
+	}
+	return time.Time{}, errs.Invalidf("时间格式应为 2026-01-02 或 2026-01-02T08:00:00+08:00：%q", "a time is 2026-01-02 or 2026-01-02T08:00:00+08:00: %q", v)
+}
+
+// phoneRef is how the audit log names a phone: "phone:" and the hex of its
+// HMAC-SHA256 under a key made once and kept in the settings table, so the
+// same phone always has the same name and the name does not give the phone
+// back (11-digit numbers are too few to hide behind a plain hash).
+func (s *Service) phoneRef(ctx context.Context, phone string) (string, error) {
+	s.phoneKeyMu.Lock()
+	defer s.phoneKeyMu.Unlock()
+	if s.phoneKey == nil {
+		k, err := s.db.Secret(ctx, "audit.phone", 32)
+		if err != nil {
+			return "", errs.Wrap(err, "audit phone key")
+		}
+		s.phoneKey = k
+	}
+	m := hmac.New(sha256.New, s.phoneKey)
+	m.Write([]byte(NormalizePhone(phone)))
+	return "phone:" + hex.EncodeToString(m.Sum(nil)), nil
 }
 
 // MaskPhone shows a mobile number as 138****1234.

@@ -22,3 +22,7 @@ func (u User) InArea(areaCode string) bool {
 
 // IsAdmin reports whether the user administers the system.
 func (u User) IsAdmin() bool { return u.Role == RoleAdmin }
+
+// CanReadAudit reports whether the user may read the audit log: the
+// administrator and the auditor. Nobody may change it.
+func (u User) CanReadAudit() bool { return u.Role == RoleAdmin || u.Role == RoleAuditor }

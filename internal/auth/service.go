@@ -37,6 +37,9 @@ type Service struct {
 	audits    chan auditReq
 
 	levels sync.Map // area code → gov.Level; an area's level never changes
+
+	phoneKeyMu sync.Mutex
+	phoneKey   []byte // keys the hashes of phones in the audit log (audit.go)
 }
 
 // NewService returns the service.

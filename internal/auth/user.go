@@ -19,10 +19,13 @@ const (
 	RoleAgent      Role = "agent"
 	RoleGridWorker Role = "grid_worker"
 	RoleResident   Role = "resident"
+	// RoleAuditor (审计员) reads the audit log and nothing else: no ticket,
+	// no figure, no account.
+	RoleAuditor Role = "auditor"
 )
 
 // Roles lists every role.
-var Roles = []Role{RoleAdmin, RoleSupervisor, RoleDispatcher, RoleHandler, RoleAgent, RoleGridWorker, RoleResident}
+var Roles = []Role{RoleAdmin, RoleSupervisor, RoleDispatcher, RoleHandler, RoleAgent, RoleGridWorker, RoleAuditor, RoleResident}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
@@ -34,8 +37,14 @@ func (r Role) Valid() bool {
 	return false
 }
 
-// IsStaff reports whether the role is held by government or community staff.
-func (r Role) IsStaff() bool { return r.Valid() && r != RoleResident }
+// IsStaff reports whether the role is held by government or community staff
+// who work on tickets. The auditor is not counted: every check that lets
+// "staff" in refuses her unless it names her.
+func (r Role) IsStaff() bool { return r.Valid() && r != RoleResident && r != RoleAuditor }
+
+// StaffAccount reports whether the role logs in on the staff pages with a
+// username and password: the staff, and the auditor.
+func (r Role) StaffAccount() bool { return r.IsStaff() || r == RoleAuditor }
 
 // User is an account. Staff have a username, an organisation and an area
 // scope; residents have a phone number.

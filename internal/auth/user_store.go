@@ -65,11 +65,14 @@ func (nu *NewUser) validate() error {
 	if n := utf8.RuneCountInString(nu.Password); n < 8 || n > 72 || len(nu.Password) > 72 {
 		return errs.Invalidf("密码长度须为8到72个字符", "password must be 8 to 72 characters")
 	}
-	if nu.Role != RoleAdmin && nu.AreaCode == "" {
+	if nu.Role != RoleAdmin && nu.Role != RoleAuditor && nu.AreaCode == "" {
 		return errs.Invalidf("工作人员须指定管辖区域", "staff need an area scope")
 	}
 	if (nu.Role == RoleHandler || nu.Role == RoleDispatcher || nu.Role == RoleAgent) && nu.OrgCode == "" {
 		return errs.Invalidf("该角色须指定所属组织", "this role needs an organisation")
+	}
+	if nu.Role == RoleAuditor && (nu.OrgCode != "" || nu.AreaCode != "") {
+		return errs.Invalidf("审计员不属于任何组织或区域", "an auditor has no organisation or area")
 	}
 	return nil
 }

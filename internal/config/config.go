@@ -7,31 +7,55 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/calendar"
+	"github.com/gongzhi/gongzhi/internal/limit"
 )
 
 // Config is what `gongzhi serve` needs.
 type Config struct {
-	Addr          string        // listen address
-	DataDir       string        // data folder: SQLite file, uploads
-	DB            string        // postgres://… DSN, or empty for SQLite in DataDir
-	Demo          bool          // load the demo district; show one-time codes
-	AdminPassword string        // password of the first admin account; random when empty
-	BcryptCost    int           // password hash cost (tests lower it)
-	WorkingHours  string        // working spans of a working day, "08:30-12:00,13:30-17:30"
-	NoWorker      bool          // do not run the background work in this process
-	Jurisdiction  string        // Open311 jurisdiction_id; checked on requests when set
-	BaseURL       string        // public address of this server, for links in Open311 answers
-	Durability    string        // SQLite: "full" (sync every commit) or "normal"
-	DBTimeout     time.Duration // PostgreSQL: connect and statement timeout; 0 for none
+	Addr          string // listen address
+	DataDir       string // data folder: SQLite file, uploads
+	DB            string // postgres://… DSN, or empty for SQLite in DataDir
+	Demo          bool   // load the demo district; show one-time codes
+	AdminPassword string // password of the first admin account; random when empty
+	BcryptCost    int    // password hash cost (tests lower it)
+	WorkingHours  string // working spans of a working day, "08:30-12:00,13:30-17:30"
+	NoWorker      bool   // do not run the background work in this process
+	Jurisdiction  string // Open311 jurisdiction_id; checked on requests when set
+	// BaseURL is the public address of this server (--public-url), for
+	// links in Open311 answers; when it is https, cookies are Secure and
+	// answers carry HSTS. --base-url and GONGZHI_BASE_URL are its older names.
+	BaseURL string
+	// TrustedProxies are the networks of reverse proxies whose
+	// X-Forwarded-For or X-Real-IP names the client ("10.0.0.0/8,::1").
+	TrustedProxies string
+	// TLSCert and TLSKey are PEM files: when set the listener speaks TLS.
+	TLSCert, TLSKey string
+	// MetricsAllow are the networks that may read /metrics without a
+	// token; MetricsToken (environment only, never a flag that ps shows)
+	// lets any other caller in with "Authorization: Bearer <token>".
+	MetricsAllow string
+	MetricsToken string
+	// BoundaryTolerance is how far, in metres, a location staff give may lie
+	// outside their area's boundary (GCJ-02 maps against WGS-84 phones);
+	// 0 keeps the default of 1000.
+	BoundaryTolerance float64
+	// Durability is SQLite's: "full" syncs every commit, "normal" may lose
+	// the last ones at a power cut.
+	Durability string
+	// DBTimeout bounds, on PostgreSQL, connecting and each statement; 0 for none.
+	DBTimeout time.Duration
 }
 
 // Default returns the defaults.
 func Default() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./data", WorkingHours: "08:30-12:00,13:30-17:30",
+		MetricsAllow: "127.0.0.0/8,::1/128", BoundaryTolerance: 1000,
 		Durability: "full", DBTimeout: 10 * time.Second}
 }
 
@@ -52,8 +76,24 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	c.AdminPassword = getenv("GONGZHI_ADMIN_PASSWORD")
 	c.Jurisdiction = getenv("GONGZHI_JURISDICTION")
 	c.BaseURL = getenv("GONGZHI_BASE_URL")
+	if v := getenv("GONGZHI_PUBLIC_URL"); v != "" {
+		c.BaseURL = v
+	}
+	c.TrustedProxies = getenv("GONGZHI_TRUSTED_PROXIES")
+	c.TLSCert, c.TLSKey = getenv("GONGZHI_TLS_CERT"), getenv("GONGZHI_TLS_KEY")
+	if v := getenv("GONGZHI_METRICS_ALLOW"); v != "" {
+		c.MetricsAllow = v
+	}
+	c.MetricsToken = getenv("GONGZHI_METRICS_TOKEN")
 	if v := getenv("GONGZHI_WORKING_HOURS"); v != "" {
 		c.WorkingHours = v
+	}
+	if v := getenv("GONGZHI_BOUNDARY_TOLERANCE"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return c, fmt.Errorf("GONGZHI_BOUNDARY_TOLERANCE %q: want metres", v)
+		}
+		c.BoundaryTolerance = f
 	}
 	if v := getenv("GONGZHI_DURABILITY"); v != "" {
 		c.Durability = v
@@ -74,7 +114,13 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.StringVar(&c.WorkingHours, "working-hours", c.WorkingHours, "working hours of a working day (GONGZHI_WORKING_HOURS)")
 	fs.BoolVar(&c.NoWorker, "no-worker", c.NoWorker, "do not run reminders and overdue marking in this process")
 	fs.StringVar(&c.Jurisdiction, "jurisdiction", c.Jurisdiction, "Open311 jurisdiction_id (GONGZHI_JURISDICTION)")
-	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public address of this server (GONGZHI_BASE_URL)")
+	fs.StringVar(&c.BaseURL, "public-url", c.BaseURL, "public address of this server, https://… turns on Secure cookies and HSTS (GONGZHI_PUBLIC_URL)")
+	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "older name of --public-url (GONGZHI_BASE_URL)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "networks of reverse proxies whose X-Forwarded-For is believed, CIDR,… (GONGZHI_TRUSTED_PROXIES)")
+	fs.StringVar(&c.TLSCert, "tls-cert", c.TLSCert, "certificate file (PEM): serve TLS (GONGZHI_TLS_CERT)")
+	fs.StringVar(&c.TLSKey, "tls-key", c.TLSKey, "key file (PEM) of --tls-cert (GONGZHI_TLS_KEY)")
+	fs.StringVar(&c.MetricsAllow, "metrics-allow", c.MetricsAllow, "networks that may read /metrics without GONGZHI_METRICS_TOKEN, CIDR,… (GONGZHI_METRICS_ALLOW)")
+	fs.Float64Var(&c.BoundaryTolerance, "boundary-tolerance", c.BoundaryTolerance, "metres a location staff give may lie outside their area's boundary (GONGZHI_BOUNDARY_TOLERANCE)")
 	fs.StringVar(&c.Durability, "durability", c.Durability, "SQLite: full syncs every commit to disk, normal may lose the last commits at a power cut (GONGZHI_DURABILITY)")
 	fs.DurationVar(&c.DBTimeout, "db-timeout", c.DBTimeout, "PostgreSQL: connect and statement timeout; 0 for none (GONGZHI_DB_TIMEOUT)")
 	if err := fs.Parse(args); err != nil {
@@ -84,6 +130,13 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 		return c, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
 	return c, c.Validate()
+}
+
+// Secure reports whether browsers reach the server over HTTPS only: its
+// public address is https, or it serves TLS itself. Cookies are then Secure
+// and answers carry HSTS.
+func (c Config) Secure() bool {
+	return strings.HasPrefix(strings.ToLower(c.BaseURL), "https://") || c.TLSCert != ""
 }
 
 // Validate checks the settings.
@@ -102,6 +155,24 @@ func (c Config) Validate() error {
 	}
 	if _, err := calendar.ParseSpans(c.WorkingHours); err != nil {
 		return err
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("public-url %q: want http://host or https://host", c.BaseURL)
+		}
+	}
+	if _, err := limit.ParseNets(c.TrustedProxies); err != nil {
+		return fmt.Errorf("trusted-proxies: %w", err)
+	}
+	if _, err := limit.ParseNets(c.MetricsAllow); err != nil {
+		return fmt.Errorf("metrics-allow: %w", err)
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return fmt.Errorf("tls-cert and tls-key go together")
+	}
+	if !(c.BoundaryTolerance >= 0 && c.BoundaryTolerance <= 50000) { // also refuses NaN
+		return fmt.Errorf("boundary tolerance %v: want up to 50000 metres", c.BoundaryTolerance)
 	}
 	if c.AdminPassword != "" && (len(c.AdminPassword) < 8 || len(c.AdminPassword) > 72) {
 		return fmt.Errorf("GONGZHI_ADMIN_PASSWORD must be 8 to 72 characters")

@@ -27,3 +27,19 @@ func TestParse(t *testing.T) {
 		t.Error("short admin password accepted")
 	}
 }
+
+func TestBoundaryTolerance(t *testing.T) {
+	c, err := Parse(nil, env(nil), io.Discard)
+	if err != nil || c.BoundaryTolerance != 1000 {
+		t.Fatalf("default: %v %v", c.BoundaryTolerance, err)
+	}
+	c, err = Parse([]string{"--boundary-tolerance", "300"}, env(map[string]string{"GONGZHI_BOUNDARY_TOLERANCE": "2000"}), io.Discard)
+	if err != nil || c.BoundaryTolerance != 300 {
+		t.Fatalf("flag over env: %v %v", c.BoundaryTolerance, err)
+	}
+	for _, v := range []string{"-1", "NaN", "1e9", "far"} {
+		if _, err := Parse(nil, env(map[string]string{"GONGZHI_BOUNDARY_TOLERANCE": v}), io.Discard); err == nil {
+			t.Errorf("%s accepted", v)
+		}
+	}
+}

@@ -204,6 +204,8 @@ var Accounts = []Account{
 		Purpose: "话务员：接听来电并快速录入工单、当场答复咨询", PurposeEn: "Hotline agent: takes calls, enters tickets fast, answers enquiries on the spot"},
 	{Username: "demo-grid", Name: "网格演示员", Role: auth.RoleGridWorker, OrgCode: CommitteeCode(CommunityJinguDongyuan), OrgName: "金谷东园社区居委会", AreaCode: CommunityJinguDongyuan,
 		Purpose: "网格员：巡查上报问题、核实整改结果", PurposeEn: "Grid worker: patrols, reports problems, checks that fixes are real"},
+	{Username: "demo-auditor", Name: "审计演示员", Role: auth.RoleAuditor,
+		Purpose: "审计员：查询审计日志（谁查看了谁的信息），看不到工单", PurposeEn: "Auditor: searches the audit log (who saw whose data); sees no tickets"},
 	{Phone: "13800138000", Name: "居民演示员", Role: auth.RoleResident,
 		Purpose: "居民：用手机号和验证码登录，随手拍报事、查看进度、评价", PurposeEn: "Resident: logs in with phone and one-time code, reports problems, follows and rates them"},
 }

@@ -27,11 +27,11 @@ const (
 	Conflict     Code = "conflict"
 	TooLarge     Code = "too_large"
 	TooMany      Code = "too_many_requests"
-	Internal     Code = "internal"
-	// Unavailable is a fault of what the server depends on (the database
-	// down, frozen or out of disk): nothing is wrong with the request, and
-	// the same request may succeed in a few seconds.
+	// Unavailable is busy or down for a while (the database down, frozen
+	// or out of disk; no turn to decode an image): nothing is wrong with
+	// the request, and the same request may succeed a little later.
 	Unavailable Code = "unavailable"
+	Internal    Code = "internal"
 )
 
 // UnavailableRetry is the Retry-After, in seconds, of an unavailable error.
@@ -43,8 +43,8 @@ type Error struct {
 	Msg   string
 	MsgEn string
 	Err   error // cause, logged only for internal errors
-	// RetryAfter is how many seconds a too-many-requests error asks the
-	// caller to wait; 0 when it is not known.
+	// RetryAfter is how many seconds a too-many-requests or unavailable
+	// error asks the caller to wait; 0 when it is not known.
 	RetryAfter int
 }
 

@@ -5,6 +5,7 @@ package limit
 
 import (
 	"container/list"
+	"errors"
 	"math"
 	"net"
 	"net/http"
@@ -106,7 +107,9 @@ func (l *Limiter) Len() int {
 type Set struct {
 	CodeIP      *Limiter // one-time code requests per client address
 	SubmitIP    *Limiter // submissions by residents and guests per client address
-	SubmitPhone *Limiter // submissions per reporter phone
+	SubmitPhone *Limiter // valid submissions per resident account, or per phone for guests
+	TrackIP     *Limiter // look-ups of a ticket by number and phone, per client address
+	TrackNumber *Limiter // look-ups per ticket number
 }
 
 // Defaults: generous enough for a whole community behind one address, tight
@@ -116,6 +119,11 @@ func Defaults() *Set {
 		CodeIP:      New(20, time.Minute),
 		SubmitIP:    New(60, time.Minute),
 		SubmitPhone: New(10, time.Hour),
+		// A masked phone leaves 10⁴ candidates: 12 an hour per number
+		// makes guessing one take months, while a resident who mistypes
+		// still gets several tries.
+		TrackIP:     New(30, 10*time.Minute),
+		TrackNumber: New(6, 30*time.Minute),
 	}
 }
 
@@ -142,21 +150,50 @@ func Check(l *Limiter, key string) error {
 		RetryAfter: secs}
 }
 
-// CheckSubmit bounds how fast residents and guests submit requests, per
-// client address and per reporter phone. Staff entering calls are not limited.
-func (s *Set) CheckSubmit(r *http.Request, u *auth.User, phone string) error {
+// CheckSubmit bounds how fast residents and guests try to submit requests
+// from one client address; every try counts, so it also shields the database
+// from floods. Staff entering calls are not limited.
+func (s *Set) CheckSubmit(r *http.Request, u *auth.User) error {
 	if s == nil || (u != nil && u.Role.IsStaff()) {
 		return nil
 	}
-	if err := Check(s.SubmitIP, ClientIP(r)); err != nil {
-		return err
-	}
-	phone = auth.NormalizePhone(phone)
-	if phone == "" && u != nil {
-		phone = u.Phone
-	}
-	if phone == "" {
+	return Check(s.SubmitIP, ClientIP(r))
+}
+
+// CheckSubmitter bounds how many requests one submitter files: a logged-in
+// resident by her account, a guest by the phone she gives. Call it once the
+// submission is known to be valid, so that requests refused for bad input,
+// or filed by strangers typing her phone, do not spend a resident's quota.
+func (s *Set) CheckSubmitter(u *auth.User, phone string) error {
+	if s == nil || (u != nil && u.Role.IsStaff()) {
 		return nil
 	}
-	return Check(s.SubmitPhone, phone)
+	if u != nil && u.ID != "" {
+		return Check(s.SubmitPhone, "user:"+u.ID)
+	}
+	if phone = auth.NormalizePhone(phone); phone == "" {
+		return nil
+	}
+	return Check(s.SubmitPhone, "phone:"+phone)
+}
+
+// CheckTrack bounds look-ups of a ticket by its number and the reporter's
+// phone, per client address and per ticket number, so the phone cannot be
+// guessed. Every look-up counts, right or wrong: a wrong guess must not be
+// told apart by the limit.
+func (s *Set) CheckTrack(r *http.Request, number string) error {
+	if s == nil {
+		return nil
+	}
+	err := Check(s.TrackIP, ClientIP(r))
+	if err == nil {
+		err = Check(s.TrackNumber, number)
+	}
+	var e *errs.Error
+	if errors.As(err, &e) {
+		mins := strconv.Itoa((e.RetryAfter + 59) / 60)
+		e.Msg = "查询次数过多，请" + mins + "分钟后再试；也可以用手机验证码登录后查看自己的工单"
+		e.MsgEn = "Too many look-ups; try again in " + mins + " min, or log in with a code sent to your phone to see your requests"
+	}
+	return err
 }

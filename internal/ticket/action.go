@@ -394,6 +394,9 @@ func (s *Service) apply(ctx context.Context, c *change, in ActionInput) error {
 		if in.Comment != "" {
 			c.note += ": " + in.Comment
 		}
+		if !isReporter(*c.u, c.before) {
+			c.note = byPhoneMark + c.note
+		}
 		if t.ReviewPending {
 			if err := s.notify(ctx, c.tx, c.now, Notification{Role: string(auth.RoleDispatcher), AreaCode: t.AreaCode, TicketNumber: t.Number,
 				Kind: "review", Text: "诉求人评价为未解决或不满意，请决定重办或结案"}); err != nil {

@@ -56,8 +56,7 @@ func TestOnSiteCheckAndSMS(t *testing.T) {
 		must(t, err)
 		_, err = f.tickets.Act(ctx, f.grid, tk.Number, ticket.ActionCheck, ticket.ActionInput{Passed: boolp(true)})
 		must(t, err)
-		// The grid worker records the rating of the resident she visits (代办).
-		got, err = f.tickets.Act(ctx, f.grid, tk.Number, ticket.ActionRate, ticket.ActionInput{Resolved: boolp(true), Satisfaction: ticket.Satisfied})
+		got, err = f.tickets.Act(ctx, f.resident, tk.Number, ticket.ActionRate, ticket.ActionInput{Resolved: boolp(true), Satisfaction: ticket.Satisfied})
 		must(t, err)
 		if got.Status != ticket.StatusClosed {
 			t.Fatalf("closed: %s", got.Status)

@@ -60,7 +60,7 @@ func (s *Service) Notifications(ctx context.Context, u auth.User, limit int) ([]
 	switch {
 	case u.Role == auth.RoleResident:
 		rows, err = s.db.R.QueryContext(ctx, `SELECT `+cols+` FROM notifications WHERE phone = $1 ORDER BY at DESC LIMIT $2`, u.Phone, limit)
-	default:
+	case u.Role.IsStaff():
 		lo, hi := gov.UnderRange(u.AreaCode)
 		if u.Role == auth.RoleAdmin {
 			lo, hi = "", "~"
@@ -68,6 +68,8 @@ func (s *Service) Notifications(ctx context.Context, u auth.User, limit int) ([]
 		rows, err = s.db.R.QueryContext(ctx, `SELECT `+cols+` FROM notifications
 WHERE (org_code <> '' AND org_code = $1) OR (role = $2 AND ((area_code >= $3 AND area_code < $4) OR (area_code = '' AND $5)))
 ORDER BY at DESC LIMIT $6`, u.OrgCode, string(u.Role), lo, hi, u.InArea(""), limit)
+	default:
+		return nil, errs.ErrForbidden
 	}
 	if err != nil {
 		return nil, errs.Wrap(err, "list notifications")

@@ -14,7 +14,8 @@ const ActionAttach = "attach"
 // RecordAttachment writes to the ticket's timeline that u added an
 // attachment (note: purpose and attachment id), and, when lat and lng are
 // given (read from the photo) and the ticket has no location yet, makes them
-// its location; both in one transaction. The caller has already checked that
+// its location, unless staff took the photo outside their area's boundary;
+// both in one transaction. The caller has already checked that
 // u may attach to the ticket. A nil u is the reporter who has just
 // submitted the ticket without logging in.
 func (s *Service) RecordAttachment(ctx context.Context, u *auth.User, number, purpose, attachmentID string, lat, lng *float64) error {
@@ -40,6 +41,15 @@ func (s *Service) RecordAttachment(ctx context.Context, u *auth.User, number, pu
 		}
 		c := &change{s: s, tx: tx, u: u, now: now, before: t, t: t, action: ActionAttach, note: purpose + " " + attachmentID}
 		c.t.UpdatedAt = now
+		if lat != nil && t.Lat == nil {
+			// A photo staff took outside their area does not place the
+			// request there (placeInScope); the photo itself is kept.
+			if out, err := s.placeOutside(ctx, u, t.AreaCode, *lat, *lng); err != nil {
+				return err
+			} else if out != "" {
+				lat, lng = nil, nil
+			}
+		}
 		if lat != nil && t.Lat == nil {
 			// updateTicket does not write the place, which changes only here.
 			if _, err := tx.ExecContext(ctx, `UPDATE tickets SET lat = $1, lng = $2 WHERE number = $3 AND lat IS NULL`, *lat, *lng, number); err != nil {

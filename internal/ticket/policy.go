@@ -1,7 +1,13 @@
 package ticket
 
 import (
+	"context"
+	"fmt"
+	"strings"
+
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/gov"
 )
 
 // Who may do what with a ticket: the one place these rules live.
@@ -16,6 +22,84 @@ func canCreate(u auth.User) bool {
 		return true
 	}
 	return false
+}
+
+// fileInScope checks that staff register a request in their own area. Staff
+// whose scope covers unplaced requests (district and up) may leave the place
+// to the dispatchers; everyone else names an area of theirs, and a location
+// then marks the spot within it: a location or an address alone does not
+// tell which community or grid a request belongs to, and a grid worker who
+// filed requests anywhere by a location would then not even see them.
+// placeInScope checks the location itself.
+func fileInScope(u *auth.User, areaCode string) error {
+	if u == nil || !u.Role.IsStaff() || (u.InArea("") && areaCode == "") {
+		return nil
+	}
+	if areaCode == "" {
+		return errs.New(errs.Forbidden, "请选择本辖区内的社区：仅凭位置或地址不能确定诉求属于哪个社区或网格",
+			"choose a community in your area: a location or an address alone does not tell which community or grid the request belongs to")
+	}
+	if !u.InArea(areaCode) {
+		return errs.New(errs.Forbidden, "只能登记本辖区的诉求", "you can only register requests in your own area")
+	}
+	return nil
+}
+
+// placeInScope checks, besides fileInScope, that the location staff give
+// for a request lies in their area: within the most specific boundary on
+// record among the request's area and its ancestors, then the user's own
+// area and its ancestors (for an unplaced request, her district's), give or
+// take the service's tolerance, since phones report WGS-84 while Chinese
+// boundary files are drawn in GCJ-02, up to about 700 m away. Where none of
+// those areas has a boundary on record, the location only marks the spot.
+// Residents may report whatever they see, wherever it is; administrators
+// have no area. Refused with 403, like any filing outside one's area.
+func (s *Service) placeInScope(ctx context.Context, u *auth.User, in NewTicket) error {
+	if err := fileInScope(u, in.AreaCode); err != nil {
+		return err
+	}
+	if in.Lat == nil || in.Lng == nil {
+		return nil
+	}
+	area, err := s.placeOutside(ctx, u, in.AreaCode, *in.Lat, *in.Lng)
+	if err != nil || area == "" {
+		return err
+	}
+	name := area
+	if a, err := gov.AreaQ(ctx, s.db.R, area); err == nil {
+		name = a.Name
+	}
+	return errs.New(errs.Forbidden,
+		fmt.Sprintf("该位置不在%s的边界内（已允许%.0f米误差）：只能登记本辖区的诉求，请核对位置或所选区划", name, s.tolerance),
+		fmt.Sprintf("the location lies outside the boundary of %s (allowing %.0f m): you can only register requests in your own area; check the location or the area chosen", name, s.tolerance))
+}
+
+// placeOutside returns the area whose boundary the point lies outside of, by
+// placeInScope's rule, or "" when the point is in place or u's locations are
+// not checked.
+func (s *Service) placeOutside(ctx context.Context, u *auth.User, areaCode string, lat, lng float64) (string, error) {
+	if u == nil || !u.Role.IsStaff() || u.Role == auth.RoleAdmin || u.AreaCode == "" {
+		return "", nil
+	}
+	var codes []string
+	seen := map[string]bool{}
+	for _, from := range []string{areaCode, u.AreaCode} {
+		chain, err := s.areaChain(ctx, from)
+		if err != nil {
+			return "", err
+		}
+		for _, c := range chain {
+			if !seen[c] {
+				seen[c] = true
+				codes = append(codes, c)
+			}
+		}
+	}
+	area, ok, err := s.gov.WithinBoundary(ctx, codes, lat, lng, s.tolerance)
+	if err != nil || ok {
+		return "", err
+	}
+	return area, nil
 }
 
 // isReporter reports whether u is the resident who reported t: the account
@@ -94,10 +178,7 @@ func canAct(u auth.User, t Ticket, action string) bool {
 	case ActionReturn, ActionRequestExtension:
 		return isLeadHandler(u, t)
 	case ActionRate:
-		// The reporter rates; a hotline agent or dispatcher records the rating
-		// given on a follow-up call (回访).
-		// Grid workers record the rating of a resident they visit (代办).
-		return isReporter(u, t) || ((u.Role == auth.RoleAgent || u.Role == auth.RoleDispatcher || u.Role == auth.RoleGridWorker) && u.InArea(t.AreaCode))
+		return isReporter(u, t) || recordsRatingByPhone(u, t)
 	case ActionRemind:
 		return admin || isAreaDispatcher(u, t) || isAreaSupervisor(u, t)
 	case ActionEscalate:
@@ -116,4 +197,24 @@ func canAct(u auth.User, t Ticket, action string) bool {
 		return u.Role == auth.RoleGridWorker && u.ID != "" && u.ID == t.CreatedBy && t.Channel == ChannelGrid
 	}
 	return false
+}
+
+// recordsRatingByPhone reports whether u may record the reporter's rating as
+// she gives it on a follow-up call (回访): the hotline agents and dispatchers
+// of the ticket's area, who did not handle it. Nobody else rates for her —
+// not the grid worker, the handling unit or the supervisor, whose own
+// satisfaction figures the rating feeds.
+func recordsRatingByPhone(u auth.User, t Ticket) bool {
+	return (u.Role == auth.RoleAgent || u.Role == auth.RoleDispatcher) && u.InArea(t.AreaCode)
+}
+
+// byPhoneMark starts the note of a rating that staff recorded for the reporter.
+const byPhoneMark = "by_phone "
+
+// RatedByPhone reports whether a rating event's note is one that a hotline
+// agent or dispatcher recorded from the reporter's answer on a follow-up
+// call (回访), rather than the reporter's own, and returns the note without
+// that mark.
+func RatedByPhone(note string) (rest string, byPhone bool) {
+	return strings.CutPrefix(note, byPhoneMark)
 }

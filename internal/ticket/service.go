@@ -31,6 +31,9 @@ type Service struct {
 	photos  PhotoCounter
 	sms     SMSSender
 	auditFn func(ctx context.Context, u auth.User, action, object, detail string) error
+	// tolerance is how far, in metres, a location staff give may lie
+	// outside the boundary of their area (placeInScope).
+	tolerance float64
 }
 
 // SetAuditor sets how views of personal data are written to the audit log
@@ -63,8 +66,12 @@ func NewService(d *db.DB, c clock.Clock, g *gov.Service, log *slog.Logger) *Serv
 	if err != nil {
 		loc = time.FixedZone("CST", 8*3600)
 	}
-	return &Service{db: d, clock: c, gov: g, log: log, loc: loc, cal: calendar.Default()}
+	return &Service{db: d, clock: c, gov: g, log: log, loc: loc, cal: calendar.Default(), tolerance: gov.DefaultBoundaryTolerance}
 }
+
+// SetBoundaryTolerance sets how far, in metres, a location staff give may lie
+// outside the boundary of their area and still count as in it.
+func (s *Service) SetBoundaryTolerance(metres float64) { s.tolerance = metres }
 
 // SetCalendar replaces the working-day calendar (with imported years, or
 // other working hours). Call it before serving.
@@ -190,6 +197,42 @@ func (in *NewTicket) check(actor *auth.User) error {
 	return nil
 }
 
+// CheckNew reports whether Create would accept the submission, without
+// writing anything: the surfaces count a resident's submissions only once
+// they are known to be valid.
+func (s *Service) CheckNew(ctx context.Context, actor *auth.User, in NewTicket) error {
+	if err := in.check(actor); err != nil {
+		return err
+	}
+	if actor != nil && actor.Role != auth.RoleResident && !canCreate(*actor) {
+		return errs.ErrForbidden
+	}
+	if err := s.checkRefs(ctx, actor, in); err != nil {
+		return err
+	}
+	return s.placeInScope(ctx, actor, in)
+}
+
+// checkRefs checks what a checked submission names: its category, its area,
+// and that staff register it in their own area (fileInScope).
+func (s *Service) checkRefs(ctx context.Context, actor *auth.User, in NewTicket) error {
+	cat, err := s.category(ctx, in.CategoryCode)
+	if err != nil {
+		return errs.Invalidf("诉求分类 %s 不存在", "unknown category %s", in.CategoryCode)
+	}
+	if !cat.Active {
+		return errs.Invalidf("诉求分类 %s 已停用", "category %s is no longer in use", in.CategoryCode)
+	}
+	if in.AreaCode != "" {
+		if ok, err := s.areaExists(ctx, in.AreaCode); err != nil {
+			return err
+		} else if !ok {
+			return errs.Invalidf("区划 %s 不存在", "unknown area %s", in.AreaCode)
+		}
+	}
+	return fileInScope(actor, in.AreaCode)
+}
+
 // Create registers a request and dispatches it by the catalogue when a rule
 // applies; otherwise it waits in the dispatchers' queue. actor is nil for
 // someone not logged in.
@@ -199,6 +242,11 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 	}
 	if actor != nil && actor.Role != auth.RoleResident && !canCreate(*actor) {
 		return Ticket{}, errs.ErrForbidden
+	}
+	// Before the shared transaction: it reads a boundary, which can take a
+	// while, and a refused request should not use up a number.
+	if err := s.placeInScope(ctx, actor, in); err != nil {
+		return Ticket{}, err
 	}
 	now := s.clock.Now()
 	number, err := s.numbers.take(ctx, s.db, now.In(s.loc))
@@ -213,22 +261,8 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 			number = existing
 			return err
 		}
-		cat, err := s.category(ctx, in.CategoryCode)
-		if err != nil {
-			return errs.Invalidf("诉求分类 %s 不存在", "unknown category %s", in.CategoryCode)
-		}
-		if !cat.Active {
-			return errs.Invalidf("诉求分类 %s 已停用", "category %s is no longer in use", in.CategoryCode)
-		}
-		if in.AreaCode != "" {
-			if ok, err := s.areaExists(ctx, in.AreaCode); err != nil {
-				return err
-			} else if !ok {
-				return errs.Invalidf("区划 %s 不存在", "unknown area %s", in.AreaCode)
-			}
-		}
-		if actor != nil && actor.Role.IsStaff() && in.AreaCode != "" && !actor.InArea(in.AreaCode) {
-			return errs.New(errs.Forbidden, "只能登记本辖区的诉求", "you can only register requests in your own area")
+		if err := s.checkRefs(ctx, actor, in); err != nil {
+			return err
 		}
 		t := Ticket{Number: number, Kind: in.Kind, Status: StatusRegistered, CategoryCode: in.CategoryCode, AreaCode: in.AreaCode,
 			Description: in.Description, Address: in.Address, Lat: in.Lat, Lng: in.Lng, Channel: in.Channel, Urgency: in.Urgency,

@@ -34,6 +34,7 @@ type Table struct {
 // schema still exports.
 var ExportTables = []Table{
 	{"areas", "code"},
+	{"area_boundaries", "area_code"},
 	{"orgs", "code"},
 	{"users", "id"},
 	{"memberships", "user_id, org_code"},

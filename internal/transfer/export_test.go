@@ -33,6 +33,11 @@ func seeded(t *testing.T, d *db.DB) {
 		t.Fatalf("seed: %v", err)
 	}
 	svc := seed.NewServices(d, log, 4)
+	square := `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"adcode":110117,"name":"平谷区"},
+		"geometry":{"type":"Polygon","coordinates":[[[117.0,40.0],[117.3,40.0],[117.3,40.3],[117.0,40.3],[117.0,40.0]]]}}]}`
+	if _, err := svc.Gov.ImportBoundaries(ctx, strings.NewReader(square), "square.json"); err != nil {
+		t.Fatalf("boundary: %v", err)
+	}
 	admin, err := svc.Auth.CreateUser(ctx, auth.NewUser{Username: "export-admin", Password: "export-secret-pass", Role: auth.RoleAdmin, Name: "导出管理员"})
 	if err != nil {
 		t.Fatalf("create admin: %v", err)
@@ -73,7 +78,7 @@ func TestExportRoundTrip(t *testing.T) {
 		}
 		want := map[string]bool{"areas": true, "orgs": true, "memberships": true, "categories": true, "time_limits": true, "dispatch_rules": true,
 			"users": true, "tickets": true, "ticket_events": true, "ticket_helpers": true, "ticket_summons": true, "notifications": true,
-			"attachments": true, "kb_articles": true, "audit_log": true, "api_keys": true}
+			"attachments": true, "kb_articles": true, "audit_log": true, "api_keys": true, "area_boundaries": true}
 		secrets := secretValues(t, d)
 		for _, tm := range m.Tables {
 			delete(want, tm.Name)

@@ -124,7 +124,8 @@ func TestReturnRedoLoop(t *testing.T) {
 	// A follow-up call: not resolved. The dispatcher must choose redo or close.
 	postOK(t, d, path+"/rate", url.Values{"csrf": {dtok}, "resolved": {"no"}, "satisfaction": {"unsatisfied"}, "comment": {"还有垃圾"}})
 	_, page = d.get(path)
-	mustContain(t, page, "诉求人不满意：请选择重办或结案", `action="`+path+`/redo"`, "维持结案", "还有垃圾")
+	mustContain(t, page, "诉求人不满意：请选择重办或结案", `action="`+path+`/redo"`, "维持结案", "还有垃圾", "电话回访，代诉求人录入评价")
+	mustLack(t, page, "by_phone")
 	_, body = d.get("/staff?status=closed")
 	mustContain(t, body, number, "待审核")
 	page = postOK(t, d, path+"/redo", url.Values{"csrf": {dtok}, "note": {"彻底清理"}}, "已退回重办", "重办 1", "诉求人不满意，重新办理")

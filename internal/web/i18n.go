@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"github.com/gongzhi/gongzhi/internal/auth"
 	"html/template"
 	"time"
 	"unicode/utf8"
@@ -42,6 +43,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canUnitDash":  canUnitDash,
 		"canRectList":  canRectList,
 		"isGrid":       isGridWorker,
+		"canAudit":     func(u *auth.User) bool { return u != nil && u.CanReadAudit() },
 		"coord":        coord,
 		"inc":          func(i int) int { return i + 1 },
 		"short": func(text string, n int) string {
@@ -228,7 +230,7 @@ var messages = map[string][2]string{
 	"reply.unresolved":    {"承办单位答复：未解决", "The unit says: not resolved"},
 
 	"rate.title":        {"请您评价", "Please rate the answer"},
-	"rate.staff":        {"录入回访评价", "Record the follow-up rating"},
+	"rate.staff":        {"录入诉求人电话回访中的评价", "Record the rating the reporter gave on a follow-up call"},
 	"rate.resolved":     {"问题是否已解决？", "Has the problem been resolved?"},
 	"rate.satisfaction": {"您对办理结果是否满意？", "Are you satisfied with the result?"},
 	"rate.comment":      {"评价内容（选填）", "Comment (optional)"},
@@ -369,6 +371,9 @@ var messages = map[string][2]string{
 	"ev.close":     {"已结案", "Closed"},
 	"who.reporter": {"诉求人", "Reporter"},
 	"who.system":   {"系统", "System"},
+
+	// A rating that an agent or dispatcher recorded on a follow-up call.
+	"ev.rate.phone": {"电话回访，代诉求人录入评价", "Rating given by the reporter on a follow-up call, recorded by staff"},
 
 	"status.registered":  {"已受理", "Registered"},
 	"status.dispatched":  {"已派单", "Dispatched"},

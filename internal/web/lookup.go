@@ -59,9 +59,9 @@ func (s *Server) setLookup(w http.ResponseWriter, r *http.Request, number, phone
 	nonce := make([]byte, s.lookupAEAD.NonceSize())
 	rand.Read(nonce)
 	sealed := s.lookupAEAD.Seal(nonce, nonce, []byte(plain), []byte(lookupCookie))
-	http.SetCookie(w, &http.Cookie{Name: lookupCookie, Value: base64.RawURLEncoding.EncodeToString(sealed),
+	s.setCookie(w, r, &http.Cookie{Name: lookupCookie, Value: base64.RawURLEncoding.EncodeToString(sealed),
 		Path: lookupPath(number), MaxAge: int(lookupTTL / time.Second), HttpOnly: true,
-		SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+		SameSite: http.SameSiteStrictMode})
 }
 
 // lookupGuest returns the guest the request's cookie proves for the ticket,

@@ -81,7 +81,7 @@ func (s *Server) patrolPage(w http.ResponseWriter, r *http.Request, u *auth.User
 		}
 		if n := q.Get("number"); ticket.ValidNumber(n) {
 			d.Reported = n
-			d.Photos = takePhotoFlash(w, r, p.Lang, n)
+			d.Photos = s.takePhotoFlash(w, r, p.Lang, n)
 		}
 	}
 	if p.Form == nil {
@@ -192,7 +192,7 @@ func (s *Server) patrolReport(w http.ResponseWriter, r *http.Request) {
 		s.patrolPage(w, r, u, "report", "", err)
 		return
 	}
-	setPhotoFlash(w, r, s.addPhotos(r.Context(), r, u, t.Number, attachment.PurposeReport))
+	s.setPhotoFlash(w, r, s.addPhotos(r.Context(), r, u, t.Number, attachment.PurposeReport))
 	redirect(w, r, "/staff/patrol?done=patrol&number="+url.QueryEscape(t.Number))
 }
 
@@ -217,7 +217,7 @@ func (s *Server) patrolResolve(w http.ResponseWriter, r *http.Request) {
 		s.patrolPage(w, r, u, "resolve", number, err)
 		return
 	}
-	setPhotoFlash(w, r, res)
+	s.setPhotoFlash(w, r, res)
 	redirect(w, r, "/staff/patrol?done=self_resolve&number="+url.QueryEscape(number))
 }
 
@@ -237,7 +237,7 @@ func (s *Server) patrolCheck(w http.ResponseWriter, r *http.Request) {
 	// The photos go first, while the check is still asked for: a grid worker
 	// of the area may add after photos only then.
 	if len(uploaded(r)) > 0 {
-		setPhotoFlash(w, r, s.addPhotos(r.Context(), r, u, number, attachment.PurposeAfter))
+		s.setPhotoFlash(w, r, s.addPhotos(r.Context(), r, u, number, attachment.PurposeAfter))
 	}
 	if _, err := s.Tickets.Act(r.Context(), *u, number, ticket.ActionCheck, in); err != nil {
 		s.patrolPage(w, r, u, "check", number, err)

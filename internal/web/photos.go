@@ -106,7 +106,7 @@ func (s *Server) addOne(ctx context.Context, u *auth.User, number, purpose strin
 
 // setPhotoFlash keeps what became of the photos for the page the browser is
 // sent to next; nothing when no photo was sent.
-func setPhotoFlash(w http.ResponseWriter, r *http.Request, f photoFlash) {
+func (s *Server) setPhotoFlash(w http.ResponseWriter, r *http.Request, f photoFlash) {
 	if f.Added == 0 && len(f.Bad) == 0 {
 		return
 	}
@@ -122,13 +122,13 @@ func setPhotoFlash(w http.ResponseWriter, r *http.Request, f photoFlash) {
 		}
 		b, _ = json.Marshal(f)
 	}
-	http.SetCookie(w, &http.Cookie{Name: photoFlashCookie, Value: base64.RawURLEncoding.EncodeToString(b), Path: "/",
-		MaxAge: 300, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	s.setCookie(w, r, &http.Cookie{Name: photoFlashCookie, Value: base64.RawURLEncoding.EncodeToString(b), Path: "/",
+		MaxAge: 300, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 }
 
 // takePhotoFlash returns, once, what became of the photos sent with the
 // last form about the ticket.
-func takePhotoFlash(w http.ResponseWriter, r *http.Request, lang, number string) *PhotoNote {
+func (s *Server) takePhotoFlash(w http.ResponseWriter, r *http.Request, lang, number string) *PhotoNote {
 	c, err := r.Cookie(photoFlashCookie)
 	if err != nil {
 		return nil
@@ -138,7 +138,7 @@ func takePhotoFlash(w http.ResponseWriter, r *http.Request, lang, number string)
 	if err != nil || json.Unmarshal(b, &f) != nil || f.Number != number {
 		return nil
 	}
-	clearCookie(w, r, photoFlashCookie)
+	s.clearCookie(w, r, photoFlashCookie)
 	n := &PhotoNote{Added: f.Added}
 	for _, x := range f.Bad {
 		p := PhotoProblem{Name: x.Name, Why: x.Zh}
@@ -286,7 +286,7 @@ func (s *Server) residentUpload(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	setPhotoFlash(w, r, s.addPhotos(r.Context(), r, u, number, attachment.PurposeReport))
+	s.setPhotoFlash(w, r, s.addPhotos(r.Context(), r, u, number, attachment.PurposeReport))
 	redirect(w, r, "/tickets/"+url.PathEscape(number)+"#photos")
 }
 
@@ -305,7 +305,7 @@ func (s *Server) staffUpload(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	setPhotoFlash(w, r, s.addPhotos(r.Context(), r, u, number, r.PostForm.Get("purpose")))
+	s.setPhotoFlash(w, r, s.addPhotos(r.Context(), r, u, number, r.PostForm.Get("purpose")))
 	redirect(w, r, "/staff/tickets/"+url.PathEscape(number)+"#photos")
 }
 

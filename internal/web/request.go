@@ -3,7 +3,9 @@ package web
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
@@ -160,11 +162,37 @@ func (s *Server) csrfOK(r *http.Request) bool {
 	if sess := state(r).sess; sess != nil {
 		return subtle.ConstantTimeCompare([]byte(got), []byte(sess.CSRF)) == 1
 	}
-	c, err := r.Cookie(csrfCookie)
-	if err != nil || c.Value == "" {
+	c, err := r.Cookie(s.csrfName(r))
+	if err != nil || !s.csrfSigned(c.Value) {
 		return false
 	}
 	return subtle.ConstantTimeCompare([]byte(got), []byte(c.Value)) == 1
+}
+
+// The anonymous token is a random nonce and its HMAC under the server's
+// CSRF key: "nonce.mac". A cookie planted by someone who can set cookies for
+// this site (a sibling subdomain, a man in the middle of plain HTTP) is
+// refused, since they cannot sign a nonce of their own.
+func (s *Server) csrfSign(nonce string) string {
+	m := hmac.New(sha256.New, s.csrfKey)
+	m.Write([]byte(csrfCookie + "\x00" + nonce))
+	return nonce + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// csrfName is the anonymous cookie's name. Over HTTPS it carries the
+// __Host- prefix, which browsers accept only from this very host, over
+// HTTPS and for the whole site: a sibling subdomain or a man in the middle
+// of plain HTTP cannot plant one at all.
+func (s *Server) csrfName(r *http.Request) string {
+	if s.Secure || r.TLS != nil {
+		return "__Host-" + csrfCookie
+	}
+	return csrfCookie
+}
+
+func (s *Server) csrfSigned(tok string) bool {
+	nonce, _, ok := strings.Cut(tok, ".")
+	return ok && nonce != "" && len(tok) <= 128 && hmac.Equal([]byte(tok), []byte(s.csrfSign(nonce)))
 }
 
 // csrfToken returns the token forms on this page carry, setting the
@@ -173,27 +201,48 @@ func (s *Server) csrfToken(w http.ResponseWriter, r *http.Request) string {
 	if sess := state(r).sess; sess != nil {
 		return sess.CSRF
 	}
-	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 16 && len(c.Value) <= 64 {
+	name := s.csrfName(r)
+	if c, err := r.Cookie(name); err == nil && s.csrfSigned(c.Value) {
 		return c.Value
 	}
 	b := make([]byte, 24)
 	rand.Read(b)
-	tok := base64.RawURLEncoding.EncodeToString(b)
-	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: tok, Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
-	// Later reads in this request see the new cookie too.
-	r.AddCookie(&http.Cookie{Name: csrfCookie, Value: tok})
+	tok := s.csrfSign(base64.RawURLEncoding.EncodeToString(b))
+	s.setCookie(w, r, &http.Cookie{Name: name, Value: tok, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode})
+	// Later reads in this request see the new cookie, not the refused one.
+	replaceCookie(r, name, tok)
 	return tok
 }
 
-func (s *Server) setSession(w http.ResponseWriter, r *http.Request, sess auth.Session) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sess.Token, Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil, Expires: sess.ExpiresAt})
+// replaceCookie sets the request's cookie name to value, dropping any other
+// of that name.
+func replaceCookie(r *http.Request, name, value string) {
+	cs := r.Cookies()
+	r.Header.Del("Cookie")
+	for _, c := range cs {
+		if c.Name != name {
+			r.AddCookie(c)
+		}
+	}
+	r.AddCookie(&http.Cookie{Name: name, Value: value})
 }
 
-func clearCookie(w http.ResponseWriter, r *http.Request, name string) {
-	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", HttpOnly: true, MaxAge: -1,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+func (s *Server) setSession(w http.ResponseWriter, r *http.Request, sess auth.Session) {
+	s.setCookie(w, r, &http.Cookie{Name: sessionCookie, Value: sess.Token, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Expires: sess.ExpiresAt})
+}
+
+// setCookie sets c, Secure when the browser reached us over HTTPS or the
+// server is reached over HTTPS only.
+func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, c *http.Cookie) {
+	c.Secure = s.Secure || r.TLS != nil
+	http.SetCookie(w, c)
+}
+
+func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request, name string) {
+	s.setCookie(w, r, &http.Cookie{Name: name, Value: "", Path: "/", HttpOnly: true, MaxAge: -1,
+		SameSite: http.SameSiteLaxMode})
 }
 
 func (s *Server) user(r *http.Request) *auth.User {
@@ -239,7 +288,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, title string) *Pag
 	if r.Method == http.MethodPost {
 		p.Form = r.PostForm
 		if r.Referer() != "" {
-			if u, err := url.Parse(r.Referer()); err == nil && u.Host == r.Host && localPath(u.RequestURI()) {
+			if u, err := url.Parse(r.Referer()); err == nil && u.Host == r.Host && localTarget(u.RequestURI()) {
 				p.Path = u.RequestURI()
 			}
 		}
@@ -294,13 +343,18 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	s.render(w, r, status, "error", p)
 }
 
+// redirect sends the browser on with 303. Every target passes localTarget:
+// one that does not (a bug, or input that slipped through) goes home.
 func redirect(w http.ResponseWriter, r *http.Request, to string) {
+	if !localTarget(to) {
+		to = "/"
+	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
 // backPath returns the local path in the query or form value key, or def.
 func backPath(r *http.Request, key, def string) string {
-	if b := r.FormValue(key); b != "" && localPath(b) {
+	if b := r.FormValue(key); localTarget(b) {
 		return b
 	}
 	return def
@@ -311,17 +365,17 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("to") == "en" {
 		to = "en"
 	}
-	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: to, Path: "/", MaxAge: 365 * 24 * 3600,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil, HttpOnly: true})
+	s.setCookie(w, r, &http.Cookie{Name: langCookie, Value: to, Path: "/", MaxAge: 365 * 24 * 3600,
+		SameSite: http.SameSiteLaxMode, HttpOnly: true})
 	redirect(w, r, backPath(r, "back", "/"))
 }
 
 func (s *Server) setBig(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("on") == "1" {
-		http.SetCookie(w, &http.Cookie{Name: bigCookie, Value: "1", Path: "/", MaxAge: 365 * 24 * 3600,
-			SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil, HttpOnly: true})
+		s.setCookie(w, r, &http.Cookie{Name: bigCookie, Value: "1", Path: "/", MaxAge: 365 * 24 * 3600,
+			SameSite: http.SameSiteLaxMode, HttpOnly: true})
 	} else {
-		clearCookie(w, r, bigCookie)
+		s.clearCookie(w, r, bigCookie)
 	}
 	redirect(w, r, backPath(r, "back", "/"))
 }
@@ -329,14 +383,14 @@ func (s *Server) setBig(w http.ResponseWriter, r *http.Request) {
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	to := "/"
 	if sess := state(r).sess; sess != nil {
-		if sess.User.Role.IsStaff() {
+		if sess.User.Role.StaffAccount() {
 			to = "/staff/login"
 		}
 		if err := s.Auth.Logout(r.Context(), sess.Token); err != nil {
 			s.Log.Error("logout", "err", err)
 		}
 	}
-	clearCookie(w, r, sessionCookie)
+	s.clearCookie(w, r, sessionCookie)
 	redirect(w, r, to)
 }
 

@@ -14,7 +14,7 @@ import (
 )
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	if u := s.user(r); u != nil && u.Role.IsStaff() {
+	if u := s.user(r); u != nil && u.Role.StaffAccount() {
 		redirect(w, r, "/staff")
 		return
 	}
@@ -89,7 +89,13 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	in.Channel = ticket.ChannelWeb
 	in.Urgency = "" // staff judge urgency
 	u := s.user(r)
-	err := s.Limits.CheckSubmit(r, u, in.ReporterPhone)
+	err := s.Limits.CheckSubmit(r, u)
+	if err == nil {
+		err = s.Tickets.CheckNew(r.Context(), u, in)
+	}
+	if err == nil {
+		err = s.Limits.CheckSubmitter(u, in.ReporterPhone)
+	}
 	var t ticket.Ticket
 	if err == nil {
 		t, err = s.Tickets.Create(r.Context(), u, in)
@@ -110,7 +116,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	// The ticket is kept first; a photo that is refused is reported on the
 	// next page and does not lose it. A guest adds them as the one who has
 	// just submitted it (u nil).
-	setPhotoFlash(w, r, s.addPhotos(r.Context(), r, u, t.Number, attachment.PurposeReport))
+	s.setPhotoFlash(w, r, s.addPhotos(r.Context(), r, u, t.Number, attachment.PurposeReport))
 	redirect(w, r, "/submitted/"+t.Number)
 }
 
@@ -127,7 +133,7 @@ func (s *Server) submitted(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(w, r, "submitted.title")
-	p.Data = &SubmittedData{Number: n, Photos: takePhotoFlash(w, r, p.Lang, n)}
+	p.Data = &SubmittedData{Number: n, Photos: s.takePhotoFlash(w, r, p.Lang, n)}
 	s.render(w, r, http.StatusOK, "submitted", p)
 }
 
@@ -139,16 +145,28 @@ func (s *Server) trackForm(w http.ResponseWriter, r *http.Request) {
 
 // track shows a ticket to whoever knows its number and the reporter's phone.
 func (s *Server) track(w http.ResponseWriter, r *http.Request) {
-	s.showLookup(w, r, "")
+	s.showLookup(w, r, "", true)
 }
 
-func (s *Server) showLookup(w http.ResponseWriter, r *http.Request, flash string) {
+// showLookup shows the ticket of the number and phone in the form; limited
+// says whether this look-up still has to pass the limit (a rating has
+// passed it already).
+func (s *Server) showLookup(w http.ResponseWriter, r *http.Request, flash string, limited bool) {
 	p := s.page(w, r, "track.title")
 	p.Flash = flash
 	number, phone := strings.TrimSpace(r.PostForm.Get("number")), r.PostForm.Get("phone")
-	t, guest, err := s.Tickets.Lookup(r.Context(), number, phone)
+	var err error
+	if limited {
+		err = s.Limits.CheckTrack(r, number)
+	}
+	var t ticket.Ticket
+	var guest auth.User
+	if err == nil {
+		t, guest, err = s.Tickets.Lookup(r.Context(), number, phone)
+	}
 	if err != nil {
 		status := s.formError(r, p, err)
+		errs.SetRetryAfter(w.Header(), err)
 		s.render(w, r, status, "track", p)
 		return
 	}
@@ -183,7 +201,11 @@ func (s *Server) residentPhotos(ctx context.Context, u auth.User, v *TicketView)
 // trackRate rates a ticket found by number and phone; the lookup runs again.
 func (s *Server) trackRate(w http.ResponseWriter, r *http.Request) {
 	number, phone := strings.TrimSpace(r.PostForm.Get("number")), r.PostForm.Get("phone")
-	_, guest, err := s.Tickets.Lookup(r.Context(), number, phone)
+	err := s.Limits.CheckTrack(r, number)
+	var guest auth.User
+	if err == nil {
+		_, guest, err = s.Tickets.Lookup(r.Context(), number, phone)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -192,7 +214,7 @@ func (s *Server) trackRate(w http.ResponseWriter, r *http.Request) {
 		s.rateFailed(w, r, guest, number, "/track/rate", phone, err)
 		return
 	}
-	s.showLookup(w, r, tr(state(r).lang, "flash.rated"))
+	s.showLookup(w, r, tr(state(r).lang, "flash.rated"), false)
 }
 
 // rateFailed shows the ticket again with the rating error and what was typed.
@@ -244,7 +266,7 @@ func (s *Server) myTickets(w http.ResponseWriter, r *http.Request) {
 	if u == nil {
 		return
 	}
-	if u.Role.IsStaff() {
+	if u.Role.StaffAccount() {
 		redirect(w, r, "/staff")
 		return
 	}
@@ -312,7 +334,7 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v.PhotoNote = takePhotoFlash(w, r, p.Lang, t.Number)
+	v.PhotoNote = s.takePhotoFlash(w, r, p.Lang, t.Number)
 	p.Data = v
 	s.render(w, r, http.StatusOK, "ticket", p)
 }

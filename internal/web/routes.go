@@ -65,6 +65,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	h("GET /staff/apikeys", s.apiKeys)
 	h("POST /staff/apikeys", s.createAPIKey)
 	h("POST /staff/apikeys/{id}/revoke", s.revokeAPIKey)
+	h("GET /staff/audit", s.audit)
 
 	// Evaluation: dashboards, the tickets behind a figure, rectification,
 	// what the public page discloses.

@@ -25,6 +25,10 @@ func (s *Server) staff(w http.ResponseWriter, r *http.Request) *auth.User {
 		}
 		return nil
 	}
+	if u.Role == auth.RoleAuditor && r.Method == http.MethodGet && r.URL.Path == "/staff" {
+		redirect(w, r, "/staff/audit") // the auditor's only page
+		return nil
+	}
 	if !u.Role.IsStaff() {
 		s.fail(w, r, errs.New(errs.Forbidden, "此页面仅供工作人员使用", "this page is for staff only"))
 		return nil
@@ -33,7 +37,7 @@ func (s *Server) staff(w http.ResponseWriter, r *http.Request) *auth.User {
 }
 
 func (s *Server) staffLoginForm(w http.ResponseWriter, r *http.Request) {
-	if u := s.user(r); u != nil && u.Role.IsStaff() {
+	if u := s.user(r); u != nil && u.Role.StaffAccount() {
 		redirect(w, r, "/staff")
 		return
 	}
@@ -44,7 +48,7 @@ func (s *Server) staffLoginForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) staffLogin(w http.ResponseWriter, r *http.Request) {
 	sess, err := s.Auth.Login(r.Context(), r.PostForm.Get("username"), r.PostForm.Get("password"), auth.KindWeb)
-	if err == nil && !sess.User.Role.IsStaff() {
+	if err == nil && !sess.User.Role.StaffAccount() {
 		s.Auth.Logout(r.Context(), sess.Token)
 		err = errs.New(errs.Forbidden, "此入口仅供工作人员使用", "this login is for staff only")
 	}
@@ -231,7 +235,7 @@ func (s *Server) staffTicketPage(w http.ResponseWriter, r *http.Request, u *auth
 		s.fail(w, r, err)
 		return
 	}
-	v.PhotoNote = takePhotoFlash(w, r, p.Lang, t.Number)
+	v.PhotoNote = s.takePhotoFlash(w, r, p.Lang, t.Number)
 	if v.Can(ticket.ActionRate) {
 		v.RateURL = "/staff/tickets/" + t.Number + "/rate"
 	}
@@ -317,7 +321,7 @@ func (s *Server) staffAct(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		setPhotoFlash(w, r, s.addPhotos(r.Context(), r, u, number, purpose))
+		s.setPhotoFlash(w, r, s.addPhotos(r.Context(), r, u, number, purpose))
 	}
 	if _, err := s.Tickets.Act(r.Context(), *u, number, action, actionInput(r, action)); err != nil {
 		if errs.Is(err, errs.NotFound) { // no such ticket or action
@@ -403,6 +407,6 @@ func (s *Server) staffSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Whoever registers a ticket adds the photos of what was reported.
-	setPhotoFlash(w, r, s.addPhotos(r.Context(), r, u, t.Number, attachment.PurposeReport))
+	s.setPhotoFlash(w, r, s.addPhotos(r.Context(), r, u, t.Number, attachment.PurposeReport))
 	redirect(w, r, "/staff/tickets/"+url.PathEscape(t.Number)+"?done=created")
 }

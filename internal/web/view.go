@@ -202,7 +202,11 @@ func (s *Server) ticketView(ctx context.Context, lang string, u auth.User, t tic
 			ev.Text, ev.Note = tr(lang, "ev.attach", msgOr(lang, "photo.purpose.", purpose)), ""
 		case ticket.ActionRate:
 			ev.Text = tr(lang, "ev.rate")
-			sat, comment, _ := strings.Cut(e.Note, ": ")
+			note, byPhone := ticket.RatedByPhone(e.Note)
+			if byPhone {
+				ev.Text = tr(lang, "ev.rate.phone")
+			}
+			sat, comment, _ := strings.Cut(note, ": ")
 			ev.Note = tr(lang, "sat."+sat)
 			if comment != "" {
 				ev.Note += "：" + comment

@@ -5,14 +5,18 @@ package web
 
 import (
 	"crypto/cipher"
+	"crypto/rand"
 	"embed"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gongzhi/gongzhi/internal/attachment"
 	"github.com/gongzhi/gongzhi/internal/auth"
@@ -44,6 +48,12 @@ type Deps struct {
 	// LookupKey (32 bytes) seals the guests' lookup cookies (lookup.go);
 	// every process of a server must have the same. Nil makes one at random.
 	LookupKey []byte
+	// CSRFKey signs the anonymous CSRF tokens (request.go); every process
+	// of a server must have the same. Nil makes one at random.
+	CSRFKey []byte
+	// Secure marks every cookie Secure: browsers reach the server over
+	// HTTPS only (an https public address, or TLS on the listener).
+	Secure bool
 }
 
 // Server serves the HTML pages.
@@ -55,6 +65,7 @@ type Server struct {
 	// lookupAEAD seals the cookie that lets a guest who proved her phone
 	// on the lookup page see her ticket's photos (see lookup.go).
 	lookupAEAD cipher.AEAD
+	csrfKey    []byte
 }
 
 // pageNames are the templates under templates/, each rendered inside layout.html.
@@ -64,6 +75,7 @@ var pageNames = []string{
 	"staff_notifications", "staff_timelimits", "staff_console",
 	"staff_dashboard", "staff_figure", "staff_unit", "staff_rects", "staff_rect", "staff_rect_new",
 	"staff_public_settings", "public", "staff_patrol", "staff_apikeys",
+	"staff_audit",
 }
 
 // New parses the templates and returns the server.
@@ -78,6 +90,10 @@ func New(d Deps) (*Server, error) {
 	s := &Server{Deps: d, loc: loc, pages: map[string]map[string]*template.Template{}}
 	if s.lookupAEAD, err = newLookupAEAD(d.LookupKey); err != nil {
 		return nil, err
+	}
+	if s.csrfKey = d.CSRFKey; s.csrfKey == nil {
+		s.csrfKey = make([]byte, 32)
+		rand.Read(s.csrfKey)
 	}
 	for _, lang := range langs {
 		s.pages[lang] = map[string]*template.Template{}
@@ -98,8 +114,28 @@ func New(d Deps) (*Server, error) {
 	return s, nil
 }
 
-// localPath reports whether p is a path on this site, safe to redirect to.
-func localPath(p string) bool {
-	return strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") && !strings.HasPrefix(p, "/\\") &&
-		!strings.ContainsAny(p, "\r\n\\")
+// localTarget reports whether p may be sent to a browser as a place to go:
+// a path on this site. Browsers drop TAB, CR and LF anywhere in a URL and
+// read a backslash as a slash, so "/\t/evil.example" or "/\\evil.example"
+// would lead to another host; any control character, white space, backslash
+// or invalid UTF-8 is refused outright rather than cleaned. The same holds
+// after one round of percent-decoding, for a target that something on the
+// way decodes before a browser reads it ("/%2F/evil.example").
+func localTarget(p string) bool {
+	if strings.IndexFunc(p, unicode.IsSpace) >= 0 || !slashPath(p) {
+		return false
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return false
+	}
+	dec, err := url.PathUnescape(p)
+	return err == nil && slashPath(dec)
+}
+
+// slashPath: one leading slash, valid UTF-8, no backslash and no control
+// character anywhere.
+func slashPath(p string) bool {
+	return strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") && utf8.ValidString(p) &&
+		strings.IndexFunc(p, func(c rune) bool { return c == '\\' || unicode.IsControl(c) }) < 0
 }

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"github.com/gongzhi/gongzhi/internal/db/dbtest"
 	"io"
 	"log/slog"
@@ -422,4 +423,197 @@ func TestAdminUsers(t *testing.T) {
 	if status, _ = h.get("/staff/users"); status != 403 {
 		t.Errorf("handler on /staff/users: %d, want 403", status)
 	}
+}
+
+// TestRedirectTargets: the language switch, the large-text switch and the
+// resident login send the browser only to a path on this site, whatever was
+// hidden in back or next.
+func TestRedirectTargets(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	hostile := []string{"/\t/evil.example/x", "//evil.example/x", "/\\evil.example", "https://evil.example/", "/%2F/evil.example"}
+	// The answer is read off the wire: a client would refuse to parse a
+	// Location that carries a control character.
+	location := func(c *client, req *http.Request) string {
+		t.Helper()
+		for _, ck := range c.hc.Jar.Cookies(req.URL) {
+			req.AddCookie(ck)
+		}
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("%s %s: status %d, want 303", req.Method, req.URL, resp.StatusCode)
+		}
+		return resp.Header.Get("Location")
+	}
+	c := newClient(t, srv)
+	for _, h := range hostile {
+		for _, path := range []string{"/lang?to=en&back=", "/big?on=1&back="} {
+			req, _ := http.NewRequest("GET", srv.URL+path+url.QueryEscape(h), nil)
+			if got := location(c, req); got != "/" {
+				t.Errorf("GET %s%q: Location %q, want /", path, h, got)
+			}
+		}
+	}
+	req, _ := http.NewRequest("GET", srv.URL+"/lang?to=en&back="+url.QueryEscape("/track?number=1"), nil)
+	if got := location(c, req); got != "/track?number=1" {
+		t.Errorf("a local back path: Location %q", got)
+	}
+
+	for i, h := range append(hostile, "/tickets/20260101000001") {
+		rc := newClient(t, srv)
+		_, page := rc.get("/login")
+		tok := csrf(t, page)
+		phone := fmt.Sprintf("1390000%04d", i)
+		_, body := rc.post("/login/code", url.Values{"csrf": {tok}, "phone": {phone}})
+		code := regexp.MustCompile(`演示模式验证码：<strong>(\d+)</strong>`).FindStringSubmatch(body)[1]
+		form := url.Values{"csrf": {tok}, "phone": {phone}, "code": {code}, "next": {h}}
+		req, _ := http.NewRequest("POST", srv.URL+"/login", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		want := "/my"
+		if !strings.Contains(h, "evil") {
+			want = h
+		}
+		if got := location(rc, req); got != want {
+			t.Errorf("POST /login next=%q: Location %q, want %q", h, got, want)
+		}
+	}
+}
+
+// TestTrackLimit: guessing the phone of a ticket on the lookup page is
+// bounded per ticket number and per client address, with 429, Retry-After
+// and a message in the page's language.
+func TestTrackLimit(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	number := newTicketNumber(t, a, "13911112222")
+	c := newClient(t, srv)
+	_, page := c.get("/track")
+	tok := csrf(t, page)
+	try := func(c *client, number, phone string) (*http.Response, string) {
+		t.Helper()
+		form := url.Values{"csrf": {tok}, "number": {number}, "phone": {phone}}
+		req, _ := http.NewRequest("POST", srv.URL+"/track", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, err := c.hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, string(b)
+	}
+	var resp *http.Response
+	var body string
+	guesses := 0
+	for ; guesses < 40; guesses++ {
+		resp, body = try(c, number, fmt.Sprintf("1391111%04d", guesses))
+		if resp.StatusCode == http.StatusTooManyRequests {
+			break
+		}
+		if resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("guess %d: status %d", guesses, resp.StatusCode)
+		}
+	}
+	if resp.StatusCode != http.StatusTooManyRequests || guesses > 10 {
+		t.Fatalf("after %d wrong guesses for one number: status %d, want 429 within 10", guesses, resp.StatusCode)
+	}
+	if resp.Header.Get("Retry-After") == "" {
+		t.Error("429 without Retry-After")
+	}
+	mustContain(t, body, "查询次数过多", `name="number"`)
+	// The right phone is refused too until the wait is over: the limit is
+	// on guesses at this number, not on wrong ones.
+	if resp, _ := try(c, number, "13911112222"); resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("right phone while limited: %d", resp.StatusCode)
+	}
+	c.get("/lang?to=en&back=/track")
+	if _, body := try(c, number, "13911112222"); !strings.Contains(body, "Too many look-ups") {
+		t.Error("the English page lacks the English message")
+	}
+
+	// One address trying many numbers is bounded too.
+	other := newClient(t, srv)
+	_, page = other.get("/track")
+	tok = csrf(t, page)
+	for guesses = 0; guesses < 100; guesses++ {
+		resp, _ = try(other, fmt.Sprintf("2026010100%04d", guesses), "13911112222")
+		if resp.StatusCode == http.StatusTooManyRequests {
+			break
+		}
+	}
+	if resp.StatusCode != http.StatusTooManyRequests || guesses > 60 {
+		t.Fatalf("after %d numbers from one address: status %d, want 429 within 60", guesses, resp.StatusCode)
+	}
+}
+
+// TestCSRFPlantedCookie: a token the attacker made up and planted as the
+// anonymous cookie, sent with the same token in the form, is refused on
+// every anonymous form; the page does not adopt a planted cookie either.
+func TestCSRFPlantedCookie(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	u, _ := url.Parse(srv.URL)
+	good := newClient(t, srv)
+	_, page := good.get("/submit")
+	real := csrf(t, page)
+	for _, planted := range []string{
+		"attacker-chosen-token-0123456789",                                  // unsigned
+		"attacker-chosen-token.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", // forged signature
+		real[:len(real)-2] + "xy",                                           // a real token altered
+	} {
+		for _, path := range []string{"/login/code", "/login", "/staff/login", "/submit", "/track", "/track/rate"} {
+			c := newClient(t, srv)
+			c.hc.Jar.SetCookies(u, []*http.Cookie{{Name: "gz_csrf", Value: planted, Path: "/"}})
+			form := url.Values{"csrf": {planted}, "phone": {"13900000000"}, "username": {"admin"}, "password": {"admin-pass-123"},
+				"number": {"20260101000001"}, "description": {"x"}, "code": {"123456"}}
+			status, body := c.post(path, form)
+			if status != http.StatusForbidden || !strings.Contains(body, "CSRF") {
+				t.Errorf("planted %q on %s: status %d, want 403", planted, path, status)
+			}
+		}
+		c := newClient(t, srv)
+		c.hc.Jar.SetCookies(u, []*http.Cookie{{Name: "gz_csrf", Value: planted, Path: "/"}})
+		if _, page := c.get("/staff/login"); csrf(t, page) == planted {
+			t.Errorf("the page adopted the planted token %q", planted)
+		}
+	}
+	// The site's own token still works.
+	if status, body := good.post("/staff/login", url.Values{"csrf": {real}, "username": {"admin"}, "password": {"admin-pass-123"}}); status != 200 {
+		t.Errorf("own token: status %d\n%s", status, body)
+	}
+}
+
+// TestRefusedSubmissionsSpendNoQuota: forms refused for bad input, however
+// many and whoever sends them with her phone, leave the resident her quota.
+func TestRefusedSubmissionsSpendNoQuota(t *testing.T) {
+	srv := httptest.NewServer(newApp(t).Handler)
+	defer srv.Close()
+	c := newClient(t, srv)
+	_, page := c.get("/submit")
+	tok := csrf(t, page)
+	form := func(category, description string) url.Values {
+		return url.Values{"csrf": {tok}, "category_code": {category}, "community": {"110117001001"},
+			"description": {description}, "reporter_phone": {"13700000002"}}
+	}
+	for i := 0; i < 12; i++ {
+		bad := form("9999", "垃圾")
+		if i%2 == 1 {
+			bad = form("0101", "")
+		}
+		if status, _ := c.post("/submit", bad); status != 400 {
+			t.Fatalf("junk %d: %d", i, status)
+		}
+	}
+	status, body := c.post("/submit", form("0101", "路灯不亮"))
+	if status != 200 {
+		t.Fatalf("her submission after 12 refused ones: %d", status)
+	}
+	mustContain(t, body, "您的诉求已提交")
 }
