@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/db/dbtest"
+	"github.com/gongzhi/gongzhi/internal/errs"
 )
 
 func TestMigrateTwiceAndPlaceholders(t *testing.T) {
@@ -182,5 +184,29 @@ func TestDurability(t *testing.T) {
 	}
 	if _, err := db.OpenWith(ctx, db.Options{DSN: filepath.Join(t.TempDir(), "d.db"), Durability: "paranoid"}); err == nil {
 		t.Error("durability paranoid was accepted")
+	}
+}
+
+// TestPostgresTimeout: a timeout puts statement_timeout on every connection
+// of the pool, so a statement past it fails as unavailable, and the
+// connection serves on.
+func TestPostgresTimeout(t *testing.T) {
+	dsn := dbtest.DSN(t, db.Postgres)
+	ctx := context.Background()
+	d, err := db.OpenWith(ctx, db.Options{DSN: dsn, Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	var st string
+	if err := d.R.QueryRowContext(ctx, `SHOW statement_timeout`).Scan(&st); err != nil || st != "1s" {
+		t.Fatalf("statement_timeout %q, %v; want 1s", st, err)
+	}
+	_, err = d.R.ExecContext(ctx, `SELECT pg_sleep(3)`)
+	if w := errs.Wrap(err, "sleep"); !errs.Is(w, errs.Unavailable) {
+		t.Fatalf("a statement past the timeout: %v", w)
+	}
+	if err := d.R.PingContext(ctx); err != nil {
+		t.Fatalf("after the timeout: %v", err)
 	}
 }
