@@ -166,6 +166,13 @@ func TestDiskFull(t *testing.T) {
 	if r.status != 503 || r.header.Get("Retry-After") != "5" || !strings.Contains(r.body, "服务暂时不可用") {
 		t.Errorf("web submission with the disk full: %d, Retry-After %q:\n%s", r.status, r.header.Get("Retry-After"), r.body)
 	}
+	// In English for a visitor who chose it.
+	u, _ := url.Parse(srv.URL)
+	jar.SetCookies(u, []*http.Cookie{{Name: "lang", Value: "en"}})
+	r = call(t, browser, "POST", srv.URL+"/submit", "application/x-www-form-urlencoded", sub.Encode(), nil)
+	if r.status != 503 || !strings.Contains(r.body, "service temporarily unavailable") {
+		t.Errorf("web submission in English with the disk full: %d:\n%s", r.status, r.body)
+	}
 
 	// Room again: everything serves.
 	if _, err := w.ExecContext(ctx, `PRAGMA max_page_count = 1073741823`); err != nil {
