@@ -28,7 +28,7 @@ type errorBody struct {
 
 func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	de := errs.As(err)
-	if de.Code == errs.Internal {
+	if errs.Logged(de.Code) {
 		a.Log.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	var body errorBody

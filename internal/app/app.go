@@ -20,6 +20,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/config"
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/demo"
+	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/idem"
@@ -55,7 +56,7 @@ type App struct {
 // New opens the database, migrates it, creates the admin account on first
 // start, loads the demo district when asked, and builds the handler.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
-	d, err := db.Open(ctx, cfg.DB, cfg.DataDir)
+	d, err := openDB(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}
@@ -65,6 +66,28 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, err
 	}
 	return a, nil
+}
+
+// openDB opens the database. A PostgreSQL server that cannot be reached yet
+// (starting with the machine, restarting, or its network not up) is waited
+// for, trying again with a growing pause, until it answers or ctx ends; any
+// other failure (a wrong password, a missing database) ends the start.
+func openDB(ctx context.Context, cfg config.Config, log *slog.Logger) (*db.DB, error) {
+	o := db.Options{DSN: cfg.DB, DataDir: cfg.DataDir, Durability: cfg.Durability, Timeout: cfg.DBTimeout}
+	wait := 500 * time.Millisecond
+	for try := 1; ; try++ {
+		d, err := db.OpenWith(ctx, o)
+		if err == nil || !db.IsPostgres(cfg.DB) || !errs.Is(errs.Wrap(err, "open"), errs.Unavailable) || ctx.Err() != nil {
+			return d, err
+		}
+		log.Warn("the database cannot be reached yet; trying again", "try", try, "in", wait.String(), "err", err)
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("waiting for the database: %w", err)
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 5*time.Second)
+	}
 }
 
 func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*App, error) {
@@ -130,8 +153,12 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
 	})
+	// Ready means the database can be read and written: a full disk or a
+	// database that went away takes the process out of a load balancer.
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		if err := d.R.PingContext(r.Context()); err != nil {
+		if err := d.Ready(r.Context(), false); err != nil {
+			log.Warn("not ready", "err", err)
+			errs.SetRetryAfter(w.Header(), err)
 			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
 			return
 		}

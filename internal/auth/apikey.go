@@ -172,7 +172,7 @@ func (s *Service) AuthenticateAPIKey(ctx context.Context, key string) (User, API
 	var k APIKey
 	// Counting the use is a write on every request: it shares the group
 	// commit with the submissions of the moment instead of a commit of its own.
-	err := s.db.GroupTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.GroupTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		k, err = scanAPIKey(tx.QueryRowContext(ctx, `UPDATE api_keys SET use_count = use_count + 1, last_used_at = $1
 WHERE key_hash = $2 AND revoked_at IS NULL RETURNING `+apiKeyCols, db.Millis(now), hashToken(key)))

@@ -146,7 +146,7 @@ func (s *Service) seen(ctx context.Context, token string, last time.Time) error 
 	if idle < lastSeenEvery {
 		return nil
 	}
-	return s.db.GroupTx(ctx, func(tx *sql.Tx) error {
+	return s.db.GroupTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen = $1 WHERE token_hash = $2`, db.Millis(now), hashToken(token))
 		return errs.Wrap(err, "session last seen")
 	})

@@ -51,6 +51,11 @@ type Config struct {
 	PublicPrecisionM int
 	// Open311SandboxURL is a test endpoint listed in Open311 discovery.
 	Open311SandboxURL string
+	// Durability is SQLite's: "full" syncs every commit, "normal" may lose
+	// the last ones at a power cut.
+	Durability string
+	// DBTimeout bounds, on PostgreSQL, connecting and each statement; 0 for none.
+	DBTimeout time.Duration
 
 	// Account controls.
 	IdleTimeout time.Duration // a staff web session unused this long ends; 0 never
@@ -63,7 +68,8 @@ const DefaultIdleTimeout = 30 * time.Minute
 // Default returns the defaults.
 func Default() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./data", WorkingHours: "08:30-12:00,13:30-17:30",
-		MetricsAllow: "127.0.0.0/8,::1/128", BoundaryTolerance: 1000, PublicPrecisionM: 100}
+		MetricsAllow: "127.0.0.0/8,::1/128", BoundaryTolerance: 1000, PublicPrecisionM: 100,
+		Durability: "full", DBTimeout: 10 * time.Second}
 }
 
 // Parse reads flags of the serve command and the environment.
@@ -110,6 +116,16 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 		c.PublicPrecisionM = n
 	}
 	c.Open311SandboxURL = getenv("GONGZHI_OPEN311_SANDBOX_URL")
+	if v := getenv("GONGZHI_DURABILITY"); v != "" {
+		c.Durability = v
+	}
+	if v := getenv("GONGZHI_DB_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return c, fmt.Errorf("GONGZHI_DB_TIMEOUT %q: want a duration such as 10s", v)
+		}
+		c.DBTimeout = d
+	}
 	c.IdleTimeout = DefaultIdleTimeout
 	if v := getenv("GONGZHI_IDLE_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)
@@ -140,6 +156,8 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.Float64Var(&c.BoundaryTolerance, "boundary-tolerance", c.BoundaryTolerance, "metres a location staff give may lie outside their area's boundary (GONGZHI_BOUNDARY_TOLERANCE)")
 	fs.IntVar(&c.PublicPrecisionM, "public-precision-m", c.PublicPrecisionM, "metres to which locations are rounded in public outputs; 0 for exact (GONGZHI_PUBLIC_PRECISION_M)")
 	fs.StringVar(&c.Open311SandboxURL, "open311-sandbox-url", c.Open311SandboxURL, "an Open311 test endpoint to list in discovery (GONGZHI_OPEN311_SANDBOX_URL)")
+	fs.StringVar(&c.Durability, "durability", c.Durability, "SQLite: full syncs every commit to disk, normal may lose the last commits at a power cut (GONGZHI_DURABILITY)")
+	fs.DurationVar(&c.DBTimeout, "db-timeout", c.DBTimeout, "PostgreSQL: connect and statement timeout; 0 for none (GONGZHI_DB_TIMEOUT)")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.IdleTimeout, "end a staff web session unused this long; 0 never (GONGZHI_IDLE_TIMEOUT)")
 	fs.BoolVar(&c.AdminTOTP, "admin-totp", c.AdminTOTP, "administrators must log in with an authenticator code (GONGZHI_ADMIN_TOTP)")
 	if err := fs.Parse(args); err != nil {
@@ -165,6 +183,12 @@ func (c Config) Validate() error {
 	}
 	if c.DB != "" && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") && !strings.HasPrefix(c.DB, "sqlite://") {
 		return fmt.Errorf("db %q: want postgres://…, postgresql://… or sqlite://PATH", c.DB)
+	}
+	if c.Durability != "full" && c.Durability != "normal" {
+		return fmt.Errorf("durability %q: want full or normal", c.Durability)
+	}
+	if c.DBTimeout < 0 {
+		return fmt.Errorf("db-timeout %s: want 0 or more", c.DBTimeout)
 	}
 	if _, err := calendar.ParseSpans(c.WorkingHours); err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gongzhi/gongzhi/internal/errs"
 )
@@ -32,9 +33,16 @@ const maxGroup = 64
 // pgGroups is how many groups PostgreSQL runs at once.
 const pgGroups = 4
 
+// jobTimeout bounds one transaction of a group once started. It runs
+// detached from its caller's context: a caller that gives up (a client that
+// disconnected) would otherwise interrupt a statement of the shared
+// transaction, which on SQLite rolls the whole transaction back and on
+// PostgreSQL closes its connection, losing the others' work.
+const jobTimeout = 30 * time.Second
+
 type groupJob struct {
 	ctx  context.Context
-	fn   func(tx *sql.Tx) error
+	fn   func(ctx context.Context, tx *sql.Tx) error
 	done chan error
 }
 
@@ -45,8 +53,9 @@ type grouper struct {
 
 // GroupTx runs fn in a writing transaction shared with others that arrive at
 // the same time, and returns once it is committed (or failed). fn must only
-// use tx, and must not start another transaction.
-func (d *DB) GroupTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+// use tx, with the context it is given, and must not start another
+// transaction.
+func (d *DB) GroupTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
 	d.group.once.Do(func() {
 		d.group.jobs = make(chan groupJob, 4*maxGroup)
 		runners := 1
@@ -123,6 +132,9 @@ func (d *DB) runGroup(batch []groupJob) {
 		// saves a round trip per transaction. SQLite releases it, since every
 		// open savepoint makes later page writes journal again.
 		err := runJob(j, tx)
+		if err != nil {
+			err = d.noteFailure(err)
+		}
 		switch {
 		case err == nil && !single && d.Engine == SQLite:
 			if _, err := tx.Exec(`RELEASE SAVEPOINT g`); err != nil {
@@ -152,7 +164,8 @@ func (d *DB) runGroup(batch []groupJob) {
 		finish(nil)
 		return
 	}
-	if err := tx.Commit(); err != nil {
+	err = tx.Commit()
+	if err != nil {
 		err = errs.Wrap(MapError(err), "commit")
 		for i := range results {
 			if results[i] == nil {
@@ -160,6 +173,7 @@ func (d *DB) runGroup(batch []groupJob) {
 			}
 		}
 	}
+	d.ready.note(err)
 	finish(nil)
 }
 
@@ -181,5 +195,7 @@ func runJob(j groupJob, tx *sql.Tx) (err error) {
 			err = errs.Wrap(fmt.Errorf("panic: %v", v), "transaction")
 		}
 	}()
-	return j.fn(tx)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(j.ctx), jobTimeout)
+	defer cancel()
+	return j.fn(ctx, tx)
 }

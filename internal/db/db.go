@@ -9,11 +9,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" driver
+	_ "modernc.org/sqlite"           // registers the "sqlite" driver
 
 	"github.com/gongzhi/gongzhi/internal/errs"
 )
@@ -35,16 +37,60 @@ type DB struct {
 
 	checkpointer  *sql.DB // SQLite only: the connection that checkpoints
 	stop, stopped chan struct{}
+
+	// migrator opens, for PostgreSQL opened with a timeout, a pool without
+	// it: a migration may build an index for minutes.
+	migrator func() *sql.DB
+
+	ready readiness
+}
+
+// Durability settings of SQLite: how far a commit is on disk when it
+// returns. Both keep the database whole after a crash or a power cut; with
+// normal, the last transactions before an operating-system crash or a power
+// cut may be lost (a killed process loses nothing); full syncs the log at
+// every commit (one fsync per group commit).
+const (
+	DurabilityFull   = "full"
+	DurabilityNormal = "normal"
+)
+
+// Options say how to open the database.
+type Options struct {
+	DSN     string // postgres://…, postgresql://…, sqlite://PATH or PATH
+	DataDir string // where an empty DSN puts gongzhi.db
+	// Durability is DurabilityFull or DurabilityNormal (SQLite only); empty
+	// means DurabilityFull.
+	Durability string
+	// Timeout bounds, on PostgreSQL, connecting, each statement (the
+	// server's statement_timeout) and a silence of the server while a
+	// statement waits for its answer (a frozen or unreachable server);
+	// 0 means none. A DSN's own connect_timeout or statement_timeout wins.
+	Timeout time.Duration
 }
 
 // Open opens the database named by dsn: a postgres:// or postgresql:// URL, or
 // the path of an SQLite file (an empty dsn means dataDir/gongzhi.db).
 func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		return openPostgres(ctx, dsn)
+	return OpenWith(ctx, Options{DSN: dsn, DataDir: dataDir})
+}
+
+// OpenWith opens the database as o says.
+func OpenWith(ctx context.Context, o Options) (*DB, error) {
+	if IsPostgres(o.DSN) {
+		return openPostgres(ctx, o.DSN, o.Timeout)
 	}
-	path := strings.TrimPrefix(dsn, "sqlite://")
+	syncMode := "FULL"
+	switch o.Durability {
+	case "", DurabilityFull:
+	case DurabilityNormal:
+		syncMode = "NORMAL"
+	default:
+		return nil, fmt.Errorf("durability %q: want full or normal", o.Durability)
+	}
+	path := strings.TrimPrefix(o.DSN, "sqlite://")
 	if path == "" {
+		dataDir := o.DataDir
 		if dataDir == "" {
 			dataDir = "data"
 		}
@@ -53,14 +99,24 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 		}
 		path = filepath.Join(dataDir, "gongzhi.db")
 	}
-	return openSQLite(ctx, path)
+	return openSQLite(ctx, path, syncMode)
 }
 
-func openPostgres(ctx context.Context, dsn string) (*DB, error) {
-	pool, err := sql.Open("pgx", dsn)
+// IsPostgres reports whether dsn names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+func openPostgres(ctx context.Context, dsn string, timeout time.Duration) (*DB, error) {
+	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
+	plain := cfg.Copy()
+	if timeout > 0 {
+		limitPostgres(cfg, dsn, timeout)
+	}
+	pool := stdlib.OpenDB(*cfg)
 	pool.SetMaxOpenConns(32)
 	pool.SetMaxIdleConns(32)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
@@ -68,18 +124,40 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connect to postgres: %w", err)
 	}
-	return &DB{Engine: Postgres, W: pool, R: pool}, nil
+	d := &DB{Engine: Postgres, W: pool, R: pool}
+	if timeout > 0 {
+		d.migrator = func() *sql.DB {
+			p := stdlib.OpenDB(*plain)
+			p.SetMaxOpenConns(1)
+			return p
+		}
+	}
+	return d, nil
 }
 
-func sqliteDSN(path string, immediate bool) string {
-	q := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+// limitPostgres adds the timeouts to cfg, unless the DSN sets its own.
+func limitPostgres(cfg *pgx.ConnConfig, dsn string, timeout time.Duration) {
+	if !strings.Contains(dsn, "connect_timeout=") {
+		cfg.ConnectTimeout = timeout
+	}
+	if !strings.Contains(dsn, "statement_timeout=") {
+		cfg.RuntimeParams["statement_timeout"] = strconv.FormatInt(timeout.Milliseconds(), 10)
+	}
+	// A server that is alive ends a statement at its statement_timeout and
+	// says so; one that says nothing for longer is frozen or cut off, and
+	// only a deadline on our side ends the wait.
+	cfg.DialFunc = silenceDialer(timeout + 2*time.Second)
+}
+
+func sqliteDSN(path string, immediate bool, syncMode string) string {
+	q := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(" + syncMode + ")&_time_format=sqlite"
 	if immediate {
 		q += "&_txlock=immediate"
 	}
 	return "file:" + path + "?" + q
 }
 
-func openSQLite(ctx context.Context, path string) (*DB, error) {
+func openSQLite(ctx context.Context, path, syncMode string) (*DB, error) {
 	// The writer never checkpoints the write-ahead log itself (a checkpoint
 	// in the middle of a commit stalls every writer queued behind it); a
 	// connection of its own does it in the background (see checkpoints).
@@ -88,7 +166,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	// roll back is copied to that journal first, which in a file took a
 	// write call per page (a fifth of the CPU of a submission). It holds
 	// one group's pages at most, and is not needed after a crash.
-	w, err := sql.Open("sqlite", sqliteDSN(path, true)+"&_pragma=wal_autocheckpoint(0)&_pragma=temp_store(MEMORY)")
+	w, err := sql.Open("sqlite", sqliteDSN(path, true, syncMode)+"&_pragma=wal_autocheckpoint(0)&_pragma=temp_store(MEMORY)")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
@@ -101,14 +179,14 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", sqliteDSN(path, false)+"&_pragma=query_only(1)")
+	r, err := sql.Open("sqlite", sqliteDSN(path, false, syncMode)+"&_pragma=query_only(1)")
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite readers: %w", err)
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	cp, err := sql.Open("sqlite", sqliteDSN(path, false))
+	cp, err := sql.Open("sqlite", sqliteDSN(path, false, syncMode))
 	if err != nil {
 		w.Close()
 		r.Close()
@@ -176,11 +254,14 @@ func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
-		return err
+		return d.noteFailure(err)
 	}
 	if err := tx.Commit(); err != nil {
-		return errs.Wrap(MapError(err), "commit")
+		err = errs.Wrap(MapError(err), "commit")
+		d.ready.note(err)
+		return err
 	}
+	d.ready.note(nil)
 	return nil
 }
 

@@ -5,10 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/db/dbtest"
+	"github.com/gongzhi/gongzhi/internal/errs"
 )
 
 func TestMigrateTwiceAndPlaceholders(t *testing.T) {
@@ -69,7 +72,7 @@ func TestGroupTx(t *testing.T) {
 		errc := make(chan error, n)
 		for i := 0; i < n; i++ {
 			go func() {
-				errc <- d.GroupTx(ctx, func(tx *sql.Tx) error {
+				errc <- d.GroupTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 					if _, err := tx.ExecContext(ctx, `INSERT INTO counters (name, value) VALUES ($1, $2)`, fmt.Sprintf("k%03d", i), i); err != nil {
 						return err
 					}
@@ -157,4 +160,53 @@ func TestSecretIsShared(t *testing.T) {
 			t.Fatal("a secret of another length was accepted")
 		}
 	})
+}
+
+// TestDurability: --durability sets SQLite's synchronous on every
+// connection: full (2) by default, normal (1) when asked.
+func TestDurability(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		durability string
+		want       int
+	}{{"", 2}, {db.DurabilityFull, 2}, {db.DurabilityNormal, 1}} {
+		d, err := db.OpenWith(ctx, db.Options{DSN: filepath.Join(t.TempDir(), "d.db"), Durability: c.durability})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, pool := range map[string]*sql.DB{"writer": d.W, "readers": d.R} {
+			var got int
+			if err := pool.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&got); err != nil || got != c.want {
+				t.Errorf("durability %q: %s have synchronous=%d (%v), want %d", c.durability, name, got, err, c.want)
+			}
+		}
+		d.Close()
+	}
+	if _, err := db.OpenWith(ctx, db.Options{DSN: filepath.Join(t.TempDir(), "d.db"), Durability: "paranoid"}); err == nil {
+		t.Error("durability paranoid was accepted")
+	}
+}
+
+// TestPostgresTimeout: a timeout puts statement_timeout on every connection
+// of the pool, so a statement past it fails as unavailable, and the
+// connection serves on.
+func TestPostgresTimeout(t *testing.T) {
+	dsn := dbtest.DSN(t, db.Postgres)
+	ctx := context.Background()
+	d, err := db.OpenWith(ctx, db.Options{DSN: dsn, Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	var st string
+	if err := d.R.QueryRowContext(ctx, `SHOW statement_timeout`).Scan(&st); err != nil || st != "1s" {
+		t.Fatalf("statement_timeout %q, %v; want 1s", st, err)
+	}
+	_, err = d.R.ExecContext(ctx, `SELECT pg_sleep(3)`)
+	if w := errs.Wrap(err, "sleep"); !errs.Is(w, errs.Unavailable) {
+		t.Fatalf("a statement past the timeout: %v", w)
+	}
+	if err := d.R.PingContext(ctx); err != nil {
+		t.Fatalf("after the timeout: %v", err)
+	}
 }

@@ -18,7 +18,12 @@ var migrations embed.FS
 // Migrate applies, in order, each migration of the engine not yet applied.
 // Each migration runs in its own transaction with its record in schema_migrations.
 func (d *DB) Migrate(ctx context.Context) error {
-	if _, err := d.W.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+	w := d.W
+	if d.migrator != nil {
+		w = d.migrator()
+		defer w.Close()
+	}
+	if _, err := w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
 	dir := "migrations/" + d.Engine
@@ -42,15 +47,15 @@ func (d *DB) Migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := d.applyMigration(ctx, version, string(body)); err != nil {
+		if err := d.applyMigration(ctx, w, version, string(body)); err != nil {
 			return fmt.Errorf("migration %s: %w", name, err)
 		}
 	}
 	return nil
 }
 
-func (d *DB) applyMigration(ctx context.Context, version int64, body string) error {
-	tx, err := d.W.BeginTx(ctx, nil)
+func (d *DB) applyMigration(ctx context.Context, w *sql.DB, version int64, body string) error {
+	tx, err := w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}

@@ -3,10 +3,17 @@
 package errs
 
 import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"strconv"
+	"strings"
+	"syscall"
 )
 
 // Code is the kind of a domain error.
@@ -20,9 +27,15 @@ const (
 	Conflict     Code = "conflict"
 	TooLarge     Code = "too_large"
 	TooMany      Code = "too_many_requests"
-	Unavailable  Code = "unavailable" // busy or down for a while: try again later
-	Internal     Code = "internal"
+	// Unavailable is busy or down for a while (the database down, frozen
+	// or out of disk; no turn to decode an image): nothing is wrong with
+	// the request, and the same request may succeed a little later.
+	Unavailable Code = "unavailable"
+	Internal    Code = "internal"
 )
+
+// UnavailableRetry is the Retry-After, in seconds, of an unavailable error.
+const UnavailableRetry = 5
 
 // Error is a domain error. Msg is Chinese, MsgEn English; both are shown to users.
 type Error struct {
@@ -48,6 +61,8 @@ func (e *Error) Unwrap() error { return e.Err }
 func New(code Code, zh, en string) *Error { return &Error{Code: code, Msg: zh, MsgEn: en} }
 
 // Wrap makes an internal error around a cause; users see a plain message.
+// A cause that says the database cannot be reached or cannot write makes an
+// unavailable error instead.
 func Wrap(err error, what string) error {
 	if err == nil {
 		return nil
@@ -56,7 +71,58 @@ func Wrap(err error, what string) error {
 	if errors.As(err, &de) {
 		return err
 	}
+	if unavailable(err) {
+		return &Error{Code: Unavailable, Msg: "服务暂时不可用，请稍后再试", MsgEn: "service temporarily unavailable, please try again shortly",
+			Err: fmt.Errorf("%s: %w", what, err), RetryAfter: UnavailableRetry}
+	}
 	return &Error{Code: Internal, Msg: "系统内部错误，请稍后再试", MsgEn: "internal error, please try again later", Err: fmt.Errorf("%s: %w", what, err)}
+}
+
+// unavailable reports whether err comes from a database that is down,
+// unreachable, too slow or out of disk, rather than from a bug. It looks at
+// the standard library's errors and at the methods the drivers' errors have
+// (pgconn's SQLState, modernc sqlite's Code), so that this package needs
+// neither driver.
+func unavailable(err error) bool {
+	var pg interface{ SQLState() string }
+	if errors.As(err, &pg) {
+		// Classes 08 (connection exception), 53 (insufficient resources:
+		// disk full, out of memory, too many connections), 57 (operator
+		// intervention: shutdown, statement timeout, cannot connect now)
+		// and 58 (system error: I/O).
+		// Any other state is the server's answer about the request, or
+		// about our credentials, which waiting will not change.
+		st := pg.SQLState()
+		return len(st) == 5 && (st[:2] == "08" || st[:2] == "53" || st[:2] == "57" || st[:2] == "58")
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
+		errors.Is(err, io.ErrUnexpectedEOF) {
+		return true
+	}
+	for _, e := range []syscall.Errno{syscall.ECONNREFUSED, syscall.ECONNRESET, syscall.ECONNABORTED, syscall.EPIPE,
+		syscall.ETIMEDOUT, syscall.EHOSTUNREACH, syscall.ENETUNREACH, syscall.ENOSPC, syscall.EIO} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true
+	}
+	var lite interface{ Code() int }
+	if errors.As(err, &lite) {
+		// SQLite's primary result codes: BUSY (still locked after the busy
+		// timeout), NOMEM, IOERR, FULL, CANTOPEN.
+		switch lite.Code() & 0xff {
+		case 5, 7, 10, 13, 14:
+			return true
+		}
+	}
+	// pgx reports a failed connection attempt, and a connection that broke
+	// while in use, in words.
+	msg := err.Error()
+	return strings.Contains(msg, "failed to connect to") || strings.Contains(msg, "conn closed") ||
+		strings.Contains(msg, "timeout: context already done")
 }
 
 // CodeOf returns the domain code of err, Internal for errors that are not domain errors.
@@ -106,6 +172,10 @@ func SetRetryAfter(h http.Header, err error) {
 		h.Set("Retry-After", strconv.Itoa(de.RetryAfter))
 	}
 }
+
+// Logged reports whether errors of the code are the server's to look into,
+// and so are logged with their cause.
+func Logged(code Code) bool { return code == Internal || code == Unavailable }
 
 // HTTPStatus maps a domain code to its HTTP status: the one place this is
 // decided, for the API, the web pages and Open311 alike.

@@ -153,7 +153,7 @@ func (s *Store) Lookup(ctx context.Context, k Key) (a Answer, found bool, err er
 // Save stores the first answer of a key; a later answer never replaces it.
 // It joins the group commit of the moment instead of a commit of its own.
 func (s *Store) Save(ctx context.Context, k Key, now time.Time, a Answer) error {
-	return s.db.GroupTx(ctx, func(tx *sql.Tx) error {
+	return s.db.GroupTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (scope, key, request_hash, status, response, created_at) VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT (scope, key) DO UPDATE SET status = excluded.status, response = excluded.response WHERE idempotency_keys.status = 0`,
 			k.Scope, k.Key, k.RequestHash, a.Status, string(a.Body), db.Millis(now))

@@ -4,6 +4,7 @@
 package limit
 
 import (
+	"container/list"
 	"errors"
 	"math"
 	"net"
@@ -18,25 +19,36 @@ import (
 
 // Limiter is a token bucket per key: up to Burst at once, refilled at Per.
 // It lives in one process; each process of a cluster limits on its own.
+//
+// Its buckets are kept in the order of their last use. A bucket that has
+// filled up again is the same as no bucket, and the least recently used one
+// is the first to fill up, so each Allow forgets the full buckets at the old
+// end: every bucket is forgotten once, and Allow costs O(1) however many
+// keys are live. Past maxKeys the least recently used buckets are forgotten
+// even when not full: memory stays bounded when a stranger sprays keys.
 type Limiter struct {
 	mu      sync.Mutex
 	rate    float64 // tokens per second
 	burst   float64
-	buckets map[string]*bucket
+	buckets map[string]*list.Element // of *bucket, in lru
+	lru     list.List                // most recently used first
+	maxKeys int
 	now     func() time.Time
 }
 
 type bucket struct {
+	key    string
 	tokens float64
 	at     time.Time
 }
 
-// maxKeys bounds memory: past it, full buckets are forgotten.
-const maxKeys = 100000
+// defaultMaxKeys bounds the buckets of a limiter: about 10 MB.
+const defaultMaxKeys = 100000
 
 // New returns a limiter allowing n events per period per key, all at once if need be.
 func New(n int, period time.Duration) *Limiter {
-	return &Limiter{rate: float64(n) / period.Seconds(), burst: float64(n), buckets: map[string]*bucket{}, now: time.Now}
+	return &Limiter{rate: float64(n) / period.Seconds(), burst: float64(n), buckets: map[string]*list.Element{},
+		maxKeys: defaultMaxKeys, now: time.Now}
 }
 
 // Allow takes one token for key. When none is left it returns false and how
@@ -48,13 +60,18 @@ func (l *Limiter) Allow(key string) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	b := l.buckets[key]
-	if b == nil {
-		if len(l.buckets) >= maxKeys {
-			l.sweep(now)
+	l.forget(now)
+	var b *bucket
+	if e := l.buckets[key]; e != nil {
+		b = e.Value.(*bucket)
+		l.lru.MoveToFront(e)
+	} else {
+		if len(l.buckets) >= l.maxKeys {
+			b := l.lru.Remove(l.lru.Back()).(*bucket)
+			delete(l.buckets, b.key)
 		}
-		b = &bucket{tokens: l.burst, at: now}
-		l.buckets[key] = b
+		b = &bucket{key: key, tokens: l.burst, at: now}
+		l.buckets[key] = l.lru.PushFront(b)
 	}
 	b.tokens = math.Min(l.burst, b.tokens+now.Sub(b.at).Seconds()*l.rate)
 	b.at = now
@@ -66,12 +83,24 @@ func (l *Limiter) Allow(key string) (bool, time.Duration) {
 	return false, wait
 }
 
-func (l *Limiter) sweep(now time.Time) {
-	for k, b := range l.buckets {
-		if b.tokens+now.Sub(b.at).Seconds()*l.rate >= l.burst {
-			delete(l.buckets, k)
+// forget drops, from the least recently used end, the buckets that are full
+// again.
+func (l *Limiter) forget(now time.Time) {
+	for e := l.lru.Back(); e != nil; e = l.lru.Back() {
+		b := e.Value.(*bucket)
+		if b.tokens+now.Sub(b.at).Seconds()*l.rate < l.burst {
+			return
 		}
+		l.lru.Remove(e)
+		delete(l.buckets, b.key)
 	}
+}
+
+// Len is the number of keys the limiter holds.
+func (l *Limiter) Len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.buckets)
 }
 
 // Set holds the limits gongzhi applies.

@@ -1,6 +1,8 @@
 package limit
 
 import (
+	"fmt"
+	"strconv"
 	"testing"
 	"time"
 
@@ -33,5 +35,53 @@ func TestLimiter(t *testing.T) {
 	var nilL *Limiter
 	if ok, _ := nilL.Allow("x"); !ok {
 		t.Fatal("a nil limiter allows")
+	}
+}
+
+// TestLimiterForgets: a bucket that has filled up again is forgotten (it is
+// the same as no bucket), and the number of buckets stays under the cap even
+// when every key is new and none has filled up.
+func TestLimiterForgets(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := New(2, time.Minute) // a token every 30 s
+	l.now = func() time.Time { return now }
+	l.maxKeys = 100
+	for i := range 50 {
+		l.Allow(fmt.Sprint("old", i)) // full again 30 s later
+	}
+	now = now.Add(30 * time.Second)
+	l.Allow("young")
+	l.Allow("young") // full again 60 s later
+	now = now.Add(31 * time.Second)
+	l.Allow("new")
+	if got := l.Len(); got != 2 {
+		t.Fatalf("%d buckets after the old ones filled up, want 2 (young and new)", got)
+	}
+	// A stranger spraying keys cannot grow the map past the cap.
+	for i := range 1000 {
+		l.Allow(fmt.Sprint("spray", i))
+	}
+	if got := l.Len(); got != 100 {
+		t.Fatalf("%d buckets, want the cap of 100", got)
+	}
+	// The most recent keys are kept: a key in use keeps its count.
+	for range 2 {
+		l.Allow("spray999")
+	}
+	if ok, _ := l.Allow("spray999"); ok {
+		t.Fatal("a recent key was forgotten: its third event in a minute was allowed")
+	}
+}
+
+// BenchmarkAllowManyKeys measures Allow for new keys with 200,000 keys live
+// (none full: one event each, and the buckets take an hour to refill).
+func BenchmarkAllowManyKeys(b *testing.B) {
+	l := New(10, time.Hour)
+	for i := range 200000 {
+		l.Allow(strconv.Itoa(i))
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		l.Allow("new" + strconv.Itoa(i))
 	}
 }

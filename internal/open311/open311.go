@@ -8,7 +8,8 @@
 // specification does: /open311/v2/services.json, /open311/v2/requests/ID.xml.
 // Errors are [{"code":400,"description":"…"}] or
 // <errors><error><code>400</code><description>…</description></error></errors>,
-// with 404 for what does not exist, 403 for a missing or bad api_key, and 400
+// with 404 for what does not exist, 403 for a missing or bad api_key, 500 or
+// 503 (with Retry-After) for a fault of the server or its database, and 400
 // for everything else, as the specification asks.
 //
 // GET requests: with no dates, the last 90 days of requested_datetime, as
@@ -276,8 +277,9 @@ func (s *Server) failMany(w http.ResponseWriter, format string, status int, list
 }
 
 // failErr answers with a domain error: not found is 404, unauthorized and
-// forbidden are 403, anything else is 400, as the specification asks; only
-// internal errors are logged, and their detail is not shown.
+// forbidden are 403, a fault of the server is its 5xx (with Retry-After when
+// it is passing), anything else is 400, as the specification asks; only the
+// server's faults are logged, and their detail is not shown.
 func (s *Server) failErr(w http.ResponseWriter, format string, err error) {
 	de := errs.As(err)
 	status := http.StatusBadRequest
@@ -286,8 +288,11 @@ func (s *Server) failErr(w http.ResponseWriter, format string, err error) {
 		status = http.StatusNotFound
 	case errs.Unauthorized, errs.Forbidden:
 		status = http.StatusForbidden
-	case errs.Internal:
+	}
+	if st := errs.HTTPStatus(de.Code); st >= 500 {
+		status = st
 		s.Log.Error("open311", "err", err)
+		errs.SetRetryAfter(w.Header(), de)
 	}
 	s.fail(w, format, status, describe(de))
 }

@@ -287,7 +287,7 @@ func (s *Service) Act(ctx context.Context, u auth.User, number, action string, i
 		return Ticket{}, err
 	}
 	now := s.clock.Now()
-	err := s.db.GroupTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.GroupTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		// A retried action that already ran changes nothing more.
 		if done, err := idem.ClaimTx(ctx, tx, now, number+"/"+action); err != nil || done != "" {
 			return err

@@ -258,7 +258,7 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 		return Ticket{}, err
 	}
 	var created *Ticket
-	err = s.db.GroupTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.GroupTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		created = nil
 		// A retried submission returns the ticket its first run made.
 		if existing, err := idem.ClaimTx(ctx, tx, now, number); err != nil || existing != "" {

@@ -252,8 +252,9 @@ var messages = map[string][2]string{
 
 	"pager.next": {"下一页", "Next page"},
 
-	"error.title": {"出错了", "Something went wrong"},
-	"form.error":  {"未能完成：", "Could not complete:"},
+	"error.title":       {"出错了", "Something went wrong"},
+	"error.unavailable": {"服务暂时不可用", "Service temporarily unavailable"},
+	"form.error":        {"未能完成：", "Could not complete:"},
 
 	"f.kind":               {"诉求类型", "Kind"},
 	"f.category":           {"诉求分类", "Category"},

@@ -100,6 +100,11 @@ func (s *Server) wrapBody(next http.HandlerFunc, files bool) http.Handler {
 				st.sess = &sess
 			} else if errs.CodeOf(err) == errs.Internal {
 				s.Log.Error("authenticate", "err", err)
+			} else if errs.Is(err, errs.Unavailable) {
+				// Not a logged-out visitor: the session could not be
+				// read, and a login page would only fail too.
+				s.fail(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, st)), err)
+				return
 			}
 		}
 		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, st))
@@ -323,7 +328,7 @@ func statusOf(err error) int { return errs.HTTPStatus(errs.CodeOf(err)) }
 // internal errors are logged and shown plainly.
 func (s *Server) formError(r *http.Request, p *Page, err error) int {
 	e := errs.As(err)
-	if e.Code == errs.Internal {
+	if errs.Logged(e.Code) {
 		s.Log.Error("web request", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	p.Err, p.ErrCode = e.Msg, string(e.Code)
@@ -335,7 +340,11 @@ func (s *Server) formError(r *http.Request, p *Page, err error) int {
 
 // fail renders the error page for err.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	p := s.page(w, r, "error.title")
+	title := "error.title"
+	if errs.Is(err, errs.Unavailable) {
+		title = "error.unavailable"
+	}
+	p := s.page(w, r, title)
 	status := s.formError(r, p, err)
 	errs.SetRetryAfter(w.Header(), err)
 	s.render(w, r, status, "error", p)
