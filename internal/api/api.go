@@ -51,7 +51,7 @@ func (a *API) Routes(parent *http.ServeMux) {
 	defer parent.Handle("/api/v1/", a.plainInput(mux))
 	mux.HandleFunc("POST /api/v1/auth/token", a.idempotentSecret(a.token))
 	mux.HandleFunc("POST /api/v1/auth/code", a.idempotentSecret(a.code))
-	mux.HandleFunc("POST /api/v1/users", a.idempotent(a.admin(a.createUser)))
+	mux.HandleFunc("POST /api/v1/users", a.idempotentWithout([]string{"password"}, a.admin(a.createUser)))
 	mux.HandleFunc("GET /api/v1/users", a.admin(a.listUsers))
 	a.accountRoutes(mux)
 	mux.HandleFunc("GET /api/v1/areas", a.areas)

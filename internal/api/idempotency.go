@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"io/fs"
@@ -17,16 +18,25 @@ import (
 // first answer is stored and every retry gets it back, marked with
 // Idempotent-Replayed: true. Keys are scoped to the caller.
 func (a *API) idempotent(next http.HandlerFunc) http.HandlerFunc {
-	return a.idempotentUpTo(MaxBody, errTooLarge, next)
+	return a.idempotentUpTo(MaxBody, errTooLarge, nil, next)
+}
+
+// idempotentWithout is idempotent for a JSON body that carries a secret in
+// the named fields (the new account's password): the stored request hash
+// leaves them out, since a fast hash of a password kept for a day (and in
+// every backup) could be reversed by guessing. A retry that differs only in
+// those fields is taken as the same request.
+func (a *API) idempotentWithout(fields []string, next http.HandlerFunc) http.HandlerFunc {
+	return a.idempotentUpTo(MaxBody, errTooLarge, fields, next)
 }
 
 // idempotentUpload is idempotent for an upload: the body, up to MaxUpload,
 // is hashed on its way to a temporary file, never held whole in memory.
 func (a *API) idempotentUpload(next http.HandlerFunc) http.HandlerFunc {
-	return a.idempotentUpTo(MaxUpload, errUploadTooLarge, next)
+	return a.idempotentUpTo(MaxUpload, errUploadTooLarge, nil, next)
 }
 
-func (a *API) idempotentUpTo(limit int64, tooLarge error, next http.HandlerFunc) http.HandlerFunc {
+func (a *API) idempotentUpTo(limit int64, tooLarge error, secret []string, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		key := r.Header.Get("Idempotency-Key")
 		if key == "" || a.Idem == nil {
@@ -46,7 +56,11 @@ func (a *API) idempotentUpTo(limit int64, tooLarge error, next http.HandlerFunc)
 			target += "?" + r.URL.RawQuery
 		}
 		h := idem.NewHash(r.Method, target)
-		body, cleanup, err := keepBody(io.TeeReader(http.MaxBytesReader(w, r.Body, limit), h), limit > MaxBody)
+		src := io.Reader(http.MaxBytesReader(w, r.Body, limit))
+		if secret == nil {
+			src = io.TeeReader(src, h)
+		}
+		body, cleanup, err := keepBody(src, limit > MaxBody)
 		defer cleanup()
 		var mbe *http.MaxBytesError
 		var ours *errs.Error
@@ -60,6 +74,11 @@ func (a *API) idempotentUpTo(limit int64, tooLarge error, next http.HandlerFunc)
 		case err != nil:
 			a.fail(w, r, errs.Invalidf("无法读取请求内容", "could not read the request body"))
 			return
+		}
+		if secret != nil {
+			b, _ := io.ReadAll(body) // in memory: bodies with secrets are small
+			h.Write(withoutFields(b, secret))
+			body = io.NopCloser(bytes.NewReader(b))
 		}
 		r.Body = body
 		scope := "anon"
@@ -77,6 +96,21 @@ func (a *API) idempotentUpTo(limit int64, tooLarge error, next http.HandlerFunc)
 			a.fail(w, r, err)
 		}
 	}
+}
+
+// withoutFields returns a JSON object with the named fields removed, its
+// other fields in a fixed order; a body that is not a JSON object gives
+// nothing (the handler refuses it anyway), so no secret reaches the hash.
+func withoutFields(body []byte, fields []string) []byte {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil {
+		return nil
+	}
+	for _, f := range fields {
+		delete(m, f)
+	}
+	out, _ := json.Marshal(m) // map keys are sorted
+	return out
 }
 
 // idempotentSecret takes an Idempotency-Key on a POST whose answer carries a

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http/httptest"
 	"strings"
@@ -127,6 +128,25 @@ func TestIdempotencyKeepsNoSecrets(t *testing.T) {
 				if strings.Contains(rows, s) {
 					t.Errorf("the %s is stored in idempotency_keys:\n%s", what, rows)
 				}
+			}
+			// A new account's password is left out of the stored request hash;
+			// the answer, which holds no secret, is still replayed.
+			nu := map[string]string{"username": "idem-user", "password": "orchard-lamp-73", "name": "测试", "role": "agent",
+				"org_code": "110117-HOTLINE", "area_code": "110117"}
+			code, _, m = post(t, srv, "/api/v1/users", admin, "user-1", nu)
+			if code != 201 {
+				t.Fatalf("keyed user: %d %v", code, m)
+			}
+			if body, _ := json.Marshal(nu); strings.Contains(stored(), idem.Hash("POST", "/api/v1/users", body)) {
+				t.Fatal("a fast hash of the new account's password is stored")
+			}
+			nu["password"] = "another-lamp-74"
+			if code, h, m := post(t, srv, "/api/v1/users", admin, "user-1", nu); code != 201 || h.Get("Idempotent-Replayed") != "true" {
+				t.Fatalf("user replay with another password: %d %v %v", code, h, m)
+			}
+			nu["name"] = "别人"
+			if code, _, m := post(t, srv, "/api/v1/users", admin, "user-1", nu); code != 409 {
+				t.Fatalf("user key reused for another name: %d %v", code, m)
 			}
 			// Answers without a secret are still replayed.
 			tk := map[string]any{"category_code": "0101", "description": "路灯不亮", "area_code": "110117001001", "reporter_phone": "13700000008"}

@@ -42,7 +42,7 @@ import (
 // read from the package's source: mux.HandleFunc and mux.Handle calls in
 // Routes, and in methods Routes calls with the mux. keyed holds the
 // patterns whose handler is wrapped by a.idempotent, a.idempotentUpload or
-// a.idempotentSecret.
+// a.idempotentSecret or a.idempotentWithout.
 func oaRoutes(t *testing.T) (routes []string, keyed map[string]bool) {
 	t.Helper()
 	fset := token.NewFileSet()
@@ -106,7 +106,7 @@ func oaRoutes(t *testing.T) (routes []string, keyed map[string]bool) {
 				routes = append(routes, p)
 				if len(call.Args) > 1 {
 					if h, ok := call.Args[1].(*ast.CallExpr); ok {
-						if w, ok := h.Fun.(*ast.SelectorExpr); ok && (w.Sel.Name == "idempotent" || w.Sel.Name == "idempotentUpload" || w.Sel.Name == "idempotentSecret") {
+						if w, ok := h.Fun.(*ast.SelectorExpr); ok && (w.Sel.Name == "idempotent" || w.Sel.Name == "idempotentUpload" || w.Sel.Name == "idempotentSecret" || w.Sel.Name == "idempotentWithout") {
 							keyed[p] = true
 						}
 					}
