@@ -30,6 +30,13 @@ var auditMessages = map[string][2]string{
 	"audit.action.revoke_api_key":       {"吊销 API 密钥", "Revoked an API key"},
 	"audit.action.public_page_settings": {"修改公开设置", "Changed the public page"},
 	"audit.action.evaluation_settings":  {"修改考核设置", "Changed the evaluation settings"},
+	"audit.action.login_failed":         {"登录失败", "Failed login"},
+	"audit.action.login_locked":         {"账号被锁定", "Account locked"},
+	"audit.action.unlock_account":       {"解锁账号", "Unlocked an account"},
+	"audit.action.change_password":      {"修改密码", "Changed a password"},
+	"audit.action.reset_password":       {"重置密码", "Reset a password"},
+	"audit.action.enrol_totp":           {"启用两步验证", "Turned on two-step login"},
+	"audit.action.remove_totp":          {"移除两步验证", "Removed two-step login"},
 }
 
 func init() {
