@@ -206,7 +206,7 @@ func (s *Server) ticketView(ctx context.Context, lang string, u auth.User, t tic
 			}
 			if _, ok := messages[prefix+code]; ok {
 				ev.Note = tr(lang, prefix+code)
-				if staff && strings.TrimSpace(rest) != "" {
+				if strings.TrimSpace(rest) != "" {
 					ev.Note += "：" + strings.TrimSpace(rest)
 				}
 			}
@@ -230,11 +230,7 @@ func (s *Server) ticketView(ctx context.Context, lang string, u auth.User, t tic
 			if into == "" { // the note is the staff's; the ticket still says where it went
 				into = t.ParentNumber
 			}
-			ev.Text = tr(lang, "ev.merge", into)
-			ev.Note = ""
-			if staff {
-				ev.Note = strings.TrimSpace(rest)
-			}
+			ev.Text, ev.Note = tr(lang, "ev.merge", into), strings.TrimSpace(rest)
 		default:
 			ev.Text = tr(lang, "ev."+e.Action)
 		}
