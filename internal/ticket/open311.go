@@ -424,26 +424,8 @@ func (s *Service) PublicGet(ctx context.Context, number string) (Ticket, error) 
 	return s.publicTicket(t), nil
 }
 
-// publicHidden are the timeline lines the public does not see: the clocks,
-// the traffic between units, and requests that change nothing until
-// approved (the same lines the web hides from residents).
-var publicHidden = map[string]bool{
-	"yellow_light": true, "overdue": true, "unsigned_escalated": true, "summons_missed": true,
-	ActionRemind: true, ActionWhistle: true, ActionEscalate: true, ActionReport: true,
-	ActionRequestExtension: true, ActionRejectExtension: true, ActionRejectReturn: true,
-	"helper_sign": true, ActionRequestCheck: true,
-}
-
-// publicQuiet are the lines the public sees without the staff's note.
-var publicQuiet = map[string]bool{
-	ActionReturn: true, ActionApproveReturn: true, ActionRedispatch: true, ActionRedo: true,
-	ActionApproveExtension: true, ActionAddHelper: true, "helper_reply": true, ActionMerge: true,
-	ActionInvalidate: true, ActionClose: true, ActionRate: true, ActionContact: true, ActionCheck: true,
-}
-
-// PublicEvents returns the public timeline of a ticket anyone may see:
-// oldest first, internal lines left out, staff notes only where residents
-// see them, and no actor names.
+// PublicEvents returns the timeline of a ticket anyone may see, as the
+// public sees it (Timeline): oldest first, masked, actors named by role.
 func (s *Service) PublicEvents(ctx context.Context, number string) ([]Event, error) {
 	if _, err := s.PublicGet(ctx, number); err != nil {
 		return nil, err
@@ -452,19 +434,7 @@ func (s *Service) PublicEvents(ctx context.Context, number string) ([]Event, err
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Event, 0, len(evs))
-	for _, e := range evs {
-		if publicHidden[e.Action] {
-			continue
-		}
-		if publicQuiet[e.Action] {
-			e.Note = ""
-		}
-		e.Note = privacy.Mask(e.Note)
-		e.Actor, e.ActorRole, e.actorID = "", "", ""
-		out = append(out, e)
-	}
-	return out, nil
+	return Timeline(evs, AudiencePublic), nil
 }
 
 // ActionExternalUpdate is the timeline line of an update another system posted.

@@ -3,7 +3,6 @@ package ticket
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/errs"
@@ -206,15 +205,4 @@ func canAct(u auth.User, t Ticket, action string) bool {
 // satisfaction figures the rating feeds.
 func recordsRatingByPhone(u auth.User, t Ticket) bool {
 	return (u.Role == auth.RoleAgent || u.Role == auth.RoleDispatcher) && u.InArea(t.AreaCode)
-}
-
-// byPhoneMark starts the note of a rating that staff recorded for the reporter.
-const byPhoneMark = "by_phone "
-
-// RatedByPhone reports whether a rating event's note is one that a hotline
-// agent or dispatcher recorded from the reporter's answer on a follow-up
-// call (回访), rather than the reporter's own, and returns the note without
-// that mark.
-func RatedByPhone(note string) (rest string, byPhone bool) {
-	return strings.CutPrefix(note, byPhoneMark)
 }

@@ -65,23 +65,23 @@ func TestWhoRates(t *testing.T) {
 			}
 		}
 
-		rateNote := func(number string) string {
+		rateNote := func(number string) (string, bool) {
 			evs, err := f.tickets.Events(ctx, f.dispatcher, number)
 			must(t, err)
 			for _, e := range evs {
 				if e.Action == ticket.ActionRate {
-					return e.Note
+					return e.Note, e.ByPhone
 				}
 			}
 			t.Fatalf("no rating event on %s", number)
-			return ""
+			return "", false
 		}
 		got, err := f.tickets.Act(ctx, f.resident, tk.Number, ticket.ActionRate, rating)
 		must(t, err)
 		if got.Status != ticket.StatusClosed {
 			t.Fatalf("reporter's rating closes: %s", got.Status)
 		}
-		if n := rateNote(tk.Number); n != "satisfied: 很好" {
+		if n, byPhone := rateNote(tk.Number); byPhone || n != "satisfied: 很好" {
 			t.Fatalf("reporter's own rating: %q", n)
 		}
 		for _, staff := range []auth.User{f.agent, f.dispatcher} {
@@ -91,7 +91,7 @@ func TestWhoRates(t *testing.T) {
 			if got.Status != ticket.StatusClosed || got.Rating == nil || got.Rating.Satisfaction != ticket.Satisfied {
 				t.Fatalf("%s records the rating: %+v", staff.Username, got)
 			}
-			if n, byPhone := ticket.RatedByPhone(rateNote(tk.Number)); !byPhone || n != "satisfied: 很好" {
+			if n, byPhone := rateNote(tk.Number); !byPhone || n != "satisfied: 很好" {
 				t.Fatalf("%s's recording is not marked as by phone: %q", staff.Username, n)
 			}
 		}

@@ -109,12 +109,18 @@ func (s *Service) Lookup(ctx context.Context, number, phone string) (Ticket, aut
 	return t, auth.User{Role: auth.RoleResident, Phone: phone}, nil
 }
 
-// Events returns the ticket's timeline, oldest first, if u may see the ticket.
+// Events returns the ticket's timeline as u sees it (Timeline, for the
+// audience u is), oldest first, if u may see the ticket.
 func (s *Service) Events(ctx context.Context, u auth.User, number string) ([]Event, error) {
-	if _, err := s.Get(ctx, u, number); err != nil {
+	t, err := s.Get(ctx, u, number)
+	if err != nil {
 		return nil, err
 	}
-	return s.events(ctx, s.db.R, number)
+	evs, err := s.events(ctx, s.db.R, number)
+	if err != nil {
+		return nil, err
+	}
+	return Timeline(evs, AudienceOf(u, t)), nil
 }
 
 // Filter narrows a ticket list.

@@ -177,6 +177,9 @@ type Event struct {
 	ToStatus   Status    `json:"to_status"`
 	OrgCode    string    `json:"-"`
 	Note       string    `json:"note"`
+	// ByPhone marks a rating that staff recorded from the reporter's answer
+	// on a follow-up call (回访) rather than her own (see Timeline).
+	ByPhone bool `json:"by_phone,omitempty"`
 
 	actorID string
 }

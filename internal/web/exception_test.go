@@ -326,5 +326,5 @@ func TestUrgencyAndNotifications(t *testing.T) {
 	_, body = c.get("/my")
 	mustContain(t, body, "最新消息", "井盖已补装", "合并办理")
 	_, body = c.get("/tickets/" + child)
-	mustContain(t, body, "合并办理的工单已答复", parent)
+	mustContain(t, body, "合并办理的工单已答复", parent, "与相同诉求合并办理（工单 "+parent+"）")
 }

@@ -133,27 +133,11 @@ func (v *TicketView) Checked(action, key, value string) bool {
 
 // EventView is one line of a timeline in words.
 type EventView struct {
+	Kind string // the event's action, for the page's markup
 	At   time.Time
 	Text string
 	Who  string
 	Note string
-}
-
-// internalEvents are timeline lines residents do not see: the clocks, the
-// reminders and summons between units, requests that change nothing until
-// approved, and the parts of co-handling units.
-var internalEvents = map[string]bool{
-	"yellow_light": true, "overdue": true, "unsigned_escalated": true, "summons_missed": true,
-	ticket.ActionRemind: true, ticket.ActionWhistle: true, ticket.ActionEscalate: true, ticket.ActionReport: true,
-	ticket.ActionRequestExtension: true, ticket.ActionRejectExtension: true, ticket.ActionRejectReturn: true,
-	"helper_sign": true,
-}
-
-// residentQuiet are events residents see without the staff's note.
-var residentQuiet = map[string]bool{
-	ticket.ActionReturn: true, ticket.ActionApproveReturn: true, ticket.ActionRedispatch: true, ticket.ActionRedo: true,
-	ticket.ActionApproveExtension: true, ticket.ActionAddHelper: true, "helper_reply": true, ticket.ActionMerge: true,
-	ticket.ActionInvalidate: true, ticket.ActionClose: true,
 }
 
 // ticketView fills in names and the timeline of t as u sees it.
@@ -180,11 +164,10 @@ func (s *Server) ticketView(ctx context.Context, lang string, u auth.User, t tic
 		}
 		return orgNames[code]
 	}
+	// evs is already the timeline of u's audience: what is left out and
+	// which notes are kept is decided by ticket.Timeline, not here.
 	for _, e := range evs {
-		if !staff && internalEvents[e.Action] {
-			continue
-		}
-		ev := EventView{At: e.At, Note: e.Note}
+		ev := EventView{Kind: e.Action, At: e.At, Note: e.Note}
 		switch e.Action {
 		case ticket.ActionDispatch:
 			ev.Text = tr(lang, "ev.dispatch", name(e.OrgCode))
@@ -202,14 +185,14 @@ func (s *Server) ticketView(ctx context.Context, lang string, u auth.User, t tic
 			ev.Text, ev.Note = tr(lang, "ev.attach", msgOr(lang, "photo.purpose.", purpose)), ""
 		case ticket.ActionRate:
 			ev.Text = tr(lang, "ev.rate")
-			note, byPhone := ticket.RatedByPhone(e.Note)
-			if byPhone {
+			if e.ByPhone {
 				ev.Text = tr(lang, "ev.rate.phone")
 			}
-			sat, comment, _ := strings.Cut(note, ": ")
-			ev.Note = tr(lang, "sat."+sat)
-			if comment != "" {
-				ev.Note += "：" + comment
+			if sat, comment, _ := strings.Cut(e.Note, ": "); sat != "" {
+				ev.Note = tr(lang, "sat."+sat)
+				if comment != "" {
+					ev.Note += "：" + comment
+				}
 			}
 		case ticket.ActionReturn, ticket.ActionInvalidate:
 			prefix := "reason."
@@ -223,7 +206,7 @@ func (s *Server) ticketView(ctx context.Context, lang string, u auth.User, t tic
 			}
 			if _, ok := messages[prefix+code]; ok {
 				ev.Note = tr(lang, prefix+code)
-				if staff && strings.TrimSpace(rest) != "" {
+				if strings.TrimSpace(rest) != "" {
 					ev.Note += "：" + strings.TrimSpace(rest)
 				}
 			}
@@ -244,16 +227,12 @@ func (s *Server) ticketView(ctx context.Context, lang string, u auth.User, t tic
 		case ticket.ActionMerge:
 			into := strings.TrimSpace(strings.TrimPrefix(e.Note, "→"))
 			into, rest, _ := strings.Cut(into, " ")
-			ev.Text = tr(lang, "ev.merge", into)
-			ev.Note = ""
-			if staff {
-				ev.Note = strings.TrimSpace(rest)
+			if into == "" { // the note is the staff's; the ticket still says where it went
+				into = t.ParentNumber
 			}
+			ev.Text, ev.Note = tr(lang, "ev.merge", into), strings.TrimSpace(rest)
 		default:
 			ev.Text = tr(lang, "ev."+e.Action)
-		}
-		if !staff && residentQuiet[e.Action] {
-			ev.Note = ""
 		}
 		if m, ok := messages["rev."+e.Action]; ok && !staff {
 			if strings.Contains(m[0], "%s") {

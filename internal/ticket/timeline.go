@@ -1,0 +1,134 @@
+package ticket
+
+import (
+	"strings"
+
+	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/privacy"
+)
+
+// Audience is whom a ticket's timeline is shown to. What each audience sees
+// is decided here once, and every page, the API and Open311 show it.
+type Audience string
+
+const (
+	// AudiencePublic is anyone: the open data (Open311). Texts are masked.
+	AudiencePublic Audience = "public"
+	// AudienceReporter is the resident who asked, logged in or by the
+	// ticket's number and her phone.
+	AudienceReporter Audience = "reporter"
+	// AudienceStaff sees every line with its note and who wrote it.
+	AudienceStaff Audience = "staff"
+)
+
+// AudienceOf is the audience u belongs to for t: the staff, the reporter,
+// or else the public.
+func AudienceOf(u auth.User, t Ticket) Audience {
+	switch {
+	case u.Role.IsStaff():
+		return AudienceStaff
+	case isReporter(u, t):
+		return AudienceReporter
+	}
+	return AudiencePublic
+}
+
+// sight is how much of one kind of line an audience other than the staff
+// sees.
+type sight int
+
+const (
+	unseen sight = iota // not the line at all
+	bare                // the line without its note
+	noted               // the line and its note
+)
+
+// sights is, for each kind of line, what the reporter and the public see of
+// it. Only notes written for the resident are shown: the answer, her own
+// rating (to her alone: the public never sees a rating), the updates and
+// messages addressed to her. The notes staff write for each other — a
+// dispatcher's instruction on dispatch, a contact or check record, a reason
+// to close or return — stay with the staff (minimum exposure), and so do the
+// clocks, the traffic between units, requests that change nothing until
+// approved, and the dispatcher's request for an on-site check. A kind not
+// listed here is seen by the staff only, so a new kind of line stays
+// internal until it is decided here.
+var sights = map[string]struct{ reporter, public sight }{
+	"create":               {noted, noted},
+	ActionDispatch:         {bare, bare},
+	ActionRedispatch:       {bare, bare},
+	ActionSign:             {bare, bare},
+	ActionContact:          {bare, bare},
+	ActionReply:            {noted, noted},
+	ActionAnswer:           {noted, noted},
+	ActionSelfResolve:      {noted, noted},
+	ActionRate:             {noted, bare},
+	ActionClose:            {bare, bare},
+	ActionReturn:           {bare, bare},
+	ActionApproveReturn:    {bare, bare},
+	ActionApproveExtension: {bare, bare},
+	ActionAddHelper:        {bare, bare},
+	"helper_reply":         {bare, bare},
+	ActionRedo:             {bare, bare},
+	ActionMerge:            {bare, bare},
+	ActionInvalidate:       {bare, bare},
+	ActionCheck:            {bare, bare},
+	ActionAttach:           {noted, noted}, // "purpose attachment-id"
+	ActionExternalUpdate:   {noted, noted},
+	"parent_reply":         {noted, noted},
+	"parent_closed":        {noted, noted},
+	// Staff only: ActionRejectReturn, ActionRequestExtension,
+	// ActionRejectExtension, ActionRemind, ActionEscalate, ActionWhistle,
+	// ActionReport, ActionRequestCheck, "helper_sign", "yellow_light",
+	// "overdue", "unsigned_escalated", "summons_missed".
+}
+
+// Timeline returns the lines of evs that a sees, in their order. A rating
+// recorded on a follow-up call has ByPhone set and its mark taken off the
+// note, for every audience. For the reporter and the public, a line keeps
+// its note only where the table above says so, and names its actor by role
+// ("reporter", "system", or the staff role), never by the staff's account;
+// for the public the personal numbers in a note are masked (privacy.Mask).
+func Timeline(evs []Event, a Audience) []Event {
+	out := make([]Event, 0, len(evs))
+	for _, e := range evs {
+		if e.Action == ActionRate {
+			e.Note, e.ByPhone = ratedByPhone(e.Note)
+		}
+		if a == AudienceStaff {
+			out = append(out, e)
+			continue
+		}
+		rule := sights[e.Action]
+		see := rule.public
+		if a == AudienceReporter {
+			see = rule.reporter
+		}
+		if see == unseen {
+			continue
+		}
+		if see == bare {
+			e.Note = ""
+		}
+		if a == AudiencePublic {
+			e.Note = privacy.Mask(e.Note)
+		}
+		if e.Actor != "reporter" && e.Actor != "system" {
+			e.Actor = e.ActorRole
+		}
+		e.actorID = ""
+		out = append(out, e)
+	}
+	return out
+}
+
+// byPhoneMark starts the note of a rating that staff recorded for the reporter.
+const byPhoneMark = "by_phone "
+
+// ratedByPhone reports whether a rating event's note is one that a hotline
+// agent or dispatcher recorded from the reporter's answer on a follow-up
+// call (回访), rather than the reporter's own, and returns the note without
+// that mark.
+func ratedByPhone(note string) (rest string, byPhone bool) {
+	return strings.CutPrefix(note, byPhoneMark)
+}
