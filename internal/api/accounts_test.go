@@ -211,3 +211,36 @@ func TestAdminTOTPRequiredAPI(t *testing.T) {
 		})
 	}
 }
+
+// An account created through the API leaves one audit entry, by the
+// administrator who created it (the auth service writes it, not the route).
+func TestCreateUserAuditedOnce(t *testing.T) {
+	for _, engine := range dbtest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			srv := newServer(t, engine)
+			admin := loginAs(t, srv, "admin", "lantern-river-42")
+			code, m := call(t, srv, "POST", "/api/v1/users", admin, map[string]string{"username": "audited-user", "password": "first-password-1",
+				"role": "handler", "org_code": "110117001-SO", "area_code": "110117001"})
+			if code != 201 {
+				t.Fatalf("create: %d %v", code, m)
+			}
+			id := m["id"].(string)
+			log := get(t, srv, "/api/v1/audit?actor=admin&limit=200", admin)
+			items, _ := log["items"].([]any)
+			n := 0
+			for _, it := range items {
+				if e := it.(map[string]any); e["object"] == "user:"+id && e["action"] == "create_user" {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Fatalf("%d create_user entries for the new account, want 1: %v", n, log)
+			}
+			handler := loginAs(t, srv, "demo-handler", "gongzhi-demo")
+			if code, m := call(t, srv, "POST", "/api/v1/users", handler, map[string]string{"username": "not-made", "password": "first-password-1",
+				"role": "handler", "org_code": "110117001-SO", "area_code": "110117001"}); code != 403 {
+				t.Fatalf("a handler creates an account: %d %v", code, m)
+			}
+		})
+	}
+}
