@@ -26,6 +26,13 @@ func CanCreate(u auth.User) bool {
 	return false
 }
 
+// TakesCalls reports whether u works the hotline: the agents and the
+// dispatchers, whose screen the console is. (An administrator may also look
+// a caller up, CallerHistory, without taking calls.)
+func TakesCalls(u auth.User) bool {
+	return u.Role == auth.RoleAgent || u.Role == auth.RoleDispatcher
+}
+
 // fileInScope checks that staff register a request in their own area. Staff
 // whose scope covers unplaced requests (district and up) may leave the place
 // to the dispatchers; everyone else names an area of theirs, and a location

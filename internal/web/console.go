@@ -87,10 +87,9 @@ func (d *ConsoleData) fail(lang, field, key string, args ...any) {
 	}
 }
 
-// consoleRole reports whether u may use the console.
-func consoleRole(u *auth.User) bool {
-	return u.Role == auth.RoleAgent || u.Role == auth.RoleDispatcher
-}
+// consoleRole reports whether u may use the console: the ticket service
+// tells who takes calls.
+func consoleRole(u *auth.User) bool { return u != nil && ticket.TakesCalls(*u) }
 
 // consoleUser returns the agent or dispatcher, or answers for the others.
 func (s *Server) consoleUser(w http.ResponseWriter, r *http.Request) *auth.User {
