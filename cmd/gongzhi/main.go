@@ -244,7 +244,7 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 	return withDB(ctx, "user create", dbArgs, getenv, stderr, func(d *db.DB, _ []string) error {
 		c := clock.System{}
 		a := auth.NewService(d, c, gov.NewService(d, c), newLogger(stderr), auth.Options{})
-		u, err := a.CreateUser(ctx, nu)
+		u, err := a.CreateUser(ctx, auth.System(), nu)
 		if err != nil {
 			return err
 		}

@@ -12,6 +12,8 @@ import (
 // the second factor, ending one's own token.
 func (a *API) accountRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/users/{id}/unlock", a.idempotent(a.admin(a.unlockUser)))
+	mux.HandleFunc("POST /api/v1/users/{id}/disable", a.idempotent(a.admin(a.disableUser)))
+	mux.HandleFunc("POST /api/v1/users/{id}/enable", a.idempotent(a.admin(a.enableUser)))
 	// Passwords and the second factor's secret and codes travel in these
 	// requests and answers: a key never keeps them (idempotentSecret).
 	mux.HandleFunc("POST /api/v1/users/{id}/password", a.idempotentSecret(a.admin(a.resetPassword)))
@@ -39,6 +41,25 @@ func bearer(r *http.Request) string {
 
 func (a *API) unlockUser(w http.ResponseWriter, r *http.Request, admin auth.User) {
 	if err := a.Auth.Unlock(r.Context(), admin, r.PathValue("id")); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// disableUser turns an account off: its sessions and tokens end, its keys
+// stop working. Not one's own.
+func (a *API) disableUser(w http.ResponseWriter, r *http.Request, admin auth.User) {
+	if err := a.Auth.SetDisabled(r.Context(), admin, r.PathValue("id"), true); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// enableUser turns a disabled account on again.
+func (a *API) enableUser(w http.ResponseWriter, r *http.Request, admin auth.User) {
+	if err := a.Auth.SetDisabled(r.Context(), admin, r.PathValue("id"), false); err != nil {
 		a.fail(w, r, err)
 		return
 	}

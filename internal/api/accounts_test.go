@@ -211,3 +211,45 @@ func TestAdminTOTPRequiredAPI(t *testing.T) {
 		})
 	}
 }
+
+// An account created, disabled and enabled through the API leaves one audit
+// entry for each, by the administrator who did it (the auth service writes
+// them, not the routes).
+func TestUserAdministrationAuditedOnce(t *testing.T) {
+	for _, engine := range dbtest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			srv := newServer(t, engine)
+			admin := loginAs(t, srv, "admin", "lantern-river-42")
+			code, m := call(t, srv, "POST", "/api/v1/users", admin, map[string]string{"username": "audited-user", "password": "first-password-1",
+				"role": "handler", "org_code": "110117001-SO", "area_code": "110117001"})
+			if code != 201 {
+				t.Fatalf("create: %d %v", code, m)
+			}
+			id := m["id"].(string)
+			for _, step := range []string{"disable", "enable"} {
+				if code, m := call(t, srv, "POST", "/api/v1/users/"+id+"/"+step, admin, nil); code != 204 {
+					t.Fatalf("%s: %d %v", step, code, m)
+				}
+			}
+			log := get(t, srv, "/api/v1/audit?actor=admin&limit=200", admin)
+			items, _ := log["items"].([]any)
+			n := map[string]int{}
+			for _, it := range items {
+				if e := it.(map[string]any); e["object"] == "user:"+id {
+					n[e["action"].(string)]++
+				}
+			}
+			if n["create_user"] != 1 || n["disable_user"] != 1 || n["enable_user"] != 1 || len(n) != 3 {
+				t.Fatalf("audit entries for the new account: %v, want one of each: %v", n, log)
+			}
+			handler := loginAs(t, srv, "demo-handler", "gongzhi-demo")
+			if code, m := call(t, srv, "POST", "/api/v1/users", handler, map[string]string{"username": "not-made", "password": "first-password-1",
+				"role": "handler", "org_code": "110117001-SO", "area_code": "110117001"}); code != 403 {
+				t.Fatalf("a handler creates an account: %d %v", code, m)
+			}
+			if code, m := call(t, srv, "POST", "/api/v1/users/"+id+"/disable", handler, nil); code != 403 {
+				t.Fatalf("a handler disables an account: %d %v", code, m)
+			}
+		})
+	}
+}

@@ -78,7 +78,7 @@ func (a *API) searchKB(w http.ResponseWriter, r *http.Request, u auth.User) {
 		return
 	}
 	q := r.URL.Query()
-	items, err := a.KB.Search(r.Context(), q.Get("q"), q.Get("category_code"), limit)
+	items, err := a.KB.Suggest(r.Context(), q.Get("q"), q.Get("category_code"), limit)
 	if err != nil {
 		a.fail(w, r, err)
 		return

@@ -91,12 +91,11 @@ func (a *API) createUser(w http.ResponseWriter, r *http.Request, admin auth.User
 		a.fail(w, r, err)
 		return
 	}
-	u, err := a.Auth.CreateUser(r.Context(), nu)
+	u, err := a.Auth.CreateUser(r.Context(), admin, nu)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	a.Auth.Audit(r.Context(), admin, auth.AuditCreateUser, "user:"+u.ID, string(u.Role)+" "+u.Username)
 	writeJSON(w, http.StatusCreated, u)
 }
 

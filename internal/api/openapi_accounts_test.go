@@ -46,6 +46,15 @@ func oaAccounts(t *testing.T, c *oaClient, admin, agent string) {
 	c.want(c.do(oaReq{method: "POST", path: unlock, args: []string{id}, token: admin}), 204, "unlock")
 	c.want(c.do(oaReq{method: "POST", path: tokenPath, body: map[string]string{"username": "oa-accounts", "password": "first-password-1"}}), 200, "login after unlock")
 
+	// Disabled and enabled by an administrator.
+	disable, enable := "/api/v1/users/{id}/disable", "/api/v1/users/{id}/enable"
+	c.want(c.do(oaReq{method: "POST", path: disable, args: []string{id}, token: agent}), 403, "agent disables")
+	c.want(c.do(oaReq{method: "POST", path: disable, args: []string{"nope"}, token: admin}), 404, "disable nobody")
+	c.want(c.do(oaReq{method: "POST", path: disable, args: []string{id}, token: admin}), 204, "disable")
+	c.want(c.do(oaReq{method: "POST", path: tokenPath, body: map[string]string{"username": "oa-accounts", "password": "first-password-1"}}), 401, "login while disabled")
+	c.want(c.do(oaReq{method: "POST", path: enable, args: []string{id}, token: agent}), 403, "agent enables")
+	c.want(c.do(oaReq{method: "POST", path: enable, args: []string{id}, token: admin}), 204, "enable")
+
 	user1 := c.want(c.do(oaReq{method: "POST", path: tokenPath, body: map[string]string{"username": "oa-accounts", "password": "first-password-1"}}), 200, "login").str("token")
 
 	// Passwords: changed by their owner, reset by an administrator.

@@ -79,7 +79,7 @@ func TestDiskFull(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := a.Auth.CreateUser(ctx, auth.NewUser{Username: "svc-open311", Password: "not-used-password-1", Name: "Open311",
+	svc, err := a.Auth.CreateUser(ctx, auth.System(), auth.NewUser{Username: "svc-open311", Password: "not-used-password-1", Name: "Open311",
 		Role: auth.RoleHandler, OrgCode: demo.OrgHotline, AreaCode: demo.DistrictCode})
 	if err != nil {
 		t.Fatal(err)

@@ -49,6 +49,10 @@ type APIKey struct {
 // never administer the system or see the whole district's personal data.
 var apiKeyRoles = map[Role]bool{RoleDispatcher: true, RoleAgent: true, RoleHandler: true, RoleGridWorker: true}
 
+// APIKeyRole reports whether a key may act as an account of the role; the
+// pages offer only such accounts.
+func APIKeyRole(r Role) bool { return apiKeyRoles[r] }
+
 // AuditCreateAPIKey and AuditRevokeAPIKey are audit-log actions.
 const (
 	AuditCreateAPIKey = "create_api_key"

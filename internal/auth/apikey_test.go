@@ -17,15 +17,15 @@ func TestAPIKeys(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		a, c, _ := setup(t, d, false)
-		admin, err := a.CreateUser(ctx, auth.NewUser{Username: "admin", Password: "lantern-river-42", Role: auth.RoleAdmin})
+		admin, err := a.CreateUser(ctx, auth.System(), auth.NewUser{Username: "admin", Password: "lantern-river-42", Role: auth.RoleAdmin})
 		if err != nil {
 			t.Fatal(err)
 		}
-		svc, err := a.CreateUser(ctx, auth.NewUser{Username: "svc-app", Password: "unused-password", Role: auth.RoleHandler, OrgCode: "SO", AreaCode: "110117001"})
+		svc, err := a.CreateUser(ctx, auth.System(), auth.NewUser{Username: "svc-app", Password: "unused-password", Role: auth.RoleHandler, OrgCode: "SO", AreaCode: "110117001"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		resident, err := a.CreateUser(ctx, auth.NewUser{Phone: "13800138000", Role: auth.RoleResident})
+		resident, err := a.CreateUser(ctx, auth.System(), auth.NewUser{Phone: "13800138000", Role: auth.RoleResident})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,13 +77,13 @@ func TestAPIKeys(t *testing.T) {
 		}
 
 		// A disabled account stops its keys; enabled again, they work.
-		if err := a.SetDisabled(ctx, svc.ID, true); err != nil {
+		if err := a.SetDisabled(ctx, auth.System(), svc.ID, true); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, err := a.AuthenticateAPIKey(ctx, key); !errs.Is(err, errs.Unauthorized) {
 			t.Fatalf("disabled account: %v", err)
 		}
-		if err := a.SetDisabled(ctx, svc.ID, false); err != nil {
+		if err := a.SetDisabled(ctx, auth.System(), svc.ID, false); err != nil {
 			t.Fatal(err)
 		}
 		// Revoked is revoked for good, and revoking twice is fine.

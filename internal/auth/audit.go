@@ -31,6 +31,8 @@ type AuditEntry struct {
 const (
 	AuditViewPersonal = "view_personal_data" // a staff member saw a resident's name or phone
 	AuditCreateUser   = "create_user"
+	AuditDisableUser  = "disable_user"
+	AuditEnableUser   = "enable_user"
 	AuditReadLog      = "read_audit_log" // the audit log was searched
 )
 

@@ -23,7 +23,7 @@ func TestAuditSearch(t *testing.T) {
 		mk := func(nu auth.NewUser) auth.User {
 			t.Helper()
 			nu.Password = "a-long-passphrase-26"
-			u, err := a.CreateUser(ctx, nu)
+			u, err := a.CreateUser(ctx, auth.System(), nu)
 			if err != nil {
 				t.Fatalf("create %s: %v", nu.Username, err)
 			}
@@ -33,7 +33,7 @@ func TestAuditSearch(t *testing.T) {
 		auditor := mk(auth.NewUser{Username: "shen.ji", Name: "审计员", Role: auth.RoleAuditor})
 		agent := mk(auth.NewUser{Username: "agent", Role: auth.RoleAgent, OrgCode: "SO", AreaCode: "110117001"})
 		handler := mk(auth.NewUser{Username: "handler", Role: auth.RoleHandler, OrgCode: "SO", AreaCode: "110117001"})
-		if _, err := a.CreateUser(ctx, auth.NewUser{Username: "bad.auditor", Password: "a-long-passphrase-26", Role: auth.RoleAuditor, AreaCode: "110117001"}); !errs.Is(err, errs.Invalid) {
+		if _, err := a.CreateUser(ctx, auth.System(), auth.NewUser{Username: "bad.auditor", Password: "a-long-passphrase-26", Role: auth.RoleAuditor, AreaCode: "110117001"}); !errs.Is(err, errs.Invalid) {
 			t.Errorf("an auditor with an area: %v", err)
 		}
 		start := c.Now()

@@ -2,6 +2,8 @@ package auth_test
 
 import (
 	"context"
+	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -44,7 +46,7 @@ func TestPasswordLoginAndSessions(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		a, c, _ := setup(t, d, false)
-		u, err := a.CreateUser(ctx, auth.NewUser{Username: "Li.Na", Password: "correct-horse", Name: "李娜", Role: auth.RoleHandler, OrgCode: "SO", AreaCode: "110117001"})
+		u, err := a.CreateUser(ctx, auth.System(), auth.NewUser{Username: "Li.Na", Password: "correct-horse", Name: "李娜", Role: auth.RoleHandler, OrgCode: "SO", AreaCode: "110117001"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,7 +79,7 @@ func TestPasswordLoginAndSessions(t *testing.T) {
 			t.Fatal("expired session still valid")
 		}
 		s2, _ := a.Login(ctx, "li.na", "correct-horse", auth.KindAPI)
-		if err := a.SetDisabled(ctx, u.ID, true); err != nil {
+		if err := a.SetDisabled(ctx, auth.System(), u.ID, true); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := a.Authenticate(ctx, s2.Token, auth.KindAPI); !errs.Is(err, errs.Unauthorized) {
@@ -104,18 +106,19 @@ func TestCreateUserValidation(t *testing.T) {
 			"no org":        func(n *auth.NewUser) { n.OrgCode = "" },
 			"bad phone":     func(n *auth.NewUser) { n.Phone = "110" },
 			"resident only": func(n *auth.NewUser) { *n = auth.NewUser{Role: auth.RoleResident} },
+			"system's name": func(n *auth.NewUser) { n.Username = "System" },
 		}
 		for name, change := range cases {
 			nu := good
 			change(&nu)
-			if _, err := a.CreateUser(ctx, nu); !errs.Is(err, errs.Invalid) {
+			if _, err := a.CreateUser(ctx, auth.System(), nu); !errs.Is(err, errs.Invalid) {
 				t.Errorf("%s: want invalid, got %v", name, err)
 			}
 		}
-		if _, err := a.CreateUser(ctx, good); err != nil {
+		if _, err := a.CreateUser(ctx, auth.System(), good); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := a.CreateUser(ctx, good); !errs.Is(err, errs.Conflict) {
+		if _, err := a.CreateUser(ctx, auth.System(), good); !errs.Is(err, errs.Conflict) {
 			t.Fatalf("duplicate: %v", err)
 		}
 		users, err := a.Users(ctx, false)
@@ -230,4 +233,66 @@ func TestScopeAndMasking(t *testing.T) {
 	if auth.MaskPhone("13812341234") != "138****1234" || auth.MaskName("欧阳娜娜") != "欧***" || auth.MaskName("") != "" {
 		t.Fatal("masking")
 	}
+}
+
+// Only an administrator creates, disables and enables accounts, whichever
+// surface asks; each change and its audit entry are written together.
+func TestAccountAdministration(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		a, _, _ := setup(t, d, false)
+		admin, err := a.CreateUser(ctx, auth.System(), auth.NewUser{Username: "admin", Password: "lantern-river-42", Role: auth.RoleAdmin})
+		if err != nil {
+			t.Fatal(err)
+		}
+		nu := auth.NewUser{Username: "li.na", Password: "correct-horse", Role: auth.RoleHandler, OrgCode: "SO", AreaCode: "110117001"}
+		for _, role := range auth.Roles {
+			if role == auth.RoleAdmin {
+				continue
+			}
+			actor := auth.User{ID: "x-" + string(role), Username: "x", Role: role, OrgCode: "SO", AreaCode: "110117"}
+			if _, err := a.CreateUser(ctx, actor, nu); !errs.Is(err, errs.Forbidden) {
+				t.Fatalf("a %s creates an account: %v", role, err)
+			}
+			if err := a.SetDisabled(ctx, actor, admin.ID, true); !errs.Is(err, errs.Forbidden) {
+				t.Fatalf("a %s disables an account: %v", role, err)
+			}
+		}
+		u, err := a.CreateUser(ctx, admin, nu)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.SetDisabled(ctx, admin, admin.ID, true); !errs.Is(err, errs.Invalid) {
+			t.Fatalf("an administrator disables herself: %v", err)
+		}
+		if err := a.SetDisabled(ctx, admin, "no-such-id", true); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("disable a missing account: %v", err)
+		}
+		if err := a.SetDisabled(ctx, admin, u.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.SetDisabled(ctx, admin, u.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		entries, err := a.AuditLog(ctx, "user:"+u.ID, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range entries {
+			if e.UserID != admin.ID {
+				t.Fatalf("entry by %q: %+v", e.UserID, e)
+			}
+			got = append(got, e.Action)
+		}
+		sort.Strings(got) // the clock stands still: the entries share one time
+		want := []string{auth.AuditCreateUser, auth.AuditDisableUser, auth.AuditEnableUser}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Fatalf("audit entries %v, want %v", got, want)
+		}
+		first, err := a.AuditLog(ctx, "user:"+admin.ID, 10)
+		if err != nil || len(first) != 1 || first[0].Username != auth.SystemUsername {
+			t.Fatalf("the system's entry: %v %+v", err, first)
+		}
+	})
 }

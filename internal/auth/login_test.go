@@ -67,11 +67,11 @@ func TestPasswordRuleOnEverySet(t *testing.T) {
 		ctx := context.Background()
 		a, _, _ := setup(t, d, false)
 		nu := auth.NewUser{Username: "wang", Password: "12345678", Role: auth.RoleDispatcher, OrgCode: "SO", AreaCode: "110117"}
-		if _, err := a.CreateUser(ctx, nu); !errs.Is(err, errs.Invalid) {
+		if _, err := a.CreateUser(ctx, auth.System(), nu); !errs.Is(err, errs.Invalid) {
 			t.Fatalf("create with 12345678: %v", err)
 		}
 		nu.Password = "wang-wang-wang"
-		if _, err := a.CreateUser(ctx, nu); !errs.Is(err, errs.Invalid) {
+		if _, err := a.CreateUser(ctx, auth.System(), nu); !errs.Is(err, errs.Invalid) {
 			t.Fatalf("create with the username inside: %v", err)
 		}
 		if _, _, err := a.EnsureAdmin(ctx, "1234567890"); !errs.Is(err, errs.Invalid) {
@@ -84,11 +84,11 @@ func TestLoginFailureLimit(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		a, c, _ := setup(t, d, false)
-		admin, err := a.CreateUser(ctx, auth.NewUser{Username: "admin", Password: "lantern-river-42", Role: auth.RoleAdmin})
+		admin, err := a.CreateUser(ctx, auth.System(), auth.NewUser{Username: "admin", Password: "lantern-river-42", Role: auth.RoleAdmin})
 		if err != nil {
 			t.Fatal(err)
 		}
-		u, err := a.CreateUser(ctx, auth.NewUser{Username: "li.na", Password: "correct-horse", Role: auth.RoleHandler, OrgCode: "SO", AreaCode: "110117001"})
+		u, err := a.CreateUser(ctx, auth.System(), auth.NewUser{Username: "li.na", Password: "correct-horse", Role: auth.RoleHandler, OrgCode: "SO", AreaCode: "110117001"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -178,11 +178,11 @@ func TestPasswordChangeAndReset(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		a, _, _ := setup(t, d, false)
-		admin, err := a.CreateUser(ctx, auth.NewUser{Username: "admin", Password: "lantern-river-42", Role: auth.RoleAdmin})
+		admin, err := a.CreateUser(ctx, auth.System(), auth.NewUser{Username: "admin", Password: "lantern-river-42", Role: auth.RoleAdmin})
 		if err != nil {
 			t.Fatal(err)
 		}
-		u, err := a.CreateUser(ctx, auth.NewUser{Username: "li.na", Password: "correct-horse", Role: auth.RoleHandler, OrgCode: "SO", AreaCode: "110117001"})
+		u, err := a.CreateUser(ctx, auth.System(), auth.NewUser{Username: "li.na", Password: "correct-horse", Role: auth.RoleHandler, OrgCode: "SO", AreaCode: "110117001"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -262,7 +262,7 @@ func TestIdleTimeout(t *testing.T) {
 			t.Fatal(err)
 		}
 		a := auth.NewService(d, c, g, nil, auth.Options{BcryptCost: 4, IdleTimeout: 30 * time.Minute})
-		if _, err := a.CreateUser(ctx, auth.NewUser{Username: "li.na", Password: "correct-horse", Role: auth.RoleSupervisor, AreaCode: "110117"}); err != nil {
+		if _, err := a.CreateUser(ctx, auth.System(), auth.NewUser{Username: "li.na", Password: "correct-horse", Role: auth.RoleSupervisor, AreaCode: "110117"}); err != nil {
 			t.Fatal(err)
 		}
 		web, _ := a.Login(ctx, "li.na", "correct-horse", auth.KindWeb)
@@ -306,11 +306,11 @@ func TestAuditorAccountControls(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		a, _, _ := setup(t, d, false)
-		admin, err := a.CreateUser(ctx, auth.NewUser{Username: "admin", Password: "lantern-river-42", Role: auth.RoleAdmin})
+		admin, err := a.CreateUser(ctx, auth.System(), auth.NewUser{Username: "admin", Password: "lantern-river-42", Role: auth.RoleAdmin})
 		if err != nil {
 			t.Fatal(err)
 		}
-		u, err := a.CreateUser(ctx, auth.NewUser{Username: "shen.ji", Password: "audit-trail-2026", Role: auth.RoleAuditor})
+		u, err := a.CreateUser(ctx, auth.System(), auth.NewUser{Username: "shen.ji", Password: "audit-trail-2026", Role: auth.RoleAuditor})
 		if err != nil {
 			t.Fatal(err)
 		}

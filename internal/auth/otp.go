@@ -124,7 +124,9 @@ WHERE phone = $1 AND used_at IS NULL AND expires_at > $2 ORDER BY created_at DES
 	}
 	u, _, err := s.userWhere(ctx, s.db.R, `phone = $1`, phone)
 	if errs.Is(err, errs.NotFound) {
-		u, err = s.CreateUser(ctx, NewUser{Phone: phone, Role: RoleResident})
+		// Her own first login makes a resident's account: nobody
+		// administered it, so there is no one to audit.
+		u, err = s.createUser(ctx, NewUser{Phone: phone, Role: RoleResident}, nil)
 		if errs.Is(err, errs.Conflict) { // made by a parallel login
 			u, _, err = s.userWhere(ctx, s.db.R, `phone = $1`, phone)
 		}

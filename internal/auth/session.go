@@ -185,7 +185,7 @@ func (s *Service) EnsureAdmin(ctx context.Context, password string) (created boo
 		password = randomPassword("admin")
 		generated = password
 	}
-	_, err = s.CreateUser(ctx, NewUser{Username: "admin", Password: password, Name: "系统管理员", Role: RoleAdmin})
+	_, err = s.CreateUser(ctx, System(), NewUser{Username: "admin", Password: password, Name: "系统管理员", Role: RoleAdmin})
 	if errs.Is(err, errs.Conflict) { // another process made it first
 		return false, "", nil
 	}

@@ -52,7 +52,7 @@ func TestTOTPLogin(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		a, c, _ := setup(t, d, false)
-		u, err := a.CreateUser(ctx, auth.NewUser{Username: "li.na", Password: "correct-horse", Role: auth.RoleHandler, OrgCode: "SO", AreaCode: "110117001"})
+		u, err := a.CreateUser(ctx, auth.System(), auth.NewUser{Username: "li.na", Password: "correct-horse", Role: auth.RoleHandler, OrgCode: "SO", AreaCode: "110117001"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -119,7 +119,7 @@ func TestTOTPLogin(t *testing.T) {
 			t.Fatalf("users: %+v", users)
 		}
 		// An administrator removes it for one who lost her phone.
-		admin, err := a.CreateUser(ctx, auth.NewUser{Username: "admin", Password: "lantern-river-42", Role: auth.RoleAdmin})
+		admin, err := a.CreateUser(ctx, auth.System(), auth.NewUser{Username: "admin", Password: "lantern-river-42", Role: auth.RoleAdmin})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -147,7 +147,7 @@ func TestAdminTOTPRequired(t *testing.T) {
 		ctx := context.Background()
 		c := clock.NewFixed(time.Date(2026, 5, 6, 10, 0, 0, 0, time.UTC))
 		a := auth.NewService(d, c, gov.NewService(d, c), nil, auth.Options{BcryptCost: 4, AdminTOTP: true})
-		admin, err := a.CreateUser(ctx, auth.NewUser{Username: "admin", Password: "lantern-river-42", Role: auth.RoleAdmin})
+		admin, err := a.CreateUser(ctx, auth.System(), auth.NewUser{Username: "admin", Password: "lantern-river-42", Role: auth.RoleAdmin})
 		if err != nil {
 			t.Fatal(err)
 		}

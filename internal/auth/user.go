@@ -80,3 +80,14 @@ type NewUser struct {
 	OrgCode  string `json:"org_code"`
 	AreaCode string `json:"area_code"`
 }
+
+// SystemUsername names the system in the audit log; no account may take it.
+const SystemUsername = "system"
+
+// System is the actor of what the installation does by itself or on an
+// operator's command at the server: the first administrator, the demo
+// accounts, `gongzhi user create`. It acts as an administrator and is never
+// an account, so no login can act as it.
+func System() User {
+	return User{ID: SystemUsername, Username: SystemUsername, Name: "系统", Role: RoleAdmin}
+}

@@ -38,11 +38,17 @@ func newID() string {
 	return hex.EncodeToString(b[:])
 }
 
+// errNoAccountAdmin refuses account changes to all but administrators.
+var errNoAccountAdmin = errs.New(errs.Forbidden, "只有系统管理员可以管理用户", "only administrators can manage users")
+
 func (nu *NewUser) validate() error {
 	nu.Username = strings.TrimSpace(strings.ToLower(nu.Username))
 	nu.Phone = NormalizePhone(nu.Phone)
 	if !nu.Role.Valid() {
 		return errs.Invalidf("未知的角色：%q", "unknown role: %q", nu.Role)
+	}
+	if nu.Username == SystemUsername {
+		return errs.Invalidf("用户名 %s 保留给系统", "the username %s is kept for the system", SystemUsername)
 	}
 	if utf8.RuneCountInString(nu.Name) > 50 {
 		return errs.Invalidf("姓名不超过50字", "name must be at most 50 characters")
@@ -77,8 +83,21 @@ func (nu *NewUser) validate() error {
 	return nil
 }
 
-// CreateUser creates an account. The caller has checked that the actor may.
-func (s *Service) CreateUser(ctx context.Context, nu NewUser) (User, error) {
+// CreateUser creates an account for the actor, who must be an
+// administrator (or the system), and writes the audit entry in the same
+// transaction.
+func (s *Service) CreateUser(ctx context.Context, actor User, nu NewUser) (User, error) {
+	if !actor.IsAdmin() {
+		return User{}, errNoAccountAdmin
+	}
+	return s.createUser(ctx, nu, func(tx *sql.Tx, u User) error {
+		return AuditTx(ctx, tx, u.CreatedAt, actor, AuditCreateUser, "user:"+u.ID, string(u.Role)+" "+u.Username)
+	})
+}
+
+// createUser validates and stores an account; then, in the same
+// transaction, runs also when it is not nil.
+func (s *Service) createUser(ctx context.Context, nu NewUser, also func(*sql.Tx, User) error) (User, error) {
 	if err := nu.validate(); err != nil {
 		return User{}, err
 	}
@@ -113,7 +132,12 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 			return errs.Wrap(err, "insert user")
 		}
 		if u.OrgCode != "" {
-			return gov.AddMembershipTx(ctx, tx, gov.Membership{UserID: u.ID, OrgCode: u.OrgCode, CreatedAt: u.CreatedAt})
+			if err := gov.AddMembershipTx(ctx, tx, gov.Membership{UserID: u.ID, OrgCode: u.OrgCode, CreatedAt: u.CreatedAt}); err != nil {
+				return err
+			}
+		}
+		if also != nil {
+			return also(tx, u)
 		}
 		return nil
 	})
@@ -194,19 +218,33 @@ func (s *Service) Users(ctx context.Context, withResidents bool) ([]User, error)
 	return items, nil
 }
 
-// SetDisabled turns an account off or on; a disabled account's sessions end.
-func (s *Service) SetDisabled(ctx context.Context, id string, disabled bool) error {
+// SetDisabled turns an account off or on for the actor, an administrator
+// (never her own account off); a disabled account's sessions end. The audit
+// entry is written in the same transaction.
+func (s *Service) SetDisabled(ctx context.Context, actor User, id string, disabled bool) error {
+	if !actor.IsAdmin() {
+		return errNoAccountAdmin
+	}
+	if disabled && id == actor.ID {
+		return errs.Invalidf("不能停用自己的账号", "you cannot disable your own account")
+	}
+	u, err := s.User(ctx, id)
+	if err != nil {
+		return err
+	}
+	action := AuditEnableUser
+	if disabled {
+		action = AuditDisableUser
+	}
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET disabled = $1 WHERE id = $2`, disabled, id)
-		if err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET disabled = $1 WHERE id = $2`, disabled, u.ID); err != nil {
 			return errs.Wrap(err, "disable user")
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return errs.NotFoundf("用户不存在", "no such user")
-		}
 		if disabled {
-			_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id)
+			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, u.ID); err != nil {
+				return errs.Wrap(err, "end sessions")
+			}
 		}
-		return errs.Wrap(err, "end sessions")
+		return AuditTx(ctx, tx, s.clock.Now(), actor, action, "user:"+u.ID, u.Username)
 	})
 }

@@ -260,7 +260,7 @@ ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, are
 				nu.Password = Password
 			}
 			// An account left by an earlier, interrupted load is fine as it is.
-			if _, err := a.CreateUser(ctx, nu); err != nil && !errs.Is(err, errs.Conflict) {
+			if _, err := a.CreateUser(ctx, auth.System(), nu); err != nil && !errs.Is(err, errs.Conflict) {
 				accErrs[i] = fmt.Errorf("demo account %s%s: %w", acc.Username, acc.Phone, err)
 			}
 		}()

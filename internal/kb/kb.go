@@ -144,18 +144,27 @@ func scan(sc interface{ Scan(...any) error }) (Article, error) {
 	return a, err
 }
 
-// Search finds articles for what the agent typed, best first: by title,
-// keywords and body, in characters or pinyin; articles of the category (or
-// its class) come first. With an empty query it lists the category's articles.
-func (s *Service) Search(ctx context.Context, q, categoryCode string, limit int) ([]Article, error) {
-	q = strings.TrimSpace(q)
-	if utf8.RuneCountInString(q) > 50 {
-		return nil, errs.Invalidf("搜索词不能超过50字", "the search text must be at most 50 characters")
+// MaxText is how much of what was typed Suggest reads: a ticket's
+// description at most.
+const MaxText = 4000
+
+// Suggest finds articles for what a caller said, best first, for the
+// console and the API alike. Three ways lead to an article: the text as a
+// search of its title and keywords, in characters or pinyin, or of its body
+// (when the text is short enough to be a query); its category, or the
+// category's class; and its keywords or title found within the text, which
+// a long description never matches as a whole. An article found in several
+// ways keeps its best score. With neither text nor category it lists the
+// latest articles.
+func (s *Service) Suggest(ctx context.Context, text, categoryCode string, limit int) ([]Article, error) {
+	text = strings.TrimSpace(text)
+	if utf8.RuneCountInString(text) > MaxText {
+		text = string([]rune(text)[:MaxText])
 	}
 	if limit <= 0 || limit > 50 {
 		limit = 10
 	}
-	rows, err := s.db.R.QueryContext(ctx, `SELECT `+cols+` FROM kb_articles WHERE active = TRUE ORDER BY updated_at DESC LIMIT $1`, maxArticles)
+	rows, err := s.db.R.QueryContext(ctx, `SELECT `+cols+` FROM kb_articles WHERE active = TRUE ORDER BY updated_at DESC, id LIMIT $1`, maxArticles)
 	if err != nil {
 		return nil, errs.Wrap(err, "search articles")
 	}
@@ -166,39 +175,72 @@ func (s *Service) Search(ctx context.Context, q, categoryCode string, limit int)
 		if err != nil {
 			return nil, errs.Wrap(err, "scan article")
 		}
-		score := 0
-		if q != "" {
-			score = textsearch.Score(q, a.Title)
-			for _, kw := range strings.FieldsFunc(a.Keywords, func(r rune) bool { return r == ' ' || r == ',' || r == '，' || r == '、' }) {
-				score = max(score, textsearch.Score(q, kw)-5)
-			}
-			if score == 0 && strings.Contains(strings.ToLower(a.Body), strings.ToLower(q)) {
-				score = 20
-			}
-			if score == 0 {
-				continue
-			}
+		if a.Score = score(a, text, categoryCode); a.Score >= 0 {
+			out = append(out, a)
 		}
-		switch {
-		case categoryCode == "":
-		case a.CategoryCode == categoryCode:
-			score += 30
-		case len(categoryCode) >= 2 && strings.HasPrefix(a.CategoryCode, categoryCode[:2]):
-			score += 10
-		case q == "":
-			continue
-		}
-		a.Score = score
-		out = append(out, a)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, errs.Wrap(err, "search articles")
 	}
+	// Equal scores keep the order of the query: the latest first.
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
 	if len(out) > limit {
 		out = out[:limit]
 	}
 	return out, nil
+}
+
+// maxQuery is the longest text read as a query of titles, keywords and
+// bodies; any text of two characters or more is also looked through for
+// the articles' keywords.
+const maxQuery = 50
+
+// score is how well the article answers the text and category by Suggest's
+// three ways, or -1 when none leads to it.
+func score(a Article, text, categoryCode string) int {
+	if text == "" && categoryCode == "" {
+		return 0 // a listing
+	}
+	words := strings.FieldsFunc(a.Keywords, func(r rune) bool { return r == ' ' || r == ',' || r == '，' || r == '、' })
+	best, bonus := -1, 0
+	switch {
+	case categoryCode == "":
+	case a.CategoryCode == categoryCode:
+		bonus = 30
+	case len(categoryCode) >= 2 && strings.HasPrefix(a.CategoryCode, categoryCode[:2]):
+		bonus = 10
+	}
+	if bonus > 0 {
+		best = bonus
+	}
+	if text != "" && utf8.RuneCountInString(text) <= maxQuery {
+		q := textsearch.Score(text, a.Title)
+		for _, kw := range words {
+			q = max(q, textsearch.Score(text, kw)-5)
+		}
+		if q == 0 && strings.Contains(strings.ToLower(a.Body), strings.ToLower(text)) {
+			q = 20
+		}
+		if q > 0 {
+			best = max(best, q+bonus)
+		}
+	}
+	if utf8.RuneCountInString(text) >= 2 {
+		lower, hits := strings.ToLower(text), 0
+		for _, w := range append(words, a.Title) {
+			if utf8.RuneCountInString(w) >= 2 && strings.Contains(lower, strings.ToLower(w)) {
+				hits++
+			}
+		}
+		if hits > 0 {
+			within := 60 + 10*hits
+			if bonus == 30 {
+				within += 30
+			}
+			best = max(best, within)
+		}
+	}
+	return best
 }
 
 // Import creates or replaces articles by ID, as the system (for the demo and

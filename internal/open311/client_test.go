@@ -89,7 +89,7 @@ func TestThirdPartyClient(t *testing.T) {
 
 		// The normal loop, by the department that got it and the dispatcher.
 		// Road damage goes to the transport bureau: one of its handlers works it.
-		_, err = e.auth.CreateUser(ctx, auth.NewUser{Username: "transport-handler", Password: "password-123", Role: auth.RoleHandler,
+		_, err = e.auth.CreateUser(ctx, auth.System(), auth.NewUser{Username: "transport-handler", Password: "password-123", Role: auth.RoleHandler,
 			OrgCode: tk.AssignedOrgCode, AreaCode: "110117"})
 		must(t, err)
 		sess, err := e.auth.Login(ctx, "transport-handler", "password-123", auth.KindAPI)

@@ -37,7 +37,7 @@ func TestPersonalDataMasked(t *testing.T) {
 		}
 		full, err := e.tickets.Get(ctx, e.admin, tk.Number)
 		must(t, err)
-		_, err = e.auth.CreateUser(ctx, auth.NewUser{Username: "unit-handler", Password: "password-123", Role: auth.RoleHandler,
+		_, err = e.auth.CreateUser(ctx, auth.System(), auth.NewUser{Username: "unit-handler", Password: "password-123", Role: auth.RoleHandler,
 			OrgCode: full.AssignedOrgCode, AreaCode: demo.DistrictCode})
 		must(t, err)
 		s, err := e.auth.Login(ctx, "unit-handler", "password-123", auth.KindAPI)

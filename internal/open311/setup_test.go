@@ -64,9 +64,9 @@ func setup(t testing.TB, d *db.DB) *env {
 		t.Fatal(err)
 	}
 	must(t, open311.DemoAttributes(ctx, ts))
-	admin, err := a.CreateUser(ctx, auth.NewUser{Username: "admin", Password: "lantern-river-42", Role: auth.RoleAdmin})
+	admin, err := a.CreateUser(ctx, auth.System(), auth.NewUser{Username: "admin", Password: "lantern-river-42", Role: auth.RoleAdmin})
 	must(t, err)
-	app, err := a.CreateUser(ctx, auth.NewUser{Username: "svc-open311-app", Password: "not-used-password", Name: "Open311 应用",
+	app, err := a.CreateUser(ctx, auth.System(), auth.NewUser{Username: "svc-open311-app", Password: "not-used-password", Name: "Open311 应用",
 		Role: auth.RoleHandler, OrgCode: demo.OrgHotline, AreaCode: demo.DistrictCode})
 	must(t, err)
 	e := &env{t: t, clock: c, auth: a, tickets: ts, admin: admin}

@@ -11,8 +11,10 @@ import (
 
 // Who may do what with a ticket: the one place these rules live.
 
-// canCreate reports whether staff of this role may register requests.
-func canCreate(u auth.User) bool {
+// CanCreate reports whether staff of this role may register requests on a
+// residents' behalf (residents file their own). The pages ask it before they
+// offer the form.
+func CanCreate(u auth.User) bool {
 	switch u.Role {
 	case auth.RoleAdmin, auth.RoleDispatcher, auth.RoleAgent, auth.RoleGridWorker:
 		return true
@@ -21,6 +23,13 @@ func canCreate(u auth.User) bool {
 		return true
 	}
 	return false
+}
+
+// TakesCalls reports whether u works the hotline: the agents and the
+// dispatchers, whose screen the console is. (An administrator may also look
+// a caller up, CallerHistory, without taking calls.)
+func TakesCalls(u auth.User) bool {
+	return u.Role == auth.RoleAgent || u.Role == auth.RoleDispatcher
 }
 
 // fileInScope checks that staff register a request in their own area. Staff
@@ -121,6 +130,10 @@ func isLeadHandler(u auth.User, t Ticket) bool {
 func isAreaDispatcher(u auth.User, t Ticket) bool {
 	return u.Role == auth.RoleDispatcher && u.InArea(t.AreaCode)
 }
+
+// CanView reports whether u may read the ticket at all: the pages ask it
+// before they lead someone to a ticket.
+func CanView(u auth.User, t Ticket) bool { return canView(u, t) }
 
 // canView reports whether u may read the ticket at all.
 func canView(u auth.User, t Ticket) bool {

@@ -108,8 +108,9 @@ func validChannel(c Channel) bool {
 // residentChannels are the channels a resident (or anyone not logged in) may name.
 var residentChannels = map[Channel]bool{ChannelWeb: true, ChannelApp: true, ChannelSnapshot: true, ChannelMailbox: true}
 
-// defaultChannel is the channel of a submission that names none.
-func defaultChannel(actor *auth.User) Channel {
+// DefaultChannel is the channel of a submission that names none, and the
+// one the staff's form proposes.
+func DefaultChannel(actor *auth.User) Channel {
 	if actor == nil {
 		return ChannelWeb
 	}
@@ -180,7 +181,7 @@ func (in *NewTicket) check(actor *auth.User) error {
 		return errs.Invalidf("紧急程度由工作人员判定", "urgency is set by staff")
 	}
 	if in.Channel == "" {
-		in.Channel = defaultChannel(actor)
+		in.Channel = DefaultChannel(actor)
 	}
 	if !validChannel(in.Channel) {
 		return errs.Invalidf("渠道不正确：%q", "unknown channel: %q", in.Channel)
@@ -208,7 +209,7 @@ func (s *Service) CheckNew(ctx context.Context, actor *auth.User, in NewTicket) 
 	if err := in.check(actor); err != nil {
 		return err
 	}
-	if actor != nil && actor.Role != auth.RoleResident && !canCreate(*actor) {
+	if actor != nil && actor.Role != auth.RoleResident && !CanCreate(*actor) {
 		return errs.ErrForbidden
 	}
 	if err := s.checkRefs(ctx, actor, in); err != nil {
@@ -244,7 +245,7 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 	if err := in.check(actor); err != nil {
 		return Ticket{}, err
 	}
-	if actor != nil && actor.Role != auth.RoleResident && !canCreate(*actor) {
+	if actor != nil && actor.Role != auth.RoleResident && !CanCreate(*actor) {
 		return Ticket{}, errs.ErrForbidden
 	}
 	// Before the shared transaction: it reads a boundary, which can take a

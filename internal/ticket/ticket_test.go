@@ -69,7 +69,7 @@ func setup(t *testing.T, d *db.DB) *fixture {
 	must(t, ts.UpsertRule(ctx, ticket.Rule{CategoryCode: "0102", AreaCode: "110117001", OrgCode: "S1"}))
 	mk := func(nu auth.NewUser) auth.User {
 		nu.Password = "password-123"
-		_, err := a.CreateUser(ctx, nu)
+		_, err := a.CreateUser(ctx, auth.System(), nu)
 		must(t, err)
 		s, err := a.Login(ctx, nu.Username, nu.Password, auth.KindAPI)
 		must(t, err)

@@ -38,7 +38,7 @@ func seeded(t *testing.T, d *db.DB) {
 	if _, err := svc.Gov.ImportBoundaries(ctx, strings.NewReader(square), "square.json"); err != nil {
 		t.Fatalf("boundary: %v", err)
 	}
-	admin, err := svc.Auth.CreateUser(ctx, auth.NewUser{Username: "export-admin", Password: "export-secret-pass", Role: auth.RoleAdmin, Name: "导出管理员"})
+	admin, err := svc.Auth.CreateUser(ctx, auth.System(), auth.NewUser{Username: "export-admin", Password: "export-secret-pass", Role: auth.RoleAdmin, Name: "导出管理员"})
 	if err != nil {
 		t.Fatalf("create admin: %v", err)
 	}

@@ -62,11 +62,12 @@ func (s *Server) users(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
-	if s.admin(w, r) == nil {
+	u := s.admin(w, r)
+	if u == nil {
 		return
 	}
 	f := r.PostForm
-	_, err := s.Auth.CreateUser(r.Context(), auth.NewUser{
+	_, err := s.Auth.CreateUser(r.Context(), *u, auth.NewUser{
 		Username: f.Get("username"), Password: f.Get("password"), Name: f.Get("name"), Phone: f.Get("phone"),
 		Role: auth.Role(f.Get("role")), OrgCode: f.Get("org_code"), AreaCode: f.Get("area_code"),
 	})
@@ -85,12 +86,7 @@ func (s *Server) setDisabled(w http.ResponseWriter, r *http.Request, disabled bo
 	if u == nil {
 		return
 	}
-	id := r.PathValue("id")
-	if id == u.ID && disabled {
-		s.fail(w, r, errs.Invalidf("不能停用自己的账号", "you cannot disable your own account"))
-		return
-	}
-	if err := s.Auth.SetDisabled(r.Context(), id, disabled); err != nil {
+	if err := s.Auth.SetDisabled(r.Context(), *u, r.PathValue("id"), disabled); err != nil {
 		s.fail(w, r, err)
 		return
 	}

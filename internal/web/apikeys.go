@@ -23,9 +23,6 @@ type APIKeyRow struct {
 	Account string // username and name of the account
 }
 
-// keyRoles are the roles an API key may act as (see auth.CreateAPIKey).
-var keyRoles = map[auth.Role]bool{auth.RoleDispatcher: true, auth.RoleAgent: true, auth.RoleHandler: true, auth.RoleGridWorker: true}
-
 // keysAdmin returns the logged-in administrator or answers for the others.
 func (s *Server) keysAdmin(w http.ResponseWriter, r *http.Request) *auth.User {
 	u := s.staff(w, r)
@@ -57,7 +54,7 @@ func (s *Server) apiKeysPage(w http.ResponseWriter, r *http.Request, u *auth.Use
 		if a.Name != "" {
 			names[a.ID] += " " + a.Name
 		}
-		if keyRoles[a.Role] && !a.Disabled {
+		if auth.APIKeyRole(a.Role) && !a.Disabled {
 			d.Accounts = append(d.Accounts, a)
 		}
 	}

@@ -182,7 +182,7 @@ func browserLoop(t *testing.T, exe string, a *app.App) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = a.Auth.CreateUser(bg, auth.NewUser{Username: "browser-handler", Password: "browser-pass-1", Name: "浏览器承办人",
+	_, err = a.Auth.CreateUser(bg, auth.System(), auth.NewUser{Username: "browser-handler", Password: "browser-pass-1", Name: "浏览器承办人",
 		Role: auth.RoleHandler, OrgCode: org.Code, AreaCode: org.AreaCode})
 	if err != nil && !errs.Is(err, errs.Conflict) {
 		t.Fatal(err)

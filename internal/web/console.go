@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/errs"
@@ -89,10 +87,9 @@ func (d *ConsoleData) fail(lang, field, key string, args ...any) {
 	}
 }
 
-// consoleRole reports whether u may use the console.
-func consoleRole(u *auth.User) bool {
-	return u.Role == auth.RoleAgent || u.Role == auth.RoleDispatcher
-}
+// consoleRole reports whether u may use the console: the ticket service
+// tells who takes calls.
+func consoleRole(u *auth.User) bool { return u != nil && ticket.TakesCalls(*u) }
 
 // consoleUser returns the agent or dispatcher, or answers for the others.
 func (s *Server) consoleUser(w http.ResponseWriter, r *http.Request) *auth.User {
@@ -460,82 +457,13 @@ func (s *Server) renderConsole(w http.ResponseWriter, r *http.Request, p *Page, 
 	s.render(w, r, status, "staff_console", p)
 }
 
-// consoleArticles finds knowledge-base articles for what the caller said:
-// the service's search for the text (when it is short enough to be a
-// query) and for the category, and the articles whose keywords the
-// description contains, which a long description never matches as a whole.
+// consoleArticles finds knowledge-base articles for what the caller said
+// and the category chosen; before either there is nothing to suggest.
 func (s *Server) consoleArticles(ctx context.Context, text, categoryCode string) ([]kb.Article, error) {
-	if s.KB == nil {
+	if s.KB == nil || (strings.TrimSpace(text) == "" && categoryCode == "") {
 		return nil, nil
 	}
-	text = strings.TrimSpace(text)
-	if utf8.RuneCountInString(text) > ticket.MaxDescription {
-		text = string([]rune(text)[:ticket.MaxDescription])
-	}
-	found := map[string]kb.Article{}
-	add := func(a kb.Article, score int) {
-		a.Score = score
-		if old, ok := found[a.ID]; !ok || old.Score < score {
-			found[a.ID] = a
-		}
-	}
-	if text != "" && utf8.RuneCountInString(text) <= 50 {
-		items, err := s.KB.Search(ctx, text, categoryCode, 6)
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range items {
-			add(a, a.Score)
-		}
-	}
-	if categoryCode != "" {
-		items, err := s.KB.Search(ctx, "", categoryCode, 6)
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range items {
-			add(a, a.Score)
-		}
-	}
-	if utf8.RuneCountInString(text) >= 2 {
-		all, err := s.KB.Search(ctx, "", "", 50)
-		if err != nil {
-			return nil, err
-		}
-		lower := strings.ToLower(text)
-		for _, a := range all {
-			hits := 0
-			words := strings.FieldsFunc(a.Keywords, func(r rune) bool { return r == ' ' || r == ',' || r == '，' || r == '、' })
-			words = append(words, a.Title)
-			for _, w := range words {
-				if utf8.RuneCountInString(w) >= 2 && strings.Contains(lower, strings.ToLower(w)) {
-					hits++
-				}
-			}
-			if hits == 0 {
-				continue
-			}
-			score := 60 + 10*hits
-			if categoryCode != "" && a.CategoryCode == categoryCode {
-				score += 30
-			}
-			add(a, score)
-		}
-	}
-	out := make([]kb.Article, 0, len(found))
-	for _, a := range found {
-		out = append(out, a)
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Score != out[j].Score {
-			return out[i].Score > out[j].Score
-		}
-		return out[i].Title < out[j].Title
-	})
-	if len(out) > 6 {
-		out = out[:6]
-	}
-	return out, nil
+	return s.KB.Suggest(ctx, text, categoryCode, 6)
 }
 
 // The console's JSON, for console.js. Same session and CSRF as the pages.

@@ -354,6 +354,7 @@ var messages = map[string][2]string{
 	"wb.export.csv":       {"导出 CSV", "Export CSV"},
 	"flash.rated":         {"感谢您的评价！", "Thank you for your rating!"},
 	"flash.created":       {"诉求已登记。", "The request has been registered."},
+	"flash.registered":    {"诉求已登记，工单编号 %s。它由其他单位承办，您无法打开。", "The request has been registered as ticket %s. Another unit handles it, so you cannot open it."},
 	"flash.dispatch":      {"已派单。", "Dispatched."},
 	"flash.sign":          {"已签收。", "Signed."},
 	"flash.contact":       {"已记录联系。", "Contact recorded."},

@@ -24,6 +24,8 @@ var auditMessages = map[string][2]string{
 
 	"audit.action.view_personal_data":   {"查看个人信息", "Viewed personal data"},
 	"audit.action.create_user":          {"创建用户", "Created a user"},
+	"audit.action.disable_user":         {"停用用户", "Disabled a user"},
+	"audit.action.enable_user":          {"启用用户", "Enabled a user"},
 	"audit.action.read_audit_log":       {"查询审计日志", "Searched the audit log"},
 	"audit.action.export_tickets":       {"导出工单", "Exported tickets"},
 	"audit.action.create_api_key":       {"创建 API 密钥", "Created an API key"},

@@ -104,13 +104,9 @@ type WorkbenchData struct {
 	ExportCSV  string
 }
 
-func canRegister(u *auth.User) bool {
-	switch u.Role {
-	case auth.RoleAdmin, auth.RoleDispatcher, auth.RoleAgent, auth.RoleGridWorker:
-		return true
-	}
-	return false
-}
+// canRegister reports whether the form to register a request on a
+// resident's behalf is offered to u: the ticket service decides.
+func canRegister(u *auth.User) bool { return u != nil && ticket.CanCreate(*u) }
 
 // workbenchURL is /staff with the filters of q, key set to val (removed
 // when empty) and the cursor dropped. The status is always written, even
@@ -155,6 +151,9 @@ func (s *Server) staffHome(w http.ResponseWriter, r *http.Request) {
 	if done := q.Get("done"); done != "" {
 		if _, ok := messages["flash."+done]; ok {
 			p.Flash = tr(p.Lang, "flash."+done)
+		}
+		if n := q.Get("number"); done == "created" && n != "" && strings.Trim(n, "0123456789") == "" {
+			p.Flash = tr(p.Lang, "flash.registered", n)
 		}
 	}
 	switch u.Role {
@@ -375,18 +374,8 @@ func (s *Server) staffSubmitForm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errs.ErrForbidden)
 		return
 	}
-	p.Form = url.Values{"kind": {string(ticket.KindHelp)}, "channel": {string(staffChannel(u))}, "urgency": {string(ticket.UrgencyNormal)}}
+	p.Form = url.Values{"kind": {string(ticket.KindHelp)}, "channel": {string(ticket.DefaultChannel(u))}, "urgency": {string(ticket.UrgencyNormal)}}
 	s.renderStaffSubmit(w, r, p, http.StatusOK)
-}
-
-func staffChannel(u *auth.User) ticket.Channel {
-	switch u.Role {
-	case auth.RoleAgent:
-		return ticket.ChannelHotline
-	case auth.RoleGridWorker:
-		return ticket.ChannelGrid
-	}
-	return ticket.ChannelProxy
 }
 
 func (s *Server) renderStaffSubmit(w http.ResponseWriter, r *http.Request, p *Page, status int) {
@@ -419,5 +408,11 @@ func (s *Server) staffSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	// Whoever registers a ticket adds the photos of what was reported.
 	s.setPhotoFlash(w, r, s.addPhotos(r.Context(), r, u, t.Number, attachment.PurposeReport))
+	if !ticket.CanView(*u, t) {
+		// A handler who registers a request another unit then handles may
+		// not open it: she is told its number on her workbench.
+		redirect(w, r, "/staff?done=created&number="+url.QueryEscape(t.Number))
+		return
+	}
 	redirect(w, r, "/staff/tickets/"+url.PathEscape(t.Number)+"?done=created")
 }

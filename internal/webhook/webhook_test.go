@@ -81,7 +81,7 @@ func setup(t *testing.T, d *db.DB) *fixture {
 	}
 	mk := func(nu auth.NewUser) auth.User {
 		nu.Password = "password-123"
-		_, err := a.CreateUser(ctx, nu)
+		_, err := a.CreateUser(ctx, auth.System(), nu)
 		must(t, err)
 		return login(nu.Username, nu.Password)
 	}
