@@ -360,7 +360,7 @@ func (g *generator) ticket(b *batch, d day, seq int64, created int64) {
 		if at > g.now {
 			return false
 		}
-		if action != "create" {
+		if action != ticket.ActionCreate {
 			t.version++
 		}
 		b.events = append(b.events, eventRow{number: t.number, seq: t.version, at: at, actorID: a.id, actorName: a.name, actorRole: a.role,
@@ -373,7 +373,7 @@ func (g *generator) ticket(b *batch, d day, seq int64, created int64) {
 		g.statuses[t.status]++
 		b.tickets = append(b.tickets, t)
 	}()
-	ev(created, creator, "create", ticket.StatusRegistered, "", "")
+	ev(created, creator, ticket.ActionCreate, ticket.StatusRegistered, "", "")
 
 	org := g.cat.org[ci][ai]
 	at := created
@@ -472,7 +472,7 @@ func (g *generator) ticket(b *batch, d day, seq int64, created int64) {
 }
 
 func statusOrEmpty(action, st string) string {
-	if action == "create" {
+	if action == ticket.ActionCreate {
 		return ""
 	}
 	return st

@@ -304,7 +304,7 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 			t = dispatched.t
 		}
 		b.Add(insertTicketSQL, ticketArgs(t)...)
-		b.Add(insertEventSQL, eventArgs(t.Number, eventFor(actor, 1, now, "create", "", StatusRegistered, "", ""))...)
+		b.Add(insertEventSQL, eventArgs(t.Number, eventFor(actor, 1, now, ActionCreate, "", StatusRegistered, "", ""))...)
 		if dispatched != nil {
 			b.Add(insertEventSQL, eventArgs(t.Number, eventFor(nil, 2, now, ActionDispatch, StatusRegistered, StatusDispatched, org, dispatched.note))...)
 		}
@@ -350,7 +350,7 @@ func (s *Service) settled(t Ticket) Ticket {
 func eventFor(actor *auth.User, seq int, at time.Time, action string, from, to Status, org, note string) Event {
 	e := Event{Seq: seq, At: at, Action: action, FromStatus: from, ToStatus: to, OrgCode: org, Note: note}
 	switch {
-	case actor == nil && action == "create":
+	case actor == nil && action == ActionCreate:
 		e.Actor, e.ActorRole = "reporter", string(auth.RoleResident)
 	case actor == nil:
 		e.Actor, e.ActorRole = "system", "system"
