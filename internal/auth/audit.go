@@ -42,7 +42,7 @@ func AuditTx(ctx context.Context, tx *sql.Tx, at time.Time, u User, action, obje
 		object = "phone:" + MaskPhone(NormalizePhone(p))
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (id, at, user_id, username, action, object, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		newID(), db.Millis(at), u.ID, u.Username, action, object, detail)
+		db.NewID(), db.Millis(at), u.ID, u.Username, action, object, detail)
 	return errs.Wrap(err, "audit")
 }
 

@@ -2,9 +2,7 @@ package evaluation
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -90,12 +88,6 @@ func canSeeRect(u auth.User, r Rectification, orgArea string) bool {
 	return false
 }
 
-func newID() string {
-	var b [12]byte
-	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
-
 func (s *Service) parseDeadline(v string) (time.Time, error) {
 	v = strings.TrimSpace(v)
 	if t, err := time.Parse(time.RFC3339, v); err == nil {
@@ -141,7 +133,7 @@ func (s *Service) createRect(ctx context.Context, u auth.User, in NewRectificati
 	if !deadline.After(now) {
 		return Rectification{}, errs.Invalidf("期限须晚于现在", "the deadline must be in the future")
 	}
-	r := Rectification{ID: newID(), OrgCode: o.Code, OrgName: o.Name, Title: in.Title, Reason: in.Reason, Source: source, Period: period,
+	r := Rectification{ID: db.NewID(), OrgCode: o.Code, OrgName: o.Name, Title: in.Title, Reason: in.Reason, Source: source, Period: period,
 		OwnerUserID: strings.TrimSpace(in.OwnerUserID), Deadline: deadline.In(s.loc), Status: RectOpen, CreatedBy: u.ID,
 		CreatedAt: now.In(s.loc), UpdatedAt: now.In(s.loc)}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {

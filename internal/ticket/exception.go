@@ -161,7 +161,7 @@ func (s *Service) summon(ctx context.Context, c *change, kind string, orgs []str
 			return errs.Invalidf("组织 %s 不存在", "unknown organisation %s", org)
 		}
 		_, err := c.tx.ExecContext(ctx, `INSERT INTO ticket_summons (id, ticket_number, kind, org_code, by_user, note, created_at, due_at, status)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending')`, newID(), t.Number, kind, org, c.u.ID, note, db.Millis(c.now), db.Millis(due))
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending')`, db.NewID(), t.Number, kind, org, c.u.ID, note, db.Millis(c.now), db.Millis(due))
 		if err != nil {
 			return errs.Wrap(err, "summon")
 		}

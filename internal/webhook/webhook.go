@@ -197,7 +197,7 @@ func (s *Service) Create(ctx context.Context, u auth.User, in NewWebhook) (Webho
 		return Webhook{}, err
 	}
 	now := s.clock.Now()
-	w := Webhook{ID: newID(), OrgCode: in.OrgCode, URL: rawURL, Secret: newSecret(), Events: events, Active: true,
+	w := Webhook{ID: db.NewID(), OrgCode: in.OrgCode, URL: rawURL, Secret: newSecret(), Events: events, Active: true,
 		CreatedAt: time.UnixMilli(now.UnixMilli()), CreatedBy: u.Username, UpdatedAt: time.UnixMilli(now.UnixMilli())}
 	w.SecretPrefix = w.Secret[:secretShown]
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
@@ -410,12 +410,6 @@ func checkEvents(in []string) ([]string, error) {
 		}
 	}
 	return out, nil
-}
-
-func newID() string {
-	var b [12]byte
-	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
 }
 
 func newSecret() string {
