@@ -153,7 +153,7 @@ func inRing(r Ring, lat, lng float64) bool {
 
 // metresPerDegree is the length of a degree of latitude on a sphere of the
 // earth's mean radius.
-const metresPerDegree = 6371008.8 * math.Pi / 180
+const metresPerDegree = EarthRadius * math.Pi / 180
 
 // Distance returns, in metres, how far the point lies from the boundary's
 // line (the nearest edge of any ring, holes included), on a plane tangent at

@@ -174,7 +174,7 @@ AND (` + strings.Join(where, " OR ") + `) ORDER BY number DESC LIMIT ` + strconv
 		d := Duplicate{Ticket: t, Similarity: textsearch.Similarity(in.Description, t.Description)}
 		near := t.AreaCode != "" && t.AreaCode == in.AreaCode
 		if in.Lat != nil && t.Lat != nil {
-			m := int(distanceM(*in.Lat, *in.Lng, *t.Lat, *t.Lng))
+			m := int(gov.Haversine(*in.Lat, *in.Lng, *t.Lat, *t.Lng))
 			d.DistanceM = &m
 			near = near || m <= DuplicateRadius
 		}
@@ -206,13 +206,4 @@ AND (` + strings.Join(where, " OR ") + `) ORDER BY number DESC LIMIT ` + strconv
 		out = out[:limit]
 	}
 	return out, nil
-}
-
-// distanceM is the great-circle distance in metres.
-func distanceM(lat1, lng1, lat2, lng2 float64) float64 {
-	const r = 6371000.0
-	rad := math.Pi / 180
-	dLat, dLng := (lat2-lat1)*rad, (lng2-lng1)*rad
-	a := math.Sin(dLat/2)*math.Sin(dLat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dLng/2)*math.Sin(dLng/2)
-	return 2 * r * math.Asin(math.Sqrt(a))
 }
