@@ -81,16 +81,11 @@ func (a *API) idempotentUpTo(limit int64, tooLarge error, secret []string, next 
 			body = io.NopCloser(bytes.NewReader(b))
 		}
 		r.Body = body
-		scope := "anon"
-		u, ok, err := a.caller(r)
+		r, scope, err := a.keyScope(r)
 		if err != nil {
 			a.fail(w, r, err)
 			return
 		}
-		if ok {
-			scope = "user:" + u.ID
-		}
-		r = withCaller(r, u, ok)
 		k := idem.Key{Scope: scope, Key: key, RequestHash: idem.Sum(h)}
 		if err := a.Idem.Serve(w, r, k, time.Now(), "application/json; charset=utf-8", a.Log, next); err != nil {
 			a.fail(w, r, err)
@@ -129,16 +124,11 @@ func (a *API) idempotentSecret(next http.HandlerFunc) http.HandlerFunc {
 			a.fail(w, r, errs.Invalidf("Idempotency-Key 须为1到%d个可见ASCII字符", "Idempotency-Key must be 1 to %d visible ASCII characters", idem.MaxKey))
 			return
 		}
-		scope := "anon"
-		u, ok, err := a.caller(r)
+		r, scope, err := a.keyScope(r)
 		if err != nil {
 			a.fail(w, r, err)
 			return
 		}
-		if ok {
-			scope = "user:" + u.ID
-		}
-		r = withCaller(r, u, ok)
 		k := idem.Key{Scope: scope, Key: key, RequestHash: idem.Hash(r.Method, r.URL.Path, nil)}
 		if err := a.Idem.ServeOnce(w, r, k, time.Now(), a.Log, next); err != nil {
 			a.fail(w, r, err)
@@ -170,4 +160,18 @@ func keepBody(src io.Reader, toFile bool) (body io.ReadCloser, cleanup func(), e
 		return nil, cleanup, errs.Wrap(err, "spool upload")
 	}
 	return io.NopCloser(f), cleanup, nil
+}
+
+// keyScope reads the caller once for the handler behind and names whose keys
+// the request's key is among: the user's, or the anonymous callers'.
+func (a *API) keyScope(r *http.Request) (*http.Request, string, error) {
+	u, ok, err := a.caller(r)
+	if err != nil {
+		return r, "", err
+	}
+	scope := "anon"
+	if ok {
+		scope = "user:" + u.ID
+	}
+	return withCaller(r, u, ok), scope, nil
 }
