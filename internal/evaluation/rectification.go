@@ -288,22 +288,17 @@ func (s *Service) Rectifications(ctx context.Context, u auth.User, f RectFilter)
 
 // Rectification returns one task.
 func (s *Service) Rectification(ctx context.Context, u auth.User, id string) (Rectification, error) {
-	r, area, err := s.getRect(ctx, s.db.R, id)
-	if err != nil {
-		return r, err
-	}
-	if !canSeeRect(u, r, area) {
-		return Rectification{}, errs.NotFoundf("整改任务不存在", "no such rectification task")
-	}
-	return r, nil
+	return s.getRect(ctx, s.db.R, u, id)
 }
 
-func (s *Service) getRect(ctx context.Context, q db.Queryer, id string) (Rectification, string, error) {
+// getRect reads a task u may see; one she may not is not found, as one that
+// does not exist.
+func (s *Service) getRect(ctx context.Context, q db.Queryer, u auth.User, id string) (Rectification, error) {
 	r, area, err := s.scanRect(q.QueryRowContext(ctx, `SELECT `+rectCols+` FROM rectifications r JOIN orgs o ON o.code = r.org_code WHERE r.id = $1`, id), s.clock.Now())
-	if err == sql.ErrNoRows {
-		return r, "", errs.NotFoundf("整改任务不存在", "no such rectification task")
+	if err == sql.ErrNoRows || err == nil && !canSeeRect(u, r, area) {
+		return Rectification{}, errs.NotFoundf("整改任务不存在", "no such rectification task")
 	}
-	return r, area, errs.Wrap(err, "read rectification")
+	return r, errs.Wrap(err, "read rectification")
 }
 
 // Submission is the unit's report of what it did.
@@ -321,12 +316,9 @@ func (s *Service) SubmitRectification(ctx context.Context, u auth.User, id strin
 	}
 	now := s.clock.Now()
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		r, area, err := s.getRect(ctx, tx, id)
+		r, err := s.getRect(ctx, tx, u, id)
 		if err != nil {
 			return err
-		}
-		if !canSeeRect(u, r, area) {
-			return errs.NotFoundf("整改任务不存在", "no such rectification task")
 		}
 		if u.Role != auth.RoleHandler || u.OrgCode != r.OrgCode {
 			return errs.New(errs.Forbidden, "只有整改单位的承办人可以提交整改情况", "only handlers of the unit submit its measures")
@@ -368,12 +360,9 @@ func (s *Service) ReviewRectification(ctx context.Context, u auth.User, id strin
 	}
 	now := s.clock.Now()
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		r, area, err := s.getRect(ctx, tx, id)
+		r, err := s.getRect(ctx, tx, u, id)
 		if err != nil {
 			return err
-		}
-		if !canSeeRect(u, r, area) {
-			return errs.NotFoundf("整改任务不存在", "no such rectification task")
 		}
 		if r.Status != RectSubmitted {
 			return errs.Conflictf("整改任务当前状态（%s）不能审核", "the task is %s; only submitted tasks are reviewed", r.Status)
