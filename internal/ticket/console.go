@@ -134,15 +134,9 @@ func (s *Service) PossibleDuplicates(ctx context.Context, u auth.User, in NewTic
 		return nil, errs.Invalidf("区划或分类代码格式不正确", "malformed area or category code")
 	}
 	since := db.Millis(s.clock.Now().Add(-DuplicateDays * 24 * time.Hour))
-	var where []string
-	args := []any{since}
-	cond := func(c string, vals ...any) string {
-		for _, v := range vals {
-			args = append(args, v)
-			c = strings.Replace(c, "?", "$"+strconv.Itoa(len(args)), 1)
-		}
-		return c
-	}
+	var where []string // any of them
+	qc := db.Conds{Args: []any{since}}
+	cond := qc.Bind
 	if in.AreaCode != "" {
 		where = append(where, cond("area_code = ?", in.AreaCode))
 	}
@@ -157,7 +151,7 @@ func (s *Service) PossibleDuplicates(ctx context.Context, u auth.User, in NewTic
 	}
 	q := `SELECT ` + ticketCols + ` FROM tickets WHERE created_at >= $1 AND status IN ('registered', 'dispatched', 'signed', 'in_progress', 'returned', 'replied')
 AND (` + strings.Join(where, " OR ") + `) ORDER BY number DESC LIMIT ` + strconv.Itoa(duplicatePool)
-	rows, err := s.db.R.QueryContext(ctx, q, args...)
+	rows, err := s.db.R.QueryContext(ctx, q, qc.Args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "find duplicates")
 	}

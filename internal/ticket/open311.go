@@ -270,23 +270,8 @@ func (s *Service) PublicList(ctx context.Context, q PublicQuery) ([]Ticket, erro
 	if q.Limit < 1 || q.Limit > 1000 || q.Offset < 0 {
 		return nil, errs.Invalidf("分页参数不正确", "bad page or page_size")
 	}
-	var where []string
-	var args []any
-	add := func(cond string, vals ...any) {
-		for _, v := range vals {
-			args = append(args, v)
-			cond = strings.Replace(cond, "?", "$"+strconv.Itoa(len(args)), 1)
-		}
-		where = append(where, cond)
-	}
-	in := func(col string, vals []string) {
-		ph := make([]string, len(vals))
-		for i, v := range vals {
-			args = append(args, v)
-			ph[i] = "$" + strconv.Itoa(len(args))
-		}
-		where = append(where, col+" IN ("+strings.Join(ph, ",")+")")
-	}
+	var qc db.Conds
+	add, in := qc.Add, qc.In
 	add("confidential = ?", false)
 	if len(q.Numbers) > 0 {
 		in("number", q.Numbers)
@@ -332,12 +317,11 @@ func (s *Service) PublicList(ctx context.Context, q PublicQuery) ([]Ticket, erro
 		}
 	}
 	geo := len(q.Numbers) == 0 && (q.Near != nil || q.BBox != nil)
-	query := `SELECT ` + ticketCols + ` FROM tickets WHERE ` + strings.Join(where, " AND ") + ` ORDER BY created_at DESC, number DESC`
+	query := `SELECT ` + ticketCols + ` FROM tickets WHERE ` + qc.And() + ` ORDER BY created_at DESC, number DESC`
 	if !geo {
-		args = append(args, q.Limit, q.Offset)
-		query += ` LIMIT $` + strconv.Itoa(len(args)-1) + ` OFFSET $` + strconv.Itoa(len(args))
+		query += ` LIMIT ` + qc.Arg(q.Limit) + ` OFFSET ` + qc.Arg(q.Offset)
 	}
-	rows, err := s.db.R.QueryContext(ctx, query, args...)
+	rows, err := s.db.R.QueryContext(ctx, query, qc.Args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "list public tickets")
 	}
