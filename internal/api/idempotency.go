@@ -38,13 +38,8 @@ func (a *API) idempotentUpload(next http.HandlerFunc) http.HandlerFunc {
 
 func (a *API) idempotentUpTo(limit int64, tooLarge error, secret []string, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		key := r.Header.Get("Idempotency-Key")
-		if key == "" || a.Idem == nil {
-			next(w, r)
-			return
-		}
-		if !idem.Valid(key) {
-			a.fail(w, r, errs.Invalidf("Idempotency-Key 须为1到%d个可见ASCII字符", "Idempotency-Key must be 1 to %d visible ASCII characters", idem.MaxKey))
+		key, ok := a.idemKey(w, r, next)
+		if !ok {
 			return
 		}
 		if r.ContentLength > limit {
@@ -115,13 +110,8 @@ func withoutFields(body []byte, fields []string) []byte {
 // password.
 func (a *API) idempotentSecret(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		key := r.Header.Get("Idempotency-Key")
-		if key == "" || a.Idem == nil {
-			next(w, r)
-			return
-		}
-		if !idem.Valid(key) {
-			a.fail(w, r, errs.Invalidf("Idempotency-Key 须为1到%d个可见ASCII字符", "Idempotency-Key must be 1 to %d visible ASCII characters", idem.MaxKey))
+		key, ok := a.idemKey(w, r, next)
+		if !ok {
 			return
 		}
 		r, scope, err := a.keyScope(r)
@@ -174,4 +164,20 @@ func (a *API) keyScope(r *http.Request) (*http.Request, string, error) {
 		scope = "user:" + u.ID
 	}
 	return withCaller(r, u, ok), scope, nil
+}
+
+// idemKey returns the request's Idempotency-Key. ok is false when the request
+// has been answered already: served as it is when it has no key (or keys are
+// off), refused when its key is malformed.
+func (a *API) idemKey(w http.ResponseWriter, r *http.Request, next http.HandlerFunc) (key string, ok bool) {
+	key = r.Header.Get("Idempotency-Key")
+	if key == "" || a.Idem == nil {
+		next(w, r)
+		return "", false
+	}
+	if !idem.Valid(key) {
+		a.fail(w, r, errs.Invalidf("Idempotency-Key 须为1到%d个可见ASCII字符", "Idempotency-Key must be 1 to %d visible ASCII characters", idem.MaxKey))
+		return "", false
+	}
+	return key, true
 }
