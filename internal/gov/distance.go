@@ -6,6 +6,9 @@ import "math"
 // distance in the project is measured on.
 const EarthRadius = 6371008.8
 
+// MetresPerDegree is the length of a degree of latitude on that sphere.
+const MetresPerDegree = EarthRadius * math.Pi / 180
+
 // Haversine returns the great-circle distance in metres between two points
 // given in degrees.
 func Haversine(lat1, lng1, lat2, lng2 float64) float64 {

@@ -11,7 +11,10 @@ import (
 // out by hand on a sphere of gov.EarthRadius, and that a boundary measures
 // its distances on the same earth.
 func TestHaversine(t *testing.T) {
-	degree := gov.EarthRadius * math.Pi / 180 // 111,195.08 m
+	degree := gov.MetresPerDegree // 111,195.08 m
+	if math.Abs(degree-111195.08) > 0.01 {
+		t.Errorf("a degree is %.2f m", degree)
+	}
 	for _, c := range []struct {
 		name                   string
 		lat1, lng1, lat2, lng2 float64

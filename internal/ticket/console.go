@@ -142,7 +142,7 @@ func (s *Service) PossibleDuplicates(ctx context.Context, u auth.User, in NewTic
 	}
 	if in.Lat != nil && in.Lng != nil {
 		// A box around the point; the exact distance is checked below.
-		dLat := DuplicateRadius / 111000.0
+		dLat := DuplicateRadius / gov.MetresPerDegree
 		dLng := dLat / math.Max(0.1, math.Cos(*in.Lat*math.Pi/180))
 		where = append(where, cond("(lat BETWEEN ? AND ? AND lng BETWEEN ? AND ?)", *in.Lat-dLat, *in.Lat+dLat, *in.Lng-dLng, *in.Lng+dLng))
 	}
