@@ -6,7 +6,6 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/errs"
-	"github.com/gongzhi/gongzhi/internal/ticket"
 	"github.com/gongzhi/gongzhi/internal/transfer"
 )
 
@@ -27,14 +26,9 @@ func (a *API) exportTickets(w http.ResponseWriter, r *http.Request, u auth.User)
 		a.fail(w, r, err)
 		return
 	}
-	f := ticket.Filter{Status: ticket.Status(q.Get("status")), OrgCode: q.Get("org_code"), AreaCode: q.Get("area_code"),
-		Light: ticket.Light(q.Get("light")), Part: q.Get("part")}
-	switch q.Get("overdue") {
-	case "", "false", "0":
-	case "true", "1":
-		f.Overdue = true
-	default:
-		a.fail(w, r, errs.Invalidf("overdue 须为 true 或 false", "overdue must be true or false"))
+	f, err := listFilter(q)
+	if err != nil {
+		a.fail(w, r, err)
 		return
 	}
 	ctx := r.Context()

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -217,18 +218,28 @@ func (a *API) getTicket(w http.ResponseWriter, r *http.Request, u auth.User) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-func (a *API) listTickets(w http.ResponseWriter, r *http.Request, u auth.User) {
-	q := r.URL.Query()
-	f := ticket.Filter{Status: ticket.Status(q.Get("status")), OrgCode: q.Get("org_code"), AreaCode: q.Get("area_code"), Cursor: q.Get("cursor"),
+// listFilter reads the filters of the ticket list and of its export.
+func listFilter(q url.Values) (ticket.Filter, error) {
+	f := ticket.Filter{Status: ticket.Status(q.Get("status")), OrgCode: q.Get("org_code"), AreaCode: q.Get("area_code"),
 		Light: ticket.Light(q.Get("light")), Part: q.Get("part")}
 	switch q.Get("overdue") {
 	case "", "false", "0":
 	case "true", "1":
 		f.Overdue = true
 	default:
-		a.fail(w, r, errs.Invalidf("overdue 须为 true 或 false", "overdue must be true or false"))
+		return f, errs.Invalidf("overdue 须为 true 或 false", "overdue must be true or false")
+	}
+	return f, nil
+}
+
+func (a *API) listTickets(w http.ResponseWriter, r *http.Request, u auth.User) {
+	q := r.URL.Query()
+	f, err := listFilter(q)
+	if err != nil {
+		a.fail(w, r, err)
 		return
 	}
+	f.Cursor = q.Get("cursor")
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > ticket.MaxLimit {

@@ -38,13 +38,8 @@ func (a *API) idempotentUpload(next http.HandlerFunc) http.HandlerFunc {
 
 func (a *API) idempotentUpTo(limit int64, tooLarge error, secret []string, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		key := r.Header.Get("Idempotency-Key")
-		if key == "" || a.Idem == nil {
-			next(w, r)
-			return
-		}
-		if !idem.Valid(key) {
-			a.fail(w, r, errs.Invalidf("Idempotency-Key 须为1到%d个可见ASCII字符", "Idempotency-Key must be 1 to %d visible ASCII characters", idem.MaxKey))
+		key, ok := a.idemKey(w, r, next)
+		if !ok {
 			return
 		}
 		if r.ContentLength > limit {
@@ -115,13 +110,8 @@ func withoutFields(body []byte, fields []string) []byte {
 // password.
 func (a *API) idempotentSecret(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		key := r.Header.Get("Idempotency-Key")
-		if key == "" || a.Idem == nil {
-			next(w, r)
-			return
-		}
-		if !idem.Valid(key) {
-			a.fail(w, r, errs.Invalidf("Idempotency-Key 须为1到%d个可见ASCII字符", "Idempotency-Key must be 1 to %d visible ASCII characters", idem.MaxKey))
+		key, ok := a.idemKey(w, r, next)
+		if !ok {
 			return
 		}
 		r, scope, err := a.keyScope(r)
@@ -134,20 +124,6 @@ func (a *API) idempotentSecret(next http.HandlerFunc) http.HandlerFunc {
 			a.fail(w, r, err)
 		}
 	}
-}
-
-// keyScope authenticates the caller once for a keyed request: keys are
-// kept per caller ("user:ID", or "anon"), and the request carries the
-// caller on to the handler.
-func (a *API) keyScope(r *http.Request) (*http.Request, string, error) {
-	u, ok, err := a.caller(r)
-	if err != nil {
-		return r, "", err
-	}
-	if !ok {
-		return withCaller(r, u, ok), "anon", nil
-	}
-	return withCaller(r, u, ok), "user:" + u.ID, nil
 }
 
 // keepBody reads src whole and returns a body that reads it again: from
@@ -174,4 +150,34 @@ func keepBody(src io.Reader, toFile bool) (body io.ReadCloser, cleanup func(), e
 		return nil, cleanup, errs.Wrap(err, "spool upload")
 	}
 	return io.NopCloser(f), cleanup, nil
+}
+
+// keyScope reads the caller once for the handler behind and names whose keys
+// the request's key is among: the user's, or the anonymous callers'.
+func (a *API) keyScope(r *http.Request) (*http.Request, string, error) {
+	u, ok, err := a.caller(r)
+	if err != nil {
+		return r, "", err
+	}
+	scope := "anon"
+	if ok {
+		scope = "user:" + u.ID
+	}
+	return withCaller(r, u, ok), scope, nil
+}
+
+// idemKey returns the request's Idempotency-Key. ok is false when the request
+// has been answered already: served as it is when it has no key (or keys are
+// off), refused when its key is malformed.
+func (a *API) idemKey(w http.ResponseWriter, r *http.Request, next http.HandlerFunc) (key string, ok bool) {
+	key = r.Header.Get("Idempotency-Key")
+	if key == "" || a.Idem == nil {
+		next(w, r)
+		return "", false
+	}
+	if !idem.Valid(key) {
+		a.fail(w, r, errs.Invalidf("Idempotency-Key 须为1到%d个可见ASCII字符", "Idempotency-Key must be 1 to %d visible ASCII characters", idem.MaxKey))
+		return "", false
+	}
+	return key, true
 }

@@ -190,7 +190,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err != nil {
 		return nil, fmt.Errorf("trusted-proxies: %w", err)
 	}
-	a.Handler = limit.TrustProxies(proxies, hsts(cfg.Secure(), m.measure(a.Health.Wrap(recoverPanics(log, mux)))))
+	a.Handler = limit.TrustProxies(proxies, hsts(cfg.Secure(), m.measure(recoverPanics(log, mux), a.Health.Observe)))
 	return a, nil
 }
 

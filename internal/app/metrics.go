@@ -67,6 +67,8 @@ func metricsGuard(allow []netip.Prefix, token string, next http.Handler) http.Ha
 	})
 }
 
+// statusWriter notes the status a request is answered with: the first
+// header written, or 200 when the body comes first or nothing is written.
 type statusWriter struct {
 	http.ResponseWriter
 	code int
@@ -86,10 +88,13 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
+// Unwrap lets http.ResponseController reach the underlying writer.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// measure wraps the mux; the mux fills in r.Pattern as it routes.
-func (m *metrics) measure(next http.Handler) http.Handler {
+// measure wraps the mux; the mux fills in r.Pattern as it routes. Each
+// request's status also goes to observe (the platform's health record), so
+// the two count the same answers.
+func (m *metrics) measure(next http.Handler, observe func(code int)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
@@ -104,5 +109,6 @@ func (m *metrics) measure(next http.Handler) http.Handler {
 		}
 		m.requests.WithLabelValues(route, strconv.Itoa(code)).Inc()
 		m.duration.WithLabelValues(route).Observe(time.Since(start).Seconds())
+		observe(code)
 	})
 }

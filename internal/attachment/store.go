@@ -2,9 +2,7 @@ package attachment
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"strings"
 	"time"
@@ -14,12 +12,6 @@ import (
 )
 
 const cols = `id, ticket_number, sha256, content_type, size, width, height, name, purpose, uploaded_by, created_at, lat, lng, stripped`
-
-func newID() string {
-	var b [12]byte
-	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
 
 func (s *Service) scan(sc interface{ Scan(...any) error }) (Attachment, error) {
 	var a Attachment
@@ -122,7 +114,7 @@ func (s *Service) insert(ctx context.Context, a Attachment) (Attachment, bool, e
 			if slot == 0 {
 				return errFull
 			}
-			out.ID, out.stripped = newID(), true
+			out.ID, out.stripped = db.NewID(), true
 			_, err = tx.ExecContext(ctx, `INSERT INTO attachments (id, ticket_number, slot, sha256, content_type, size, width, height, name, purpose, uploaded_by, created_at, lat, lng, stripped)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, TRUE)`,
 				out.ID, out.TicketNumber, slot, out.SHA256, out.ContentType, out.Size, out.Width, out.Height, out.Name, out.Purpose,

@@ -89,7 +89,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, admin User, name, userID str
 		return "", APIKey{}, errs.Invalidf("账号已停用", "the account is disabled")
 	}
 	key := APIKeyPrefix + randomToken(32)
-	k := APIKey{ID: newID(), Name: name, Prefix: key[:apiKeyDisplay], UserID: u.ID, OrgCode: u.OrgCode,
+	k := APIKey{ID: db.NewID(), Name: name, Prefix: key[:apiKeyDisplay], UserID: u.ID, OrgCode: u.OrgCode,
 		CreatedBy: admin.ID, CreatedAt: s.clock.Now()}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO api_keys (id, name, key_hash, prefix, user_id, org_code, created_by, created_at, use_count)

@@ -14,6 +14,8 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
+
+	"github.com/gongzhi/gongzhi/internal/clock"
 )
 
 // AuditEntry is one line of the audit log.
@@ -44,7 +46,7 @@ func AuditTx(ctx context.Context, tx *sql.Tx, at time.Time, u User, action, obje
 		object = "phone:" + MaskPhone(NormalizePhone(p))
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (id, at, user_id, username, action, object, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		newID(), db.Millis(at), u.ID, u.Username, action, object, detail)
+		db.NewID(), db.Millis(at), u.ID, u.Username, action, object, detail)
 	return errs.Wrap(err, "audit")
 }
 
@@ -213,13 +215,6 @@ func ParseAuditQuery(v url.Values) (AuditFilter, error) {
 	return f, nil
 }
 
-var beijing = func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*3600)
-}()
-
 // auditTime reads a date (the start of that day in Beijing, or the start of
 // the next for the end of a range) or an RFC 3339 time.
 func auditTime(v string, end bool) (time.Time, error) {
@@ -227,7 +222,7 @@ func auditTime(v string, end bool) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil
 	}
-	if d, err := time.ParseInLocation("2006-01-02", v, beijing); err == nil {
+	if d, err := time.ParseInLocation("2006-01-02", v, clock.BusinessZone()); err == nil {
 		if end {
 			d = d.AddDate(0, 0, 1)
 		}

@@ -13,17 +13,8 @@ import (
 
 // auditSearch is a checked search: its conditions with their arguments.
 type auditSearch struct {
-	where []string
-	args  []any
+	db.Conds
 	limit int
-}
-
-func (q *auditSearch) add(cond string, vals ...any) {
-	for _, v := range vals {
-		q.args = append(q.args, v)
-		cond = strings.Replace(cond, "?", "$"+strconv.Itoa(len(q.args)), 1)
-	}
-	q.where = append(q.where, cond)
 }
 
 var errAuditCursor = errs.Invalidf("翻页参数无效", "malformed cursor")
@@ -43,7 +34,7 @@ func (s *Service) auditQuery(ctx context.Context, f AuditFilter) (auditSearch, s
 		if len(f.Actor) > 100 {
 			return q, "", errs.Invalidf("操作人过长", "actor is too long")
 		}
-		q.add("(username = ? OR user_id = ?)", strings.ToLower(f.Actor), f.Actor)
+		q.Add("(username = ? OR user_id = ?)", strings.ToLower(f.Actor), f.Actor)
 		detail = append(detail, "actor="+f.Actor)
 	}
 	if f.Ticket != "" && f.Phone != "" {
@@ -53,7 +44,7 @@ func (s *Service) auditQuery(ctx context.Context, f AuditFilter) (auditSearch, s
 		if len(f.Ticket) > 32 {
 			return q, "", errs.Invalidf("工单编号格式不正确", "malformed ticket number")
 		}
-		q.add("object = ?", "ticket:"+f.Ticket)
+		q.Add("object = ?", "ticket:"+f.Ticket)
 		detail = append(detail, "ticket="+f.Ticket)
 	}
 	if f.Phone != "" {
@@ -65,15 +56,15 @@ func (s *Service) auditQuery(ctx context.Context, f AuditFilter) (auditSearch, s
 		if err != nil {
 			return q, "", err
 		}
-		q.add("object = ?", ref)
+		q.Add("object = ?", ref)
 		detail = append(detail, "phone="+strings.TrimPrefix(ref, "phone:"))
 	}
 	if !f.From.IsZero() {
-		q.add("at >= ?", db.Millis(f.From))
+		q.Add("at >= ?", db.Millis(f.From))
 		detail = append(detail, "from="+f.From.Format(time.RFC3339))
 	}
 	if !f.To.IsZero() {
-		q.add("at < ?", db.Millis(f.To))
+		q.Add("at < ?", db.Millis(f.To))
 		detail = append(detail, "to="+f.To.Format(time.RFC3339))
 	}
 	if f.Cursor != "" {
@@ -81,7 +72,7 @@ func (s *Service) auditQuery(ctx context.Context, f AuditFilter) (auditSearch, s
 		if err != nil {
 			return q, "", err
 		}
-		q.add("(at < ? OR (at = ? AND id < ?))", at, at, id)
+		q.Add("(at < ? OR (at = ? AND id < ?))", at, at, id)
 	}
 	return q, strings.Join(detail, " "), nil
 }
@@ -90,12 +81,11 @@ func (s *Service) auditQuery(ctx context.Context, f AuditFilter) (auditSearch, s
 // from the last entry of the page before, whatever is added meanwhile.
 func (s *Service) searchAudit(ctx context.Context, q auditSearch) (AuditPage, error) {
 	sqlText := `SELECT id, at, user_id, username, action, object, detail FROM audit_log`
-	if len(q.where) > 0 {
-		sqlText += ` WHERE ` + strings.Join(q.where, " AND ")
+	if len(q.Where) > 0 {
+		sqlText += ` WHERE ` + q.And()
 	}
-	args := append(q.args, q.limit+1)
-	sqlText += ` ORDER BY at DESC, id DESC LIMIT $` + strconv.Itoa(len(args))
-	rows, err := s.db.R.QueryContext(ctx, sqlText, args...)
+	sqlText += ` ORDER BY at DESC, id DESC LIMIT ` + q.Arg(q.limit+1)
+	rows, err := s.db.R.QueryContext(ctx, sqlText, q.Args...)
 	if err != nil {
 		return AuditPage{}, errs.Wrap(err, "search audit log")
 	}

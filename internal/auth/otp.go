@@ -63,7 +63,7 @@ FROM otp_codes WHERE phone = $1 AND created_at > $3`,
 			return errs.Wrap(err, "prune codes")
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO otp_codes (id, phone, code_hash, created_at, expires_at, attempts) VALUES ($1, $2, $3, $4, $5, 0)`,
-			newID(), phone, hashToken(phone+":"+code), db.Millis(now), db.Millis(now.Add(CodeTTL)))
+			db.NewID(), phone, hashToken(phone+":"+code), db.Millis(now), db.Millis(now.Add(CodeTTL)))
 		return errs.Wrap(err, "insert code")
 	})
 	if err != nil {

@@ -2,9 +2,7 @@ package auth
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"regexp"
 	"strings"
@@ -30,12 +28,6 @@ func NormalizePhone(s string) string {
 	s = strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(s))
 	s = strings.TrimPrefix(s, "+86")
 	return s
-}
-
-func newID() string {
-	var b [12]byte
-	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
 }
 
 // errNoAccountAdmin refuses account changes to all but administrators.
@@ -109,7 +101,7 @@ func (s *Service) createUser(ctx context.Context, nu NewUser, also func(*sql.Tx,
 		}
 		hash = string(h)
 	}
-	u := User{ID: newID(), Username: nu.Username, Phone: nu.Phone, Name: strings.TrimSpace(nu.Name), Role: nu.Role,
+	u := User{ID: db.NewID(), Username: nu.Username, Phone: nu.Phone, Name: strings.TrimSpace(nu.Name), Role: nu.Role,
 		OrgCode: nu.OrgCode, AreaCode: nu.AreaCode, CreatedAt: s.clock.Now()}
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if u.OrgCode != "" {

@@ -26,6 +26,8 @@ import (
 	"io/fs"
 	"sync"
 	"time"
+
+	"github.com/gongzhi/gongzhi/internal/clock"
 )
 
 // MaxScanDays bounds every day-by-day walk (about ten years).
@@ -100,15 +102,6 @@ func DefaultSpans() []Span {
 	}
 }
 
-// DefaultLocation is Asia/Shanghai, or a fixed UTC+08:00 zone named CST when the
-// zone database is missing (the same thing: China has no daylight saving time).
-func DefaultLocation() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*60*60)
-}
-
 var defaultCalendar = sync.OnceValue(func() *Calendar { return mustLoad(holidayFS, "holidays") })
 
 // Default returns the shared calendar in Asia/Shanghai with DefaultSpans and the
@@ -123,7 +116,7 @@ func mustLoad(fsys fs.FS, dir string) *Calendar {
 	if err != nil {
 		panic(fmt.Sprintf("calendar: embedded holiday data is broken: %v", err))
 	}
-	c, err := New(DefaultLocation(), DefaultSpans(), years)
+	c, err := New(clock.BusinessZone(), DefaultSpans(), years)
 	if err != nil {
 		panic(fmt.Sprintf("calendar: embedded holiday data is broken: %v", err))
 	}

@@ -10,6 +10,8 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
+
+	"github.com/gongzhi/gongzhi/internal/clock"
 )
 
 // SaveYear stores an imported schedule, replacing that year's earlier one.
@@ -86,7 +88,7 @@ func Load(ctx context.Context, d *db.DB, spans []Span) (*Calendar, error) {
 	if spans == nil {
 		spans = DefaultSpans()
 	}
-	return New(DefaultLocation(), spans, all)
+	return New(clock.BusinessZone(), spans, all)
 }
 
 // ParseSpans reads working hours written as "08:30-12:00,13:30-17:30".

@@ -62,6 +62,7 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
 // AggregateMode says when Evaluate uses the aggregates.
@@ -316,7 +317,7 @@ ORDER BY updated_at, number LIMIT $4`, max(fromU, afterU), afterU, afterN, refre
 			var lastE int64 = afterE
 			if !full {
 				erows, err := tx.QueryContext(ctx, `SELECT ticket_number, at FROM ticket_events
-WHERE action IN ('return', 'approve_extension', 'redo', 'overdue') AND at >= $1 AND at > $2`, fromE, afterE)
+WHERE action IN (`+eventActions+`) AND at >= $1 AND at > $2`, fromE, afterE)
 				if err != nil {
 					return errs.Wrap(err, "recent events")
 				}
@@ -666,13 +667,13 @@ func (s *Service) contribution(t ticketRow, evs []eventRow) contrib {
 				byKey[k] = f
 			}
 			switch e.action {
-			case "return":
+			case ticket.ActionReturn:
 				f.returns++
-			case "approve_extension":
+			case ticket.ActionApproveExtension:
 				f.extensions++
-			case "redo":
+			case ticket.ActionRedo:
 				f.redos++
-			case "overdue":
+			case ticket.ActionOverdue:
 				f.overdue = 1
 			}
 		}
@@ -765,7 +766,7 @@ func (s *Service) reconcile(ctx context.Context, tx *sql.Tx, numbers []string, a
 		}
 		return errs.Wrap(rows.Err(), "read contributions")
 	}
-	const evCond = `action IN ('return', 'approve_extension', 'redo', 'overdue')`
+	evCond := `action IN (` + eventActions + `)`
 	if numbers == nil {
 		rows, err := tx.QueryContext(ctx, `SELECT `+contribCols+` FROM tickets WHERE number > $1 AND number <= $2`, after, upTo)
 		if err != nil {

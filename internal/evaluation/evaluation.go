@@ -109,11 +109,7 @@ func NewService(d *db.DB, c clock.Clock, g *gov.Service, log *slog.Logger) *Serv
 	if log == nil {
 		log = slog.Default()
 	}
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		loc = time.FixedZone("CST", 8*3600)
-	}
-	return &Service{db: d, clock: c, gov: g, log: log, loc: loc}
+	return &Service{db: d, clock: c, gov: g, log: log, loc: clock.BusinessZone()}
 }
 
 // Location is the business time zone.

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"math"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -528,15 +527,12 @@ func TestHealth(t *testing.T) {
 		start := time.Date(2026, 4, 1, 10, 0, 30, 0, loc)
 		c := clock.NewFixed(start)
 		h := evaluation.NewHealth(d, c, nil)
-		srv := h.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path == "/boom" {
-				http.Error(w, "x", http.StatusInternalServerError)
-				return
-			}
-			w.Write([]byte("ok"))
-		}))
 		hit := func(path string) {
-			srv.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", path, nil))
+			if path == "/boom" {
+				h.Observe(http.StatusInternalServerError)
+			} else {
+				h.Observe(http.StatusOK)
+			}
 		}
 		// Minutes 10:00 to 10:09: up in 10:00–10:04 and 10:07–10:09, down 10:05–10:06.
 		for m := 0; m < 10; m++ {

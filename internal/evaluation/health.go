@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"log/slog"
-	"net/http"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -42,40 +41,15 @@ func NewHealth(d *db.DB, c clock.Clock, log *slog.Logger) *Health {
 	return &Health{db: d, clock: c, log: log, started: true}
 }
 
-// Wrap counts the requests next serves and those it answers with a 5xx.
-func (h *Health) Wrap(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
-		defer func() {
-			h.requests.Add(1)
-			if sw.code >= 500 {
-				h.errors.Add(1)
-			}
-		}()
-		next.ServeHTTP(sw, r)
-	})
-}
-
-type statusWriter struct {
-	http.ResponseWriter
-	code  int
-	wrote bool
-}
-
-func (s *statusWriter) WriteHeader(code int) {
-	if !s.wrote {
-		s.code, s.wrote = code, true
+// Observe counts one request answered with the HTTP status code, an error
+// when it is a 5xx. The server's middleware calls it with the status it
+// notes for its metrics, so both count the same answers.
+func (h *Health) Observe(code int) {
+	h.requests.Add(1)
+	if code >= 500 {
+		h.errors.Add(1)
 	}
-	s.ResponseWriter.WriteHeader(code)
 }
-
-func (s *statusWriter) Write(b []byte) (int, error) {
-	s.wrote = true
-	return s.ResponseWriter.Write(b)
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // Flush adds what was counted since the last flush to the current minute.
 func (h *Health) Flush(ctx context.Context) error {

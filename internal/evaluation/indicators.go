@@ -13,6 +13,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
 // Groupings of the rows.
@@ -48,11 +49,20 @@ var extraFigures = []ticketFigure{
 
 // eventFigures count events in the period by the unit they concern.
 var eventFigures = []struct{ name, action string }{
-	{"returns", "return"},
-	{"extensions", "approve_extension"},
-	{"redos", "redo"},
-	{"overdue", "overdue"},
+	{"returns", ticket.ActionReturn},
+	{"extensions", ticket.ActionApproveExtension},
+	{"redos", ticket.ActionRedo},
+	{"overdue", ticket.ActionOverdue},
 }
+
+// eventActions is the SQL list of the kinds eventFigures count.
+var eventActions = func() string {
+	quoted := make([]string, len(eventFigures))
+	for i, f := range eventFigures {
+		quoted[i] = "'" + f.action + "'"
+	}
+	return strings.Join(quoted, ", ")
+}()
 
 // baseCond selects the tickets that count: closed in [$1, $2).
 const baseCond = `closed_at >= $1 AND closed_at < $2 AND status = 'closed'`
@@ -474,16 +484,12 @@ func (s *Service) aggregate(ctx context.Context, p Period, keyLen int) (map[stri
 // by the unit the event concerns, and with byArea by the ticket's area.
 func (s *Service) events(ctx context.Context, p Period, keyLen int, byAreaToo bool) (map[string]Counts, map[string]Counts, error) {
 	byOrg, byArea := map[string]Counts{}, map[string]Counts{}
-	actions := make([]string, len(eventFigures))
-	for i, f := range eventFigures {
-		actions[i] = "'" + f.action + "'"
-	}
 	q := `SELECT e.org_code, '', e.action, COUNT(*), COUNT(DISTINCT e.ticket_number) FROM ticket_events e
-WHERE e.action IN (` + strings.Join(actions, ", ") + `) AND e.at >= $1 AND e.at < $2 GROUP BY 1, 2, 3`
+WHERE e.action IN (` + eventActions + `) AND e.at >= $1 AND e.at < $2 GROUP BY 1, 2, 3`
 	if byAreaToo {
 		q = fmt.Sprintf(`SELECT e.org_code, substr(t.area_code, 1, %d), e.action, COUNT(*), COUNT(DISTINCT e.ticket_number)
 FROM ticket_events e JOIN tickets t ON t.number = e.ticket_number
-WHERE e.action IN (%s) AND e.at >= $1 AND e.at < $2 GROUP BY 1, 2, 3`, keyLen, strings.Join(actions, ", "))
+WHERE e.action IN (%s) AND e.at >= $1 AND e.at < $2 GROUP BY 1, 2, 3`, keyLen, eventActions)
 	}
 	rows, err := s.db.R.QueryContext(ctx, q, db.Millis(p.From), db.Millis(p.To))
 	if err != nil {

@@ -2,9 +2,7 @@ package evaluation
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -90,12 +88,6 @@ func canSeeRect(u auth.User, r Rectification, orgArea string) bool {
 	return false
 }
 
-func newID() string {
-	var b [12]byte
-	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
-
 func (s *Service) parseDeadline(v string) (time.Time, error) {
 	v = strings.TrimSpace(v)
 	if t, err := time.Parse(time.RFC3339, v); err == nil {
@@ -141,7 +133,7 @@ func (s *Service) createRect(ctx context.Context, u auth.User, in NewRectificati
 	if !deadline.After(now) {
 		return Rectification{}, errs.Invalidf("期限须晚于现在", "the deadline must be in the future")
 	}
-	r := Rectification{ID: newID(), OrgCode: o.Code, OrgName: o.Name, Title: in.Title, Reason: in.Reason, Source: source, Period: period,
+	r := Rectification{ID: db.NewID(), OrgCode: o.Code, OrgName: o.Name, Title: in.Title, Reason: in.Reason, Source: source, Period: period,
 		OwnerUserID: strings.TrimSpace(in.OwnerUserID), Deadline: deadline.In(s.loc), Status: RectOpen, CreatedBy: u.ID,
 		CreatedAt: now.In(s.loc), UpdatedAt: now.In(s.loc)}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
@@ -296,22 +288,17 @@ func (s *Service) Rectifications(ctx context.Context, u auth.User, f RectFilter)
 
 // Rectification returns one task.
 func (s *Service) Rectification(ctx context.Context, u auth.User, id string) (Rectification, error) {
-	r, area, err := s.getRect(ctx, s.db.R, id)
-	if err != nil {
-		return r, err
-	}
-	if !canSeeRect(u, r, area) {
-		return Rectification{}, errs.NotFoundf("整改任务不存在", "no such rectification task")
-	}
-	return r, nil
+	return s.getRect(ctx, s.db.R, u, id)
 }
 
-func (s *Service) getRect(ctx context.Context, q db.Queryer, id string) (Rectification, string, error) {
+// getRect reads a task u may see; one she may not is not found, as one that
+// does not exist.
+func (s *Service) getRect(ctx context.Context, q db.Queryer, u auth.User, id string) (Rectification, error) {
 	r, area, err := s.scanRect(q.QueryRowContext(ctx, `SELECT `+rectCols+` FROM rectifications r JOIN orgs o ON o.code = r.org_code WHERE r.id = $1`, id), s.clock.Now())
-	if err == sql.ErrNoRows {
-		return r, "", errs.NotFoundf("整改任务不存在", "no such rectification task")
+	if err == sql.ErrNoRows || err == nil && !canSeeRect(u, r, area) {
+		return Rectification{}, errs.NotFoundf("整改任务不存在", "no such rectification task")
 	}
-	return r, area, errs.Wrap(err, "read rectification")
+	return r, errs.Wrap(err, "read rectification")
 }
 
 // Submission is the unit's report of what it did.
@@ -329,12 +316,9 @@ func (s *Service) SubmitRectification(ctx context.Context, u auth.User, id strin
 	}
 	now := s.clock.Now()
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		r, area, err := s.getRect(ctx, tx, id)
+		r, err := s.getRect(ctx, tx, u, id)
 		if err != nil {
 			return err
-		}
-		if !canSeeRect(u, r, area) {
-			return errs.NotFoundf("整改任务不存在", "no such rectification task")
 		}
 		if u.Role != auth.RoleHandler || u.OrgCode != r.OrgCode {
 			return errs.New(errs.Forbidden, "只有整改单位的承办人可以提交整改情况", "only handlers of the unit submit its measures")
@@ -376,12 +360,9 @@ func (s *Service) ReviewRectification(ctx context.Context, u auth.User, id strin
 	}
 	now := s.clock.Now()
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		r, area, err := s.getRect(ctx, tx, id)
+		r, err := s.getRect(ctx, tx, u, id)
 		if err != nil {
 			return err
-		}
-		if !canSeeRect(u, r, area) {
-			return errs.NotFoundf("整改任务不存在", "no such rectification task")
 		}
 		if r.Status != RectSubmitted {
 			return errs.Conflictf("整改任务当前状态（%s）不能审核", "the task is %s; only submitted tasks are reviewed", r.Status)

@@ -151,21 +151,17 @@ func inRing(r Ring, lat, lng float64) bool {
 	return in
 }
 
-// metresPerDegree is the length of a degree of latitude on a sphere of the
-// earth's mean radius.
-const metresPerDegree = 6371008.8 * math.Pi / 180
-
 // Distance returns, in metres, how far the point lies from the boundary's
 // line (the nearest edge of any ring, holes included), on a plane tangent at
 // the point: within a few kilometres the error is far below the tolerance.
 func (b *Boundary) Distance(lat, lng float64) float64 {
-	kx := metresPerDegree * math.Cos(lat*math.Pi/180)
+	kx := MetresPerDegree * math.Cos(lat*math.Pi/180)
 	best := math.Inf(1)
 	for _, p := range b.Polygons {
 		for _, r := range p {
 			for i, j := 0, len(r)-1; i < len(r); j, i = i, i+1 {
-				ax, ay := (r[j][0]-lng)*kx, (r[j][1]-lat)*metresPerDegree
-				bx, by := (r[i][0]-lng)*kx, (r[i][1]-lat)*metresPerDegree
+				ax, ay := (r[j][0]-lng)*kx, (r[j][1]-lat)*MetresPerDegree
+				bx, by := (r[i][0]-lng)*kx, (r[i][1]-lat)*MetresPerDegree
 				best = math.Min(best, segmentDistance(ax, ay, bx, by))
 			}
 		}
@@ -196,10 +192,10 @@ func (b *Boundary) Within(lat, lng, tolerance float64) bool {
 // nearBox reports whether the point lies in the bounding box widened by
 // tolerance metres.
 func (b *Boundary) nearBox(lat, lng, tolerance float64) bool {
-	dLat := tolerance / metresPerDegree
+	dLat := tolerance / MetresPerDegree
 	dLng := 360.0
 	if c := math.Cos(lat * math.Pi / 180); c > 1e-6 {
-		dLng = tolerance / (metresPerDegree * c)
+		dLng = tolerance / (MetresPerDegree * c)
 	}
 	return lat >= b.MinLat-dLat && lat <= b.MaxLat+dLat && lng >= b.MinLng-dLng && lng <= b.MaxLng+dLng
 }

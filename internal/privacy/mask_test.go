@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/gongzhi/gongzhi/internal/gov"
 )
 
 func TestMask(t *testing.T) {
@@ -63,7 +65,7 @@ func TestMask(t *testing.T) {
 
 func TestRoundCoord(t *testing.T) {
 	lat, lng := RoundCoord(40.1409734, 117.1212345, 100)
-	if d := distance(lat, lng, 40.1409734, 117.1212345); d > 100 {
+	if d := gov.Haversine(lat, lng, 40.1409734, 117.1212345); d > 100 {
 		t.Errorf("rounded point %v,%v is %.0f m away", lat, lng, d)
 	}
 	if lat == 40.1409734 || lng == 117.1212345 {
@@ -84,13 +86,6 @@ func TestRoundCoord(t *testing.T) {
 	if x, y := RoundCoord(89.99999, 179.9999, 100); math.Abs(x) > 90.001 || math.IsNaN(y) {
 		t.Errorf("near the pole: %v,%v", x, y)
 	}
-}
-
-func distance(lat1, lng1, lat2, lng2 float64) float64 {
-	rad := math.Pi / 180
-	dlat, dlng := (lat2-lat1)*rad, (lng2-lng1)*rad
-	a := math.Sin(dlat/2)*math.Sin(dlat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dlng/2)*math.Sin(dlng/2)
-	return 2 * 6371008.8 * math.Asin(math.Min(1, math.Sqrt(a)))
 }
 
 var mobileRun = regexp.MustCompile(`1[3-9][0-9]{9}`)

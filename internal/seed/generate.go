@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/ticket"
+
+	"github.com/gongzhi/gongzhi/internal/clock"
 )
 
 // ticketRow is one row of table tickets; times are Unix milliseconds, 0 for
@@ -85,14 +87,6 @@ var hourWeights = [24]float64{0.3, 0.2, 0.1, 0.1, 0.1, 0.2, 0.6, 1.5, 3.5, 5, 5,
 // weekdayWeights: Mondays bring the weekend's problems, weekends are quieter.
 var weekdayWeights = [7]float64{time.Sunday: 0.65, time.Monday: 1.15, time.Tuesday: 1.0, time.Wednesday: 1.0, time.Thursday: 1.0, time.Friday: 0.95, time.Saturday: 0.7}
 
-func shanghai() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		loc = time.FixedZone("CST", 8*3600)
-	}
-	return loc
-}
-
 func cumulative(ws []float64) []float64 {
 	out := make([]float64, len(ws))
 	sum := 0.0
@@ -114,7 +108,7 @@ func draw(r *rand.Rand, cum []float64) int {
 
 func newGenerator(c *catalogue, opt Options) *generator {
 	g := &generator{cat: c, rng: rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15)), now: opt.Now.UnixMilli(), statuses: map[string]int64{}}
-	loc := shanghai()
+	loc := clock.BusinessZone()
 	ws, wsHeat := make([]float64, len(c.cats)), make([]float64, len(c.cats))
 	for i, ct := range c.cats {
 		w := 1.0
@@ -360,7 +354,7 @@ func (g *generator) ticket(b *batch, d day, seq int64, created int64) {
 		if at > g.now {
 			return false
 		}
-		if action != "create" {
+		if action != ticket.ActionCreate {
 			t.version++
 		}
 		b.events = append(b.events, eventRow{number: t.number, seq: t.version, at: at, actorID: a.id, actorName: a.name, actorRole: a.role,
@@ -373,7 +367,7 @@ func (g *generator) ticket(b *batch, d day, seq int64, created int64) {
 		g.statuses[t.status]++
 		b.tickets = append(b.tickets, t)
 	}()
-	ev(created, creator, "create", ticket.StatusRegistered, "", "")
+	ev(created, creator, ticket.ActionCreate, ticket.StatusRegistered, "", "")
 
 	org := g.cat.org[ci][ai]
 	at := created
@@ -472,7 +466,7 @@ func (g *generator) ticket(b *batch, d day, seq int64, created int64) {
 }
 
 func statusOrEmpty(action, st string) string {
-	if action == "create" {
+	if action == ticket.ActionCreate {
 		return ""
 	}
 	return st

@@ -384,7 +384,7 @@ func (s *Service) apply(ctx context.Context, c *change, in ActionInput) error {
 				return err
 			}
 		}
-		return s.tellChildren(ctx, c, "parent_reply", "您反映的问题已合并办理，答复："+in.ReplyText)
+		return s.tellChildren(ctx, c, ActionParentReply, "您反映的问题已合并办理，答复："+in.ReplyText)
 	case ActionRate:
 		t.Status, t.ClosedAt = StatusClosed, tp(c.now)
 		t.Rating = &Rating{Resolved: *in.Resolved, Satisfaction: in.Satisfaction, Comment: in.Comment, RatedAt: c.now}
@@ -403,14 +403,14 @@ func (s *Service) apply(ctx context.Context, c *change, in ActionInput) error {
 				return err
 			}
 		}
-		return s.tellChildren(ctx, c, "parent_closed", "您反映的问题已合并办理并办结")
+		return s.tellChildren(ctx, c, ActionParentClosed, "您反映的问题已合并办理并办结")
 	case ActionClose:
 		if t.Status == StatusClosed { // confirming the close after a poor rating
 			t.ReviewPending = false
 			return nil
 		}
 		t.Status, t.ClosedAt = StatusClosed, tp(c.now)
-		return s.tellChildren(ctx, c, "parent_closed", "您反映的问题已合并办理并办结")
+		return s.tellChildren(ctx, c, ActionParentClosed, "您反映的问题已合并办理并办结")
 	case ActionAnswer, ActionSelfResolve:
 		if c.action == ActionSelfResolve && s.photos != nil {
 			n, err := s.photos(ctx, c.tx, t.Number, "after")

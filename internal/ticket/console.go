@@ -134,21 +134,15 @@ func (s *Service) PossibleDuplicates(ctx context.Context, u auth.User, in NewTic
 		return nil, errs.Invalidf("区划或分类代码格式不正确", "malformed area or category code")
 	}
 	since := db.Millis(s.clock.Now().Add(-DuplicateDays * 24 * time.Hour))
-	var where []string
-	args := []any{since}
-	cond := func(c string, vals ...any) string {
-		for _, v := range vals {
-			args = append(args, v)
-			c = strings.Replace(c, "?", "$"+strconv.Itoa(len(args)), 1)
-		}
-		return c
-	}
+	var where []string // any of them
+	qc := db.Conds{Args: []any{since}}
+	cond := qc.Bind
 	if in.AreaCode != "" {
 		where = append(where, cond("area_code = ?", in.AreaCode))
 	}
 	if in.Lat != nil && in.Lng != nil {
 		// A box around the point; the exact distance is checked below.
-		dLat := DuplicateRadius / 111000.0
+		dLat := DuplicateRadius / gov.MetresPerDegree
 		dLng := dLat / math.Max(0.1, math.Cos(*in.Lat*math.Pi/180))
 		where = append(where, cond("(lat BETWEEN ? AND ? AND lng BETWEEN ? AND ?)", *in.Lat-dLat, *in.Lat+dLat, *in.Lng-dLng, *in.Lng+dLng))
 	}
@@ -157,7 +151,7 @@ func (s *Service) PossibleDuplicates(ctx context.Context, u auth.User, in NewTic
 	}
 	q := `SELECT ` + ticketCols + ` FROM tickets WHERE created_at >= $1 AND status IN ('registered', 'dispatched', 'signed', 'in_progress', 'returned', 'replied')
 AND (` + strings.Join(where, " OR ") + `) ORDER BY number DESC LIMIT ` + strconv.Itoa(duplicatePool)
-	rows, err := s.db.R.QueryContext(ctx, q, args...)
+	rows, err := s.db.R.QueryContext(ctx, q, qc.Args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "find duplicates")
 	}
@@ -174,7 +168,7 @@ AND (` + strings.Join(where, " OR ") + `) ORDER BY number DESC LIMIT ` + strconv
 		d := Duplicate{Ticket: t, Similarity: textsearch.Similarity(in.Description, t.Description)}
 		near := t.AreaCode != "" && t.AreaCode == in.AreaCode
 		if in.Lat != nil && t.Lat != nil {
-			m := int(distanceM(*in.Lat, *in.Lng, *t.Lat, *t.Lng))
+			m := int(gov.Haversine(*in.Lat, *in.Lng, *t.Lat, *t.Lng))
 			d.DistanceM = &m
 			near = near || m <= DuplicateRadius
 		}
@@ -206,13 +200,4 @@ AND (` + strings.Join(where, " OR ") + `) ORDER BY number DESC LIMIT ` + strconv
 		out = out[:limit]
 	}
 	return out, nil
-}
-
-// distanceM is the great-circle distance in metres.
-func distanceM(lat1, lng1, lat2, lng2 float64) float64 {
-	const r = 6371000.0
-	rad := math.Pi / 180
-	dLat, dLng := (lat2-lat1)*rad, (lng2-lng1)*rad
-	a := math.Sin(dLat/2)*math.Sin(dLat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dLng/2)*math.Sin(dLng/2)
-	return 2 * r * math.Asin(math.Sqrt(a))
 }

@@ -161,7 +161,7 @@ func (s *Service) summon(ctx context.Context, c *change, kind string, orgs []str
 			return errs.Invalidf("组织 %s 不存在", "unknown organisation %s", org)
 		}
 		_, err := c.tx.ExecContext(ctx, `INSERT INTO ticket_summons (id, ticket_number, kind, org_code, by_user, note, created_at, due_at, status)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending')`, newID(), t.Number, kind, org, c.u.ID, note, db.Millis(c.now), db.Millis(due))
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending')`, db.NewID(), t.Number, kind, org, c.u.ID, note, db.Millis(c.now), db.Millis(due))
 		if err != nil {
 			return errs.Wrap(err, "summon")
 		}
@@ -224,7 +224,7 @@ func (s *Service) tellChildren(ctx context.Context, c *change, action, text stri
 	for _, ch := range children {
 		cc := &change{s: s, tx: c.tx, u: nil, now: c.now, before: ch, t: ch, action: action, note: c.t.Number + "：" + text}
 		cc.t.UpdatedAt = c.now
-		if action == "parent_closed" {
+		if action == ActionParentClosed {
 			cc.t.ClosedAt = tp(c.now)
 		}
 		if err := cc.commit(ctx); err != nil {
@@ -276,7 +276,7 @@ func pendingSummons(u auth.User, t Ticket) *Summons {
 func (s *Service) helperSign(ctx context.Context, c *change) error {
 	_, err := c.tx.ExecContext(ctx, `UPDATE ticket_helpers SET status = 'signed', signed_at = $1 WHERE ticket_number = $2 AND org_code = $3`,
 		db.Millis(c.now), c.t.Number, c.u.OrgCode)
-	c.org, c.action = c.u.OrgCode, "helper_sign"
+	c.org, c.action = c.u.OrgCode, ActionHelperSign
 	return errs.Wrap(err, "helper sign")
 }
 
@@ -286,6 +286,6 @@ func (s *Service) helperReply(ctx context.Context, c *change, text string) error
 	if err != nil {
 		return errs.Wrap(err, "helper reply")
 	}
-	c.org, c.action, c.note = c.u.OrgCode, "helper_reply", text
+	c.org, c.action, c.note = c.u.OrgCode, ActionHelperReply, text
 	return s.notify(ctx, c.tx, c.now, Notification{OrgCode: c.t.AssignedOrgCode, TicketNumber: c.t.Number, Kind: "helper_reply", Text: "协办单位已答复：" + text})
 }

@@ -2,9 +2,7 @@ package ticket
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"log/slog"
 	"time"
 
@@ -29,12 +27,6 @@ type Notification struct {
 	ReadAt       *time.Time `json:"read_at"`
 }
 
-func newID() string {
-	var b [12]byte
-	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
-
 // notify records a notification in the caller's transaction; delivery by
 // SMS or push reads the table.
 func (s *Service) notify(ctx context.Context, tx *sql.Tx, now time.Time, n Notification) error {
@@ -45,7 +37,7 @@ func (s *Service) notify(ctx context.Context, tx *sql.Tx, now time.Time, n Notif
 const insertNotificationSQL = `INSERT INTO notifications (id, at, org_code, area_code, role, phone, ticket_number, kind, text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
 
 func notificationArgs(now time.Time, n Notification) []any {
-	return []any{newID(), db.Millis(now), n.OrgCode, n.AreaCode, n.Role, n.Phone, n.TicketNumber, n.Kind, n.Text}
+	return []any{db.NewID(), db.Millis(now), n.OrgCode, n.AreaCode, n.Role, n.Phone, n.TicketNumber, n.Kind, n.Text}
 }
 
 // Notifications returns the latest notifications for u: those to her unit,

@@ -19,6 +19,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/idem"
 	"github.com/gongzhi/gongzhi/internal/privacy"
 )
@@ -263,39 +264,14 @@ type PublicQuery struct {
 // Circle is a point and a radius in metres.
 type Circle struct{ Lat, Lng, Radius float64 }
 
-const earthRadius = 6371008.8 // metres, the mean radius
-
-// distance is the great-circle distance in metres (haversine).
-func distance(lat1, lng1, lat2, lng2 float64) float64 {
-	rad := math.Pi / 180
-	dlat, dlng := (lat2-lat1)*rad, (lng2-lng1)*rad
-	a := math.Sin(dlat/2)*math.Sin(dlat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dlng/2)*math.Sin(dlng/2)
-	return 2 * earthRadius * math.Asin(math.Min(1, math.Sqrt(a)))
-}
-
 // PublicList returns tickets as anyone may see them: newest first, without
 // confidential tickets and without any reporter data.
 func (s *Service) PublicList(ctx context.Context, q PublicQuery) ([]Ticket, error) {
 	if q.Limit < 1 || q.Limit > 1000 || q.Offset < 0 {
 		return nil, errs.Invalidf("分页参数不正确", "bad page or page_size")
 	}
-	var where []string
-	var args []any
-	add := func(cond string, vals ...any) {
-		for _, v := range vals {
-			args = append(args, v)
-			cond = strings.Replace(cond, "?", "$"+strconv.Itoa(len(args)), 1)
-		}
-		where = append(where, cond)
-	}
-	in := func(col string, vals []string) {
-		ph := make([]string, len(vals))
-		for i, v := range vals {
-			args = append(args, v)
-			ph[i] = "$" + strconv.Itoa(len(args))
-		}
-		where = append(where, col+" IN ("+strings.Join(ph, ",")+")")
-	}
+	var qc db.Conds
+	add, in := qc.Add, qc.In
 	add("confidential = ?", false)
 	if len(q.Numbers) > 0 {
 		in("number", q.Numbers)
@@ -326,13 +302,13 @@ func (s *Service) PublicList(ctx context.Context, q PublicQuery) ([]Ticket, erro
 		// that a small box drawn around a guess cannot find a home the
 		// rounding hides. SQL narrows the rows by a box widened by one
 		// grid step; the rounded point is checked below.
-		mLat := 2 * s.publicPrecision / earthRadius * 180 / math.Pi
+		mLat := 2 * s.publicPrecision / gov.EarthRadius * 180 / math.Pi
 		if b := q.BBox; b != nil {
 			mLng := math.Min(180, mLat/math.Max(1e-6, math.Min(math.Cos(b[1]*math.Pi/180), math.Cos(b[3]*math.Pi/180))))
 			add("lng >= ? AND lat >= ? AND lng <= ? AND lat <= ?", b[0]-mLng, b[1]-mLat, b[2]+mLng, b[3]+mLat)
 		}
 		if c := q.Near; c != nil {
-			dLat := c.Radius/earthRadius*180/math.Pi + mLat
+			dLat := c.Radius/gov.EarthRadius*180/math.Pi + mLat
 			dLng := 180.0
 			if cos := math.Cos(c.Lat * math.Pi / 180); cos > 1e-6 {
 				dLng = math.Min(180, dLat/cos)
@@ -341,12 +317,11 @@ func (s *Service) PublicList(ctx context.Context, q PublicQuery) ([]Ticket, erro
 		}
 	}
 	geo := len(q.Numbers) == 0 && (q.Near != nil || q.BBox != nil)
-	query := `SELECT ` + ticketCols + ` FROM tickets WHERE ` + strings.Join(where, " AND ") + ` ORDER BY created_at DESC, number DESC`
+	query := `SELECT ` + ticketCols + ` FROM tickets WHERE ` + qc.And() + ` ORDER BY created_at DESC, number DESC`
 	if !geo {
-		args = append(args, q.Limit, q.Offset)
-		query += ` LIMIT $` + strconv.Itoa(len(args)-1) + ` OFFSET $` + strconv.Itoa(len(args))
+		query += ` LIMIT ` + qc.Arg(q.Limit) + ` OFFSET ` + qc.Arg(q.Offset)
 	}
-	rows, err := s.db.R.QueryContext(ctx, query, args...)
+	rows, err := s.db.R.QueryContext(ctx, query, qc.Args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "list public tickets")
 	}
@@ -366,7 +341,7 @@ func (s *Service) PublicList(ctx context.Context, q PublicQuery) ([]Ticket, erro
 			if b := q.BBox; b != nil && (*t.Lng < b[0] || *t.Lat < b[1] || *t.Lng > b[2] || *t.Lat > b[3]) {
 				continue
 			}
-			if c := q.Near; c != nil && distance(c.Lat, c.Lng, *t.Lat, *t.Lng) > c.Radius {
+			if c := q.Near; c != nil && gov.Haversine(c.Lat, c.Lng, *t.Lat, *t.Lng) > c.Radius {
 				continue
 			}
 			if skip > 0 {

@@ -3,7 +3,6 @@ package ticket
 import (
 	"context"
 	"encoding/base64"
-	"strconv"
 	"strings"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
@@ -173,15 +172,8 @@ func (s *Service) List(ctx context.Context, u auth.User, f Filter) (Page, error)
 	if f.OrgCode != "" && !gov.ValidCode(f.OrgCode) || f.AreaCode != "" && !gov.ValidCode(f.AreaCode) {
 		return Page{}, errs.Invalidf("组织或区划代码格式不正确", "malformed org_code or area_code")
 	}
-	var where []string
-	var args []any
-	add := func(cond string, vals ...any) {
-		for _, v := range vals {
-			args = append(args, v)
-			cond = strings.Replace(cond, "?", "$"+strconv.Itoa(len(args)), 1)
-		}
-		where = append(where, cond)
-	}
+	var qc db.Conds
+	add := qc.Add
 	// An area scope matches many tickets: newest first is a walk back along
 	// the ticket numbers, filtering by area. SQLite would rather sort the
 	// whole range of an area index (every ticket of a district, for its
@@ -264,12 +256,11 @@ func (s *Service) List(ctx context.Context, u auth.User, f Filter) (Page, error)
 		add("number < ?", after)
 	}
 	q := `SELECT ` + ticketCols + ` FROM tickets`
-	if len(where) > 0 {
-		q += ` WHERE ` + strings.Join(where, " AND ")
+	if len(qc.Where) > 0 {
+		q += ` WHERE ` + qc.And()
 	}
-	args = append(args, f.Limit+1)
-	q += ` ORDER BY ` + order + ` DESC LIMIT $` + strconv.Itoa(len(args))
-	rows, err := s.db.R.QueryContext(ctx, q, args...)
+	q += ` ORDER BY ` + order + ` DESC LIMIT ` + qc.Arg(f.Limit+1)
+	rows, err := s.db.R.QueryContext(ctx, q, qc.Args...)
 	if err != nil {
 		return Page{}, errs.Wrap(err, "list tickets")
 	}

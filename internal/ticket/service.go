@@ -65,11 +65,7 @@ func NewService(d *db.DB, c clock.Clock, g *gov.Service, log *slog.Logger) *Serv
 	if log == nil {
 		log = slog.Default()
 	}
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		loc = time.FixedZone("CST", 8*3600)
-	}
-	return &Service{db: d, clock: c, gov: g, log: log, loc: loc, cal: calendar.Default(),
+	return &Service{db: d, clock: c, gov: g, log: log, loc: clock.BusinessZone(), cal: calendar.Default(),
 		tolerance: gov.DefaultBoundaryTolerance, publicPrecision: privacy.DefaultPrecision}
 }
 
@@ -305,7 +301,7 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 			t = dispatched.t
 		}
 		b.Add(insertTicketSQL, ticketArgs(t)...)
-		b.Add(insertEventSQL, eventArgs(t.Number, eventFor(actor, 1, now, "create", "", StatusRegistered, "", ""))...)
+		b.Add(insertEventSQL, eventArgs(t.Number, eventFor(actor, 1, now, ActionCreate, "", StatusRegistered, "", ""))...)
 		if dispatched != nil {
 			b.Add(insertEventSQL, eventArgs(t.Number, eventFor(nil, 2, now, ActionDispatch, StatusRegistered, StatusDispatched, org, dispatched.note))...)
 		}
@@ -351,7 +347,7 @@ func (s *Service) settled(t Ticket) Ticket {
 func eventFor(actor *auth.User, seq int, at time.Time, action string, from, to Status, org, note string) Event {
 	e := Event{Seq: seq, At: at, Action: action, FromStatus: from, ToStatus: to, OrgCode: org, Note: note}
 	switch {
-	case actor == nil && action == "create":
+	case actor == nil && action == ActionCreate:
 		e.Actor, e.ActorRole = "reporter", string(auth.RoleResident)
 	case actor == nil:
 		e.Actor, e.ActorRole = "system", "system"

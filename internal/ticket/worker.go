@@ -72,7 +72,7 @@ func (s *Service) Sweep(ctx context.Context) (SweepStats, error) {
 				return true, s.notify(ctx, c.tx, now, Notification{Role: string(auth.RoleDispatcher), AreaCode: t.AreaCode, TicketNumber: t.Number, Kind: "unsigned", Text: "超时未签收：" + t.Number})
 			}},
 	}
-	actions := []string{"yellow_light", "overdue", "unsigned_escalated"}
+	actions := []string{ActionYellowLight, ActionOverdue, ActionUnsignedEscalated}
 	for i, step := range steps {
 		numbers, err := s.numbersWhere(ctx, step.query, step.args...)
 		if err != nil {
@@ -163,7 +163,7 @@ func (s *Service) sweepSummons(ctx context.Context, now time.Time) (int, error) 
 	}
 	n := 0
 	for _, d := range list {
-		done, err := s.sweepOne(ctx, d.number, "summons_missed", now, func(c *change) (bool, error) {
+		done, err := s.sweepOne(ctx, d.number, ActionSummonsMissed, now, func(c *change) (bool, error) {
 			res, err := c.tx.ExecContext(ctx, `UPDATE ticket_summons SET status = 'missed' WHERE id = $1 AND status = 'pending'`, d.id)
 			if err != nil {
 				return false, errs.Wrap(err, "miss summons")

@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/db"
+
+	"github.com/gongzhi/gongzhi/internal/clock"
 )
 
 // Table is one table of the export and the order its rows are written in.
@@ -111,15 +113,6 @@ type ExportOptions struct {
 	Progress io.Writer // progress lines; nil for none
 }
 
-// shanghai is the business time zone times are written in.
-func shanghai() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
-}
-
 // Export writes every table of d into dir (which must be empty or absent) as
 // dir/jsonl/TABLE.jsonl and dir/csv/TABLE.csv, and dir/manifest.json. All
 // tables are read in one read transaction, so they agree with each other;
@@ -136,7 +129,7 @@ func Export(ctx context.Context, d *db.DB, dir string, opt ExportOptions) (Manif
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()
 	}
-	loc := shanghai()
+	loc := clock.BusinessZone()
 	m := Manifest{Format: "gongzhi-export/1", GongzhiVersion: opt.Version, ExportedAt: opt.Now.In(loc).Format(TimeFormat), Engine: d.Engine,
 		TimeZone: "Asia/Shanghai",
 		Times: "columns named at, *_at and deadline hold Unix milliseconds in the database; both formats write them as RFC 3339 " +

@@ -17,6 +17,8 @@ import (
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/plaintext"
 	"github.com/gongzhi/gongzhi/internal/ticket"
+
+	"github.com/gongzhi/gongzhi/internal/clock"
 )
 
 // Router finds the unit our dispatch catalogue names for a category and an
@@ -153,7 +155,7 @@ func ImportTickets(ctx context.Context, d *db.DB, router Router, opt ImportOptio
 	}
 	defer rf.Close()
 	rf.WriteString("\uFEFF")
-	im := &importer{d: d, router: router, opt: opt, m: m, srcLoc: srcLoc, loc: shanghai(), now: opt.Now,
+	im := &importer{d: d, router: router, opt: opt, m: m, srcLoc: srcLoc, loc: clock.BusinessZone(), now: opt.Now,
 		types: lower(m.Categories), statuses: lower(m.Statuses), agencies: lower(m.Agencies), kinds: lower(m.Kinds), routes: map[string]string{},
 		seen: map[string]bool{}, rejects: csv.NewWriter(rf), started: time.Now(),
 		stats: ImportStats{Reasons: map[string]int{}, Statuses: map[string]int{}, RejectsFile: opt.Rejects}}

@@ -26,7 +26,7 @@ var sourceColumns = []string{"source", "external_id", "ticket_number", "imported
 const maxParams = 30000
 
 // ActionImport is the event that opens an imported ticket's timeline.
-const ActionImport = "import"
+const ActionImport = ticket.ActionImport
 
 // write reserves numbers for the batch and inserts it.
 func (im *importer) write(ctx context.Context, tx *sql.Tx, batch []pending) error {

@@ -17,12 +17,18 @@ type UsersData struct {
 
 // admin returns the logged-in administrator or answers for the others.
 func (s *Server) admin(w http.ResponseWriter, r *http.Request) *auth.User {
+	return s.onlyAdmin(w, r, errs.New(errs.Forbidden, "只有系统管理员可以管理用户", "only administrators can manage users"))
+}
+
+// onlyAdmin returns the logged-in administrator, or answers the others with
+// refusal, which says what only the administrator may do.
+func (s *Server) onlyAdmin(w http.ResponseWriter, r *http.Request, refusal error) *auth.User {
 	u := s.staff(w, r)
 	if u == nil {
 		return nil
 	}
 	if !u.IsAdmin() {
-		s.fail(w, r, errs.New(errs.Forbidden, "只有系统管理员可以管理用户", "only administrators can manage users"))
+		s.fail(w, r, refusal)
 		return nil
 	}
 	return u

@@ -25,15 +25,7 @@ type APIKeyRow struct {
 
 // keysAdmin returns the logged-in administrator or answers for the others.
 func (s *Server) keysAdmin(w http.ResponseWriter, r *http.Request) *auth.User {
-	u := s.staff(w, r)
-	if u == nil {
-		return nil
-	}
-	if !u.IsAdmin() {
-		s.fail(w, r, errs.New(errs.Forbidden, "只有系统管理员可以管理 API 密钥", "only administrators can manage API keys"))
-		return nil
-	}
-	return u
+	return s.onlyAdmin(w, r, errs.New(errs.Forbidden, "只有系统管理员可以管理 API 密钥", "only administrators can manage API keys"))
 }
 
 func (s *Server) apiKeysPage(w http.ResponseWriter, r *http.Request, u *auth.User, p *Page, d *APIKeysData, status int) {

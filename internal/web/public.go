@@ -116,13 +116,11 @@ func (s *Server) publicPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "public", pg)
 }
 
+var errPublicSettings = errs.New(errs.Forbidden, "只有系统管理员可以设置公开内容", "only administrators choose what the public page shows")
+
 func (s *Server) publicSettingsForm(w http.ResponseWriter, r *http.Request) {
-	u := s.staff(w, r)
+	u := s.onlyAdmin(w, r, errPublicSettings)
 	if u == nil {
-		return
-	}
-	if !u.IsAdmin() {
-		s.fail(w, r, errs.New(errs.Forbidden, "只有系统管理员可以设置公开内容", "only administrators choose what the public page shows"))
 		return
 	}
 	ps, err := s.Evaluation.PublicSettings(r.Context())
@@ -139,12 +137,8 @@ func (s *Server) publicSettingsForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) savePublicSettingsForm(w http.ResponseWriter, r *http.Request) {
-	u := s.staff(w, r)
+	u := s.onlyAdmin(w, r, errPublicSettings)
 	if u == nil {
-		return
-	}
-	if !u.IsAdmin() {
-		s.fail(w, r, errs.New(errs.Forbidden, "只有系统管理员可以设置公开内容", "only administrators choose what the public page shows"))
 		return
 	}
 	f := r.PostForm

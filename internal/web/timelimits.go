@@ -27,15 +27,7 @@ type TimeLimitsData struct {
 }
 
 func (s *Server) adminOnly(w http.ResponseWriter, r *http.Request) bool {
-	u := s.staff(w, r)
-	if u == nil {
-		return false
-	}
-	if !u.IsAdmin() {
-		s.fail(w, r, errs.New(errs.Forbidden, "只有系统管理员可以设置办理时限", "only administrators can set time limits"))
-		return false
-	}
-	return true
+	return s.onlyAdmin(w, r, errs.New(errs.Forbidden, "只有系统管理员可以设置办理时限", "only administrators can set time limits")) != nil
 }
 
 func (s *Server) timeLimitsPage(w http.ResponseWriter, r *http.Request, p *Page, status int, formErr error) {

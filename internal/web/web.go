@@ -25,6 +25,8 @@ import (
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/ticket"
+
+	"github.com/gongzhi/gongzhi/internal/clock"
 )
 
 //go:embed templates/*.html static/*
@@ -83,11 +85,8 @@ func New(d Deps) (*Server, error) {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		loc = time.FixedZone("CST", 8*3600)
-	}
-	s := &Server{Deps: d, loc: loc, pages: map[string]map[string]*template.Template{}}
+	s := &Server{Deps: d, loc: clock.BusinessZone(), pages: map[string]map[string]*template.Template{}}
+	var err error
 	if s.lookupAEAD, err = newLookupAEAD(d.LookupKey); err != nil {
 		return nil, err
 	}

@@ -207,7 +207,7 @@ func (s *Service) deliverDue(ctx context.Context, st *Stats) error {
 // at once are claimed, so none waits in the worker while its lease runs.
 func (s *Service) claim(ctx context.Context) ([]claimed, error) {
 	now := db.Millis(s.clock.Now())
-	token := newID()
+	token := db.NewID()
 	lock := ""
 	if s.db.Engine == db.Postgres {
 		lock = " FOR UPDATE OF d SKIP LOCKED"

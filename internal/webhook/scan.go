@@ -236,7 +236,7 @@ ON CONFLICT (ticket_number, seq) DO NOTHING`, ev.TicketNumber, ev.Seq, at, db.Mi
 		if !concerns(h.OrgCode, ev, t) {
 			continue
 		}
-		id := newID()
+		id := db.NewID()
 		body, err := json.Marshal(Payload{ID: id, Event: ev, Ticket: *t})
 		if err != nil {
 			return 0, true, errs.Wrap(err, "encode payload")

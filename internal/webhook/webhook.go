@@ -42,17 +42,21 @@ const (
 // AllEvents subscribes to every event kind.
 const AllEvents = "*"
 
-// systemEvents are the events the ticket service writes besides the actions
-// in ticket.Actions: registration, helper units' parts, the clocks, and
-// updates synced from other systems.
-var systemEvents = []string{"create", "helper_sign", "helper_reply", "yellow_light", "overdue", "unsigned_escalated",
-	"summons_missed", ticket.ActionExternalUpdate}
+// NotDelivered are the event kinds no subscription may name, with the reason.
+// Every other kind in ticket.EventKinds is delivered; like the rest, each goes
+// to the units the ticket concerns (see take).
+var NotDelivered = map[string]string{
+	// Imported history keeps its original times, far behind the scan's
+	// watermark: the scan never sees it, so naming it would promise deliveries
+	// that never come.
+	ticket.ActionImport: "imported history, stamped with its original time",
+}
 
 // EventKinds lists the kinds a subscription may name, besides "*".
 func EventKinds() []string {
-	out := append([]string{}, ticket.Actions...)
-	for _, k := range systemEvents {
-		if !slices.Contains(out, k) {
+	var out []string
+	for _, k := range ticket.EventKinds {
+		if NotDelivered[k] == "" {
 			out = append(out, k)
 		}
 	}
@@ -193,7 +197,7 @@ func (s *Service) Create(ctx context.Context, u auth.User, in NewWebhook) (Webho
 		return Webhook{}, err
 	}
 	now := s.clock.Now()
-	w := Webhook{ID: newID(), OrgCode: in.OrgCode, URL: rawURL, Secret: newSecret(), Events: events, Active: true,
+	w := Webhook{ID: db.NewID(), OrgCode: in.OrgCode, URL: rawURL, Secret: newSecret(), Events: events, Active: true,
 		CreatedAt: time.UnixMilli(now.UnixMilli()), CreatedBy: u.Username, UpdatedAt: time.UnixMilli(now.UnixMilli())}
 	w.SecretPrefix = w.Secret[:secretShown]
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
@@ -406,12 +410,6 @@ func checkEvents(in []string) ([]string, error) {
 		}
 	}
 	return out, nil
-}
-
-func newID() string {
-	var b [12]byte
-	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
 }
 
 func newSecret() string {
