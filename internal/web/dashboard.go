@@ -16,30 +16,15 @@ import (
 	"github.com/gongzhi/gongzhi/internal/gov"
 )
 
-// Who sees what mirrors internal/api/evaluation.go: the administrator,
-// supervisors and dispatchers at district level or above see every figure
-// (the leaders' dashboard); a handler sees its own unit's figures and the
-// others' rank and score; dispatchers and supervisors may open the tickets
-// behind the figures of areas in their scope.
+// Who sees which figures is evaluation's rule (evaluation.Visible,
+// CanSeeAll, CanSeeUnit, CanOpenFigure); the pages ask it.
 
-// seesAll reports whether u sees every unit's figures.
-func seesAll(u *auth.User) bool {
-	if u == nil {
-		return false
-	}
-	switch u.Role {
-	case auth.RoleAdmin, auth.RoleSupervisor:
-		return true
-	case auth.RoleDispatcher:
-		return u.AreaLevel == gov.LevelDistrict || u.AreaLevel == gov.LevelCity || u.AreaLevel == gov.LevelProvince
-	}
-	return false
-}
+// seesAll reports whether u sees every unit's figures (the leaders'
+// dashboard).
+func seesAll(u *auth.User) bool { return u != nil && evaluation.CanSeeAll(*u) == nil }
 
 // canUnitDash: handlers see their unit's dashboard; leaders pick any unit.
-func canUnitDash(u *auth.User) bool {
-	return u != nil && (seesAll(u) || (u.Role == auth.RoleHandler && u.OrgCode != ""))
-}
+func canUnitDash(u *auth.User) bool { return u != nil && evaluation.CanSeeUnit(*u, "") == nil }
 
 // canRectList: those who have rectification tasks to see.
 func canRectList(u *auth.User) bool {
@@ -70,6 +55,23 @@ func (s *Server) evalStaff(w http.ResponseWriter, r *http.Request, allow func(*a
 	}
 	if !allow(u) {
 		s.fail(w, r, errs.New(errs.Forbidden, zh, en))
+		return nil
+	}
+	if s.Evaluation == nil {
+		s.fail(w, r, errNoEvaluation)
+		return nil
+	}
+	return u
+}
+
+// evalActor is evalStaff with evaluation's rule: check(u) refuses or not.
+func (s *Server) evalActor(w http.ResponseWriter, r *http.Request, check func(auth.User) error) *auth.User {
+	u := s.staff(w, r)
+	if u == nil {
+		return nil
+	}
+	if err := check(*u); err != nil {
+		s.fail(w, r, err)
 		return nil
 	}
 	if s.Evaluation == nil {
@@ -340,7 +342,7 @@ func rankingTable(lang, id, caption, month string, rows []evaluation.Row, red, b
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
-	u := s.evalStaff(w, r, seesAll, "只有督办、领导和区级派单员可以查看全区看板", "only supervisors, leaders and district dispatchers see the district dashboard")
+	u := s.evalActor(w, r, evaluation.CanSeeAll)
 	if u == nil {
 		return
 	}

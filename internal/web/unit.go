@@ -26,15 +26,8 @@ type FigureData struct {
 	Count   int
 }
 
-// figureAllowed mirrors GET /api/v1/evaluation/tickets.
-func figureAllowed(u *auth.User, orgCode, areaCode string) bool {
-	return seesAll(u) ||
-		(u.Role == auth.RoleHandler && orgCode != "" && orgCode == u.OrgCode) ||
-		((u.Role == auth.RoleDispatcher || u.Role == auth.RoleSupervisor) && areaCode != "" && u.InArea(areaCode))
-}
-
 func (s *Server) figurePage(w http.ResponseWriter, r *http.Request) {
-	u := s.evalStaff(w, r, func(*auth.User) bool { return true }, "", "")
+	u := s.evalActor(w, r, evaluation.CanEvaluate)
 	if u == nil {
 		return
 	}
@@ -75,11 +68,11 @@ func (s *Server) figurePage(w http.ResponseWriter, r *http.Request) {
 		next[k] = v
 	}
 	if fd.Figure == "category" {
-		if !seesAll(u) {
-			s.fail(w, r, errs.New(errs.Forbidden, "您只能查看本单位指标背后的工单", "you may open only your own unit's figures"))
+		code := q.Get("category")
+		if err := evaluation.CanOpenFigure(*u, evaluation.FigureQuery{Figure: fd.Figure, CategoryCode: code}); err != nil {
+			s.fail(w, r, err)
 			return
 		}
-		code := q.Get("category")
 		fd.Subject = code
 		if c, err := s.Tickets.Category(ctx, code); err == nil {
 			fd.Subject = c.Name
@@ -108,8 +101,8 @@ func (s *Server) figurePage(w http.ResponseWriter, r *http.Request) {
 		}
 	} else {
 		fq := evaluation.FigureQuery{Period: p, Figure: fd.Figure, OrgCode: q.Get("org_code"), AreaCode: q.Get("area_code"), Cursor: q.Get("cursor"), Limit: 100}
-		if !figureAllowed(u, fq.OrgCode, fq.AreaCode) {
-			s.fail(w, r, errs.New(errs.Forbidden, "您只能查看本单位指标背后的工单", "you may open only your own unit's figures"))
+		if err := evaluation.CanOpenFigure(*u, fq); err != nil {
+			s.fail(w, r, err)
 			return
 		}
 		page, err := s.Evaluation.FigureTickets(ctx, fq)
@@ -196,7 +189,7 @@ type UnitData struct {
 }
 
 func (s *Server) unitDashboard(w http.ResponseWriter, r *http.Request) {
-	u := s.evalStaff(w, r, canUnitDash, "只有承办单位和督办人员可以查看单位看板", "only handlers' units and supervisors see unit dashboards")
+	u := s.evalActor(w, r, func(u auth.User) error { return evaluation.CanSeeUnit(u, "") })
 	if u == nil {
 		return
 	}
@@ -208,7 +201,7 @@ func (s *Server) unitDashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	pg := s.page(w, r, "unit.title")
 	lang := pg.Lang
-	ud := &UnitData{Month: p.Month, Months: months, CanPick: seesAll(u)}
+	ud := &UnitData{Month: p.Month, Months: months, CanPick: evaluation.Visible(*u) == evaluation.SeesAll}
 	ud.OrgCode = u.OrgCode
 	if ud.CanPick {
 		ud.OrgCode = r.URL.Query().Get("org_code")
@@ -247,6 +240,10 @@ func (s *Server) unitDashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	if ud.OrgCode == "" || !gov.ValidCode(ud.OrgCode) {
 		s.fail(w, r, errs.Invalidf("请选择单位", "choose a unit"))
+		return
+	}
+	if err := evaluation.CanSeeUnit(*u, ud.OrgCode); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	org, err := s.Gov.Org(ctx, ud.OrgCode)
