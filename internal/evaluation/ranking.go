@@ -183,6 +183,11 @@ func (s *Service) Rank(ctx context.Context, month, group, areaCode string) (Rank
 	if err != nil {
 		return Ranking{}, err
 	}
+	return s.rank(ctx, p, group, areaCode, st, use)
+}
+
+// rank is Rank for a month period, reading the aggregates when use.
+func (s *Service) rank(ctx context.Context, p Period, group, areaCode string, st Settings, use bool) (Ranking, error) {
 	res, err := s.evaluate(ctx, Query{Period: p, Group: group, AreaCode: areaCode}, st, use)
 	if err != nil {
 		return Ranking{}, err
