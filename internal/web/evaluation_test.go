@@ -489,3 +489,41 @@ func TestEvaluationSameAnswers(t *testing.T) {
 		}
 	}
 }
+
+// TestDashboardReadsDoNotWrite: with the aggregates built and refreshed, the
+// leaders' and a unit's dashboards write nothing within the freshness bound
+// (every refresh writes evaluation_state's refreshed_at); a ticket closed
+// since shows once the background refresh has run.
+func TestDashboardReadsDoNotWrite(t *testing.T) {
+	a, srv := newEvalServer(t)
+	ctx := context.Background()
+	closedTicket(t, a, "北门垃圾无人清运", true, ticket.Satisfied)
+	a.Evaluation.SetFreshness(time.Hour) // the pages below are read well within it
+	if _, err := a.Evaluation.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	refreshedAt := func() int64 {
+		var v int64
+		if err := a.DB.R.QueryRowContext(ctx, `SELECT refreshed_at FROM evaluation_state WHERE id = 1`).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	before := refreshedAt()
+	time.Sleep(5 * time.Millisecond) // a write would store a later time
+	sup := staffLogin(t, srv, "demo-supervisor", "gongzhi-demo")
+	for _, p := range []string{"/staff/dashboard", "/staff/unit", "/staff/dashboard"} {
+		if status, body := sup.get(p); status != 200 {
+			t.Fatalf("%s: %d\n%s", p, status, body)
+		}
+	}
+	if got := refreshedAt(); got != before {
+		t.Fatalf("the dashboards wrote evaluation_state: refreshed_at %d, was %d", got, before)
+	}
+	closedTicket(t, a, "南门道路积水", false, ticket.Unsatisfied)
+	if _, err := a.Evaluation.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, body := sup.get("/staff/dashboard")
+	mustContain(t, body, "1 / 2") // resolved 1 of 2 rated
+}
