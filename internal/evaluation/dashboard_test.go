@@ -112,3 +112,55 @@ func ratioOf(n, d int64) *float64 {
 	v := float64(n) / float64(d)
 	return &v
 }
+
+// TestUnitDashboardMatchesEvaluate: a unit's dashboard shows its row of
+// Rank and, month by month, its row of Evaluate; a handler always gets its
+// own unit, a leader the one asked for.
+func TestUnitDashboardMatchesEvaluate(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		seed(t, d)
+		ctx := context.Background()
+		s := newService(d, clock.NewFixed(time.Date(2026, 4, 10, 9, 0, 0, 0, loc)))
+		district, err := gov.NewService(d, clock.System{}).Area(ctx, "110117")
+		if err != nil {
+			t.Fatal(err)
+		}
+		admin := auth.User{ID: "a", Username: "admin", Role: auth.RoleAdmin}
+		handler := auth.User{ID: "h", Username: "h", Role: auth.RoleHandler, OrgCode: "S1", AreaCode: "110117001", AreaLevel: gov.LevelStreet}
+		rk, err := s.Rank(ctx, "2026-03", evaluation.GroupOrg, "110117")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			actor     auth.User
+			ask, want string
+		}{{admin, "S2", "S2"}, {admin, "", "S2"}, {handler, "S2", "S1"}} {
+			v, err := s.UnitDashboard(ctx, c.actor, district, c.ask, march(t, s))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.Org.Code != c.want || v.CanPick != (c.actor.Role == auth.RoleAdmin) {
+				t.Fatalf("%s asks %q: got %s (pick %v)", c.actor.Username, c.ask, v.Org.Code, v.CanPick)
+			}
+			if !reflect.DeepEqual(v.Row, byKey(rk.Rows)[c.want]) || v.InGroup != 3 {
+				t.Errorf("%s: row differs from Rank's (in group %d)", c.want, v.InGroup)
+			}
+			for _, i := range []int{10, 11} {
+				p, err := s.MonthPeriod(v.Trend[i].Month, 1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res, err := s.Evaluate(ctx, evaluation.Query{Period: p, Group: evaluation.GroupOrg, AreaCode: v.Org.AreaCode, NoClass: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(v.Trend[i].Row, byKey(res.Rows)[c.want]) {
+					t.Errorf("%s %s: trend row differs from Evaluate's", c.want, v.Trend[i].Month)
+				}
+			}
+		}
+		if _, err := s.UnitDashboard(ctx, auth.User{ID: "g", Role: auth.RoleAgent}, district, "S1", march(t, s)); err == nil {
+			t.Error("an agent opened a unit's dashboard")
+		}
+	})
+}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"database/sql"
 	"fmt"
 	"html/template"
@@ -10,7 +9,6 @@ import (
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
-	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/ticket"
@@ -194,32 +192,64 @@ func (s *Server) unitDashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	p, st, months, err := s.evalMonth(r)
+	p, _, months, err := s.evalMonth(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	pg := s.page(w, r, "unit.title")
-	lang := pg.Lang
-	ud := &UnitData{Month: p.Month, Months: months, CanPick: evaluation.Visible(*u) == evaluation.SeesAll}
-	ud.OrgCode = u.OrgCode
-	if ud.CanPick {
-		ud.OrgCode = r.URL.Query().Get("org_code")
 	}
 	d, err := s.district(ctx)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	rk, err := s.Evaluation.Rank(ctx, p.Month, evaluation.GroupOrg, d.Code)
+	v, err := s.Evaluation.UnitDashboard(ctx, *u, d, r.URL.Query().Get("org_code"), p)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if ud.CanPick {
+	pg := s.page(w, r, "unit.title")
+	lang := pg.Lang
+	ud := &UnitData{Month: p.Month, Months: months, CanPick: v.CanPick, OrgCode: v.Org.Code, OrgName: v.Org.Name, Row: v.Row}
+	unitSummary(lang, v, ud)
+	unitTrend(lang, v, ud)
+	// Its open work past or near its deadlines, and its rectification tasks.
+	for _, x := range []struct {
+		light ticket.Light
+		into  *[]ticket.Ticket
+	}{{ticket.LightRed, &ud.Red}, {ticket.LightYellow, &ud.Yell}} {
+		fl := ticket.Filter{Light: x.light, Limit: ticket.MaxLimit}
+		if u.Role != auth.RoleHandler {
+			fl.OrgCode = v.Org.Code
+		}
+		page, err := s.Tickets.List(ctx, *u, fl)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		*x.into = page.Items
+	}
+	if ud.Rects, _, err = s.Evaluation.Rectifications(ctx, *u, evaluation.RectFilter{OrgCode: v.Org.Code}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if _, ud.Categories, err = s.categoryGroups(ctx, lang); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if s.exportTables(w, r, "unit-"+v.Org.Code+"-"+p.Month, []Table{ud.FigTable, ud.Trend}) {
+		return
+	}
+	pg.Data = ud
+	s.render(w, r, http.StatusOK, "staff_unit", pg)
+}
+
+// unitSummary: the unit picker (for leaders), its rank, classes and lists,
+// and its figures with what they are made of.
+func unitSummary(lang string, v evaluation.UnitView, ud *UnitData) {
+	if v.CanPick {
 		groups := map[string]*Group{}
 		var order []string
-		for _, row := range rk.Rows {
+		for _, row := range v.Ranking.Rows {
 			if row.Group != string(gov.KindStreetOffice) && row.Group != string(gov.KindDepartment) {
 				continue
 			}
@@ -230,102 +260,56 @@ func (s *Server) unitDashboard(w http.ResponseWriter, r *http.Request) {
 				order = append(order, row.Group)
 			}
 			g.Options = append(g.Options, Option{Value: row.OrgCode, Label: row.Name})
-			if ud.OrgCode == "" {
-				ud.OrgCode = row.OrgCode
-			}
 		}
 		for _, k := range order {
 			ud.Units = append(ud.Units, *groups[k])
 		}
 	}
-	if ud.OrgCode == "" || !gov.ValidCode(ud.OrgCode) {
-		s.fail(w, r, errs.Invalidf("请选择单位", "choose a unit"))
-		return
-	}
-	if err := evaluation.CanSeeUnit(*u, ud.OrgCode); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	org, err := s.Gov.Org(ctx, ud.OrgCode)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	ud.OrgName = org.Name
-	ud.Row = evaluation.Row{OrgCode: org.Code, Name: org.Name, Group: string(org.Kind)}
-	inGroup := 0
-	for _, row := range rk.Rows {
-		if row.OrgCode == org.Code {
-			ud.Row = row
-		}
-	}
-	for _, row := range rk.Rows {
-		if row.Group == ud.Row.Group && row.Rank != nil {
-			inGroup++
-		}
-	}
 	ud.Rank = "—"
-	if ud.Row.Rank != nil {
-		ud.Rank = fmt.Sprintf("%d / %d", *ud.Row.Rank, inGroup)
+	if v.Row.Rank != nil {
+		ud.Rank = fmt.Sprintf("%d / %d", *v.Row.Rank, v.InGroup)
 	}
-	ud.Score = scoreText(ud.Row.Score)
-	ud.Badges = classBadges(lang, ud.Row)
-	for _, e := range rk.Red {
-		if e.Code == org.Code {
-			ud.Badges = append(ud.Badges, Badge{Class: "list-red", Text: tr(lang, "dash.red")})
-		}
+	ud.Score = scoreText(v.Row.Score)
+	ud.Badges = classBadges(lang, v.Row)
+	if v.Red {
+		ud.Badges = append(ud.Badges, Badge{Class: "list-red", Text: tr(lang, "dash.red")})
 	}
-	for _, e := range rk.Black {
-		if e.Code == org.Code {
-			ud.Badges = append(ud.Badges, Badge{Class: "list-black", Text: tr(lang, "dash.black")})
-		}
+	if v.Black {
+		ud.Badges = append(ud.Badges, Badge{Class: "list-black", Text: tr(lang, "dash.black")})
 	}
-	c := ud.Row.Counts
-	f := func(fig string) string { return figureURL(p.Month, fig, org.Code, "") }
+	c, row, m, org := v.Row.Counts, v.Row, v.Period.Month, v.Org
+	f := func(fig string) string { return figureURL(m, fig, org.Code, "") }
 	n := func(v int64) string { return fmt.Sprint(v) }
 	ud.Figures = []UnitFigure{
 		{Label: tr(lang, "dash.tickets"), Value: n(c.Tickets), Num: n(c.Tickets), NumURL: f("tickets")},
-		{Label: tr(lang, "dash.response"), Value: pct(ud.Row.ResponseRate), Num: n(c.ContactedOnTime), NumURL: f("contacted_on_time"), Den: n(c.ContactDue), DenURL: f("contact_due"), Note: tr(lang, "unit.response.note")},
-		{Label: tr(lang, "dash.resolution"), Value: pct(ud.Row.ResolutionRate), Num: n(c.Resolved), NumURL: f("resolved"), Den: n(c.Rated), DenURL: f("rated"), Note: tr(lang, "unit.resolution.note")},
-		{Label: tr(lang, "dash.satisfaction"), Value: pct(ud.Row.SatisfactionRate), Num: fmt.Sprintf("%d + %s × %d", c.Satisfied, fnum(st.K), c.Basic), NumURL: f("satisfied"), Den: n(c.Rated), DenURL: f("rated"), Note: tr(lang, "unit.satisfaction.note")},
-		{Label: tr(lang, "unit.ontime"), Value: pct(ud.Row.OnTimeRate), Num: n(c.OnTime), NumURL: f("on_time"), Den: n(c.CompleteDue), DenURL: f("complete_due")},
-		{Label: tr(lang, "unit.rating"), Value: pct(ud.Row.RatingRate), Num: n(c.Rated), NumURL: f("rated"), Den: n(c.Tickets), DenURL: f("tickets")},
+		{Label: tr(lang, "dash.response"), Value: pct(row.ResponseRate), Num: n(c.ContactedOnTime), NumURL: f("contacted_on_time"), Den: n(c.ContactDue), DenURL: f("contact_due"), Note: tr(lang, "unit.response.note")},
+		{Label: tr(lang, "dash.resolution"), Value: pct(row.ResolutionRate), Num: n(c.Resolved), NumURL: f("resolved"), Den: n(c.Rated), DenURL: f("rated"), Note: tr(lang, "unit.resolution.note")},
+		{Label: tr(lang, "dash.satisfaction"), Value: pct(row.SatisfactionRate), Num: fmt.Sprintf("%d + %s × %d", c.Satisfied, fnum(v.Settings.K), c.Basic), NumURL: f("satisfied"), Den: n(c.Rated), DenURL: f("rated"), Note: tr(lang, "unit.satisfaction.note")},
+		{Label: tr(lang, "unit.ontime"), Value: pct(row.OnTimeRate), Num: n(c.OnTime), NumURL: f("on_time"), Den: n(c.CompleteDue), DenURL: f("complete_due")},
+		{Label: tr(lang, "unit.rating"), Value: pct(row.RatingRate), Num: n(c.Rated), NumURL: f("rated"), Den: n(c.Tickets), DenURL: f("tickets")},
 		{Label: tr(lang, "unit.returns"), Value: n(c.Returns), Num: n(c.Returns), NumURL: f("returns")},
 		{Label: tr(lang, "unit.extensions"), Value: n(c.Extensions), Num: n(c.Extensions), NumURL: f("extensions")},
 		{Label: tr(lang, "unit.redos"), Value: n(c.Redos), Num: n(c.Redos), NumURL: f("redos")},
 		{Label: tr(lang, "dash.overdue"), Value: n(c.Overdue), Num: n(c.Overdue), NumURL: f("overdue")},
 	}
-	ud.FigTable = Table{ID: "figures", Caption: tr(lang, "unit.figures.caption", org.Name, p.Month),
+	ud.FigTable = Table{ID: "figures", Caption: tr(lang, "unit.figures.caption", org.Name, m),
 		Head: []string{tr(lang, "unit.figure"), tr(lang, "unit.value"), tr(lang, "unit.numerator"), tr(lang, "unit.denominator")}}
 	for _, x := range ud.Figures {
 		ud.FigTable.Rows = append(ud.FigTable.Rows, []Cell{textCell(x.Label), {Text: x.Value, Num: true},
 			{Text: x.Num, URL: x.NumURL, Num: true}, {Text: x.Den, URL: x.DenURL, Num: true}})
 	}
+}
 
-	// Its three rates over twelve months.
-	points, err := s.trend(ctx, p, st, 12, func(ctx context.Context, q evaluation.Period) (evaluation.Row, error) {
-		res, err := s.Evaluation.Evaluate(ctx, evaluation.Query{Period: q, Group: evaluation.GroupOrg, AreaCode: org.AreaCode, NoClass: true})
-		if err != nil {
-			return evaluation.Row{}, err
-		}
-		for _, row := range res.Rows {
-			if row.OrgCode == org.Code {
-				return row, nil
-			}
-		}
-		return evaluation.Row{}, nil
-	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+// unitTrend: its three rates over the months.
+func unitTrend(lang string, v evaluation.UnitView, ud *UnitData) {
+	org := v.Org
 	resp, reso, sat := Series{Name: tr(lang, "dash.response"), Color: colBlue, Marker: "circle"},
 		Series{Name: tr(lang, "dash.resolution"), Color: colOrange, Marker: "square"},
 		Series{Name: tr(lang, "dash.satisfaction"), Color: colGreen, Marker: "triangle"}
 	var labels []string
 	ud.Trend = Table{ID: "trend", Caption: tr(lang, "unit.trend.caption", org.Name),
 		Head: []string{tr(lang, "dash.month"), tr(lang, "dash.tickets"), tr(lang, "dash.response"), tr(lang, "dash.resolution"), tr(lang, "dash.satisfaction"), tr(lang, "dash.score")}}
-	for i, pt := range points {
+	for i, pt := range v.Trend {
 		row := pt.Row
 		labels = append(labels, monthLabel(lang, pt.Month, i == 0))
 		resp.Values = append(resp.Values, pct100(row.ResponseRate))
@@ -342,39 +326,6 @@ func (s *Server) unitDashboard(w http.ResponseWriter, r *http.Request) {
 			pctCell(row.SatisfactionRate, figureURL(pt.Month, "rated", org.Code, "")), score})
 	}
 	ud.Chart = LineChart("chart-unit-rates", ud.Trend.Caption, tr(lang, "dash.rates.desc"), labels, []Series{resp, reso, sat})
-
-	// Its open work past or near its deadlines, and its rectification tasks.
-	for _, x := range []struct {
-		light ticket.Light
-		into  *[]ticket.Ticket
-	}{{ticket.LightRed, &ud.Red}, {ticket.LightYellow, &ud.Yell}} {
-		fl := ticket.Filter{Light: x.light, Limit: ticket.MaxLimit}
-		if u.Role != auth.RoleHandler {
-			fl.OrgCode = org.Code
-		}
-		page, err := s.Tickets.List(ctx, *u, fl)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		*x.into = page.Items
-	}
-	rects, _, err := s.Evaluation.Rectifications(ctx, *u, evaluation.RectFilter{OrgCode: org.Code})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	ud.Rects = rects
-	_, ud.Categories, err = s.categoryGroups(ctx, lang)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if s.exportTables(w, r, "unit-"+org.Code+"-"+p.Month, []Table{ud.FigTable, ud.Trend}) {
-		return
-	}
-	pg.Data = ud
-	s.render(w, r, http.StatusOK, "staff_unit", pg)
 }
 
 func (s *Server) nullTime(v sql.NullInt64) *time.Time {
