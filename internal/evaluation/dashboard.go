@@ -50,12 +50,8 @@ func (s *Service) Dashboard(ctx context.Context, actor auth.User, d gov.Area, p 
 		return DashboardView{}, err
 	}
 	v := DashboardView{Period: p, Settings: st, District: d}
-	for _, m := range lastMonths(p) {
-		r, err := s.areaRow(ctx, d, m, st, use)
-		if err != nil {
-			return v, err
-		}
-		v.Trend = append(v.Trend, MonthRow{Month: m.Month, Row: r})
+	if v.Trend, err = s.areaTrend(ctx, d, lastMonths(p), st, use); err != nil {
+		return v, err
 	}
 	v.Current = v.Trend[TrendMonths-1].Row
 	if v.Ranking, err = s.rank(ctx, p, GroupOrg, d.Code, st, use); err != nil {
