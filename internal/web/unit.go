@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"html/template"
@@ -39,87 +40,24 @@ func (s *Server) figurePage(w http.ResponseWriter, r *http.Request) {
 	pg := s.page(w, r, "fig.title")
 	lang := pg.Lang
 	fd := &FigureData{Month: p.Month, Figure: q.Get("figure")}
-	fd.Table = Table{ID: "tickets", Empty: tr(lang, "fig.none"),
-		Head: []string{tr(lang, "fig.number"), tr(lang, "dash.unit"), tr(lang, "fig.area"), tr(lang, "fig.status"),
-			tr(lang, "fig.created"), tr(lang, "fig.closed"), tr(lang, "fig.rating"), tr(lang, "fig.event")}}
-	orgNames := map[string]string{}
-	name := func(code string) string {
-		if code == "" {
-			return "—"
-		}
-		if _, ok := orgNames[code]; !ok {
-			orgNames[code] = s.orgName(ctx, code)
-		}
-		return orgNames[code]
+	fq, err := s.figureQuery(ctx, *u, lang, q, p, fd)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
-	add := func(number, org, area, status string, created time.Time, closed *time.Time, rating string, event *time.Time) {
-		ev := "—"
-		if event != nil {
-			ev = s.fmtTime(event)
-		}
-		fd.Table.Rows = append(fd.Table.Rows, []Cell{{Text: number, URL: "/staff/tickets/" + number}, textCell(name(org)),
-			textCell(s.areaName(ctx, area)), textCell(msgOr(lang, "status.", status)), textCell(s.fmtTime(created)),
-			textCell(s.fmtTime(closed)), textCell(rating), textCell(ev)})
+	page, err := s.Evaluation.FigureTickets(ctx, fq)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
-	next := url.Values{}
-	for k, v := range q {
-		next[k] = v
-	}
-	if fd.Figure == "category" {
-		code := q.Get("category")
-		if err := evaluation.CanOpenFigure(*u, evaluation.FigureQuery{Figure: fd.Figure, CategoryCode: code}); err != nil {
-			s.fail(w, r, err)
-			return
+	fd.Table = s.figureTable(ctx, lang, page.Items)
+	if page.NextCursor != "" {
+		next := url.Values{}
+		for k, v := range q {
+			next[k] = v
 		}
-		fd.Subject = code
-		if c, err := s.Tickets.Category(ctx, code); err == nil {
-			fd.Subject = c.Name
-			if lang == "en" && c.NameEn != "" {
-				fd.Subject = c.NameEn
-			}
-		}
-		d, err := s.district(ctx)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		page, err := s.Evaluation.FigureTickets(ctx, evaluation.FigureQuery{Period: p, Figure: "tickets", AreaCode: d.Code,
-			CategoryCode: code, Cursor: q.Get("cursor")})
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		items, cursor := page.Items, page.NextCursor
-		for _, t := range items {
-			add(t.Number, t.OrgCode, t.AreaCode, t.Status, t.CreatedAt, t.ClosedAt, ratingText(lang, t), nil)
-		}
-		if cursor != "" {
-			next.Set("cursor", cursor)
-			fd.NextURL = "/staff/dashboard/figure?" + next.Encode()
-		}
-	} else {
-		fq := evaluation.FigureQuery{Period: p, Figure: fd.Figure, OrgCode: q.Get("org_code"), AreaCode: q.Get("area_code"), Cursor: q.Get("cursor"), Limit: 100}
-		if err := evaluation.CanOpenFigure(*u, fq); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		page, err := s.Evaluation.FigureTickets(ctx, fq)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		if fq.OrgCode != "" {
-			fd.Subject = name(fq.OrgCode)
-		} else {
-			fd.Subject = s.areaName(ctx, fq.AreaCode)
-		}
-		for _, t := range page.Items {
-			add(t.Number, t.OrgCode, t.AreaCode, t.Status, t.CreatedAt, t.ClosedAt, ratingText(lang, t), t.EventAt)
-		}
-		if page.NextCursor != "" {
-			next.Set("cursor", page.NextCursor)
-			fd.NextURL = "/staff/dashboard/figure?" + next.Encode()
-		}
+		next.Set("cursor", page.NextCursor)
+		fd.NextURL = "/staff/dashboard/figure?" + next.Encode()
 	}
 	fd.Count = len(fd.Table.Rows)
 	fd.Table.Caption = tr(lang, "fig.caption", fd.Subject, msgOr(lang, "fig.", fd.Figure), p.Month)
@@ -131,6 +69,60 @@ func (s *Server) figurePage(w http.ResponseWriter, r *http.Request) {
 	}
 	pg.Data = fd
 	s.render(w, r, http.StatusOK, "staff_figure", pg)
+}
+
+// figureQuery is the query behind ?figure= once evaluation's rule allows
+// it, and sets the page's subject: a unit, an area, or (figure=category, the
+// dashboard's categories) a category across the district.
+func (s *Server) figureQuery(ctx context.Context, u auth.User, lang string, q url.Values, p evaluation.Period, fd *FigureData) (evaluation.FigureQuery, error) {
+	if fd.Figure != "category" {
+		fq := evaluation.FigureQuery{Period: p, Figure: fd.Figure, OrgCode: q.Get("org_code"), AreaCode: q.Get("area_code"), Cursor: q.Get("cursor"), Limit: 100}
+		if err := evaluation.CanOpenFigure(u, fq); err != nil {
+			return fq, err
+		}
+		fd.Subject = s.areaName(ctx, fq.AreaCode)
+		if fq.OrgCode != "" {
+			fd.Subject = s.orgName(ctx, fq.OrgCode)
+		}
+		return fq, nil
+	}
+	code := q.Get("category")
+	if err := evaluation.CanOpenFigure(u, evaluation.FigureQuery{Figure: fd.Figure, CategoryCode: code}); err != nil {
+		return evaluation.FigureQuery{}, err
+	}
+	fd.Subject = code
+	if c, err := s.Tickets.Category(ctx, code); err == nil {
+		fd.Subject = c.Name
+		if lang == "en" && c.NameEn != "" {
+			fd.Subject = c.NameEn
+		}
+	}
+	d, err := s.district(ctx)
+	if err != nil {
+		return evaluation.FigureQuery{}, err
+	}
+	return evaluation.FigureQuery{Period: p, Figure: "tickets", AreaCode: d.Code, CategoryCode: code, Cursor: q.Get("cursor")}, nil
+}
+
+// figureTable lists the tickets behind a figure.
+func (s *Server) figureTable(ctx context.Context, lang string, items []evaluation.FigureTicket) Table {
+	t := Table{ID: "tickets", Empty: tr(lang, "fig.none"),
+		Head: []string{tr(lang, "fig.number"), tr(lang, "dash.unit"), tr(lang, "fig.area"), tr(lang, "fig.status"),
+			tr(lang, "fig.created"), tr(lang, "fig.closed"), tr(lang, "fig.rating"), tr(lang, "fig.event")}}
+	orgNames := map[string]string{"": "—"}
+	for _, x := range items {
+		if _, ok := orgNames[x.OrgCode]; !ok {
+			orgNames[x.OrgCode] = s.orgName(ctx, x.OrgCode)
+		}
+		ev := "—"
+		if x.EventAt != nil {
+			ev = s.fmtTime(x.EventAt)
+		}
+		t.Rows = append(t.Rows, []Cell{{Text: x.Number, URL: "/staff/tickets/" + x.Number}, textCell(orgNames[x.OrgCode]),
+			textCell(s.areaName(ctx, x.AreaCode)), textCell(msgOr(lang, "status.", x.Status)), textCell(s.fmtTime(x.CreatedAt)),
+			textCell(s.fmtTime(x.ClosedAt)), textCell(ratingText(lang, x)), textCell(ev)})
+	}
+	return t
 }
 
 func msgOr(lang, prefix, key string) string {
