@@ -57,13 +57,13 @@ func (a *API) evaluation(w http.ResponseWriter, r *http.Request, u auth.User) {
 		a.fail(w, r, err)
 		return
 	}
-	res, err := a.Evaluation.Evaluate(r.Context(), q)
+	res, err := a.Evaluation.EvaluateFor(r.Context(), u, q)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, evaluationResponse{Period: res.Period, Group: res.Group, AreaCode: res.AreaCode,
-		Rows: evaluation.VisibleRows(u, res.Rows), Weights: res.Settings.Weights, K: res.Settings.K})
+		Rows: res.Rows, Weights: res.Settings.Weights, K: res.Settings.K})
 }
 
 // GET /api/v1/evaluation/tickets?figure=&org_code=|area_code=&from=&to=|month=&cursor=&limit=
@@ -119,12 +119,12 @@ func (a *API) evaluationRankings(w http.ResponseWriter, r *http.Request, u auth.
 	if group == evaluation.GroupArea && area == "" {
 		area = u.AreaCode
 	}
-	rk, err := a.Evaluation.Rank(r.Context(), month, group, area)
+	rk, err := a.Evaluation.RankFor(r.Context(), u, month, group, area)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"month": rk.Month, "rows": evaluation.VisibleRows(u, rk.Rows), "red": rk.Red, "black": rk.Black})
+	writeJSON(w, http.StatusOK, map[string]any{"month": rk.Month, "rows": rk.Rows, "red": rk.Red, "black": rk.Black})
 }
 
 // GET /api/v1/evaluation/settings (admin)

@@ -1,6 +1,8 @@
 package evaluation
 
 import (
+	"context"
+
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/gov"
@@ -123,4 +125,47 @@ func VisibleRows(u auth.User, rows []Row) []any {
 		out = append(out, RankOnly{OrgCode: r.OrgCode, AreaCode: r.AreaCode, Name: r.Name, Group: r.Group, Score: r.Score, Rank: r.Rank, Hidden: true})
 	}
 	return out
+}
+
+// Shown is an evaluation as an actor may see it: its rows are Rows or
+// RankOnly (VisibleRows).
+type Shown struct {
+	Period   Period
+	Group    string
+	AreaCode string
+	Rows     []any
+	Settings Settings
+}
+
+// EvaluateFor is Evaluate for an actor: refused to those who see nothing,
+// the rows masked as VisibleRows masks them.
+func (s *Service) EvaluateFor(ctx context.Context, actor auth.User, q Query) (Shown, error) {
+	if err := CanEvaluate(actor); err != nil {
+		return Shown{}, err
+	}
+	res, err := s.Evaluate(ctx, q)
+	if err != nil {
+		return Shown{}, err
+	}
+	return Shown{Period: res.Period, Group: res.Group, AreaCode: res.AreaCode, Rows: VisibleRows(actor, res.Rows), Settings: res.Settings}, nil
+}
+
+// ShownRanking is a ranking as an actor may see it.
+type ShownRanking struct {
+	Month string
+	Rows  []any
+	Red   []ListEntry
+	Black []ListEntry
+}
+
+// RankFor is Rank for an actor, refused and masked as EvaluateFor.
+func (s *Service) RankFor(ctx context.Context, actor auth.User, month, group, areaCode string) (ShownRanking, error) {
+	if err := CanEvaluate(actor); err != nil {
+		return ShownRanking{}, err
+	}
+	rk, err := s.Rank(ctx, month, group, areaCode)
+	if err != nil {
+		return ShownRanking{}, err
+	}
+	return ShownRanking{Month: rk.Month, Rows: VisibleRows(actor, rk.Rows), Red: rk.Red, Black: rk.Black}, nil
 }
