@@ -216,14 +216,15 @@ func (s *Service) freshAggregates(ctx context.Context) (bool, error) {
 	if !s.agg.lastStart.IsZero() && time.Since(s.agg.lastStart) < freshness {
 		return true, nil
 	}
-	if _, err := s.refreshLocked(ctx); err != nil {
+	rs, err := s.refreshLocked(ctx)
+	if err != nil {
 		if mode == AggregatesOn {
 			return false, err
 		}
 		s.log.Warn("evaluation aggregates not refreshed; reading the tickets", "err", err)
 		return false, nil
 	}
-	return true, nil
+	return rs.Built, nil // marked stale meanwhile: read the tickets
 }
 
 func (s *Service) readState(ctx context.Context) (aggState, error) {
