@@ -7,35 +7,10 @@ import (
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/evaluation"
-	"github.com/gongzhi/gongzhi/internal/gov"
 )
 
-// Evaluation (评价) endpoints. Who sees what: the administrator, supervisors
-// and dispatchers at district level or above see every figure; a handler sees
-// its own unit's figures and, of the others, the name, score and rank; other
-// staff see the ranking only; residents see nothing here.
-
-// seesAll reports whether u sees every unit's figures.
-func seesAll(u auth.User) bool {
-	switch u.Role {
-	case auth.RoleAdmin, auth.RoleSupervisor:
-		return true
-	case auth.RoleDispatcher:
-		return u.AreaLevel == gov.LevelDistrict || u.AreaLevel == gov.LevelCity || u.AreaLevel == gov.LevelProvince
-	}
-	return false
-}
-
-// rankOnly is a row with its figures hidden.
-type rankOnly struct {
-	OrgCode  string   `json:"org_code,omitempty"`
-	AreaCode string   `json:"area_code,omitempty"`
-	Name     string   `json:"name"`
-	Group    string   `json:"group"`
-	Score    *float64 `json:"score"`
-	Rank     *int     `json:"rank"`
-	Hidden   bool     `json:"hidden"`
-}
+// Evaluation (评价) endpoints. Who sees what is evaluation's rule
+// (evaluation.Visible, CanOpenFigure, VisibleRows).
 
 type evaluationResponse struct {
 	Period   evaluation.Period  `json:"period"`
@@ -44,19 +19,6 @@ type evaluationResponse struct {
 	Rows     []any              `json:"rows"`
 	Weights  evaluation.Weights `json:"weights"`
 	K        float64            `json:"k"`
-}
-
-func visibleRows(u auth.User, rows []evaluation.Row) []any {
-	out := make([]any, 0, len(rows))
-	all := seesAll(u)
-	for _, r := range rows {
-		if all || (u.Role == auth.RoleHandler && u.OrgCode != "" && r.OrgCode == u.OrgCode) {
-			out = append(out, r)
-			continue
-		}
-		out = append(out, rankOnly{OrgCode: r.OrgCode, AreaCode: r.AreaCode, Name: r.Name, Group: r.Group, Score: r.Score, Rank: r.Rank, Hidden: true})
-	}
-	return out
 }
 
 func staffOnly(u auth.User) error {
@@ -86,7 +48,7 @@ func (a *API) evaluationQuery(r *http.Request, u auth.User) (evaluation.Query, e
 
 // GET /api/v1/evaluation?from=&to=|month=&group=org|area&area_code=&times=1
 func (a *API) evaluation(w http.ResponseWriter, r *http.Request, u auth.User) {
-	if err := staffOnly(u); err != nil {
+	if err := evaluation.CanEvaluate(u); err != nil {
 		a.fail(w, r, err)
 		return
 	}
@@ -95,18 +57,18 @@ func (a *API) evaluation(w http.ResponseWriter, r *http.Request, u auth.User) {
 		a.fail(w, r, err)
 		return
 	}
-	res, err := a.Evaluation.Evaluate(r.Context(), q)
+	res, err := a.Evaluation.EvaluateFor(r.Context(), u, q)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, evaluationResponse{Period: res.Period, Group: res.Group, AreaCode: res.AreaCode,
-		Rows: visibleRows(u, res.Rows), Weights: res.Settings.Weights, K: res.Settings.K})
+		Rows: res.Rows, Weights: res.Settings.Weights, K: res.Settings.K})
 }
 
 // GET /api/v1/evaluation/tickets?figure=&org_code=|area_code=&from=&to=|month=&cursor=&limit=
 func (a *API) evaluationTickets(w http.ResponseWriter, r *http.Request, u auth.User) {
-	if err := staffOnly(u); err != nil {
+	if err := evaluation.CanEvaluate(u); err != nil {
 		a.fail(w, r, err)
 		return
 	}
@@ -125,11 +87,8 @@ func (a *API) evaluationTickets(w http.ResponseWriter, r *http.Request, u auth.U
 		}
 		fq.Limit = n
 	}
-	allowed := seesAll(u) ||
-		(u.Role == auth.RoleHandler && fq.OrgCode != "" && fq.OrgCode == u.OrgCode) ||
-		((u.Role == auth.RoleDispatcher || u.Role == auth.RoleSupervisor) && fq.AreaCode != "" && u.InArea(fq.AreaCode))
-	if !allowed {
-		a.fail(w, r, errs.New(errs.Forbidden, "您只能查看本单位指标背后的工单", "you may open only your own unit's figures"))
+	if err := evaluation.CanOpenFigure(u, fq); err != nil {
+		a.fail(w, r, err)
 		return
 	}
 	page, err := a.Evaluation.FigureTickets(r.Context(), fq)
@@ -142,7 +101,7 @@ func (a *API) evaluationTickets(w http.ResponseWriter, r *http.Request, u auth.U
 
 // GET /api/v1/evaluation/rankings?month=YYYY-MM&group=org|area&area_code=
 func (a *API) evaluationRankings(w http.ResponseWriter, r *http.Request, u auth.User) {
-	if err := staffOnly(u); err != nil {
+	if err := evaluation.CanEvaluate(u); err != nil {
 		a.fail(w, r, err)
 		return
 	}
@@ -160,12 +119,12 @@ func (a *API) evaluationRankings(w http.ResponseWriter, r *http.Request, u auth.
 	if group == evaluation.GroupArea && area == "" {
 		area = u.AreaCode
 	}
-	rk, err := a.Evaluation.Rank(r.Context(), month, group, area)
+	rk, err := a.Evaluation.RankFor(r.Context(), u, month, group, area)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"month": rk.Month, "rows": visibleRows(u, rk.Rows), "red": rk.Red, "black": rk.Black})
+	writeJSON(w, http.StatusOK, map[string]any{"month": rk.Month, "rows": rk.Rows, "red": rk.Red, "black": rk.Black})
 }
 
 // GET /api/v1/evaluation/settings (admin)

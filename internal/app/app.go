@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/api"
@@ -124,6 +125,11 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.KB = kb.NewService(d, c)
 	a.Webhooks = webhook.New(d, c, log, webhook.Options{})
 	a.Evaluation = evaluation.NewService(d, c, a.Gov, log)
+	mode, err := evaluation.ParseAggregateMode(os.Getenv("GONGZHI_EVALUATION_AGGREGATES"))
+	if err != nil {
+		return nil, err
+	}
+	a.Evaluation.SetAggregates(mode)
 	a.Health = evaluation.NewHealth(d, c, log)
 	created, generated, err := a.Auth.EnsureAdmin(ctx, cfg.AdminPassword)
 	if err != nil {

@@ -40,10 +40,15 @@ package evaluation
 // the next Refresh (the watermarks are those of the rebuild's start).
 //
 // Evaluate uses the aggregates when they are built and the period is whole
-// days (always, for month and date periods): it refreshes first (cheap: the
-// last window's changes), then sums. Otherwise, or with the aggregates
-// switched off (SetAggregates, GONGZHI_EVALUATION_AGGREGATES=off), it reads
-// the tickets as before; both give the same figures. The medians and 90th
+// days (always, for month and date periods), and sums them. Reads do not
+// write: the background work refreshes the aggregates every 30 s, and a read
+// refreshes them only when this process's last refresh started more than the
+// freshness bound ago (SetFreshness, 5 s by default) and no other refresh is
+// running; otherwise it reads what is there. A read therefore lags the
+// tickets by at most the bound while the writer is free, and no more than
+// the running refresh when it is not. Otherwise, or with the aggregates
+// switched off (SetAggregates), it reads the tickets as before; both give
+// the same figures. The medians and 90th
 // percentiles (Query.Times) are always read from the period's tickets: exact,
 // a second pass whose cost grows with the period's tickets (≈ the direct
 // path's cost, about 0.3 µs per ticket).
@@ -53,7 +58,6 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -83,6 +87,9 @@ const (
 	refreshWindow = 60 * time.Second
 	// rebuildBatch tickets are recomputed per rebuild transaction.
 	rebuildBatch = 5000
+	// DefaultFreshness is how old the aggregates may be before a read
+	// refreshes them.
+	DefaultFreshness = 5 * time.Second
 	// refreshBatch changed tickets at most are recomputed per refresh
 	// transaction; a refresh runs as many as it needs.
 	refreshBatch = 5000
@@ -103,6 +110,7 @@ type aggState struct {
 type aggregator struct {
 	mu        sync.Mutex
 	mode      AggregateMode
+	freshness time.Duration
 	refreshMu sync.Mutex
 	lastStart time.Time // when the last completed refresh started
 	// seen holds, for tickets in the safety window, the version and update
@@ -113,29 +121,40 @@ type aggregator struct {
 
 type seenTicket struct{ version, updatedAt int64 }
 
-func modeFromEnv() AggregateMode {
-	switch m := AggregateMode(strings.ToLower(os.Getenv("GONGZHI_EVALUATION_AGGREGATES"))); m {
+// ParseAggregateMode reads a mode as configured: auto (or empty), on, off.
+func ParseAggregateMode(v string) (AggregateMode, error) {
+	switch m := AggregateMode(strings.ToLower(strings.TrimSpace(v))); m {
+	case "", AggregatesAuto:
+		return AggregatesAuto, nil
 	case AggregatesOn, AggregatesOff:
-		return m
+		return m, nil
 	}
-	return AggregatesAuto
+	return "", errs.Invalidf("评价聚合模式须为 auto、on 或 off：%q", "the evaluation aggregates mode must be auto, on or off: %q", v)
 }
 
-// SetAggregates sets when Evaluate uses the aggregates; the default is
-// GONGZHI_EVALUATION_AGGREGATES (auto, on or off), auto when unset.
+// SetAggregates sets when Evaluate uses the aggregates (auto by default).
 func (s *Service) SetAggregates(m AggregateMode) {
 	s.agg.mu.Lock()
 	defer s.agg.mu.Unlock()
 	s.agg.mode = m
 }
 
-func (s *Service) aggMode() AggregateMode {
+// SetFreshness sets how old the aggregates may be before a read refreshes
+// them (DefaultFreshness); 0 refreshes before every read, as a test that
+// checks every change at once wants.
+func (s *Service) SetFreshness(d time.Duration) {
+	s.agg.mu.Lock()
+	defer s.agg.mu.Unlock()
+	s.agg.freshness = d
+}
+
+func (s *Service) aggMode() (AggregateMode, time.Duration) {
 	s.agg.mu.Lock()
 	defer s.agg.mu.Unlock()
 	if s.agg.mode == "" {
-		s.agg.mode = modeFromEnv()
+		s.agg.mode = AggregatesAuto
 	}
-	return s.agg.mode
+	return s.agg.mode, s.agg.freshness
 }
 
 // RefreshStats says what a refresh did.
@@ -172,9 +191,10 @@ func (s *Service) Refresh(ctx context.Context) (RefreshStats, error) {
 }
 
 // freshAggregates decides whether an evaluation reads the aggregates, and
-// brings them up to date if so.
+// refreshes them first if they are older than the freshness bound and no
+// other refresh of this process is running.
 func (s *Service) freshAggregates(ctx context.Context) (bool, error) {
-	mode := s.aggMode()
+	mode, freshness := s.aggMode()
 	if mode == AggregatesOff {
 		return false, nil
 	}
@@ -190,26 +210,22 @@ func (s *Service) freshAggregates(ctx context.Context) (bool, error) {
 			return false, err
 		}
 	}
-	if _, err := s.refresh(ctx); err != nil {
+	if !s.agg.refreshMu.TryLock() {
+		return true, nil // a refresh is running: read what is there
+	}
+	defer s.agg.refreshMu.Unlock()
+	if !s.agg.lastStart.IsZero() && time.Since(s.agg.lastStart) < freshness {
+		return true, nil
+	}
+	rs, err := s.refreshLocked(ctx)
+	if err != nil {
 		if mode == AggregatesOn {
 			return false, err
 		}
 		s.log.Warn("evaluation aggregates not refreshed; reading the tickets", "err", err)
 		return false, nil
 	}
-	return true, nil
-}
-
-type aggCtxKey struct{}
-
-// withAggregates marks ctx so that evaluate reads the aggregates.
-func withAggregates(ctx context.Context, use bool) context.Context {
-	return context.WithValue(ctx, aggCtxKey{}, use)
-}
-
-func usesAggregates(ctx context.Context) bool {
-	v, _ := ctx.Value(aggCtxKey{}).(bool)
-	return v
+	return rs.Built, nil // marked stale meanwhile: read the tickets
 }
 
 func (s *Service) readState(ctx context.Context) (aggState, error) {
@@ -240,10 +256,15 @@ func (s *Service) refresh(ctx context.Context) (RefreshStats, error) {
 	began := time.Now()
 	s.agg.refreshMu.Lock()
 	defer s.agg.refreshMu.Unlock()
-	out := RefreshStats{Built: true}
 	if s.agg.lastStart.After(began) {
-		return out, nil
+		return RefreshStats{Built: true}, nil
 	}
+	return s.refreshLocked(ctx)
+}
+
+// refreshLocked is refresh under refreshMu.
+func (s *Service) refreshLocked(ctx context.Context) (RefreshStats, error) {
+	out := RefreshStats{Built: true}
 	start := time.Now()
 	// Keyset over (updated_at, number) within this call, so that a burst of
 	// more than refreshBatch tickets in the window still ends.

@@ -78,6 +78,7 @@ func TestAggregatesMatchDirect(t *testing.T) {
 
 		on := newService(d, c)
 		on.SetAggregates(evaluation.AggregatesOn)
+		on.SetFreshness(0) // every step checked at once
 		off := newService(d, c)
 		off.SetAggregates(evaluation.AggregatesOff)
 		// Build the (empty) aggregates now, so that every later change is

@@ -75,7 +75,7 @@
 // (aggregates.go): a period of whole days is then a sum over its days, whose
 // cost does not grow with the tickets. Refresh keeps them up to date as
 // tickets change (the background work calls it every 30 s; Evaluate and Rank
-// call it before reading), Rebuild recomputes them (gongzhi evaluation
+// call it only when the last refresh is older than a few seconds), Rebuild recomputes them (gongzhi evaluation
 // rebuild). Both paths give the same figures; the medians and 90th
 // percentiles are always read from the period's tickets, exactly.
 package evaluation
@@ -109,7 +109,9 @@ func NewService(d *db.DB, c clock.Clock, g *gov.Service, log *slog.Logger) *Serv
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{db: d, clock: c, gov: g, log: log, loc: clock.BusinessZone()}
+	s := &Service{db: d, clock: c, gov: g, log: log, loc: clock.BusinessZone()}
+	s.agg.mode, s.agg.freshness = AggregatesAuto, DefaultFreshness
+	return s
 }
 
 // Location is the business time zone.

@@ -241,10 +241,12 @@ func (s *Service) Evaluate(ctx context.Context, q Query) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	return s.evaluate(withAggregates(ctx, use), q, st)
+	return s.evaluate(ctx, q, st, use)
 }
 
-func (s *Service) evaluate(ctx context.Context, q Query, st Settings) (Result, error) {
+// evaluate computes the rows, from the aggregates when useAgg and the period
+// is whole days, from the tickets otherwise.
+func (s *Service) evaluate(ctx context.Context, q Query, st Settings, useAgg bool) (Result, error) {
 	if q.Group == "" {
 		q.Group = GroupOrg
 	}
@@ -283,12 +285,12 @@ func (s *Service) evaluate(ctx context.Context, q Query, st Settings) (Result, e
 			defer close(prevDone)
 			prevQ := q
 			prevQ.Period, prevQ.NoClass, prevQ.Times = q.Period.Prev(), true, false
-			prev, prevErr = s.evaluate(ctx, prevQ, st)
+			prev, prevErr = s.evaluate(ctx, prevQ, st, useAgg)
 		}()
 	}
 	var byOrg, byArea, evOrg, evArea map[string]Counts
 	var err, evErr error
-	if _, _, whole := s.dayRange(q.Period); whole && usesAggregates(ctx) {
+	if _, _, whole := s.dayRange(q.Period); whole && useAgg {
 		// The sums of evaluation_days (aggregates.go): the same counts.
 		prefix := ""
 		if q.Group == GroupArea {

@@ -183,8 +183,12 @@ func (s *Service) Rank(ctx context.Context, month, group, areaCode string) (Rank
 	if err != nil {
 		return Ranking{}, err
 	}
-	ctx = withAggregates(ctx, use)
-	res, err := s.evaluate(ctx, Query{Period: p, Group: group, AreaCode: areaCode}, st)
+	return s.rank(ctx, p, group, areaCode, st, use)
+}
+
+// rank is Rank for a month period, reading the aggregates when use.
+func (s *Service) rank(ctx context.Context, p Period, group, areaCode string, st Settings, use bool) (Ranking, error) {
+	res, err := s.evaluate(ctx, Query{Period: p, Group: group, AreaCode: areaCode}, st, use)
 	if err != nil {
 		return Ranking{}, err
 	}
@@ -195,7 +199,7 @@ func (s *Service) Rank(ctx context.Context, month, group, areaCode string) (Rank
 	q := p
 	for i := 1; i < need; i++ {
 		q = q.Prev()
-		r, err := s.evaluate(ctx, Query{Period: q, Group: group, AreaCode: areaCode, NoClass: true}, st)
+		r, err := s.evaluate(ctx, Query{Period: q, Group: group, AreaCode: areaCode, NoClass: true}, st, use)
 		if err != nil {
 			return Ranking{}, err
 		}

@@ -7,7 +7,6 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"sort"
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
@@ -16,30 +15,15 @@ import (
 	"github.com/gongzhi/gongzhi/internal/gov"
 )
 
-// Who sees what mirrors internal/api/evaluation.go: the administrator,
-// supervisors and dispatchers at district level or above see every figure
-// (the leaders' dashboard); a handler sees its own unit's figures and the
-// others' rank and score; dispatchers and supervisors may open the tickets
-// behind the figures of areas in their scope.
+// Who sees which figures is evaluation's rule (evaluation.Visible,
+// CanSeeAll, CanSeeUnit, CanOpenFigure); the pages ask it.
 
-// seesAll reports whether u sees every unit's figures.
-func seesAll(u *auth.User) bool {
-	if u == nil {
-		return false
-	}
-	switch u.Role {
-	case auth.RoleAdmin, auth.RoleSupervisor:
-		return true
-	case auth.RoleDispatcher:
-		return u.AreaLevel == gov.LevelDistrict || u.AreaLevel == gov.LevelCity || u.AreaLevel == gov.LevelProvince
-	}
-	return false
-}
+// seesAll reports whether u sees every unit's figures (the leaders'
+// dashboard).
+func seesAll(u *auth.User) bool { return u != nil && evaluation.CanSeeAll(*u) == nil }
 
 // canUnitDash: handlers see their unit's dashboard; leaders pick any unit.
-func canUnitDash(u *auth.User) bool {
-	return u != nil && (seesAll(u) || (u.Role == auth.RoleHandler && u.OrgCode != ""))
-}
+func canUnitDash(u *auth.User) bool { return u != nil && evaluation.CanSeeUnit(*u, "") == nil }
 
 // canRectList: those who have rectification tasks to see.
 func canRectList(u *auth.User) bool {
@@ -70,6 +54,23 @@ func (s *Server) evalStaff(w http.ResponseWriter, r *http.Request, allow func(*a
 	}
 	if !allow(u) {
 		s.fail(w, r, errs.New(errs.Forbidden, zh, en))
+		return nil
+	}
+	if s.Evaluation == nil {
+		s.fail(w, r, errNoEvaluation)
+		return nil
+	}
+	return u
+}
+
+// evalActor is evalStaff with evaluation's rule: check(u) refuses or not.
+func (s *Server) evalActor(w http.ResponseWriter, r *http.Request, check func(auth.User) error) *auth.User {
+	u := s.staff(w, r)
+	if u == nil {
+		return nil
+	}
+	if err := check(*u); err != nil {
+		s.fail(w, r, err)
 		return nil
 	}
 	if s.Evaluation == nil {
@@ -176,56 +177,9 @@ func figureURL(month, figure, orgCode, areaCode string) string {
 	return "/staff/dashboard/figure?" + q.Encode()
 }
 
-// districtRow evaluates the whole district for a period: its row among the
-// areas of its parent, or the sum of its streets when it has no parent.
-func (s *Server) districtRow(ctx context.Context, d gov.Area, p evaluation.Period, st evaluation.Settings) (evaluation.Row, error) {
-	if d.ParentCode != "" {
-		res, err := s.Evaluation.Evaluate(ctx, evaluation.Query{Period: p, Group: evaluation.GroupArea, AreaCode: d.ParentCode, NoClass: true})
-		if err != nil {
-			return evaluation.Row{}, err
-		}
-		for _, r := range res.Rows {
-			if r.AreaCode == d.Code {
-				return r, nil
-			}
-		}
-		return evaluation.Row{AreaCode: d.Code, Name: d.Name}, nil
-	}
-	res, err := s.Evaluation.Evaluate(ctx, evaluation.Query{Period: p, Group: evaluation.GroupArea, AreaCode: d.Code, NoClass: true})
-	if err != nil {
-		return evaluation.Row{}, err
-	}
-	out := evaluation.Row{AreaCode: d.Code, Name: d.Name}
-	c := &out.Counts
-	for _, r := range res.Rows {
-		x := r.Counts
-		c.Tickets += x.Tickets
-		c.Rated += x.Rated
-		c.Resolved += x.Resolved
-		c.Satisfied += x.Satisfied
-		c.Basic += x.Basic
-		c.Unsatisfied += x.Unsatisfied
-		c.ContactDue += x.ContactDue
-		c.ContactedOnTime += x.ContactedOnTime
-		c.CompleteDue += x.CompleteDue
-		c.OnTime += x.OnTime
-		c.Overdue += x.Overdue
-	}
-	ratio := func(n, d int64) *float64 {
-		if d == 0 {
-			return nil
-		}
-		v := float64(n) / float64(d)
-		return &v
-	}
-	out.Tickets, out.Rated, out.Overdue = c.Tickets, c.Rated, c.Overdue
-	out.ResponseRate = ratio(c.ContactedOnTime, c.ContactDue)
-	out.ResolutionRate = ratio(c.Resolved, c.Rated)
-	k := int64(math.Round(st.K * 1000))
-	out.SatisfactionRate = ratio(c.Satisfied*1000+k*c.Basic, c.Rated*1000)
-	out.OnTimeRate = ratio(c.OnTime, c.CompleteDue)
-	out.Score = evaluation.Score(st.Weights, out.ResponseRate, out.ResolutionRate, out.SatisfactionRate)
-	return out, nil
+// districtRow is the district's row of a period (the public page's).
+func (s *Server) districtRow(ctx context.Context, d gov.Area, p evaluation.Period, _ evaluation.Settings) (evaluation.Row, error) {
+	return s.Evaluation.AreaRow(ctx, d, p)
 }
 
 // trendPoint is one month of a trend.
@@ -340,12 +294,12 @@ func rankingTable(lang, id, caption, month string, rows []evaluation.Row, red, b
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
-	u := s.evalStaff(w, r, seesAll, "只有督办、领导和区级派单员可以查看全区看板", "only supervisors, leaders and district dispatchers see the district dashboard")
+	u := s.evalActor(w, r, evaluation.CanSeeAll)
 	if u == nil {
 		return
 	}
 	ctx := r.Context()
-	p, st, months, err := s.evalMonth(r)
+	p, _, months, err := s.evalMonth(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -355,18 +309,34 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	pg := s.page(w, r, "dash.title")
-	lang := pg.Lang
-	dd := &DashData{Month: p.Month, Months: months, Period: p, District: d, CanRectify: canSupervise(u)}
-
-	// Twelve months of the district.
-	points, err := s.trend(ctx, p, st, 12, func(ctx context.Context, q evaluation.Period) (evaluation.Row, error) {
-		return s.districtRow(ctx, d, q, st)
-	})
+	v, err := s.Evaluation.Dashboard(ctx, *u, d, p)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	pg := s.page(w, r, "dash.title")
+	_, names, err := s.categoryGroups(ctx, pg.Lang)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	dd := &DashData{Month: p.Month, Months: months, Period: p, District: d, CanRectify: canSupervise(u), Rectify: v.Rectify}
+	dashTrend(pg.Lang, v, dd)
+	dashKPIs(pg.Lang, v, dd)
+	dashRanking(pg.Lang, v, dd)
+	dashMap(pg.Lang, v, dd)
+	dashCategories(pg.Lang, v, names, dd)
+	tables := []Table{dd.Volume, dd.Rates, dd.Streets, dd.Depts, dd.Red, dd.Black, dd.Map, dd.Cats}
+	if s.exportTables(w, r, "dashboard-"+p.Month, tables) {
+		return
+	}
+	pg.Data = dd
+	s.render(w, r, http.StatusOK, "staff_dashboard", pg)
+}
+
+// dashTrend: the district's volume and rates over the months.
+func dashTrend(lang string, v evaluation.DashboardView, dd *DashData) {
+	d := v.District
 	var bars []Bar
 	var labels []string
 	resp, reso, sat := Series{Name: tr(lang, "dash.response"), Color: colBlue, Marker: "circle"},
@@ -376,7 +346,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		Head: []string{tr(lang, "dash.month"), tr(lang, "dash.tickets"), tr(lang, "dash.rated")}}
 	dd.Rates = Table{ID: "rates", Caption: tr(lang, "dash.rates.caption", d.Name),
 		Head: []string{tr(lang, "dash.month"), tr(lang, "dash.response"), tr(lang, "dash.resolution"), tr(lang, "dash.satisfaction"), tr(lang, "dash.score")}}
-	for i, pt := range points {
+	for i, pt := range v.Trend {
 		row := pt.Row
 		link := figureURL(pt.Month, "tickets", "", d.Code)
 		bars = append(bars, Bar{Label: monthLabel(lang, pt.Month, i == 0), Value: float64(row.Tickets), Text: fmt.Sprint(row.Tickets), URL: link})
@@ -398,24 +368,24 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	dd.VolumeChart = ColumnChart("chart-volume", dd.Volume.Caption, tr(lang, "dash.volume.desc"), bars)
 	dd.RatesChart = LineChart("chart-rates", dd.Rates.Caption, tr(lang, "dash.rates.desc"), labels, []Series{resp, reso, sat})
+}
 
-	// The month's headline figures.
-	cur := points[len(points)-1].Row
+// dashKPIs: the month's headline figures.
+func dashKPIs(lang string, v evaluation.DashboardView, dd *DashData) {
+	cur, m, code := v.Current, v.Period.Month, v.District.Code
 	dd.KPIs = []KPI{
-		{tr(lang, "dash.tickets"), fmt.Sprint(cur.Tickets), tr(lang, "dash.kpi.tickets"), figureURL(p.Month, "tickets", "", d.Code)},
-		{tr(lang, "dash.response"), pct(cur.ResponseRate), fmt.Sprintf("%d / %d", cur.Counts.ContactedOnTime, cur.Counts.ContactDue), figureURL(p.Month, "contact_due", "", d.Code)},
-		{tr(lang, "dash.resolution"), pct(cur.ResolutionRate), fmt.Sprintf("%d / %d", cur.Counts.Resolved, cur.Counts.Rated), figureURL(p.Month, "rated", "", d.Code)},
-		{tr(lang, "dash.satisfaction"), pct(cur.SatisfactionRate), satDetail(lang, cur.Counts, st.K), figureURL(p.Month, "rated", "", d.Code)},
+		{tr(lang, "dash.tickets"), fmt.Sprint(cur.Tickets), tr(lang, "dash.kpi.tickets"), figureURL(m, "tickets", "", code)},
+		{tr(lang, "dash.response"), pct(cur.ResponseRate), fmt.Sprintf("%d / %d", cur.Counts.ContactedOnTime, cur.Counts.ContactDue), figureURL(m, "contact_due", "", code)},
+		{tr(lang, "dash.resolution"), pct(cur.ResolutionRate), fmt.Sprintf("%d / %d", cur.Counts.Resolved, cur.Counts.Rated), figureURL(m, "rated", "", code)},
+		{tr(lang, "dash.satisfaction"), pct(cur.SatisfactionRate), satDetail(lang, cur.Counts, v.Settings.K), figureURL(m, "rated", "", code)},
 		{tr(lang, "dash.score"), scoreText(cur.Score), tr(lang, "dash.kpi.score"), ""},
-		{tr(lang, "dash.overdue"), fmt.Sprint(cur.Overdue), tr(lang, "dash.kpi.overdue"), figureURL(p.Month, "overdue", "", d.Code)},
+		{tr(lang, "dash.overdue"), fmt.Sprint(cur.Overdue), tr(lang, "dash.kpi.overdue"), figureURL(m, "overdue", "", code)},
 	}
+}
 
-	// Rankings of the units, with the red and black lists.
-	rk, err := s.Evaluation.Rank(ctx, p.Month, evaluation.GroupOrg, d.Code)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+// dashRanking: the rankings of the units, with the red and black lists.
+func dashRanking(lang string, v evaluation.DashboardView, dd *DashData) {
+	rk, m := v.Ranking, v.Period.Month
 	red, black := map[string]bool{}, map[string]bool{}
 	dd.Red = Table{ID: "red", Caption: tr(lang, "dash.red.caption"), Empty: tr(lang, "dash.none"), Head: []string{tr(lang, "dash.unit"), tr(lang, "dash.score")}}
 	dd.Black = Table{ID: "black", Caption: tr(lang, "dash.black.caption"), Empty: tr(lang, "dash.none"), Head: []string{tr(lang, "dash.unit"), tr(lang, "dash.score")}}
@@ -435,54 +405,46 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		case string(gov.KindDepartment):
 			depts = append(depts, row)
 		}
-		for _, c := range row.Classes {
-			if c == evaluation.ClassRectify {
-				dd.Rectify++
-			}
-		}
 	}
-	dd.Streets = rankingTable(lang, "streets", tr(lang, "dash.streets.caption", p.Month), p.Month, streets, red, black, dd.CanRectify)
-	dd.Depts = rankingTable(lang, "departments", tr(lang, "dash.depts.caption", p.Month), p.Month, depts, red, black, dd.CanRectify)
+	dd.Streets = rankingTable(lang, "streets", tr(lang, "dash.streets.caption", m), m, streets, red, black, dd.CanRectify)
+	dd.Depts = rankingTable(lang, "departments", tr(lang, "dash.depts.caption", m), m, depts, red, black, dd.CanRectify)
 	var scoreBars []Bar
 	for _, row := range streets {
 		if row.Score != nil {
-			scoreBars = append(scoreBars, Bar{Label: row.Name, Value: *row.Score, Text: scoreText(row.Score), URL: figureURL(p.Month, "rated", row.OrgCode, "")})
+			scoreBars = append(scoreBars, Bar{Label: row.Name, Value: *row.Score, Text: scoreText(row.Score), URL: figureURL(m, "rated", row.OrgCode, "")})
 		}
 	}
 	dd.ScoreChart = BarChart("chart-scores", dd.Streets.Caption, tr(lang, "dash.scores.desc"), scoreBars)
+}
 
-	// Where requests come from: the streets of the district.
-	areas, err := s.Evaluation.Evaluate(ctx, evaluation.Query{Period: p, Group: evaluation.GroupArea, AreaCode: d.Code, NoClass: true})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	sort.SliceStable(areas.Rows, func(i, j int) bool { return areas.Rows[i].AreaCode < areas.Rows[j].AreaCode })
-	for _, row := range areas.Rows {
+// dashMap: where requests come from, the streets of the district.
+func dashMap(lang string, v evaluation.DashboardView, dd *DashData) {
+	m := v.Period.Month
+	for _, row := range v.Streets {
 		if row.Per10k != nil {
 			dd.MapByPer10k = true
 		}
 	}
-	dd.Map = Table{ID: "map", Caption: tr(lang, "dash.map.caption", d.Name, p.Month),
+	dd.Map = Table{ID: "map", Caption: tr(lang, "dash.map.caption", v.District.Name, m),
 		Head: []string{tr(lang, "dash.street"), tr(lang, "dash.tickets"), tr(lang, "dash.per10k")}}
 	if !dd.MapByPer10k {
 		dd.Map.Head = dd.Map.Head[:2]
 	}
 	var tiles []Tile
-	for _, row := range areas.Rows {
-		link := figureURL(p.Month, "tickets", "", row.AreaCode)
+	for _, row := range v.Streets {
+		link := figureURL(m, "tickets", "", row.AreaCode)
 		per := Cell{Text: "—", Num: true}
-		v, text := float64(row.Tickets), fmt.Sprint(row.Tickets)
+		val, text := float64(row.Tickets), fmt.Sprint(row.Tickets)
 		if row.Per10k != nil {
 			x := math.Round(*row.Per10k*100) / 100
 			per = numCell(x, fmt.Sprintf("%.2f", x), "")
 			if dd.MapByPer10k {
-				v, text = x, fmt.Sprintf("%.1f", x)
+				val, text = x, fmt.Sprintf("%.1f", x)
 			}
 		} else if dd.MapByPer10k {
-			v, text = 0, "—"
+			val, text = 0, "—"
 		}
-		tiles = append(tiles, Tile{Name: row.Name, Value: v, Text: text, URL: link})
+		tiles = append(tiles, Tile{Name: row.Name, Value: val, Text: text, URL: link})
 		line := []Cell{textCell(row.Name), numCell(float64(row.Tickets), fmt.Sprint(row.Tickets), link)}
 		if dd.MapByPer10k {
 			line = append(line, per)
@@ -494,42 +456,28 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		legend = tr(lang, "dash.map.legend.per10k")
 	}
 	dd.MapChart = TileMap("chart-map", dd.Map.Caption, legend, legend, tiles)
+}
 
-	// Top categories of the month.
-	dd.Cats = Table{ID: "categories", Caption: tr(lang, "dash.cats.caption", p.Month), Empty: tr(lang, "dash.none"),
+// dashCategories: the month's top categories.
+func dashCategories(lang string, v evaluation.DashboardView, names map[string]string, dd *DashData) {
+	m := v.Period.Month
+	dd.Cats = Table{ID: "categories", Caption: tr(lang, "dash.cats.caption", m), Empty: tr(lang, "dash.none"),
 		Head: []string{tr(lang, "dash.category"), tr(lang, "dash.tickets"), tr(lang, "dash.share")}}
-	cats, err := s.Evaluation.TopCategories(ctx, p, 10)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	_, names, err := s.categoryGroups(ctx, lang)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	var catBars []Bar
-	for _, c := range cats {
+	for _, c := range v.Categories {
 		name := names[c.Code]
 		if name == "" {
 			name = c.Code
 		}
-		link := "/staff/dashboard/figure?" + url.Values{"month": {p.Month}, "figure": {"category"}, "category": {c.Code}}.Encode()
+		link := "/staff/dashboard/figure?" + url.Values{"month": {m}, "figure": {"category"}, "category": {c.Code}}.Encode()
 		share := 0.0
-		if cur.Tickets > 0 {
-			share = math.Round(float64(c.N)*1000/float64(cur.Tickets)) / 10
+		if v.Current.Tickets > 0 {
+			share = math.Round(float64(c.N)*1000/float64(v.Current.Tickets)) / 10
 		}
 		catBars = append(catBars, Bar{Label: name, Value: float64(c.N), Text: fmt.Sprint(c.N), URL: link})
 		dd.Cats.Rows = append(dd.Cats.Rows, []Cell{textCell(name), numCell(float64(c.N), fmt.Sprint(c.N), link), numCell(share, fmt.Sprintf("%.1f%%", share), "")})
 	}
 	dd.CatChart = BarChart("chart-cats", dd.Cats.Caption, tr(lang, "dash.cats.desc"), catBars)
-
-	tables := []Table{dd.Volume, dd.Rates, dd.Streets, dd.Depts, dd.Red, dd.Black, dd.Map, dd.Cats}
-	if s.exportTables(w, r, "dashboard-"+p.Month, tables) {
-		return
-	}
-	pg.Data = dd
-	s.render(w, r, http.StatusOK, "staff_dashboard", pg)
 }
 
 func satDetail(lang string, c evaluation.Counts, k float64) string {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/app"
 	"github.com/gongzhi/gongzhi/internal/db"
+	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 	"github.com/gongzhi/gongzhi/internal/web"
@@ -390,4 +391,139 @@ area_code = $2, assigned_org_code = $3 WHERE number = $4`, back, comms[0].Code, 
 			t.Fatal(err)
 		}
 	}
+}
+
+// TestEvaluationSameAnswers: for every staff role, the pages and the API
+// answer the same as evaluation's rule (evaluation.CanSeeAll, CanSeeUnit,
+// CanOpenFigure) for the dashboards, the rows' figures and the tickets
+// behind a figure.
+func TestEvaluationSameAnswers(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	closedTicket(t, a, "楼道里的垃圾三天没人清运了", true, ticket.Satisfied)
+	code := func(err error) int {
+		if err != nil {
+			return http.StatusForbidden
+		}
+		return http.StatusOK
+	}
+	figures := []evaluation.FigureQuery{
+		{Figure: "tickets", OrgCode: "110117001-SO"},
+		{Figure: "rated", OrgCode: "110117-D01"},
+		{Figure: "tickets", AreaCode: "110117"},
+		{Figure: "contact_due", AreaCode: "110117001"},
+		{Figure: "tickets", AreaCode: "110117001001"},
+	}
+	for _, tc := range []struct{ user, pass string }{
+		{"admin", "lantern-river-42"}, {"demo-supervisor", "gongzhi-demo"}, {"demo-dispatcher", "gongzhi-demo"},
+		{"demo-handler", "gongzhi-demo"}, {"demo-handler-dept", "gongzhi-demo"}, {"demo-agent", "gongzhi-demo"}, {"demo-grid", "gongzhi-demo"},
+	} {
+		u, err := a.Auth.UserByUsername(ctx, tc.user)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u.AreaCode != "" { // the scope's level, as a session has it
+			area, err := a.Gov.Area(ctx, u.AreaCode)
+			if err != nil {
+				t.Fatal(err)
+			}
+			u.AreaLevel = area.Level
+		}
+		c := staffLogin(t, srv, tc.user, tc.pass)
+		tok := apiToken(t, srv, tc.user, tc.pass)
+
+		// The rows' figures: the dashboard opens for those whose API rows
+		// are all unmasked.
+		req, _ := http.NewRequest("GET", srv.URL+"/api/v1/evaluation?group=org&area_code=110117", nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var res struct {
+			Rows []struct {
+				OrgCode string `json:"org_code"`
+				Hidden  bool   `json:"hidden"`
+			} `json:"rows"`
+		}
+		err = jsonDecode(resp, &res)
+		resp.Body.Close()
+		if resp.StatusCode != code(evaluation.CanEvaluate(u)) || err != nil {
+			t.Fatalf("%s GET /api/v1/evaluation: %d %v", tc.user, resp.StatusCode, err)
+		}
+		all := len(res.Rows) > 0
+		for _, r := range res.Rows {
+			all = all && !r.Hidden
+			if r.Hidden == evaluation.SeesRow(u, evaluation.Row{OrgCode: r.OrgCode}) {
+				t.Errorf("%s: row %s hidden=%v", tc.user, r.OrgCode, r.Hidden)
+			}
+		}
+		want := code(evaluation.CanSeeAll(u))
+		if status, _ := c.get("/staff/dashboard"); status != want || all != (want == http.StatusOK) {
+			t.Errorf("%s: dashboard %d, API rows all shown %v, rule %d", tc.user, status, all, want)
+		}
+		if status, _ := c.get("/staff/unit"); status != code(evaluation.CanSeeUnit(u, "")) {
+			t.Errorf("%s: unit dashboard %d, rule %d", tc.user, status, code(evaluation.CanSeeUnit(u, "")))
+		}
+
+		// The tickets behind a figure.
+		for _, fq := range figures {
+			q := url.Values{"figure": {fq.Figure}}
+			if fq.OrgCode != "" {
+				q.Set("org_code", fq.OrgCode)
+			} else {
+				q.Set("area_code", fq.AreaCode)
+			}
+			want := code(evaluation.CanOpenFigure(u, fq))
+			web, _ := c.get("/staff/dashboard/figure?" + q.Encode())
+			api := apiGet(t, srv, tok, "/api/v1/evaluation/tickets?"+q.Encode())
+			if web != want || api != want {
+				t.Errorf("%s %s: page %d, API %d, rule %d", tc.user, q.Encode(), web, api, want)
+			}
+		}
+		want = code(evaluation.CanOpenFigure(u, evaluation.FigureQuery{Figure: "category", CategoryCode: "0101"}))
+		if web, _ := c.get("/staff/dashboard/figure?figure=category&category=0101"); web != want {
+			t.Errorf("%s category figure: page %d, rule %d", tc.user, web, want)
+		}
+	}
+}
+
+// TestDashboardReadsDoNotWrite: with the aggregates built and refreshed, the
+// leaders' and a unit's dashboards write nothing within the freshness bound
+// (every refresh writes evaluation_state's refreshed_at); a ticket closed
+// since shows once the background refresh has run.
+func TestDashboardReadsDoNotWrite(t *testing.T) {
+	a, srv := newEvalServer(t)
+	ctx := context.Background()
+	closedTicket(t, a, "北门垃圾无人清运", true, ticket.Satisfied)
+	a.Evaluation.SetFreshness(time.Hour) // the pages below are read well within it
+	if _, err := a.Evaluation.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	refreshedAt := func() int64 {
+		var v int64
+		if err := a.DB.R.QueryRowContext(ctx, `SELECT refreshed_at FROM evaluation_state WHERE id = 1`).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	before := refreshedAt()
+	time.Sleep(5 * time.Millisecond) // a write would store a later time
+	sup := staffLogin(t, srv, "demo-supervisor", "gongzhi-demo")
+	for _, p := range []string{"/staff/dashboard", "/staff/unit", "/staff/dashboard"} {
+		if status, body := sup.get(p); status != 200 {
+			t.Fatalf("%s: %d\n%s", p, status, body)
+		}
+	}
+	if got := refreshedAt(); got != before {
+		t.Fatalf("the dashboards wrote evaluation_state: refreshed_at %d, was %d", got, before)
+	}
+	closedTicket(t, a, "南门道路积水", false, ticket.Unsatisfied)
+	if _, err := a.Evaluation.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, body := sup.get("/staff/dashboard")
+	mustContain(t, body, "1 / 2") // resolved 1 of 2 rated
 }

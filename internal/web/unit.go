@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
-	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/ticket"
@@ -26,15 +25,8 @@ type FigureData struct {
 	Count   int
 }
 
-// figureAllowed mirrors GET /api/v1/evaluation/tickets.
-func figureAllowed(u *auth.User, orgCode, areaCode string) bool {
-	return seesAll(u) ||
-		(u.Role == auth.RoleHandler && orgCode != "" && orgCode == u.OrgCode) ||
-		((u.Role == auth.RoleDispatcher || u.Role == auth.RoleSupervisor) && areaCode != "" && u.InArea(areaCode))
-}
-
 func (s *Server) figurePage(w http.ResponseWriter, r *http.Request) {
-	u := s.evalStaff(w, r, func(*auth.User) bool { return true }, "", "")
+	u := s.evalActor(w, r, evaluation.CanEvaluate)
 	if u == nil {
 		return
 	}
@@ -48,87 +40,24 @@ func (s *Server) figurePage(w http.ResponseWriter, r *http.Request) {
 	pg := s.page(w, r, "fig.title")
 	lang := pg.Lang
 	fd := &FigureData{Month: p.Month, Figure: q.Get("figure")}
-	fd.Table = Table{ID: "tickets", Empty: tr(lang, "fig.none"),
-		Head: []string{tr(lang, "fig.number"), tr(lang, "dash.unit"), tr(lang, "fig.area"), tr(lang, "fig.status"),
-			tr(lang, "fig.created"), tr(lang, "fig.closed"), tr(lang, "fig.rating"), tr(lang, "fig.event")}}
-	orgNames := map[string]string{}
-	name := func(code string) string {
-		if code == "" {
-			return "—"
-		}
-		if _, ok := orgNames[code]; !ok {
-			orgNames[code] = s.orgName(ctx, code)
-		}
-		return orgNames[code]
+	fq, err := s.figureQuery(ctx, *u, lang, q, p, fd)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
-	add := func(number, org, area, status string, created time.Time, closed *time.Time, rating string, event *time.Time) {
-		ev := "—"
-		if event != nil {
-			ev = s.fmtTime(event)
-		}
-		fd.Table.Rows = append(fd.Table.Rows, []Cell{{Text: number, URL: "/staff/tickets/" + number}, textCell(name(org)),
-			textCell(s.areaName(ctx, area)), textCell(msgOr(lang, "status.", status)), textCell(s.fmtTime(created)),
-			textCell(s.fmtTime(closed)), textCell(rating), textCell(ev)})
+	page, err := s.Evaluation.FigureTickets(ctx, fq)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
-	next := url.Values{}
-	for k, v := range q {
-		next[k] = v
-	}
-	if fd.Figure == "category" {
-		if !seesAll(u) {
-			s.fail(w, r, errs.New(errs.Forbidden, "您只能查看本单位指标背后的工单", "you may open only your own unit's figures"))
-			return
+	fd.Table = s.figureTable(ctx, lang, page.Items)
+	if page.NextCursor != "" {
+		next := url.Values{}
+		for k, v := range q {
+			next[k] = v
 		}
-		code := q.Get("category")
-		fd.Subject = code
-		if c, err := s.Tickets.Category(ctx, code); err == nil {
-			fd.Subject = c.Name
-			if lang == "en" && c.NameEn != "" {
-				fd.Subject = c.NameEn
-			}
-		}
-		d, err := s.district(ctx)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		page, err := s.Evaluation.FigureTickets(ctx, evaluation.FigureQuery{Period: p, Figure: "tickets", AreaCode: d.Code,
-			CategoryCode: code, Cursor: q.Get("cursor")})
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		items, cursor := page.Items, page.NextCursor
-		for _, t := range items {
-			add(t.Number, t.OrgCode, t.AreaCode, t.Status, t.CreatedAt, t.ClosedAt, ratingText(lang, t), nil)
-		}
-		if cursor != "" {
-			next.Set("cursor", cursor)
-			fd.NextURL = "/staff/dashboard/figure?" + next.Encode()
-		}
-	} else {
-		fq := evaluation.FigureQuery{Period: p, Figure: fd.Figure, OrgCode: q.Get("org_code"), AreaCode: q.Get("area_code"), Cursor: q.Get("cursor"), Limit: 100}
-		if !figureAllowed(u, fq.OrgCode, fq.AreaCode) {
-			s.fail(w, r, errs.New(errs.Forbidden, "您只能查看本单位指标背后的工单", "you may open only your own unit's figures"))
-			return
-		}
-		page, err := s.Evaluation.FigureTickets(ctx, fq)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		if fq.OrgCode != "" {
-			fd.Subject = name(fq.OrgCode)
-		} else {
-			fd.Subject = s.areaName(ctx, fq.AreaCode)
-		}
-		for _, t := range page.Items {
-			add(t.Number, t.OrgCode, t.AreaCode, t.Status, t.CreatedAt, t.ClosedAt, ratingText(lang, t), t.EventAt)
-		}
-		if page.NextCursor != "" {
-			next.Set("cursor", page.NextCursor)
-			fd.NextURL = "/staff/dashboard/figure?" + next.Encode()
-		}
+		next.Set("cursor", page.NextCursor)
+		fd.NextURL = "/staff/dashboard/figure?" + next.Encode()
 	}
 	fd.Count = len(fd.Table.Rows)
 	fd.Table.Caption = tr(lang, "fig.caption", fd.Subject, msgOr(lang, "fig.", fd.Figure), p.Month)
@@ -140,6 +69,60 @@ func (s *Server) figurePage(w http.ResponseWriter, r *http.Request) {
 	}
 	pg.Data = fd
 	s.render(w, r, http.StatusOK, "staff_figure", pg)
+}
+
+// figureQuery is the query behind ?figure= once evaluation's rule allows
+// it, and sets the page's subject: a unit, an area, or (figure=category, the
+// dashboard's categories) a category across the district.
+func (s *Server) figureQuery(ctx context.Context, u auth.User, lang string, q url.Values, p evaluation.Period, fd *FigureData) (evaluation.FigureQuery, error) {
+	if fd.Figure != "category" {
+		fq := evaluation.FigureQuery{Period: p, Figure: fd.Figure, OrgCode: q.Get("org_code"), AreaCode: q.Get("area_code"), Cursor: q.Get("cursor"), Limit: 100}
+		if err := evaluation.CanOpenFigure(u, fq); err != nil {
+			return fq, err
+		}
+		fd.Subject = s.areaName(ctx, fq.AreaCode)
+		if fq.OrgCode != "" {
+			fd.Subject = s.orgName(ctx, fq.OrgCode)
+		}
+		return fq, nil
+	}
+	code := q.Get("category")
+	if err := evaluation.CanOpenFigure(u, evaluation.FigureQuery{Figure: fd.Figure, CategoryCode: code}); err != nil {
+		return evaluation.FigureQuery{}, err
+	}
+	fd.Subject = code
+	if c, err := s.Tickets.Category(ctx, code); err == nil {
+		fd.Subject = c.Name
+		if lang == "en" && c.NameEn != "" {
+			fd.Subject = c.NameEn
+		}
+	}
+	d, err := s.district(ctx)
+	if err != nil {
+		return evaluation.FigureQuery{}, err
+	}
+	return evaluation.FigureQuery{Period: p, Figure: "tickets", AreaCode: d.Code, CategoryCode: code, Cursor: q.Get("cursor")}, nil
+}
+
+// figureTable lists the tickets behind a figure.
+func (s *Server) figureTable(ctx context.Context, lang string, items []evaluation.FigureTicket) Table {
+	t := Table{ID: "tickets", Empty: tr(lang, "fig.none"),
+		Head: []string{tr(lang, "fig.number"), tr(lang, "dash.unit"), tr(lang, "fig.area"), tr(lang, "fig.status"),
+			tr(lang, "fig.created"), tr(lang, "fig.closed"), tr(lang, "fig.rating"), tr(lang, "fig.event")}}
+	orgNames := map[string]string{"": "—"}
+	for _, x := range items {
+		if _, ok := orgNames[x.OrgCode]; !ok {
+			orgNames[x.OrgCode] = s.orgName(ctx, x.OrgCode)
+		}
+		ev := "—"
+		if x.EventAt != nil {
+			ev = s.fmtTime(x.EventAt)
+		}
+		t.Rows = append(t.Rows, []Cell{{Text: x.Number, URL: "/staff/tickets/" + x.Number}, textCell(orgNames[x.OrgCode]),
+			textCell(s.areaName(ctx, x.AreaCode)), textCell(msgOr(lang, "status.", x.Status)), textCell(s.fmtTime(x.CreatedAt)),
+			textCell(s.fmtTime(x.ClosedAt)), textCell(ratingText(lang, x)), textCell(ev)})
+	}
+	return t
 }
 
 func msgOr(lang, prefix, key string) string {
@@ -196,37 +179,69 @@ type UnitData struct {
 }
 
 func (s *Server) unitDashboard(w http.ResponseWriter, r *http.Request) {
-	u := s.evalStaff(w, r, canUnitDash, "只有承办单位和督办人员可以查看单位看板", "only handlers' units and supervisors see unit dashboards")
+	u := s.evalActor(w, r, func(u auth.User) error { return evaluation.CanSeeUnit(u, "") })
 	if u == nil {
 		return
 	}
 	ctx := r.Context()
-	p, st, months, err := s.evalMonth(r)
+	p, _, months, err := s.evalMonth(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	pg := s.page(w, r, "unit.title")
-	lang := pg.Lang
-	ud := &UnitData{Month: p.Month, Months: months, CanPick: seesAll(u)}
-	ud.OrgCode = u.OrgCode
-	if ud.CanPick {
-		ud.OrgCode = r.URL.Query().Get("org_code")
 	}
 	d, err := s.district(ctx)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	rk, err := s.Evaluation.Rank(ctx, p.Month, evaluation.GroupOrg, d.Code)
+	v, err := s.Evaluation.UnitDashboard(ctx, *u, d, r.URL.Query().Get("org_code"), p)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if ud.CanPick {
+	pg := s.page(w, r, "unit.title")
+	lang := pg.Lang
+	ud := &UnitData{Month: p.Month, Months: months, CanPick: v.CanPick, OrgCode: v.Org.Code, OrgName: v.Org.Name, Row: v.Row}
+	unitSummary(lang, v, ud)
+	unitTrend(lang, v, ud)
+	// Its open work past or near its deadlines, and its rectification tasks.
+	for _, x := range []struct {
+		light ticket.Light
+		into  *[]ticket.Ticket
+	}{{ticket.LightRed, &ud.Red}, {ticket.LightYellow, &ud.Yell}} {
+		fl := ticket.Filter{Light: x.light, Limit: ticket.MaxLimit}
+		if u.Role != auth.RoleHandler {
+			fl.OrgCode = v.Org.Code
+		}
+		page, err := s.Tickets.List(ctx, *u, fl)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		*x.into = page.Items
+	}
+	if ud.Rects, _, err = s.Evaluation.Rectifications(ctx, *u, evaluation.RectFilter{OrgCode: v.Org.Code}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if _, ud.Categories, err = s.categoryGroups(ctx, lang); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if s.exportTables(w, r, "unit-"+v.Org.Code+"-"+p.Month, []Table{ud.FigTable, ud.Trend}) {
+		return
+	}
+	pg.Data = ud
+	s.render(w, r, http.StatusOK, "staff_unit", pg)
+}
+
+// unitSummary: the unit picker (for leaders), its rank, classes and lists,
+// and its figures with what they are made of.
+func unitSummary(lang string, v evaluation.UnitView, ud *UnitData) {
+	if v.CanPick {
 		groups := map[string]*Group{}
 		var order []string
-		for _, row := range rk.Rows {
+		for _, row := range v.Ranking.Rows {
 			if row.Group != string(gov.KindStreetOffice) && row.Group != string(gov.KindDepartment) {
 				continue
 			}
@@ -237,98 +252,56 @@ func (s *Server) unitDashboard(w http.ResponseWriter, r *http.Request) {
 				order = append(order, row.Group)
 			}
 			g.Options = append(g.Options, Option{Value: row.OrgCode, Label: row.Name})
-			if ud.OrgCode == "" {
-				ud.OrgCode = row.OrgCode
-			}
 		}
 		for _, k := range order {
 			ud.Units = append(ud.Units, *groups[k])
 		}
 	}
-	if ud.OrgCode == "" || !gov.ValidCode(ud.OrgCode) {
-		s.fail(w, r, errs.Invalidf("请选择单位", "choose a unit"))
-		return
-	}
-	org, err := s.Gov.Org(ctx, ud.OrgCode)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	ud.OrgName = org.Name
-	ud.Row = evaluation.Row{OrgCode: org.Code, Name: org.Name, Group: string(org.Kind)}
-	inGroup := 0
-	for _, row := range rk.Rows {
-		if row.OrgCode == org.Code {
-			ud.Row = row
-		}
-	}
-	for _, row := range rk.Rows {
-		if row.Group == ud.Row.Group && row.Rank != nil {
-			inGroup++
-		}
-	}
 	ud.Rank = "—"
-	if ud.Row.Rank != nil {
-		ud.Rank = fmt.Sprintf("%d / %d", *ud.Row.Rank, inGroup)
+	if v.Row.Rank != nil {
+		ud.Rank = fmt.Sprintf("%d / %d", *v.Row.Rank, v.InGroup)
 	}
-	ud.Score = scoreText(ud.Row.Score)
-	ud.Badges = classBadges(lang, ud.Row)
-	for _, e := range rk.Red {
-		if e.Code == org.Code {
-			ud.Badges = append(ud.Badges, Badge{Class: "list-red", Text: tr(lang, "dash.red")})
-		}
+	ud.Score = scoreText(v.Row.Score)
+	ud.Badges = classBadges(lang, v.Row)
+	if v.Red {
+		ud.Badges = append(ud.Badges, Badge{Class: "list-red", Text: tr(lang, "dash.red")})
 	}
-	for _, e := range rk.Black {
-		if e.Code == org.Code {
-			ud.Badges = append(ud.Badges, Badge{Class: "list-black", Text: tr(lang, "dash.black")})
-		}
+	if v.Black {
+		ud.Badges = append(ud.Badges, Badge{Class: "list-black", Text: tr(lang, "dash.black")})
 	}
-	c := ud.Row.Counts
-	f := func(fig string) string { return figureURL(p.Month, fig, org.Code, "") }
+	c, row, m, org := v.Row.Counts, v.Row, v.Period.Month, v.Org
+	f := func(fig string) string { return figureURL(m, fig, org.Code, "") }
 	n := func(v int64) string { return fmt.Sprint(v) }
 	ud.Figures = []UnitFigure{
 		{Label: tr(lang, "dash.tickets"), Value: n(c.Tickets), Num: n(c.Tickets), NumURL: f("tickets")},
-		{Label: tr(lang, "dash.response"), Value: pct(ud.Row.ResponseRate), Num: n(c.ContactedOnTime), NumURL: f("contacted_on_time"), Den: n(c.ContactDue), DenURL: f("contact_due"), Note: tr(lang, "unit.response.note")},
-		{Label: tr(lang, "dash.resolution"), Value: pct(ud.Row.ResolutionRate), Num: n(c.Resolved), NumURL: f("resolved"), Den: n(c.Rated), DenURL: f("rated"), Note: tr(lang, "unit.resolution.note")},
-		{Label: tr(lang, "dash.satisfaction"), Value: pct(ud.Row.SatisfactionRate), Num: fmt.Sprintf("%d + %s × %d", c.Satisfied, fnum(st.K), c.Basic), NumURL: f("satisfied"), Den: n(c.Rated), DenURL: f("rated"), Note: tr(lang, "unit.satisfaction.note")},
-		{Label: tr(lang, "unit.ontime"), Value: pct(ud.Row.OnTimeRate), Num: n(c.OnTime), NumURL: f("on_time"), Den: n(c.CompleteDue), DenURL: f("complete_due")},
-		{Label: tr(lang, "unit.rating"), Value: pct(ud.Row.RatingRate), Num: n(c.Rated), NumURL: f("rated"), Den: n(c.Tickets), DenURL: f("tickets")},
+		{Label: tr(lang, "dash.response"), Value: pct(row.ResponseRate), Num: n(c.ContactedOnTime), NumURL: f("contacted_on_time"), Den: n(c.ContactDue), DenURL: f("contact_due"), Note: tr(lang, "unit.response.note")},
+		{Label: tr(lang, "dash.resolution"), Value: pct(row.ResolutionRate), Num: n(c.Resolved), NumURL: f("resolved"), Den: n(c.Rated), DenURL: f("rated"), Note: tr(lang, "unit.resolution.note")},
+		{Label: tr(lang, "dash.satisfaction"), Value: pct(row.SatisfactionRate), Num: fmt.Sprintf("%d + %s × %d", c.Satisfied, fnum(v.Settings.K), c.Basic), NumURL: f("satisfied"), Den: n(c.Rated), DenURL: f("rated"), Note: tr(lang, "unit.satisfaction.note")},
+		{Label: tr(lang, "unit.ontime"), Value: pct(row.OnTimeRate), Num: n(c.OnTime), NumURL: f("on_time"), Den: n(c.CompleteDue), DenURL: f("complete_due")},
+		{Label: tr(lang, "unit.rating"), Value: pct(row.RatingRate), Num: n(c.Rated), NumURL: f("rated"), Den: n(c.Tickets), DenURL: f("tickets")},
 		{Label: tr(lang, "unit.returns"), Value: n(c.Returns), Num: n(c.Returns), NumURL: f("returns")},
 		{Label: tr(lang, "unit.extensions"), Value: n(c.Extensions), Num: n(c.Extensions), NumURL: f("extensions")},
 		{Label: tr(lang, "unit.redos"), Value: n(c.Redos), Num: n(c.Redos), NumURL: f("redos")},
 		{Label: tr(lang, "dash.overdue"), Value: n(c.Overdue), Num: n(c.Overdue), NumURL: f("overdue")},
 	}
-	ud.FigTable = Table{ID: "figures", Caption: tr(lang, "unit.figures.caption", org.Name, p.Month),
+	ud.FigTable = Table{ID: "figures", Caption: tr(lang, "unit.figures.caption", org.Name, m),
 		Head: []string{tr(lang, "unit.figure"), tr(lang, "unit.value"), tr(lang, "unit.numerator"), tr(lang, "unit.denominator")}}
 	for _, x := range ud.Figures {
 		ud.FigTable.Rows = append(ud.FigTable.Rows, []Cell{textCell(x.Label), {Text: x.Value, Num: true},
 			{Text: x.Num, URL: x.NumURL, Num: true}, {Text: x.Den, URL: x.DenURL, Num: true}})
 	}
+}
 
-	// Its three rates over twelve months.
-	points, err := s.trend(ctx, p, st, 12, func(ctx context.Context, q evaluation.Period) (evaluation.Row, error) {
-		res, err := s.Evaluation.Evaluate(ctx, evaluation.Query{Period: q, Group: evaluation.GroupOrg, AreaCode: org.AreaCode, NoClass: true})
-		if err != nil {
-			return evaluation.Row{}, err
-		}
-		for _, row := range res.Rows {
-			if row.OrgCode == org.Code {
-				return row, nil
-			}
-		}
-		return evaluation.Row{}, nil
-	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+// unitTrend: its three rates over the months.
+func unitTrend(lang string, v evaluation.UnitView, ud *UnitData) {
+	org := v.Org
 	resp, reso, sat := Series{Name: tr(lang, "dash.response"), Color: colBlue, Marker: "circle"},
 		Series{Name: tr(lang, "dash.resolution"), Color: colOrange, Marker: "square"},
 		Series{Name: tr(lang, "dash.satisfaction"), Color: colGreen, Marker: "triangle"}
 	var labels []string
 	ud.Trend = Table{ID: "trend", Caption: tr(lang, "unit.trend.caption", org.Name),
 		Head: []string{tr(lang, "dash.month"), tr(lang, "dash.tickets"), tr(lang, "dash.response"), tr(lang, "dash.resolution"), tr(lang, "dash.satisfaction"), tr(lang, "dash.score")}}
-	for i, pt := range points {
+	for i, pt := range v.Trend {
 		row := pt.Row
 		labels = append(labels, monthLabel(lang, pt.Month, i == 0))
 		resp.Values = append(resp.Values, pct100(row.ResponseRate))
@@ -345,39 +318,6 @@ func (s *Server) unitDashboard(w http.ResponseWriter, r *http.Request) {
 			pctCell(row.SatisfactionRate, figureURL(pt.Month, "rated", org.Code, "")), score})
 	}
 	ud.Chart = LineChart("chart-unit-rates", ud.Trend.Caption, tr(lang, "dash.rates.desc"), labels, []Series{resp, reso, sat})
-
-	// Its open work past or near its deadlines, and its rectification tasks.
-	for _, x := range []struct {
-		light ticket.Light
-		into  *[]ticket.Ticket
-	}{{ticket.LightRed, &ud.Red}, {ticket.LightYellow, &ud.Yell}} {
-		fl := ticket.Filter{Light: x.light, Limit: ticket.MaxLimit}
-		if u.Role != auth.RoleHandler {
-			fl.OrgCode = org.Code
-		}
-		page, err := s.Tickets.List(ctx, *u, fl)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		*x.into = page.Items
-	}
-	rects, _, err := s.Evaluation.Rectifications(ctx, *u, evaluation.RectFilter{OrgCode: org.Code})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	ud.Rects = rects
-	_, ud.Categories, err = s.categoryGroups(ctx, lang)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if s.exportTables(w, r, "unit-"+org.Code+"-"+p.Month, []Table{ud.FigTable, ud.Trend}) {
-		return
-	}
-	pg.Data = ud
-	s.render(w, r, http.StatusOK, "staff_unit", pg)
 }
 
 func (s *Server) nullTime(v sql.NullInt64) *time.Time {
