@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -12,12 +13,96 @@ import (
 	"time"
 )
 
+// The migrations are one folder of numbered files in the SQL both engines
+// share, spelled as PostgreSQL spells it. For SQLite, sqliteRewrites turns the
+// few words where the two differ into SQLite's. A migration that needs SQL of
+// one engine that no rewrite expresses gets a file of the same number in
+// migrations/sqlite or migrations/postgres, used on that engine instead of
+// the shared one. A database records the number of each migration applied,
+// not its text, so changing the spelling of an applied one changes nothing.
+//
 //go:embed migrations
 var migrations embed.FS
 
-// Migrate applies, in order, each migration of the engine not yet applied.
+// sqliteRewrites: SQLite has no "C" collation but compares text bytewise
+// (its BINARY collation), which is what "C" gives PostgreSQL, so codes' prefix
+// ranges follow the code tree on both; and SQLite's byte string is a BLOB.
+var sqliteRewrites = strings.NewReplacer(` COLLATE "C"`, "", "BYTEA", "BLOB")
+
+// migration is one numbered migration and its SQL for an engine.
+type migration struct {
+	version int64
+	name    string
+	body    string
+}
+
+// migrationsFor returns the migrations of the engine in order of their numbers.
+func migrationsFor(fsys fs.FS, engine string) ([]migration, error) {
+	if engine != SQLite && engine != Postgres {
+		return nil, fmt.Errorf("migrations: unknown engine %q", engine)
+	}
+	shared, err := readMigrations(fsys, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	own, err := readMigrations(fsys, "migrations/"+engine)
+	if err != nil {
+		return nil, err
+	}
+	for v, m := range shared {
+		if engine == SQLite {
+			m.body = sqliteRewrites.Replace(m.body)
+		}
+		if _, ok := own[v]; !ok {
+			own[v] = m
+		}
+	}
+	out := make([]migration, 0, len(own))
+	for _, m := range own {
+		out = append(out, m)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	return out, nil
+}
+
+// readMigrations reads the .sql files of a folder by number; a missing folder has none.
+func readMigrations(fsys fs.FS, dir string) (map[int64]migration, error) {
+	out := map[int64]migration{}
+	entries, err := fs.ReadDir(fsys, dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return out, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read migrations: %w", err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, ".sql") {
+			continue
+		}
+		version, err := strconv.ParseInt(strings.SplitN(name, "_", 2)[0], 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("migration %s/%s: name must start with a number", dir, name)
+		}
+		if other, ok := out[version]; ok {
+			return nil, fmt.Errorf("migrations %s and %s in %s have the same number", other.name, name, dir)
+		}
+		body, err := fs.ReadFile(fsys, dir+"/"+name)
+		if err != nil {
+			return nil, err
+		}
+		out[version] = migration{version: version, name: name, body: string(body)}
+	}
+	return out, nil
+}
+
+// Migrate applies, in order, each migration not yet applied.
 // Each migration runs in its own transaction with its record in schema_migrations.
 func (d *DB) Migrate(ctx context.Context) error {
+	ms, err := migrationsFor(migrations, d.Engine)
+	if err != nil {
+		return err
+	}
 	w := d.W
 	if d.migrator != nil {
 		w = d.migrator()
@@ -26,29 +111,9 @@ func (d *DB) Migrate(ctx context.Context) error {
 	if _, err := w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
-	dir := "migrations/" + d.Engine
-	entries, err := fs.ReadDir(migrations, dir)
-	if err != nil {
-		return fmt.Errorf("read migrations: %w", err)
-	}
-	names := make([]string, 0, len(entries))
-	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".sql") {
-			names = append(names, e.Name())
-		}
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		version, err := strconv.ParseInt(strings.SplitN(name, "_", 2)[0], 10, 64)
-		if err != nil {
-			return fmt.Errorf("migration %s: name must start with a number", name)
-		}
-		body, err := migrations.ReadFile(dir + "/" + name)
-		if err != nil {
-			return err
-		}
-		if err := d.applyMigration(ctx, w, version, string(body)); err != nil {
-			return fmt.Errorf("migration %s: %w", name, err)
+	for _, m := range ms {
+		if err := d.applyMigration(ctx, w, m.version, m.body); err != nil {
+			return fmt.Errorf("migration %s: %w", m.name, err)
 		}
 	}
 	return nil

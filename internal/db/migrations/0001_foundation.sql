@@ -1,5 +1,6 @@
 -- gongzhi foundation schema. Times are Unix milliseconds (BIGINT), the same on
--- every engine. Codes use the C collation so prefix ranges follow the code tree.
+-- every engine. Codes use the C collation so prefix ranges follow the code tree
+-- (SQLite compares text bytewise already; there the migrator drops COLLATE "C").
 
 CREATE TABLE areas (
     code        TEXT COLLATE "C" PRIMARY KEY,

@@ -1,5 +1,0 @@
--- The readiness probe writes a row here and rolls it back; it stays empty.
-CREATE TABLE write_probe (
-    at  INTEGER NOT NULL,
-    pad BLOB NOT NULL
-);
