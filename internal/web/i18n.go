@@ -168,8 +168,31 @@ func clockLeft(lang string, t ticket.Ticket, which string, now time.Time) *Left 
 	return nil
 }
 
-// messages is the one translation table: key → {Chinese, English}.
-var messages = map[string][2]string{
+// messages is the one translation table: key → {Chinese, English}. Each
+// area of the site keeps its words in a file of its own; they are joined
+// here, and a test holds every key to one table.
+var messages = joinMessages(messageTables...)
+
+// messageTables are the areas' tables that make up messages.
+var messageTables = []map[string][2]string{
+	coreMessages, accountMessages, auditMessages, consoleMessages, evalMessages, photoMessages,
+}
+
+// joinMessages joins tables into one; a key in two tables keeps the last
+// text, which TestMessageKeysDefinedOnce forbids.
+func joinMessages(tables ...map[string][2]string) map[string][2]string {
+	out := map[string][2]string{}
+	for _, t := range tables {
+		for k, v := range t {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// coreMessages are the words shared by the site and those of the ticket
+// pages.
+var coreMessages = map[string][2]string{
 	"site.name":   {"共治", "Gongzhi"},
 	"site.staff":  {"工作台", "Staff"},
 	"site.footer": {"共治 · 基层治理接诉即办平台", "Gongzhi · grassroots governance, requests handled on receipt"},
