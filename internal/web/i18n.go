@@ -644,6 +644,7 @@ var coreMessages = map[string][2]string{
 	"action.request_check":      {"要求现场核查", "Request an on-site check"},
 	"action.request_check.hint": {"请网格员到现场核查整改是否到位，核查期间不能评价或结案。", "A grid worker checks on site that it is really fixed; no rating or closing meanwhile."},
 	"action.check":              {"录入核查结果", "Record the check"},
+	"action.rate":               {"录入回访评价", "Record the reporter's rating"},
 	"action.check.passed":       {"核查是否通过？", "Did it pass?"},
 	"check.yes":                 {"通过", "Passed"},
 	"check.no":                  {"未通过，退回继续办理", "Failed: back to the unit"},
