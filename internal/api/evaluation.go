@@ -152,7 +152,7 @@ func (a *API) saveEvaluationSettings(w http.ResponseWriter, r *http.Request, adm
 		a.fail(w, r, err)
 		return
 	}
-	a.Auth.Audit(r.Context(), admin, "evaluation_settings", "settings:evaluation", "")
+	a.Auth.Audit(r.Context(), admin, auth.AuditEvaluationSettings, "settings:evaluation", "")
 	writeJSON(w, http.StatusOK, st)
 }
 

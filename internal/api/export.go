@@ -41,7 +41,7 @@ func (a *API) exportTickets(w http.ResponseWriter, r *http.Request, u auth.User)
 	}
 	// Lists are masked, so no personal data is read; the export itself is
 	// still worth a line in the audit log.
-	if err := a.Auth.Audit(ctx, u, "export_tickets", "tickets", r.URL.RawQuery+" rows="+strconv.Itoa(list.Len())); err != nil {
+	if err := a.Auth.Audit(ctx, u, auth.AuditExportTickets, "tickets", r.URL.RawQuery+" rows="+strconv.Itoa(list.Len())); err != nil {
 		a.fail(w, r, err)
 		return
 	}

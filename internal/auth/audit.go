@@ -36,7 +36,17 @@ const (
 	AuditDisableUser  = "disable_user"
 	AuditEnableUser   = "enable_user"
 	AuditReadLog      = "read_audit_log" // the audit log was searched
+
+	AuditExportTickets      = "export_tickets"       // tickets were downloaded as a file
+	AuditPublicPageSettings = "public_page_settings" // what the public page shows was changed
+	AuditEvaluationSettings = "evaluation_settings"  // the evaluation's weights or shares were changed
 )
+
+// AuditActions lists every action the audit log holds, so the pages can name
+// each one.
+var AuditActions = []string{AuditViewPersonal, AuditCreateUser, AuditDisableUser, AuditEnableUser, AuditReadLog,
+	AuditExportTickets, AuditPublicPageSettings, AuditEvaluationSettings, AuditCreateAPIKey, AuditRevokeAPIKey,
+	AuditLoginFailed, AuditLoginLocked, AuditUnlock, AuditChangePassword, AuditResetPassword, AuditEnrolTOTP, AuditRemoveTOTP}
 
 // AuditTx appends an entry inside the caller's transaction. An object that
 // names a phone in clear ("phone:13812345678") is kept masked: only the

@@ -57,7 +57,7 @@ func (s *Server) staffExport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.Auth.Audit(ctx, *u, "export_tickets", "tickets", "web "+r.URL.RawQuery+" rows="+strconv.Itoa(list.Len())); err != nil {
+	if err := s.Auth.Audit(ctx, *u, auth.AuditExportTickets, "tickets", "web "+r.URL.RawQuery+" rows="+strconv.Itoa(list.Len())); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -168,8 +168,31 @@ func clockLeft(lang string, t ticket.Ticket, which string, now time.Time) *Left 
 	return nil
 }
 
-// messages is the one translation table: key → {Chinese, English}.
-var messages = map[string][2]string{
+// messages is the one translation table: key → {Chinese, English}. Each
+// area of the site keeps its words in a file of its own; they are joined
+// here, and a test holds every key to one table.
+var messages = joinMessages(messageTables...)
+
+// messageTables are the areas' tables that make up messages.
+var messageTables = []map[string][2]string{
+	coreMessages, accountMessages, auditMessages, consoleMessages, evalMessages, photoMessages,
+}
+
+// joinMessages joins tables into one; a key in two tables keeps the last
+// text, which TestMessageKeysDefinedOnce forbids.
+func joinMessages(tables ...map[string][2]string) map[string][2]string {
+	out := map[string][2]string{}
+	for _, t := range tables {
+		for k, v := range t {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// coreMessages are the words shared by the site and those of the ticket
+// pages.
+var coreMessages = map[string][2]string{
 	"site.name":   {"共治", "Gongzhi"},
 	"site.staff":  {"工作台", "Staff"},
 	"site.footer": {"共治 · 基层治理接诉即办平台", "Gongzhi · grassroots governance, requests handled on receipt"},
@@ -621,6 +644,7 @@ var messages = map[string][2]string{
 	"action.request_check":      {"要求现场核查", "Request an on-site check"},
 	"action.request_check.hint": {"请网格员到现场核查整改是否到位，核查期间不能评价或结案。", "A grid worker checks on site that it is really fixed; no rating or closing meanwhile."},
 	"action.check":              {"录入核查结果", "Record the check"},
+	"action.rate":               {"录入回访评价", "Record the reporter's rating"},
 	"action.check.passed":       {"核查是否通过？", "Did it pass?"},
 	"check.yes":                 {"通过", "Passed"},
 	"check.no":                  {"未通过，退回继续办理", "Failed: back to the unit"},

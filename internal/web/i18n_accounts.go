@@ -41,9 +41,3 @@ var accountMessages = map[string][2]string{
 	"flash.account.password":     {"密码已修改。", "Your password has been changed."},
 	"flash.account.totp":         {"两步验证已启用。", "Two-step login is on."},
 }
-
-func init() {
-	for k, v := range accountMessages {
-		messages[k] = v
-	}
-}

@@ -40,9 +40,3 @@ var auditMessages = map[string][2]string{
 	"audit.action.enrol_totp":           {"启用两步验证", "Turned on two-step login"},
 	"audit.action.remove_totp":          {"移除两步验证", "Removed two-step login"},
 }
-
-func init() {
-	for k, v := range auditMessages {
-		messages[k] = v
-	}
-}

@@ -72,9 +72,7 @@ var evalMessages = map[string][2]string{
 	"class.rectify":    {"整改", "Rectification"},
 	"class.governance": {"治理", "Governance focus"},
 
-	"orgkind.street_office": {"街道办事处/乡镇政府", "Street offices and townships"},
-	"orgkind.department":    {"职能部门", "Departments"},
-	"orgkind.other":         {"其他单位", "Other units"},
+	"orgkind.other": {"其他单位", "Other units"},
 
 	"fig.title":             {"指标背后的工单", "Tickets behind a figure"},
 	"fig.caption":           {"%s · %s · %s", "%s · %s · %s"},
@@ -201,10 +199,4 @@ var evalMessages = map[string][2]string{
 	"pubset.ranking":     {"街道乡镇考核排名", "The ranking of streets and townships"},
 	"pubset.save":        {"保存", "Save"},
 	"flash.pubset.saved": {"公开内容已保存。", "Saved."},
-}
-
-func init() {
-	for k, v := range evalMessages {
-		messages[k] = v
-	}
 }

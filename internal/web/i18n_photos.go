@@ -58,12 +58,6 @@ var photoMessages = map[string][2]string{
 	"flash.photos":          {"照片已上传。", "Photos uploaded."},
 }
 
-func init() {
-	for k, v := range photoMessages {
-		messages[k] = v
-	}
-}
-
 // coord shows a latitude or longitude.
 func coord(f *float64) string {
 	if f == nil {

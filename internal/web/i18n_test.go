@@ -28,3 +28,20 @@ func TestTranslationsComplete(t *testing.T) {
 		}
 	}
 }
+
+// TestMessageKeysDefinedOnce checks that no key is in two of the areas'
+// tables, where one text would silently replace the other.
+func TestMessageKeysDefinedOnce(t *testing.T) {
+	seen := map[string]int{}
+	for i, table := range messageTables {
+		for k := range table {
+			if j, ok := seen[k]; ok {
+				t.Errorf("key %q is in tables %d and %d of messageTables", k, j, i)
+			}
+			seen[k] = i
+		}
+	}
+	if len(messages) != len(seen) {
+		t.Errorf("messages has %d keys, the tables %d", len(messages), len(seen))
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 
+	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
@@ -147,6 +148,6 @@ func (s *Server) savePublicSettingsForm(w http.ResponseWriter, r *http.Request) 
 		s.fail(w, r, err)
 		return
 	}
-	s.Auth.Audit(r.Context(), *u, "public_page_settings", "settings:public_page", fmt.Sprintf("totals=%t rates=%t ranking=%t", ps.Totals, ps.Rates, ps.Ranking))
+	s.Auth.Audit(r.Context(), *u, auth.AuditPublicPageSettings, "settings:public_page", fmt.Sprintf("totals=%t rates=%t ranking=%t", ps.Totals, ps.Rates, ps.Ranking))
 	redirect(w, r, "/staff/public-settings?done=saved")
 }
