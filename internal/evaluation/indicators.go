@@ -291,7 +291,7 @@ func (s *Service) evaluate(ctx context.Context, q Query, st Settings, useAgg boo
 	var byOrg, byArea, evOrg, evArea map[string]Counts
 	var err, evErr error
 	if _, _, whole := s.dayRange(q.Period); whole && useAgg {
-		// The sums of evaluation_days (aggregates.go): the same counts.
+		// The sums of evaluation_days (aggregates_read.go): the same counts.
 		prefix := ""
 		if q.Group == GroupArea {
 			prefix = q.AreaCode
