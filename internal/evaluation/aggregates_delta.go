@@ -114,103 +114,9 @@ func strArgs(ss []string) []any {
 // numbers nil, of the tickets numbered in (after, upTo]) and applies the
 // differences, in tx. It returns how many tickets' contributions changed.
 func (s *Service) reconcile(ctx context.Context, tx *sql.Tx, numbers []string, after, upTo string) (int, error) {
-	tickets := map[string]ticketRow{}
-	events := map[string][]eventRow{}
-	stored := map[string]string{}
-	var order []string
-	scanT := func(rows *sql.Rows) error {
-		defer rows.Close()
-		for rows.Next() {
-			var t ticketRow
-			if err := rows.Scan(&t.number, &t.status, &t.org, &t.area, &t.closed, &t.dueContact, &t.contacted, &t.dueComplete,
-				&t.replied, &t.rated, &t.resolved, &t.satisfaction); err != nil {
-				return errs.Wrap(err, "scan ticket")
-			}
-			tickets[t.number] = t
-		}
-		return errs.Wrap(rows.Err(), "read tickets")
-	}
-	scanE := func(rows *sql.Rows) error {
-		defer rows.Close()
-		for rows.Next() {
-			var e eventRow
-			if err := rows.Scan(&e.number, &e.at, &e.action, &e.org); err != nil {
-				return errs.Wrap(err, "scan event")
-			}
-			events[e.number] = append(events[e.number], e)
-		}
-		return errs.Wrap(rows.Err(), "read events")
-	}
-	scanS := func(rows *sql.Rows) error {
-		defer rows.Close()
-		for rows.Next() {
-			var n, c string
-			if err := rows.Scan(&n, &c); err != nil {
-				return errs.Wrap(err, "scan contribution")
-			}
-			stored[n] = c
-		}
-		return errs.Wrap(rows.Err(), "read contributions")
-	}
-	evCond := `action IN (` + eventActions + `)`
-	if numbers == nil {
-		rows, err := tx.QueryContext(ctx, `SELECT `+contribCols+` FROM tickets WHERE number > $1 AND number <= $2`, after, upTo)
-		if err != nil {
-			return 0, errs.Wrap(err, "read tickets")
-		}
-		if err := scanT(rows); err != nil {
-			return 0, err
-		}
-		rows, err = tx.QueryContext(ctx, `SELECT ticket_number, at, action, org_code FROM ticket_events WHERE ticket_number > $1 AND ticket_number <= $2 AND `+evCond, after, upTo)
-		if err != nil {
-			return 0, errs.Wrap(err, "read events")
-		}
-		if err := scanE(rows); err != nil {
-			return 0, err
-		}
-		rows, err = tx.QueryContext(ctx, `SELECT ticket_number, contrib FROM evaluation_tickets WHERE ticket_number > $1 AND ticket_number <= $2`, after, upTo)
-		if err != nil {
-			return 0, errs.Wrap(err, "read contributions")
-		}
-		if err := scanS(rows); err != nil {
-			return 0, err
-		}
-		for n := range tickets {
-			order = append(order, n)
-		}
-		for n := range stored {
-			if _, ok := tickets[n]; !ok {
-				order = append(order, n)
-			}
-		}
-	} else {
-		for i := 0; i < len(numbers); i += inChunk {
-			chunk := numbers[i:min(i+inChunk, len(numbers))]
-			in := s.placeholders(1, len(chunk))
-			args := strArgs(chunk)
-			rows, err := tx.QueryContext(ctx, `SELECT `+contribCols+` FROM tickets WHERE number IN (`+in+`)`, args...)
-			if err != nil {
-				return 0, errs.Wrap(err, "read tickets")
-			}
-			if err := scanT(rows); err != nil {
-				return 0, err
-			}
-			rows, err = tx.QueryContext(ctx, `SELECT ticket_number, at, action, org_code FROM ticket_events WHERE ticket_number IN (`+in+`) AND `+evCond, args...)
-			if err != nil {
-				return 0, errs.Wrap(err, "read events")
-			}
-			if err := scanE(rows); err != nil {
-				return 0, err
-			}
-			rows, err = tx.QueryContext(ctx, `SELECT ticket_number, contrib FROM evaluation_tickets WHERE ticket_number IN (`+in+`)`, args...)
-			if err != nil {
-				return 0, errs.Wrap(err, "read contributions")
-			}
-			if err := scanS(rows); err != nil {
-				return 0, err
-			}
-		}
-		order = numbers
+	ci, order, err := s.readContribInputs(ctx, tx, numbers, after, upTo)
+	if err != nil {
+		return 0, err
 	}
 	sort.Strings(order)
 	d := newDeltas()
@@ -218,11 +124,11 @@ func (s *Service) reconcile(ctx context.Context, tx *sql.Tx, numbers []string, a
 	var deletes []string
 	for _, n := range order {
 		var cur contrib
-		if t, ok := tickets[n]; ok {
-			cur = s.contribution(t, events[n])
+		if t, ok := ci.tickets[n]; ok {
+			cur = s.contribution(t, ci.events[n])
 		}
 		enc := cur.encode()
-		old := stored[n]
+		old := ci.stored[n]
 		if enc == old {
 			continue
 		}
@@ -247,6 +153,124 @@ func (s *Service) reconcile(ctx context.Context, tx *sql.Tx, numbers []string, a
 		return 0, err
 	}
 	return len(upserts) + len(deletes), nil
+}
+
+// contribInputs is what reconcile compares: the tickets' rows, their
+// counted events and their stored contributions, by ticket number.
+type contribInputs struct {
+	tickets map[string]ticketRow
+	events  map[string][]eventRow
+	stored  map[string]string
+}
+
+// readContribInputs reads what reconcile compares, for the tickets numbers
+// (or, with numbers nil, those numbered in (after, upTo]): their rows, their
+// counted events and their stored contributions, and the numbers to look at
+// (a ticket gone with its contribution stored included).
+func (s *Service) readContribInputs(ctx context.Context, tx *sql.Tx, numbers []string, after, upTo string) (*contribInputs, []string, error) {
+	ci := &contribInputs{tickets: map[string]ticketRow{}, events: map[string][]eventRow{}, stored: map[string]string{}}
+	var order []string
+	evCond := `action IN (` + eventActions + `)`
+	if numbers == nil {
+		rows, err := tx.QueryContext(ctx, `SELECT `+contribCols+` FROM tickets WHERE number > $1 AND number <= $2`, after, upTo)
+		if err != nil {
+			return nil, nil, errs.Wrap(err, "read tickets")
+		}
+		if err := ci.scanTickets(rows); err != nil {
+			return nil, nil, err
+		}
+		rows, err = tx.QueryContext(ctx, `SELECT ticket_number, at, action, org_code FROM ticket_events WHERE ticket_number > $1 AND ticket_number <= $2 AND `+evCond, after, upTo)
+		if err != nil {
+			return nil, nil, errs.Wrap(err, "read events")
+		}
+		if err := ci.scanEvents(rows); err != nil {
+			return nil, nil, err
+		}
+		rows, err = tx.QueryContext(ctx, `SELECT ticket_number, contrib FROM evaluation_tickets WHERE ticket_number > $1 AND ticket_number <= $2`, after, upTo)
+		if err != nil {
+			return nil, nil, errs.Wrap(err, "read contributions")
+		}
+		if err := ci.scanStored(rows); err != nil {
+			return nil, nil, err
+		}
+		for n := range ci.tickets {
+			order = append(order, n)
+		}
+		for n := range ci.stored {
+			if _, ok := ci.tickets[n]; !ok {
+				order = append(order, n)
+			}
+		}
+	} else {
+		for i := 0; i < len(numbers); i += inChunk {
+			chunk := numbers[i:min(i+inChunk, len(numbers))]
+			in := s.placeholders(1, len(chunk))
+			args := strArgs(chunk)
+			rows, err := tx.QueryContext(ctx, `SELECT `+contribCols+` FROM tickets WHERE number IN (`+in+`)`, args...)
+			if err != nil {
+				return nil, nil, errs.Wrap(err, "read tickets")
+			}
+			if err := ci.scanTickets(rows); err != nil {
+				return nil, nil, err
+			}
+			rows, err = tx.QueryContext(ctx, `SELECT ticket_number, at, action, org_code FROM ticket_events WHERE ticket_number IN (`+in+`) AND `+evCond, args...)
+			if err != nil {
+				return nil, nil, errs.Wrap(err, "read events")
+			}
+			if err := ci.scanEvents(rows); err != nil {
+				return nil, nil, err
+			}
+			rows, err = tx.QueryContext(ctx, `SELECT ticket_number, contrib FROM evaluation_tickets WHERE ticket_number IN (`+in+`)`, args...)
+			if err != nil {
+				return nil, nil, errs.Wrap(err, "read contributions")
+			}
+			if err := ci.scanStored(rows); err != nil {
+				return nil, nil, err
+			}
+		}
+		order = numbers
+	}
+	return ci, order, nil
+}
+
+// scanTickets adds the ticket rows of rows.
+func (ci *contribInputs) scanTickets(rows *sql.Rows) error {
+	defer rows.Close()
+	for rows.Next() {
+		var t ticketRow
+		if err := rows.Scan(&t.number, &t.status, &t.org, &t.area, &t.closed, &t.dueContact, &t.contacted, &t.dueComplete,
+			&t.replied, &t.rated, &t.resolved, &t.satisfaction); err != nil {
+			return errs.Wrap(err, "scan ticket")
+		}
+		ci.tickets[t.number] = t
+	}
+	return errs.Wrap(rows.Err(), "read tickets")
+}
+
+// scanEvents adds the counted events of rows.
+func (ci *contribInputs) scanEvents(rows *sql.Rows) error {
+	defer rows.Close()
+	for rows.Next() {
+		var e eventRow
+		if err := rows.Scan(&e.number, &e.at, &e.action, &e.org); err != nil {
+			return errs.Wrap(err, "scan event")
+		}
+		ci.events[e.number] = append(ci.events[e.number], e)
+	}
+	return errs.Wrap(rows.Err(), "read events")
+}
+
+// scanStored adds the stored contributions of rows.
+func (ci *contribInputs) scanStored(rows *sql.Rows) error {
+	defer rows.Close()
+	for rows.Next() {
+		var n, c string
+		if err := rows.Scan(&n, &c); err != nil {
+			return errs.Wrap(err, "scan contribution")
+		}
+		ci.stored[n] = c
+	}
+	return errs.Wrap(rows.Err(), "read contributions")
 }
 
 func (s *Service) writeContribs(ctx context.Context, tx *sql.Tx, upserts [][2]string, deletes []string) error {
@@ -279,13 +303,22 @@ func (s *Service) writeContribs(ctx context.Context, tx *sql.Tx, upserts [][2]st
 var dayCols = []string{"tickets", "rated", "resolved", "satisfied", "basic", "unsatisfied", "contact_due", "contacted_on_time",
 	"complete_due", "on_time", "returns", "extensions", "redos", "overdue"}
 
+// applyDeltas adds d to the aggregates, each table in a fixed order.
 func (s *Service) applyDeltas(ctx context.Context, tx *sql.Tx, d *deltas) error {
+	if err := s.addDays(ctx, tx, d.days); err != nil {
+		return err
+	}
+	return s.addRepeats(ctx, tx, d.reps)
+}
+
+// addDays adds the non-zero day deltas to evaluation_days.
+func (s *Service) addDays(ctx context.Context, tx *sql.Tx, dv map[dayKey]*vec) error {
 	type dk struct {
 		k dayKey
 		v *vec
 	}
 	var days []dk
-	for k, v := range d.days {
+	for k, v := range dv {
 		if *v != (vec{}) {
 			days = append(days, dk{k, v})
 		}
@@ -327,12 +360,17 @@ func (s *Service) applyDeltas(ctx context.Context, tx *sql.Tx, d *deltas) error 
 			return errs.Wrap(err, "write evaluation days")
 		}
 	}
+	return nil
+}
+
+// addRepeats adds the non-zero repeat deltas to evaluation_overdue_repeats.
+func (s *Service) addRepeats(ctx context.Context, tx *sql.Tx, rv map[repKey]int64) error {
 	type rk struct {
 		k repKey
 		n int64
 	}
 	var reps []rk
-	for k, n := range d.reps {
+	for k, n := range rv {
 		if n != 0 {
 			reps = append(reps, rk{k, n})
 		}

@@ -34,65 +34,9 @@ func (s *Service) sumDays(ctx context.Context, p Period, keyLen int, orgs bool, 
 		return nil, nil, nil, nil, errs.Invalidf("时间范围须为整日", "the period must be whole days")
 	}
 	byOrg, byArea, evOrg, evArea = map[string]Counts{}, map[string]Counts{}, map[string]Counts{}, map[string]Counts{}
-	sums := make([]string, len(dayCols))
-	for i, c := range dayCols {
-		sums[i] = "SUM(" + c + ")"
-	}
-	read := func(tx *sql.Tx, kind, key, filter string, args []any, tk, ev map[string]Counts) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+key+`, `+strings.Join(sums, ", ")+` FROM evaluation_days
-WHERE kind = '`+kind+`' AND day >= $1 AND day < $2`+filter+` GROUP BY 1`, args...)
-		if err != nil {
-			return errs.Wrap(err, "read evaluation days")
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var code string
-			var v vec
-			dest := []any{&code}
-			for i := range v {
-				dest = append(dest, &v[i])
-			}
-			if err := rows.Scan(dest...); err != nil {
-				return errs.Wrap(err, "scan evaluation days")
-			}
-			if v[0] > 0 {
-				var c Counts
-				for i, f := range c.ticketFields() {
-					*f = v[i]
-				}
-				tk[code] = c
-			}
-			if v[10] != 0 || v[11] != 0 || v[12] != 0 || v[13] != 0 {
-				ev[code] = Counts{Returns: v[10], Extensions: v[11], Redos: v[12], Overdue: v[13]}
-			}
-		}
-		if err := rows.Err(); err != nil {
-			return errs.Wrap(err, "read evaluation days")
-		}
-		// Overdue days that repeat a pair's earlier day in the period.
-		rr, err := tx.QueryContext(ctx, `SELECT `+key+`, SUM(n) FROM evaluation_overdue_repeats
-WHERE kind = '`+kind+`' AND day >= $1 AND day < $2 AND prev_day >= $1`+filter+` GROUP BY 1`, args...)
-		if err != nil {
-			return errs.Wrap(err, "read overdue repeats")
-		}
-		defer rr.Close()
-		for rr.Next() {
-			var code string
-			var n int64
-			if err := rr.Scan(&code, &n); err != nil {
-				return errs.Wrap(err, "scan overdue repeats")
-			}
-			if n != 0 {
-				c := ev[code]
-				c.Overdue -= n
-				ev[code] = c
-			}
-		}
-		return errs.Wrap(rr.Err(), "read overdue repeats")
-	}
 	err = s.db.ReadTx(ctx, func(tx *sql.Tx) error {
 		if orgs {
-			if err := read(tx, "u", "code", "", []any{from, to}, byOrg, evOrg); err != nil {
+			if err := s.readDays(ctx, tx, "u", "code", "", []any{from, to}, byOrg, evOrg); err != nil {
 				return err
 			}
 		}
@@ -102,10 +46,69 @@ WHERE kind = '`+kind+`' AND day >= $1 AND day < $2 AND prev_day >= $1`+filter+` 
 			filter = fmt.Sprintf(" AND substr(code, 1, %d) = $3", len(areaPrefix))
 			args = append(args, areaPrefix)
 		}
-		return read(tx, "a", key, filter, args, byArea, evArea)
+		return s.readDays(ctx, tx, "a", key, filter, args, byArea, evArea)
 	})
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
 	return byOrg, byArea, evOrg, evArea, nil
+}
+
+// readDays adds the sums of one kind's days (kind u by unit, a by area),
+// grouped by key, to tk (the ticket counts) and ev (the event counts).
+func (s *Service) readDays(ctx context.Context, tx *sql.Tx, kind, key, filter string, args []any, tk, ev map[string]Counts) error {
+	sums := make([]string, len(dayCols))
+	for i, c := range dayCols {
+		sums[i] = "SUM(" + c + ")"
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+key+`, `+strings.Join(sums, ", ")+` FROM evaluation_days
+WHERE kind = '`+kind+`' AND day >= $1 AND day < $2`+filter+` GROUP BY 1`, args...)
+	if err != nil {
+		return errs.Wrap(err, "read evaluation days")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var code string
+		var v vec
+		dest := []any{&code}
+		for i := range v {
+			dest = append(dest, &v[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return errs.Wrap(err, "scan evaluation days")
+		}
+		if v[0] > 0 {
+			var c Counts
+			for i, f := range c.ticketFields() {
+				*f = v[i]
+			}
+			tk[code] = c
+		}
+		if v[10] != 0 || v[11] != 0 || v[12] != 0 || v[13] != 0 {
+			ev[code] = Counts{Returns: v[10], Extensions: v[11], Redos: v[12], Overdue: v[13]}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return errs.Wrap(err, "read evaluation days")
+	}
+	// Overdue days that repeat a pair's earlier day in the period.
+	rr, err := tx.QueryContext(ctx, `SELECT `+key+`, SUM(n) FROM evaluation_overdue_repeats
+WHERE kind = '`+kind+`' AND day >= $1 AND day < $2 AND prev_day >= $1`+filter+` GROUP BY 1`, args...)
+	if err != nil {
+		return errs.Wrap(err, "read overdue repeats")
+	}
+	defer rr.Close()
+	for rr.Next() {
+		var code string
+		var n int64
+		if err := rr.Scan(&code, &n); err != nil {
+			return errs.Wrap(err, "scan overdue repeats")
+		}
+		if n != 0 {
+			c := ev[code]
+			c.Overdue -= n
+			ev[code] = c
+		}
+	}
+	return errs.Wrap(rr.Err(), "read overdue repeats")
 }

@@ -405,8 +405,33 @@ WHERE action IN (`+eventActions+`) AND at >= $1 AND at > $2`, fromE, afterE)
 // Command: gongzhi evaluation rebuild.
 func (s *Service) Rebuild(ctx context.Context, progress io.Writer) error {
 	t0 := time.Now()
-	// Start (or join) a rebuild.
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	if err := s.startRebuild(ctx, progress); err != nil {
+		return err
+	}
+	total := 0
+	for {
+		n, cursor, done, err := s.rebuildNext(ctx)
+		if err != nil {
+			return err
+		}
+		if done {
+			break
+		}
+		total += n
+		if progress != nil {
+			fmt.Fprintf(progress, "rebuilt up to ticket %s: %d tickets counted, %s\n", cursor, total, time.Since(t0).Round(time.Millisecond))
+		}
+	}
+	if progress != nil {
+		fmt.Fprintf(progress, "evaluation aggregates built in %s\n", time.Since(t0).Round(time.Millisecond))
+	}
+	return nil
+}
+
+// startRebuild starts a rebuild (clears the aggregates and marks the state
+// building, with the watermarks of now), or joins the one under way.
+func (s *Service) startRebuild(ctx context.Context, progress io.Writer) error {
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		st, err := s.lockState(ctx, tx)
 		if err != nil {
 			return err
@@ -436,58 +461,42 @@ func (s *Service) Rebuild(ctx context.Context, progress io.Writer) error {
 		_, err = tx.ExecContext(ctx, `UPDATE evaluation_state SET status = 'building', cursor = '', ticket_mark = $1, event_mark = $2 WHERE id = 1`, markU, markE)
 		return errs.Wrap(err, "start rebuild")
 	})
-	if err != nil {
-		return err
-	}
-	total := 0
-	for {
-		var done bool
-		var n int
-		var cursor string
-		err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-			st, err := s.lockState(ctx, tx)
-			if err != nil {
-				return err
-			}
-			if st.status != "building" {
-				done = true // another process finished it
-				return nil
-			}
-			var last string
-			var lastN sql.NullString
-			if err := tx.QueryRowContext(ctx, `SELECT MAX(number) FROM (SELECT number FROM tickets WHERE number > $1 ORDER BY number LIMIT $2) b`,
-				st.cursor, rebuildBatch).Scan(&lastN); err != nil {
-				return errs.Wrap(err, "rebuild batch")
-			}
-			if !lastN.Valid {
-				done = true
-				_, err := tx.ExecContext(ctx, `UPDATE evaluation_state SET status = 'built', cursor = '' WHERE id = 1`)
-				return errs.Wrap(err, "finish rebuild")
-			}
-			last = lastN.String
-			n, err = s.reconcile(ctx, tx, nil, st.cursor, last)
-			if err != nil {
-				return err
-			}
-			cursor = last
-			_, err = tx.ExecContext(ctx, `UPDATE evaluation_state SET cursor = $1 WHERE id = 1`, last)
-			return errs.Wrap(err, "rebuild cursor")
-		})
+}
+
+// rebuildNext recomputes the next batch of tickets after the cursor and
+// moves the cursor on, or marks the aggregates built when none is left
+// (done, as when another process finished the rebuild).
+func (s *Service) rebuildNext(ctx context.Context) (n int, cursor string, done bool, err error) {
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		st, err := s.lockState(ctx, tx)
 		if err != nil {
 			return err
 		}
-		if done {
-			break
+		if st.status != "building" {
+			done = true // another process finished it
+			return nil
 		}
-		total += n
-		if progress != nil {
-			fmt.Fprintf(progress, "rebuilt up to ticket %s: %d tickets counted, %s\n", cursor, total, time.Since(t0).Round(time.Millisecond))
+		var last string
+		var lastN sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT MAX(number) FROM (SELECT number FROM tickets WHERE number > $1 ORDER BY number LIMIT $2) b`,
+			st.cursor, rebuildBatch).Scan(&lastN); err != nil {
+			return errs.Wrap(err, "rebuild batch")
 		}
-	}
-	if progress != nil {
-		fmt.Fprintf(progress, "evaluation aggregates built in %s\n", time.Since(t0).Round(time.Millisecond))
-	}
-	return nil
+		if !lastN.Valid {
+			done = true
+			_, err := tx.ExecContext(ctx, `UPDATE evaluation_state SET status = 'built', cursor = '' WHERE id = 1`)
+			return errs.Wrap(err, "finish rebuild")
+		}
+		last = lastN.String
+		n, err = s.reconcile(ctx, tx, nil, st.cursor, last)
+		if err != nil {
+			return err
+		}
+		cursor = last
+		_, err = tx.ExecContext(ctx, `UPDATE evaluation_state SET cursor = $1 WHERE id = 1`, last)
+		return errs.Wrap(err, "rebuild cursor")
+	})
+	return n, cursor, done, err
 }
 
 // MarkStale tells every server that the aggregates must be rebuilt: for
