@@ -304,18 +304,10 @@ func (s *Service) evaluate(ctx context.Context, q Query, st Settings, useAgg boo
 		}
 		rows = append(rows, orgRows...)
 	}
-	for i := range rows {
-		r := &rows[i]
-		if q.Group == GroupOrg {
-			r.Counts = byOrg[r.OrgCode]
-			ev := evOrg[r.OrgCode]
-			r.Counts.Returns, r.Counts.Extensions, r.Counts.Redos, r.Counts.Overdue = ev.Returns, ev.Extensions, ev.Redos, ev.Overdue
-		} else {
-			r.Counts = byArea[r.AreaCode]
-			ev := evArea[r.AreaCode]
-			r.Counts.Returns, r.Counts.Extensions, r.Counts.Redos, r.Counts.Overdue = ev.Returns, ev.Extensions, ev.Redos, ev.Overdue
-		}
-		r.rates(st)
+	if q.Group == GroupOrg {
+		fillRows(rows, st, byOrg, evOrg, func(r *Row) string { return r.OrgCode })
+	} else {
+		fillRows(rows, st, byArea, evArea, func(r *Row) string { return r.AreaCode })
 	}
 	if err := s.per10k(ctx, rows, byArea); err != nil {
 		return Result{}, err
@@ -332,6 +324,18 @@ func (s *Service) evaluate(ctx context.Context, q Query, st Settings, useAgg boo
 	sort.SliceStable(rows, func(i, j int) bool { return rowLess(rows[i], rows[j]) })
 	res.Rows = rows
 	return res, nil
+}
+
+// fillRows gives each row its counts (the ticket counts of tk, the event
+// counts of ev, under the row's key) and its rates.
+func fillRows(rows []Row, st Settings, tk, ev map[string]Counts, key func(*Row) string) {
+	for i := range rows {
+		r := &rows[i]
+		r.Counts = tk[key(r)]
+		e := ev[key(r)]
+		r.Counts.Returns, r.Counts.Extensions, r.Counts.Redos, r.Counts.Overdue = e.Returns, e.Extensions, e.Redos, e.Overdue
+		r.rates(st)
+	}
 }
 
 // counts reads the period's counts, by unit and by area (keyLen), from the
