@@ -72,7 +72,7 @@
 // # Speed
 //
 // The counts above are also kept per business day in evaluation_days
-// (aggregates.go): a period of whole days is then a sum over its days, whose
+// (aggregates_state.go): a period of whole days is then a sum over its days, whose
 // cost does not grow with the tickets. Refresh keeps them up to date as
 // tickets change (the background work calls it every 30 s; Evaluate and Rank
 // call it only when the last refresh is older than a few seconds), Rebuild recomputes them (gongzhi evaluation

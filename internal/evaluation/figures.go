@@ -86,6 +86,50 @@ func (s *Service) FigureTickets(ctx context.Context, q FigureQuery) (FigurePage,
 	if q.Limit <= 0 || q.Limit > 500 {
 		q.Limit = 100
 	}
+	query, args, err := figureTicketsQuery(q)
+	if err != nil {
+		return FigurePage{}, err
+	}
+	rows, err := s.db.R.QueryContext(ctx, query, args...)
+	if err != nil {
+		return FigurePage{}, errs.Wrap(err, "figure tickets")
+	}
+	defer rows.Close()
+	page := FigurePage{Items: []FigureTicket{}}
+	for rows.Next() {
+		var f FigureTicket
+		var created int64
+		var contacted, dueContact, signed, replied, dueComplete, closed, rated, eventAt sql.NullInt64
+		var resolved sql.NullBool
+		if err := rows.Scan(&f.Number, &f.OrgCode, &f.AreaCode, &f.Status, &created, &contacted, &dueContact, &signed,
+			&replied, &dueComplete, &closed, &resolved, &f.RatingSatisfaction, &rated, &f.ReturnCount, &f.ExtensionCount,
+			&f.RedoCount, &f.ParentNumber, &eventAt, &f.EventOrg); err != nil {
+			return FigurePage{}, errs.Wrap(err, "scan figure ticket")
+		}
+		f.CreatedAt = time.UnixMilli(created).In(s.loc)
+		f.ContactedAt, f.DueContactAt, f.SignedAt = s.tp(contacted), s.tp(dueContact), s.tp(signed)
+		f.RepliedAt, f.DueCompleteAt, f.ClosedAt = s.tp(replied), s.tp(dueComplete), s.tp(closed)
+		f.RatedAt, f.EventAt = s.tp(rated), s.tp(eventAt)
+		if resolved.Valid {
+			b := resolved.Bool
+			f.RatingResolved = &b
+		}
+		page.Items = append(page.Items, f)
+	}
+	if err := rows.Err(); err != nil {
+		return FigurePage{}, errs.Wrap(err, "figure tickets")
+	}
+	if len(page.Items) > q.Limit {
+		page.Items = page.Items[:q.Limit]
+		page.NextCursor = page.Items[q.Limit-1].Number
+	}
+	return page, nil
+}
+
+// figureTicketsQuery is the statement listing a figure's tickets: those
+// counted by a ticket figure's condition, or those with an event figure's
+// action in the period.
+func figureTicketsQuery(q FigureQuery) (string, []any, error) {
 	args := []any{db.Millis(q.Period.From), db.Millis(q.Period.To), q.Cursor}
 	var query string
 	cond := ""
@@ -134,42 +178,9 @@ AND t.number > $3 ORDER BY t.number LIMIT ` + fmt.Sprint(q.Limit+1)
 WHERE e.action = $4 AND e.at >= $1 AND e.at < $2 AND ` + query + ` AND t.number > $3
 GROUP BY ` + figureCols + ` ORDER BY t.number LIMIT ` + fmt.Sprint(q.Limit+1)
 	default:
-		return FigurePage{}, errs.Invalidf("未知的指标：%q", "unknown figure: %q", q.Figure)
+		return "", nil, errs.Invalidf("未知的指标：%q", "unknown figure: %q", q.Figure)
 	}
-	rows, err := s.db.R.QueryContext(ctx, query, args...)
-	if err != nil {
-		return FigurePage{}, errs.Wrap(err, "figure tickets")
-	}
-	defer rows.Close()
-	page := FigurePage{Items: []FigureTicket{}}
-	for rows.Next() {
-		var f FigureTicket
-		var created int64
-		var contacted, dueContact, signed, replied, dueComplete, closed, rated, eventAt sql.NullInt64
-		var resolved sql.NullBool
-		if err := rows.Scan(&f.Number, &f.OrgCode, &f.AreaCode, &f.Status, &created, &contacted, &dueContact, &signed,
-			&replied, &dueComplete, &closed, &resolved, &f.RatingSatisfaction, &rated, &f.ReturnCount, &f.ExtensionCount,
-			&f.RedoCount, &f.ParentNumber, &eventAt, &f.EventOrg); err != nil {
-			return FigurePage{}, errs.Wrap(err, "scan figure ticket")
-		}
-		f.CreatedAt = time.UnixMilli(created).In(s.loc)
-		f.ContactedAt, f.DueContactAt, f.SignedAt = s.tp(contacted), s.tp(dueContact), s.tp(signed)
-		f.RepliedAt, f.DueCompleteAt, f.ClosedAt = s.tp(replied), s.tp(dueComplete), s.tp(closed)
-		f.RatedAt, f.EventAt = s.tp(rated), s.tp(eventAt)
-		if resolved.Valid {
-			b := resolved.Bool
-			f.RatingResolved = &b
-		}
-		page.Items = append(page.Items, f)
-	}
-	if err := rows.Err(); err != nil {
-		return FigurePage{}, errs.Wrap(err, "figure tickets")
-	}
-	if len(page.Items) > q.Limit {
-		page.Items = page.Items[:q.Limit]
-		page.NextCursor = page.Items[q.Limit-1].Number
-	}
-	return page, nil
+	return query, args, nil
 }
 
 func (s *Service) tp(v sql.NullInt64) *time.Time {

@@ -288,62 +288,26 @@ func (s *Service) evaluate(ctx context.Context, q Query, st Settings, useAgg boo
 			prev, prevErr = s.evaluate(ctx, prevQ, st, useAgg)
 		}()
 	}
-	var byOrg, byArea, evOrg, evArea map[string]Counts
-	var err, evErr error
-	if _, _, whole := s.dayRange(q.Period); whole && useAgg {
-		// The sums of evaluation_days (aggregates.go): the same counts.
-		prefix := ""
-		if q.Group == GroupArea {
-			prefix = q.AreaCode
-		}
-		byOrg, byArea, evOrg, evArea, err = s.sumDays(ctx, q.Period, keyLen, q.Group == GroupOrg, prefix)
-	} else {
-		evDone := make(chan struct{})
-		go func() {
-			defer close(evDone)
-			evOrg, evArea, evErr = s.events(ctx, q.Period, keyLen, q.Group == GroupArea)
-		}()
-		byOrg, byArea, err = s.aggregateParallel(ctx, q.Period, keyLen)
-		<-evDone
-	}
+	byOrg, byArea, evOrg, evArea, err := s.counts(ctx, q, keyLen, useAgg)
 	if prevDone != nil {
 		<-prevDone
 	}
-	for _, e := range []error{err, evErr, prevErr} {
+	for _, e := range []error{err, prevErr} {
 		if e != nil {
 			return Result{}, e
 		}
 	}
 	if q.Group == GroupOrg {
-		orgs, err := s.gov.Orgs(ctx, gov.OrgFilter{AreaCode: q.AreaCode})
+		orgRows, err := s.orgRows(ctx, q.AreaCode, byOrg, evOrg)
 		if err != nil {
 			return Result{}, err
 		}
-		for _, o := range orgs {
-			_, busy := byOrg[o.Code]
-			_, acted := evOrg[o.Code]
-			if !busy && !acted && o.Kind != gov.KindStreetOffice && o.Kind != gov.KindDepartment {
-				continue
-			}
-			r := Row{OrgCode: o.Code, Name: o.Name, Group: string(o.Kind)}
-			if o.Kind == gov.KindStreetOffice {
-				r.areaKey = o.AreaCode
-			}
-			rows = append(rows, r)
-		}
+		rows = append(rows, orgRows...)
 	}
-	for i := range rows {
-		r := &rows[i]
-		if q.Group == GroupOrg {
-			r.Counts = byOrg[r.OrgCode]
-			ev := evOrg[r.OrgCode]
-			r.Counts.Returns, r.Counts.Extensions, r.Counts.Redos, r.Counts.Overdue = ev.Returns, ev.Extensions, ev.Redos, ev.Overdue
-		} else {
-			r.Counts = byArea[r.AreaCode]
-			ev := evArea[r.AreaCode]
-			r.Counts.Returns, r.Counts.Extensions, r.Counts.Redos, r.Counts.Overdue = ev.Returns, ev.Extensions, ev.Redos, ev.Overdue
-		}
-		r.rates(st)
+	if q.Group == GroupOrg {
+		fillRows(rows, st, byOrg, evOrg, func(r *Row) string { return r.OrgCode })
+	} else {
+		fillRows(rows, st, byArea, evArea, func(r *Row) string { return r.AreaCode })
 	}
 	if err := s.per10k(ctx, rows, byArea); err != nil {
 		return Result{}, err
@@ -360,6 +324,68 @@ func (s *Service) evaluate(ctx context.Context, q Query, st Settings, useAgg boo
 	sort.SliceStable(rows, func(i, j int) bool { return rowLess(rows[i], rows[j]) })
 	res.Rows = rows
 	return res, nil
+}
+
+// fillRows gives each row its counts (the ticket counts of tk, the event
+// counts of ev, under the row's key) and its rates.
+func fillRows(rows []Row, st Settings, tk, ev map[string]Counts, key func(*Row) string) {
+	for i := range rows {
+		r := &rows[i]
+		r.Counts = tk[key(r)]
+		e := ev[key(r)]
+		r.Counts.Returns, r.Counts.Extensions, r.Counts.Redos, r.Counts.Overdue = e.Returns, e.Extensions, e.Redos, e.Overdue
+		r.rates(st)
+	}
+}
+
+// counts reads the period's counts, by unit and by area (keyLen), from the
+// aggregates when useAgg and the period is whole days, else from the tickets
+// and their events.
+func (s *Service) counts(ctx context.Context, q Query, keyLen int, useAgg bool) (byOrg, byArea, evOrg, evArea map[string]Counts, err error) {
+	var evErr error
+	if _, _, whole := s.dayRange(q.Period); whole && useAgg {
+		// The sums of evaluation_days (aggregates_read.go): the same counts.
+		prefix := ""
+		if q.Group == GroupArea {
+			prefix = q.AreaCode
+		}
+		byOrg, byArea, evOrg, evArea, err = s.sumDays(ctx, q.Period, keyLen, q.Group == GroupOrg, prefix)
+	} else {
+		evDone := make(chan struct{})
+		go func() {
+			defer close(evDone)
+			evOrg, evArea, evErr = s.events(ctx, q.Period, keyLen, q.Group == GroupArea)
+		}()
+		byOrg, byArea, err = s.aggregateParallel(ctx, q.Period, keyLen)
+		<-evDone
+	}
+	if err == nil {
+		err = evErr
+	}
+	return byOrg, byArea, evOrg, evArea, err
+}
+
+// orgRows are the rows of the units in areaCode: those with tickets or
+// counted events in the period, and every street office and department.
+func (s *Service) orgRows(ctx context.Context, areaCode string, byOrg, evOrg map[string]Counts) ([]Row, error) {
+	var rows []Row
+	orgs, err := s.gov.Orgs(ctx, gov.OrgFilter{AreaCode: areaCode})
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range orgs {
+		_, busy := byOrg[o.Code]
+		_, acted := evOrg[o.Code]
+		if !busy && !acted && o.Kind != gov.KindStreetOffice && o.Kind != gov.KindDepartment {
+			continue
+		}
+		r := Row{OrgCode: o.Code, Name: o.Name, Group: string(o.Kind)}
+		if o.Kind == gov.KindStreetOffice {
+			r.areaKey = o.AreaCode
+		}
+		rows = append(rows, r)
+	}
+	return rows, nil
 }
 
 // rowLess orders rows by ranking group, then rank (unranked last), then code.

@@ -78,51 +78,67 @@ func classify(rows, prev []Row, c ClassRules) {
 		}
 	}
 	for _, g := range groups {
-		n := len(g)
-		top := share(n, c.AdvancedPct)
-		bottom := share(n, c.RectifyPct)
-		for _, r := range g {
-			if *r.Rank <= top {
-				r.Classes = append(r.Classes, ClassAdvanced)
-				continue
-			}
-			below := 0 // units with a strictly lower score
-			for _, o := range g {
-				if *o.Score < *r.Score {
-					below++
-				}
-			}
-			if below < bottom {
-				r.Classes = append(r.Classes, ClassRectify)
-			}
-		}
-		// 进步: positive gains among units ranked in both periods.
-		var gainers []*Row
-		for _, r := range g {
-			if r.PrevScore != nil && *r.Score-*r.PrevScore > 0 {
-				gainers = append(gainers, r)
-			}
-		}
-		both := 0
-		for _, r := range g {
-			if r.PrevScore != nil {
-				both++
-			}
-		}
-		k := share(both, c.ProgressPct)
-		gain := func(r *Row) float64 { return math.Round((*r.Score-*r.PrevScore)*100) / 100 }
-		for _, r := range gainers {
-			better := 0
-			for _, o := range gainers {
-				if gain(o) > gain(r) {
-					better++
-				}
-			}
-			if better < k {
-				r.Classes = append(r.Classes, ClassProgress)
-			}
+		classifyGroup(g, c)
+	}
+	classifyGovernance(rows, c)
+	for i := range rows {
+		if len(rows[i].Classes) > 0 {
+			rows[i].Class = rows[i].Classes[0]
 		}
 	}
+}
+
+// classifyGroup marks the advanced, rectification and progress units of one
+// group of ranked rows.
+func classifyGroup(g []*Row, c ClassRules) {
+	n := len(g)
+	top := share(n, c.AdvancedPct)
+	bottom := share(n, c.RectifyPct)
+	for _, r := range g {
+		if *r.Rank <= top {
+			r.Classes = append(r.Classes, ClassAdvanced)
+			continue
+		}
+		below := 0 // units with a strictly lower score
+		for _, o := range g {
+			if *o.Score < *r.Score {
+				below++
+			}
+		}
+		if below < bottom {
+			r.Classes = append(r.Classes, ClassRectify)
+		}
+	}
+	// 进步: positive gains among units ranked in both periods.
+	var gainers []*Row
+	for _, r := range g {
+		if r.PrevScore != nil && *r.Score-*r.PrevScore > 0 {
+			gainers = append(gainers, r)
+		}
+	}
+	both := 0
+	for _, r := range g {
+		if r.PrevScore != nil {
+			both++
+		}
+	}
+	k := share(both, c.ProgressPct)
+	gain := func(r *Row) float64 { return math.Round((*r.Score-*r.PrevScore)*100) / 100 }
+	for _, r := range gainers {
+		better := 0
+		for _, o := range gainers {
+			if gain(o) > gain(r) {
+				better++
+			}
+		}
+		if better < k {
+			r.Classes = append(r.Classes, ClassProgress)
+		}
+	}
+}
+
+// classifyGovernance marks the governance streets among rows.
+func classifyGovernance(rows []Row, c ClassRules) {
 	// 治理: streets (street rows, or street offices by their street) with the
 	// most tickets per 10,000 residents; ties at the boundary are all in.
 	var streets []*Row
@@ -141,11 +157,6 @@ func classify(rows, prev []Row, c ClassRules) {
 		}
 		if more < c.GovernanceTop {
 			r.Classes = append(r.Classes, ClassGovernance)
-		}
-	}
-	for i := range rows {
-		if len(rows[i].Classes) > 0 {
-			rows[i].Class = rows[i].Classes[0]
 		}
 	}
 }

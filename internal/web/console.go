@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -150,32 +149,6 @@ func catName(lang string, c ticket.Category) string {
 	return c.Name
 }
 
-// lookup fills in the caller's earlier tickets and marks the phone as looked up.
-func (s *Server) lookup(ctx context.Context, p *Page, u *auth.User, d *ConsoleData) {
-	phone := auth.NormalizePhone(p.V("reporter_phone"))
-	d.Looked = true
-	if !auth.ValidPhone(phone) {
-		d.HistoryErr = tr(p.Lang, "con.err.phone")
-		if d.Bad == nil {
-			d.Bad = map[string]bool{}
-		}
-		d.Bad["phone"] = true
-		return
-	}
-	items, err := s.Tickets.CallerHistory(ctx, *u, phone, 10)
-	if err != nil {
-		e := errs.As(err)
-		d.HistoryErr = e.Msg
-		if p.Lang == "en" {
-			d.HistoryErr = e.MsgEn
-		}
-		return
-	}
-	d.History = items
-	p.Form.Set("reporter_phone", phone)
-	p.Form.Set("looked", phone)
-}
-
 // consolePost does what the pressed button asks.
 func (s *Server) consolePost(w http.ResponseWriter, r *http.Request) {
 	u := s.consoleUser(w, r)
@@ -187,31 +160,12 @@ func (s *Server) consolePost(w http.ResponseWriter, r *http.Request) {
 	d := &ConsoleData{}
 	ctx := r.Context()
 
-	op := f.Get("op")
-	switch {
-	case f.Get("merge_into") != "":
-		op = "merge"
-	case f.Get("confirm") == "1":
-		op = "confirm"
-	case f.Get("use_kb") != "":
-		op = "use_kb"
-	}
 	needSearch, err := s.resolveCategory(ctx, p, d)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if op == "" || op == "auto" {
-		phone := auth.NormalizePhone(f.Get("reporter_phone"))
-		switch {
-		case phone != "" && phone != f.Get("looked") && strings.TrimSpace(f.Get("description")) == "":
-			op = "lookup"
-		case needSearch:
-			op = "catsearch"
-		default:
-			op = "save"
-		}
-	}
+	op := consoleOp(f, needSearch)
 	// The history stays on screen during the call.
 	d.relook = op != "lookup" && f.Get("looked") != "" && auth.NormalizePhone(f.Get("reporter_phone")) == f.Get("looked")
 
@@ -225,7 +179,6 @@ func (s *Server) consolePost(w http.ResponseWriter, r *http.Request) {
 			d.Errors = append(d.Errors, d.HistoryErr)
 		}
 		s.renderConsole(w, r, p, u, d, status)
-		return
 	case "catsearch":
 		s.searchCategories(ctx, p, d)
 		status := http.StatusOK
@@ -233,7 +186,6 @@ func (s *Server) consolePost(w http.ResponseWriter, r *http.Request) {
 			status = http.StatusBadRequest
 		}
 		s.renderConsole(w, r, p, u, d, status)
-		return
 	case "use_kb":
 		if s.KB != nil {
 			if a, err := s.KB.Get(ctx, f.Get("use_kb")); err == nil {
@@ -243,40 +195,51 @@ func (s *Server) consolePost(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Focus = "reply_text"
 		s.renderConsole(w, r, p, u, d, http.StatusOK)
-		return
 	case "save", "confirm", "merge", "answer":
+		s.consoleSave(w, r, p, u, d, op, needSearch)
 	default:
 		s.fail(w, r, errs.Invalidf("未知操作", "unknown operation"))
-		return
 	}
+}
 
-	// Saving: check the form first, and list every problem at once.
+// consoleOp is what the pressed button asks; Enter in a field (op=auto)
+// does what the form is ready for.
+func consoleOp(f url.Values, needSearch bool) string {
+	op := f.Get("op")
+	switch {
+	case f.Get("merge_into") != "":
+		op = "merge"
+	case f.Get("confirm") == "1":
+		op = "confirm"
+	case f.Get("use_kb") != "":
+		op = "use_kb"
+	}
+	if op == "" || op == "auto" {
+		phone := auth.NormalizePhone(f.Get("reporter_phone"))
+		switch {
+		case phone != "" && phone != f.Get("looked") && strings.TrimSpace(f.Get("description")) == "":
+			op = "lookup"
+		case needSearch:
+			op = "catsearch"
+		default:
+			op = "save"
+		}
+	}
+	return op
+}
+
+// consoleSave registers the call: the form checked, possible duplicates
+// shown first (op save), then the ticket created and merged or answered.
+func (s *Server) consoleSave(w http.ResponseWriter, r *http.Request, p *Page, u *auth.User, d *ConsoleData, op string, needSearch bool) {
+	ctx := r.Context()
+	f := r.PostForm
 	in := newTicket(r)
 	in.Channel = ticket.ChannelHotline
 	if op == "answer" {
 		in.Kind = ticket.KindConsultation
 		f.Set("kind", string(in.Kind))
 	}
-	if !auth.ValidPhone(auth.NormalizePhone(in.ReporterPhone)) {
-		d.fail(p.Lang, "phone", "con.err.phone")
-	}
-	if needSearch {
-		s.searchCategories(ctx, p, d)
-		if len(d.CatMatches) > 0 {
-			d.fail(p.Lang, "", "con.err.pick")
-		}
-	} else if in.CategoryCode == "" {
-		d.fail(p.Lang, "category_q", "con.err.category")
-	}
-	if strings.TrimSpace(in.Description) == "" {
-		d.fail(p.Lang, "description", "con.err.description")
-	}
-	if op == "answer" && strings.TrimSpace(f.Get("reply_text")) == "" {
-		d.fail(p.Lang, "reply_text", "con.err.reply")
-	}
-	if op == "merge" && u.Role != auth.RoleDispatcher {
-		d.fail(p.Lang, "", "con.err.merge")
-	}
+	s.checkConsoleForm(ctx, p, u, d, in, op, needSearch)
 	if len(d.Errors) > 0 {
 		s.renderConsole(w, r, p, u, d, http.StatusBadRequest)
 		return
@@ -326,6 +289,30 @@ func (s *Server) consolePost(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, "/staff/console?done="+url.QueryEscape(t.Number))
 }
 
+// checkConsoleForm lists every problem of the form at once in d.
+func (s *Server) checkConsoleForm(ctx context.Context, p *Page, u *auth.User, d *ConsoleData, in ticket.NewTicket, op string, needSearch bool) {
+	if !auth.ValidPhone(auth.NormalizePhone(in.ReporterPhone)) {
+		d.fail(p.Lang, "phone", "con.err.phone")
+	}
+	if needSearch {
+		s.searchCategories(ctx, p, d)
+		if len(d.CatMatches) > 0 {
+			d.fail(p.Lang, "", "con.err.pick")
+		}
+	} else if in.CategoryCode == "" {
+		d.fail(p.Lang, "category_q", "con.err.category")
+	}
+	if strings.TrimSpace(in.Description) == "" {
+		d.fail(p.Lang, "description", "con.err.description")
+	}
+	if op == "answer" && strings.TrimSpace(p.Form.Get("reply_text")) == "" {
+		d.fail(p.Lang, "reply_text", "con.err.reply")
+	}
+	if op == "merge" && u.Role != auth.RoleDispatcher {
+		d.fail(p.Lang, "", "con.err.merge")
+	}
+}
+
 // consoleError shows a service's refusal on the console with the form kept.
 func (s *Server) consoleError(w http.ResponseWriter, r *http.Request, p *Page, u *auth.User, d *ConsoleData, err error) {
 	e := errs.As(err)
@@ -339,89 +326,6 @@ func (s *Server) consoleError(w http.ResponseWriter, r *http.Request, p *Page, u
 	}
 	d.Errors = append(d.Errors, msg)
 	s.renderConsole(w, r, p, u, d, statusOf(e))
-}
-
-// resolveCategory reads the chosen category (a radio of the list, or the
-// field the suggestions fill) and reports whether the agent typed a new
-// search instead.
-func (s *Server) resolveCategory(ctx context.Context, p *Page, d *ConsoleData) (bool, error) {
-	f := p.Form
-	q := strings.TrimSpace(f.Get("category_q"))
-	code := strings.TrimSpace(f.Get("category_pick"))
-	picked := code != ""
-	if !picked {
-		code = strings.TrimSpace(f.Get("category_code"))
-	}
-	f.Del("category_pick")
-	f.Set("category_code", "")
-	if code == "" {
-		return q != "", nil
-	}
-	cats, err := s.Tickets.Categories(ctx)
-	if err != nil {
-		return false, err
-	}
-	byCode := map[string]ticket.Category{}
-	for _, c := range cats {
-		byCode[c.Code] = c
-	}
-	c, ok := byCode[code]
-	if !ok || !c.Active {
-		return q != "", nil
-	}
-	name := catName(p.Lang, c)
-	if !picked && q != "" && q != c.Name && q != c.NameEn && q != c.Code && q != name {
-		return true, nil // the agent typed over the choice
-	}
-	path := c.Name
-	for pc := c.ParentCode; pc != ""; pc = byCode[pc].ParentCode {
-		path = byCode[pc].Name + " › " + path
-	}
-	f.Set("category_code", c.Code)
-	f.Set("category_q", name)
-	d.CatName, d.CatPath = name, path
-	return false, nil
-}
-
-// searchCategories lists the categories for category_q, the best one checked.
-func (s *Server) searchCategories(ctx context.Context, p *Page, d *ConsoleData) {
-	q := strings.TrimSpace(p.V("category_q"))
-	if q == "" {
-		d.fail(p.Lang, "category_q", "con.err.catq")
-		return
-	}
-	ms, err := s.Tickets.SearchCategories(ctx, q, 8)
-	if err != nil {
-		e := errs.As(err)
-		d.Errors = append(d.Errors, map[bool]string{true: e.MsgEn, false: e.Msg}[p.Lang == "en"])
-		d.Focus = "category_q"
-		return
-	}
-	if len(ms) == 0 {
-		d.fail(p.Lang, "category_q", "con.err.catnone", q)
-		return
-	}
-	d.CatMatches = ms
-	if d.Focus == "" {
-		d.Focus = "cat-0"
-	}
-}
-
-func (s *Server) dupViews(ctx context.Context, lang string, dups []ticket.Duplicate) []DupView {
-	out := make([]DupView, 0, len(dups))
-	for _, x := range dups {
-		v := DupView{T: x.Ticket, Similarity: int(x.Similarity*100 + 0.5)}
-		if x.DistanceM != nil {
-			v.Distance = tr(lang, "con.dup.m", *x.DistanceM)
-		} else {
-			v.Distance = tr(lang, "con.dup.same")
-		}
-		if c, err := s.Tickets.Category(ctx, x.Ticket.CategoryCode); err == nil {
-			v.Category = catName(lang, c)
-		}
-		out = append(out, v)
-	}
-	return out
 }
 
 // renderConsole fills the lists the page needs and renders it.
@@ -464,124 +368,4 @@ func (s *Server) consoleArticles(ctx context.Context, text, categoryCode string)
 		return nil, nil
 	}
 	return s.KB.Suggest(ctx, text, categoryCode, 6)
-}
-
-// The console's JSON, for console.js. Same session and CSRF as the pages.
-
-func (s *Server) consoleJSONUser(w http.ResponseWriter, r *http.Request) *auth.User {
-	u := s.user(r)
-	switch {
-	case u == nil:
-		s.writeJSONError(w, r, errs.New(errs.Unauthorized, "登录已失效，请重新登录", "your session has ended, please log in again"))
-		return nil
-	case !consoleRole(u):
-		s.writeJSONError(w, r, errConsoleRole)
-		return nil
-	}
-	return u
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
-}
-
-func (s *Server) writeJSONError(w http.ResponseWriter, r *http.Request, err error) {
-	e := errs.As(err)
-	if e.Code == errs.Internal {
-		s.Log.Error("web request", "method", r.Method, "path", r.URL.Path, "err", err)
-	}
-	msg := e.Msg
-	if state(r).lang == "en" {
-		msg = e.MsgEn
-	}
-	writeJSON(w, statusOf(e), map[string]string{"error": string(e.Code), "message": msg})
-}
-
-// CategoryItem is a category suggestion.
-type CategoryItem struct {
-	Code string `json:"code"`
-	Name string `json:"name"`
-	Path string `json:"path"`
-}
-
-func (s *Server) consoleCategories(w http.ResponseWriter, r *http.Request) {
-	if s.consoleJSONUser(w, r) == nil {
-		return
-	}
-	ms, err := s.Tickets.SearchCategories(r.Context(), r.URL.Query().Get("q"), 8)
-	if err != nil {
-		s.writeJSONError(w, r, err)
-		return
-	}
-	lang := state(r).lang
-	out := make([]CategoryItem, 0, len(ms))
-	for _, m := range ms {
-		out = append(out, CategoryItem{Code: m.Code, Name: catName(lang, m.Category), Path: m.Path})
-	}
-	writeJSON(w, http.StatusOK, out)
-}
-
-// ArticleItem is a knowledge-base suggestion.
-type ArticleItem struct {
-	ID           string `json:"id"`
-	CategoryCode string `json:"category_code"`
-	Title        string `json:"title"`
-	Body         string `json:"body"`
-}
-
-func (s *Server) consoleKB(w http.ResponseWriter, r *http.Request) {
-	if s.consoleJSONUser(w, r) == nil {
-		return
-	}
-	q := r.URL.Query()
-	items, err := s.consoleArticles(r.Context(), q.Get("q"), strings.TrimSpace(q.Get("category_code")))
-	if err != nil {
-		s.writeJSONError(w, r, err)
-		return
-	}
-	out := make([]ArticleItem, 0, len(items))
-	for _, a := range items {
-		out = append(out, ArticleItem{ID: a.ID, CategoryCode: a.CategoryCode, Title: a.Title, Body: a.Body})
-	}
-	writeJSON(w, http.StatusOK, out)
-}
-
-// DupItem is a possible duplicate.
-type DupItem struct {
-	Number      string `json:"number"`
-	Similarity  int    `json:"similarity"` // percent
-	DistanceM   *int   `json:"distance_m"`
-	Distance    string `json:"distance"`
-	Status      string `json:"status"`
-	StatusLabel string `json:"status_label"`
-	Category    string `json:"category"`
-	Description string `json:"description"`
-	URL         string `json:"url"`
-}
-
-func (s *Server) consoleDuplicates(w http.ResponseWriter, r *http.Request) {
-	u := s.consoleJSONUser(w, r)
-	if u == nil {
-		return
-	}
-	in := newTicket(r)
-	if in.CategoryCode == "" {
-		in.CategoryCode = strings.TrimSpace(r.PostForm.Get("category_pick"))
-	}
-	dups, err := s.Tickets.PossibleDuplicates(r.Context(), *u, in, 5)
-	if err != nil {
-		s.writeJSONError(w, r, err)
-		return
-	}
-	lang := state(r).lang
-	out := make([]DupItem, 0, len(dups))
-	for i, v := range s.dupViews(r.Context(), lang, dups) {
-		out = append(out, DupItem{Number: v.T.Number, Similarity: v.Similarity, DistanceM: dups[i].DistanceM, Distance: v.Distance,
-			Status: string(v.T.Status), StatusLabel: tr(lang, "status."+string(v.T.Status)), Category: v.Category,
-			Description: v.T.Description, URL: "/staff/tickets/" + url.PathEscape(v.T.Number)})
-	}
-	writeJSON(w, http.StatusOK, out)
 }
