@@ -93,11 +93,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		err = s.Auth.ChangePassword(r.Context(), *state(r).sess, f.Get("old_password"), f.Get("new_password"))
 	}
 	if err != nil {
-		p := s.page(w, r, "account.title")
-		p.Form = nil // never echo passwords
-		status := s.formError(r, p, err)
-		errs.SetRetryAfter(w.Header(), err)
-		s.accountPage(w, r, p, status, nil)
+		s.accountFailed(w, r, err)
 		return
 	}
 	redirect(w, r, "/staff/account?done=password")
@@ -109,12 +105,11 @@ func (s *Server) beginTOTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e, err := s.Auth.BeginTOTP(r.Context(), *u)
-	p := s.page(w, r, "account.title")
 	if err != nil {
-		status := s.formError(r, p, err)
-		s.accountPage(w, r, p, status, nil)
+		s.accountFailed(w, r, err)
 		return
 	}
+	p := s.page(w, r, "account.title")
 	s.accountPage(w, r, p, http.StatusOK, &e)
 }
 
@@ -124,10 +119,7 @@ func (s *Server) confirmTOTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.Auth.ConfirmTOTP(r.Context(), *u, r.PostForm.Get("code")); err != nil {
-		p := s.page(w, r, "account.title")
-		status := s.formError(r, p, err)
-		errs.SetRetryAfter(w.Header(), err)
-		s.accountPage(w, r, p, status, nil)
+		s.accountFailed(w, r, err)
 		return
 	}
 	redirect(w, r, "/staff/account?done=totp")
@@ -184,4 +176,14 @@ func (s *Server) removeTOTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirect(w, r, "/staff/users?done=totp_removed")
+}
+
+// accountFailed shows the account page again with err, never echoing what
+// was typed (passwords, codes).
+func (s *Server) accountFailed(w http.ResponseWriter, r *http.Request, err error) {
+	p := s.page(w, r, "account.title")
+	p.Form = nil
+	status := s.formError(r, p, err)
+	errs.SetRetryAfter(w.Header(), err)
+	s.accountPage(w, r, p, status, nil)
 }
