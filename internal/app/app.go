@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/api"
@@ -125,7 +124,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.KB = kb.NewService(d, c)
 	a.Webhooks = webhook.New(d, c, log, webhook.Options{})
 	a.Evaluation = evaluation.NewService(d, c, a.Gov, log)
-	mode, err := evaluation.ParseAggregateMode(os.Getenv("GONGZHI_EVALUATION_AGGREGATES"))
+	mode, err := evaluation.ParseAggregateMode(cfg.EvaluationAggregates)
 	if err != nil {
 		return nil, err
 	}

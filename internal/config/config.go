@@ -51,6 +51,9 @@ type Config struct {
 	PublicPrecisionM int
 	// Open311SandboxURL is a test endpoint listed in Open311 discovery.
 	Open311SandboxURL string
+	// EvaluationAggregates is whether the evaluation reads its per-day
+	// aggregates: "auto" (once built), "on" or "off"; empty means auto.
+	EvaluationAggregates string
 	// Durability is SQLite's: "full" syncs every commit, "normal" may lose
 	// the last ones at a power cut.
 	Durability string
@@ -116,6 +119,7 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 		c.PublicPrecisionM = n
 	}
 	c.Open311SandboxURL = getenv("GONGZHI_OPEN311_SANDBOX_URL")
+	c.EvaluationAggregates = getenv("GONGZHI_EVALUATION_AGGREGATES")
 	if v := getenv("GONGZHI_DURABILITY"); v != "" {
 		c.Durability = v
 	}
