@@ -32,6 +32,13 @@ func TakesCalls(u auth.User) bool {
 	return u.Role == auth.RoleAgent || u.Role == auth.RoleDispatcher
 }
 
+// MergesOnTheConsole reports whether u, taking a call, may merge it into a
+// ticket already open: the dispatchers, who may merge tickets of their area
+// (canAct decides each one); agents only register.
+func MergesOnTheConsole(u auth.User) bool {
+	return TakesCalls(u) && u.Role == auth.RoleDispatcher
+}
+
 // fileInScope checks that staff register a request in their own area. Staff
 // whose scope covers unplaced requests (district and up) may leave the place
 // to the dispatchers; everyone else names an area of theirs, and a location

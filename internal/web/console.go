@@ -308,7 +308,7 @@ func (s *Server) checkConsoleForm(ctx context.Context, p *Page, u *auth.User, d 
 	if op == "answer" && strings.TrimSpace(p.Form.Get("reply_text")) == "" {
 		d.fail(p.Lang, "reply_text", "con.err.reply")
 	}
-	if op == "merge" && u.Role != auth.RoleDispatcher {
+	if op == "merge" && !ticket.MergesOnTheConsole(*u) {
 		d.fail(p.Lang, "", "con.err.merge")
 	}
 }
@@ -352,7 +352,7 @@ func (s *Server) renderConsole(w http.ResponseWriter, r *http.Request, p *Page, 
 	if d.Articles, err = s.consoleArticles(ctx, p.V("description"), p.V("category_code")); err != nil {
 		d.Articles = nil // the knowledge base is a help, not a condition
 	}
-	d.CanMerge = u.Role == auth.RoleDispatcher
+	d.CanMerge = ticket.MergesOnTheConsole(*u)
 	d.MaxDesc = ticket.MaxDescription
 	if d.Focus == "" {
 		d.Focus = "phone"
