@@ -74,6 +74,34 @@ func canSupervise(u auth.User) bool {
 	return u.Role == auth.RoleAdmin || u.Role == auth.RoleSupervisor
 }
 
+// CanSetRects reports whether u sets rectification tasks and reviews what
+// units submit: supervisors and the admin.
+func CanSetRects(u auth.User) bool { return canSupervise(u) }
+
+// CanListRects reports whether u has rectification tasks to see at all:
+// those who set them, dispatchers of an area, and handlers of a unit.
+func CanListRects(u auth.User) bool {
+	switch u.Role {
+	case auth.RoleAdmin, auth.RoleSupervisor, auth.RoleDispatcher:
+		return true
+	case auth.RoleHandler:
+		return u.OrgCode != ""
+	}
+	return false
+}
+
+// CanSubmitRect reports whether u may now report the measures of r: a
+// handler of its unit, while it is open or was sent back.
+func CanSubmitRect(u auth.User, r Rectification) bool {
+	return u.Role == auth.RoleHandler && u.OrgCode != "" && u.OrgCode == r.OrgCode &&
+		(r.Status == RectOpen || r.Status == RectRejected)
+}
+
+// CanReviewRect reports whether u may now accept or send back r.
+func CanReviewRect(u auth.User, r Rectification) bool {
+	return canSupervise(u) && r.Status == RectSubmitted
+}
+
 // canSeeRect: supervisors and the admin see every task in their area; a
 // handler sees the tasks of its own unit.
 func canSeeRect(u auth.User, r Rectification, orgArea string) bool {
@@ -320,10 +348,10 @@ func (s *Service) SubmitRectification(ctx context.Context, u auth.User, id strin
 		if err != nil {
 			return err
 		}
-		if u.Role != auth.RoleHandler || u.OrgCode != r.OrgCode {
-			return errs.New(errs.Forbidden, "只有整改单位的承办人可以提交整改情况", "only handlers of the unit submit its measures")
-		}
-		if r.Status != RectOpen && r.Status != RectRejected {
+		if !CanSubmitRect(u, r) {
+			if u.Role != auth.RoleHandler || u.OrgCode != r.OrgCode {
+				return errs.New(errs.Forbidden, "只有整改单位的承办人可以提交整改情况", "only handlers of the unit submit its measures")
+			}
 			return errs.Conflictf("整改任务当前状态（%s）不能提交", "the task is %s and cannot be submitted", r.Status)
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE rectifications SET status = $1, measures = $2, evidence = $3, submitted_at = $4, updated_at = $4 WHERE id = $5`,

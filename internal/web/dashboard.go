@@ -25,23 +25,11 @@ func seesAll(u *auth.User) bool { return u != nil && evaluation.CanSeeAll(*u) ==
 // canUnitDash: handlers see their unit's dashboard; leaders pick any unit.
 func canUnitDash(u *auth.User) bool { return u != nil && evaluation.CanSeeUnit(*u, "") == nil }
 
-// canRectList: those who have rectification tasks to see.
-func canRectList(u *auth.User) bool {
-	if u == nil {
-		return false
-	}
-	switch u.Role {
-	case auth.RoleAdmin, auth.RoleSupervisor, auth.RoleDispatcher:
-		return true
-	case auth.RoleHandler:
-		return u.OrgCode != ""
-	}
-	return false
-}
+// canRectList and canSupervise ask evaluation who has rectification tasks
+// to see and who sets them.
+func canRectList(u *auth.User) bool { return u != nil && evaluation.CanListRects(*u) }
 
-func canSupervise(u *auth.User) bool {
-	return u != nil && (u.Role == auth.RoleAdmin || u.Role == auth.RoleSupervisor)
-}
+func canSupervise(u *auth.User) bool { return u != nil && evaluation.CanSetRects(*u) }
 
 var errNoEvaluation = errs.New(errs.NotFound, "评价服务未启用", "the evaluation service is not available")
 

@@ -247,8 +247,8 @@ func (s *Server) rectPage(w http.ResponseWriter, r *http.Request, pg *Page, u *a
 		return x.Username
 	}
 	d.Owner, d.Creator, d.Reviewer = who(t.OwnerUserID), who(t.CreatedBy), who(t.ReviewedBy)
-	d.CanSubmit = u.Role == auth.RoleHandler && u.OrgCode == t.OrgCode && (t.Status == evaluation.RectOpen || t.Status == evaluation.RectRejected)
-	d.CanReview = canSupervise(u) && t.Status == evaluation.RectSubmitted
+	d.CanSubmit = evaluation.CanSubmitRect(*u, t)
+	d.CanReview = evaluation.CanReviewRect(*u, t)
 	pg.Data = d
 	s.render(w, r, status, "staff_rect", pg)
 }
