@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -183,32 +184,69 @@ func (s *Service) mayAdd(ctx context.Context, u *auth.User, number, purpose stri
 	if err != nil {
 		return "", err
 	}
-	lead := u.Role == auth.RoleHandler && u.OrgCode != "" && u.OrgCode == t.AssignedOrgCode
-	// Get lets a resident see only her own tickets; staff who registered a
-	// ticket for someone (a hotline agent, a grid worker on patrol) add the
-	// photos of what was reported as she would.
-	reporter := u.Role == auth.RoleResident || (u.ID != "" && u.ID == t.CreatedBy)
-	// The grid worker who found it on patrol may fix it herself, and a grid
-	// worker of the area photographs the fix she was asked to check on site.
-	selfResolver := u.Role == auth.RoleGridWorker && u.ID != "" && u.ID == t.CreatedBy && t.Channel == ticket.ChannelGrid
-	checker := u.Role == auth.RoleGridWorker && t.CheckStatus == "requested" && u.InArea(t.AreaCode)
+	may := purposes(u, t)
 	if purpose == "" {
 		purpose = PurposeReport
-		if lead {
+		if slices.Contains(may, PurposeReply) {
 			purpose = PurposeReply
 		}
 	}
-	if purpose == PurposeReport && !reporter {
-		return "", errs.New(errs.Forbidden, "只有诉求人或登记人可以上传反映问题的照片", "only the reporter, or whoever registered the ticket, can add report photos")
-	}
-	if purpose != PurposeReport && !lead && !((selfResolver || checker && purpose == PurposeAfter) && purpose != PurposeReply) {
+	if !slices.Contains(may, purpose) {
+		if purpose == PurposeReport {
+			return "", errs.New(errs.Forbidden, "只有诉求人或登记人可以上传反映问题的照片", "only the reporter, or whoever registered the ticket, can add report photos")
+		}
 		return "", errs.New(errs.Forbidden, "只有主办单位可以上传处置和答复照片", "only the lead unit can add before, after and reply photos")
 	}
-	switch t.Status {
-	case ticket.StatusClosed, ticket.StatusMerged, ticket.StatusInvalid:
+	if closed(t) {
 		return "", errClosed
 	}
 	return purpose, nil
+}
+
+// Purposes returns the purposes of the photos u may add to t now, in the
+// order a form offers them; none once the ticket is closed. A nil u is a
+// guest who has proved she reported it.
+func Purposes(u *auth.User, t ticket.Ticket) []string {
+	if closed(t) {
+		return nil
+	}
+	if u == nil {
+		return []string{PurposeReport}
+	}
+	return purposes(u, t)
+}
+
+func closed(t ticket.Ticket) bool {
+	switch t.Status {
+	case ticket.StatusClosed, ticket.StatusMerged, ticket.StatusInvalid:
+		return true
+	}
+	return false
+}
+
+// purposes is who adds which photos, whatever the ticket's status: the
+// reporter (or the staff who registered the ticket for her, as she would)
+// photos of the problem; the lead unit photos before and after the work
+// and with its reply; the grid worker who found it on patrol may fix it
+// herself, and a grid worker of the area photographs the fix she was asked
+// to check on site.
+func purposes(u *auth.User, t ticket.Ticket) []string {
+	var out []string
+	if u.Role == auth.RoleResident || (u.ID != "" && u.ID == t.CreatedBy) {
+		out = append(out, PurposeReport)
+	}
+	lead := u.Role == auth.RoleHandler && u.OrgCode != "" && u.OrgCode == t.AssignedOrgCode
+	selfResolver := u.Role == auth.RoleGridWorker && u.ID != "" && u.ID == t.CreatedBy && t.Channel == ticket.ChannelGrid
+	checker := u.Role == auth.RoleGridWorker && t.CheckStatus == "requested" && u.InArea(t.AreaCode)
+	switch {
+	case lead:
+		out = append(out, PurposeBefore, PurposeAfter, PurposeReply)
+	case selfResolver:
+		out = append(out, PurposeBefore, PurposeAfter)
+	case checker:
+		out = append(out, PurposeAfter)
+	}
+	return out
 }
 
 // readErr remembers an error of the client's stream, to tell it from a

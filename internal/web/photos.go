@@ -189,30 +189,12 @@ func (s *Server) fillPhotos(ctx context.Context, u auth.User, v *TicketView, bas
 			v.Photos = append(v.Photos, g)
 		}
 	}
-	switch v.T.Status {
-	case ticket.StatusClosed, ticket.StatusMerged, ticket.StatusInvalid:
-		return nil
-	}
-	if len(items) >= attachment.MaxPerTicket {
+	may := attachment.Purposes(&u, v.T)
+	if len(may) > 0 && len(items) >= attachment.MaxPerTicket {
 		v.PhotosFull = true
 		return nil
 	}
-	t := v.T
-	if !u.Role.IsStaff() {
-		v.UploadPurposes = []string{attachment.PurposeReport}
-		return nil
-	}
-	if u.ID != "" && u.ID == t.CreatedBy {
-		v.UploadPurposes = append(v.UploadPurposes, attachment.PurposeReport)
-	}
-	lead := u.Role == auth.RoleHandler && u.OrgCode != "" && u.OrgCode == t.AssignedOrgCode
-	selfResolver := u.Role == auth.RoleGridWorker && u.ID != "" && u.ID == t.CreatedBy && t.Channel == ticket.ChannelGrid
-	switch {
-	case lead:
-		v.UploadPurposes = append(v.UploadPurposes, attachment.PurposeBefore, attachment.PurposeAfter, attachment.PurposeReply)
-	case selfResolver:
-		v.UploadPurposes = append(v.UploadPurposes, attachment.PurposeBefore, attachment.PurposeAfter)
-	}
+	v.UploadPurposes = may
 	return nil
 }
 
