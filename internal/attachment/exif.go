@@ -116,12 +116,18 @@ func parseExif(b []byte) exifInfo {
 	if !hasGPS {
 		return info
 	}
-	gps, err := t.ifd(gpsOff)
+	info.Lat, info.Lng, info.HasGPS = t.gps(gpsOff)
+	return info
+}
+
+// gps reads the place in the GPS IFD at off; ok is false when there is
+// none, or one that is not a place.
+func (t tiff) gps(off uint32) (lat, lng float64, ok bool) {
+	gps, err := t.ifd(off)
 	if err != nil {
-		return info
+		return 0, 0, false
 	}
 	var latRef, lngRef byte
-	var lat, lng float64
 	var okLat, okLng bool
 	for _, e := range gps {
 		switch e.tag {
@@ -136,28 +142,27 @@ func parseExif(b []byte) exifInfo {
 		}
 	}
 	if !okLat || !okLng || lat > 90 || lng > 180 {
-		return info
+		return 0, 0, false
 	}
 	switch latRef {
 	case 'N':
 	case 'S':
 		lat = -lat
 	default:
-		return info
+		return 0, 0, false
 	}
 	switch lngRef {
 	case 'E':
 	case 'W':
 		lng = -lng
 	default:
-		return info
+		return 0, 0, false
 	}
 	// 0,0 is what cameras without a fix often write: it is not a place.
 	if lat == 0 && lng == 0 {
-		return info
+		return 0, 0, false
 	}
-	info.HasGPS, info.Lat, info.Lng = true, lat, lng
-	return info
+	return lat, lng, true
 }
 
 // ifd reads the entries of the IFD at off.

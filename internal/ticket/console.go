@@ -117,6 +117,33 @@ const (
 	duplicatePool   = 300 // candidates read at most
 )
 
+// duplicateScore scores how much t looks like the request in, which is
+// nothing (ok false) when t is not close by or the score is below 0.2.
+func duplicateScore(in NewTicket, t Ticket) (d Duplicate, ok bool) {
+	d = Duplicate{Ticket: t, Similarity: textsearch.Similarity(in.Description, t.Description)}
+	near := t.AreaCode != "" && t.AreaCode == in.AreaCode
+	if in.Lat != nil && t.Lat != nil {
+		m := int(gov.Haversine(*in.Lat, *in.Lng, *t.Lat, *t.Lng))
+		d.DistanceM = &m
+		near = near || m <= DuplicateRadius
+	}
+	if !near {
+		return d, false
+	}
+	d.Score = 0.6 * d.Similarity
+	if t.CategoryCode == in.CategoryCode {
+		d.Score += 0.3
+	} else if len(in.CategoryCode) >= 2 && strings.HasPrefix(t.CategoryCode, in.CategoryCode[:2]) {
+		d.Score += 0.15
+	}
+	if d.DistanceM != nil {
+		d.Score += 0.1 * (1 - float64(*d.DistanceM)/DuplicateRadius)
+	} else {
+		d.Score += 0.05
+	}
+	return d, d.Score >= 0.2
+}
+
 // PossibleDuplicates finds open tickets from the last week in the same
 // community or within 300 m that look like the request being entered: same
 // category, similar words, close by. Best first; reporters masked.
@@ -165,28 +192,8 @@ AND (` + strings.Join(where, " OR ") + `) ORDER BY number DESC LIMIT ` + strconv
 		if !canView(u, t) {
 			continue
 		}
-		d := Duplicate{Ticket: t, Similarity: textsearch.Similarity(in.Description, t.Description)}
-		near := t.AreaCode != "" && t.AreaCode == in.AreaCode
-		if in.Lat != nil && t.Lat != nil {
-			m := int(gov.Haversine(*in.Lat, *in.Lng, *t.Lat, *t.Lng))
-			d.DistanceM = &m
-			near = near || m <= DuplicateRadius
-		}
-		if !near {
-			continue
-		}
-		d.Score = 0.6 * d.Similarity
-		if t.CategoryCode == in.CategoryCode {
-			d.Score += 0.3
-		} else if len(in.CategoryCode) >= 2 && strings.HasPrefix(t.CategoryCode, in.CategoryCode[:2]) {
-			d.Score += 0.15
-		}
-		if d.DistanceM != nil {
-			d.Score += 0.1 * (1 - float64(*d.DistanceM)/DuplicateRadius)
-		} else {
-			d.Score += 0.05
-		}
-		if d.Score < 0.2 {
+		d, ok := duplicateScore(in, t)
+		if !ok {
 			continue
 		}
 		mask(&d.Ticket)
