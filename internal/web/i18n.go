@@ -46,16 +46,10 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canAudit":     func(u *auth.User) bool { return u != nil && u.CanReadAudit() },
 		"coord":        coord,
 		"inc":          func(i int) int { return i + 1 },
-		"short": func(text string, n int) string {
-			if utf8.RuneCountInString(text) <= n {
-				return text
-			}
-			r := []rune(text)
-			return string(r[:n]) + "…"
-		},
-		"left":      func(d *time.Time) *Left { return leftUntil(lang, d, time.Now()) },
-		"clock":     func(t ticket.Ticket, which string) *Left { return clockLeft(lang, t, which, time.Now()) },
-		"limitText": func(l ticket.Limit) string { return tr(lang, "unit."+string(l.Unit), l.Amount) },
+		"short":        shorten,
+		"left":         func(d *time.Time) *Left { return leftUntil(lang, d, time.Now()) },
+		"clock":        func(t ticket.Ticket, which string) *Left { return clockLeft(lang, t, which, time.Now()) },
+		"limitText":    func(l ticket.Limit) string { return tr(lang, "unit."+string(l.Unit), l.Amount) },
 		"inputTime": func(d *time.Time) string {
 			if d == nil {
 				return ""
@@ -68,50 +62,65 @@ func (s *Server) funcs(lang string) template.FuncMap {
 			}
 			return key
 		},
-		// lightOf is the light a page shows: the service's yellow or red, and
-		// green while a clock runs short of its 75% point.
-		"lightOf": func(t ticket.Ticket) string {
-			switch t.Light {
-			case ticket.LightYellow, ticket.LightRed:
-				return string(t.Light)
-			}
-			if t.DueAt != nil {
-				return "green"
-			}
-			return ""
-		},
-		"ptime": func(t time.Time) *time.Time { return &t },
-		// dict builds the argument of a sub-template: "K1" v1 "K2" v2 ...
-		"dict": func(kv ...any) (map[string]any, error) {
-			if len(kv)%2 != 0 {
-				return nil, fmt.Errorf("dict needs pairs")
-			}
-			m := map[string]any{}
-			for i := 0; i < len(kv); i += 2 {
-				k, ok := kv[i].(string)
-				if !ok {
-					return nil, fmt.Errorf("dict key %v is not a string", kv[i])
-				}
-				m[k] = kv[i+1]
-			}
-			return m, nil
-		},
-		// due is the next deadline of an open ticket.
-		"due": func(t ticket.Ticket) string {
-			var d *time.Time
-			switch t.Status {
-			case ticket.StatusRegistered, ticket.StatusDispatched:
-				d = t.DueSignAt
-			case ticket.StatusSigned:
-				d = t.DueContactAt
-			case ticket.StatusInProgress:
-				d = t.DueCompleteAt
-			default:
-				return "—"
-			}
-			return s.fmtTime(d)
-		},
+		"lightOf": lightOf,
+		"dict":    dict,
+		"due":     s.due,
+		"ptime":   func(t time.Time) *time.Time { return &t },
 	}
+}
+
+// shorten cuts text to n characters and an ellipsis.
+func shorten(text string, n int) string {
+	if utf8.RuneCountInString(text) <= n {
+		return text
+	}
+	r := []rune(text)
+	return string(r[:n]) + "…"
+}
+
+// lightOf is the light a page shows: the service's yellow or red, and
+// green while a clock runs short of its 75% point.
+func lightOf(t ticket.Ticket) string {
+	switch t.Light {
+	case ticket.LightYellow, ticket.LightRed:
+		return string(t.Light)
+	}
+	if t.DueAt != nil {
+		return "green"
+	}
+	return ""
+}
+
+// dict builds the argument of a sub-template: "K1" v1 "K2" v2 ...
+func dict(kv ...any) (map[string]any, error) {
+	if len(kv)%2 != 0 {
+		return nil, fmt.Errorf("dict needs pairs")
+	}
+	m := map[string]any{}
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict key %v is not a string", kv[i])
+		}
+		m[k] = kv[i+1]
+	}
+	return m, nil
+}
+
+// due is the next deadline of an open ticket.
+func (s *Server) due(t ticket.Ticket) string {
+	var d *time.Time
+	switch t.Status {
+	case ticket.StatusRegistered, ticket.StatusDispatched:
+		d = t.DueSignAt
+	case ticket.StatusSigned:
+		d = t.DueContactAt
+	case ticket.StatusInProgress:
+		d = t.DueCompleteAt
+	default:
+		return "—"
+	}
+	return s.fmtTime(d)
 }
 
 // Left is the time to a deadline in words: remaining, or overdue by.
