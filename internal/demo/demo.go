@@ -176,9 +176,40 @@ func Load(ctx context.Context, d *db.DB, g *gov.Service, a *auth.Service, t *tic
 	}
 	orgs := Orgs(areas)
 
-	// Hundreds of rows: one transaction with a prepared statement keeps this
-	// to milliseconds on SQLite instead of one commit per row.
+	if err := loadAreas(ctx, d, areas); err != nil {
+		return false, err
+	}
+	first, err := loadOrgs(ctx, d, g, orgs)
+	if err != nil {
+		return false, err
+	}
+	cats, rules := Categories(), Rules(areas)
+	if err := loadCatalogue(ctx, t, cats, rules); err != nil {
+		return false, err
+	}
+	if err := loadAccounts(ctx, a); err != nil {
+		return false, err
+	}
+
+	// The marker goes last, so that only a complete load counts as loaded.
 	err = d.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+			settingKey, first.CreatedAt.UTC().Format(time.RFC3339))
+		return errs.Wrap(err, "mark demo loaded")
+	})
+	if err != nil {
+		return false, err
+	}
+	log.Info("demo district loaded", "district", "平谷区 "+DistrictCode, "areas", len(areas), "orgs", len(orgs),
+		"categories", len(cats), "rules", len(rules), "accounts", len(Accounts), "took", time.Since(start).Round(time.Millisecond))
+	return true, nil
+}
+
+// loadAreas writes the district's areas. Hundreds of rows: one transaction
+// with a prepared statement keeps this to milliseconds on SQLite instead of
+// one commit per row.
+func loadAreas(ctx context.Context, d *db.DB, areas []gov.Area) error {
+	return d.Tx(ctx, func(tx *sql.Tx) error {
 		// A population already set (by an administrator, or here for the
 		// district) is kept when the demo brings none.
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO areas (code, parent_code, name, level, population) VALUES ($1, $2, $3, $4, $5)
@@ -195,19 +226,20 @@ ON CONFLICT (code) DO UPDATE SET parent_code = excluded.parent_code, name = excl
 		}
 		return nil
 	})
-	if err != nil {
-		return false, err
-	}
 
+}
+
+// loadOrgs writes the district's organisations and returns the first.
+func loadOrgs(ctx context.Context, d *db.DB, g *gov.Service, orgs []gov.Org) (gov.Org, error) {
 	// The first org goes through the gov service, which validates it and
 	// stamps created_at with the injected clock; the batch reuses that
 	// stamp, so the demo follows business time without a clock of its own.
 	if err := g.UpsertOrg(ctx, orgs[0]); err != nil {
-		return false, err
+		return gov.Org{}, err
 	}
 	first, err := g.Org(ctx, orgs[0].Code)
 	if err != nil {
-		return false, err
+		return gov.Org{}, err
 	}
 	created := db.Millis(first.CreatedAt)
 	err = d.Tx(ctx, func(tx *sql.Tx) error {
@@ -224,28 +256,33 @@ ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, are
 		}
 		return nil
 	})
-	if err != nil {
-		return false, err
-	}
+	return first, err
+}
 
-	cats := Categories()
+// loadCatalogue writes the categories, their time limits and the dispatch
+// rules.
+func loadCatalogue(ctx context.Context, t *ticket.Service, cats []ticket.Category, rules []ticket.Rule) error {
 	for _, c := range cats {
 		if err := t.UpsertCategory(ctx, c); err != nil {
-			return false, fmt.Errorf("demo category %s: %w", c.Code, err)
+			return fmt.Errorf("demo category %s: %w", c.Code, err)
 		}
 	}
 	for _, tl := range TimeLimits() {
 		if err := t.SetTimeLimit(ctx, tl); err != nil {
-			return false, fmt.Errorf("demo time limit %s: %w", tl.CategoryCode, err)
+			return fmt.Errorf("demo time limit %s: %w", tl.CategoryCode, err)
 		}
 	}
-	rules := Rules(areas)
 	for _, r := range rules {
 		if err := t.UpsertRule(ctx, r); err != nil {
-			return false, fmt.Errorf("demo rule %s/%s: %w", r.CategoryCode, r.AreaCode, err)
+			return fmt.Errorf("demo rule %s/%s: %w", r.CategoryCode, r.AreaCode, err)
 		}
 	}
 
+	return nil
+}
+
+// loadAccounts creates the demo's accounts.
+func loadAccounts(ctx context.Context, a *auth.Service) error {
 	// Password hashing dominates the load (bcrypt at the production cost is
 	// about 0.1 s per account), so the accounts are created in parallel; the
 	// database writes still queue on the single writer.
@@ -266,20 +303,5 @@ ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, are
 		}()
 	}
 	wg.Wait()
-	if err := errors.Join(accErrs...); err != nil {
-		return false, err
-	}
-
-	// The marker goes last, so that only a complete load counts as loaded.
-	err = d.Tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-			settingKey, first.CreatedAt.UTC().Format(time.RFC3339))
-		return errs.Wrap(err, "mark demo loaded")
-	})
-	if err != nil {
-		return false, err
-	}
-	log.Info("demo district loaded", "district", "平谷区 "+DistrictCode, "areas", len(areas), "orgs", len(orgs),
-		"categories", len(cats), "rules", len(rules), "accounts", len(Accounts), "took", time.Since(start).Round(time.Millisecond))
-	return true, nil
+	return errors.Join(accErrs...)
 }
