@@ -163,9 +163,9 @@ func (rec *recorder) add(kind string, d time.Duration, err error) {
 func (r *runner) run(ctx context.Context) (*Result, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	start := time.Now()
-	measureFrom := start.Add(r.cfg.Warmup)
-	end := measureFrom.Add(r.cfg.Duration)
+	c := clocks{start: time.Now()}
+	c.measureFrom = c.start.Add(r.cfg.Warmup)
+	c.end = c.measureFrom.Add(r.cfg.Duration)
 	var seq atomic.Int64 // the schedule position, and in open loop the send slot
 	var done atomic.Int64
 	recs := make([]*recorder, r.cfg.Concurrency)
@@ -175,44 +175,7 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			rng := rand.New(rand.NewPCG(r.cfg.Seed, uint64(w)+1))
-			rec := recs[w]
-			for ctx.Err() == nil {
-				i := seq.Add(1) - 1
-				var sent time.Time
-				if r.interval > 0 {
-					// Open loop: the request was due at its slot whether or
-					// not a worker was free, so latency counts from the slot
-					// (no coordinated omission).
-					sent = start.Add(time.Duration(i) * r.interval)
-					if !sent.Before(end) {
-						return
-					}
-					if wait := time.Until(sent); wait > 0 {
-						t := time.NewTimer(wait)
-						select {
-						case <-t.C:
-						case <-ctx.Done():
-							t.Stop()
-							return
-						}
-					}
-				} else {
-					sent = time.Now()
-					if !sent.Before(end) {
-						return
-					}
-				}
-				kind, err := r.do(ctx, rng, r.sched[i%int64(len(r.sched))])
-				if ctx.Err() != nil {
-					return
-				}
-				lat := time.Since(sent)
-				done.Add(1)
-				if !sent.Before(measureFrom) {
-					rec.add(kind, lat, err)
-				}
-			}
+			r.work(ctx, c, uint64(w), &seq, &done, recs[w])
 		}()
 	}
 	stop := make(chan struct{})
@@ -221,23 +184,7 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 		pwg.Add(1)
 		go func() {
 			defer pwg.Done()
-			t := time.NewTicker(r.cfg.ProgressEvery)
-			defer t.Stop()
-			last, lastT := int64(0), start
-			for {
-				select {
-				case <-stop:
-					return
-				case now := <-t.C:
-					n := done.Load()
-					phase := "measuring"
-					if now.Before(measureFrom) {
-						phase = "warming up"
-					}
-					fmt.Fprintf(r.cfg.Progress, "bench: %s, %d requests, %.0f req/s\n", phase, n, float64(n-last)/now.Sub(lastT).Seconds())
-					last, lastT = n, now
-				}
-			}
+			r.progress(c, &done, stop)
 		}()
 	}
 	wg.Wait()
@@ -247,10 +194,81 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	period := r.cfg.Duration
-	if actual := time.Since(measureFrom); r.interval == 0 && actual > period {
+	if actual := time.Since(c.measureFrom); r.interval == 0 && actual > period {
 		// Closed loop: the last requests finish after the end.
 		period = actual
 	}
+	return r.result(c.start, period, recs), nil
+}
+
+// clocks are a run's moments: its start, the end of the warm-up, its end.
+type clocks struct{ start, measureFrom, end time.Time }
+
+// work is one worker: it sends the schedule's requests until the end and
+// records those sent after the warm-up.
+func (r *runner) work(ctx context.Context, c clocks, w uint64, seq, done *atomic.Int64, rec *recorder) {
+	rng := rand.New(rand.NewPCG(r.cfg.Seed, w+1))
+	for ctx.Err() == nil {
+		i := seq.Add(1) - 1
+		var sent time.Time
+		if r.interval > 0 {
+			// Open loop: the request was due at its slot whether or not a
+			// worker was free, so latency counts from the slot (no
+			// coordinated omission).
+			sent = c.start.Add(time.Duration(i) * r.interval)
+			if !sent.Before(c.end) {
+				return
+			}
+			if wait := time.Until(sent); wait > 0 {
+				t := time.NewTimer(wait)
+				select {
+				case <-t.C:
+				case <-ctx.Done():
+					t.Stop()
+					return
+				}
+			}
+		} else {
+			sent = time.Now()
+			if !sent.Before(c.end) {
+				return
+			}
+		}
+		kind, err := r.do(ctx, rng, r.sched[i%int64(len(r.sched))])
+		if ctx.Err() != nil {
+			return
+		}
+		lat := time.Since(sent)
+		done.Add(1)
+		if !sent.Before(c.measureFrom) {
+			rec.add(kind, lat, err)
+		}
+	}
+}
+
+// progress writes the rate every ProgressEvery until stop is closed.
+func (r *runner) progress(c clocks, done *atomic.Int64, stop <-chan struct{}) {
+	t := time.NewTicker(r.cfg.ProgressEvery)
+	defer t.Stop()
+	last, lastT := int64(0), c.start
+	for {
+		select {
+		case <-stop:
+			return
+		case now := <-t.C:
+			n := done.Load()
+			phase := "measuring"
+			if now.Before(c.measureFrom) {
+				phase = "warming up"
+			}
+			fmt.Fprintf(r.cfg.Progress, "bench: %s, %d requests, %.0f req/s\n", phase, n, float64(n-last)/now.Sub(lastT).Seconds())
+			last, lastT = n, now
+		}
+	}
+}
+
+// result sums up the workers' records per kind of request and in all.
+func (r *runner) result(start time.Time, period time.Duration, recs []*recorder) *Result {
 	res := &Result{URL: r.cfg.URL, Mix: r.cfg.Mix, Concurrency: r.cfg.Concurrency, Rate: r.cfg.Rate, DurationS: period.Seconds(),
 		WarmupS: r.cfg.Warmup.Seconds(), Started: start}
 	var all []time.Duration
@@ -280,7 +298,7 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 		res.Kinds = append(res.Kinds, summarize(k, lat, errKinds, period))
 	}
 	res.Total = summarize("total", all, allErrs, period)
-	return res, nil
+	return res
 }
 
 // do sends one request of the kind and returns the kind it measured (an
