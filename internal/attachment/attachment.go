@@ -205,7 +205,7 @@ func (s *Service) mayAdd(ctx context.Context, u *auth.User, number, purpose stri
 		return "", errs.New(errs.Forbidden, "只有主办单位可以上传处置和答复照片", "only the lead unit can add before, after and reply photos")
 	}
 	switch t.Status {
-	case ticket.StatusClosed, ticket.StatusMerged, ticket.StatusInvalid:
+	case ticket.StatusClosed, ticket.StatusMerged, ticket.StatusInvalid, ticket.StatusWithdrawn:
 		return "", errClosed
 	}
 	return purpose, nil

@@ -86,7 +86,9 @@ func TestUrgeOnceADay(t *testing.T) {
 		}
 		notes, err := f.tickets.Notifications(ctx, f.handler, 50)
 		must(t, err)
-		if !slices.ContainsFunc(notes, func(n ticket.Notification) bool { return n.Kind == ticket.ActionUrge && strings.Contains(n.Text, "已经一周了") }) {
+		if !slices.ContainsFunc(notes, func(n ticket.Notification) bool {
+			return n.Kind == ticket.ActionUrge && strings.Contains(n.Text, "已经一周了")
+		}) {
 			t.Fatalf("the unit was not told: %+v", notes)
 		}
 		// The public does not see the reporter's urging.

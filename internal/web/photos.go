@@ -190,7 +190,7 @@ func (s *Server) fillPhotos(ctx context.Context, u auth.User, v *TicketView, bas
 		}
 	}
 	switch v.T.Status {
-	case ticket.StatusClosed, ticket.StatusMerged, ticket.StatusInvalid:
+	case ticket.StatusClosed, ticket.StatusMerged, ticket.StatusInvalid, ticket.StatusWithdrawn:
 		return nil
 	}
 	if len(items) >= attachment.MaxPerTicket {
