@@ -216,13 +216,7 @@ func Purposes(u *auth.User, t ticket.Ticket) []string {
 	return purposes(u, t)
 }
 
-func closed(t ticket.Ticket) bool {
-	switch t.Status {
-	case ticket.StatusClosed, ticket.StatusMerged, ticket.StatusInvalid:
-		return true
-	}
-	return false
-}
+func closed(t ticket.Ticket) bool { return t.Status.Ended() }
 
 // purposes is who adds which photos, whatever the ticket's status: the
 // reporter (or the staff who registered the ticket for her, as she would)

@@ -7,8 +7,9 @@
 // A ticket counts once, for the lead unit that handled it (tickets.
 // assigned_org_code when it was closed), in the period in which it was closed
 // (closed_at, business time Asia/Shanghai). Only tickets whose status is
-// closed count: merged children (status merged; their parent counts) and
-// invalid tickets (status invalid) are excluded, and so are tickets not
+// closed count: merged children (status merged; their parent counts),
+// invalid tickets (status invalid) and requests their reporter withdrew
+// before dispatch (status withdrawn) are excluded, and so are tickets not
 // closed yet — including a ticket reopened by a redo until it is closed again.
 // Tickets closed without a lead unit (a consultation answered on the spot by
 // the hotline) count for their area but for no unit.

@@ -90,12 +90,11 @@ type xmlTokens struct {
 	Requests []tokenAnswer `xml:"request"`
 }
 
-// OpenStatus maps our status to GeoReport's: closed, merged (followed through
-// its parent) and invalid are closed; everything still in the loop, including
+// OpenStatus maps our status to GeoReport's: a ticket that has ended (closed,
+// merged and followed through its parent, invalid, withdrawn) is closed; everything still in the loop, including
 // replied (waiting for the reporter's rating), is open.
 func OpenStatus(st ticket.Status) string {
-	switch st {
-	case ticket.StatusClosed, ticket.StatusMerged, ticket.StatusInvalid:
+	if st.Ended() {
 		return "closed"
 	}
 	return "open"
@@ -132,6 +131,7 @@ var summaries = map[string]string{
 	ticket.ActionRedo:               "重新办理 / reopened for redo",
 	ticket.ActionMerge:              "已合并到重复诉求 / merged into a duplicate",
 	ticket.ActionInvalidate:         "无效诉求 / marked invalid",
+	ticket.ActionWithdraw:           "诉求人已撤回 / withdrawn by the reporter",
 	ticket.ActionCheck:              "现场核查 / checked on site",
 	ticket.ActionExternalUpdate:     "承办单位系统更新 / update from the unit's system",
 	"parent_reply":                  "合并办理的诉求已答复 / the request it was merged into was answered",

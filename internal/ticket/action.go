@@ -40,13 +40,10 @@ const (
 	ActionRequestCheck     = "request_check"     // 要求现场核查
 	ActionCheck            = "check"             // 核查结果
 	ActionSelfResolve      = "self_resolve"      // 自办自结 (a grid worker fixes it on the spot)
+	ActionWithdraw         = "withdraw"          // 撤回 (the reporter, before dispatch)
+	ActionUrge             = "urge"              // 催办 (the reporter, once a day)
+	ActionSupplement       = "supplement"        // 补充 (the reporter adds information)
 )
-
-// Actions lists the actions in the order a ticket page offers them.
-var Actions = []string{ActionAnswer, ActionSelfResolve, ActionDispatch, ActionSign, ActionContact, ActionReply, ActionCheck, ActionRate,
-	ActionReport, ActionRequestExtension, ActionReturn, ActionApproveReturn, ActionRejectReturn,
-	ActionApproveExtension, ActionRejectExtension, ActionRedispatch, ActionAddHelper, ActionWhistle,
-	ActionRemind, ActionEscalate, ActionRequestCheck, ActionRedo, ActionMerge, ActionInvalidate, ActionClose}
 
 // ActionInput carries the fields an action may take.
 type ActionInput struct {
@@ -62,94 +59,6 @@ type ActionInput struct {
 	WithinHours  int          `json:"within_hours"`
 	Into         string       `json:"into"`
 	Passed       *bool        `json:"passed"` // the result of an on-site check
-}
-
-var active = []Status{StatusRegistered, StatusDispatched, StatusSigned, StatusInProgress, StatusReturned}
-var handling = []Status{StatusDispatched, StatusSigned, StatusInProgress}
-
-// from lists the statuses each action may start from.
-var from = map[string][]Status{
-	ActionDispatch:         {StatusRegistered},
-	ActionRedispatch:       handling,
-	ActionSign:             {StatusDispatched},
-	ActionContact:          {StatusSigned},
-	ActionReply:            {StatusInProgress},
-	ActionRate:             {StatusReplied},
-	ActionClose:            {StatusRegistered, StatusDispatched, StatusSigned, StatusInProgress, StatusReplied, StatusReturned, StatusClosed},
-	ActionReturn:           handling,
-	ActionApproveReturn:    {StatusReturned},
-	ActionRejectReturn:     {StatusReturned},
-	ActionRequestExtension: {StatusSigned, StatusInProgress},
-	ActionApproveExtension: {StatusSigned, StatusInProgress},
-	ActionRejectExtension:  {StatusSigned, StatusInProgress},
-	ActionRemind:           active,
-	ActionEscalate:         active,
-	ActionWhistle:          active,
-	ActionReport:           append(append([]Status{}, active...), StatusReplied),
-	ActionAddHelper:        handling,
-	ActionRedo:             {StatusClosed},
-	ActionMerge:            {StatusRegistered, StatusDispatched, StatusSigned, StatusInProgress},
-	ActionInvalidate:       {StatusRegistered, StatusDispatched, StatusReturned},
-	// A consultation answered on the spot may already have been dispatched by
-	// the catalogue; until its unit signs, the agent can still close it.
-	ActionAnswer:       {StatusRegistered, StatusDispatched},
-	ActionRequestCheck: {StatusReplied},
-	ActionCheck:        {StatusReplied},
-	ActionSelfResolve:  {StatusRegistered, StatusDispatched},
-}
-
-func allowedFrom(action string, st Status) bool {
-	for _, s := range from[action] {
-		if s == st {
-			return true
-		}
-	}
-	return false
-}
-
-// statusOK reports whether the action fits the ticket's state for u. A
-// helper unit signs and replies for its own part whatever the lead has done.
-func statusOK(u auth.User, t Ticket, action string) bool {
-	if (action == ActionSign || action == ActionReply) && !isLeadHandler(u, t) {
-		if h := helperPart(u, t); h != nil {
-			return t.active() && ((action == ActionSign && h.Status == "dispatched") || (action == ActionReply && h.Status == "signed"))
-		}
-	}
-	if !allowedFrom(action, t.Status) {
-		return false
-	}
-	switch action {
-	case ActionClose:
-		return (t.Status != StatusClosed || t.ReviewPending) && t.CheckStatus != "requested"
-	case ActionRate:
-		return t.CheckStatus != "requested"
-	case ActionRequestCheck:
-		return t.CheckStatus != "requested"
-	case ActionCheck:
-		return t.CheckStatus == "requested"
-	case ActionRedo:
-		return t.ReviewPending
-	case ActionRequestExtension:
-		return t.ExtensionUntil == nil && t.ExtensionCount < MaxExtensions
-	case ActionApproveExtension, ActionRejectExtension:
-		return t.ExtensionUntil != nil
-	case ActionAnswer:
-		return t.Kind == KindConsultation
-	case ActionReport:
-		return pendingSummons(u, t) != nil
-	}
-	return true
-}
-
-// AvailableActions returns what u may do with t now, in page order.
-func AvailableActions(u auth.User, t Ticket) []string {
-	var out []string
-	for _, a := range Actions {
-		if canAct(u, t, a) && statusOK(u, t, a) {
-			out = append(out, a)
-		}
-	}
-	return out
 }
 
 // Limits of the exceptions.
@@ -175,7 +84,9 @@ func oneOf(s string, list []string) bool {
 	return false
 }
 
-func (in *ActionInput) check(action string) error {
+// clean cleans the text fields and holds the note and the reason to their
+// length; the action's row checks the rest (rule.check).
+func (in *ActionInput) clean() error {
 	in.Note = CleanText(in.Note)
 	in.ReplyText = CleanText(in.ReplyText)
 	in.Comment = CleanText(in.Comment)
@@ -184,107 +95,137 @@ func (in *ActionInput) check(action string) error {
 	if runes(in.Note) > MaxNote || runes(in.Reason) > MaxNote {
 		return errs.Invalidf("备注不能超过%d字", "note must be at most %d characters", MaxNote)
 	}
-	needOrg := func() error {
-		if in.OrgCode == "" {
-			return errs.Invalidf("请选择承办单位", "org_code is required")
-		}
-		if !gov.ValidCode(in.OrgCode) {
-			return errs.Invalidf("组织代码格式不正确：%q", "malformed org_code: %q", in.OrgCode)
-		}
-		return nil
+	return nil
+}
+
+// The checks of the rows of machine: each names what its action requires.
+
+func needOrg(in *ActionInput) error {
+	if in.OrgCode == "" {
+		return errs.Invalidf("请选择承办单位", "org_code is required")
 	}
-	needReply := func() error {
-		if in.ReplyText == "" {
-			return errs.Invalidf("请填写答复内容", "reply_text is required")
-		}
-		if n := runes(in.ReplyText); n > MaxReply {
-			return errs.Invalidf("答复内容不能超过%d字", "reply_text must be at most %d characters", MaxReply)
-		}
-		return nil
+	if !gov.ValidCode(in.OrgCode) {
+		return errs.Invalidf("组织代码格式不正确：%q", "malformed org_code: %q", in.OrgCode)
 	}
-	needHours := func() error {
-		if in.WithinHours < 1 || in.WithinHours > MaxWithinHours {
-			return errs.Invalidf("时限须为1到%d小时", "within_hours must be between 1 and %d", MaxWithinHours)
-		}
-		return nil
+	return nil
+}
+
+func needReply(in *ActionInput) error {
+	if in.ReplyText == "" {
+		return errs.Invalidf("请填写答复内容", "reply_text is required")
 	}
-	switch action {
-	case ActionDispatch, ActionRedispatch, ActionApproveReturn, ActionAddHelper:
-		return needOrg()
-	case ActionReply:
-		if err := needReply(); err != nil {
+	if n := runes(in.ReplyText); n > MaxReply {
+		return errs.Invalidf("答复内容不能超过%d字", "reply_text must be at most %d characters", MaxReply)
+	}
+	return nil
+}
+
+func needReplyResolved(in *ActionInput) error {
+	if err := needReply(in); err != nil {
+		return err
+	}
+	if in.Resolved == nil {
+		return errs.Invalidf("请说明问题是否已解决", "resolved (true or false) is required")
+	}
+	return nil
+}
+
+func needHours(in *ActionInput) error {
+	if in.WithinHours < 1 || in.WithinHours > MaxWithinHours {
+		return errs.Invalidf("时限须为1到%d小时", "within_hours must be between 1 and %d", MaxWithinHours)
+	}
+	return nil
+}
+
+func needPassed(in *ActionInput) error {
+	if in.Passed == nil {
+		return errs.Invalidf("请选择核查是否通过", "passed (true or false) is required")
+	}
+	return nil
+}
+
+func needRating(in *ActionInput) error {
+	if in.Resolved == nil {
+		return errs.Invalidf("请选择问题是否已解决", "resolved (true or false) is required")
+	}
+	switch in.Satisfaction {
+	case Satisfied, Basic, Unsatisfied:
+	default:
+		return errs.Invalidf("请选择满意、基本满意或不满意", "satisfaction must be satisfied, basic or unsatisfied")
+	}
+	if runes(in.Comment) > MaxComment {
+		return errs.Invalidf("评价内容不能超过%d字", "comment must be at most %d characters", MaxComment)
+	}
+	return nil
+}
+
+func needReturnReason(in *ActionInput) error {
+	if !oneOf(in.Reason, ReturnReasons) {
+		return errs.Invalidf("退单理由须为 wrong_area（属地不符）、unclear_ownership（权属不清）、overlapping_duties（职能交叉）或 not_our_duty（非本单位职责）",
+			"reason must be wrong_area, unclear_ownership, overlapping_duties or not_our_duty")
+	}
+	return nil
+}
+
+func needInvalidReason(in *ActionInput) error {
+	if !oneOf(in.Reason, InvalidReasons) {
+		return errs.Invalidf("无效原因须为 spam（骚扰）、out_of_scope（不属受理范围）或 redirected（已转其他渠道）",
+			"reason must be spam, out_of_scope or redirected")
+	}
+	return nil
+}
+
+func needExtension(in *ActionInput) error {
+	if in.Reason == "" {
+		return errs.Invalidf("请填写延期理由", "reason is required")
+	}
+	if in.Until == "" {
+		return errs.Invalidf("请填写延期至何时", "until is required")
+	}
+	return nil
+}
+
+func needEscalation(in *ActionInput) error {
+	if in.OrgCode != "" {
+		if err := needOrg(in); err != nil {
 			return err
 		}
-		if in.Resolved == nil {
-			return errs.Invalidf("请说明问题是否已解决", "resolved (true or false) is required")
+	}
+	return needHours(in)
+}
+
+func needSummoned(in *ActionInput) error {
+	if len(in.OrgCodes) == 0 || len(in.OrgCodes) > MaxSummoned {
+		return errs.Invalidf("请选择1到%d个被召集单位", "org_codes must name 1 to %d units", MaxSummoned)
+	}
+	for _, c := range in.OrgCodes {
+		if !gov.ValidCode(c) {
+			return errs.Invalidf("组织代码格式不正确：%q", "malformed org code: %q", c)
 		}
-	case ActionAnswer, ActionSelfResolve:
-		return needReply()
-	case ActionCheck:
-		if in.Passed == nil {
-			return errs.Invalidf("请选择核查是否通过", "passed (true or false) is required")
-		}
-	case ActionRate:
-		if in.Resolved == nil {
-			return errs.Invalidf("请选择问题是否已解决", "resolved (true or false) is required")
-		}
-		switch in.Satisfaction {
-		case Satisfied, Basic, Unsatisfied:
-		default:
-			return errs.Invalidf("请选择满意、基本满意或不满意", "satisfaction must be satisfied, basic or unsatisfied")
-		}
-		if runes(in.Comment) > MaxComment {
-			return errs.Invalidf("评价内容不能超过%d字", "comment must be at most %d characters", MaxComment)
-		}
-	case ActionReturn:
-		if !oneOf(in.Reason, ReturnReasons) {
-			return errs.Invalidf("退单理由须为 wrong_area（属地不符）、unclear_ownership（权属不清）、overlapping_duties（职能交叉）或 not_our_duty（非本单位职责）",
-				"reason must be wrong_area, unclear_ownership, overlapping_duties or not_our_duty")
-		}
-	case ActionInvalidate:
-		if !oneOf(in.Reason, InvalidReasons) {
-			return errs.Invalidf("无效原因须为 spam（骚扰）、out_of_scope（不属受理范围）或 redirected（已转其他渠道）",
-				"reason must be spam, out_of_scope or redirected")
-		}
-	case ActionRequestExtension:
-		if in.Reason == "" {
-			return errs.Invalidf("请填写延期理由", "reason is required")
-		}
-		if in.Until == "" {
-			return errs.Invalidf("请填写延期至何时", "until is required")
-		}
-	case ActionEscalate:
-		if in.OrgCode != "" {
-			if err := needOrg(); err != nil {
-				return err
-			}
-		}
-		return needHours()
-	case ActionWhistle:
-		if len(in.OrgCodes) == 0 || len(in.OrgCodes) > MaxSummoned {
-			return errs.Invalidf("请选择1到%d个被召集单位", "org_codes must name 1 to %d units", MaxSummoned)
-		}
-		for _, c := range in.OrgCodes {
-			if !gov.ValidCode(c) {
-				return errs.Invalidf("组织代码格式不正确：%q", "malformed org code: %q", c)
-			}
-		}
-		return needHours()
-	case ActionMerge:
-		if !ValidNumber(in.Into) {
-			return errs.Invalidf("请填写要并入的工单编号", "into must be a ticket number")
-		}
+	}
+	return needHours(in)
+}
+
+func needInto(in *ActionInput) error {
+	if !ValidNumber(in.Into) {
+		return errs.Invalidf("请填写要并入的工单编号", "into must be a ticket number")
 	}
 	return nil
 }
 
 // Act takes an action on a ticket for u and returns the ticket as u may see it.
 func (s *Service) Act(ctx context.Context, u auth.User, number, action string, in ActionInput) (Ticket, error) {
-	if _, ok := from[action]; !ok {
+	r, ok := ruleOf(action)
+	if !ok {
 		return Ticket{}, errs.NotFoundf("未知的操作：%q", "unknown action: %q", action)
 	}
-	if err := in.check(action); err != nil {
+	if err := in.clean(); err != nil {
 		return Ticket{}, err
+	}
+	if r.check != nil {
+		if err := r.check(&in); err != nil {
+			return Ticket{}, err
+		}
 	}
 	now := s.clock.Now()
 	err := s.db.GroupTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
@@ -299,15 +240,16 @@ func (s *Service) Act(ctx context.Context, u auth.User, number, action string, i
 		if !canView(u, t) {
 			return errNotYours(u, number)
 		}
-		if !canAct(u, t, action) {
+		if !r.who(u, t) {
 			return errs.ErrForbidden
 		}
-		if !statusOK(u, t, action) {
+		if !r.fits(u, t) {
 			return errs.Conflictf("工单当前状态（%s）不能执行此操作", "this action is not allowed while the ticket is %s", t.Status)
 		}
 		c := &change{s: s, tx: tx, u: &u, now: now, before: t, t: t, action: action}
 		c.t.UpdatedAt = now
-		if err := s.apply(ctx, c, in); err != nil {
+		c.note = in.Note
+		if err := r.apply(s, ctx, c, in); err != nil {
 			return err
 		}
 		return c.commit(ctx)
@@ -347,105 +289,128 @@ func (c *change) commit(ctx context.Context) error {
 	return c.s.insertEvent(ctx, c.tx, c.t.Number, eventFor(c.u, c.t.Version, c.now, c.action, c.before.Status, c.t.Status, org, c.note))
 }
 
-func (s *Service) apply(ctx context.Context, c *change, in ActionInput) error {
+// The effects of the rows of machine. Each changes c.t (and c.note, which
+// starts as the input's note) and writes what else the action needs.
+
+func (s *Service) dispatch(ctx context.Context, c *change, in ActionInput) error {
+	return s.dispatchTo(ctx, c, in.OrgCode)
+}
+
+func (s *Service) sign(ctx context.Context, c *change, _ ActionInput) error {
 	t := &c.t
-	c.note = in.Note
-	switch c.action {
-	case ActionDispatch, ActionRedispatch:
-		return s.dispatchTo(ctx, c, in.OrgCode)
-	case ActionSign:
-		if h := helperPart(*c.u, *t); h != nil && !isLeadHandler(*c.u, *t) {
-			return s.helperSign(ctx, c)
+	if h := helperPart(*c.u, *t); h != nil && !isLeadHandler(*c.u, *t) {
+		return s.helperSign(ctx, c)
+	}
+	lim, err := s.limitsFor(ctx, t.CategoryCode, t.Kind, t.Urgency)
+	if err != nil {
+		return err
+	}
+	t.Status, t.SignedAt = StatusSigned, tp(c.now)
+	s.startComplete(t, lim, c.now)
+	return nil
+}
+
+func (s *Service) contact(_ context.Context, c *change, _ ActionInput) error {
+	c.t.Status = StatusInProgress
+	if c.t.ContactedAt == nil {
+		c.t.ContactedAt = tp(c.now)
+	}
+	return nil
+}
+
+func (s *Service) reply(ctx context.Context, c *change, in ActionInput) error {
+	t := &c.t
+	if h := helperPart(*c.u, *t); h != nil && !isLeadHandler(*c.u, *t) {
+		return s.helperReply(ctx, c, in.ReplyText)
+	}
+	if waiting := helpersNotReplied(*t); len(waiting) > 0 {
+		return errs.Conflictf("协办单位（%s）尚未答复，主办单位须等各协办单位答复后再答复",
+			"helper units (%s) have not replied yet; the lead unit replies after every helper", strings.Join(waiting, ", "))
+	}
+	t.Status, t.RepliedAt, t.ReplyText, t.ReplyResolved = StatusReplied, tp(c.now), in.ReplyText, in.Resolved
+	c.note = in.ReplyText
+	if t.ReporterPhone != "" {
+		if err := s.notify(ctx, c.tx, c.now, Notification{Phone: t.ReporterPhone, TicketNumber: t.Number, Kind: "replied",
+			Text: "您反映的问题已答复，请查看并评价"}); err != nil {
+			return err
 		}
-		lim, err := s.limitsFor(ctx, t.CategoryCode, t.Kind, t.Urgency)
+	}
+	return s.tellChildren(ctx, c, ActionParentReply, "您反映的问题已合并办理，答复："+in.ReplyText)
+}
+
+func (s *Service) rate(ctx context.Context, c *change, in ActionInput) error {
+	t := &c.t
+	t.Status, t.ClosedAt = StatusClosed, tp(c.now)
+	t.Rating = &Rating{Resolved: *in.Resolved, Satisfaction: in.Satisfaction, Comment: in.Comment, RatedAt: c.now}
+	// Unresolved or unsatisfied: the dispatcher decides between redo and close.
+	t.ReviewPending = !*in.Resolved || in.Satisfaction == Unsatisfied
+	c.note = string(in.Satisfaction)
+	if in.Comment != "" {
+		c.note += ": " + in.Comment
+	}
+	if !isReporter(*c.u, c.before) {
+		c.note = byPhoneMark + c.note
+	}
+	if t.ReviewPending {
+		if err := s.notify(ctx, c.tx, c.now, Notification{Role: string(auth.RoleDispatcher), AreaCode: t.AreaCode, TicketNumber: t.Number,
+			Kind: "review", Text: "诉求人评价为未解决或不满意，请决定重办或结案"}); err != nil {
+			return err
+		}
+	}
+	return s.tellChildren(ctx, c, ActionParentClosed, "您反映的问题已合并办理并办结")
+}
+
+func (s *Service) close(ctx context.Context, c *change, _ ActionInput) error {
+	t := &c.t
+	if t.Status == StatusClosed { // confirming the close after a poor rating
+		t.ReviewPending = false
+		return nil
+	}
+	t.Status, t.ClosedAt = StatusClosed, tp(c.now)
+	return s.tellChildren(ctx, c, ActionParentClosed, "您反映的问题已合并办理并办结")
+}
+
+// answer closes a ticket answered on the spot: a consultation by the
+// hotline, or a grid worker's self-resolution (with its after photo).
+func (s *Service) answer(ctx context.Context, c *change, in ActionInput) error {
+	t := &c.t
+	if c.action == ActionSelfResolve && s.photos != nil {
+		n, err := s.photos(ctx, c.tx, t.Number, "after")
 		if err != nil {
 			return err
 		}
-		t.Status, t.SignedAt = StatusSigned, tp(c.now)
-		s.startComplete(t, lim, c.now)
-	case ActionContact:
-		t.Status = StatusInProgress
-		if t.ContactedAt == nil {
-			t.ContactedAt = tp(c.now)
+		if n == 0 {
+			return errs.Invalidf("自办自结须上传处理后的照片", "self-resolving needs an after photo")
 		}
-	case ActionReply:
-		if h := helperPart(*c.u, *t); h != nil && !isLeadHandler(*c.u, *t) {
-			return s.helperReply(ctx, c, in.ReplyText)
-		}
-		if waiting := helpersNotReplied(*t); len(waiting) > 0 {
-			return errs.Conflictf("协办单位（%s）尚未答复，主办单位须等各协办单位答复后再答复",
-				"helper units (%s) have not replied yet; the lead unit replies after every helper", strings.Join(waiting, ", "))
-		}
-		t.Status, t.RepliedAt, t.ReplyText, t.ReplyResolved = StatusReplied, tp(c.now), in.ReplyText, in.Resolved
-		c.note = in.ReplyText
-		if t.ReporterPhone != "" {
-			if err := s.notify(ctx, c.tx, c.now, Notification{Phone: t.ReporterPhone, TicketNumber: t.Number, Kind: "replied",
-				Text: "您反映的问题已答复，请查看并评价"}); err != nil {
-				return err
-			}
-		}
-		return s.tellChildren(ctx, c, ActionParentReply, "您反映的问题已合并办理，答复："+in.ReplyText)
-	case ActionRate:
-		t.Status, t.ClosedAt = StatusClosed, tp(c.now)
-		t.Rating = &Rating{Resolved: *in.Resolved, Satisfaction: in.Satisfaction, Comment: in.Comment, RatedAt: c.now}
-		// Unresolved or unsatisfied: the dispatcher decides between redo and close.
-		t.ReviewPending = !*in.Resolved || in.Satisfaction == Unsatisfied
-		c.note = string(in.Satisfaction)
-		if in.Comment != "" {
-			c.note += ": " + in.Comment
-		}
-		if !isReporter(*c.u, c.before) {
-			c.note = byPhoneMark + c.note
-		}
-		if t.ReviewPending {
-			if err := s.notify(ctx, c.tx, c.now, Notification{Role: string(auth.RoleDispatcher), AreaCode: t.AreaCode, TicketNumber: t.Number,
-				Kind: "review", Text: "诉求人评价为未解决或不满意，请决定重办或结案"}); err != nil {
-				return err
-			}
-		}
-		return s.tellChildren(ctx, c, ActionParentClosed, "您反映的问题已合并办理并办结")
-	case ActionClose:
-		if t.Status == StatusClosed { // confirming the close after a poor rating
-			t.ReviewPending = false
-			return nil
-		}
-		t.Status, t.ClosedAt = StatusClosed, tp(c.now)
-		return s.tellChildren(ctx, c, ActionParentClosed, "您反映的问题已合并办理并办结")
-	case ActionAnswer, ActionSelfResolve:
-		if c.action == ActionSelfResolve && s.photos != nil {
-			n, err := s.photos(ctx, c.tx, t.Number, "after")
-			if err != nil {
-				return err
-			}
-			if n == 0 {
-				return errs.Invalidf("自办自结须上传处理后的照片", "self-resolving needs an after photo")
-			}
-		}
-		t.Status, t.ContactedAt, t.RepliedAt, t.ClosedAt = StatusClosed, tp(c.now), tp(c.now), tp(c.now)
-		if t.SignedAt == nil && t.DispatchedAt != nil {
-			t.SignedAt = tp(c.now)
-		}
-		t.ReplyText, t.ReplyResolved = in.ReplyText, boolp(true)
-		c.note = in.ReplyText
-	case ActionRequestCheck:
-		t.CheckStatus, t.CheckNote = "requested", in.Note
-		return s.notify(ctx, c.tx, c.now, Notification{Role: string(auth.RoleGridWorker), AreaCode: t.AreaCode, TicketNumber: t.Number,
-			Kind: "check", Text: "请到现场核查整改是否到位：" + in.Note})
-	case ActionCheck:
-		t.CheckNote = in.Note
-		if *in.Passed {
-			t.CheckStatus = "passed"
-			c.note = "核查通过 " + in.Note
-			return nil
-		}
-		// Not fixed after all: the lead unit works on it again.
-		t.CheckStatus, t.Status, t.RepliedAt = "failed", StatusInProgress, nil
-		c.note = "核查未通过 " + in.Note
-		return s.notify(ctx, c.tx, c.now, Notification{OrgCode: t.AssignedOrgCode, TicketNumber: t.Number, Kind: "check_failed", Text: "现场核查未通过，请继续办理：" + in.Note})
-	default:
-		return s.applyException(ctx, c, in)
 	}
+	t.Status, t.ContactedAt, t.RepliedAt, t.ClosedAt = StatusClosed, tp(c.now), tp(c.now), tp(c.now)
+	if t.SignedAt == nil && t.DispatchedAt != nil {
+		t.SignedAt = tp(c.now)
+	}
+	t.ReplyText, t.ReplyResolved = in.ReplyText, boolp(true)
+	c.note = in.ReplyText
 	return nil
+}
+
+func (s *Service) requestCheck(ctx context.Context, c *change, in ActionInput) error {
+	t := &c.t
+	t.CheckStatus, t.CheckNote = "requested", in.Note
+	return s.notify(ctx, c.tx, c.now, Notification{Role: string(auth.RoleGridWorker), AreaCode: t.AreaCode, TicketNumber: t.Number,
+		Kind: "check", Text: "请到现场核查整改是否到位：" + in.Note})
+}
+
+func (s *Service) check(ctx context.Context, c *change, in ActionInput) error {
+	t := &c.t
+	t.CheckNote = in.Note
+	if *in.Passed {
+		t.CheckStatus = "passed"
+		c.note = "核查通过 " + in.Note
+		return nil
+	}
+	// Not fixed after all: the lead unit works on it again.
+	t.CheckStatus, t.Status, t.RepliedAt = "failed", StatusInProgress, nil
+	c.note = "核查未通过 " + in.Note
+	return s.notify(ctx, c.tx, c.now, Notification{OrgCode: t.AssignedOrgCode, TicketNumber: t.Number, Kind: "check_failed", Text: "现场核查未通过，请继续办理：" + in.Note})
 }
 
 func boolp(b bool) *bool { return &b }

@@ -12,120 +12,155 @@ import (
 	"github.com/gongzhi/gongzhi/internal/gov"
 )
 
-// applyException runs the actions that handle the exceptions of daily work:
-// returns, extensions, reminders and escalation, summons, co-handling, redo,
-// merge and invalid tickets.
-func (s *Service) applyException(ctx context.Context, c *change, in ActionInput) error {
+// The effects of the rows of machine that handle the exceptions of daily
+// work: returns, extensions, reminders and escalation, summons, co-handling,
+// redo, merge and invalid tickets.
+
+func (s *Service) returnTicket(ctx context.Context, c *change, in ActionInput) error {
 	t := &c.t
-	switch c.action {
-	case ActionReturn:
-		t.statusBefore, t.Status = t.Status, StatusReturned
-		t.ReturnReason = in.Reason
-		t.ReturnCount++
-		c.note = strings.TrimSpace(in.Reason + " " + in.Note)
-		return s.notify(ctx, c.tx, c.now, Notification{Role: string(auth.RoleDispatcher), AreaCode: t.AreaCode, TicketNumber: t.Number,
-			Kind: "return", Text: "承办单位申请退单，请审核：" + in.Reason})
-	case ActionApproveReturn:
-		if in.OrgCode == t.AssignedOrgCode {
-			return errs.Invalidf("同意退单后须派给另一个单位", "an approved return goes to another unit")
-		}
-		return s.dispatchTo(ctx, c, in.OrgCode)
-	case ActionRejectReturn:
-		t.Status, t.statusBefore, t.ReturnReason = t.statusBefore, "", ""
-		if t.Status == "" {
-			t.Status = StatusDispatched
-		}
-		return s.notify(ctx, c.tx, c.now, Notification{OrgCode: t.AssignedOrgCode, TicketNumber: t.Number, Kind: "return_rejected", Text: "退单申请被驳回，请继续办理：" + in.Note})
-	case ActionRequestExtension:
-		until, err := s.parseUntil(in.Until)
-		if err != nil {
-			return err
-		}
-		if t.DueCompleteAt != nil && !until.After(*t.DueCompleteAt) {
-			return errs.Invalidf("延期时间须晚于当前办结时限", "until must be after the current completion deadline")
-		}
-		if until.After(c.now.AddDate(0, 0, MaxExtensionDays)) {
-			return errs.Invalidf("延期不能超过%d天", "an extension may reach at most %d days ahead", MaxExtensionDays)
-		}
-		t.ExtensionUntil, t.ExtensionReason = &until, in.Reason
-		c.note = "延期至 " + until.In(s.loc).Format("2006-01-02 15:04") + "：" + in.Reason
-		return s.notify(ctx, c.tx, c.now, Notification{Role: string(auth.RoleDispatcher), AreaCode: t.AreaCode, TicketNumber: t.Number, Kind: "extension", Text: "承办单位申请延期，请审批"})
-	case ActionApproveExtension:
-		until := *t.ExtensionUntil
-		start := c.now
-		if t.SignedAt != nil {
-			start = *t.SignedAt
-		}
-		t.DueCompleteAt = &until
-		t.warnCompleteAt = tp(Limit{Unit: WorkingHours}.Warn(s.cal, start, until))
-		t.ExtensionCount++
-		t.ExtensionUntil, t.ExtensionReason = nil, ""
-		return s.notify(ctx, c.tx, c.now, Notification{OrgCode: t.AssignedOrgCode, TicketNumber: t.Number, Kind: "extension_approved", Text: "延期申请已批准"})
-	case ActionRejectExtension:
-		t.ExtensionUntil, t.ExtensionReason = nil, ""
-		return s.notify(ctx, c.tx, c.now, Notification{OrgCode: t.AssignedOrgCode, TicketNumber: t.Number, Kind: "extension_rejected", Text: "延期申请被驳回：" + in.Note})
-	case ActionRemind:
-		return s.notify(ctx, c.tx, c.now, Notification{OrgCode: t.AssignedOrgCode, TicketNumber: t.Number, Kind: "remind", Text: "催办：" + in.Note})
-	case ActionEscalate:
-		org := in.OrgCode
-		if org == "" {
-			org = t.AssignedOrgCode
-		}
-		if org == "" {
-			return errs.Invalidf("工单尚未派单，请指定督办单位", "the ticket has no unit yet: name org_code")
-		}
-		return s.summon(ctx, c, "escalation", []string{org}, in.WithinHours, in.Note)
-	case ActionWhistle:
-		return s.summon(ctx, c, "whistle", in.OrgCodes, in.WithinHours, in.Note)
-	case ActionReport:
-		sm := pendingSummons(*c.u, *t)
-		_, err := c.tx.ExecContext(ctx, `UPDATE ticket_summons SET status = 'reported', reported_at = $1, report_note = $2 WHERE id = $3`,
-			db.Millis(c.now), in.Note, sm.ID)
-		c.org = sm.OrgCode
-		return errs.Wrap(err, "report")
-	case ActionAddHelper:
-		if in.OrgCode == t.AssignedOrgCode {
-			return errs.Invalidf("主办单位不能同时是协办单位", "the lead unit cannot also be a helper")
-		}
-		if _, err := gov.OrgQ(ctx, c.tx, in.OrgCode); err != nil {
-			return errs.Invalidf("组织 %s 不存在", "unknown organisation %s", in.OrgCode)
-		}
-		for _, h := range t.Helpers {
-			if h.OrgCode == in.OrgCode {
-				return errs.Conflictf("%s 已是协办单位", "%s is already a helper unit", in.OrgCode)
-			}
-		}
-		_, err := c.tx.ExecContext(ctx, `INSERT INTO ticket_helpers (ticket_number, org_code, status, note, added_at) VALUES ($1, $2, 'dispatched', $3, $4)`,
-			t.Number, in.OrgCode, in.Note, db.Millis(c.now))
-		if err != nil {
-			return errs.Wrap(err, "add helper")
-		}
-		c.org = in.OrgCode
-		return s.notify(ctx, c.tx, c.now, Notification{OrgCode: in.OrgCode, TicketNumber: t.Number, Kind: "helper", Text: "请协办此工单，签收并答复本单位部分"})
-	case ActionRedo:
-		lim, err := s.limitsFor(ctx, t.CategoryCode, t.Kind, t.Urgency)
-		if err != nil {
-			return err
-		}
-		t.Status, t.DispatchedAt = StatusDispatched, tp(c.now)
-		t.SignedAt, t.ContactedAt, t.RepliedAt, t.ClosedAt = nil, nil, nil, nil
-		t.DueCompleteAt, t.warnCompleteAt = nil, nil
-		t.ReplyText, t.ReplyResolved, t.Rating = "", nil, nil
-		t.ReviewPending = false
-		t.RedoCount++
-		s.startSign(t, lim, c.now)
-		s.startContact(t, lim, c.now)
-		_, err = c.tx.ExecContext(ctx, `UPDATE ticket_helpers SET status = 'dispatched', signed_at = NULL, replied_at = NULL, reply_text = '' WHERE ticket_number = $1`, t.Number)
-		if err != nil {
-			return errs.Wrap(err, "reset helpers")
-		}
-		return s.notify(ctx, c.tx, c.now, Notification{OrgCode: t.AssignedOrgCode, TicketNumber: t.Number, Kind: "redo", Text: "诉求人不满意，工单重办：" + in.Note})
-	case ActionMerge:
-		return s.merge(ctx, c, in.Into)
-	case ActionInvalidate:
-		t.Status, t.InvalidReason, t.ClosedAt = StatusInvalid, in.Reason, tp(c.now)
-		c.note = strings.TrimSpace(in.Reason + " " + in.Note)
+	t.statusBefore, t.Status = t.Status, StatusReturned
+	t.ReturnReason = in.Reason
+	t.ReturnCount++
+	c.note = strings.TrimSpace(in.Reason + " " + in.Note)
+	return s.notify(ctx, c.tx, c.now, Notification{Role: string(auth.RoleDispatcher), AreaCode: t.AreaCode, TicketNumber: t.Number,
+		Kind: "return", Text: "承办单位申请退单，请审核：" + in.Reason})
+}
+
+func (s *Service) approveReturn(ctx context.Context, c *change, in ActionInput) error {
+	t := &c.t
+	if in.OrgCode == t.AssignedOrgCode {
+		return errs.Invalidf("同意退单后须派给另一个单位", "an approved return goes to another unit")
 	}
+	return s.dispatchTo(ctx, c, in.OrgCode)
+}
+
+func (s *Service) rejectReturn(ctx context.Context, c *change, in ActionInput) error {
+	t := &c.t
+	t.Status, t.statusBefore, t.ReturnReason = t.statusBefore, "", ""
+	if t.Status == "" {
+		t.Status = StatusDispatched
+	}
+	return s.notify(ctx, c.tx, c.now, Notification{OrgCode: t.AssignedOrgCode, TicketNumber: t.Number, Kind: "return_rejected", Text: "退单申请被驳回，请继续办理：" + in.Note})
+}
+
+func (s *Service) requestExtension(ctx context.Context, c *change, in ActionInput) error {
+	t := &c.t
+	until, err := s.parseUntil(in.Until)
+	if err != nil {
+		return err
+	}
+	if t.DueCompleteAt != nil && !until.After(*t.DueCompleteAt) {
+		return errs.Invalidf("延期时间须晚于当前办结时限", "until must be after the current completion deadline")
+	}
+	if until.After(c.now.AddDate(0, 0, MaxExtensionDays)) {
+		return errs.Invalidf("延期不能超过%d天", "an extension may reach at most %d days ahead", MaxExtensionDays)
+	}
+	t.ExtensionUntil, t.ExtensionReason = &until, in.Reason
+	c.note = "延期至 " + until.In(s.loc).Format("2006-01-02 15:04") + "：" + in.Reason
+	return s.notify(ctx, c.tx, c.now, Notification{Role: string(auth.RoleDispatcher), AreaCode: t.AreaCode, TicketNumber: t.Number, Kind: "extension", Text: "承办单位申请延期，请审批"})
+}
+
+func (s *Service) approveExtension(ctx context.Context, c *change, in ActionInput) error {
+	t := &c.t
+	until := *t.ExtensionUntil
+	start := c.now
+	if t.SignedAt != nil {
+		start = *t.SignedAt
+	}
+	t.DueCompleteAt = &until
+	t.warnCompleteAt = tp(Limit{Unit: WorkingHours}.Warn(s.cal, start, until))
+	t.ExtensionCount++
+	t.ExtensionUntil, t.ExtensionReason = nil, ""
+	return s.notify(ctx, c.tx, c.now, Notification{OrgCode: t.AssignedOrgCode, TicketNumber: t.Number, Kind: "extension_approved", Text: "延期申请已批准"})
+}
+
+func (s *Service) rejectExtension(ctx context.Context, c *change, in ActionInput) error {
+	t := &c.t
+	t.ExtensionUntil, t.ExtensionReason = nil, ""
+	return s.notify(ctx, c.tx, c.now, Notification{OrgCode: t.AssignedOrgCode, TicketNumber: t.Number, Kind: "extension_rejected", Text: "延期申请被驳回：" + in.Note})
+}
+
+func (s *Service) remind(ctx context.Context, c *change, in ActionInput) error {
+	t := &c.t
+	return s.notify(ctx, c.tx, c.now, Notification{OrgCode: t.AssignedOrgCode, TicketNumber: t.Number, Kind: "remind", Text: "催办：" + in.Note})
+}
+
+func (s *Service) escalate(ctx context.Context, c *change, in ActionInput) error {
+	t := &c.t
+	org := in.OrgCode
+	if org == "" {
+		org = t.AssignedOrgCode
+	}
+	if org == "" {
+		return errs.Invalidf("工单尚未派单，请指定督办单位", "the ticket has no unit yet: name org_code")
+	}
+	return s.summon(ctx, c, "escalation", []string{org}, in.WithinHours, in.Note)
+}
+
+func (s *Service) whistle(ctx context.Context, c *change, in ActionInput) error {
+	return s.summon(ctx, c, "whistle", in.OrgCodes, in.WithinHours, in.Note)
+}
+
+func (s *Service) report(ctx context.Context, c *change, in ActionInput) error {
+	t := &c.t
+	sm := pendingSummons(*c.u, *t)
+	_, err := c.tx.ExecContext(ctx, `UPDATE ticket_summons SET status = 'reported', reported_at = $1, report_note = $2 WHERE id = $3`,
+		db.Millis(c.now), in.Note, sm.ID)
+	c.org = sm.OrgCode
+	return errs.Wrap(err, "report")
+}
+
+func (s *Service) addHelper(ctx context.Context, c *change, in ActionInput) error {
+	t := &c.t
+	if in.OrgCode == t.AssignedOrgCode {
+		return errs.Invalidf("主办单位不能同时是协办单位", "the lead unit cannot also be a helper")
+	}
+	if _, err := gov.OrgQ(ctx, c.tx, in.OrgCode); err != nil {
+		return errs.Invalidf("组织 %s 不存在", "unknown organisation %s", in.OrgCode)
+	}
+	for _, h := range t.Helpers {
+		if h.OrgCode == in.OrgCode {
+			return errs.Conflictf("%s 已是协办单位", "%s is already a helper unit", in.OrgCode)
+		}
+	}
+	_, err := c.tx.ExecContext(ctx, `INSERT INTO ticket_helpers (ticket_number, org_code, status, note, added_at) VALUES ($1, $2, 'dispatched', $3, $4)`,
+		t.Number, in.OrgCode, in.Note, db.Millis(c.now))
+	if err != nil {
+		return errs.Wrap(err, "add helper")
+	}
+	c.org = in.OrgCode
+	return s.notify(ctx, c.tx, c.now, Notification{OrgCode: in.OrgCode, TicketNumber: t.Number, Kind: "helper", Text: "请协办此工单，签收并答复本单位部分"})
+}
+
+func (s *Service) redo(ctx context.Context, c *change, in ActionInput) error {
+	t := &c.t
+	lim, err := s.limitsFor(ctx, t.CategoryCode, t.Kind, t.Urgency)
+	if err != nil {
+		return err
+	}
+	t.Status, t.DispatchedAt = StatusDispatched, tp(c.now)
+	t.SignedAt, t.ContactedAt, t.RepliedAt, t.ClosedAt = nil, nil, nil, nil
+	t.DueCompleteAt, t.warnCompleteAt = nil, nil
+	t.ReplyText, t.ReplyResolved, t.Rating = "", nil, nil
+	t.ReviewPending = false
+	t.RedoCount++
+	s.startSign(t, lim, c.now)
+	s.startContact(t, lim, c.now)
+	_, err = c.tx.ExecContext(ctx, `UPDATE ticket_helpers SET status = 'dispatched', signed_at = NULL, replied_at = NULL, reply_text = '' WHERE ticket_number = $1`, t.Number)
+	if err != nil {
+		return errs.Wrap(err, "reset helpers")
+	}
+	return s.notify(ctx, c.tx, c.now, Notification{OrgCode: t.AssignedOrgCode, TicketNumber: t.Number, Kind: "redo", Text: "诉求人不满意，工单重办：" + in.Note})
+}
+
+func (s *Service) mergeAction(ctx context.Context, c *change, in ActionInput) error {
+	return s.merge(ctx, c, in.Into)
+}
+
+func (s *Service) invalidate(ctx context.Context, c *change, in ActionInput) error {
+	t := &c.t
+	t.Status, t.InvalidReason, t.ClosedAt = StatusInvalid, in.Reason, tp(c.now)
+	c.note = strings.TrimSpace(in.Reason + " " + in.Note)
 	return nil
 }
 
@@ -188,8 +223,8 @@ func (s *Service) merge(ctx context.Context, c *change, into string) error {
 	if err != nil {
 		return errs.Invalidf("要并入的工单 %s 不存在", "ticket %s to merge into does not exist", into)
 	}
-	if parent.Status == StatusMerged || parent.Status == StatusInvalid || parent.Status == StatusClosed {
-		return errs.Conflictf("工单 %s 已合并、无效或已办结，不能再并入", "ticket %s is merged, invalid or closed; merge into an open one", into)
+	if parent.Status.Ended() {
+		return errs.Conflictf("工单 %s 已合并、无效、已撤回或已办结，不能再并入", "ticket %s is merged, invalid, withdrawn or closed; merge into an open one", into)
 	}
 	if !c.u.InArea(parent.AreaCode) && c.u.Role != auth.RoleAdmin {
 		return errs.New(errs.Forbidden, "要并入的工单不在您的管辖范围内", "the ticket to merge into is outside your scope")

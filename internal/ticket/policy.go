@@ -34,7 +34,7 @@ func TakesCalls(u auth.User) bool {
 
 // MergesOnTheConsole reports whether u, taking a call, may merge it into a
 // ticket already open: the dispatchers, who may merge tickets of their area
-// (canAct decides each one); agents only register.
+// (the rows of machine decide each one); agents only register.
 func MergesOnTheConsole(u auth.User) bool {
 	return TakesCalls(u) && u.Role == auth.RoleDispatcher
 }
@@ -181,41 +181,6 @@ func summonedUnit(u auth.User, t Ticket) bool {
 
 func isAreaSupervisor(u auth.User, t Ticket) bool {
 	return u.Role == auth.RoleSupervisor && u.InArea(t.AreaCode)
-}
-
-// canAct reports whether u may take the action on t, whatever its status.
-func canAct(u auth.User, t Ticket, action string) bool {
-	admin := u.Role == auth.RoleAdmin
-	switch action {
-	case ActionDispatch, ActionRedispatch, ActionClose, ActionApproveReturn, ActionRejectReturn,
-		ActionApproveExtension, ActionRejectExtension, ActionAddHelper, ActionRedo, ActionMerge, ActionInvalidate:
-		return admin || isAreaDispatcher(u, t)
-	case ActionSign, ActionReply:
-		return admin || isLeadHandler(u, t) || helperPart(u, t) != nil
-	case ActionContact:
-		return admin || isLeadHandler(u, t)
-	case ActionReturn, ActionRequestExtension:
-		return isLeadHandler(u, t)
-	case ActionRate:
-		return isReporter(u, t) || recordsRatingByPhone(u, t)
-	case ActionRemind:
-		return admin || isAreaDispatcher(u, t) || isAreaSupervisor(u, t)
-	case ActionEscalate:
-		return admin || isAreaSupervisor(u, t)
-	case ActionWhistle:
-		return admin || isAreaDispatcher(u, t) || isLeadHandler(u, t)
-	case ActionReport:
-		return summonedUnit(u, t)
-	case ActionAnswer:
-		return admin || ((u.Role == auth.RoleAgent || u.Role == auth.RoleDispatcher) && u.InArea(t.AreaCode))
-	case ActionRequestCheck:
-		return admin || isAreaDispatcher(u, t)
-	case ActionCheck:
-		return admin || isAreaDispatcher(u, t) || (u.Role == auth.RoleGridWorker && u.InArea(t.AreaCode))
-	case ActionSelfResolve:
-		return u.Role == auth.RoleGridWorker && u.ID != "" && u.ID == t.CreatedBy && t.Channel == ChannelGrid
-	}
-	return false
 }
 
 // recordsRatingByPhone reports whether u may record the reporter's rating as

@@ -34,11 +34,23 @@ const (
 	StatusReturned   Status = "returned"    // 退单待审: the unit asked to hand it back
 	StatusMerged     Status = "merged"      // 已合并: a duplicate, followed through its parent
 	StatusInvalid    Status = "invalid"     // 无效: spam, out of scope, redirected
+	StatusWithdrawn  Status = "withdrawn"   // 已撤回: the reporter withdrew it before dispatch
 )
 
 // Statuses lists every status in loop order.
 var Statuses = []Status{StatusRegistered, StatusDispatched, StatusSigned, StatusInProgress, StatusReplied, StatusClosed,
-	StatusReturned, StatusMerged, StatusInvalid}
+	StatusReturned, StatusMerged, StatusInvalid, StatusWithdrawn}
+
+// Ended reports whether a ticket in this status has left the loop for good:
+// closed, merged into another, invalid or withdrawn. Nothing more is added
+// to it.
+func (st Status) Ended() bool {
+	switch st {
+	case StatusClosed, StatusMerged, StatusInvalid, StatusWithdrawn:
+		return true
+	}
+	return false
+}
 
 // Channel is how the request reached gongzhi.
 type Channel string
@@ -127,6 +139,8 @@ type Ticket struct {
 	// closing: requested, passed or failed; empty when none was asked.
 	CheckStatus string `json:"check_status"`
 	CheckNote   string `json:"check_note"`
+	// UrgeCount is how often the reporter urged the unit on (催办).
+	UrgeCount int `json:"urge_count"`
 
 	// Read with one ticket, not in lists.
 	Helpers  []Helper  `json:"helpers,omitempty"`
@@ -138,6 +152,7 @@ type Ticket struct {
 
 	warnSignAt, warnContactAt, warnCompleteAt *time.Time
 	statusBefore                              Status
+	lastUrgedAt                               *time.Time
 	remindedYellow, remindedRed, escalated    bool
 }
 

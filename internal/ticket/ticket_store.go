@@ -197,6 +197,13 @@ func (s *Service) getFull(ctx context.Context, q db.Queryer, number string) (Tic
 	if err := srows.Err(); err != nil {
 		return t, errs.Wrap(err, "read summons")
 	}
+	var lastUrged sql.NullInt64
+	err = q.QueryRowContext(ctx, `SELECT COUNT(*), MAX(at) FROM ticket_events WHERE ticket_number = $1 AND action = $2`, number, ActionUrge).
+		Scan(&t.UrgeCount, &lastUrged)
+	if err != nil {
+		return t, errs.Wrap(err, "count urges")
+	}
+	t.lastUrgedAt = opt(lastUrged)
 	crows, err := q.QueryContext(ctx, `SELECT number FROM tickets WHERE parent_number = $1 ORDER BY number LIMIT 1000`, number)
 	if err != nil {
 		return t, errs.Wrap(err, "read children")

@@ -51,39 +51,50 @@ const (
 // to close or return — stay with the staff (minimum exposure), and so do the
 // clocks, the traffic between units, requests that change nothing until
 // approved, and the dispatcher's request for an on-site check. A kind not
-// listed here is seen by the staff only, so a new kind of line stays
-// internal until it is decided here.
-var sights = map[string]struct{ reporter, public sight }{
-	ActionCreate:           {noted, noted},
-	ActionDispatch:         {bare, bare},
-	ActionRedispatch:       {bare, bare},
-	ActionSign:             {bare, bare},
-	ActionContact:          {bare, bare},
-	ActionReply:            {noted, noted},
-	ActionAnswer:           {noted, noted},
-	ActionSelfResolve:      {noted, noted},
-	ActionRate:             {noted, bare},
-	ActionClose:            {bare, bare},
-	ActionReturn:           {bare, bare},
-	ActionApproveReturn:    {bare, bare},
-	ActionApproveExtension: {bare, bare},
-	ActionAddHelper:        {bare, bare},
-	ActionHelperReply:      {bare, bare},
-	ActionRedo:             {bare, bare},
-	ActionMerge:            {bare, bare},
-	ActionInvalidate:       {bare, bare},
-	ActionCheck:            {bare, bare},
-	ActionAttach:           {noted, noted}, // "purpose attachment-id"
-	ActionExternalUpdate:   {noted, noted},
-	ActionParentReply:      {noted, noted},
-	ActionParentClosed:     {noted, noted},
+// in it is seen by the staff only, so a new kind of line stays internal
+// until it is decided. The actions' own lines are decided in their rows of
+// machine (reporter, public); the other kinds here.
+var sights = sightsOf(machine, map[string]seen{
+	ActionCreate:         {noted, noted},
+	ActionHelperReply:    {bare, bare},
+	ActionAttach:         {noted, noted}, // "purpose attachment-id"
+	ActionExternalUpdate: {noted, noted},
+	ActionParentReply:    {noted, noted},
+	ActionParentClosed:   {noted, noted},
+})
+
+// seen is what the reporter and the public see of one kind of line.
+type seen struct{ reporter, public sight }
+
+func sightsOf(m []rule, others map[string]seen) map[string]seen {
+	out := map[string]seen{}
+	for _, r := range m {
+		if r.reporter != unseen || r.public != unseen {
+			out[r.action] = seen{r.reporter, r.public}
+		}
+	}
+	for k, v := range others {
+		out[k] = v
+	}
+	return out
 }
 
-// staffOnly are the kinds decided to stay with the staff; a test holds every
-// kind of ticket.EventKinds to be in sights or here, so none is forgotten.
-var staffOnly = []string{ActionRejectReturn, ActionRequestExtension, ActionRejectExtension, ActionRemind,
-	ActionEscalate, ActionWhistle, ActionReport, ActionRequestCheck, ActionHelperSign, ActionYellowLight,
-	ActionOverdue, ActionUnsignedEscalated, ActionSummonsMissed, ActionImport}
+// staffOnly are the kinds decided to stay with the staff: the actions whose
+// rows show their line to nobody else, and the kinds below; a test holds
+// every kind of ticket.EventKinds to be in sights or here, so none is
+// forgotten.
+var staffOnly = staffOnlyOf(machine, ActionHelperSign, ActionYellowLight,
+	ActionOverdue, ActionUnsignedEscalated, ActionSummonsMissed, ActionImport)
+
+func staffOnlyOf(m []rule, others ...string) []string {
+	var out []string
+	for _, r := range m {
+		if r.reporter == unseen && r.public == unseen {
+			out = append(out, r.action)
+		}
+	}
+	return append(out, others...)
+}
 
 // Timeline returns the lines of evs that a sees, in their order. A rating
 // recorded on a follow-up call has ByPhone set and its mark taken off the

@@ -54,7 +54,7 @@ var kindNames = map[ticket.Kind]string{ticket.KindConsultation: "咨询", ticket
 
 var statusNames = map[ticket.Status]string{ticket.StatusRegistered: "已受理", ticket.StatusDispatched: "已派单", ticket.StatusSigned: "已签收",
 	ticket.StatusInProgress: "办理中", ticket.StatusReplied: "已答复", ticket.StatusClosed: "已办结", ticket.StatusReturned: "退单待审",
-	ticket.StatusMerged: "已合并", ticket.StatusInvalid: "无效"}
+	ticket.StatusMerged: "已合并", ticket.StatusInvalid: "无效", ticket.StatusWithdrawn: "已撤回"}
 
 var channelNames = map[ticket.Channel]string{ticket.ChannelHotline: "12345热线", ticket.ChannelWeb: "网站", ticket.ChannelApp: "移动端",
 	ticket.ChannelSnapshot: "随手拍", ticket.ChannelMailbox: "居民信箱", ticket.ChannelGrid: "网格巡查", ticket.ChannelProxy: "代办",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/gongzhi/gongzhi/internal/attachment"
@@ -311,8 +312,10 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(w, r, "ticket.title")
-	if r.URL.Query().Get("done") == "rate" {
+	if done := r.URL.Query().Get("done"); done == "rate" {
 		p.Flash = tr(p.Lang, "flash.rated")
+	} else if slices.Contains(residentActions, done) {
+		p.Flash = tr(p.Lang, "flash."+done)
 	}
 	t, err := s.Tickets.Get(r.Context(), *u, number)
 	if err != nil {

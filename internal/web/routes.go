@@ -28,6 +28,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	h("GET /my", s.myTickets)
 	h("GET /tickets/{number}", s.ticketPage)
 	h("POST /tickets/{number}/rate", s.rate)
+	h("POST /tickets/{number}/act/{action}", s.residentAct) // withdraw, urge, supplement
 	// Photos: the reporter's, logged in or proved on the lookup page.
 	h("GET /tickets/{number}/photos/{id}", s.residentPhoto)
 	files("POST /tickets/{number}/photos", s.residentUpload)

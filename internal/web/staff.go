@@ -273,6 +273,7 @@ func (s *Server) staffTicketPage(w http.ResponseWriter, r *http.Request, u *auth
 			v.Suggest = "" // the unit that returned it is no suggestion
 		}
 	}
+	v.Forms = s.forms(p.Lang, v)
 	p.Data = v
 	s.render(w, r, status, "staff_ticket", p)
 }

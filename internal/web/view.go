@@ -19,6 +19,8 @@ type TicketView struct {
 	Org      string
 	Events   []EventView
 	Actions  []string
+	// Forms are the staff page's forms of Actions (staff_forms.go).
+	Forms []ActionForm
 	// RateURL is where the rating form posts; empty when the viewer may not rate.
 	RateURL string
 	Phone   string // the phone proved on the lookup page, carried to the rating
@@ -64,31 +66,10 @@ type SummonsView struct {
 	Org string
 }
 
-// formActions are the actions the staff ticket page has a form of its own
-// for; any other available action gets a plain form with a note.
-var formActions = map[string]bool{}
-
-func init() {
-	for _, a := range []string{ticket.ActionAnswer, ticket.ActionSelfResolve, ticket.ActionDispatch, ticket.ActionSign,
-		ticket.ActionContact, ticket.ActionReply, ticket.ActionCheck, ticket.ActionRate, ticket.ActionReport,
-		ticket.ActionRequestExtension, ticket.ActionReturn, ticket.ActionApproveReturn, ticket.ActionRejectReturn,
-		ticket.ActionApproveExtension, ticket.ActionRejectExtension, ticket.ActionRedispatch, ticket.ActionAddHelper,
-		ticket.ActionWhistle, ticket.ActionRemind, ticket.ActionEscalate, ticket.ActionRequestCheck, ticket.ActionRedo,
-		ticket.ActionMerge, ticket.ActionInvalidate, ticket.ActionClose} {
-		formActions[a] = true
-	}
-}
-
-// OtherActions are the available actions without a form of their own.
-func (v *TicketView) OtherActions() []string {
-	var out []string
-	for _, a := range v.Actions {
-		if !formActions[a] {
-			out = append(out, a)
-		}
-	}
-	return out
-}
+// ReturnReasons and InvalidReasons are the choices of the return and
+// invalidate forms.
+func (v *TicketView) ReturnReasons() []string  { return ticket.ReturnReasons }
+func (v *TicketView) InvalidReasons() []string { return ticket.InvalidReasons }
 
 // Can reports whether action is among the available ones.
 func (v *TicketView) Can(action string) bool {

@@ -98,7 +98,7 @@ func New(d Deps) (*Server, error) {
 		s.pages[lang] = map[string]*template.Template{}
 		for _, name := range pageNames {
 			t, err := template.New(name).Funcs(s.funcs(lang)).ParseFS(files,
-				"templates/layout.html", "templates/partials.html", "templates/"+name+".html")
+				"templates/layout.html", "templates/partials.html", "templates/resident_actions.html", "templates/"+name+".html")
 			if err != nil {
 				return nil, fmt.Errorf("parse template %s: %w", name, err)
 			}
