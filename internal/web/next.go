@@ -13,7 +13,7 @@ import (
 // phone and the step it is at.
 type NextView struct {
 	Who      string // the unit's name, or the hotline centre while it is being assigned
-	By       string // "将于 12月5日（周五）17:30 前答复"; empty when nothing is promised any more
+	By       []string // "将于 12月5日（周五）17:30 前答复"; none when nothing is promised any more
 	Late     bool   // the promised time has passed
 	Phone    string // the unit's public phone; empty when it has none
 	Step     string // the current step in plain words
@@ -71,13 +71,15 @@ func (s *Server) nextView(ctx context.Context, lang string, t ticket.Ticket, now
 	if n.Finished {
 		return n
 	}
-	switch {
-	case t.DueCompleteAt != nil:
-		n.By = tr(lang, "next.by.answer", s.plainTime(lang, *t.DueCompleteAt, now))
-		n.Late = now.After(*t.DueCompleteAt)
-	case t.DueContactAt != nil:
-		n.By = tr(lang, "next.by.contact", s.plainTime(lang, *t.DueContactAt, now))
-		n.Late = now.After(*t.DueContactAt)
+	// The contact clock runs from registration until she is contacted; the
+	// answer's from the unit's signing until the reply.
+	if t.ContactedAt == nil && t.DueContactAt != nil {
+		n.By = append(n.By, tr(lang, "next.by.contact", s.plainTime(lang, *t.DueContactAt, now)))
+		n.Late = n.Late || now.After(*t.DueContactAt)
+	}
+	if t.SignedAt != nil && t.DueCompleteAt != nil {
+		n.By = append(n.By, tr(lang, "next.by.answer", s.plainTime(lang, *t.DueCompleteAt, now)))
+		n.Late = n.Late || now.After(*t.DueCompleteAt)
 	}
 	return n
 }
