@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/gongzhi/gongzhi/internal/app"
+	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
 // newBrowser starts a headless browser for one test and returns a tab of it
@@ -228,4 +229,116 @@ func TestBrowserOfflineSubmission(t *testing.T) {
 	if left := b.evalAsync(outboxJS); left != `{"n":0}` {
 		t.Errorf("the outbox still holds %s", left)
 	}
+}
+
+// shotView saves what the screen shows now (not the whole page) under
+// GONGZHI_SHOTS, when that is set.
+func (b *browser) shotView(name string) {
+	dir := os.Getenv("GONGZHI_SHOTS")
+	if dir == "" {
+		return
+	}
+	b.t.Helper()
+	buf, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	os.MkdirAll(dir, 0o755)
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+// box is the size of an element and of its text, as the browser lays it out.
+type box struct{ W, H, Font float64 }
+
+func (b *browser) box(sel string) box {
+	b.t.Helper()
+	js := `(function(){var e=document.querySelector(` + "`" + sel + "`" + `);if(!e)return "{}";var r=e.getBoundingClientRect();
+return JSON.stringify({W:r.width,H:r.height,Font:parseFloat(getComputedStyle(e).fontSize)})})()`
+	var out box
+	if err := json.Unmarshal([]byte(b.eval(js)), &out); err != nil {
+		b.t.Fatal(err)
+	}
+	return out
+}
+
+// TestBrowserTicketNextAndSpeak: the resident's ticket page on a phone, in
+// normal and elderly mode: what happens next at the top, the read-aloud
+// spoken by the server when the browser has no voice, and "去评价" one tap
+// from the form.
+func TestBrowserTicketNextAndSpeak(t *testing.T) {
+	findBrowser(t)
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	number, handler := signedTicket(t, a)
+	b := newBrowser(t, srv.URL)
+	b.open("/login")
+	b.do(chromedp.SendKeys(chromedp.CSS("#phone"), "13800138000"))
+	b.click("form button")
+	code := b.text("#demo-code strong")
+	b.do(chromedp.SendKeys(chromedp.CSS("#code"), code))
+	b.click("form button")
+
+	b.open("/tickets/" + number)
+	b.sees("接下来", "平谷区城市管理委员会", "前答复", "拨打 010-69961234", "承办单位已接手")
+	b.shotView("next-ticket-390")
+	if top := b.box(".next"); top.H == 0 {
+		t.Fatal("no next-steps block")
+	}
+
+	// The browser has no voice here: the server speaks the page.
+	b.eval(`(function(){ if (window.speechSynthesis) speechSynthesis.getVoices = function () { return []; }; return ""; })()`)
+	b.do(chromedp.Click(chromedp.CSS("#speak")))
+	b.until("the server's audio of the page", `(function(){var a=document.getElementById("speak-audio");
+return a.getAttribute("src")&&a.getAttribute("src").indexOf("/speak?page=%2Ftickets%2F`+number+`")===0&&a.readyState>=1&&a.duration>2})()`, 30*time.Second)
+	if b.eval(`document.getElementById("speak").getAttribute("aria-pressed")`) != "true" {
+		t.Error("the read-aloud button does not say it is on")
+	}
+	b.do(chromedp.Click(chromedp.CSS("#speak")))
+	b.until("the reading to stop", `!document.getElementById("speak-audio").getAttribute("src")`, 5*time.Second)
+	b.do(chromedp.Click(chromedp.CSS(".speak-part")))
+	b.until("the audio of the timeline", `(function(){var a=document.getElementById("speak-audio");
+return (a.getAttribute("src")||"").indexOf("part=timeline")>0&&a.readyState>=1&&a.duration>1})()`, 30*time.Second)
+	b.do(chromedp.Click(chromedp.CSS(".speak-part")))
+
+	// Elderly mode: the same page, large.
+	b.click(`a[href^="/big?on=1"]`)
+	b.sees("接下来", "前答复")
+	b.shotView("next-ticket-big-390")
+	for _, sel := range []string{"#speak", ".next-phone a", ".speak-part"} {
+		if x := b.box(sel); x.W < 60 || x.H < 60 || x.Font < 24 {
+			t.Errorf("elderly mode: %s is %.0f×%.0f px with %.0f px text, want ≥ 60×60 and ≥ 24", sel, x.W, x.H, x.Font)
+		}
+	}
+	for _, sel := range []string{".next-step", ".next-by strong", ".next-facts dt"} {
+		if x := b.box(sel); x.Font < 24 {
+			t.Errorf("elderly mode: %s has %.0f px text, want ≥ 24", sel, x.Font)
+		}
+	}
+
+	// Answered: "去评价" is near the top and leads to the form.
+	yes := true
+	for _, step := range []struct {
+		action string
+		in     ticket.ActionInput
+	}{{ticket.ActionContact, ticket.ActionInput{Note: "已电话联系"}},
+		{ticket.ActionReply, ticket.ActionInput{ReplyText: "已联系供电公司抢修，现已恢复供电", Resolved: &yes}}} {
+		if _, err := a.Tickets.Act(context.Background(), handler, number, step.action, step.in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.open("/tickets/" + number)
+	if r := b.box(".rate-jump"); r.H < 60 {
+		t.Errorf("elderly mode: 去评价 is %.0f px tall", r.H)
+	}
+	b.shotView("next-ticket-replied-big-390")
+	b.do(chromedp.Click(chromedp.CSS(".rate-jump")))
+	time.Sleep(500 * time.Millisecond)
+	t.Logf("after 去评价: %s", b.eval(`JSON.stringify({top: document.getElementById("rate").getBoundingClientRect().top, y: scrollY, h: innerHeight, url: location.href, doc: document.documentElement.scrollHeight})`))
+	b.until("the rating form in view", `(function(){var r=document.getElementById("rate").getBoundingClientRect();return r.top>-5&&r.top<innerHeight/2})()`, 5*time.Second)
+	b.click(`a[href^="/big?on=0"]`)
+	b.open("/tickets/" + number)
+	b.shotView("next-ticket-replied-390")
 }

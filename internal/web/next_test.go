@@ -280,3 +280,38 @@ func TestPWAFiles(t *testing.T) {
 	_, body = c.get("/")
 	mustContain(t, body, `<link rel="manifest" href="/manifest.webmanifest">`, `src="/static/pwa.js"`, `id="speak"`)
 }
+
+// signedTicket is a ticket of the demo resident (13800138000) about a power
+// cut, dispatched with an internal note to a unit that has a phone, and
+// signed by that unit's handler, who is returned.
+func signedTicket(t *testing.T, a *app.App) (string, auth.User) {
+	t.Helper()
+	bg := context.Background()
+	tk, err := a.Tickets.Create(bg, nil, ticket.NewTicket{CategoryCode: "0405", AreaCode: "110117001001",
+		Description: "金谷东园3号楼整栋停电，电梯也停了", ReporterName: "居民演示员", ReporterPhone: "13800138000"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const unit = "110117-D01"
+	org, err := a.Gov.Org(bg, unit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	org.Phone = "010-69961234"
+	if err := a.Gov.UpsertOrg(bg, org); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Tickets.Act(bg, userNamed(t, a, "demo-dispatcher"), tk.Number, ticket.ActionDispatch,
+		ticket.ActionInput{OrgCode: unit, Note: "内部：领导关注，务必当天回复"}); err != nil {
+		t.Fatal(err)
+	}
+	handler, err := a.Auth.CreateUser(bg, auth.System(), auth.NewUser{Username: "power-handler", Password: "quiet-harbor-77",
+		Name: "承办人", Role: auth.RoleHandler, OrgCode: unit, AreaCode: org.AreaCode})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Tickets.Act(bg, handler, tk.Number, ticket.ActionSign, ticket.ActionInput{}); err != nil {
+		t.Fatal(err)
+	}
+	return tk.Number, handler
+}

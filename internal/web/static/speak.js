@@ -128,7 +128,7 @@
   mic.type = "button";
   mic.className = "btn mic-btn";
   mic.setAttribute("aria-pressed", "false");
-  mic.textContent = "🎤 " + words.getAttribute("data-mic");
+  mic.textContent = words.getAttribute("data-mic");
   desc.insertAdjacentElement("afterend", mic);
   var rec = null;
   var micStatus = document.createElement("span");
@@ -138,7 +138,7 @@
   var micOff = function () {
     rec = null;
     mic.setAttribute("aria-pressed", "false");
-    mic.textContent = "🎤 " + words.getAttribute("data-mic");
+    mic.textContent = words.getAttribute("data-mic");
     micStatus.textContent = "";
   };
   mic.addEventListener("click", function () {
@@ -157,7 +157,7 @@
     rec.onend = micOff;
     rec.onerror = micOff;
     mic.setAttribute("aria-pressed", "true");
-    mic.textContent = "⏹ " + words.getAttribute("data-mic-stop");
+    mic.textContent = words.getAttribute("data-mic-stop");
     micStatus.textContent = words.getAttribute("data-listening");
     try { rec.start(); } catch (err) { micOff(); }
   });
