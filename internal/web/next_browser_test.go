@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"image"
-	"image/color"
 	"image/jpeg"
 	"net/http/httptest"
 	"os"
@@ -26,7 +25,7 @@ import (
 // at 390×844, a phone's screen.
 func newBrowser(t *testing.T, base string) *browser {
 	exe := findBrowser(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
 	t.Cleanup(cancel)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox,
 		chromedp.DisableGPU, chromedp.Flag("no-first-run", true), chromedp.Flag("disable-background-networking", true),
@@ -93,8 +92,8 @@ func twelveMegapixels(t *testing.T) string {
 	img := image.NewRGBA(image.Rect(0, 0, 4000, 3000))
 	for y := 0; y < 3000; y++ {
 		for x := 0; x < 4000; x++ {
-			n := uint8((x*7 + y*13 + (x*y)%97) % 256)
-			img.SetRGBA(x, y, color.RGBA{uint8(x / 16), uint8(y / 12), n, 255})
+			i := img.PixOffset(x, y)
+			img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = uint8(x/16), uint8(y/12), uint8((x*7+y*13+(x*y)%97)%256), 255
 		}
 	}
 	var buf bytes.Buffer
@@ -160,6 +159,12 @@ func TestBrowserOfflineSubmission(t *testing.T) {
 	const desc = "离线提交：金谷东园北门路灯不亮已经一周"
 	b.open("/submit")
 	b.until("the phone app's script", `document.querySelector("input[name=idem_key]")`, 5*time.Second)
+	// Voice input where the browser offers speech recognition.
+	if b.eval(`String(!!(window.SpeechRecognition || window.webkitSpeechRecognition))`) == "true" {
+		b.until("the microphone button", `document.querySelector("#description + .mic-btn")`, 5*time.Second)
+	} else {
+		t.Log("this browser has no speech recognition: no microphone button to check")
+	}
 	b.do(
 		chromedp.SetValue(chromedp.CSS("#category_code"), "0101"),
 		chromedp.SetValue(chromedp.CSS("#street"), "110117001"),
