@@ -67,7 +67,8 @@ func (b *browser) network(online bool) {
 		if _, err := cdp.Call(ctx, t, network.Enable, network.EnableParams{}); err != nil {
 			return err
 		}
-		rules := network.EmulateNetworkConditionsByRuleParams{MatchedNetworkConditions: []*network.Conditions{
+		offline := !online
+		rules := network.EmulateNetworkConditionsByRuleParams{EmulateOfflineServiceWorker: &offline, MatchedNetworkConditions: []*network.Conditions{
 			{Offline: !online, DownloadThroughput: -1, UploadThroughput: -1}}}
 		if _, err := cdp.Call(ctx, t, network.EmulateNetworkConditionsByRule, rules); err != nil {
 			return err
@@ -234,6 +235,13 @@ func TestBrowserOfflineSubmission(t *testing.T) {
 	if left := b.evalAsync(outboxJS); left != `{"n":0}` {
 		t.Errorf("the outbox still holds %s", left)
 	}
+
+	// The service worker keeps the form: with no network it still opens.
+	b.until("the service worker to control the page", `navigator.serviceWorker.controller`, 15*time.Second)
+	b.network(false)
+	b.open("/submit")
+	b.until("the kept form", `document.querySelector("textarea[name=description]") && document.querySelector("input[name=idem_key]")`, 10*time.Second)
+	b.network(true)
 }
 
 // shotView saves what the screen shows now (not the whole page) under

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/app"
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/db/dbtest"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
@@ -130,7 +131,12 @@ func TestResidentTicketSaysWhatNext(t *testing.T) {
 // Idempotency-Key (header or the idem_key field) makes one ticket and
 // leads to it; the same key with another text is refused.
 func TestSubmitIdempotencyKey(t *testing.T) {
-	a := newApp(t)
+	for _, engine := range dbtest.Engines() {
+		t.Run(engine, func(t *testing.T) { submitIdempotencyKey(t, newAppOn(t, engine)) })
+	}
+}
+
+func submitIdempotencyKey(t *testing.T, a *app.App) {
 	srv := httptest.NewServer(a.Handler)
 	defer srv.Close()
 	guest := newClient(t, srv)
