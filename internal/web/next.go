@@ -12,12 +12,12 @@ import (
 // words: who has her request now, by when she will be answered, the unit's
 // phone and the step it is at.
 type NextView struct {
-	Who      string // the unit's name, or the hotline centre while it is being assigned
+	Who      string   // the unit's name, or the hotline centre while it is being assigned
 	By       []string // "将于 12月5日（周五）17:30 前答复"; none when nothing is promised any more
-	Late     bool   // the promised time has passed
-	Phone    string // the unit's public phone; empty when it has none
-	Step     string // the current step in plain words
-	Finished bool   // replied, closed, merged or not accepted: nothing is pending on the unit
+	Late     bool     // the promised time has passed
+	Phone    string   // the unit's public phone; empty when it has none
+	Step     string   // the current step in plain words
+	Finished bool     // replied, closed, merged or not accepted: nothing is pending on the unit
 }
 
 // open reports whether a unit still owes the resident an answer.

@@ -196,45 +196,8 @@ func TestBrowserOfflineSubmission(t *testing.T) {
 	}
 
 	b.network(true)
-	b.until("the note that it was sent", `(document.getElementById("pwa-note")||{}).textContent.indexOf("已发送") >= 0`, 30*time.Second)
-	if n := ticketsAbout(t, a, desc); n != 1 {
-		t.Fatalf("%d tickets once online, want 1", n)
-	}
-	note := b.text("#pwa-note")
-	var number string
-	if err := a.DB.R.QueryRow(`SELECT number FROM tickets WHERE description = $1`, desc).Scan(&number); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(note, number) {
-		t.Errorf("the note %q does not give the number %s", note, number)
-	}
-	var w, h int
-	if err := a.DB.R.QueryRow(`SELECT width, height FROM attachments WHERE ticket_number = $1`, number).Scan(&w, &h); err != nil {
-		t.Fatalf("the photo did not arrive: %v", err)
-	}
-	if max(w, h) > 2048 {
-		t.Errorf("the photo arrived at %dx%d", w, h)
-	}
-
-	// The phone sends it again, as if the answer had been lost.
-	b.evalAsync(resendJS)
-	b.until("the note of the resend", `(document.getElementById("pwa-note")||{}).textContent.indexOf("已发送") >= 0`, 30*time.Second)
-	if got := b.text("#pwa-note"); !strings.Contains(got, number) {
-		t.Errorf("the resend led to %q, not to %s", got, number)
-	}
-	var photos int
-	a.DB.R.QueryRow(`SELECT COUNT(*) FROM attachments WHERE ticket_number = $1`, number).Scan(&photos)
-	if photos != 1 {
-		t.Errorf("%d photos after the resend, want 1", photos)
-	}
-	b.open("/submit")
-	time.Sleep(time.Second)
-	if n := ticketsAbout(t, a, desc); n != 1 {
-		t.Fatalf("%d tickets after a resend and a reload, want 1", n)
-	}
-	if left := b.evalAsync(outboxJS); left != `{"n":0}` {
-		t.Errorf("the outbox still holds %s", left)
-	}
+	number := sentOnce(t, a, b, desc)
+	resentOnce(t, a, b, desc, number)
 
 	// The service worker keeps the form: with no network it still opens.
 	b.until("the service worker to control the page", `navigator.serviceWorker.controller`, 15*time.Second)
@@ -354,4 +317,56 @@ return (a.getAttribute("src")||"").indexOf("part=timeline")>0&&a.readyState>=1&&
 	b.click(`a[href^="/big?on=0"]`)
 	b.open("/tickets/" + number)
 	b.shotView("next-ticket-replied-390")
+}
+
+// sentOnce waits for the kept submission to be sent when the network is
+// back, checks it made one ticket with its photo, and returns its number.
+func sentOnce(t *testing.T, a *app.App, b *browser, desc string) string {
+	t.Helper()
+	b.until("the note that it was sent", `(document.getElementById("pwa-note")||{}).textContent.indexOf("已发送") >= 0`, 30*time.Second)
+	if n := ticketsAbout(t, a, desc); n != 1 {
+		t.Fatalf("%d tickets once online, want 1", n)
+	}
+	note := b.text("#pwa-note")
+	var number string
+	if err := a.DB.R.QueryRow(`SELECT number FROM tickets WHERE description = $1`, desc).Scan(&number); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(note, number) {
+		t.Errorf("the note %q does not give the number %s", note, number)
+	}
+	var w, h int
+	if err := a.DB.R.QueryRow(`SELECT width, height FROM attachments WHERE ticket_number = $1`, number).Scan(&w, &h); err != nil {
+		t.Fatalf("the photo did not arrive: %v", err)
+	}
+	if max(w, h) > 2048 {
+		t.Errorf("the photo arrived at %dx%d", w, h)
+	}
+
+	return number
+}
+
+// resentOnce puts the sent submission back in the outbox, as if the phone
+// had never heard the answer, and checks the resend made nothing new.
+func resentOnce(t *testing.T, a *app.App, b *browser, desc, number string) {
+	t.Helper()
+	b.evalAsync(resendJS)
+	b.until("the note of the resend", `(document.getElementById("pwa-note")||{}).textContent.indexOf("已发送") >= 0`, 30*time.Second)
+	if got := b.text("#pwa-note"); !strings.Contains(got, number) {
+		t.Errorf("the resend led to %q, not to %s", got, number)
+	}
+	var photos int
+	a.DB.R.QueryRow(`SELECT COUNT(*) FROM attachments WHERE ticket_number = $1`, number).Scan(&photos)
+	if photos != 1 {
+		t.Errorf("%d photos after the resend, want 1", photos)
+	}
+	b.open("/submit")
+	time.Sleep(time.Second)
+	if n := ticketsAbout(t, a, desc); n != 1 {
+		t.Fatalf("%d tickets after a resend and a reload, want 1", n)
+	}
+	if left := b.evalAsync(outboxJS); left != `{"n":0}` {
+		t.Errorf("the outbox still holds %s", left)
+	}
+
 }
