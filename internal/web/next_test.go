@@ -106,17 +106,14 @@ func TestResidentTicketSaysWhatNext(t *testing.T) {
 		t.Errorf("the deadline is not in plain words:\n%s", page)
 	}
 
+	// The same in English.
+	c.get("/lang?to=en&back=/")
+	_, page = c.get("/tickets/" + tk.Number)
+	mustContain(t, page, "What happens next", "You will be contacted by", "You will be answered by", "Call 010-69961234")
+	c.get("/lang?to=zh&back=/")
+
 	// The unit answers; the resident is one tap from the rating form.
-	yes := true
-	for _, step := range []struct {
-		action string
-		in     ticket.ActionInput
-	}{{ticket.ActionContact, ticket.ActionInput{Note: "已电话联系"}},
-		{ticket.ActionReply, ticket.ActionInput{ReplyText: "已联系供电公司抢修，现已恢复供电", Resolved: &yes}}} {
-		if _, err := a.Tickets.Act(bg, handler, tk.Number, step.action, step.in); err != nil {
-			t.Fatalf("%s: %v", step.action, err)
-		}
-	}
+	answer(t, a, handler, tk.Number)
 	_, page = c.get("/tickets/" + tk.Number)
 	mustContain(t, page, `href="#rate"`, "去评价", `id="rate"`, "已经答复您了")
 	if strings.Contains(page, "前答复") {
@@ -320,4 +317,19 @@ func signedTicket(t *testing.T, a *app.App) (string, auth.User) {
 		t.Fatal(err)
 	}
 	return tk.Number, handler
+}
+
+// answer has the handler contact the reporter and reply, resolved.
+func answer(t *testing.T, a *app.App, handler auth.User, number string) {
+	t.Helper()
+	yes := true
+	for _, step := range []struct {
+		action string
+		in     ticket.ActionInput
+	}{{ticket.ActionContact, ticket.ActionInput{Note: "已电话联系"}},
+		{ticket.ActionReply, ticket.ActionInput{ReplyText: "已联系供电公司抢修，现已恢复供电", Resolved: &yes}}} {
+		if _, err := a.Tickets.Act(context.Background(), handler, number, step.action, step.in); err != nil {
+			t.Fatalf("%s: %v", step.action, err)
+		}
+	}
 }
