@@ -300,13 +300,15 @@ return (a.getAttribute("src")||"").indexOf("part=timeline")>0&&a.readyState>=1&&
 		t.Errorf("elderly mode: 去评价 is %.0f px tall", r.H)
 	}
 	b.shotView("next-ticket-replied-big-390")
+	formTop := `String(Math.round(document.getElementById("rate").getBoundingClientRect().top + scrollY))`
+	t.Logf("the rating form starts %s px down (elderly mode)", b.eval(formTop))
 	b.do(chromedp.Click(chromedp.CSS(".rate-jump")))
-	time.Sleep(500 * time.Millisecond)
-	t.Logf("after 去评价: %s", b.eval(`JSON.stringify({top: document.getElementById("rate").getBoundingClientRect().top, y: scrollY, h: innerHeight, url: location.href, doc: document.documentElement.scrollHeight})`))
 	b.until("the rating form in view", `(function(){var r=document.getElementById("rate").getBoundingClientRect();return r.top>-5&&r.top<innerHeight/2})()`, 5*time.Second)
 	b.click(`a[href^="/big?on=0"]`)
 	b.open("/tickets/" + number)
 	b.shotView("next-ticket-replied-390")
+	t.Logf("the rating form starts %s px down", b.eval(formTop))
+	b.until("the rating form within 1,300 px of the top", formTop+` < 1300`, time.Second)
 }
 
 // sentOnce waits for the kept submission to be sent when the network is
