@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gongzhi/gongzhi/internal/attachment"
 	"github.com/gongzhi/gongzhi/internal/auth"
@@ -180,6 +181,7 @@ func (s *Server) showLookup(w http.ResponseWriter, r *http.Request, flash string
 	if v.Can(ticket.ActionRate) {
 		v.RateURL = "/track/rate"
 	}
+	v.Next = s.nextView(r.Context(), p.Lang, t, time.Now())
 	// The proof of the phone goes with the page, for its photos (lookup.go).
 	s.setLookup(w, r, t.Number, guest.Phone)
 	if err := s.residentPhotos(r.Context(), guest, v); err != nil {
@@ -236,6 +238,7 @@ func (s *Server) rateFailed(w http.ResponseWriter, r *http.Request, u auth.User,
 		v.RateURL = rateURL
 	}
 	v.Phone = phone
+	v.Next = s.nextView(r.Context(), p.Lang, t, time.Now())
 	if err := s.residentPhotos(r.Context(), u, v); err != nil {
 		s.fail(w, r, err)
 		return
@@ -338,6 +341,7 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.PhotoNote = s.takePhotoFlash(w, r, p.Lang, t.Number)
+	v.Next = s.nextView(r.Context(), p.Lang, t, time.Now())
 	p.Data = v
 	s.render(w, r, http.StatusOK, "ticket", p)
 }

@@ -16,7 +16,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	// Residents and anyone not logged in.
 	h("GET /{$}", s.home)
 	h("GET /submit", s.submitForm)
-	files("POST /submit", s.submit)
+	files("POST /submit", s.idemSubmit(s.submit))
 	h("GET /submitted/{number}", s.submitted)
 	h("GET /track", s.trackForm)
 	h("POST /track", s.track)
@@ -33,6 +33,11 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	h("GET /tickets/{number}/photos/{id}", s.residentPhoto)
 	files("POST /tickets/{number}/photos", s.residentUpload)
 	h("GET /public", s.publicPage)
+	// Read-aloud and the installable phone app (speak.go, pwa.go).
+	h("GET /speak", s.speak)
+	h("GET /manifest.webmanifest", s.manifest)
+	h("GET /icons/{file}", s.icon)
+	h("GET /sw.js", s.serviceWorker)
 
 	// Staff.
 	h("GET /staff/login", s.staffLoginForm)

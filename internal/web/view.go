@@ -52,6 +52,8 @@ type TicketView struct {
 	UploadURL      string
 	// PhotoNote is what became of the photos of the last form.
 	PhotoNote *PhotoNote
+	// Next is what happens next, for the resident's page (next.go).
+	Next *NextView
 }
 
 // HelperView is a co-handling unit with its name.

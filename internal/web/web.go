@@ -22,6 +22,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/idem"
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/ticket"
@@ -53,6 +54,10 @@ type Deps struct {
 	// CSRFKey signs the anonymous CSRF tokens (request.go); every process
 	// of a server must have the same. Nil makes one at random.
 	CSRFKey []byte
+	// Idem keeps the first answer of a submission sent with an
+	// Idempotency-Key (pwa.go); may be nil, and then a resend is still one
+	// ticket but is answered by running the submission again.
+	Idem *idem.Store
 	// Secure marks every cookie Secure: browsers reach the server over
 	// HTTPS only (an https public address, or TLS on the listener).
 	Secure bool
@@ -68,6 +73,7 @@ type Server struct {
 	// on the lookup page see her ticket's photos (see lookup.go).
 	lookupAEAD cipher.AEAD
 	csrfKey    []byte
+	speaker    speaker // the read-aloud (speak.go)
 }
 
 // pageNames are the templates under templates/, each rendered inside layout.html.
