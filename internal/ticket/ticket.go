@@ -77,21 +77,24 @@ type Rating struct {
 // Ticket is one request and where it stands. Reporter details may be masked,
 // depending on who reads it (see Service.Get).
 type Ticket struct {
-	Number          string     `json:"number"`
-	Kind            Kind       `json:"kind"`
-	Status          Status     `json:"status"`
-	CategoryCode    string     `json:"category_code"`
-	AreaCode        string     `json:"area_code"`
-	Description     string     `json:"description"`
-	Address         string     `json:"address"`
-	Lat             *float64   `json:"lat"`
-	Lng             *float64   `json:"lng"`
-	Channel         Channel    `json:"channel"`
-	AssignedOrgCode string     `json:"assigned_org_code"`
-	Confidential    bool       `json:"confidential"`
-	ReporterName    string     `json:"reporter_name"`
-	ReporterPhone   string     `json:"reporter_phone"`
-	ReporterMasked  bool       `json:"reporter_masked"`
+	Number          string   `json:"number"`
+	Kind            Kind     `json:"kind"`
+	Status          Status   `json:"status"`
+	CategoryCode    string   `json:"category_code"`
+	AreaCode        string   `json:"area_code"`
+	Description     string   `json:"description"`
+	Address         string   `json:"address"`
+	Lat             *float64 `json:"lat"`
+	Lng             *float64 `json:"lng"`
+	Channel         Channel  `json:"channel"`
+	AssignedOrgCode string   `json:"assigned_org_code"`
+	Confidential    bool     `json:"confidential"`
+	ReporterName    string   `json:"reporter_name"`
+	ReporterPhone   string   `json:"reporter_phone"`
+	ReporterMasked  bool     `json:"reporter_masked"`
+	// ReporterIDLast4 is set for a resident staff registered with no phone:
+	// the last four characters of her identity card.
+	ReporterIDLast4 string     `json:"reporter_id_last4,omitempty"`
 	CreatedAt       time.Time  `json:"created_at"`
 	UpdatedAt       time.Time  `json:"updated_at"`
 	DispatchedAt    *time.Time `json:"dispatched_at"`
@@ -164,6 +167,8 @@ type NewTicket struct {
 	ReporterPhone string   `json:"reporter_phone"`
 	Confidential  bool     `json:"confidential"`
 	Urgency       Urgency  `json:"urgency"`
+	// ReporterIDLast4: staff registering a resident with no phone (代办).
+	ReporterIDLast4 string `json:"reporter_id_last4,omitempty"`
 }
 
 // Event is one line of a ticket's timeline.
