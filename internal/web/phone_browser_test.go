@@ -78,9 +78,11 @@ func TestPhoneBrowser(t *testing.T) {
 	g.shot("phone-track", 1200)
 	g.shot("phone-track-390", 390)
 	g.do(chromedp.SendKeys(chromedp.CSS("#track-phone"), "13744445555\n"))
+	g.do(chromedp.WaitVisible(chromedp.CSS("#demo-code")))
 	g.sees("演示模式验证码")
 	g.shot("phone-track-code", 1200)
 	g.do(chromedp.SendKeys(chromedp.CSS("#track-code"), g.text("#demo-code strong")+"\n"))
+	g.do(chromedp.WaitVisible(chromedp.CSS(".mine-forget")))
 	g.sees("我的事项", "院里路灯不亮", "退出查询")
 	g.shot("phone-track-mine", 1200)
 }
