@@ -135,11 +135,12 @@ type Filter struct {
 	Part     string // for handlers: "lead" (default), "helper" (co-handled), "summoned"
 	// ReporterPhone narrows to one caller's tickets (see CallerHistory).
 	ReporterPhone string
+	Limit         int
+	Cursor        string
+
 	// ReporterName narrows a resident's list to one member of her family
 	// who shares her phone (ReporterNames lists them); residents only.
 	ReporterName string
-	Limit        int
-	Cursor       string
 }
 
 // Page is one page of a list; NextCursor is empty on the last page.

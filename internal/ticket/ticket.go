@@ -77,24 +77,21 @@ type Rating struct {
 // Ticket is one request and where it stands. Reporter details may be masked,
 // depending on who reads it (see Service.Get).
 type Ticket struct {
-	Number          string   `json:"number"`
-	Kind            Kind     `json:"kind"`
-	Status          Status   `json:"status"`
-	CategoryCode    string   `json:"category_code"`
-	AreaCode        string   `json:"area_code"`
-	Description     string   `json:"description"`
-	Address         string   `json:"address"`
-	Lat             *float64 `json:"lat"`
-	Lng             *float64 `json:"lng"`
-	Channel         Channel  `json:"channel"`
-	AssignedOrgCode string   `json:"assigned_org_code"`
-	Confidential    bool     `json:"confidential"`
-	ReporterName    string   `json:"reporter_name"`
-	ReporterPhone   string   `json:"reporter_phone"`
-	ReporterMasked  bool     `json:"reporter_masked"`
-	// ReporterIDLast4 is set for a resident staff registered with no phone:
-	// the last four characters of her identity card.
-	ReporterIDLast4 string     `json:"reporter_id_last4,omitempty"`
+	Number          string     `json:"number"`
+	Kind            Kind       `json:"kind"`
+	Status          Status     `json:"status"`
+	CategoryCode    string     `json:"category_code"`
+	AreaCode        string     `json:"area_code"`
+	Description     string     `json:"description"`
+	Address         string     `json:"address"`
+	Lat             *float64   `json:"lat"`
+	Lng             *float64   `json:"lng"`
+	Channel         Channel    `json:"channel"`
+	AssignedOrgCode string     `json:"assigned_org_code"`
+	Confidential    bool       `json:"confidential"`
+	ReporterName    string     `json:"reporter_name"`
+	ReporterPhone   string     `json:"reporter_phone"`
+	ReporterMasked  bool       `json:"reporter_masked"`
 	CreatedAt       time.Time  `json:"created_at"`
 	UpdatedAt       time.Time  `json:"updated_at"`
 	DispatchedAt    *time.Time `json:"dispatched_at"`
@@ -136,6 +133,10 @@ type Ticket struct {
 	Summons  []Summons `json:"summons,omitempty"`
 	Children []string  `json:"children,omitempty"`
 
+	// ReporterIDLast4 is set for a resident staff registered with no phone:
+	// the last four characters of her identity card.
+	ReporterIDLast4 string `json:"reporter_id_last4,omitempty"`
+
 	ReporterUserID string `json:"-"`
 	CreatedBy      string `json:"-"`
 
@@ -167,6 +168,7 @@ type NewTicket struct {
 	ReporterPhone string   `json:"reporter_phone"`
 	Confidential  bool     `json:"confidential"`
 	Urgency       Urgency  `json:"urgency"`
+
 	// ReporterIDLast4: staff registering a resident with no phone (代办).
 	ReporterIDLast4 string `json:"reporter_id_last4,omitempty"`
 }
