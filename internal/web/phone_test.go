@@ -174,6 +174,9 @@ func TestProxyRegistration(t *testing.T) {
 	s := newClient(t, srv)
 	_, page := s.get("/staff/login")
 	s.post("/staff/login", url.Values{"csrf": {csrf(t, page)}, "username": {"demo-handler"}, "password": {"gongzhi-demo"}})
+	// The door is in the staff's navigation, beside 登记诉求.
+	_, page = s.get("/staff")
+	mustContain(t, page, `href="/staff/proxy"`)
 	status, page := s.get("/staff/proxy")
 	if status != 200 {
 		t.Fatalf("proxy form: %d", status)
