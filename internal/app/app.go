@@ -116,6 +116,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		a.Tickets.SetBoundaryTolerance(cfg.BoundaryTolerance)
 	}
 	a.Tickets.SetSMSSender(ticket.LogSender{Log: log})
+	a.Tickets.SetPublicURL(cfg.BaseURL)
 	a.Tickets.SetAuditor(a.Auth.Audit)
 	a.Tickets.SetPublicPrecision(float64(cfg.PublicPrecisionM))
 	a.Attachments = attachment.New(d, c, a.Tickets, cfg.DataDir, log)

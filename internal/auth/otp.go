@@ -82,15 +82,16 @@ FROM otp_codes WHERE phone = $1 AND created_at > $3`,
 	return "", nil
 }
 
-// LoginWithCode checks a one-time code and opens a session for the resident
-// with that phone, creating the account on first login.
-func (s *Service) LoginWithCode(ctx context.Context, phone, code, kind string) (Session, error) {
+// VerifyCode checks a one-time code sent to phone and uses it up: the proof
+// that whoever typed it holds the phone, without logging in (a guest
+// listing her tickets). It returns the phone as stored.
+func (s *Service) VerifyCode(ctx context.Context, phone, code string) (string, error) {
 	phone = NormalizePhone(phone)
 	if !ValidPhone(phone) {
-		return Session{}, errs.Invalidf("请输入11位手机号", "please enter an 11-digit mobile number")
+		return "", errs.Invalidf("请输入11位手机号", "please enter an 11-digit mobile number")
 	}
 	if len(code) != 6 {
-		return Session{}, errBadCode
+		return "", errBadCode
 	}
 	now := s.clock.Now()
 	var ok bool
@@ -117,10 +118,20 @@ WHERE phone = $1 AND used_at IS NULL AND expires_at > $2 ORDER BY created_at DES
 		return errs.Wrap(err, "use code")
 	})
 	if err != nil {
-		return Session{}, err
+		return "", err
 	}
 	if !ok {
-		return Session{}, errBadCode
+		return "", errBadCode
+	}
+	return phone, nil
+}
+
+// LoginWithCode checks a one-time code and opens a session for the resident
+// with that phone, creating the account on first login.
+func (s *Service) LoginWithCode(ctx context.Context, phone, code, kind string) (Session, error) {
+	phone, err := s.VerifyCode(ctx, phone, code)
+	if err != nil {
+		return Session{}, err
 	}
 	u, _, err := s.userWhere(ctx, s.db.R, `phone = $1`, phone)
 	if errs.Is(err, errs.NotFound) {

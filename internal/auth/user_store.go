@@ -23,10 +23,30 @@ var (
 // ValidPhone reports whether s is a mainland mobile number of 11 digits.
 func ValidPhone(s string) bool { return phoneRE.MatchString(s) }
 
-// NormalizePhone strips spaces, dashes and a +86 prefix.
+// NormalizePhone writes a mobile number the one way it is stored and
+// compared: full-width digits as ASCII, without spaces, dashes or dots, and
+// without the country code (+86, 0086, or 86 before 11 digits). A resident's
+// account is her phone, so the same number must always be the same text.
 func NormalizePhone(s string) string {
-	s = strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(s))
-	s = strings.TrimPrefix(s, "+86")
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r >= '０' && r <= '９':
+			return '0' + (r - '０')
+		case r == '＋':
+			return '+'
+		case r == ' ' || r == '-' || r == '.' || r == '\u3000' || r == '\u00a0':
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(s))
+	switch {
+	case strings.HasPrefix(s, "+86"):
+		s = s[3:]
+	case strings.HasPrefix(s, "0086") && len(s) == 15:
+		s = s[4:]
+	case strings.HasPrefix(s, "86") && len(s) == 13:
+		s = s[2:]
+	}
 	return s
 }
 

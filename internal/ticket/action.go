@@ -331,7 +331,7 @@ func (s *Service) reply(ctx context.Context, c *change, in ActionInput) error {
 	c.note = in.ReplyText
 	if t.ReporterPhone != "" {
 		if err := s.notify(ctx, c.tx, c.now, Notification{Phone: t.ReporterPhone, TicketNumber: t.Number, Kind: "replied",
-			Text: "您反映的问题已答复，请查看并评价"}); err != nil {
+			Text: s.repliedText(*t)}); err != nil {
 			return err
 		}
 	}

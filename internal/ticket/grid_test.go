@@ -61,12 +61,13 @@ func TestOnSiteCheckAndSMS(t *testing.T) {
 		if got.Status != ticket.StatusClosed {
 			t.Fatalf("closed: %s", got.Status)
 		}
-		// The reporter hears of the replies by SMS, once each, however many sweeps.
+		// The reporter hears of the filing and the replies by SMS, once
+		// each, however many sweeps.
 		for i := 0; i < 2; i++ {
 			_, err := f.tickets.Sweep(ctx)
 			must(t, err)
 		}
-		if n := len(box.sent["13800138000"]); n != 2 {
+		if n := len(box.sent["13800138000"]); n != 3 {
 			t.Fatalf("messages to the reporter: %d %v", n, box.sent)
 		}
 	})

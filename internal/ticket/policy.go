@@ -118,7 +118,12 @@ func (s *Service) placeOutside(ctx context.Context, u *auth.User, areaCode strin
 }
 
 // isReporter reports whether u is the resident who reported t: the account
-// that submitted it, or someone who proved the reporter's phone.
+// that submitted it, or someone who proved the reporter's phone. A
+// resident's account is her phone, proved by a one-time code at login (a
+// guest proves it on the lookup page): every ticket with that reporter phone
+// is hers, whoever entered it (the hotline, staff for her, her own web
+// filing as a guest, a grid report naming her), confidential ones too.
+// reporterCond is the same rule for lists.
 func isReporter(u auth.User, t Ticket) bool {
 	if u.Role != auth.RoleResident {
 		return false
@@ -127,6 +132,23 @@ func isReporter(u auth.User, t Ticket) bool {
 		return true
 	}
 	return u.Phone != "" && u.Phone == t.ReporterPhone
+}
+
+// reporterCond is isReporter as a condition on the tickets table, for the
+// resident's list: the tickets her account submitted or whose reporter phone
+// is hers (each found by its index). Empty when u proves nobody.
+func reporterCond(u auth.User) (string, []any) {
+	switch {
+	case u.Role != auth.RoleResident:
+		return "", nil
+	case u.ID != "" && u.Phone != "":
+		return "(reporter_user_id = ? OR reporter_phone = ?)", []any{u.ID, u.Phone}
+	case u.ID != "":
+		return "reporter_user_id = ?", []any{u.ID}
+	case u.Phone != "":
+		return "reporter_phone = ?", []any{u.Phone}
+	}
+	return "", nil
 }
 
 // isLeadHandler reports whether u works in the unit the ticket is assigned to.

@@ -76,6 +76,9 @@ func errNotYours(u auth.User, number string) error {
 func mask(t *Ticket) {
 	t.ReporterName = auth.MaskName(t.ReporterName)
 	t.ReporterPhone = auth.MaskPhone(t.ReporterPhone)
+	if t.ReporterIDLast4 != "" {
+		t.ReporterIDLast4 = "****"
+	}
 	t.ReporterMasked = true
 }
 
@@ -134,6 +137,10 @@ type Filter struct {
 	ReporterPhone string
 	Limit         int
 	Cursor        string
+
+	// ReporterName narrows a resident's list to one member of her family
+	// who shares her phone (ReporterNames lists them); residents only.
+	ReporterName string
 }
 
 // Page is one page of a list; NextCursor is empty on the last page.
@@ -213,10 +220,17 @@ func (s *Service) List(ctx context.Context, u auth.User, f Filter) (Page, error)
 		}
 		f.OrgCode = ""
 	case auth.RoleResident:
-		if u.ID == "" {
+		cond, args := reporterCond(u)
+		if cond == "" {
 			return Page{}, errs.ErrUnauthorized
 		}
-		add("reporter_user_id = ?", u.ID)
+		add(cond, args...)
+		if runes(f.ReporterName) > MaxName {
+			return Page{}, errs.Invalidf("姓名不能超过%d字", "reporter_name must be at most %d characters", MaxName)
+		}
+		if f.ReporterName != "" {
+			add("reporter_name = ?", f.ReporterName)
+		}
 	default:
 		return Page{}, errs.ErrForbidden
 	}

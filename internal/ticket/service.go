@@ -37,6 +37,8 @@ type Service struct {
 	tolerance float64
 	// publicPrecision is how coarse locations are in public views, in metres.
 	publicPrecision float64
+	// publicURL is the site's public address, for links in messages.
+	publicURL string
 }
 
 // SetAuditor sets how views of personal data are written to the audit log
@@ -186,13 +188,16 @@ func (in *NewTicket) check(actor *auth.User) error {
 	if resident && !residentChannels[in.Channel] {
 		return errs.Invalidf("居民提交的渠道只能是 web、app、snapshot 或 mailbox", "a resident's channel can only be web, app, snapshot or mailbox")
 	}
+	if err := in.checkProxy(actor); err != nil {
+		return err
+	}
 	if actor != nil && actor.Role == auth.RoleResident && in.ReporterPhone == "" {
 		in.ReporterPhone = actor.Phone
 	}
 	if actor == nil && in.ReporterPhone == "" {
 		return errs.Invalidf("请填写手机号，以便联系您和查询办理进度", "reporter_phone is required so we can reach you and you can follow the ticket")
 	}
-	if actor != nil && (actor.Role == auth.RoleAgent) && in.ReporterPhone == "" {
+	if actor != nil && (actor.Role == auth.RoleAgent) && in.ReporterPhone == "" && in.ReporterIDLast4 == "" {
 		return errs.Invalidf("请填写来电人手机号", "the caller's reporter_phone is required")
 	}
 	return nil
@@ -267,7 +272,7 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 		}
 		t := Ticket{Number: number, Kind: in.Kind, Status: StatusRegistered, CategoryCode: in.CategoryCode, AreaCode: in.AreaCode,
 			Description: in.Description, Address: in.Address, Lat: in.Lat, Lng: in.Lng, Channel: in.Channel, Urgency: in.Urgency,
-			Confidential: in.Confidential, ReporterName: in.ReporterName, ReporterPhone: in.ReporterPhone,
+			Confidential: in.Confidential, ReporterName: in.ReporterName, ReporterPhone: in.ReporterPhone, ReporterIDLast4: in.ReporterIDLast4,
 			CreatedAt: now, UpdatedAt: now, Version: 1}
 		if actor != nil {
 			t.CreatedBy = actor.ID
@@ -301,9 +306,12 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 			t = dispatched.t
 		}
 		b.Add(insertTicketSQL, ticketArgs(t)...)
-		b.Add(insertEventSQL, eventArgs(t.Number, eventFor(actor, 1, now, ActionCreate, "", StatusRegistered, "", ""))...)
+		b.Add(insertEventSQL, eventArgs(t.Number, eventFor(actor, 1, now, ActionCreate, "", StatusRegistered, "", createNote(actor, t)))...)
 		if dispatched != nil {
 			b.Add(insertEventSQL, eventArgs(t.Number, eventFor(nil, 2, now, ActionDispatch, StatusRegistered, StatusDispatched, org, dispatched.note))...)
+		}
+		if n, ok := s.filedNotice(ctx, t); ok {
+			b.Add(insertNotificationSQL, notificationArgs(now, n)...)
 		}
 		err = s.db.ExecBatch(ctx, tx, &b)
 		if db.IsUnique(err) {

@@ -147,6 +147,10 @@ type Ticket struct {
 	Summons  []Summons `json:"summons,omitempty"`
 	Children []string  `json:"children,omitempty"`
 
+	// ReporterIDLast4 is set for a resident staff registered with no phone:
+	// the last four characters of her identity card.
+	ReporterIDLast4 string `json:"reporter_id_last4,omitempty"`
+
 	ReporterUserID string `json:"-"`
 	CreatedBy      string `json:"-"`
 
@@ -179,6 +183,9 @@ type NewTicket struct {
 	ReporterPhone string   `json:"reporter_phone"`
 	Confidential  bool     `json:"confidential"`
 	Urgency       Urgency  `json:"urgency"`
+
+	// ReporterIDLast4: staff registering a resident with no phone (代办).
+	ReporterIDLast4 string `json:"reporter_id_last4,omitempty"`
 }
 
 // Event is one line of a ticket's timeline.

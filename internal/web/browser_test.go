@@ -148,7 +148,7 @@ func browserLoop(t *testing.T, exe string, a *app.App) {
 	code := res.text("#demo-code strong")
 	res.do(chromedp.SendKeys(chromedp.CSS("#code"), code))
 	res.click("form button")
-	res.sees("我的诉求")
+	res.sees("我的事项")
 
 	// She submits a street-cleanliness problem in 金谷东园社区, which the
 	// catalogue sends to the 滨河街道 office.

@@ -184,7 +184,7 @@ var messages = joinMessages(messageTables...)
 
 // messageTables are the areas' tables that make up messages.
 var messageTables = []map[string][2]string{
-	coreMessages, staffMessages, accountMessages, auditMessages, consoleMessages, evalMessages, photoMessages, smMessages, nextMessages,
+	coreMessages, staffMessages, accountMessages, auditMessages, consoleMessages, evalMessages, photoMessages, smMessages, nextMessages, phoneMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last
@@ -279,7 +279,7 @@ var coreMessages = map[string][2]string{
 	"login.button":   {"登录", "Log in"},
 	"login.other":    {"换一个手机号", "Use another phone number"},
 
-	"my.title": {"我的诉求", "My requests"},
+	"my.title": {"我的事项", "My items"},
 	"my.empty": {"您还没有提交过诉求。", "You have not submitted any requests yet."},
 
 	"pager.next": {"下一页", "Next page"},

@@ -257,45 +257,6 @@ func (s *Server) resident(w http.ResponseWriter, r *http.Request) *auth.User {
 	return u
 }
 
-// MyData is a page of my tickets.
-type MyData struct {
-	Items      []ticket.Ticket
-	NextCursor string
-	Categories map[string]string
-	Notes      []ticket.Notification // to the resident's phone
-}
-
-func (s *Server) myTickets(w http.ResponseWriter, r *http.Request) {
-	u := s.resident(w, r)
-	if u == nil {
-		return
-	}
-	if u.Role.StaffAccount() {
-		redirect(w, r, "/staff")
-		return
-	}
-	p := s.page(w, r, "my.title")
-	page, err := s.Tickets.List(r.Context(), *u, ticket.Filter{Cursor: r.URL.Query().Get("cursor")})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	_, names, err := s.categoryGroups(r.Context(), p.Lang)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	d := &MyData{Items: page.Items, NextCursor: page.NextCursor, Categories: names}
-	if u.Phone != "" && r.URL.Query().Get("cursor") == "" {
-		if d.Notes, err = s.Tickets.Notifications(r.Context(), *u, 10); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
-	p.Data = d
-	s.render(w, r, http.StatusOK, "my", p)
-}
-
 func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request) {
 	number := r.PathValue("number")
 	guest := false

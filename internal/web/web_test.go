@@ -360,7 +360,7 @@ func TestResidentCodeLogin(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("login: %d\n%s", status, body)
 	}
-	mustContain(t, body, "我的诉求")
+	mustContain(t, body, "我的事项")
 	// Logged in, forms carry the session token and the phone is prefilled.
 	_, page = c.get("/submit")
 	mustContain(t, page, `value="13800138000"`)
