@@ -34,7 +34,7 @@ type Service struct {
 	// suggester proposes categories for a resident's words (suggest.go);
 	// nil: KeywordSuggester.
 	suggester CategorySuggester
-	auditFn func(ctx context.Context, u auth.User, action, object, detail string) error
+	auditFn   func(ctx context.Context, u auth.User, action, object, detail string) error
 	// tolerance is how far, in metres, a location staff give may lie
 	// outside the boundary of their area (placeInScope).
 	tolerance float64

@@ -31,12 +31,12 @@ func suggestTop(t *testing.T, text string) []string {
 // 路灯照明, not 供电 (the mistake a tester made with the plain list).
 func TestSuggestEverydayWords(t *testing.T) {
 	for text, want := range map[string]string{
-		"小区门口的路灯坏了好几天，晚上太黑":   "0304",
+		"小区门口的路灯坏了好几天，晚上太黑":  "0304",
 		"楼下饭店油烟很大，熏得没法开窗":    "0902",
 		"暖气不热，家里只有16度":       "0403",
 		"公司拖欠工资三个月了":         "0601",
 		"孩子明年上小学，请问入学需要什么材料": "0801",
-		"lu deng huai le":    "0304",
+		"lu deng huai le": "0304",
 	} {
 		got := suggestTop(t, text)
 		if len(got) == 0 || got[0] != want {
