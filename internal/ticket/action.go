@@ -62,6 +62,9 @@ type ActionInput struct {
 	WithinHours  int          `json:"within_hours"`
 	Into         string       `json:"into"`
 	Passed       *bool        `json:"passed"` // the result of an on-site check
+	// CategoryCode classifies the ticket as it is dispatched: required for
+	// a ticket its reporter left unclassified, a correction otherwise.
+	CategoryCode string `json:"category_code"`
 }
 
 var active = []Status{StatusRegistered, StatusDispatched, StatusSigned, StatusInProgress, StatusReturned}
@@ -208,6 +211,10 @@ func (in *ActionInput) check(action string) error {
 		}
 		return nil
 	}
+	in.CategoryCode = strings.TrimSpace(in.CategoryCode)
+	if in.CategoryCode != "" && (action != ActionDispatch && action != ActionRedispatch || !gov.ValidCode(in.CategoryCode)) {
+		return errs.Invalidf("只有派单或改派时可以选择分类，且分类代码须有效", "category_code is taken only by dispatch and redispatch, and must be a valid code")
+	}
 	switch action {
 	case ActionDispatch, ActionRedispatch, ActionApproveReturn, ActionAddHelper:
 		return needOrg()
@@ -352,6 +359,9 @@ func (s *Service) apply(ctx context.Context, c *change, in ActionInput) error {
 	c.note = in.Note
 	switch c.action {
 	case ActionDispatch, ActionRedispatch:
+		if err := s.classify(ctx, c, in.CategoryCode); err != nil {
+			return err
+		}
 		return s.dispatchTo(ctx, c, in.OrgCode)
 	case ActionSign:
 		if h := helperPart(*c.u, *t); h != nil && !isLeadHandler(*c.u, *t) {
@@ -449,6 +459,22 @@ func (s *Service) apply(ctx context.Context, c *change, in ActionInput) error {
 }
 
 func boolp(b bool) *bool { return &b }
+
+// classify gives the ticket the category the dispatcher chose; a ticket
+// still unclassified must get one before it is dispatched.
+func (s *Service) classify(ctx context.Context, c *change, code string) error {
+	if code == "" {
+		if c.t.CategoryCode == "" {
+			return errs.Invalidf("该诉求尚未分类，请先选择诉求分类再派单", "this request has no category yet; choose one to dispatch it")
+		}
+		return nil
+	}
+	if err := s.checkCategory(ctx, code); err != nil {
+		return err
+	}
+	c.t.CategoryCode = code
+	return nil
+}
 
 // dispatchTo sends the ticket to a unit, which must then sign: the sign
 // clock starts again.
