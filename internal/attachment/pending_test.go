@@ -31,6 +31,7 @@ func TestHoldAndClaim(t *testing.T) {
 		}
 		_, err = f.svc.Hold(ctx, token, "b.png", bytes.NewReader([]byte("not an image at all, really")))
 		wantCode(t, "not an image", err, errs.Invalid)
+		f.svc.clock.(*clock.Fixed).Advance(time.Second) // held photos are shown in the order they came
 		_, err = f.svc.Hold(ctx, token, "2.jpg", bytes.NewReader(photo(t, 2)))
 		must(t, err)
 		held, err := f.svc.Held(ctx, token)
@@ -78,4 +79,3 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
-
