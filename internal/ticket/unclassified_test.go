@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/db/dbtest"
 	"github.com/gongzhi/gongzhi/internal/errs"
@@ -103,6 +104,47 @@ func TestValidateReportsEveryField(t *testing.T) {
 		}
 		if fe := f.tickets.Validate(ctx, nil, ticket.NewTicket{Description: "路灯不亮", Address: "平谷大街1号", ReporterPhone: "13912345678"}); len(fe) != 0 {
 			t.Fatalf("a good guest form: %v", fe.Fields())
+		}
+	})
+}
+
+// A resident's 待评价 count is her replied tickets; staff have none.
+func TestAwaitingRating(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		tk, err := f.tickets.Create(ctx, &f.resident, ticket.NewTicket{CategoryCode: "0101", Description: "路面塌陷", AreaCode: "110117001001"})
+		must(t, err)
+		count := func() int {
+			n, err := f.tickets.AwaitingRating(ctx, f.resident)
+			must(t, err)
+			return n
+		}
+		if n := count(); n != 0 {
+			t.Fatalf("before the reply: %d", n)
+		}
+		for _, a := range []struct {
+			u      auth.User
+			action string
+			in     ticket.ActionInput
+		}{
+			{f.deptHandler, ticket.ActionSign, ticket.ActionInput{}},
+			{f.deptHandler, ticket.ActionContact, ticket.ActionInput{}},
+			{f.deptHandler, ticket.ActionReply, ticket.ActionInput{ReplyText: "已修复", Resolved: boolp(true)}},
+		} {
+			_, err := f.tickets.Act(ctx, a.u, tk.Number, a.action, a.in)
+			must(t, err)
+		}
+		if n := count(); n != 1 {
+			t.Fatalf("after the reply: %d", n)
+		}
+		if n, _ := f.tickets.AwaitingRating(ctx, f.dispatcher); n != 0 {
+			t.Fatalf("a dispatcher's count: %d", n)
+		}
+		_, err = f.tickets.Act(ctx, f.resident, tk.Number, ticket.ActionRate, ticket.ActionInput{Resolved: boolp(true), Satisfaction: ticket.Satisfied})
+		must(t, err)
+		if n := count(); n != 0 {
+			t.Fatalf("after the rating: %d", n)
 		}
 	})
 }
