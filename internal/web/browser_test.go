@@ -155,12 +155,13 @@ func browserLoop(t *testing.T, exe string, a *app.App) {
 	res.open("/submit")
 	res.shot("submit-390", 390)
 	res.do(
-		chromedp.SetValue(chromedp.CSS("#category_code"), "0101"),
 		chromedp.SetValue(chromedp.CSS("#street"), "110117001"),
 		chromedp.SetValue(chromedp.CSS("#community"), "110117001001"),
 		chromedp.SendKeys(chromedp.CSS("#description"), "金谷东园小区北门垃圾堆放三天无人清运"),
 		chromedp.SendKeys(chromedp.CSS("#address"), "金谷东园北门"),
 	)
+	// The category suggested for her words (0101 街巷环境卫生).
+	res.do(chromedp.Click(chromedp.CSS(`#cat-suggest input[value="0101"]`)))
 	res.click("form.card button.primary")
 	res.sees("您的诉求已提交")
 	number := strings.TrimSpace(res.text(".ticket-no"))
