@@ -43,9 +43,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 type SubmitData struct {
 	Action     string
 	Kinds      []Option
-	Categories []Group   // staff choose from the tree
-	Resident   bool      // residents describe the problem and pick a suggestion
-	Suggested  []Option  // the categories suggested for her words
+	Categories []Group  // staff choose from the tree
+	Resident   bool     // residents describe the problem and pick a suggestion
+	Suggested  []Option // the categories suggested for her words
 	Places     []Group
 	Channels   []Option // staff only
 	Urgencies  []Option // staff only
