@@ -273,6 +273,12 @@ func (s *Server) staffTicketPage(w http.ResponseWriter, r *http.Request, u *auth
 			v.Suggest = "" // the unit that returned it is no suggestion
 		}
 	}
+	if v.Can(ticket.ActionDispatch) {
+		if v.CatGroups, _, err = s.categoryGroups(r.Context(), p.Lang); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	p.Data = v
 	s.render(w, r, status, "staff_ticket", p)
 }
@@ -295,6 +301,9 @@ func actionInput(r *http.Request, action string) ticket.ActionInput {
 		Reason:    f.Get("reason"),
 		Until:     strings.TrimSpace(f.Get("until")),
 		Into:      strings.TrimSpace(f.Get("into")),
+	}
+	if action == ticket.ActionDispatch {
+		in.CategoryCode = strings.TrimSpace(f.Get("category_code"))
 	}
 	for _, c := range f["org_codes"] {
 		if c = strings.TrimSpace(c); c != "" {
