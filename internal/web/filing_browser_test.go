@@ -50,6 +50,11 @@ func TestBrowserFiling(t *testing.T) {
 	}
 	res.waitFor("no link on a coming-soon door", `document.querySelectorAll(".door.soon a, a.door.soon").length === 0`)
 	res.shot("file-home", 390)
+	// The same doors in the elderly mode, one a row.
+	res.open("/big?on=1&back=/")
+	res.waitFor("doors of at least 60×60 px", `Array.from(document.querySelectorAll(".door")).every(function(d){var r=d.getBoundingClientRect();return r.width>=60&&r.height>=60})`)
+	res.shot("file-home-big", 390)
+	res.open("/big?on=0&back=/")
 
 	// Screen 2: the form. A photo and a bad phone, nothing else.
 	res.click("#door-report")
@@ -82,6 +87,8 @@ func TestBrowserFiling(t *testing.T) {
 	res.sees("您的诉求已提交", "已上传照片 1 张")
 	number := strings.TrimSpace(res.text(".ticket-no"))
 	res.shot("file-submitted", 390)
+	res.open("/big?on=1&back=/submit")
+	res.shot("file-form-big", 390)
 
 	tk, err := a.Tickets.Get(context.Background(), adminUser(t, a), number)
 	if err != nil {
