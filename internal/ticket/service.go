@@ -229,12 +229,9 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 		refreshClocks(&t)
 		// Dispatch by the catalogue before the first write, so a new ticket
 		// costs one insert and its events.
-		// A request the resident left unclassified waits for a dispatcher.
-		org := ""
-		if t.CategoryCode != "" {
-			if org, err = s.matchRule(ctx, t.CategoryCode, t.AreaCode); err != nil {
-				return err
-			}
+		org, err := s.firstRoute(ctx, t)
+		if err != nil {
+			return err
 		}
 		// The ticket, its events and the unit's notification travel together
 		// (one round trip on PostgreSQL).
@@ -254,10 +251,7 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 		if dispatched != nil {
 			b.Add(insertEventSQL, eventArgs(t.Number, eventFor(nil, 2, now, ActionDispatch, StatusRegistered, StatusDispatched, org, dispatched.note))...)
 		}
-		if t.CategoryCode == "" {
-			b.Add(insertNotificationSQL, notificationArgs(now, Notification{Role: string(auth.RoleDispatcher), AreaCode: t.AreaCode,
-				TicketNumber: t.Number, Kind: "classify", Text: "居民未选分类的新诉求，请分类后派单"})...)
-		}
+		askToClassify(&b, now, t)
 		err = s.db.ExecBatch(ctx, tx, &b)
 		if db.IsUnique(err) {
 			return errs.Conflictf("工单编号重复", "duplicate ticket number")
@@ -277,6 +271,24 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 	}
 	// A retry: the reader pool sees the first run's ticket.
 	return s.get(ctx, s.db.R, number)
+}
+
+// firstRoute returns the unit the catalogue names for a new ticket; none
+// for one its reporter left unclassified, which waits for a dispatcher.
+func (s *Service) firstRoute(ctx context.Context, t Ticket) (string, error) {
+	if t.CategoryCode == "" {
+		return "", nil
+	}
+	return s.matchRule(ctx, t.CategoryCode, t.AreaCode)
+}
+
+// askToClassify tells the dispatchers of its area about a new ticket with
+// no category.
+func askToClassify(b *db.Batch, now time.Time, t Ticket) {
+	if t.CategoryCode == "" {
+		b.Add(insertNotificationSQL, notificationArgs(now, Notification{Role: string(auth.RoleDispatcher), AreaCode: t.AreaCode,
+			TicketNumber: t.Number, Kind: "classify", Text: "居民未选分类的新诉求，请分类后派单"})...)
+	}
 }
 
 // settled returns t as a read returns it: times as stored (whole

@@ -140,7 +140,9 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, derr)
 			return
 		}
-		s.holdPhotos(r.Context(), r, p.Lang, d)
+		if !errs.Is(err, errs.TooMany) { // nothing is taken in from a client over its limit
+			s.holdPhotos(r.Context(), r, p.Lang, d)
+		}
 		if err != nil {
 			status = s.formError(r, p, err)
 			errs.SetRetryAfter(w.Header(), err)
@@ -149,12 +151,16 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 		p.Data = d
 		s.render(w, r, status, "submit", p)
 	}
-	if r.PostForm.Get("step") == "suggest" {
-		back(http.StatusOK, nil, nil)
-		return
+	// Every try that sends photos counts against the limit, a suggest step too.
+	suggest := r.PostForm.Get("step") == "suggest"
+	if !suggest || len(uploaded(r)) > 0 {
+		if err := s.Limits.CheckSubmit(r, u); err != nil {
+			back(0, nil, err)
+			return
+		}
 	}
-	if err := s.Limits.CheckSubmit(r, u); err != nil {
-		back(0, nil, err)
+	if suggest {
+		back(http.StatusOK, nil, nil)
 		return
 	}
 	if fe := s.Tickets.Validate(r.Context(), u, in); len(fe) > 0 {
