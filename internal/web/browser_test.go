@@ -139,7 +139,7 @@ func browserLoop(t *testing.T, exe string, a *app.App) {
 	// The resident logs in with the code shown in demo mode.
 	res.do(chromedp.EmulateViewport(1200, 900))
 	res.open("/")
-	res.sees("我要反映", "查询进度")
+	res.sees("随手拍 · 反映问题", "我的事项")
 	res.shot("home", 1200)
 	res.open("/login")
 	res.do(chromedp.SendKeys(chromedp.CSS("#phone"), "13800138000"))
