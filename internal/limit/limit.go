@@ -110,6 +110,7 @@ type Set struct {
 	SubmitPhone *Limiter // valid submissions per resident account, or per phone for guests
 	TrackIP     *Limiter // look-ups of a ticket by number and phone, per client address
 	TrackNumber *Limiter // look-ups per ticket number
+	SuggestIP   *Limiter // category suggestions for the submission form, per client address
 }
 
 // Defaults: generous enough for a whole community behind one address, tight
@@ -124,6 +125,7 @@ func Defaults() *Set {
 		// still gets several tries.
 		TrackIP:     New(30, 10*time.Minute),
 		TrackNumber: New(6, 30*time.Minute),
+		SuggestIP:   New(120, time.Minute),
 	}
 }
 

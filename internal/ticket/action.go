@@ -59,6 +59,9 @@ type ActionInput struct {
 	WithinHours  int          `json:"within_hours"`
 	Into         string       `json:"into"`
 	Passed       *bool        `json:"passed"` // the result of an on-site check
+	// CategoryCode classifies the ticket as it is dispatched: required for
+	// a ticket its reporter left unclassified, a correction otherwise.
+	CategoryCode string `json:"category_code"`
 }
 
 // Limits of the exceptions.
@@ -92,6 +95,7 @@ func (in *ActionInput) clean() error {
 	in.Comment = CleanText(in.Comment)
 	in.Reason = CleanText(in.Reason)
 	in.Into = CleanText(in.Into)
+	in.CategoryCode = strings.TrimSpace(in.CategoryCode)
 	if runes(in.Note) > MaxNote || runes(in.Reason) > MaxNote {
 		return errs.Invalidf("备注不能超过%d字", "note must be at most %d characters", MaxNote)
 	}
@@ -293,7 +297,35 @@ func (c *change) commit(ctx context.Context) error {
 // starts as the input's note) and writes what else the action needs.
 
 func (s *Service) dispatch(ctx context.Context, c *change, in ActionInput) error {
+	if err := s.classify(ctx, c, in.CategoryCode); err != nil {
+		return err
+	}
 	return s.dispatchTo(ctx, c, in.OrgCode)
+}
+
+// needDispatch is what a dispatch requires: a unit, and a category when
+// one is named.
+func needDispatch(in *ActionInput) error {
+	if in.CategoryCode != "" && !gov.ValidCode(in.CategoryCode) {
+		return errs.Invalidf("分类代码格式不正确：%q", "malformed category_code: %q", in.CategoryCode)
+	}
+	return needOrg(in)
+}
+
+// classify gives the ticket the category the dispatcher chose; a ticket
+// still unclassified must get one before it is dispatched.
+func (s *Service) classify(ctx context.Context, c *change, code string) error {
+	if code == "" {
+		if c.t.CategoryCode == "" {
+			return errs.Invalidf("该诉求尚未分类，请先选择诉求分类再派单", "this request has no category yet; choose one to dispatch it")
+		}
+		return nil
+	}
+	if err := s.checkCategory(ctx, code); err != nil {
+		return err
+	}
+	c.t.CategoryCode = code
+	return nil
 }
 
 func (s *Service) sign(ctx context.Context, c *change, _ ActionInput) error {

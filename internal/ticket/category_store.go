@@ -67,9 +67,10 @@ func (s *Service) Category(ctx context.Context, code string) (Category, error) {
 	return categoryQ(ctx, s.db.R, code)
 }
 
-// Categories returns the whole tree in display order (parents before children).
+// Categories returns the whole tree in display order (parents before
+// children), without the row of unclassified tickets (code "").
 func (s *Service) Categories(ctx context.Context) ([]Category, error) {
-	rows, err := s.db.R.QueryContext(ctx, `SELECT `+categoryCols+` FROM categories ORDER BY code`)
+	rows, err := s.db.R.QueryContext(ctx, `SELECT `+categoryCols+` FROM categories WHERE code <> '' ORDER BY code`)
 	if err != nil {
 		return nil, errs.Wrap(err, "list categories")
 	}

@@ -123,9 +123,12 @@ func (s *Service) ReporterNames(ctx context.Context, u auth.User) ([]string, err
 	return names, errs.Wrap(rows.Err(), "reporter names")
 }
 
-// AwaitingRating counts u's tickets she may rate now: replied, with no
-// on-site check pending (statusOK's rule for ActionRate).
+// AwaitingRating counts u's tickets she may rate now (待评价): replied, with
+// no on-site check pending (the rate row's rule). Staff have none.
 func (s *Service) AwaitingRating(ctx context.Context, u auth.User) (int, error) {
+	if u.Role != auth.RoleResident {
+		return 0, nil
+	}
 	cond, args := reporterCond(u)
 	if cond == "" {
 		return 0, errs.ErrUnauthorized

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"log/slog"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -31,7 +30,10 @@ type Service struct {
 	cal     *calendar.Calendar
 	photos  PhotoCounter
 	sms     SMSSender
-	auditFn func(ctx context.Context, u auth.User, action, object, detail string) error
+	// suggester proposes categories for a resident's words (suggest.go);
+	// nil: KeywordSuggester.
+	suggester CategorySuggester
+	auditFn   func(ctx context.Context, u auth.User, action, object, detail string) error
 	// tolerance is how far, in metres, a location staff give may lie
 	// outside the boundary of their area (placeInScope).
 	tolerance float64
@@ -126,117 +128,58 @@ func DefaultChannel(actor *auth.User) Channel {
 func runes(s string) int { return utf8.RuneCountInString(s) }
 
 // check validates a submission and fills in its defaults; actor is nil for
-// someone not logged in.
+// someone not logged in. It returns the first problem (checkAll finds all).
 func (in *NewTicket) check(actor *auth.User) error {
-	in.Description = CleanText(in.Description)
-	in.Address = CleanText(in.Address)
-	in.ReporterName = CleanText(in.ReporterName)
-	in.ReporterPhone = auth.NormalizePhone(in.ReporterPhone)
-	in.AreaCode = strings.TrimSpace(in.AreaCode)
-	if in.Kind == "" {
-		in.Kind = KindHelp
-	}
-	if !validKind(in.Kind) {
-		return errs.Invalidf("诉求类型不正确：%q", "unknown kind: %q", in.Kind)
-	}
-	if in.CategoryCode == "" {
-		return errs.Invalidf("请选择诉求分类", "category_code is required")
-	}
-	if in.Description == "" {
-		return errs.Invalidf("请填写诉求内容", "description is required")
-	}
-	if n := runes(in.Description); n > MaxDescription {
-		return errs.Invalidf("诉求内容不能超过%d字（现有%d字）", "description must be at most %d characters (it has %d)", MaxDescription, n)
-	}
-	if runes(in.Address) > MaxAddress {
-		return errs.Invalidf("地址不能超过%d字", "address must be at most %d characters", MaxAddress)
-	}
-	if runes(in.ReporterName) > MaxName {
-		return errs.Invalidf("姓名不能超过%d字", "reporter_name must be at most %d characters", MaxName)
-	}
-	if (in.Lat == nil) != (in.Lng == nil) {
-		return errs.Invalidf("经纬度须同时提供", "lat and lng go together")
-	}
-	if in.Lat != nil && (*in.Lat < -90 || *in.Lat > 90 || *in.Lng < -180 || *in.Lng > 180 || *in.Lat != *in.Lat || *in.Lng != *in.Lng) {
-		return errs.Invalidf("经纬度超出范围", "lat or lng out of range")
-	}
-	if in.AreaCode == "" && in.Lat == nil && in.Address == "" {
-		return errs.Invalidf("请提供地点：所在社区、地址或位置", "a place is required: area_code, address, or lat and lng")
-	}
-	if in.AreaCode != "" && !gov.ValidCode(in.AreaCode) {
-		return errs.Invalidf("区划代码格式不正确：%q", "malformed area code: %q", in.AreaCode)
-	}
-	if in.ReporterPhone != "" && !auth.ValidPhone(in.ReporterPhone) {
-		return errs.Invalidf("手机号格式不正确", "malformed reporter_phone")
-	}
-	if in.Urgency == "" {
-		in.Urgency = UrgencyNormal
-	}
-	if !validUrgency(in.Urgency) {
-		return errs.Invalidf("紧急程度须为 normal、urgent 或 emergency", "urgency must be normal, urgent or emergency")
-	}
-	if (actor == nil || actor.Role == auth.RoleResident) && in.Urgency != UrgencyNormal {
-		return errs.Invalidf("紧急程度由工作人员判定", "urgency is set by staff")
-	}
-	if in.Channel == "" {
-		in.Channel = DefaultChannel(actor)
-	}
-	if !validChannel(in.Channel) {
-		return errs.Invalidf("渠道不正确：%q", "unknown channel: %q", in.Channel)
-	}
-	resident := actor == nil || actor.Role == auth.RoleResident
-	if resident && !residentChannels[in.Channel] {
-		return errs.Invalidf("居民提交的渠道只能是 web、app、snapshot 或 mailbox", "a resident's channel can only be web, app, snapshot or mailbox")
-	}
-	if err := in.checkProxy(actor); err != nil {
-		return err
-	}
-	if actor != nil && actor.Role == auth.RoleResident && in.ReporterPhone == "" {
-		in.ReporterPhone = actor.Phone
-	}
-	if actor == nil && in.ReporterPhone == "" {
-		return errs.Invalidf("请填写手机号，以便联系您和查询办理进度", "reporter_phone is required so we can reach you and you can follow the ticket")
-	}
-	if actor != nil && (actor.Role == auth.RoleAgent) && in.ReporterPhone == "" && in.ReporterIDLast4 == "" {
-		return errs.Invalidf("请填写来电人手机号", "the caller's reporter_phone is required")
-	}
-	return nil
+	return in.checkAll(actor).Err()
 }
 
 // CheckNew reports whether Create would accept the submission, without
 // writing anything: the surfaces count a resident's submissions only once
-// they are known to be valid.
+// they are known to be valid. It returns the first problem; Validate
+// returns them all.
 func (s *Service) CheckNew(ctx context.Context, actor *auth.User, in NewTicket) error {
-	if err := in.check(actor); err != nil {
-		return err
-	}
-	if actor != nil && actor.Role != auth.RoleResident && !CanCreate(*actor) {
-		return errs.ErrForbidden
-	}
-	if err := s.checkRefs(ctx, actor, in); err != nil {
-		return err
-	}
-	return s.placeInScope(ctx, actor, in)
+	return s.Validate(ctx, actor, in).Err()
 }
 
-// checkRefs checks what a checked submission names: its category, its area,
-// and that staff register it in their own area (fileInScope).
+// checkRefs checks what a checked submission names: its category (none
+// for a resident who leaves it to the staff), its area, and that staff
+// register it in their own area (fileInScope).
 func (s *Service) checkRefs(ctx context.Context, actor *auth.User, in NewTicket) error {
-	cat, err := s.category(ctx, in.CategoryCode)
-	if err != nil {
-		return errs.Invalidf("诉求分类 %s 不存在", "unknown category %s", in.CategoryCode)
+	if err := s.checkCategory(ctx, in.CategoryCode); err != nil {
+		return err
 	}
-	if !cat.Active {
-		return errs.Invalidf("诉求分类 %s 已停用", "category %s is no longer in use", in.CategoryCode)
-	}
-	if in.AreaCode != "" {
-		if ok, err := s.areaExists(ctx, in.AreaCode); err != nil {
-			return err
-		} else if !ok {
-			return errs.Invalidf("区划 %s 不存在", "unknown area %s", in.AreaCode)
-		}
+	if err := s.checkArea(ctx, in.AreaCode); err != nil {
+		return err
 	}
 	return fileInScope(actor, in.AreaCode)
+}
+
+// checkCategory checks that a category named exists and is in use.
+func (s *Service) checkCategory(ctx context.Context, code string) error {
+	if code == "" {
+		return nil
+	}
+	cat, err := s.category(ctx, code)
+	if err != nil {
+		return errs.Invalidf("诉求分类 %s 不存在", "unknown category %s", code)
+	}
+	if !cat.Active {
+		return errs.Invalidf("诉求分类 %s 已停用", "category %s is no longer in use", code)
+	}
+	return nil
+}
+
+// checkArea checks that an area named exists.
+func (s *Service) checkArea(ctx context.Context, code string) error {
+	if code == "" {
+		return nil
+	}
+	if ok, err := s.areaExists(ctx, code); err != nil {
+		return err
+	} else if !ok {
+		return errs.Invalidf("区划 %s 不存在", "unknown area %s", code)
+	}
+	return nil
 }
 
 // Create registers a request and dispatches it by the catalogue when a rule
@@ -288,7 +231,7 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 		refreshClocks(&t)
 		// Dispatch by the catalogue before the first write, so a new ticket
 		// costs one insert and its events.
-		org, err := s.matchRule(ctx, t.CategoryCode, t.AreaCode)
+		org, err := s.firstRoute(ctx, t)
 		if err != nil {
 			return err
 		}
@@ -313,6 +256,7 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 		if n, ok := s.filedNotice(ctx, t); ok {
 			b.Add(insertNotificationSQL, notificationArgs(now, n)...)
 		}
+		askToClassify(&b, now, t)
 		err = s.db.ExecBatch(ctx, tx, &b)
 		if db.IsUnique(err) {
 			return errs.Conflictf("工单编号重复", "duplicate ticket number")
@@ -332,6 +276,24 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 	}
 	// A retry: the reader pool sees the first run's ticket.
 	return s.get(ctx, s.db.R, number)
+}
+
+// firstRoute returns the unit the catalogue names for a new ticket; none
+// for one its reporter left unclassified, which waits for a dispatcher.
+func (s *Service) firstRoute(ctx context.Context, t Ticket) (string, error) {
+	if t.CategoryCode == "" {
+		return "", nil
+	}
+	return s.matchRule(ctx, t.CategoryCode, t.AreaCode)
+}
+
+// askToClassify tells the dispatchers of its area about a new ticket with
+// no category.
+func askToClassify(b *db.Batch, now time.Time, t Ticket) {
+	if t.CategoryCode == "" {
+		b.Add(insertNotificationSQL, notificationArgs(now, Notification{Role: string(auth.RoleDispatcher), AreaCode: t.AreaCode,
+			TicketNumber: t.Number, Kind: "classify", Text: "居民未选分类的新诉求，请分类后派单"})...)
+	}
 }
 
 // settled returns t as a read returns it: times as stored (whole

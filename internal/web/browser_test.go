@@ -139,7 +139,7 @@ func browserLoop(t *testing.T, exe string, a *app.App) {
 	// The resident logs in with the code shown in demo mode.
 	res.do(chromedp.EmulateViewport(1200, 900))
 	res.open("/")
-	res.sees("我要反映", "查询进度")
+	res.sees("随手拍 · 反映问题", "我的事项")
 	res.shot("home", 1200)
 	res.open("/login")
 	res.do(chromedp.SendKeys(chromedp.CSS("#phone"), "13800138000"))
@@ -155,12 +155,13 @@ func browserLoop(t *testing.T, exe string, a *app.App) {
 	res.open("/submit")
 	res.shot("submit-390", 390)
 	res.do(
-		chromedp.SetValue(chromedp.CSS("#category_code"), "0101"),
 		chromedp.SetValue(chromedp.CSS("#street"), "110117001"),
 		chromedp.SetValue(chromedp.CSS("#community"), "110117001001"),
 		chromedp.SendKeys(chromedp.CSS("#description"), "金谷东园小区北门垃圾堆放三天无人清运"),
 		chromedp.SendKeys(chromedp.CSS("#address"), "金谷东园北门"),
 	)
+	// The category suggested for her words (0101 街巷环境卫生).
+	res.do(chromedp.Click(chromedp.CSS(`#cat-suggest input[value="0101"]`)))
 	res.click("form.card button.primary")
 	res.sees("您的诉求已提交")
 	number := strings.TrimSpace(res.text(".ticket-no"))

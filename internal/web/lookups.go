@@ -78,7 +78,7 @@ func (s *Server) categoryGroups(ctx context.Context, lang string) ([]Group, map[
 	if err != nil {
 		return nil, nil, err
 	}
-	names := map[string]string{}
+	names := map[string]string{"": tr(lang, "file.unclassified")} // left to the staff by its reporter
 	name := func(c ticket.Category) string {
 		if lang == "en" && c.NameEn != "" {
 			return c.NameEn

@@ -44,7 +44,9 @@ func (s *Server) renderMine(w http.ResponseWriter, r *http.Request, u auth.User,
 	p := s.page(w, r, "my.title")
 	q := r.URL.Query()
 	who := q.Get("who")
-	page, err := s.Tickets.List(r.Context(), u, ticket.Filter{Cursor: q.Get("cursor"), ReporterName: who})
+	// ?status=replied: those waiting for her rating (the home page's 评价 door).
+	status := q.Get("status")
+	page, err := s.Tickets.List(r.Context(), u, ticket.Filter{Cursor: q.Get("cursor"), ReporterName: who, Status: ticket.Status(status)})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -56,7 +58,7 @@ func (s *Server) renderMine(w http.ResponseWriter, r *http.Request, u auth.User,
 	}
 	d := &MyData{Items: ticketItems(u, p.Lang, page.Items, names), Guest: guest}
 	if page.NextCursor != "" {
-		d.NextURL = path + "?" + url.Values{"cursor": {page.NextCursor}, "who": {who}}.Encode()
+		d.NextURL = path + "?" + url.Values{"cursor": {page.NextCursor}, "who": {who}, "status": {status}}.Encode()
 	}
 	if d.Awaiting, err = s.Tickets.AwaitingRating(r.Context(), u); err != nil {
 		s.fail(w, r, err)

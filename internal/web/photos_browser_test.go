@@ -35,13 +35,13 @@ func TestBrowserPhotos(t *testing.T) {
 	res.do(chromedp.EmulateViewport(390, 844))
 	res.open("/submit")
 	res.do(
-		chromedp.SetValue(chromedp.CSS("#category_code"), "0101"),
 		chromedp.SetValue(chromedp.CSS("#street"), "110117001"),
 		chromedp.SetValue(chromedp.CSS("#community"), "110117001001"),
 		chromedp.SendKeys(chromedp.CSS("#description"), "金谷东园北门垃圾堆放三天无人清运"),
 		chromedp.SendKeys(chromedp.CSS("#reporter_phone"), "13900006666"),
 		chromedp.SetUploadFiles(chromedp.CSS("#photos"), []string{photo}),
 	)
+	res.do(chromedp.Click(chromedp.CSS(`#cat-suggest input[value="0101"]`)))
 	res.shot("submit-photos-390", 390)
 	res.click("form.card button.primary")
 	res.sees("您的诉求已提交", "已上传照片 1 张")

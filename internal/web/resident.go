@@ -15,42 +15,82 @@ import (
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
+// HomeData is the resident's home page: its doors and her 待评价 count.
+type HomeData struct {
+	Awaiting int    // her answered tickets that wait for her rating
+	RateURL  string // where the rating door leads
+}
+
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	if u := s.user(r); u != nil && u.Role.StaffAccount() {
+	u := s.user(r)
+	if u != nil && u.Role.StaffAccount() {
 		redirect(w, r, "/staff")
 		return
 	}
-	s.render(w, r, http.StatusOK, "home", s.page(w, r, "home.title"))
+	p := s.page(w, r, "home.title")
+	d := &HomeData{RateURL: "/track"}
+	if u != nil {
+		n, err := s.Tickets.AwaitingRating(r.Context(), *u)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Awaiting, d.RateURL = n, "/my?status="+string(ticket.StatusReplied)
+	}
+	p.Data = d
+	s.render(w, r, http.StatusOK, "home", p)
 }
 
 // SubmitData fills the submission form.
 type SubmitData struct {
 	Action     string
 	Kinds      []Option
-	Categories []Group
+	Categories []Group  // staff choose from the tree
+	Resident   bool     // residents describe the problem and pick a suggestion
+	Suggested  []Option // the categories suggested for her words
 	Places     []Group
 	Channels   []Option // staff only
 	Urgencies  []Option // staff only
+	// Errs are the form's problems by element (description, category,
+	// place, reporter_phone…), each shown beside it; Problems lists them
+	// for the summary above the form.
+	Errs     map[string]string
+	Problems []FieldProblem
+	// PhotoToken is the form's signed token, under which the photos of a
+	// form sent back are held; Held are those photos, PhotoErrs those refused.
+	PhotoToken string
+	Held       []HeldPhoto
+	PhotoErrs  []PhotoProblem
 }
 
 func (s *Server) submitData(r *http.Request, lang, action string) (*SubmitData, error) {
-	d := &SubmitData{Action: action}
+	d := &SubmitData{Action: action, Resident: !strings.HasPrefix(action, "/staff")}
 	for _, k := range ticket.Kinds {
 		d.Kinds = append(d.Kinds, Option{Value: string(k), Label: tr(lang, "kind."+string(k))})
 	}
 	var err error
-	if d.Categories, _, err = s.categoryGroups(r.Context(), lang); err != nil {
+	if d.Resident {
+		d.Suggested, err = s.suggestOptions(r.Context(), lang, r.PostForm.Get("description"), strings.TrimSpace(r.PostForm.Get("category_code")))
+	} else {
+		d.Categories, _, err = s.categoryGroups(r.Context(), lang)
+	}
+	if err != nil {
 		return nil, err
 	}
 	if d.Places, err = s.places(r.Context()); err != nil {
 		return nil, err
 	}
+	d.PhotoToken = s.formPhotoToken(r)
 	return d, nil
 }
 
 func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) {
 	p := s.page(w, r, "submit.title")
 	p.Form = url.Values{"kind": {string(ticket.KindHelp)}}
+	if k := ticket.Kind(r.URL.Query().Get("kind")); k == ticket.KindConsultation {
+		p.Form.Set("kind", string(k))
+		p.Title = "file.ask.title"
+	}
 	if u := p.User; u != nil && u.Role == auth.RoleResident {
 		p.Form.Set("reporter_phone", u.Phone)
 		p.Form.Set("reporter_name", u.Name)
@@ -86,39 +126,67 @@ func newTicket(r *http.Request) ticket.NewTicket {
 	}
 }
 
+// submit files a resident's request. "Suggest" (the form's step for
+// browsers without script) shows the categories suggested for her words;
+// a form with mistakes comes back with every one beside its field, what she
+// typed, and her photos held. Nothing is filed until the form is right.
 func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	in := newTicket(r)
 	in.Channel = ticket.ChannelWeb
 	in.Urgency = "" // staff judge urgency
 	u := s.user(r)
-	err := s.Limits.CheckSubmit(r, u)
-	if err == nil {
-		err = s.Tickets.CheckNew(r.Context(), u, in)
-	}
-	if err == nil {
-		err = s.Limits.CheckSubmitter(u, in.ReporterPhone)
-	}
-	var t ticket.Ticket
-	if err == nil {
-		t, err = s.Tickets.Create(r.Context(), u, in)
-	}
-	if err != nil {
+	back := func(status int, fe ticket.FieldErrors, err error) {
 		p := s.page(w, r, "submit.title")
-		status := s.formError(r, p, err)
 		d, derr := s.submitData(r, p.Lang, "/submit")
 		if derr != nil {
 			s.fail(w, r, derr)
 			return
 		}
-		errs.SetRetryAfter(w.Header(), err)
+		if !errs.Is(err, errs.TooMany) { // nothing is taken in from a client over its limit
+			s.holdPhotos(r.Context(), r, p.Lang, d)
+		}
+		if err != nil {
+			status = s.formError(r, p, err)
+			errs.SetRetryAfter(w.Header(), err)
+		}
+		setFieldErrors(p, d, fe)
 		p.Data = d
 		s.render(w, r, status, "submit", p)
+	}
+	// Every try that sends photos counts against the limit, a suggest step too.
+	suggest := r.PostForm.Get("step") == "suggest"
+	if !suggest || len(uploaded(r)) > 0 {
+		if err := s.Limits.CheckSubmit(r, u); err != nil {
+			back(0, nil, err)
+			return
+		}
+	}
+	if suggest {
+		back(http.StatusOK, nil, nil)
+		return
+	}
+	if fe := s.Tickets.Validate(r.Context(), u, in); len(fe) > 0 {
+		back(statusOfFields(fe), fe, nil)
+		return
+	}
+	err := s.Limits.CheckSubmitter(u, in.ReporterPhone)
+	var t ticket.Ticket
+	if err == nil {
+		t, err = s.Tickets.Create(r.Context(), u, in)
+	}
+	if err != nil {
+		back(0, nil, err)
 		return
 	}
 	// The ticket is kept first; a photo that is refused is reported on the
 	// next page and does not lose it. A guest adds them as the one who has
-	// just submitted it (u nil).
-	s.setPhotoFlash(w, r, s.addPhotos(r.Context(), r, u, t.Number, attachment.PurposeReport))
+	// just submitted it (u nil): those held from the form first, then the
+	// ones chosen last.
+	f := photoFlash{Number: t.Number}
+	s.claimPhotos(r.Context(), r, u, t.Number, &f)
+	added := s.addPhotos(r.Context(), r, u, t.Number, attachment.PurposeReport)
+	f.Added, f.Bad = f.Added+added.Added, append(f.Bad, added.Bad...)
+	s.setPhotoFlash(w, r, f)
 	redirect(w, r, "/submitted/"+t.Number)
 }
 

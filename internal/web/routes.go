@@ -17,6 +17,8 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	h("GET /{$}", s.home)
 	h("GET /submit", s.submitForm)
 	files("POST /submit", s.idemSubmit(s.submit))
+	h("GET /submit/suggest", s.submitSuggest)
+	h("GET /submit/photos/{token}/{id}", s.heldPhoto)
 	h("GET /submitted/{number}", s.submitted)
 	h("GET /track", s.trackForm)
 	h("POST /track", s.track)

@@ -274,6 +274,12 @@ func (s *Server) staffTicketPage(w http.ResponseWriter, r *http.Request, u *auth
 		}
 	}
 	v.Forms = s.forms(p.Lang, v)
+	if v.Can(ticket.ActionDispatch) || v.Can(ticket.ActionRedispatch) {
+		if v.CatGroups, _, err = s.categoryGroups(r.Context(), p.Lang); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	p.Data = v
 	s.render(w, r, status, "staff_ticket", p)
 }
@@ -296,6 +302,9 @@ func actionInput(r *http.Request, action string) ticket.ActionInput {
 		Reason:    f.Get("reason"),
 		Until:     strings.TrimSpace(f.Get("until")),
 		Into:      strings.TrimSpace(f.Get("into")),
+	}
+	if action == ticket.ActionDispatch {
+		in.CategoryCode = strings.TrimSpace(f.Get("category_code"))
 	}
 	for _, c := range f["org_codes"] {
 		if c = strings.TrimSpace(c); c != "" {
@@ -376,14 +385,20 @@ func (s *Server) staffSubmitForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Form = url.Values{"kind": {string(ticket.KindHelp)}, "channel": {string(ticket.DefaultChannel(u))}, "urgency": {string(ticket.UrgencyNormal)}}
-	s.renderStaffSubmit(w, r, p, http.StatusOK)
+	s.renderStaffSubmit(w, r, p, http.StatusOK, nil)
 }
 
-func (s *Server) renderStaffSubmit(w http.ResponseWriter, r *http.Request, p *Page, status int) {
+// renderStaffSubmit shows the form to register a request; fe, when set,
+// are its mistakes, and the photos sent with it are then held (filing.go).
+func (s *Server) renderStaffSubmit(w http.ResponseWriter, r *http.Request, p *Page, status int, fe ticket.FieldErrors) {
 	d, err := s.submitData(r, p.Lang, "/staff/new")
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if r.Method == http.MethodPost {
+		s.holdPhotos(r.Context(), r, p.Lang, d)
+		setFieldErrors(p, d, fe)
 	}
 	for _, c := range []ticket.Channel{ticket.ChannelHotline, ticket.ChannelGrid, ticket.ChannelProxy, ticket.ChannelMailbox, ticket.ChannelWeb} {
 		d.Channels = append(d.Channels, Option{Value: string(c), Label: tr(p.Lang, "channel."+string(c))})
@@ -400,15 +415,25 @@ func (s *Server) staffSubmit(w http.ResponseWriter, r *http.Request) {
 	if u == nil {
 		return
 	}
-	t, err := s.Tickets.Create(r.Context(), u, newTicket(r))
+	in := newTicket(r)
+	if fe := s.Tickets.Validate(r.Context(), u, in); len(fe) > 0 {
+		s.renderStaffSubmit(w, r, s.page(w, r, "staff.new.title"), statusOfFields(fe), fe)
+		return
+	}
+	t, err := s.Tickets.Create(r.Context(), u, in)
 	if err != nil {
 		p := s.page(w, r, "staff.new.title")
 		status := s.formError(r, p, err)
-		s.renderStaffSubmit(w, r, p, status)
+		s.renderStaffSubmit(w, r, p, status, nil)
 		return
 	}
-	// Whoever registers a ticket adds the photos of what was reported.
-	s.setPhotoFlash(w, r, s.addPhotos(r.Context(), r, u, t.Number, attachment.PurposeReport))
+	// Whoever registers a ticket adds the photos of what was reported:
+	// those held from the form sent back first.
+	f := photoFlash{Number: t.Number}
+	s.claimPhotos(r.Context(), r, u, t.Number, &f)
+	added := s.addPhotos(r.Context(), r, u, t.Number, attachment.PurposeReport)
+	f.Added, f.Bad = f.Added+added.Added, append(f.Bad, added.Bad...)
+	s.setPhotoFlash(w, r, f)
 	if !ticket.CanView(*u, t) {
 		// A handler who registers a request another unit then handles may
 		// not open it: she is told its number on her workbench.

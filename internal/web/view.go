@@ -26,6 +26,7 @@ type TicketView struct {
 	Phone   string // the phone proved on the lookup page, carried to the rating
 	// Staff only.
 	OrgGroups []Group
+	CatGroups []Group // the categories a dispatcher may classify the ticket under as she dispatches it
 	Suggest   string
 	Helpers   []HelperView
 	Summons   []SummonsView

@@ -102,8 +102,8 @@ func TestPagesAndHeaders(t *testing.T) {
 		status int
 		want   []string
 	}{
-		{"/", 200, []string{"我要反映", "查询进度", "登录", "English"}},
-		{"/submit", 200, []string{"<optgroup label=\"市容环境\">", "滨河街道", "金谷东园社区", "保密（对经办人员隐藏姓名电话）"}},
+		{"/", 200, []string{"随手拍 · 反映问题", "我的事项", `href="tel:12345"`, "即将开放", `class="big-switch"`, "登录", "English"}},
+		{"/submit", 200, []string{"不清楚，由工作人员分类", "滨河街道", "金谷东园社区", "保密（对经办人员隐藏姓名电话）"}},
 		{"/track", 200, []string{"工单编号"}},
 		{"/login", 200, []string{"获取验证码"}},
 		{"/staff/login", 200, []string{"工作人员登录"}},
@@ -222,9 +222,12 @@ func TestSubmitErrorsKeepInput(t *testing.T) {
 	}{
 		{"empty description", url.Values{"category_code": {"0101"}, "community": {"110117001001"},
 			"address": {"金谷东园3号楼"}, "reporter_name": {"王芳"}, "reporter_phone": {"13900001111"}},
-			400, []string{"请填写诉求内容", "金谷东园3号楼", "王芳", "13900001111", `value="0101" selected`, `value="110117001001" selected`}},
-		{"no category", url.Values{"description": {"路灯坏了"}, "reporter_phone": {"13900001111"}},
-			400, []string{"请选择诉求分类", "路灯坏了"}},
+			400, []string{"请填写诉求内容", "金谷东园3号楼", "王芳", "13900001111", `value="0101" checked`, `value="110117001001" selected`}},
+		{"no place", url.Values{"description": {"路灯坏了"}, "reporter_phone": {"13900001111"}},
+			400, []string{"请提供地点", "路灯坏了", `value="" checked> 不清楚`, `id="place-err"`}},
+		{"everything at once", url.Values{"reporter_phone": {"123"}},
+			400, []string{"有 3 处需要修改", "请填写诉求内容", "请提供地点", "手机号格式不正确", `aria-invalid="true" aria-describedby="reporter_phone-err"`,
+				`href="#description"`, `href="#place"`, `href="#reporter_phone"`}},
 		{"bad phone", url.Values{"category_code": {"0101"}, "description": {"路灯坏了"}, "address": {"x"}, "reporter_phone": {"123"}},
 			400, []string{"手机号格式不正确"}},
 		{"unknown category", url.Values{"category_code": {"9999"}, "description": {"路灯坏了"}, "address": {"x"}, "reporter_phone": {"13900001111"}},

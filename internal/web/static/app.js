@@ -57,3 +57,46 @@
     if (t.form.requestSubmit) t.form.requestSubmit(); else t.form.submit();
   });
 })();
+
+// Filing: categories suggested live as the resident describes the problem.
+// Without this script the form's "suggest" button asks the server instead.
+(function () {
+  var box = document.getElementById("cat-suggest");
+  var text = document.getElementById("description");
+  if (!box || !text || !window.fetch) return;
+  var btn = document.getElementById("suggest-btn");
+  if (btn) btn.hidden = true;
+  var timer = null, asked = "";
+  var render = function (items) {
+    var checked = box.querySelector("input:checked");
+    var keep = checked ? { code: checked.value, name: checked.parentNode.textContent.trim() } : null;
+    var seen = {};
+    var list = [];
+    if (keep) { list.push(keep); seen[keep.code] = true; }
+    for (var i = 0; i < items.length; i++) if (!seen[items[i].code]) { list.push(items[i]); seen[items[i].code] = true; }
+    box.textContent = "";
+    for (var j = 0; j < list.length && j < 4; j++) {
+      var label = document.createElement("label");
+      label.className = "pick";
+      var input = document.createElement("input");
+      input.type = "radio"; input.name = "category_code"; input.value = list[j].code;
+      if (keep && list[j].code === keep.code) input.checked = true;
+      label.appendChild(input);
+      label.appendChild(document.createTextNode(" " + list[j].name));
+      box.appendChild(label);
+    }
+  };
+  var ask = function () {
+    var q = text.value.trim().slice(0, 2000);
+    if (q === asked || q.length < 2) return;
+    asked = q;
+    fetch(box.getAttribute("data-url") + "?text=" + encodeURIComponent(q), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (items) { if (items && q === asked) render(items); })
+      .catch(function () { if (btn) btn.hidden = false; });
+  };
+  text.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(ask, 500);
+  });
+})();
