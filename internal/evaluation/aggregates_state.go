@@ -30,8 +30,10 @@ package evaluation
 // new, all in one transaction under the lock row evaluation_state (SQLite:
 // the single writer; PostgreSQL: SELECT … FOR UPDATE). Running it twice
 // changes nothing. A transaction that commits more than refreshWindow after
-// its updated_at, and data written around the ticket package (imports,
-// seeding, SQL by hand), are not seen: run Rebuild after those.
+// its updated_at, and data written around the ticket package (SQL by
+// hand), are not seen: run Rebuild after those. Tickets written in bulk
+// (seed, import) go through ticket.ImportBatch, which marks the aggregates
+// stale in its own transaction, so the next refresh rebuilds them.
 //
 // Rebuild clears the aggregates and recomputes every ticket, in batches of
 // rebuildBatch tickets by number, each batch a transaction that records its
@@ -499,9 +501,9 @@ func (s *Service) rebuildNext(ctx context.Context) (n int, cursor string, done b
 	return n, cursor, done, err
 }
 
-// MarkStale tells every server that the aggregates must be rebuilt: for
-// tools that write tickets in bulk (seed, import) without the events a
-// refresh looks for. The next refresh rebuilds them.
+// MarkStale tells every server that the aggregates must be rebuilt, as
+// ticket.ImportBatch does for the tickets it writes in bulk (seed, import),
+// whose history a refresh does not look for. The next refresh rebuilds them.
 func MarkStale(ctx context.Context, d *db.DB) error {
 	return d.Tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE evaluation_state SET status = 'stale' WHERE id = 1 AND status = 'built'`)

@@ -6,7 +6,6 @@ package seed
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -99,7 +98,7 @@ func Run(ctx context.Context, d *db.DB, opt Options) (Stats, error) {
 		return Stats{}, err
 	}
 	g := newGenerator(cat, opt)
-	if err := reserveNumbers(ctx, d, g.days); err != nil {
+	if err := checkDays(g.days); err != nil {
 		return Stats{}, err
 	}
 	prep := time.Since(start)
@@ -131,11 +130,7 @@ func Run(ctx context.Context, d *db.DB, opt Options) (Stats, error) {
 	}
 	writeStart := time.Now()
 	w := func(b *batch) { written.Add(int64(len(b.tickets))); events.Add(int64(len(b.events))) }
-	if d.Engine == db.Postgres {
-		err = writePostgres(ctx, d, batches, free, w)
-	} else {
-		err = writeSQLite(ctx, d, batches, free, w)
-	}
+	err = write(ctx, svc.Tickets, batches, free, w)
 	if err != nil {
 		cancel()
 	}
@@ -146,9 +141,6 @@ func Run(ctx context.Context, d *db.DB, opt Options) (Stats, error) {
 	pwg.Wait()
 	if err == nil && genErr != nil && !errors.Is(genErr, context.Canceled) {
 		err = genErr
-	}
-	if err == nil {
-		err = finishCounters(ctx, d, g.days)
 	}
 	if err == nil && d.Engine == db.Postgres {
 		// After a bulk load the planner's statistics are stale until
@@ -189,49 +181,15 @@ func progress(w io.Writer, every time.Duration, total int64, start time.Time, wr
 	}
 }
 
-// reserveNumbers takes, for every day, a block of sequence numbers from the
-// day's counter in one atomic upsert, so that a server running at the same
-// time, or a later seed, never hands out the same number.
-func reserveNumbers(ctx context.Context, d *db.DB, days []day) error {
-	return d.Tx(ctx, func(tx *sql.Tx) error {
-		for i := range days {
-			dd := &days[i]
-			if dd.count == 0 {
-				continue
-			}
-			var end int64
-			err := tx.QueryRowContext(ctx, `INSERT INTO counters (name, value) VALUES ($1, $2)
-ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value RETURNING value`, "ticket:"+dd.key, dd.count).Scan(&end)
-			if err != nil {
-				return fmt.Errorf("reserve numbers of %s: %w", dd.key, err)
-			}
-			if end > 999999 {
-				return fmt.Errorf("seed: day %s would need sequence %d, beyond the six digits of a ticket number; seed fewer tickets or more months", dd.key, end)
-			}
-			dd.first = end - int64(dd.count) + 1
+// checkDays refuses a period with a day of more tickets than the six
+// digits of a ticket's sequence hold, before anything is written.
+func checkDays(days []day) error {
+	for _, dd := range days {
+		if dd.count > 999999 {
+			return fmt.Errorf("seed: day %s would get %d tickets, beyond the six digits of a ticket number; seed fewer tickets or more months", dd.key, dd.count)
 		}
-		return nil
-	})
-}
-
-// finishCounters makes sure every day's counter is at least the highest
-// sequence written, keeping a greater value (a live submission may have
-// taken more in the meantime).
-func finishCounters(ctx context.Context, d *db.DB, days []day) error {
-	return d.Tx(ctx, func(tx *sql.Tx) error {
-		for _, dd := range days {
-			if dd.count == 0 {
-				continue
-			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO counters (name, value) VALUES ($1, $2)
-ON CONFLICT (name) DO UPDATE SET value = CASE WHEN excluded.value > counters.value THEN excluded.value ELSE counters.value END`,
-				"ticket:"+dd.key, dd.first+int64(dd.count)-1)
-			if err != nil {
-				return fmt.Errorf("update counter of %s: %w", dd.key, err)
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // catalogue is the demo district as the seed needs it.

@@ -108,7 +108,7 @@ func (s *Service) ImportBatch(ctx context.Context, actor auth.User, batch []Impo
 }
 
 // checkImport refuses a batch whose tickets the loop could not have made:
-// an unknown kind, status, channel or urgency, no creation time, no event.
+// an unknown kind, status, channel or urgency, or no event.
 func checkImport(batch []ImportTicket) error {
 	for i := range batch {
 		t := &batch[i]
@@ -122,8 +122,6 @@ func checkImport(batch []ImportTicket) error {
 			bad = "channel " + strconv.Quote(string(t.Channel))
 		case t.Urgency != "" && !slices.Contains(Urgencies, t.Urgency):
 			bad = "urgency " + strconv.Quote(string(t.Urgency))
-		case t.CreatedAt.IsZero():
-			bad = "no creation time"
 		case len(t.Events) == 0:
 			bad = "no event"
 		case t.Source != "" && t.ExternalID == "":

@@ -2,7 +2,6 @@ package transfer
 
 import (
 	"context"
-	"database/sql"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/plaintext"
 	"github.com/gongzhi/gongzhi/internal/ticket"
@@ -21,10 +21,13 @@ import (
 	"github.com/gongzhi/gongzhi/internal/clock"
 )
 
-// Router finds the unit our dispatch catalogue names for a category and an
-// area; *ticket.Service is one.
-type Router interface {
+// Tickets is what an import needs of the ticket service, *ticket.Service:
+// the unit the dispatch catalogue names for a category and an area, which
+// records were imported before, and the one writer of imported tickets.
+type Tickets interface {
 	SuggestOrg(ctx context.Context, categoryCode, areaCode string) (string, error)
+	Imported(ctx context.Context, source string, ids []string) (map[string]bool, error)
+	ImportBatch(ctx context.Context, actor auth.User, batch []ticket.ImportTicket) (ticket.ImportResult, error)
 }
 
 // ImportOptions say what to import and how.
@@ -83,19 +86,20 @@ type pending struct {
 	area       string
 	desc       string
 	address    string
-	lat, lng   any
+	lat, lng   float64
+	hasLoc     bool
 	org        string
 	createdAt  int64
 	updatedAt  int64
-	closedAt   any
+	closedAt   int64 // when status is closed or invalid
 	reply      string
 	invalid    string
 	note       string
 }
 
 type importer struct {
-	d      *db.DB
-	router Router
+	d       *db.DB
+	tickets Tickets
 	opt    ImportOptions
 	m      Mapping
 	srcLoc *time.Location
@@ -114,7 +118,7 @@ type importer struct {
 // of one transaction each. Rows that cannot be imported are written to the
 // rejects file with their row number and reason; rows imported before (same
 // source and external id) are skipped.
-func ImportTickets(ctx context.Context, d *db.DB, router Router, opt ImportOptions) (ImportStats, error) {
+func ImportTickets(ctx context.Context, d *db.DB, tickets Tickets, opt ImportOptions) (ImportStats, error) {
 	m := opt.Mapping
 	if opt.BatchSize <= 0 {
 		opt.BatchSize = 1000
@@ -155,7 +159,7 @@ func ImportTickets(ctx context.Context, d *db.DB, router Router, opt ImportOptio
 	}
 	defer rf.Close()
 	rf.WriteString("\uFEFF")
-	im := &importer{d: d, router: router, opt: opt, m: m, srcLoc: srcLoc, loc: clock.BusinessZone(), now: opt.Now,
+	im := &importer{d: d, tickets: tickets, opt: opt, m: m, srcLoc: srcLoc, loc: clock.BusinessZone(), now: opt.Now,
 		types: lower(m.Categories), statuses: lower(m.Statuses), agencies: lower(m.Agencies), kinds: lower(m.Kinds), routes: map[string]string{},
 		seen: map[string]bool{}, rejects: csv.NewWriter(rf), started: time.Now(),
 		stats: ImportStats{Reasons: map[string]int{}, Statuses: map[string]int{}, RejectsFile: opt.Rejects}}
@@ -404,7 +408,7 @@ func (im *importer) convert(ctx context.Context, r record) (pending, *rejection)
 	if agency == Catalogue {
 		org, cached := im.routes[cat]
 		if !cached {
-			if org, err = im.router.SuggestOrg(ctx, cat, p.area); err != nil {
+			if org, err = im.tickets.SuggestOrg(ctx, cat, p.area); err != nil {
 				return pending{}, reject("no route", "the catalogue cannot route category %s: %v", cat, err)
 			}
 			im.routes[cat] = org
@@ -438,7 +442,7 @@ func (im *importer) convert(ctx context.Context, r record) (pending, *rejection)
 	lat, okLat := coord(r.lat, 90)
 	lng, okLng := coord(r.lng, 180)
 	if okLat && okLng {
-		p.lat, p.lng = lat, lng
+		p.lat, p.lng, p.hasLoc = lat, lng, true
 	}
 	note := fmt.Sprintf("导入自 %s，原编号 %s / imported from %s, external id %s; type: %s; agency: %s; status: %s",
 		im.m.Source, r.id, im.m.Source, r.id, r.typ, r.agency, r.status)
@@ -449,27 +453,20 @@ func (im *importer) convert(ctx context.Context, r record) (pending, *rejection)
 	return p, nil
 }
 
-// flush writes a batch in one transaction: it drops the records imported
-// before, reserves ticket numbers from the day counters, and inserts the
-// tickets, their events and their sources.
+// flush writes a batch in one transaction (write): the records imported
+// before are dropped, the others numbered from the day counters and written
+// with their events and their sources.
 func (im *importer) flush(ctx context.Context, batch []pending) error {
 	if im.opt.DryRun {
 		// Nothing is committed, so the ids of this run stay in im.seen.
-		fresh, err := im.fresh(ctx, im.d.R, batch)
+		fresh, err := im.fresh(ctx, batch)
 		if err != nil {
 			return err
 		}
 		im.count(batch, fresh)
 		return nil
 	}
-	var fresh []pending
-	err := im.d.Tx(ctx, func(tx *sql.Tx) error {
-		var err error
-		if fresh, err = im.fresh(ctx, tx, batch); err != nil || len(fresh) == 0 {
-			return err
-		}
-		return im.write(ctx, tx, fresh)
-	})
+	fresh, err := im.write(ctx, batch)
 	if err != nil {
 		return err
 	}
@@ -488,27 +485,13 @@ func (im *importer) count(batch, fresh []pending) {
 }
 
 // fresh returns the records of batch not imported before.
-func (im *importer) fresh(ctx context.Context, q db.Queryer, batch []pending) ([]pending, error) {
-	args := []any{im.m.Source}
-	ph := make([]string, len(batch))
-	for i, p := range batch {
-		args = append(args, p.externalID)
-		ph[i] = "$" + strconv.Itoa(i+2)
+func (im *importer) fresh(ctx context.Context, batch []pending) ([]pending, error) {
+	ids := make([]string, len(batch))
+	for i := range batch {
+		ids[i] = batch[i].externalID
 	}
-	rows, err := q.QueryContext(ctx, `SELECT external_id FROM ticket_sources WHERE source = $1 AND external_id IN (`+strings.Join(ph, ",")+`)`, args...)
+	done, err := im.tickets.Imported(ctx, im.m.Source, ids)
 	if err != nil {
-		return nil, fmt.Errorf("check imported records: %w", err)
-	}
-	defer rows.Close()
-	done := map[string]bool{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		done[id] = true
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	if len(done) == 0 {
