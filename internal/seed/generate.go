@@ -28,7 +28,7 @@ type day struct {
 	start   int64  // midnight, Unix ms
 	end     int64  // the next midnight, or now for today
 	count   int
-	heating bool  // in the heating season (15 November to 15 March)
+	heating bool // in the heating season (15 November to 15 March)
 }
 
 type actor struct{ id, name, role string }
@@ -216,4 +216,3 @@ func (g *generator) run(ctx context.Context, free <-chan *batch, out chan<- *bat
 	}
 	return nil
 }
-

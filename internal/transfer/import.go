@@ -100,11 +100,11 @@ type pending struct {
 type importer struct {
 	d       *db.DB
 	tickets Tickets
-	opt    ImportOptions
-	m      Mapping
-	srcLoc *time.Location
-	loc    *time.Location
-	now    time.Time
+	opt     ImportOptions
+	m       Mapping
+	srcLoc  *time.Location
+	loc     *time.Location
+	now     time.Time
 
 	types, statuses, agencies, kinds map[string]string // lower-cased keys, for a second look
 	routes                           map[string]string // category → org by the catalogue
