@@ -108,7 +108,9 @@ func (s *Service) ImportBatch(ctx context.Context, actor auth.User, batch []Impo
 }
 
 // checkImport refuses a batch whose tickets the loop could not have made:
-// an unknown kind, status, channel or urgency, or no event.
+// an unknown kind, status, channel or urgency, no event, or events not
+// numbered 1, 2, … up to the version (the next action's event follows the
+// last).
 func checkImport(batch []ImportTicket) error {
 	for i := range batch {
 		t := &batch[i]
@@ -124,6 +126,8 @@ func checkImport(batch []ImportTicket) error {
 			bad = "urgency " + strconv.Quote(string(t.Urgency))
 		case len(t.Events) == 0:
 			bad = "no event"
+		case t.Version != len(t.Events) || !numbered(t.Events):
+			bad = "events not numbered 1 to the version"
 		case t.Source != "" && t.ExternalID == "":
 			bad = "a source without an external id"
 		}
@@ -132,6 +136,15 @@ func checkImport(batch []ImportTicket) error {
 		}
 	}
 	return nil
+}
+
+func numbered(evs []ImportEvent) bool {
+	for i := range evs {
+		if evs[i].Seq != i+1 {
+			return false
+		}
+	}
+	return true
 }
 
 // markAggregatesStale tells the evaluation (through its state row, which

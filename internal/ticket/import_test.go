@@ -51,6 +51,12 @@ func TestImportBatch(t *testing.T) {
 			t.Fatalf("bad status: %v", err)
 		}
 
+		bad = closedImport(day, "old", "A")
+		bad.Version = 1
+		if _, err := f.tickets.ImportBatch(ctx, auth.System(), []ticket.ImportTicket{bad}); !errs.Is(err, errs.Invalid) {
+			t.Fatalf("version 1 with two events: %v", err)
+		}
+
 		var batch []ticket.ImportTicket
 		for i := range 1200 { // more than one multi-row INSERT on SQLite
 			batch = append(batch, closedImport(day.Add(time.Duration(i)*time.Minute), "old", fmt.Sprint("R", i)))

@@ -44,7 +44,7 @@ func (im *importer) importTicket(p *pending) ticket.ImportTicket {
 	created, updated := time.UnixMilli(p.createdAt), time.UnixMilli(p.updatedAt)
 	t := ticket.Ticket{Kind: ticket.Kind(p.kind), Status: p.status, CategoryCode: p.category, AreaCode: p.area, Description: p.desc,
 		Address: p.address, Channel: ticket.Channel(im.m.Channel), AssignedOrgCode: p.org, CreatedAt: created, UpdatedAt: updated,
-		ReplyText: p.reply, InvalidReason: p.invalid, Version: 1}
+		ReplyText: p.reply, InvalidReason: p.invalid}
 	if p.hasLoc {
 		t.Lat, t.Lng = &p.lat, &p.lng
 	}
@@ -69,5 +69,6 @@ func (im *importer) importTicket(p *pending) ticket.ImportTicket {
 		end.Seq, end.At, end.FromStatus, end.ToStatus, end.OrgCode = 2, closed, p.entry, p.status, p.org
 		events = append(events, ticket.ImportEvent{Event: end})
 	}
+	t.Version = len(events) // the next action's event follows the last
 	return ticket.ImportTicket{Ticket: t, Events: events, Source: im.m.Source, ExternalID: p.externalID}
 }
