@@ -15,7 +15,6 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/db"
-	"github.com/gongzhi/gongzhi/internal/plaintext"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 
 	"github.com/gongzhi/gongzhi/internal/clock"
@@ -78,7 +77,6 @@ func reject(code, format string, a ...any) *rejection {
 // pending is a record mapped to a ticket, waiting for its number.
 type pending struct {
 	externalID string
-	day        string // YYYYMMDD of created_at in Asia/Shanghai
 	kind       string
 	status     ticket.Status
 	entry      ticket.Status // status after the import event
@@ -326,131 +324,6 @@ func coord(s string, limit float64) (float64, bool) {
 		return 0, false
 	}
 	return v, true
-}
-
-// convert maps a record to a ticket, or says why it cannot be imported.
-func (im *importer) convert(ctx context.Context, r record) (pending, *rejection) {
-	if r.problem != "" {
-		return pending{}, reject("unreadable row", "%s", r.problem)
-	}
-	if r.id == "" {
-		return pending{}, reject("no external id", "the record has no id (column %q is empty)", im.m.Columns.ID)
-	}
-	if len(r.id) > 100 || plaintext.Check(r.id) != nil {
-		return pending{}, reject("bad external id", "the id is longer than 100 characters, not UTF-8 or holds a control character")
-	}
-	if r.created == "" {
-		return pending{}, reject("no created date", "the record has no created date")
-	}
-	created, err := im.parseTime(r.created)
-	if err != nil {
-		return pending{}, reject("bad created date", "created date %q is not a time of the form %q", r.created, im.m.TimeFormat)
-	}
-	if created.After(im.now) {
-		return pending{}, reject("created in the future", "created date %s is in the future", r.created)
-	}
-	if r.typ == "" {
-		return pending{}, reject("no request type", "the record has no request type")
-	}
-	cat, ok := lookup(im.m.Categories, im.types, r.typ)
-	if !ok && r.altType != "" {
-		cat, ok = lookup(im.m.Categories, im.types, r.altType)
-	}
-	if !ok {
-		if im.m.DefaultCategory == "" {
-			return pending{}, reject("request type not in the mapping: "+r.typ, "request type %q is not in the mapping's categories", r.typ)
-		}
-		cat = im.m.DefaultCategory
-	}
-	target, ok := lookup(im.m.Statuses, im.statuses, r.status)
-	if !ok {
-		return pending{}, reject("status not in the mapping: "+r.status, "status %q is not in the mapping's statuses", r.status)
-	}
-	p := pending{externalID: r.id, day: created.In(im.loc).Format("20060102"), category: cat, area: im.m.DefaultAreaCode,
-		createdAt: created.UnixMilli()}
-	p.kind = im.m.DefaultKind
-	if k, ok := lookup(im.m.Kinds, im.kinds, r.typ); ok {
-		p.kind = k
-	}
-	updated := created
-	if r.updated != "" {
-		if u, err := im.parseTime(r.updated); err == nil && u.After(updated) {
-			updated = u
-		}
-	}
-	var closed time.Time
-	if target != TargetOpen {
-		switch {
-		case r.closed != "":
-			closed, err = im.parseTime(r.closed)
-			if err != nil {
-				return pending{}, reject("bad closed date", "closed date %q is not a time of the form %q", r.closed, im.m.TimeFormat)
-			}
-		case target == TargetInvalid && r.updated != "" && updated.After(created):
-			closed = updated
-		default:
-			return pending{}, reject("closed without a closed date", "status %q is closed but the record has no closed date", r.status)
-		}
-		if closed.Before(created) {
-			return pending{}, reject("closed before created", "closed date %s is before the created date %s", r.closed, r.created)
-		}
-		if closed.After(updated) {
-			updated = closed
-		}
-		p.closedAt = closed.UnixMilli()
-	}
-	p.updatedAt = updated.UnixMilli()
-
-	agency, ok := lookup(im.m.Agencies, im.agencies, r.agency)
-	if !ok {
-		agency = im.m.DefaultAgency
-	}
-	if agency == Catalogue {
-		org, cached := im.routes[cat]
-		if !cached {
-			if org, err = im.tickets.SuggestOrg(ctx, cat, p.area); err != nil {
-				return pending{}, reject("no route", "the catalogue cannot route category %s: %v", cat, err)
-			}
-			im.routes[cat] = org
-		}
-		agency = org
-	}
-	p.org = agency
-	p.entry = ticket.StatusRegistered
-	if p.org != "" {
-		p.entry = ticket.StatusDispatched
-	}
-	switch target {
-	case TargetOpen:
-		p.status = p.entry
-	case TargetClosed:
-		p.status = ticket.StatusClosed
-		p.reply = clip(r.resolution, ticket.MaxReply)
-	case TargetInvalid:
-		p.status = ticket.StatusInvalid
-		p.invalid = clip(fmt.Sprintf("原系统状态 %s / %s in the source system", r.status, r.status), 200)
-	}
-	desc := r.typ
-	if len(r.detail) > 0 {
-		desc += ": " + strings.Join(r.detail, "; ")
-	}
-	if r.description != "" {
-		desc += "\n" + r.description
-	}
-	p.desc = clip(desc, ticket.MaxDescription)
-	p.address = clip(r.address, ticket.MaxAddress)
-	lat, okLat := coord(r.lat, 90)
-	lng, okLng := coord(r.lng, 180)
-	if okLat && okLng {
-		p.lat, p.lng, p.hasLoc = lat, lng, true
-	}
-	note := fmt.Sprintf("导入自 %s，原编号 %s / imported from %s, external id %s; type: %s; agency: %s; status: %s",
-		im.m.Source, r.id, im.m.Source, r.id, r.typ, r.agency, r.status)
-	if len(r.notes) > 0 {
-		note += "; " + strings.Join(r.notes, "; ")
-	}
-	p.note = clip(note, ticket.MaxNote)
-	return p, nil
 }
 
 // flush writes a batch in one transaction (write): the records imported
