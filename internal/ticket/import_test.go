@@ -8,9 +8,11 @@ import (
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/clock"
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/db/dbtest"
 	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
@@ -115,4 +117,36 @@ func TestImportBatch(t *testing.T) {
 			t.Fatalf("a failed import left %d tickets", n-1202)
 		}
 	})
+}
+
+// BenchmarkImportBatch writes batches of 10,000 closed tickets (two events
+// each, with their sources) on each engine:
+// go test ./internal/ticket -run '^$' -bench ImportBatch -benchtime 3x
+func BenchmarkImportBatch(b *testing.B) {
+	const n = 10_000
+	for _, engine := range dbtest.Engines() {
+		b.Run(engine, func(b *testing.B) {
+			ctx := context.Background()
+			d := dbtest.Open(b, engine)
+			ts := ticket.NewService(d, clock.System{}, gov.NewService(d, clock.System{}), nil)
+			for _, c := range []ticket.Category{{Code: "01", Name: "城市管理", Active: true}, {Code: "0102", ParentCode: "01", Name: "街巷环境", Active: true}} {
+				if err := ts.UpsertCategory(ctx, c); err != nil {
+					b.Fatal(err)
+				}
+			}
+			day := time.Date(2026, 1, 5, 0, 0, 0, 0, time.FixedZone("CST", 8*3600))
+			batch := make([]ticket.ImportTicket, n)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				for k := range batch {
+					batch[k] = closedImport(day.Add(time.Duration(k)*time.Second), "bench", fmt.Sprint(i, "-", k))
+				}
+				res, err := ts.ImportBatch(ctx, auth.System(), batch)
+				if err != nil || res.Tickets != n {
+					b.Fatalf("%d written: %v", res.Tickets, err)
+				}
+			}
+			b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "tickets/s")
+		})
+	}
 }

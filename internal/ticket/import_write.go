@@ -51,7 +51,7 @@ func (w *importWriter) skipImported(ctx context.Context, batch []ImportTicket) (
 	}
 	done := map[[2]string]bool{}
 	for src, list := range ids {
-		imported, err := importedFrom(ctx, w.tx, src, list)
+		imported, err := importedFrom(ctx, w.tx, w.engine, src, list)
 		if err != nil {
 			return nil, err
 		}
