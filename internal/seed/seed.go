@@ -1,7 +1,8 @@
 // Package seed fills a database with realistic tickets in bulk, for load
 // tests and demonstrations: millions of tickets of every category, area,
 // channel and status of the demo district, with the events each would have
-// had, written with multi-row INSERTs (SQLite) or COPY (PostgreSQL).
+// had, written by ticket.ImportBatch (COPY on PostgreSQL, multi-row INSERTs on
+// SQLite).
 package seed
 
 import (
