@@ -9,7 +9,6 @@ import (
 	"sort"
 
 	"github.com/gongzhi/gongzhi/internal/db"
-	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/seed"
 )
 
@@ -39,10 +38,6 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 	return withDB(ctx, "seed", dbArgs, getenv, stderr, func(d *db.DB, _ []string) error {
 		st, err := seed.Run(ctx, d, seed.Options{Tickets: *n, Seed: *rs, Months: *months, Progress: stdout, Log: newLogger(stderr)})
 		if err != nil {
-			return err
-		}
-		// The evaluation's aggregates learn of seeded tickets by a rebuild.
-		if err := evaluation.MarkStale(ctx, d); err != nil {
 			return err
 		}
 		keys := make([]string, 0, len(st.Statuses))

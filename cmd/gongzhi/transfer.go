@@ -14,7 +14,6 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/clock"
 	"github.com/gongzhi/gongzhi/internal/db"
-	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 	"github.com/gongzhi/gongzhi/internal/transfer"
@@ -113,12 +112,6 @@ func importTicketsCmd(ctx context.Context, args []string, getenv func(string) st
 			DryRun: dryRun, Progress: stdout})
 		if err != nil {
 			return err
-		}
-		if !dryRun && st.Imported > 0 {
-			// The evaluation's aggregates learn of these tickets by a rebuild.
-			if err := evaluation.MarkStale(ctx, d); err != nil {
-				return err
-			}
 		}
 		verb := "imported"
 		if dryRun {

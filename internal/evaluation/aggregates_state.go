@@ -30,8 +30,10 @@ package evaluation
 // new, all in one transaction under the lock row evaluation_state (SQLite:
 // the single writer; PostgreSQL: SELECT … FOR UPDATE). Running it twice
 // changes nothing. A transaction that commits more than refreshWindow after
-// its updated_at, and data written around the ticket package (imports,
-// seeding, SQL by hand), are not seen: run Rebuild after those.
+// its updated_at, and data written around the ticket package (SQL by
+// hand), are not seen: run Rebuild after those. Tickets written in bulk
+// (seed, import) go through ticket.ImportBatch, which marks the aggregates
+// stale in its own transaction, so the next refresh rebuilds them.
 //
 // Rebuild clears the aggregates and recomputes every ticket, in batches of
 // rebuildBatch tickets by number, each batch a transaction that records its
@@ -259,145 +261,6 @@ func (s *Service) refresh(ctx context.Context) (RefreshStats, error) {
 	return s.refreshLocked(ctx)
 }
 
-// refreshLocked is refresh under refreshMu.
-func (s *Service) refreshLocked(ctx context.Context) (RefreshStats, error) {
-	out := RefreshStats{Built: true}
-	start := time.Now()
-	// Keyset over (updated_at, number) within this call, so that a burst of
-	// more than refreshBatch tickets in the window still ends.
-	var afterU int64 = -1 << 62
-	afterN := ""
-	var afterE int64 = -1 << 62
-	if s.agg.seen == nil {
-		s.agg.seen = map[string]seenTicket{}
-	}
-	for {
-		var n, changed int
-		var done bool
-		var taken map[string]seenTicket
-		var windowStart int64
-		err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-			st, err := s.lockState(ctx, tx)
-			if err != nil {
-				return err
-			}
-			if st.status != "built" {
-				out.Built, done = false, true
-				return nil
-			}
-			fromU := st.ticketMark - refreshWindow.Milliseconds()
-			fromE := st.eventMark - refreshWindow.Milliseconds()
-			// The changed tickets, by updated_at then number; those this
-			// process already took in at their current version are skipped.
-			// One lower bound on updated_at, so that the planner starts the
-			// index there (given two, SQLite on 10M tickets took the lower
-			// one and read the whole index, 0.5 s).
-			rows, err := tx.QueryContext(ctx, `SELECT number, updated_at, version FROM tickets
-WHERE updated_at >= $1 AND NOT (updated_at = $2 AND number <= $3)
-ORDER BY updated_at, number LIMIT $4`, max(fromU, afterU), afterU, afterN, refreshBatch)
-			if err != nil {
-				return errs.Wrap(err, "changed tickets")
-			}
-			var numbers []string
-			seen := map[string]bool{}
-			taken = map[string]seenTicket{}
-			windowStart = fromU
-			markU := st.ticketMark
-			var lastU int64
-			lastN := ""
-			rowsRead := 0
-			for rows.Next() {
-				var num string
-				var u, v int64
-				if err := rows.Scan(&num, &u, &v); err != nil {
-					rows.Close()
-					return errs.Wrap(err, "changed tickets")
-				}
-				rowsRead++
-				lastU, lastN = u, num
-				markU = max(markU, u)
-				if prev, ok := s.agg.seen[num]; ok && prev == (seenTicket{v, u}) {
-					continue
-				}
-				numbers = append(numbers, num)
-				seen[num] = true
-				taken[num] = seenTicket{v, u}
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return errs.Wrap(err, "changed tickets")
-			}
-			full := rowsRead == refreshBatch
-			// Tickets with a counted event since the event mark (the ticket
-			// package bumps updated_at with every event; this also covers
-			// events written otherwise).
-			markE := st.eventMark
-			var lastE int64 = afterE
-			if !full {
-				erows, err := tx.QueryContext(ctx, `SELECT ticket_number, at FROM ticket_events
-WHERE action IN (`+eventActions+`) AND at >= $1 AND at > $2`, fromE, afterE)
-				if err != nil {
-					return errs.Wrap(err, "recent events")
-				}
-				for erows.Next() {
-					var num string
-					var a int64
-					if err := erows.Scan(&num, &a); err != nil {
-						erows.Close()
-						return errs.Wrap(err, "recent events")
-					}
-					if !seen[num] {
-						seen[num] = true
-						numbers = append(numbers, num)
-					}
-					markE = max(markE, a)
-					lastE = max(lastE, a)
-				}
-				erows.Close()
-				if err := erows.Err(); err != nil {
-					return errs.Wrap(err, "recent events")
-				}
-			}
-			n = len(numbers)
-			changed, err = s.reconcile(ctx, tx, numbers, "", "")
-			if err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE evaluation_state SET ticket_mark = $1, event_mark = $2, refreshed_at = $3 WHERE id = 1`,
-				markU, markE, s.clock.Now().UnixMilli()); err != nil {
-				return errs.Wrap(err, "save evaluation state")
-			}
-			if full {
-				afterU, afterN = lastU, lastN
-			} else {
-				afterE = lastE
-				done = true
-			}
-			return nil
-		})
-		if err != nil {
-			return out, err
-		}
-		// Committed: remember what was taken in, and forget tickets that
-		// left the window.
-		for num, v := range taken {
-			s.agg.seen[num] = v
-		}
-		for num, v := range s.agg.seen {
-			if v.updatedAt < windowStart {
-				delete(s.agg.seen, num)
-			}
-		}
-		out.Scanned += n
-		out.Changed += changed
-		if done {
-			break
-		}
-	}
-	s.agg.lastStart = start
-	return out, nil
-}
-
 // Rebuild recomputes the aggregates from every ticket, in batches: after an
 // import, after data was written around the ticket package, or on first
 // start. An interrupted rebuild (status building) is resumed; otherwise the
@@ -499,9 +362,9 @@ func (s *Service) rebuildNext(ctx context.Context) (n int, cursor string, done b
 	return n, cursor, done, err
 }
 
-// MarkStale tells every server that the aggregates must be rebuilt: for
-// tools that write tickets in bulk (seed, import) without the events a
-// refresh looks for. The next refresh rebuilds them.
+// MarkStale tells every server that the aggregates must be rebuilt, as
+// ticket.ImportBatch does for the tickets it writes in bulk (seed, import),
+// whose history a refresh does not look for. The next refresh rebuilds them.
 func MarkStale(ctx context.Context, d *db.DB) error {
 	return d.Tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE evaluation_state SET status = 'stale' WHERE id = 1 AND status = 'built'`)

@@ -220,7 +220,6 @@ func (im *importer) importFile(f divisionFile, path string, parents, codes map[s
 		// Only the big files take long enough to deserve a total.
 		total = countLines(path)
 	}
-
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1 // column count is checked per row, so one bad row is skipped, not fatal
 	cr.ReuseRecord = true
@@ -228,112 +227,161 @@ func (im *importer) importFile(f divisionFile, path string, parents, codes map[s
 	if err != nil {
 		return 0, errs.Invalidf("区划代码文件 %s 没有表头：%v", "division code file %s has no header: %v", base, err)
 	}
-	ncols := len(header)
-	codeCol, nameCol, parentCol := -1, -1, -1
-	for i, h := range header {
-		switch strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")) {
-		case "code":
-			codeCol = i
-		case "name":
-			nameCol = i
-		case f.parentCol:
-			if f.parentCol != "" {
-				parentCol = i
-			}
-		}
-	}
-	if codeCol < 0 || nameCol < 0 || (f.parentCol != "" && parentCol < 0) {
+	cols, ok := findDivisionCols(f, header)
+	if !ok {
 		return 0, errs.Invalidf("区划代码文件 %s 缺少列 code、name 或 %s", "division code file %s lacks a code, name or %s column", base, f.parentCol)
 	}
-
-	written := 0
+	w := &areaUpserts{im: im, f: f, base: base, total: total}
 	err = im.d.Tx(im.ctx, func(tx *sql.Tx) error {
-		full, err := tx.PrepareContext(im.ctx, upsertAreasSQL(importBatch))
-		if err != nil {
-			return errs.Wrap(err, "prepare area import")
+		if err := w.begin(tx); err != nil {
+			return err
 		}
-		defer full.Close()
-		batch := make([]divisionRow, 0, importBatch)
-		args := make([]any, 0, importBatch*4)
-		flush := func() error {
-			if len(batch) == 0 {
-				return nil
-			}
-			args = args[:0]
-			for _, row := range batch {
-				args = append(args, row.code, row.parent, row.name, string(f.level))
-			}
-			var err error
-			if len(batch) == importBatch {
-				_, err = full.ExecContext(im.ctx, args...)
-			} else {
-				_, err = tx.ExecContext(im.ctx, upsertAreasSQL(len(batch)), args...)
-			}
-			if err != nil {
-				return errs.Wrap(err, "import areas from "+base)
-			}
-			written += len(batch)
-			batch = batch[:0]
-			if written%progressEvery < importBatch && written >= progressEvery {
-				if total > 0 {
-					fmt.Fprintf(im.progress, "%s: %d / %d\n", f.label, written, total)
-				} else {
-					fmt.Fprintf(im.progress, "%s: %d\n", f.label, written)
-				}
-			}
-			return nil
-		}
+		defer w.full.Close()
 		for {
-			rec, err := cr.Read()
+			row, ok, err := im.nextRow(cr, base, f, cols, parents)
 			if err == io.EOF {
-				break
+				return w.flush()
 			}
 			if err != nil {
-				var pe *csv.ParseError
-				if errors.As(err, &pe) {
-					// The reader resumes at the next line, so a broken quote
-					// costs one row, not the file.
-					im.reject(base, pe.StartLine, "CSV 格式错误 malformed CSV: %v", pe.Err)
-					continue
-				}
-				return errs.Wrap(err, "read "+base)
+				return err
 			}
-			line, _ := cr.FieldPos(0) // only after a successful read: it panics otherwise
-			if len(rec) != ncols {
-				im.reject(base, line, "应有 %d 列，实有 %d 列 (want %d columns, got %d)", ncols, len(rec), ncols, len(rec))
-				continue
-			}
-			row := divisionRow{code: strings.TrimSpace(rec[codeCol]), name: strings.TrimSpace(rec[nameCol])}
-			if parentCol >= 0 {
-				row.parent = strings.TrimSpace(rec[parentCol])
-			}
-			if problem := checkDivisionRow(f, row, parents); problem != "" {
-				im.reject(base, line, "%s", problem)
-				continue
-			}
-			if _, dup := im.seen[row.code]; dup {
-				// A repeat within one INSERT would make PostgreSQL refuse the
-				// whole statement, and across statements it would be silently
-				// overwritten; either way the data is suspect.
-				im.reject(base, line, "代码 %s 重复 (duplicate code %s)", row.code, row.code)
-				continue
-			}
-			im.seen[row.code] = struct{}{}
-			codes[row.code] = struct{}{}
-			batch = append(batch, row)
-			if len(batch) == importBatch {
-				if err := flush(); err != nil {
+			if ok {
+				codes[row.code] = struct{}{}
+				if err := w.add(row); err != nil {
 					return err
 				}
 			}
 		}
-		return flush()
 	})
 	if err != nil {
 		return 0, err
 	}
-	fmt.Fprintf(im.progress, "%s: %d rows from %s\n", f.label, written, base)
-	return written, nil
+	fmt.Fprintf(im.progress, "%s: %d rows from %s\n", f.label, w.written, base)
+	return w.written, nil
+}
+
+// divisionCols are where a division file's columns are.
+type divisionCols struct{ n, code, name, parent int }
+
+// findDivisionCols finds the code, name and (if the file has one) parent
+// columns by the header.
+func findDivisionCols(f divisionFile, header []string) (divisionCols, bool) {
+	c := divisionCols{n: len(header), code: -1, name: -1, parent: -1}
+	for i, h := range header {
+		switch strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")) {
+		case "code":
+			c.code = i
+		case "name":
+			c.name = i
+		case f.parentCol:
+			if f.parentCol != "" {
+				c.parent = i
+			}
+		}
+	}
+	return c, c.code >= 0 && c.name >= 0 && (f.parentCol == "" || c.parent >= 0)
+}
+
+// nextRow reads the next record: a row to write (ok), or one rejected with
+// its reason (not ok), or io.EOF at the end.
+func (im *importer) nextRow(cr *csv.Reader, base string, f divisionFile, cols divisionCols, parents map[string]struct{}) (divisionRow, bool, error) {
+	rec, err := cr.Read()
+	if err == io.EOF {
+		return divisionRow{}, false, err
+	}
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			// The reader resumes at the next line, so a broken quote
+			// costs one row, not the file.
+			im.reject(base, pe.StartLine, "CSV 格式错误 malformed CSV: %v", pe.Err)
+			return divisionRow{}, false, nil
+		}
+		return divisionRow{}, false, errs.Wrap(err, "read "+base)
+	}
+	line, _ := cr.FieldPos(0) // only after a successful read: it panics otherwise
+	if len(rec) != cols.n {
+		im.reject(base, line, "应有 %d 列，实有 %d 列 (want %d columns, got %d)", cols.n, len(rec), cols.n, len(rec))
+		return divisionRow{}, false, nil
+	}
+	row := divisionRow{code: strings.TrimSpace(rec[cols.code]), name: strings.TrimSpace(rec[cols.name])}
+	if cols.parent >= 0 {
+		row.parent = strings.TrimSpace(rec[cols.parent])
+	}
+	if problem := checkDivisionRow(f, row, parents); problem != "" {
+		im.reject(base, line, "%s", problem)
+		return divisionRow{}, false, nil
+	}
+	if _, dup := im.seen[row.code]; dup {
+		// A repeat within one INSERT would make PostgreSQL refuse the
+		// whole statement, and across statements it would be silently
+		// overwritten; either way the data is suspect.
+		im.reject(base, line, "代码 %s 重复 (duplicate code %s)", row.code, row.code)
+		return divisionRow{}, false, nil
+	}
+	im.seen[row.code] = struct{}{}
+	return row, true, nil
+}
+
+// areaUpserts writes one file's rows in upserts of importBatch rows, on one
+// transaction, and shows the progress.
+type areaUpserts struct {
+	im      *importer
+	f       divisionFile
+	base    string
+	total   int // data lines of the file, 0 when not counted
+	tx      *sql.Tx
+	full    *sql.Stmt // the upsert of importBatch rows
+	batch   []divisionRow
+	args    []any
+	written int
+}
+
+func (w *areaUpserts) begin(tx *sql.Tx) error {
+	full, err := tx.PrepareContext(w.im.ctx, upsertAreasSQL(importBatch))
+	if err != nil {
+		return errs.Wrap(err, "prepare area import")
+	}
+	w.tx, w.full = tx, full
+	w.batch, w.args = make([]divisionRow, 0, importBatch), make([]any, 0, importBatch*4)
+	return nil
+}
+
+func (w *areaUpserts) add(row divisionRow) error {
+	w.batch = append(w.batch, row)
+	if len(w.batch) == importBatch {
+		return w.flush()
+	}
+	return nil
+}
+
+func (w *areaUpserts) flush() error {
+	if len(w.batch) == 0 {
+		return nil
+	}
+	w.args = w.args[:0]
+	for _, row := range w.batch {
+		w.args = append(w.args, row.code, row.parent, row.name, string(w.f.level))
+	}
+	var err error
+	if len(w.batch) == importBatch {
+		_, err = w.full.ExecContext(w.im.ctx, w.args...)
+	} else {
+		_, err = w.tx.ExecContext(w.im.ctx, upsertAreasSQL(len(w.batch)), w.args...)
+	}
+	if err != nil {
+		return errs.Wrap(err, "import areas from "+w.base)
+	}
+	w.written += len(w.batch)
+	w.batch = w.batch[:0]
+	if w.written%progressEvery < importBatch && w.written >= progressEvery {
+		if w.total > 0 {
+			fmt.Fprintf(w.im.progress, "%s: %d / %d\n", w.f.label, w.written, w.total)
+		} else {
+			fmt.Fprintf(w.im.progress, "%s: %d\n", w.f.label, w.written)
+		}
+	}
+	return nil
 }
 
 // checkDivisionRow returns why the row cannot be imported, or "".

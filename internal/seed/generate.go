@@ -2,7 +2,6 @@ package seed
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -13,42 +12,15 @@ import (
 	"github.com/gongzhi/gongzhi/internal/clock"
 )
 
-// ticketRow is one row of table tickets; times are Unix milliseconds, 0 for
-// NULL; the tri-state booleans are -1 for NULL.
-type ticketRow struct {
-	number, kind, status, category, area, description, address string
-	lat, lng                                                   float64
-	hasLoc                                                     bool
-	channel, org                                               string
-	confidential                                               bool
-	reporterName, reporterPhone, reporterUserID, createdBy     string
-	createdAt, updatedAt                                       int64
-	dispatchedAt, signedAt, contactedAt, repliedAt, closedAt   int64
-	dueSign, dueContact, dueComplete, ratedAt                  int64
-	warnSign, warnContact, warnComplete, warnAt, dueAt         int64
-	replyText                                                  string
-	replyResolved, ratingResolved                              int8
-	ratingSatisfaction, ratingComment                          string
-	version                                                    int
-}
-
-// eventRow is one row of table ticket_events.
-type eventRow struct {
-	number                                                     string
-	seq                                                        int
-	at                                                         int64
-	actorID, actorName, actorRole, action, from, to, org, note string
-}
-
 // batch is what the generator hands the writer.
 type batch struct {
-	tickets []ticketRow
-	events  []eventRow
+	tickets []ticket.ImportTicket
+	events  []ticket.ImportEvent // the tickets' Events are slices of it
 }
 
-// batchTickets fits a multi-row INSERT under SQLite's 32766 bound variables
-// (33 columns × 990 rows).
-const batchTickets = 990
+// batchTickets is how many tickets go to one ticket.ImportBatch, one
+// transaction.
+const batchTickets = 5000
 
 // day is one business day of the period and the tickets it gets.
 type day struct {
@@ -56,8 +28,7 @@ type day struct {
 	start   int64  // midnight, Unix ms
 	end     int64  // the next midnight, or now for today
 	count   int
-	first   int64 // first sequence number, from the reservation
-	heating bool  // in the heating season (15 November to 15 March)
+	heating bool // in the heating season (15 November to 15 March)
 }
 
 type actor struct{ id, name, role string }
@@ -222,8 +193,8 @@ func (g *generator) run(ctx context.Context, free <-chan *batch, out chan<- *bat
 	}
 	for _, d := range g.days {
 		times = g.times(d, d.count, times)
-		for k, at := range times {
-			g.ticket(b, d, d.first+int64(k), at)
+		for _, at := range times {
+			g.ticket(b, d, at)
 			if len(b.tickets) == batchTickets {
 				select {
 				case out <- b:
@@ -244,237 +215,4 @@ func (g *generator) run(ctx context.Context, free <-chan *batch, out chan<- *bat
 		}
 	}
 	return nil
-}
-
-const (
-	minute = int64(60_000)
-	hour   = 60 * minute
-)
-
-// clocks sets the ticket's deadlines, their 75% points and the nearest of
-// those still running, as the loop would have.
-func (g *generator) clocks(t *ticketRow, lim ticket.TimeLimit) {
-	at := func(ms int64) *time.Time {
-		if ms == 0 {
-			return nil
-		}
-		v := time.UnixMilli(ms)
-		return &v
-	}
-	c := g.cat.tickets.ClocksOf(ticket.Ticket{Status: ticket.Status(t.status), CreatedAt: time.UnixMilli(t.createdAt),
-		DispatchedAt: at(t.dispatchedAt), SignedAt: at(t.signedAt), ContactedAt: at(t.contactedAt), RepliedAt: at(t.repliedAt)}, lim)
-	ms := func(v *time.Time) int64 {
-		if v == nil {
-			return 0
-		}
-		return v.UnixMilli()
-	}
-	t.dueSign, t.warnSign, t.dueContact, t.warnContact = ms(c.DueSign), ms(c.WarnSign), ms(c.DueContact), ms(c.WarnContact)
-	t.dueComplete, t.warnComplete, t.warnAt, t.dueAt = ms(c.DueComplete), ms(c.WarnComplete), ms(c.Warn), ms(c.Due)
-}
-
-func (g *generator) between(lo, hi int64) int64 { return lo + g.rng.Int64N(hi-lo+1) }
-
-// ticket writes one ticket and its events into b: what it would look like
-// now, had it gone through the loop at a realistic pace since created.
-func (g *generator) ticket(b *batch, d day, seq int64, created int64) {
-	r := g.rng
-	cum := g.catCum
-	if d.heating {
-		cum = g.catCumHeat
-	}
-	ci := draw(r, cum)
-	ai := draw(r, g.areaCum)
-	cat := g.cat.cats[ci]
-	area := g.cat.areas[ai]
-	ct := texts[cat.Code]
-
-	t := ticketRow{number: fmt.Sprintf("%s%06d", d.key, seq), category: cat.Code, area: area.Code, createdAt: created,
-		replyResolved: -1, ratingResolved: -1, status: string(ticket.StatusRegistered), version: 1}
-	// Channels: mostly the hotline, then the app, web and 随手拍, grid patrol…
-	switch x := r.IntN(100); {
-	case x < 62:
-		t.channel = "hotline"
-	case x < 74:
-		t.channel = "app"
-	case x < 82:
-		t.channel = "web"
-	case x < 90:
-		t.channel = "snapshot"
-	case x < 95:
-		t.channel = "grid"
-	case x < 97:
-		t.channel = "mailbox"
-	case x < 99:
-		t.channel = "proxy"
-	default:
-		t.channel = "open311"
-	}
-	consult := ct.consult && r.IntN(10) < 7
-	switch x := r.IntN(100); {
-	case consult:
-		t.kind = "consultation"
-	case x < 40:
-		t.kind = "complaint"
-	case x < 72:
-		t.kind = "help"
-	case x < 82:
-		t.kind = "consultation"
-	case x < 90:
-		t.kind = "report"
-	default:
-		t.kind = "suggestion"
-	}
-	where := place(r, g.areaPlace[ai])
-	t.address = where
-	t.description = description(r, t.channel, ct, t.kind == "consultation", where)
-	if t.channel == "snapshot" || t.channel == "app" || t.channel == "grid" || r.IntN(3) == 0 {
-		c := g.areaCenter[ai]
-		t.lat, t.lng, t.hasLoc = c[0]+r.NormFloat64()*0.004, c[1]+r.NormFloat64()*0.004, true
-	}
-	t.confidential = t.kind == "report" && r.IntN(3) == 0 || r.IntN(100) == 0
-	if t.channel != "grid" {
-		t.reporterName = personName(r, t.channel == "hotline")
-		t.reporterPhone = phone(r)
-	}
-	var creator actor
-	switch t.channel {
-	case "hotline", "proxy":
-		creator = g.agent
-	case "grid":
-		creator = g.grid
-	default:
-		creator = actor{"", "reporter", "resident"}
-	}
-	t.createdBy = creator.id
-	lim := g.cat.limits[cat.Code][ticket.Kind(t.kind)]
-	t.updatedAt = created
-
-	ev := func(at int64, a actor, action string, to ticket.Status, org, note string) bool {
-		if at > g.now {
-			return false
-		}
-		if action != ticket.ActionCreate {
-			t.version++
-		}
-		b.events = append(b.events, eventRow{number: t.number, seq: t.version, at: at, actorID: a.id, actorName: a.name, actorRole: a.role,
-			action: action, from: statusOrEmpty(action, t.status), to: string(to), org: org, note: note})
-		t.status, t.updatedAt = string(to), at
-		return true
-	}
-	defer func() {
-		g.clocks(&t, lim)
-		g.statuses[t.status]++
-		b.tickets = append(b.tickets, t)
-	}()
-	ev(created, creator, ticket.ActionCreate, ticket.StatusRegistered, "", "")
-
-	org := g.cat.org[ci][ai]
-	at := created
-	dispatcher := actor{"", "system", "system"}
-	note := "按派单目录自动派单 / dispatched by the catalogue"
-	if org == "" {
-		// No rule: a policy question the agent answers on the spot, or the
-		// dispatcher sends it to the street office of the place.
-		if t.kind == "consultation" && t.channel == "hotline" && r.IntN(2) == 0 {
-			at += g.between(3*minute, 20*minute)
-			if ev(at, g.dispatcher, "close", ticket.StatusClosed, "", "话务员已当场解答，直接办结") {
-				t.closedAt = at
-			}
-			return
-		}
-		org = g.cat.streetOffice(area)
-		at += g.between(10*minute, 6*hour)
-		dispatcher, note = g.dispatcher, "人工派单至属地街道"
-	}
-	if !ev(at, dispatcher, "dispatch", ticket.StatusDispatched, org, note) {
-		return
-	}
-	t.org, t.dispatchedAt = org, at
-	h, ok := g.handlers[org]
-	if !ok {
-		h = actor{"", g.cat.orgNames[org], "handler"}
-	}
-	// Sign: mostly within the two hours, some late.
-	if r.IntN(100) < 85 {
-		at += g.between(5*minute, 2*hour)
-	} else {
-		at += g.between(2*hour, 10*hour)
-	}
-	if !ev(at, h, "sign", ticket.StatusSigned, org, "") {
-		return
-	}
-	t.signedAt = at
-	t.dueComplete = g.cat.due(lim.Complete, at) // the completion clock starts at signing
-	signed := at
-	at += g.between(15*minute, 20*hour)
-	if !ev(at, h, "contact", ticket.StatusInProgress, org, "已电话联系诉求人，了解具体情况") {
-		return
-	}
-	t.contactedAt = at
-	span := float64(t.dueComplete - signed)
-	f := 0.05 + 0.9*r.Float64()
-	if r.IntN(100) < 7 { // overdue
-		f = 1 + 0.6*r.Float64()
-	}
-	at = max(at+10*minute, signed+int64(f*span))
-	resolved := r.IntN(100) < 92
-	reply := pick(r, replies)
-	if !resolved {
-		reply = pick(r, unresolvedReplies)
-	}
-	if !ev(at, h, "reply", ticket.StatusReplied, org, reply) {
-		return
-	}
-	t.repliedAt, t.replyText = at, reply
-	t.replyResolved = b2i(resolved)
-	if r.IntN(100) < 15 { // the reporter could not be reached for the follow-up
-		at += g.between(72*hour, 120*hour)
-		if ev(at, g.dispatcher, "close", ticket.StatusClosed, org, "回访三次未接通，按期办结") {
-			t.closedAt = at
-		}
-		return
-	}
-	at += g.between(3*hour, 72*hour)
-	ratedOK := resolved && r.IntN(100) < 95 || !resolved && r.IntN(100) < 20
-	var sat string
-	switch x := r.IntN(100); {
-	case ratedOK && x < 82, !ratedOK && x < 8:
-		sat = string(ticket.Satisfied)
-	case ratedOK && x < 96, !ratedOK && x < 38:
-		sat = string(ticket.Basic)
-	default:
-		sat = string(ticket.Unsatisfied)
-	}
-	comment := ""
-	if r.IntN(4) == 0 {
-		comment = pick(r, comments)
-	}
-	rater := g.agent // 回访 by the hotline
-	if r.IntN(10) < 4 {
-		rater = actor{"", "reporter", "resident"}
-	}
-	rnote := sat
-	if comment != "" {
-		rnote += ": " + comment
-	}
-	if !ev(at, rater, "rate", ticket.StatusClosed, org, rnote) {
-		return
-	}
-	t.closedAt, t.ratedAt = at, at
-	t.ratingResolved, t.ratingSatisfaction, t.ratingComment = b2i(ratedOK), sat, comment
-}
-
-func statusOrEmpty(action, st string) string {
-	if action == ticket.ActionCreate {
-		return ""
-	}
-	return st
-}
-
-func b2i(b bool) int8 {
-	if b {
-		return 1
-	}
-	return 0
 }

@@ -1,12 +1,12 @@
 // Package seed fills a database with realistic tickets in bulk, for load
 // tests and demonstrations: millions of tickets of every category, area,
 // channel and status of the demo district, with the events each would have
-// had, written with multi-row INSERTs (SQLite) or COPY (PostgreSQL).
+// had, written by ticket.ImportBatch (COPY on PostgreSQL, multi-row INSERTs on
+// SQLite).
 package seed
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -71,6 +71,31 @@ func Run(ctx context.Context, d *db.DB, opt Options) (Stats, error) {
 	if opt.Tickets <= 0 {
 		return Stats{}, errors.New("seed: the number of tickets must be positive")
 	}
+	opt = withDefaults(opt)
+	start := time.Now()
+	svc := NewServices(d, opt.Log, opt.BcryptCost)
+	g, err := prepare(ctx, d, svc, opt)
+	if err != nil {
+		return Stats{}, err
+	}
+	prep := time.Since(start)
+	writeStart := time.Now()
+	written, events, err := pipe(ctx, g, svc.Tickets, opt)
+	if err == nil && d.Engine == db.Postgres {
+		// After a bulk load the planner's statistics are stale until
+		// autovacuum comes by; refresh them now, as it would.
+		_, err = d.W.ExecContext(ctx, `ANALYZE tickets, ticket_events`)
+	}
+	st := Stats{Tickets: written, Events: events, Statuses: g.statuses, Duration: time.Since(start), Prepare: prep}
+	if opt.Progress != nil && err == nil {
+		el := time.Since(writeStart).Seconds()
+		fmt.Fprintf(opt.Progress, "seed: wrote %d tickets and %d events in %s (%.0f tickets/s, %.0f rows/s; preparing took %s)\n",
+			st.Tickets, st.Events, st.Duration.Round(time.Millisecond), float64(st.Tickets)/el, float64(st.Tickets+st.Events)/el, prep.Round(time.Millisecond))
+	}
+	return st, err
+}
+
+func withDefaults(opt Options) Options {
 	if opt.Months <= 0 {
 		opt.Months = 12
 	}
@@ -83,27 +108,36 @@ func Run(ctx context.Context, d *db.DB, opt Options) (Stats, error) {
 	if opt.ProgressEvery <= 0 {
 		opt.ProgressEvery = 3 * time.Second
 	}
-	start := time.Now()
-	svc := NewServices(d, opt.Log, opt.BcryptCost)
+	return opt
+}
+
+// prepare loads the demo district if need be, reads its catalogue and
+// plans the days.
+func prepare(ctx context.Context, d *db.DB, svc Services, opt Options) (*generator, error) {
 	loaded, err := demo.Loaded(ctx, d)
 	if err != nil {
-		return Stats{}, err
+		return nil, err
 	}
 	if !loaded {
 		if _, err := demo.Load(ctx, d, svc.Gov, svc.Auth, svc.Tickets, opt.Log); err != nil {
-			return Stats{}, fmt.Errorf("load demo district: %w", err)
+			return nil, fmt.Errorf("load demo district: %w", err)
 		}
 	}
 	cat, err := loadCatalogue(ctx, d, svc)
 	if err != nil {
-		return Stats{}, err
+		return nil, err
 	}
 	g := newGenerator(cat, opt)
-	if err := reserveNumbers(ctx, d, g.days); err != nil {
-		return Stats{}, err
+	if err := checkDays(g.days); err != nil {
+		return nil, err
 	}
-	prep := time.Since(start)
+	return g, nil
+}
 
+// pipe runs the generator in one goroutine and the writer in this one,
+// with a few batches going round between them, and progress lines in a
+// third; it returns the tickets and events written.
+func pipe(ctx context.Context, g *generator, tickets *ticket.Service, opt Options) (int64, int64, error) {
 	batches := make(chan *batch, 3)
 	free := make(chan *batch, 5)
 	for range cap(free) {
@@ -129,13 +163,8 @@ func Run(ctx context.Context, d *db.DB, opt Options) (Stats, error) {
 			progress(opt.Progress, opt.ProgressEvery, int64(opt.Tickets), time.Now(), &written, &events, stopProgress)
 		}()
 	}
-	writeStart := time.Now()
 	w := func(b *batch) { written.Add(int64(len(b.tickets))); events.Add(int64(len(b.events))) }
-	if d.Engine == db.Postgres {
-		err = writePostgres(ctx, d, batches, free, w)
-	} else {
-		err = writeSQLite(ctx, d, batches, free, w)
-	}
+	err := write(ctx, tickets, batches, free, w)
 	if err != nil {
 		cancel()
 	}
@@ -147,21 +176,7 @@ func Run(ctx context.Context, d *db.DB, opt Options) (Stats, error) {
 	if err == nil && genErr != nil && !errors.Is(genErr, context.Canceled) {
 		err = genErr
 	}
-	if err == nil {
-		err = finishCounters(ctx, d, g.days)
-	}
-	if err == nil && d.Engine == db.Postgres {
-		// After a bulk load the planner's statistics are stale until
-		// autovacuum comes by; refresh them now, as it would.
-		_, err = d.W.ExecContext(ctx, `ANALYZE tickets, ticket_events`)
-	}
-	st := Stats{Tickets: written.Load(), Events: events.Load(), Statuses: g.statuses, Duration: time.Since(start), Prepare: prep}
-	if opt.Progress != nil && err == nil {
-		el := time.Since(writeStart).Seconds()
-		fmt.Fprintf(opt.Progress, "seed: wrote %d tickets and %d events in %s (%.0f tickets/s, %.0f rows/s; preparing took %s)\n",
-			st.Tickets, st.Events, st.Duration.Round(time.Millisecond), float64(st.Tickets)/el, float64(st.Tickets+st.Events)/el, prep.Round(time.Millisecond))
-	}
-	return st, err
+	return written.Load(), events.Load(), err
 }
 
 func progress(w io.Writer, every time.Duration, total int64, start time.Time, written, events *atomic.Int64, stop <-chan struct{}) {
@@ -189,49 +204,15 @@ func progress(w io.Writer, every time.Duration, total int64, start time.Time, wr
 	}
 }
 
-// reserveNumbers takes, for every day, a block of sequence numbers from the
-// day's counter in one atomic upsert, so that a server running at the same
-// time, or a later seed, never hands out the same number.
-func reserveNumbers(ctx context.Context, d *db.DB, days []day) error {
-	return d.Tx(ctx, func(tx *sql.Tx) error {
-		for i := range days {
-			dd := &days[i]
-			if dd.count == 0 {
-				continue
-			}
-			var end int64
-			err := tx.QueryRowContext(ctx, `INSERT INTO counters (name, value) VALUES ($1, $2)
-ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value RETURNING value`, "ticket:"+dd.key, dd.count).Scan(&end)
-			if err != nil {
-				return fmt.Errorf("reserve numbers of %s: %w", dd.key, err)
-			}
-			if end > 999999 {
-				return fmt.Errorf("seed: day %s would need sequence %d, beyond the six digits of a ticket number; seed fewer tickets or more months", dd.key, end)
-			}
-			dd.first = end - int64(dd.count) + 1
+// checkDays refuses a period with a day of more tickets than the six
+// digits of a ticket's sequence hold, before anything is written.
+func checkDays(days []day) error {
+	for _, dd := range days {
+		if dd.count > 999999 {
+			return fmt.Errorf("seed: day %s would get %d tickets, beyond the six digits of a ticket number; seed fewer tickets or more months", dd.key, dd.count)
 		}
-		return nil
-	})
-}
-
-// finishCounters makes sure every day's counter is at least the highest
-// sequence written, keeping a greater value (a live submission may have
-// taken more in the meantime).
-func finishCounters(ctx context.Context, d *db.DB, days []day) error {
-	return d.Tx(ctx, func(tx *sql.Tx) error {
-		for _, dd := range days {
-			if dd.count == 0 {
-				continue
-			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO counters (name, value) VALUES ($1, $2)
-ON CONFLICT (name) DO UPDATE SET value = CASE WHEN excluded.value > counters.value THEN excluded.value ELSE counters.value END`,
-				"ticket:"+dd.key, dd.first+int64(dd.count)-1)
-			if err != nil {
-				return fmt.Errorf("update counter of %s: %w", dd.key, err)
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // catalogue is the demo district as the seed needs it.
@@ -256,67 +237,97 @@ func (c *catalogue) due(l ticket.Limit, start int64) int64 {
 }
 
 func loadCatalogue(ctx context.Context, d *db.DB, svc Services) (*catalogue, error) {
-	all, err := svc.Tickets.Categories(ctx)
-	if err != nil {
+	c := &catalogue{streets: map[string]gov.Area{}, orgNames: map[string]string{}, users: map[string]string{},
+		limits: map[string]map[ticket.Kind]ticket.TimeLimit{}, cal: svc.Tickets.Calendar(), tickets: svc.Tickets}
+	if err := c.loadCategories(ctx, svc); err != nil {
 		return nil, err
 	}
-	c := &catalogue{streets: map[string]gov.Area{}, orgNames: map[string]string{}, users: map[string]string{}}
+	if err := c.loadAreas(ctx, svc); err != nil {
+		return nil, err
+	}
+	if len(c.cats) == 0 || len(c.areas) == 0 {
+		return nil, errors.New("seed: the demo district has no categories or communities")
+	}
+	if err := c.loadNames(ctx, d, svc); err != nil {
+		return nil, err
+	}
+	if err := c.loadDispatch(ctx, svc); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// loadCategories takes the active leaf categories and their time limits.
+func (c *catalogue) loadCategories(ctx context.Context, svc Services) error {
+	all, err := svc.Tickets.Categories(ctx)
+	if err != nil {
+		return err
+	}
 	parents := map[string]bool{}
 	for _, x := range all {
 		parents[x.ParentCode] = true
 	}
-	c.limits, c.cal, c.tickets = map[string]map[ticket.Kind]ticket.TimeLimit{}, svc.Tickets.Calendar(), svc.Tickets
 	for _, x := range all {
-		if x.Active && !parents[x.Code] {
-			c.cats = append(c.cats, x)
-			c.limits[x.Code] = map[ticket.Kind]ticket.TimeLimit{}
-			for _, k := range ticket.Kinds {
-				lim, err := svc.Tickets.LimitsFor(ctx, x.Code, k, ticket.UrgencyNormal)
-				if err != nil {
-					return nil, err
-				}
-				c.limits[x.Code][k] = lim
+		if !x.Active || parents[x.Code] {
+			continue
+		}
+		c.cats = append(c.cats, x)
+		c.limits[x.Code] = map[ticket.Kind]ticket.TimeLimit{}
+		for _, k := range ticket.Kinds {
+			lim, err := svc.Tickets.LimitsFor(ctx, x.Code, k, ticket.UrgencyNormal)
+			if err != nil {
+				return err
 			}
+			c.limits[x.Code][k] = lim
 		}
 	}
+	return nil
+}
+
+// loadAreas takes the streets of the demo district and their communities.
+func (c *catalogue) loadAreas(ctx context.Context, svc Services) error {
 	streets, err := svc.Gov.Areas(ctx, demo.DistrictCode)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, s := range streets {
 		c.streets[s.Code] = s
 		comms, err := svc.Gov.Areas(ctx, s.Code)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		c.areas = append(c.areas, comms...)
 	}
-	if len(c.cats) == 0 || len(c.areas) == 0 {
-		return nil, errors.New("seed: the demo district has no categories or communities")
-	}
+	return nil
+}
+
+// loadNames takes the organisations' names and the demo accounts' ids.
+func (c *catalogue) loadNames(ctx context.Context, d *db.DB, svc Services) error {
 	orgs, err := svc.Gov.Orgs(ctx, gov.OrgFilter{})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, o := range orgs {
 		c.orgNames[o.Code] = o.Name
 	}
 	rows, err := d.R.QueryContext(ctx, `SELECT id, username FROM users WHERE username IS NOT NULL`)
 	if err != nil {
-		return nil, err
+		return err
 	}
+	defer rows.Close()
 	for rows.Next() {
 		var id, name string
 		if err := rows.Scan(&id, &name); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		c.users[name] = id
 	}
-	rows.Close()
+	return rows.Err()
+}
 
-	// The dispatch catalogue, asked once per category × community through
-	// the ticket service, in parallel over the reader pool.
+// loadDispatch asks the dispatch catalogue, through the ticket service,
+// once per category × community, in parallel over the reader pool.
+func (c *catalogue) loadDispatch(ctx context.Context, svc Services) error {
 	c.org = make([][]string, len(c.cats))
 	type job struct{ i, j int }
 	jobs := make(chan job, 256)
@@ -348,9 +359,9 @@ func loadCatalogue(ctx context.Context, d *db.DB, svc Services) (*catalogue, err
 	close(jobs)
 	wg.Wait()
 	if firstErr != nil {
-		return nil, fmt.Errorf("dispatch catalogue: %w", firstErr)
+		return fmt.Errorf("dispatch catalogue: %w", firstErr)
 	}
-	return c, nil
+	return nil
 }
 
 // streetOffice is the office of the street a community belongs to, where a

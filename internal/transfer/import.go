@@ -2,7 +2,6 @@ package transfer
 
 import (
 	"context"
-	"database/sql"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -14,17 +13,20 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/db"
-	"github.com/gongzhi/gongzhi/internal/plaintext"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 
 	"github.com/gongzhi/gongzhi/internal/clock"
 )
 
-// Router finds the unit our dispatch catalogue names for a category and an
-// area; *ticket.Service is one.
-type Router interface {
+// Tickets is what an import needs of the ticket service, *ticket.Service:
+// the unit the dispatch catalogue names for a category and an area, which
+// records were imported before, and the one writer of imported tickets.
+type Tickets interface {
 	SuggestOrg(ctx context.Context, categoryCode, areaCode string) (string, error)
+	Imported(ctx context.Context, source string, ids []string) (map[string]bool, error)
+	ImportBatch(ctx context.Context, actor auth.User, batch []ticket.ImportTicket) (ticket.ImportResult, error)
 }
 
 // ImportOptions say what to import and how.
@@ -75,7 +77,6 @@ func reject(code, format string, a ...any) *rejection {
 // pending is a record mapped to a ticket, waiting for its number.
 type pending struct {
 	externalID string
-	day        string // YYYYMMDD of created_at in Asia/Shanghai
 	kind       string
 	status     ticket.Status
 	entry      ticket.Status // status after the import event
@@ -83,24 +84,25 @@ type pending struct {
 	area       string
 	desc       string
 	address    string
-	lat, lng   any
+	lat, lng   float64
+	hasLoc     bool
 	org        string
 	createdAt  int64
 	updatedAt  int64
-	closedAt   any
+	closedAt   int64 // when status is closed or invalid
 	reply      string
 	invalid    string
 	note       string
 }
 
 type importer struct {
-	d      *db.DB
-	router Router
-	opt    ImportOptions
-	m      Mapping
-	srcLoc *time.Location
-	loc    *time.Location
-	now    time.Time
+	d       *db.DB
+	tickets Tickets
+	opt     ImportOptions
+	m       Mapping
+	srcLoc  *time.Location
+	loc     *time.Location
+	now     time.Time
 
 	types, statuses, agencies, kinds map[string]string // lower-cased keys, for a second look
 	routes                           map[string]string // category → org by the catalogue
@@ -114,7 +116,7 @@ type importer struct {
 // of one transaction each. Rows that cannot be imported are written to the
 // rejects file with their row number and reason; rows imported before (same
 // source and external id) are skipped.
-func ImportTickets(ctx context.Context, d *db.DB, router Router, opt ImportOptions) (ImportStats, error) {
+func ImportTickets(ctx context.Context, d *db.DB, tickets Tickets, opt ImportOptions) (ImportStats, error) {
 	m := opt.Mapping
 	if opt.BatchSize <= 0 {
 		opt.BatchSize = 1000
@@ -155,7 +157,7 @@ func ImportTickets(ctx context.Context, d *db.DB, router Router, opt ImportOptio
 	}
 	defer rf.Close()
 	rf.WriteString("\uFEFF")
-	im := &importer{d: d, router: router, opt: opt, m: m, srcLoc: srcLoc, loc: clock.BusinessZone(), now: opt.Now,
+	im := &importer{d: d, tickets: tickets, opt: opt, m: m, srcLoc: srcLoc, loc: clock.BusinessZone(), now: opt.Now,
 		types: lower(m.Categories), statuses: lower(m.Statuses), agencies: lower(m.Agencies), kinds: lower(m.Kinds), routes: map[string]string{},
 		seen: map[string]bool{}, rejects: csv.NewWriter(rf), started: time.Now(),
 		stats: ImportStats{Reasons: map[string]int{}, Statuses: map[string]int{}, RejectsFile: opt.Rejects}}
@@ -324,152 +326,20 @@ func coord(s string, limit float64) (float64, bool) {
 	return v, true
 }
 
-// convert maps a record to a ticket, or says why it cannot be imported.
-func (im *importer) convert(ctx context.Context, r record) (pending, *rejection) {
-	if r.problem != "" {
-		return pending{}, reject("unreadable row", "%s", r.problem)
-	}
-	if r.id == "" {
-		return pending{}, reject("no external id", "the record has no id (column %q is empty)", im.m.Columns.ID)
-	}
-	if len(r.id) > 100 || plaintext.Check(r.id) != nil {
-		return pending{}, reject("bad external id", "the id is longer than 100 characters, not UTF-8 or holds a control character")
-	}
-	if r.created == "" {
-		return pending{}, reject("no created date", "the record has no created date")
-	}
-	created, err := im.parseTime(r.created)
-	if err != nil {
-		return pending{}, reject("bad created date", "created date %q is not a time of the form %q", r.created, im.m.TimeFormat)
-	}
-	if created.After(im.now) {
-		return pending{}, reject("created in the future", "created date %s is in the future", r.created)
-	}
-	if r.typ == "" {
-		return pending{}, reject("no request type", "the record has no request type")
-	}
-	cat, ok := lookup(im.m.Categories, im.types, r.typ)
-	if !ok && r.altType != "" {
-		cat, ok = lookup(im.m.Categories, im.types, r.altType)
-	}
-	if !ok {
-		if im.m.DefaultCategory == "" {
-			return pending{}, reject("request type not in the mapping: "+r.typ, "request type %q is not in the mapping's categories", r.typ)
-		}
-		cat = im.m.DefaultCategory
-	}
-	target, ok := lookup(im.m.Statuses, im.statuses, r.status)
-	if !ok {
-		return pending{}, reject("status not in the mapping: "+r.status, "status %q is not in the mapping's statuses", r.status)
-	}
-	p := pending{externalID: r.id, day: created.In(im.loc).Format("20060102"), category: cat, area: im.m.DefaultAreaCode,
-		createdAt: created.UnixMilli()}
-	p.kind = im.m.DefaultKind
-	if k, ok := lookup(im.m.Kinds, im.kinds, r.typ); ok {
-		p.kind = k
-	}
-	updated := created
-	if r.updated != "" {
-		if u, err := im.parseTime(r.updated); err == nil && u.After(updated) {
-			updated = u
-		}
-	}
-	var closed time.Time
-	if target != TargetOpen {
-		switch {
-		case r.closed != "":
-			closed, err = im.parseTime(r.closed)
-			if err != nil {
-				return pending{}, reject("bad closed date", "closed date %q is not a time of the form %q", r.closed, im.m.TimeFormat)
-			}
-		case target == TargetInvalid && r.updated != "" && updated.After(created):
-			closed = updated
-		default:
-			return pending{}, reject("closed without a closed date", "status %q is closed but the record has no closed date", r.status)
-		}
-		if closed.Before(created) {
-			return pending{}, reject("closed before created", "closed date %s is before the created date %s", r.closed, r.created)
-		}
-		if closed.After(updated) {
-			updated = closed
-		}
-		p.closedAt = closed.UnixMilli()
-	}
-	p.updatedAt = updated.UnixMilli()
-
-	agency, ok := lookup(im.m.Agencies, im.agencies, r.agency)
-	if !ok {
-		agency = im.m.DefaultAgency
-	}
-	if agency == Catalogue {
-		org, cached := im.routes[cat]
-		if !cached {
-			if org, err = im.router.SuggestOrg(ctx, cat, p.area); err != nil {
-				return pending{}, reject("no route", "the catalogue cannot route category %s: %v", cat, err)
-			}
-			im.routes[cat] = org
-		}
-		agency = org
-	}
-	p.org = agency
-	p.entry = ticket.StatusRegistered
-	if p.org != "" {
-		p.entry = ticket.StatusDispatched
-	}
-	switch target {
-	case TargetOpen:
-		p.status = p.entry
-	case TargetClosed:
-		p.status = ticket.StatusClosed
-		p.reply = clip(r.resolution, ticket.MaxReply)
-	case TargetInvalid:
-		p.status = ticket.StatusInvalid
-		p.invalid = clip(fmt.Sprintf("原系统状态 %s / %s in the source system", r.status, r.status), 200)
-	}
-	desc := r.typ
-	if len(r.detail) > 0 {
-		desc += ": " + strings.Join(r.detail, "; ")
-	}
-	if r.description != "" {
-		desc += "\n" + r.description
-	}
-	p.desc = clip(desc, ticket.MaxDescription)
-	p.address = clip(r.address, ticket.MaxAddress)
-	lat, okLat := coord(r.lat, 90)
-	lng, okLng := coord(r.lng, 180)
-	if okLat && okLng {
-		p.lat, p.lng = lat, lng
-	}
-	note := fmt.Sprintf("导入自 %s，原编号 %s / imported from %s, external id %s; type: %s; agency: %s; status: %s",
-		im.m.Source, r.id, im.m.Source, r.id, r.typ, r.agency, r.status)
-	if len(r.notes) > 0 {
-		note += "; " + strings.Join(r.notes, "; ")
-	}
-	p.note = clip(note, ticket.MaxNote)
-	return p, nil
-}
-
-// flush writes a batch in one transaction: it drops the records imported
-// before, reserves ticket numbers from the day counters, and inserts the
-// tickets, their events and their sources.
+// flush writes a batch in one transaction (write): the records imported
+// before are dropped, the others numbered from the day counters and written
+// with their events and their sources.
 func (im *importer) flush(ctx context.Context, batch []pending) error {
 	if im.opt.DryRun {
 		// Nothing is committed, so the ids of this run stay in im.seen.
-		fresh, err := im.fresh(ctx, im.d.R, batch)
+		fresh, err := im.fresh(ctx, batch)
 		if err != nil {
 			return err
 		}
 		im.count(batch, fresh)
 		return nil
 	}
-	var fresh []pending
-	err := im.d.Tx(ctx, func(tx *sql.Tx) error {
-		var err error
-		if fresh, err = im.fresh(ctx, tx, batch); err != nil || len(fresh) == 0 {
-			return err
-		}
-		return im.write(ctx, tx, fresh)
-	})
+	fresh, err := im.write(ctx, batch)
 	if err != nil {
 		return err
 	}
@@ -488,27 +358,13 @@ func (im *importer) count(batch, fresh []pending) {
 }
 
 // fresh returns the records of batch not imported before.
-func (im *importer) fresh(ctx context.Context, q db.Queryer, batch []pending) ([]pending, error) {
-	args := []any{im.m.Source}
-	ph := make([]string, len(batch))
-	for i, p := range batch {
-		args = append(args, p.externalID)
-		ph[i] = "$" + strconv.Itoa(i+2)
+func (im *importer) fresh(ctx context.Context, batch []pending) ([]pending, error) {
+	ids := make([]string, len(batch))
+	for i := range batch {
+		ids[i] = batch[i].externalID
 	}
-	rows, err := q.QueryContext(ctx, `SELECT external_id FROM ticket_sources WHERE source = $1 AND external_id IN (`+strings.Join(ph, ",")+`)`, args...)
+	done, err := im.tickets.Imported(ctx, im.m.Source, ids)
 	if err != nil {
-		return nil, fmt.Errorf("check imported records: %w", err)
-	}
-	defer rows.Close()
-	done := map[string]bool{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		done[id] = true
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	if len(done) == 0 {

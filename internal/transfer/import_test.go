@@ -118,6 +118,11 @@ func TestImportSamples(t *testing.T) {
 		if n := count(t, d, `SELECT COUNT(*) FROM ticket_events WHERE seq = 1 AND action = 'import'`); n != total {
 			t.Fatalf("%d import events for %d tickets", n, total)
 		}
+		// Its version is its number of events, so the next action's event
+		// follows the last.
+		if n := count(t, d, `SELECT COUNT(*) FROM tickets t WHERE version <> (SELECT COUNT(*) FROM ticket_events e WHERE e.ticket_number = t.number)`); n != 0 {
+			t.Fatalf("%d imported tickets whose version is not their number of events", n)
+		}
 		var number, note string
 		d.R.QueryRow(`SELECT ticket_number FROM ticket_sources WHERE source = 'la311' AND external_id = '1-870704831'`).Scan(&number)
 		d.R.QueryRow(`SELECT note FROM ticket_events WHERE ticket_number = $1 AND seq = 1`, number).Scan(&note)
