@@ -208,6 +208,9 @@ func (s *Service) CheckNew(ctx context.Context, actor *auth.User, in NewTicket) 
 	if actor != nil && actor.Role != auth.RoleResident && !CanCreate(*actor) {
 		return errs.ErrForbidden
 	}
+	if err := s.placeFromPoint(ctx, actor, &in); err != nil {
+		return err
+	}
 	if err := s.checkRefs(ctx, actor, in); err != nil {
 		return err
 	}
@@ -246,6 +249,9 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 	}
 	// Before the shared transaction: it reads a boundary, which can take a
 	// while, and a refused request should not use up a number.
+	if err := s.placeFromPoint(ctx, actor, &in); err != nil {
+		return Ticket{}, err
+	}
 	if err := s.placeInScope(ctx, actor, in); err != nil {
 		return Ticket{}, err
 	}

@@ -132,6 +132,10 @@ type Ticket struct {
 	Helpers  []Helper  `json:"helpers,omitempty"`
 	Summons  []Summons `json:"summons,omitempty"`
 	Children []string  `json:"children,omitempty"`
+	// CoReporterCount is how many residents joined it (我也遇到); their
+	// phones, read with it, decide only what they may do (isCoReporter).
+	CoReporterCount int `json:"co_reporters"`
+	coReporters     []string
 
 	ReporterUserID string `json:"-"`
 	CreatedBy      string `json:"-"`
