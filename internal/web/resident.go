@@ -70,7 +70,7 @@ func newTicket(r *http.Request) ticket.NewTicket {
 	if area == "" {
 		area = strings.TrimSpace(f.Get("street"))
 	}
-	return ticket.NewTicket{
+	in := ticket.NewTicket{
 		Kind:          ticket.Kind(f.Get("kind")),
 		CategoryCode:  f.Get("category_code"),
 		Description:   f.Get("description"),
@@ -82,6 +82,8 @@ func newTicket(r *http.Request) ticket.NewTicket {
 		Confidential:  f.Get("confidential") != "",
 		Urgency:       ticket.Urgency(f.Get("urgency")),
 	}
+	in.Lat, in.Lng = formPoint(f) // the map's pin (place.html)
+	return in
 }
 
 func (s *Server) submit(w http.ResponseWriter, r *http.Request) {

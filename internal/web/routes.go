@@ -32,6 +32,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	h("GET /tickets/{number}/photos/{id}", s.residentPhoto)
 	files("POST /tickets/{number}/photos", s.residentUpload)
 	h("GET /public", s.publicPage)
+	s.placeRoutes(h)
 
 	// Staff.
 	h("GET /staff/login", s.staffLoginForm)

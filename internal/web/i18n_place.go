@@ -1,0 +1,36 @@
+package web
+
+// placeMessages are the words of the map, the place of a request, the
+// requests near it and 我也遇到.
+var placeMessages = map[string][2]string{
+	"place.legend":        {"问题地点", "Where is the problem"},
+	"place.locate":        {"使用当前位置", "Use my location"},
+	"place.map":           {"本区地图", "Map of the district"},
+	"place.map.click":     {"本区地图：点击地图上的位置，查看附近的诉求", "Map of the district: click a place to see the requests near it"},
+	"place.hint":          {"可点“使用当前位置”或在地图上点选；也可以只选社区、填写地址。", "Use your location or tap the map; or just choose the community and type the address."},
+	"place.pinned":        {"已在地图上标出位置。", "The place is marked on the map."},
+	"place.locating":      {"正在定位，请稍候……", "Finding your location…"},
+	"place.denied":        {"无法获取位置（可能未允许定位）。请在地图上点选，或选择社区、填写地址。", "Your location is not available (perhaps not allowed). Tap the map, or choose the community and type the address."},
+	"place.failed":        {"暂时无法查询该位置，请选择社区、填写地址。", "The place cannot be looked up now; choose the community and type the address."},
+	"place.found":         {"位置：%s", "Place: %s"},
+	"place.unknown":       {"未能确定所在社区，请在下方选择", "The community could not be told; choose it below"},
+	"place.nomap":         {"本区尚未导入区划边界，暂无地图。可使用当前位置查看附近的诉求。", "No area boundaries have been imported yet, so there is no map. Use your location to see the requests nearby."},
+	"place.nearby":        {"附近已有这些诉求。如果是同一个问题，点“我也遇到”即可跟进，不必重复反映：", "These requests are already nearby. If yours is the same problem, press “Me too” to follow it instead of reporting it again:"},
+	"place.nearby.all":    {"在地图上查看附近全部诉求", "See all requests nearby on the map"},
+	"nearby.title":        {"附近的诉求", "Requests nearby"},
+	"nearby.lead":         {"看看附近是否已有人反映过同样的问题。已公开的内容已隐去个人信息。", "See whether someone has already reported the same problem nearby. Personal details are hidden."},
+	"nearby.tap":          {"点击地图上的位置，或使用当前位置。", "Tap a place on the map, or use your location."},
+	"nearby.at":           {"所选位置：", "Place chosen:"},
+	"nearby.list":         {"500米内的诉求", "Requests within 500 m"},
+	"nearby.none":         {"附近还没有公开的诉求。", "No public requests nearby yet."},
+	"nearby.dist":         {"约%d米", "about %d m away"},
+	"nearby.count":        {"另有%d人也遇到", "%d more people met it too"},
+	"nearby.metoo":        {"我也遇到", "Me too"},
+	"nearby.login":        {"需先用手机验证码登录", "you log in with your phone first"},
+	"nearby.following":    {"您已在跟进这件诉求", "You follow this request"},
+	"nearby.joined":       {"已加入诉求 %s：办理有答复时会通知您，您也可以评价。", "You joined request %s: you will be told of its reply and may rate it."},
+	"nearby.already":      {"您已在跟进诉求 %s。", "You already follow request %s."},
+	"nearby.file":         {"不是同一问题，我要反映", "Not the same problem: report mine"},
+	"staff.coreporters":   {"我也遇到", "Me too"},
+	"staff.coreporters.n": {"另有%d位居民也反映了此问题", "%d more residents reported this problem too"},
+}

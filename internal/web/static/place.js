@@ -1,0 +1,187 @@
+// The resident's map: "use my location", a pin dropped on the map, the
+// street and community the pin lies in, and the requests near it. Without
+// this script the form still works (choose the community, type the
+// address) and the nearby page's map is an image button.
+(function () {
+  "use strict";
+
+  function latLngAt(svg, evt) {
+    var pt = svg.createSVGPoint();
+    pt.x = evt.clientX;
+    pt.y = evt.clientY;
+    var p = pt.matrixTransform(svg.getScreenCTM().inverse());
+    var z = +svg.dataset.z, n = 256 * Math.pow(2, z);
+    var x = (+svg.dataset.x0 + p.x) / n, y = (+svg.dataset.y0 + p.y) / n;
+    return {
+      lat: Math.atan(Math.sinh(Math.PI * (1 - 2 * y))) * 180 / Math.PI,
+      lng: x * 360 - 180
+    };
+  }
+
+  function fixed(x) { return (Math.round(x * 1e6) / 1e6).toFixed(6); }
+
+  function fmt(s, v) { return s.replace(/%[ds]/, v); }
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) { throw new Error(r.status); }
+      return r.json();
+    });
+  }
+
+  // drawMap puts the SVG of url into box, as a live map that calls onPick
+  // with the place clicked.
+  function drawMap(box, url, onPick) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) { throw new Error(r.status); }
+      return r.text();
+    }).then(function (text) {
+      var doc = new DOMParser().parseFromString(text, "image/svg+xml");
+      var svg = doc.documentElement;
+      if (svg.nodeName !== "svg") { return; }
+      svg = document.importNode(svg, true);
+      svg.removeAttribute("width");
+      svg.removeAttribute("height");
+      svg.addEventListener("click", function (evt) { onPick(latLngAt(svg, evt)); });
+      box.textContent = "";
+      box.appendChild(svg);
+    });
+  }
+
+  function locate(root, status, onPick) {
+    var btn = root.querySelector("[data-place-locate]");
+    if (!btn || !navigator.geolocation) { return; }
+    btn.hidden = false;
+    btn.addEventListener("click", function () {
+      status.textContent = root.dataset.msgLocating;
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        onPick({ lat: pos.coords.latitude, lng: pos.coords.longitude });
+      }, function () {
+        status.textContent = root.dataset.msgDenied;
+      }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+    });
+  }
+
+  // chooseArea selects the street and community the place lies in, where
+  // the form has those lists; the resident can still change them.
+  function chooseArea(form, a) {
+    var street = form && form.querySelector("select[name=street]");
+    var comm = form && form.querySelector("select[name=community]");
+    if (street && a.street) { street.value = a.street; }
+    if (comm && a.community) { comm.value = a.community; }
+    [street, comm].forEach(function (el) {
+      if (el) { el.dispatchEvent(new Event("change", { bubbles: true })); }
+    });
+  }
+
+  function nearbyList(root, box, items, at) {
+    box.textContent = "";
+    if (!items.length) { box.hidden = true; return; }
+    var p = document.createElement("p");
+    p.textContent = root.dataset.msgNearby;
+    box.appendChild(p);
+    var ol = document.createElement("ol");
+    ol.className = "nearby-list";
+    var back = "/nearby?lat=" + at.lat + "&lng=" + at.lng;
+    items.forEach(function (it) {
+      var li = document.createElement("li");
+      li.className = "card nearby-item";
+      var top = document.createElement("div");
+      top.className = "item-top";
+      var n = document.createElement("span");
+      n.className = "nearby-n";
+      n.setAttribute("aria-hidden", "true");
+      n.textContent = it.n;
+      var cat = document.createElement("strong");
+      cat.textContent = it.category;
+      var st = document.createElement("span");
+      st.className = "badge st-" + it.status_key;
+      st.textContent = it.status;
+      top.append(n, cat, st);
+      var d = document.createElement("p");
+      d.textContent = it.description;
+      var m = document.createElement("p");
+      m.className = "muted";
+      m.textContent = fmt(root.dataset.msgDist, it.distance_m) +
+        (it.co_reporters ? " · " + fmt(root.dataset.msgCount, it.co_reporters) : "");
+      li.append(top, d, m);
+      if (it.following) {
+        var f = document.createElement("p");
+        f.className = "nearby-following";
+        f.textContent = root.dataset.msgFollowing;
+        li.append(f);
+      } else if (it.joinable) {
+        // The button sends the form it sits in to 我也遇到 instead.
+        var b = document.createElement("button");
+        b.className = "btn";
+        b.type = "submit";
+        b.formAction = "/tickets/" + it.number + "/metoo?back=" + encodeURIComponent(back);
+        b.formEnctype = "application/x-www-form-urlencoded";
+        b.formMethod = "post";
+        b.formNoValidate = true;
+        b.textContent = root.dataset.msgMetoo;
+        li.append(b);
+      }
+      ol.appendChild(li);
+    });
+    box.appendChild(ol);
+    var all = document.createElement("a");
+    all.href = back;
+    all.textContent = root.dataset.msgAll;
+    box.appendChild(all);
+    box.hidden = false;
+  }
+
+  // The picker of a submission form.
+  function picker(root) {
+    var box = root.querySelector("[data-place-map]");
+    var status = root.querySelector("[data-place-status]");
+    var lat = root.querySelector("[data-place-lat]");
+    var lng = root.querySelector("[data-place-lng]");
+    var near = root.querySelector("[data-place-nearby]");
+    var form = root.closest("form");
+    function url() {
+      return "/place/map.svg" + (lat.value ? "?lat=" + encodeURIComponent(lat.value) + "&lng=" + encodeURIComponent(lng.value) : "");
+    }
+    function pick(at) {
+      at = { lat: fixed(at.lat), lng: fixed(at.lng) };
+      lat.value = at.lat;
+      lng.value = at.lng;
+      drawMap(box, url(), pick).catch(function () {});
+      var q = "?lat=" + at.lat + "&lng=" + at.lng;
+      getJSON("/place/resolve" + q).then(function (a) {
+        status.textContent = a.names ? fmt(root.dataset.msgFound, a.names) : root.dataset.msgUnknown;
+        chooseArea(form, a);
+      }).catch(function () { status.textContent = root.dataset.msgFailed; });
+      getJSON("/nearby.json" + q).then(function (r) {
+        nearbyList(root, near, r.items || [], at);
+      }).catch(function () {});
+    }
+    drawMap(box, url(), pick).catch(function () {});
+    locate(root, status, pick);
+  }
+
+  // The nearby page: a pin leads to the page of that place.
+  function page(root) {
+    var box = root.querySelector("[data-place-map]");
+    var status = root.querySelector("[data-place-status]") || root;
+    function pick(at) {
+      window.location.href = "/nearby?lat=" + fixed(at.lat) + "&lng=" + fixed(at.lng);
+    }
+    if (box) {
+      var q = box.dataset.lat ? "?near=1&lat=" + box.dataset.lat + "&lng=" + box.dataset.lng : "";
+      drawMap(box, "/place/map.svg" + q, pick).catch(function () {});
+    }
+    locate(root, status, pick);
+  }
+
+  function start() {
+    document.querySelectorAll("[data-place-picker]").forEach(picker);
+    document.querySelectorAll("[data-place-page]").forEach(page);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
