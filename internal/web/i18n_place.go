@@ -30,6 +30,7 @@ var placeMessages = map[string][2]string{
 	"nearby.following":    {"您已在跟进这件诉求", "You follow this request"},
 	"nearby.joined":       {"已加入诉求 %s：办理有答复时会通知您，您也可以评价。", "You joined request %s: you will be told of its reply and may rate it."},
 	"nearby.already":      {"您已在跟进诉求 %s。", "You already follow request %s."},
+	"nearby.see":          {"查看附近的诉求", "See the requests nearby"},
 	"nearby.file":         {"不是同一问题，我要反映", "Not the same problem: report mine"},
 	"staff.coreporters":   {"我也遇到", "Me too"},
 	"staff.coreporters.n": {"另有%d位居民也反映了此问题", "%d more residents reported this problem too"},

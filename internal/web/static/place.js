@@ -111,16 +111,12 @@
         f.textContent = root.dataset.msgFollowing;
         li.append(f);
       } else if (it.joinable) {
-        // The button sends the form it sits in to 我也遇到 instead.
-        var b = document.createElement("button");
-        b.className = "btn";
-        b.type = "submit";
-        b.formAction = "/tickets/" + it.number + "/metoo?back=" + encodeURIComponent(back);
-        b.formEnctype = "application/x-www-form-urlencoded";
-        b.formMethod = "post";
-        b.formNoValidate = true;
-        b.textContent = root.dataset.msgMetoo;
-        li.append(b);
+        // 我也遇到 is a form of the nearby page, where it is explained.
+        var a = document.createElement("a");
+        a.className = "btn";
+        a.href = back + "#t-" + it.number;
+        a.textContent = root.dataset.msgMetoo;
+        li.append(a);
       }
       ol.appendChild(li);
     });
