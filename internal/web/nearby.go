@@ -131,4 +131,3 @@ func (s *Server) meToo(w http.ResponseWriter, r *http.Request) {
 	}
 	redirect(w, r, back+sep+key+"="+url.QueryEscape(number))
 }
-

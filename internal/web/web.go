@@ -72,7 +72,7 @@ type Server struct {
 	// on the lookup page see her ticket's photos (see lookup.go).
 	lookupAEAD cipher.AEAD
 	csrfKey    []byte
-	placeCache layerCache    // the district's map layers (placemap.go)
+	placeCache layerCache     // the district's map layers (placemap.go)
 	placeIP    *limit.Limiter // map and place look-ups per client address (place.go)
 	tileCSP    string         // the Content-Security-Policy that lets the tile server's images in
 }
