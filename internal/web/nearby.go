@@ -18,7 +18,7 @@ type NearbyData struct {
 	// ImageMap is the small map as an image button: a click sends its
 	// pixel, which Z, X0 and Y0 turn back into a place (no JavaScript).
 	ImageMap   string
-	Z          int
+	Z          string
 	X0, Y0     string
 	NoMap      bool // the district has no boundaries nor known places yet
 	Items      []NearbyItem
@@ -35,10 +35,10 @@ func fmtCoord(x float64) string { return strconv.FormatFloat(x, 'f', 6, 64) }
 func clickedPoint(q url.Values) (lat, lng float64, ok bool) {
 	px, err1 := strconv.ParseFloat(q.Get("map.x"), 64)
 	py, err2 := strconv.ParseFloat(q.Get("map.y"), 64)
-	z, err3 := strconv.Atoi(q.Get("z"))
+	z, err3 := strconv.ParseFloat(q.Get("z"), 64)
 	x0, err4 := strconv.ParseFloat(q.Get("x0"), 64)
 	y0, err5 := strconv.ParseFloat(q.Get("y0"), 64)
-	if err1 != nil || err2 != nil || err3 != nil || err4 != nil || err5 != nil || z < 1 || z > 18 || px < 0 || py < 0 || px > 2000 || py > 2000 {
+	if err1 != nil || err2 != nil || err3 != nil || err4 != nil || err5 != nil || !(z >= 1 && z <= 18) || px < 0 || py < 0 || px > 2000 || py > 2000 {
 		return 0, 0, false
 	}
 	lat, lng = view{z: z, x0: x0, y0: y0}.latLng(px, py)
@@ -70,7 +70,7 @@ func (s *Server) nearbyPage(w http.ResponseWriter, r *http.Request) {
 	if v == nil {
 		d.NoMap = true
 	} else {
-		d.Z, d.X0, d.Y0 = v.z, strconv.FormatFloat(v.x0, 'f', 3, 64), strconv.FormatFloat(v.y0, 'f', 3, 64)
+		d.Z, d.X0, d.Y0 = strconv.FormatFloat(v.z, 'f', 4, 64), strconv.FormatFloat(v.x0, 'f', 3, 64), strconv.FormatFloat(v.y0, 'f', 3, 64)
 		d.ImageMap = "/place/map.svg?w=s"
 	}
 	if pin {

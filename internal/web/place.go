@@ -105,7 +105,7 @@ func mapView(l *mapLayers, lat, lng float64, pin, near bool, maxW float64) *view
 	var v view
 	switch {
 	case pin && (near || l.empty()):
-		v = fit(aroundBox(lat, lng, nearbyMetres*1.4), maxW)
+		v = fit(aroundBox(lat, lng, nearbyMetres*1.1), maxW)
 	case l.empty():
 		return nil
 	default:
@@ -133,17 +133,20 @@ func (s *Server) placeMap(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	maxW := 640.0
-	if q.Get("w") == "s" {
-		maxW = 340
+	if w, err := strconv.Atoi(q.Get("w")); err == nil && w >= 200 && w <= 1000 {
+		maxW = float64(w) // the width the page has for it, so that its words stay readable
+	} else if q.Get("w") == "s" {
+		maxW = 320
 	}
 	v := mapView(l, lat, lng, pin, q.Get("near") == "1", maxW)
 	if v == nil {
 		v = &view{z: 1, w: 340, h: 120}
 	}
-	spec := mapSpec{v: *v, label: tr(state(r).lang, "place.map")}
+	spec := mapSpec{v: *v, label: tr(state(r).lang, "place.map"), tiles: true, lang: state(r).lang}
 	if pin {
 		spec.pin = &[2]float64{lat, lng}
 		if q.Get("near") == "1" {
+			spec.ring = nearbyMetres
 			if spec.dots, err = s.nearbyDots(r.Context(), nil, lat, lng); err != nil {
 				http.Error(w, errs.As(err).MsgEn, statusOf(errs.As(err)))
 				return

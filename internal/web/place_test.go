@@ -114,7 +114,7 @@ func TestNearbyAndMeToo(t *testing.T) {
 
 	// Without JavaScript, a click on the image map names a place.
 	_, page := guest.get(at)
-	v := regexp.MustCompile(`name="z" value="(\d+)"><input type="hidden" name="x0" value="([\d.]+)"><input type="hidden" name="y0" value="([\d.]+)"`).FindStringSubmatch(page)
+	v := regexp.MustCompile(`name="z" value="([\d.]+)"><input type="hidden" name="x0" value="([\d.]+)"><input type="hidden" name="y0" value="([\d.]+)"`).FindStringSubmatch(page)
 	if v == nil {
 		t.Fatal("the nearby page has no image map")
 	}

@@ -142,37 +142,37 @@ func ringCentre(r gov.Ring) [2]float64 {
 	return [2]float64{x / n, y / n}
 }
 
-// worldXY is a point in Web Mercator pixels at zoom z.
-func worldXY(lat, lng float64, z int) (float64, float64) {
-	n := 256 * math.Exp2(float64(z))
+// worldXY is a point in Web Mercator pixels at zoom z (a fraction between
+// two tile levels scales the pixels).
+func worldXY(lat, lng, z float64) (float64, float64) {
+	n := 256 * math.Exp2(z)
 	lat = math.Max(-85, math.Min(85, lat))
 	s := math.Sin(lat * math.Pi / 180)
 	return (lng + 180) / 360 * n, (0.5 - math.Log((1+s)/(1-s))/(4*math.Pi)) * n
 }
 
 // view is the part of the world a map shows: Web Mercator pixels at zoom z
-// from (x0, y0), w by h.
+// from (x0, y0), w by h. The zoom is fractional, so that a map fills the
+// width it is given; tiles are drawn from the level below, scaled.
 type view struct {
-	z            int
-	x0, y0, w, h float64
+	z, x0, y0, w, h float64
 }
 
 // fit returns the view of the box (min lat, min lng, max lat, max lng) at
-// the largest zoom at which it is at most maxW pixels wide and tall, with a
-// margin.
+// the largest zoom at which it is at most maxW pixels wide (and 1.25 maxW
+// tall), with a margin.
 func fit(box [4]float64, maxW float64) view {
 	const pad = 12
-	z := 17
-	for ; z > 1; z-- {
-		x1, y1 := worldXY(box[2], box[1], z)
-		x2, y2 := worldXY(box[0], box[3], z)
-		if x2-x1 <= maxW-2*pad && y2-y1 <= maxW-2*pad {
-			break
-		}
-	}
-	x1, y1 := worldXY(box[2], box[1], z)
-	x2, y2 := worldXY(box[0], box[3], z)
-	w, h := math.Max(x2-x1, 40)+2*pad, math.Max(y2-y1, 40)+2*pad
+	x1, y1 := worldXY(box[2], box[1], 0)
+	x2, y2 := worldXY(box[0], box[3], 0)
+	// A phone's map may be taller than wide.
+	scale := math.Min((maxW-2*pad)/math.Max(x2-x1, 1e-9), (1.25*maxW-2*pad)/math.Max(y2-y1, 1e-9))
+	z := math.Max(1, math.Min(18, math.Log2(scale)))
+	x1, y1 = worldXY(box[2], box[1], z)
+	x2, y2 = worldXY(box[0], box[3], z)
+	// As wide as asked, so that the page does not scale its words: the
+	// view widens around the box at the zoom found.
+	w, h := math.Max(maxW, math.Max(x2-x1, 40)+2*pad), math.Max(y2-y1, 40)+2*pad
 	return view{z: z, x0: (x1+x2)/2 - w/2, y0: (y1+y2)/2 - h/2, w: math.Round(w), h: math.Round(h)}
 }
 
@@ -184,7 +184,7 @@ func (v view) xy(lat, lng float64) (float64, float64) {
 
 // latLng is the point at the view's pixel (px, py).
 func (v view) latLng(px, py float64) (float64, float64) {
-	n := 256 * math.Exp2(float64(v.z))
+	n := 256 * math.Exp2(v.z)
 	x, y := (v.x0+px)/n, (v.y0+py)/n
 	return math.Atan(math.Sinh(math.Pi*(1-2*y))) * 180 / math.Pi, x*360 - 180
 }
@@ -208,8 +208,10 @@ type mapSpec struct {
 	v     view
 	pin   *[2]float64 // lat, lng
 	dots  []mapDot
-	label string // the map's accessible name
-	tiles bool   // draw the tile server's images beneath (inline SVG only)
+	label string  // the map's accessible name
+	tiles bool    // draw the tile server's images beneath (inline SVG only)
+	ring  float64 // metres: a dashed circle of that radius around the pin; 0 none
+	lang  string  // of the scale's words
 }
 
 func f1(x float64) string { return strconv.FormatFloat(math.Round(x*10)/10, 'f', -1, 64) }
@@ -218,8 +220,8 @@ func f1(x float64) string { return strconv.FormatFloat(math.Round(x*10)/10, 'f',
 func (s *Server) drawMap(l *mapLayers, spec mapSpec) string {
 	v := spec.v
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="place-svg" viewBox="0 0 %s %s" width="%s" height="%s" role="img" aria-label="%s" data-z="%d" data-x0="%s" data-y0="%s">`,
-		f1(v.w), f1(v.h), f1(v.w), f1(v.h), html.EscapeString(spec.label), v.z, strconv.FormatFloat(v.x0, 'f', 3, 64), strconv.FormatFloat(v.y0, 'f', 3, 64))
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="place-svg" viewBox="0 0 %s %s" width="%s" height="%s" role="img" aria-label="%s" data-z="%s" data-x0="%s" data-y0="%s">`,
+		f1(v.w), f1(v.h), f1(v.w), f1(v.h), html.EscapeString(spec.label), strconv.FormatFloat(v.z, 'f', 4, 64), strconv.FormatFloat(v.x0, 'f', 3, 64), strconv.FormatFloat(v.y0, 'f', 3, 64))
 	b.WriteString(`<rect class="place-sea" width="100%" height="100%" fill="#f4f6f8"/>`)
 	if spec.tiles && s.TileURL != "" {
 		s.drawTiles(&b, v)
@@ -252,6 +254,12 @@ func (s *Server) drawMap(l *mapLayers, spec mapSpec) string {
 		fmt.Fprintf(&b, `<g class="place-dot"><title>%s</title><circle cx="%s" cy="%s" r="11" fill="#a04a00" stroke="#fff" stroke-width="2"/><text x="%s" y="%s" text-anchor="middle" font-size="12" font-weight="bold" fill="#fff">%s</text></g>`,
 			html.EscapeString(d.title), f1(x), f1(y), f1(x), f1(y+4), html.EscapeString(d.label))
 	}
+	if p := spec.pin; p != nil && spec.ring > 0 {
+		x, y := v.xy(p[0], p[1])
+		fmt.Fprintf(&b, `<circle class="place-ring" cx="%s" cy="%s" r="%s" fill="#a04a00" fill-opacity="0.06" stroke="#a04a00" stroke-width="1.5" stroke-dasharray="6 4"/>`,
+			f1(x), f1(y), f1(spec.ring/metresPerPixel(p[0], v.z)))
+	}
+	s.drawScale(&b, v, spec.lang)
 	if p := spec.pin; p != nil {
 		x, y := v.xy(p[0], p[1])
 		fmt.Fprintf(&b, `<g class="place-pin"><path d="M%s %sc-9-13-13-19-13-25a13 13 0 0 1 26 0c0 6-4 12-13 25z" fill="#b3141d" stroke="#fff" stroke-width="2"/><circle cx="%s" cy="%s" r="5" fill="#fff"/></g>`,
@@ -283,7 +291,7 @@ func (s *Server) drawLabels(b *strings.Builder, l *mapLayers, v view) {
 		x, y := v.xy(p.Lat, p.Lng)
 		fmt.Fprintf(b, `<circle class="place-known" cx="%s" cy="%s" r="4" fill="#1a4f8b"/>`, f1(x), f1(y))
 		if len(l.points) <= 40 {
-			text(x, y-8, p.Name)
+			text(x, y+18, p.Name)
 		}
 	}
 }
@@ -291,18 +299,22 @@ func (s *Server) drawLabels(b *strings.Builder, l *mapLayers, v view) {
 // maxTiles bounds the tiles beneath one map.
 const maxTiles = 64
 
-// drawTiles draws the tile server's images that cover the view.
+// drawTiles draws the tile server's images that cover the view: those of
+// the whole level below the view's zoom, scaled.
 func (s *Server) drawTiles(b *strings.Builder, v view) {
-	n := int(math.Exp2(float64(v.z)))
-	tx0, ty0 := int(math.Floor(v.x0/256)), int(math.Floor(v.y0/256))
-	tx1, ty1 := int(math.Floor((v.x0+v.w)/256)), int(math.Floor((v.y0+v.h)/256))
+	tz := int(math.Floor(v.z))
+	ts := 256 * math.Exp2(v.z-float64(tz))
+	n := int(math.Exp2(float64(tz)))
+	tx0, ty0 := int(math.Floor(v.x0/ts)), int(math.Floor(v.y0/ts))
+	tx1, ty1 := int(math.Floor((v.x0+v.w)/ts)), int(math.Floor((v.y0+v.h)/ts))
 	if (tx1-tx0+1)*(ty1-ty0+1) > maxTiles {
 		return
 	}
 	for ty := max(ty0, 0); ty <= min(ty1, n-1); ty++ {
 		for tx := max(tx0, 0); tx <= min(tx1, n-1); tx++ {
-			u := strings.NewReplacer("{z}", strconv.Itoa(v.z), "{x}", strconv.Itoa(tx), "{y}", strconv.Itoa(ty)).Replace(s.TileURL)
-			fmt.Fprintf(b, `<image href="%s" x="%s" y="%s" width="256" height="256"/>`, html.EscapeString(u), f1(float64(tx*256)-v.x0), f1(float64(ty*256)-v.y0))
+			u := strings.NewReplacer("{z}", strconv.Itoa(tz), "{x}", strconv.Itoa(tx), "{y}", strconv.Itoa(ty)).Replace(s.TileURL)
+			fmt.Fprintf(b, `<image href="%s" x="%s" y="%s" width="%s" height="%s"/>`, html.EscapeString(u),
+				f1(float64(tx)*ts-v.x0), f1(float64(ty)*ts-v.y0), f1(ts+0.5), f1(ts+0.5))
 		}
 	}
 }
@@ -318,4 +330,33 @@ func tileCSP(tileURL string) string {
 		return ""
 	}
 	return strings.Replace(csp, "img-src 'self' data:", "img-src 'self' data: "+u.Scheme+"://"+u.Host, 1)
+}
+
+// metresPerPixel is the ground length of a pixel at the latitude and zoom.
+func metresPerPixel(lat, z float64) float64 {
+	return 2 * math.Pi * gov.EarthRadius * math.Cos(lat*math.Pi/180) / (256 * math.Exp2(z))
+}
+
+// drawScale draws a scale bar at the map's lower left: the longest of a
+// few round lengths that fits in a quarter of its width.
+func (s *Server) drawScale(b *strings.Builder, v view, lang string) {
+	lat, _ := v.latLng(v.w/2, v.h/2)
+	mpp := metresPerPixel(lat, v.z)
+	m := 0.0
+	for _, x := range []float64{50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000} {
+		if x/mpp <= v.w/4 {
+			m = x
+		}
+	}
+	if m == 0 {
+		return
+	}
+	px := m / mpp
+	label := tr(lang, "place.scale.m", int(m))
+	if m >= 1000 {
+		label = tr(lang, "place.scale.km", int(m/1000))
+	}
+	x0, y0 := 12.0, v.h-12
+	fmt.Fprintf(b, `<g class="place-scale"><path d="M%s %sv6h%sv-6" fill="none" stroke="#1f2d3d" stroke-width="2"/><text x="%s" y="%s" font-size="12" fill="#1f2d3d" stroke="#fff" stroke-width="3" paint-order="stroke">%s</text></g>`,
+		f1(x0), f1(y0-6), f1(px), f1(x0+px+6), f1(y0+1), html.EscapeString(label))
 }

@@ -32,6 +32,8 @@
   // drawMap puts the SVG of url into box, as a live map that calls onPick
   // with the place clicked.
   function drawMap(box, url, onPick) {
+    var w = Math.round(box.clientWidth || 0);
+    if (w >= 200) { url += (url.indexOf("?") < 0 ? "?" : "&") + "w=" + Math.min(w, 1000); }
     return fetch(url, { credentials: "same-origin" }).then(function (r) {
       if (!r.ok) { throw new Error(r.status); }
       return r.text();
@@ -136,14 +138,27 @@
     var lng = root.querySelector("[data-place-lng]");
     var near = root.querySelector("[data-place-nearby]");
     var form = root.closest("form");
+    var whole = root.querySelector("[data-place-whole]");
+    var zoomed = !!lat.value;
+    // Once a pin is down, the map shows the streets around it and the
+    // requests near it; "whole district" goes back to the overview.
     function url() {
-      return "/place/map.svg" + (lat.value ? "?lat=" + encodeURIComponent(lat.value) + "&lng=" + encodeURIComponent(lng.value) : "");
+      if (!lat.value) { return "/place/map.svg"; }
+      return "/place/map.svg?lat=" + encodeURIComponent(lat.value) + "&lng=" + encodeURIComponent(lng.value) + (zoomed ? "&near=1" : "");
+    }
+    function redraw() {
+      if (whole) { whole.hidden = !zoomed; }
+      return drawMap(box, url(), pick).catch(function () {});
+    }
+    if (whole) {
+      whole.addEventListener("click", function () { zoomed = false; redraw(); });
     }
     function pick(at) {
       at = { lat: fixed(at.lat), lng: fixed(at.lng) };
       lat.value = at.lat;
       lng.value = at.lng;
-      drawMap(box, url(), pick).catch(function () {});
+      zoomed = true;
+      redraw();
       var q = "?lat=" + at.lat + "&lng=" + at.lng;
       getJSON("/place/resolve" + q).then(function (a) {
         status.textContent = a.names ? fmt(root.dataset.msgFound, a.names) : root.dataset.msgUnknown;
@@ -153,7 +168,7 @@
         nearbyList(root, near, r.items || [], at);
       }).catch(function () {});
     }
-    drawMap(box, url(), pick).catch(function () {});
+    redraw();
     locate(root, status, pick);
   }
 
