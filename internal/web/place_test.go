@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/gongzhi/gongzhi/internal/app"
+	"github.com/gongzhi/gongzhi/internal/config"
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
@@ -170,5 +172,40 @@ func TestSubmitTakesThePlaceOfThePin(t *testing.T) {
 	status, body = guest.postFiles("/submit", form)
 	if status != 400 || !strings.Contains(body, "经纬度") || !strings.Contains(body, "井盖松动") {
 		t.Fatalf("a malformed pin: %d", status)
+	}
+}
+
+// With a district's own tile server set, the map draws its tiles beneath
+// the boundaries and the pages let its images in; without, no outside
+// address appears anywhere.
+func TestTileServer(t *testing.T) {
+	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Demo: true, BcryptCost: 4, AdminPassword: "lantern-river-42",
+		TileURL: "https://tiles.example.gov.cn/{z}/{x}/{y}.png"}
+	a, err := app.New(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	c := newClient(t, srv)
+	_, svg := c.get("/place/map.svg?near=1&lat=40.1441&lng=117.1107&w=400")
+	if !regexp.MustCompile(`<image href="https://tiles\.example\.gov\.cn/1[0-9]/\d+/\d+\.png"`).MatchString(svg) {
+		t.Fatalf("no tiles: %.400s", svg)
+	}
+	req, _ := http.NewRequest("GET", srv.URL+"/nearby", nil)
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if h := resp.Header.Get("Content-Security-Policy"); !strings.Contains(h, "img-src 'self' data: https://tiles.example.gov.cn;") {
+		t.Fatalf("CSP %q", h)
+	}
+
+	_, plain, _ := placeApp(t, "sqlite")
+	_, svg = newClient(t, plain).get("/place/map.svg?near=1&lat=40.1441&lng=117.1107")
+	if strings.Contains(svg, "<image") || strings.Count(svg, "http") != 1 { // the SVG namespace only
+		t.Fatalf("a map without a tile server: %.400s", svg)
 	}
 }
