@@ -251,8 +251,8 @@ func (s *Server) drawMap(l *mapLayers, spec mapSpec) string {
 	s.drawLabels(&b, l, v)
 	for _, d := range spec.dots {
 		x, y := v.xy(d.lat, d.lng)
-		fmt.Fprintf(&b, `<g class="place-dot"><title>%s</title><circle cx="%s" cy="%s" r="11" fill="#a04a00" stroke="#fff" stroke-width="2"/><text x="%s" y="%s" text-anchor="middle" font-size="12" font-weight="bold" fill="#fff">%s</text></g>`,
-			html.EscapeString(d.title), f1(x), f1(y), f1(x), f1(y+4), html.EscapeString(d.label))
+		fmt.Fprintf(&b, `<g class="place-dot"><title>%s</title><circle cx="%s" cy="%s" r="11" fill="#a04a00" stroke="#fff" stroke-width="2"/><text x="%s" y="%s" text-anchor="middle" dominant-baseline="central" font-size="12" font-weight="bold" fill="#fff">%s</text></g>`,
+			html.EscapeString(d.title), f1(x), f1(y), f1(x), f1(y), html.EscapeString(d.label))
 	}
 	if p := spec.pin; p != nil && spec.ring > 0 {
 		x, y := v.xy(p[0], p[1])
