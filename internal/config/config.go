@@ -49,6 +49,10 @@ type Config struct {
 	// PublicPrecisionM is how coarse, in metres, locations are in public
 	// outputs (Open311); 0 shows them exactly.
 	PublicPrecisionM int
+	// TileURL is a district's own map tile server, "https://host/{z}/{x}/{y}.png",
+	// drawn beneath the residents' map; empty draws the map from the
+	// district's own area boundaries alone, asking no outside service.
+	TileURL string
 	// Open311SandboxURL is a test endpoint listed in Open311 discovery.
 	Open311SandboxURL string
 	// EvaluationAggregates is whether the evaluation reads its per-day
@@ -119,6 +123,7 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 		c.PublicPrecisionM = n
 	}
 	c.Open311SandboxURL = getenv("GONGZHI_OPEN311_SANDBOX_URL")
+	c.TileURL = getenv("GONGZHI_TILE_URL")
 	c.EvaluationAggregates = getenv("GONGZHI_EVALUATION_AGGREGATES")
 	if v := getenv("GONGZHI_DURABILITY"); v != "" {
 		c.Durability = v
@@ -159,6 +164,7 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.StringVar(&c.MetricsAllow, "metrics-allow", c.MetricsAllow, "networks that may read /metrics without GONGZHI_METRICS_TOKEN, CIDR,… (GONGZHI_METRICS_ALLOW)")
 	fs.Float64Var(&c.BoundaryTolerance, "boundary-tolerance", c.BoundaryTolerance, "metres a location staff give may lie outside their area's boundary (GONGZHI_BOUNDARY_TOLERANCE)")
 	fs.IntVar(&c.PublicPrecisionM, "public-precision-m", c.PublicPrecisionM, "metres to which locations are rounded in public outputs; 0 for exact (GONGZHI_PUBLIC_PRECISION_M)")
+	fs.StringVar(&c.TileURL, "tile-url", c.TileURL, "the district's own map tile server, https://host/{z}/{x}/{y}.png, beneath the residents' map (GONGZHI_TILE_URL)")
 	fs.StringVar(&c.Open311SandboxURL, "open311-sandbox-url", c.Open311SandboxURL, "an Open311 test endpoint to list in discovery (GONGZHI_OPEN311_SANDBOX_URL)")
 	fs.StringVar(&c.Durability, "durability", c.Durability, "SQLite: full syncs every commit to disk, normal may lose the last commits at a power cut (GONGZHI_DURABILITY)")
 	fs.DurationVar(&c.DBTimeout, "db-timeout", c.DBTimeout, "PostgreSQL: connect and statement timeout; 0 for none (GONGZHI_DB_TIMEOUT)")
@@ -218,6 +224,9 @@ func (c Config) Validate() error {
 	if c.PublicPrecisionM < 0 || c.PublicPrecisionM > 100000 {
 		return fmt.Errorf("public-precision-m %d: want 0 to 100000 metres", c.PublicPrecisionM)
 	}
+	if err := checkTileURL(c.TileURL); err != nil {
+		return err
+	}
 	if c.IdleTimeout < 0 {
 		return fmt.Errorf("idle-timeout %s: want 0 or more", c.IdleTimeout)
 	}
@@ -225,6 +234,20 @@ func (c Config) Validate() error {
 		if err := auth.CheckPassword("admin", c.AdminPassword); err != nil {
 			return fmt.Errorf("GONGZHI_ADMIN_PASSWORD: %w", err)
 		}
+	}
+	return nil
+}
+
+// checkTileURL checks a tile server's address: http or https, with {z},
+// {x} and {y} in it.
+func checkTileURL(t string) error {
+	if t == "" {
+		return nil
+	}
+	u, err := url.Parse(strings.NewReplacer("{z}", "0", "{x}", "0", "{y}", "0").Replace(t))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		!strings.Contains(t, "{z}") || !strings.Contains(t, "{x}") || !strings.Contains(t, "{y}") {
+		return fmt.Errorf("tile-url %q: want http(s)://host/…{z}/{x}/{y}…", t)
 	}
 	return nil
 }

@@ -82,6 +82,9 @@ func (s *Service) Validate(ctx context.Context, actor *auth.User, in NewTicket) 
 		f.add(FieldForm, errs.ErrForbidden)
 		return f
 	}
+	if f[FieldLocation] == nil {
+		f.add(FieldPlace, s.placeFromPoint(ctx, actor, &in))
+	}
 	if f[FieldCategory] == nil {
 		f.add(FieldCategory, s.checkCategory(ctx, in.CategoryCode))
 	}

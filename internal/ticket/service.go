@@ -194,6 +194,9 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 	}
 	// Before the shared transaction: it reads a boundary, which can take a
 	// while, and a refused request should not use up a number.
+	if err := s.placeFromPoint(ctx, actor, &in); err != nil {
+		return Ticket{}, err
+	}
 	if err := s.placeInScope(ctx, actor, in); err != nil {
 		return Ticket{}, err
 	}

@@ -146,6 +146,11 @@ type Ticket struct {
 	Helpers  []Helper  `json:"helpers,omitempty"`
 	Summons  []Summons `json:"summons,omitempty"`
 	Children []string  `json:"children,omitempty"`
+	// CoReporterCount is how many residents joined it (我也遇到), for the
+	// staff's page (not yet in the API's schema); their phones, read with
+	// it, decide only what they may do (isCoReporter).
+	CoReporterCount int `json:"-"`
+	coReporters     []string
 
 	// ReporterIDLast4 is set for a resident staff registered with no phone:
 	// the last four characters of her identity card.

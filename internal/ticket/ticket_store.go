@@ -216,7 +216,12 @@ func (s *Service) getFull(ctx context.Context, q db.Queryer, number string) (Tic
 		}
 		t.Children = append(t.Children, n)
 	}
-	return t, errs.Wrap(crows.Err(), "read children")
+	if err := crows.Err(); err != nil {
+		return t, errs.Wrap(err, "read children")
+	}
+	t.coReporters, err = coReportersQ(ctx, q, number)
+	t.CoReporterCount = len(t.coReporters)
+	return t, err
 }
 
 func errNoTicket(number string) error {

@@ -93,6 +93,9 @@ func (s *Service) Sweep(ctx context.Context) (SweepStats, error) {
 	if err != nil {
 		return st, err
 	}
+	if _, err := s.tellCoReporters(ctx, now); err != nil {
+		return st, err
+	}
 	st.Sent, err = s.deliver(ctx, now)
 	return st, err
 }

@@ -49,6 +49,7 @@ var ExportTables = []Table{
 	{"ticket_events", "ticket_number, seq"},
 	{"ticket_helpers", "ticket_number, org_code"},
 	{"ticket_summons", "id"},
+	{"ticket_coreporters", "ticket_number, phone"},
 	{"ticket_sources", "source, external_id"},
 	{"open311_requests", "ticket_number"},
 	{"notifications", "id"},

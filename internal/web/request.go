@@ -90,6 +90,9 @@ func isMultipart(r *http.Request) bool {
 func (s *Server) wrapBody(next http.HandlerFunc, files bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		securityHeaders(w.Header())
+		if s.tileCSP != "" {
+			w.Header().Set("Content-Security-Policy", s.tileCSP)
+		}
 		st := &reqState{lang: "zh"}
 		if c, err := r.Cookie(langCookie); err == nil && c.Value == "en" {
 			st.lang = "en"

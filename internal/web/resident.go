@@ -112,7 +112,7 @@ func newTicket(r *http.Request) ticket.NewTicket {
 	if area == "" {
 		area = strings.TrimSpace(f.Get("street"))
 	}
-	return ticket.NewTicket{
+	in := ticket.NewTicket{
 		Kind:          ticket.Kind(f.Get("kind")),
 		CategoryCode:  f.Get("category_code"),
 		Description:   f.Get("description"),
@@ -124,6 +124,8 @@ func newTicket(r *http.Request) ticket.NewTicket {
 		Confidential:  f.Get("confidential") != "",
 		Urgency:       ticket.Urgency(f.Get("urgency")),
 	}
+	in.Lat, in.Lng = formPoint(f) // the map's pin (place.html)
+	return in
 }
 
 // submit files a resident's request. "Suggest" (the form's step for

@@ -44,6 +44,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	h("GET /manifest.webmanifest", s.manifest)
 	h("GET /icons/{file}", s.icon)
 	h("GET /sw.js", s.serviceWorker)
+	s.placeRoutes(h)
 
 	// Staff.
 	h("GET /staff/login", s.staffLoginForm)

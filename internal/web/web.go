@@ -61,6 +61,10 @@ type Deps struct {
 	// Secure marks every cookie Secure: browsers reach the server over
 	// HTTPS only (an https public address, or TLS on the listener).
 	Secure bool
+	// TileURL is the district's own map tile server, "https://…/{z}/{x}/{y}.png",
+	// drawn beneath the resident's map; empty draws the map from the
+	// district's own boundaries alone.
+	TileURL string
 }
 
 // Server serves the HTML pages.
@@ -73,7 +77,10 @@ type Server struct {
 	// on the lookup page see her ticket's photos (see lookup.go).
 	lookupAEAD cipher.AEAD
 	csrfKey    []byte
-	speaker    speaker // the read-aloud (speak.go)
+	speaker    speaker        // the read-aloud (speak.go)
+	placeCache layerCache     // the district's map layers (placemap.go)
+	placeIP    *limit.Limiter // map and place look-ups per client address (place.go)
+	tileCSP    string         // the Content-Security-Policy that lets the tile server's images in
 }
 
 // pageNames are the templates under templates/, each rendered inside layout.html.
@@ -83,7 +90,7 @@ var pageNames = []string{
 	"staff_notifications", "staff_timelimits", "staff_console",
 	"staff_dashboard", "staff_figure", "staff_unit", "staff_rects", "staff_rect", "staff_rect_new",
 	"staff_public_settings", "public", "staff_patrol", "staff_apikeys",
-	"staff_audit", "staff_account", "staff_proxy",
+	"staff_audit", "staff_account", "staff_proxy", "nearby",
 }
 
 // New parses the templates and returns the server.
@@ -96,6 +103,8 @@ func New(d Deps) (*Server, error) {
 	if s.lookupAEAD, err = newLookupAEAD(d.LookupKey); err != nil {
 		return nil, err
 	}
+	s.placeIP = limit.New(120, time.Minute)
+	s.tileCSP = tileCSP(d.TileURL)
 	if s.csrfKey = d.CSRFKey; s.csrfKey == nil {
 		s.csrfKey = make([]byte, 32)
 		rand.Read(s.csrfKey)
@@ -104,7 +113,7 @@ func New(d Deps) (*Server, error) {
 		s.pages[lang] = map[string]*template.Template{}
 		for _, name := range pageNames {
 			t, err := template.New(name).Funcs(s.funcs(lang)).ParseFS(files,
-				"templates/layout.html", "templates/partials.html", "templates/resident_actions.html", "templates/"+name+".html")
+				"templates/layout.html", "templates/partials.html", "templates/resident_actions.html", "templates/place.html", "templates/"+name+".html")
 			if err != nil {
 				return nil, fmt.Errorf("parse template %s: %w", name, err)
 			}
