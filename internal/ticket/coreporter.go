@@ -27,15 +27,9 @@ func isCoReporter(u auth.User, t Ticket) bool {
 // IsCoReporter reports, for the pages, whether u joined t (我也遇到).
 func IsCoReporter(u auth.User, t Ticket) bool { return isCoReporter(u, t) }
 
-// joinable reports whether a request still takes co-reporters: one that is
-// open, not closed, merged into another or set aside as invalid.
-func joinable(t Ticket) bool {
-	switch t.Status {
-	case StatusClosed, StatusMerged, StatusInvalid:
-		return false
-	}
-	return !t.Confidential
-}
+// joinable reports whether a request still takes co-reporters: one that
+// has not ended.
+func joinable(t Ticket) bool { return !t.Status.Ended() }
 
 // MeToo adds u, a resident who proved her phone, to the open request as a
 // co-reporter. It returns whether she was added: false when she already

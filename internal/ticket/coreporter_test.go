@@ -3,6 +3,7 @@ package ticket_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -97,8 +98,28 @@ func TestMeTooJoinsTheRequest(t *testing.T) {
 			t.Fatalf("her notifications: %+v", ns)
 		}
 
-		_, err = f.tickets.Act(ctx, f.dispatcher, tk.Number, ticket.ActionClose, ticket.ActionInput{Note: "已办结"})
+		// She follows it as her own: in her list, open to her without the
+		// reporter's name or phone, and hers to rate.
+		mine, err := f.tickets.List(ctx, neighbour, ticket.Filter{})
 		must(t, err)
+		if len(mine.Items) != 1 || mine.Items[0].Number != tk.Number {
+			t.Fatalf("her list: %+v", mine.Items)
+		}
+		seen, err := f.tickets.Get(ctx, neighbour, tk.Number)
+		must(t, err)
+		if seen.ReporterPhone == f.resident.Phone || seen.ReporterName == "王秀英" {
+			t.Fatalf("a co-reporter sees the reporter: %q %q", seen.ReporterName, seen.ReporterPhone)
+		}
+		if !slices.Contains(ticket.AvailableActions(neighbour, seen), ticket.ActionRate) {
+			t.Fatalf("a co-reporter may not rate: %v", ticket.AvailableActions(neighbour, seen))
+		}
+		other := residentWith(t, f, "13500135000")
+		if _, err := f.tickets.Get(ctx, other, tk.Number); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("a stranger opens it: %v", err)
+		}
+		_, err = f.tickets.Act(ctx, neighbour, tk.Number, ticket.ActionRate, ticket.ActionInput{Resolved: boolp(true), Satisfaction: ticket.Satisfied})
+		must(t, err)
+
 		third := residentWith(t, f, "13700137000")
 		if _, err := f.tickets.MeToo(ctx, third, tk.Number); !errs.Is(err, errs.Conflict) {
 			t.Fatalf("me too on a closed request: %v", err)

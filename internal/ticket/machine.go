@@ -61,7 +61,7 @@ var machine = []rule{
 	{action: ActionCheck, from: []Status{StatusReplied}, who: anyOf(isAdmin, isAreaDispatcher, isAreaGridWorker),
 		when:  func(_ auth.User, t Ticket) bool { return t.CheckStatus == "requested" },
 		check: needPassed, apply: (*Service).check, reporter: bare, public: bare, fields: []string{"passed", "note"}},
-	{action: ActionRate, from: []Status{StatusReplied}, who: anyOf(isReporter, recordsRatingByPhone), when: noCheckPending,
+	{action: ActionRate, from: []Status{StatusReplied}, who: anyOf(isReporter, isCoReporter, recordsRatingByPhone), when: noCheckPending,
 		check: needRating, apply: (*Service).rate, reporter: noted, public: bare, fields: []string{"resolved", "satisfaction", "comment"}},
 	{action: ActionReport, from: slices.Concat(active, []Status{StatusReplied}), who: summonedUnit,
 		when:  func(u auth.User, t Ticket) bool { return pendingSummons(u, t) != nil },

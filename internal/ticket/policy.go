@@ -137,16 +137,19 @@ func isReporter(u auth.User, t Ticket) bool {
 // reporterCond is isReporter as a condition on the tickets table, for the
 // resident's list: the tickets her account submitted or whose reporter phone
 // is hers (each found by its index). Empty when u proves nobody.
+// coReported is the tickets a phone joined by 我也遇到 (isCoReporter).
+const coReported = "number IN (SELECT ticket_number FROM ticket_coreporters WHERE phone = ?)"
+
 func reporterCond(u auth.User) (string, []any) {
 	switch {
 	case u.Role != auth.RoleResident:
 		return "", nil
 	case u.ID != "" && u.Phone != "":
-		return "(reporter_user_id = ? OR reporter_phone = ?)", []any{u.ID, u.Phone}
+		return "(reporter_user_id = ? OR reporter_phone = ? OR " + coReported + ")", []any{u.ID, u.Phone, u.Phone}
 	case u.ID != "":
 		return "reporter_user_id = ?", []any{u.ID}
 	case u.Phone != "":
-		return "reporter_phone = ?", []any{u.Phone}
+		return "(reporter_phone = ? OR " + coReported + ")", []any{u.Phone, u.Phone}
 	}
 	return "", nil
 }
@@ -174,7 +177,7 @@ func canView(u auth.User, t Ticket) bool {
 	case auth.RoleHandler:
 		return isLeadHandler(u, t) || helperPart(u, t) != nil || summonedUnit(u, t)
 	case auth.RoleResident:
-		return isReporter(u, t)
+		return isReporter(u, t) || isCoReporter(u, t)
 	}
 	return false
 }
