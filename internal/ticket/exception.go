@@ -266,7 +266,7 @@ func (s *Service) tellChildren(ctx context.Context, c *change, action, text stri
 			return err
 		}
 		if ch.ReporterPhone != "" {
-			if err := s.notify(ctx, c.tx, c.now, Notification{Phone: ch.ReporterPhone, TicketNumber: ch.Number, Kind: action, Text: text}); err != nil {
+			if err := s.notify(ctx, c.tx, c.now, Notification{Phone: ch.ReporterPhone, TicketNumber: ch.Number, Kind: action, Text: s.parentText(ch, action)}); err != nil {
 				return err
 			}
 		}

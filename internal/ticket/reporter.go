@@ -97,6 +97,20 @@ func (s *Service) repliedText(t Ticket) string {
 	return text
 }
 
+// parentText is the message to the reporter of a ticket merged into
+// another when that one is answered or closed: like repliedText, never
+// the answer itself, which her ticket's page shows.
+func (s *Service) parentText(child Ticket, action string) string {
+	text := "您反映的问题（编号" + child.Number + "）已合并办理并办结"
+	if action == ActionParentReply {
+		text = "您反映的问题（编号" + child.Number + "）已合并办理并答复，请查看"
+	}
+	if link := s.ticketLink(child.Number, ""); link != "" {
+		text += "：" + link
+	}
+	return text
+}
+
 // ReporterNames returns the names under which the tickets of u's phone were
 // filed, for a family sharing one phone: each is a filter of her list.
 func (s *Service) ReporterNames(ctx context.Context, u auth.User) ([]string, error) {

@@ -324,7 +324,8 @@ func TestUrgencyAndNotifications(t *testing.T) {
 		postOK(t, h, "/staff/tickets/"+parent+"/"+step.action, f)
 	}
 	_, body = c.get("/my")
-	mustContain(t, body, "最新消息", "井盖已补装", "合并办理")
+	// The message tells her and links to her ticket; the answer is on its page.
+	mustContain(t, body, "最新消息", "合并办理并答复")
 	_, body = c.get("/tickets/" + child)
-	mustContain(t, body, "合并办理的工单已答复", parent, "与相同诉求合并办理（工单 "+parent+"）")
+	mustContain(t, body, "井盖已补装", "合并办理的工单已答复", parent, "与相同诉求合并办理（工单 "+parent+"）")
 }
