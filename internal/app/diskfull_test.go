@@ -152,10 +152,18 @@ func TestDiskFull(t *testing.T) {
 
 	// Open311: a server fault, not a bad request.
 	form := url.Values{"api_key": {key}, "service_code": {"0101"}, "lat": {"40.14"}, "long": {"117.12"}, "description": {"磁盘已满时的 Open311 提交"}}
+	// A request smaller than the API's (no phone, so no message to one) may
+	// still fit in what a page has left: until one does not.
 	for _, format := range []string{"json", "xml"} {
-		r := call(t, hc, "POST", srv.URL+"/open311/v2/requests."+format, "application/x-www-form-urlencoded", form.Encode(), nil)
-		if r.status != 503 || r.header.Get("Retry-After") != "5" {
-			t.Errorf("Open311 %s with the disk full: %d, Retry-After %q: %s", format, r.status, r.header.Get("Retry-After"), r.body)
+		for i := range 50 {
+			r := call(t, hc, "POST", srv.URL+"/open311/v2/requests."+format, "application/x-www-form-urlencoded", form.Encode(), nil)
+			if r.status == 201 && i < 49 {
+				continue
+			}
+			if r.status != 503 || r.header.Get("Retry-After") != "5" {
+				t.Errorf("Open311 %s with the disk full: %d, Retry-After %q: %s", format, r.status, r.header.Get("Retry-After"), r.body)
+			}
+			break
 		}
 	}
 
