@@ -175,7 +175,7 @@ var messages = joinMessages(messageTables...)
 
 // messageTables are the areas' tables that make up messages.
 var messageTables = []map[string][2]string{
-	coreMessages, staffMessages, accountMessages, auditMessages, consoleMessages, evalMessages, photoMessages,
+	coreMessages, staffMessages, accountMessages, auditMessages, consoleMessages, evalMessages, photoMessages, a11yMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last
