@@ -66,3 +66,41 @@ func TestInternalErrorPage(t *testing.T) {
 		mustContain(t, body, c.want, `class="card errpage"`, `/static/style.css`, `href="tel:12345"`)
 	}
 }
+
+// TestElderlyModeFollowsTheAccount: the switch is a large button on the home
+// page and in the header; a resident's choice is kept on her account and
+// comes to a new device when she logs in there.
+func TestElderlyModeFollowsTheAccount(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	guest := newClient(t, srv)
+	_, home := guest.get("/")
+	mustContain(t, home, `class="btn bigbtn" href="/big?on=1&amp;back=/"`, "切换到长辈版（大字）", `class="bigswitch" href="/big?on=1`)
+	_, home = guest.get("/big?on=1&back=/")
+	mustContain(t, home, `<body class="big`, "返回标准版")
+
+	phone := "13700137000"
+	first := residentLogin(t, srv, phone)
+	if _, page := first.get("/my"); strings.Contains(page, `<body class="big`) {
+		t.Fatal("the elderly mode is on before anyone chose it")
+	}
+	first.get("/big?on=1&back=/my")
+	// A code may be asked for once a minute: the earlier ones are made older.
+	age := func() {
+		if _, err := a.DB.W.ExecContext(t.Context(), `UPDATE otp_codes SET created_at = created_at - 120000 WHERE phone = $1`, phone); err != nil {
+			t.Fatal(err)
+		}
+	}
+	age()
+	second := residentLogin(t, srv, phone)
+	if _, page := second.get("/my"); !strings.Contains(page, `<body class="big`) {
+		t.Fatal("the account's elderly mode did not come to the new device")
+	}
+	second.get("/big?on=0&back=/my")
+	age()
+	third := residentLogin(t, srv, phone)
+	if _, page := third.get("/my"); strings.Contains(page, `<body class="big`) {
+		t.Fatal("the elderly mode stayed on the account after she turned it off")
+	}
+}
