@@ -60,7 +60,7 @@ func focusedValue(b *browser) string {
 
 // TestKeyboardOnly: a resident files a ticket and rates a reply with the
 // keyboard alone (Tab, arrows, Space, typing, Enter), in the normal and the
-// elderly mode, on a phone's width.
+// elderly mode, on a phone's width; a guest follows a ticket the same way.
 func TestKeyboardOnly(t *testing.T) {
 	s := newA11ySite(t, 5*time.Minute)
 	b := s.as("resident")
@@ -103,4 +103,15 @@ func TestKeyboardOnly(t *testing.T) {
 		enter(b)
 		b.sees("感谢您的评价", "已评价")
 	}
+
+	// A guest follows a ticket by its number and her phone.
+	g := s.as("guest")
+	g.do(chromedp.EmulateViewport(390, 844))
+	g.open("/track")
+	tabTo(g, "#number")
+	keys(g, s.staffNo)
+	tabTo(g, "#phone")
+	keys(g, "13900007777")
+	enter(g)
+	g.sees(s.staffNo, "金谷东园北门垃圾堆放三天无人清运")
 }

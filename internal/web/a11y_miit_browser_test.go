@@ -17,7 +17,8 @@ import (
 // miitMeasure measures the open page in the browser against MIIT's 2021
 // elderly-friendly rules (《互联网网站适老化通用设计规范》): the computed
 // font size, line height and contrast of every visible text, the spacing of
-// paragraphs, and the size of every target. big selects the elderly
+// paragraphs, and the size of every target (a chart's text as drawn, after
+// the scaling of its viewBox: ≥ 12px in any mode). big selects the elderly
 // figures (text ≥ 24 px, targets ≥ 60×60 px) over the normal ones
 // (targets ≥ 44×44 px; a link inside a sentence is exempt there, as in
 // WCAG 2.5.5). Paragraph spacing ≥ 1.3× the line spacing is read as: the
@@ -72,6 +73,7 @@ for (let n = walk.nextNode(); n; n = walk.nextNode()) {
 	if (seen.has(el)) continue;
 	seen.add(el);
 	if (fs < minFont - 0.05) out.bad.push('text ' + fs.toFixed(1) + 'px < ' + minFont + 'px: ' + name(el));
+	if (el instanceof SVGElement && fs < 12 - 0.05) out.bad.push('chart text ' + fs.toFixed(1) + 'px < 12px: ' + name(el));
 	if (!(el instanceof SVGElement)) {
 		const lh = cs.lineHeight === 'normal' ? 1.2 : parseFloat(cs.lineHeight) / parseFloat(cs.fontSize);
 		out.minLH = Math.min(out.minLH, lh);
