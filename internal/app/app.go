@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/api"
@@ -196,7 +197,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err != nil {
 		return nil, fmt.Errorf("trusted-proxies: %w", err)
 	}
-	a.Handler = limit.TrustProxies(proxies, hsts(cfg.Secure(), m.measure(recoverPanics(log, mux), a.Health.Observe)))
+	a.Handler = limit.TrustProxies(proxies, hsts(cfg.Secure(), m.measure(recoverPanics(log, mux, w.InternalError), a.Health.Observe)))
 	return a, nil
 }
 
@@ -216,8 +217,10 @@ func hsts(on bool, next http.Handler) http.Handler {
 func (a *App) Close() error { return a.DB.Close() }
 
 // recoverPanics turns a panic in a handler into a 500 and a log line, so one
-// bad request cannot take the server down.
-func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
+// bad request cannot take the server down. A browser asking for a page of
+// the site gets it as page (the site's error page) when nothing has been
+// written yet; the API, Open311 and other callers get plain text.
+func recoverPanics(log *slog.Logger, next http.Handler, page http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
 			if v := recover(); v != nil {
@@ -225,11 +228,25 @@ func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
 					panic(v)
 				}
 				log.Error("panic in handler", "method", r.Method, "path", r.URL.Path, "panic", v)
+				if sw, ok := w.(*statusWriter); ok && sw.code == 0 && page != nil && wantsPage(r) {
+					page(w, r)
+					return
+				}
 				http.Error(w, "internal error", http.StatusInternalServerError)
 			}
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// wantsPage reports whether r is a browser's request for a page of the
+// site, not a call of the API or Open311.
+func wantsPage(r *http.Request) bool {
+	p := r.URL.Path
+	if strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, open311.Prefix+"/") || p == "/metrics" {
+		return false
+	}
+	return strings.Contains(r.Header.Get("Accept"), "text/html")
 }
 
 // Serve listens on the configured address until ctx ends, then finishes the

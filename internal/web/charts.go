@@ -53,6 +53,17 @@ func svgOpen(b *strings.Builder, id, title, desc string, w, h int) {
 	fmt.Fprintf(b, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, esc(id), esc(title), esc(id), esc(desc))
 }
 
+// svgDone returns the chart drawn in b. A chart whose marks are links is a
+// group of them, not one picture: a role of img would hide the links from
+// assistive technology.
+func svgDone(b *strings.Builder) template.HTML {
+	s := b.String()
+	if strings.Contains(s, "<a href=") {
+		s = strings.Replace(s, `role="img"`, `role="group"`, 1)
+	}
+	return template.HTML(s)
+}
+
 // ColumnChart draws vertical bars over labelled categories (months).
 func ColumnChart(id, title, desc string, bars []Bar) template.HTML {
 	const w, h, left, right, top, bottom = 640, 260, 44, 12, 22, 40
@@ -79,7 +90,7 @@ func ColumnChart(id, title, desc string, bars []Bar) template.HTML {
 	n := len(bars)
 	if n == 0 {
 		b.WriteString(`</svg>`)
-		return template.HTML(b.String())
+		return svgDone(&b)
 	}
 	slot := pw / float64(n)
 	bw := slot * 0.62
@@ -105,7 +116,7 @@ func ColumnChart(id, title, desc string, bars []Bar) template.HTML {
 	}
 	fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%d" y2="%d" stroke="%s" stroke-width="1.2"/>`, left, w-right, h-bottom, h-bottom, colAxis)
 	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return svgDone(&b)
 }
 
 // BarChart draws horizontal bars, one labelled line each (categories, units).
@@ -128,7 +139,7 @@ func BarChart(id, title, desc string, bars []Bar) template.HTML {
 	for i, x := range bars {
 		y := float64(top + row*i)
 		bw := pw * x.Value / maxV
-		fmt.Fprintf(&b, `<text x="%d" y="%.1f" text-anchor="end" class="lbl">%s</text>`, left-8, y+row/2+4, esc(short(x.Label, 14)))
+		fmt.Fprintf(&b, `<text x="%d" y="%.1f" text-anchor="end" class="lbl">%s</text>`, left-8, y+row/2+4, esc(short(x.Label, 12)))
 		if x.URL != "" {
 			fmt.Fprintf(&b, `<a href="%s">`, esc(x.URL))
 		}
@@ -141,7 +152,7 @@ func BarChart(id, title, desc string, bars []Bar) template.HTML {
 	}
 	fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%d" y2="%d" stroke="%s" stroke-width="1.2"/>`, left, left, top, h-top, colAxis)
 	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return svgDone(&b)
 }
 
 // axisLabel writes a category label under the axis; a second line (after
@@ -150,7 +161,7 @@ func axisLabel(b *strings.Builder, x float64, y int, label string) {
 	first, second, _ := strings.Cut(label, "\n")
 	fmt.Fprintf(b, `<text x="%.1f" y="%d" text-anchor="middle" class="tick">%s`, x, y, esc(first))
 	if second != "" {
-		fmt.Fprintf(b, `<tspan x="%.1f" dy="13" class="tick2">%s</tspan>`, x, esc(second))
+		fmt.Fprintf(b, `<tspan x="%.1f" dy="16" class="tick2">%s</tspan>`, x, esc(second))
 	}
 	b.WriteString(`</text>`)
 }
@@ -251,7 +262,7 @@ func LineChart(id, title, desc string, labels []string, series []Series) templat
 	}
 	fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%d" y2="%d" stroke="%s" stroke-width="1.2"/>`, left, w-right, h-bottom, h-bottom, colAxis)
 	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return svgDone(&b)
 }
 
 // Tile is one street of the tile map.
@@ -311,5 +322,5 @@ func TileMap(id, title, desc, legend string, tiles []Tile) template.HTML {
 	}
 	fmt.Fprintf(&b, `<text x="%d" y="%d" class="tick">%s</text>`, lx+len(seqBlues)*34+4, ly+14, fnum(math.Round(maxV*10)/10))
 	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return svgDone(&b)
 }

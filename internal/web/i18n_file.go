@@ -19,8 +19,6 @@ var fileMessages = map[string][2]string{
 	"door.soon":        {"即将开放", "Coming soon"},
 	"home.call":        {"拨打 12345 热线", "Call the 12345 hotline"},
 	"home.call.hint":   {"不方便上网？打电话说，或请社区网格员帮您登记。", "Not online? Call us, or ask your community grid worker to file it for you."},
-	"home.bigmode":     {"长辈版 · 大字", "Large text for seniors"},
-	"home.smallmode":   {"标准版", "Standard text"},
 
 	"file.ask.title":      {"我要咨询", "Ask a question"},
 	"file.lead":           {"写清楚什么问题、在哪里就能提交。标“必填”的必须填写。", "Say what the problem is and where, and submit. Fields marked “required” must be filled in."},

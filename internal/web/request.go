@@ -380,14 +380,27 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, backPath(r, "back", "/"))
 }
 
+// setBig turns the elderly mode on or off on this device (a cookie) and,
+// for a logged-in resident, on her account, so it follows her to the next
+// device she logs in on.
 func (s *Server) setBig(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Query().Get("on") == "1" {
+	on := r.URL.Query().Get("on") == "1"
+	s.setBigCookie(w, r, on)
+	if u := s.user(r); u != nil && u.Role == auth.RoleResident {
+		if err := s.Auth.SetLargeText(r.Context(), *u, on); err != nil {
+			s.Log.Warn("keep the elderly mode on the account", "err", err)
+		}
+	}
+	redirect(w, r, backPath(r, "back", "/"))
+}
+
+func (s *Server) setBigCookie(w http.ResponseWriter, r *http.Request, on bool) {
+	if on {
 		s.setCookie(w, r, &http.Cookie{Name: bigCookie, Value: "1", Path: "/", MaxAge: 365 * 24 * 3600,
 			SameSite: http.SameSiteLaxMode, HttpOnly: true})
 	} else {
 		s.clearCookie(w, r, bigCookie)
 	}
-	redirect(w, r, backPath(r, "back", "/"))
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {

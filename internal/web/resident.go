@@ -433,5 +433,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setSession(w, r, sess)
+	// The elderly mode chosen on another device comes along.
+	if on, err := s.Auth.LargeText(r.Context(), sess.User); err == nil && on {
+		s.setBigCookie(w, r, true)
+	}
 	redirect(w, r, backPath(r, "next", "/my"))
 }

@@ -96,4 +96,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	h("POST /staff/rectifications/{id}/{action}", s.rectAct)
 	h("GET /staff/public-settings", s.publicSettingsForm)
 	h("POST /staff/public-settings", s.savePublicSettingsForm)
+
+	// Any other path: the page that says so, in the site's look.
+	mux.Handle("/", s.notFoundHandler())
 }

@@ -102,7 +102,7 @@ func TestPagesAndHeaders(t *testing.T) {
 		status int
 		want   []string
 	}{
-		{"/", 200, []string{"随手拍 · 反映问题", "我的事项", `href="tel:12345"`, "即将开放", `class="big-switch"`, "登录", "English"}},
+		{"/", 200, []string{"随手拍 · 反映问题", "我的事项", `href="tel:12345"`, "即将开放", `class="btn bigbtn"`, "登录", "English"}},
 		{"/submit", 200, []string{"不清楚，由工作人员分类", "滨河街道", "金谷东园社区", "保密（对经办人员隐藏姓名电话）"}},
 		{"/track", 200, []string{"工单编号"}},
 		{"/login", 200, []string{"获取验证码"}},

@@ -56,6 +56,17 @@
     e.preventDefault();
     if (t.form.requestSubmit) t.form.requestSubmit(); else t.form.submit();
   });
+
+  // A table or chart wider than the screen scrolls sideways; the keyboard
+  // reaches it (Tab, then the arrow keys) when nothing in it takes focus.
+  var wide = document.querySelectorAll(".table-wrap, .chartbox");
+  for (var k = 0; k < wide.length; k++) {
+    var box = wide[k];
+    if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex") &&
+        !box.querySelector("a[href], button, input, select, textarea")) {
+      box.tabIndex = 0;
+    }
+  }
 })();
 
 // Filing: categories suggested live as the resident describes the problem.
