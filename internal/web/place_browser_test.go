@@ -86,7 +86,7 @@ func TestBrowserPlace(t *testing.T) {
 
 	// A tap on the map moves the pin to where it fell.
 	b.do(chromedp.Click(chromedp.CSS("[data-place-map] svg")))
-	b.until(`document.querySelector("[data-place-lat]").value !== "` + got + `"`, `document.querySelector("[data-place-lat]").value !== "` + got + `"`, 8*time.Second)
+	b.until(`document.querySelector("[data-place-lat]").value !== "`+got+`"`, `document.querySelector("[data-place-lat]").value !== "`+got+`"`, 8*time.Second)
 
 	// The nearby page of the place: the map with numbered dots, the list.
 	b.click(`button.big-btn`)
