@@ -181,6 +181,7 @@ func (s *a11ySite) residentPages() []a11yPage {
 		{"guest", "/public", true},
 		{"guest", "/staff/login", true},
 		{"guest", "/no-such-page", true},
+		{"guest", "/nearby?lat=40.1441&lng=117.1107", true},
 		{"resident", "/", true},
 		{"resident", "/submit", true},
 		{"resident", "/submitted/" + s.replied, true},
@@ -188,6 +189,7 @@ func (s *a11ySite) residentPages() []a11yPage {
 		{"resident", "/tickets/" + s.replied, true},
 		{"resident", "/tickets/" + s.closed, true},
 		{"resident", "/public", true},
+		{"resident", "/nearby?lat=40.1441&lng=117.1107", true},
 	}
 }
 
@@ -198,6 +200,7 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"admin", "/staff", false},
 		{"admin", "/staff/tickets/" + n, false},
 		{"admin", "/staff/new", false},
+		{"admin", "/staff/proxy", false},
 		{"admin", "/staff/notifications", false},
 		{"admin", "/staff/dashboard", false},
 		{"admin", "/staff/dashboard/figure?figure=tickets&area_code=110117", false},
