@@ -230,3 +230,15 @@ func oaMultipart(t *testing.T, fields map[string]string, name string, data []byt
 	mw.Close()
 	return body.Bytes(), mw.FormDataContentType()
 }
+
+// readServed returns the document as the server serves it.
+func readServed(srv *httptest.Server) ([]byte, error) {
+	resp, err := http.Get(srv.URL + "/api/v1/openapi.json")
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	return io.ReadAll(resp.Body)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
