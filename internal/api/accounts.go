@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -8,29 +9,21 @@ import (
 	"github.com/gongzhi/gongzhi/internal/errs"
 )
 
-// accountRoutes are the routes of account controls: unlocking, passwords,
-// the second factor, ending one's own token.
-func (a *API) accountRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("POST /api/v1/users/{id}/unlock", a.idempotent(a.admin(a.unlockUser)))
-	mux.HandleFunc("POST /api/v1/users/{id}/disable", a.idempotent(a.admin(a.disableUser)))
-	mux.HandleFunc("POST /api/v1/users/{id}/enable", a.idempotent(a.admin(a.enableUser)))
-	// Passwords and the second factor's secret and codes travel in these
-	// requests and answers: a key never keeps them (idempotentSecret).
-	mux.HandleFunc("POST /api/v1/users/{id}/password", a.idempotentSecret(a.admin(a.resetPassword)))
-	mux.HandleFunc("POST /api/v1/auth/password", a.idempotentSecret(a.user(a.changePassword)))
-	mux.HandleFunc("DELETE /api/v1/auth/token", a.user(a.revokeToken))
-	mux.HandleFunc("DELETE /api/v1/users/{id}/totp", a.admin(a.removeTOTP))
-	mux.HandleFunc("POST /api/v1/auth/totp", a.idempotentSecret(a.user(a.beginTOTP)))
-	mux.HandleFunc("POST /api/v1/auth/totp/confirm", a.idempotentSecret(a.user(a.confirmTOTP)))
+// allowPending marks a request as one a token may make while its account
+// has a step pending (auth.Pending): a password to change, a second factor
+// to enrol, the token to end. caller lets such a request through.
+func allowPending(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		next(w, r.WithContext(context.WithValue(r.Context(), pendingAllowedKey{}, true)))
+	}
 }
 
-// upkeepRoutes are what a token may call while its account has a step
-// pending (auth.Pending): a password to change, a second factor to enrol.
-var upkeepRoutes = map[string]bool{
-	"POST /api/v1/auth/password":     true,
-	"POST /api/v1/auth/totp":         true,
-	"POST /api/v1/auth/totp/confirm": true,
-	"DELETE /api/v1/auth/token":      true,
+type pendingAllowedKey struct{}
+
+// pendingAllowed reports whether allowPending marked the request.
+func pendingAllowed(r *http.Request) bool {
+	ok, _ := r.Context().Value(pendingAllowedKey{}).(bool)
+	return ok
 }
 
 // bearer is the token of the request's Authorization header.

@@ -44,62 +44,153 @@ func New(d Deps) *API {
 	return &API{Deps: d}
 }
 
-// Routes is the whole URL table of the API. Every request passes
-// plainInput first.
+// Routes is the whole URL table of the API: each line of routeTable is
+// registered with the wrappers its access and keying ask for, and every
+// request passes plainInput first. Anything else under /api/v1/ is 404.
 func (a *API) Routes(parent *http.ServeMux) {
 	mux := http.NewServeMux()
-	defer parent.Handle("/api/v1/", a.plainInput(mux))
-	mux.HandleFunc("POST /api/v1/auth/token", a.idempotentSecret(a.token))
-	mux.HandleFunc("POST /api/v1/auth/code", a.idempotentSecret(a.code))
-	mux.HandleFunc("POST /api/v1/users", a.idempotentWithout([]string{"password"}, a.admin(a.createUser)))
-	mux.HandleFunc("GET /api/v1/users", a.admin(a.listUsers))
-	a.accountRoutes(mux)
-	mux.HandleFunc("GET /api/v1/areas", a.areas)
-	mux.HandleFunc("GET /api/v1/orgs", a.orgs)
-	mux.HandleFunc("GET /api/v1/categories", a.categories)
-	mux.HandleFunc("POST /api/v1/tickets", a.idempotent(a.createTicket))
-	mux.HandleFunc("GET /api/v1/tickets", a.user(a.listTickets))
-	mux.HandleFunc("GET /api/v1/tickets/export", a.user(a.exportTickets))
-	mux.HandleFunc("GET /api/v1/tickets/{number}", a.user(a.getTicket))
-	mux.HandleFunc("GET /api/v1/tickets/{number}/events", a.user(a.ticketEvents))
-	mux.HandleFunc("POST /api/v1/tickets/{number}/actions/{action}", a.idempotent(a.user(a.act)))
-	mux.HandleFunc("POST /api/v1/tickets/{number}/attachments", a.idempotentUpload(a.user(a.addAttachment)))
-	mux.HandleFunc("GET /api/v1/tickets/{number}/attachments", a.user(a.listAttachments))
-	mux.HandleFunc("GET /api/v1/tickets/{number}/attachments/{id}", a.user(a.serveAttachment))
-	mux.HandleFunc("GET /api/v1/categories/search", a.searchCategories)
-	mux.HandleFunc("GET /api/v1/callers/{phone}/tickets", a.user(a.callerHistory))
-	mux.HandleFunc("POST /api/v1/duplicates", a.idempotent(a.user(a.duplicates)))
-	mux.HandleFunc("GET /api/v1/kb", a.user(a.searchKB))
-	mux.HandleFunc("GET /api/v1/kb/{id}", a.user(a.getKB))
-	mux.HandleFunc("POST /api/v1/kb", a.idempotent(a.user(a.saveKB)))
-	mux.HandleFunc("PUT /api/v1/kb/{id}", a.user(a.saveKB))
-	mux.HandleFunc("DELETE /api/v1/kb/{id}", a.user(a.deleteKB))
-	mux.HandleFunc("POST /api/v1/apikeys", a.idempotentSecret(a.admin(a.createAPIKey)))
-	mux.HandleFunc("GET /api/v1/apikeys", a.admin(a.listAPIKeys))
-	mux.HandleFunc("DELETE /api/v1/apikeys/{id}", a.admin(a.revokeAPIKey))
-	mux.HandleFunc("GET /api/v1/audit", a.user(a.searchAudit))
-	mux.HandleFunc("GET /api/v1/evaluation", a.user(a.evaluation))
-	mux.HandleFunc("GET /api/v1/evaluation/tickets", a.user(a.evaluationTickets))
-	mux.HandleFunc("GET /api/v1/evaluation/rankings", a.user(a.evaluationRankings))
-	mux.HandleFunc("GET /api/v1/evaluation/settings", a.admin(a.evaluationSettings))
-	mux.HandleFunc("PUT /api/v1/evaluation/settings", a.admin(a.saveEvaluationSettings))
-	mux.HandleFunc("GET /api/v1/health/online", a.user(a.onlineRate))
-	mux.HandleFunc("GET /api/v1/rectifications", a.user(a.listRectifications))
-	mux.HandleFunc("POST /api/v1/rectifications", a.idempotent(a.user(a.createRectification)))
-	mux.HandleFunc("POST /api/v1/rectifications/from-ranking", a.idempotent(a.user(a.rectifyFromRanking)))
-	mux.HandleFunc("GET /api/v1/rectifications/{id}", a.user(a.getRectification))
-	mux.HandleFunc("POST /api/v1/rectifications/{id}/submit", a.idempotent(a.user(a.submitRectification)))
-	mux.HandleFunc("POST /api/v1/rectifications/{id}/review", a.idempotent(a.user(a.reviewRectification)))
-	mux.HandleFunc("GET /api/v1/timelimits", a.user(a.listTimeLimits))
-	mux.HandleFunc("PUT /api/v1/timelimits", a.admin(a.setTimeLimit))
-	mux.HandleFunc("DELETE /api/v1/timelimits", a.admin(a.deleteTimeLimit))
-	mux.HandleFunc("GET /api/v1/notifications", a.user(a.notifications))
-	mux.HandleFunc("POST /api/v1/sweep", a.idempotent(a.admin(a.sweep)))
-	mux.HandleFunc("POST /api/v1/webhooks", a.idempotentSecret(a.user(a.createWebhook)))
-	mux.HandleFunc("GET /api/v1/webhooks", a.user(a.listWebhooks))
-	mux.HandleFunc("PATCH /api/v1/webhooks/{id}", a.user(a.updateWebhook))
-	mux.HandleFunc("DELETE /api/v1/webhooks/{id}", a.user(a.deleteWebhook))
-	mux.HandleFunc("GET /api/v1/webhooks/{id}/deliveries", a.user(a.webhookDeliveries))
-	mux.HandleFunc("GET /api/v1/openapi.json", a.openAPI)
+	for _, rt := range routeTable {
+		mux.HandleFunc(rt.method+" "+rt.path, a.handler(rt))
+	}
 	mux.HandleFunc("/api/v1/", a.notFound)
+	parent.Handle("/api/v1/", a.plainInput(mux))
+}
+
+// access is who may call a route.
+type access int
+
+const (
+	asAnyone      access = iota // anonymous callers too; the handler reads a caller if there is one
+	asUser                      // a session or an API key
+	asUserPending               // a session even while its account has a step pending (auth.Pending)
+	asAdmin                     // the administrator
+)
+
+// keying is how a route takes an Idempotency-Key (see idempotency.go).
+type keying int
+
+const (
+	noKey           keying = iota
+	keyed                  // the answer is kept and replayed (a.idempotent)
+	keyedUpload            // the same for an upload spooled to a file (a.idempotentUpload)
+	keyedSecret            // the answer carries a secret: never kept, a retry is 409 (a.idempotentSecret)
+	keyedNoPassword        // kept, with the body's "password" left out of its hash (a.idempotentWithout)
+)
+
+// route is one line of the API's URL table. Exactly one of open (for
+// asAnyone) and serve (for the others) is set. summary is the English half
+// of the operation's summary in openapi.json, which openapi_test.go compares
+// with this table both ways.
+type route struct {
+	method, path string
+	access       access
+	key          keying
+	summary      string
+	open         func(*API, http.ResponseWriter, *http.Request)
+	serve        func(*API, http.ResponseWriter, *http.Request, auth.User)
+}
+
+// handler wraps a route's handler: the caller is required (user, admin)
+// inside, the Idempotency-Key is read outside, so a retry is answered
+// before anything else.
+func (a *API) handler(rt route) http.HandlerFunc {
+	serve := func(w http.ResponseWriter, r *http.Request, u auth.User) { rt.serve(a, w, r, u) }
+	var h http.HandlerFunc
+	switch rt.access {
+	case asAnyone:
+		h = func(w http.ResponseWriter, r *http.Request) { rt.open(a, w, r) }
+	case asUser, asUserPending:
+		h = a.user(serve)
+	case asAdmin:
+		h = a.admin(serve)
+	}
+	switch rt.key {
+	case keyed:
+		h = a.idempotent(h)
+	case keyedUpload:
+		h = a.idempotentUpload(h)
+	case keyedSecret:
+		h = a.idempotentSecret(h)
+	case keyedNoPassword:
+		h = a.idempotentWithout([]string{"password"}, h)
+	}
+	if rt.access == asUserPending {
+		h = allowPending(h)
+	}
+	return h
+}
+
+// routeTable is every route of /api/v1. Every POST takes an Idempotency-Key.
+var routeTable = []route{
+	{"POST", "/api/v1/auth/token", asAnyone, keyedSecret, "log in and get a bearer token", (*API).token, nil},
+	{"DELETE", "/api/v1/auth/token", asUserPending, noKey, "revoke one's own token (log out)", nil, (*API).revokeToken},
+	{"POST", "/api/v1/auth/code", asAnyone, keyedSecret, "send a one-time login code", (*API).code, nil},
+	// Passwords and the second factor's secret and codes travel in these
+	// requests and answers: a key never keeps them.
+	{"POST", "/api/v1/auth/password", asUserPending, keyedSecret, "change one's own password", nil, (*API).changePassword},
+	{"POST", "/api/v1/auth/totp", asUserPending, keyedSecret, "start enrolling an authenticator (TOTP)", nil, (*API).beginTOTP},
+	{"POST", "/api/v1/auth/totp/confirm", asUserPending, keyedSecret, "confirm the authenticator", nil, (*API).confirmTOTP},
+
+	{"POST", "/api/v1/users", asAdmin, keyedNoPassword, "create an account (admin)", nil, (*API).createUser},
+	{"GET", "/api/v1/users", asAdmin, noKey, "list accounts (admin)", nil, (*API).listUsers},
+	{"POST", "/api/v1/users/{id}/unlock", asAdmin, keyed, "unlock an account (admin)", nil, (*API).unlockUser},
+	{"POST", "/api/v1/users/{id}/disable", asAdmin, keyed, "disable an account (admin)", nil, (*API).disableUser},
+	{"POST", "/api/v1/users/{id}/enable", asAdmin, keyed, "enable an account (admin)", nil, (*API).enableUser},
+	{"POST", "/api/v1/users/{id}/password", asAdmin, keyedSecret, "reset a password (admin)", nil, (*API).resetPassword},
+	{"DELETE", "/api/v1/users/{id}/totp", asAdmin, noKey, "remove two-step login (admin)", nil, (*API).removeTOTP},
+
+	{"GET", "/api/v1/areas", asAnyone, noKey, "areas", (*API).areas, nil},
+	{"GET", "/api/v1/orgs", asAnyone, noKey, "organisations", (*API).orgs, nil},
+	{"GET", "/api/v1/categories", asAnyone, noKey, "the category tree", (*API).categories, nil},
+	{"GET", "/api/v1/categories/search", asAnyone, noKey, "find categories by words, pinyin, initials or code", (*API).searchCategories, nil},
+
+	{"POST", "/api/v1/tickets", asAnyone, keyed, "submit a request", (*API).createTicket, nil},
+	{"GET", "/api/v1/tickets", asUser, noKey, "list tickets", nil, (*API).listTickets},
+	{"GET", "/api/v1/tickets/export", asUser, noKey, "export a ticket list", nil, (*API).exportTickets},
+	{"GET", "/api/v1/tickets/{number}", asUser, noKey, "one ticket", nil, (*API).getTicket},
+	{"GET", "/api/v1/tickets/{number}/events", asUser, noKey, "a ticket's timeline", nil, (*API).ticketEvents},
+	{"POST", "/api/v1/tickets/{number}/actions/{action}", asUser, keyed, "take an action on a ticket", nil, (*API).act},
+	{"POST", "/api/v1/tickets/{number}/attachments", asUser, keyedUpload, "attach a photo", nil, (*API).addAttachment},
+	{"GET", "/api/v1/tickets/{number}/attachments", asUser, noKey, "a ticket's photos", nil, (*API).listAttachments},
+	{"GET", "/api/v1/tickets/{number}/attachments/{id}", asUser, noKey, "fetch a photo or its thumbnail", nil, (*API).serveAttachment},
+
+	{"GET", "/api/v1/callers/{phone}/tickets", asUser, noKey, "a caller's tickets", nil, (*API).callerHistory},
+	{"POST", "/api/v1/duplicates", asUser, keyed, "possible duplicates", nil, (*API).duplicates},
+	{"GET", "/api/v1/kb", asUser, noKey, "search the knowledge base", nil, (*API).searchKB},
+	{"GET", "/api/v1/kb/{id}", asUser, noKey, "one article", nil, (*API).getKB},
+	{"POST", "/api/v1/kb", asUser, keyed, "create an article (admin)", nil, (*API).saveKB},
+	{"PUT", "/api/v1/kb/{id}", asUser, noKey, "replace an article (admin)", nil, (*API).saveKB},
+	{"DELETE", "/api/v1/kb/{id}", asUser, noKey, "delete an article (admin)", nil, (*API).deleteKB},
+
+	{"POST", "/api/v1/apikeys", asAdmin, keyedSecret, "create an API key (admin)", nil, (*API).createAPIKey},
+	{"GET", "/api/v1/apikeys", asAdmin, noKey, "list API keys (admin)", nil, (*API).listAPIKeys},
+	{"DELETE", "/api/v1/apikeys/{id}", asAdmin, noKey, "revoke an API key (admin)", nil, (*API).revokeAPIKey},
+	{"GET", "/api/v1/audit", asUser, noKey, "search the audit log", nil, (*API).searchAudit},
+
+	{"GET", "/api/v1/evaluation", asUser, noKey, "the figures of units or areas", nil, (*API).evaluation},
+	{"GET", "/api/v1/evaluation/tickets", asUser, noKey, "the tickets behind a figure", nil, (*API).evaluationTickets},
+	{"GET", "/api/v1/evaluation/rankings", asUser, noKey, "a month's ranking with the red and black lists", nil, (*API).evaluationRankings},
+	{"GET", "/api/v1/evaluation/settings", asAdmin, noKey, "evaluation settings (admin)", nil, (*API).evaluationSettings},
+	{"PUT", "/api/v1/evaluation/settings", asAdmin, noKey, "change the evaluation settings (admin)", nil, (*API).saveEvaluationSettings},
+	{"GET", "/api/v1/health/online", asUser, noKey, "the platform's online and error rates", nil, (*API).onlineRate},
+	{"GET", "/api/v1/rectifications", asUser, noKey, "rectification tasks", nil, (*API).listRectifications},
+	{"POST", "/api/v1/rectifications", asUser, keyed, "set a rectification task (supervisors, admin)", nil, (*API).createRectification},
+	{"POST", "/api/v1/rectifications/from-ranking", asUser, keyed, "a task for every unit in rectify that month", nil, (*API).rectifyFromRanking},
+	{"GET", "/api/v1/rectifications/{id}", asUser, noKey, "one task", nil, (*API).getRectification},
+	{"POST", "/api/v1/rectifications/{id}/submit", asUser, keyed, "submit the measures (the unit's handlers)", nil, (*API).submitRectification},
+	{"POST", "/api/v1/rectifications/{id}/review", asUser, keyed, "accept or reject the measures (supervisors, admin)", nil, (*API).reviewRectification},
+
+	{"GET", "/api/v1/timelimits", asUser, noKey, "the time-limit table", nil, (*API).listTimeLimits},
+	{"PUT", "/api/v1/timelimits", asAdmin, noKey, "create or replace a line (admin)", nil, (*API).setTimeLimit},
+	{"DELETE", "/api/v1/timelimits", asAdmin, noKey, "delete a line (admin)", nil, (*API).deleteTimeLimit},
+	{"GET", "/api/v1/notifications", asUser, noKey, "notifications", nil, (*API).notifications},
+	{"POST", "/api/v1/sweep", asAdmin, keyed, "run the background work once (admin)", nil, (*API).sweep},
+
+	{"POST", "/api/v1/webhooks", asUser, keyedSecret, "subscribe a unit's system to ticket events (admin, or a handler for her unit)", nil, (*API).createWebhook},
+	{"GET", "/api/v1/webhooks", asUser, noKey, "list subscriptions (admin: all; handler: her unit's)", nil, (*API).listWebhooks},
+	{"PATCH", "/api/v1/webhooks/{id}", asUser, noKey, "pause or resume a subscription", nil, (*API).updateWebhook},
+	{"DELETE", "/api/v1/webhooks/{id}", asUser, noKey, "delete a subscription and its delivery log", nil, (*API).deleteWebhook},
+	{"GET", "/api/v1/webhooks/{id}/deliveries", asUser, noKey, "the delivery log, newest first", nil, (*API).webhookDeliveries},
+
+	{"GET", "/api/v1/openapi.json", asAnyone, noKey, "this document", (*API).openAPI, nil},
 }

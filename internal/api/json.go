@@ -164,7 +164,7 @@ func (a *API) caller(r *http.Request) (u auth.User, ok bool, err error) {
 	if err != nil {
 		return auth.User{}, false, err
 	}
-	if err := a.Auth.PendingError(s.User); err != nil && !upkeepRoutes[r.Pattern] {
+	if err := a.Auth.PendingError(s.User); err != nil && !pendingAllowed(r) {
 		return auth.User{}, false, err
 	}
 	return s.User, true, nil

@@ -1,6 +1,7 @@
 package open311
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -94,144 +95,6 @@ func (s *Server) getToken(w http.ResponseWriter, r *http.Request) {
 	s.write(w, format, http.StatusOK, xmlTokens{Requests: []tokenAnswer{c}})
 }
 
-// listQuery reads the filters of GET requests.
-func (s *Server) listQuery(form url.Values) (ticket.PublicQuery, []string) {
-	var problems []string
-	bad := func(f string, a ...any) { problems = append(problems, fmt.Sprintf(f, a...)) }
-	get := func(k string) string { return strings.TrimSpace(form.Get(k)) }
-	loc := s.Tickets.Location()
-	q := ticket.PublicQuery{Limit: DefaultPageSize}
-
-	pageSize, page := DefaultPageSize, 1
-	if v := get("page_size"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > MaxPageSize {
-			bad("page_size 须为1到%d的整数 / page_size must be an integer from 1 to %d", MaxPageSize, MaxPageSize)
-		} else {
-			pageSize = n
-		}
-	}
-	if v := get("page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000000 {
-			bad("page 须为正整数 / page must be a positive integer")
-		} else {
-			page = n
-		}
-	}
-	q.Limit, q.Offset = pageSize, (page-1)*pageSize
-
-	if v := get("service_request_id"); v != "" {
-		for _, id := range strings.Split(v, ",") {
-			if id = strings.TrimSpace(id); id != "" {
-				q.Numbers = append(q.Numbers, id)
-			}
-		}
-		if len(q.Numbers) > maxIDs {
-			bad("service_request_id 最多%d个 / at most %d service_request_id values", maxIDs, maxIDs)
-		}
-		// The specification: service_request_id overrides all other arguments.
-		return q, problems
-	}
-	if v := get("service_code"); v != "" {
-		for _, c := range strings.Split(v, ",") {
-			if c = strings.TrimSpace(c); c != "" {
-				q.Categories = append(q.Categories, c)
-			}
-		}
-	}
-	if v := get("status"); v != "" {
-		for _, st := range strings.Split(v, ",") {
-			switch st = strings.ToLower(strings.TrimSpace(st)); st {
-			case "open", "closed":
-				q.Statuses = append(q.Statuses, statusesFor(st)...)
-			case "":
-			default:
-				bad("status 须为 open 或 closed / status must be open or closed, not %q", st)
-			}
-		}
-	}
-	date := func(k string) *time.Time {
-		v := get(k)
-		if v == "" {
-			return nil
-		}
-		t, ok := parseW3C(v, loc)
-		if !ok {
-			bad("%s 须为 W3C 日期时间 / %s must be a W3C datetime such as 2026-03-01T00:00:00+08:00", k, k)
-			return nil
-		}
-		return &t
-	}
-	start, end := date("start_date"), date("end_date")
-	after, before := date("updated_after"), date("updated_before")
-	if len(problems) > 0 {
-		return q, problems
-	}
-	// window fills in the missing end of a range and checks its width.
-	window := func(from, to **time.Time, names string, def bool) {
-		switch {
-		case *from == nil && *to == nil:
-			if !def {
-				return
-			}
-			now := s.Tickets.Now()
-			f := now.Add(-Window)
-			*from, *to = &f, &now
-		case *from == nil:
-			f := (*to).Add(-Window)
-			*from = &f
-		case *to == nil:
-			t := (*from).Add(Window)
-			*to = &t
-		}
-		if (*to).Before(**from) {
-			bad("%s：结束早于开始 / %s: the end is before the start", names, names)
-		} else if (*to).Sub(**from) > Window {
-			bad("%s 的跨度不能超过90天 / %s may not span more than 90 days", names, names)
-		}
-	}
-	// The specification's default window is the last 90 days of
-	// requested_datetime. A client that filters by update time (to sync
-	// changes) gets the same 90-day bound on the update times instead, so
-	// an old request updated today is not lost.
-	updates := after != nil || before != nil
-	window(&start, &end, "start_date/end_date", !updates)
-	window(&after, &before, "updated_after/updated_before", false)
-	q.CreatedFrom, q.CreatedTo, q.UpdatedFrom, q.UpdatedTo = start, end, after, before
-
-	if v := get("bbox"); v != "" {
-		parts := strings.Split(v, ",")
-		var b [4]float64
-		ok := len(parts) == 4
-		for i := 0; ok && i < 4; i++ {
-			f, err := strconv.ParseFloat(strings.TrimSpace(parts[i]), 64)
-			ok = err == nil
-			b[i] = f
-		}
-		if !ok || b[0] < -180 || b[2] > 180 || b[1] < -90 || b[3] > 90 || b[0] > b[2] || b[1] > b[3] {
-			bad("bbox 须为 最小经度,最小纬度,最大经度,最大纬度 / bbox must be min_lng,min_lat,max_lng,max_lat")
-		} else {
-			q.BBox = &b
-		}
-	}
-	latS, lngS, radS := get("lat"), get("long"), get("radius")
-	if latS != "" || lngS != "" || radS != "" {
-		lat, err1 := strconv.ParseFloat(latS, 64)
-		lng, err2 := strconv.ParseFloat(lngS, 64)
-		rad, err3 := strconv.ParseFloat(radS, 64)
-		switch {
-		case err1 != nil || err2 != nil || lat < -90 || lat > 90 || lng < -180 || lng > 180:
-			bad("半径筛选须同时给出 lat、long 和 radius / the radius filter needs lat and long (WGS84 degrees) with radius")
-		case err3 != nil || rad <= 0 || rad > MaxRadius:
-			bad("radius 须为1到%d米 / radius must be more than 0 and at most %d metres", MaxRadius, MaxRadius)
-		default:
-			q.Near = &ticket.Circle{Lat: lat, Lng: lng, Radius: rad}
-		}
-	}
-	return q, problems
-}
-
 func (s *Server) badRequest(w http.ResponseWriter, format string, problems []string) {
 	list := make([]apiError, len(problems))
 	for i, p := range problems {
@@ -320,41 +183,77 @@ func (s *Server) createRequest(w http.ResponseWriter, r *http.Request, format st
 		return
 	}
 	ctx := r.Context()
-	get := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
-	code := get("service_code")
-	if code == "" {
-		s.fail(w, format, http.StatusBadRequest, "缺少 service_code / service_code was not provided")
+	f := &formReader{form: r.PostForm} // parsed by authenticate
+	code := f.get("service_code")
+	svc, ok := s.requestedService(ctx, w, format, code)
+	if !ok {
 		return
 	}
-	c, err := s.catalog(ctx)
+	in := ticket.NewTicket{CategoryCode: code, Channel: ticket.ChannelOpen311, AreaCode: actor.AreaCode}
+	ext := ticket.External{APIKeyID: key.ID}
+	s.readPlace(ctx, f, &in, &ext)
+	readReporter(f, &in, &ext)
+	defs, vals, err := s.readAttributes(ctx, f, code)
 	if err != nil {
 		s.failErr(w, format, err)
 		return
 	}
+	if len(f.problems) > 0 {
+		s.badRequest(w, format, f.problems)
+		return
+	}
+	ext.Attributes = map[string][]string{}
+	for k, v := range vals {
+		if got := nonEmpty(v); len(got) > 0 {
+			ext.Attributes[k] = got
+		}
+	}
+	in.Description = requestDescription(f.get("description"), svc.Name, attributeNote(defs, vals))
+	t, err := s.Tickets.CreateExternal(ctx, actor, in, ext)
+	if err != nil {
+		s.failErr(w, format, err)
+		return
+	}
+	s.writeCreated(ctx, w, format, t)
+}
+
+// requestedService returns the service a POST names; ok is false when it
+// has been answered: 400 without a service_code, 404 for an unknown one.
+func (s *Server) requestedService(ctx context.Context, w http.ResponseWriter, format, code string) (ticket.Category, bool) {
+	if code == "" {
+		s.fail(w, format, http.StatusBadRequest, "缺少 service_code / service_code was not provided")
+		return ticket.Category{}, false
+	}
+	c, err := s.catalog(ctx)
+	if err != nil {
+		s.failErr(w, format, err)
+		return ticket.Category{}, false
+	}
 	svc, known := c.service(code)
 	if !known {
 		s.fail(w, format, http.StatusNotFound, "service_code 不存在 / service_code not found: "+code)
-		return
+		return ticket.Category{}, false
 	}
-	var problems []string
-	bad := func(f string, a ...any) { problems = append(problems, fmt.Sprintf(f, a...)) }
-	in := ticket.NewTicket{CategoryCode: code, Channel: ticket.ChannelOpen311, AreaCode: actor.AreaCode}
-	ext := ticket.External{APIKeyID: key.ID}
+	return svc, true
+}
 
-	latS, lngS := get("lat"), get("long")
+// readPlace reads where the request is: lat and long, address_string,
+// address_id; one of them is required.
+func (s *Server) readPlace(ctx context.Context, f *formReader, in *ticket.NewTicket, ext *ticket.External) {
+	latS, lngS := f.get("lat"), f.get("long")
 	if latS != "" || lngS != "" {
 		lat, err1 := strconv.ParseFloat(latS, 64)
 		lng, err2 := strconv.ParseFloat(lngS, 64)
 		if err1 != nil || err2 != nil || lat < -90 || lat > 90 || lng < -180 || lng > 180 {
-			bad("lat 和 long 须同时给出且为 WGS84 坐标 / lat and long go together, as WGS84 degrees")
+			f.bad("lat 和 long 须同时给出且为 WGS84 坐标 / lat and long go together, as WGS84 degrees")
 		} else {
 			in.Lat, in.Lng = &lat, &lng
 		}
 	}
-	in.Address = get("address_string")
-	ext.AddressID = get("address_id")
+	in.Address = f.get("address_string")
+	ext.AddressID = f.get("address_id")
 	if utf8.RuneCountInString(ext.AddressID) > 100 {
-		bad("address_id 不能超过100个字符 / address_id must be at most 100 characters")
+		f.bad("address_id 不能超过100个字符 / address_id must be at most 100 characters")
 	}
 	if ext.AddressID != "" {
 		// An address_id that is a division code (统计用区划代码) places the
@@ -372,65 +271,69 @@ func (s *Server) createRequest(w http.ResponseWriter, r *http.Request, format st
 			in.Address = ext.AddressID
 		}
 	}
-	if in.Lat == nil && in.Address == "" && len(problems) == 0 {
-		bad("缺少位置：lat 和 long、address_string 或 address_id / a location is required: lat & long, address_string or address_id")
+	if in.Lat == nil && in.Address == "" && len(f.problems) == 0 {
+		f.bad("缺少位置：lat 和 long、address_string 或 address_id / a location is required: lat & long, address_string or address_id")
 	}
-	ext.MediaURL = get("media_url")
+}
+
+// readReporter reads who sent the request and how to reach them, and the
+// link to its photo.
+func readReporter(f *formReader, in *ticket.NewTicket, ext *ticket.External) {
+	ext.MediaURL = f.get("media_url")
 	if ext.MediaURL != "" && !validMediaURL(ext.MediaURL) {
-		bad("media_url 须为 http(s) 地址 / media_url must be an http or https URL of at most 1000 characters")
+		f.bad("media_url 须为 http(s) 地址 / media_url must be an http or https URL of at most 1000 characters")
 	}
-	ext.Email, ext.DeviceID, ext.AccountID = get("email"), get("device_id"), get("account_id")
+	ext.Email, ext.DeviceID, ext.AccountID = f.get("email"), f.get("device_id"), f.get("account_id")
 	if ext.Email != "" && (len(ext.Email) > 254 || !strings.Contains(ext.Email, "@")) {
-		bad("email 格式不正确 / malformed email")
+		f.bad("email 格式不正确 / malformed email")
 	}
 	if len(ext.DeviceID) > 200 || len(ext.AccountID) > 200 {
-		bad("device_id 和 account_id 不能超过200个字符 / device_id and account_id must be at most 200 characters")
+		f.bad("device_id 和 account_id 不能超过200个字符 / device_id and account_id must be at most 200 characters")
 	}
 	// Chinese order: family name first.
-	in.ReporterName = strings.TrimSpace(get("last_name") + get("first_name"))
-	if in.ReporterName != "" && get("last_name") != "" && get("first_name") != "" && isLatin(in.ReporterName) {
-		in.ReporterName = get("first_name") + " " + get("last_name")
+	last, first := f.get("last_name"), f.get("first_name")
+	in.ReporterName = strings.TrimSpace(last + first)
+	if in.ReporterName != "" && last != "" && first != "" && isLatin(in.ReporterName) {
+		in.ReporterName = first + " " + last
 	}
-	in.ReporterPhone = get("phone")
+	in.ReporterPhone = f.get("phone")
 	if in.ReporterPhone != "" && !auth.ValidPhone(auth.NormalizePhone(in.ReporterPhone)) {
-		bad("phone 须为11位手机号 / phone must be a mainland mobile number of 11 digits")
+		f.bad("phone 须为11位手机号 / phone must be a mainland mobile number of 11 digits")
 	}
+}
 
-	vals, multi, attrProblems := parseAttributes(r.PostForm)
-	problems = append(problems, attrProblems...)
+// readAttributes reads the answers to the service's questions
+// (attribute[code]) and checks them against the service's definitions.
+func (s *Server) readAttributes(ctx context.Context, f *formReader, code string) ([]ticket.Attribute, map[string][]string, error) {
+	vals, multi, problems := parseAttributes(f.form)
+	f.problems = append(f.problems, problems...)
 	defs, err := s.Tickets.CategoryAttributes(ctx, code)
 	if err != nil {
-		s.failErr(w, format, err)
-		return
+		return nil, nil, err
 	}
-	if len(attrProblems) == 0 {
-		problems = append(problems, checkAttributes(defs, vals, multi, s.Tickets.Location())...)
+	if len(problems) == 0 {
+		f.problems = append(f.problems, checkAttributes(defs, vals, multi, s.Tickets.Location())...)
 	}
-	if len(problems) > 0 {
-		s.badRequest(w, format, problems)
-		return
+	return defs, vals, nil
+}
+
+// requestDescription is a request's description. It is optional in GeoReport but
+// not in gongzhi: without one, the service's name says what the request is
+// about. The attributes' answers (note) follow, so staff read them with the
+// request, when they fit.
+func requestDescription(description, service, note string) string {
+	if description == "" {
+		description = service
 	}
-	ext.Attributes = map[string][]string{}
-	for k, v := range vals {
-		if got := nonEmpty(v); len(got) > 0 {
-			ext.Attributes[k] = got
-		}
+	if note != "" && utf8.RuneCountInString(description)+utf8.RuneCountInString(note)+2 <= ticket.MaxDescription {
+		description += "\n\n" + note
 	}
-	// The description is optional in GeoReport but not in gongzhi: without
-	// one, the service's name says what the request is about. The
-	// attributes' answers follow, so staff read them with the request.
-	in.Description = get("description")
-	if in.Description == "" {
-		in.Description = svc.Name
-	}
-	if n := attributeNote(defs, vals); n != "" && utf8.RuneCountInString(in.Description)+utf8.RuneCountInString(n)+2 <= ticket.MaxDescription {
-		in.Description += "\n\n" + n
-	}
-	t, err := s.Tickets.CreateExternal(ctx, actor, in, ext)
-	if err != nil {
-		s.failErr(w, format, err)
-		return
-	}
+	return description
+}
+
+// writeCreated answers a POST with the new request's number and a notice
+// naming the unit it went to, if any.
+func (s *Server) writeCreated(ctx context.Context, w http.ResponseWriter, format string, t ticket.Ticket) {
 	notice := fmt.Sprintf(summaries["status_notes:created"], t.Number, t.Number)
 	if t.AssignedOrgCode != "" {
 		org := t.AssignedOrgCode

@@ -167,113 +167,154 @@ func decodeCursor(c string) (string, error) {
 
 // List returns tickets u may see, newest first, reporters masked.
 func (s *Service) List(ctx context.Context, u auth.User, f Filter) (Page, error) {
+	if err := checkFilter(&f); err != nil {
+		return Page{}, err
+	}
+	cols := s.listColumns(f)
+	var qc db.Conds
+	if err := scopeConds(&qc, u, &f, cols); err != nil {
+		return Page{}, err
+	}
+	if err := filterConds(&qc, f, cols, db.Millis(s.clock.Now())); err != nil {
+		return Page{}, err
+	}
+	return s.listPage(ctx, u, &qc, cols.order, f.Limit)
+}
+
+// checkFilter fills in the default limit and refuses a filter out of range.
+func checkFilter(f *Filter) error {
 	if f.Limit == 0 {
 		f.Limit = DefaultLimit
 	}
 	if f.Limit < 1 || f.Limit > MaxLimit {
-		return Page{}, errs.Invalidf("每页条数须在1到%d之间", "limit must be between 1 and %d", MaxLimit)
+		return errs.Invalidf("每页条数须在1到%d之间", "limit must be between 1 and %d", MaxLimit)
 	}
 	if f.Status != "" && !validStatus(f.Status) {
-		return Page{}, errs.Invalidf("未知的状态：%q", "unknown status: %q", f.Status)
+		return errs.Invalidf("未知的状态：%q", "unknown status: %q", f.Status)
 	}
 	if f.OrgCode != "" && !gov.ValidCode(f.OrgCode) || f.AreaCode != "" && !gov.ValidCode(f.AreaCode) {
-		return Page{}, errs.Invalidf("组织或区划代码格式不正确", "malformed org_code or area_code")
+		return errs.Invalidf("组织或区划代码格式不正确", "malformed org_code or area_code")
 	}
-	var qc db.Conds
-	add := qc.Add
-	// An area scope matches many tickets: newest first is a walk back along
-	// the ticket numbers, filtering by area. SQLite would rather sort the
-	// whole range of an area index (every ticket of a district, for its
-	// dispatcher); the unary + keeps it on the walk.
-	area, org, order := "area_code", "assigned_org_code", "number"
+	return nil
+}
+
+// listCols are the columns a list filters and sorts by, as its SQL names them.
+type listCols struct{ area, org, order string }
+
+// listColumns names the columns so that each engine walks the index it
+// should. An area scope matches many tickets: newest first is a walk back
+// along the ticket numbers, filtering by area. SQLite would rather sort the
+// whole range of an area index (every ticket of a district, for its
+// dispatcher); the unary + keeps it on the walk.
+func (s *Service) listColumns(f Filter) listCols {
+	c := listCols{area: "area_code", org: "assigned_org_code", order: "number"}
 	if s.db.Engine == db.SQLite {
-		area = "+area_code"
+		c.area = "+area_code"
 		// Few tickets are yellow or red: find them by their deadline (the
 		// due_at and warn_at indexes) and sort those, rather than walk the
 		// numbers or a unit's every ticket.
 		if f.Overdue || f.Light == LightRed || f.Light == LightYellow {
-			org, order = "+assigned_org_code", "+number"
+			c.org, c.order = "+assigned_org_code", "+number"
 		}
 	}
+	return c
+}
+
+// scopeConds limits a list to the tickets the user's role may list: the
+// area of staff, the unit of a handler (its lead, helper or summoned part),
+// a resident's own. A handler's org_code is her own unit's and is cleared.
+func scopeConds(qc *db.Conds, u auth.User, f *Filter, c listCols) error {
 	switch u.Role {
 	case auth.RoleAdmin:
 	case auth.RoleSupervisor, auth.RoleDispatcher, auth.RoleAgent, auth.RoleGridWorker:
 		lo, hi := gov.UnderRange(u.AreaCode)
 		if u.InArea("") {
-			add("("+area+" = '' OR ("+area+" >= ? AND "+area+" < ?))", lo, hi)
+			qc.Add("("+c.area+" = '' OR ("+c.area+" >= ? AND "+c.area+" < ?))", lo, hi)
 		} else {
-			add(area+" >= ? AND "+area+" < ?", lo, hi)
+			qc.Add(c.area+" >= ? AND "+c.area+" < ?", lo, hi)
 		}
 	case auth.RoleHandler:
 		if f.OrgCode != "" && f.OrgCode != u.OrgCode {
-			return Page{}, errs.New(errs.Forbidden, "只能查看本单位的工单", "you can only list your own unit's tickets")
+			return errs.New(errs.Forbidden, "只能查看本单位的工单", "you can only list your own unit's tickets")
 		}
 		switch f.Part {
 		case "", "lead":
-			add(org+" = ?", u.OrgCode)
+			qc.Add(c.org+" = ?", u.OrgCode)
 		case "helper":
-			add("number IN (SELECT ticket_number FROM ticket_helpers WHERE org_code = ?)", u.OrgCode)
+			qc.Add("number IN (SELECT ticket_number FROM ticket_helpers WHERE org_code = ?)", u.OrgCode)
 		case "summoned":
-			add("number IN (SELECT ticket_number FROM ticket_summons WHERE org_code = ?)", u.OrgCode)
+			qc.Add("number IN (SELECT ticket_number FROM ticket_summons WHERE org_code = ?)", u.OrgCode)
 		default:
-			return Page{}, errs.Invalidf("part 须为 lead、helper 或 summoned", "part must be lead, helper or summoned")
+			return errs.Invalidf("part 须为 lead、helper 或 summoned", "part must be lead, helper or summoned")
 		}
 		f.OrgCode = ""
 	case auth.RoleResident:
 		cond, args := reporterCond(u)
 		if cond == "" {
-			return Page{}, errs.ErrUnauthorized
+			return errs.ErrUnauthorized
 		}
-		add(cond, args...)
+		qc.Add(cond, args...)
 		if runes(f.ReporterName) > MaxName {
-			return Page{}, errs.Invalidf("姓名不能超过%d字", "reporter_name must be at most %d characters", MaxName)
+			return errs.Invalidf("姓名不能超过%d字", "reporter_name must be at most %d characters", MaxName)
 		}
 		if f.ReporterName != "" {
-			add("reporter_name = ?", f.ReporterName)
+			qc.Add("reporter_name = ?", f.ReporterName)
 		}
 	default:
-		return Page{}, errs.ErrForbidden
+		return errs.ErrForbidden
 	}
+	return nil
+}
+
+// filterConds adds the filter's own conditions: status, phone, light,
+// overdue, unit, area and the cursor, with now (in milliseconds) for the
+// lights.
+func filterConds(qc *db.Conds, f Filter, c listCols, now int64) error {
 	if f.Status != "" {
-		add("status = ?", string(f.Status))
+		qc.Add("status = ?", string(f.Status))
 	}
 	if f.ReporterPhone != "" {
-		add("reporter_phone = ?", f.ReporterPhone)
+		qc.Add("reporter_phone = ?", f.ReporterPhone)
 	}
-	now := db.Millis(s.clock.Now())
 	switch f.Light {
 	case "":
 	case LightNone:
-		add("(due_at IS NULL OR (warn_at > ? AND due_at > ?))", now, now)
+		qc.Add("(due_at IS NULL OR (warn_at > ? AND due_at > ?))", now, now)
 	case LightRed:
-		add("due_at <= ?", now)
+		qc.Add("due_at <= ?", now)
 	case LightYellow:
-		add("warn_at <= ? AND due_at > ?", now, now)
+		qc.Add("warn_at <= ? AND due_at > ?", now, now)
 	default:
-		return Page{}, errs.Invalidf("light 须为 none、yellow 或 red", "light must be none, yellow or red")
+		return errs.Invalidf("light 须为 none、yellow 或 red", "light must be none, yellow or red")
 	}
 	if f.Overdue {
-		add("due_at <= ?", now)
+		qc.Add("due_at <= ?", now)
 	}
 	if f.OrgCode != "" {
-		add(org+" = ?", f.OrgCode)
+		qc.Add(c.org+" = ?", f.OrgCode)
 	}
 	if f.AreaCode != "" {
 		lo, hi := gov.UnderRange(f.AreaCode)
-		add(area+" >= ? AND "+area+" < ?", lo, hi)
+		qc.Add(c.area+" >= ? AND "+c.area+" < ?", lo, hi)
 	}
 	if f.Cursor != "" {
 		after, err := decodeCursor(f.Cursor)
 		if err != nil {
-			return Page{}, err
+			return err
 		}
-		add("number < ?", after)
+		qc.Add("number < ?", after)
 	}
+	return nil
+}
+
+// listPage reads a page of at most limit tickets newest first, masked for
+// all but their reporter, and the cursor of the next page if there is one.
+func (s *Service) listPage(ctx context.Context, u auth.User, qc *db.Conds, order string, limit int) (Page, error) {
 	q := `SELECT ` + ticketCols + ` FROM tickets`
 	if len(qc.Where) > 0 {
 		q += ` WHERE ` + qc.And()
 	}
-	q += ` ORDER BY ` + order + ` DESC LIMIT ` + qc.Arg(f.Limit+1)
+	q += ` ORDER BY ` + order + ` DESC LIMIT ` + qc.Arg(limit+1)
 	rows, err := s.db.R.QueryContext(ctx, q, qc.Args...)
 	if err != nil {
 		return Page{}, errs.Wrap(err, "list tickets")
@@ -293,9 +334,9 @@ func (s *Service) List(ctx context.Context, u auth.User, f Filter) (Page, error)
 	if err := rows.Err(); err != nil {
 		return Page{}, errs.Wrap(err, "list tickets")
 	}
-	if len(page.Items) > f.Limit {
-		page.Items = page.Items[:f.Limit]
-		page.NextCursor = encodeCursor(page.Items[f.Limit-1].Number)
+	if len(page.Items) > limit {
+		page.Items = page.Items[:limit]
+		page.NextCursor = encodeCursor(page.Items[limit-1].Number)
 	}
 	return page, nil
 }
