@@ -151,93 +151,10 @@ func (s *Server) ticketView(ctx context.Context, lang string, u auth.User, t tic
 	// evs is already the timeline of u's audience: what is left out and
 	// which notes are kept is decided by ticket.Timeline, not here.
 	for _, e := range evs {
-		ev := EventView{Kind: e.Action, At: e.At, Note: e.Note}
-		switch e.Action {
-		case ticket.ActionDispatch:
-			ev.Text = tr(lang, "ev.dispatch", name(e.OrgCode))
-			if strings.Contains(e.Note, "/") && strings.HasPrefix(e.Note, "按派单目录") {
-				ev.Note = tr(lang, "ev.auto")
-			}
-		case ticket.ActionRedispatch, ticket.ActionApproveReturn, ticket.ActionAddHelper,
-			"helper_sign", "helper_reply", ticket.ActionReport, "summons_missed":
-			ev.Text = tr(lang, "ev."+e.Action, name(e.OrgCode))
-		case ticket.ActionReply:
-			ev.Text = tr(lang, "ev.reply")
-		case ticket.ActionAttach:
-			// The note reads "purpose attachment-id".
-			purpose, _, _ := strings.Cut(e.Note, " ")
-			ev.Text, ev.Note = tr(lang, "ev.attach", msgOr(lang, "photo.purpose.", purpose)), ""
-		case ticket.ActionRate:
-			ev.Text = tr(lang, "ev.rate")
-			if e.ByPhone {
-				ev.Text = tr(lang, "ev.rate.phone")
-			}
-			if sat, comment, _ := strings.Cut(e.Note, ": "); sat != "" {
-				ev.Note = tr(lang, "sat."+sat)
-				if comment != "" {
-					ev.Note += "：" + comment
-				}
-			}
-		case ticket.ActionReturn, ticket.ActionInvalidate:
-			prefix := "reason."
-			if e.Action == ticket.ActionInvalidate {
-				prefix = "invalid."
-			}
-			code, rest, _ := strings.Cut(e.Note, " ")
-			ev.Text = tr(lang, "ev."+e.Action)
-			if e.Action == ticket.ActionReturn {
-				v.ReturnNote = strings.TrimSpace(rest)
-			}
-			if _, ok := messages[prefix+code]; ok {
-				ev.Note = tr(lang, prefix+code)
-				if strings.TrimSpace(rest) != "" {
-					ev.Note += "：" + strings.TrimSpace(rest)
-				}
-			}
-		case ticket.ActionWhistle, ticket.ActionEscalate:
-			// The note reads "ORG1,ORG2 4h note".
-			ev.Text = tr(lang, "ev."+e.Action)
-			f := strings.SplitN(e.Note, " ", 3)
-			if len(f) >= 2 && strings.HasSuffix(f[1], "h") {
-				var names []string
-				for _, c := range strings.Split(f[0], ",") {
-					names = append(names, name(c))
-				}
-				ev.Note = tr(lang, "ev.summons.note", strings.Join(names, "、"), strings.TrimSuffix(f[1], "h"))
-				if len(f) == 3 && f[2] != "" {
-					ev.Note += "：" + f[2]
-				}
-			}
-		case ticket.ActionMerge:
-			into := strings.TrimSpace(strings.TrimPrefix(e.Note, "→"))
-			into, rest, _ := strings.Cut(into, " ")
-			if into == "" { // the note is the staff's; the ticket still says where it went
-				into = t.ParentNumber
-			}
-			ev.Text, ev.Note = tr(lang, "ev.merge", into), strings.TrimSpace(rest)
-		default:
-			ev.Text = tr(lang, "ev."+e.Action)
-		}
-		if m, ok := messages["rev."+e.Action]; ok && !staff {
-			if strings.Contains(m[0], "%s") {
-				ev.Text = tr(lang, "rev."+e.Action, name(e.OrgCode))
-			} else {
-				ev.Text = tr(lang, "rev."+e.Action)
-			}
-		}
-		switch {
-		case e.Actor == "reporter":
-			ev.Who = tr(lang, "who.reporter")
-		case e.Actor == "system" || e.Actor == "":
-			ev.Who = tr(lang, "who.system")
-		case staff:
-			ev.Who = e.Actor + "（" + tr(lang, "role."+e.ActorRole) + "）"
-		default:
-			ev.Who = tr(lang, "role."+e.ActorRole)
-		}
+		ev, returnNote := s.eventView(lang, e, t, staff, name)
 		switch e.Action {
 		case ticket.ActionReturn:
-			v.ReturnBy = ev
+			v.ReturnBy, v.ReturnNote = ev, returnNote
 		case ticket.ActionRequestExtension:
 			v.ExtensionBy = ev
 		}
@@ -263,6 +180,103 @@ func (s *Server) ticketView(ctx context.Context, lang string, u auth.User, t tic
 		}
 	}
 	return v, nil
+}
+
+// eventView words one event of the timeline in lang, as a member of staff
+// or the reporter reads it; returnNote is the free text of a return's
+// reason. name gives a unit's name.
+func (s *Server) eventView(lang string, e ticket.Event, t ticket.Ticket, staff bool, name func(string) string) (ev EventView, returnNote string) {
+	ev, returnNote = eventText(lang, e, t, name)
+	if m, ok := messages["rev."+e.Action]; ok && !staff {
+		if strings.Contains(m[0], "%s") {
+			ev.Text = tr(lang, "rev."+e.Action, name(e.OrgCode))
+		} else {
+			ev.Text = tr(lang, "rev."+e.Action)
+		}
+	}
+	switch {
+	case e.Actor == "reporter":
+		ev.Who = tr(lang, "who.reporter")
+	case e.Actor == "system" || e.Actor == "":
+		ev.Who = tr(lang, "who.system")
+	case staff:
+		ev.Who = e.Actor + "（" + tr(lang, "role."+e.ActorRole) + "）"
+	default:
+		ev.Who = tr(lang, "role."+e.ActorRole)
+	}
+	return ev, returnNote
+}
+
+// eventText is the words of an event and of its note.
+func eventText(lang string, e ticket.Event, t ticket.Ticket, name func(string) string) (ev EventView, returnNote string) {
+	ev = EventView{Kind: e.Action, At: e.At, Note: e.Note}
+	switch e.Action {
+	case ticket.ActionDispatch:
+		ev.Text = tr(lang, "ev.dispatch", name(e.OrgCode))
+		if strings.Contains(e.Note, "/") && strings.HasPrefix(e.Note, "按派单目录") {
+			ev.Note = tr(lang, "ev.auto")
+		}
+	case ticket.ActionRedispatch, ticket.ActionApproveReturn, ticket.ActionAddHelper,
+		"helper_sign", "helper_reply", ticket.ActionReport, "summons_missed":
+		ev.Text = tr(lang, "ev."+e.Action, name(e.OrgCode))
+	case ticket.ActionReply:
+		ev.Text = tr(lang, "ev.reply")
+	case ticket.ActionAttach:
+		// The note reads "purpose attachment-id".
+		purpose, _, _ := strings.Cut(e.Note, " ")
+		ev.Text, ev.Note = tr(lang, "ev.attach", msgOr(lang, "photo.purpose.", purpose)), ""
+	case ticket.ActionRate:
+		ev.Text = tr(lang, "ev.rate")
+		if e.ByPhone {
+			ev.Text = tr(lang, "ev.rate.phone")
+		}
+		if sat, comment, _ := strings.Cut(e.Note, ": "); sat != "" {
+			ev.Note = tr(lang, "sat."+sat)
+			if comment != "" {
+				ev.Note += "：" + comment
+			}
+		}
+	case ticket.ActionReturn, ticket.ActionInvalidate:
+		prefix := "reason."
+		if e.Action == ticket.ActionInvalidate {
+			prefix = "invalid."
+		}
+		code, rest, _ := strings.Cut(e.Note, " ")
+		ev.Text = tr(lang, "ev."+e.Action)
+		if e.Action == ticket.ActionReturn {
+			returnNote = strings.TrimSpace(rest)
+		}
+		if _, ok := messages[prefix+code]; ok {
+			ev.Note = tr(lang, prefix+code)
+			if strings.TrimSpace(rest) != "" {
+				ev.Note += "：" + strings.TrimSpace(rest)
+			}
+		}
+	case ticket.ActionWhistle, ticket.ActionEscalate:
+		// The note reads "ORG1,ORG2 4h note".
+		ev.Text = tr(lang, "ev."+e.Action)
+		f := strings.SplitN(e.Note, " ", 3)
+		if len(f) >= 2 && strings.HasSuffix(f[1], "h") {
+			var names []string
+			for _, c := range strings.Split(f[0], ",") {
+				names = append(names, name(c))
+			}
+			ev.Note = tr(lang, "ev.summons.note", strings.Join(names, "、"), strings.TrimSuffix(f[1], "h"))
+			if len(f) == 3 && f[2] != "" {
+				ev.Note += "：" + f[2]
+			}
+		}
+	case ticket.ActionMerge:
+		into := strings.TrimSpace(strings.TrimPrefix(e.Note, "→"))
+		into, rest, _ := strings.Cut(into, " ")
+		if into == "" { // the note is the staff's; the ticket still says where it went
+			into = t.ParentNumber
+		}
+		ev.Text, ev.Note = tr(lang, "ev.merge", into), strings.TrimSpace(rest)
+	default:
+		ev.Text = tr(lang, "ev."+e.Action)
+	}
+	return ev, returnNote
 }
 
 // parseYesNo reads a yes/no radio; nil when neither was chosen.
