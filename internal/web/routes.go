@@ -12,8 +12,20 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /static/", s.staticFiles())
 	h("GET /lang", s.setLang)
 	h("GET /big", s.setBig)
+	s.residentRoutes(h, files)
+	s.staffRoutes(h, files)
+	s.evaluationRoutes(h)
 
-	// Residents and anyone not logged in.
+	// Any other path: the page that says so, in the site's look.
+	mux.Handle("/", s.notFoundHandler())
+}
+
+// route adds a route; each surface's table below calls one for pages and
+// one for forms that carry photos.
+type route func(pattern string, fn http.HandlerFunc)
+
+// residentRoutes are the pages of residents and of anyone not logged in.
+func (s *Server) residentRoutes(h, files route) {
 	h("GET /{$}", s.home)
 	h("GET /submit", s.submitForm)
 	files("POST /submit", s.idemSubmit(s.submit))
@@ -45,8 +57,10 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	h("GET /icons/{file}", s.icon)
 	h("GET /sw.js", s.serviceWorker)
 	s.placeRoutes(h)
+}
 
-	// Staff.
+// staffRoutes are the staff's pages.
+func (s *Server) staffRoutes(h, files route) {
 	h("GET /staff/login", s.staffLoginForm)
 	h("POST /staff/login", s.staffLogin)
 	h("GET /staff", s.staffHome)
@@ -82,9 +96,11 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	h("POST /staff/apikeys", s.createAPIKey)
 	h("POST /staff/apikeys/{id}/revoke", s.revokeAPIKey)
 	h("GET /staff/audit", s.audit)
+}
 
-	// Evaluation: dashboards, the tickets behind a figure, rectification,
-	// what the public page discloses.
+// evaluationRoutes are the evaluation's: dashboards, the tickets behind a
+// figure, rectification, what the public page discloses.
+func (s *Server) evaluationRoutes(h route) {
 	h("GET /staff/dashboard", s.dashboard)
 	h("GET /staff/dashboard/figure", s.figurePage)
 	h("GET /staff/unit", s.unitDashboard)
@@ -96,7 +112,4 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	h("POST /staff/rectifications/{id}/{action}", s.rectAct)
 	h("GET /staff/public-settings", s.publicSettingsForm)
 	h("POST /staff/public-settings", s.savePublicSettingsForm)
-
-	// Any other path: the page that says so, in the site's look.
-	mux.Handle("/", s.notFoundHandler())
 }
