@@ -216,56 +216,9 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 		if err := s.checkRefs(ctx, actor, in); err != nil {
 			return err
 		}
-		t := Ticket{Number: number, Kind: in.Kind, Status: StatusRegistered, CategoryCode: in.CategoryCode, AreaCode: in.AreaCode,
-			Description: in.Description, Address: in.Address, Lat: in.Lat, Lng: in.Lng, Channel: in.Channel, Urgency: in.Urgency,
-			Confidential: in.Confidential, ReporterName: in.ReporterName, ReporterPhone: in.ReporterPhone, ReporterIDLast4: in.ReporterIDLast4,
-			CreatedAt: now, UpdatedAt: now, Version: 1}
-		if actor != nil {
-			t.CreatedBy = actor.ID
-			if actor.Role == auth.RoleResident {
-				t.ReporterUserID = actor.ID
-			}
-		}
-		lim, err := s.limitsFor(ctx, t.CategoryCode, t.Kind, t.Urgency)
+		t, err := s.insertNew(ctx, tx, actor, newRow(actor, in, number, now), now)
 		if err != nil {
 			return err
-		}
-		s.startContact(&t, lim, now)
-		refreshClocks(&t)
-		// Dispatch by the catalogue before the first write, so a new ticket
-		// costs one insert and its events.
-		org, err := s.firstRoute(ctx, t)
-		if err != nil {
-			return err
-		}
-		// The ticket, its events and the unit's notification travel together
-		// (one round trip on PostgreSQL).
-		var b db.Batch
-		var dispatched *change
-		if org != "" {
-			dispatched = &change{s: s, tx: tx, now: now, before: t, t: t, action: ActionDispatch, note: "按派单目录自动派单 / dispatched by the catalogue", batch: &b}
-			if err := s.dispatchTo(ctx, dispatched, org); err != nil {
-				return err
-			}
-			refreshClocks(&dispatched.t)
-			dispatched.t.Version = t.Version + 1
-			t = dispatched.t
-		}
-		b.Add(insertTicketSQL, ticketArgs(t)...)
-		b.Add(insertEventSQL, eventArgs(t.Number, eventFor(actor, 1, now, ActionCreate, "", StatusRegistered, "", createNote(actor, t)))...)
-		if dispatched != nil {
-			b.Add(insertEventSQL, eventArgs(t.Number, eventFor(nil, 2, now, ActionDispatch, StatusRegistered, StatusDispatched, org, dispatched.note))...)
-		}
-		if n, ok := s.filedNotice(ctx, t); ok {
-			b.Add(insertNotificationSQL, notificationArgs(now, n)...)
-		}
-		askToClassify(&b, now, t)
-		err = s.db.ExecBatch(ctx, tx, &b)
-		if db.IsUnique(err) {
-			return errs.Conflictf("工单编号重复", "duplicate ticket number")
-		}
-		if err != nil {
-			return errs.Wrap(err, "insert ticket")
 		}
 		created = &t
 		return nil
@@ -279,6 +232,69 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 	}
 	// A retry: the reader pool sees the first run's ticket.
 	return s.get(ctx, s.db.R, number)
+}
+
+// newRow is the row of a new ticket as it is registered.
+func newRow(actor *auth.User, in NewTicket, number string, now time.Time) Ticket {
+	t := Ticket{Number: number, Kind: in.Kind, Status: StatusRegistered, CategoryCode: in.CategoryCode, AreaCode: in.AreaCode,
+		Description: in.Description, Address: in.Address, Lat: in.Lat, Lng: in.Lng, Channel: in.Channel, Urgency: in.Urgency,
+		Confidential: in.Confidential, ReporterName: in.ReporterName, ReporterPhone: in.ReporterPhone, ReporterIDLast4: in.ReporterIDLast4,
+		CreatedAt: now, UpdatedAt: now, Version: 1}
+	if actor != nil {
+		t.CreatedBy = actor.ID
+		if actor.Role == auth.RoleResident {
+			t.ReporterUserID = actor.ID
+		}
+	}
+	return t
+}
+
+// insertNew writes a new ticket in tx with its clocks started, dispatched
+// by the catalogue when a rule applies, with its events and the messages it
+// sends, and returns it as written.
+func (s *Service) insertNew(ctx context.Context, tx *sql.Tx, actor *auth.User, t Ticket, now time.Time) (Ticket, error) {
+	lim, err := s.limitsFor(ctx, t.CategoryCode, t.Kind, t.Urgency)
+	if err != nil {
+		return Ticket{}, err
+	}
+	s.startContact(&t, lim, now)
+	refreshClocks(&t)
+	// Dispatch by the catalogue before the first write, so a new ticket
+	// costs one insert and its events.
+	org, err := s.firstRoute(ctx, t)
+	if err != nil {
+		return Ticket{}, err
+	}
+	// The ticket, its events and the unit's notification travel together
+	// (one round trip on PostgreSQL).
+	var b db.Batch
+	var dispatched *change
+	if org != "" {
+		dispatched = &change{s: s, tx: tx, now: now, before: t, t: t, action: ActionDispatch, note: "按派单目录自动派单 / dispatched by the catalogue", batch: &b}
+		if err := s.dispatchTo(ctx, dispatched, org); err != nil {
+			return Ticket{}, err
+		}
+		refreshClocks(&dispatched.t)
+		dispatched.t.Version = t.Version + 1
+		t = dispatched.t
+	}
+	b.Add(insertTicketSQL, ticketArgs(t)...)
+	b.Add(insertEventSQL, eventArgs(t.Number, eventFor(actor, 1, now, ActionCreate, "", StatusRegistered, "", createNote(actor, t)))...)
+	if dispatched != nil {
+		b.Add(insertEventSQL, eventArgs(t.Number, eventFor(nil, 2, now, ActionDispatch, StatusRegistered, StatusDispatched, org, dispatched.note))...)
+	}
+	if n, ok := s.filedNotice(ctx, t); ok {
+		b.Add(insertNotificationSQL, notificationArgs(now, n)...)
+	}
+	askToClassify(&b, now, t)
+	err = s.db.ExecBatch(ctx, tx, &b)
+	if db.IsUnique(err) {
+		return Ticket{}, errs.Conflictf("工单编号重复", "duplicate ticket number")
+	}
+	if err != nil {
+		return Ticket{}, errs.Wrap(err, "insert ticket")
+	}
+	return t, nil
 }
 
 // firstRoute returns the unit the catalogue names for a new ticket; none
