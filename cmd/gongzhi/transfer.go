@@ -45,49 +45,11 @@ const importTicketsUsage = "usage: gongzhi import tickets FILE --format open311|
 // importTicketsCmd is `gongzhi import tickets FILE --format F --mapping M`;
 // args are those after "tickets".
 func importTicketsCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	// Take this command's own flags out; withDB parses --data and --db.
-	var format, mappingFile, rejects string
-	var dryRun bool
-	var dbArgs []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if !strings.HasPrefix(a, "-") {
-			dbArgs = append(dbArgs, a)
-			continue
-		}
-		take := func(dst *string) error {
-			if hasVal {
-				*dst = val
-				return nil
-			}
-			if i+1 >= len(args) {
-				return fmt.Errorf("--%s needs a value\n%s", name, importTicketsUsage)
-			}
-			i++
-			*dst = args[i]
-			return nil
-		}
-		var err error
-		switch name {
-		case "format":
-			err = take(&format)
-		case "mapping":
-			err = take(&mappingFile)
-		case "rejects":
-			err = take(&rejects)
-		case "dry-run":
-			dryRun = !hasVal || val == "true" || val == "1"
-		case "h", "help":
-			fmt.Fprintln(stderr, importTicketsUsage)
-			return flag.ErrHelp
-		default:
-			dbArgs = append(dbArgs, a)
-		}
-		if err != nil {
-			return err
-		}
+	o, err := parseImportFlags(args, stderr)
+	if err != nil {
+		return err
 	}
+	format, mappingFile, rejects, dryRun, dbArgs := o.format, o.mapping, o.rejects, o.dryRun, o.dbArgs
 	if format == "" || mappingFile == "" {
 		return errors.New(importTicketsUsage)
 	}
@@ -126,6 +88,59 @@ func importTicketsCmd(ctx context.Context, args []string, getenv func(string) st
 		}
 		return nil
 	})
+}
+
+// importFlags are import tickets' own flags; the rest go to withDB, which
+// parses --data and --db.
+type importFlags struct {
+	format, mapping, rejects string
+	dryRun                   bool
+	dbArgs                   []string
+}
+
+// parseImportFlags takes import tickets' own flags out of args.
+func parseImportFlags(args []string, stderr io.Writer) (importFlags, error) {
+	var o importFlags
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") {
+			o.dbArgs = append(o.dbArgs, a)
+			continue
+		}
+		take := func(dst *string) error {
+			if hasVal {
+				*dst = val
+				return nil
+			}
+			if i+1 >= len(args) {
+				return fmt.Errorf("--%s needs a value\n%s", name, importTicketsUsage)
+			}
+			i++
+			*dst = args[i]
+			return nil
+		}
+		var err error
+		switch name {
+		case "format":
+			err = take(&o.format)
+		case "mapping":
+			err = take(&o.mapping)
+		case "rejects":
+			err = take(&o.rejects)
+		case "dry-run":
+			o.dryRun = !hasVal || val == "true" || val == "1"
+		case "h", "help":
+			fmt.Fprintln(stderr, importTicketsUsage)
+			return o, flag.ErrHelp
+		default:
+			o.dbArgs = append(o.dbArgs, a)
+		}
+		if err != nil {
+			return o, err
+		}
+	}
+	return o, nil
 }
 
 // rejectsPath is FILE.rejects.csv, or the same name in the working folder
