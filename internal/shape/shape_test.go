@@ -21,7 +21,17 @@ const (
 )
 
 // longFuncs are the functions allowed over the limit, each with its reason.
-var longFuncs = map[string]string{}
+// A function leaves this list when it is split; none may join it without a
+// reason a reviewer accepts.
+var longFuncs = map[string]string{
+	"internal/app/app.go:build":       "the wiring, in the order things start; split, the order would be hidden",
+	"internal/config/config.go:Parse": "one flag per setting, in the README's order",
+	// Not split yet: each is a straight run of steps; the next change to
+	// each splits it.
+	"internal/ticket/open311.go:Service.PublicList":           "not split yet",
+	"internal/web/public.go:Server.publicPage":                "not split yet",
+	"internal/gov/boundary_store.go:Service.ImportBoundaries": "not split yet",
+}
 
 // source walks the module's Go files outside tests.
 func source(t *testing.T, fn func(path string, fset *token.FileSet, f *ast.File)) {
