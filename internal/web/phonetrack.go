@@ -74,15 +74,8 @@ func (s *Server) trackPhoneCode(w http.ResponseWriter, r *http.Request) {
 	p := s.page(w, r, "track.title")
 	d := &TrackData{Step: 1}
 	p.Data = d
-	err := limit.Check(s.Limits.CodeIP, limit.ClientIP(r))
-	var code string
-	if err == nil {
-		code, err = s.Auth.RequestCode(r.Context(), r.PostForm.Get("phone"))
-	}
-	if err != nil {
-		status := s.formError(r, p, err)
-		errs.SetRetryAfter(w.Header(), err)
-		s.render(w, r, status, "track", p)
+	code, ok := s.requestCode(w, r, p, "track")
+	if !ok {
 		return
 	}
 	p.Form.Set("phone", auth.NormalizePhone(r.PostForm.Get("phone")))

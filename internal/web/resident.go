@@ -327,22 +327,28 @@ func (s *Server) resident(w http.ResponseWriter, r *http.Request) *auth.User {
 	return u
 }
 
-func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request) {
-	number := r.PathValue("number")
-	guest := false
-	u := s.user(r)
-	if u == nil {
-		// A guest who looked the ticket up in the last half hour.
+// ticketUser is who asks for a resident's ticket page or acts on it: the
+// logged-in resident, or a guest who looked the ticket up in the last half
+// hour (guest). Anyone else is sent to log in, and staff to their page of
+// the ticket; u is nil then.
+func (s *Server) ticketUser(w http.ResponseWriter, r *http.Request, number string) (u *auth.User, guest bool) {
+	if u = s.user(r); u == nil {
 		u, guest = s.lookupGuest(r, number), true
 	}
 	if u == nil {
-		u = s.resident(w, r)
+		u, guest = s.resident(w, r), false
 	}
-	if u == nil {
-		return
-	}
-	if u.Role.IsStaff() {
+	if u != nil && u.Role.IsStaff() {
 		redirect(w, r, "/staff/tickets/"+url.PathEscape(number))
+		return nil, false
+	}
+	return u, guest
+}
+
+func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request) {
+	number := r.PathValue("number")
+	u, guest := s.ticketUser(w, r, number)
+	if u == nil {
 		return
 	}
 	p := s.page(w, r, "ticket.title")
@@ -403,19 +409,29 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "login", p)
 }
 
-func (s *Server) loginCode(w http.ResponseWriter, r *http.Request) {
-	p := s.page(w, r, "login.title")
-	d := &LoginData{Step: 1, Next: backPath(r, "next", "")}
-	p.Data = d
+// requestCode sends a one-time code to the phone of the form, limited per
+// client address; on a refusal it shows the form (page name) again with
+// the error and ok is false.
+func (s *Server) requestCode(w http.ResponseWriter, r *http.Request, p *Page, name string) (code string, ok bool) {
 	err := limit.Check(s.Limits.CodeIP, limit.ClientIP(r))
-	var code string
 	if err == nil {
 		code, err = s.Auth.RequestCode(r.Context(), r.PostForm.Get("phone"))
 	}
 	if err != nil {
 		status := s.formError(r, p, err)
 		errs.SetRetryAfter(w.Header(), err)
-		s.render(w, r, status, "login", p)
+		s.render(w, r, status, name, p)
+		return "", false
+	}
+	return code, true
+}
+
+func (s *Server) loginCode(w http.ResponseWriter, r *http.Request) {
+	p := s.page(w, r, "login.title")
+	d := &LoginData{Step: 1, Next: backPath(r, "next", "")}
+	p.Data = d
+	code, ok := s.requestCode(w, r, p, "login")
+	if !ok {
 		return
 	}
 	d.Step, d.DevCode = 2, code

@@ -43,18 +43,8 @@ func (s *Server) residentAct(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errs.NotFoundf("未知的操作：%q", "unknown action: %q", action))
 		return
 	}
-	u := s.user(r)
+	u, _ := s.ticketUser(w, r, number)
 	if u == nil {
-		u = s.lookupGuest(r, number)
-	}
-	if u == nil {
-		u = s.resident(w, r)
-	}
-	if u == nil {
-		return
-	}
-	if u.Role.IsStaff() {
-		redirect(w, r, "/staff/tickets/"+url.PathEscape(number))
 		return
 	}
 	if _, err := s.Tickets.Act(r.Context(), *u, number, action, ticket.ActionInput{Note: r.PostForm.Get("note")}); err != nil {
