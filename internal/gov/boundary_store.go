@@ -114,27 +114,8 @@ func (s *Service) ImportBoundaries(ctx context.Context, r io.Reader, source stri
 				reject(i, name, de.Msg, de.MsgEn)
 				continue
 			}
-			geom := string(b.GeoJSON())
-			var old string
-			err = tx.QueryRowContext(ctx, `SELECT geometry FROM area_boundaries WHERE area_code = $1`, code).Scan(&old)
-			switch {
-			case errors.Is(err, sql.ErrNoRows):
-				st.Added++
-			case err != nil:
-				return errs.Wrap(err, "read boundary")
-			case old == geom:
-				st.Unchanged++
-				continue
-			default:
-				st.Replaced++
-			}
-			_, err = tx.ExecContext(ctx, `INSERT INTO area_boundaries (area_code, geometry, points, min_lat, min_lng, max_lat, max_lng, source, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-ON CONFLICT (area_code) DO UPDATE SET geometry = excluded.geometry, points = excluded.points, min_lat = excluded.min_lat,
-min_lng = excluded.min_lng, max_lat = excluded.max_lat, max_lng = excluded.max_lng, source = excluded.source, updated_at = excluded.updated_at`,
-				code, geom, b.Points, b.MinLat, b.MinLng, b.MaxLat, b.MaxLng, source, now)
-			if err != nil {
-				return errs.Wrap(err, "write boundary")
+			if err := writeBoundary(ctx, tx, code, b, source, now, &st); err != nil {
+				return err
 			}
 		}
 		return nil
@@ -150,6 +131,34 @@ min_lng = excluded.min_lng, max_lat = excluded.max_lat, max_lng = excluded.max_l
 		return st, errs.Invalidf("没有导入任何边界（%d 个要素被拒绝）%s", "no boundary was imported (%d features rejected) %s", st.Rejected, first)
 	}
 	return st, nil
+}
+
+// writeBoundary writes the area's boundary b, unless it is the one on
+// record already, and counts which it was in st.
+func writeBoundary(ctx context.Context, tx *sql.Tx, code string, b *Boundary, source string, now int64, st *BoundaryStats) error {
+	geom := string(b.GeoJSON())
+	var old string
+	err := tx.QueryRowContext(ctx, `SELECT geometry FROM area_boundaries WHERE area_code = $1`, code).Scan(&old)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		st.Added++
+	case err != nil:
+		return errs.Wrap(err, "read boundary")
+	case old == geom:
+		st.Unchanged++
+		return nil
+	default:
+		st.Replaced++
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO area_boundaries (area_code, geometry, points, min_lat, min_lng, max_lat, max_lng, source, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+ON CONFLICT (area_code) DO UPDATE SET geometry = excluded.geometry, points = excluded.points, min_lat = excluded.min_lat,
+min_lng = excluded.min_lng, max_lat = excluded.max_lat, max_lng = excluded.max_lng, source = excluded.source, updated_at = excluded.updated_at`,
+		code, geom, b.Points, b.MinLat, b.MinLng, b.MaxLat, b.MaxLng, source, now)
+	if err != nil {
+		return errs.Wrap(err, "write boundary")
+	}
+	return nil
 }
 
 // Boundary returns the area's boundary, or nil when none is on record.

@@ -264,12 +264,9 @@ type PublicQuery struct {
 // Circle is a point and a radius in metres.
 type Circle struct{ Lat, Lng, Radius float64 }
 
-// PublicList returns tickets as anyone may see them: newest first, without
-// confidential tickets and without any reporter data.
-func (s *Service) PublicList(ctx context.Context, q PublicQuery) ([]Ticket, error) {
-	if q.Limit < 1 || q.Limit > 1000 || q.Offset < 0 {
-		return nil, errs.Invalidf("分页参数不正确", "bad page or page_size")
-	}
+// publicConds are the conditions of a public query: never a confidential
+// ticket, the numbers asked for, or the filters and the place.
+func (s *Service) publicConds(q PublicQuery) db.Conds {
 	var qc db.Conds
 	add, in := qc.Add, qc.In
 	add("confidential = ?", false)
@@ -316,6 +313,16 @@ func (s *Service) PublicList(ctx context.Context, q PublicQuery) ([]Ticket, erro
 			add("lat >= ? AND lat <= ? AND lng >= ? AND lng <= ?", c.Lat-dLat, c.Lat+dLat, c.Lng-dLng, c.Lng+dLng)
 		}
 	}
+	return qc
+}
+
+// PublicList returns tickets as anyone may see them: newest first, without
+// confidential tickets and without any reporter data.
+func (s *Service) PublicList(ctx context.Context, q PublicQuery) ([]Ticket, error) {
+	if q.Limit < 1 || q.Limit > 1000 || q.Offset < 0 {
+		return nil, errs.Invalidf("分页参数不正确", "bad page or page_size")
+	}
+	qc := s.publicConds(q)
 	geo := len(q.Numbers) == 0 && (q.Near != nil || q.BBox != nil)
 	query := `SELECT ` + ticketCols + ` FROM tickets WHERE ` + qc.And() + ` ORDER BY created_at DESC, number DESC`
 	if !geo {

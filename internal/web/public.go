@@ -53,44 +53,9 @@ func (s *Server) publicPage(w http.ResponseWriter, r *http.Request) {
 	pd := &PublicData{Settings: ps, District: d, Month: p.Month, Months: months}
 	var tables []Table
 	if ps.Totals || ps.Rates {
-		points, err := s.trend(ctx, p, st, 12, func(ctx context.Context, q evaluation.Period) (evaluation.Row, error) {
-			return s.districtRow(ctx, d, q, st)
-		})
-		if err != nil {
+		if tables, err = s.publicTrend(ctx, lang, pd, p, st); err != nil {
 			s.fail(w, r, err)
 			return
-		}
-		var bars []Bar
-		var labels []string
-		resp, reso, sat := Series{Name: tr(lang, "dash.response"), Color: colBlue, Marker: "circle"},
-			Series{Name: tr(lang, "dash.resolution"), Color: colOrange, Marker: "square"},
-			Series{Name: tr(lang, "dash.satisfaction"), Color: colGreen, Marker: "triangle"}
-		pd.Volume = Table{ID: "volume", Caption: tr(lang, "dash.volume.caption", d.Name), Head: []string{tr(lang, "dash.month"), tr(lang, "dash.tickets")}}
-		pd.Rates = Table{ID: "rates", Caption: tr(lang, "dash.rates.caption", d.Name),
-			Head: []string{tr(lang, "dash.month"), tr(lang, "dash.response"), tr(lang, "dash.resolution"), tr(lang, "dash.satisfaction")}}
-		for i, pt := range points {
-			row := pt.Row
-			bars = append(bars, Bar{Label: monthLabel(lang, pt.Month, i == 0), Value: float64(row.Tickets), Text: fmt.Sprint(row.Tickets)})
-			labels = append(labels, monthLabel(lang, pt.Month, i == 0))
-			resp.Values = append(resp.Values, pct100(row.ResponseRate))
-			reso.Values = append(reso.Values, pct100(row.ResolutionRate))
-			sat.Values = append(sat.Values, pct100(row.SatisfactionRate))
-			pd.Volume.Rows = append(pd.Volume.Rows, []Cell{textCell(pt.Month), numCell(float64(row.Tickets), fmt.Sprint(row.Tickets), "")})
-			pd.Rates.Rows = append(pd.Rates.Rows, []Cell{textCell(pt.Month), pctCell(row.ResponseRate, ""), pctCell(row.ResolutionRate, ""), pctCell(row.SatisfactionRate, "")})
-		}
-		cur := points[len(points)-1].Row
-		if ps.Totals {
-			pd.VolumeChart = ColumnChart("chart-volume", pd.Volume.Caption, tr(lang, "dash.volume.desc"), bars)
-			pd.KPIs = append(pd.KPIs, KPI{Label: tr(lang, "dash.tickets"), Value: fmt.Sprint(cur.Tickets), Detail: tr(lang, "dash.kpi.tickets")})
-			tables = append(tables, pd.Volume)
-		}
-		if ps.Rates {
-			pd.RatesChart = LineChart("chart-rates", pd.Rates.Caption, tr(lang, "dash.rates.desc"), labels, []Series{resp, reso, sat})
-			pd.KPIs = append(pd.KPIs,
-				KPI{Label: tr(lang, "dash.response"), Value: pct(cur.ResponseRate), Detail: fmt.Sprintf("%d / %d", cur.Counts.ContactedOnTime, cur.Counts.ContactDue)},
-				KPI{Label: tr(lang, "dash.resolution"), Value: pct(cur.ResolutionRate), Detail: fmt.Sprintf("%d / %d", cur.Counts.Resolved, cur.Counts.Rated)},
-				KPI{Label: tr(lang, "dash.satisfaction"), Value: pct(cur.SatisfactionRate), Detail: satDetail(lang, cur.Counts, st.K)})
-			tables = append(tables, pd.Rates)
 		}
 	}
 	if ps.Ranking {
@@ -115,6 +80,52 @@ func (s *Server) publicPage(w http.ResponseWriter, r *http.Request) {
 	}
 	pg.Data = pd
 	s.render(w, r, http.StatusOK, "public", pg)
+}
+
+// publicTrend fills in the public page's twelve months of totals and rates,
+// as far as the settings show them, and returns their tables.
+func (s *Server) publicTrend(ctx context.Context, lang string, pd *PublicData, p evaluation.Period, st evaluation.Settings) ([]Table, error) {
+	d, ps := pd.District, pd.Settings
+	var tables []Table
+	points, err := s.trend(ctx, p, st, 12, func(ctx context.Context, q evaluation.Period) (evaluation.Row, error) {
+		return s.districtRow(ctx, d, q, st)
+	})
+	if err != nil {
+		return nil, err
+	}
+	var bars []Bar
+	var labels []string
+	resp, reso, sat := Series{Name: tr(lang, "dash.response"), Color: colBlue, Marker: "circle"},
+		Series{Name: tr(lang, "dash.resolution"), Color: colOrange, Marker: "square"},
+		Series{Name: tr(lang, "dash.satisfaction"), Color: colGreen, Marker: "triangle"}
+	pd.Volume = Table{ID: "volume", Caption: tr(lang, "dash.volume.caption", d.Name), Head: []string{tr(lang, "dash.month"), tr(lang, "dash.tickets")}}
+	pd.Rates = Table{ID: "rates", Caption: tr(lang, "dash.rates.caption", d.Name),
+		Head: []string{tr(lang, "dash.month"), tr(lang, "dash.response"), tr(lang, "dash.resolution"), tr(lang, "dash.satisfaction")}}
+	for i, pt := range points {
+		row := pt.Row
+		bars = append(bars, Bar{Label: monthLabel(lang, pt.Month, i == 0), Value: float64(row.Tickets), Text: fmt.Sprint(row.Tickets)})
+		labels = append(labels, monthLabel(lang, pt.Month, i == 0))
+		resp.Values = append(resp.Values, pct100(row.ResponseRate))
+		reso.Values = append(reso.Values, pct100(row.ResolutionRate))
+		sat.Values = append(sat.Values, pct100(row.SatisfactionRate))
+		pd.Volume.Rows = append(pd.Volume.Rows, []Cell{textCell(pt.Month), numCell(float64(row.Tickets), fmt.Sprint(row.Tickets), "")})
+		pd.Rates.Rows = append(pd.Rates.Rows, []Cell{textCell(pt.Month), pctCell(row.ResponseRate, ""), pctCell(row.ResolutionRate, ""), pctCell(row.SatisfactionRate, "")})
+	}
+	cur := points[len(points)-1].Row
+	if ps.Totals {
+		pd.VolumeChart = ColumnChart("chart-volume", pd.Volume.Caption, tr(lang, "dash.volume.desc"), bars)
+		pd.KPIs = append(pd.KPIs, KPI{Label: tr(lang, "dash.tickets"), Value: fmt.Sprint(cur.Tickets), Detail: tr(lang, "dash.kpi.tickets")})
+		tables = append(tables, pd.Volume)
+	}
+	if ps.Rates {
+		pd.RatesChart = LineChart("chart-rates", pd.Rates.Caption, tr(lang, "dash.rates.desc"), labels, []Series{resp, reso, sat})
+		pd.KPIs = append(pd.KPIs,
+			KPI{Label: tr(lang, "dash.response"), Value: pct(cur.ResponseRate), Detail: fmt.Sprintf("%d / %d", cur.Counts.ContactedOnTime, cur.Counts.ContactDue)},
+			KPI{Label: tr(lang, "dash.resolution"), Value: pct(cur.ResolutionRate), Detail: fmt.Sprintf("%d / %d", cur.Counts.Resolved, cur.Counts.Rated)},
+			KPI{Label: tr(lang, "dash.satisfaction"), Value: pct(cur.SatisfactionRate), Detail: satDetail(lang, cur.Counts, st.K)})
+		tables = append(tables, pd.Rates)
+	}
+	return tables, nil
 }
 
 var errPublicSettings = errs.New(errs.Forbidden, "只有系统管理员可以设置公开内容", "only administrators choose what the public page shows")
