@@ -52,14 +52,7 @@ func (s *Server) nearbyPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(w, r, "nearby.title")
-	lat, lng, pin, err := point(q)
-	if err == nil {
-		err = s.placeLimit(r)
-	}
-	var l *mapLayers
-	if err == nil {
-		l, err = s.mapLayers(r.Context())
-	}
+	lat, lng, pin, l, err := s.pointAndLayers(r, q)
 	if err != nil {
 		s.fail(w, r, err)
 		return

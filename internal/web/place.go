@@ -114,19 +114,25 @@ func mapView(l *mapLayers, lat, lng float64, pin, near bool, maxW float64) *view
 	return &v
 }
 
+// pointAndLayers reads the point a map query names (pin is false when it
+// names none) and the district's map layers, within the place limit.
+func (s *Server) pointAndLayers(r *http.Request, q url.Values) (lat, lng float64, pin bool, l *mapLayers, err error) {
+	if lat, lng, pin, err = point(q); err != nil {
+		return
+	}
+	if err = s.placeLimit(r); err != nil {
+		return
+	}
+	l, err = s.mapLayers(r.Context())
+	return
+}
+
 // placeMap answers the map as an SVG image: the district, or with near=1
 // the place around the pin and the requests near it; w=s draws it small
 // enough to be clicked without scaling (the form without JavaScript).
 func (s *Server) placeMap(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	lat, lng, pin, err := point(q)
-	if err == nil {
-		err = s.placeLimit(r)
-	}
-	var l *mapLayers
-	if err == nil {
-		l, err = s.mapLayers(r.Context())
-	}
+	lat, lng, pin, l, err := s.pointAndLayers(r, q)
 	if err != nil {
 		errs.SetRetryAfter(w.Header(), err)
 		http.Error(w, errs.As(err).MsgEn, statusOf(errs.As(err)))

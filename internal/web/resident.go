@@ -292,8 +292,21 @@ func (s *Server) trackRate(w http.ResponseWriter, r *http.Request) {
 
 // rateFailed shows the ticket again with the rating error and what was typed.
 func (s *Server) rateFailed(w http.ResponseWriter, r *http.Request, u auth.User, number, rateURL, phone string, err error) {
+	s.ticketAgain(w, r, u, number, err, func(_ *Page, v *TicketView) {
+		if v.Can(ticket.ActionRate) {
+			v.RateURL = rateURL
+		}
+		v.Phone = phone
+	})
+}
+
+// ticketAgain shows the resident's ticket page again after one of its forms
+// failed: the error, and what fill sets (the form that failed, what was
+// typed), the rest as the page shows it.
+func (s *Server) ticketAgain(w http.ResponseWriter, r *http.Request, u auth.User, number string, err error, fill func(*Page, *TicketView)) {
 	p := s.page(w, r, "ticket.title")
 	status := s.formError(r, p, err)
+	errs.SetRetryAfter(w.Header(), err)
 	t, gerr := s.Tickets.Get(r.Context(), u, number)
 	if gerr != nil {
 		s.fail(w, r, gerr)
@@ -304,10 +317,7 @@ func (s *Server) rateFailed(w http.ResponseWriter, r *http.Request, u auth.User,
 		s.fail(w, r, verr)
 		return
 	}
-	if v.Can(ticket.ActionRate) {
-		v.RateURL = rateURL
-	}
-	v.Phone = phone
+	fill(p, v)
 	v.Next = s.nextView(r.Context(), p.Lang, t, time.Now())
 	if err := s.residentPhotos(r.Context(), u, v); err != nil {
 		s.fail(w, r, err)

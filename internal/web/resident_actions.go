@@ -61,30 +61,13 @@ func (s *Server) residentAct(w http.ResponseWriter, r *http.Request) {
 // residentActFailed shows the ticket again with the error by the form that
 // failed and what was typed into it.
 func (s *Server) residentActFailed(w http.ResponseWriter, r *http.Request, u auth.User, number, action string, err error) {
-	p := s.page(w, r, "ticket.title")
-	status := s.formError(r, p, err)
-	errs.SetRetryAfter(w.Header(), err)
-	t, gerr := s.Tickets.Get(r.Context(), u, number)
-	if gerr != nil {
-		s.fail(w, r, gerr)
-		return
-	}
-	v, verr := s.ticketView(r.Context(), p.Lang, u, t)
-	if verr != nil {
-		s.fail(w, r, verr)
-		return
-	}
-	v.Failed, v.Form = action, p.Form
-	if v.Can(ticket.ActionRate) {
-		v.RateURL = "/tickets/" + t.Number + "/rate"
-		if s.user(r) == nil {
-			v.RateURL, v.Phone = "/track/rate", u.Phone
+	s.ticketAgain(w, r, u, number, err, func(p *Page, v *TicketView) {
+		v.Failed, v.Form = action, p.Form
+		if v.Can(ticket.ActionRate) {
+			v.RateURL = "/tickets/" + v.T.Number + "/rate"
+			if s.user(r) == nil {
+				v.RateURL, v.Phone = "/track/rate", u.Phone
+			}
 		}
-	}
-	if err := s.residentPhotos(r.Context(), u, v); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	p.Data = v
-	s.render(w, r, status, "ticket", p)
+	})
 }
