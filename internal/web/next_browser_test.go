@@ -166,7 +166,6 @@ func TestBrowserOfflineSubmission(t *testing.T) {
 		t.Log("this browser has no speech recognition: no microphone button to check")
 	}
 	b.do(
-		chromedp.SetValue(chromedp.CSS("#category_code"), "0101"),
 		chromedp.SetValue(chromedp.CSS("#street"), "110117001"),
 		chromedp.SetValue(chromedp.CSS("#community"), "110117001001"),
 		chromedp.SendKeys(chromedp.CSS("#description"), desc),
