@@ -3,6 +3,7 @@ package ticket
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"time"
 
@@ -63,6 +64,9 @@ func (s *Service) MeToo(ctx context.Context, u auth.User, number string) (bool, 
 		if isReporter(u, t) {
 			return nil
 		}
+		if err := s.meTooLimit(ctx, tx, u.Phone); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO ticket_coreporters (ticket_number, phone, name, user_id, created_at) VALUES ($1, $2, $3, $4, $5)
 ON CONFLICT (ticket_number, phone) DO NOTHING`, number, u.Phone, name, u.ID, db.Millis(s.clock.Now()))
 		if err != nil {
@@ -73,6 +77,26 @@ ON CONFLICT (ticket_number, phone) DO NOTHING`, number, u.Phone, name, u.ID, db.
 		return nil
 	})
 	return added, err
+}
+
+// MaxMeTooPerDay is how many requests one phone may join a day (business
+// time): each join counts for the request's hotspot.
+const MaxMeTooPerDay = 20
+
+// meTooLimit refuses a phone that joined MaxMeTooPerDay requests today.
+func (s *Service) meTooLimit(ctx context.Context, tx *sql.Tx, phone string) error {
+	now := s.clock.Now()
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM ticket_coreporters WHERE phone = $1 AND created_at >= $2`,
+		phone, db.Millis(startOfDay(now, s.loc))).Scan(&n)
+	if err != nil {
+		return errs.Wrap(err, "count co-reported")
+	}
+	if n >= MaxMeTooPerDay {
+		return untilTomorrow(now, s.loc, fmt.Sprintf("您今天已加入%d个诉求，明天可以再加入", MaxMeTooPerDay),
+			fmt.Sprintf("you joined %d requests today; you can join more tomorrow", MaxMeTooPerDay))
+	}
+	return nil
 }
 
 // coReportersQ returns the phones of a ticket's co-reporters.

@@ -120,6 +120,18 @@ func TestMeTooJoinsTheRequest(t *testing.T) {
 		_, err = f.tickets.Act(ctx, neighbour, tk.Number, ticket.ActionRate, ticket.ActionInput{Resolved: boolp(true), Satisfaction: ticket.Satisfied})
 		must(t, err)
 
+		// Each join counts for a hotspot: a phone joins a few requests a day.
+		busy := residentWith(t, f, "13600136111")
+		for i := 0; i <= ticket.MaxMeTooPerDay; i++ {
+			o, err := f.tickets.Create(ctx, &f.resident, ticket.NewTicket{CategoryCode: "0102", Description: "另一处垃圾", AreaCode: "110117001001"})
+			must(t, err)
+			_, err = f.tickets.MeToo(ctx, busy, o.Number)
+			if i < ticket.MaxMeTooPerDay {
+				must(t, err)
+			} else if !errs.Is(err, errs.TooMany) {
+				t.Fatalf("join %d the same day: %v", i+1, err)
+			}
+		}
 		third := residentWith(t, f, "13700137000")
 		if _, err := f.tickets.MeToo(ctx, third, tk.Number); !errs.Is(err, errs.Conflict) {
 			t.Fatalf("me too on a closed request: %v", err)

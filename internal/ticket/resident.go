@@ -2,8 +2,10 @@ package ticket
 
 import (
 	"context"
+	"fmt"
 	"time"
 
+	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
 )
 
@@ -11,8 +13,20 @@ import (
 // yet dispatched (撤回), urging the unit on (催办, once a day) and adding
 // information (补充). Who may take them and when is in their rows of machine.
 
-// MaxSupplement is how long the information a reporter adds may be.
-const MaxSupplement = MaxNote
+// MaxSupplement is how long the information a reporter adds may be, and
+// MaxSupplementsPerDay how often a day (business time) she may add to one
+// request: each one is a message to the unit.
+const (
+	MaxSupplement        = MaxNote
+	MaxSupplementsPerDay = 5
+)
+
+// untilTomorrow is the refusal of something allowed again tomorrow
+// (business time), with the seconds to wait.
+func untilTomorrow(now time.Time, loc *time.Location, zh, en string) error {
+	tomorrow := startOfDay(now, loc).AddDate(0, 0, 1)
+	return &errs.Error{Code: errs.TooMany, Msg: zh, MsgEn: en, RetryAfter: int(tomorrow.Sub(now).Seconds()) + 1}
+}
 
 func needSupplement(in *ActionInput) error {
 	if in.Note == "" {
@@ -35,9 +49,8 @@ func (s *Service) withdraw(_ context.Context, c *change, _ ActionInput) error {
 func (s *Service) urge(ctx context.Context, c *change, in ActionInput) error {
 	t := &c.t
 	if last := t.lastUrgedAt; last != nil && sameDay(*last, c.now, s.loc) {
-		tomorrow := startOfDay(c.now, s.loc).AddDate(0, 0, 1)
-		return &errs.Error{Code: errs.TooMany, Msg: "您今天已经催办过这个诉求，明天可以再次催办",
-			MsgEn: "you have already urged this request today; you can urge it again tomorrow", RetryAfter: int(tomorrow.Sub(c.now).Seconds()) + 1}
+		return untilTomorrow(c.now, s.loc, "您今天已经催办过这个诉求，明天可以再次催办",
+			"you have already urged this request today; you can urge it again tomorrow")
 	}
 	t.UrgeCount++
 	text := "诉求人催办，请尽快办理"
@@ -50,6 +63,16 @@ func (s *Service) urge(ctx context.Context, c *change, in ActionInput) error {
 // supplement appends what the reporter adds; the unit handling it is told.
 func (s *Service) supplement(ctx context.Context, c *change, in ActionInput) error {
 	t := &c.t
+	var today int
+	err := c.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM ticket_events WHERE ticket_number = $1 AND action = $2 AND at >= $3`,
+		t.Number, ActionSupplement, db.Millis(startOfDay(c.now, s.loc))).Scan(&today)
+	if err != nil {
+		return errs.Wrap(err, "count supplements")
+	}
+	if today >= MaxSupplementsPerDay {
+		return untilTomorrow(c.now, s.loc, fmt.Sprintf("这个诉求今天已补充%d次，明天可以再补充", MaxSupplementsPerDay),
+			fmt.Sprintf("this request had %d additions today; you can add more tomorrow", MaxSupplementsPerDay))
+	}
 	if t.AssignedOrgCode == "" {
 		return nil // the dispatchers read it on the ticket before they dispatch
 	}

@@ -123,6 +123,15 @@ func TestSupplement(t *testing.T) {
 				t.Fatalf("%s's timeline ends with %+v (%v)", u.Role, last.Action, actions(evs))
 			}
 		}
+		// Each addition is a message to the unit: a few a day.
+		for i := 1; i < ticket.MaxSupplementsPerDay; i++ {
+			_, err := f.tickets.Act(ctx, f.resident, number, ticket.ActionSupplement, ticket.ActionInput{Note: "又补充一条"})
+			must(t, err)
+		}
+		_, err = f.tickets.Act(ctx, f.resident, number, ticket.ActionSupplement, ticket.ActionInput{Note: "再补充一条"})
+		if e := errs.As(err); !errs.Is(err, errs.TooMany) || e.RetryAfter <= 0 {
+			t.Fatalf("supplement %d the same day: %v", ticket.MaxSupplementsPerDay+1, err)
+		}
 		closed, _ := build(t, ctx, f, "closed")
 		if _, err := f.tickets.Act(ctx, f.resident, closed, ticket.ActionSupplement, ticket.ActionInput{Note: "x"}); !errs.Is(err, errs.Conflict) {
 			t.Fatalf("supplement to a closed ticket: %v", err)
