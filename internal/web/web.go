@@ -91,6 +91,7 @@ var pageNames = []string{
 	"staff_dashboard", "staff_figure", "staff_unit", "staff_rects", "staff_rect", "staff_rect_new",
 	"staff_public_settings", "public", "staff_patrol", "staff_apikeys",
 	"staff_audit", "staff_account", "staff_proxy", "nearby",
+	"staff_print", // its own document, rendered by renderPrint
 }
 
 // New parses the templates and returns the server.
