@@ -8,11 +8,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
@@ -50,11 +50,31 @@ func (b *browser) open(path string) {
 	b.do(chromedp.Navigate(b.base + path))
 }
 
-// click clicks and waits for the page it leads to.
+// click clicks and waits for what it leads to: the page it loads, or, for
+// a form of the staff ticket page sent by ticketflow.js, the page's main
+// part replaced in place (body[data-flow] counts those).
 func (b *browser) click(sel string) {
 	b.t.Helper()
-	if _, err := chromedp.Run(b.ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(sel)))); err != nil {
+	before, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`window.__clicked = true; document.body.getAttribute("data-flow") || ""`))
+	if err != nil {
 		b.t.Fatalf("click %s: %v", sel, err)
+	}
+	if err := chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+		b.t.Fatalf("click %s: %v", sel, err)
+	}
+	// A new document has no __clicked; until it has loaded, or while the
+	// old one is still there, ask again (an evaluation may fail while the
+	// documents change).
+	cond := `(window.__clicked !== true && document.readyState === "complete") || (document.body && (document.body.getAttribute("data-flow") || "") !== ` + strconv.Quote(before) + `)`
+	for {
+		if done, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](cond)); err == nil && done {
+			return
+		}
+		select {
+		case <-b.ctx.Done():
+			b.t.Fatalf("click %s: nothing followed: %v", sel, b.ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
 }
 
