@@ -199,6 +199,7 @@ func (s *a11ySite) staffPages() []a11yPage {
 	return []a11yPage{
 		{"admin", "/staff", false},
 		{"admin", "/staff/tickets/" + n, false},
+		{"admin", "/staff/tickets/" + n + "/print", false},
 		{"admin", "/staff/new", false},
 		{"admin", "/staff/proxy", false},
 		{"admin", "/staff/notifications", false},
@@ -215,6 +216,7 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"demo-dispatcher", "/staff/console", false},
 		{"demo-grid", "/staff/patrol", false},
 		{"demo-handler", "/staff/tickets/" + n, false},
+		{"demo-handler", "/staff/tickets/" + n + "/print", false},
 		{"demo-handler", "/staff/unit", false},
 		{"demo-supervisor", "/staff/unit?org_code=110117001-SO", false},
 	}

@@ -115,6 +115,7 @@ func TestBrowserTicketFlow(t *testing.T) {
 	step("4", `form[action$="/reply"] button`)
 	h.sees("答复已提交。", "已答复", "已上传照片 1 张。", "已协调保洁公司清运完毕")
 	focusIs(".flash[role=status]")
+	h.shot("ticketflow-replied", 1200)
 
 	if got := h.eval(`String(window.__flowMark)`); got != "kept" {
 		t.Errorf("the page was loaded again: the window's mark is %q", got)
@@ -133,6 +134,8 @@ func TestBrowserTicketFlow(t *testing.T) {
 	// Print: the link opens the print page; its PDF is A4 with the number.
 	h.click(`a[href="/staff/tickets/` + number + `/print"]`)
 	h.sees(number, "接诉即办工单", "打印人：街道承办演示员")
+	h.shot("ticket-print", 1200)
+	h.shot("ticket-print-390", 390)
 	pdf, err := chromedp.Run(hctx, chromedp.PrintToPDF(func(p *page.PrintToPDFParams) { css := true; p.PreferCSSPageSize = &css }))
 	if err != nil {
 		t.Fatal(err)
