@@ -116,6 +116,7 @@ func TestBrowserTicketFlow(t *testing.T) {
 	h.sees("答复已提交。", "已答复", "已上传照片 1 张。", "已协调保洁公司清运完毕")
 	focusIs(".flash[role=status]")
 	h.shot("ticketflow-replied", 1200)
+	h.shot("ticketflow-replied-390", 390)
 
 	if got := h.eval(`String(window.__flowMark)`); got != "kept" {
 		t.Errorf("the page was loaded again: the window's mark is %q", got)

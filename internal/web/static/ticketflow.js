@@ -29,11 +29,13 @@
     var form = e.target;
     if (e.defaultPrevented || !form || form.tagName !== "FORM" || !main.contains(form)) return;
     if ((form.getAttribute("method") || "").toLowerCase() !== "post") return;
-    var url = new URL(form.getAttribute("action") || "", location.href);
+    var submitter = e.submitter;
+    var action = (submitter && submitter.getAttribute("formaction")) || form.getAttribute("action") || "";
+    var url = new URL(action, location.href);
     if (url.origin !== location.origin || !actionPath.test(url.pathname)) return;
     e.preventDefault();
     if (form.getAttribute("aria-busy") === "true") return; // sent already
-    send(form, url, e.submitter);
+    send(form, url, submitter);
   });
 
   function send(form, url, submitter) {
