@@ -13,9 +13,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/gongzhi/gongzhi/internal/app"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
@@ -26,36 +29,12 @@ import (
 // address follows. Then she prints the ticket: Chromium's PDF of the print
 // page holds the number on A4.
 func TestBrowserTicketFlow(t *testing.T) {
-	exe := findBrowser(t)
-	a := newApp(t)
-	srv := httptest.NewServer(a.Handler)
-	defer srv.Close()
-	tk, err := a.Tickets.Create(context.Background(), nil, ticket.NewTicket{CategoryCode: "0101", AreaCode: "110117001001",
-		Description: "金谷东园北门垃圾堆放三天无人清运", Address: "金谷东园北门", ReporterName: "王芳", ReporterPhone: "13900007777"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	number := tk.Number
+	a, h, number := flowSite(t)
 	photo := filepath.Join(t.TempDir(), "after.jpg")
 	if err := os.WriteFile(photo, jpegBytes(t, color.RGBA{40, 160, 60, 255}), 0o644); err != nil {
 		t.Fatal(err)
 	}
-
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox,
-		chromedp.DisableGPU, chromedp.Flag("no-first-run", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.UserDataDir(t.TempDir()))
-	defer cancelAlloc()
-	hctx, cancelH := chromedp.NewContext(allocCtx)
-	defer cancelH()
-	h := &browser{t: t, ctx: hctx, base: srv.URL}
-	h.do(chromedp.EmulateViewport(1200, 900))
-	h.open("/staff/login")
-	h.do(chromedp.SendKeys(chromedp.CSS("#username"), "demo-handler"), chromedp.SendKeys(chromedp.CSS("#password"), "gongzhi-demo"))
-	h.click("form button")
-	h.open("/staff/tickets/" + number)
-	h.sees("签收", number)
+	hctx := h.ctx
 
 	var navigations atomic.Int32
 	if err := chromedp.Listen(hctx, func(ev any) {
@@ -142,6 +121,56 @@ func TestBrowserTicketFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkPDF(t, pdf, number)
+}
+
+// flowSite is a demo installation with a new ticket for 滨河街道 and a
+// browser logged in as its handler, on the ticket's page.
+func flowSite(t *testing.T) (*app.App, *browser, string) {
+	exe := findBrowser(t)
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	t.Cleanup(srv.Close)
+	tk, err := a.Tickets.Create(context.Background(), nil, ticket.NewTicket{CategoryCode: "0101", AreaCode: "110117001001",
+		Description: "金谷东园北门垃圾堆放三天无人清运", Address: "金谷东园北门", ReporterName: "王芳", ReporterPhone: "13900007777"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox,
+		chromedp.DisableGPU, chromedp.Flag("no-first-run", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.UserDataDir(t.TempDir()))
+	t.Cleanup(cancelAlloc)
+	hctx, cancelH := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancelH)
+	h := &browser{t: t, ctx: hctx, base: srv.URL}
+	h.do(chromedp.EmulateViewport(1200, 900))
+	h.open("/staff/login")
+	h.do(chromedp.SendKeys(chromedp.CSS("#username"), "demo-handler"), chromedp.SendKeys(chromedp.CSS("#password"), "gongzhi-demo"))
+	h.click("form button")
+	h.open("/staff/tickets/" + tk.Number)
+	h.sees("签收", tk.Number)
+	return a, h, tk.Number
+}
+
+// TestBrowserTicketFlowNoScript: without JavaScript the same forms post
+// and the browser loads the page the server redirects to.
+func TestBrowserTicketFlowNoScript(t *testing.T) {
+	_, h, number := flowSite(t)
+	h.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	}))
+	h.open("/staff/tickets/" + number)
+	h.eval(`window.__flowMark = "kept"; ""`)
+	h.click(`form[action$="/sign"] button`)
+	h.sees("已签收。", "联系诉求人")
+	if got := h.eval(`String(window.__flowMark) + " " + (document.body.getAttribute("data-flow") || "none") + " " + location.search`); got != "undefined none ?done=sign" {
+		t.Errorf("without JavaScript the page was not loaded again: %s", got)
+	}
+	h.do(chromedp.SendKeys(chromedp.CSS("#contact-note"), "已电话联系居民"))
+	h.click(`form[action$="/contact"] button`)
+	h.sees("已记录联系。", "已电话联系居民")
 }
 
 // checkPDF checks a PDF of the print page: A4 pages, and with pdftotext
