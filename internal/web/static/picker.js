@@ -19,7 +19,7 @@
 
   // Picker builds the combobox; host holds the words (data-*) and the URL.
   function Picker(host, url, multi, onPick) {
-    var id = "pick" + (++seq);
+    var id = host.id ? host.id + "-pick" : "pick" + (++seq);
     this.words = host.dataset;
     this.url = url;
     this.multi = multi;
@@ -42,7 +42,13 @@
     var self = this;
     this.input.addEventListener("input", function () { self.changed(); });
     this.input.addEventListener("keydown", function (e) { self.key(e); });
+    // The Enter that picked a unit does not also send the form (a keypress
+    // that follows a keydown whose default was prevented).
+    this.input.addEventListener("keypress", function (e) { if (e.key === "Enter" && self.picked) e.preventDefault(); });
+    this.input.addEventListener("keyup", function () { self.picked = false; });
     this.input.addEventListener("click", function () { if (self.list.hidden) self.search(); });
+    // Coming to a chosen unit, typing replaces it.
+    this.input.addEventListener("focus", function () { if (self.input.value) self.input.select(); });
     this.input.addEventListener("blur", function () { setTimeout(function () { self.close(); }, 150); });
     // A press on an option keeps the focus in the input.
     this.list.addEventListener("mousedown", function (e) { e.preventDefault(); });
@@ -132,7 +138,7 @@
         if (open && e.ctrlKey) { e.preventDefault(); this.move(e.key === "Home" ? 0 : this.items.length - 1); }
         return;
       case "Enter":
-        if (open && this.active >= 0) { e.preventDefault(); this.pick(this.active); }
+        if (open && this.active >= 0) { e.preventDefault(); this.picked = true; this.pick(this.active); }
         return;
       case "Escape":
         if (open) { e.preventDefault(); e.stopPropagation(); this.close(); return; }
