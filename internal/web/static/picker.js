@@ -173,8 +173,18 @@
     });
     var label = document.querySelector("label[for='" + sel.id + "']");
     if (label) label.htmlFor = p.input.id;
-    p.input.required = sel.required;
+    // The select keeps the choice and the form checks it as it is sent:
+    // a unit must be picked from the list, not just typed.
+    var required = sel.required;
+    if (required) p.input.setAttribute("aria-required", "true");
     sel.required = false;
+    if (sel.form) sel.form.addEventListener("submit", function (e) {
+      if (!required || sel.value) return;
+      e.preventDefault();
+      p.input.setCustomValidity(sel.dataset.invalid);
+      p.input.reportValidity();
+      p.input.focus();
+    });
     sel.hidden = true;
     sel.setAttribute("aria-hidden", "true");
     sel.tabIndex = -1;
