@@ -116,3 +116,10 @@ func (s *Server) pickOrgs(r *http.Request, u auth.User) (PickAnswer, error) {
 	}
 	return ans, nil
 }
+
+// AnyChecked reports whether the failed form of the action had a value of
+// key: 吹哨报到's list of units, folded without JavaScript, opens to show
+// what was ticked.
+func (v *TicketView) AnyChecked(action, key string) bool {
+	return v.Failed == action && v.Form != nil && len(v.Form[key]) > 0
+}

@@ -126,6 +126,15 @@ func TestBrowserPicker(t *testing.T) {
 	if strings.Contains(b.text(".timeline"), "水务局") {
 		t.Error("the removed unit was summoned")
 	}
+
+	// When the search fails, the select comes back with the cursor on it.
+	b.eval(`window.fetch = function () { return Promise.reject(new Error("offline")); }; ""`)
+	b.do(chromedp.Focus(chromedp.CSS("#org_code-pick")))
+	b.typeKeys("x")
+	b.waitFocus("org_code")
+	if b.eval(`String(document.getElementById("org_code").hidden)`) != "false" {
+		t.Error("the select is still hidden after the search failed")
+	}
 }
 
 // TestPickerAxe runs axe-core on the staff ticket page with the picker's

@@ -132,3 +132,29 @@ func dispatchTo(t *testing.T, a *app.App, number, org string) {
 		t.Fatal(err)
 	}
 }
+
+// TestPickerWithoutJS: the page the picker enhances works as it is: the
+// dispatch select holds every unit with the suggestion chosen; 吹哨报到's
+// checkboxes are folded away, and open again, ticked, when the form failed.
+func TestPickerWithoutJS(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	number := pickTicket(t, a)
+	disp := staffLogin(t, srv, "demo-dispatcher", "gongzhi-demo")
+	_, page := disp.get("/staff/tickets/" + number)
+	mustContain(t, page, `data-picker="/staff/orgs?for=dispatch&amp;ticket=`+number+`"`, `<option value="110117001-SO" selected`,
+		`<details class="orgpick-all"><summary>从全部单位中勾选</summary>`, `<script src="/static/picker.js" defer></script>`)
+	if n := strings.Count(page, `name="org_codes"`); n != 362 {
+		t.Errorf("%d boxes for 吹哨报到, want one for each of the 362 units", n)
+	}
+	status, page := disp.post("/staff/tickets/"+number+"/whistle", url.Values{"csrf": {csrf(t, page)},
+		"org_codes": {"110117-D04"}, "within_hours": {"100000"}})
+	if status != 400 {
+		t.Fatalf("a whistle with a bad time limit: %d", status)
+	}
+	mustContain(t, page, `<details class="orgpick-all" open>`, `value="110117-D04" checked`)
+	if status, body := disp.get("/static/picker.js"); status != 200 || !strings.Contains(body, `role: "combobox"`) {
+		t.Errorf("picker.js: %d", status)
+	}
+}

@@ -71,7 +71,12 @@
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(function (ans) { if (mine === self.asked) self.show(ans); })
-      .catch(function () { if (mine === self.asked) { self.close(); self.say(self.words.error); } });
+      .catch(function () {
+        if (mine !== self.asked) return;
+        self.close();
+        self.say(self.words.error);
+        if (self.onFail) self.onFail();
+      });
   };
   Picker.prototype.asked = 0;
 
@@ -196,6 +201,17 @@
       p.input.value = name;
     }
     sel.parentNode.insertBefore(p.wrap, sel.nextSibling);
+    // When the search fails, the whole list is there to choose from.
+    p.onFail = function () {
+      sel.hidden = false;
+      sel.removeAttribute("aria-hidden");
+      sel.removeAttribute("tabindex");
+      sel.required = required;
+      if (label) label.htmlFor = sel.id;
+      p.input.hidden = true;
+      p.input.setCustomValidity("");
+      sel.focus();
+    };
   }
 
   // Several units: chips above the search; each chip is a checked box.
@@ -232,7 +248,10 @@
     fs.insertBefore(chips, at);
     fs.insertBefore(label, at);
     fs.insertBefore(p.wrap, at);
-    if (details) details.hidden = true;
+    if (details) {
+      details.hidden = true;
+      p.onFail = function () { details.hidden = false; details.open = true; };
+    }
   }
 
   function init() {
