@@ -52,6 +52,10 @@
     this.input.addEventListener("blur", function () { setTimeout(function () { self.close(); }, 150); });
     // A press on an option keeps the focus in the input.
     this.list.addEventListener("mousedown", function (e) { e.preventDefault(); });
+    this.list.addEventListener("mousemove", function (e) {
+      var o = e.target.closest("[role=option]");
+      if (o && Number(o.dataset.i) !== self.active) self.move(Number(o.dataset.i), true);
+    });
     this.list.addEventListener("click", function (e) {
       var o = e.target.closest("[role=option]");
       if (o) self.pick(Number(o.dataset.i));
@@ -118,7 +122,7 @@
   Picker.prototype.close = function () { this.open(false); };
   Picker.prototype.say = function (msg) { this.status.textContent = msg || ""; };
 
-  Picker.prototype.move = function (i) {
+  Picker.prototype.move = function (i, byMouse) {
     var opts = this.list.querySelectorAll("[role=option]");
     if (!opts.length || i < 0) return;
     i = Math.max(0, Math.min(opts.length - 1, i));
@@ -126,7 +130,7 @@
     this.active = i;
     opts[i].setAttribute("aria-selected", "true");
     this.input.setAttribute("aria-activedescendant", opts[i].id);
-    opts[i].scrollIntoView({ block: "nearest" });
+    if (!byMouse) opts[i].scrollIntoView({ block: "nearest" });
   };
 
   Picker.prototype.key = function (e) {
@@ -157,6 +161,8 @@
   Picker.prototype.pick = function (i) {
     var it = this.items[i];
     if (!it || it.current) return;
+    clearTimeout(this.timer);
+    this.asked++; // an answer still on its way is for words no longer there
     this.close();
     if (this.multi) {
       this.input.value = "";
