@@ -183,11 +183,13 @@ func TestBrowserConsole(t *testing.T) {
 	b.waitFor("the ticket page", `location.pathname === "/staff/tickets/`+number+`" && document.getElementById("org_code")`)
 	b.sees(number, "已受理", "派单")
 
-	// On the ticket page: Tab to the dispatch select, ↓ to a unit, Enter.
-	n := b.tabTo("org_code", 80)
-	t.Logf("the dispatch select is %d tabs from the top", n)
+	// On the ticket page: Tab to the unit picker, ↓ opens its list, Enter
+	// takes the first unit and Enter again dispatches.
+	n := b.tabTo("org_code-pick", 80)
+	t.Logf("the unit picker is %d tabs from the top", n)
 	b.keys(kb.ArrowDown)
-	org := b.eval(`document.getElementById("org_code").selectedOptions[0].textContent.trim()`)
+	org := b.activeOption("org_code-pick")
+	b.keys(kb.Enter)
 	if b.eval(`document.getElementById("org_code").value`) == "" {
 		t.Fatal("no unit chosen by the arrow key")
 	}

@@ -51,6 +51,7 @@ func keyFamilies() map[string][]string {
 		"part.":          {"lead", "helper"},
 		"audit.action.":  auth.AuditActions,
 		"orgkind.":       append(strs(gov.OrgKinds), "other"),
+		"pick.group.":    strs(gov.PickGroups),
 		"photo.purpose.": purposes,
 		"class.":         {evaluation.ClassAdvanced, evaluation.ClassProgress, evaluation.ClassRectify, evaluation.ClassGovernance},
 		"fig.":           evaluation.Figures(),
