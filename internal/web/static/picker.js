@@ -272,4 +272,6 @@
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
+  // The staff ticket page's content is replaced in place after an action (ticketflow.js).
+  document.addEventListener("gongzhi:content", init);
 })();
