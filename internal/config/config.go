@@ -61,6 +61,7 @@ type Config struct {
 	// EvaluationMinSample is the fewest rated tickets in a period with which
 	// a unit is ranked, classed (整改 included) or put on the red or black
 	// list; below it the unit is shown as "sample too small" (样本不足).
+	// 0 keeps the default of 10.
 	EvaluationMinSample int
 	// Durability is SQLite's: "full" syncs every commit, "normal" may lose
 	// the last ones at a power cut.
@@ -177,7 +178,7 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.IntVar(&c.PublicPrecisionM, "public-precision-m", c.PublicPrecisionM, "metres to which locations are rounded in public outputs; 0 for exact (GONGZHI_PUBLIC_PRECISION_M)")
 	fs.StringVar(&c.TileURL, "tile-url", c.TileURL, "the district's own map tile server, https://host/{z}/{x}/{y}.png, beneath the residents' map (GONGZHI_TILE_URL)")
 	fs.StringVar(&c.Open311SandboxURL, "open311-sandbox-url", c.Open311SandboxURL, "an Open311 test endpoint to list in discovery (GONGZHI_OPEN311_SANDBOX_URL)")
-	fs.IntVar(&c.EvaluationMinSample, "evaluation-min-sample", c.EvaluationMinSample, "fewest rated tickets in a month with which a unit is ranked, classed or listed (GONGZHI_EVALUATION_MIN_SAMPLE)")
+	fs.IntVar(&c.EvaluationMinSample, "evaluation-min-sample", c.EvaluationMinSample, "fewest rated tickets in a month with which a unit is ranked, classed or listed; 0 for the default of 10 (GONGZHI_EVALUATION_MIN_SAMPLE)")
 	fs.StringVar(&c.Durability, "durability", c.Durability, "SQLite: full syncs every commit to disk, normal may lose the last commits at a power cut (GONGZHI_DURABILITY)")
 	fs.DurationVar(&c.DBTimeout, "db-timeout", c.DBTimeout, "PostgreSQL: connect and statement timeout; 0 for none (GONGZHI_DB_TIMEOUT)")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.IdleTimeout, "end a staff web session unused this long; 0 never (GONGZHI_IDLE_TIMEOUT)")
