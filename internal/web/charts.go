@@ -67,12 +67,15 @@ func svgDone(b *strings.Builder) template.HTML {
 // ColumnChart draws vertical bars over labelled categories (months).
 func ColumnChart(id, title, desc string, bars []Bar) template.HTML {
 	const w, h, left, right, top, bottom = 640, 260, 44, 12, 22, 40
-	var b strings.Builder
-	svgOpen(&b, id, title, desc, w, h)
 	maxV := 0.0
 	for _, x := range bars {
 		maxV = math.Max(maxV, x.Value)
 	}
+	if maxV <= 0 {
+		return "" // nothing to draw: the page says so (orNoData)
+	}
+	var b strings.Builder
+	svgOpen(&b, id, title, desc, w, h)
 	// Four steps of 1, 2 or 5 × 10^k: whole numbers on a count axis.
 	step := 1.0
 	for k := 0; step*4 < maxV; k++ {
@@ -88,10 +91,6 @@ func ColumnChart(id, title, desc string, bars []Bar) template.HTML {
 		fmt.Fprintf(&b, `<text x="%d" y="%.1f" text-anchor="end" class="tick">%s</text>`, left-6, y+4, fnum(v))
 	}
 	n := len(bars)
-	if n == 0 {
-		b.WriteString(`</svg>`)
-		return svgDone(&b)
-	}
 	slot := pw / float64(n)
 	bw := slot * 0.62
 	for i, x := range bars {
@@ -122,10 +121,10 @@ func ColumnChart(id, title, desc string, bars []Bar) template.HTML {
 // BarChart draws horizontal bars, one labelled line each (categories, units).
 func BarChart(id, title, desc string, bars []Bar) template.HTML {
 	const w, left, right, top, row = 640, 190, 60, 8, 26
-	h := top*2 + row*len(bars)
 	if len(bars) == 0 {
-		h = 40
+		return "" // nothing to draw: the page says so (orNoData)
 	}
+	h := top*2 + row*len(bars)
 	var b strings.Builder
 	svgOpen(&b, id, title, desc, w, h)
 	maxV := 0.0
@@ -195,8 +194,15 @@ func marker(b *strings.Builder, kind, color string, x, y float64) {
 
 // LineChart draws rates in percent (0–100) over the labels (months), a
 // legend on top and each line's last value at its end.
+//
+// A missing value (a month without tickets to rate) is a gap: the line
+// stops before it and starts again after it, never drawn through or down to
+// zero. With no value at all there is no chart ("" — the page says so).
 func LineChart(id, title, desc string, labels []string, series []Series) template.HTML {
 	const w, h, left, right, top, bottom = 640, 280, 44, 70, 34, 40
+	if !anyValue(series) {
+		return ""
+	}
 	var b strings.Builder
 	svgOpen(&b, id, title, desc, w, h)
 	ph := float64(h - top - bottom)
@@ -265,6 +271,17 @@ func LineChart(id, title, desc string, labels []string, series []Series) templat
 	return svgDone(&b)
 }
 
+func anyValue(series []Series) bool {
+	for _, s := range series {
+		for _, v := range s.Values {
+			if v != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Tile is one street of the tile map.
 type Tile struct {
 	Name  string
@@ -280,12 +297,15 @@ func TileMap(id, title, desc, legend string, tiles []Tile) template.HTML {
 	rows := (len(tiles) + cols - 1) / cols
 	w := cols*(tw+gap) - gap
 	h := top + rows*(th+gap) + 40
-	var b strings.Builder
-	svgOpen(&b, id, title, desc, w, h)
 	maxV := 0.0
 	for _, t := range tiles {
 		maxV = math.Max(maxV, t.Value)
 	}
+	if maxV <= 0 {
+		return "" // no street has a request: nothing to shade
+	}
+	var b strings.Builder
+	svgOpen(&b, id, title, desc, w, h)
 	classOf := func(v float64) int {
 		if maxV <= 0 || v <= 0 {
 			return 0
