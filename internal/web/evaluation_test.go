@@ -160,7 +160,7 @@ func TestDashboardsWithData(t *testing.T) {
 		"三率趋势", "诉求来源分布", "滨河街道", "街道乡镇考核排名", "职能部门考核排名", "红榜", "黑榜", "街巷环境卫生",
 		"66.7%", // resolution 2 / 3
 		"2 / 3", // its numerator and denominator
-		"样本不足", // 滨河街道办事处 has 3 rated tickets, fewer than 10: not ranked, not advanced
+		"样本不足",  // 滨河街道办事处 has 3 rated tickets, fewer than 10: not ranked, not advanced
 		"本月至今（未完结）", "format=xlsx")
 	if strings.Contains(body, `cls-advanced`) {
 		t.Error("a unit with three rated tickets is classed advanced")
