@@ -26,15 +26,19 @@ const phoneMeasure = `(() => {
   }
   const over = document.documentElement.scrollWidth - window.innerWidth;
   const toc = document.querySelectorAll('nav.toc a[href^="#"]').length;
-  return JSON.stringify({min: min, n: n, over: over, toc: toc, height: document.documentElement.scrollHeight});
+  let cell = 0;
+  for (const td of document.querySelectorAll('.dash-sec table.data td')) cell = Math.max(cell, td.getBoundingClientRect().height);
+  return JSON.stringify({min: min, n: n, over: over, toc: toc, cell: cell, height: document.documentElement.scrollHeight});
 })()`
 
 type phoneFigures struct {
-	Min    float64 `json:"min"`
-	N      int     `json:"n"`
-	Over   int     `json:"over"`
-	TOC    int     `json:"toc"`
-	Height int     `json:"height"`
+	Min  float64 `json:"min"`
+	N    int     `json:"n"`
+	Over int     `json:"over"`
+	TOC  int     `json:"toc"`
+	Cell float64 `json:"cell"` // the tallest table cell
+
+	Height int `json:"height"`
 }
 
 func (b *browser) phoneFigures() phoneFigures {
@@ -78,7 +82,8 @@ func TestBrowserDashboardOnPhone(t *testing.T) {
 		b.do(chromedp.EmulateViewport(390, 844))
 		b.open(path)
 		f := b.phoneFigures()
-		t.Logf("%s at 390 px: %d chart texts, smallest %.2f px, %d px beyond the viewport, page %d px high, %d contents links", path, f.N, f.Min, f.Over, f.Height, f.TOC)
+		t.Logf("%s at 390 px: %d chart texts, smallest %.2f px, %d px beyond the viewport, page %d px high, %d contents links, tallest cell %.0f px",
+			path, f.N, f.Min, f.Over, f.Height, f.TOC, f.Cell)
 		if f.N == 0 {
 			t.Errorf("%s: no chart text measured", path)
 		}
@@ -87,6 +92,9 @@ func TestBrowserDashboardOnPhone(t *testing.T) {
 		}
 		if f.Over > 0 {
 			t.Errorf("%s: the page scrolls sideways by %d px at 390 px", path, f.Over)
+		}
+		if f.Cell > 60 {
+			t.Errorf("%s: a table cell %.0f px high: its table squeezes rather than scrolls", path, f.Cell)
 		}
 		if path == "/staff/dashboard" && f.TOC < 5 {
 			t.Errorf("dashboard: %d contents links", f.TOC)
