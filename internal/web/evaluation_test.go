@@ -532,6 +532,6 @@ func TestDashboardReadsDoNotWrite(t *testing.T) {
 	if _, err := a.Evaluation.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
-	_, body := sup.get("/staff/dashboard")
+	_, body := sup.get("/staff/dashboard?month=" + time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01"))
 	mustContain(t, body, "1 / 2") // resolved 1 of 2 rated
 }
