@@ -108,12 +108,12 @@ func (a *API) evaluationRankings(w http.ResponseWriter, r *http.Request, u auth.
 	q := r.URL.Query()
 	month := q.Get("month")
 	if month == "" {
-		p, err := a.Evaluation.ParsePeriod(r.Context(), "", "", "")
+		p, err := a.Evaluation.ParsePeriod(r.Context(), "", "", "") // the last complete month
 		if err != nil {
 			a.fail(w, r, err)
 			return
 		}
-		month = p.Prev().Month // the last complete month
+		month = p.Month
 	}
 	group, area := q.Get("group"), q.Get("area_code")
 	if group == evaluation.GroupArea && area == "" {
@@ -165,6 +165,9 @@ func (a *API) onlineRate(w http.ResponseWriter, r *http.Request, u auth.User) {
 	}
 	q := r.URL.Query()
 	p, err := a.Evaluation.ParsePeriod(r.Context(), q.Get("from"), q.Get("to"), q.Get("month"))
+	if q.Get("from") == "" && q.Get("to") == "" && q.Get("month") == "" {
+		p, _, err = a.Evaluation.Months(r.Context()) // the platform's health: the month under way
+	}
 	if err != nil {
 		a.fail(w, r, err)
 		return

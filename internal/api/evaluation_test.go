@@ -16,6 +16,11 @@ func rowOf(rows []any, key, code string) map[string]any {
 	return nil
 }
 
+func listedIn(list any, code string) bool {
+	l, _ := list.([]any)
+	return rowOf(l, "code", code) != nil
+}
+
 func TestEvaluationAPI(t *testing.T) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(engine, func(t *testing.T) {
@@ -63,11 +68,15 @@ func TestEvaluationAPI(t *testing.T) {
 			rows := m["rows"].([]any)
 			mine := rowOf(rows, "org_code", org)
 			if mine == nil || mine["tickets"] != 1.0 || mine["rated"] != 1.0 || mine["resolution_rate"] != 1.0 || mine["satisfaction_rate"] != 0.6 ||
-				mine["response_rate"] != 1.0 || mine["score"] != 82.0 || mine["rank"] != 1.0 || mine["return_rate"] != 0.0 {
+				mine["response_rate"] != 1.0 || mine["score"] != 82.0 || mine["return_rate"] != 0.0 {
 				t.Fatalf("the unit's row: %v", mine)
 			}
+			// One rated ticket is below the minimum sample (10): scored, not ranked, no class.
+			if mine["rank"] != nil || mine["class"] != nil || mine["sample_too_small"] != true {
+				t.Fatalf("a unit with one rated ticket: rank %v class %v sample_too_small %v", mine["rank"], mine["class"], mine["sample_too_small"])
+			}
 			for _, k := range []string{"org_code", "name", "tickets", "rated", "response_rate", "resolution_rate", "satisfaction_rate", "score",
-				"on_time_rate", "return_rate", "extension_rate", "redo_rate", "overdue", "rank", "class"} {
+				"on_time_rate", "return_rate", "extension_rate", "redo_rate", "overdue", "rank", "class", "sample_too_small"} {
 				if _, ok := mine[k]; !ok {
 					t.Errorf("row lacks %s", k)
 				}
@@ -83,7 +92,7 @@ func TestEvaluationAPI(t *testing.T) {
 				t.Fatalf("handler: %d %v", code, m)
 			}
 			other := rowOf(m["rows"].([]any), "org_code", org)
-			if other == nil || other["hidden"] != true || other["score"] != 82.0 || other["rank"] != 1.0 || other["tickets"] != nil {
+			if other == nil || other["hidden"] != true || other["score"] != 82.0 || other["rank"] != nil || other["sample_too_small"] != true || other["tickets"] != nil {
 				t.Fatalf("another unit seen by a handler: %v", other)
 			}
 			// Areas.
@@ -125,8 +134,11 @@ func TestEvaluationAPI(t *testing.T) {
 
 			// Rankings with the lists.
 			code, m = send(t, srv, "GET", "/api/v1/evaluation/rankings?month="+today[:7]+"&area_code=110117", handler, nil)
-			if code != 200 || m["red"] == nil || m["black"] == nil || rowOf(m["rows"].([]any), "org_code", org)["class"] != "advanced" {
+			if code != 200 || m["red"] == nil || m["black"] == nil || rowOf(m["rows"].([]any), "org_code", org)["rank"] != nil {
 				t.Fatalf("rankings: %d %v", code, m)
+			}
+			if row := rowOf(m["rows"].([]any), "org_code", org); row["class"] != nil || row["sample_too_small"] != true || listedIn(m["red"], org) || listedIn(m["black"], org) {
+				t.Fatalf("rankings: a unit with one rated ticket is classed or listed: %v red %v black %v", row, m["red"], m["black"])
 			}
 
 			// A rectification task from creation to review.

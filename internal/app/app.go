@@ -131,6 +131,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		return nil, err
 	}
 	a.Evaluation.SetAggregates(mode)
+	if cfg.EvaluationMinSample > 0 { // 0 keeps evaluation.DefaultMinSample
+		a.Evaluation.SetMinSample(cfg.EvaluationMinSample)
+	}
 	a.Health = evaluation.NewHealth(d, c, log)
 	created, generated, err := a.Auth.EnsureAdmin(ctx, cfg.AdminPassword)
 	if err != nil {

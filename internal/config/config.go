@@ -58,6 +58,11 @@ type Config struct {
 	// EvaluationAggregates is whether the evaluation reads its per-day
 	// aggregates: "auto" (once built), "on" or "off"; empty means auto.
 	EvaluationAggregates string
+	// EvaluationMinSample is the fewest rated tickets in a period with which
+	// a unit is ranked, classed (整改 included) or put on the red or black
+	// list; below it the unit is shown as "sample too small" (样本不足).
+	// 0 keeps the default of 10.
+	EvaluationMinSample int
 	// Durability is SQLite's: "full" syncs every commit, "normal" may lose
 	// the last ones at a power cut.
 	Durability string
@@ -76,7 +81,7 @@ const DefaultIdleTimeout = 30 * time.Minute
 func Default() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./data", WorkingHours: "08:30-12:00,13:30-17:30",
 		MetricsAllow: "127.0.0.0/8,::1/128", BoundaryTolerance: 1000, PublicPrecisionM: 100,
-		Durability: "full", DBTimeout: 10 * time.Second}
+		Durability: "full", DBTimeout: 10 * time.Second, EvaluationMinSample: 10}
 }
 
 // Parse reads flags of the serve command and the environment.
@@ -125,6 +130,13 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	c.Open311SandboxURL = getenv("GONGZHI_OPEN311_SANDBOX_URL")
 	c.TileURL = getenv("GONGZHI_TILE_URL")
 	c.EvaluationAggregates = getenv("GONGZHI_EVALUATION_AGGREGATES")
+	if v := getenv("GONGZHI_EVALUATION_MIN_SAMPLE"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return c, fmt.Errorf("GONGZHI_EVALUATION_MIN_SAMPLE %q: want a whole number of rated tickets", v)
+		}
+		c.EvaluationMinSample = n
+	}
 	if v := getenv("GONGZHI_DURABILITY"); v != "" {
 		c.Durability = v
 	}
@@ -166,6 +178,7 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.IntVar(&c.PublicPrecisionM, "public-precision-m", c.PublicPrecisionM, "metres to which locations are rounded in public outputs; 0 for exact (GONGZHI_PUBLIC_PRECISION_M)")
 	fs.StringVar(&c.TileURL, "tile-url", c.TileURL, "the district's own map tile server, https://host/{z}/{x}/{y}.png, beneath the residents' map (GONGZHI_TILE_URL)")
 	fs.StringVar(&c.Open311SandboxURL, "open311-sandbox-url", c.Open311SandboxURL, "an Open311 test endpoint to list in discovery (GONGZHI_OPEN311_SANDBOX_URL)")
+	fs.IntVar(&c.EvaluationMinSample, "evaluation-min-sample", c.EvaluationMinSample, "fewest rated tickets in a month with which a unit is ranked, classed or listed; 0 for the default of 10 (GONGZHI_EVALUATION_MIN_SAMPLE)")
 	fs.StringVar(&c.Durability, "durability", c.Durability, "SQLite: full syncs every commit to disk, normal may lose the last commits at a power cut (GONGZHI_DURABILITY)")
 	fs.DurationVar(&c.DBTimeout, "db-timeout", c.DBTimeout, "PostgreSQL: connect and statement timeout; 0 for none (GONGZHI_DB_TIMEOUT)")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.IdleTimeout, "end a staff web session unused this long; 0 never (GONGZHI_IDLE_TIMEOUT)")
@@ -226,6 +239,9 @@ func (c Config) Validate() error {
 	}
 	if err := checkTileURL(c.TileURL); err != nil {
 		return err
+	}
+	if c.EvaluationMinSample < 0 || c.EvaluationMinSample > 10000 {
+		return fmt.Errorf("evaluation-min-sample %d: want 0 to 10000 rated tickets", c.EvaluationMinSample)
 	}
 	if c.IdleTimeout < 0 {
 		return fmt.Errorf("idle-timeout %s: want 0 or more", c.IdleTimeout)

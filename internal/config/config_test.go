@@ -69,3 +69,22 @@ func TestBoundaryTolerance(t *testing.T) {
 		}
 	}
 }
+
+func TestEvaluationMinSample(t *testing.T) {
+	c, err := Parse(nil, env(nil), io.Discard)
+	if err != nil || c.EvaluationMinSample != 10 {
+		t.Fatalf("default: %d %v", c.EvaluationMinSample, err)
+	}
+	c, err = Parse([]string{"--evaluation-min-sample", "5"}, env(map[string]string{"GONGZHI_EVALUATION_MIN_SAMPLE": "30"}), io.Discard)
+	if err != nil || c.EvaluationMinSample != 5 {
+		t.Fatalf("flag over env: %d %v", c.EvaluationMinSample, err)
+	}
+	if c, err = Parse(nil, env(map[string]string{"GONGZHI_EVALUATION_MIN_SAMPLE": "30"}), io.Discard); err != nil || c.EvaluationMinSample != 30 {
+		t.Fatalf("env: %d %v", c.EvaluationMinSample, err)
+	}
+	for _, bad := range []string{"-1", "ten", "10001"} {
+		if _, err := Parse(nil, env(map[string]string{"GONGZHI_EVALUATION_MIN_SAMPLE": bad}), io.Discard); err == nil {
+			t.Errorf("GONGZHI_EVALUATION_MIN_SAMPLE=%s accepted", bad)
+		}
+	}
+}

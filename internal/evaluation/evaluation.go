@@ -103,7 +103,24 @@ type Service struct {
 	log   *slog.Logger
 	loc   *time.Location
 	agg   aggregator
+	// minSample is the fewest rated tickets in a period with which a unit
+	// is ranked, classed or listed (SetMinSample; DefaultMinSample).
+	minSample int
 }
+
+// DefaultMinSample is the fewest rated tickets in a period with which a
+// unit is ranked, put on the red or black list or classed (整改 included):
+// below it a unit's rates rest on too few residents' ratings to be compared.
+const DefaultMinSample = 10
+
+// SetMinSample sets the fewest rated tickets a unit needs in a period to be
+// ranked and classed (the server's --evaluation-min-sample); n < 0 is 0.
+func (s *Service) SetMinSample(n int) { s.minSample = max(n, 0) }
+
+// MinSample is the fewest rated tickets a unit needs in a period to be
+// ranked and classed: the larger of the server's minimum and the stored
+// min_rated.
+func (c ClassRules) MinSample() int { return max(c.MinRated, c.minSample) }
 
 // NewService returns the service; periods are counted in Asia/Shanghai.
 func NewService(d *db.DB, c clock.Clock, g *gov.Service, log *slog.Logger) *Service {
@@ -112,6 +129,7 @@ func NewService(d *db.DB, c clock.Clock, g *gov.Service, log *slog.Logger) *Serv
 	}
 	s := &Service{db: d, clock: c, gov: g, log: log, loc: clock.BusinessZone()}
 	s.agg.mode, s.agg.freshness = AggregatesAuto, DefaultFreshness
+	s.minSample = DefaultMinSample
 	return s
 }
 
@@ -131,9 +149,11 @@ type ClassRules struct {
 	ProgressPct   float64 `json:"progress_pct"`   // 进步: the share with the largest score gain over the previous period (10)
 	RectifyPct    float64 `json:"rectify_pct"`    // 整改: the bottom share (10)
 	GovernanceTop int     `json:"governance_top"` // 治理: the streets with most tickets per 10,000 residents (10)
-	MinRated      int     `json:"min_rated"`      // a unit with fewer rated tickets is not ranked (1)
+	MinRated      int     `json:"min_rated"`      // a unit with fewer rated tickets is not ranked (1; the server's minimum sample applies too)
 	RedPeriods    int     `json:"red_periods"`    // red list: advanced in this many periods running (1)
 	BlackPeriods  int     `json:"black_periods"`  // black list: in rectification this many periods running (2)
+
+	minSample int // the server's minimum sample (Service.SetMinSample), set by Settings
 }
 
 // Settings are the evaluation's configurable rules, kept in the settings
@@ -190,6 +210,7 @@ const settingsKey = "evaluation"
 // Settings returns the stored settings, the defaults where none are stored.
 func (s *Service) Settings(ctx context.Context) (Settings, error) {
 	st := DefaultSettings()
+	st.Classes.minSample = s.minSample
 	var v string
 	err := s.db.R.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, settingsKey).Scan(&v)
 	if err == sql.ErrNoRows {
@@ -199,8 +220,11 @@ func (s *Service) Settings(ctx context.Context) (Settings, error) {
 		return st, errs.Wrap(err, "read evaluation settings")
 	}
 	if err := json.Unmarshal([]byte(v), &st); err != nil {
-		return DefaultSettings(), errs.Wrap(err, "decode evaluation settings")
+		st = DefaultSettings()
+		st.Classes.minSample = s.minSample
+		return st, errs.Wrap(err, "decode evaluation settings")
 	}
+	st.Classes.minSample = s.minSample
 	return st, nil
 }
 

@@ -143,9 +143,12 @@ type Row struct {
 	Overdue          int64    `json:"overdue"`
 	RatingRate       *float64 `json:"rating_rate"`
 	Rank             *int     `json:"rank"`
-	Class            string   `json:"class"`
-	Classes          []string `json:"classes"`
-	PrevScore        *float64 `json:"prev_score"`
+	Class            string   `json:"class"` // "" (JSON null): no class
+	// SampleTooSmall: fewer rated tickets than the minimum sample
+	// (ClassRules.MinSample), so no rank, no class, on no list (样本不足).
+	SampleTooSmall bool     `json:"sample_too_small"`
+	Classes        []string `json:"classes"`
+	PrevScore      *float64 `json:"prev_score"`
 	// Per10k is tickets located in the street per 10,000 residents, for
 	// streets (and their offices) with a population.
 	Per10k *float64 `json:"per_10k"`

@@ -88,8 +88,8 @@ func (p Period) Prev() Period {
 }
 
 // ParsePeriod reads a period as the API gives it: month=YYYY-MM, or
-// from=YYYY-MM-DD and to=YYYY-MM-DD, or nothing for the current month, by
-// the stored month start day.
+// from=YYYY-MM-DD and to=YYYY-MM-DD, or nothing for the last complete month
+// (LastComplete), by the stored month start day.
 func (s *Service) ParsePeriod(ctx context.Context, from, to, month string) (Period, error) {
 	st, err := s.Settings(ctx)
 	if err != nil {
@@ -101,5 +101,28 @@ func (s *Service) ParsePeriod(ctx context.Context, from, to, month string) (Peri
 	case from != "" || to != "":
 		return s.DatePeriod(from, to, st.MonthStartDay)
 	}
-	return s.MonthOf(s.clock.Now(), st.MonthStartDay), nil
+	return s.LastComplete(s.clock.Now(), st.MonthStartDay), nil
 }
+
+// LastComplete is the last month period that has ended by t: the month
+// before the one that holds t. Rankings and dashboards open on it, since
+// the month under way is judged on a few days' tickets (on 2 December,
+// December has the tickets of one day and a half).
+func (s *Service) LastComplete(t time.Time, startDay int) Period {
+	return s.MonthOf(t, startDay).Prev()
+}
+
+// Months are the current month period (still under way) and the last
+// complete one, by the stored month start day.
+func (s *Service) Months(ctx context.Context) (current, last Period, err error) {
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return Period{}, Period{}, err
+	}
+	now := s.clock.Now()
+	return s.MonthOf(now, st.MonthStartDay), s.LastComplete(now, st.MonthStartDay), nil
+}
+
+// Partial reports whether the period has not ended at t: its figures are
+// so far, not final.
+func (p Period) Partial(t time.Time) bool { return t.Before(p.To) }

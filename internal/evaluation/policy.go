@@ -106,7 +106,9 @@ type RankOnly struct {
 	Group    string   `json:"group"`
 	Score    *float64 `json:"score"`
 	Rank     *int     `json:"rank"`
-	Hidden   bool     `json:"hidden"`
+	// SampleTooSmall: not ranked for too few rated tickets (Row's).
+	SampleTooSmall bool `json:"sample_too_small"`
+	Hidden         bool `json:"hidden"`
 }
 
 // SeesRow reports whether u sees every figure of row r.
@@ -122,7 +124,7 @@ func VisibleRows(u auth.User, rows []Row) []any {
 			out = append(out, r)
 			continue
 		}
-		out = append(out, RankOnly{OrgCode: r.OrgCode, AreaCode: r.AreaCode, Name: r.Name, Group: r.Group, Score: r.Score, Rank: r.Rank, Hidden: true})
+		out = append(out, RankOnly{OrgCode: r.OrgCode, AreaCode: r.AreaCode, Name: r.Name, Group: r.Group, Score: r.Score, Rank: r.Rank, SampleTooSmall: r.SampleTooSmall, Hidden: true})
 	}
 	return out
 }

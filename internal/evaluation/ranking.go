@@ -25,15 +25,21 @@ func share(n int, pct float64) int {
 	return int(math.Ceil(float64(n)*pct/100 - 1e-9))
 }
 
-func ranked(r Row, c ClassRules) bool { return r.Score != nil && r.Rated >= int64(c.MinRated) }
+// ranked is the rule of the minimum sample: a row is ranked, and so may be
+// classed (先进, 整改, 进步) and put on the red or black list, only with a
+// score and at least MinSample rated tickets in the period. Below that its
+// rates may be one resident's rating: it is "sample too small" (样本不足),
+// with no rank and no class, and no rectification task is set from it.
+func ranked(r Row, c ClassRules) bool { return r.Score != nil && r.Rated >= int64(c.MinSample()) }
 
 // rank gives the rows of each ranking group their rank by score, highest
 // first; equal scores share a rank (1, 2, 2, 4). Rows without a score or with
-// fewer than MinRated rated tickets are not ranked.
+// fewer than MinSample rated tickets are not ranked.
 func rank(rows []Row, c ClassRules) {
 	groups := map[string][]*Row{}
 	for i := range rows {
 		rows[i].Rank, rows[i].Class, rows[i].Classes = nil, "", []string{}
+		rows[i].SampleTooSmall = rows[i].Rated < int64(c.MinSample())
 		if ranked(rows[i], c) {
 			groups[rows[i].Group] = append(groups[rows[i].Group], &rows[i])
 		}
@@ -140,11 +146,12 @@ func classifyGroup(g []*Row, c ClassRules) {
 // classifyGovernance marks the governance streets among rows.
 func classifyGovernance(rows []Row, c ClassRules) {
 	// 治理: streets (street rows, or street offices by their street) with the
-	// most tickets per 10,000 residents; ties at the boundary are all in.
+	// most tickets per 10,000 residents; ties at the boundary are all in. A
+	// street whose sample is too small gets no class at all.
 	var streets []*Row
 	for i := range rows {
 		r := &rows[i]
-		if r.Per10k != nil && (r.Group == string(gov.KindStreetOffice) || r.Group == string(gov.LevelStreet)) {
+		if r.Per10k != nil && !r.SampleTooSmall && (r.Group == string(gov.KindStreetOffice) || r.Group == string(gov.LevelStreet)) {
 			streets = append(streets, r)
 		}
 	}

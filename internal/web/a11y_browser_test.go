@@ -204,6 +204,8 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"admin", "/staff/proxy", false},
 		{"admin", "/staff/notifications", false},
 		{"admin", "/staff/dashboard", false},
+		{"admin", "/staff/dashboard?month=" + time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01"), false}, // the month under way, partial
+		{"admin", "/staff/unit", false},
 		{"admin", "/staff/dashboard/figure?figure=tickets&area_code=110117", false},
 		{"admin", "/staff/rectifications", false},
 		{"admin", "/staff/rectifications/new", false},

@@ -14,6 +14,34 @@ import (
 // deficiencies), and no series is told apart by colour alone: lines carry
 // distinct markers and a label at their end, bars their value.
 
+// Each chart is drawn twice: 640 units wide for screens, 340 for phones,
+// where a 640-unit drawing would shrink its text below 12 px; the style
+// sheet shows the one that fits (.chart-wide, .chart-narrow), so text is
+// drawn at its size (14 units ≈ 13 px on a phone 390 px wide).
+const (
+	wideW   = 640
+	narrowW = 340
+)
+
+// twoWidths lays out a chart drawn at both widths; nothing when there is
+// nothing to draw.
+func twoWidths(draw func(id string, w int) template.HTML, id string) template.HTML {
+	wide := draw(id, wideW)
+	if wide == "" {
+		return ""
+	}
+	return `<div class="chart-wide">` + wide + `</div><div class="chart-narrow">` + draw(id+"-n", narrowW) + `</div>`
+}
+
+// labelEvery is how many slots one axis label takes: every other one where
+// a slot is narrower than a label.
+func labelEvery(slot float64) int {
+	if slot < 34 {
+		return 2
+	}
+	return 1
+}
+
 // Palette: Okabe–Ito.
 const (
 	colBlue      = "#0072B2"
@@ -66,13 +94,20 @@ func svgDone(b *strings.Builder) template.HTML {
 
 // ColumnChart draws vertical bars over labelled categories (months).
 func ColumnChart(id, title, desc string, bars []Bar) template.HTML {
-	const w, h, left, right, top, bottom = 640, 260, 44, 12, 22, 40
-	var b strings.Builder
-	svgOpen(&b, id, title, desc, w, h)
+	return twoWidths(func(id string, w int) template.HTML { return columnChart(id, title, desc, bars, w) }, id)
+}
+
+func columnChart(id, title, desc string, bars []Bar, w int) template.HTML {
+	const h, left, right, top, bottom = 260, 44, 12, 22, 40
 	maxV := 0.0
 	for _, x := range bars {
 		maxV = math.Max(maxV, x.Value)
 	}
+	if maxV <= 0 {
+		return "" // nothing to draw: the page says so (orNoData)
+	}
+	var b strings.Builder
+	svgOpen(&b, id, title, desc, w, h)
 	// Four steps of 1, 2 or 5 × 10^k: whole numbers on a count axis.
 	step := 1.0
 	for k := 0; step*4 < maxV; k++ {
@@ -88,12 +123,9 @@ func ColumnChart(id, title, desc string, bars []Bar) template.HTML {
 		fmt.Fprintf(&b, `<text x="%d" y="%.1f" text-anchor="end" class="tick">%s</text>`, left-6, y+4, fnum(v))
 	}
 	n := len(bars)
-	if n == 0 {
-		b.WriteString(`</svg>`)
-		return svgDone(&b)
-	}
 	slot := pw / float64(n)
 	bw := slot * 0.62
+	every := labelEvery(slot)
 	for i, x := range bars {
 		bh := 0.0
 		if ymax > 0 {
@@ -112,7 +144,9 @@ func ColumnChart(id, title, desc string, bars []Bar) template.HTML {
 		if x.URL != "" {
 			b.WriteString(`</a>`)
 		}
-		axisLabel(&b, cx, h-bottom+16, x.Label)
+		if (n-1-i)%every == 0 {
+			axisLabel(&b, cx, h-bottom+16, x.Label)
+		}
 	}
 	fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%d" y2="%d" stroke="%s" stroke-width="1.2"/>`, left, w-right, h-bottom, h-bottom, colAxis)
 	b.WriteString(`</svg>`)
@@ -121,11 +155,19 @@ func ColumnChart(id, title, desc string, bars []Bar) template.HTML {
 
 // BarChart draws horizontal bars, one labelled line each (categories, units).
 func BarChart(id, title, desc string, bars []Bar) template.HTML {
-	const w, left, right, top, row = 640, 190, 60, 8, 26
-	h := top*2 + row*len(bars)
 	if len(bars) == 0 {
-		h = 40
+		return "" // nothing to draw: the page says so (orNoData)
 	}
+	return twoWidths(func(id string, w int) template.HTML { return barChart(id, title, desc, bars, w) }, id)
+}
+
+func barChart(id, title, desc string, bars []Bar, w int) template.HTML {
+	const right, top, row = 60, 8, 26
+	left, chars := 190, 12
+	if w < wideW {
+		left, chars = 112, 7
+	}
+	h := top*2 + row*len(bars)
 	var b strings.Builder
 	svgOpen(&b, id, title, desc, w, h)
 	maxV := 0.0
@@ -139,7 +181,7 @@ func BarChart(id, title, desc string, bars []Bar) template.HTML {
 	for i, x := range bars {
 		y := float64(top + row*i)
 		bw := pw * x.Value / maxV
-		fmt.Fprintf(&b, `<text x="%d" y="%.1f" text-anchor="end" class="lbl">%s</text>`, left-8, y+row/2+4, esc(short(x.Label, 12)))
+		fmt.Fprintf(&b, `<text x="%d" y="%.1f" text-anchor="end" class="lbl">%s</text>`, left-8, y+row/2+4, esc(short(x.Label, chars)))
 		if x.URL != "" {
 			fmt.Fprintf(&b, `<a href="%s">`, esc(x.URL))
 		}
@@ -195,8 +237,19 @@ func marker(b *strings.Builder, kind, color string, x, y float64) {
 
 // LineChart draws rates in percent (0–100) over the labels (months), a
 // legend on top and each line's last value at its end.
+//
+// A missing value (a month without tickets to rate) is a gap: the line
+// stops before it and starts again after it, never drawn through or down to
+// zero. With no value at all there is no chart ("" — the page says so).
 func LineChart(id, title, desc string, labels []string, series []Series) template.HTML {
-	const w, h, left, right, top, bottom = 640, 280, 44, 70, 34, 40
+	if !anyValue(series) {
+		return ""
+	}
+	return twoWidths(func(id string, w int) template.HTML { return lineChart(id, title, desc, labels, series, w) }, id)
+}
+
+func lineChart(id, title, desc string, labels []string, series []Series, w int) template.HTML {
+	const h, left, right, top, bottom = 280, 44, 70, 34, 40
 	var b strings.Builder
 	svgOpen(&b, id, title, desc, w, h)
 	ph := float64(h - top - bottom)
@@ -210,8 +263,11 @@ func LineChart(id, title, desc string, labels []string, series []Series) templat
 	slot := pw / float64(max(n, 1))
 	xAt := func(i int) float64 { return float64(left) + slot*float64(i) + slot/2 }
 	yAt := func(v float64) float64 { return float64(top) + ph - ph*math.Min(math.Max(v, 0), 100)/100 }
+	every := labelEvery(slot)
 	for i, l := range labels {
-		axisLabel(&b, xAt(i), h-bottom+16, l)
+		if (n-1-i)%every == 0 {
+			axisLabel(&b, xAt(i), h-bottom+16, l)
+		}
 	}
 	// Legend.
 	lx := float64(left)
@@ -265,6 +321,17 @@ func LineChart(id, title, desc string, labels []string, series []Series) templat
 	return svgDone(&b)
 }
 
+func anyValue(series []Series) bool {
+	for _, s := range series {
+		for _, v := range s.Values {
+			if v != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Tile is one street of the tile map.
 type Tile struct {
 	Name  string
@@ -276,16 +343,30 @@ type Tile struct {
 // TileMap draws the streets as equal tiles in a grid, shaded on a
 // sequential scale by their value, with a legend of the classes.
 func TileMap(id, title, desc, legend string, tiles []Tile) template.HTML {
-	const cols, tw, th, gap, top = 6, 104, 64, 4, 8
-	rows := (len(tiles) + cols - 1) / cols
-	w := cols*(tw+gap) - gap
-	h := top + rows*(th+gap) + 40
-	var b strings.Builder
-	svgOpen(&b, id, title, desc, w, h)
 	maxV := 0.0
 	for _, t := range tiles {
 		maxV = math.Max(maxV, t.Value)
 	}
+	if maxV <= 0 {
+		return "" // no street has a request: nothing to shade
+	}
+	return twoWidths(func(id string, w int) template.HTML { return tileMap(id, title, desc, legend, tiles, maxV, w) }, id)
+}
+
+func tileMap(id, title, desc, legend string, tiles []Tile, maxV float64, w int) template.HTML {
+	const th, gap, top = 64, 4, 8
+	cols, sw := 6, 34 // tiles a row, legend swatch width
+	if w < wideW {
+		cols, sw = 3, 22
+	}
+	tw := (w - (cols-1)*gap) / cols
+	rows := (len(tiles) + cols - 1) / cols
+	h := top + rows*(th+gap) + 40
+	if w < wideW {
+		h += 24 // the legend's words on their own line above its scale
+	}
+	var b strings.Builder
+	svgOpen(&b, id, title, desc, w, h)
 	classOf := func(v float64) int {
 		if maxV <= 0 || v <= 0 {
 			return 0
@@ -315,12 +396,15 @@ func TileMap(id, title, desc, legend string, tiles []Tile) template.HTML {
 	// Legend: the scale from 0 to the maximum.
 	ly := top + rows*(th+gap) + 10
 	fmt.Fprintf(&b, `<text x="0" y="%d" class="tick">%s</text>`, ly+14, esc(legend))
-	lx := w - len(seqBlues)*34 - 60
+	lx := w - len(seqBlues)*sw - 44
+	if w < wideW {
+		ly += 24
+	}
 	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" class="tick">0</text>`, lx-4, ly+14)
 	for i, c := range seqBlues {
-		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="34" height="16" fill="%s" stroke="#b9c3cf" stroke-width="0.6"/>`, lx+i*34, ly+2, c)
+		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="16" fill="%s" stroke="#b9c3cf" stroke-width="0.6"/>`, lx+i*sw, ly+2, sw, c)
 	}
-	fmt.Fprintf(&b, `<text x="%d" y="%d" class="tick">%s</text>`, lx+len(seqBlues)*34+4, ly+14, fnum(math.Round(maxV*10)/10))
+	fmt.Fprintf(&b, `<text x="%d" y="%d" class="tick">%s</text>`, lx+len(seqBlues)*sw+4, ly+14, fnum(math.Round(maxV*10)/10))
 	b.WriteString(`</svg>`)
 	return svgDone(&b)
 }

@@ -128,32 +128,6 @@ func monthLabel(lang, month string, first bool) string {
 	return label
 }
 
-// evalMonth reads ?month= (YYYY-MM; the current month by the settings'
-// month start day when absent) and returns the period, the settings and
-// the months the picker offers.
-func (s *Server) evalMonth(r *http.Request) (evaluation.Period, evaluation.Settings, []string, error) {
-	ctx := r.Context()
-	st, err := s.Evaluation.Settings(ctx)
-	if err != nil {
-		return evaluation.Period{}, st, nil, err
-	}
-	cur, err := s.Evaluation.ParsePeriod(ctx, "", "", "")
-	if err != nil {
-		return evaluation.Period{}, st, nil, err
-	}
-	p := cur
-	if m := r.URL.Query().Get("month"); m != "" {
-		if p, err = s.Evaluation.MonthPeriod(m, st.MonthStartDay); err != nil {
-			return p, st, nil, err
-		}
-	}
-	picker := monthsBack(cur.Month, 24)
-	for i, j := 0, len(picker)-1; i < j; i, j = i+1, j-1 {
-		picker[i], picker[j] = picker[j], picker[i]
-	}
-	return p, st, picker, nil
-}
-
 // figureURL is the page of the tickets behind a figure.
 func figureURL(month, figure, orgCode, areaCode string) string {
 	q := url.Values{"month": {month}, "figure": {figure}}
@@ -222,6 +196,12 @@ type DashData struct {
 	NoCategories bool
 	CanRectify   bool
 	Rectify      int // units in 整改 this month
+	// The month under way, whether it is the one shown (partial), and the
+	// minimum sample with the units below it.
+	Current  string
+	Partial  bool
+	MinRated int
+	Small    int
 }
 
 // FromDay and ToDay are the first and last days of the period.
@@ -249,6 +229,8 @@ func rankingTable(lang, id, caption, month string, rows []evaluation.Row, red, b
 		rank := Cell{Text: "—", Num: true}
 		if r.Rank != nil {
 			rank = numCell(float64(*r.Rank), fmt.Sprint(*r.Rank), "")
+		} else if r.SampleTooSmall {
+			rank = Cell{Badges: []Badge{{Class: "small-sample", Text: tr(lang, "dash.small")}}}
 		}
 		score := Cell{Text: "—", Num: true}
 		if r.Score != nil {
@@ -287,11 +269,12 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	p, _, months, err := s.evalMonth(r)
+	ms, err := s.evalMonths(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	p := ms.P
 	d, err := s.district(ctx)
 	if err != nil {
 		s.fail(w, r, err)
@@ -308,7 +291,8 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	dd := &DashData{Month: p.Month, Months: months, Period: p, District: d, CanRectify: canSupervise(u), Rectify: v.Rectify}
+	dd := &DashData{Month: p.Month, Months: ms.Months, Period: p, District: d, CanRectify: canSupervise(u), Rectify: v.Rectify,
+		Current: ms.Current, Partial: ms.Partial, MinRated: ms.MinRated}
 	dashTrend(pg.Lang, v, dd)
 	dashKPIs(pg.Lang, v, dd)
 	dashRanking(pg.Lang, v, dd)
@@ -354,8 +338,8 @@ func dashTrend(lang string, v evaluation.DashboardView, dd *DashData) {
 			pctCell(row.ResolutionRate, figureURL(pt.Month, "rated", "", d.Code)),
 			pctCell(row.SatisfactionRate, figureURL(pt.Month, "rated", "", d.Code)), score})
 	}
-	dd.VolumeChart = ColumnChart("chart-volume", dd.Volume.Caption, tr(lang, "dash.volume.desc"), bars)
-	dd.RatesChart = LineChart("chart-rates", dd.Rates.Caption, tr(lang, "dash.rates.desc"), labels, []Series{resp, reso, sat})
+	dd.VolumeChart = orNoData(lang, ColumnChart("chart-volume", dd.Volume.Caption, tr(lang, "dash.volume.desc"), bars))
+	dd.RatesChart = orNoData(lang, LineChart("chart-rates", dd.Rates.Caption, tr(lang, "dash.rates.desc"), labels, []Series{resp, reso, sat}))
 }
 
 // dashKPIs: the month's headline figures.
@@ -387,6 +371,9 @@ func dashRanking(lang string, v evaluation.DashboardView, dd *DashData) {
 	}
 	var streets, depts []evaluation.Row
 	for _, row := range rk.Rows {
+		if row.SampleTooSmall && (row.Group == string(gov.KindStreetOffice) || row.Group == string(gov.KindDepartment)) {
+			dd.Small++
+		}
 		switch row.Group {
 		case string(gov.KindStreetOffice):
 			streets = append(streets, row)
@@ -398,11 +385,11 @@ func dashRanking(lang string, v evaluation.DashboardView, dd *DashData) {
 	dd.Depts = rankingTable(lang, "departments", tr(lang, "dash.depts.caption", m), m, depts, red, black, dd.CanRectify)
 	var scoreBars []Bar
 	for _, row := range streets {
-		if row.Score != nil {
+		if row.Score != nil && row.Rank != nil { // the ranked: a small sample's score is no standing
 			scoreBars = append(scoreBars, Bar{Label: row.Name, Value: *row.Score, Text: scoreText(row.Score), URL: figureURL(m, "rated", row.OrgCode, "")})
 		}
 	}
-	dd.ScoreChart = BarChart("chart-scores", dd.Streets.Caption, tr(lang, "dash.scores.desc"), scoreBars)
+	dd.ScoreChart = orNoData(lang, BarChart("chart-scores", dd.Streets.Caption, tr(lang, "dash.scores.desc"), scoreBars))
 }
 
 // dashMap: where requests come from, the streets of the district.
@@ -443,7 +430,7 @@ func dashMap(lang string, v evaluation.DashboardView, dd *DashData) {
 	if dd.MapByPer10k {
 		legend = tr(lang, "dash.map.legend.per10k")
 	}
-	dd.MapChart = TileMap("chart-map", dd.Map.Caption, legend, legend, tiles)
+	dd.MapChart = orNoData(lang, TileMap("chart-map", dd.Map.Caption, legend, legend, tiles))
 }
 
 // dashCategories: the month's top categories.
@@ -465,7 +452,7 @@ func dashCategories(lang string, v evaluation.DashboardView, names map[string]st
 		catBars = append(catBars, Bar{Label: name, Value: float64(c.N), Text: fmt.Sprint(c.N), URL: link})
 		dd.Cats.Rows = append(dd.Cats.Rows, []Cell{textCell(name), numCell(float64(c.N), fmt.Sprint(c.N), link), numCell(share, fmt.Sprintf("%.1f%%", share), "")})
 	}
-	dd.CatChart = BarChart("chart-cats", dd.Cats.Caption, tr(lang, "dash.cats.desc"), catBars)
+	dd.CatChart = orNoData(lang, BarChart("chart-cats", dd.Cats.Caption, tr(lang, "dash.cats.desc"), catBars))
 }
 
 func satDetail(lang string, c evaluation.Counts, k float64) string {

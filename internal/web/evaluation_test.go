@@ -152,7 +152,7 @@ func TestDashboardsWithData(t *testing.T) {
 	month := time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01")
 
 	sup := staffLogin(t, srv, "demo-supervisor", "gongzhi-demo")
-	status, body := sup.get("/staff/dashboard")
+	status, body := sup.get("/staff/dashboard?month=" + month) // the month under way, chosen
 	if status != 200 {
 		t.Fatalf("dashboard: %d\n%s", status, body)
 	}
@@ -160,8 +160,11 @@ func TestDashboardsWithData(t *testing.T) {
 		"三率趋势", "诉求来源分布", "滨河街道", "街道乡镇考核排名", "职能部门考核排名", "红榜", "黑榜", "街巷环境卫生",
 		"66.7%", // resolution 2 / 3
 		"2 / 3", // its numerator and denominator
-		"先进",    // 滨河街道办事处, the only ranked street, is advanced
-		"format=xlsx")
+		"样本不足",  // 滨河街道办事处 has 3 rated tickets, fewer than 10: not ranked, not advanced
+		"本月至今（未完结）", "format=xlsx")
+	if strings.Contains(body, `cls-advanced`) {
+		t.Error("a unit with three rated tickets is classed advanced")
+	}
 	if strings.Contains(body, `style="`) {
 		t.Error("inline style attributes break the CSP")
 	}
@@ -199,11 +202,11 @@ func TestDashboardsWithData(t *testing.T) {
 
 	// The unit's own dashboard: numerators and denominators, overdue work.
 	h := staffLogin(t, srv, "demo-handler", "gongzhi-demo")
-	status, body = h.get("/staff/unit")
+	status, body = h.get("/staff/unit?month=" + month)
 	if status != 200 {
 		t.Fatalf("unit: %d\n%s", status, body)
 	}
-	mustContain(t, body, "滨河街道办事处", "1 / 1", ">2</a> / <a", ">3</a>", "超时与临期工单", "整改任务", "1 &#43; 0.6 × 1")
+	mustContain(t, body, "滨河街道办事处", "样本不足", "本月评价 3 条，少于 10 条", ">2</a> / <a", ">3</a>", "超时与临期工单", "整改任务", "1 &#43; 0.6 × 1")
 	_, fig = h.get("/staff/dashboard/figure?" + url.Values{"month": {month}, "figure": {"unresolved"}, "org_code": {"110117001-SO"}}.Encode())
 	if got := ticketsOn(fig); strings.Join(got, ",") != n3 {
 		t.Errorf("unresolved: %v, want %s", got, n3)
@@ -211,10 +214,10 @@ func TestDashboardsWithData(t *testing.T) {
 	// A red light shows among its overdue work.
 	now := time.Now()
 	setClock(t, a.DB, open.Number, now.Add(-5*time.Hour), now.Add(-time.Hour))
-	_, body = h.get("/staff/unit")
+	_, body = h.get("/staff/unit?month=" + month)
 	mustContain(t, body, open.Number, "红灯")
 	// English.
-	_, body = h.get("/lang?to=en&back=/staff/unit")
+	_, body = h.get("/lang?to=en&back=" + url.QueryEscape("/staff/unit?month="+month))
 	mustContain(t, body, "Unit dashboard", "Response rate", "Numerator")
 }
 
@@ -222,7 +225,8 @@ func TestPublicPage(t *testing.T) {
 	a, srv := newEvalServer(t)
 	closedTicket(t, a, "北门垃圾无人清运", true, ticket.Satisfied)
 	anon := newClient(t, srv)
-	status, body := anon.get("/public")
+	month := time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01")
+	status, body := anon.get("/public?month=" + month)
 	if status != 200 {
 		t.Fatalf("public: %d\n%s", status, body)
 	}
@@ -241,8 +245,12 @@ func TestPublicPage(t *testing.T) {
 		t.Fatalf("save: %d\n%s", status, body)
 	}
 	mustContain(t, body, "公开内容已保存")
-	_, body = anon.get("/public")
-	mustContain(t, body, `id="pub-ranking"`, "滨河街道办事处", `id="pub-rates"`)
+	_, body = anon.get("/public?month=" + month)
+	// 滨河街道办事处 has one rated ticket: not ranked, counted as too small a sample.
+	mustContain(t, body, `id="pub-ranking"`, "样本不足", `id="pub-rates"`)
+	if strings.Contains(body, "<td>滨河街道办事处</td>") {
+		t.Error("a unit with one rated ticket is ranked on the public page")
+	}
 	if strings.Contains(body, `id="pub-totals"`) {
 		t.Error("totals still shown after being turned off")
 	}
@@ -358,7 +366,7 @@ func TestRectifyFromRanking(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("from ranking: %d\n%s", status, body)
 	}
-	mustContain(t, body, "已下达")
+	mustContain(t, body, "已下达 0 项") // its one rated ticket is too small a sample for 整改
 }
 
 // seedHistory closes n tickets and moves them, by their times, into the
@@ -524,6 +532,6 @@ func TestDashboardReadsDoNotWrite(t *testing.T) {
 	if _, err := a.Evaluation.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
-	_, body := sup.get("/staff/dashboard")
+	_, body := sup.get("/staff/dashboard?month=" + time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01"))
 	mustContain(t, body, "1 / 2") // resolved 1 of 2 rated
 }

@@ -24,6 +24,10 @@ type PublicData struct {
 	Volume      Table
 	Rates       Table
 	Ranking     Table
+	Current     string // the month under way
+	Partial     bool   // the month shown is the month under way
+	MinRated    int
+	Small       int // street offices below the minimum sample
 }
 
 // publicPage is /public: no login, only what the district chose to disclose.
@@ -38,11 +42,12 @@ func (s *Server) publicPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p, st, months, err := s.evalMonth(r)
+	ms, err := s.evalMonths(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	p, st := ms.P, ms.St
 	d, err := s.district(ctx)
 	if err != nil {
 		s.fail(w, r, err)
@@ -50,7 +55,7 @@ func (s *Server) publicPage(w http.ResponseWriter, r *http.Request) {
 	}
 	pg := s.page(w, r, "pub.title")
 	lang := pg.Lang
-	pd := &PublicData{Settings: ps, District: d, Month: p.Month, Months: months}
+	pd := &PublicData{Settings: ps, District: d, Month: p.Month, Months: ms.Months, Current: ms.Current, Partial: ms.Partial, MinRated: ms.MinRated}
 	var tables []Table
 	if ps.Totals || ps.Rates {
 		if tables, err = s.publicTrend(ctx, lang, pd, p, st); err != nil {
@@ -67,6 +72,9 @@ func (s *Server) publicPage(w http.ResponseWriter, r *http.Request) {
 		pd.Ranking = Table{ID: "ranking", Caption: tr(lang, "dash.streets.caption", p.Month), Empty: tr(lang, "dash.none"),
 			Head: []string{tr(lang, "dash.rank"), tr(lang, "dash.unit"), tr(lang, "dash.score"), tr(lang, "dash.class")}}
 		for _, row := range rk.Rows {
+			if row.Group == string(gov.KindStreetOffice) && row.SampleTooSmall {
+				pd.Small++
+			}
 			if row.Group != string(gov.KindStreetOffice) || row.Rank == nil {
 				continue
 			}
@@ -113,12 +121,12 @@ func (s *Server) publicTrend(ctx context.Context, lang string, pd *PublicData, p
 	}
 	cur := points[len(points)-1].Row
 	if ps.Totals {
-		pd.VolumeChart = ColumnChart("chart-volume", pd.Volume.Caption, tr(lang, "dash.volume.desc"), bars)
+		pd.VolumeChart = orNoData(lang, ColumnChart("chart-volume", pd.Volume.Caption, tr(lang, "dash.volume.desc"), bars))
 		pd.KPIs = append(pd.KPIs, KPI{Label: tr(lang, "dash.tickets"), Value: fmt.Sprint(cur.Tickets), Detail: tr(lang, "dash.kpi.tickets")})
 		tables = append(tables, pd.Volume)
 	}
 	if ps.Rates {
-		pd.RatesChart = LineChart("chart-rates", pd.Rates.Caption, tr(lang, "dash.rates.desc"), labels, []Series{resp, reso, sat})
+		pd.RatesChart = orNoData(lang, LineChart("chart-rates", pd.Rates.Caption, tr(lang, "dash.rates.desc"), labels, []Series{resp, reso, sat}))
 		pd.KPIs = append(pd.KPIs,
 			KPI{Label: tr(lang, "dash.response"), Value: pct(cur.ResponseRate), Detail: fmt.Sprintf("%d / %d", cur.Counts.ContactedOnTime, cur.Counts.ContactDue)},
 			KPI{Label: tr(lang, "dash.resolution"), Value: pct(cur.ResolutionRate), Detail: fmt.Sprintf("%d / %d", cur.Counts.Resolved, cur.Counts.Rated)},

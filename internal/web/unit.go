@@ -176,6 +176,9 @@ type UnitData struct {
 	Red, Yell  []ticket.Ticket
 	Rects      []evaluation.Rectification
 	Categories map[string]string
+	Current    string // the month under way
+	Partial    bool   // the month shown is the month under way
+	Small      string // why it is not ranked: too few rated tickets
 }
 
 func (s *Server) unitDashboard(w http.ResponseWriter, r *http.Request) {
@@ -184,11 +187,12 @@ func (s *Server) unitDashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	p, _, months, err := s.evalMonth(r)
+	ms, err := s.evalMonths(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	p := ms.P
 	d, err := s.district(ctx)
 	if err != nil {
 		s.fail(w, r, err)
@@ -201,7 +205,8 @@ func (s *Server) unitDashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	pg := s.page(w, r, "unit.title")
 	lang := pg.Lang
-	ud := &UnitData{Month: p.Month, Months: months, CanPick: v.CanPick, OrgCode: v.Org.Code, OrgName: v.Org.Name, Row: v.Row}
+	ud := &UnitData{Month: p.Month, Months: ms.Months, CanPick: v.CanPick, OrgCode: v.Org.Code, OrgName: v.Org.Name, Row: v.Row,
+		Current: ms.Current, Partial: ms.Partial}
 	unitSummary(lang, v, ud)
 	unitTrend(lang, v, ud)
 	// Its open work past or near its deadlines, and its rectification tasks.
@@ -260,6 +265,9 @@ func unitSummary(lang string, v evaluation.UnitView, ud *UnitData) {
 	ud.Rank = "—"
 	if v.Row.Rank != nil {
 		ud.Rank = fmt.Sprintf("%d / %d", *v.Row.Rank, v.InGroup)
+	} else if v.Row.SampleTooSmall {
+		ud.Rank = tr(lang, "dash.small")
+		ud.Small = tr(lang, "unit.small", v.Row.Rated, v.Settings.Classes.MinSample())
 	}
 	ud.Score = scoreText(v.Row.Score)
 	ud.Badges = classBadges(lang, v.Row)
@@ -317,7 +325,7 @@ func unitTrend(lang string, v evaluation.UnitView, ud *UnitData) {
 			pctCell(row.ResolutionRate, figureURL(pt.Month, "rated", org.Code, "")),
 			pctCell(row.SatisfactionRate, figureURL(pt.Month, "rated", org.Code, "")), score})
 	}
-	ud.Chart = LineChart("chart-unit-rates", ud.Trend.Caption, tr(lang, "dash.rates.desc"), labels, []Series{resp, reso, sat})
+	ud.Chart = orNoData(lang, LineChart("chart-unit-rates", ud.Trend.Caption, tr(lang, "dash.rates.desc"), labels, []Series{resp, reso, sat}))
 }
 
 func (s *Server) nullTime(v sql.NullInt64) *time.Time {
