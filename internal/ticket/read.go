@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"strings"
+	"time"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/db"
@@ -138,12 +139,24 @@ func (s *Service) Events(ctx context.Context, u auth.User, number string) ([]Eve
 	return Timeline(evs, AudienceOf(u, t)), nil
 }
 
-// Filter narrows a ticket list.
+// Filter narrows a ticket list. Every field narrows within the caller's
+// scope (scopeConds); none widens it.
 type Filter struct {
-	Status   Status
-	OrgCode  string
-	AreaCode string // the area and everything under it
-	Light    Light  // yellow: 75% of a running limit used; red: overdue; none: neither
+	// Q is free text (at most MaxQuery characters): a ticket number
+	// (exact), a phone (full, or exactly four digits: the last four of the
+	// reporter's phone), or words of the description and replies (every
+	// term of textsearch.QueryTerms must occur).
+	Q            string
+	CategoryCode string // the category and every category under it
+	Status       Status
+	OrgCode      string
+	AreaCode     string  // the area and everything under it
+	Light        Light   // yellow: 75% of a running limit used; red: overdue; none: neither
+	Channel      Channel // how the request came in
+	// From and To bound the creation time: From <= created_at < To (To is
+	// exclusive; for "to the 5th inclusive" pass the start of the 6th).
+	// Zero means unbounded.
+	From, To time.Time
 	Overdue  bool   // only tickets past a running deadline
 	Part     string // for handlers: "lead" (default), "helper" (co-handled), "summoned"
 	// ReporterPhone narrows to one caller's tickets (see CallerHistory).
@@ -180,18 +193,35 @@ func decodeCursor(c string) (string, error) {
 
 // List returns tickets u may see, newest first, reporters masked.
 func (s *Service) List(ctx context.Context, u auth.User, f Filter) (Page, error) {
-	if err := checkFilter(&f); err != nil {
+	qc, cols, err := s.listConds(u, f)
+	if err != nil {
 		return Page{}, err
 	}
-	cols := s.listColumns(f)
-	var qc db.Conds
-	if err := scopeConds(&qc, u, &f, cols); err != nil {
-		return Page{}, err
-	}
-	if err := filterConds(&qc, f, cols, db.Millis(s.clock.Now())); err != nil {
-		return Page{}, err
+	if f.Limit == 0 {
+		f.Limit = DefaultLimit
 	}
 	return s.listPage(ctx, u, &qc, cols.order, f.Limit)
+}
+
+// listConds checks f and builds the conditions of the tickets u may see
+// that match it.
+func (s *Service) listConds(u auth.User, f Filter) (db.Conds, listCols, error) {
+	var qc db.Conds
+	if err := checkFilter(&f); err != nil {
+		return qc, listCols{}, err
+	}
+	if err := checkSearch(&f); err != nil {
+		return qc, listCols{}, err
+	}
+	cols := s.listColumns(f)
+	if err := scopeConds(&qc, u, &f, cols); err != nil {
+		return qc, listCols{}, err
+	}
+	if err := filterConds(&qc, f, cols, db.Millis(s.clock.Now())); err != nil {
+		return qc, listCols{}, err
+	}
+	s.searchConds(&qc, f)
+	return qc, cols, nil
 }
 
 // checkFilter fills in the default limit and refuses a filter out of range.
