@@ -96,3 +96,18 @@ func (s *Service) ActMany(ctx context.Context, u auth.User, action string, numbe
 	}
 	return out, nil
 }
+
+// BatchActionsFor returns the batch actions u may take on some ticket of
+// her own area, so that the workbench offers only those: the state
+// machine's rule of each action, asked of a ticket in her area. Each
+// ticket of a batch is still checked by Act.
+func BatchActionsFor(u auth.User) []string {
+	var out []string
+	probe := Ticket{AreaCode: u.AreaCode, AssignedOrgCode: u.OrgCode}
+	for _, a := range BatchActions {
+		if r, ok := ruleOf(a); ok && r.who(u, probe) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
