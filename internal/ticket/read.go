@@ -200,7 +200,7 @@ func (s *Service) List(ctx context.Context, u auth.User, f Filter) (Page, error)
 	if f.Limit == 0 {
 		f.Limit = DefaultLimit
 	}
-	return s.listPage(ctx, u, &qc, cols.order, f.Limit)
+	return s.listPage(ctx, u, &qc, cols, f.Limit)
 }
 
 // listConds checks f and builds the conditions of the tickets u may see
@@ -220,7 +220,9 @@ func (s *Service) listConds(u auth.User, f Filter) (db.Conds, listCols, error) {
 	if err := filterConds(&qc, f, cols, db.Millis(s.clock.Now())); err != nil {
 		return qc, listCols{}, err
 	}
-	s.searchConds(&qc, f)
+	if err := s.searchConds(&qc, &cols, f); err != nil {
+		return qc, listCols{}, err
+	}
 	return qc, cols, nil
 }
 
@@ -242,7 +244,7 @@ func checkFilter(f *Filter) error {
 }
 
 // listCols are the columns a list filters and sorts by, as its SQL names them.
-type listCols struct{ area, org, order string }
+type listCols struct{ from, area, org, order string }
 
 // listColumns names the columns so that each engine walks the index it
 // should. An area scope matches many tickets: newest first is a walk back
@@ -250,7 +252,7 @@ type listCols struct{ area, org, order string }
 // whole range of an area index (every ticket of a district, for its
 // dispatcher); the unary + keeps it on the walk.
 func (s *Service) listColumns(f Filter) listCols {
-	c := listCols{area: "area_code", org: "assigned_org_code", order: "number"}
+	c := listCols{from: "tickets", area: "area_code", org: "assigned_org_code", order: "number"}
 	if s.db.Engine == db.SQLite {
 		c.area = "+area_code"
 		// Few tickets are yellow or red: find them by their deadline (the
@@ -352,12 +354,12 @@ func filterConds(qc *db.Conds, f Filter, c listCols, now int64) error {
 
 // listPage reads a page of at most limit tickets newest first, masked for
 // all but their reporter, and the cursor of the next page if there is one.
-func (s *Service) listPage(ctx context.Context, u auth.User, qc *db.Conds, order string, limit int) (Page, error) {
-	q := `SELECT ` + ticketCols + ` FROM tickets`
+func (s *Service) listPage(ctx context.Context, u auth.User, qc *db.Conds, cols listCols, limit int) (Page, error) {
+	q := `SELECT ` + ticketCols + ` FROM ` + cols.from
 	if len(qc.Where) > 0 {
 		q += ` WHERE ` + qc.And()
 	}
-	q += ` ORDER BY ` + order + ` DESC LIMIT ` + qc.Arg(limit+1)
+	q += ` ORDER BY ` + cols.order + ` DESC LIMIT ` + qc.Arg(limit+1)
 	rows, err := s.db.R.QueryContext(ctx, q, qc.Args...)
 	if err != nil {
 		return Page{}, errs.Wrap(err, "list tickets")

@@ -9,6 +9,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/textsearch"
 )
 
 // MaxQuery is the longest free text a list is searched by, in characters.
@@ -50,7 +51,7 @@ func validCategoryCode(c string) bool {
 
 // searchConds adds the conditions of the filter's search fields: category
 // (its tree), channel, creation dates and the free text Q.
-func (s *Service) searchConds(qc *db.Conds, f Filter) {
+func (s *Service) searchConds(qc *db.Conds, c *listCols, f Filter) error {
 	if f.CategoryCode != "" {
 		lo, hi := gov.UnderRange(f.CategoryCode)
 		qc.Add("category_code >= ? AND category_code < ?", lo, hi)
@@ -65,24 +66,78 @@ func (s *Service) searchConds(qc *db.Conds, f Filter) {
 		qc.Add("created_at < ?", db.Millis(f.To))
 	}
 	if f.Q != "" {
-		s.queryConds(qc, f.Q)
+		return s.queryConds(qc, c, f)
 	}
+	return nil
 }
 
 // queryConds adds the condition of free text q: a ticket number matches
 // that ticket, a phone its reporter's tickets, four digits the tickets whose
 // reporter's phone ends in them; anything else is words of the description
-// and replies.
-func (s *Service) queryConds(qc *db.Conds, q string) {
-	if n := strings.ToUpper(q); ValidNumber(n) && !auth.ValidPhone(auth.NormalizePhone(q)) {
+// and replies, every term of which must be in a ticket's text index.
+func (s *Service) queryConds(qc *db.Conds, c *listCols, f Filter) error {
+	q := f.Q
+	phone := auth.NormalizePhone(q)
+	switch n := strings.ToUpper(q); {
+	case auth.ValidPhone(phone):
+		qc.Add("reporter_phone = ?", phone)
+		return nil
+	case ValidNumber(n):
 		qc.Add("number = ?", n)
-		return
+		return nil
+	case isLast4(phone):
+		qc.Add("reporter_phone_last4 = ?", phone)
+		return nil
 	}
-	if p := auth.NormalizePhone(q); auth.ValidPhone(p) {
-		qc.Add("reporter_phone = ?", p)
-		return
+	terms := textsearch.QueryTerms(q)
+	if len(terms) == 0 {
+		qc.Add("1 = 0") // nothing to look for: punctuation only
+		return nil
 	}
-	qc.Add("1 = 0") // words: see textConds
+	if s.db.Engine == db.Postgres {
+		qc.Add("search_terms @> string_to_array(?, ' ')", strings.Join(terms, " "))
+		return nil
+	}
+	// SQLite: the FTS index leads, newest first (its rowid orders tickets
+	// as their numbers do), and each match is joined to its ticket for the
+	// scope and the other filters; CROSS JOIN keeps that order of loops.
+	c.from = "ticket_text CROSS JOIN tickets ON tickets.number = ticket_text.ticket_number"
+	c.order = "ticket_text.rowid"
+	qc.Add("ticket_text MATCH ?", ftsQuery(terms))
+	if f.Cursor != "" {
+		after, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return err
+		}
+		if k := textKey(after); k < oddKeyBase {
+			qc.Add("ticket_text.rowid < ?", k)
+		}
+	}
+	return nil
+}
+
+// isLast4 reports whether q is exactly four ASCII digits.
+func isLast4(q string) bool {
+	if len(q) != 4 {
+		return false
+	}
+	for i := 0; i < 4; i++ {
+		if q[i] < '0' || q[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// ftsQuery is an FTS5 query that every term must match: each quoted, as
+// terms hold no quotes or spaces (textsearch.Terms keeps letters, digits
+// and Han characters only).
+func ftsQuery(terms []string) string {
+	quoted := make([]string, len(terms))
+	for i, t := range terms {
+		quoted[i] = `"` + t + `"`
+	}
+	return strings.Join(quoted, " ")
 }
 
 // Count returns how many tickets u may see match f, counting no further
@@ -90,11 +145,11 @@ func (s *Service) queryConds(qc *db.Conds, q string) {
 // and Cursor are ignored.
 func (s *Service) Count(ctx context.Context, u auth.User, f Filter) (int, error) {
 	f.Limit, f.Cursor = 1, ""
-	qc, _, err := s.listConds(u, f)
+	qc, cols, err := s.listConds(u, f)
 	if err != nil {
 		return 0, err
 	}
-	q := `SELECT COUNT(*) FROM (SELECT 1 FROM tickets`
+	q := `SELECT COUNT(*) FROM (SELECT 1 FROM ` + cols.from
 	if len(qc.Where) > 0 {
 		q += ` WHERE ` + qc.And()
 	}
