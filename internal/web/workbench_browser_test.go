@@ -40,7 +40,7 @@ func workbenchTickets(t *testing.T, a *app.App, n int, phoneBase int) []string {
 	return out
 }
 
-func staffLogin(b *browser, user string) {
+func workbenchLogin(b *browser, user string) {
 	b.t.Helper()
 	b.open("/staff/login")
 	b.do(chromedp.SendKeys(chromedp.CSS("#username"), user), chromedp.SendKeys(chromedp.CSS("#password"), "gongzhi-demo"))
@@ -73,16 +73,20 @@ func TestBrowserWorkbench(t *testing.T) {
 	b.click("form button")
 	b.sees("菜单")
 	noOverflow(b, "the admin's workbench")
+	b.shotView("workbench-390")
 	b.do(chromedp.Click(chromedp.CSS(".staffmenu summary")))
 	b.until("the menu open", `document.querySelector('.staffmenu-links a[href="/staff/users"]').offsetWidth > 0`, 5*time.Second)
 	noOverflow(b, "the admin's open menu")
+	b.shotView("workbench-menu-390")
 	b.click(`.staffmenu-links a[href="/staff/dashboard"]`)
 	noOverflow(b, "the dashboard's menu")
 
 	d := newBrowser(t, srv.URL)
 	d.do(chromedp.EmulateViewport(1280, 900))
-	staffLogin(d, "demo-dispatcher")
-	d.sees("待派单") // her queue first
+	workbenchLogin(d, "demo-dispatcher")
+	if tab := d.eval(`document.querySelector('nav.tabs a[aria-current=page]').getAttribute('href')`); tab != "/staff?status=registered" {
+		t.Fatalf("the dispatcher opens on %s, want her queue", tab) // 已受理, waiting to be dispatched
+	}
 
 	// The last four digits of the caller's phone.
 	d.do(chromedp.SendKeys(chromedp.CSS("#wb-q"), "7788\n"))
@@ -96,6 +100,7 @@ func TestBrowserWorkbench(t *testing.T) {
 	d.do(chromedp.Click(chromedp.CSS(".wb-save summary")), chromedp.SendKeys(chromedp.CSS("#wb-save-name"), "政策咨询待派"))
 	d.click(".wb-save button")
 	d.sees("筛选已保存", "政策咨询待派")
+	d.shot("workbench-1280", 1280)
 	d.open("/staff?status=")
 	d.click(`.saved-chips a.chip-link`)
 	if q := d.eval(`location.search`); !strings.Contains(q, "category=1101") || !strings.Contains(q, "status=registered") {
@@ -114,6 +119,7 @@ func TestBrowserWorkbench(t *testing.T) {
 	d.do(chromedp.SetValue(chromedp.CSS("#batch-org"), "110117-D15"), chromedp.SendKeys(chromedp.CSS("#batch-note"), "请核实办理"))
 	d.click(`#batch button[value="dispatch"]`)
 	d.sees("批量处理结果", "完成 20 张，未办理 0 张")
+	d.shot("workbench-batch-1280", 1280)
 	admin, err := a.Auth.UserByUsername(context.Background(), "admin")
 	if err != nil {
 		t.Fatal(err)
