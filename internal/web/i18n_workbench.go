@@ -44,5 +44,4 @@ var workbenchMessages = map[string][2]string{
 	"flash.filter_deleted": {"筛选已删除", "Filter deleted"},
 	"nav.menu":             {"菜单", "Menu"},
 	"nav.staffmenu":        {"工作人员菜单", "Staff menu"},
-	"channel.open311":      {"Open311 接口", "Open311"},
 }
