@@ -9,6 +9,8 @@ var workbenchMessages = map[string][2]string{
 	"wb.q.hint":            {"可输入工单编号、来电号码（或后四位）或诉求内容中的词语", "A ticket number, a caller's phone (or its last four digits), or words of the request"},
 	"wb.search":            {"搜索", "Search"},
 	"wb.clear":             {"清除筛选", "Clear filters"},
+	"wb.more":              {"更多筛选：分类、区域、单位、渠道、日期", "More filters: category, area, unit, channel, dates"},
+	"wb.apply":             {"按条件筛选", "Apply filters"},
 	"wb.any":               {"不限", "Any"},
 	"wb.whole":             {"（全部）", " (all)"},
 	"wb.area":              {"区域", "Area"},

@@ -21,6 +21,7 @@ type FilterForm struct {
 	Q, Category, Area, Org, Channel, From, To string
 	Status, Light, Overdue, Part              string
 	Any                                       bool // any filter beyond the status tab
+	More                                      bool // any of the fields under 更多筛选
 }
 
 // SavedChip is one saved filter on the workbench.
@@ -139,8 +140,8 @@ func (s *Server) listFilter(u auth.User, q url.Values) (ticket.Filter, error) {
 func filterForm(q url.Values) FilterForm {
 	ff := FilterForm{Q: q.Get("q"), Category: q.Get("category"), Area: q.Get("area"), Org: q.Get("org"), Channel: q.Get("channel"),
 		From: q.Get("from"), To: q.Get("to"), Status: q.Get("status"), Light: q.Get("light"), Overdue: q.Get("overdue"), Part: q.Get("part")}
-	ff.Any = ff.Q != "" || ff.Category != "" || ff.Area != "" || ff.Org != "" || ff.Channel != "" || ff.From != "" || ff.To != "" ||
-		ff.Light != "" || ff.Overdue != ""
+	ff.More = ff.Category != "" || ff.Area != "" || ff.Org != "" || ff.Channel != "" || ff.From != "" || ff.To != ""
+	ff.Any = ff.More || ff.Q != "" || ff.Light != "" || ff.Overdue != ""
 	return ff
 }
 
