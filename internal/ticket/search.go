@@ -3,6 +3,7 @@ package ticket
 import (
 	"context"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
@@ -159,4 +160,28 @@ func (s *Service) Count(ctx context.Context, u auth.User, f Filter) (int, error)
 		return 0, errs.Wrap(err, "count tickets")
 	}
 	return n, nil
+}
+
+// ParseDays reads a range of days as a person gives it, "2026-12-01" to
+// "2026-12-05", both days included and either one may be empty, into
+// Filter.From and Filter.To (To is the start of the day after the last) in
+// the district's time zone.
+func (s *Service) ParseDays(from, to string) (time.Time, time.Time, error) {
+	var f, t time.Time
+	var err error
+	if from != "" {
+		if f, err = time.ParseInLocation("2006-01-02", from, s.loc); err != nil {
+			return f, t, errs.Invalidf("起始日期格式应为 2026-12-01：%q", "from must be a date like 2026-12-01: %q", from)
+		}
+	}
+	if to != "" {
+		if t, err = time.ParseInLocation("2006-01-02", to, s.loc); err != nil {
+			return f, t, errs.Invalidf("截止日期格式应为 2026-12-01：%q", "to must be a date like 2026-12-01: %q", to)
+		}
+		t = t.AddDate(0, 0, 1)
+	}
+	if !f.IsZero() && !t.IsZero() && !f.Before(t) {
+		return f, t, errs.Invalidf("起始日期不能晚于截止日期", "from must not be after to")
+	}
+	return f, t, nil
 }
