@@ -150,6 +150,7 @@ var routeTable = []route{
 	{"GET", "/api/v1/tickets/{number}", asUser, noKey, "one ticket", nil, (*API).getTicket},
 	{"GET", "/api/v1/tickets/{number}/events", asUser, noKey, "a ticket's timeline", nil, (*API).ticketEvents},
 	{"POST", "/api/v1/tickets/{number}/actions/{action}", asUser, keyed, "take an action on a ticket", nil, (*API).act},
+	{"POST", "/api/v1/tickets/batch", asUser, keyed, "take one action on many tickets", nil, (*API).batch},
 	{"POST", "/api/v1/tickets/{number}/attachments", asUser, keyedUpload, "attach a photo", nil, (*API).addAttachment},
 	{"GET", "/api/v1/tickets/{number}/attachments", asUser, noKey, "a ticket's photos", nil, (*API).listAttachments},
 	{"GET", "/api/v1/tickets/{number}/attachments/{id}", asUser, noKey, "fetch a photo or its thumbnail", nil, (*API).serveAttachment},

@@ -235,6 +235,9 @@ func listFilter(q url.Values) (ticket.Filter, error) {
 func (a *API) listTickets(w http.ResponseWriter, r *http.Request, u auth.User) {
 	q := r.URL.Query()
 	f, err := listFilter(q)
+	if err == nil {
+		err = a.searchFilter(&f, q)
+	}
 	if err != nil {
 		a.fail(w, r, err)
 		return

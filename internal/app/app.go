@@ -322,6 +322,7 @@ func (a *App) work(ctx context.Context) {
 	prune := time.NewTicker(time.Hour)
 	defer prune.Stop()
 	go a.Webhooks.Run(ctx)
+	go a.Tickets.BackfillText(ctx, time.Second, func(msg string, args ...any) { a.Log.Info(msg, args...) })
 	go func() {
 		if n, err := a.Attachments.CleanStored(ctx); err != nil && ctx.Err() == nil {
 			a.Log.Error("strip stored photos", "err", err)

@@ -277,6 +277,7 @@ type change struct {
 	org    string // the unit the event concerns
 	note   string
 	batch  *db.Batch // when set, notifications wait in it for the caller to send
+	retext bool      // a helper's reply changed: the text index is written anew
 }
 
 // commit writes the ticket and appends the event, in the transaction.
@@ -285,6 +286,11 @@ func (c *change) commit(ctx context.Context) error {
 	c.t.Version = c.before.Version + 1
 	if err := c.s.updateTicket(ctx, c.tx, c.t, c.before.Version); err != nil {
 		return err
+	}
+	if c.retext || c.t.ReplyText != c.before.ReplyText {
+		if err := c.s.reindex(ctx, c.tx, c.t.Number); err != nil {
+			return err
+		}
 	}
 	org := c.org
 	if org == "" {

@@ -322,5 +322,6 @@ func (s *Service) helperReply(ctx context.Context, c *change, text string) error
 		return errs.Wrap(err, "helper reply")
 	}
 	c.org, c.action, c.note = c.u.OrgCode, ActionHelperReply, text
+	c.retext = true
 	return s.notify(ctx, c.tx, c.now, Notification{OrgCode: c.t.AssignedOrgCode, TicketNumber: c.t.Number, Kind: "helper_reply", Text: "协办单位已答复：" + text})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"strings"
+	"time"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/db"
@@ -138,12 +139,24 @@ func (s *Service) Events(ctx context.Context, u auth.User, number string) ([]Eve
 	return Timeline(evs, AudienceOf(u, t)), nil
 }
 
-// Filter narrows a ticket list.
+// Filter narrows a ticket list. Every field narrows within the caller's
+// scope (scopeConds); none widens it.
 type Filter struct {
-	Status   Status
-	OrgCode  string
-	AreaCode string // the area and everything under it
-	Light    Light  // yellow: 75% of a running limit used; red: overdue; none: neither
+	// Q is free text (at most MaxQuery characters): a ticket number
+	// (exact), a phone (full, or exactly four digits: the last four of the
+	// reporter's phone), or words of the description and replies (every
+	// term of textsearch.QueryTerms must occur).
+	Q            string
+	CategoryCode string // the category and every category under it
+	Status       Status
+	OrgCode      string
+	AreaCode     string  // the area and everything under it
+	Light        Light   // yellow: 75% of a running limit used; red: overdue; none: neither
+	Channel      Channel // how the request came in
+	// From and To bound the creation time: From <= created_at < To (To is
+	// exclusive; for "to the 5th inclusive" pass the start of the 6th).
+	// Zero means unbounded.
+	From, To time.Time
 	Overdue  bool   // only tickets past a running deadline
 	Part     string // for handlers: "lead" (default), "helper" (co-handled), "summoned"
 	// ReporterPhone narrows to one caller's tickets (see CallerHistory).
@@ -180,18 +193,37 @@ func decodeCursor(c string) (string, error) {
 
 // List returns tickets u may see, newest first, reporters masked.
 func (s *Service) List(ctx context.Context, u auth.User, f Filter) (Page, error) {
-	if err := checkFilter(&f); err != nil {
+	qc, cols, err := s.listConds(u, f)
+	if err != nil {
 		return Page{}, err
+	}
+	if f.Limit == 0 {
+		f.Limit = DefaultLimit
+	}
+	return s.listPage(ctx, u, &qc, cols, f.Limit)
+}
+
+// listConds checks f and builds the conditions of the tickets u may see
+// that match it.
+func (s *Service) listConds(u auth.User, f Filter) (db.Conds, listCols, error) {
+	var qc db.Conds
+	if err := checkFilter(&f); err != nil {
+		return qc, listCols{}, err
+	}
+	if err := checkSearch(&f); err != nil {
+		return qc, listCols{}, err
 	}
 	cols := s.listColumns(f)
-	var qc db.Conds
 	if err := scopeConds(&qc, u, &f, cols); err != nil {
-		return Page{}, err
+		return qc, listCols{}, err
 	}
 	if err := filterConds(&qc, f, cols, db.Millis(s.clock.Now())); err != nil {
-		return Page{}, err
+		return qc, listCols{}, err
 	}
-	return s.listPage(ctx, u, &qc, cols.order, f.Limit)
+	if err := s.searchConds(&qc, &cols, f); err != nil {
+		return qc, listCols{}, err
+	}
+	return qc, cols, nil
 }
 
 // checkFilter fills in the default limit and refuses a filter out of range.
@@ -212,7 +244,7 @@ func checkFilter(f *Filter) error {
 }
 
 // listCols are the columns a list filters and sorts by, as its SQL names them.
-type listCols struct{ area, org, order string }
+type listCols struct{ from, area, org, order string }
 
 // listColumns names the columns so that each engine walks the index it
 // should. An area scope matches many tickets: newest first is a walk back
@@ -220,7 +252,7 @@ type listCols struct{ area, org, order string }
 // whole range of an area index (every ticket of a district, for its
 // dispatcher); the unary + keeps it on the walk.
 func (s *Service) listColumns(f Filter) listCols {
-	c := listCols{area: "area_code", org: "assigned_org_code", order: "number"}
+	c := listCols{from: "tickets", area: "area_code", org: "assigned_org_code", order: "number"}
 	if s.db.Engine == db.SQLite {
 		c.area = "+area_code"
 		// Few tickets are yellow or red: find them by their deadline (the
@@ -322,12 +354,12 @@ func filterConds(qc *db.Conds, f Filter, c listCols, now int64) error {
 
 // listPage reads a page of at most limit tickets newest first, masked for
 // all but their reporter, and the cursor of the next page if there is one.
-func (s *Service) listPage(ctx context.Context, u auth.User, qc *db.Conds, order string, limit int) (Page, error) {
-	q := `SELECT ` + ticketCols + ` FROM tickets`
+func (s *Service) listPage(ctx context.Context, u auth.User, qc *db.Conds, cols listCols, limit int) (Page, error) {
+	q := `SELECT ` + ticketCols + ` FROM ` + cols.from
 	if len(qc.Where) > 0 {
 		q += ` WHERE ` + qc.And()
 	}
-	q += ` ORDER BY ` + order + ` DESC LIMIT ` + qc.Arg(limit+1)
+	q += ` ORDER BY ` + cols.order + ` DESC LIMIT ` + qc.Arg(limit+1)
 	rows, err := s.db.R.QueryContext(ctx, q, qc.Args...)
 	if err != nil {
 		return Page{}, errs.Wrap(err, "list tickets")

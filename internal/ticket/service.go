@@ -278,7 +278,7 @@ func (s *Service) insertNew(ctx context.Context, tx *sql.Tx, actor *auth.User, t
 		dispatched.t.Version = t.Version + 1
 		t = dispatched.t
 	}
-	b.Add(insertTicketSQL, ticketArgs(t)...)
+	s.insertTicket(&b, t)
 	b.Add(insertEventSQL, eventArgs(t.Number, eventFor(actor, 1, now, ActionCreate, "", StatusRegistered, "", createNote(actor, t)))...)
 	if dispatched != nil {
 		b.Add(insertEventSQL, eventArgs(t.Number, eventFor(nil, 2, now, ActionDispatch, StatusRegistered, StatusDispatched, org, dispatched.note))...)

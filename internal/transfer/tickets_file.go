@@ -87,6 +87,57 @@ func ReadTicketList(ctx context.Context, tickets *ticket.Service, orgs *gov.Serv
 	if !u.Role.IsStaff() {
 		return nil, errs.New(errs.Forbidden, "只有工作人员可以导出工单", "only staff can export tickets")
 	}
+	row := rowMaker(ctx, tickets, orgs)
+	l := &TicketList{Rows: [][]string{}, date: tickets.Now().In(tickets.Location()).Format("20060102")}
+	f.Cursor, f.Limit = "", ticket.MaxLimit
+	for {
+		page, err := tickets.List(ctx, u, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range page.Items {
+			if len(l.Rows) >= max {
+				return nil, errs.Invalidf("导出结果超过 %d 条，请增加筛选条件后分批导出", "the export would hold more than %d tickets; narrow it with filters", max)
+			}
+			l.Rows = append(l.Rows, row(t))
+		}
+		if page.NextCursor == "" {
+			return l, nil
+		}
+		f.Cursor = page.NextCursor
+	}
+}
+
+// ReadSelected reads the tickets of numbers that u may list, in that order
+// and masked as a list is, as the rows of an export; a number u may not
+// list is left out. At most ticket.MaxBatch numbers.
+func ReadSelected(ctx context.Context, tickets *ticket.Service, orgs *gov.Service, u auth.User, numbers []string) (*TicketList, error) {
+	if !u.Role.IsStaff() {
+		return nil, errs.New(errs.Forbidden, "只有工作人员可以导出工单", "only staff can export tickets")
+	}
+	if len(numbers) == 0 || len(numbers) > ticket.MaxBatch {
+		return nil, errs.Invalidf("请选择1到%d张工单", "numbers must name 1 to %d tickets", ticket.MaxBatch)
+	}
+	row := rowMaker(ctx, tickets, orgs)
+	l := &TicketList{Rows: [][]string{}, date: tickets.Now().In(tickets.Location()).Format("20060102")}
+	for _, n := range numbers {
+		if !ticket.ValidNumber(n) {
+			return nil, errs.Invalidf("工单编号格式不正确：%q", "malformed ticket number: %q", n)
+		}
+		page, err := tickets.List(ctx, u, ticket.Filter{Q: n, Limit: 1})
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range page.Items {
+			l.Rows = append(l.Rows, row(t))
+		}
+	}
+	return l, nil
+}
+
+// rowMaker returns the function that writes a ticket as a row of
+// ListHeader's columns, with the names of categories and units.
+func rowMaker(ctx context.Context, tickets *ticket.Service, orgs *gov.Service) func(ticket.Ticket) []string {
 	cats := map[string]string{}
 	if list, err := tickets.Categories(ctx); err == nil {
 		for _, c := range list {
@@ -114,35 +165,20 @@ func ReadTicketList(ctx context.Context, tickets *ticket.Service, orgs *gov.Serv
 		}
 		return code
 	}
-	l := &TicketList{Rows: [][]string{}, date: tickets.Now().In(loc).Format("20060102")}
-	f.Cursor, f.Limit = "", ticket.MaxLimit
-	for {
-		page, err := tickets.List(ctx, u, f)
-		if err != nil {
-			return nil, err
+	return func(t ticket.Ticket) []string {
+		overdue := ""
+		if t.Overdue {
+			overdue = "是"
 		}
-		for _, t := range page.Items {
-			if len(l.Rows) >= max {
-				return nil, errs.Invalidf("导出结果超过 %d 条，请增加筛选条件后分批导出", "the export would hold more than %d tickets; narrow it with filters", max)
-			}
-			overdue := ""
-			if t.Overdue {
-				overdue = "是"
-			}
-			satisfaction := ""
-			if t.Rating != nil {
-				satisfaction = named(satisfactionNames, t.Rating.Satisfaction)
-			}
-			created := t.CreatedAt
-			l.Rows = append(l.Rows, []string{t.Number, named(kindNames, t.Kind), named(statusNames, t.Status), withName(t.CategoryCode, cats),
-				t.AreaCode, t.Description, t.Address, named(channelNames, t.Channel), withName(t.AssignedOrgCode, orgNames), t.ReporterName,
-				t.ReporterPhone, string(t.Urgency), named(lightNames, t.Light), overdue, at(&created), at(t.DispatchedAt), at(t.DueCompleteAt),
-				at(t.ClosedAt), t.ReplyText, satisfaction})
+		satisfaction := ""
+		if t.Rating != nil {
+			satisfaction = named(satisfactionNames, t.Rating.Satisfaction)
 		}
-		if page.NextCursor == "" {
-			return l, nil
-		}
-		f.Cursor = page.NextCursor
+		created := t.CreatedAt
+		return []string{t.Number, named(kindNames, t.Kind), named(statusNames, t.Status), withName(t.CategoryCode, cats),
+			t.AreaCode, t.Description, t.Address, named(channelNames, t.Channel), withName(t.AssignedOrgCode, orgNames), t.ReporterName,
+			t.ReporterPhone, string(t.Urgency), named(lightNames, t.Light), overdue, at(&created), at(t.DispatchedAt), at(t.DueCompleteAt),
+			at(t.ClosedAt), t.ReplyText, satisfaction}
 	}
 }
 

@@ -6,8 +6,6 @@ import (
 	"strconv"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
-	"github.com/gongzhi/gongzhi/internal/errs"
-	"github.com/gongzhi/gongzhi/internal/ticket"
 	"github.com/gongzhi/gongzhi/internal/transfer"
 )
 
@@ -17,12 +15,8 @@ var ExportCap = 100_000
 
 // exportURL is /staff/export in the format with the workbench filters of q.
 func exportURL(q url.Values, format string) string {
-	v := url.Values{"format": {format}}
-	for _, k := range []string{"status", "light", "overdue", "part"} {
-		if q.Get(k) != "" {
-			v.Set(k, q.Get(k))
-		}
-	}
+	v := wbValues(q)
+	v.Set("format", format)
 	return "/staff/export?" + v.Encode()
 }
 
@@ -39,17 +33,10 @@ func (s *Server) staffExport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	f := ticket.Filter{Status: ticket.Status(q.Get("status")), Light: ticket.Light(q.Get("light"))}
-	switch q.Get("overdue") {
-	case "", "0", "false":
-	case "1", "true":
-		f.Overdue = true
-	default:
-		s.fail(w, r, errs.Invalidf("overdue 须为 1 或 0", "overdue must be 1 or 0"))
+	f, err := s.listFilter(*u, q) // as on the workbench
+	if err != nil {
+		s.fail(w, r, err)
 		return
-	}
-	if u.Role == auth.RoleHandler { // as on the workbench
-		f.Part = q.Get("part")
 	}
 	ctx := r.Context()
 	list, err := transfer.ReadTicketList(ctx, s.Tickets, s.Gov, *u, f, ExportCap)

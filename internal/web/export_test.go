@@ -71,7 +71,7 @@ func TestStaffExport(t *testing.T) {
 	// The dispatcher's workbench links carry its filters.
 	dispatcher := staffLogin(t, srv, "demo-dispatcher", "gongzhi-demo")
 	_, page := dispatcher.get("/staff?status=&light=red")
-	mustContain(t, page, "导出 Excel", "导出 CSV", `href="/staff/export?format=xlsx&amp;light=red"`, `href="/staff/export?format=csv&amp;light=red"`)
+	mustContain(t, page, "导出 Excel", "导出 CSV", `href="/staff/export?format=xlsx&amp;light=red&amp;status="`, `href="/staff/export?format=csv&amp;light=red&amp;status="`)
 	_, page = dispatcher.get("/staff") // her queue: registered
 	mustContain(t, page, `href="/staff/export?format=xlsx&amp;status=registered"`)
 

@@ -85,6 +85,7 @@ type Tab struct {
 	Label  string
 	Active bool
 	URL    string
+	Count  string // how many tickets the tab holds (status tabs)
 }
 
 // WorkbenchData is the staff home.
@@ -102,112 +103,75 @@ type WorkbenchData struct {
 	ReturnsURL string
 	ExportXLSX string // the list, with its filters, as a file
 	ExportCSV  string
+
+	Form                   FilterForm
+	CatGroups              []Group
+	Places                 []Group
+	OrgGroups              []Group // units, for the filter and the batch dispatch
+	Channels               []Option
+	ClearURL               string
+	Saved                  []SavedChip
+	SaveQuery              string // the page's filter, as a saved filter keeps it
+	Here                   string // the page's URL, to come back to after a batch
+	Batch                  []string
+	SelectAll              bool
+	SelectURL              string // the page with every ticket selected, or none
+	CanDispatch, CanRemind bool
 }
 
 // canRegister reports whether the form to register a request on a
 // resident's behalf is offered to u: the ticket service decides.
 func canRegister(u *auth.User) bool { return u != nil && ticket.CanCreate(*u) }
 
-// workbenchURL is /staff with the filters of q, key set to val (removed
-// when empty) and the cursor dropped. The status is always written, even
-// empty: a dispatcher without one sees her queue.
-func workbenchURL(q url.Values, key, val string) string {
-	keys := []string{"status", "light", "overdue", "part", "cursor"}
-	vals := map[string]string{}
-	for _, k := range keys[:4] {
-		vals[k] = q.Get(k)
+func (s *Server) staffHome(w http.ResponseWriter, r *http.Request) {
+	if u := s.staff(w, r); u != nil {
+		s.workbench(w, r, u, r.URL.Query(), nil)
 	}
-	if key == "light" || key == "overdue" { // one deadline filter at a time
-		vals["light"], vals["overdue"] = "", ""
-	}
-	vals[key] = val
-	var b strings.Builder
-	b.WriteString("/staff?status=" + url.QueryEscape(vals["status"]))
-	for _, k := range keys[1:] {
-		if vals[k] != "" {
-			b.WriteString("&" + k + "=" + url.QueryEscape(vals[k]))
-		}
-	}
-	return b.String()
 }
 
-func (s *Server) staffHome(w http.ResponseWriter, r *http.Request) {
-	u := s.staff(w, r)
-	if u == nil {
-		return
-	}
+// workbench renders the workbench of the filters of q, with the error of a
+// failed form (saving a filter) above it when formErr is not nil.
+func (s *Server) workbench(w http.ResponseWriter, r *http.Request, u *auth.User, q url.Values, formErr error) {
 	p := s.page(w, r, "staff.home.title")
-	q := r.URL.Query()
-	status, set := q.Get("status"), q.Has("status")
-	if !set && u.Role == auth.RoleDispatcher {
-		status = string(ticket.StatusRegistered) // the dispatcher's queue first
-		q.Set("status", status)
+	if !hasFilter(q) {
+		for k, v := range roleDefault(*u, s.Tickets.Now().In(s.loc).Format("2006-01-02")) {
+			q[k] = v
+		}
 	}
-	f := ticket.Filter{Status: ticket.Status(status), Light: ticket.Light(q.Get("light")), Overdue: q.Get("overdue") == "1", Cursor: q.Get("cursor")}
-	if u.Role == auth.RoleHandler {
-		f.Part = q.Get("part")
-	}
+	status := q.Get("status")
 	d := &WorkbenchData{Status: status, CanCreate: canRegister(u), ExportXLSX: exportURL(q, transfer.ListXLSX), ExportCSV: exportURL(q, transfer.ListCSV)}
-	if done := q.Get("done"); done != "" {
-		if _, ok := messages["flash."+done]; ok {
-			p.Flash = tr(p.Lang, "flash."+done)
-		}
-		if n := q.Get("number"); done == "created" && n != "" && strings.Trim(n, "0123456789") == "" {
-			p.Flash = tr(p.Lang, "flash.registered", n)
-		}
-	}
-	switch u.Role {
-	case auth.RoleHandler:
-		d.Heading = tr(p.Lang, "staff.inbox", s.orgName(r.Context(), u.OrgCode))
-	case auth.RoleDispatcher:
-		d.Heading = tr(p.Lang, "staff.queue")
-	default:
-		d.Heading = tr(p.Lang, "staff.scope")
-	}
-	d.Tabs = append(d.Tabs, Tab{Status: "", Label: tr(p.Lang, "tab.all"), Active: status == "", URL: workbenchURL(q, "status", "")})
-	for _, st := range ticket.Statuses {
-		d.Tabs = append(d.Tabs, Tab{Status: string(st), Label: tr(p.Lang, "status."+string(st)), Active: status == string(st),
-			URL: workbenchURL(q, "status", string(st))})
-	}
-	d.Lights = []Tab{
-		{Label: tr(p.Lang, "filter.anytime"), Active: f.Light == "" && !f.Overdue, URL: workbenchURL(q, "light", "")},
-		{Status: "yellow", Label: tr(p.Lang, "light.yellow"), Active: f.Light == ticket.LightYellow, URL: workbenchURL(q, "light", "yellow")},
-		{Status: "red", Label: tr(p.Lang, "light.red"), Active: f.Light == ticket.LightRed, URL: workbenchURL(q, "light", "red")},
-		{Status: "overdue", Label: tr(p.Lang, "filter.overdue"), Active: f.Overdue, URL: workbenchURL(q, "overdue", "1")},
-	}
-	if u.Role == auth.RoleHandler {
-		for _, part := range []string{"", "helper", "summoned"} {
-			key := part
-			if key == "" {
-				key = "lead"
-			}
-			d.Parts = append(d.Parts, Tab{Status: key, Label: tr(p.Lang, "part."+key), Active: f.Part == part || (part == "" && f.Part == "lead"),
-				URL: workbenchURL(q, "part", part)})
-		}
-	}
-	page, err := s.Tickets.List(r.Context(), *u, f)
-	if err != nil {
+	s.workbenchFlash(p, q)
+	d.Heading = s.workbenchHeading(r.Context(), p.Lang, *u)
+	f, ferr := s.listFilter(*u, q)
+	s.workbenchTabs(p.Lang, *u, q, f, d)
+	if err := s.workbenchChoices(r.Context(), p.Lang, *u, q, d); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	d.Items = page.Items
-	if page.NextCursor != "" {
-		d.NextURL = workbenchURL(q, "cursor", page.NextCursor)
+	code := http.StatusOK
+	if ferr == nil {
+		ferr = s.workbenchList(r.Context(), *u, q, f, d)
+	}
+	if ferr == nil {
+		ferr = formErr
+	}
+	if ferr != nil {
+		if de := errs.As(ferr); de.Code != errs.Invalid && de.Code != errs.Forbidden {
+			s.fail(w, r, ferr)
+			return
+		}
+		code = s.formError(r, p, ferr)
 	}
 	if (u.Role == auth.RoleDispatcher || u.IsAdmin()) && status != string(ticket.StatusReturned) {
-		ret, err := s.Tickets.List(r.Context(), *u, ticket.Filter{Status: ticket.StatusReturned, Limit: ticket.MaxLimit})
+		ret, err := s.Tickets.Count(r.Context(), *u, ticket.Filter{Status: ticket.StatusReturned})
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		d.Returned, d.ReturnsURL = len(ret.Items), workbenchURL(url.Values{}, "status", string(ticket.StatusReturned))
-	}
-	if _, d.Categories, err = s.categoryGroups(r.Context(), p.Lang); err != nil {
-		s.fail(w, r, err)
-		return
+		d.Returned, d.ReturnsURL = ret, workbenchURL(url.Values{}, "status", string(ticket.StatusReturned))
 	}
 	p.Data = d
-	s.render(w, r, http.StatusOK, "staff_home", p)
+	s.render(w, r, code, "staff_home", p)
 }
 
 // orgActions are the actions whose forms choose a unit.

@@ -1,0 +1,187 @@
+package ticket
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/db"
+	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/textsearch"
+)
+
+// MaxQuery is the longest free text a list is searched by, in characters.
+const MaxQuery = 100
+
+// CountCap is where Count stops counting: a tab shows "10000+" rather
+// than make the database count a district's every ticket.
+const CountCap = 10000
+
+// checkSearch refuses a filter's search fields out of range and trims Q.
+func checkSearch(f *Filter) error {
+	f.Q = strings.TrimSpace(f.Q)
+	if utf8.RuneCountInString(f.Q) > MaxQuery {
+		return errs.Invalidf("搜索内容不能超过%d字", "q must be at most %d characters", MaxQuery)
+	}
+	if f.CategoryCode != "" && !validCategoryCode(f.CategoryCode) {
+		return errs.Invalidf("分类代码格式不正确", "malformed category code")
+	}
+	if f.Channel != "" && !validChannel(f.Channel) {
+		return errs.Invalidf("未知的渠道：%q", "unknown channel: %q", f.Channel)
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		return errs.Invalidf("起始日期须早于截止日期", "from must be before to")
+	}
+	return nil
+}
+
+func validCategoryCode(c string) bool {
+	if len(c) > 64 {
+		return false
+	}
+	for _, r := range c {
+		if (r < '0' || r > '9') && (r < 'A' || r > 'Z') && (r < 'a' || r > 'z') && r != '-' && r != '_' && r != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+// searchConds adds the conditions of the filter's search fields: category
+// (its tree), channel, creation dates and the free text Q.
+func (s *Service) searchConds(qc *db.Conds, c *listCols, f Filter) error {
+	if f.CategoryCode != "" {
+		lo, hi := gov.UnderRange(f.CategoryCode)
+		qc.Add("category_code >= ? AND category_code < ?", lo, hi)
+	}
+	if f.Channel != "" {
+		qc.Add("channel = ?", string(f.Channel))
+	}
+	if !f.From.IsZero() {
+		qc.Add("created_at >= ?", db.Millis(f.From))
+	}
+	if !f.To.IsZero() {
+		qc.Add("created_at < ?", db.Millis(f.To))
+	}
+	if f.Q != "" {
+		return s.queryConds(qc, c, f)
+	}
+	return nil
+}
+
+// queryConds adds the condition of free text q: a ticket number matches
+// that ticket, a phone its reporter's tickets, four digits the tickets whose
+// reporter's phone ends in them; anything else is words of the description
+// and replies, every term of which must be in a ticket's text index.
+func (s *Service) queryConds(qc *db.Conds, c *listCols, f Filter) error {
+	q := f.Q
+	phone := auth.NormalizePhone(q)
+	switch n := strings.ToUpper(q); {
+	case auth.ValidPhone(phone):
+		qc.Add("reporter_phone = ?", phone)
+		return nil
+	case ValidNumber(n):
+		qc.Add("number = ?", n)
+		return nil
+	case isLast4(phone):
+		qc.Add("reporter_phone_last4 = ?", phone)
+		return nil
+	}
+	terms := textsearch.QueryTerms(q)
+	if len(terms) == 0 {
+		qc.Add("1 = 0") // nothing to look for: punctuation only
+		return nil
+	}
+	if s.db.Engine == db.Postgres {
+		qc.Add("search_terms @> string_to_array(?, ' ')", strings.Join(terms, " "))
+		return nil
+	}
+	// SQLite: the FTS index leads, newest first (its rowid orders tickets
+	// as their numbers do), and each match is joined to its ticket for the
+	// scope and the other filters; CROSS JOIN keeps that order of loops.
+	c.from = "ticket_text CROSS JOIN tickets ON tickets.number = ticket_text.ticket_number"
+	c.order = "ticket_text.rowid"
+	qc.Add("ticket_text MATCH ?", ftsQuery(terms))
+	if f.Cursor != "" {
+		after, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return err
+		}
+		if k := textKey(after); k < oddKeyBase {
+			qc.Add("ticket_text.rowid < ?", k)
+		}
+	}
+	return nil
+}
+
+// isLast4 reports whether q is exactly four ASCII digits.
+func isLast4(q string) bool {
+	if len(q) != 4 {
+		return false
+	}
+	for i := 0; i < 4; i++ {
+		if q[i] < '0' || q[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// ftsQuery is an FTS5 query that every term must match: each quoted, as
+// terms hold no quotes or spaces (textsearch.Terms keeps letters, digits
+// and Han characters only).
+func ftsQuery(terms []string) string {
+	quoted := make([]string, len(terms))
+	for i, t := range terms {
+		quoted[i] = `"` + t + `"`
+	}
+	return strings.Join(quoted, " ")
+}
+
+// Count returns how many tickets u may see match f, counting no further
+// than CountCap (a result of CountCap means "CountCap or more"). f's Limit
+// and Cursor are ignored.
+func (s *Service) Count(ctx context.Context, u auth.User, f Filter) (int, error) {
+	f.Limit, f.Cursor = 1, ""
+	qc, cols, err := s.listConds(u, f)
+	if err != nil {
+		return 0, err
+	}
+	q := `SELECT COUNT(*) FROM (SELECT 1 FROM ` + cols.from
+	if len(qc.Where) > 0 {
+		q += ` WHERE ` + qc.And()
+	}
+	q += ` LIMIT ` + qc.Arg(CountCap) + `) AS matched`
+	var n int
+	if err := s.db.R.QueryRowContext(ctx, q, qc.Args...).Scan(&n); err != nil {
+		return 0, errs.Wrap(err, "count tickets")
+	}
+	return n, nil
+}
+
+// ParseDays reads a range of days as a person gives it, "2026-12-01" to
+// "2026-12-05", both days included and either one may be empty, into
+// Filter.From and Filter.To (To is the start of the day after the last) in
+// the district's time zone.
+func (s *Service) ParseDays(from, to string) (time.Time, time.Time, error) {
+	var f, t time.Time
+	var err error
+	if from != "" {
+		if f, err = time.ParseInLocation("2006-01-02", from, s.loc); err != nil {
+			return f, t, errs.Invalidf("起始日期格式应为 2026-12-01：%q", "from must be a date like 2026-12-01: %q", from)
+		}
+	}
+	if to != "" {
+		if t, err = time.ParseInLocation("2006-01-02", to, s.loc); err != nil {
+			return f, t, errs.Invalidf("截止日期格式应为 2026-12-01：%q", "to must be a date like 2026-12-01: %q", to)
+		}
+		t = t.AddDate(0, 0, 1)
+	}
+	if !f.IsZero() && !t.IsZero() && !f.Before(t) {
+		return f, t, errs.Invalidf("起始日期不能晚于截止日期", "from must not be after to")
+	}
+	return f, t, nil
+}

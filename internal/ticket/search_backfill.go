@@ -1,0 +1,121 @@
+package ticket
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/gongzhi/gongzhi/internal/db"
+	"github.com/gongzhi/gongzhi/internal/errs"
+)
+
+// backfillBatch is how many tickets one step of IndexText indexes.
+const backfillBatch = 500
+
+// IndexText takes one step of filling in the text index of tickets written
+// before it existed (migration 0060 records where the walk is): it indexes
+// the next backfillBatch tickets by number, in one transaction, and says
+// whether the walk has reached the end. Indexing a ticket twice is
+// harmless, so two processes may walk at once.
+func (s *Service) IndexText(ctx context.Context) (indexed int, done bool, err error) {
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var after string
+		if err := tx.QueryRowContext(ctx, `SELECT after, done FROM search_backfill WHERE id = 1`).Scan(&after, &done); err != nil {
+			if err == sql.ErrNoRows {
+				done = true
+				return nil
+			}
+			return err
+		}
+		if done {
+			return nil
+		}
+		texts, last, err := backfillTexts(ctx, tx, s.db.Engine, after)
+		if err != nil {
+			return err
+		}
+		for _, n := range texts.order {
+			if err := s.writeText(ctx, tx, n, searchTerms(texts.by[n]...)); err != nil {
+				return err
+			}
+		}
+		indexed, done = len(texts.order), len(texts.order) < backfillBatch
+		_, err = tx.ExecContext(ctx, `UPDATE search_backfill SET after = $1, done = $2 WHERE id = 1 AND after = $3`, last, done, after)
+		return err
+	})
+	return indexed, done, errs.Wrap(err, "index ticket text")
+}
+
+type ticketTexts struct {
+	order []string
+	by    map[string][]string
+}
+
+// backfillTexts reads the texts of the next tickets after the given number
+// (locked on PostgreSQL, so a reply written meanwhile waits and indexes
+// itself after), and the last number read.
+func backfillTexts(ctx context.Context, tx *sql.Tx, engine, after string) (ticketTexts, string, error) {
+	q := `SELECT number, description, reply_text FROM tickets WHERE number > $1 ORDER BY number LIMIT $2`
+	if engine == db.Postgres {
+		q += ` FOR UPDATE`
+	}
+	out := ticketTexts{by: map[string][]string{}}
+	rows, err := tx.QueryContext(ctx, q, after, backfillBatch)
+	if err != nil {
+		return out, after, err
+	}
+	last := after
+	for rows.Next() {
+		var n, desc, reply string
+		if err := rows.Scan(&n, &desc, &reply); err != nil {
+			rows.Close()
+			return out, after, err
+		}
+		out.order = append(out.order, n)
+		out.by[n] = []string{desc, reply}
+		last = n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(out.order) == 0 {
+		return out, last, err
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT ticket_number, reply_text FROM ticket_helpers
+WHERE ticket_number > $1 AND ticket_number <= $2 AND reply_text <> ''`, after, last)
+	if err != nil {
+		return out, after, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n, reply string
+		if err := rows.Scan(&n, &reply); err != nil {
+			return out, after, err
+		}
+		out.by[n] = append(out.by[n], reply)
+	}
+	return out, last, rows.Err()
+}
+
+// BackfillText walks the text index's backfill to its end, a step at a
+// time with a pause between steps so that the walk does not crowd out the
+// day's work; it returns when done or when ctx ends.
+func (s *Service) BackfillText(ctx context.Context, pause time.Duration, logf func(msg string, args ...any)) {
+	total := 0
+	for {
+		n, done, err := s.IndexText(ctx)
+		total += n
+		switch {
+		case err != nil && ctx.Err() == nil:
+			logf("text index backfill", "err", err)
+		case done:
+			if total > 0 {
+				logf("text index backfill done", "tickets", total)
+			}
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(pause):
+		}
+	}
+}
