@@ -77,7 +77,7 @@ func (s *Server) staffOrgs(w http.ResponseWriter, r *http.Request) {
 func (s *Server) pickOrgs(r *http.Request, u auth.User) (PickAnswer, error) {
 	ctx, q := r.Context(), r.URL.Query()
 	action := q.Get("for")
-	if !slices.Contains(orgActions, action) {
+	if action != "filter" && !slices.Contains(orgActions, action) {
 		return PickAnswer{}, errs.Invalidf("未知的操作：%q", "unknown action: %q", action)
 	}
 	limit := 0
@@ -88,15 +88,7 @@ func (s *Server) pickOrgs(r *http.Request, u auth.User) (PickAnswer, error) {
 		}
 		limit = n
 	}
-	t, err := s.Tickets.Get(ctx, u, q.Get("ticket"))
-	if err != nil {
-		return PickAnswer{}, err
-	}
-	actions := ticket.AvailableActions(u, t)
-	if !slices.Contains(actions, action) {
-		return PickAnswer{}, errs.New(errs.Forbidden, "您现在不能对此工单进行该操作", "you cannot take this action on the ticket now")
-	}
-	suggest, current, err := s.pickChoice(ctx, t, action, actions)
+	suggest, current, err := s.pickFor(ctx, u, action, q.Get("ticket"))
 	if err != nil {
 		return PickAnswer{}, err
 	}
@@ -115,6 +107,28 @@ func (s *Server) pickOrgs(r *http.Request, u auth.User) (PickAnswer, error) {
 			GroupLabel: tr(lang, "pick.group."+string(h.Group)), Suggested: h.Suggested, Current: h.Code == current})
 	}
 	return ans, nil
+}
+
+// pickFor is the suggestion and the unit not to be chosen when the picker
+// serves the action on one ticket; with no ticket it serves the workbench:
+// its unit filter (for=filter, any staff member) or its batch dispatch
+// (for=dispatch, whoever the ticket service lets dispatch in a batch).
+func (s *Server) pickFor(ctx context.Context, u auth.User, action, number string) (suggest, current string, err error) {
+	if number == "" {
+		if action == "filter" || (action == ticket.ActionDispatch && slices.Contains(ticket.BatchActionsFor(u), action)) {
+			return "", "", nil
+		}
+		return "", "", errs.New(errs.Forbidden, "您不能进行该操作", "you cannot take this action")
+	}
+	t, err := s.Tickets.Get(ctx, u, number)
+	if err != nil {
+		return "", "", err
+	}
+	actions := ticket.AvailableActions(u, t)
+	if !slices.Contains(actions, action) {
+		return "", "", errs.New(errs.Forbidden, "您现在不能对此工单进行该操作", "you cannot take this action on the ticket now")
+	}
+	return s.pickChoice(ctx, t, action, actions)
 }
 
 // AnyChecked reports whether the failed form of the action had a value of

@@ -107,6 +107,21 @@ func TestPickerJSON(t *testing.T) {
 		t.Errorf("a department's handler: %d %s", status, body)
 	}
 
+	// The workbench asks with no ticket: its unit filter (any staff member)
+	// and its batch dispatch (whoever may dispatch in a batch).
+	if status, ans, body := pickJSON(t, h, url.Values{"for": {"filter"}, "q": {"bhj"}}); status != 200 || len(ans.Items) == 0 || ans.Items[0].Name != "滨河街道办事处" {
+		t.Errorf("the workbench's unit filter: %d %s", status, body)
+	}
+	if status, ans, body := pickJSON(t, disp, url.Values{"for": {"dispatch"}, "q": {"bhj"}}); status != 200 || len(ans.Items) == 0 {
+		t.Errorf("a dispatcher's batch dispatch: %d %s", status, body)
+	}
+	if status, _, body := pickJSON(t, h, url.Values{"for": {"dispatch"}}); status != 403 {
+		t.Errorf("a handler's batch dispatch: %d %s", status, body)
+	}
+	if status, _, body := pickJSON(t, disp, url.Values{"for": {"whistle"}}); status != 403 {
+		t.Errorf("whistle with no ticket: %d %s", status, body)
+	}
+
 	// Once dispatched, a redispatch shows the unit that has it, not to be chosen.
 	dispatchTo(t, a, number, "110117-D01")
 	_, ans, body = pickJSON(t, disp, q("for", "redispatch", "q", "cs"))
