@@ -169,4 +169,3 @@ func listed(l []evaluation.ListEntry, code string) bool {
 	}
 	return false
 }
-

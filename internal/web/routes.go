@@ -74,7 +74,7 @@ func (s *Server) staffRoutes(h, files route) {
 	h("GET /staff/export", s.staffExport)
 	h("GET /staff/tickets/{number}", s.staffTicket)
 	h("GET /staff/tickets/{number}/print", s.staffPrint) // the 工单 on A4 (print.go)
-	h("GET /staff/orgs", s.staffOrgs) // the unit picker's type-ahead (picker.go)
+	h("GET /staff/orgs", s.staffOrgs)                    // the unit picker's type-ahead (picker.go)
 	files("POST /staff/tickets/{number}/{action}", s.staffAct)
 	h("GET /staff/tickets/{number}/photos/{id}", s.staffPhoto)
 	files("POST /staff/tickets/{number}/photos", s.staffUpload)
