@@ -199,3 +199,11 @@ const byPhoneMark = "by_phone "
 func ratedByPhone(note string) (rest string, byPhone bool) {
 	return strings.CutPrefix(note, byPhoneMark)
 }
+
+// staffNotesOut takes off a ticket what staff wrote for each other: the
+// dispatcher's request for an on-site check, a unit's reason to return it
+// or to ask for more time. They stay with the staff, as their lines of the
+// timeline do; the reporter and the public read the timeline's notes.
+func staffNotesOut(t *Ticket) {
+	t.CheckNote, t.ReturnReason, t.ExtensionReason = "", "", ""
+}
