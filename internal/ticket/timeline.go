@@ -50,7 +50,9 @@ const (
 // rating (to her alone: the public never sees a rating), the updates and
 // messages addressed to her. The notes staff write for each other — a
 // dispatcher's instruction on dispatch, a contact or check record, a reason
-// to close or return — stay with the staff (minimum exposure), and so do the
+// to close or return — stay with the staff (minimum exposure) unless their
+// writer tells the resident (告知居民: the line then shows what she was
+// told, see NoteReaders), and so do the
 // clocks, the traffic between units, requests that change nothing until
 // approved, and the dispatcher's request for an on-site check. A kind not
 // in it is seen by the staff only, so a new kind of line stays internal
