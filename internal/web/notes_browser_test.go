@@ -97,8 +97,10 @@ func TestBrowserDispatchNoteInternal(t *testing.T) {
 	if b.eval(`String(document.getElementById("contact-notify").checked)`) != "true" {
 		t.Fatal("告知居民 not ticked by the space bar")
 	}
+	b.shot("notes-contact-told", 1280)
 	b.click("#act-contact button")
 	b.sees("已告知居民")
+	b.shot("notes-staff-timeline", 1280)
 
 	mine := b.notesTrack(tk.Number, phone)
 	if !strings.Contains(mine, toldNote) {
@@ -159,6 +161,7 @@ func TestBrowserConsultationWithoutPlace(t *testing.T) {
 	b.waitFor("the refusal", `document.getElementById("street") && document.getElementById("street").getAttribute("aria-invalid") === "true"`)
 	b.sees("请提供地点")
 	b.waitFocus("street")
+	b.shot("notes-console-place", 1280)
 	if v := b.eval(`document.getElementById("description").value`); v != "小区门口路灯不亮" {
 		t.Errorf("the description was not kept: %q", v)
 	}
