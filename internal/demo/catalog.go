@@ -100,6 +100,12 @@ func leaf(code, name, nameEn string, complete ticket.Limit, r route) category {
 	}
 }
 
+// placeless marks a category whose requests concern no place.
+func placeless(c category) category {
+	c.Placeless = true
+	return c
+}
+
 func dept(n string) route { return route{org: DistrictCode + "-D" + n} }
 
 var street = route{streetLevel: true}
@@ -169,10 +175,11 @@ var categories = []category{
 	leaf("1002", "安全隐患", "Safety hazards", hoursNormal, dept("14")),
 	leaf("1003", "占用消防通道", "Blocked fire lanes", hoursNormal, street),
 
-	top("11", "综合咨询", "General enquiries"),
+	placeless(top("11", "综合咨询", "General enquiries")),
 	// No rule on purpose: agents answer most policy questions from the
-	// knowledge base, and the rest need a dispatcher's judgement.
-	leaf("1101", "政策咨询", "Policy enquiries", hoursConsult, route{}),
+	// knowledge base, and the rest need a dispatcher's judgement. A policy
+	// question concerns no place: it is registered without one.
+	placeless(leaf("1101", "政策咨询", "Policy enquiries", hoursConsult, route{})),
 }
 
 // Account describes one demo account, for the login page and the README.

@@ -62,6 +62,10 @@ type ActionInput struct {
 	// CategoryCode classifies the ticket as it is dispatched: required for
 	// a ticket its reporter left unclassified, a correction otherwise.
 	CategoryCode string `json:"category_code"`
+	// NotifyResident tells the resident the note (告知居民): she reads it
+	// on her timeline, where otherwise a staff note stays with the staff.
+	// Only the actions whose line she sees take it (NoteReadersOf).
+	NotifyResident bool `json:"notify_resident"`
 }
 
 // Limits of the exceptions.
@@ -226,6 +230,9 @@ func (s *Service) Act(ctx context.Context, u auth.User, number, action string, i
 	if err := in.clean(); err != nil {
 		return Ticket{}, err
 	}
+	if err := checkNotify(r, &in); err != nil {
+		return Ticket{}, err
+	}
 	if r.check != nil {
 		if err := r.check(&in); err != nil {
 			return Ticket{}, err
@@ -253,6 +260,9 @@ func (s *Service) Act(ctx context.Context, u auth.User, number, action string, i
 		c := &change{s: s, tx: tx, u: &u, now: now, before: t, t: t, action: action}
 		c.t.UpdatedAt = now
 		c.note = in.Note
+		if in.NotifyResident {
+			c.residentNote = in.Note
+		}
 		if err := r.apply(s, ctx, c, in); err != nil {
 			return err
 		}
@@ -276,8 +286,11 @@ type change struct {
 	action string
 	org    string // the unit the event concerns
 	note   string
-	batch  *db.Batch // when set, notifications wait in it for the caller to send
-	retext bool      // a helper's reply changed: the text index is written anew
+	// residentNote is the note as the resident is told it (告知居民); empty
+	// keeps the note with the staff.
+	residentNote string
+	batch        *db.Batch // when set, notifications wait in it for the caller to send
+	retext       bool      // a helper's reply changed: the text index is written anew
 }
 
 // commit writes the ticket and appends the event, in the transaction.
@@ -296,7 +309,9 @@ func (c *change) commit(ctx context.Context) error {
 	if org == "" {
 		org = c.t.AssignedOrgCode
 	}
-	return c.s.insertEvent(ctx, c.tx, c.t.Number, eventFor(c.u, c.t.Version, c.now, c.action, c.before.Status, c.t.Status, org, c.note))
+	e := eventFor(c.u, c.t.Version, c.now, c.action, c.before.Status, c.t.Status, org, c.note)
+	e.residentNote = c.residentNote
+	return c.s.insertEvent(ctx, c.tx, c.t.Number, e)
 }
 
 // The effects of the rows of machine. Each changes c.t (and c.note, which

@@ -10,6 +10,10 @@ type Category struct {
 	NameEn     string `json:"name_en"`
 	Sort       int    `json:"sort"`
 	Active     bool   `json:"active"`
+	// Placeless marks a category whose requests concern no place (政策咨询):
+	// they are registered without one (placeGiven). A child is placeless
+	// if it or an ancestor is marked.
+	Placeless bool `json:"placeless"`
 }
 
 // Rule is a line of the dispatch catalogue (派单目录): tickets of the category

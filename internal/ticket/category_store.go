@@ -37,20 +37,20 @@ func (s *Service) UpsertCategory(ctx context.Context, c Category) error {
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO categories (code, parent_code, name, name_en, sort, active)
-VALUES ($1, $2, $3, $4, $5, $6)
+		_, err := tx.ExecContext(ctx, `INSERT INTO categories (code, parent_code, name, name_en, sort, active, placeless)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
 ON CONFLICT (code) DO UPDATE SET parent_code = excluded.parent_code, name = excluded.name, name_en = excluded.name_en,
-  sort = excluded.sort, active = excluded.active`,
-			c.Code, c.ParentCode, c.Name, c.NameEn, c.Sort, c.Active)
+  sort = excluded.sort, active = excluded.active, placeless = excluded.placeless`,
+			c.Code, c.ParentCode, c.Name, c.NameEn, c.Sort, c.Active, c.Placeless)
 		return errs.Wrap(err, "upsert category")
 	})
 }
 
-const categoryCols = `code, parent_code, name, name_en, sort, active`
+const categoryCols = `code, parent_code, name, name_en, sort, active, placeless`
 
 func scanCategory(sc interface{ Scan(...any) error }) (Category, error) {
 	var c Category
-	err := sc.Scan(&c.Code, &c.ParentCode, &c.Name, &c.NameEn, &c.Sort, &c.Active)
+	err := sc.Scan(&c.Code, &c.ParentCode, &c.Name, &c.NameEn, &c.Sort, &c.Active, &c.Placeless)
 	return c, err
 }
 

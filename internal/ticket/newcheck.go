@@ -83,6 +83,7 @@ func (s *Service) Validate(ctx context.Context, actor *auth.User, in NewTicket) 
 		return f
 	}
 	if f[FieldLocation] == nil {
+		f.add(FieldPlace, s.placeGiven(ctx, in))
 		f.add(FieldPlace, s.placeFromPoint(ctx, actor, &in))
 	}
 	if f[FieldCategory] == nil {
@@ -164,11 +165,40 @@ func (in *NewTicket) checkLocation(f FieldErrors) {
 	}
 	if in.Lat != nil && (*in.Lat < -90 || *in.Lat > 90 || *in.Lng < -180 || *in.Lng > 180 || *in.Lat != *in.Lat || *in.Lng != *in.Lng) {
 		f.add(FieldLocation, errs.Invalidf("经纬度超出范围", "lat or lng out of range"))
-		return
 	}
-	if in.AreaCode == "" && in.Lat == nil && in.Address == "" {
-		f.add(FieldPlace, errs.Invalidf("请提供地点：所在社区、地址或位置", "a place is required: area_code, address, or lat and lng"))
+}
+
+// placeGiven is the one rule of whether a submission needs a place: every
+// request does, but a consultation (a question, answered from policy) and
+// a request in a placeless category of the catalogue (政策咨询), which
+// concern no street or building. A complaint or a request for help about
+// a place needs a community, an address or a location.
+func (s *Service) placeGiven(ctx context.Context, in NewTicket) error {
+	if in.AreaCode != "" || in.Lat != nil || in.Address != "" || in.Kind == KindConsultation {
+		return nil
 	}
+	if in.CategoryCode != "" {
+		placeless, err := s.placeless(ctx, in.CategoryCode)
+		if err != nil || placeless {
+			return err
+		}
+	}
+	return errs.Invalidf("请提供地点：所在社区、地址或位置", "a place is required: area_code, address, or lat and lng")
+}
+
+// placeless reports whether the category or one of its ancestors is
+// marked placeless; an unknown category is not (checkCategory says why).
+func (s *Service) placeless(ctx context.Context, code string) (bool, error) {
+	d, err := s.ref(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, c := range d.ancestors(code) {
+		if d.cats[c].Placeless {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // checkReporter checks the reporter's phone, which a guest and a caller

@@ -372,7 +372,7 @@ func (s *Service) publicTicket(t Ticket) Ticket {
 	t.ReporterUserID, t.CreatedBy = "", ""
 	t.Rating = nil
 	t.Description, t.Address, t.ReplyText = privacy.Mask(t.Description), privacy.Mask(t.Address), privacy.Mask(t.ReplyText)
-	t.CheckNote, t.ReturnReason, t.ExtensionReason = privacy.Mask(t.CheckNote), privacy.Mask(t.ReturnReason), privacy.Mask(t.ExtensionReason)
+	staffNotesOut(&t)
 	if t.Lat != nil && t.Lng != nil {
 		lat, lng := s.publicPoint(*t.Lat, *t.Lng)
 		t.Lat, t.Lng = &lat, &lng

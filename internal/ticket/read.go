@@ -22,6 +22,9 @@ func (s *Service) Get(ctx context.Context, u auth.User, number string) (Ticket, 
 	if coReaderOnly(u, t) {
 		return s.publicTicket(t), nil
 	}
+	if !u.Role.IsStaff() {
+		staffNotesOut(&t)
+	}
 	if !seesReporter(u, t) {
 		mask(&t)
 		return t, nil
@@ -122,6 +125,7 @@ func (s *Service) Lookup(ctx context.Context, number, phone string) (Ticket, aut
 		return Ticket{}, auth.User{}, errs.NotFoundf("未找到该工单，请核对编号和手机号", "no ticket with that number and phone")
 	}
 	// The guest proved the phone: she acts as the reporter for this ticket.
+	staffNotesOut(&t)
 	return t, auth.User{Role: auth.RoleResident, Phone: phone}, nil
 }
 

@@ -192,6 +192,9 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 	if actor != nil && actor.Role != auth.RoleResident && !CanCreate(*actor) {
 		return Ticket{}, errs.ErrForbidden
 	}
+	if err := s.placeGiven(ctx, in); err != nil {
+		return Ticket{}, err
+	}
 	// Before the shared transaction: it reads a boundary, which can take a
 	// while, and a refused request should not use up a number.
 	if err := s.placeFromPoint(ctx, actor, &in); err != nil {

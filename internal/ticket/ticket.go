@@ -207,8 +207,14 @@ type Event struct {
 	// ByPhone marks a rating that staff recorded from the reporter's answer
 	// on a follow-up call (回访) rather than her own (see Timeline).
 	ByPhone bool `json:"by_phone,omitempty"`
+	// NotifyResident marks, for the staff, a note its writer chose to tell
+	// the resident (告知居民); she reads it in place of nothing (Timeline).
+	NotifyResident bool `json:"notify_resident,omitempty"`
 
 	actorID string
+	// residentNote is what the resident is told of a staff note: empty
+	// unless its writer chose to tell her.
+	residentNote string
 }
 
 // Limits on what a submission may hold.

@@ -81,11 +81,11 @@ func (s *Service) insertEvent(ctx context.Context, tx *sql.Tx, number string, e 
 	return errs.Wrap(err, "insert event")
 }
 
-const insertEventSQL = `INSERT INTO ticket_events (ticket_number, seq, at, actor_id, actor_name, actor_role, action, from_status, to_status, org_code, note)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`
+const insertEventSQL = `INSERT INTO ticket_events (ticket_number, seq, at, actor_id, actor_name, actor_role, action, from_status, to_status, org_code, note, resident_note)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
 
 func eventArgs(number string, e Event) []any {
-	return []any{number, e.Seq, db.Millis(e.At), e.actorID, e.Actor, e.ActorRole, e.Action, e.FromStatus, e.ToStatus, e.OrgCode, e.Note}
+	return []any{number, e.Seq, db.Millis(e.At), e.actorID, e.Actor, e.ActorRole, e.Action, e.FromStatus, e.ToStatus, e.OrgCode, e.Note, e.residentNote}
 }
 
 const ticketCols = `number, kind, status, category_code, area_code, description, address, lat, lng, channel,
@@ -229,7 +229,7 @@ func errNoTicket(number string) error {
 }
 
 func (s *Service) events(ctx context.Context, q db.Queryer, number string) ([]Event, error) {
-	rows, err := q.QueryContext(ctx, `SELECT seq, at, actor_id, actor_name, actor_role, action, from_status, to_status, org_code, note
+	rows, err := q.QueryContext(ctx, `SELECT seq, at, actor_id, actor_name, actor_role, action, from_status, to_status, org_code, note, resident_note
 FROM ticket_events WHERE ticket_number = $1 ORDER BY seq`, number)
 	if err != nil {
 		return nil, errs.Wrap(err, "list events")
@@ -239,7 +239,7 @@ FROM ticket_events WHERE ticket_number = $1 ORDER BY seq`, number)
 	for rows.Next() {
 		var e Event
 		var at int64
-		if err := rows.Scan(&e.Seq, &at, &e.actorID, &e.Actor, &e.ActorRole, &e.Action, &e.FromStatus, &e.ToStatus, &e.OrgCode, &e.Note); err != nil {
+		if err := rows.Scan(&e.Seq, &at, &e.actorID, &e.Actor, &e.ActorRole, &e.Action, &e.FromStatus, &e.ToStatus, &e.OrgCode, &e.Note, &e.residentNote); err != nil {
 			return nil, errs.Wrap(err, "scan event")
 		}
 		e.At = time.UnixMilli(at).In(s.loc)

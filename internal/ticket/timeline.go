@@ -1,9 +1,11 @@
 package ticket
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/privacy"
 )
 
@@ -48,7 +50,9 @@ const (
 // rating (to her alone: the public never sees a rating), the updates and
 // messages addressed to her. The notes staff write for each other — a
 // dispatcher's instruction on dispatch, a contact or check record, a reason
-// to close or return — stay with the staff (minimum exposure), and so do the
+// to close or return — stay with the staff (minimum exposure) unless their
+// writer tells the resident (告知居民: the line then shows what she was
+// told, see NoteReaders), and so do the
 // clocks, the traffic between units, requests that change nothing until
 // approved, and the dispatcher's request for an on-site check. A kind not
 // in it is seen by the staff only, so a new kind of line stays internal
@@ -96,12 +100,62 @@ func staffOnlyOf(m []rule, others ...string) []string {
 	return append(out, others...)
 }
 
+// NoteReaders is who reads the note a form of an action takes.
+type NoteReaders int
+
+const (
+	// NoteStaff: the note stays with the staff (仅内部可见); the resident
+	// does not see the line, or sees it without its note.
+	NoteStaff NoteReaders = iota
+	// NoteStaffUnlessTold: the note stays with the staff unless its writer
+	// ticks 告知居民 (ActionInput.NotifyResident); then the reporter reads
+	// it, and the public too (masked) where it sees the line.
+	NoteStaffUnlessTold
+	// NoteResident: the resident reads it (the answer, her own words).
+	NoteResident
+)
+
+// NoteReadersOf returns who reads the note of the action's form, by its
+// row of machine: a line the reporter sees with its note is hers; a line
+// she sees without its note may carry a note its writer tells her; any
+// other note stays with the staff.
+func NoteReadersOf(action string) NoteReaders {
+	r, ok := ruleOf(action)
+	switch {
+	case !ok:
+		return NoteStaff
+	case r.reporter == noted:
+		return NoteResident
+	case r.reporter == bare && slices.Contains(r.fields, "note"):
+		return NoteStaffUnlessTold
+	}
+	return NoteStaff
+}
+
+// checkNotify refuses 告知居民 where the action's note cannot be told (its
+// line is not shown to the resident) and where there is nothing to tell.
+func checkNotify(r *rule, in *ActionInput) error {
+	if !in.NotifyResident {
+		return nil
+	}
+	if NoteReadersOf(r.action) != NoteStaffUnlessTold {
+		return errs.Invalidf("该操作的备注仅内部可见，不能告知居民", "the note of %s stays with the staff: notify_resident is not allowed", r.action)
+	}
+	if in.Note == "" {
+		return errs.Invalidf("选择告知居民时，请填写要告知居民的内容", "notify_resident needs a note to tell the resident")
+	}
+	return nil
+}
+
 // Timeline returns the lines of evs that a sees, in their order. A rating
 // recorded on a follow-up call has ByPhone set and its mark taken off the
 // note, for every audience. For the reporter and the public, a line keeps
 // its note only where the table above says so, and names its actor by role
 // ("reporter", "system", or the staff role), never by the staff's account;
-// for the public the personal numbers in a note are masked (privacy.Mask).
+// a line shown without its note shows instead what its writer chose to
+// tell the resident (告知居民), if anything. For the public the personal
+// numbers in a note are masked (privacy.Mask). The staff see every note,
+// those told to the resident marked NotifyResident.
 func Timeline(evs []Event, a Audience) []Event {
 	out := make([]Event, 0, len(evs))
 	for _, e := range evs {
@@ -109,6 +163,7 @@ func Timeline(evs []Event, a Audience) []Event {
 			e.Note, e.ByPhone = ratedByPhone(e.Note)
 		}
 		if a == AudienceStaff {
+			e.NotifyResident = e.residentNote != ""
 			out = append(out, e)
 			continue
 		}
@@ -121,8 +176,9 @@ func Timeline(evs []Event, a Audience) []Event {
 			continue
 		}
 		if see == bare {
-			e.Note = ""
+			e.Note = e.residentNote
 		}
+		e.residentNote = ""
 		if a == AudiencePublic {
 			e.Note = privacy.Mask(e.Note)
 		}
@@ -144,4 +200,12 @@ const byPhoneMark = "by_phone "
 // that mark.
 func ratedByPhone(note string) (rest string, byPhone bool) {
 	return strings.CutPrefix(note, byPhoneMark)
+}
+
+// staffNotesOut takes off a ticket what staff wrote for each other: the
+// dispatcher's request for an on-site check, a unit's reason to return it
+// or to ask for more time. They stay with the staff, as their lines of the
+// timeline do; the reporter and the public read the timeline's notes.
+func staffNotesOut(t *Ticket) {
+	t.CheckNote, t.ReturnReason, t.ExtensionReason = "", "", ""
 }

@@ -311,6 +311,47 @@ func (s *Server) checkConsoleForm(ctx context.Context, p *Page, u *auth.User, d 
 	if op == "merge" && !ticket.MergesOnTheConsole(*u) {
 		d.fail(p.Lang, "", "con.err.merge")
 	}
+	fe := s.Tickets.Validate(ctx, u, in)
+	if needSearch { // the category is being chosen among the matches
+		delete(fe, ticket.FieldCategory)
+	}
+	d.failFields(p.Lang, fe)
+}
+
+// consoleTarget maps the ticket service's fields to the console's elements:
+// a missing place goes to the street, where the place begins.
+var consoleTarget = map[string]string{
+	ticket.FieldPlace: "street", ticket.FieldArea: "street", ticket.FieldLocation: "street", ticket.FieldAddress: "address",
+	ticket.FieldCategory: "category_q", ticket.FieldText: "description", ticket.FieldName: "reporter_name",
+	ticket.FieldPhone: "phone", ticket.FieldUrgency: "urgency",
+}
+
+// failFields adds the service's problems (ticket.Validate) that the
+// console's own checks did not find, each beside its element; the cursor
+// goes to the first wrong field, whichever it is.
+func (d *ConsoleData) failFields(lang string, fe ticket.FieldErrors) {
+	for _, f := range fe.Fields() {
+		id := consoleTarget[f]
+		if id != "" && d.Bad[id] {
+			continue
+		}
+		e := fe[f]
+		msg := e.Msg
+		if lang == "en" {
+			msg = e.MsgEn
+		}
+		d.Errors = append(d.Errors, msg)
+		if id == "" {
+			continue
+		}
+		if d.Bad == nil {
+			d.Bad = map[string]bool{}
+		}
+		d.Bad[id] = true
+		if d.Focus == "" {
+			d.Focus = id
+		}
+	}
 }
 
 // consoleError shows a service's refusal on the console with the form kept.

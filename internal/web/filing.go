@@ -56,9 +56,24 @@ func setFieldErrors(p *Page, d *SubmitData, fe ticket.FieldErrors) {
 		if d.Errs[id] != "" {
 			continue
 		}
+		if d.Focus == "" && !d.Resident {
+			d.Focus = focusControl(id)
+		}
 		d.Errs[id] = msg
 		d.Problems = append(d.Problems, FieldProblem{ID: id, Msg: msg})
 	}
+}
+
+// focusControl is the control of a staff form that takes the cursor for a
+// problem beside element id: the first of a group's controls.
+func focusControl(id string) string {
+	switch id {
+	case "place":
+		return "street"
+	case "kind":
+		return "kind-0"
+	}
+	return id
 }
 
 // statusOfFields is the status of a form refused for fe.

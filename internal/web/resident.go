@@ -56,6 +56,9 @@ type SubmitData struct {
 	// for the summary above the form.
 	Errs     map[string]string
 	Problems []FieldProblem
+	// Focus is the control a staff form puts the cursor in when it comes
+	// back: the first wrong field the service named (setFieldErrors).
+	Focus string
 	// PhotoToken is the form's signed token, under which the photos of a
 	// form sent back are held; Held are those photos, PhotoErrs those refused.
 	PhotoToken string

@@ -266,6 +266,8 @@ func actionInput(r *http.Request, action string) ticket.ActionInput {
 		Reason:    f.Get("reason"),
 		Until:     strings.TrimSpace(f.Get("until")),
 		Into:      strings.TrimSpace(f.Get("into")),
+		// 告知居民: the note is told to the resident (the service decides where it may be).
+		NotifyResident: f.Get("notify_resident") != "",
 	}
 	if action == ticket.ActionDispatch {
 		in.CategoryCode = strings.TrimSpace(f.Get("category_code"))

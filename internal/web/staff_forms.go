@@ -22,6 +22,10 @@ type ActionForm struct {
 
 	NoteLabel, NotePH string
 	NoteRows          int
+	// Who reads the note: NoteSight says it beside the note; NoteTell
+	// offers 告知居民 (ticket.NoteReadersOf decides).
+	NoteSight string
+	NoteTell  bool
 	// The unit select (org_code).
 	OrgID, OrgLabel, OrgEmpty string
 	OrgReq, OrgSkip           bool
@@ -84,6 +88,7 @@ func (s *Server) forms(lang string, v *TicketView) []ActionForm {
 		if k, ok := noteLabels[a]; ok {
 			f.NoteLabel = tr(lang, k)
 		}
+		noteSight(lang, &f)
 		if isMessage("action." + a + ".ph") {
 			f.NotePH = tr(lang, "action."+a+".ph")
 		}
@@ -150,5 +155,19 @@ func (s *Server) formSpecifics(lang string, v *TicketView, f *ActionForm) {
 			f.Title, f.Hint = tr(lang, "action.close.review"), tr(lang, "action.close.review.hint")
 			f.Button = f.Title
 		}
+	}
+}
+
+// noteSight says beside a note who reads it, as the ticket capability
+// decides (ticket.NoteReadersOf): the staff alone, the resident too when
+// 告知居民 is ticked, or the resident.
+func noteSight(lang string, f *ActionForm) {
+	switch ticket.NoteReadersOf(f.Action) {
+	case ticket.NoteStaffUnlessTold:
+		f.NoteSight, f.NoteTell = tr(lang, "note.sight.tell"), true
+	case ticket.NoteResident:
+		f.NoteSight = tr(lang, "note.sight.resident")
+	default:
+		f.NoteSight = tr(lang, "note.sight.staff")
 	}
 }

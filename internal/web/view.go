@@ -122,6 +122,8 @@ type EventView struct {
 	Text string
 	Who  string
 	Note string
+	// Told marks, for the staff, a note its writer told the resident (告知居民).
+	Told bool
 }
 
 // ticketView fills in names and the timeline of t as u sees it.
@@ -187,6 +189,7 @@ func (s *Server) ticketView(ctx context.Context, lang string, u auth.User, t tic
 // reason. name gives a unit's name.
 func (s *Server) eventView(lang string, e ticket.Event, t ticket.Ticket, staff bool, name func(string) string) (ev EventView, returnNote string) {
 	ev, returnNote = eventText(lang, e, t, name)
+	ev.Told = staff && e.NotifyResident
 	if m, ok := messages["rev."+e.Action]; ok && !staff {
 		if strings.Contains(m[0], "%s") {
 			ev.Text = tr(lang, "rev."+e.Action, name(e.OrgCode))

@@ -297,6 +297,12 @@
     else target.click();
   });
 
+  // 7. After a refusal the cursor is in the first wrong field the server
+  // named (its autofocus), even where the browser gave the focus elsewhere
+  // or the field was in a part this script showed or hid.
+  var wrong = form.querySelector("[autofocus]");
+  if (wrong && form.querySelector('[aria-invalid="true"]') && document.activeElement !== wrong) wrong.focus();
+
   // The knowledge base for what is already on the form (after a reload).
   if (!kbList.children.length && (desc.value.trim() || catCode.value)) refreshKB();
 })();
