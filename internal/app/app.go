@@ -28,6 +28,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/open311"
+	"github.com/gongzhi/gongzhi/internal/replytpl"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 	"github.com/gongzhi/gongzhi/internal/web"
 	"github.com/gongzhi/gongzhi/internal/webhook"
@@ -47,6 +48,7 @@ type App struct {
 	Evaluation  *evaluation.Service
 	Health      *evaluation.Health
 	Webhooks    *webhook.Service
+	Replies     *replytpl.Service
 	Handler     http.Handler
 	idem        *idem.Store
 	// AdminPassword is set when the admin account was made on this start
@@ -124,6 +126,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Tickets.SetPhotoCounter(a.Attachments.CountPurpose)
 	a.idem = idem.NewStore(d)
 	a.KB = kb.NewService(d, c)
+	a.Replies = replytpl.NewService(d, c, a.Tickets, a.Gov)
 	a.Webhooks = webhook.New(d, c, log, webhook.Options{})
 	a.Evaluation = evaluation.NewService(d, c, a.Gov, log)
 	mode, err := evaluation.ParseAggregateMode(cfg.EvaluationAggregates)
