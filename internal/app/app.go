@@ -156,6 +156,13 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 				return nil, fmt.Errorf("load demo knowledge base: %w", err)
 			}
 		}
+		if list, err := a.Replies.List(ctx, auth.System()); err != nil {
+			return nil, err
+		} else if len(list) == 0 {
+			if err := a.Replies.Import(ctx, demo.ReplyTemplates); err != nil {
+				return nil, fmt.Errorf("load demo reply templates: %w", err)
+			}
+		}
 	}
 	limits := limit.Defaults()
 	mux := http.NewServeMux()
@@ -185,7 +192,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err != nil {
 		return nil, err
 	}
-	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Evaluation: a.Evaluation, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL})
+	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Replies: a.Replies, Evaluation: a.Evaluation, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
