@@ -270,7 +270,7 @@ func TestTemplatesForATicket(t *testing.T) {
 		must(t, err)
 		body := "{诉求人称呼}您好：您于{受理时间}反映的{地点}{诉求分类}问题（{编号}）由{承办单位}办理，电话{单位电话}，时限{办结时限}。{答复日期}"
 		for _, tp := range []struct {
-			u             auth.User
+			u              auth.User
 			org, cat, name string
 		}{
 			{f.dispatcher, "", "", "G 通用"},
