@@ -15,7 +15,7 @@ var ReplyTemplates = []replytpl.Template{
 	{ID: "demo-rt-04", OrgCode: "", CategoryCode: "04", Name: "水电气热：已协调恢复",
 		Body: "{诉求人称呼}您好：您反映的{地点}{诉求分类}问题（工单编号{编号}），经{承办单位}协调，相关单位已于{答复日期}完成抢修并恢复正常。如再次出现问题，请及时反映。"},
 	{ID: "demo-rt-11", OrgCode: StreetOfficeCode(StreetBinhe), CategoryCode: "01", Name: "环境卫生已清理",
-		Body: "{诉求人称呼}您好：您于{受理时间}反映的{地点}环境卫生问题（工单编号{编号}），滨河街道已组织保洁人员于{答复日期}清理完毕，并将该处纳入日常巡查。如有问题请拨打街道电话{单位电话}。"},
+		Body: "{诉求人称呼}您好：您于{受理时间}反映的{地点}环境卫生问题（工单编号{编号}），滨河街道已组织保洁人员于{答复日期}清理完毕，并将该处纳入日常巡查。感谢您的监督。"},
 	{ID: "demo-rt-12", OrgCode: StreetOfficeCode(StreetBinhe), CategoryCode: "02", Name: "物业问题已约谈",
 		Body: "{诉求人称呼}您好：您反映的{地点}物业问题（工单编号{编号}），街道已约谈物业服务企业，要求其限期整改，社区将跟踪整改情况。"},
 	{ID: "demo-rt-13", OrgCode: StreetOfficeCode(StreetBinhe), Name: "现场核实，不属实",
