@@ -7,9 +7,11 @@ import (
 
 // oaReplies runs the reply templates' endpoints: who keeps which, the
 // checks at save, the Idempotency-Key, and a ticket's templates rendered
-// for it. guestTicket is 滨河街道's, of category 0101, reported by 王女士.
-func oaReplies(t *testing.T, c *oaClient, admin, dispatcher, handler, deptHandler, agent, resident, guestTicket string) {
+// for it, on a guest's ticket of 滨河街道 (category 0101) reported by 王女士.
+func oaReplies(t *testing.T, c *oaClient, admin, dispatcher, handler, deptHandler, agent, resident string) {
 	t.Helper()
+	guestTicket := c.want(c.do(oaReq{method: "POST", path: "/api/v1/tickets", body: map[string]any{"kind": "complaint", "category_code": "0101",
+		"description": "北门垃圾堆放无人清运", "area_code": "110117001001", "reporter_phone": "13911117777", "reporter_name": "王女士"}}), 201, "guest submits").str("number")
 	const list, one = "/api/v1/reply-templates", "/api/v1/reply-templates/{id}"
 	key := func(k string) map[string]string { return map[string]string{"Idempotency-Key": k} }
 	own := map[string]any{"org_code": "110117001-SO", "category_code": "01", "name": "接口测试：已清理", "body": "{诉求人称呼}您好：工单{编号}反映的{地点}问题已清理。"}
@@ -58,11 +60,11 @@ func oaReplies(t *testing.T, c *oaClient, admin, dispatcher, handler, deptHandle
 		t.Fatalf("the unit's template of the category comes first: %s", r.raw)
 	}
 	text := items[0].(map[string]any)["text"].(string)
-	if !strings.HasPrefix(text, "王女士您好") || !strings.Contains(text, guestTicket) || strings.Contains(text, "13911112222") || strings.Contains(text, "{") {
+	if !strings.HasPrefix(text, "王女士您好") || !strings.Contains(text, guestTicket) || strings.Contains(text, "13911117777") || strings.Contains(text, "{") {
 		t.Errorf("rendered %q", text)
 	}
 	c.want(c.do(oaReq{method: "GET", path: tt, args: []string{guestTicket}, token: deptHandler}), 403, "a ticket of another unit")
-	c.want(c.do(oaReq{method: "GET", path: tt, args: []string{guestTicket}, token: resident}), 403, "the resident")
+	c.want(c.do(oaReq{method: "GET", path: tt, args: []string{guestTicket}, token: resident}), 404, "a resident who did not report it")
 	c.want(c.do(oaReq{method: "GET", path: tt, args: []string{"20000101999999"}, token: handler}), 404, "no such ticket")
 
 	c.want(c.do(oaReq{method: "DELETE", path: one, args: []string{general}, token: handler}), 403, "handler deletes the district's")
