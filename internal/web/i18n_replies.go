@@ -41,7 +41,7 @@ var replyMessages = map[string][2]string{
 	"rt.scope.general": {"全区通用", "District-wide"},
 	"rt.choose":        {"选用答复模板（%d个）", "Use a reply template (%d)"},
 	"rt.choose.hint":   {"选用后内容填入下方答复框，可再修改。", "The chosen text goes into the reply box below, where it can be changed."},
-	"rt.use":           {"选用", "Use"},
+	"rt.insert":        {"插入", "Insert"},
 	"rt.chosen":        {"已选用", "chosen"},
 	"rt.manage":        {"管理答复模板", "Manage reply templates"},
 	"rt.resident.sees": {"居民将看到的答复", "What the resident will read"},
