@@ -108,6 +108,9 @@ func (s *Server) replies(w http.ResponseWriter, r *http.Request) {
 	var edit *replytpl.Template
 	if id := r.URL.Query().Get("edit"); id != "" {
 		t, err := s.Replies.Get(r.Context(), *u, id)
+		if err == nil && !replytpl.CanEdit(*u, t.OrgCode) {
+			err = errs.ErrForbidden
+		}
 		if err != nil {
 			s.fail(w, r, err)
 			return

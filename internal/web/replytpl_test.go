@@ -125,6 +125,9 @@ func TestRepliesPage(t *testing.T) {
 	if status, page = h.post("/staff/replies/"+id[1], form); status != 200 || !strings.Contains(page, "门前积水已排除（改）") {
 		t.Fatalf("change: %d", status)
 	}
+	if status, _ = h.get("/staff/replies?edit=demo-rt-01"); status != 403 {
+		t.Errorf("handler opens the district's for editing: %d", status)
+	}
 	if status, _ = h.post("/staff/replies/demo-rt-01/delete", url.Values{"csrf": {tok}}); status != 403 {
 		t.Errorf("handler deletes the district's: %d", status)
 	}
