@@ -57,13 +57,14 @@ func known(name string) bool {
 	return false
 }
 
-// KnownList is the placeholders as they are written, for messages.
-func KnownList() string {
+// KnownList is the placeholders as they are written, joined by sep, for
+// messages.
+func KnownList(sep string) string {
 	names := make([]string, len(Placeholders))
 	for i, p := range Placeholders {
 		names[i] = "{" + p.Name + "}"
 	}
-	return strings.Join(names, "、")
+	return strings.Join(names, sep)
 }
 
 // scan walks body, calling text for plain text and name for each
@@ -87,8 +88,8 @@ func scan(body string, text func(string), name func(string)) error {
 			if utf8.RuneCountInString(bad) > 12 {
 				bad = string([]rune(bad)[:12]) + "…"
 			}
-			return errs.Invalidf("模板中有未知的占位符 %s；大括号只用于占位符，可用的有：%s",
-				"the template has an unknown placeholder %s; braces only mark placeholders, which are: %s", bad, KnownList())
+			return errs.New(errs.Invalid, fmt.Sprintf("模板中有未知的占位符 %s；大括号只用于占位符，可用的有：%s", bad, KnownList("、")),
+				fmt.Sprintf("the template has an unknown placeholder %s; braces only mark placeholders, which are: %s", bad, KnownList(", ")))
 		}
 		name(rest[1:end])
 		body = rest[end+1:]
