@@ -12,6 +12,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/idem"
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
+	"github.com/gongzhi/gongzhi/internal/replytpl"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 	"github.com/gongzhi/gongzhi/internal/webhook"
 )
@@ -25,6 +26,7 @@ type Deps struct {
 	Attachments *attachment.Service
 	Evaluation  *evaluation.Service
 	Webhooks    *webhook.Service
+	Replies     *replytpl.Service
 	Idem        *idem.Store
 	Limits      *limit.Set
 	Log         *slog.Logger
@@ -162,6 +164,13 @@ var routeTable = []route{
 	{"POST", "/api/v1/kb", asUser, keyed, "create an article (admin)", nil, (*API).saveKB},
 	{"PUT", "/api/v1/kb/{id}", asUser, noKey, "replace an article (admin)", nil, (*API).saveKB},
 	{"DELETE", "/api/v1/kb/{id}", asUser, noKey, "delete an article (admin)", nil, (*API).deleteKB},
+
+	{"GET", "/api/v1/reply-templates", asUser, noKey, "reply templates one may read, with the placeholders", nil, (*API).listReplyTemplates},
+	{"POST", "/api/v1/reply-templates", asUser, keyed, "create a reply template (admin; handlers for their unit; the dispatch centre district-wide)", nil, (*API).saveReplyTemplate},
+	{"GET", "/api/v1/reply-templates/{id}", asUser, noKey, "one reply template", nil, (*API).getReplyTemplate},
+	{"PUT", "/api/v1/reply-templates/{id}", asUser, noKey, "change a reply template", nil, (*API).saveReplyTemplate},
+	{"DELETE", "/api/v1/reply-templates/{id}", asUser, noKey, "delete a reply template", nil, (*API).deleteReplyTemplate},
+	{"GET", "/api/v1/tickets/{number}/reply-templates", asUser, noKey, "the reply templates for a ticket, rendered for it", nil, (*API).ticketReplyTemplates},
 
 	{"POST", "/api/v1/apikeys", asAdmin, keyedSecret, "create an API key (admin)", nil, (*API).createAPIKey},
 	{"GET", "/api/v1/apikeys", asAdmin, noKey, "list API keys (admin)", nil, (*API).listAPIKeys},

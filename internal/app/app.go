@@ -28,6 +28,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/open311"
+	"github.com/gongzhi/gongzhi/internal/replytpl"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 	"github.com/gongzhi/gongzhi/internal/web"
 	"github.com/gongzhi/gongzhi/internal/webhook"
@@ -47,6 +48,7 @@ type App struct {
 	Evaluation  *evaluation.Service
 	Health      *evaluation.Health
 	Webhooks    *webhook.Service
+	Replies     *replytpl.Service
 	Handler     http.Handler
 	idem        *idem.Store
 	// AdminPassword is set when the admin account was made on this start
@@ -124,6 +126,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Tickets.SetPhotoCounter(a.Attachments.CountPurpose)
 	a.idem = idem.NewStore(d)
 	a.KB = kb.NewService(d, c)
+	a.Replies = replytpl.NewService(d, c, a.Tickets, a.Gov)
 	a.Webhooks = webhook.New(d, c, log, webhook.Options{})
 	a.Evaluation = evaluation.NewService(d, c, a.Gov, log)
 	mode, err := evaluation.ParseAggregateMode(cfg.EvaluationAggregates)
@@ -156,6 +159,13 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 				return nil, fmt.Errorf("load demo knowledge base: %w", err)
 			}
 		}
+		if list, err := a.Replies.List(ctx, auth.System()); err != nil {
+			return nil, err
+		} else if len(list) == 0 {
+			if err := a.Replies.Import(ctx, demo.ReplyTemplates); err != nil {
+				return nil, fmt.Errorf("load demo reply templates: %w", err)
+			}
+		}
 	}
 	limits := limit.Defaults()
 	mux := http.NewServeMux()
@@ -174,7 +184,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		}
 		w.Write([]byte("ready\n"))
 	})
-	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
+	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
 	open311.New(open311.Deps{Tickets: a.Tickets, Auth: a.Auth, Gov: a.Gov, Idem: a.idem, Log: log, Jurisdiction: cfg.Jurisdiction, BaseURL: cfg.BaseURL,
 		SandboxURL: cfg.Open311SandboxURL}).Routes(mux)
 	lookupKey, err := d.Secret(ctx, "web.lookup", 32)
@@ -185,7 +195,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err != nil {
 		return nil, err
 	}
-	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Evaluation: a.Evaluation, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL})
+	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Replies: a.Replies, Evaluation: a.Evaluation, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}

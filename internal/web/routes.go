@@ -15,6 +15,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.residentRoutes(h, files)
 	s.staffRoutes(h, files)
 	s.evaluationRoutes(h)
+	s.replyRoutes(h)
 
 	// Any other path: the page that says so, in the site's look.
 	mux.Handle("/", s.notFoundHandler())

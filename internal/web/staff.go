@@ -238,6 +238,10 @@ func (s *Server) staffTicketPage(w http.ResponseWriter, r *http.Request, u *auth
 		}
 	}
 	v.Forms = s.forms(p.Lang, v)
+	if v.Replies, err = s.replyChooser(r, p.Lang, *u, t, v); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if v.Can(ticket.ActionDispatch) || v.Can(ticket.ActionRedispatch) {
 		if v.CatGroups, _, err = s.categoryGroups(r.Context(), p.Lang); err != nil {
 			s.fail(w, r, err)

@@ -55,6 +55,8 @@ type TicketView struct {
 	PhotoNote *PhotoNote
 	// Next is what happens next, for the resident's page (next.go).
 	Next *NextView
+	// Replies are the reply templates of the staff page's reply forms (replytpl.go).
+	Replies *ReplyChooser
 }
 
 // HelperView is a co-handling unit with its name.

@@ -25,6 +25,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/idem"
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
+	"github.com/gongzhi/gongzhi/internal/replytpl"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 
 	"github.com/gongzhi/gongzhi/internal/clock"
@@ -39,6 +40,9 @@ type Deps struct {
 	Tickets *ticket.Service
 	Gov     *gov.Service
 	KB      *kb.Service // the knowledge base of the hotline console; may be nil
+	// Replies keeps the reply templates; may be nil, and then the reply
+	// forms offer none and /staff/replies answers 503.
+	Replies *replytpl.Service
 	Limits  *limit.Set
 	Log     *slog.Logger
 	Demo    bool // show one-time codes on the login page
@@ -90,7 +94,7 @@ var pageNames = []string{
 	"staff_notifications", "staff_timelimits", "staff_console",
 	"staff_dashboard", "staff_figure", "staff_unit", "staff_rects", "staff_rect", "staff_rect_new",
 	"staff_public_settings", "public", "staff_patrol", "staff_apikeys",
-	"staff_audit", "staff_account", "staff_proxy", "nearby", "staff_batch",
+	"staff_audit", "staff_account", "staff_proxy", "nearby", "staff_batch", "staff_replies",
 	"staff_print", // its own document, rendered by renderPrint
 }
 
@@ -114,7 +118,7 @@ func New(d Deps) (*Server, error) {
 		s.pages[lang] = map[string]*template.Template{}
 		for _, name := range pageNames {
 			t, err := template.New(name).Funcs(s.funcs(lang)).ParseFS(files,
-				"templates/layout.html", "templates/partials.html", "templates/resident_actions.html", "templates/place.html", "templates/"+name+".html")
+				"templates/layout.html", "templates/partials.html", "templates/resident_actions.html", "templates/place.html", "templates/replytpl.html", "templates/"+name+".html")
 			if err != nil {
 				return nil, fmt.Errorf("parse template %s: %w", name, err)
 			}
