@@ -7,6 +7,7 @@
   'use strict';
   function fmt(format, s) { return format.replace('%s', s); }
 
+  function bindChoosers() {
   document.querySelectorAll('ul[data-tpl-for]').forEach(function (list) {
     if (list.dataset.bound) return;
     list.dataset.bound = '1';
@@ -30,6 +31,10 @@
     });
     box.addEventListener('input', function () { note.hidden = true; show(); });
   });
+  }
+  bindChoosers();
+  // The staff ticket page's content is replaced in place after an action (ticketflow.js).
+  document.addEventListener('gongzhi:content', bindChoosers);
 
   var form = document.querySelector('form[data-example]');
   if (form) {
