@@ -8,29 +8,29 @@
   function fmt(format, s) { return format.replace('%s', s); }
 
   function bindChoosers() {
-  document.querySelectorAll('ul[data-tpl-for]').forEach(function (list) {
-    if (list.dataset.bound) return;
-    list.dataset.bound = '1';
-    var box = document.getElementById(list.dataset.tplFor);
-    var pv = document.getElementById(list.dataset.tplFor + '-preview');
-    if (!box || !pv) return;
-    var text = pv.querySelector('[data-preview]');
-    var note = pv.querySelector('[data-missing-note]');
-    function show() { text.textContent = box.value.trim() ? box.value : text.dataset.empty; }
-    list.addEventListener('click', function (e) {
-      var a = e.target.closest('a[data-text]');
-      if (!a) return;
-      e.preventDefault();
-      box.value = a.dataset.text;
-      list.querySelectorAll('a[aria-current]').forEach(function (x) { x.removeAttribute('aria-current'); });
-      a.setAttribute('aria-current', 'true');
-      note.hidden = !a.dataset.missing;
-      if (a.dataset.missing) note.textContent = fmt(note.dataset.format, a.dataset.missing);
-      show();
-      box.focus();
+    document.querySelectorAll('ul[data-tpl-for]').forEach(function (list) {
+      if (list.dataset.bound) return;
+      list.dataset.bound = '1';
+      var box = document.getElementById(list.dataset.tplFor);
+      var pv = document.getElementById(list.dataset.tplFor + '-preview');
+      if (!box || !pv) return;
+      var text = pv.querySelector('[data-preview]');
+      var note = pv.querySelector('[data-missing-note]');
+      function show() { text.textContent = box.value.trim() ? box.value : text.dataset.empty; }
+      list.addEventListener('click', function (e) {
+        var a = e.target.closest('a[data-text]');
+        if (!a) return;
+        e.preventDefault();
+        box.value = a.dataset.text;
+        list.querySelectorAll('a[aria-current]').forEach(function (x) { x.removeAttribute('aria-current'); });
+        a.setAttribute('aria-current', 'true');
+        note.hidden = !a.dataset.missing;
+        if (a.dataset.missing) note.textContent = fmt(note.dataset.format, a.dataset.missing);
+        show();
+        box.focus();
+      });
+      box.addEventListener('input', function () { note.hidden = true; show(); });
     });
-    box.addEventListener('input', function () { note.hidden = true; show(); });
-  });
   }
   bindChoosers();
   // The staff ticket page's content is replaced in place after an action (ticketflow.js).
