@@ -319,7 +319,15 @@ func scopeConds(qc *db.Conds, u auth.User, f *Filter, c listCols) error {
 // overdue, unit, area and the cursor, with now (in milliseconds) for the
 // lights.
 func filterConds(qc *db.Conds, f Filter, c listCols, now int64) error {
-	if f.Status != "" {
+	switch f.Status {
+	case "":
+	case StatusOpen:
+		vals := make([]any, len(active))
+		for i, st := range active {
+			vals[i] = string(st)
+		}
+		qc.Add("status IN (?"+strings.Repeat(", ?", len(active)-1)+")", vals...)
+	default:
 		qc.Add("status = ?", string(f.Status))
 	}
 	if f.ReporterPhone != "" {
@@ -391,6 +399,9 @@ func (s *Service) listPage(ctx context.Context, u auth.User, qc *db.Conds, cols 
 }
 
 func validStatus(st Status) bool {
+	if st == StatusOpen {
+		return true
+	}
 	for _, x := range Statuses {
 		if x == st {
 			return true

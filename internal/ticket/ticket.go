@@ -37,6 +37,11 @@ const (
 	StatusWithdrawn  Status = "withdrawn"   // 已撤回: the reporter withdrew it before dispatch
 )
 
+// StatusOpen is a value of a list's filter, not a status a ticket is in: the
+// tickets still being worked (the statuses of machine.go's active), as a
+// unit's workbench opens.
+const StatusOpen Status = "open"
+
 // Statuses lists every status in loop order.
 var Statuses = []Status{StatusRegistered, StatusDispatched, StatusSigned, StatusInProgress, StatusReplied, StatusClosed,
 	StatusReturned, StatusMerged, StatusInvalid, StatusWithdrawn}

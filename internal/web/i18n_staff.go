@@ -49,6 +49,7 @@ var staffMessages = map[string][2]string{
 	"staff.scope":          {"辖区工单", "Tickets in scope"},
 	"staff.empty":          {"没有符合条件的工单。", "No tickets here."},
 	"tab.all":              {"全部", "All"},
+	"tab.open":             {"未办结", "Open"},
 
 	"action.none":             {"您对此工单暂无可执行的操作。", "There is nothing for you to do on this ticket now."},
 	"action.sign":             {"签收", "Sign for it"},

@@ -104,9 +104,9 @@ func TestWorkbenchPaging(t *testing.T) {
 	srv := httptest.NewServer(a.Handler)
 	defer srv.Close()
 	h := staffLogin(t, srv, "demo-handler", "gongzhi-demo")
-	_, body := h.get("/staff") // the unit's queue to sign for (已派单)
+	_, body := h.get("/staff") // all the unit has still to finish (未办结)
 	mustContain(t, body, "第23件", "下一页")
-	next := regexp.MustCompile(`href="(/staff\?cursor=[^"&]+&amp;status=dispatched)"`).FindStringSubmatch(body)
+	next := regexp.MustCompile(`href="(/staff\?cursor=[^"&]+&amp;status=open)"`).FindStringSubmatch(body)
 	if next == nil {
 		t.Fatal("no next-page link")
 	}

@@ -55,8 +55,7 @@ func hasFilter(q url.Values) bool {
 
 // roleDefault is the list each role opens on, as a 12345 centre works:
 // the dispatcher her queue of requests to dispatch (待派单); a handling
-// unit what it has yet to sign for (待签收), the clock of signing being the
-// first it can miss; the supervisor what is already overdue or red (督办);
+// unit all it has still to finish (未办结), to sign for, contact and answer; the supervisor what is already overdue or red (督办);
 // the agent the requests registered today; the grid worker and the
 // administrator every request of their area.
 func roleDefault(u auth.User, today string) url.Values {
@@ -64,7 +63,7 @@ func roleDefault(u auth.User, today string) url.Values {
 	case auth.RoleDispatcher:
 		return url.Values{"status": {string(ticket.StatusRegistered)}}
 	case auth.RoleHandler:
-		return url.Values{"status": {string(ticket.StatusDispatched)}}
+		return url.Values{"status": {string(ticket.StatusOpen)}}
 	case auth.RoleSupervisor:
 		return url.Values{"status": {""}, "light": {string(ticket.LightRed)}}
 	case auth.RoleAgent:
@@ -219,6 +218,8 @@ func (s *Server) workbenchHeading(ctx context.Context, lang string, u auth.User)
 func (s *Server) workbenchTabs(lang string, u auth.User, q url.Values, f ticket.Filter, d *WorkbenchData) {
 	status := q.Get("status")
 	d.Tabs = append(d.Tabs, Tab{Status: "", Label: tr(lang, "tab.all"), Active: status == "", URL: workbenchURL(q, "status", "")})
+	d.Tabs = append(d.Tabs, Tab{Status: string(ticket.StatusOpen), Label: tr(lang, "tab.open"), Active: status == string(ticket.StatusOpen),
+		URL: workbenchURL(q, "status", string(ticket.StatusOpen))})
 	for _, st := range ticket.Statuses {
 		d.Tabs = append(d.Tabs, Tab{Status: string(st), Label: tr(lang, "status."+string(st)), Active: status == string(st),
 			URL: workbenchURL(q, "status", string(st))})

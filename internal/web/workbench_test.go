@@ -1,11 +1,14 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
 // The workbench without JavaScript: each role's opening list, "select all on
@@ -47,8 +50,24 @@ func TestWorkbenchForms(t *testing.T) {
 	if status, page = d.post("/staff/filters", url.Values{"csrf": {tok}, "name": {"再一个"}, "query": {"status="}}); status != 400 || !strings.Contains(page, "最多保存20个") {
 		t.Fatalf("filter 21: %d", status)
 	}
+	// A unit's handler opens on all it has still to finish: the ticket to sign
+	// for and the one signed, not the dispatchers' queue.
+	mine := workbenchTickets(t, a, 3, 11225600)
+	dispatchTo(t, a, mine[0], "110117001-SO")
+	dispatchTo(t, a, mine[1], "110117001-SO")
+	hu, err := a.Auth.UserByUsername(context.Background(), "demo-handler")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Tickets.Act(context.Background(), hu, mine[1], ticket.ActionSign, ticket.ActionInput{}); err != nil {
+		t.Fatal(err)
+	}
 	h := staffLogin(t, srv, "demo-handler", "gongzhi-demo")
 	_, page = h.get("/staff")
+	mustContain(t, page, `class="active" aria-current="page">未办结`, mine[0], mine[1])
+	if strings.Contains(page, mine[2]) {
+		t.Fatal("the handler's open list holds a ticket not yet dispatched to her unit")
+	}
 	if strings.Contains(page, "筛选19") {
 		t.Fatal("the handler sees the dispatcher's saved filters")
 	}
