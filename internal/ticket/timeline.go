@@ -139,7 +139,7 @@ func checkNotify(r *rule, in *ActionInput) error {
 		return nil
 	}
 	if NoteReadersOf(r.action) != NoteStaffUnlessTold {
-		return errs.Invalidf("该操作的备注仅内部可见，不能告知居民", "the note of %s stays with the staff: notify_resident is not allowed", r.action)
+		return errs.Invalidf("操作 %s 的备注仅内部可见，不能告知居民", "the note of %s stays with the staff: notify_resident is not allowed", r.action)
 	}
 	if in.Note == "" {
 		return errs.Invalidf("选择告知居民时，请填写要告知居民的内容", "notify_resident needs a note to tell the resident")
