@@ -22,7 +22,7 @@ import (
 // So the walk goes first, bounded: a word common enough fills the page
 // within the window; otherwise the GIN index, forced, finds the few
 // matches there are.
-const searchWindow = 20000
+const searchWindow = 5000
 
 // splitText returns the conditions of qc without the last (the words) and
 // the last.
@@ -39,8 +39,8 @@ func splitText(qc *db.Conds) (rest, text string) {
 func (s *Service) listWindowed(ctx context.Context, u auth.User, qc *db.Conds, limit int) (Page, error) {
 	rest, text := splitText(qc)
 	lim := qc.Arg(limit + 1)
-	q := `SELECT ` + ticketCols + ` FROM (SELECT * FROM tickets WHERE ` + rest + ` ORDER BY number DESC LIMIT ` + qc.Arg(searchWindow) +
-		`) AS recent WHERE ` + text + ` ORDER BY number DESC LIMIT ` + lim
+	q := `SELECT ` + ticketCols + ` FROM tickets WHERE number IN (SELECT number FROM (SELECT number, search_terms FROM tickets WHERE ` + rest +
+		` ORDER BY number DESC LIMIT ` + qc.Arg(searchWindow) + `) AS recent WHERE ` + text + ` ORDER BY number DESC LIMIT ` + lim + `) ORDER BY number DESC`
 	rows, err := s.db.R.QueryContext(ctx, q, qc.Args...)
 	if err != nil {
 		return Page{}, errs.Wrap(err, "search tickets")
