@@ -210,7 +210,10 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 		"ticket_events": dumpTable(t, sconn, "ticket_events", fmt.Sprintf("ticket_number <= '%s'", maxNumber)),
 	}
 	sconn.Close()
-	compareDumps(t, "backup vs source as it was", b, s, asItWas, map[string]bool{"counters": true}, true)
+	// The text index's segments (FTS5 shadow tables) are merged as writes go
+	// on: the source's later rows need not include the backup's.
+	skip := map[string]bool{"counters": true, "ticket_text_data": true, "ticket_text_idx": true}
+	compareDumps(t, "backup vs source as it was", b, s, asItWas, skip, true)
 
 	// Restore into a fresh data folder: the same database.
 	freshDir := filepath.Join(t.TempDir(), "fresh")

@@ -2,6 +2,7 @@ package ticket
 
 import (
 	"context"
+	"database/sql"
 	"encoding/base64"
 	"strings"
 	"time"
@@ -248,7 +249,10 @@ func checkFilter(f *Filter) error {
 }
 
 // listCols are the columns a list filters and sorts by, as its SQL names them.
-type listCols struct{ from, area, org, order string }
+type listCols struct {
+	from, area, org, order string
+	window                 bool // PostgreSQL's search by words: see listWindowed
+}
 
 // listColumns names the columns so that each engine walks the index it
 // should. An area scope matches many tickets: newest first is a walk back
@@ -367,6 +371,9 @@ func filterConds(qc *db.Conds, f Filter, c listCols, now int64) error {
 // listPage reads a page of at most limit tickets newest first, masked for
 // all but their reporter, and the cursor of the next page if there is one.
 func (s *Service) listPage(ctx context.Context, u auth.User, qc *db.Conds, cols listCols, limit int) (Page, error) {
+	if cols.window {
+		return s.listWindowed(ctx, u, qc, limit)
+	}
 	q := `SELECT ` + ticketCols + ` FROM ` + cols.from
 	if len(qc.Where) > 0 {
 		q += ` WHERE ` + qc.And()
@@ -377,6 +384,11 @@ func (s *Service) listPage(ctx context.Context, u auth.User, qc *db.Conds, cols 
 		return Page{}, errs.Wrap(err, "list tickets")
 	}
 	defer rows.Close()
+	return s.readPage(u, rows, limit)
+}
+
+// readPage reads the rows of a list query (limit+1 at most).
+func (s *Service) readPage(u auth.User, rows *sql.Rows, limit int) (Page, error) {
 	page := Page{Items: []Ticket{}}
 	for rows.Next() {
 		t, err := s.scanTicket(rows)

@@ -96,7 +96,9 @@ func (s *Service) queryConds(qc *db.Conds, c *listCols, f Filter) error {
 		return nil
 	}
 	if s.db.Engine == db.Postgres {
+		// Last of the conditions: listWindowed and countWindowed set it apart.
 		qc.Add("search_terms @> string_to_array(?, ' ')", strings.Join(terms, " "))
+		c.window = true
 		return nil
 	}
 	// SQLite: the FTS index leads, newest first (its rowid orders tickets
@@ -149,6 +151,9 @@ func (s *Service) Count(ctx context.Context, u auth.User, f Filter) (int, error)
 	qc, cols, err := s.listConds(u, f)
 	if err != nil {
 		return 0, err
+	}
+	if cols.window {
+		return s.countWindowed(ctx, &qc)
 	}
 	q := `SELECT COUNT(*) FROM (SELECT 1 FROM ` + cols.from
 	if len(qc.Where) > 0 {

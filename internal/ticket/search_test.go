@@ -93,6 +93,21 @@ func TestSearchByNumberPhoneAndWords(t *testing.T) {
 		if got := numbersOf(p); len(got) != 1 || got[0] != other.Number {
 			t.Fatalf("路灯 in 兴谷街道: %v", got)
 		}
+		// Page by page, one at a time (a full page comes from the newest
+		// tickets first on PostgreSQL, the rest from the index).
+		var paged []string
+		cursor := ""
+		for range 5 {
+			p, err := f.tickets.List(ctx, f.dispatcher, ticket.Filter{Q: "路灯", Limit: 1, Cursor: cursor})
+			must(t, err)
+			paged = append(paged, numbersOf(p)...)
+			if cursor = p.NextCursor; cursor == "" {
+				break
+			}
+		}
+		if len(paged) != 2 || paged[0] != other.Number || paged[1] != lamp.Number {
+			t.Fatalf("路灯 page by page: %v", paged)
+		}
 		n, err := f.tickets.Count(ctx, f.dispatcher, ticket.Filter{Q: "路灯"})
 		must(t, err)
 		if n != 2 {
