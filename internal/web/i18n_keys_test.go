@@ -52,6 +52,7 @@ func keyFamilies() map[string][]string {
 		"audit.action.":  auth.AuditActions,
 		"orgkind.":       append(strs(gov.OrgKinds), "other"),
 		"pick.group.":    strs(gov.PickGroups),
+		"rt.done.":       {"saved", "deleted"},
 		"photo.purpose.": purposes,
 		"class.":         {evaluation.ClassAdvanced, evaluation.ClassProgress, evaluation.ClassRectify, evaluation.ClassGovernance},
 		"fig.":           evaluation.Figures(),

@@ -62,7 +62,8 @@ func TestBrowserPhotos(t *testing.T) {
 	g.open("/staff/login")
 	g.do(chromedp.SendKeys(chromedp.CSS("#username"), "demo-grid"), chromedp.SendKeys(chromedp.CSS("#password"), "gongzhi-demo"))
 	g.click("form button")
-	g.click(`.staffnav a[href="/staff/patrol"]`)
+	g.do(chromedp.Click(chromedp.CSS(".staffmenu summary"))) // on a phone the staff menu is folded
+	g.click(`.staffmenu-links a[href="/staff/patrol"]`)
 	g.sees("巡查上报", "自办自结", "待核查", "使用当前位置")
 	g.shot("patrol-390", 390)
 }
