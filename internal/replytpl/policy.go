@@ -40,6 +40,10 @@ func OwnScope(u auth.User) string {
 	return ""
 }
 
+// ChoosesUnit reports whether u chooses the unit a template is kept for:
+// the administrator, who keeps any; everyone else keeps her OwnScope.
+func ChoosesUnit(u auth.User) bool { return u.IsAdmin() }
+
 // canRead reports whether u may read a template of this unit in the list
 // of templates: the administrator all, other staff the district's and
 // their own unit's.

@@ -163,7 +163,7 @@ func (s *Server) renderReplies(w http.ResponseWriter, r *http.Request, p *Page, 
 // replyUnits fills the form's choice of unit: the administrator chooses,
 // anyone else keeps the one scope she may.
 func (s *Server) replyUnits(ctx context.Context, lang string, u auth.User, d *RepliesData) error {
-	if !u.IsAdmin() {
+	if !replytpl.ChoosesUnit(u) {
 		if own := replytpl.OwnScope(u); own != "" {
 			d.UnitFixed = s.orgName(ctx, own)
 		} else {
@@ -183,7 +183,7 @@ func (s *Server) replyUnits(ctx context.Context, lang string, u auth.User, d *Re
 func replyForm(r *http.Request, u auth.User) replytpl.Template {
 	f := r.PostForm
 	t := replytpl.Template{Name: f.Get("name"), Body: f.Get("body"), CategoryCode: strings.TrimSpace(f.Get("category_code")), OrgCode: replytpl.OwnScope(u)}
-	if u.IsAdmin() {
+	if replytpl.ChoosesUnit(u) {
 		t.OrgCode = strings.TrimSpace(f.Get("org_code"))
 	}
 	return t
