@@ -331,3 +331,29 @@ func TestBrowserExceptions(t *testing.T) {
 	adm.shot("timelimits", 1200)
 	adm.shot("timelimits-390", 390)
 }
+
+// deskBrowser starts a headless Chromium for the test's server at a desk's
+// screen width, ending after timeout.
+func deskBrowser(t *testing.T, base string, width int64, timeout time.Duration) *browser {
+	t.Helper()
+	exe := findBrowser(t)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	t.Cleanup(cancel)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox,
+		chromedp.DisableGPU, chromedp.Flag("no-first-run", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.UserDataDir(t.TempDir()))
+	t.Cleanup(cancelAlloc)
+	bctx, cancelB := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancelB)
+	b := &browser{t: t, ctx: bctx, base: base}
+	b.do(chromedp.EmulateViewport(width, 900))
+	return b
+}
+
+// staffLogin logs the browser in as a demo member of staff.
+func (b *browser) staffLogin(username string) {
+	b.t.Helper()
+	b.open("/staff/login")
+	b.do(chromedp.SendKeys(chromedp.CSS("#username"), username), chromedp.SendKeys(chromedp.CSS("#password"), "gongzhi-demo"))
+	b.click("form button")
+}

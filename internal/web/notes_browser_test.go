@@ -14,32 +14,6 @@ import (
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
-// notesBrowser starts a headless browser on the server for the test, at a
-// desk's screen size.
-func notesBrowser(t *testing.T, base string) *browser {
-	t.Helper()
-	exe := findBrowser(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	t.Cleanup(cancel)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox,
-		chromedp.DisableGPU, chromedp.Flag("no-first-run", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.UserDataDir(t.TempDir()))
-	t.Cleanup(cancelAlloc)
-	bctx, cancelB := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancelB)
-	b := &browser{t: t, ctx: bctx, base: base}
-	b.do(chromedp.EmulateViewport(1280, 900))
-	return b
-}
-
-// notesLogin logs the browser in as a demo member of staff.
-func (b *browser) notesLogin(username string) {
-	b.t.Helper()
-	b.open("/staff/login")
-	b.do(chromedp.SendKeys(chromedp.CSS("#username"), username), chromedp.SendKeys(chromedp.CSS("#password"), "gongzhi-demo"))
-	b.click("form button")
-}
-
 // notesTrack opens the resident's page of the ticket by its number and phone.
 func (b *browser) notesTrack(number, phone string) string {
 	b.t.Helper()
@@ -65,9 +39,9 @@ func TestBrowserDispatchNoteInternal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := notesBrowser(t, srv.URL)
+	b := deskBrowser(t, srv.URL, 1280, 60*time.Second)
 
-	b.notesLogin("demo-dispatcher")
+	b.staffLogin("demo-dispatcher")
 	b.open("/staff/tickets/" + tk.Number)
 	if hint := b.text("#dispatch-note-sight"); !strings.Contains(hint, "仅内部可见") || !strings.Contains(hint, "告知居民") {
 		t.Errorf("the dispatch note's hint: %q", hint)
@@ -86,7 +60,7 @@ func TestBrowserDispatchNoteInternal(t *testing.T) {
 
 	b.open("/staff")
 	b.click(`form[action="/logout"] button`)
-	b.notesLogin("demo-handler")
+	b.staffLogin("demo-handler")
 	b.open("/staff/tickets/" + tk.Number)
 	b.click("#act-sign button")
 	b.waitFor("the contact form", `document.getElementById("contact-note")`)
@@ -118,8 +92,8 @@ func TestBrowserDispatchNoteInternal(t *testing.T) {
 func TestBrowserConsultationWithoutPlace(t *testing.T) {
 	findBrowser(t)
 	a, srv := consoleServer(t)
-	b := notesBrowser(t, srv.URL)
-	b.notesLogin("demo-agent")
+	b := deskBrowser(t, srv.URL, 1280, 60*time.Second)
+	b.staffLogin("demo-agent")
 
 	b.open("/staff/console")
 	b.waitFocus("phone")

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -15,22 +14,10 @@ import (
 
 // pickerBrowser opens a Chromium logged in as the demo dispatcher.
 func pickerBrowser(t *testing.T, a *app.App, timeout time.Duration) *browser {
-	exe := findBrowser(t)
 	srv := httptest.NewServer(a.Handler)
 	t.Cleanup(srv.Close)
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	t.Cleanup(cancel)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox,
-		chromedp.DisableGPU, chromedp.Flag("no-first-run", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.UserDataDir(t.TempDir()))
-	t.Cleanup(cancelAlloc)
-	bctx, cancelB := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancelB)
-	b := &browser{t: t, ctx: bctx, base: srv.URL}
-	b.do(chromedp.EmulateViewport(1200, 900))
-	b.open("/staff/login")
-	b.do(chromedp.SendKeys(chromedp.CSS("#username"), "demo-dispatcher"), chromedp.SendKeys(chromedp.CSS("#password"), "gongzhi-demo"))
-	b.click("form button")
+	b := deskBrowser(t, srv.URL, 1200, timeout)
+	b.staffLogin("demo-dispatcher")
 	return b
 }
 

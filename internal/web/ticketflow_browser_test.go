@@ -126,7 +126,6 @@ func TestBrowserTicketFlow(t *testing.T) {
 // flowSite is a demo installation with a new ticket for 滨河街道 and a
 // browser logged in as its handler, on the ticket's page.
 func flowSite(t *testing.T) (*app.App, *browser, string) {
-	exe := findBrowser(t)
 	a := newApp(t)
 	srv := httptest.NewServer(a.Handler)
 	t.Cleanup(srv.Close)
@@ -135,19 +134,8 @@ func flowSite(t *testing.T) (*app.App, *browser, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	t.Cleanup(cancel)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox,
-		chromedp.DisableGPU, chromedp.Flag("no-first-run", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.UserDataDir(t.TempDir()))
-	t.Cleanup(cancelAlloc)
-	hctx, cancelH := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancelH)
-	h := &browser{t: t, ctx: hctx, base: srv.URL}
-	h.do(chromedp.EmulateViewport(1200, 900))
-	h.open("/staff/login")
-	h.do(chromedp.SendKeys(chromedp.CSS("#username"), "demo-handler"), chromedp.SendKeys(chromedp.CSS("#password"), "gongzhi-demo"))
-	h.click("form button")
+	h := deskBrowser(t, srv.URL, 1200, 60*time.Second)
+	h.staffLogin("demo-handler")
 	h.open("/staff/tickets/" + tk.Number)
 	h.sees("签收", tk.Number)
 	return a, h, tk.Number

@@ -40,13 +40,6 @@ func workbenchTickets(t *testing.T, a *app.App, n int, phoneBase int) []string {
 	return out
 }
 
-func workbenchLogin(b *browser, user string) {
-	b.t.Helper()
-	b.open("/staff/login")
-	b.do(chromedp.SendKeys(chromedp.CSS("#username"), user), chromedp.SendKeys(chromedp.CSS("#password"), "gongzhi-demo"))
-	b.click("form button")
-}
-
 // noOverflow fails when the page is wider than the screen.
 func noOverflow(b *browser, what string) {
 	b.t.Helper()
@@ -83,7 +76,7 @@ func TestBrowserWorkbench(t *testing.T) {
 
 	d := newBrowser(t, srv.URL)
 	d.do(chromedp.EmulateViewport(1280, 900))
-	workbenchLogin(d, "demo-dispatcher")
+	d.staffLogin("demo-dispatcher")
 	if tab := d.eval(`document.querySelector('nav.tabs a[aria-current=page]').getAttribute('href')`); tab != "/staff?status=registered" {
 		t.Fatalf("the dispatcher opens on %s, want her queue", tab) // 已受理, waiting to be dispatched
 	}
