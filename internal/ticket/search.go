@@ -20,6 +20,22 @@ const MaxQuery = 100
 // than make the database count a district's every ticket.
 const CountCap = 10000
 
+// TextCountCap is where Count stops for a filter with free text q: a
+// workbench with q counts each of its tabs and saved filters, and a word
+// in half the tickets would otherwise have each count read 10,000 matches
+// (on SQLite, a unit's count of a common word reads every match of the
+// district until it has found its own).
+const TextCountCap = 100
+
+// CountLimit returns where Count stops counting for f: a count of that
+// many means "that many or more".
+func CountLimit(f Filter) int {
+	if strings.TrimSpace(f.Q) != "" {
+		return TextCountCap
+	}
+	return CountCap
+}
+
 // checkSearch refuses a filter's search fields out of range and trims Q.
 func checkSearch(f *Filter) error {
 	f.Q = strings.TrimSpace(f.Q)
@@ -78,16 +94,15 @@ func (s *Service) searchConds(qc *db.Conds, c *listCols, f Filter) error {
 // and replies, every term of which must be in a ticket's text index.
 func (s *Service) queryConds(qc *db.Conds, c *listCols, f Filter) error {
 	q := f.Q
-	phone := auth.NormalizePhone(q)
-	switch n := strings.ToUpper(q); {
-	case auth.ValidPhone(phone):
-		qc.Add("reporter_phone = ?", phone)
+	switch kind, key := queryKind(q); kind {
+	case queryPhone:
+		qc.Add("reporter_phone = ?", key)
 		return nil
-	case ValidNumber(n):
-		qc.Add("number = ?", n)
+	case queryNumber:
+		qc.Add("number = ?", key)
 		return nil
-	case isLast4(phone):
-		qc.Add("reporter_phone_last4 = ?", phone)
+	case queryLast4:
+		qc.Add("reporter_phone_last4 = ?", key)
 		return nil
 	}
 	terms := textsearch.QueryTerms(q)
@@ -119,6 +134,29 @@ func (s *Service) queryConds(qc *db.Conds, c *listCols, f Filter) error {
 	return nil
 }
 
+// The kinds of free text q.
+const (
+	queryWords = iota
+	queryPhone
+	queryNumber
+	queryLast4
+)
+
+// queryKind tells what free text q is looked up as, and the key it is
+// looked up by (for words, q itself).
+func queryKind(q string) (int, string) {
+	phone := auth.NormalizePhone(q)
+	switch n := strings.ToUpper(q); {
+	case auth.ValidPhone(phone):
+		return queryPhone, phone
+	case ValidNumber(n):
+		return queryNumber, n
+	case isLast4(phone):
+		return queryLast4, phone
+	}
+	return queryWords, q
+}
+
 // isLast4 reports whether q is exactly four ASCII digits.
 func isLast4(q string) bool {
 	if len(q) != 4 {
@@ -144,22 +182,23 @@ func ftsQuery(terms []string) string {
 }
 
 // Count returns how many tickets u may see match f, counting no further
-// than CountCap (a result of CountCap means "CountCap or more"). f's Limit
-// and Cursor are ignored.
+// than CountLimit(f) (a result of that means "that many or more"). f's
+// Limit and Cursor are ignored.
 func (s *Service) Count(ctx context.Context, u auth.User, f Filter) (int, error) {
+	limit := CountLimit(f)
 	f.Limit, f.Cursor = 1, ""
 	qc, cols, err := s.listConds(u, f)
 	if err != nil {
 		return 0, err
 	}
 	if cols.window {
-		return s.countWindowed(ctx, &qc)
+		return s.countWindowed(ctx, &qc, limit)
 	}
 	q := `SELECT COUNT(*) FROM (SELECT 1 FROM ` + cols.from
 	if len(qc.Where) > 0 {
 		q += ` WHERE ` + qc.And()
 	}
-	q += ` LIMIT ` + qc.Arg(CountCap) + `) AS matched`
+	q += ` LIMIT ` + qc.Arg(limit) + `) AS matched`
 	var n int
 	if err := s.db.R.QueryRowContext(ctx, q, qc.Args...).Scan(&n); err != nil {
 		return 0, errs.Wrap(err, "count tickets")
