@@ -23,11 +23,11 @@ func TestSearchStepsAgree(t *testing.T) {
 		ctx := context.Background()
 		f := setup(t, d)
 		words := map[string][]int{ // word: which of the 14 tickets (oldest first) hold it
-			"甲乙": {0, 1},             // only the oldest: the whole index
-			"丙丁": {8, 10},            // the recent slice
-			"戊己": {12, 13},           // the newest: the walk
+			"甲乙": {0, 1},               // only the oldest: the whole index
+			"丙丁": {8, 10},              // the recent slice
+			"戊己": {12, 13},             // the newest: the walk
 			"庚辛": {0, 3, 6, 9, 11, 13}, // across all three
-			"壬癸": {},                 // none
+			"壬癸": {},                   // none
 		}
 		var numbers []string
 		for i := range 14 {
