@@ -261,13 +261,12 @@ type listCols struct {
 // dispatcher); the unary + keeps it on the walk.
 func (s *Service) listColumns(f Filter) listCols {
 	c := listCols{from: "tickets", area: "area_code", org: "assigned_org_code", order: "number"}
-	if s.db.Engine == db.Postgres && f.Q != "" {
-		// A search by words (search_pg.go) filters the rows it fetches by
-		// area: an index of the area would only add a bitmap of the
-		// district's every ticket to the GIN index's.
-		if kind, _ := queryKind(strings.TrimSpace(f.Q)); kind == queryWords {
-			c.area = "(area_code || '')"
-		}
+	if s.db.Engine == db.Postgres && strings.TrimSpace(f.Q) != "" {
+		// A search by q finds few tickets by its own index (a number, a
+		// phone, its last four digits, the GIN index of words) and filters
+		// them by area: an index of the area would only add a bitmap of
+		// the district's every ticket (search_pg.go).
+		c.area = "(area_code || '')"
 	}
 	if s.db.Engine == db.SQLite {
 		c.area = "+area_code"
