@@ -198,7 +198,7 @@ func decodeCursor(c string) (string, error) {
 
 // List returns tickets u may see, newest first, reporters masked.
 func (s *Service) List(ctx context.Context, u auth.User, f Filter) (Page, error) {
-	qc, cols, err := s.listConds(u, f)
+	qc, cols, err := s.listConds(ctx, u, f)
 	if err != nil {
 		return Page{}, err
 	}
@@ -210,7 +210,7 @@ func (s *Service) List(ctx context.Context, u auth.User, f Filter) (Page, error)
 
 // listConds checks f and builds the conditions of the tickets u may see
 // that match it.
-func (s *Service) listConds(u auth.User, f Filter) (db.Conds, listCols, error) {
+func (s *Service) listConds(ctx context.Context, u auth.User, f Filter) (db.Conds, listCols, error) {
 	var qc db.Conds
 	if err := checkFilter(&f); err != nil {
 		return qc, listCols{}, err
@@ -225,7 +225,7 @@ func (s *Service) listConds(u auth.User, f Filter) (db.Conds, listCols, error) {
 	if err := filterConds(&qc, f, cols, db.Millis(s.clock.Now())); err != nil {
 		return qc, listCols{}, err
 	}
-	if err := s.searchConds(&qc, &cols, f); err != nil {
+	if err := s.searchConds(ctx, &qc, &cols, f); err != nil {
 		return qc, listCols{}, err
 	}
 	return qc, cols, nil

@@ -103,3 +103,35 @@ func TestCountLimit(t *testing.T) {
 		t.Fatal("blank q is no q")
 	}
 }
+
+// An imported ticket keeps the number another system gave it; on SQLite
+// its text key is not its number, and the search still finds it among
+// tickets numbered here, in number order.
+func TestSearchFindsImportedNumbers(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		day := time.Date(2026, 2, 10, 9, 30, 0, 0, time.FixedZone("CST", 8*3600))
+		odd := closedImport(day, "old", "A")
+		odd.Number = "BJ-2026-0001"
+		short := closedImport(day, "old", "B")
+		short.Number = "20260210"
+		res, err := f.tickets.ImportBatch(ctx, auth.System(), []ticket.ImportTicket{odd, short})
+		must(t, err)
+		tk, err := f.tickets.Create(ctx, &f.agent, ticket.NewTicket{Kind: ticket.KindComplaint, CategoryCode: "0102",
+			Description: "导入的诉求以后又来一件", AreaCode: "110117001001", Channel: ticket.ChannelHotline, ReporterName: "张三", ReporterPhone: "13911112222"})
+		must(t, err)
+		want := []string{res.Numbers[0], tk.Number, res.Numbers[1]} // newest first: by number, letters after digits
+		if want[0] != "BJ-2026-0001" || want[2] != "20260210" {
+			t.Fatalf("imported numbers: %v", res.Numbers)
+		}
+		for _, limit := range []int{1, 20} {
+			if got := pageAll(t, f.tickets, f.dispatcher, ticket.Filter{Q: "导入", Limit: limit}); !slices.Equal(got, want) {
+				t.Fatalf("导入, %d a page: %v, want %v", limit, got, want)
+			}
+		}
+		if n, err := f.tickets.Count(ctx, f.dispatcher, ticket.Filter{Q: "诉求"}); err != nil || n != 3 {
+			t.Fatalf("count 诉求: %d %v", n, err)
+		}
+	})
+}
