@@ -198,7 +198,7 @@ func decodeCursor(c string) (string, error) {
 
 // List returns tickets u may see, newest first, reporters masked.
 func (s *Service) List(ctx context.Context, u auth.User, f Filter) (Page, error) {
-	qc, cols, err := s.listConds(u, f)
+	qc, cols, err := s.listConds(ctx, u, f)
 	if err != nil {
 		return Page{}, err
 	}
@@ -210,7 +210,7 @@ func (s *Service) List(ctx context.Context, u auth.User, f Filter) (Page, error)
 
 // listConds checks f and builds the conditions of the tickets u may see
 // that match it.
-func (s *Service) listConds(u auth.User, f Filter) (db.Conds, listCols, error) {
+func (s *Service) listConds(ctx context.Context, u auth.User, f Filter) (db.Conds, listCols, error) {
 	var qc db.Conds
 	if err := checkFilter(&f); err != nil {
 		return qc, listCols{}, err
@@ -225,7 +225,7 @@ func (s *Service) listConds(u auth.User, f Filter) (db.Conds, listCols, error) {
 	if err := filterConds(&qc, f, cols, db.Millis(s.clock.Now())); err != nil {
 		return qc, listCols{}, err
 	}
-	if err := s.searchConds(&qc, &cols, f); err != nil {
+	if err := s.searchConds(ctx, &qc, &cols, f); err != nil {
 		return qc, listCols{}, err
 	}
 	return qc, cols, nil
@@ -261,6 +261,13 @@ type listCols struct {
 // dispatcher); the unary + keeps it on the walk.
 func (s *Service) listColumns(f Filter) listCols {
 	c := listCols{from: "tickets", area: "area_code", org: "assigned_org_code", order: "number"}
+	if s.db.Engine == db.Postgres && strings.TrimSpace(f.Q) != "" {
+		// A search by q finds few tickets by its own index (a number, a
+		// phone, its last four digits, the GIN index of words) and filters
+		// them by area: an index of the area would only add a bitmap of
+		// the district's every ticket (search_pg.go).
+		c.area = "(area_code || '')"
+	}
 	if s.db.Engine == db.SQLite {
 		c.area = "+area_code"
 		// Few tickets are yellow or red: find them by their deadline (the

@@ -2,6 +2,7 @@ package ticket
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -19,6 +20,22 @@ const MaxQuery = 100
 // CountCap is where Count stops counting: a tab shows "10000+" rather
 // than make the database count a district's every ticket.
 const CountCap = 10000
+
+// TextCountCap is where Count stops for a filter with free text q: a
+// workbench with q counts each of its tabs and saved filters, and a word
+// in half the tickets would otherwise have each count read 10,000 matches
+// (on SQLite, a unit's count of a common word reads every match of the
+// district until it has found its own).
+const TextCountCap = 100
+
+// CountLimit returns where Count stops counting for f: a count of that
+// many means "that many or more".
+func CountLimit(f Filter) int {
+	if strings.TrimSpace(f.Q) != "" {
+		return TextCountCap
+	}
+	return CountCap
+}
 
 // checkSearch refuses a filter's search fields out of range and trims Q.
 func checkSearch(f *Filter) error {
@@ -52,7 +69,7 @@ func validCategoryCode(c string) bool {
 
 // searchConds adds the conditions of the filter's search fields: category
 // (its tree), channel, creation dates and the free text Q.
-func (s *Service) searchConds(qc *db.Conds, c *listCols, f Filter) error {
+func (s *Service) searchConds(ctx context.Context, qc *db.Conds, c *listCols, f Filter) error {
 	if f.CategoryCode != "" {
 		lo, hi := gov.UnderRange(f.CategoryCode)
 		qc.Add("category_code >= ? AND category_code < ?", lo, hi)
@@ -67,7 +84,7 @@ func (s *Service) searchConds(qc *db.Conds, c *listCols, f Filter) error {
 		qc.Add("created_at < ?", db.Millis(f.To))
 	}
 	if f.Q != "" {
-		return s.queryConds(qc, c, f)
+		return s.queryConds(ctx, qc, c, f)
 	}
 	return nil
 }
@@ -76,18 +93,17 @@ func (s *Service) searchConds(qc *db.Conds, c *listCols, f Filter) error {
 // that ticket, a phone its reporter's tickets, four digits the tickets whose
 // reporter's phone ends in them; anything else is words of the description
 // and replies, every term of which must be in a ticket's text index.
-func (s *Service) queryConds(qc *db.Conds, c *listCols, f Filter) error {
+func (s *Service) queryConds(ctx context.Context, qc *db.Conds, c *listCols, f Filter) error {
 	q := f.Q
-	phone := auth.NormalizePhone(q)
-	switch n := strings.ToUpper(q); {
-	case auth.ValidPhone(phone):
-		qc.Add("reporter_phone = ?", phone)
+	switch kind, key := queryKind(q); kind {
+	case queryPhone:
+		qc.Add("reporter_phone = ?", key)
 		return nil
-	case ValidNumber(n):
-		qc.Add("number = ?", n)
+	case queryNumber:
+		qc.Add("number = ?", key)
 		return nil
-	case isLast4(phone):
-		qc.Add("reporter_phone_last4 = ?", phone)
+	case queryLast4:
+		qc.Add("reporter_phone_last4 = ?", key)
 		return nil
 	}
 	terms := textsearch.QueryTerms(q)
@@ -104,10 +120,28 @@ func (s *Service) queryConds(qc *db.Conds, c *listCols, f Filter) error {
 	// SQLite: the FTS index leads, newest first (its rowid orders tickets
 	// as their numbers do), and each match is joined to its ticket for the
 	// scope and the other filters; CROSS JOIN keeps that order of loops.
-	c.from = "ticket_text CROSS JOIN tickets ON tickets.number = ticket_text.ticket_number"
+	// A rowid below oddKeyBase is the number itself (textKey), so the join
+	// reads the stored ticket_number only for other numbers: reading it is
+	// a lookup of its own, and a unit's search of a word mostly in other
+	// units' tickets joins every match (measured on 1.1M tickets: 30-45 ms
+	// → 3-5 ms for a word with 2,600 matches, none the unit's).
+	c.from = "ticket_text CROSS JOIN tickets ON tickets.number = CASE WHEN ticket_text.rowid < " +
+		strconv.FormatInt(oddKeyBase, 10) + " THEN printf('%014d', ticket_text.rowid) ELSE ticket_text.ticket_number END"
+	match := ftsQuery(terms)
+	// Imported numbers of other forms have text keys that do not sort as
+	// their numbers: if the words match any, the matches are sorted by
+	// number (the cursor is then only the number's, listConds').
+	var odd int
+	err := s.db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM ticket_text WHERE ticket_text MATCH $1 AND rowid >= $2 LIMIT 1) AS o`, match, oddKeyBase).Scan(&odd)
+	if err != nil {
+		return errs.Wrap(err, "search tickets")
+	}
 	c.order = "ticket_text.rowid"
-	qc.Add("ticket_text MATCH ?", ftsQuery(terms))
-	if f.Cursor != "" {
+	if odd > 0 {
+		c.order = "tickets.number"
+	}
+	qc.Add("ticket_text MATCH ?", match)
+	if f.Cursor != "" && odd == 0 {
 		after, err := decodeCursor(f.Cursor)
 		if err != nil {
 			return err
@@ -117,6 +151,29 @@ func (s *Service) queryConds(qc *db.Conds, c *listCols, f Filter) error {
 		}
 	}
 	return nil
+}
+
+// The kinds of free text q.
+const (
+	queryWords = iota
+	queryPhone
+	queryNumber
+	queryLast4
+)
+
+// queryKind tells what free text q is looked up as, and the key it is
+// looked up by (for words, q itself).
+func queryKind(q string) (int, string) {
+	phone := auth.NormalizePhone(q)
+	switch n := strings.ToUpper(q); {
+	case auth.ValidPhone(phone):
+		return queryPhone, phone
+	case ValidNumber(n):
+		return queryNumber, n
+	case isLast4(phone):
+		return queryLast4, phone
+	}
+	return queryWords, q
 }
 
 // isLast4 reports whether q is exactly four ASCII digits.
@@ -144,22 +201,23 @@ func ftsQuery(terms []string) string {
 }
 
 // Count returns how many tickets u may see match f, counting no further
-// than CountCap (a result of CountCap means "CountCap or more"). f's Limit
-// and Cursor are ignored.
+// than CountLimit(f) (a result of that means "that many or more"). f's
+// Limit and Cursor are ignored.
 func (s *Service) Count(ctx context.Context, u auth.User, f Filter) (int, error) {
+	limit := CountLimit(f)
 	f.Limit, f.Cursor = 1, ""
-	qc, cols, err := s.listConds(u, f)
+	qc, cols, err := s.listConds(ctx, u, f)
 	if err != nil {
 		return 0, err
 	}
 	if cols.window {
-		return s.countWindowed(ctx, &qc)
+		return s.countWindowed(ctx, &qc, limit)
 	}
 	q := `SELECT COUNT(*) FROM (SELECT 1 FROM ` + cols.from
 	if len(qc.Where) > 0 {
 		q += ` WHERE ` + qc.And()
 	}
-	q += ` LIMIT ` + qc.Arg(CountCap) + `) AS matched`
+	q += ` LIMIT ` + qc.Arg(limit) + `) AS matched`
 	var n int
 	if err := s.db.R.QueryRowContext(ctx, q, qc.Args...).Scan(&n); err != nil {
 		return 0, errs.Wrap(err, "count tickets")

@@ -144,10 +144,11 @@ func filterForm(q url.Values) FilterForm {
 	return ff
 }
 
-// countText writes a count, CountCap as "10000+".
-func countText(n int) string {
-	if n >= ticket.CountCap {
-		return strconv.Itoa(ticket.CountCap) + "+"
+// countText writes a count of Count for f, its cap as "10000+" (or
+// "1000+" with free text).
+func countText(n int, f ticket.Filter) string {
+	if limit := ticket.CountLimit(f); n >= limit {
+		return strconv.Itoa(limit) + "+"
 	}
 	return strconv.Itoa(n)
 }
@@ -161,7 +162,7 @@ func (s *Server) tabCounts(ctx context.Context, u auth.User, f ticket.Filter, ta
 		if err != nil {
 			return err
 		}
-		tabs[i].Count = countText(n)
+		tabs[i].Count = countText(n, f)
 	}
 	return nil
 }
@@ -180,7 +181,7 @@ func (s *Server) savedChips(ctx context.Context, u auth.User, current url.Values
 		c := SavedChip{Name: sf.Name, URL: "/staff?" + sf.Query, Active: sf.Query == cur}
 		if f, err := s.listFilter(u, q); err == nil {
 			if n, err := s.Tickets.Count(ctx, u, f); err == nil {
-				c.Count = countText(n)
+				c.Count = countText(n, f)
 			} else if !errs.Is(err, errs.Invalid) && !errs.Is(err, errs.Forbidden) {
 				return nil, err
 			}
