@@ -60,6 +60,7 @@ Usage:
   gongzhi seed --tickets N [--data ./data] [--db DSN]
   gongzhi bench [--url http://127.0.0.1:8080] [--mix submit|read|inbox|ticket|mixed] [--concurrency N | --rate R] [--duration 30s] [--idempotency-keys] [--json FILE]
   gongzhi bench-search [--data ./data] [--db DSN] [--queries 100] [--json FILE]   (searches of ticket lists, in process)
+  gongzhi insight COMMAND ...   (routing, duplicates, warnings, themes, reply quality: gongzhi insight for the list)
   gongzhi backup FILE [--data ./data] [--db DSN]
   gongzhi restore FILE [--data ./data]
   gongzhi version
@@ -133,6 +134,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return seedCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "bench":
 		return benchCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "insight":
+		return insightMain(ctx, args[1:], getenv, stdout, stderr)
 	case "bench-search":
 		return searchBenchCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "backup":
