@@ -9,8 +9,8 @@ import (
 // frequency. It is built once from the training texts and stored with the
 // model that uses it.
 type Vocab struct {
-	Terms []string          // column → feature
-	IDF   []float32         // column → idf
+	Terms []string         // column → feature
+	IDF   []float32        // column → idf
 	index map[string]int32 // feature → column
 }
 
