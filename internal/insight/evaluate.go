@@ -182,3 +182,5 @@ func equal(a, b []string) bool {
 
 // features are the features a text is classified by.
 var features = textfeat.Features
+
+func textFeatures(text string) []string { return features(text) }

@@ -146,7 +146,10 @@ func dualCD(xs []textfeat.Sparse, y []float64, dim int, c float64, passes int, s
 
 // Scores are the raw decision values of every class for a document.
 func (m *Linear) Scores(feats []string) []float64 {
-	x := m.Vocab.Vector(feats)
+	return m.scores(m.Vocab.Vector(feats))
+}
+
+func (m *Linear) scores(x textfeat.Sparse) []float64 {
 	s := make([]float64, len(m.Classes))
 	for k := range m.Classes {
 		v := float64(m.B[k]) * biasFeature
@@ -159,9 +162,15 @@ func (m *Linear) Scores(feats []string) []float64 {
 	return s
 }
 
-// Predict gives the n most likely classes of a document, best first.
+// Predict gives the n most likely classes of a document, best first (n 0
+// for all); none when no word of it was seen in training, where the model
+// knows nothing.
 func (m *Linear) Predict(feats []string, n int) []Scored {
-	return top(m.Classes, softmax(m.Scores(feats), m.Temp), n)
+	x := m.Vocab.Vector(feats)
+	if len(x.Idx) == 0 {
+		return nil
+	}
+	return top(m.Classes, softmax(m.scores(x), m.Temp), n)
 }
 
 func softmax(s []float64, temp float64) []float64 {
@@ -194,15 +203,16 @@ func top(classes []string, p []float64, n int) []Scored {
 }
 
 // FitTemp chooses the softmax temperature that best predicts held-out
-// labels from their scores (the least log-loss on a grid), so confidences
-// mean what they say.
+// labels from their scores (the least log-loss on a grid from 0.5 to 10),
+// so confidences mean what they say. The bound keeps a few easy examples
+// from making every guess look certain.
 func FitTemp(classes []string, scores [][]float64, labels []string) float64 {
 	idx := map[string]int{}
 	for i, c := range classes {
 		idx[c] = i
 	}
 	best, bestLoss := 1.0, math.Inf(1)
-	for t := 0.5; t <= 30; t *= 1.15 {
+	for t := 0.5; t <= 10; t *= 1.15 {
 		var loss float64
 		for i, s := range scores {
 			k, ok := idx[labels[i]]

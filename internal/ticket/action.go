@@ -271,7 +271,11 @@ func (s *Service) Act(ctx context.Context, u auth.User, number, action string, i
 	if err != nil {
 		return Ticket{}, err
 	}
-	return s.Get(ctx, u, number)
+	t, err := s.Get(ctx, u, number)
+	if err == nil && action == ActionDispatch {
+		s.observeDispatched(t)
+	}
+	return t, err
 }
 
 // change is one action under way: the ticket before and after, and the event

@@ -34,7 +34,9 @@ type Service struct {
 	// suggester proposes categories for a resident's words (suggest.go);
 	// nil: KeywordSuggester.
 	suggester CategorySuggester
-	auditFn   func(ctx context.Context, u auth.User, action, object, detail string) error
+	// observe is told what intake chose (intake.go); nil tells no one.
+	observe func(Intake)
+	auditFn func(ctx context.Context, u auth.User, action, object, detail string) error
 	// tolerance is how far, in metres, a location staff give may lie
 	// outside the boundary of their area (placeInScope).
 	tolerance float64
@@ -232,7 +234,9 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 	}
 	if created != nil {
 		// What was written, as a read would return it.
-		return s.settled(*created), nil
+		t := s.settled(*created)
+		s.observeCreated(t)
+		return t, nil
 	}
 	// A retry: the reader pool sees the first run's ticket.
 	return s.get(ctx, s.db.R, number)

@@ -26,6 +26,9 @@ type Suggestion struct {
 	NameEn string `json:"name_en"`
 	Path   string `json:"path"` // 交通出行 › 路灯照明
 	Score  int    `json:"score"`
+	// Confidence is the learned router's probability that the category is
+	// right (0 to 1); zero from the keyword match, which has none.
+	Confidence float64 `json:"confidence,omitempty"`
 }
 
 // CategorySuggester proposes categories for a text among the active ones
@@ -103,11 +106,7 @@ func (KeywordSuggester) SuggestCategories(_ context.Context, text string, cats [
 		if score == 0 {
 			continue
 		}
-		path := c.Name
-		for p := c.ParentCode; p != ""; p = byCode[p].ParentCode {
-			path = byCode[p].Name + " › " + path
-		}
-		out = append(out, Suggestion{Code: c.Code, Name: c.Name, NameEn: c.NameEn, Path: path, Score: score})
+		out = append(out, Suggestion{Code: c.Code, Name: c.Name, NameEn: c.NameEn, Path: CategoryPath(byCode, c), Score: score})
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Score != out[j].Score {
@@ -218,4 +217,13 @@ var categoryWords = []struct {
 	{"安全隐患", []string{"隐患", "安全", "危险", "倒塌", "脱落", "火灾", "飞线", "充电"}},
 	{"消防通道", []string{"消防通道", "消防", "楼道", "堆物", "通道"}},
 	{"咨询", []string{"政策", "咨询", "怎么办理", "办理", "请问", "如何", "手续", "证明", "落户", "申请"}},
+}
+
+// CategoryPath names a category with its ancestors: 交通出行 › 路灯照明.
+func CategoryPath(byCode map[string]Category, c Category) string {
+	path := c.Name
+	for p, n := c.ParentCode, 0; p != "" && n < 16; p, n = byCode[p].ParentCode, n+1 {
+		path = byCode[p].Name + " › " + path
+	}
+	return path
 }
