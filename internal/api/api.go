@@ -10,6 +10,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/idem"
+	"github.com/gongzhi/gongzhi/internal/insight"
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/replytpl"
@@ -27,6 +28,7 @@ type Deps struct {
 	Evaluation  *evaluation.Service
 	Webhooks    *webhook.Service
 	Replies     *replytpl.Service
+	Insight     *insight.Service
 	Idem        *idem.Store
 	Limits      *limit.Set
 	Log         *slog.Logger
@@ -165,6 +167,9 @@ var routeTable = []route{
 	{"PUT", "/api/v1/kb/{id}", asUser, noKey, "replace an article (admin)", nil, (*API).saveKB},
 	{"DELETE", "/api/v1/kb/{id}", asUser, noKey, "delete an article (admin)", nil, (*API).deleteKB},
 
+	{"POST", "/api/v1/insight/route", asUser, keyed, "suggest the category and unit for a request's words", nil, (*API).route},
+	{"POST", "/api/v1/insight/train", asAdmin, keyed, "train the router on the closed tickets now (admin)", nil, (*API).trainRouter},
+	{"GET", "/api/v1/insight/router", asUser, noKey, "the router's models and how often its suggestions were taken (admin, supervisors)", nil, (*API).router},
 	{"GET", "/api/v1/reply-templates", asUser, noKey, "reply templates one may read, with the placeholders", nil, (*API).listReplyTemplates},
 	{"POST", "/api/v1/reply-templates", asUser, keyed, "create a reply template (admin; handlers for their unit; the dispatch centre district-wide)", nil, (*API).saveReplyTemplate},
 	{"GET", "/api/v1/reply-templates/{id}", asUser, noKey, "one reply template", nil, (*API).getReplyTemplate},

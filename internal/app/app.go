@@ -25,6 +25,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/idem"
+	"github.com/gongzhi/gongzhi/internal/insight"
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/open311"
@@ -49,6 +50,7 @@ type App struct {
 	Health      *evaluation.Health
 	Webhooks    *webhook.Service
 	Replies     *replytpl.Service
+	Insight     *insight.Service
 	Handler     http.Handler
 	idem        *idem.Store
 	// AdminPassword is set when the admin account was made on this start
@@ -128,6 +130,16 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.KB = kb.NewService(d, c)
 	a.Replies = replytpl.NewService(d, c, a.Tickets, a.Gov)
 	a.Webhooks = webhook.New(d, c, log, webhook.Options{})
+	a.Insight = insight.NewService(d, c, a.Tickets, log)
+	trainAt, trainOn, err := insight.ParseTrainAt(cfg.InsightTrainAt)
+	if err != nil {
+		return nil, err
+	}
+	a.Insight.SetTrainAt(trainAt, trainOn)
+	a.Insight.SetAutoDispatch(cfg.InsightAutoDispatch)
+	if err := a.Insight.Reload(ctx); err != nil {
+		return nil, err
+	}
 	a.Evaluation = evaluation.NewService(d, c, a.Gov, log)
 	mode, err := evaluation.ParseAggregateMode(cfg.EvaluationAggregates)
 	if err != nil {
@@ -184,7 +196,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		}
 		w.Write([]byte("ready\n"))
 	})
-	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
+	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Insight: a.Insight, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
 	open311.New(open311.Deps{Tickets: a.Tickets, Auth: a.Auth, Gov: a.Gov, Idem: a.idem, Log: log, Jurisdiction: cfg.Jurisdiction, BaseURL: cfg.BaseURL,
 		SandboxURL: cfg.Open311SandboxURL}).Routes(mux)
 	lookupKey, err := d.Secret(ctx, "web.lookup", 32)
@@ -332,6 +344,7 @@ func (a *App) work(ctx context.Context) {
 	prune := time.NewTicker(time.Hour)
 	defer prune.Stop()
 	go a.Webhooks.Run(ctx)
+	go a.Insight.Run(ctx)
 	go a.Tickets.BackfillText(ctx, time.Second, func(msg string, args ...any) { a.Log.Info(msg, args...) })
 	go func() {
 		if n, err := a.Attachments.CleanStored(ctx); err != nil && ctx.Err() == nil {

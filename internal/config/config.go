@@ -63,6 +63,13 @@ type Config struct {
 	// list; below it the unit is shown as "sample too small" (样本不足).
 	// 0 keeps the default of 10.
 	EvaluationMinSample int
+	// InsightTrainAt is when the router is trained each day, "HH:MM" in
+	// business time, or "off".
+	InsightTrainAt string
+	// InsightAutoDispatch is the confidence (of both the category and the
+	// unit) at which the router dispatches a new ticket by itself; 0, the
+	// default, never.
+	InsightAutoDispatch float64
 	// Durability is SQLite's: "full" syncs every commit, "normal" may lose
 	// the last ones at a power cut.
 	Durability string
@@ -81,7 +88,7 @@ const DefaultIdleTimeout = 30 * time.Minute
 func Default() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./data", WorkingHours: "08:30-12:00,13:30-17:30",
 		MetricsAllow: "127.0.0.0/8,::1/128", BoundaryTolerance: 1000, PublicPrecisionM: 100,
-		Durability: "full", DBTimeout: 10 * time.Second, EvaluationMinSample: 10}
+		Durability: "full", DBTimeout: 10 * time.Second, EvaluationMinSample: 10, InsightTrainAt: "02:00"}
 }
 
 // Parse reads flags of the serve command and the environment.
@@ -137,6 +144,16 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 		}
 		c.EvaluationMinSample = n
 	}
+	if v := getenv("GONGZHI_INSIGHT_TRAIN_AT"); v != "" {
+		c.InsightTrainAt = v
+	}
+	if v := getenv("GONGZHI_INSIGHT_AUTO_DISPATCH"); v != "" {
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return c, fmt.Errorf("GONGZHI_INSIGHT_AUTO_DISPATCH %q: want a confidence from 0 to 1", v)
+		}
+		c.InsightAutoDispatch = x
+	}
 	if v := getenv("GONGZHI_DURABILITY"); v != "" {
 		c.Durability = v
 	}
@@ -178,6 +195,8 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.IntVar(&c.PublicPrecisionM, "public-precision-m", c.PublicPrecisionM, "metres to which locations are rounded in public outputs; 0 for exact (GONGZHI_PUBLIC_PRECISION_M)")
 	fs.StringVar(&c.TileURL, "tile-url", c.TileURL, "the district's own map tile server, https://host/{z}/{x}/{y}.png, beneath the residents' map (GONGZHI_TILE_URL)")
 	fs.StringVar(&c.Open311SandboxURL, "open311-sandbox-url", c.Open311SandboxURL, "an Open311 test endpoint to list in discovery (GONGZHI_OPEN311_SANDBOX_URL)")
+	fs.StringVar(&c.InsightTrainAt, "insight-train-at", c.InsightTrainAt, "when the router is trained each day, HH:MM business time, or off (GONGZHI_INSIGHT_TRAIN_AT)")
+	fs.Float64Var(&c.InsightAutoDispatch, "insight-auto-dispatch", c.InsightAutoDispatch, "confidence, 0 to 1, at which the router dispatches a new ticket by itself; 0 never (GONGZHI_INSIGHT_AUTO_DISPATCH)")
 	fs.IntVar(&c.EvaluationMinSample, "evaluation-min-sample", c.EvaluationMinSample, "fewest rated tickets in a month with which a unit is ranked, classed or listed; 0 for the default of 10 (GONGZHI_EVALUATION_MIN_SAMPLE)")
 	fs.StringVar(&c.Durability, "durability", c.Durability, "SQLite: full syncs every commit to disk, normal may lose the last commits at a power cut (GONGZHI_DURABILITY)")
 	fs.DurationVar(&c.DBTimeout, "db-timeout", c.DBTimeout, "PostgreSQL: connect and statement timeout; 0 for none (GONGZHI_DB_TIMEOUT)")
@@ -242,6 +261,9 @@ func (c Config) Validate() error {
 	}
 	if c.EvaluationMinSample < 0 || c.EvaluationMinSample > 10000 {
 		return fmt.Errorf("evaluation-min-sample %d: want 0 to 10000 rated tickets", c.EvaluationMinSample)
+	}
+	if c.InsightAutoDispatch < 0 || c.InsightAutoDispatch > 1 || c.InsightAutoDispatch > 0 && c.InsightAutoDispatch < 0.5 {
+		return fmt.Errorf("insight-auto-dispatch %v: want 0 (off) or a confidence from 0.5 to 1", c.InsightAutoDispatch)
 	}
 	if c.IdleTimeout < 0 {
 		return fmt.Errorf("idle-timeout %s: want 0 or more", c.IdleTimeout)

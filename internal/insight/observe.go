@@ -114,11 +114,16 @@ type Acceptance struct {
 	Auto      int     `json:"auto"`       // dispatched by the router itself
 }
 
-// Acceptance tells, per kind, how often the suggestions were taken since a time.
-func (s *Service) Acceptance(ctx context.Context, u auth.User, since time.Time) ([]Acceptance, error) {
+// AcceptanceDays is how far back the acceptance rate looks.
+const AcceptanceDays = 30
+
+// Acceptance tells, per kind, how often the suggestions were taken in the
+// last AcceptanceDays days.
+func (s *Service) Acceptance(ctx context.Context, u auth.User) ([]Acceptance, error) {
 	if !CanSeeRouterStats(u) {
 		return nil, errs.ErrForbidden
 	}
+	since := s.clock.Now().Add(-AcceptanceDays * 24 * time.Hour)
 	rows, err := s.db.R.QueryContext(ctx, `SELECT kind, COUNT(*),
 SUM(CASE WHEN took_first THEN 1 ELSE 0 END), SUM(CASE WHEN in_three THEN 1 ELSE 0 END), SUM(CASE WHEN auto THEN 1 ELSE 0 END)
 FROM insight_routes WHERE at >= $1 GROUP BY kind ORDER BY kind`, db.Millis(since))

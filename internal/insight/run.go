@@ -13,9 +13,9 @@ import (
 )
 
 // ParseTrainAt reads the nightly training's time of day in business time,
-// "HH:MM", or "off".
+// "HH:MM", or "off" (or empty).
 func ParseTrainAt(s string) (minute int, on bool, err error) {
-	if s == "off" {
+	if s == "off" || s == "" {
 		return 0, false, nil
 	}
 	h, m, ok := strings.Cut(s, ":")

@@ -173,13 +173,13 @@ func TestTrainSuggestAcceptRecord(t *testing.T) {
 		_, err = f.tickets.Act(ctx, f.dispatcher, tk.Number, ticket.ActionDispatch, ticket.ActionInput{OrgCode: "S1"})
 		must(t, err)
 		f.router.Drain(ctx)
-		acc, err := f.router.Acceptance(ctx, f.supervisor, f.clock.Now().Add(-time.Hour))
+		acc, err := f.router.Acceptance(ctx, f.supervisor)
 		must(t, err)
 		if len(acc) != 2 || acc[0].Kind != "category" || acc[0].N != 1 || acc[0].TookFirst != 1 ||
 			acc[1].Kind != "unit" || acc[1].N != 1 || acc[1].TookFirst != 0 || acc[1].Auto != 0 {
 			t.Fatalf("acceptance %+v", acc)
 		}
-		if _, err := f.router.Acceptance(ctx, f.handler, f.clock.Now()); !errs.Is(err, errs.Forbidden) {
+		if _, err := f.router.Acceptance(ctx, f.handler); !errs.Is(err, errs.Forbidden) {
 			t.Fatalf("a handler read the acceptance: %v", err)
 		}
 
@@ -215,7 +215,7 @@ func TestAutoDispatch(t *testing.T) {
 		if got.Status != ticket.StatusDispatched || got.AssignedOrgCode != "PS" {
 			t.Fatalf("not dispatched by the router: %s %s", got.Status, got.AssignedOrgCode)
 		}
-		acc, err := f.router.Acceptance(ctx, f.supervisor, f.clock.Now().Add(-time.Hour))
+		acc, err := f.router.Acceptance(ctx, f.supervisor)
 		must(t, err)
 		if len(acc) != 2 || acc[1].Auto != 1 {
 			t.Fatalf("acceptance %+v", acc)
