@@ -66,6 +66,12 @@ func TrainLinear(docs [][]string, labels []string, o LinearOptions) *Linear {
 	for i, d := range docs {
 		xs[i] = vocab.Vector(d)
 	}
+	return trainVectors(vocab, xs, labels, o)
+}
+
+// trainVectors trains on texts already weighed by vocab.
+func trainVectors(vocab *textfeat.Vocab, xs []textfeat.Sparse, labels []string, o LinearOptions) *Linear {
+	o = o.withDefaults()
 	classes := distinct(labels)
 	m := &Linear{Vocab: vocab, Classes: classes, W: make([][]float32, len(classes)), B: make([]float32, len(classes)), Temp: 1}
 	var wg sync.WaitGroup
@@ -133,7 +139,7 @@ func dualCD(xs []textfeat.Sparse, y []float64, dim int, c float64, passes int, s
 			}
 			b += d * biasFeature
 		}
-		if maxPG-minPG < 0.01 {
+		if maxPG-minPG < 0.1 {
 			break
 		}
 	}
@@ -166,7 +172,10 @@ func (m *Linear) scores(x textfeat.Sparse) []float64 {
 // for all); none when no word of it was seen in training, where the model
 // knows nothing.
 func (m *Linear) Predict(feats []string, n int) []Scored {
-	x := m.Vocab.Vector(feats)
+	return m.predict(m.Vocab.Vector(feats), n)
+}
+
+func (m *Linear) predict(x textfeat.Sparse, n int) []Scored {
 	if len(x.Idx) == 0 {
 		return nil
 	}

@@ -103,7 +103,11 @@ func (m *Model) Route(text, area string, n int) (cats, units []Scored) {
 }
 
 func (m *Model) route(feats []string, area string, n int) (cats, units []Scored) {
-	all := m.Category.Predict(feats, 0)
+	return m.routeVector(m.Category.Vocab.Vector(feats), area, n)
+}
+
+func (m *Model) routeVector(x textfeat.Sparse, area string, n int) (cats, units []Scored) {
+	all := m.Category.predict(x, 0)
 	score := map[string]float64{}
 	for i, c := range all {
 		if i >= 8 && c.Confidence < 0.01 {

@@ -36,68 +36,67 @@ func TrainModel(samples []Sample) (*Model, error) {
 		return nil, errs.Invalidf("已办结工单不足%d件，无法训练", "fewer than %d closed tickets: nothing to train on", MinTrainSamples)
 	}
 	start := time.Now()
-	feats := Featurize(textsOf(samples))
-	cv := samples
-	if len(cv) > cvSamples {
-		cv = cv[:cvSamples]
-	}
+	c := newCorpus(textsOf(samples))
 	m := &Model{Samples: len(samples)}
-	temp := m.crossValidate(cv, feats)
+	temp := m.crossValidate(c, samples[:min(len(samples), cvSamples)])
 	labels := make([]string, len(samples))
 	for i, s := range samples {
 		labels[i] = s.Category
 		m.countUnit(s.Category, s.Area, s.Unit)
 	}
-	m.Category = TrainLinear(feats, labels, routerOptions)
+	o := routerOptions.withDefaults()
+	vocab, xs, _ := c.vectors(nil, o)
+	c = nil // the features are no longer needed while the classes train
+	m.Category = trainVectors(vocab, xs, labels, o)
 	m.Category.Temp = temp
 	m.TrainMs = time.Since(start).Milliseconds()
 	return m, nil
 }
 
-// crossValidate fills the model's figures from cvFolds folds of cv and
-// returns the fitted temperature.
-func (m *Model) crossValidate(cv []Sample, feats [][]string) float64 {
+// crossValidate fills the model's figures from cvFolds folds of cv (the
+// first texts of c) and returns the fitted temperature.
+func (m *Model) crossValidate(c *corpus, cv []Sample) float64 {
 	labels := make([]string, len(cv))
 	for i, s := range cv {
 		labels[i] = s.Category
 	}
 	fold := folds(labels, cvFolds)
+	o := routerOptions.withDefaults()
 	var heldScores [][]float64
 	var heldLabels []string
 	var classes []string
 	cat, unit := newTally(), newTally()
 	for f := 0; f < cvFolds; f++ {
 		part := &Model{}
-		var trX [][]string
-		var trY []string
-		for i, s := range cv {
-			if fold[i] != f {
-				trX = append(trX, feats[i])
-				trY = append(trY, s.Category)
-				part.countUnit(s.Category, s.Area, s.Unit)
-			}
+		vocab, xs, chosen := c.vectors(func(i int) bool { return i < len(cv) && fold[i] != f }, o)
+		trY := make([]string, len(chosen))
+		for k, i := range chosen {
+			trY[k] = cv[i].Category
+			part.countUnit(cv[i].Category, cv[i].Area, cv[i].Unit)
 		}
-		part.Category = TrainLinear(trX, trY, routerOptions)
+		part.Category = trainVectors(vocab, xs, trY, o)
 		if classes == nil {
 			classes = part.Category.Classes
 		}
+		col := c.columns(vocab)
 		for i, s := range cv {
 			if fold[i] != f {
 				continue
 			}
-			cats, units := part.route(feats[i], s.Area, 3)
+			x := c.vector(vocab, col, i)
+			cats, units := part.routeVector(x, s.Area, 3)
 			cat.add(s.Category, cats)
 			if s.Unit != "" {
 				unit.add(s.Unit, units)
 			}
 			if equal(classes, part.Category.Classes) {
-				heldScores = append(heldScores, part.Category.Scores(feats[i]))
+				heldScores = append(heldScores, part.Category.scores(x))
 				heldLabels = append(heldLabels, s.Category)
 			}
 		}
 	}
-	c, u := cat.report(), unit.report()
-	m.Top1, m.Top3, m.UnitTop1, m.UnitTop3 = c.Top1, c.Top3, u.Top1, u.Top3
+	cu, u := cat.report(), unit.report()
+	m.Top1, m.Top3, m.UnitTop1, m.UnitTop3 = cu.Top1, cu.Top3, u.Top1, u.Top3
 	return FitTemp(classes, heldScores, heldLabels)
 }
 

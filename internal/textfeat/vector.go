@@ -2,6 +2,7 @@ package textfeat
 
 import (
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -30,9 +31,15 @@ func BuildVocab(docs [][]string, minDF, maxTerms int) *Vocab {
 			df[f]++
 		}
 	}
+	return VocabFromDF(df, len(docs), minDF, maxTerms)
+}
+
+// VocabFromDF is BuildVocab from the document frequencies of the features
+// in n documents.
+func VocabFromDF(df map[string]int, n, minDF, maxTerms int) *Vocab {
 	terms := make([]string, 0, len(df))
-	for f, n := range df {
-		if n >= minDF {
+	for f, k := range df {
+		if k >= minDF {
 			terms = append(terms, f)
 		}
 	}
@@ -47,9 +54,8 @@ func BuildVocab(docs [][]string, minDF, maxTerms int) *Vocab {
 	}
 	sort.Strings(terms)
 	v := &Vocab{Terms: terms, IDF: make([]float32, len(terms))}
-	n := float64(len(docs))
 	for i, f := range terms {
-		v.IDF[i] = float32(math.Log((1+n)/(1+float64(df[f]))) + 1)
+		v.IDF[i] = float32(math.Log((1+float64(n))/(1+float64(df[f]))) + 1)
 	}
 	v.reindex()
 	return v
@@ -75,22 +81,40 @@ func (v *Vocab) Len() int { return len(v.Terms) }
 // Vector weighs a document's features: (1 + log tf) × idf, scaled to unit
 // length. Features outside the vocabulary are dropped.
 func (v *Vocab) Vector(feats []string) Sparse {
-	tf := map[int32]int{}
+	cols := make([]int32, 0, len(feats))
 	for _, f := range feats {
 		if i, ok := v.index[f]; ok {
-			tf[i]++
+			cols = append(cols, i)
 		}
 	}
-	s := Sparse{Idx: make([]int32, 0, len(tf)), Val: make([]float32, 0, len(tf))}
-	for i := range tf {
-		s.Idx = append(s.Idx, i)
+	return v.VectorCols(cols)
+}
+
+// Column is the column of a feature, or -1 outside the vocabulary.
+func (v *Vocab) Column(f string) int32 {
+	if i, ok := v.index[f]; ok {
+		return i
 	}
-	sort.Slice(s.Idx, func(a, b int) bool { return s.Idx[a] < s.Idx[b] })
+	return -1
+}
+
+// VectorCols weighs a document given as the columns of its features, a
+// column once for each time its feature occurs (in any order).
+func (v *Vocab) VectorCols(cols []int32) Sparse {
+	sorted := slices.Clone(cols)
+	slices.Sort(sorted)
+	s := Sparse{Idx: make([]int32, 0, len(sorted)), Val: make([]float32, 0, len(sorted))}
 	var norm float64
-	for _, i := range s.Idx {
-		w := (1 + math.Log(float64(tf[i]))) * float64(v.IDF[i])
+	for i := 0; i < len(sorted); {
+		j := i
+		for j < len(sorted) && sorted[j] == sorted[i] {
+			j++
+		}
+		w := (1 + math.Log(float64(j-i))) * float64(v.IDF[sorted[i]])
+		s.Idx = append(s.Idx, sorted[i])
 		s.Val = append(s.Val, float32(w))
 		norm += w * w
+		i = j
 	}
 	if norm > 0 {
 		k := float32(1 / math.Sqrt(norm))
