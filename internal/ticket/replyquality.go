@@ -77,3 +77,18 @@ func (s *Service) ReplyQuality(ctx context.Context, u auth.User, t Ticket, event
 	}
 	return out
 }
+
+// ScoreText scores a reply to a request given as text, not a ticket: for
+// any member of staff (a unit's own system checking its drafts).
+func ScoreText(u auth.User, request, reply string) (replyq.Result, error) {
+	if !u.Role.IsStaff() {
+		return replyq.Result{}, errs.ErrForbidden
+	}
+	if n := runes(request); n > MaxDescription {
+		return replyq.Result{}, errs.Invalidf("诉求内容不能超过%d字", "request must be at most %d characters", MaxDescription)
+	}
+	if err := CheckReplyDraft(reply); err != nil {
+		return replyq.Result{}, err
+	}
+	return replyq.Score(CleanText(request), CleanText(reply)), nil
+}

@@ -66,3 +66,18 @@ func TestReplyQualitySight(t *testing.T) {
 		}
 	})
 }
+
+// Advice on a reply to a request given as text is for staff only, within
+// the limits of a description and a reply.
+func TestScoreText(t *testing.T) {
+	staff := auth.User{Role: auth.RoleSupervisor}
+	if r, err := ticket.ScoreText(staff, "路灯不亮", "已处理。"); err != nil || len(r.Advice) == 0 {
+		t.Fatalf("%+v %v", r, err)
+	}
+	if _, err := ticket.ScoreText(auth.User{Role: auth.RoleResident}, "路灯不亮", "已处理。"); !errs.Is(err, errs.Forbidden) {
+		t.Errorf("a resident: %v", err)
+	}
+	if _, err := ticket.ScoreText(staff, strings.Repeat("字", ticket.MaxDescription+1), "已处理。"); !errs.Is(err, errs.Invalid) {
+		t.Errorf("a long request: %v", err)
+	}
+}
