@@ -86,3 +86,17 @@ func BenchmarkScore(b *testing.B) {
 		Score(request, reply)
 	}
 }
+
+// Boilerplate is cut at its own end: the work written after a thank-you in
+// the same sentence still counts.
+func TestBoilerplateKeepsContent(t *testing.T) {
+	got := stripBoilerplate("很感谢您的建议，我局经实地勘察后，在下一步线网优化中考虑您的建议，感谢您对我们工作的关心、监督与支持。")
+	if !strings.Contains(got, "我局经实地勘察后") || strings.Contains(got, "感谢") {
+		t.Errorf("%q", got)
+	}
+	for _, s := range []string{"网友“UU008957”：您好！您的留言已收悉。现将有关情况回复如下：", "感谢您对我们工作的支持、理解与监督！", "祝您生活愉快！"} {
+		if got := stripBoilerplate(s); hasWords(got) {
+			t.Errorf("%q left %q", s, got)
+		}
+	}
+}
