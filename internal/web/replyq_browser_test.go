@@ -50,6 +50,7 @@ func TestBrowserReplyQuality(t *testing.T) {
 			t.Errorf("the advice lacks %q: %s", want, box)
 		}
 	}
+	axeIfThere(b, "the handler's form with advice")
 	poor, _ := strconv.Atoi(eval(`document.querySelector('#reply_text-quality [data-rq=overall]').textContent`))
 	b.shot("replyq-poor-1366", 1366)
 	shotOf(b, "replyq-poor-form", "#act-reply")
@@ -70,8 +71,29 @@ func TestBrowserReplyQuality(t *testing.T) {
 	sup := s.as("demo-supervisor")
 	sup.open("/staff/tickets/" + n)
 	sup.sees("答复质量建议（仅供参考，不计入考核）", "要素齐全，表述清楚。")
+	axeIfThere(sup, "the supervisor's timeline with advice")
 	sup.shot("replyq-timeline-1366", 1366)
 	shotOf(sup, "replyq-timeline", `.timeline li[data-event="reply"]`)
+}
+
+// axeIfThere runs axe-core on the open page when it is installed (see
+// axeSource; TestAxe skips without it, this test goes on): no critical or
+// serious violation.
+func axeIfThere(b *browser, what string) {
+	b.t.Helper()
+	p := os.Getenv("GONGZHI_AXE")
+	if p == "" {
+		p = filepath.Join("testdata", "axe", "node_modules", "axe-core", "axe.min.js")
+	}
+	src, err := os.ReadFile(p)
+	if err != nil {
+		return
+	}
+	for _, v := range axeRun(b, string(src)) {
+		if v.Impact == "critical" || v.Impact == "serious" {
+			b.t.Errorf("%s: %s [%s] %s\n\t%s", what, v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "\n\t"))
+		}
+	}
 }
 
 // shotOf saves a screenshot of one element in GONGZHI_SHOTS, when set.
