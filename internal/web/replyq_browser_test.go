@@ -13,8 +13,9 @@ import (
 
 // TestBrowserReplyQuality: 滨河街道's handler types a poor reply on a
 // ticket's reply form and the advice appears under it without a reload;
-// she writes a good one instead and the score rises. After she sends it,
-// the supervisor reads the advice beside the reply in the timeline.
+// she writes a good one instead and the score rises. She sends it less its
+// last sentence, and the supervisor reads beside the reply in the timeline
+// that it does not tell the resident what she can do next.
 func TestBrowserReplyQuality(t *testing.T) {
 	s := newA11ySite(t, 5*time.Minute)
 	n := replyingTicket(t, s.a, residentPhone)
@@ -66,11 +67,13 @@ func TestBrowserReplyQuality(t *testing.T) {
 	b.shot("replyq-good-390", 390)
 	shotOf(b, "replyq-good-form", "#act-reply")
 
+	// She sends it without its last sentence, what the resident can do next.
+	eval(`document.getElementById('reply_text').value = document.getElementById('reply_text').value.replace(/如仍有问题.*$/, '')`)
 	b.do(chromedp.Click(chromedp.CSS(`#act-reply input[name=resolved][value=yes]`)))
 	b.click("#act-reply > button")
 	sup := s.as("demo-supervisor")
 	sup.open("/staff/tickets/" + n)
-	sup.sees("答复质量建议（仅供参考，不计入考核）", "要素齐全，表述清楚。")
+	sup.sees("答复质量建议（仅供参考，不计入考核）", "没有告诉居民下一步可以做什么")
 	axeIfThere(sup, "the supervisor's timeline with advice")
 	sup.shot("replyq-timeline-1366", 1366)
 	shotOf(sup, "replyq-timeline", `.timeline li[data-event="reply"]`)
