@@ -8,11 +8,12 @@
 //   - Relevance: how much the reply speaks of what the request speaks of.
 //     Both texts are split into textsearch.Terms (pairs of adjacent Han
 //     characters, ASCII words), terms every reply or request uses (您好,
-//     反映, 问题, 感谢…) are left out, and the score is the cosine of the
-//     two term-count vectors, scaled so that a cosine of 0.25 or more
-//     (which a reply that names the request's place and matter reaches) is
-//     100. The caller puts the ticket's category and place into the request
-//     text, so their words count.
+//     反映, 问题, 感谢…) are left out, and the score is the better of two
+//     measures: the cosine of the two term-count vectors, scaled so that
+//     0.25 or more is 100; and the share of the terms of the request's first
+//     line (its title, or the ticket's category and place) that the reply
+//     uses, scaled so that 60% or more is 100. The ticket package puts the
+//     category and place on that first line, so their words count.
 //   - Completeness: five elements a reply should hold, each found by cue
 //     words and patterns, 20 points each: what was done (核实, 现场,
 //     协调, 已安排…), the result (已修复, 已解决, 恢复, 完成, 不符合,
@@ -26,7 +27,13 @@
 //     "您好！您的留言已收悉，现将有关情况回复如下", up to −50 by its share
 //     of the text). A reply without a Han character, letter or digit is 0.
 //
-// Overall is 0.3 × relevance + 0.4 × completeness + 0.3 × clarity.
+// Overall is 0.3 × relevance + 0.4 × completeness + 0.3 × clarity. Advice
+// is given for each missing element, for relevance under 40 (when there is
+// a request), for a quarter or more of the sentences over 80 characters, for
+// boilerplate of 30% or more of the text, and for a reply too short or too
+// long. On the 2,816 written replies of tipdm2020_messages_with_replies.csv
+// the overall score's median is 77 (p10 43, p90 91); `gongzhi insight
+// replies` reports a file's distribution.
 package replyq
 
 import (
