@@ -216,3 +216,36 @@ func isAreaSupervisor(u auth.User, t Ticket) bool {
 func recordsRatingByPhone(u auth.User, t Ticket) bool {
 	return (u.Role == auth.RoleAgent || u.Role == auth.RoleDispatcher) && u.InArea(t.AreaCode)
 }
+
+// Reply quality (insight/replyq) is advice to whoever writes or reads a
+// reply, never an evaluation indicator: it is not stored, summed or ranked.
+// These two rules decide who sees it; the pages and the API only map them.
+
+// CanSeeReplyQuality reports whether u may see the advice on a reply already
+// sent (an event of the timeline that carries one, IsReplyEvent): the
+// administrator, the supervisors of the ticket's area, and the reply's own
+// unit or writer. Not the dispatcher, the agent or another unit.
+func CanSeeReplyQuality(u auth.User, t Ticket, e Event) bool {
+	switch {
+	case !IsReplyEvent(e.Action) || !canView(u, t):
+		return false
+	case u.Role == auth.RoleAdmin, isAreaSupervisor(u, t):
+		return true
+	case u.ID != "" && u.ID == e.actorID:
+		return true
+	}
+	return u.Role == auth.RoleHandler && e.OrgCode != "" && u.OrgCode == e.OrgCode
+}
+
+// CanDraftReply reports whether u may ask advice on a draft reply to t: she
+// may take, now, an action of t whose form takes a reply.
+func CanDraftReply(u auth.User, t Ticket) bool {
+	for _, a := range AvailableActions(u, t) {
+		for _, f := range FormFields(a) {
+			if f == "reply_text" {
+				return true
+			}
+		}
+	}
+	return false
+}

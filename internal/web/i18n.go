@@ -37,6 +37,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"date":         s.fmtTime,
 		"deref":        func(b *bool) bool { return b != nil && *b },
 		"list":         func(xs ...string) []string { return xs },
+		"rqZero":       func() *QualityView { return &QualityView{} },
 		"canRegister":  canRegister,
 		"consoleRole":  consoleRole,
 		"canDashboard": seesAll,
@@ -185,7 +186,7 @@ var messages = joinMessages(messageTables...)
 
 // messageTables are the areas' tables that make up messages.
 var messageTables = []map[string][2]string{
-	coreMessages, staffMessages, accountMessages, auditMessages, consoleMessages, evalMessages, photoMessages, smMessages, nextMessages, phoneMessages, fileMessages, placeMessages, a11yMessages, printMessages, pickerMessages, fairMessages, workbenchMessages, notesMessages, replyMessages,
+	coreMessages, staffMessages, accountMessages, auditMessages, consoleMessages, evalMessages, photoMessages, smMessages, nextMessages, phoneMessages, fileMessages, placeMessages, a11yMessages, printMessages, pickerMessages, fairMessages, workbenchMessages, notesMessages, replyMessages, replyQualityMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

@@ -77,6 +77,7 @@ func (s *Server) staffRoutes(h, files route) {
 	h("GET /staff/tickets/{number}/print", s.staffPrint) // the 工单 on A4 (print.go)
 	h("GET /staff/orgs", s.staffOrgs)                    // the unit picker's type-ahead (picker.go)
 	files("POST /staff/tickets/{number}/{action}", s.staffAct)
+	h("POST /staff/reply-quality", s.replyQuality) // advice on a draft reply (replyq.go)
 	h("GET /staff/tickets/{number}/photos/{id}", s.staffPhoto)
 	files("POST /staff/tickets/{number}/photos", s.staffUpload)
 	// Grid workers on patrol: report, fix on the spot, check.

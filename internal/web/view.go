@@ -126,6 +126,8 @@ type EventView struct {
 	Note string
 	// Told marks, for the staff, a note its writer told the resident (告知居民).
 	Told bool
+	// Quality is the advice on a reply, for those who may see it (replyq.go).
+	Quality *QualityView
 }
 
 // ticketView fills in names and the timeline of t as u sees it.
@@ -166,6 +168,7 @@ func (s *Server) ticketView(ctx context.Context, lang string, u auth.User, t tic
 	}
 	v.Actions = ticket.AvailableActions(u, t)
 	if staff {
+		s.timelineQuality(ctx, lang, u, t, evs, v)
 		for _, h := range t.Helpers {
 			hv := HelperView{Helper: h, Org: name(h.OrgCode)}
 			v.Helpers = append(v.Helpers, hv)
