@@ -225,6 +225,8 @@ type SuggestItem struct {
 	Code string `json:"code"`
 	Name string `json:"name"`
 	Path string `json:"path"`
+	// Percent is the router's confidence; 0 from the keyword match.
+	Percent int `json:"percent,omitempty"`
 }
 
 // submitSuggest answers the form's script with the categories suggested
@@ -246,7 +248,7 @@ func (s *Server) submitSuggest(w http.ResponseWriter, r *http.Request) {
 	lang := state(r).lang
 	out := make([]SuggestItem, 0, len(sug))
 	for _, x := range sug {
-		out = append(out, SuggestItem{Code: x.Code, Name: sugName(lang, x), Path: x.Path})
+		out = append(out, SuggestItem{Code: x.Code, Name: sugName(lang, x), Path: x.Path, Percent: percent(x.Confidence)})
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -30,6 +30,7 @@ var fileMessages = map[string][2]string{
 	"file.cat.hint":       {"根据您写的内容推荐。拿不准就选“不清楚”，工作人员会帮您分类。", "Suggested from what you wrote. If unsure, choose “not sure” and staff will classify it."},
 	"file.cat.unknown":    {"不清楚，由工作人员分类", "Not sure — let staff classify it"},
 	"file.cat.none":       {"写下问题后，这里会推荐分类。", "Once you have described the problem, categories are suggested here."},
+	"file.match":          {"（匹配度{n}%）", " ({n}% match)"},
 	"file.suggest":        {"根据描述推荐分类", "Suggest a category from my words"},
 	"file.where":          {"在哪里？", "Where is it?"},
 	"file.where.hint":     {"选街道和社区，或填写地址，至少一项。", "Choose the street and community, or type an address: at least one."},

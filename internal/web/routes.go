@@ -89,6 +89,7 @@ func (s *Server) staffRoutes(h, files route) {
 	h("POST /staff/console", s.consolePost)
 	h("GET /staff/console/categories", s.consoleCategories)
 	h("GET /staff/console/kb", s.consoleKB)
+	h("GET /staff/console/route", s.consoleRoute)
 	h("POST /staff/console/duplicates", s.consoleDuplicates)
 	h("GET /staff/notifications", s.staffNotifications)
 	h("GET /staff/timelimits", s.timeLimits)

@@ -23,6 +23,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/idem"
+	"github.com/gongzhi/gongzhi/internal/insight"
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/replytpl"
@@ -43,6 +44,7 @@ type Deps struct {
 	// Replies keeps the reply templates; may be nil, and then the reply
 	// forms offer none and /staff/replies answers 503.
 	Replies *replytpl.Service
+	Insight *insight.Service // the router's suggestions; may be nil
 	Limits  *limit.Set
 	Log     *slog.Logger
 	Demo    bool // show one-time codes on the login page

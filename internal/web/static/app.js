@@ -80,7 +80,7 @@
   var timer = null, asked = "";
   var render = function (items) {
     var checked = box.querySelector("input:checked");
-    var keep = checked ? { code: checked.value, name: checked.parentNode.textContent.trim() } : null;
+    var keep = checked ? { code: checked.value, name: checked.parentNode.getAttribute("data-name") || checked.parentNode.textContent.trim() } : null;
     var seen = {};
     var list = [];
     if (keep) { list.push(keep); seen[keep.code] = true; }
@@ -89,11 +89,18 @@
     for (var j = 0; j < list.length && j < 4; j++) {
       var label = document.createElement("label");
       label.className = "pick";
+      label.setAttribute("data-name", list[j].name);
       var input = document.createElement("input");
       input.type = "radio"; input.name = "category_code"; input.value = list[j].code;
       if (keep && list[j].code === keep.code) input.checked = true;
       label.appendChild(input);
       label.appendChild(document.createTextNode(" " + list[j].name));
+      if (list[j].percent) {
+        var conf = document.createElement("span");
+        conf.className = "conf";
+        conf.textContent = box.getAttribute("data-t-match").replace("{n}", list[j].percent);
+        label.appendChild(conf);
+      }
       box.appendChild(label);
     }
   };

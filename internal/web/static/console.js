@@ -243,9 +243,55 @@
         });
       });
   }
-  var refreshSide = function () { refreshKB(); refreshDups(); };
+  // The router's suggestions for the words typed: a category to use with
+  // one press, the units it would expect to handle it.
+  var routeSeq = 0;
+  function refreshRoute() {
+    var box = $("route-live");
+    if (!box) return;
+    var text = desc.value.trim();
+    if (!text) { box.hidden = true; return; }
+    var mine = ++routeSeq;
+    var area = $("community").value || $("street").value;
+    getJSON("/staff/console/route?text=" + encodeURIComponent(text.slice(0, 2000)) + "&area=" + encodeURIComponent(area))
+      .then(function (r) {
+        if (mine !== routeSeq) return;
+        var cats = (r && r.categories) || [], units = (r && r.units) || [];
+        box.hidden = !cats.length;
+        var ul = $("route-cats");
+        ul.innerHTML = "";
+        cats.forEach(function (c) {
+          var li = el("li");
+          li.appendChild(el("span", "pct mono", c.percent + "%"));
+          li.appendChild(el("span", null, c.path));
+          var b = el("button", "btn small", T.tUse);
+          b.type = "button";
+          b.setAttribute("aria-label", T.tUse + " " + c.path);
+          b.addEventListener("click", function () {
+            catQ.value = c.name;
+            catCode.value = c.code;
+            chosen.textContent = "✓ " + c.path + " · " + c.code;
+            chosen.classList.add("chosen");
+            catQ.removeAttribute("aria-invalid");
+            refreshKB();
+            refreshDups();
+          });
+          li.appendChild(b);
+          ul.appendChild(li);
+        });
+        var uu = $("route-units");
+        uu.innerHTML = "";
+        units.forEach(function (u) {
+          var li = el("li");
+          li.appendChild(el("span", "pct mono", u.percent + "%"));
+          li.appendChild(el("span", null, u.name));
+          uu.appendChild(li);
+        });
+      });
+  }
+  var refreshSide = function () { refreshKB(); refreshDups(); refreshRoute(); };
   desc.addEventListener("input", debounce(refreshSide, 400));
-  $("community").addEventListener("change", refreshDups);
+  $("community").addEventListener("change", function () { refreshDups(); refreshRoute(); });
   $("street").addEventListener("change", refreshDups);
 
   // An article becomes the reply: a consultation answered on the spot.
