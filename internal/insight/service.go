@@ -186,6 +186,10 @@ type UnitScore struct {
 	Confidence float64 `json:"confidence"`
 }
 
+// MinConfidence is the least confidence worth showing: a suggestion below
+// it is noise on the screen.
+const MinConfidence = 0.01
+
 // MaxRouteText is the longest text the router reads, in characters.
 const MaxRouteText = ticket.MaxSuggestText
 
@@ -217,12 +221,15 @@ func (s *Service) Route(ctx context.Context, u auth.User, text, area string) (Ro
 		return Routing{}, err
 	}
 	for _, c := range cats {
-		if active[c.Label] {
+		if active[c.Label] && c.Confidence >= MinConfidence {
 			out.Categories = append(out.Categories, CategoryScore{Code: c.Label, Confidence: round4(c.Confidence)})
 		}
 	}
 	if CanSeeUnits(u) {
 		for _, x := range units {
+			if x.Confidence < MinConfidence {
+				continue
+			}
 			out.Units = append(out.Units, UnitScore{OrgCode: x.Label, Confidence: round4(x.Confidence)})
 		}
 	}
@@ -269,7 +276,7 @@ func (s *Service) SuggestCategories(ctx context.Context, text string, cats []tic
 	var out []ticket.Suggestion
 	for _, c := range m.Category.Predict(textFeatures(text), 0) {
 		cat, ok := byCode[c.Label]
-		if !ok || !cat.Active {
+		if !ok || !cat.Active || c.Confidence < MinConfidence {
 			continue
 		}
 		out = append(out, ticket.Suggestion{Code: cat.Code, Name: cat.Name, NameEn: cat.NameEn, Path: ticket.CategoryPath(byCode, cat),

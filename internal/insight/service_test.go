@@ -144,7 +144,7 @@ func TestTrainSuggestAcceptRecord(t *testing.T) {
 
 		r, err = f.router.Route(ctx, f.agent, "我家楼下的路灯晚上不亮", "110117002001")
 		must(t, err)
-		if r.ModelVersion != 1 || len(r.Categories) != 2 || r.Categories[0].Code != "0101" || r.Categories[0].Confidence < 0.5 {
+		if r.ModelVersion != 1 || len(r.Categories) == 0 || r.Categories[0].Code != "0101" || r.Categories[0].Confidence < 0.5 {
 			t.Fatalf("categories %+v", r.Categories)
 		}
 		if len(r.Units) == 0 || r.Units[0].OrgCode != "S2" {
