@@ -31,13 +31,13 @@ type cell struct{ x, y int64 }
 
 // index finds the earlier requests that may be duplicates of a later one.
 type index struct {
-	o        Options
-	all      []prepared
-	byAddr   map[string][]int
-	byCell   map[cell][]int
-	deg      float64 // the cells' side in degrees
-	seen     []int   // stamp of the last request that looked at each
-	stamp    int
+	o      Options
+	all    []prepared
+	byAddr map[string][]int
+	byCell map[cell][]int
+	deg    float64 // the cells' side in degrees
+	seen   []int   // stamp of the last request that looked at each
+	stamp  int
 }
 
 func newIndex(o Options, n int) *index {
