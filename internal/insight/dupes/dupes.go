@@ -127,6 +127,9 @@ type prepared struct {
 }
 
 func prepare(r Request) prepared {
+	if !(math.Abs(r.Lat) <= 90 && math.Abs(r.Lng) <= 180) { // NaN fails too
+		r.HasPlace = false
+	}
 	return prepared{Request: r, addr: NormalizeAddress(r.Address),
 		words: strings.TrimSpace(r.Detail + " " + r.Text), nature: NatureOf(r.Detail)}
 }
