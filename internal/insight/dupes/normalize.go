@@ -40,11 +40,11 @@ var natureWords = []struct {
 	words []string
 }{
 	{Supply, []string{"heat", "hot water", "water supply", "water system", "power outage", "gas", "boiler", "steam",
-		"供暖", "暖气", "供热", "热水", "停水", "供水", "水压", "燃气", "煤气", "天然气", "停电", "供电", "锅炉"}},
+		"供暖", "暖气", "供热", "热水", "停水", "供水", "水压", "燃气", "煤气", "天然气", "停电", "供电", "锅炉", "electricity"}},
 	{Public, []string{"street", "pothole", "signal", "light", "sewer", "hydrant", "tree", "sidewalk", "graffiti",
 		"air", "water", "curb", "bridge", "highway", "road",
 		"道路", "路面", "坑", "井盖", "路灯", "信号灯", "红绿灯", "下水", "排水", "污水", "管网", "树", "绿化", "人行道",
-		"涂鸦", "小广告", "桥", "积水", "设施"}},
+		"涂鸦", "小广告", "桥", "积水", "设施", "街巷", "环境卫生", "垃圾", "园林", "大气", "水体", "消防通道", "公交"}},
 	{Incident, []string{"noise", "parking", "driveway", "vehicle", "drug", "taxi", "hire", "panhandling", "firework",
 		"police", "bike", "vendor", "dining", "smoking", "animal", "dog",
 		"噪音", "噪声", "扰民", "停车", "占道", "车辆", "摆摊", "商贩", "烟花", "鞭炮", "宠物", "犬", "狗"}},
