@@ -89,6 +89,8 @@ func (s *Server) staffRoutes(h, files route) {
 	h("GET /staff/console/categories", s.consoleCategories)
 	h("GET /staff/console/kb", s.consoleKB)
 	h("POST /staff/console/duplicates", s.consoleDuplicates)
+	h("GET /staff/duplicates", s.staffDuplicates) // likely duplicates, merged with a click (duplicates.go)
+	h("POST /staff/duplicates/merge", s.staffMergeDuplicate)
 	h("GET /staff/notifications", s.staffNotifications)
 	h("GET /staff/timelimits", s.timeLimits)
 	h("POST /staff/timelimits", s.setTimeLimit)
