@@ -20,8 +20,9 @@
 //   - category is 1 for the same category, 0.6 for two categories of the same
 //     parent or two failures of a building's shared supply (heat, hot water,
 //     water, gas, power, boiler), else 0;
-//   - text is textsearch.Similarity of the two requests' words (category
-//     name, its detail and the description);
+//   - text is the Jaccard similarity of the character pairs of the two
+//     requests' words (category name, its detail and the description), as
+//     textsearch.Similarity measures it, the pairs worked out once per request;
 //   - time is 1 − gap/Window, and a request more than Window older is no
 //     candidate;
 //   - reporter adds 0.15 when both give the same reporter (her phone), for a
@@ -47,11 +48,11 @@ package dupes
 
 import (
 	"math"
-	"strings"
+	"slices"
 	"time"
+	"unicode"
 
 	"github.com/gongzhi/gongzhi/internal/gov"
-	"github.com/gongzhi/gongzhi/internal/textsearch"
 )
 
 // Request is what is known of a request when it is taken in.
@@ -122,7 +123,7 @@ type Parts struct {
 type prepared struct {
 	Request
 	addr   string
-	words  string
+	grams  []uint64 // the words' character pairs (bigrams), sorted
 	nature Nature
 }
 
@@ -131,7 +132,7 @@ func prepare(r Request) prepared {
 		r.HasPlace = false
 	}
 	return prepared{Request: r, addr: NormalizeAddress(r.Address),
-		words: strings.TrimSpace(r.Detail + " " + r.Text), nature: NatureOf(r.Detail)}
+		grams: bigrams(r.Detail + " " + r.Text), nature: NatureOf(r.Detail)}
 }
 
 // Score scores a later request a against an earlier one b with the options
@@ -154,7 +155,7 @@ func score(a, b prepared, o Options) Parts {
 		return p
 	}
 	p.Category = category(a, b)
-	p.Similarity = textsearch.Similarity(a.words, b.words)
+	p.Similarity = jaccard(a.grams, b.grams)
 	p.Time = 1 - float64(gap)/float64(o.Window)
 	p.Reporter = a.Reporter != "" && a.Reporter == b.Reporter
 	s := a.nature.weight() * (wPlace*p.Place + wCategory*p.Category + wText*p.Similarity + wTime*p.Time)
@@ -195,4 +196,45 @@ func category(a, b prepared) float64 {
 		return related
 	}
 	return 0
+}
+
+// bigrams are the adjacent pairs of the letters and digits of s, lower
+// case, sorted and without repeats (one letter alone is a pair with 0).
+func bigrams(s string) []uint64 {
+	var rs []rune
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			rs = append(rs, unicode.ToLower(r))
+		}
+	}
+	if len(rs) == 1 {
+		return []uint64{uint64(rs[0]) << 32}
+	}
+	out := make([]uint64, 0, len(rs))
+	for i := 0; i+1 < len(rs); i++ {
+		out = append(out, uint64(rs[i])<<32|uint64(rs[i+1]))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// jaccard is the share of pairs two sorted sets have in common.
+func jaccard(x, y []uint64) float64 {
+	if len(x) == 0 || len(y) == 0 {
+		return 0
+	}
+	shared := 0
+	for i, j := 0, 0; i < len(x) && j < len(y); {
+		switch {
+		case x[i] == y[j]:
+			shared++
+			i++
+			j++
+		case x[i] < y[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return float64(shared) / float64(len(x)+len(y)-shared)
 }

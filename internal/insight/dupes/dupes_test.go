@@ -2,9 +2,12 @@ package dupes
 
 import (
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gongzhi/gongzhi/internal/textsearch"
 )
 
 func TestNormalizeAddress(t *testing.T) {
@@ -134,6 +137,51 @@ func TestHostile(t *testing.T) {
 	for _, m := range Find(odd, Options{}) {
 		if m.Score < 0 || m.Score > 1 || math.IsNaN(m.Score) {
 			t.Errorf("score %v", m.Score)
+		}
+	}
+}
+
+// Many reports of one address stay fast: each is scored against at most
+// maxCandidates earlier ones.
+func TestFindBounded(t *testing.T) {
+	reqs := make([]Request, 5000)
+	for i := range reqs {
+		reqs[i] = req(strconv.Itoa(i), i%60, "HEAT", "HEAT/HOT WATER ENTIRE BUILDING", "10 MAIN ST", 40.7, -74.0)
+	}
+	start := time.Now()
+	if got := Find(reqs, Options{}); len(got) != len(reqs)-1 {
+		t.Errorf("%d matches, want %d", len(got), len(reqs)-1)
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("took %s", d)
+	}
+}
+
+func FuzzScore(f *testing.F) {
+	f.Add("10 MAIN ST & 2ND AVE", "北京路１２号", "HEAT", "noise 噪音", 40.7, -74.0)
+	f.Fuzz(func(t *testing.T, addrA, addrB, detailA, detailB string, lat, lng float64) {
+		a := Request{ID: "a", Created: t0, Address: addrA, Detail: detailA, Lat: lat, Lng: lng, HasPlace: true}
+		b := Request{ID: "b", Created: t0.Add(time.Minute), Address: addrB, Detail: detailB, Lat: lng, Lng: lat, HasPlace: true, Category: detailA}
+		p := Score(b, a, Options{})
+		if p.Score < 0 || p.Score > 1 || math.IsNaN(p.Score) {
+			t.Fatalf("score %v", p.Score)
+		}
+		if n := NormalizeAddress(addrA); n != NormalizeAddress(n) {
+			t.Fatalf("not idempotent: %q → %q → %q", addrA, n, NormalizeAddress(n))
+		}
+		Find([]Request{a, b, a}, Options{})
+	})
+}
+
+// jaccard of the pairs agrees with textsearch.Similarity.
+func TestSimilarityAgrees(t *testing.T) {
+	texts := []string{"金谷东园小区北门垃圾堆放三天无人清运", "金谷东园小区北门垃圾堆放好几天没人清运", "HEAT/HOT WATER", "Water supply", "a", "", "路"}
+	for _, a := range texts {
+		for _, b := range texts {
+			got, want := jaccard(bigrams(a), bigrams(b)), textsearch.Similarity(a, b)
+			if math.Abs(got-want) > 1e-9 {
+				t.Errorf("%q %q: %v, textsearch says %v", a, b, got, want)
+			}
 		}
 	}
 }

@@ -26,6 +26,11 @@ func Before(a, b Request) bool {
 	return a.ID < b.ID
 }
 
+// maxCandidates bounds the earlier requests one request is scored
+// against (the newest first), so that a thousand reports of one address
+// cannot make the search quadratic.
+const maxCandidates = 500
+
 // cell is a square of the grid that finds points near each other.
 type cell struct{ x, y int64 }
 
@@ -66,9 +71,9 @@ func (ix *index) add(p prepared) {
 // best is the earlier request in the index that p scores highest against.
 func (ix *index) best(p prepared) (int, float64) {
 	ix.stamp++
-	bi, bs := -1, 0.0
+	bi, bs, tried := -1, 0.0, 0
 	try := func(list []int) {
-		for k := len(list) - 1; k >= 0; k-- {
+		for k := len(list) - 1; k >= 0 && tried < maxCandidates; k-- {
 			j := list[k]
 			q := ix.all[j]
 			if p.Created.Sub(q.Created) > ix.o.Window {
@@ -78,6 +83,7 @@ func (ix *index) best(p prepared) (int, float64) {
 				continue
 			}
 			ix.seen[j] = ix.stamp
+			tried++
 			if s := score(p, q, ix.o).Score; s > bs {
 				bi, bs = j, s
 			}
