@@ -168,3 +168,22 @@ func TestInsightDuplicatesHostile(t *testing.T) {
 		t.Errorf("summary %q", errOut.String())
 	}
 }
+
+// An Open311 answer is read with its times in RFC 3339.
+func TestInsightDuplicatesOpen311(t *testing.T) {
+	body := `[{"service_request_id": 7, "service_code": "0403", "service_name": "Heating", "description": "no heat in the building",
+  "requested_datetime": "2026-03-01T09:00:00+08:00", "address": "10 Main Street", "lat": 40.1, "long": 117.1, "status": "open"},
+ {"service_request_id": "8", "service_code": "0403", "service_name": "Heating", "description": "the whole building has no heat",
+  "requested_datetime": "2026-03-01T10:00:00+08:00", "address": "10 MAIN ST", "lat": 40.1001, "long": 117.1, "status": "closed"}]`
+	p := filepath.Join(t.TempDir(), "r.json")
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if err := insightMain(context.Background(), []string{"duplicates", p, "--format", "open311"}, os.Getenv, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); !strings.HasPrefix(got, `{"id":"8","duplicate_of":"7","score":`) {
+		t.Errorf("output %q (%s)", got, errOut.String())
+	}
+}

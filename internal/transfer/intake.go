@@ -16,7 +16,7 @@ type IntakeRecord struct {
 	ID      string
 	Created time.Time
 	Type    string   // the request type
-	Detail  []string // the mapping's detail columns (NYC: descriptor, location type)
+	Detail  []string // Open311's service name; the mapping's detail columns (NYC: descriptor, location type)
 	Text    string   // the description
 	Address string
 	Lat     float64
@@ -93,6 +93,9 @@ func intakeOf(r record, m Mapping, loc *time.Location) IntakeRecord {
 	out.ID, out.Created, out.Type, out.Detail = r.id, created, r.typ, r.detail
 	if out.Type == "" {
 		out.Type = r.altType
+	} else if r.altType != "" && r.altType != r.typ {
+		// Open311's service name tells what its code does not.
+		out.Detail = append([]string{r.altType}, out.Detail...)
 	}
 	out.Text, out.Address = r.description, r.address
 	lat, okLat := coord(r.lat, 90)
