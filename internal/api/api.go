@@ -162,6 +162,7 @@ var routeTable = []route{
 	{"GET", "/api/v1/callers/{phone}/tickets", asUser, noKey, "a caller's tickets", nil, (*API).callerHistory},
 	{"POST", "/api/v1/duplicates", asUser, keyed, "possible duplicates", nil, (*API).duplicates},
 	{"POST", "/api/v1/insight/reply-quality", asUser, keyed, "advice on a reply", nil, (*API).replyQuality},
+	{"GET", "/api/v1/insight/duplicates", asUser, noKey, "likely duplicate pairs among open tickets", nil, (*API).duplicatePairs},
 	{"GET", "/api/v1/kb", asUser, noKey, "search the knowledge base", nil, (*API).searchKB},
 	{"GET", "/api/v1/kb/{id}", asUser, noKey, "one article", nil, (*API).getKB},
 	{"POST", "/api/v1/kb", asUser, keyed, "create an article (admin)", nil, (*API).saveKB},

@@ -67,6 +67,26 @@ func (a *API) duplicates(w http.ResponseWriter, r *http.Request, u auth.User) {
 	writeJSON(w, http.StatusOK, list[ticket.Duplicate]{Items: items})
 }
 
+// duplicatePairs lists the open tickets judged duplicates of an earlier
+// one (ticket.DuplicatePairs decides who may see them and which to merge).
+func (a *API) duplicatePairs(w http.ResponseWriter, r *http.Request, u auth.User) {
+	limit := 0
+	if v := r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > ticket.MaxPairs {
+			a.fail(w, r, errs.Invalidf("limit 须在1到%d之间", "limit must be between 1 and %d", ticket.MaxPairs))
+			return
+		}
+		limit = n
+	}
+	items, err := a.Tickets.DuplicatePairs(r.Context(), u, limit)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, list[ticket.DuplicatePair]{Items: items})
+}
+
 func (a *API) searchKB(w http.ResponseWriter, r *http.Request, u auth.User) {
 	if !u.Role.IsStaff() {
 		a.fail(w, r, errs.ErrForbidden)

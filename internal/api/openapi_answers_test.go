@@ -309,6 +309,14 @@ func TestOpenAPIAnswers(t *testing.T) {
 	c.want(c.do(oaReq{method: "POST", path: dups, body: map[string]any{"category_code": cat, "description": "井盖缺失", "area_code": place}}), 401, "anonymous duplicates")
 	c.want(c.do(oaReq{method: "POST", path: dups, token: agent, body: bytes.Repeat([]byte(" "), 1<<20+1)}), 413, "duplicates body too large")
 
+	// The dispatchers' likely duplicates.
+	pairs := "/api/v1/insight/duplicates"
+	c.want(c.do(oaReq{method: "GET", path: pairs, token: dispatcher}), 200, "duplicate pairs")
+	c.want(c.do(oaReq{method: "GET", path: pairs, token: supervisor, query: "limit=5"}), 200, "duplicate pairs of a supervisor")
+	c.want(c.do(oaReq{method: "GET", path: pairs, token: dispatcher, query: "limit=0"}), 400, "duplicate pairs bad limit")
+	c.want(c.do(oaReq{method: "GET", path: pairs, token: agent}), 403, "agent lists duplicate pairs")
+	c.want(c.do(oaReq{method: "GET", path: pairs}), 401, "anonymous lists duplicate pairs")
+
 	// The knowledge base.
 	kbPath, kbOne := "/api/v1/kb", "/api/v1/kb/{id}"
 	r = c.want(c.do(oaReq{method: "GET", path: kbPath, token: agent, query: "q=社保卡"}), 200, "kb search")

@@ -12,6 +12,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/insight/dupes"
 	"github.com/gongzhi/gongzhi/internal/textsearch"
 )
 
@@ -117,36 +118,29 @@ const (
 	duplicatePool   = 300 // candidates read at most
 )
 
-// duplicateScore scores how much t looks like the request in, which is
-// nothing (ok false) when t is not close by or the score is below 0.2.
-func duplicateScore(in NewTicket, t Ticket) (d Duplicate, ok bool) {
+// consoleDupes are the duplicate score's bounds at intake: the week and
+// the 300 m the console searches.
+var consoleDupes = dupes.Options{Radius: DuplicateRadius, Window: DuplicateDays * 24 * time.Hour}
+
+// duplicateScore scores how much t looks like the request in, taken in at
+// now, with the one score of package dupes (place, category, words, time,
+// reporter): nothing (ok false) when t is not close by or the score is
+// below 0.2. in's category and t's are described by cats.
+func duplicateScore(in NewTicket, now time.Time, t Ticket, cats map[string]Category) (d Duplicate, ok bool) {
 	d = Duplicate{Ticket: t, Similarity: textsearch.Similarity(in.Description, t.Description)}
-	near := t.AreaCode != "" && t.AreaCode == in.AreaCode
-	if in.Lat != nil && t.Lat != nil {
-		m := int(gov.Haversine(*in.Lat, *in.Lng, *t.Lat, *t.Lng))
+	p := dupes.Score(newDupeRequest(in, now, cats), dupeRequest(t, cats), consoleDupes)
+	if p.DistanceM != nil {
+		m := int(*p.DistanceM)
 		d.DistanceM = &m
-		near = near || m <= DuplicateRadius
 	}
-	if !near {
-		return d, false
-	}
-	d.Score = 0.6 * d.Similarity
-	if t.CategoryCode == in.CategoryCode {
-		d.Score += 0.3
-	} else if len(in.CategoryCode) >= 2 && strings.HasPrefix(t.CategoryCode, in.CategoryCode[:2]) {
-		d.Score += 0.15
-	}
-	if d.DistanceM != nil {
-		d.Score += 0.1 * (1 - float64(*d.DistanceM)/DuplicateRadius)
-	} else {
-		d.Score += 0.05
-	}
-	return d, d.Score >= 0.2
+	d.Score = p.Score
+	return d, p.Place > 0 && d.Score >= 0.2
 }
 
 // PossibleDuplicates finds open tickets from the last week in the same
-// community or within 300 m that look like the request being entered: same
-// category, similar words, close by. Best first; reporters masked.
+// community or within 300 m that look like the request being entered, as
+// package dupes scores them (place, category, words, time, the same
+// reporter). Best first; reporters masked.
 func (s *Service) PossibleDuplicates(ctx context.Context, u auth.User, in NewTicket, limit int) ([]Duplicate, error) {
 	if !u.Role.IsStaff() {
 		return nil, errs.ErrForbidden
@@ -183,6 +177,11 @@ AND (` + strings.Join(where, " OR ") + `) ORDER BY number DESC LIMIT ` + strconv
 		return nil, errs.Wrap(err, "find duplicates")
 	}
 	defer rows.Close()
+	ref, err := s.ref(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock.Now()
 	out := []Duplicate{}
 	for rows.Next() {
 		t, err := s.scanTicket(rows)
@@ -192,7 +191,7 @@ AND (` + strings.Join(where, " OR ") + `) ORDER BY number DESC LIMIT ` + strconv
 		if !canView(u, t) {
 			continue
 		}
-		d, ok := duplicateScore(in, t)
+		d, ok := duplicateScore(in, now, t, ref.cats)
 		if !ok {
 			continue
 		}

@@ -57,7 +57,8 @@ type ConsoleData struct {
 // DupView is a possible duplicate in words.
 type DupView struct {
 	T          ticket.Ticket
-	Similarity int // percent
+	Similarity int // percent, of the descriptions
+	Score      int // percent, the duplicate score (package dupes)
 	Distance   string
 	Category   string
 }

@@ -96,7 +96,8 @@ func (s *Server) consoleKB(w http.ResponseWriter, r *http.Request) {
 // DupItem is a possible duplicate.
 type DupItem struct {
 	Number      string `json:"number"`
-	Similarity  int    `json:"similarity"` // percent
+	Similarity  int    `json:"similarity"` // percent, of the descriptions
+	Score       int    `json:"score"`      // percent, the duplicate score
 	DistanceM   *int   `json:"distance_m"`
 	Distance    string `json:"distance"`
 	Status      string `json:"status"`
@@ -123,7 +124,7 @@ func (s *Server) consoleDuplicates(w http.ResponseWriter, r *http.Request) {
 	lang := state(r).lang
 	out := make([]DupItem, 0, len(dups))
 	for i, v := range s.dupViews(r.Context(), lang, dups) {
-		out = append(out, DupItem{Number: v.T.Number, Similarity: v.Similarity, DistanceM: dups[i].DistanceM, Distance: v.Distance,
+		out = append(out, DupItem{Number: v.T.Number, Similarity: v.Similarity, Score: v.Score, DistanceM: dups[i].DistanceM, Distance: v.Distance,
 			Status: string(v.T.Status), StatusLabel: tr(lang, "status."+string(v.T.Status)), Category: v.Category,
 			Description: v.T.Description, URL: "/staff/tickets/" + url.PathEscape(v.T.Number)})
 	}

@@ -107,7 +107,7 @@ func (s *Server) searchCategories(ctx context.Context, p *Page, d *ConsoleData) 
 func (s *Server) dupViews(ctx context.Context, lang string, dups []ticket.Duplicate) []DupView {
 	out := make([]DupView, 0, len(dups))
 	for _, x := range dups {
-		v := DupView{T: x.Ticket, Similarity: int(x.Similarity*100 + 0.5)}
+		v := DupView{T: x.Ticket, Similarity: int(x.Similarity*100 + 0.5), Score: int(x.Score*100 + 0.5)}
 		if x.DistanceM != nil {
 			v.Distance = tr(lang, "con.dup.m", *x.DistanceM)
 		} else {

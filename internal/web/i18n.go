@@ -44,14 +44,21 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canUnitDash":  canUnitDash,
 		"canRectList":  canRectList,
 		"canReplies":   canReplies,
-		"isGrid":       isGridWorker,
-		"canAudit":     func(u *auth.User) bool { return u != nil && u.CanReadAudit() },
-		"coord":        coord,
-		"inc":          func(i int) int { return i + 1 },
-		"short":        shorten,
-		"left":         func(d *time.Time) *Left { return leftUntil(lang, d, time.Now()) },
-		"clock":        func(t ticket.Ticket, which string) *Left { return clockLeft(lang, t, which, time.Now()) },
-		"limitText":    func(l ticket.Limit) string { return tr(lang, "unit."+string(l.Unit), l.Amount) },
+		"canDupes":     canDupes,
+		"deref0": func(p *int) int {
+			if p == nil {
+				return 0
+			}
+			return *p
+		},
+		"isGrid":    isGridWorker,
+		"canAudit":  func(u *auth.User) bool { return u != nil && u.CanReadAudit() },
+		"coord":     coord,
+		"inc":       func(i int) int { return i + 1 },
+		"short":     shorten,
+		"left":      func(d *time.Time) *Left { return leftUntil(lang, d, time.Now()) },
+		"clock":     func(t ticket.Ticket, which string) *Left { return clockLeft(lang, t, which, time.Now()) },
+		"limitText": func(l ticket.Limit) string { return tr(lang, "unit."+string(l.Unit), l.Amount) },
 		"inputTime": func(d *time.Time) string {
 			if d == nil {
 				return ""
@@ -186,7 +193,7 @@ var messages = joinMessages(messageTables...)
 
 // messageTables are the areas' tables that make up messages.
 var messageTables = []map[string][2]string{
-	coreMessages, staffMessages, accountMessages, auditMessages, consoleMessages, evalMessages, photoMessages, smMessages, nextMessages, phoneMessages, fileMessages, placeMessages, a11yMessages, printMessages, pickerMessages, fairMessages, workbenchMessages, notesMessages, replyMessages, replyQualityMessages,
+	coreMessages, staffMessages, accountMessages, auditMessages, consoleMessages, evalMessages, photoMessages, smMessages, nextMessages, phoneMessages, fileMessages, placeMessages, a11yMessages, printMessages, pickerMessages, fairMessages, workbenchMessages, notesMessages, replyMessages, replyQualityMessages, dupesMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

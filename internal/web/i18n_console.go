@@ -48,6 +48,7 @@ var consoleMessages = map[string][2]string{
 	"con.dup.title":      {"发现 %d 件可能重复的工单", "%d possible duplicates found"},
 	"con.dup.hint":       {"近7天内、同一社区或300米内的未办结工单。请确认是否为同一问题。", "Open tickets of the last 7 days in the same community or within 300 m. Is it the same problem?"},
 	"con.dup.similarity": {"相似度", "Similarity"},
+	"con.dup.score":      {"重复可能", "Duplicate score"},
 	"con.dup.distance":   {"距离", "Distance"},
 	"con.dup.merge":      {"合并到此工单", "Merge into this"},
 	"con.dup.new":        {"仍然新建", "Create anyway"},

@@ -87,4 +87,3 @@ func TestBrowserRouterSuggestions(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
-

@@ -91,6 +91,8 @@ func (s *Server) staffRoutes(h, files route) {
 	h("GET /staff/console/kb", s.consoleKB)
 	h("GET /staff/console/route", s.consoleRoute)
 	h("POST /staff/console/duplicates", s.consoleDuplicates)
+	h("GET /staff/duplicates", s.staffDuplicates) // likely duplicates, merged with a click (duplicates.go)
+	h("POST /staff/duplicates/merge", s.staffMergeDuplicate)
 	h("GET /staff/notifications", s.staffNotifications)
 	h("GET /staff/timelimits", s.timeLimits)
 	h("POST /staff/timelimits", s.setTimeLimit)
