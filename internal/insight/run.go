@@ -31,6 +31,14 @@ func ParseTrainAt(s string) (minute int, on bool, err error) {
 // midnight, business time); on false never by itself.
 func (s *Service) SetTrainAt(minute int, on bool) { s.trainAt, s.trainOn = minute, on }
 
+// TrainAt is the nightly training's time, "HH:MM", or "" when off.
+func (s *Service) TrainAt() string {
+	if !s.trainOn {
+		return ""
+	}
+	return fmt.Sprintf("%02d:%02d", s.trainAt/60, s.trainAt%60)
+}
+
 // Run serves the router until ctx ends: it loads the newest model at start
 // and every minute (so every process serves the same one), records what
 // intake chose, and trains once a day at the set time — one process of the

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"html/template"
+	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -45,6 +46,8 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canRectList":  canRectList,
 		"canReplies":   canReplies,
 		"canDupes":     canDupes,
+		"canRouter":    canRouter,
+		"pct":          func(x float64) string { return strconv.Itoa(percent(x)) + "%" },
 		"deref0": func(p *int) int {
 			if p == nil {
 				return 0
@@ -193,7 +196,7 @@ var messages = joinMessages(messageTables...)
 
 // messageTables are the areas' tables that make up messages.
 var messageTables = []map[string][2]string{
-	coreMessages, staffMessages, accountMessages, auditMessages, consoleMessages, evalMessages, photoMessages, smMessages, nextMessages, phoneMessages, fileMessages, placeMessages, a11yMessages, printMessages, pickerMessages, fairMessages, workbenchMessages, notesMessages, replyMessages, replyQualityMessages, dupesMessages,
+	coreMessages, staffMessages, accountMessages, auditMessages, consoleMessages, evalMessages, photoMessages, smMessages, nextMessages, phoneMessages, fileMessages, placeMessages, a11yMessages, printMessages, pickerMessages, fairMessages, workbenchMessages, notesMessages, replyMessages, replyQualityMessages, dupesMessages, routerMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

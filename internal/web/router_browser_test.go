@@ -84,6 +84,13 @@ func TestBrowserRouterSuggestions(t *testing.T) {
 	axeIfThere(ag, "the console with the router's suggestions")
 	ag.shot("router-console-1366", 1366)
 	shotOf(ag, "router-console-panel", "#route-live")
+
+	adm := s.as("admin")
+	adm.open("/staff/router")
+	adm.sees("智能派单模型", "v1", "分类准确率（交叉验证）")
+	axeIfThere(adm, "the router's page")
+	adm.shot("router-page-1366", 1366)
+	adm.shot("router-page-390", 390)
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }

@@ -93,6 +93,8 @@ func (s *Server) staffRoutes(h, files route) {
 	h("POST /staff/console/duplicates", s.consoleDuplicates)
 	h("GET /staff/duplicates", s.staffDuplicates) // likely duplicates, merged with a click (duplicates.go)
 	h("POST /staff/duplicates/merge", s.staffMergeDuplicate)
+	h("GET /staff/router", s.staffRouter) // the router's models and acceptance (router.go)
+	h("POST /staff/router/train", s.staffTrainRouter)
 	h("GET /staff/notifications", s.staffNotifications)
 	h("GET /staff/timelimits", s.timeLimits)
 	h("POST /staff/timelimits", s.setTimeLimit)

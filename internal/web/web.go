@@ -96,7 +96,7 @@ var pageNames = []string{
 	"staff_notifications", "staff_timelimits", "staff_console",
 	"staff_dashboard", "staff_figure", "staff_unit", "staff_rects", "staff_rect", "staff_rect_new",
 	"staff_public_settings", "public", "staff_patrol", "staff_apikeys",
-	"staff_audit", "staff_account", "staff_proxy", "nearby", "staff_batch", "staff_replies", "staff_duplicates",
+	"staff_audit", "staff_account", "staff_proxy", "nearby", "staff_batch", "staff_replies", "staff_duplicates", "staff_router",
 	"staff_print", // its own document, rendered by renderPrint
 }
 

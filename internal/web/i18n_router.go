@@ -1,0 +1,33 @@
+package web
+
+// routerMessages are the words of the router's page.
+var routerMessages = map[string][2]string{
+	"nav.router":           {"智能派单", "Router"},
+	"router.title":         {"智能派单模型", "The router"},
+	"router.lead":          {"模型从已办结工单学习诉求文字与分类、承办单位的对应关系，在受理和派单时给出建议，仅供参考。", "The model learns from closed tickets how requests' words relate to their category and the unit that handled them, and suggests both at intake and dispatch, for guidance."},
+	"router.now":           {"当前模型", "The model served"},
+	"router.none":          {"尚未训练模型：受理时按关键词推荐分类。", "No model trained yet: categories are suggested by keywords."},
+	"router.version":       {"版本", "Version"},
+	"router.samples":       {"训练工单数", "Tickets trained on"},
+	"router.cat.acc":       {"分类准确率（交叉验证）", "Category accuracy (cross-validated)"},
+	"router.unit.acc":      {"单位准确率（交叉验证）", "Unit accuracy (cross-validated)"},
+	"router.top3":          {"前三命中", "top three"},
+	"router.nightly":       {"每天 %s 自动重新训练。", "Retrained every day at %s."},
+	"router.nightly.off":   {"未开启每日自动训练。", "No daily training is set."},
+	"router.auto":          {"分类和单位置信度均达到 %d%% 时自动派单。", "Tickets are dispatched by the router when both confidences reach %d%%."},
+	"router.auto.off":      {"自动派单未开启：派单员决定。", "Dispatch by the router is off: dispatchers decide."},
+	"router.train":         {"立即训练", "Train now"},
+	"router.train.hint":    {"用最新的已办结工单训练新版本，完成后所有服务进程在一分钟内启用。", "Trains a new version on the newest closed tickets; every server process serves it within a minute."},
+	"router.trained":       {"已训练并启用模型 v%d。", "Model v%d trained and served."},
+	"router.acc":           {"近 %d 天采纳情况", "Taken in the last %d days"},
+	"router.acc.none":      {"还没有记录：有模型后，受理和派单时的选择会与推荐比对。", "Nothing recorded yet: once a model is served, intake's choices are compared with its suggestions."},
+	"router.kind":          {"推荐", "Suggestion"},
+	"router.kind.category": {"分类（受理时）", "Category (at filing)"},
+	"router.kind.unit":     {"承办单位（派单时）", "Unit (at dispatch)"},
+	"router.n":             {"次数", "Times"},
+	"router.first":         {"采纳首选", "First taken"},
+	"router.three":         {"在前三之中", "Among the three"},
+	"router.autos":         {"自动派单", "By the router"},
+	"router.history":       {"历次训练", "Trainings"},
+	"router.took":          {"训练用时", "Training time"},
+}
