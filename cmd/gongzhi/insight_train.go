@@ -30,9 +30,10 @@ func insightTrainCmd(ctx context.Context, args []string, getenv func(string) str
 			return fmt.Errorf("usage: gongzhi insight train %s", insightCmds["train"].usage)
 		}
 		c := clock.System{}
-		tickets := ticket.NewService(d, c, gov.NewService(d, c), newLogger(stderr))
+		g := gov.NewService(d, c)
+		tickets := ticket.NewService(d, c, g, newLogger(stderr))
 		start := time.Now()
-		m, err := insight.NewService(d, c, tickets, newLogger(stderr)).Train(ctx, auth.System())
+		m, err := insight.NewService(d, c, tickets, g, newLogger(stderr)).Train(ctx, auth.System())
 		if err != nil {
 			return err
 		}

@@ -130,7 +130,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.KB = kb.NewService(d, c)
 	a.Replies = replytpl.NewService(d, c, a.Tickets, a.Gov)
 	a.Webhooks = webhook.New(d, c, log, webhook.Options{})
-	a.Insight = insight.NewService(d, c, a.Tickets, log)
+	a.Insight = insight.NewService(d, c, a.Tickets, a.Gov, log)
 	trainAt, trainOn, err := insight.ParseTrainAt(cfg.InsightTrainAt)
 	if err != nil {
 		return nil, err

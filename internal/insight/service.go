@@ -19,6 +19,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/clock"
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
@@ -27,7 +28,9 @@ type Service struct {
 	db      *db.DB
 	clock   clock.Clock
 	tickets *ticket.Service
+	gov     *gov.Service
 	log     *slog.Logger
+	taught  sync.Once // the district's words taught to the segmenter
 
 	mu    sync.RWMutex
 	model *Model // the newest stored; nil before the first training
@@ -45,8 +48,8 @@ type Service struct {
 
 // NewService makes the router's service and has the ticket service tell it
 // what intake chose and ask it for categories.
-func NewService(d *db.DB, c clock.Clock, tickets *ticket.Service, log *slog.Logger) *Service {
-	s := &Service{db: d, clock: c, tickets: tickets, log: log, intake: make(chan ticket.Intake, 1024)}
+func NewService(d *db.DB, c clock.Clock, tickets *ticket.Service, g *gov.Service, log *slog.Logger) *Service {
+	s := &Service{db: d, clock: c, tickets: tickets, gov: g, log: log, intake: make(chan ticket.Intake, 1024)}
 	tickets.SetIntakeObserver(s.observe)
 	tickets.SetSuggester(s)
 	return s
@@ -75,6 +78,9 @@ func (s *Service) Train(ctx context.Context, u auth.User) (*Model, error) {
 	// Collect garbage more often while training: the features of 100,000
 	// tickets then fit in well under 500 MB.
 	defer debug.SetGCPercent(debug.SetGCPercent(50))
+	if err := s.teachWords(ctx); err != nil {
+		return nil, err
+	}
 	samples, err := s.samples(ctx)
 	if err != nil {
 		return nil, err
@@ -152,6 +158,9 @@ func (s *Service) Reload(ctx context.Context) error {
 	if err := s.db.R.QueryRowContext(ctx, `SELECT trained_at, samples, top1, top3, unit_top1, unit_top3, train_ms, body FROM insight_models WHERE version = $1`, version).
 		Scan(&trainedAt, &m.Samples, &m.Top1, &m.Top3, &m.UnitTop1, &m.UnitTop3, &trainMs, &body); err != nil {
 		return errs.Wrap(err, "read model")
+	}
+	if err := s.teachWords(ctx); err != nil {
+		return err
 	}
 	loaded, err := decodeModel(body)
 	if err != nil {

@@ -89,7 +89,7 @@ func setup(t *testing.T, d *db.DB) *fixture {
 		return s.User
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	f := &fixture{tickets: ts, router: insight.NewService(d, c, ts, log), clock: c}
+	f := &fixture{tickets: ts, router: insight.NewService(d, c, ts, g, log), clock: c}
 	f.dispatcher = mk(auth.NewUser{Username: "disp", Role: auth.RoleDispatcher, OrgCode: "HOT", AreaCode: "110117"})
 	f.agent = mk(auth.NewUser{Username: "agent", Role: auth.RoleAgent, OrgCode: "HOT", AreaCode: "110117"})
 	f.handler = mk(auth.NewUser{Username: "handler1", Role: auth.RoleHandler, OrgCode: "S1", AreaCode: "110117001"})
@@ -184,7 +184,8 @@ func TestTrainSuggestAcceptRecord(t *testing.T) {
 		}
 
 		// Another process serves the same model.
-		other := insight.NewService(d, f.clock, ticket.NewService(d, f.clock, gov.NewService(d, f.clock), nil), slog.New(slog.NewTextHandler(io.Discard, nil)))
+		g2 := gov.NewService(d, f.clock)
+		other := insight.NewService(d, f.clock, ticket.NewService(d, f.clock, g2, nil), g2, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		must(t, other.Reload(ctx))
 		if other.Current() == nil || other.Current().Version != 1 {
 			t.Fatal("the stored model was not loaded")
