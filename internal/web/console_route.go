@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/insight"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
@@ -24,11 +25,13 @@ type RouteAnswer struct {
 	Units        []RouteItem `json:"units"`
 }
 
-// consoleRoute answers the console's script with the router's suggestions
-// for the words typed so far, in the community or street chosen.
+// consoleRoute answers the console's and the grid patrol's scripts with the
+// router's suggestions for the words typed so far, in the community or
+// street chosen. Any member of staff may ask (the router's CanRoute).
 func (s *Server) consoleRoute(w http.ResponseWriter, r *http.Request) {
-	u := s.consoleJSONUser(w, r)
-	if u == nil {
+	u := s.user(r)
+	if u == nil || !u.Role.IsStaff() {
+		s.writeJSONError(w, r, errs.New(errs.Unauthorized, "登录已失效，请重新登录", "your session has ended, please log in again"))
 		return
 	}
 	if s.Insight == nil {

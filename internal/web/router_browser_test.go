@@ -51,9 +51,10 @@ func trainDemoRouter(t *testing.T, a *app.App) {
 }
 
 // TestBrowserRouterSuggestions: with a trained router, the resident form
-// suggests categories with their match as she types, and the hotline
-// console shows the router's categories and units beside the form, one of
-// which the agent takes with a press.
+// suggests categories with their match as she types; the hotline console
+// shows the router's categories and units beside the form, one of which the
+// agent takes with a press, and so does the grid patrol's report; the
+// administrator reads the model on the router's page.
 func TestBrowserRouterSuggestions(t *testing.T) {
 	s := newA11ySite(t, 5*time.Minute)
 	trainDemoRouter(t, s.a)
@@ -84,6 +85,17 @@ func TestBrowserRouterSuggestions(t *testing.T) {
 	axeIfThere(ag, "the console with the router's suggestions")
 	ag.shot("router-console-1366", 1366)
 	shotOf(ag, "router-console-panel", "#route-live")
+
+	grid := s.as("demo-grid")
+	grid.open("/staff/patrol")
+	grid.do(chromedp.SendKeys(chromedp.CSS("#description"), "路边的路灯坏了，晚上不亮"))
+	grid.waitFor("the patrol's suggestions", `!document.getElementById('patrol-route').hidden && document.querySelectorAll('#patrol-route button').length > 0`)
+	grid.do(chromedp.Click(chromedp.CSS("#patrol-route button")))
+	if got := grid.eval(`document.getElementById('category_code').value`); got != "0304" {
+		t.Fatalf("the patrol's category taken is %q", got)
+	}
+	axeIfThere(grid, "the patrol with the router's suggestions")
+	shotOf(grid, "router-patrol", "#report")
 
 	adm := s.as("admin")
 	adm.open("/staff/router")

@@ -89,7 +89,7 @@ func (s *Server) staffRoutes(h, files route) {
 	h("POST /staff/console", s.consolePost)
 	h("GET /staff/console/categories", s.consoleCategories)
 	h("GET /staff/console/kb", s.consoleKB)
-	h("GET /staff/console/route", s.consoleRoute)
+	h("GET /staff/console/route", s.consoleRoute) // also the grid patrol's (static/route.js)
 	h("POST /staff/console/duplicates", s.consoleDuplicates)
 	h("GET /staff/duplicates", s.staffDuplicates) // likely duplicates, merged with a click (duplicates.go)
 	h("POST /staff/duplicates/merge", s.staffMergeDuplicate)
