@@ -105,6 +105,10 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (ticket_number, kin
 	return errs.Wrap(err, "record routing")
 }
 
+// RouteKinds are the kinds of suggestion recorded: the category when a
+// ticket is filed, the unit when it is dispatched.
+var RouteKinds = []string{"category", "unit"}
+
 // Acceptance is how often intake took the router's suggestion.
 type Acceptance struct {
 	Kind      string  `json:"kind"` // category or unit

@@ -10,6 +10,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/insight"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
@@ -30,6 +31,7 @@ func keyFamilies() map[string][]string {
 	statuses := strs(ticket.Statuses)
 	return map[string][]string{
 		"ev.":            ticket.EventKinds,
+		"router.kind.":   insight.RouteKinds,
 		"rev.":           nil,
 		"action.":        ticket.Actions,
 		"role.":          strs(auth.Roles),
