@@ -39,3 +39,14 @@ func TestCrossValidateTipdm(t *testing.T) {
 		t.Fatalf("classes %+v", r.Classes)
 	}
 }
+
+// BenchmarkPredictTipdm is the time to suggest a category for one real
+// message (features and prediction), the model trained on the 981.
+func BenchmarkPredictTipdm(b *testing.B) {
+	texts, labels := readTipdm(b)
+	m := TrainLinear(Featurize(texts), labels, LinearOptions{})
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		m.Predict(features(texts[i%len(texts)]), 3)
+	}
+}
