@@ -32,13 +32,19 @@ func (s *Server) staffRouter(w http.ResponseWriter, r *http.Request) {
 	s.routerPage(w, r, http.StatusOK, "")
 }
 
-func (s *Server) routerPage(w http.ResponseWriter, r *http.Request, status int, trainErr string) {
+// routerUser is the member of staff on the router's pages, when the router runs.
+func (s *Server) routerUser(w http.ResponseWriter, r *http.Request) *auth.User {
 	u := s.staff(w, r)
-	if u == nil {
-		return
-	}
-	if s.Insight == nil {
+	if u != nil && s.Insight == nil {
 		s.fail(w, r, errs.New(errs.Unavailable, "智能分析未启用", "insight is not enabled"))
+		return nil
+	}
+	return u
+}
+
+func (s *Server) routerPage(w http.ResponseWriter, r *http.Request, status int, trainErr string) {
+	u := s.routerUser(w, r)
+	if u == nil {
 		return
 	}
 	p := s.page(w, r, "router.title")
@@ -65,12 +71,8 @@ func (s *Server) routerPage(w http.ResponseWriter, r *http.Request, status int, 
 // staffTrainRouter trains a new router now; a refusal (too few closed
 // tickets) is shown on the page.
 func (s *Server) staffTrainRouter(w http.ResponseWriter, r *http.Request) {
-	u := s.staff(w, r)
+	u := s.routerUser(w, r)
 	if u == nil {
-		return
-	}
-	if s.Insight == nil {
-		s.fail(w, r, errs.New(errs.Unavailable, "智能分析未启用", "insight is not enabled"))
 		return
 	}
 	m, err := s.Insight.Train(r.Context(), *u)
