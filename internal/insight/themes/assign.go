@@ -3,7 +3,7 @@ package themes
 import (
 	"math"
 	"runtime"
-	"sort"
+	"strings"
 	"sync"
 
 	"github.com/gongzhi/gongzhi/internal/textfeat"
@@ -21,54 +21,44 @@ const (
 )
 
 type assigner struct {
-	words [][]rune
+	words []string
 	idf   []float64
 	first map[uint64][]int32 // a word's first two characters → words
-	post  [][]int32          // word → clusters that weigh it
-	cent  []map[int32]float64
+	post  [][]posting        // word → the clusters that weigh it
+	n     int                // clusters
+}
+
+// posting is a cluster's weight of a word: its centroid's, cut to its
+// heaviest words and scaled to unit length, times the word's idf.
+type posting struct {
+	cluster int32
+	w       float64
 }
 
 func pairKey(a, b rune) uint64 { return uint64(a)<<32 | uint64(uint32(b)) }
 
 func newAssigner(cs []*cluster, v *textfeat.Vocab) *assigner {
-	a := &assigner{first: map[uint64][]int32{}}
+	a := &assigner{first: map[uint64][]int32{}, n: len(cs)}
 	ids := map[int32]int32{} // vocabulary column → word
 	for ci, c := range cs {
-		cols := make([]int32, 0, len(c.sum))
-		for i := range c.sum {
-			cols = append(cols, i)
-		}
-		sort.Slice(cols, func(x, y int) bool {
-			if c.sum[cols[x]] != c.sum[cols[y]] {
-				return c.sum[cols[x]] > c.sum[cols[y]]
-			}
-			return cols[x] < cols[y]
-		})
-		if len(cols) > assignWords {
-			cols = cols[:assignWords]
-		}
-		cent := map[int32]float64{}
+		cols := c.top(assignWords)
 		var norm float64
+		for _, col := range cols {
+			norm += float64(c.sum[col]) * float64(c.sum[col])
+		}
 		for _, col := range cols {
 			w, ok := ids[col]
 			if !ok {
 				w = int32(len(a.words))
 				ids[col] = w
 				r := []rune(v.Terms[col])
-				a.words = append(a.words, r)
+				a.words = append(a.words, v.Terms[col])
 				a.idf = append(a.idf, float64(v.IDF[col]))
 				a.post = append(a.post, nil)
 				a.first[pairKey(r[0], r[1])] = append(a.first[pairKey(r[0], r[1])], w)
 			}
-			x := float64(c.sum[col])
-			cent[w] = x
-			norm += x * x
-			a.post[w] = append(a.post[w], int32(ci))
+			a.post[w] = append(a.post[w], posting{int32(ci), a.idf[w] * float64(c.sum[col]) / math.Sqrt(norm)})
 		}
-		for w := range cent {
-			cent[w] /= math.Sqrt(norm)
-		}
-		a.cent = append(a.cent, cent)
 	}
 	return a
 }
@@ -76,54 +66,64 @@ func newAssigner(cs []*cluster, v *textfeat.Vocab) *assigner {
 // found are the words of the assigner present in text.
 func (a *assigner) found(text string, buf []int32) []int32 {
 	buf = buf[:0]
-	r := []rune(text)
-	for i := 0; i+1 < len(r); i++ {
-	next:
-		for _, w := range a.first[pairKey(r[i], r[i+1])] {
-			word := a.words[w]
-			if i+len(word) > len(r) {
-				continue
-			}
-			for j := 2; j < len(word); j++ {
-				if r[i+j] != word[j] {
-					continue next
+	var prev rune
+	prevAt := 0
+	for i, r := range text {
+		if prev != 0 {
+		next:
+			for _, w := range a.first[pairKey(prev, r)] {
+				if !strings.HasPrefix(text[prevAt:], a.words[w]) {
+					continue
 				}
-			}
-			for _, x := range buf {
-				if x == w {
-					continue next
+				for _, x := range buf {
+					if x == w {
+						continue next
+					}
 				}
+				buf = append(buf, w)
 			}
-			buf = append(buf, w)
 		}
+		prev, prevAt = r, i
 	}
 	return buf
 }
 
+// scratch is a worker's memory: the words found and the clusters' scores.
+type scratch struct {
+	found   []int32
+	score   []float64
+	touched []int32
+}
+
 // assign is the cluster text joins, or -1.
-func (a *assigner) assign(text string, buf []int32) (int, []int32) {
-	buf = a.found(text, buf)
-	if len(buf) == 0 {
-		return -1, buf
+func (a *assigner) assign(text string, sc *scratch) int {
+	sc.found = a.found(text, sc.found)
+	if len(sc.found) == 0 {
+		return -1
+	}
+	if sc.score == nil {
+		sc.score = make([]float64, a.n)
 	}
 	var norm float64
-	for _, w := range buf {
+	sc.touched = sc.touched[:0]
+	for _, w := range sc.found {
 		norm += a.idf[w] * a.idf[w]
+		for _, p := range a.post[w] {
+			if sc.score[p.cluster] == 0 {
+				sc.touched = append(sc.touched, p.cluster)
+			}
+			sc.score[p.cluster] += p.w
+		}
 	}
 	norm = math.Sqrt(norm)
 	best, bestCos := -1, AssignThreshold
-	for _, w := range buf {
-		for _, c := range a.post[w] {
-			var dot float64
-			for _, x := range buf {
-				dot += a.idf[x] * a.cent[c][x]
-			}
-			if cos := dot / norm; cos >= bestCos && (cos > bestCos || best < 0 || int(c) < best) {
-				best, bestCos = int(c), cos
-			}
+	for _, c := range sc.touched {
+		if cos := sc.score[c] / norm; cos > bestCos || (cos == bestCos && (best < 0 || int(c) < best)) {
+			best, bestCos = int(c), cos
 		}
+		sc.score[c] = 0
 	}
-	return best, buf
+	return best
 }
 
 // assignAll fills in the cluster of every text whose cluster is unknown
@@ -135,10 +135,10 @@ func (a *assigner) assignAll(texts []string, of []int) {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			var buf []int32
+			var sc scratch
 			for i := w; i < len(texts); i += workers {
 				if of[i] == -2 {
-					of[i], buf = a.assign(texts[i], buf)
+					of[i] = a.assign(texts[i], &sc)
 				}
 			}
 		}(w)

@@ -38,6 +38,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/textfeat"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
@@ -52,7 +53,7 @@ const (
 
 // SampleSize is the number of a month's tickets clustered; a larger month
 // is clustered on an even sample and the rest assigned.
-var SampleSize = 20000
+var SampleSize = 10000
 
 // Count is how many of a theme's tickets have a code (an area, a category,
 // a unit), with its name.
@@ -137,6 +138,7 @@ func (s *Service) Themes(ctx context.Context, u auth.User, month string) (Month,
 		return c.m, nil
 	}
 	start := time.Now()
+	go textfeat.Load() // the dictionary loads while the tickets are read
 	rows, err := s.read(ctx, u, p.From, p.To)
 	if err != nil {
 		return Month{}, err
