@@ -89,7 +89,7 @@ func TestThemesPage(t *testing.T) {
 	mustContain(t, body, "转为整改任务")
 
 	status, body = sup.post("/staff/themes/"+id+"/rectification", url.Values{"csrf": {csrf(t, body)},
-		"month": {regexp.MustCompile(`name="month" value="([0-9-]+)"`).FindStringSubmatch(body)[1]},
+		"month":    {regexp.MustCompile(`name="month" value="([0-9-]+)"`).FindStringSubmatch(body)[1]},
 		"org_code": {"110117001-SO"}, "due": {time.Now().AddDate(0, 1, 0).Format("2006-01-02")}})
 	if status != 200 || !strings.Contains(body, "每月一题") || !strings.Contains(body, "整改任务已下达") {
 		t.Fatalf("rectify: %d\n%s", status, body)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/clock"
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/gov"
@@ -146,7 +147,7 @@ func theme(r *rows, m []int, words []string, month string) Theme {
 		label = label[:3]
 	}
 	t := Theme{ID: themeID(month, words), Label: strings.Join(label, "、"), Words: append([]string{}, words...), Tickets: len(m),
-		FirstAt: time.UnixMilli(r.at[m[0]]), LastAt: time.UnixMilli(r.at[m[len(m)-1]])}
+		FirstAt: time.UnixMilli(r.at[m[0]]).In(clock.BusinessZone()), LastAt: time.UnixMilli(r.at[m[len(m)-1]]).In(clock.BusinessZone())}
 	byReporter := map[string]int{}
 	areas, cats, orgs := map[string]int{}, map[string]int{}, map[string]int{}
 	for _, i := range m {
