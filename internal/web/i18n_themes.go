@@ -16,6 +16,7 @@ var themeMessages = map[string][2]string{
 	"themes.areas":       {"地区", "Areas"},
 	"themes.units":       {"承办单位", "Units"},
 	"themes.categories":  {"分类", "Categories"},
+	"themes.dates":       {"时间", "Dates"},
 	"themes.span":        {"%s 至 %s", "%s to %s"},
 	"themes.list":        {"查看相关工单", "See its tickets"},
 	"themes.sample":      {"工单示例（%d）", "Sample tickets (%d)"},
