@@ -24,6 +24,7 @@ type assigner struct {
 	words []string
 	idf   []float64
 	first map[uint64][]int32 // a word's first two characters → words
+	opens []bool             // opens[r]: a word begins with r (r < 1<<16)
 	post  [][]posting        // word → the clusters that weigh it
 	n     int                // clusters
 }
@@ -38,7 +39,7 @@ type posting struct {
 func pairKey(a, b rune) uint64 { return uint64(a)<<32 | uint64(uint32(b)) }
 
 func newAssigner(cs []*cluster, v *textfeat.Vocab) *assigner {
-	a := &assigner{first: map[uint64][]int32{}, n: len(cs)}
+	a := &assigner{first: map[uint64][]int32{}, opens: make([]bool, 1<<16), n: len(cs)}
 	ids := map[int32]int32{} // vocabulary column → word
 	for ci, c := range cs {
 		cols := c.top(assignWords)
@@ -56,6 +57,9 @@ func newAssigner(cs []*cluster, v *textfeat.Vocab) *assigner {
 				a.idf = append(a.idf, float64(v.IDF[col]))
 				a.post = append(a.post, nil)
 				a.first[pairKey(r[0], r[1])] = append(a.first[pairKey(r[0], r[1])], w)
+				if r[0] < 1<<16 {
+					a.opens[r[0]] = true
+				}
 			}
 			a.post[w] = append(a.post[w], posting{int32(ci), a.idf[w] * float64(c.sum[col]) / math.Sqrt(norm)})
 		}
@@ -69,7 +73,9 @@ func (a *assigner) found(text string, buf []int32) []int32 {
 	var prev rune
 	prevAt := 0
 	for i, r := range text {
-		if prev != 0 {
+		// The map is asked only where a word may begin (beyond the 65,536
+		// first characters, always).
+		if prev != 0 && (prev >= 1<<16 || a.opens[prev]) {
 		next:
 			for _, w := range a.first[pairKey(prev, r)] {
 				if !strings.HasPrefix(text[prevAt:], a.words[w]) {

@@ -64,7 +64,8 @@ func (s *Service) read(ctx context.Context, u auth.User, from, to time.Time) (*r
 // readPart reads the tickets of [from, to) in created order (the index's;
 // tickets of the same millisecond in any order).
 func (s *Service) readPart(ctx context.Context, u auth.User, from, to time.Time) (*rows, error) {
-	q := `SELECT number, description, category_code, area_code, assigned_org_code, reporter_phone, reporter_user_id, created_at
+	q := `SELECT number, description, category_code, area_code, assigned_org_code,
+CASE WHEN reporter_phone <> '' THEN reporter_phone WHEN reporter_user_id <> '' THEN 'u:' || reporter_user_id ELSE '' END, created_at
 FROM tickets WHERE created_at >= $1 AND created_at < $2 AND status <> 'invalid'`
 	args := []any{db.Millis(from), db.Millis(to)}
 	if u.Role != auth.RoleAdmin {
@@ -92,14 +93,10 @@ FROM tickets WHERE created_at >= $1 AND created_at < $2 AND status <> 'invalid'`
 		return v
 	}
 	for rs.Next() {
-		var number, text, cat, area, org, phone, user string
+		var number, text, cat, area, org, who string
 		var at int64
-		if err := rs.Scan(&number, &text, &cat, &area, &org, &phone, &user, &at); err != nil {
+		if err := rs.Scan(&number, &text, &cat, &area, &org, &who, &at); err != nil {
 			return nil, errs.Wrap(err, "read the month's tickets")
-		}
-		who := phone
-		if who == "" && user != "" {
-			who = "u:" + user
 		}
 		r.number = append(r.number, number)
 		r.text = append(r.text, text)
@@ -125,9 +122,20 @@ func (s *Service) rank(ctx context.Context, r *rows, cs []*cluster, of []int, mo
 			members[c] = append(members[c], i)
 		}
 	}
+	// Tickets rank first: only the clusters as large as the MaxThemes-th
+	// are summed up (residents and repeats only break ties).
+	sizes := []int{}
+	for _, m := range members {
+		sizes = append(sizes, len(m))
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(sizes)))
+	least := MinTickets
+	if len(sizes) > MaxThemes && sizes[MaxThemes-1] > least {
+		least = sizes[MaxThemes-1]
+	}
 	out := []Theme{}
 	for ci, m := range members {
-		if len(m) < MinTickets {
+		if len(m) < least {
 			continue
 		}
 		out = append(out, theme(r, m, cs[ci].words, month))
