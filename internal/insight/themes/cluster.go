@@ -201,27 +201,42 @@ func leaders(vecs []textfeat.Sparse) []*cluster {
 	return cs
 }
 
-// name gives the cluster its heaviest words.
-func (c *cluster) name(v *textfeat.Vocab) {
-	cols := make([]int32, 0, len(c.sum))
-	for i := range c.sum {
-		cols = append(cols, i)
-	}
-	sort.Slice(cols, func(a, b int) bool {
-		if c.sum[cols[a]] != c.sum[cols[b]] {
-			return c.sum[cols[a]] > c.sum[cols[b]]
-		}
-		return v.Terms[cols[a]] < v.Terms[cols[b]]
-	})
+// name gives the cluster its heaviest words: words the segmenter keeps
+// whole first, then, to make three, pairs of characters (a pair across two
+// words, 拌站 of 搅拌站, names a theme badly); none sharing a character
+// with one already taken.
+func (c *cluster) name(v *textfeat.Vocab, whole *wholeWords) {
+	cols := c.top(6 * labelWords)
 	c.words = c.words[:0]
 	for _, i := range cols {
 		if len(c.words) == labelWords {
 			break
 		}
-		if w := v.Terms[i]; !overlaps(w, c.words) {
+		if w := v.Terms[i]; whole.is(w) && !overlaps(w, c.words) {
 			c.words = append(c.words, w)
 		}
 	}
+	for _, i := range cols {
+		if len(c.words) >= 3 {
+			break
+		}
+		if w := v.Terms[i]; !whole.is(w) && !overlaps(w, c.words) {
+			c.words = append(c.words, w)
+		}
+	}
+}
+
+// wholeWords remembers which terms the segmenter keeps whole.
+type wholeWords map[string]bool
+
+func (m *wholeWords) is(w string) bool {
+	if v, ok := (*m)[w]; ok {
+		return v
+	}
+	ws := textfeat.Words(w)
+	v := len(ws) == 1 && ws[0] == w
+	(*m)[w] = v
+	return v
 }
 
 // labelKey is the set of a cluster's first three words, in order.
@@ -239,10 +254,11 @@ func (c *cluster) labelKey() string {
 // in any order), the larger keeping its place, and names them again.
 func merge(cs []*cluster, v *textfeat.Vocab) []*cluster {
 	sort.SliceStable(cs, func(a, b int) bool { return len(cs[a].docs) > len(cs[b].docs) })
+	whole := &wholeWords{}
 	byKey := map[string]*cluster{}
 	var out []*cluster
 	for _, c := range cs {
-		c.name(v)
+		c.name(v, whole)
 		into, ok := byKey[c.labelKey()]
 		if !ok {
 			byKey[c.labelKey()] = c
@@ -259,7 +275,7 @@ func merge(cs []*cluster, v *textfeat.Vocab) []*cluster {
 		into.docs = append(into.docs, c.docs...)
 	}
 	for _, c := range out {
-		c.name(v)
+		c.name(v, whole)
 	}
 	return out
 }
