@@ -99,8 +99,9 @@ type Service struct {
 	tickets *ticket.Service
 	eval    *evaluation.Service
 
-	mu    sync.Mutex
-	cache map[string]cached
+	mu     sync.Mutex
+	cache  map[string]cached
+	flight map[string]*flight
 }
 
 type cached struct {
@@ -111,7 +112,7 @@ type cached struct {
 // NewService makes the themes' service; the evaluation gives the months
 // (and their start day) and takes the rectification tasks.
 func NewService(d *db.DB, c clock.Clock, g *gov.Service, t *ticket.Service, e *evaluation.Service) *Service {
-	return &Service{db: d, clock: c, gov: g, tickets: t, eval: e, cache: map[string]cached{}}
+	return &Service{db: d, clock: c, gov: g, tickets: t, eval: e, cache: map[string]cached{}, flight: map[string]*flight{}}
 }
 
 // Themes are the themes of month (YYYY-MM; empty for the last complete
@@ -132,28 +133,58 @@ func (s *Service) Themes(ctx context.Context, u auth.User, month string) (Month,
 	key := p.Month + "|" + scope
 	now := s.clock.Now()
 	s.mu.Lock()
-	c, ok := s.cache[key]
-	s.mu.Unlock()
-	if ok && now.Sub(c.at) < cacheFor && now.After(c.at) {
+	if c, ok := s.cache[key]; ok && now.Sub(c.at) < cacheFor && !now.Before(c.at) {
+		s.mu.Unlock()
 		return c.m, nil
 	}
+	// One computation of a month and area at a time; those who ask
+	// meanwhile wait for its answer.
+	if f, ok := s.flight[key]; ok {
+		s.mu.Unlock()
+		select {
+		case <-f.done:
+			return f.m, f.err
+		case <-ctx.Done():
+			return Month{}, errs.Wrap(ctx.Err(), "themes")
+		}
+	}
+	f := &flight{done: make(chan struct{})}
+	s.flight[key] = f
+	s.mu.Unlock()
+	f.m, f.err = s.compute(ctx, u, p)
+	s.mu.Lock()
+	delete(s.flight, key)
+	if f.err == nil {
+		for k, v := range s.cache {
+			if now.Sub(v.at) >= cacheFor {
+				delete(s.cache, k)
+			}
+		}
+		s.cache[key] = cached{at: now, m: f.m}
+	}
+	s.mu.Unlock()
+	close(f.done)
+	return f.m, f.err
+}
+
+// flight is a computation under way.
+type flight struct {
+	done chan struct{}
+	m    Month
+	err  error
+}
+
+// compute reads the period's tickets in u's area and finds their themes.
+func (s *Service) compute(ctx context.Context, u auth.User, p evaluation.Period) (Month, error) {
 	start := time.Now()
 	go textfeat.Load() // the dictionary loads while the tickets are read
 	rows, err := s.read(ctx, u, p.From, p.To)
 	if err != nil {
 		return Month{}, err
 	}
-	m := Month{Month: p.Month, From: p.From, To: p.To, Partial: p.Partial(now), Tickets: len(rows.number)}
+	m := Month{Month: p.Month, From: p.From, To: p.To, Partial: p.Partial(s.clock.Now()), Tickets: len(rows.number)}
 	m.Items, m.Sampled = s.find(ctx, rows, p.Month)
 	m.TookMs = time.Since(start).Milliseconds()
-	s.mu.Lock()
-	for k, v := range s.cache {
-		if now.Sub(v.at) >= cacheFor {
-			delete(s.cache, k)
-		}
-	}
-	s.cache[key] = cached{at: now, m: m}
-	s.mu.Unlock()
 	return m, nil
 }
 

@@ -260,3 +260,23 @@ func TestRectify(t *testing.T) {
 		}
 	})
 }
+
+// Three who ask for the same month at once get the one answer.
+func TestConcurrentAsks(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		out := make(chan themes.Month, 3)
+		for i := 0; i < 3; i++ {
+			go func() {
+				m, err := f.svc.Themes(context.Background(), f.supervisor, "2026-11")
+				if err != nil {
+					t.Error(err)
+				}
+				out <- m
+			}()
+		}
+		for i := 0; i < 3; i++ {
+			checkTwo(t, <-out)
+		}
+	})
+}
