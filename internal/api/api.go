@@ -11,6 +11,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/idem"
 	"github.com/gongzhi/gongzhi/internal/insight"
+	"github.com/gongzhi/gongzhi/internal/insight/themes"
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/replytpl"
@@ -29,6 +30,7 @@ type Deps struct {
 	Webhooks    *webhook.Service
 	Replies     *replytpl.Service
 	Insight     *insight.Service
+	Themes      *themes.Service
 	Idem        *idem.Store
 	Limits      *limit.Set
 	Log         *slog.Logger
@@ -171,6 +173,8 @@ var routeTable = []route{
 
 	{"POST", "/api/v1/insight/route", asUser, keyed, "suggest the category and unit for a request's words", nil, (*API).route},
 	{"POST", "/api/v1/insight/train", asAdmin, keyed, "train the router on the closed tickets now (admin)", nil, (*API).trainRouter},
+	{"GET", "/api/v1/insight/themes", asUser, noKey, "the month's recurring problems (admin, supervisors, dispatchers)", nil, (*API).monthThemes},
+	{"POST", "/api/v1/insight/themes/{id}/rectification", asUser, keyed, "turn a theme into a rectification task (supervisors, admin)", nil, (*API).rectifyTheme},
 	{"GET", "/api/v1/insight/router", asUser, noKey, "the router's models and how often its suggestions were taken (admin, supervisors)", nil, (*API).router},
 	{"GET", "/api/v1/reply-templates", asUser, noKey, "reply templates one may read, with the placeholders", nil, (*API).listReplyTemplates},
 	{"POST", "/api/v1/reply-templates", asUser, keyed, "create a reply template (admin; handlers for their unit; the dispatch centre district-wide)", nil, (*API).saveReplyTemplate},

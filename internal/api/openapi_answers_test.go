@@ -519,6 +519,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 	oaBatch(t, c, agent, dispatcher, handler)
 	oaReplies(t, c, admin, dispatcher, handler, deptHandler, agent, resident)
 	oaInsight(t, c, admin, supervisor, agent, handler, resident)
+	oaThemes(t, c, admin, supervisor, dispatcher, agent, handler)
 	oaReplyQuality(t, c, handler, deptHandler, supervisor, resident)
 
 	// Every operation was called, and the error answers came up.

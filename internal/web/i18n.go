@@ -44,6 +44,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canDashboard": seesAll,
 		"canUnitDash":  canUnitDash,
 		"canRectList":  canRectList,
+		"canThemes":    canThemes,
 		"canReplies":   canReplies,
 		"canDupes":     canDupes,
 		"canRouter":    canRouter,
@@ -196,7 +197,7 @@ var messages = joinMessages(messageTables...)
 
 // messageTables are the areas' tables that make up messages.
 var messageTables = []map[string][2]string{
-	coreMessages, staffMessages, accountMessages, auditMessages, consoleMessages, evalMessages, photoMessages, smMessages, nextMessages, phoneMessages, fileMessages, placeMessages, a11yMessages, printMessages, pickerMessages, fairMessages, workbenchMessages, notesMessages, replyMessages, replyQualityMessages, dupesMessages, routerMessages,
+	coreMessages, staffMessages, accountMessages, auditMessages, consoleMessages, evalMessages, photoMessages, smMessages, nextMessages, phoneMessages, fileMessages, placeMessages, a11yMessages, printMessages, pickerMessages, fairMessages, workbenchMessages, notesMessages, replyMessages, replyQualityMessages, dupesMessages, routerMessages, themeMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

@@ -24,6 +24,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/idem"
 	"github.com/gongzhi/gongzhi/internal/insight"
+	"github.com/gongzhi/gongzhi/internal/insight/themes"
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/replytpl"
@@ -51,6 +52,9 @@ type Deps struct {
 	// Evaluation serves the dashboards, the public page and rectification;
 	// may be nil, and those pages then answer 503.
 	Evaluation *evaluation.Service
+	// Themes finds the month's recurring problems (每月一题); may be nil,
+	// and /staff/themes then answers 503.
+	Themes *themes.Service
 	// Attachments keeps the photos of tickets; may be nil, and then the
 	// forms take no photos and the pages show none.
 	Attachments *attachment.Service
@@ -96,7 +100,7 @@ var pageNames = []string{
 	"staff_notifications", "staff_timelimits", "staff_console",
 	"staff_dashboard", "staff_figure", "staff_unit", "staff_rects", "staff_rect", "staff_rect_new",
 	"staff_public_settings", "public", "staff_patrol", "staff_apikeys",
-	"staff_audit", "staff_account", "staff_proxy", "nearby", "staff_batch", "staff_replies", "staff_duplicates", "staff_router",
+	"staff_audit", "staff_account", "staff_proxy", "nearby", "staff_batch", "staff_replies", "staff_duplicates", "staff_router", "staff_themes",
 	"staff_print", // its own document, rendered by renderPrint
 }
 
