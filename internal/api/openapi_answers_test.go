@@ -510,6 +510,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 	oaAccounts(t, c, admin, agent)
 	oaBatch(t, c, agent, dispatcher, handler)
 	oaReplies(t, c, admin, dispatcher, handler, deptHandler, agent, resident)
+	oaWarnings(t, c, a, admin, agent, dispatcher, handler, deptHandler, supervisor, resident)
 
 	// Every operation was called, and the error answers came up.
 	var missed []string
