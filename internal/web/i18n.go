@@ -42,6 +42,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canDashboard": seesAll,
 		"canUnitDash":  canUnitDash,
 		"canRectList":  canRectList,
+		"canWarnings":  canWarnings,
 		"canReplies":   canReplies,
 		"isGrid":       isGridWorker,
 		"canAudit":     func(u *auth.User) bool { return u != nil && u.CanReadAudit() },
@@ -185,7 +186,7 @@ var messages = joinMessages(messageTables...)
 
 // messageTables are the areas' tables that make up messages.
 var messageTables = []map[string][2]string{
-	coreMessages, staffMessages, accountMessages, auditMessages, consoleMessages, evalMessages, photoMessages, smMessages, nextMessages, phoneMessages, fileMessages, placeMessages, a11yMessages, printMessages, pickerMessages, fairMessages, workbenchMessages, notesMessages, replyMessages,
+	coreMessages, staffMessages, accountMessages, auditMessages, consoleMessages, evalMessages, photoMessages, smMessages, nextMessages, phoneMessages, fileMessages, placeMessages, a11yMessages, printMessages, pickerMessages, fairMessages, workbenchMessages, notesMessages, replyMessages, warnMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

@@ -116,6 +116,8 @@ func (s *Server) evaluationRoutes(h route) {
 	h("POST /staff/rectifications/from-ranking", s.rectFromRanking)
 	h("GET /staff/rectifications/{id}", s.rectification)
 	h("POST /staff/rectifications/{id}/{action}", s.rectAct)
+	h("GET /staff/warnings", s.warningsPage)
+	h("POST /staff/warnings/{id}/{action}", s.warningAct)
 	h("GET /staff/public-settings", s.publicSettingsForm)
 	h("POST /staff/public-settings", s.savePublicSettingsForm)
 }
