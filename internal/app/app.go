@@ -333,6 +333,9 @@ func (a *App) detectWarnings(ctx context.Context) {
 	defer tick.Stop()
 	for {
 		st, err := a.Warnings.Detect(ctx)
+		for err == nil && st.Full && ctx.Err() == nil { // a backlog: the first start, or a pause
+			st, err = a.Warnings.Detect(ctx)
+		}
 		if err != nil && ctx.Err() == nil {
 			a.Log.Error("warning detection", "err", err)
 		} else if st.Raised > 0 || st.Rolled > 0 {

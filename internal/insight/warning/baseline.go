@@ -7,6 +7,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
 )
 
@@ -165,7 +166,7 @@ func (s *Service) rollUp(ctx context.Context, week int, maxNumber string) error 
 		if _, err := tx.ExecContext(ctx, `DELETE FROM warning_counts WHERE week = $1`, week); err != nil {
 			return errs.Wrap(err, "clear week's counts")
 		}
-		if err := insertCounts(ctx, tx, week, counts); err != nil {
+		if err := s.insertCounts(ctx, tx, week, counts); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `DELETE FROM warning_weeks WHERE week = $1`, week)
@@ -176,8 +177,18 @@ func (s *Service) rollUp(ctx context.Context, week int, maxNumber string) error 
 	})
 }
 
-// insertCounts writes a week's counts in multi-row INSERTs.
-func insertCounts(ctx context.Context, tx *sql.Tx, week int, counts map[countKey]int) error {
+// insertCounts writes a week's counts: on PostgreSQL in multi-row INSERTs,
+// on SQLite (no round trips, but a parse that grows with the placeholders)
+// row by row with one prepared statement.
+func (s *Service) insertCounts(ctx context.Context, tx *sql.Tx, week int, counts map[countKey]int) error {
+	if s.db.Engine == db.SQLite {
+		for k, n := range counts {
+			if _, err := s.db.Exec(ctx, tx, `INSERT INTO warning_counts (place, category_code, week, n) VALUES ($1, $2, $3, $4)`, k.place, k.category, week, n); err != nil {
+				return errs.Wrap(err, "write week's counts")
+			}
+		}
+		return nil
+	}
 	const per = 200
 	var sb strings.Builder
 	args := make([]any, 0, 4*per)

@@ -19,6 +19,7 @@ type DetectStats struct {
 	Raised   int           // warnings raised
 	Updated  int           // active warnings that grew or changed
 	Rolled   int           // weeks rolled up for the baselines
+	Full     bool          // the batch was full: more are waiting
 	Took     time.Duration // wall time
 }
 
@@ -65,6 +66,7 @@ func (s *Service) Detect(ctx context.Context) (DetectStats, error) {
 		return s.step(ctx, tx, now, cur, first, &st)
 	})
 	st.Took = time.Since(began)
+	st.Full = st.Read >= s.opt.Batch
 	return st, err
 }
 
