@@ -165,15 +165,28 @@ func (s *Server) warningsMap(ctx context.Context, lang string, rows []WarningRow
 		}
 		x.N = len(dots) + 1
 		dots = append(dots, mapDot{lat: p[0], lng: p[1], label: strconv.Itoa(x.N), title: x.AreaName + " " + x.CatName})
-		if l.empty() {
-			box = [4]float64{math.Min(box[0], p[0]), math.Min(box[1], p[1]), math.Max(box[2], p[0]), math.Max(box[3], p[1])}
-		}
+		box = [4]float64{math.Min(box[0], p[0]), math.Min(box[1], p[1]), math.Max(box[2], p[0]), math.Max(box[3], p[1])}
 	}
 	if box[0] > box[2] {
 		return "", nil // nothing to draw: no boundaries and no placed warning
 	}
-	spec := mapSpec{v: fit(box, 640), dots: dots, label: tr(lang, "warn.map"), lang: lang}
-	return template.HTML(s.drawMap(l, spec)), nil
+	// A map of a few close points shows at least some 2 by 3 km around them.
+	for i, minSpan := range []float64{0.02, 0.035} { // degrees of latitude, of longitude
+		if d := box[i+2] - box[i]; d < minSpan {
+			box[i], box[i+2] = box[i]-(minSpan-d)/2, box[i+2]+(minSpan-d)/2
+		}
+	}
+	// Drawn twice, for screens and for phones, so that its words are never
+	// scaled below their size (as the charts are).
+	var out string
+	for _, m := range []struct {
+		class string
+		width float64
+	}{{"chart-wide", 640}, {"chart-narrow", 340}} {
+		spec := mapSpec{v: fit(box, m.width), dots: dots, label: tr(lang, "warn.map"), lang: lang}
+		out += `<div class="` + m.class + `">` + s.drawMap(l, spec) + `</div>`
+	}
+	return template.HTML(out), nil
 }
 
 // warningAct takes an act on a warning from the page's forms.
