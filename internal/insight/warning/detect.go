@@ -98,11 +98,11 @@ func (s *Service) step(ctx context.Context, tx *sql.Tx, now time.Time, cur, firs
 	return s.saveState(ctx, tx, now, stt, last, st.Read >= s.opt.Batch)
 }
 
-// byLevel orders the touched clusters communities first, then streets, then
-// cells, so that a wider cluster can see whether a community's warning
+// byLevel orders the touched clusters communities first, then cells, then
+// streets, so that a wider cluster can see whether a smaller one's warning
 // already tells of its tickets.
 func byLevel(touched map[countKey]bool) []countKey {
-	rank := map[string]int{LevelCommunity: 0, LevelStreet: 1, LevelCell: 2}
+	rank := map[string]int{LevelCommunity: 0, LevelCell: 1, LevelStreet: 2}
 	out := make([]countKey, 0, len(touched))
 	for k := range touched {
 		out = append(out, k)

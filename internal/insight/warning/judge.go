@@ -100,7 +100,7 @@ func (s *Service) judge(ctx context.Context, tx *sql.Tx, now time.Time, cur, fir
 	if score < s.opt.Threshold {
 		return nil
 	}
-	if told, err := s.toldByCommunity(ctx, tx, levelOf(c.place), t.area, c.category); err != nil || told {
+	if told, err := s.toldBySmaller(ctx, tx, levelOf(c.place), c.place, t.area, c.category); err != nil || told {
 		return err
 	}
 	w := Warning{ID: db.NewID(), Level: levelOf(c.place), Place: c.place, AreaCode: t.area, CategoryCode: c.category,
@@ -122,15 +122,26 @@ func (s *Service) judge(ctx context.Context, tx *sql.Tx, now time.Time, cur, fir
 	return s.notify(ctx, tx, now, w)
 }
 
-// toldByCommunity reports whether a street's or a cell's cluster is already
-// told of by the active warning of the community most of its tickets are in:
-// one surge raises one warning, and a wider one only when it is spread out.
-func (s *Service) toldByCommunity(ctx context.Context, tx *sql.Tx, level, area, category string) (bool, error) {
-	if level == LevelCommunity || len(area) < communityDigits {
-		return false, nil
+// toldBySmaller reports whether a cell's or a street's cluster is already
+// told of by a smaller one's active warning: a cell by that of the community
+// most of its tickets are in; a street by any of a community or a cell
+// within it. One surge raises one warning, and a wider one only when it is
+// spread out.
+func (s *Service) toldBySmaller(ctx context.Context, tx *sql.Tx, level, place, area, category string) (bool, error) {
+	switch level {
+	case LevelCell:
+		if len(area) < communityDigits {
+			return false, nil
+		}
+		w, err := s.latest(ctx, tx, area[:communityDigits], category)
+		return w != nil && w.Active(), err
+	case LevelStreet:
+		var n int
+		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM warnings WHERE category_code = $1 AND status IN ($2, $3) AND level <> $4
+AND area_code >= $5 AND area_code < $6`, category, StatusOpen, StatusAcknowledged, LevelStreet, place, place+"~").Scan(&n)
+		return n > 0, errs.Wrap(err, "read smaller warnings")
 	}
-	w, err := s.latest(ctx, tx, area[:communityDigits], category)
-	return w != nil && w.Active(), err
+	return false, nil
 }
 
 const warningCols = `id, level, place, area_code, category_code, org_code, window_days, count, baseline, score, lat, lng,

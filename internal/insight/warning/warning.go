@@ -11,9 +11,13 @@
 // area code), the street office or township (街道/乡镇, the first 9), and,
 // for tickets with coordinates, a cell of a grid of about Options.CellMetres
 // (300 m) a side, so that tickets close together on either side of a
-// community's boundary still cluster. A ticket counts in each of its places.
-// Tickets without a category (waiting to be classified) do not count until
-// they have one.
+// community's boundary still cluster (a fixed grid: two tickets close
+// together on either side of a cell's edge fall in two cells). A ticket
+// counts in each of its places. Tickets without a category (waiting to be
+// classified) do not count until they have one. One surge raises one
+// warning: a cell's cluster does not warn while the community most of its
+// tickets are in has an active warning of the category, nor a street's
+// while a community or a cell within it has one.
 //
 // # Baseline and score
 //
@@ -38,6 +42,17 @@
 // ticket reclassified since still counts where it now is), and raises or
 // updates the cluster's one active (open or acknowledged) warning. A cluster
 // whose warning was dismissed or converted counts again only from then.
+// A raised warning is told, in the staff's notifications, to the unit the
+// catalogue names for the category and area (or else the unit most of the
+// cluster's tickets went to) and to the supervisors of the area.
+//
+// The watermark is a ticket number (numbers begin with their business day).
+// A ticket may commit after one numbered higher, so each step reads again
+// the tickets of about the last minute (warning_state.safe trails seen); a
+// backlog (the first start reads the window's tickets) goes in full batches
+// without that overlap. Tickets imported with earlier dates are numbered in
+// their own days, below the watermark: they raise nothing, and the weeks
+// they fall in are rolled up again (a week's highest number has changed).
 package warning
 
 import (

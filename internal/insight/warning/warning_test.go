@@ -268,3 +268,26 @@ func TestWarningActionsAndPolicy(t *testing.T) {
 		}
 	})
 }
+
+// TestCloseTicketsAcrossABoundary: tickets within a few hundred metres, in
+// two communities, warn once, as a cell, though neither community has
+// enough; the street stays quiet, as the cell tells of the surge.
+func TestCloseTicketsAcrossABoundary(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, time.Date(2026, 3, 4, 9, 0, 0, 0, cst))
+		for i, area := range []string{community, "110117001002", community, "110117001002"} {
+			f.clock.Advance(time.Minute)
+			lat, lng := 40.1405+float64(i)*0.0001, 117.1205 // one cell of the grid
+			f.sequence++
+			if _, err := f.tickets.Create(context.Background(), &f.agent, ticket.NewTicket{Kind: ticket.KindComplaint, CategoryCode: "0101",
+				Description: "路口垃圾堆积", AreaCode: area, Lat: &lat, Lng: &lng, ReporterPhone: fmt.Sprintf("139%08d", f.sequence)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f.detect(t)
+		list := f.active(t, auth.System())
+		if len(list) != 1 || list[0].Level != warning.LevelCell || list[0].Count != 4 || list[0].Lat == nil || list[0].AreaCode != community {
+			t.Fatalf("warnings: %+v", list)
+		}
+	})
+}
