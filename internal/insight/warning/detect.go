@@ -61,41 +61,42 @@ func (s *Service) Detect(ctx context.Context) (DetectStats, error) {
 	if st.Rolled, err = s.ensureWeeks(ctx, neededWeeks(cur, first)); err != nil {
 		return st, err
 	}
+	// The tickets are read on the reader pool, outside the writing
+	// transaction, which then only judges the clusters: a step holds the
+	// writer (SQLite's only one) for as short a time as it can.
+	stt, err := s.readState(ctx, now)
+	if err != nil {
+		return st, err
+	}
+	touched, cats, last, err := s.readNew(ctx, stt.safe, &st)
+	if err != nil {
+		return st, err
+	}
+	var clusters map[countKey]*cluster
+	if len(touched) > 0 {
+		if clusters, err = s.window(ctx, now, cats); err != nil {
+			return st, err
+		}
+	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		st.Read, st.Clusters, st.Raised, st.Updated = 0, 0, 0, 0
-		return s.step(ctx, tx, now, cur, first, &st)
+		st.Clusters, st.Raised, st.Updated = 0, 0, 0
+		locked, err := s.lockState(ctx, tx)
+		if err != nil || locked != stt {
+			return err // another process took this step meanwhile
+		}
+		for _, k := range byLevel(touched) {
+			if c := clusters[k]; c != nil {
+				st.Clusters++
+				if err := s.judge(ctx, tx, now, cur, first, c, &st); err != nil {
+					return err
+				}
+			}
+		}
+		return s.saveState(ctx, tx, now, stt, last, st.Read >= s.opt.Batch)
 	})
 	st.Took = time.Since(began)
 	st.Full = st.Read >= s.opt.Batch
 	return st, err
-}
-
-func (s *Service) step(ctx context.Context, tx *sql.Tx, now time.Time, cur, first int, st *DetectStats) error {
-	stt, err := s.lockState(ctx, tx, now)
-	if err != nil {
-		return err
-	}
-	touched, cats, last, err := s.readNew(ctx, tx, stt.safe, st)
-	if err != nil {
-		return err
-	}
-	if len(touched) > 0 {
-		clusters, err := s.window(ctx, tx, now, cats)
-		if err != nil {
-			return err
-		}
-		for _, k := range byLevel(touched) {
-			c := clusters[k]
-			if c == nil {
-				continue
-			}
-			st.Clusters++
-			if err := s.judge(ctx, tx, now, cur, first, c, st); err != nil {
-				return err
-			}
-		}
-	}
-	return s.saveState(ctx, tx, now, stt, last, st.Read >= s.opt.Batch)
 }
 
 // byLevel orders the touched clusters communities first, then cells, then
@@ -117,22 +118,35 @@ func byLevel(touched map[countKey]bool) []countKey {
 	return out
 }
 
-// lockState takes the detection's state row (made on the first step, with
+// readState reads the detection's state, making it on the first step with
 // its watermark at the start of the window, so that the first step reads the
-// window's tickets).
-func (s *Service) lockState(ctx context.Context, tx *sql.Tx, now time.Time) (state, error) {
+// window's tickets.
+func (s *Service) readState(ctx context.Context, now time.Time) (state, error) {
+	var st state
+	err := s.db.R.QueryRowContext(ctx, `SELECT safe, seen, mark, mark_at FROM warning_state WHERE id = 1`).Scan(&st.safe, &st.seen, &st.mark, &st.markAt)
+	if err != sql.ErrNoRows {
+		return st, errs.Wrap(err, "read warning state")
+	}
+	start := now.Add(-s.opt.Window).In(s.loc).Format("20060102")
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO warning_state (id, safe, seen, mark, mark_at) VALUES (1, $1, $1, $1, $2) ON CONFLICT (id) DO NOTHING`,
+			start, now.UnixMilli())
+		return errs.Wrap(err, "make warning state")
+	})
+	if err != nil {
+		return st, err
+	}
+	return s.readState(ctx, now)
+}
+
+// lockState takes the detection's state row in the writing transaction.
+func (s *Service) lockState(ctx context.Context, tx *sql.Tx) (state, error) {
 	q := `SELECT safe, seen, mark, mark_at FROM warning_state WHERE id = 1`
 	if s.db.Engine == db.Postgres {
 		q += ` FOR UPDATE`
 	}
 	var st state
 	err := tx.QueryRowContext(ctx, q).Scan(&st.safe, &st.seen, &st.mark, &st.markAt)
-	if err == sql.ErrNoRows {
-		start := now.Add(-s.opt.Window).In(s.loc).Format("20060102")
-		st = state{safe: start, seen: start, mark: start, markAt: now.UnixMilli()}
-		_, err = tx.ExecContext(ctx, `INSERT INTO warning_state (id, safe, seen, mark, mark_at) VALUES (1, $1, $2, $3, $4) ON CONFLICT (id) DO NOTHING`,
-			st.safe, st.seen, st.mark, st.markAt)
-	}
 	return st, errs.Wrap(err, "lock warning state")
 }
 
@@ -158,8 +172,8 @@ func (s *Service) saveState(ctx context.Context, tx *sql.Tx, now time.Time, st s
 
 // readNew reads the tickets numbered past safe and returns the clusters and
 // categories they touch and the highest number read.
-func (s *Service) readNew(ctx context.Context, tx *sql.Tx, safe string, st *DetectStats) (map[countKey]bool, []string, string, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT number, area_code, category_code, lat, lng FROM tickets WHERE number > $1 ORDER BY number LIMIT $2`, safe, s.opt.Batch)
+func (s *Service) readNew(ctx context.Context, safe string, st *DetectStats) (map[countKey]bool, []string, string, error) {
+	rows, err := s.db.R.QueryContext(ctx, `SELECT number, area_code, category_code, lat, lng FROM tickets WHERE number > $1 ORDER BY number LIMIT $2`, safe, s.opt.Batch)
 	if err != nil {
 		return nil, nil, "", errs.Wrap(err, "read new tickets")
 	}
@@ -193,7 +207,7 @@ func (s *Service) readNew(ctx context.Context, tx *sql.Tx, safe string, st *Dete
 // window reads the window's tickets of the categories and groups them by
 // cluster. Ticket numbers begin with their business day, so the window is a
 // range of the primary key.
-func (s *Service) window(ctx context.Context, tx *sql.Tx, now time.Time, cats []string) (map[countKey]*cluster, error) {
+func (s *Service) window(ctx context.Context, now time.Time, cats []string) (map[countKey]*cluster, error) {
 	from := now.Add(-s.opt.Window)
 	args := []any{from.In(s.loc).Format("20060102"), from.UnixMilli()}
 	ph := make([]string, len(cats))
@@ -201,7 +215,7 @@ func (s *Service) window(ctx context.Context, tx *sql.Tx, now time.Time, cats []
 		args = append(args, c)
 		ph[i] = fmt.Sprintf("$%d", len(args))
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT area_code, category_code, assigned_org_code, lat, lng, created_at FROM tickets
+	rows, err := s.db.R.QueryContext(ctx, `SELECT area_code, category_code, assigned_org_code, lat, lng, created_at FROM tickets
 WHERE number >= $1 AND created_at >= $2 AND category_code IN (`+strings.Join(ph, ",")+`)`, args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "read window")
