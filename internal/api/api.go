@@ -12,6 +12,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/idem"
 	"github.com/gongzhi/gongzhi/internal/insight"
 	"github.com/gongzhi/gongzhi/internal/insight/themes"
+	"github.com/gongzhi/gongzhi/internal/insight/warning"
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/replytpl"
@@ -31,6 +32,7 @@ type Deps struct {
 	Replies     *replytpl.Service
 	Insight     *insight.Service
 	Themes      *themes.Service
+	Warnings    *warning.Service
 	Idem        *idem.Store
 	Limits      *limit.Set
 	Log         *slog.Logger
@@ -200,6 +202,12 @@ var routeTable = []route{
 	{"GET", "/api/v1/rectifications/{id}", asUser, noKey, "one task", nil, (*API).getRectification},
 	{"POST", "/api/v1/rectifications/{id}/submit", asUser, keyed, "submit the measures (the unit's handlers)", nil, (*API).submitRectification},
 	{"POST", "/api/v1/rectifications/{id}/review", asUser, keyed, "accept or reject the measures (supervisors, admin)", nil, (*API).reviewRectification},
+
+	{"GET", "/api/v1/insight/warnings", asUser, noKey, "early warnings of hotspots (未诉先办)", nil, (*API).listWarnings},
+	{"GET", "/api/v1/insight/warnings/{id}", asUser, noKey, "one warning", nil, (*API).getWarning},
+	{"POST", "/api/v1/insight/warnings/{id}/acknowledge", asUser, keyed, "acknowledge a warning", nil, (*API).acknowledgeWarning},
+	{"POST", "/api/v1/insight/warnings/{id}/dismiss", asUser, keyed, "dismiss a warning with a reason", nil, (*API).dismissWarning},
+	{"POST", "/api/v1/insight/warnings/{id}/convert", asUser, keyed, "turn a warning into a ticket or a rectification task", nil, (*API).convertWarning},
 
 	{"GET", "/api/v1/timelimits", asUser, noKey, "the time-limit table", nil, (*API).listTimeLimits},
 	{"PUT", "/api/v1/timelimits", asAdmin, noKey, "create or replace a line (admin)", nil, (*API).setTimeLimit},

@@ -521,6 +521,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 	oaInsight(t, c, admin, supervisor, agent, handler, resident)
 	oaThemes(t, c, admin, supervisor, dispatcher, agent, handler)
 	oaReplyQuality(t, c, handler, deptHandler, supervisor, resident)
+	oaWarnings(t, c, a, admin, agent, dispatcher, handler, deptHandler, supervisor, resident)
 
 	// Every operation was called, and the error answers came up.
 	var missed []string

@@ -27,6 +27,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/idem"
 	"github.com/gongzhi/gongzhi/internal/insight"
 	"github.com/gongzhi/gongzhi/internal/insight/themes"
+	"github.com/gongzhi/gongzhi/internal/insight/warning"
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/open311"
@@ -53,6 +54,7 @@ type App struct {
 	Replies     *replytpl.Service
 	Insight     *insight.Service
 	Themes      *themes.Service
+	Warnings    *warning.Service
 	Handler     http.Handler
 	idem        *idem.Store
 	// AdminPassword is set when the admin account was made on this start
@@ -153,6 +155,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	}
 	a.Themes = themes.NewService(d, c, a.Gov, a.Tickets, a.Evaluation)
 	a.Health = evaluation.NewHealth(d, c, log)
+	a.Warnings = warning.NewService(d, c, a.Gov, a.Tickets, a.Evaluation, log)
 	created, generated, err := a.Auth.EnsureAdmin(ctx, cfg.AdminPassword)
 	if err != nil {
 		return nil, fmt.Errorf("create admin: %w", err)
@@ -199,7 +202,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		}
 		w.Write([]byte("ready\n"))
 	})
-	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Insight: a.Insight, Themes: a.Themes, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
+	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Insight: a.Insight, Themes: a.Themes, Warnings: a.Warnings, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
 	open311.New(open311.Deps{Tickets: a.Tickets, Auth: a.Auth, Gov: a.Gov, Idem: a.idem, Log: log, Jurisdiction: cfg.Jurisdiction, BaseURL: cfg.BaseURL,
 		SandboxURL: cfg.Open311SandboxURL}).Routes(mux)
 	lookupKey, err := d.Secret(ctx, "web.lookup", 32)
@@ -210,7 +213,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err != nil {
 		return nil, err
 	}
-	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Replies: a.Replies, Insight: a.Insight, Evaluation: a.Evaluation, Themes: a.Themes, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL})
+	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Replies: a.Replies, Insight: a.Insight, Evaluation: a.Evaluation, Themes: a.Themes, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL, Warnings: a.Warnings})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
@@ -337,6 +340,30 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	return nil
 }
 
+// detectWarnings runs the early warning's detection every 15 s until ctx
+// ends, so that a warning is raised within a minute of the ticket that
+// makes it.
+func (a *App) detectWarnings(ctx context.Context) {
+	tick := time.NewTicker(15 * time.Second)
+	defer tick.Stop()
+	for {
+		st, err := a.Warnings.Detect(ctx)
+		for err == nil && st.Full && ctx.Err() == nil { // a backlog: the first start, or a pause
+			st, err = a.Warnings.Detect(ctx)
+		}
+		if err != nil && ctx.Err() == nil {
+			a.Log.Error("warning detection", "err", err)
+		} else if st.Raised > 0 || st.Rolled > 0 {
+			a.Log.Info("warning detection", "read", st.Read, "clusters", st.Clusters, "raised", st.Raised, "updated", st.Updated, "rolled", st.Rolled, "took", st.Took)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
 // work runs the background work until ctx ends: the sweep of deadlines every
 // half minute, and the pruning of old idempotency keys every hour; once at
 // start, the stripping of photos kept with their metadata. Several
@@ -348,6 +375,7 @@ func (a *App) work(ctx context.Context) {
 	defer prune.Stop()
 	go a.Webhooks.Run(ctx)
 	go a.Insight.Run(ctx)
+	go a.detectWarnings(ctx)
 	go a.Tickets.BackfillText(ctx, time.Second, func(msg string, args ...any) { a.Log.Info(msg, args...) })
 	go func() {
 		if n, err := a.Attachments.CleanStored(ctx); err != nil && ctx.Err() == nil {

@@ -56,6 +56,7 @@ var ExportTables = []Table{
 	{"attachments", "id"},
 	{"kb_articles", "id"},
 	{"rectifications", "id"},
+	{"warnings", "id"},
 	{"api_keys", "id"},
 	{"audit_log", "id"},
 }

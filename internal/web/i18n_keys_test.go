@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/gongzhi/gongzhi/internal/insight/warning"
 	"io/fs"
 	"os"
 	"regexp"
@@ -67,6 +68,11 @@ func keyFamilies() map[string][]string {
 		"flash.user.":    nil,
 		"flash.rect.":    nil,
 		"flash.tl.":      nil,
+		"flash.warn.":    nil,
+		"warn.":          {"acknowledge", "convert_ticket", "convert_rectification"},
+		"warn.level.":    {warning.LevelCommunity, warning.LevelStreet, warning.LevelCell},
+		"warn.status.":   {warning.StatusOpen, warning.StatusAcknowledged, warning.StatusConverted, warning.StatusDismissed},
+		"warn.filter.":   {"active", warning.StatusOpen, warning.StatusAcknowledged, warning.StatusConverted, warning.StatusDismissed, "all"},
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"embed"
 	"fmt"
+	"github.com/gongzhi/gongzhi/internal/insight/warning"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -75,6 +76,9 @@ type Deps struct {
 	// drawn beneath the resident's map; empty draws the map from the
 	// district's own boundaries alone.
 	TileURL string
+	// Warnings keeps the early warnings (未诉先办); may be nil, and then
+	// the menu offers no page of them and /staff/warnings answers 503.
+	Warnings *warning.Service
 }
 
 // Server serves the HTML pages.
@@ -98,7 +102,7 @@ var pageNames = []string{
 	"home", "submit", "submitted", "track", "ticket", "login", "my", "error",
 	"staff_login", "staff_home", "staff_ticket", "staff_users",
 	"staff_notifications", "staff_timelimits", "staff_console",
-	"staff_dashboard", "staff_figure", "staff_unit", "staff_rects", "staff_rect", "staff_rect_new",
+	"staff_dashboard", "staff_figure", "staff_unit", "staff_rects", "staff_rect", "staff_rect_new", "staff_warnings",
 	"staff_public_settings", "public", "staff_patrol", "staff_apikeys",
 	"staff_audit", "staff_account", "staff_proxy", "nearby", "staff_batch", "staff_replies", "staff_duplicates", "staff_router", "staff_themes",
 	"staff_print", // its own document, rendered by renderPrint
