@@ -228,6 +228,7 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"demo-dispatcher", "/staff/duplicates", false},
 		{"demo-supervisor", "/staff/router", false},
 		{"demo-supervisor", "/staff/themes", false},
+		{"demo-supervisor", "/staff/warnings", false},
 		{"demo-handler", "/staff/replies", false},
 		{"demo-handler", "/staff/tickets/" + replyingTicket(s.t, s.a, "13900008888") + "?tpl=demo-rt-11", false},
 	}
