@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
@@ -64,6 +65,9 @@ func (s *Service) Run(ctx context.Context) {
 func (s *Service) step(ctx context.Context) {
 	if err := s.Reload(ctx); err != nil && ctx.Err() == nil {
 		s.log.Error("load router", "err", err)
+	}
+	if n := atomic.SwapInt64(&s.dropped, 0); n > 0 {
+		s.log.Warn("routing records dropped: the queue was full", "count", n)
 	}
 	if !s.trainOn {
 		return

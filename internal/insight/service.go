@@ -109,6 +109,9 @@ VALUES ($1, 'router', $2, $3, $4, $5, $6, $7, $8, $9)`, m.Version, db.Millis(m.T
 		_, err := tx.ExecContext(ctx, `UPDATE insight_models SET body = $1 WHERE version <= $2`, []byte{}, m.Version-3)
 		return err
 	})
+	if db.IsUnique(err) {
+		return nil, errs.Conflictf("另一次训练刚刚保存了模型，请刷新后再试", "another training has just stored a model; reload and try again")
+	}
 	if err != nil {
 		return nil, errs.Wrap(err, "store model")
 	}
