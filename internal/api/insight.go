@@ -34,6 +34,10 @@ func (a *API) route(w http.ResponseWriter, r *http.Request, u auth.User) {
 	if !a.insightOn(w, r) {
 		return
 	}
+	if err := a.Limits.CheckText(u.ID); err != nil {
+		a.fail(w, r, err)
+		return
+	}
 	var in routeRequest
 	if err := decode(w, r, &in); err != nil {
 		a.fail(w, r, err)

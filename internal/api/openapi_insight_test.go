@@ -31,4 +31,18 @@ func oaInsight(t *testing.T, c *oaClient, admin, supervisor, agent, handler, res
 	c.want(c.do(oaReq{method: "GET", path: stats, token: admin}), 200, "admin reads the router")
 	c.want(c.do(oaReq{method: "GET", path: stats, token: supervisor}), 200, "supervisor reads the router")
 	c.want(c.do(oaReq{method: "GET", path: stats, token: handler}), 403, "handler reads the router")
+
+	// A script that asks without pause is held back (the account's text readings).
+	for i := 0; ; i++ {
+		r := c.do(oaReq{method: "POST", path: route, token: agent, body: map[string]any{"text": "路灯"}})
+		if r.code == 429 {
+			if r.h.Get("Retry-After") == "" {
+				t.Error("429 without Retry-After")
+			}
+			break
+		}
+		if r.code != 200 || i > 400 {
+			t.Fatalf("call %d: %d, never held back", i, r.code)
+		}
+	}
 }

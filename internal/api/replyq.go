@@ -21,6 +21,10 @@ type replyQualityInput struct {
 // replyQuality scores a reply (advice only, never stored): who may ask is
 // the ticket package's (ScoreDraft, ScoreText).
 func (a *API) replyQuality(w http.ResponseWriter, r *http.Request, u auth.User) {
+	if err := a.Limits.CheckText(u.ID); err != nil {
+		a.fail(w, r, err)
+		return
+	}
 	var in replyQualityInput
 	if err := decode(w, r, &in); err != nil {
 		a.fail(w, r, err)
@@ -36,10 +40,6 @@ func (a *API) replyQuality(w http.ResponseWriter, r *http.Request, u auth.User) 
 	case in.TicketNumber != "" && in.Request != "":
 		err = errs.Invalidf("工单编号和诉求内容只能填一项", "give ticket_number or request, not both")
 	case in.TicketNumber != "":
-		if !u.Role.IsStaff() {
-			err = errs.ErrForbidden
-			break
-		}
 		res, err = a.Tickets.ScoreDraft(r.Context(), u, strings.TrimSpace(in.TicketNumber), in.Reply)
 	default:
 		res, err = ticket.ScoreText(u, in.Request, in.Reply)

@@ -81,7 +81,7 @@ func round4(x float64) float64 { return math.Round(x*10000) / 10000 }
 // Featurize turns texts into features, in parallel where texts are many.
 func Featurize(texts []string) [][]string {
 	out := make([][]string, len(texts))
-	parallel(len(texts), func(i int) { out[i] = features(texts[i]) })
+	parallel(len(texts), func(i int) { out[i] = textfeat.Features(texts[i]) })
 	return out
 }
 
@@ -93,7 +93,7 @@ func Evaluate(trainTexts, trainLabels, testTexts, testLabels []string, o LinearO
 	t.trainTime = time.Since(start)
 	start = time.Now()
 	for i, text := range testTexts {
-		t.add(testLabels[i], m.Predict(features(text), 3))
+		t.add(testLabels[i], m.Predict(textfeat.Features(text), 3))
 	}
 	t.predictTime = time.Since(start)
 	return t.report()
@@ -130,7 +130,7 @@ func CrossValidate(texts, labels []string, k int, o LinearOptions) (Report, floa
 		}
 		start = time.Now()
 		for _, i := range te {
-			t.add(labels[i], m.Predict(features(texts[i]), 3))
+			t.add(labels[i], m.Predict(textfeat.Features(texts[i]), 3))
 		}
 		t.predictTime += time.Since(start)
 		if equal(classes, m.Classes) {
@@ -179,8 +179,3 @@ func equal(a, b []string) bool {
 	}
 	return true
 }
-
-// features are the features a text is classified by.
-var features = textfeat.Features
-
-func textFeatures(text string) []string { return features(text) }

@@ -20,6 +20,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/textfeat"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
@@ -32,8 +33,9 @@ type Service struct {
 	log     *slog.Logger
 	taught  sync.Once // the district's words taught to the segmenter
 
-	mu    sync.RWMutex
-	model *Model // the newest stored; nil before the first training
+	mu       sync.RWMutex
+	model    *Model     // the newest stored; nil before the first training
+	training sync.Mutex // one training at a time in a process: each takes hundreds of MB
 
 	// auto is the confidence at or above which a new ticket is dispatched
 	// by the router without a dispatcher; 0 (the default) never.
@@ -75,6 +77,10 @@ func (s *Service) Train(ctx context.Context, u auth.User) (*Model, error) {
 	if !CanTrain(u) {
 		return nil, errs.ErrForbidden
 	}
+	if !s.training.TryLock() {
+		return nil, errs.Conflictf("模型正在训练，请稍后再试", "the router is being trained; try again when it is done")
+	}
+	defer s.training.Unlock()
 	// Collect garbage more often while training: the features of 100,000
 	// tickets then fit in well under 500 MB.
 	defer debug.SetGCPercent(debug.SetGCPercent(50))
@@ -215,7 +221,7 @@ func (s *Service) Route(ctx context.Context, u auth.User, text, area string) (Ro
 	if n := len([]rune(text)); n > MaxRouteText {
 		return Routing{}, errs.Invalidf("文字不能超过%d字", "the text must be at most %d characters", MaxRouteText)
 	}
-	if area != "" && !validCode(area) {
+	if area != "" && !gov.ValidCode(area) {
 		return Routing{}, errs.Invalidf("区划代码格式不正确", "malformed area code")
 	}
 	out := Routing{Categories: []CategoryScore{}, Units: []UnitScore{}}
@@ -262,18 +268,6 @@ func (s *Service) activeCategories(ctx context.Context) (map[string]bool, error)
 	return out, nil
 }
 
-func validCode(s string) bool {
-	if len(s) == 0 || len(s) > 32 {
-		return false
-	}
-	for _, r := range s {
-		if !(r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r == '-' || r == '_') {
-			return false
-		}
-	}
-	return true
-}
-
 // SuggestCategories proposes categories for a resident's words: the
 // router's when a model is served, the keyword match before.
 func (s *Service) SuggestCategories(ctx context.Context, text string, cats []ticket.Category, limit int) ([]ticket.Suggestion, error) {
@@ -286,7 +280,7 @@ func (s *Service) SuggestCategories(ctx context.Context, text string, cats []tic
 		byCode[c.Code] = c
 	}
 	var out []ticket.Suggestion
-	for _, c := range m.Category.Predict(textFeatures(text), 0) {
+	for _, c := range m.Category.Predict(textfeat.Features(text), 0) {
 		cat, ok := byCode[c.Label]
 		if !ok || !cat.Active || c.Confidence < MinConfidence {
 			continue

@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/gongzhi/gongzhi/internal/textfeat"
 )
 
 // readTipdm reads the labelled messages of the 2020 contest, subject and
@@ -47,6 +49,6 @@ func BenchmarkPredictTipdm(b *testing.B) {
 	m := TrainLinear(Featurize(texts), labels, LinearOptions{})
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		m.Predict(features(texts[i%len(texts)]), 3)
+		m.Predict(textfeat.Features(texts[i%len(texts)]), 3)
 	}
 }

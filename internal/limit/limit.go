@@ -111,6 +111,18 @@ type Set struct {
 	TrackIP     *Limiter // look-ups of a ticket by number and phone, per client address
 	TrackNumber *Limiter // look-ups per ticket number
 	SuggestIP   *Limiter // category suggestions for the submission form, per client address
+	// TextUser bounds, per signed-in account, the calls that read a text
+	// as it is typed (the router's suggestions, the advice on a reply).
+	TextUser *Limiter
+}
+
+// CheckText takes a token of the account's text readings; a Set without
+// the limiter (tests that build their own) lets every call through.
+func (s *Set) CheckText(userID string) error {
+	if s == nil || s.TextUser == nil {
+		return nil
+	}
+	return Check(s.TextUser, userID)
 }
 
 // Defaults: generous enough for a whole community behind one address, tight
@@ -126,6 +138,8 @@ func Defaults() *Set {
 		TrackIP:     New(30, 10*time.Minute),
 		TrackNumber: New(6, 30*time.Minute),
 		SuggestIP:   New(120, time.Minute),
+		// Typing sends at most one every 400 ms; a script is held to five a second.
+		TextUser: New(300, time.Minute),
 	}
 }
 

@@ -85,3 +85,24 @@ func BenchmarkAllowManyKeys(b *testing.B) {
 		l.Allow("new" + strconv.Itoa(i))
 	}
 }
+
+// The text readings are counted per account, each on its own, and a Set
+// without the limiter lets every call through.
+func TestCheckText(t *testing.T) {
+	var none *Set
+	if err := none.CheckText("u1"); err != nil {
+		t.Fatal(err)
+	}
+	s := &Set{TextUser: New(3, time.Minute)}
+	for i := 0; i < 3; i++ {
+		if err := s.CheckText("u1"); err != nil {
+			t.Fatalf("call %d: %v", i+1, err)
+		}
+	}
+	if err := s.CheckText("u1"); err == nil {
+		t.Fatal("a fourth call in the minute went through")
+	}
+	if err := s.CheckText("u2"); err != nil {
+		t.Fatalf("another account was held back: %v", err)
+	}
+}

@@ -25,6 +25,29 @@ func (s *Server) consoleJSONUser(w http.ResponseWriter, r *http.Request) *auth.U
 	return u
 }
 
+// staffJSONUser is the member of staff behind a staff page's script, or nil
+// after answering 401 or 403 in JSON. With text set, the call reads a text
+// as it is typed and takes a token of the account's limit (limit.CheckText).
+func (s *Server) staffJSONUser(w http.ResponseWriter, r *http.Request, text bool) *auth.User {
+	u := s.user(r)
+	switch {
+	case u == nil:
+		s.writeJSONError(w, r, errs.New(errs.Unauthorized, "登录已失效，请重新登录", "your session has ended, please log in again"))
+		return nil
+	case !u.Role.IsStaff():
+		s.writeJSONError(w, r, errs.New(errs.Forbidden, "仅供工作人员使用", "for staff only"))
+		return nil
+	}
+	if text {
+		if err := s.Limits.CheckText(u.ID); err != nil {
+			errs.SetRetryAfter(w.Header(), err)
+			s.writeJSONError(w, r, err)
+			return nil
+		}
+	}
+	return u
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")

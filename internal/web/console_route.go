@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/insight"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
@@ -29,9 +28,8 @@ type RouteAnswer struct {
 // router's suggestions for the words typed so far, in the community or
 // street chosen. Any member of staff may ask (the router's CanRoute).
 func (s *Server) consoleRoute(w http.ResponseWriter, r *http.Request) {
-	u := s.user(r)
-	if u == nil || !u.Role.IsStaff() {
-		s.writeJSONError(w, r, errs.New(errs.Unauthorized, "登录已失效，请重新登录", "your session has ended, please log in again"))
+	u := s.staffJSONUser(w, r, true)
+	if u == nil {
 		return
 	}
 	if s.Insight == nil {

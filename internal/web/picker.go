@@ -56,13 +56,8 @@ func (s *Server) pickChoice(ctx context.Context, t ticket.Ticket, action string,
 }
 
 func (s *Server) staffOrgs(w http.ResponseWriter, r *http.Request) {
-	u := s.user(r)
-	switch {
-	case u == nil:
-		s.writeJSONError(w, r, errs.New(errs.Unauthorized, "登录已失效，请重新登录", "your session has ended, please log in again"))
-		return
-	case !u.Role.IsStaff():
-		s.writeJSONError(w, r, errs.New(errs.Forbidden, "仅供工作人员使用", "for staff only"))
+	u := s.staffJSONUser(w, r, false)
+	if u == nil {
 		return
 	}
 	ans, err := s.pickOrgs(r, *u)

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
-	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/insight/replyq"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
@@ -55,13 +54,8 @@ func qualityView(lang string, r replyq.Result) *QualityView {
 // replyQuality scores the draft of a reply form: number and reply_text, with
 // the page's CSRF token. JSON for replyq.js; the form works without it.
 func (s *Server) replyQuality(w http.ResponseWriter, r *http.Request) {
-	u := s.user(r)
-	switch {
-	case u == nil:
-		s.writeJSONError(w, r, errs.New(errs.Unauthorized, "登录已失效，请重新登录", "your session has ended, please log in again"))
-		return
-	case !u.Role.IsStaff():
-		s.writeJSONError(w, r, errs.New(errs.Forbidden, "仅工作人员可用", "for staff only"))
+	u := s.staffJSONUser(w, r, true)
+	if u == nil {
 		return
 	}
 	number := strings.TrimSpace(r.PostForm.Get("number"))
