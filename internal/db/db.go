@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -35,7 +36,8 @@ type DB struct {
 
 	group grouper
 
-	checkpointer  *sql.DB // SQLite only: the connection that checkpoints
+	checkpointer  *sql.DB    // SQLite only: the connection that checkpoints
+	checkpointMu  sync.Mutex // one checkpoint at a time (Checkpoint and the background)
 	stop, stopped chan struct{}
 
 	// migrator opens, for PostgreSQL opened with a timeout, a pool without
@@ -212,7 +214,10 @@ func (d *DB) checkpoints() {
 			return
 		case <-t.C:
 			var busy, logPages, done int
-			if err := d.checkpointer.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &logPages, &done); err != nil {
+			d.checkpointMu.Lock()
+			err := d.checkpointer.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &logPages, &done)
+			d.checkpointMu.Unlock()
+			if err != nil {
 				continue
 			}
 			// A TRUNCATE checkpoint holds writers back while it runs, so it
@@ -224,6 +229,41 @@ func (d *DB) checkpoints() {
 			if logPages > 100000 && done == logPages {
 				d.checkpointer.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 			}
+		}
+	}
+}
+
+// Checkpoint copies the whole write-ahead log into the SQLite file and
+// truncates it, on the writer's own connection, so no write can slip in
+// between. A bulk load calls it every so often: under back-to-back writes the
+// background checkpoints never catch up with the log, which then grows
+// without end (56 GB beside a 14 GB file at 10M seeded tickets). Nothing on
+// PostgreSQL.
+func (d *DB) Checkpoint(ctx context.Context) error {
+	if d.Engine != SQLite {
+		return nil
+	}
+	// The background checkpoints wait meanwhile: a TRUNCATE checkpoint
+	// while another runs gives up after the busy timeout.
+	d.checkpointMu.Lock()
+	defer d.checkpointMu.Unlock()
+	// It can still find the log busy for a moment (a reader's connection
+	// checkpointing as it closes, say), and answers at once: try again.
+	for try := 0; ; try++ {
+		var busy, logPages, done int
+		if err := d.W.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logPages, &done); err != nil {
+			return errs.Wrap(MapError(err), "checkpoint")
+		}
+		if busy == 0 {
+			return nil
+		}
+		if try == 100 {
+			return errs.Wrap(errors.New("database busy"), "checkpoint")
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
 		}
 	}
 }

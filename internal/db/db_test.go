@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -208,5 +209,42 @@ func TestPostgresTimeout(t *testing.T) {
 	}
 	if err := d.R.PingContext(ctx); err != nil {
 		t.Fatalf("after the timeout: %v", err)
+	}
+}
+
+// Checkpoint empties SQLite's write-ahead log while the background
+// checkpoints run and readers come and go: a bulk load calls it between
+// its batches so the log cannot grow for the whole load.
+func TestCheckpointEmptiesTheLog(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	d, err := db.Open(ctx, "", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := d.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for round := range 3 {
+		for i := range 200 {
+			err := d.Tx(ctx, func(tx *sql.Tx) error {
+				_, err := tx.ExecContext(ctx, `INSERT INTO counters (name, value) VALUES ($1, $2)`, fmt.Sprintf("c%d-%d", round, i), i)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var n int
+			if err := d.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM counters`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := d.Checkpoint(ctx); err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		if fi, err := os.Stat(filepath.Join(dir, "gongzhi.db-wal")); err != nil || fi.Size() != 0 {
+			t.Fatalf("round %d: the log after a checkpoint: %v %v", round, fi.Size(), err)
+		}
 	}
 }

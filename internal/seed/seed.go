@@ -80,7 +80,7 @@ func Run(ctx context.Context, d *db.DB, opt Options) (Stats, error) {
 	}
 	prep := time.Since(start)
 	writeStart := time.Now()
-	written, events, err := pipe(ctx, g, svc.Tickets, opt)
+	written, events, err := pipe(ctx, g, svc.Tickets, d.Checkpoint, opt)
 	if err == nil && d.Engine == db.Postgres {
 		// After a bulk load the planner's statistics are stale until
 		// autovacuum comes by; refresh them now, as it would.
@@ -137,7 +137,7 @@ func prepare(ctx context.Context, d *db.DB, svc Services, opt Options) (*generat
 // pipe runs the generator in one goroutine and the writer in this one,
 // with a few batches going round between them, and progress lines in a
 // third; it returns the tickets and events written.
-func pipe(ctx context.Context, g *generator, tickets *ticket.Service, opt Options) (int64, int64, error) {
+func pipe(ctx context.Context, g *generator, tickets *ticket.Service, checkpoint func(context.Context) error, opt Options) (int64, int64, error) {
 	batches := make(chan *batch, 3)
 	free := make(chan *batch, 5)
 	for range cap(free) {
@@ -164,7 +164,7 @@ func pipe(ctx context.Context, g *generator, tickets *ticket.Service, opt Option
 		}()
 	}
 	w := func(b *batch) { written.Add(int64(len(b.tickets))); events.Add(int64(len(b.events))) }
-	err := write(ctx, tickets, batches, free, w)
+	err := write(ctx, tickets, checkpoint, batches, free, w)
 	if err != nil {
 		cancel()
 	}

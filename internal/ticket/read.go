@@ -225,7 +225,7 @@ func (s *Service) listConds(ctx context.Context, u auth.User, f Filter) (db.Cond
 	if err := filterConds(&qc, f, cols, db.Millis(s.clock.Now())); err != nil {
 		return qc, listCols{}, err
 	}
-	if err := s.searchConds(ctx, &qc, &cols, f); err != nil {
+	if err := s.searchConds(ctx, &qc, &cols, u, f); err != nil {
 		return qc, listCols{}, err
 	}
 	return qc, cols, nil
@@ -251,7 +251,11 @@ func checkFilter(f *Filter) error {
 // listCols are the columns a list filters and sorts by, as its SQL names them.
 type listCols struct {
 	from, area, org, order string
-	window                 bool // PostgreSQL's search by words: see listWindowed
+	// PostgreSQL's search by words (listWindowed): its terms, the keys of
+	// the list's scope (scopeKeys) and the cursor's number.
+	window      bool
+	terms, keys []string
+	cursor      string
 }
 
 // listColumns names the columns so that each engine walks the index it
@@ -379,7 +383,7 @@ func filterConds(qc *db.Conds, f Filter, c listCols, now int64) error {
 // all but their reporter, and the cursor of the next page if there is one.
 func (s *Service) listPage(ctx context.Context, u auth.User, qc *db.Conds, cols listCols, limit int) (Page, error) {
 	if cols.window {
-		return s.listWindowed(ctx, u, qc, limit)
+		return s.listWindowed(ctx, u, qc, cols, limit)
 	}
 	q := `SELECT ` + ticketCols + ` FROM ` + cols.from
 	if len(qc.Where) > 0 {

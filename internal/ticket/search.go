@@ -69,7 +69,7 @@ func validCategoryCode(c string) bool {
 
 // searchConds adds the conditions of the filter's search fields: category
 // (its tree), channel, creation dates and the free text Q.
-func (s *Service) searchConds(ctx context.Context, qc *db.Conds, c *listCols, f Filter) error {
+func (s *Service) searchConds(ctx context.Context, qc *db.Conds, c *listCols, u auth.User, f Filter) error {
 	if f.CategoryCode != "" {
 		lo, hi := gov.UnderRange(f.CategoryCode)
 		qc.Add("category_code >= ? AND category_code < ?", lo, hi)
@@ -84,7 +84,7 @@ func (s *Service) searchConds(ctx context.Context, qc *db.Conds, c *listCols, f 
 		qc.Add("created_at < ?", db.Millis(f.To))
 	}
 	if f.Q != "" {
-		return s.queryConds(ctx, qc, c, f)
+		return s.queryConds(ctx, qc, c, u, f)
 	}
 	return nil
 }
@@ -93,7 +93,7 @@ func (s *Service) searchConds(ctx context.Context, qc *db.Conds, c *listCols, f 
 // that ticket, a phone its reporter's tickets, four digits the tickets whose
 // reporter's phone ends in them; anything else is words of the description
 // and replies, every term of which must be in a ticket's text index.
-func (s *Service) queryConds(ctx context.Context, qc *db.Conds, c *listCols, f Filter) error {
+func (s *Service) queryConds(ctx context.Context, qc *db.Conds, c *listCols, u auth.User, f Filter) error {
 	q := f.Q
 	switch kind, key := queryKind(q); kind {
 	case queryPhone:
@@ -112,9 +112,16 @@ func (s *Service) queryConds(ctx context.Context, qc *db.Conds, c *listCols, f F
 		return nil
 	}
 	if s.db.Engine == db.Postgres {
-		// Last of the conditions: listWindowed and countWindowed set it apart.
-		qc.Add("search_terms @> string_to_array(?, ' ')", strings.Join(terms, " "))
-		c.window = true
+		// listWindowed and countWindowed add the words to the conditions,
+		// step by step (search_pg.go).
+		c.window, c.terms, c.keys = true, terms, scopeKeys(u, f)
+		if f.Cursor != "" {
+			after, err := decodeCursor(f.Cursor)
+			if err != nil {
+				return err
+			}
+			c.cursor = after
+		}
 		return nil
 	}
 	// SQLite: the FTS index leads, newest first (its rowid orders tickets
@@ -211,7 +218,7 @@ func (s *Service) Count(ctx context.Context, u auth.User, f Filter) (int, error)
 		return 0, err
 	}
 	if cols.window {
-		return s.countWindowed(ctx, &qc, limit)
+		return s.countWindowed(ctx, &qc, cols, limit)
 	}
 	q := `SELECT COUNT(*) FROM (SELECT 1 FROM ` + cols.from
 	if len(qc.Where) > 0 {

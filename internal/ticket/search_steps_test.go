@@ -13,19 +13,20 @@ import (
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
-// A search by words on PostgreSQL answers from the newest tickets, from
-// the recent slice or from every ticket (search_pg.go), with steps made
-// small here: whichever step answers, and page by page across them, both
-// engines give every match newest first, and Count counts them.
+// A search by words on PostgreSQL answers from the newest tickets, month
+// by month or from every ticket (search_pg.go), with steps made small here
+// and the tickets 9 days apart (over four months): whichever step answers,
+// and page by page across them, both engines give every match newest
+// first, and Count counts them.
 func TestSearchStepsAgree(t *testing.T) {
-	defer ticket.SetSearchSteps(2, 3, 5)()
+	defer ticket.SetSearchSteps(6, 8, 2)()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := setup(t, d)
 		words := map[string][]int{ // word: which of the 14 tickets (oldest first) hold it
 			"甲乙": {0, 1},               // only the oldest: the whole index
-			"丙丁": {8, 10},              // the recent slice
-			"戊己": {12, 13},             // the newest: the walk
+			"丙丁": {8, 10},              // the months
+			"戊己": {12, 13},             // the newest: the walk for a page of one
 			"庚辛": {0, 3, 6, 9, 11, 13}, // across all three
 			"壬癸": {},                   // none
 		}
@@ -45,7 +46,7 @@ func TestSearchStepsAgree(t *testing.T) {
 				Description: desc, AreaCode: area, Channel: ticket.ChannelHotline, ReporterName: "张三", ReporterPhone: "13911112222"})
 			must(t, err)
 			numbers = append(numbers, tk.Number)
-			f.clock.Advance(time.Minute)
+			f.clock.Advance(9 * 24 * time.Hour)
 		}
 		for w, at := range words {
 			for _, who := range []struct {

@@ -27,7 +27,7 @@ type Service struct {
 
 	numbers numberer
 	refs    refCache
-	recent  recentFloor // search_pg.go
+	search  searchState // search_pg.go
 	cal     *calendar.Calendar
 	photos  PhotoCounter
 	sms     SMSSender

@@ -1,0 +1,3 @@
+-- PostgreSQL only (the keys of scopes in its GIN index of words); SQLite's
+-- FTS5 search joins each match to its ticket.
+SELECT 1;
