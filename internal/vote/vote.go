@@ -136,8 +136,9 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, v.ID, v.AreaCode, v.Title, v.Matte
 // event appends a line to the vote's log in tx.
 func (s *Service) event(ctx context.Context, tx *sql.Tx, id, kind string, detail map[string]any, u auth.User, at time.Time) error {
 	b, _ := json.Marshal(detail)
-	_, err := tx.ExecContext(ctx, `INSERT INTO vote_events (id, vote_id, kind, detail, actor, at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		db.NewID(), id, kind, string(b), u.ID, db.Millis(at))
+	_, err := tx.ExecContext(ctx, `INSERT INTO vote_events (vote_id, seq, kind, detail, actor, at)
+VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM vote_events WHERE vote_id = $1), $2, $3, $4, $5)`,
+		id, kind, string(b), u.ID, db.Millis(at))
 	return errs.Wrap(err, "insert vote event")
 }
 
@@ -158,7 +159,7 @@ func (s *Service) Events(ctx context.Context, u auth.User, id string) ([]Event, 
 	if !CanRun(u, v) {
 		return nil, errs.ErrForbidden
 	}
-	rows, err := s.db.R.QueryContext(ctx, `SELECT kind, detail, actor, at FROM vote_events WHERE vote_id = $1 ORDER BY at, id LIMIT 1000`, id)
+	rows, err := s.db.R.QueryContext(ctx, `SELECT kind, detail, actor, at FROM vote_events WHERE vote_id = $1 ORDER BY seq LIMIT 1000`, id)
 	if err != nil {
 		return nil, errs.Wrap(err, "list vote events")
 	}

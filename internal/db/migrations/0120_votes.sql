@@ -53,12 +53,14 @@ CREATE TABLE vote_ballots (
 
 -- vote_events: every change of a vote, written in the change's transaction.
 -- A ballot's event of a secret vote names the unit, never the choice.
+-- seq numbers a vote's events from 1 (the vote's row is locked while one
+-- is written).
 CREATE TABLE vote_events (
-    id      TEXT COLLATE "C" PRIMARY KEY,
     vote_id TEXT COLLATE "C" NOT NULL,
+    seq     INTEGER NOT NULL,
     kind    TEXT NOT NULL,
     detail  TEXT NOT NULL DEFAULT '',
     actor   TEXT COLLATE "C" NOT NULL,
-    at      BIGINT NOT NULL
+    at      BIGINT NOT NULL,
+    PRIMARY KEY (vote_id, seq)
 );
-CREATE INDEX vote_events_vote ON vote_events (vote_id, at);
