@@ -82,4 +82,3 @@ func (s *Service) CloseDue(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
-

@@ -4,7 +4,9 @@ import "testing"
 
 func units(xs ...castUnit) []castUnit { return xs }
 
-func u(area Area, owner, choice string) castUnit { return castUnit{area: area, owner: owner, choice: choice} }
+func u(area Area, owner, choice string) castUnit {
+	return castUnit{area: area, owner: owner, choice: choice}
+}
 
 func TestTallyParticipationBoundary(t *testing.T) {
 	// Exactly two thirds of the area and of the owners: met.
