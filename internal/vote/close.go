@@ -82,3 +82,9 @@ func (s *Service) CloseDue(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// TakesBallots reports whether the vote takes ballots now: open, and its
+// closing time not yet come.
+func (s *Service) TakesBallots(v Vote) bool {
+	return v.Status == StatusOpen && s.clock.Now().Before(v.ClosesAt)
+}

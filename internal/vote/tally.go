@@ -138,3 +138,28 @@ func Tally(matter string, units []castUnit) Result {
 	}
 	return r
 }
+
+// Checks are the four conditions of a result, each computed exactly, for
+// the pages that explain it.
+type Checks struct {
+	AreaQuorum   bool // area_voted ≥ 2/3 of area_total
+	OwnersQuorum bool // owners_voted ≥ 2/3 of owners_total
+	AreaAgree    bool // area_agree > 1/2 (ordinary) or ≥ 3/4 (major) of area_voted
+	OwnersAgree  bool // owners_agree likewise of owners_voted
+}
+
+// Checks returns the conditions of r for the matter.
+func (r Result) Checks(matter string) Checks {
+	c := Checks{
+		AreaQuorum:   r.AreaTotal > 0 && 3*int64(r.AreaVoted) >= 2*int64(r.AreaTotal),
+		OwnersQuorum: r.OwnersTotal > 0 && 3*r.OwnersVoted >= 2*r.OwnersTotal,
+	}
+	if matter == MatterMajor {
+		c.AreaAgree = r.AreaVoted > 0 && 4*int64(r.AreaAgree) >= 3*int64(r.AreaVoted)
+		c.OwnersAgree = r.OwnersVoted > 0 && 4*r.OwnersAgree >= 3*r.OwnersVoted
+	} else {
+		c.AreaAgree = 2*int64(r.AreaAgree) > int64(r.AreaVoted)
+		c.OwnersAgree = 2*r.OwnersAgree > r.OwnersVoted
+	}
+	return c
+}
