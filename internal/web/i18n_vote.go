@@ -38,7 +38,7 @@ var voteMessages = map[string][2]string{
 	"vote.back":                  {"返回业主表决列表", "Back to the owners' votes"},
 	"vote.one":                   {"业主表决", "Owners' vote"},
 	"vote.import":                {"导入房屋登记册（CSV）", "Import the register (CSV)"},
-	"vote.import.hint":           {"每行一户：房号,面积,业主手机号（如 1-2-301,89.50,13800138000），第一行可为标题行 unit,area_m2,owner。面积最多两位小数；一位业主可有多户，按人数只计一人。任何一行有误，整份文件都不导入，并指出行号。开始投票后不能再导入。", "One unit a line: unit,area_m2,owner (1-2-301,89.50,13800138000); the first line may be the header unit,area_m2,owner. At most two decimals; an owner of several units counts once by headcount. If any line is wrong nothing is imported and its line number is given. No import once voting has begun."},
+	"vote.import.hint":           {"每行一户：房号,面积,业主手机号（如 1-2-301,89.50,13900001234），第一行可为标题行 unit,area_m2,owner。面积最多两位小数；一位业主可有多户，按人数只计一人。任何一行有误，整份文件都不导入，并指出行号。开始投票后不能再导入。", "One unit a line: unit,area_m2,owner (1-2-301,89.50,13900001234); the first line may be the header unit,area_m2,owner. At most two decimals; an owner of several units counts once by headcount. If any line is wrong nothing is imported and its line number is given. No import once voting has begun."},
 	"vote.import.file":           {"CSV 文件", "CSV file"},
 	"vote.import.go":             {"导入", "Import"},
 	"vote.paper":                 {"录入纸质表决票", "Record a paper ballot"},
