@@ -2,6 +2,7 @@ package vote_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -255,4 +256,59 @@ func TestVoteCSV(t *testing.T) {
 			t.Errorf("%q: %v, want %s", csv, err, line)
 		}
 	}
+}
+
+// TestVoteBoundariesStored runs the boundaries through the database, as
+// stored and read back on each engine.
+func TestVoteBoundariesStored(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		run := func(matter string, areas []string, choices []string) vote.Result {
+			t.Helper()
+			v := f.create(t, matter, false)
+			var in []vote.UnitIn
+			for i, a := range areas {
+				in = append(in, vote.UnitIn{Unit: fmt.Sprintf("9-1-%d", 101+i), AreaM2: a, Owner: fmt.Sprintf("1390000%04d", i)})
+			}
+			if _, err := f.svc.AddUnits(ctx, f.grid, v.ID, in); err != nil {
+				t.Fatal(err)
+			}
+			for i, c := range choices {
+				if c == "" {
+					continue
+				}
+				if _, err := f.svc.Cast(ctx, f.grid, v.ID, []vote.BallotIn{{Unit: in[i].Unit, Choice: c}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			v, err := f.svc.Close(ctx, f.grid, v.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := f.svc.Get(ctx, f.grid, v.ID)
+			if err != nil || *got.Result != *v.Result {
+				t.Fatalf("read back: %+v %v", got.Result, err)
+			}
+			return *v.Result
+		}
+		A, D, X := vote.ChoiceAgree, vote.ChoiceDisagree, vote.ChoiceAbstain
+		if r := run(vote.MatterOrdinary, []string{"100", "100", "100"}, []string{A, X, ""}); !r.QuorumMet || r.Passed {
+			t.Errorf("exactly 2/3 voted, exactly half agreed: %+v", r)
+		}
+		if r := run(vote.MatterOrdinary, []string{"100", "99.99", "100.01"}, []string{A, A, ""}); r.QuorumMet || r.Passed || r.AreaVoted.String() != "199.99" {
+			t.Errorf("0.01 m² below 2/3: %+v", r)
+		}
+		if r := run(vote.MatterMajor, []string{"100", "100", "100", "100"}, []string{A, A, A, D}); !r.Passed {
+			t.Errorf("exactly 3/4 of a major matter: %+v", r)
+		}
+		v := f.create(t, vote.MatterOrdinary, false)
+		_, err := f.svc.AddUnits(ctx, f.grid, v.ID, []vote.UnitIn{{Unit: "1", AreaM2: "10", Owner: "13900000001"}, {Unit: "2", AreaM2: "x", Owner: "13900000002"}})
+		if e := errs.As(err); e == nil || !strings.Contains(e.Msg, "第2户") {
+			t.Errorf("a bad unit: %v", err)
+		}
+		if got, _ := f.svc.Get(ctx, f.grid, v.ID); got.Units != 0 {
+			t.Errorf("a bad batch wrote %d units", got.Units)
+		}
+	})
 }
