@@ -17,6 +17,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/replytpl"
 	"github.com/gongzhi/gongzhi/internal/ticket"
+	"github.com/gongzhi/gongzhi/internal/vote"
 	"github.com/gongzhi/gongzhi/internal/webhook"
 )
 
@@ -33,6 +34,7 @@ type Deps struct {
 	Insight     *insight.Service
 	Themes      *themes.Service
 	Warnings    *warning.Service
+	Votes       *vote.Service
 	Idem        *idem.Store
 	Limits      *limit.Set
 	Log         *slog.Logger
@@ -208,6 +210,13 @@ var routeTable = []route{
 	{"POST", "/api/v1/insight/warnings/{id}/acknowledge", asUser, keyed, "acknowledge a warning", nil, (*API).acknowledgeWarning},
 	{"POST", "/api/v1/insight/warnings/{id}/dismiss", asUser, keyed, "dismiss a warning with a reason", nil, (*API).dismissWarning},
 	{"POST", "/api/v1/insight/warnings/{id}/convert", asUser, keyed, "turn a warning into a ticket or a rectification task", nil, (*API).convertWarning},
+
+	{"POST", "/api/v1/votes", asUser, keyed, "open an owners' vote of a residential compound (业主共同决定)", nil, (*API).createVote},
+	{"GET", "/api/v1/votes", asUser, noKey, "owners' votes one may see", nil, (*API).listVotes},
+	{"GET", "/api/v1/votes/{id}", asUser, noKey, "one owners' vote with the units of its register one may see", nil, (*API).getVote},
+	{"POST", "/api/v1/votes/{id}/units", asUser, keyed, "add units to a vote's register before its first ballot", nil, (*API).addVoteUnits},
+	{"POST", "/api/v1/votes/{id}/ballots", asUser, keyed, "cast a unit's ballot (its owner, or the staff from paper)", nil, (*API).castVote},
+	{"POST", "/api/v1/votes/{id}/close", asUser, keyed, "close a vote and compute its result", nil, (*API).closeVote},
 
 	{"GET", "/api/v1/timelimits", asUser, noKey, "the time-limit table", nil, (*API).listTimeLimits},
 	{"PUT", "/api/v1/timelimits", asAdmin, noKey, "create or replace a line (admin)", nil, (*API).setTimeLimit},

@@ -33,6 +33,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/open311"
 	"github.com/gongzhi/gongzhi/internal/replytpl"
 	"github.com/gongzhi/gongzhi/internal/ticket"
+	"github.com/gongzhi/gongzhi/internal/vote"
 	"github.com/gongzhi/gongzhi/internal/web"
 	"github.com/gongzhi/gongzhi/internal/webhook"
 )
@@ -55,6 +56,7 @@ type App struct {
 	Insight     *insight.Service
 	Themes      *themes.Service
 	Warnings    *warning.Service
+	Votes       *vote.Service
 	Handler     http.Handler
 	idem        *idem.Store
 	// AdminPassword is set when the admin account was made on this start
@@ -156,6 +158,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Themes = themes.NewService(d, c, a.Gov, a.Tickets, a.Evaluation)
 	a.Health = evaluation.NewHealth(d, c, log)
 	a.Warnings = warning.NewService(d, c, a.Gov, a.Tickets, a.Evaluation, log)
+	a.Votes = vote.NewService(d, c, a.Gov)
 	created, generated, err := a.Auth.EnsureAdmin(ctx, cfg.AdminPassword)
 	if err != nil {
 		return nil, fmt.Errorf("create admin: %w", err)
@@ -202,7 +205,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		}
 		w.Write([]byte("ready\n"))
 	})
-	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Insight: a.Insight, Themes: a.Themes, Warnings: a.Warnings, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
+	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Insight: a.Insight, Themes: a.Themes, Warnings: a.Warnings, Votes: a.Votes, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
 	open311.New(open311.Deps{Tickets: a.Tickets, Auth: a.Auth, Gov: a.Gov, Idem: a.idem, Log: log, Jurisdiction: cfg.Jurisdiction, BaseURL: cfg.BaseURL,
 		SandboxURL: cfg.Open311SandboxURL}).Routes(mux)
 	lookupKey, err := d.Secret(ctx, "web.lookup", 32)
@@ -213,7 +216,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err != nil {
 		return nil, err
 	}
-	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Replies: a.Replies, Insight: a.Insight, Evaluation: a.Evaluation, Themes: a.Themes, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL, Warnings: a.Warnings})
+	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Replies: a.Replies, Insight: a.Insight, Evaluation: a.Evaluation, Themes: a.Themes, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL, Warnings: a.Warnings, Votes: a.Votes})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
@@ -390,6 +393,11 @@ func (a *App) work(ctx context.Context) {
 			a.Log.Error("sweep", "err", err)
 		} else if st != (ticket.SweepStats{}) {
 			a.Log.Info("sweep", "yellow", st.Yellow, "red", st.Red, "escalated", st.Escalated, "missed", st.Missed, "sent", st.Sent)
+		}
+		if n, err := a.Votes.CloseDue(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Error("close votes", "err", err)
+		} else if n > 0 {
+			a.Log.Info("votes closed at their closing time", "votes", n)
 		}
 		if st, err := a.Evaluation.Refresh(ctx); err != nil && ctx.Err() == nil {
 			a.Log.Error("evaluation refresh", "err", err)

@@ -36,6 +36,7 @@ type a11ySite struct {
 	replied string // the resident's ticket, replied and waiting for her rating
 	closed  string // the resident's ticket, rated
 	staffNo string // a ticket for the staff pages
+	vote    string // an owners' vote with two units of the resident (vote_browser_test.go)
 	users   map[string]*browser
 }
 
@@ -173,6 +174,7 @@ type a11yPage struct {
 // residentPages are every page a resident (or a guest) can reach.
 func (s *a11ySite) residentPages() []a11yPage {
 	s.as("resident")
+	s.ownersVote()
 	return []a11yPage{
 		{"guest", "/", true},
 		{"guest", "/submit", true},
@@ -190,12 +192,14 @@ func (s *a11ySite) residentPages() []a11yPage {
 		{"resident", "/tickets/" + s.closed, true},
 		{"resident", "/public", true},
 		{"resident", "/nearby?lat=40.1441&lng=117.1107", true},
+		{"resident", "/votes", true},
 	}
 }
 
 // staffPages are the staff's pages, each opened by one who may.
 func (s *a11ySite) staffPages() []a11yPage {
 	n := s.staffNo
+	v := s.ownersVote()
 	return []a11yPage{
 		{"admin", "/staff", false},
 		{"admin", "/staff/tickets/" + n, false},
@@ -229,6 +233,8 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"demo-supervisor", "/staff/router", false},
 		{"demo-supervisor", "/staff/themes", false},
 		{"demo-supervisor", "/staff/warnings", false},
+		{"demo-grid", "/staff/votes", false},
+		{"demo-grid", "/staff/votes/" + v, false},
 		{"demo-handler", "/staff/replies", false},
 		{"demo-handler", "/staff/tickets/" + replyingTicket(s.t, s.a, "13900008888") + "?tpl=demo-rt-11", false},
 	}

@@ -46,6 +46,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canRectList":  canRectList,
 		"canThemes":    canThemes,
 		"canWarnings":  canWarnings,
+		"canVotes":     canVotes,
 		"canReplies":   canReplies,
 		"canDupes":     canDupes,
 		"canRouter":    canRouter,
@@ -198,7 +199,7 @@ var messages = joinMessages(messageTables...)
 
 // messageTables are the areas' tables that make up messages.
 var messageTables = []map[string][2]string{
-	coreMessages, staffMessages, accountMessages, auditMessages, consoleMessages, evalMessages, photoMessages, smMessages, nextMessages, phoneMessages, fileMessages, placeMessages, a11yMessages, printMessages, pickerMessages, fairMessages, workbenchMessages, notesMessages, replyMessages, replyQualityMessages, dupesMessages, routerMessages, themeMessages, warnMessages,
+	coreMessages, staffMessages, accountMessages, auditMessages, consoleMessages, evalMessages, photoMessages, smMessages, nextMessages, phoneMessages, fileMessages, placeMessages, a11yMessages, printMessages, pickerMessages, fairMessages, workbenchMessages, notesMessages, replyMessages, replyQualityMessages, dupesMessages, routerMessages, themeMessages, warnMessages, voteMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

@@ -9,6 +9,7 @@ import (
 	"embed"
 	"fmt"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
+	"github.com/gongzhi/gongzhi/internal/vote"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -79,6 +80,9 @@ type Deps struct {
 	// Warnings keeps the early warnings (未诉先办); may be nil, and then
 	// the menu offers no page of them and /staff/warnings answers 503.
 	Warnings *warning.Service
+	// Votes keeps the owners' votes (业主共同决定); may be nil, and then
+	// their pages answer 503.
+	Votes *vote.Service
 }
 
 // Server serves the HTML pages.
@@ -105,6 +109,7 @@ var pageNames = []string{
 	"staff_dashboard", "staff_figure", "staff_unit", "staff_rects", "staff_rect", "staff_rect_new", "staff_warnings",
 	"staff_public_settings", "public", "staff_patrol", "staff_apikeys",
 	"staff_audit", "staff_account", "staff_proxy", "nearby", "staff_batch", "staff_replies", "staff_duplicates", "staff_router", "staff_themes",
+	"vote_staff", "vote_staff_one", "vote_mine",
 	"staff_print", // its own document, rendered by renderPrint
 }
 
@@ -128,7 +133,7 @@ func New(d Deps) (*Server, error) {
 		s.pages[lang] = map[string]*template.Template{}
 		for _, name := range pageNames {
 			t, err := template.New(name).Funcs(s.funcs(lang)).ParseFS(files,
-				"templates/layout.html", "templates/partials.html", "templates/resident_actions.html", "templates/place.html", "templates/replytpl.html", "templates/"+name+".html")
+				"templates/layout.html", "templates/partials.html", "templates/resident_actions.html", "templates/place.html", "templates/replytpl.html", "templates/vote_result.html", "templates/"+name+".html")
 			if err != nil {
 				return nil, fmt.Errorf("parse template %s: %w", name, err)
 			}
