@@ -72,7 +72,7 @@ func (s *Service) Cosign(ctx context.Context, u auth.User, number string) (Propo
 	if err != nil {
 		return Proposal{}, err
 	}
-	return s.Get(ctx, u, number)
+	return s.after(ctx, u, number)
 }
 
 // accept makes a proposal that reached its threshold due for an answer by
@@ -163,7 +163,7 @@ func (s *Service) Answer(ctx context.Context, u auth.User, number string, a Answ
 	if err != nil {
 		return Proposal{}, err
 	}
-	return s.Get(ctx, u, number)
+	return s.after(ctx, u, number)
 }
 
 // escalate moves the proposal to the level above; the district's cannot.
@@ -257,5 +257,15 @@ func (s *Service) ReportProgress(ctx context.Context, u auth.User, number string
 	if err != nil {
 		return Proposal{}, err
 	}
-	return s.Get(ctx, u, number)
+	return s.after(ctx, u, number)
+}
+
+// after reads the proposal for the one who just changed it, who may no
+// longer see it (an escalation moves it out of the answering staff's area).
+func (s *Service) after(ctx context.Context, u auth.User, number string) (Proposal, error) {
+	p, err := s.read(ctx, s.db.R, number)
+	if err != nil {
+		return Proposal{}, err
+	}
+	return s.fill(ctx, s.db.R, u, p), nil
 }

@@ -104,7 +104,7 @@ func (s *Service) Events(ctx context.Context, u auth.User, number string) ([]Eve
 		return nil, err
 	}
 	rows, err := s.db.R.QueryContext(ctx, `SELECT at, kind, from_status, to_status, level, area_code, org_code, late, percent, text
-FROM proposal_events WHERE number = $1 ORDER BY at, id LIMIT 500`, number)
+FROM proposal_events WHERE number = $1 ORDER BY seq LIMIT 500`, number)
 	if err != nil {
 		return nil, errs.Wrap(err, "proposal events")
 	}

@@ -54,10 +54,12 @@ CREATE TABLE proposal_cosigns (
     PRIMARY KEY (number, phone)
 );
 
--- proposal_events: every change of a proposal, written in its transaction.
+-- proposal_events: every change of a proposal, written in its transaction;
+-- seq numbers a proposal's events in order.
 CREATE TABLE proposal_events (
     id          TEXT COLLATE "C" PRIMARY KEY,
     number      TEXT COLLATE "C" NOT NULL REFERENCES proposals (number),
+    seq         BIGINT NOT NULL,
     at          BIGINT NOT NULL,
     actor_id    TEXT COLLATE "C" NOT NULL DEFAULT '',
     kind        TEXT NOT NULL,
@@ -70,5 +72,5 @@ CREATE TABLE proposal_events (
     percent     BIGINT NOT NULL DEFAULT 0,
     text        TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX proposal_events_number ON proposal_events (number, at);
+CREATE UNIQUE INDEX proposal_events_number ON proposal_events (number, seq);
 CREATE INDEX proposal_events_org ON proposal_events (org_code, kind, at);
