@@ -30,7 +30,9 @@ func CanVerify(u auth.User, areaCode string) bool {
 
 // CanManageResidents reports whether u verifies residents anywhere, so the
 // pages offer the verification page.
-func CanManageResidents(u auth.User) bool { return u.Role.IsStaff() && (u.IsAdmin() || u.AreaCode != "") }
+func CanManageResidents(u auth.User) bool {
+	return u.Role.IsStaff() && (u.IsAdmin() || u.AreaCode != "")
+}
 
 // CanCreateCourtyard reports whether u may create a courtyard under the
 // community.

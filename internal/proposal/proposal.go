@@ -123,10 +123,10 @@ const (
 
 // Service keeps residence and proposals.
 type Service struct {
-	db    *db.DB
-	clock clock.Clock
-	gov   *gov.Service
-	cal   *calendar.Calendar
+	db      *db.DB
+	clock   clock.Clock
+	gov     *gov.Service
+	cal     *calendar.Calendar
 	rules   Rules
 	loc     *time.Location
 	tickets TicketReader

@@ -1,6 +1,9 @@
 package proposal
 
 import (
+	"strconv"
+	"strings"
+
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/gov"
 )
@@ -60,4 +63,43 @@ func (r Rules) Threshold(level gov.Level, population int64) int64 {
 	population = max(0, min(population, MaxPopulation))
 	byRate := (x.RatePer10k*population + 9_999) / 10_000
 	return max(x.Floor, byRate)
+}
+
+// ParseRules reads rules from "courtyard=5/100,community=20/50,street=100/10,
+// district=500/5,collect=30,answer=10": per level a floor and a rate in
+// ten-thousandths of the population, the days of collecting and the
+// working days to answer. Parts left out keep their defaults.
+func ParseRules(s string) (Rules, error) {
+	r := DefaultRules()
+	if strings.TrimSpace(s) == "" {
+		return r, nil
+	}
+	bad := errs.Invalidf("提案规则格式不正确：%q", "malformed proposal rules: %q", s)
+	for _, part := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if !ok {
+			return r, bad
+		}
+		switch k {
+		case "collect", "answer":
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return r, bad
+			}
+			if k == "collect" {
+				r.CollectDays = n
+			} else {
+				r.AnswerDays = n
+			}
+		default:
+			floor, rate, ok := strings.Cut(v, "/")
+			f, err1 := strconv.ParseInt(floor, 10, 64)
+			x, err2 := strconv.ParseInt(rate, 10, 64)
+			if !ok || err1 != nil || err2 != nil || !ValidLevel(gov.Level(k)) {
+				return r, bad
+			}
+			r.Levels[gov.Level(k)] = LevelRule{Floor: f, RatePer10k: x}
+		}
+	}
+	return r, r.Check()
 }

@@ -9,6 +9,7 @@ import (
 	"embed"
 	"fmt"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
+	"github.com/gongzhi/gongzhi/internal/proposal"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -79,6 +80,8 @@ type Deps struct {
 	// Warnings keeps the early warnings (未诉先办); may be nil, and then
 	// the menu offers no page of them and /staff/warnings answers 503.
 	Warnings *warning.Service
+	// Proposals is residents' proposals and residence.
+	Proposals *proposal.Service
 }
 
 // Server serves the HTML pages.
