@@ -46,6 +46,8 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canRectList":  canRectList,
 		"canThemes":    canThemes,
 		"canWarnings":  canWarnings,
+		"canProposals": canProposals,
+		"canResidents": canResidents,
 		"canReplies":   canReplies,
 		"canDupes":     canDupes,
 		"canRouter":    canRouter,
@@ -198,7 +200,7 @@ var messages = joinMessages(messageTables...)
 
 // messageTables are the areas' tables that make up messages.
 var messageTables = []map[string][2]string{
-	coreMessages, staffMessages, accountMessages, auditMessages, consoleMessages, evalMessages, photoMessages, smMessages, nextMessages, phoneMessages, fileMessages, placeMessages, a11yMessages, printMessages, pickerMessages, fairMessages, workbenchMessages, notesMessages, replyMessages, replyQualityMessages, dupesMessages, routerMessages, themeMessages, warnMessages,
+	coreMessages, staffMessages, accountMessages, auditMessages, consoleMessages, evalMessages, photoMessages, smMessages, nextMessages, phoneMessages, fileMessages, placeMessages, a11yMessages, printMessages, pickerMessages, fairMessages, workbenchMessages, notesMessages, replyMessages, replyQualityMessages, dupesMessages, routerMessages, themeMessages, warnMessages, proposalMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

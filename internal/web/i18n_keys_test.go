@@ -2,6 +2,7 @@ package web
 
 import (
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
+	"github.com/gongzhi/gongzhi/internal/proposal"
 	"io/fs"
 	"os"
 	"regexp"
@@ -73,6 +74,13 @@ func keyFamilies() map[string][]string {
 		"warn.level.":    {warning.LevelCommunity, warning.LevelStreet, warning.LevelCell},
 		"warn.status.":   {warning.StatusOpen, warning.StatusAcknowledged, warning.StatusConverted, warning.StatusDismissed},
 		"warn.filter.":   {"active", warning.StatusOpen, warning.StatusAcknowledged, warning.StatusConverted, warning.StatusDismissed, "all"},
+		"prop.status.":   strs(proposal.Statuses),
+		"prop.level.":    strs(proposal.Levels),
+		"prop.light.":    {"green", "yellow", "red"},
+		"prop.decision.": {proposal.Adopt, proposal.Reject, proposal.Escalate},
+		"prop.event.":    {"create", "cosign", "accept", "answer", "escalate", "progress", "lapse"},
+		"prop.flash.":    nil,
+		"res.flash.":     nil,
 	}
 }
 

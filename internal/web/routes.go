@@ -16,6 +16,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.staffRoutes(h, files)
 	s.evaluationRoutes(h)
 	s.replyRoutes(h)
+	s.proposalRoutes(h)
 
 	// Any other path: the page that says so, in the site's look.
 	mux.Handle("/", s.notFoundHandler())

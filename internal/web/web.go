@@ -108,6 +108,7 @@ var pageNames = []string{
 	"staff_dashboard", "staff_figure", "staff_unit", "staff_rects", "staff_rect", "staff_rect_new", "staff_warnings",
 	"staff_public_settings", "public", "staff_patrol", "staff_apikeys",
 	"staff_audit", "staff_account", "staff_proxy", "nearby", "staff_batch", "staff_replies", "staff_duplicates", "staff_router", "staff_themes",
+	"proposal_list", "proposal_new", "proposal", "proposal_staff_list", "proposal_staff", "proposal_residents",
 	"staff_print", // its own document, rendered by renderPrint
 }
 
@@ -131,7 +132,7 @@ func New(d Deps) (*Server, error) {
 		s.pages[lang] = map[string]*template.Template{}
 		for _, name := range pageNames {
 			t, err := template.New(name).Funcs(s.funcs(lang)).ParseFS(files,
-				"templates/layout.html", "templates/partials.html", "templates/resident_actions.html", "templates/place.html", "templates/replytpl.html", "templates/"+name+".html")
+				"templates/layout.html", "templates/partials.html", "templates/resident_actions.html", "templates/place.html", "templates/replytpl.html", "templates/proposal_parts.html", "templates/"+name+".html")
 			if err != nil {
 				return nil, fmt.Errorf("parse template %s: %w", name, err)
 			}
