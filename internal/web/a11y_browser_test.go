@@ -36,7 +36,9 @@ type a11ySite struct {
 	replied string // the resident's ticket, replied and waiting for her rating
 	closed  string // the resident's ticket, rated
 	staffNo string // a ticket for the staff pages
-	users   map[string]*browser
+	// proposalNo is the resident's proposal (proposal_browser_test.go).
+	proposalNo string
+	users      map[string]*browser
 }
 
 func newA11ySite(t *testing.T, timeout time.Duration) *a11ySite {
@@ -190,6 +192,9 @@ func (s *a11ySite) residentPages() []a11yPage {
 		{"resident", "/tickets/" + s.closed, true},
 		{"resident", "/public", true},
 		{"resident", "/nearby?lat=40.1441&lng=117.1107", true},
+		{"resident", "/proposals", true},
+		{"resident", "/proposals/new", true},
+		{"resident", "/proposals/" + s.residentProposal(), true},
 	}
 }
 
@@ -229,6 +234,10 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"demo-supervisor", "/staff/router", false},
 		{"demo-supervisor", "/staff/themes", false},
 		{"demo-supervisor", "/staff/warnings", false},
+		{"demo-grid", "/staff/proposals?view=all", false},
+		{"demo-grid", "/staff/proposals/" + s.residentProposal(), false},
+		{"demo-grid", "/staff/residents", false},
+		{"admin", "/staff/residents", false},
 		{"demo-handler", "/staff/replies", false},
 		{"demo-handler", "/staff/tickets/" + replyingTicket(s.t, s.a, "13900008888") + "?tpl=demo-rt-11", false},
 	}
