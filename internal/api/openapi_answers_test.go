@@ -522,7 +522,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 	oaThemes(t, c, admin, supervisor, dispatcher, agent, handler)
 	oaReplyQuality(t, c, handler, deptHandler, supervisor, resident)
 	oaWarnings(t, c, a, admin, agent, dispatcher, handler, deptHandler, supervisor, resident)
-	oaProposals(t, c, a, admin, handler, deptHandler, resident)
+	oaProposals(t, c, a, admin, handler, deptHandler, resident, residentTicket, agentTicket)
 
 	// Every operation was called, and the error answers came up.
 	var missed []string

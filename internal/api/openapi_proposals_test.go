@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/gongzhi/gongzhi/internal/app"
@@ -32,7 +33,7 @@ func oaResidentToken(t *testing.T, a *app.App, phone string) string {
 // courtyard proposal co-signed to its threshold (2 in this run), escalated
 // by the community committee (no courtyard organisation) to 滨河街道, whose
 // office adopts it and reports it done.
-func oaProposals(t *testing.T, c *oaClient, a *app.App, admin, handler, deptHandler, resident string) {
+func oaProposals(t *testing.T, c *oaClient, a *app.App, admin, handler, deptHandler, resident, ownTicket, otherTicket string) {
 	t.Helper()
 	rules := proposal.DefaultRules()
 	rules.Levels[gov.LevelCourtyard] = proposal.LevelRule{Floor: 2, RatePer10k: 100}
@@ -78,12 +79,14 @@ func oaProposals(t *testing.T, c *oaClient, a *app.App, admin, handler, deptHand
 	c.want(c.do(oaReq{method: "POST", path: list, token: resident, body: oaWith(raise, "level", "street")}), 400, "level does not match")
 	c.want(c.do(oaReq{method: "POST", path: list, token: resident, body: oaWith(raise, "area_code", "110117001001998")}), 404, "raise in no area")
 	c.want(c.do(oaReq{method: "POST", path: list, body: raise}), 401, "anonymous raises")
-	r = c.want(c.do(oaReq{method: "POST", path: list, token: resident, body: raise, header: key("prop-1")}), 201, "raise")
+	c.want(c.do(oaReq{method: "POST", path: list, token: resident, body: oaWith(raise, "tickets", []string{otherTicket})}), 400, "link another's ticket")
+	c.want(c.do(oaReq{method: "POST", path: list, token: resident, body: oaWith(raise, "tickets", []string{ownTicket, ownTicket})}), 400, "link a ticket twice")
+	r = c.want(c.do(oaReq{method: "POST", path: list, token: resident, body: oaWith(raise, "tickets", []string{ownTicket}), header: key("prop-1")}), 201, "raise")
 	number := r.str("number")
-	if r.str("status") != "collecting" {
+	if r.str("status") != "collecting" || !strings.Contains(string(r.raw), ownTicket) {
 		t.Fatalf("raised: %s", r.raw)
 	}
-	c.want(c.do(oaReq{method: "POST", path: list, token: resident, body: raise, header: key("prop-1")}), 201, "raise replayed")
+	c.want(c.do(oaReq{method: "POST", path: list, token: resident, body: oaWith(raise, "tickets", []string{ownTicket}), header: key("prop-1")}), 201, "raise replayed")
 	cos := one + "/cosign"
 	c.want(c.do(oaReq{method: "POST", path: cos, args: []string{number}, token: resident, body: map[string]any{}}), 409, "proposer co-signs")
 	c.want(c.do(oaReq{method: "POST", path: cos, args: []string{number}, token: outsider, body: map[string]any{}}), 403, "outsider co-signs")

@@ -131,6 +131,15 @@ func TestThreshold(t *testing.T) {
 			t.Errorf("%s of %d: %d, want %d", c.level, c.pop, got, c.want)
 		}
 	}
+	r, err := proposal.ParseRules("street=200/20, collect=14")
+	if err != nil || r.Threshold(gov.LevelStreet, 150000) != 300 || r.CollectDays != 14 || r.AnswerDays != 10 || r.Threshold(gov.LevelCourtyard, 0) != 5 {
+		t.Errorf("parsed rules: %+v %v", r, err)
+	}
+	for _, s := range []string{"street=0/20", "town=5/1", "collect=x", "answer=0", "street"} {
+		if _, err := proposal.ParseRules(s); err == nil {
+			t.Errorf("rules %q passed", s)
+		}
+	}
 	bad := proposal.DefaultRules()
 	bad.Levels[gov.LevelStreet] = proposal.LevelRule{Floor: 0, RatePer10k: 10}
 	if bad.Check() == nil {
