@@ -49,6 +49,9 @@ func (s *Service) Cosign(ctx context.Context, u auth.User, number string) (Propo
 			return errState
 		}
 		now := s.clock.Now()
+		if !now.Before(p.CollectUntil) {
+			return errs.Conflictf("附议期已结束", "co-signing has ended")
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO proposal_cosigns (number, phone, at) VALUES ($1, $2, $3)`, number, u.Phone, db.Millis(now)); err != nil {
 			if db.IsUnique(db.MapError(err)) {
 				return errs.Conflictf("您已附议过此提案", "you have already co-signed this proposal")

@@ -207,7 +207,10 @@ func TestLapse(t *testing.T) {
 		p := f.raise(t, gov.LevelCourtyard, f.courtyard)
 		_, err := f.s.Cosign(ctx, f.residents[1], p.Number)
 		must(t, err)
-		f.clock.Advance(30*24*time.Hour - time.Minute)
+		f.clock.Advance(30 * 24 * time.Hour)
+		_, err = f.s.Cosign(ctx, f.residents[3], p.Number)
+		wantCode(t, err, errs.Conflict, "co-sign after the period, before the sweep")
+		f.clock.Advance(-time.Minute)
 		n, err := f.s.Lapse(ctx)
 		must(t, err)
 		if n != 0 {

@@ -3,6 +3,8 @@ package web
 // proposalMessages are the words of residents' proposals (提案) and of
 // residence: the residents' pages, the staff's, and 我的.
 var proposalMessages = map[string][2]string{
+	"notif.proposal":         {"居民提案", "Proposal"},
+	"prop.see":               {"查看提案", "See the proposals"},
 	"nav.proposals":          {"居民提案", "Proposals"},
 	"nav.residents":          {"居民核实", "Residents"},
 	"door.part.hint":         {"提出提案、附议邻居的提案", "Raise a proposal, co-sign your neighbours'"},
