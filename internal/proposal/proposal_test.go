@@ -103,7 +103,7 @@ func (f *fixture) raise(t *testing.T, level gov.Level, area string) proposal.Pro
 	return p
 }
 
-// cosignUntil has residents 1… co-sign until the proposal is accepted.
+// cosignAll has residents 1… co-sign until the proposal is accepted.
 func (f *fixture) cosignAll(t *testing.T, p proposal.Proposal) proposal.Proposal {
 	t.Helper()
 	for i := 1; int64(i) <= p.Threshold && p.Status == proposal.StatusCollecting; i++ {
@@ -391,5 +391,38 @@ func TestResidenceAndCourtyards(t *testing.T) {
 		if p.Threshold != 25 || p.Population != 5000 {
 			t.Errorf("community threshold %d of %d", p.Threshold, p.Population)
 		}
+	})
+}
+
+func TestListPages(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d, monday)
+		var numbers []string
+		for i := 0; i < 3; i++ {
+			numbers = append(numbers, f.raise(t, gov.LevelCourtyard, f.courtyard).Number)
+		}
+		if numbers[0] != "TA202611300001" || numbers[2] != "TA202611300003" {
+			t.Fatalf("numbers: %v", numbers)
+		}
+		page, err := f.s.List(ctx, f.residents[4], proposal.Filter{Limit: 2})
+		must(t, err)
+		if len(page.Items) != 2 || page.Items[0].Number != numbers[2] || page.Next != numbers[1] {
+			t.Fatalf("first page: %+v next %q", page.Items, page.Next)
+		}
+		page, err = f.s.List(ctx, f.residents[4], proposal.Filter{Limit: 2, Cursor: page.Next})
+		must(t, err)
+		if len(page.Items) != 1 || page.Items[0].Number != numbers[0] || page.Next != "" {
+			t.Fatalf("second page: %+v next %q", page.Items, page.Next)
+		}
+		mine, err := f.s.List(ctx, f.residents[0], proposal.Filter{Mine: true})
+		must(t, err)
+		if len(mine.Items) != 3 || !mine.Items[0].Mine {
+			t.Errorf("mine: %d", len(mine.Items))
+		}
+		_, err = f.s.List(ctx, f.residents[0], proposal.Filter{Limit: 101})
+		wantCode(t, err, errs.Invalid, "limit over the most")
+		_, err = f.s.List(ctx, auth.User{Role: auth.RoleAuditor}, proposal.Filter{})
+		wantCode(t, err, errs.Forbidden, "the auditor lists")
 	})
 }
