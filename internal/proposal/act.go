@@ -3,6 +3,7 @@ package proposal
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -61,6 +62,9 @@ func (s *Service) Cosign(ctx context.Context, u auth.User, number string) (Propo
 		var n, threshold int64
 		err = tx.QueryRowContext(ctx, `UPDATE proposals SET cosigns = cosigns + 1, updated_at = $2 WHERE number = $1 AND status = 'collecting' RETURNING cosigns, threshold`,
 			number, db.Millis(now)).Scan(&n, &threshold)
+		if errors.Is(err, sql.ErrNoRows) { // accepted by a co-signature that committed first
+			return errState
+		}
 		if err != nil {
 			return errs.Wrap(err, "count cosign")
 		}

@@ -426,3 +426,44 @@ func TestListPages(t *testing.T) {
 		wantCode(t, err, errs.Forbidden, "the auditor lists")
 	})
 }
+
+// TestConcurrentCosigns: residents co-signing at once are each counted once
+// and the proposal is accepted once.
+func TestConcurrentCosigns(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d, monday)
+		p := f.raise(t, gov.LevelCourtyard, f.courtyard)
+		errc := make(chan error, 7)
+		for i := 1; i < 8; i++ {
+			go func(u auth.User) {
+				_, err := f.s.Cosign(ctx, u, p.Number)
+				errc <- err
+			}(f.residents[i])
+		}
+		ok := 0
+		for i := 1; i < 8; i++ {
+			if err := <-errc; err == nil {
+				ok++
+			} else if !errs.Is(err, errs.Conflict) {
+				t.Errorf("co-sign: %v", err)
+			}
+		}
+		p, err := f.s.Get(ctx, f.residents[0], p.Number)
+		must(t, err)
+		if p.Status != proposal.StatusAccepted || p.Cosigns != int64(ok) || ok < 5 {
+			t.Fatalf("after %d co-signatures: %+v", ok, p)
+		}
+		evs, err := f.s.Events(ctx, f.residents[0], p.Number)
+		must(t, err)
+		accepts := 0
+		for _, e := range evs {
+			if e.Kind == "accept" {
+				accepts++
+			}
+		}
+		if accepts != 1 {
+			t.Errorf("accepted %d times", accepts)
+		}
+	})
+}
