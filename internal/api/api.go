@@ -15,6 +15,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
+	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/replytpl"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 	"github.com/gongzhi/gongzhi/internal/vote"
@@ -35,6 +36,7 @@ type Deps struct {
 	Themes      *themes.Service
 	Warnings    *warning.Service
 	Votes       *vote.Service
+	Proposals   *proposal.Service
 	Idem        *idem.Store
 	Limits      *limit.Set
 	Log         *slog.Logger
@@ -210,6 +212,16 @@ var routeTable = []route{
 	{"POST", "/api/v1/insight/warnings/{id}/acknowledge", asUser, keyed, "acknowledge a warning", nil, (*API).acknowledgeWarning},
 	{"POST", "/api/v1/insight/warnings/{id}/dismiss", asUser, keyed, "dismiss a warning with a reason", nil, (*API).dismissWarning},
 	{"POST", "/api/v1/insight/warnings/{id}/convert", asUser, keyed, "turn a warning into a ticket or a rectification task", nil, (*API).convertWarning},
+	{"POST", "/api/v1/areas", asUser, keyed, "create a courtyard under a community", nil, (*API).createCourtyard},
+	{"PUT", "/api/v1/areas/{code}/population", asUser, noKey, "set an area's population (admin)", nil, (*API).setPopulation},
+	{"POST", "/api/v1/areas/{code}/residents", asUser, keyed, "verify that a resident lives in an area", nil, (*API).verifyResident},
+	{"POST", "/api/v1/proposals", asUser, keyed, "raise a proposal", nil, (*API).createProposal},
+	{"GET", "/api/v1/proposals", asUser, noKey, "proposals the caller may see", nil, (*API).listProposals},
+	{"GET", "/api/v1/proposals/{number}", asUser, noKey, "one proposal", nil, (*API).getProposal},
+	{"GET", "/api/v1/proposals/{number}/events", asUser, noKey, "a proposal's history", nil, (*API).proposalEvents},
+	{"POST", "/api/v1/proposals/{number}/cosign", asUser, keyed, "co-sign a proposal", nil, (*API).cosignProposal},
+	{"POST", "/api/v1/proposals/{number}/answer", asUser, keyed, "answer a proposal: adopt, reject or escalate", nil, (*API).answerProposal},
+	{"POST", "/api/v1/proposals/{number}/progress", asUser, keyed, "report progress on an adopted proposal", nil, (*API).proposalProgress},
 
 	{"POST", "/api/v1/votes", asUser, keyed, "open an owners' vote of a residential compound (业主共同决定)", nil, (*API).createVote},
 	{"GET", "/api/v1/votes", asUser, noKey, "owners' votes one may see", nil, (*API).listVotes},

@@ -523,6 +523,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 	oaReplyQuality(t, c, handler, deptHandler, supervisor, resident)
 	oaWarnings(t, c, a, admin, agent, dispatcher, handler, deptHandler, supervisor, resident)
 	oaVotes(t, c, admin, supervisor, handler, resident)
+	oaProposals(t, c, a, admin, handler, deptHandler, resident, residentTicket, agentTicket)
 
 	// Every operation was called, and the error answers came up.
 	var missed []string

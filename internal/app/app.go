@@ -31,6 +31,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/open311"
+	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/replytpl"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 	"github.com/gongzhi/gongzhi/internal/vote"
@@ -57,6 +58,7 @@ type App struct {
 	Themes      *themes.Service
 	Warnings    *warning.Service
 	Votes       *vote.Service
+	Proposals   *proposal.Service
 	Handler     http.Handler
 	idem        *idem.Store
 	// AdminPassword is set when the admin account was made on this start
@@ -159,6 +161,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Health = evaluation.NewHealth(d, c, log)
 	a.Warnings = warning.NewService(d, c, a.Gov, a.Tickets, a.Evaluation, log)
 	a.Votes = vote.NewService(d, c, a.Gov)
+	if a.Proposals, err = newProposals(d, c, a.Gov, a.Tickets, cfg.ProposalRules); err != nil {
+		return nil, err
+	}
 	created, generated, err := a.Auth.EnsureAdmin(ctx, cfg.AdminPassword)
 	if err != nil {
 		return nil, fmt.Errorf("create admin: %w", err)
@@ -205,7 +210,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		}
 		w.Write([]byte("ready\n"))
 	})
-	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Insight: a.Insight, Themes: a.Themes, Warnings: a.Warnings, Votes: a.Votes, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
+	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Insight: a.Insight, Themes: a.Themes, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
 	open311.New(open311.Deps{Tickets: a.Tickets, Auth: a.Auth, Gov: a.Gov, Idem: a.idem, Log: log, Jurisdiction: cfg.Jurisdiction, BaseURL: cfg.BaseURL,
 		SandboxURL: cfg.Open311SandboxURL}).Routes(mux)
 	lookupKey, err := d.Secret(ctx, "web.lookup", 32)
@@ -216,7 +221,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err != nil {
 		return nil, err
 	}
-	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Replies: a.Replies, Insight: a.Insight, Evaluation: a.Evaluation, Themes: a.Themes, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL, Warnings: a.Warnings, Votes: a.Votes})
+	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Replies: a.Replies, Insight: a.Insight, Evaluation: a.Evaluation, Themes: a.Themes, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
@@ -233,6 +238,26 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	}
 	a.Handler = limit.TrustProxies(proxies, hsts(cfg.Secure(), m.measure(recoverPanics(log, mux, w.InternalError), a.Health.Observe)))
 	return a, nil
+}
+
+// newProposals builds the proposals' service on the tickets' calendar, with
+// the rules of the configuration, checking linked tickets through the ticket
+// service as the one who links them.
+func newProposals(d *db.DB, c clock.Clock, g *gov.Service, t *ticket.Service, rules string) (*proposal.Service, error) {
+	p := proposal.NewService(d, c, g)
+	p.SetCalendar(t.Calendar())
+	r, err := proposal.ParseRules(rules)
+	if err != nil {
+		return nil, fmt.Errorf("proposal-rules: %w", err)
+	}
+	if err := p.SetRules(r); err != nil {
+		return nil, fmt.Errorf("proposal-rules: %w", err)
+	}
+	p.SetTicketReader(func(ctx context.Context, u auth.User, number string) (string, error) {
+		x, err := t.Get(ctx, u, number)
+		return x.ReporterPhone, err
+	})
+	return p, nil
 }
 
 // hsts tells browsers, when the server is reached over HTTPS only, to use
@@ -398,6 +423,11 @@ func (a *App) work(ctx context.Context) {
 			a.Log.Error("close votes", "err", err)
 		} else if n > 0 {
 			a.Log.Info("votes closed at their closing time", "votes", n)
+		}
+		if n, err := a.Proposals.Lapse(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Error("proposals lapse", "err", err)
+		} else if n > 0 {
+			a.Log.Info("proposals lapsed", "n", n)
 		}
 		if st, err := a.Evaluation.Refresh(ctx); err != nil && ctx.Err() == nil {
 			a.Log.Error("evaluation refresh", "err", err)

@@ -66,6 +66,9 @@ type Config struct {
 	// InsightTrainAt is when the router is trained each day, "HH:MM" in
 	// business time, or "off".
 	InsightTrainAt string
+	// ProposalRules changes the proposals' thresholds and periods
+	// (proposal.ParseRules); empty keeps the defaults.
+	ProposalRules string
 	// InsightAutoDispatch is the confidence (of both the category and the
 	// unit) at which the router dispatches a new ticket by itself; 0, the
 	// default, never.
@@ -147,6 +150,9 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	if v := getenv("GONGZHI_INSIGHT_TRAIN_AT"); v != "" {
 		c.InsightTrainAt = v
 	}
+	if v := getenv("GONGZHI_PROPOSAL_RULES"); v != "" {
+		c.ProposalRules = v
+	}
 	if v := getenv("GONGZHI_INSIGHT_AUTO_DISPATCH"); v != "" {
 		x, err := strconv.ParseFloat(v, 64)
 		if err != nil {
@@ -197,6 +203,7 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.StringVar(&c.Open311SandboxURL, "open311-sandbox-url", c.Open311SandboxURL, "an Open311 test endpoint to list in discovery (GONGZHI_OPEN311_SANDBOX_URL)")
 	fs.StringVar(&c.InsightTrainAt, "insight-train-at", c.InsightTrainAt, "when the router is trained each day, HH:MM business time, or off (GONGZHI_INSIGHT_TRAIN_AT)")
 	fs.Float64Var(&c.InsightAutoDispatch, "insight-auto-dispatch", c.InsightAutoDispatch, "confidence, 0 to 1, at which the router dispatches a new ticket by itself; 0 never (GONGZHI_INSIGHT_AUTO_DISPATCH)")
+	fs.StringVar(&c.ProposalRules, "proposal-rules", c.ProposalRules, "proposals' thresholds (floor/rate in ten-thousandths of the population) and periods (days), e.g. courtyard=5/100,community=20/50,street=100/10,district=500/5,collect=30,answer=10 (GONGZHI_PROPOSAL_RULES)")
 	fs.IntVar(&c.EvaluationMinSample, "evaluation-min-sample", c.EvaluationMinSample, "fewest rated tickets in a month with which a unit is ranked, classed or listed; 0 for the default of 10 (GONGZHI_EVALUATION_MIN_SAMPLE)")
 	fs.StringVar(&c.Durability, "durability", c.Durability, "SQLite: full syncs every commit to disk, normal may lose the last commits at a power cut (GONGZHI_DURABILITY)")
 	fs.DurationVar(&c.DBTimeout, "db-timeout", c.DBTimeout, "PostgreSQL: connect and statement timeout; 0 for none (GONGZHI_DB_TIMEOUT)")

@@ -37,7 +37,9 @@ type a11ySite struct {
 	closed  string // the resident's ticket, rated
 	staffNo string // a ticket for the staff pages
 	vote    string // an owners' vote with two units of the resident (vote_browser_test.go)
-	users   map[string]*browser
+	// proposalNo is the resident's proposal (proposal_browser_test.go).
+	proposalNo string
+	users      map[string]*browser
 }
 
 func newA11ySite(t *testing.T, timeout time.Duration) *a11ySite {
@@ -193,6 +195,9 @@ func (s *a11ySite) residentPages() []a11yPage {
 		{"resident", "/public", true},
 		{"resident", "/nearby?lat=40.1441&lng=117.1107", true},
 		{"resident", "/votes", true},
+		{"resident", "/proposals", true},
+		{"resident", "/proposals/new", true},
+		{"resident", "/proposals/" + s.residentProposal(), true},
 	}
 }
 
@@ -235,6 +240,10 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"demo-supervisor", "/staff/warnings", false},
 		{"demo-grid", "/staff/votes", false},
 		{"demo-grid", "/staff/votes/" + v, false},
+		{"demo-grid", "/staff/proposals?view=all", false},
+		{"demo-grid", "/staff/proposals/" + s.residentProposal(), false},
+		{"demo-grid", "/staff/residents", false},
+		{"admin", "/staff/residents", false},
 		{"demo-handler", "/staff/replies", false},
 		{"demo-handler", "/staff/tickets/" + replyingTicket(s.t, s.a, "13900008888") + "?tpl=demo-rt-11", false},
 	}

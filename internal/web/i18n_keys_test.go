@@ -2,6 +2,7 @@ package web
 
 import (
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
+	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/vote"
 	"io/fs"
 	"os"
@@ -78,6 +79,13 @@ func keyFamilies() map[string][]string {
 		"vote.matter.short.": {vote.MatterOrdinary, vote.MatterMajor},
 		"vote.choice.":       {vote.ChoiceAgree, vote.ChoiceDisagree, vote.ChoiceAbstain},
 		"vote.done.":         {"created", "units", "ballots", "close", "cast"},
+		"prop.status.":       strs(proposal.Statuses),
+		"prop.level.":        strs(proposal.Levels),
+		"prop.light.":        {"green", "yellow", "red"},
+		"prop.decision.":     {proposal.Adopt, proposal.Reject, proposal.Escalate},
+		"prop.event.":        {"create", "cosign", "accept", "answer", "escalate", "progress", "lapse"},
+		"prop.flash.":        nil,
+		"res.flash.":         nil,
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/url"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
@@ -16,6 +17,10 @@ type MyData struct {
 	Awaiting int                   // her tickets awaiting her rating
 	Members  []Chip                // the family members sharing her phone, as filters
 	Guest    bool                  // a guest who proved her phone on /track
+	// Where she lives, as staff verified it, and the proposals she raised
+	// (a logged-in resident, on the first page).
+	Residences []proposal.Residence
+	Proposals  []proposal.Proposal
 }
 
 // Chip is one filter of the list.
@@ -82,6 +87,23 @@ func (s *Server) renderMine(w http.ResponseWriter, r *http.Request, u auth.User,
 			return
 		}
 	}
+	if !guest && s.Proposals != nil && u.Role == auth.RoleResident && q.Get("cursor") == "" {
+		if err := s.myParticipation(r, u, d); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	p.Data = d
 	s.render(w, r, http.StatusOK, "my", p)
+}
+
+// myParticipation adds where she lives and her proposals to 我的.
+func (s *Server) myParticipation(r *http.Request, u auth.User, d *MyData) error {
+	var err error
+	if d.Residences, err = s.Proposals.ResidentAreas(r.Context(), u.Phone); err != nil {
+		return err
+	}
+	page, err := s.Proposals.List(r.Context(), u, proposal.Filter{Mine: true, Limit: 10})
+	d.Proposals = page.Items
+	return err
 }

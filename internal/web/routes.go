@@ -17,6 +17,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.evaluationRoutes(h)
 	s.replyRoutes(h)
 	s.voteRoutes(h, files)
+	s.proposalRoutes(h)
 
 	// Any other path: the page that says so, in the site's look.
 	mux.Handle("/", s.notFoundHandler())

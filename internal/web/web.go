@@ -9,6 +9,7 @@ import (
 	"embed"
 	"fmt"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
+	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/vote"
 	"html/template"
 	"io/fs"
@@ -83,6 +84,8 @@ type Deps struct {
 	// Votes keeps the owners' votes (业主共同决定); may be nil, and then
 	// their pages answer 503.
 	Votes *vote.Service
+	// Proposals is residents' proposals and residence.
+	Proposals *proposal.Service
 }
 
 // Server serves the HTML pages.
@@ -110,6 +113,7 @@ var pageNames = []string{
 	"staff_public_settings", "public", "staff_patrol", "staff_apikeys",
 	"staff_audit", "staff_account", "staff_proxy", "nearby", "staff_batch", "staff_replies", "staff_duplicates", "staff_router", "staff_themes",
 	"vote_staff", "vote_staff_one", "vote_mine",
+	"proposal_list", "proposal_new", "proposal", "proposal_staff_list", "proposal_staff", "proposal_residents",
 	"staff_print", // its own document, rendered by renderPrint
 }
 
@@ -133,7 +137,7 @@ func New(d Deps) (*Server, error) {
 		s.pages[lang] = map[string]*template.Template{}
 		for _, name := range pageNames {
 			t, err := template.New(name).Funcs(s.funcs(lang)).ParseFS(files,
-				"templates/layout.html", "templates/partials.html", "templates/resident_actions.html", "templates/place.html", "templates/replytpl.html", "templates/vote_result.html", "templates/"+name+".html")
+				"templates/layout.html", "templates/partials.html", "templates/resident_actions.html", "templates/place.html", "templates/replytpl.html", "templates/vote_result.html", "templates/proposal_parts.html", "templates/"+name+".html")
 			if err != nil {
 				return nil, fmt.Errorf("parse template %s: %w", name, err)
 			}

@@ -1,0 +1,172 @@
+package proposal
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/db"
+	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/plaintext"
+)
+
+// New is what a resident gives to raise a proposal.
+type New struct {
+	Level    gov.Level `json:"level"`
+	AreaCode string    `json:"area_code"`
+	Title    string    `json:"title"`
+	Body     string    `json:"body"`
+	Tickets  []string  `json:"tickets"`
+}
+
+// TicketReader tells the reporter's phone of a ticket u may read (an error
+// when she may not): how a proposal checks the tickets it links, through the
+// ticket capability.
+type TicketReader func(ctx context.Context, u auth.User, number string) (reporterPhone string, err error)
+
+// SetTicketReader sets how linked tickets are checked; without one a
+// proposal links no ticket.
+func (s *Service) SetTicketReader(r TicketReader) { s.tickets = r }
+
+func (n *New) check() error {
+	n.Title, n.Body = strings.TrimSpace(plaintext.Clean(n.Title)), strings.TrimSpace(plaintext.Clean(n.Body))
+	if !ValidLevel(n.Level) {
+		return errs.Invalidf("提案层级应为 courtyard、community、street 或 district", "level must be courtyard, community, street or district")
+	}
+	if !gov.ValidCode(n.AreaCode) {
+		return errArea
+	}
+	if n.Title == "" || utf8.RuneCountInString(n.Title) > MaxTitle || strings.ContainsAny(n.Title, "\r\n") {
+		return errs.Invalidf("标题不能为空，不超过%d字，且只占一行", "the title must be 1 to %d characters on one line", MaxTitle)
+	}
+	if n.Body == "" || utf8.RuneCountInString(n.Body) > MaxBody {
+		return errs.Invalidf("提案内容不能为空且不超过%d字", "the text must be 1 to %d characters", MaxBody)
+	}
+	if len(n.Tickets) > MaxTickets {
+		return errs.Invalidf("最多关联%d件工单", "at most %d tickets", MaxTickets)
+	}
+	seen := map[string]bool{}
+	for _, t := range n.Tickets {
+		if len(t) != 14 || strings.Trim(t, "0123456789") != "" || seen[t] {
+			return errs.Invalidf("工单编号不正确：%q", "malformed ticket number: %q", t)
+		}
+		seen[t] = true
+	}
+	return nil
+}
+
+// Create raises a proposal. It collects co-signatures until CollectUntil.
+func (s *Service) Create(ctx context.Context, u auth.User, n New) (Proposal, error) {
+	if err := n.check(); err != nil {
+		return Proposal{}, err
+	}
+	if u.Role != auth.RoleResident {
+		return Proposal{}, errs.New(errs.Forbidden, "只有居民可以提出提案", "only residents raise proposals")
+	}
+	for _, t := range n.Tickets {
+		if err := s.checkTicket(ctx, u, t); err != nil {
+			return Proposal{}, err
+		}
+	}
+	var number string
+	for try := 0; try < 4; try++ {
+		err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+			var err error
+			number, err = s.insert(ctx, tx, u, n)
+			return err
+		})
+		if !db.IsUnique(err) {
+			if err != nil {
+				return Proposal{}, err
+			}
+			return s.Get(ctx, u, number)
+		}
+	}
+	return Proposal{}, errs.Conflictf("提案编号冲突，请重试", "proposal number taken; try again")
+}
+
+func (s *Service) checkTicket(ctx context.Context, u auth.User, number string) error {
+	bad := errs.Invalidf("只能关联本人反映的工单：%s", "only your own tickets may be linked: %s", number)
+	if s.tickets == nil {
+		return bad
+	}
+	phone, err := s.tickets(ctx, u, number)
+	if err != nil || !CanLinkTicket(u, phone) {
+		return bad
+	}
+	return nil
+}
+
+func (s *Service) insert(ctx context.Context, tx *sql.Tx, u auth.User, n New) (string, error) {
+	area, err := gov.AreaQ(ctx, tx, n.AreaCode)
+	if err != nil {
+		return "", err
+	}
+	if area.Level != n.Level {
+		return "", errs.Invalidf("区划 %s 不是%s级", "area %s is not of level %s", area.Code, n.Level)
+	}
+	resident, err := livesIn(ctx, tx, u.Phone, area.Code)
+	if err != nil {
+		return "", err
+	}
+	if !CanRaise(u, resident) {
+		return "", errs.New(errs.Forbidden, "只有本区域的居民可以在此提出提案", "only residents of the area raise proposals there")
+	}
+	now := s.clock.Now()
+	number, err := nextNumber(ctx, tx, now.In(s.loc))
+	if err != nil {
+		return "", err
+	}
+	until := now.AddDate(0, 0, s.rules.CollectDays)
+	_, err = tx.ExecContext(ctx, `INSERT INTO proposals (number, level, area_code, origin_area_code, title, body, proposer_phone, status,
+population, threshold, cosigns, collect_until, tickets, created_at, updated_at) VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $12, $12)`,
+		number, string(n.Level), area.Code, n.Title, n.Body, u.Phone, string(StatusCollecting), area.Population,
+		s.rules.Threshold(n.Level, area.Population), db.Millis(until), strings.Join(n.Tickets, ","), db.Millis(now))
+	if err != nil {
+		return "", errs.Wrap(db.MapError(err), "insert proposal")
+	}
+	ev := Event{Kind: "create", ToStatus: StatusCollecting, Level: n.Level, AreaCode: area.Code, Text: n.Title}
+	return number, s.event(ctx, tx, number, u, now, ev)
+}
+
+// nextNumber is TA, the business date and a four-digit sequence of the day:
+// TA202612030001.
+func nextNumber(ctx context.Context, tx *sql.Tx, now time.Time) (string, error) {
+	prefix := "TA" + now.Format("20060102")
+	var high sql.NullString
+	if err := tx.QueryRowContext(ctx, `SELECT MAX(number) FROM proposals WHERE number >= $1 AND number < $2`, prefix, prefix+"~").Scan(&high); err != nil {
+		return "", errs.Wrap(err, "proposal number")
+	}
+	seq := 0
+	if high.Valid {
+		fmt.Sscanf(strings.TrimPrefix(high.String, prefix), "%d", &seq)
+	}
+	if seq >= 9999 {
+		return "", errs.Conflictf("今日提案已达上限", "too many proposals today")
+	}
+	return fmt.Sprintf("%s%04d", prefix, seq+1), nil
+}
+
+// event appends a line to the proposal's history in the caller's transaction.
+func (s *Service) event(ctx context.Context, tx *sql.Tx, number string, u auth.User, now time.Time, e Event) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO proposal_events (id, number, seq, at, actor_id, kind, from_status, to_status, level, area_code, org_code, late, percent, text)
+VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM proposal_events WHERE number = $2), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, db.NewID(), number, db.Millis(now), u.ID, e.Kind, string(e.FromStatus), string(e.ToStatus),
+		string(e.Level), e.AreaCode, e.OrgCode, e.Late, e.Percent, e.Text)
+	return errs.Wrap(err, "proposal event")
+}
+
+// notify records a notification for a resident's phone or an organisation,
+// in the notifications the ticket capability delivers and lists.
+func (s *Service) notify(ctx context.Context, tx *sql.Tx, now time.Time, phone, org, text string) error {
+	if phone == "" && org == "" {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, at, org_code, area_code, role, phone, ticket_number, kind, text) VALUES ($1, $2, $3, '', '', $4, '', 'proposal', $5)`,
+		db.NewID(), db.Millis(now), org, phone, text)
+	return errs.Wrap(err, "notify proposal")
+}

@@ -1,0 +1,121 @@
+package proposal
+
+import (
+	"context"
+	"time"
+
+	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/db"
+	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/gov"
+)
+
+// List returns a page of the proposals u may see, the newest first (with
+// Due, the earliest due first, one page of at most Limit).
+func (s *Service) List(ctx context.Context, u auth.User, f Filter) (Page, error) {
+	if !CanList(u) {
+		return Page{}, errs.ErrForbidden
+	}
+	if err := f.check(); err != nil {
+		return Page{}, err
+	}
+	var c db.Conds
+	scopeCond(&c, u)
+	if f.AreaCode != "" {
+		lo, hi := gov.UnderRange(f.AreaCode)
+		c.Add(`p.area_code >= ? AND p.area_code < ?`, lo, hi)
+	}
+	if f.Status != "" {
+		c.Add(`p.status = ?`, string(f.Status))
+	}
+	if f.Mine {
+		c.Add(`p.proposer_phone = ?`, u.Phone)
+	}
+	order := ` ORDER BY p.number DESC`
+	if f.Due {
+		if !CanSeeDue(u) {
+			return Page{}, errs.ErrForbidden
+		}
+		c.Add(`p.status IN ('accepted', 'escalated')`)
+		if !u.IsAdmin() {
+			c.Add(`p.org_code = ?`, u.OrgCode)
+		}
+		order, f.Cursor = ` ORDER BY p.answer_due, p.number`, ""
+	} else if f.Cursor != "" {
+		c.Add(`p.number < ?`, f.Cursor)
+	}
+	where := ""
+	if len(c.Where) > 0 {
+		where = ` WHERE ` + c.And()
+	}
+	rows, err := s.db.R.QueryContext(ctx, `SELECT `+cols+from+where+order+` LIMIT `+c.Arg(f.Limit+1), c.Args...)
+	if err != nil {
+		return Page{}, errs.Wrap(err, "list proposals")
+	}
+	defer rows.Close()
+	page := Page{Items: []Proposal{}}
+	for rows.Next() {
+		p, err := s.scan(rows)
+		if err != nil {
+			return Page{}, errs.Wrap(err, "scan proposal")
+		}
+		page.Items = append(page.Items, p)
+	}
+	if err := rows.Err(); err != nil {
+		return Page{}, errs.Wrap(err, "list proposals")
+	}
+	if len(page.Items) > f.Limit {
+		page.Items = page.Items[:f.Limit]
+		if !f.Due {
+			page.Next = page.Items[f.Limit-1].Number
+		}
+	}
+	for i := range page.Items {
+		page.Items[i] = s.fill(ctx, s.db.R, u, page.Items[i])
+	}
+	return page, nil
+}
+
+// Light is how near an answer is to its due time: green, yellow (four
+// fifths of the working time gone) or red (overdue).
+func (s *Service) Light(p Proposal) string {
+	if p.AnswerDue == nil || !p.Status.Awaiting() {
+		return ""
+	}
+	start := p.UpdatedAt
+	if p.AcceptedAt != nil && p.Status == StatusAccepted {
+		start = *p.AcceptedAt
+	}
+	now := s.clock.Now()
+	switch f := s.cal.Fraction(start, *p.AnswerDue, now, false); {
+	case !now.Before(*p.AnswerDue):
+		return "red"
+	case f >= 0.8:
+		return "yellow"
+	}
+	return "green"
+}
+
+// AnswerStats counts an organisation's answers to proposals in a period:
+// how many it gave, how many after their due time, and how many are overdue
+// and still unanswered now.
+type AnswerStats struct {
+	Answered int `json:"answered"`
+	Late     int `json:"late"`
+	Overdue  int `json:"overdue"`
+}
+
+// AnswerStatsOf counts the organisation's answers given in [from, to) and
+// its answers overdue now, for the evaluation to weigh when it takes
+// proposals into account (it does not yet).
+func (s *Service) AnswerStatsOf(ctx context.Context, orgCode string, from, to time.Time) (AnswerStats, error) {
+	var st AnswerStats
+	err := s.db.R.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN late THEN 1 ELSE 0 END), 0) FROM proposal_events
+WHERE org_code = $1 AND kind = 'answer' AND at >= $2 AND at < $3`, orgCode, db.Millis(from), db.Millis(to)).Scan(&st.Answered, &st.Late)
+	if err != nil {
+		return st, errs.Wrap(err, "answer stats")
+	}
+	err = s.db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM proposals WHERE org_code = $1 AND status IN ('accepted', 'escalated') AND answer_due < $2`,
+		orgCode, db.Millis(s.clock.Now())).Scan(&st.Overdue)
+	return st, errs.Wrap(err, "overdue answers")
+}

@@ -1,0 +1,105 @@
+package proposal
+
+import (
+	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/gov"
+)
+
+// Who may do what with residence and proposals: the one place these rules
+// live. Residence (whether a resident lives in an area) is read from
+// area_residents by the service and handed in as `resident`.
+//
+//   - Residents are linked to areas by staff whose area scope covers the
+//     area, or by the administrator (CanVerify); a resident lives in the
+//     areas she is linked to and every area above them.
+//   - A courtyard is created under a community by the administrator or by
+//     staff whose scope is that community (CanCreateCourtyard); populations
+//     are set by the administrator (CanSetPopulation).
+//   - A resident raises a proposal in an area she lives in, and co-signs
+//     one there that is not hers (CanRaise, CanCosign).
+//   - The responsible organisation's staff answer (adopt, reject, escalate)
+//     and report progress; the administrator may too (CanAnswer, CanProgress).
+//   - A proposal is read by the residents of its area and its proposer, by
+//     staff whose scope covers its area or who belong to its responsible
+//     organisation, and by the administrator (CanSee).
+
+// CanVerify reports whether u may link residents to the area.
+func CanVerify(u auth.User, areaCode string) bool {
+	return u.Role.IsStaff() && areaCode != "" && u.InArea(areaCode)
+}
+
+// CanManageResidents reports whether u verifies residents anywhere, so the
+// pages offer the verification page.
+func CanManageResidents(u auth.User) bool {
+	return u.Role.IsStaff() && (u.IsAdmin() || u.AreaCode != "")
+}
+
+// CanCreateCourtyard reports whether u may create a courtyard under the
+// community.
+func CanCreateCourtyard(u auth.User, community gov.Area) bool {
+	if community.Level != gov.LevelCommunity {
+		return false
+	}
+	return u.IsAdmin() || (u.Role.IsStaff() && u.AreaCode == community.Code)
+}
+
+// CanSetPopulation reports whether u may set areas' populations.
+func CanSetPopulation(u auth.User) bool { return u.IsAdmin() }
+
+// CanRaise reports whether u may raise a proposal in an area she lives in.
+func CanRaise(u auth.User, resident bool) bool {
+	return u.Role == auth.RoleResident && u.Phone != "" && resident
+}
+
+// CanCosign reports whether u may co-sign p now; the reasons for a refusal
+// are told apart by the service (409 for the proposer and a second time).
+func CanCosign(u auth.User, p Proposal, resident bool) bool {
+	return u.Role == auth.RoleResident && u.Phone != "" && resident && p.Status == StatusCollecting && !isProposer(u, p)
+}
+
+// CanAnswer reports whether u may answer p now.
+func CanAnswer(u auth.User, p Proposal) bool {
+	return p.Status.Awaiting() && ofResponsible(u, p)
+}
+
+// CanProgress reports whether u may report progress on p now.
+func CanProgress(u auth.User, p Proposal) bool {
+	return p.Status == StatusAdopted && ofResponsible(u, p)
+}
+
+// CanSee reports whether u may read p.
+func CanSee(u auth.User, p Proposal, resident bool) bool {
+	switch {
+	case u.Role == auth.RoleResident:
+		return isProposer(u, p) || resident
+	case u.Role.IsStaff():
+		return u.InArea(p.AreaCode) || (u.OrgCode != "" && u.OrgCode == p.OrgCode)
+	}
+	return false
+}
+
+// CanList reports whether u has proposals to list at all.
+func CanList(u auth.User) bool {
+	return (u.Role == auth.RoleResident && u.Phone != "") || u.Role.IsStaff()
+}
+
+// CanSeeDue reports whether u works on proposals her organisation must answer.
+func CanSeeDue(u auth.User) bool { return u.Role.IsStaff() && (u.IsAdmin() || u.OrgCode != "") }
+
+// CanLinkTicket reports whether a proposal raised by u may link a ticket
+// reported by reporterPhone: her own tickets; staff any they may read (the
+// caller has read it as u).
+func CanLinkTicket(u auth.User, reporterPhone string) bool {
+	if u.Role == auth.RoleResident {
+		return u.Phone != "" && u.Phone == reporterPhone
+	}
+	return u.Role.IsStaff()
+}
+
+func isProposer(u auth.User, p Proposal) bool {
+	return u.Role == auth.RoleResident && u.Phone != "" && u.Phone == p.proposerPhone
+}
+
+func ofResponsible(u auth.User, p Proposal) bool {
+	return u.IsAdmin() || (u.Role.IsStaff() && u.OrgCode != "" && u.OrgCode == p.OrgCode)
+}

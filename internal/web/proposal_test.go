@@ -1,0 +1,58 @@
+package web_test
+
+import (
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// TestResidentsPage: the community's grid worker makes a courtyard,
+// verifies one resident and imports others, refused outside her area; the
+// population forms are the administrator's alone.
+func TestResidentsPage(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	grid := staffLogin(t, srv, "demo-grid", "gongzhi-demo")
+	status, page := grid.get("/staff/residents")
+	if status != 200 {
+		t.Fatalf("page: %d\n%s", status, page)
+	}
+	mustContain(t, page, `href="/staff/residents"`, `href="/staff/proposals"`, "核实一位居民", "批量导入居民", "新建院落")
+	if strings.Contains(page, "population-form") {
+		t.Error("the grid worker is offered the population form")
+	}
+	tok := csrf(t, page)
+	status, page = grid.post("/staff/residents/courtyard", url.Values{"csrf": {tok}, "parent_code": {"110117001001"}, "name": {"金谷东园二号院"}})
+	if status != 200 || !strings.Contains(page, "110117001001001") {
+		t.Fatalf("courtyard: %d\n%s", status, page)
+	}
+	status, page = grid.post("/staff/residents/verify", url.Values{"csrf": {tok}, "area_code": {"110117001001001"}, "phone": {"13900139001"}})
+	if status != 200 || !strings.Contains(page, "已核实") {
+		t.Fatalf("verify: %d\n%s", status, page)
+	}
+	status, page = grid.post("/staff/residents/verify", url.Values{"csrf": {tok}, "area_code": {"110117002"}, "phone": {"13900139001"}})
+	if status != 403 {
+		t.Fatalf("verify outside her area: %d\n%s", status, page)
+	}
+	csv := "phone,area_code\n13900139002,110117001001001\n13900139003,110117002\n"
+	status, page = grid.post("/staff/residents/import", url.Values{"csrf": {tok}, "csv": {csv}})
+	if status != 200 || !strings.Contains(page, "完成 1 行") || !strings.Contains(page, "第3行") {
+		t.Fatalf("import: %d\n%s", status, page)
+	}
+	status, _ = grid.post("/staff/residents/population", url.Values{"csrf": {tok}, "area_code": {"110117001001001"}, "population": {"200"}})
+	if status != 403 {
+		t.Fatalf("the grid worker sets a population: %d", status)
+	}
+	admin := staffLogin(t, srv, "admin", "lantern-river-42")
+	_, page = admin.get("/staff/residents")
+	mustContain(t, page, "population-form", "populations-form")
+	status, page = admin.post("/staff/residents/populations", url.Values{"csrf": {csrf(t, page)}, "csv": {"110117001001001,200\n"}})
+	if status != 200 || !strings.Contains(page, "完成 1 行") {
+		t.Fatalf("populations: %d\n%s", status, page)
+	}
+	if status, _ := grid.post("/staff/residents/verify", url.Values{"phone": {"13900139001"}, "area_code": {"110117001001001"}}); status != 403 {
+		t.Errorf("a form without its token: %d", status)
+	}
+}
