@@ -236,7 +236,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err != nil {
 		return nil, fmt.Errorf("trusted-proxies: %w", err)
 	}
-	a.Handler = limit.TrustProxies(proxies, hsts(cfg.Secure(), m.measure(recoverPanics(log, mux, w.InternalError), a.Health.Observe)))
+	a.Handler = limit.TrustProxies(proxies, hsts(cfg.Secure(), m.measure(recoverPanics(log, dbDeadline(cfg.DBTimeout, mux), w.InternalError), a.Health.Observe)))
 	return a, nil
 }
 
@@ -444,4 +444,25 @@ func (a *App) work(ctx context.Context) {
 		case <-sweep.C:
 		}
 	}
+}
+
+// dbDeadline bounds how long a request that writes waits for a database
+// that does not answer: four times the database timeout, after which its
+// wait ends as the database's (503 with Retry-After). Each statement and
+// connection is bounded already, but a request takes several in turn, and
+// against a frozen server their bounds added up to as long as the freeze.
+// Imports and training are long by nature and keep the caller's context.
+func dbDeadline(timeout time.Duration, next http.Handler) http.Handler {
+	if timeout <= 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead || strings.Contains(r.URL.Path, "import") || strings.HasSuffix(r.URL.Path, "/train") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), 4*timeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }

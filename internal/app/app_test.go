@@ -275,3 +275,35 @@ func selfSigned(t *testing.T, dir string) (certFile, keyFile string, pool *x509.
 	pool.AddCert(cert)
 	return certFile, keyFile, pool
 }
+
+// A request that writes waits for the database at most four times its
+// timeout; reads (exports stream for long), imports and training keep the
+// caller's context, and without a timeout nothing is bounded.
+func TestDBDeadline(t *testing.T) {
+	var left time.Duration
+	var bounded bool
+	h := dbDeadline(2*time.Second, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var dl time.Time
+		dl, bounded = r.Context().Deadline()
+		left = time.Until(dl)
+	}))
+	for _, c := range []struct {
+		method, path string
+		want         bool
+	}{
+		{"POST", "/api/v1/tickets", true},
+		{"POST", "/staff/tickets/20261203000001/act", true},
+		{"GET", "/api/v1/tickets", false},
+		{"POST", "/staff/import", false},
+		{"POST", "/api/v1/insight/train", false},
+	} {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(c.method, c.path, nil))
+		if bounded != c.want || bounded && (left <= 7*time.Second || left > 8*time.Second) {
+			t.Errorf("%s %s: bounded %v (%s left), want %v", c.method, c.path, bounded, left, c.want)
+		}
+	}
+	h = dbDeadline(0, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, bounded = r.Context().Deadline() }))
+	if h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("POST", "/api/v1/tickets", nil)); bounded {
+		t.Error("no timeout: a request was bounded")
+	}
+}

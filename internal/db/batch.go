@@ -67,6 +67,15 @@ func (d *DB) GroupTx(ctx context.Context, fn func(ctx context.Context, tx *sql.T
 		}
 	})
 	job := groupJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	if d.waitLimit > 0 {
+		// A database that does not answer is waited for at most this long
+		// by the caller (503), whatever the sum of the job's own bounded
+		// waits (a connection, each statement) comes to; the job itself
+		// keeps its own context.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, d.waitLimit)
+		defer cancel()
+	}
 	select {
 	case d.group.jobs <- job:
 	case <-ctx.Done():

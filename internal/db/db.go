@@ -40,6 +40,10 @@ type DB struct {
 	checkpointMu  sync.Mutex // one checkpoint at a time (Checkpoint and the background)
 	stop, stopped chan struct{}
 
+	// waitLimit bounds how long a caller of GroupTx waits for its commit
+	// (PostgreSQL opened with a timeout); 0 for no bound but the caller's.
+	waitLimit time.Duration
+
 	// migrator opens, for PostgreSQL opened with a timeout, a pool without
 	// it: a migration may build an index for minutes.
 	migrator func() *sql.DB
@@ -128,6 +132,7 @@ func openPostgres(ctx context.Context, dsn string, timeout time.Duration) (*DB, 
 	}
 	d := &DB{Engine: Postgres, W: pool, R: pool}
 	if timeout > 0 {
+		d.waitLimit = 2 * timeout
 		d.migrator = func() *sql.DB {
 			p := stdlib.OpenDB(*plain)
 			p.SetMaxOpenConns(1)
