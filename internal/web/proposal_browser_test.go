@@ -180,4 +180,9 @@ func TestProposalBrowser(t *testing.T) {
 	b.open("/my")
 	b.sees("我的居住地", "金谷东园一号院", "我的提案", "一号院加装电梯", "已受理")
 	checkResidentPage(t, b, src, "/my")
+	// Screenshots (with GONGZHI_SHOTS): the answered proposal as the
+	// resident sees it, and the staff page.
+	b.open(path)
+	b.shot("proposal-resident", 390)
+	staff.shot("proposal-staff", 1366)
 }
