@@ -117,6 +117,14 @@ func (s *Service) insert(ctx context.Context, tx *sql.Tx, u auth.User, n New) (s
 	if !CanRaise(u, resident) {
 		return "", errs.New(errs.Forbidden, "只有本区域的居民可以在此提出提案", "only residents of the area raise proposals there")
 	}
+	var collecting int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM proposals WHERE proposer_phone = $1 AND status = $2`, u.Phone, string(StatusCollecting)).Scan(&collecting); err != nil {
+		return "", errs.Wrap(err, "count proposals")
+	}
+	if collecting >= MaxCollecting {
+		return "", errs.New(errs.Conflict, fmt.Sprintf("您已有%d件提案正在征集附议，请待其结束后再提", MaxCollecting),
+			fmt.Sprintf("you already have %d proposals collecting co-signatures; raise more when one has ended", MaxCollecting))
+	}
 	now := s.clock.Now()
 	number, err := nextNumber(ctx, tx, now.In(s.loc))
 	if err != nil {

@@ -57,6 +57,17 @@ func CanCosign(u auth.User, p Proposal, resident bool) bool {
 	return u.Role == auth.RoleResident && u.Phone != "" && resident && p.Status == StatusCollecting && !isProposer(u, p)
 }
 
+// OffersCosign reports whether u, reading p as its service returned it
+// (Mine and Cosigned filled in for her), is offered to co-sign it: a
+// resident who may read p lives in its area unless she raised it.
+func OffersCosign(u auth.User, p Proposal) bool {
+	return u.Role == auth.RoleResident && p.Status == StatusCollecting && !p.Mine && !p.Cosigned
+}
+
+// MaxCollecting is how many of her proposals a resident may have
+// collecting co-signatures at once.
+const MaxCollecting = 5
+
 // CanAnswer reports whether u may answer p now.
 func CanAnswer(u auth.User, p Proposal) bool {
 	return p.Status.Awaiting() && ofResponsible(u, p)

@@ -165,9 +165,15 @@ func TestCosignRules(t *testing.T) {
 		}
 		_, err = f.s.Cosign(ctx, f.residents[0], p.Number)
 		wantCode(t, err, errs.Conflict, "proposer co-signs")
+		if proposal.OffersCosign(f.residents[0], p) {
+			t.Error("the proposer is offered to co-sign")
+		}
+		if seen, err := f.s.Get(ctx, f.residents[1], p.Number); err != nil || !proposal.OffersCosign(f.residents[1], seen) {
+			t.Errorf("a neighbour is not offered to co-sign: %v", err)
+		}
 		p, err = f.s.Cosign(ctx, f.residents[1], p.Number)
 		must(t, err)
-		if p.Cosigns != 1 || !p.Cosigned {
+		if p.Cosigns != 1 || !p.Cosigned || proposal.OffersCosign(f.residents[1], p) {
 			t.Fatalf("co-signed: %+v", p)
 		}
 		_, err = f.s.Cosign(ctx, f.residents[1], p.Number)
@@ -464,6 +470,28 @@ func TestConcurrentCosigns(t *testing.T) {
 		}
 		if accepts != 1 {
 			t.Errorf("accepted %d times", accepts)
+		}
+	})
+}
+
+// A resident has at most MaxCollecting proposals collecting at once: the
+// next is refused (409) and nothing is written.
+func TestCollectingCap(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d, monday)
+		for range proposal.MaxCollecting {
+			f.raise(t, gov.LevelCourtyard, f.courtyard)
+		}
+		_, err := f.s.Create(ctx, f.residents[0], proposal.New{Level: gov.LevelCourtyard, AreaCode: f.courtyard, Title: "再提一件", Body: "内容"})
+		wantCode(t, err, errs.Conflict, "one proposal too many")
+		page, err := f.s.List(ctx, f.residents[0], proposal.Filter{})
+		must(t, err)
+		if len(page.Items) != proposal.MaxCollecting {
+			t.Fatalf("%d proposals listed, want %d", len(page.Items), proposal.MaxCollecting)
+		}
+		if _, err := f.s.Create(ctx, f.residents[1], proposal.New{Level: gov.LevelCourtyard, AreaCode: f.courtyard, Title: "邻居的提案", Body: "内容"}); err != nil {
+			t.Fatalf("another resident is refused: %v", err)
 		}
 	})
 }

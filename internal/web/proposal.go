@@ -156,7 +156,7 @@ func (s *Server) renderProposal(w http.ResponseWriter, r *http.Request, p *Page,
 		}
 	}
 	d := &ProposalData{P: x, Events: evs, Light: s.Proposals.Light(x), CanAnswer: proposal.CanAnswer(u, x), CanReport: proposal.CanProgress(u, x)}
-	d.CanCosign = u.Role == auth.RoleResident && x.Status == proposal.StatusCollecting && !x.Mine && !x.Cosigned
+	d.CanCosign = proposal.OffersCosign(u, x)
 	p.Data = d
 	s.render(w, r, status, name, p)
 }
