@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/gongzhi/gongzhi/internal/disclosure"
 	"io"
 	"strings"
 	"time"
@@ -192,13 +193,7 @@ func (s *Service) ProposalAreas(ctx context.Context, u auth.User) ([]gov.Area, e
 
 // livesIn reports whether the phone is linked to the area or an area below it.
 func livesIn(ctx context.Context, q db.Queryer, phone, areaCode string) (bool, error) {
-	if phone == "" || areaCode == "" {
-		return false, nil
-	}
-	lo, hi := gov.UnderRange(areaCode)
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM area_residents WHERE phone = $1 AND area_code >= $2 AND area_code < $3`, phone, lo, hi).Scan(&n)
-	return n > 0, errs.Wrap(err, "residence")
+	return disclosure.LivesIn(ctx, q, phone, areaCode)
 }
 
 // LivesIn reports whether u is a resident of the area.
