@@ -195,6 +195,8 @@ func (s *a11ySite) residentPages() []a11yPage {
 		{"resident", "/public", true},
 		{"resident", "/nearby?lat=40.1441&lng=117.1107", true},
 		{"resident", "/votes", true},
+		{"resident", "/participate", true},
+		{"guest", "/participate", true},
 		{"resident", "/proposals", true},
 		{"resident", "/proposals/new", true},
 		{"resident", "/proposals/" + s.residentProposal(), true},

@@ -119,6 +119,7 @@ func TestProposalBrowser(t *testing.T) {
 	b.residentLogin(residentPhone)
 	b.open("/big?on=1&back=/")
 	b.click("#door-part")
+	b.click("#part-proposals")
 	b.sees("居民提案")
 	b.click("#prop-new")
 	b.do(chromedp.SendKeys(chromedp.CSS("#prop-title"), "一号院加装电梯"),
@@ -131,7 +132,7 @@ func TestProposalBrowser(t *testing.T) {
 	}
 	path = strings.TrimPrefix(strings.SplitN(path, "?", 2)[0], srv.URL)
 	src := axeFile()
-	for _, p := range []string{"/proposals", "/proposals/new", path} {
+	for _, p := range []string{"/participate", "/proposals", "/proposals/new", path} {
 		checkResidentPage(t, b, src, p)
 	}
 	if n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#cosign").length`)); err != nil || n != 0 {

@@ -114,6 +114,7 @@ var pageNames = []string{
 	"staff_audit", "staff_account", "staff_proxy", "nearby", "staff_batch", "staff_replies", "staff_duplicates", "staff_router", "staff_themes",
 	"vote_staff", "vote_staff_one", "vote_mine",
 	"proposal_list", "proposal_new", "proposal", "proposal_staff_list", "proposal_staff", "proposal_residents",
+	"participate",
 	"staff_print", // its own document, rendered by renderPrint
 }
 
