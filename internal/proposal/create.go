@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/gongzhi/gongzhi/internal/disclosure"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -22,6 +23,8 @@ type New struct {
 	Title    string    `json:"title"`
 	Body     string    `json:"body"`
 	Tickets  []string  `json:"tickets"`
+	// Visibility is residents (the default) or public.
+	Visibility disclosure.Level `json:"visibility"`
 }
 
 // TicketReader tells the reporter's phone of a ticket u may read (an error
@@ -46,6 +49,12 @@ func (n *New) check() error {
 	}
 	if n.Body == "" || utf8.RuneCountInString(n.Body) > MaxBody {
 		return errs.Invalidf("提案内容不能为空且不超过%d字", "the text must be 1 to %d characters", MaxBody)
+	}
+	if err := disclosure.Check(&n.Visibility, disclosure.Residents); err != nil {
+		return err
+	}
+	if n.Visibility != disclosure.Residents && n.Visibility != disclosure.Public {
+		return errs.Invalidf("提案的公开范围须为 residents（本区域居民）或 public（公开）", "a proposal's visibility must be residents or public")
 	}
 	if len(n.Tickets) > MaxTickets {
 		return errs.Invalidf("最多关联%d件工单", "at most %d tickets", MaxTickets)
@@ -132,9 +141,9 @@ func (s *Service) insert(ctx context.Context, tx *sql.Tx, u auth.User, n New) (s
 	}
 	until := now.AddDate(0, 0, s.rules.CollectDays)
 	_, err = tx.ExecContext(ctx, `INSERT INTO proposals (number, level, area_code, origin_area_code, title, body, proposer_phone, status,
-population, threshold, cosigns, collect_until, tickets, created_at, updated_at) VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $12, $12)`,
+population, threshold, cosigns, collect_until, tickets, created_at, updated_at, visibility) VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $12, $12, $13)`,
 		number, string(n.Level), area.Code, n.Title, n.Body, u.Phone, string(StatusCollecting), area.Population,
-		s.rules.Threshold(n.Level, area.Population), db.Millis(until), strings.Join(n.Tickets, ","), db.Millis(now))
+		s.rules.Threshold(n.Level, area.Population), db.Millis(until), strings.Join(n.Tickets, ","), db.Millis(now), string(n.Visibility))
 	if err != nil {
 		return "", errs.Wrap(db.MapError(err), "insert proposal")
 	}

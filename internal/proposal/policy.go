@@ -2,6 +2,7 @@ package proposal
 
 import (
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/disclosure"
 	"github.com/gongzhi/gongzhi/internal/gov"
 )
 
@@ -19,9 +20,10 @@ import (
 //     one there that is not hers (CanRaise, CanCosign).
 //   - The responsible organisation's staff answer (adopt, reject, escalate)
 //     and report progress; the administrator may too (CanAnswer, CanProgress).
-//   - A proposal is read by the residents of its area and its proposer, by
-//     staff whose scope covers its area or who belong to its responsible
-//     organisation, and by the administrator (CanSee).
+//   - A proposal is read by its proposer and as its visibility says
+//     (disclosure): residents-level by the residents of its area, staff
+//     whose scope covers its area or who belong to its responsible
+//     organisation, and the administrator; a public one by everyone (CanSee).
 
 // CanVerify reports whether u may link residents to the area.
 func CanVerify(u auth.User, areaCode string) bool {
@@ -80,13 +82,7 @@ func CanProgress(u auth.User, p Proposal) bool {
 
 // CanSee reports whether u may read p.
 func CanSee(u auth.User, p Proposal, resident bool) bool {
-	switch {
-	case u.Role == auth.RoleResident:
-		return isProposer(u, p) || resident
-	case u.Role.IsStaff():
-		return u.InArea(p.AreaCode) || (u.OrgCode != "" && u.OrgCode == p.OrgCode)
-	}
-	return false
+	return isProposer(u, p) || disclosure.CanSee(u, disclosure.Item{Level: p.Visibility, AreaCode: p.AreaCode, OrgCode: p.OrgCode}, resident)
 }
 
 // CanList reports whether u has proposals to list at all.

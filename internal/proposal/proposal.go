@@ -11,6 +11,7 @@
 package proposal
 
 import (
+	"github.com/gongzhi/gongzhi/internal/disclosure"
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/calendar"
@@ -88,6 +89,9 @@ type Proposal struct {
 	Tickets        []string   `json:"tickets"`
 	CreatedAt      time.Time  `json:"created_at"`
 	UpdatedAt      time.Time  `json:"updated_at"`
+	// Visibility is who may read it (disclosure): its area's residents
+	// (the default) or everyone.
+	Visibility disclosure.Level `json:"visibility"`
 	// Mine tells the reader that she raised it; Cosigned that she co-signed.
 	Mine     bool `json:"mine"`
 	Cosigned bool `json:"cosigned"`

@@ -495,3 +495,51 @@ func TestCollectingCap(t *testing.T) {
 		}
 	})
 }
+
+// TestVisibility: a residents-level proposal is read and listed by the
+// residents of its area only; a public one by everyone, guests too; a
+// proposal cannot be internal.
+func TestVisibility(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d, monday)
+		closed := f.raise(t, gov.LevelCourtyard, f.courtyard)
+		if closed.Visibility != "residents" {
+			t.Fatalf("default visibility %q", closed.Visibility)
+		}
+		open, err := f.s.Create(ctx, f.residents[1], proposal.New{Level: gov.LevelCourtyard, AreaCode: f.courtyard, Title: "公开的提案", Body: "请大家都看看。", Visibility: "public"})
+		must(t, err)
+		_, err = f.s.Create(ctx, f.residents[2], proposal.New{Level: gov.LevelCourtyard, AreaCode: f.courtyard, Title: "内部", Body: "内部", Visibility: "internal"})
+		wantCode(t, err, errs.Invalid, "internal proposal")
+		for _, c := range []struct {
+			who  string
+			u    auth.User
+			want []string
+		}{
+			{"outsider", f.outsider, []string{open.Number}},
+			{"neighbour", f.residents[5], []string{open.Number, closed.Number}},
+			{"other street's staff", f.otherOffice, []string{open.Number}},
+			{"office", f.office, []string{open.Number, closed.Number}},
+		} {
+			page, err := f.s.List(ctx, c.u, proposal.Filter{})
+			must(t, err)
+			var got []string
+			for _, p := range page.Items {
+				got = append(got, p.Number)
+			}
+			if strings.Join(got, ",") != strings.Join(c.want, ",") {
+				t.Errorf("%s lists %v, want %v", c.who, got, c.want)
+			}
+		}
+		if _, err := f.s.Get(ctx, auth.User{}, open.Number); err != nil {
+			t.Fatalf("a guest cannot read a public proposal: %v", err)
+		}
+		_, err = f.s.Get(ctx, auth.User{}, closed.Number)
+		wantCode(t, err, errs.NotFound, "guest reads a residents' proposal")
+		_, err = f.s.Get(ctx, f.outsider, closed.Number)
+		wantCode(t, err, errs.NotFound, "outsider reads a residents' proposal")
+		// Reading it does not let the outsider co-sign.
+		_, err = f.s.Cosign(ctx, f.outsider, open.Number)
+		wantCode(t, err, errs.Forbidden, "outsider co-signs a public proposal")
+	})
+}

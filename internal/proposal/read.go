@@ -9,13 +9,14 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/db"
+	"github.com/gongzhi/gongzhi/internal/disclosure"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/gov"
 )
 
 const cols = `p.number, p.level, p.area_code, a.name, p.origin_area_code, p.title, p.body, p.proposer_phone, p.status, p.population, p.threshold,
 p.cosigns, p.collect_until, p.org_code, p.accepted_at, p.answer_due, p.answered_at, p.answered_late, p.answer_text, p.progress, p.tickets,
-p.created_at, p.updated_at`
+p.created_at, p.updated_at, p.visibility`
 
 const from = ` FROM proposals p JOIN areas a ON a.code = p.area_code`
 
@@ -26,7 +27,7 @@ func (s *Service) scan(sc interface{ Scan(...any) error }) (Proposal, error) {
 	var tickets string
 	err := sc.Scan(&p.Number, &p.Level, &p.AreaCode, &p.AreaName, &p.OriginAreaCode, &p.Title, &p.Body, &p.proposerPhone, &p.Status,
 		&p.Population, &p.Threshold, &p.Cosigns, &until, &p.OrgCode, &accepted, &due, &answered, &p.AnsweredLate, &p.Answer,
-		&p.Progress, &tickets, &created, &updated)
+		&p.Progress, &tickets, &created, &updated, &p.Visibility)
 	if err != nil {
 		return p, err
 	}
@@ -162,13 +163,11 @@ func (f *Filter) check() error {
 func scopeCond(c *db.Conds, u auth.User) {
 	switch {
 	case u.IsAdmin():
-	case u.Role == auth.RoleResident:
-		c.Add(`(p.proposer_phone = ? OR EXISTS (SELECT 1 FROM area_residents r WHERE r.phone = ? AND substr(r.area_code, 1, length(p.area_code)) = p.area_code))`, u.Phone, u.Phone)
+	case u.Role == auth.RoleResident && u.Phone != "":
+		disclosure.Cond(c, u, "p.visibility", "p.area_code", "p.org_code", "")
+		last := len(c.Where) - 1
+		c.Where[last] = "(" + c.Bind("p.proposer_phone = ?", u.Phone) + " OR " + c.Where[last] + ")"
 	default:
-		lo, hi := gov.UnderRange(u.AreaCode)
-		if u.AreaCode == "" {
-			lo, hi = "~", "~"
-		}
-		c.Add(`((p.area_code >= ? AND p.area_code < ?) OR (p.org_code <> '' AND p.org_code = ?))`, lo, hi, u.OrgCode)
+		disclosure.Cond(c, u, "p.visibility", "p.area_code", "p.org_code", "")
 	}
 }

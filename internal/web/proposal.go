@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/gongzhi/gongzhi/internal/disclosure"
 	"net/http"
 	"net/url"
 	"strings"
@@ -120,7 +121,8 @@ func (s *Server) proposalCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	level, code, _ := strings.Cut(r.PostFormValue("area"), ":")
-	n := proposal.New{Level: gov.Level(level), AreaCode: code, Title: r.PostFormValue("title"), Body: r.PostFormValue("body")}
+	n := proposal.New{Level: gov.Level(level), AreaCode: code, Title: r.PostFormValue("title"), Body: r.PostFormValue("body"),
+		Visibility: disclosure.Level(r.PostFormValue("visibility"))}
 	x, err := s.Proposals.Create(r.Context(), *u, n)
 	if err != nil {
 		p := s.page(w, r, "prop.new")
@@ -131,6 +133,13 @@ func (s *Server) proposalCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) proposalPage(w http.ResponseWriter, r *http.Request) {
+	if s.user(r) == nil && s.Proposals != nil {
+		// A guest reads a public proposal; any other sends her to log in.
+		if _, err := s.Proposals.Get(r.Context(), auth.User{}, r.PathValue("number")); err == nil {
+			s.renderProposal(w, r, s.page(w, r, "prop.one"), auth.User{}, "proposal", http.StatusOK)
+			return
+		}
+	}
 	u := s.proposalResident(w, r, "/staff/proposals/"+url.PathEscape(r.PathValue("number")))
 	if u == nil {
 		return

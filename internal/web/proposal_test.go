@@ -56,3 +56,39 @@ func TestResidentsPage(t *testing.T) {
 		t.Errorf("a form without its token: %d", status)
 	}
 }
+
+// TestPublicProposalForGuests: a guest reads a public proposal without
+// logging in; a residents' one sends her to log in and shows nothing.
+func TestPublicProposalForGuests(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	yard := proposalSetup(t, a, "13900139001")
+	r := residentLogin(t, srv, "13900139001")
+	_, page := r.get("/proposals/new")
+	mustContain(t, page, `name="visibility"`, "所有人公开")
+	tok := csrf(t, page)
+	area := "courtyard:" + yard
+	var numbers []string
+	for _, vis := range []string{"public", "residents"} {
+		status, page := r.post("/proposals", url.Values{"csrf": {tok}, "area": {area}, "title": {"提案" + vis}, "body": {"内容" + vis}, "visibility": {vis}})
+		if status != 200 {
+			t.Fatalf("create %s: %d\n%s", vis, status, page)
+		}
+		i := strings.Index(page, "TA2")
+		if i < 0 {
+			t.Fatalf("no number on the page of the %s proposal", vis)
+		}
+		numbers = append(numbers, page[i:i+14])
+	}
+	guest := newClient(t, srv)
+	status, page := guest.get("/proposals/" + numbers[0])
+	if status != 200 {
+		t.Fatalf("guest, public proposal: %d", status)
+	}
+	mustContain(t, page, "提案public", "所有人公开")
+	status, page = guest.get("/proposals/" + numbers[1])
+	if status == 200 && strings.Contains(page, "提案residents") {
+		t.Fatalf("a guest reads a residents' proposal: %d", status)
+	}
+}
