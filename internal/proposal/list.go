@@ -48,32 +48,35 @@ func (s *Service) List(ctx context.Context, u auth.User, f Filter) (Page, error)
 	if len(c.Where) > 0 {
 		where = ` WHERE ` + c.And()
 	}
-	rows, err := s.db.R.QueryContext(ctx, `SELECT `+cols+from+where+order+` LIMIT `+c.Arg(f.Limit+1), c.Args...)
+	// The page's numbers are found first, from the index alone where it
+	// can (proposals_area_list), and only its rows are read.
+	page := `SELECT p.number FROM proposals p` + where + order + ` LIMIT ` + c.Arg(f.Limit+1)
+	rows, err := s.db.R.QueryContext(ctx, `SELECT `+cols+from+` WHERE p.number IN (`+page+`)`+order, c.Args...)
 	if err != nil {
 		return Page{}, errs.Wrap(err, "list proposals")
 	}
 	defer rows.Close()
-	page := Page{Items: []Proposal{}}
+	out := Page{Items: []Proposal{}}
 	for rows.Next() {
 		p, err := s.scan(rows)
 		if err != nil {
 			return Page{}, errs.Wrap(err, "scan proposal")
 		}
-		page.Items = append(page.Items, p)
+		out.Items = append(out.Items, p)
 	}
 	if err := rows.Err(); err != nil {
 		return Page{}, errs.Wrap(err, "list proposals")
 	}
-	if len(page.Items) > f.Limit {
-		page.Items = page.Items[:f.Limit]
+	if len(out.Items) > f.Limit {
+		out.Items = out.Items[:f.Limit]
 		if !f.Due {
-			page.Next = page.Items[f.Limit-1].Number
+			out.Next = out.Items[f.Limit-1].Number
 		}
 	}
-	for i := range page.Items {
-		page.Items[i] = s.fill(ctx, s.db.R, u, page.Items[i])
+	for i := range out.Items {
+		out.Items[i] = s.fill(ctx, s.db.R, u, out.Items[i])
 	}
-	return page, nil
+	return out, nil
 }
 
 // Light is how near an answer is to its due time: green, yellow (four
