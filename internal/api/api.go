@@ -2,6 +2,7 @@
 package api
 
 import (
+	"github.com/gongzhi/gongzhi/internal/agenda"
 	"log/slog"
 	"net/http"
 
@@ -37,6 +38,7 @@ type Deps struct {
 	Warnings    *warning.Service
 	Votes       *vote.Service
 	Proposals   *proposal.Service
+	Agenda      *agenda.Service
 	Idem        *idem.Store
 	Limits      *limit.Set
 	Log         *slog.Logger
@@ -234,6 +236,7 @@ var routeTable = []route{
 	{"PUT", "/api/v1/timelimits", asAdmin, noKey, "create or replace a line (admin)", nil, (*API).setTimeLimit},
 	{"DELETE", "/api/v1/timelimits", asAdmin, noKey, "delete a line (admin)", nil, (*API).deleteTimeLimit},
 	{"GET", "/api/v1/notifications", asUser, noKey, "notifications", nil, (*API).notifications},
+	{"GET", "/api/v1/agenda", asUser, noKey, "one list of what one takes part in or must answer", nil, (*API).agendaList},
 	{"POST", "/api/v1/sweep", asAdmin, keyed, "run the background work once (admin)", nil, (*API).sweep},
 
 	{"POST", "/api/v1/webhooks", asUser, keyedSecret, "subscribe a unit's system to ticket events (admin, or a handler for her unit)", nil, (*API).createWebhook},

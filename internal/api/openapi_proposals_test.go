@@ -104,6 +104,23 @@ func oaProposals(t *testing.T, c *oaClient, a *app.App, admin, handler, deptHand
 	if len(r.items()) != 1 {
 		t.Errorf("due: %s", r.raw)
 	}
+	ag := "/api/v1/agenda"
+	for _, x := range []struct{ who, token, query, want string }{
+		{"the committee's to-do", grid, "", `"role":"answer"`},
+		{"the committee's to-do by words", grid, "q=" + "电梯", number},
+		{"the proposer's items", resident, "", `"role":"raised"`},
+		{"a co-signer's items", others[0], "", `"role":"cosigned"`},
+	} {
+		r = c.want(c.do(oaReq{method: "GET", path: ag, token: x.token, query: x.query}), 200, x.who)
+		if !strings.Contains(string(r.raw), number) || !strings.Contains(string(r.raw), x.want) {
+			t.Errorf("%s: %s", x.who, r.raw)
+		}
+	}
+	if r = c.want(c.do(oaReq{method: "GET", path: ag, token: grid, query: "q=" + "无此事项"}), 200, "to-do, no match"); len(r.items()) != 0 {
+		t.Errorf("to-do, no match: %s", r.raw)
+	}
+	c.want(c.do(oaReq{method: "GET", path: ag, token: grid, query: "q=" + strings.Repeat("长", 51)}), 400, "to-do, too long a query")
+	c.want(c.do(oaReq{method: "GET", path: ag}), 401, "anonymous agenda")
 	c.want(c.do(oaReq{method: "GET", path: list, token: admin, query: "status=bogus"}), 400, "unknown status")
 	c.want(c.do(oaReq{method: "GET", path: list, token: admin, query: "cursor=x"}), 400, "bad cursor")
 	c.want(c.do(oaReq{method: "GET", path: list, token: admin, query: "limit=1&mine=false"}), 200, "admin's list")

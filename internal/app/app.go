@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"github.com/gongzhi/gongzhi/internal/agenda"
 	"log/slog"
 	"net"
 	"net/http"
@@ -59,6 +60,7 @@ type App struct {
 	Warnings    *warning.Service
 	Votes       *vote.Service
 	Proposals   *proposal.Service
+	Agenda      *agenda.Service
 	Handler     http.Handler
 	idem        *idem.Store
 	// AdminPassword is set when the admin account was made on this start
@@ -164,6 +166,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if a.Proposals, err = newProposals(d, c, a.Gov, a.Tickets, cfg.ProposalRules); err != nil {
 		return nil, err
 	}
+	a.Agenda = newAgenda(a)
 	created, generated, err := a.Auth.EnsureAdmin(ctx, cfg.AdminPassword)
 	if err != nil {
 		return nil, fmt.Errorf("create admin: %w", err)
@@ -210,7 +213,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		}
 		w.Write([]byte("ready\n"))
 	})
-	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Insight: a.Insight, Themes: a.Themes, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
+	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Insight: a.Insight, Themes: a.Themes, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
 	open311.New(open311.Deps{Tickets: a.Tickets, Auth: a.Auth, Gov: a.Gov, Idem: a.idem, Log: log, Jurisdiction: cfg.Jurisdiction, BaseURL: cfg.BaseURL,
 		SandboxURL: cfg.Open311SandboxURL}).Routes(mux)
 	lookupKey, err := d.Secret(ctx, "web.lookup", 32)
@@ -221,7 +224,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err != nil {
 		return nil, err
 	}
-	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Replies: a.Replies, Insight: a.Insight, Evaluation: a.Evaluation, Themes: a.Themes, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals})
+	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Replies: a.Replies, Insight: a.Insight, Evaluation: a.Evaluation, Themes: a.Themes, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
@@ -238,6 +241,16 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	}
 	a.Handler = limit.TrustProxies(proxies, hsts(cfg.Secure(), m.measure(recoverPanics(log, dbDeadline(cfg.DBTimeout, mux), w.InternalError), a.Health.Observe)))
 	return a, nil
+}
+
+// newAgenda joins the capabilities' lists of what a resident takes part in
+// and what staff must answer.
+func newAgenda(a *App) *agenda.Service {
+	ag := agenda.New()
+	ag.AddMine(a.Proposals.MineItems)
+	ag.AddMine(a.Votes.MineItems)
+	ag.AddTodo(a.Proposals.TodoItems)
+	return ag
 }
 
 // newProposals builds the proposals' service on the tickets' calendar, with

@@ -312,3 +312,40 @@ func TestVoteBoundariesStored(t *testing.T) {
 		}
 	})
 }
+
+// TestMineItems: an open vote waits for an owner until each of her units
+// has its ballot; then it stays on her list without waiting.
+func TestMineItems(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		v := f.create(t, vote.MatterOrdinary, false)
+		_, err := f.svc.AddUnits(ctx, f.grid, v.ID, []vote.UnitIn{
+			{Unit: "1-1-101", AreaM2: "90", Owner: "13800000001"}, {Unit: "1-1-102", AreaM2: "60", Owner: "13800000001"},
+			{Unit: "1-1-201", AreaM2: "90", Owner: "13800000002"},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		owner := resident("13800000001")
+		items, err := f.svc.MineItems(ctx, owner)
+		if err != nil || len(items) != 1 || !items[0].NeedsAction || items[0].Due == nil || items[0].Ref != v.ID {
+			t.Fatalf("before voting: %+v %v", items, err)
+		}
+		if _, err := f.svc.Cast(ctx, owner, v.ID, []vote.BallotIn{{Unit: "1-1-101", Choice: vote.ChoiceAgree}}); err != nil {
+			t.Fatal(err)
+		}
+		if items, _ = f.svc.MineItems(ctx, owner); len(items) != 1 || !items[0].NeedsAction {
+			t.Fatalf("one unit of two voted: %+v", items)
+		}
+		if _, err := f.svc.Cast(ctx, owner, v.ID, []vote.BallotIn{{Unit: "1-1-102", Choice: vote.ChoiceAgree}}); err != nil {
+			t.Fatal(err)
+		}
+		if items, _ = f.svc.MineItems(ctx, owner); len(items) != 1 || items[0].NeedsAction {
+			t.Fatalf("both voted: %+v", items)
+		}
+		if items, _ = f.svc.MineItems(ctx, resident("13800000009")); len(items) != 0 {
+			t.Fatalf("not an owner: %+v", items)
+		}
+	})
+}

@@ -209,6 +209,7 @@ func (s *a11ySite) staffPages() []a11yPage {
 	v := s.ownersVote()
 	return []a11yPage{
 		{"admin", "/staff", false},
+		{"admin", "/staff/todo", false},
 		{"admin", "/staff/tickets/" + n, false},
 		{"admin", "/staff/tickets/" + n + "/print", false},
 		{"admin", "/staff/new", false},

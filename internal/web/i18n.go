@@ -36,6 +36,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 	return template.FuncMap{
 		"t":            func(key string, args ...any) string { return tr(lang, key, args...) },
 		"date":         s.fmtTime,
+		"agendaStatus": func(kind, status string) string { return agendaStatus(lang, kind, status) },
 		"deref":        func(b *bool) bool { return b != nil && *b },
 		"list":         func(xs ...string) []string { return xs },
 		"rqZero":       func() *QualityView { return &QualityView{} },
@@ -202,7 +203,7 @@ var messages = joinMessages(messageTables...)
 // messageTables are the areas' tables that make up messages.
 var messageTables = []map[string][2]string{
 	coreMessages, staffMessages, accountMessages, auditMessages, consoleMessages, evalMessages, photoMessages, smMessages, nextMessages, phoneMessages, fileMessages, placeMessages, a11yMessages, printMessages, pickerMessages, fairMessages, workbenchMessages, notesMessages, replyMessages, replyQualityMessages, dupesMessages, routerMessages, themeMessages, warnMessages, voteMessages, proposalMessages,
-	participateMessages,
+	participateMessages, agendaMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

@@ -109,5 +109,4 @@ var proposalMessages = map[string][2]string{
 	"res.flash.population":   {"人口已保存。", "Population saved."},
 	"my.areas":               {"我的居住地", "Where I live"},
 	"my.areas.none":          {"尚未核实居住地。", "Not verified yet."},
-	"my.proposals":           {"我的提案", "My proposals"},
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/gongzhi/gongzhi/internal/agenda"
 	"net/http"
 	"net/url"
 
@@ -20,7 +21,9 @@ type MyData struct {
 	// Where she lives, as staff verified it, and the proposals she raised
 	// (a logged-in resident, on the first page).
 	Residences []proposal.Residence
-	Proposals  []proposal.Proposal
+	// Agenda is everything else she takes part in (proposals, votes,
+	// meetings, …), what waits for her first.
+	Agenda []agenda.Item
 }
 
 // Chip is one filter of the list.
@@ -97,13 +100,14 @@ func (s *Server) renderMine(w http.ResponseWriter, r *http.Request, u auth.User,
 	s.render(w, r, http.StatusOK, "my", p)
 }
 
-// myParticipation adds where she lives and her proposals to 我的.
+// myParticipation adds where she lives and what she takes part in to 我的.
 func (s *Server) myParticipation(r *http.Request, u auth.User, d *MyData) error {
 	var err error
 	if d.Residences, err = s.Proposals.ResidentAreas(r.Context(), u.Phone); err != nil {
 		return err
 	}
-	page, err := s.Proposals.List(r.Context(), u, proposal.Filter{Mine: true, Limit: 10})
-	d.Proposals = page.Items
+	if s.Agenda != nil {
+		d.Agenda, err = s.Agenda.Mine(r.Context(), u)
+	}
 	return err
 }

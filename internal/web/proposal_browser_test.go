@@ -179,7 +179,7 @@ func TestProposalBrowser(t *testing.T) {
 	b.open(path)
 	b.sees("已办结", "同意，已列入本年度加装电梯计划", "办理进度 100%")
 	b.open("/my")
-	b.sees("我的居住地", "金谷东园一号院", "我的提案", "一号院加装电梯", "已受理")
+	b.sees("我的居住地", "金谷东园一号院", "我参与的事项", "我提出的", "一号院加装电梯", "已办结")
 	checkResidentPage(t, b, src, "/my")
 	// Screenshots (with GONGZHI_SHOTS): the answered proposal as the
 	// resident sees it, and the staff page.

@@ -1,10 +1,15 @@
 package web_test
 
 import (
+	"context"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/proposal"
 )
 
 // TestResidentsPage: the community's grid worker makes a courtyard,
@@ -91,4 +96,45 @@ func TestPublicProposalForGuests(t *testing.T) {
 	if status == 200 && strings.Contains(page, "提案residents") {
 		t.Fatalf("a guest reads a residents' proposal: %d", status)
 	}
+}
+
+// TestStaffTodo: a proposal that reached its threshold is on the
+// committee's to-do list, found by its words and not by others; a resident
+// finds it among what she takes part in on 我的.
+func TestStaffTodo(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	phones := []string{"13900139001", "13900139002", "13900139003"}
+	yard := proposalSetup(t, a, phones...)
+	ctx := context.Background()
+	res := func(p string) auth.User { return auth.User{ID: "r" + p, Role: auth.RoleResident, Phone: p} }
+	p, err := a.Proposals.Create(ctx, res(phones[0]), proposal.New{Level: gov.LevelCourtyard, AreaCode: yard, Title: "一号院加装电梯", Body: "老人上下楼不便。"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ph := range phones[1:] {
+		if _, err := a.Proposals.Cosign(ctx, res(ph), p.Number); err != nil {
+			t.Fatal(err)
+		}
+	}
+	grid := staffLogin(t, srv, "demo-grid", "gongzhi-demo")
+	status, page := grid.get("/staff/todo")
+	if status != 200 {
+		t.Fatalf("to-do: %d", status)
+	}
+	mustContain(t, page, `href="/staff/todo"`, p.Number, "一号院加装电梯", "本单位须答复", "待您处理")
+	_, page = grid.get("/staff/todo?q=" + url.QueryEscape("电梯"))
+	mustContain(t, page, p.Number)
+	_, page = grid.get("/staff/todo?q=" + url.QueryEscape("停车"))
+	if strings.Contains(page, p.Number) {
+		t.Error("a filter that does not match shows the proposal")
+	}
+	mustContain(t, page, `id="todo-none"`)
+	if status, _ := grid.get("/staff/todo?q=" + strings.Repeat("长", 51)); status != 400 {
+		t.Errorf("a long filter: %d", status)
+	}
+	cos := residentLogin(t, srv, phones[1])
+	_, page = cos.get("/my")
+	mustContain(t, page, "我参与的事项", p.Number, "我附议的")
 }

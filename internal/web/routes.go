@@ -19,6 +19,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.voteRoutes(h, files)
 	s.proposalRoutes(h)
 	h("GET /participate", s.participate)
+	h("GET /staff/todo", s.staffTodo)
 
 	// Any other path: the page that says so, in the site's look.
 	mux.Handle("/", s.notFoundHandler())

@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"embed"
 	"fmt"
+	"github.com/gongzhi/gongzhi/internal/agenda"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
 	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/vote"
@@ -86,6 +87,8 @@ type Deps struct {
 	Votes *vote.Service
 	// Proposals is residents' proposals and residence.
 	Proposals *proposal.Service
+	// Agenda is 我的事项 and 待办 across the capabilities.
+	Agenda *agenda.Service
 }
 
 // Server serves the HTML pages.
@@ -114,7 +117,7 @@ var pageNames = []string{
 	"staff_audit", "staff_account", "staff_proxy", "nearby", "staff_batch", "staff_replies", "staff_duplicates", "staff_router", "staff_themes",
 	"vote_staff", "vote_staff_one", "vote_mine",
 	"proposal_list", "proposal_new", "proposal", "proposal_staff_list", "proposal_staff", "proposal_residents",
-	"participate",
+	"participate", "staff_todo",
 	"staff_print", // its own document, rendered by renderPrint
 }
 

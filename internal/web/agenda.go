@@ -1,0 +1,56 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gongzhi/gongzhi/internal/agenda"
+	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/plaintext"
+)
+
+// 待办: what staff or their unit must answer across the capabilities
+// (proposals due, objections, meeting tasks, …), beside the tickets of the
+// workbench. The lists come from the agenda; this page only shows them.
+
+// TodoData is the staff's to-do page.
+type TodoData struct {
+	Q     string
+	Items []agenda.Item
+}
+
+func (s *Server) staffTodo(w http.ResponseWriter, r *http.Request) {
+	u := s.staff(w, r)
+	if u == nil {
+		return
+	}
+	p := s.page(w, r, "todo.title")
+	q := plaintext.Clean(r.URL.Query().Get("q"))
+	d := &TodoData{Q: q}
+	p.Data = d
+	if len([]rune(q)) > 50 {
+		s.render(w, r, s.formError(r, p, errs.Invalidf("搜索词不超过50字", "at most 50 characters")), "staff_todo", p)
+		return
+	}
+	var err error
+	if d.Items, err = s.Agenda.Todo(r.Context(), *u, q); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "staff_todo", p)
+}
+
+// agendaStatusKeys are the message keys of each kind's statuses.
+var agendaStatusKeys = map[string]string{
+	"proposal": "prop.status.",
+	"vote":     "vote.status.",
+}
+
+// agendaStatus is an item's status in words.
+func agendaStatus(lang, kind, status string) string {
+	if key := agendaStatusKeys[kind] + status; agendaStatusKeys[kind] != "" {
+		if _, ok := messages[key]; ok {
+			return tr(lang, key)
+		}
+	}
+	return status
+}
