@@ -167,6 +167,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		return nil, err
 	}
 	a.Agenda = newAgenda(a)
+	a.Evaluation.SetParticipation(participationSources(a))
 	created, generated, err := a.Auth.EnsureAdmin(ctx, cfg.AdminPassword)
 	if err != nil {
 		return nil, fmt.Errorf("create admin: %w", err)
@@ -251,6 +252,15 @@ func newAgenda(a *App) *agenda.Service {
 	ag.AddMine(a.Votes.MineItems)
 	ag.AddTodo(a.Proposals.TodoItems)
 	return ag
+}
+
+// participationSources are where the evaluation's participation
+// indicators come from: the capabilities' counts.
+func participationSources(a *App) evaluation.ParticipationSources {
+	return evaluation.ParticipationSources{
+		Answers: a.Proposals.AnswerCounts,
+		Acts:    []func(context.Context, time.Time, time.Time) ([]evaluation.Act, error){a.Proposals.Participants, a.Votes.Voters},
+	}
 }
 
 // newProposals builds the proposals' service on the tickets' calendar, with

@@ -106,6 +106,7 @@ type Service struct {
 	// minSample is the fewest rated tickets in a period with which a unit
 	// is ranked, classed or listed (SetMinSample; DefaultMinSample).
 	minSample int
+	part      ParticipationSources // SetParticipation
 }
 
 // DefaultMinSample is the fewest rated tickets in a period with which a
@@ -163,6 +164,9 @@ type Settings struct {
 	K             float64    `json:"k"`               // weight of "basically satisfied"
 	MonthStartDay int        `json:"month_start_day"` // 1..28
 	Classes       ClassRules `json:"classes"`
+	// Participation switches the participation indicators on (all off
+	// unless the district turns them on).
+	Participation ParticipationSwitches `json:"participation"`
 }
 
 // DefaultSettings are those of ../shared/PRODUCT.md.

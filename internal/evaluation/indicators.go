@@ -154,6 +154,9 @@ type Row struct {
 	Per10k *float64 `json:"per_10k"`
 	Counts Counts   `json:"counts"`
 	Times  *Times   `json:"times,omitempty"`
+	// Participation is set when the district switches a participation
+	// indicator on (participation.go).
+	Participation *Participation `json:"participation,omitempty"`
 
 	areaKey string // the street of a street office, for 治理
 }
@@ -313,6 +316,9 @@ func (s *Service) evaluate(ctx context.Context, q Query, st Settings, useAgg boo
 		fillRows(rows, st, byArea, evArea, func(r *Row) string { return r.AreaCode })
 	}
 	if err := s.per10k(ctx, rows, byArea); err != nil {
+		return Result{}, err
+	}
+	if err := s.participation(ctx, rows, q.Period, st); err != nil {
 		return Result{}, err
 	}
 	rank(rows, st.Classes)

@@ -2,7 +2,6 @@ package proposal
 
 import (
 	"context"
-	"time"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/db"
@@ -97,28 +96,4 @@ func (s *Service) Light(p Proposal) string {
 		return "yellow"
 	}
 	return "green"
-}
-
-// AnswerStats counts an organisation's answers to proposals in a period:
-// how many it gave, how many after their due time, and how many are overdue
-// and still unanswered now.
-type AnswerStats struct {
-	Answered int `json:"answered"`
-	Late     int `json:"late"`
-	Overdue  int `json:"overdue"`
-}
-
-// AnswerStatsOf counts the organisation's answers given in [from, to) and
-// its answers overdue now, for the evaluation to weigh when it takes
-// proposals into account (it does not yet).
-func (s *Service) AnswerStatsOf(ctx context.Context, orgCode string, from, to time.Time) (AnswerStats, error) {
-	var st AnswerStats
-	err := s.db.R.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN late THEN 1 ELSE 0 END), 0) FROM proposal_events
-WHERE org_code = $1 AND kind = 'answer' AND at >= $2 AND at < $3`, orgCode, db.Millis(from), db.Millis(to)).Scan(&st.Answered, &st.Late)
-	if err != nil {
-		return st, errs.Wrap(err, "answer stats")
-	}
-	err = s.db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM proposals WHERE org_code = $1 AND status IN ('accepted', 'escalated') AND answer_due < $2`,
-		orgCode, db.Millis(s.clock.Now())).Scan(&st.Overdue)
-	return st, errs.Wrap(err, "overdue answers")
 }

@@ -272,10 +272,29 @@ func TestAcceptDueOnWorkingDays(t *testing.T) {
 		if p.Status != proposal.StatusAdopted || !p.AnsweredLate {
 			t.Fatalf("late answer: %+v", p)
 		}
-		st, err := f.s.AnswerStatsOf(ctx, "PY", eve, want.AddDate(0, 0, 1))
+		counts, err := f.s.AnswerCounts(ctx, eve, want.AddDate(0, 0, 1))
 		must(t, err)
-		if st.Answered != 1 || st.Late != 1 || st.Overdue != 0 {
-			t.Errorf("stats: %+v", st)
+		if counts["PY"] != [2]int64{1, 0} {
+			t.Errorf("answer counts (one late): %v", counts)
+		}
+		// Another accepted and left unanswered past its time counts as due
+		// and not on time; before its time it does not count.
+		q := f.cosignAll(t, f.raise(t, gov.LevelCourtyard, f.courtyard))
+		counts, err = f.s.AnswerCounts(ctx, eve, q.AnswerDue.AddDate(0, 1, 0))
+		must(t, err)
+		if counts["PY"] != [2]int64{1, 0} {
+			t.Errorf("answer counts before the second is due: %v", counts)
+		}
+		f.clock.Set(q.AnswerDue.Add(time.Minute))
+		counts, err = f.s.AnswerCounts(ctx, eve, q.AnswerDue.AddDate(0, 1, 0))
+		must(t, err)
+		if counts["PY"] != [2]int64{2, 0} {
+			t.Errorf("answer counts with one overdue: %v", counts)
+		}
+		acts, err := f.s.Participants(ctx, eve, f.clock.Now())
+		must(t, err)
+		if len(acts) != 6 { // the proposer and five co-signers, once each
+			t.Errorf("participants: %v", acts)
 		}
 		_, err = f.s.ReportProgress(ctx, f.yard, p.Number, proposal.Progress{Text: "已开工", Percent: 101})
 		wantCode(t, err, errs.Invalid, "percent over 100")

@@ -344,6 +344,10 @@ func TestMineItems(t *testing.T) {
 		if items, _ = f.svc.MineItems(ctx, owner); len(items) != 1 || items[0].NeedsAction {
 			t.Fatalf("both voted: %+v", items)
 		}
+		voters, err := f.svc.Voters(ctx, f.clock.Now().Add(-time.Hour), f.clock.Now().Add(time.Hour))
+		if err != nil || len(voters) != 1 || voters[0].Phone != owner.Phone || voters[0].AreaCode != community {
+			t.Fatalf("voters (one owner of two units): %+v %v", voters, err)
+		}
 		if items, _ = f.svc.MineItems(ctx, resident("13800000009")); len(items) != 0 {
 			t.Fatalf("not an owner: %+v", items)
 		}

@@ -138,3 +138,33 @@ func TestStaffTodo(t *testing.T) {
 	_, page = cos.get("/my")
 	mustContain(t, page, "我参与的事项", p.Number, "我附议的")
 }
+
+// TestUnitParticipationFigures: the unit page shows a participation
+// indicator only once the district switches it on.
+func TestUnitParticipationFigures(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	sup := staffLogin(t, srv, "demo-supervisor", "gongzhi-demo")
+	_, page := sup.get("/staff/unit?org_code=110117001-SO")
+	if strings.Contains(page, "每千名居民参与人数") || strings.Contains(page, "提案按时答复率") {
+		t.Fatal("participation figures shown while switched off")
+	}
+	ctx := context.Background()
+	st, err := a.Evaluation.Settings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Participation.PerThousand, st.Participation.ProposalsOnTime = true, true
+	if err := a.Evaluation.SaveSettings(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	status, page := sup.get("/staff/unit?org_code=110117001-SO")
+	if status != 200 {
+		t.Fatalf("unit page: %d", status)
+	}
+	mustContain(t, page, "每千名居民参与人数", "提案按时答复率")
+	if strings.Contains(page, "重点项目居民评价率") {
+		t.Error("a figure left off is shown")
+	}
+}

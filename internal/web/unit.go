@@ -292,6 +292,7 @@ func unitSummary(lang string, v evaluation.UnitView, ud *UnitData) {
 		{Label: tr(lang, "unit.redos"), Value: n(c.Redos), Num: n(c.Redos), NumURL: f("redos")},
 		{Label: tr(lang, "dash.overdue"), Value: n(c.Overdue), Num: n(c.Overdue), NumURL: f("overdue")},
 	}
+	ud.Figures = append(ud.Figures, participationFigures(lang, row.Participation)...)
 	ud.FigTable = Table{ID: "figures", Caption: tr(lang, "unit.figures.caption", org.Name, m),
 		Head: []string{tr(lang, "unit.figure"), tr(lang, "unit.value"), tr(lang, "unit.numerator"), tr(lang, "unit.denominator")}}
 	for _, x := range ud.Figures {
@@ -334,4 +335,30 @@ func (s *Server) nullTime(v sql.NullInt64) *time.Time {
 	}
 	t := time.UnixMilli(v.Int64).In(s.loc)
 	return &t
+}
+
+// participationFigures are the participation indicators the district
+// switched on, beside the figures of tickets.
+func participationFigures(lang string, p *evaluation.Participation) []UnitFigure {
+	if p == nil {
+		return nil
+	}
+	var out []UnitFigure
+	for _, x := range []struct {
+		key string
+		r   *evaluation.Ratio
+	}{{"unit.part.ontime", p.ProposalsOnTime}, {"unit.part.perthousand", p.PerThousand}, {"unit.part.projects", p.ProjectsEvaluated}} {
+		if x.r == nil {
+			continue
+		}
+		v := pct(x.r.Rate)
+		if x.key == "unit.part.perthousand" {
+			v = "—"
+			if x.r.Rate != nil {
+				v = fmt.Sprintf("%.1f", *x.r.Rate)
+			}
+		}
+		out = append(out, UnitFigure{Label: tr(lang, x.key), Value: v, Num: fmt.Sprint(x.r.Num), Den: fmt.Sprint(x.r.Den)})
+	}
+	return out
 }
