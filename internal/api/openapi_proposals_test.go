@@ -121,6 +121,17 @@ func oaProposals(t *testing.T, c *oaClient, a *app.App, admin, handler, deptHand
 	}
 	c.want(c.do(oaReq{method: "GET", path: ag, token: grid, query: "q=" + strings.Repeat("长", 51)}), 400, "to-do, too long a query")
 	c.want(c.do(oaReq{method: "GET", path: ag}), 401, "anonymous agenda")
+	// Staff of the area raise and co-sign for residents who telephoned.
+	behalf := oaWith(oaWith(raise, "title", "楼道照明"), "on_behalf_of", phones[1])
+	c.want(c.do(oaReq{method: "POST", path: list, token: others[0], body: behalf}), 403, "a resident raises for another")
+	r = c.want(c.do(oaReq{method: "POST", path: list, token: grid, body: behalf, header: key("behalf-1")}), 201, "raise for a resident")
+	forNumber := r.str("number")
+	c.want(c.do(oaReq{method: "POST", path: "/api/v1/proposals/{number}/cosign", args: []string{forNumber}, token: grid, body: map[string]any{"on_behalf_of": "123"}}), 400, "co-sign for a bad phone")
+	c.want(c.do(oaReq{method: "POST", path: "/api/v1/proposals/{number}/cosign", args: []string{forNumber}, token: grid, body: map[string]any{"on_behalf_of": phones[2]}, header: key("behalf-2")}), 200, "co-sign for a resident")
+	r = c.want(c.do(oaReq{method: "GET", path: "/api/v1/proposals/{number}/events", args: []string{forNumber}, token: others[0]}), 200, "events of a proposal raised for her")
+	if !strings.Contains(string(r.raw), `"on_behalf":true`) || strings.Contains(string(r.raw), phones[2]) {
+		t.Errorf("events: %s", r.raw)
+	}
 	c.want(c.do(oaReq{method: "GET", path: list, token: admin, query: "status=bogus"}), 400, "unknown status")
 	c.want(c.do(oaReq{method: "GET", path: list, token: admin, query: "cursor=x"}), 400, "bad cursor")
 	c.want(c.do(oaReq{method: "GET", path: list, token: admin, query: "limit=1&mine=false"}), 200, "admin's list")

@@ -120,12 +120,14 @@ func (a *API) proposalEvents(w http.ResponseWriter, r *http.Request, u auth.User
 
 // POST /api/v1/proposals/{number}/cosign {}
 func (a *API) cosignProposal(w http.ResponseWriter, r *http.Request, u auth.User) {
-	var in struct{}
+	var in struct {
+		OnBehalfOf string `json:"on_behalf_of"`
+	}
 	if err := decode(w, r, &in); err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	p, err := a.Proposals.Cosign(r.Context(), u, r.PathValue("number"))
+	p, err := a.Proposals.CosignFor(r.Context(), u, r.PathValue("number"), in.OnBehalfOf)
 	a.proposalDone(w, r, p, err)
 }
 

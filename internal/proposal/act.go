@@ -27,10 +27,33 @@ var errState = errs.Conflictf("提案当前状态不允许此操作", "the propo
 
 // Cosign adds u's co-signature; reaching the threshold accepts the proposal.
 func (s *Service) Cosign(ctx context.Context, u auth.User, number string) (Proposal, error) {
+	return s.cosign(ctx, u, u, number)
+}
+
+// CosignFor adds the co-signature of the resident with the phone, entered
+// by staff u for her (CanActFor), and records it as such; with no phone it
+// is u's own (Cosign).
+func (s *Service) CosignFor(ctx context.Context, u auth.User, number, phone string) (Proposal, error) {
+	if phone == "" {
+		return s.Cosign(ctx, u, number)
+	}
+	r, err := forResident(u, phone)
+	if err != nil {
+		return Proposal{}, err
+	}
+	return s.cosign(ctx, u, r, number)
+}
+
+// cosign adds the co-signature of resident u, entered by actor (u herself,
+// or staff acting for her).
+func (s *Service) cosign(ctx context.Context, actor, u auth.User, number string) (Proposal, error) {
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		p, err := s.read(ctx, tx, number)
 		if err != nil {
 			return err
+		}
+		if actor.ID != u.ID && !CanActFor(actor, p.AreaCode) {
+			return errNotFound
 		}
 		resident := false
 		if u.Role == auth.RoleResident {
@@ -68,7 +91,11 @@ func (s *Service) Cosign(ctx context.Context, u auth.User, number string) (Propo
 		if err != nil {
 			return errs.Wrap(err, "count cosign")
 		}
-		if err := s.event(ctx, tx, number, u, now, Event{Kind: "cosign", Percent: n}); err != nil {
+		ev := Event{Kind: "cosign", Percent: n}
+		if actor.ID != u.ID {
+			ev.onBehalf = u.Phone
+		}
+		if err := s.event(ctx, tx, number, actor, now, ev); err != nil {
 			return err
 		}
 		if n >= threshold {

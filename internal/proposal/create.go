@@ -25,6 +25,8 @@ type New struct {
 	Tickets  []string  `json:"tickets"`
 	// Visibility is residents (the default) or public.
 	Visibility disclosure.Level `json:"visibility"`
+	// OnBehalfOf is the phone of the resident for whom staff raise it.
+	OnBehalfOf string `json:"on_behalf_of"`
 }
 
 // TicketReader tells the reporter's phone of a ticket u may read (an error
@@ -74,7 +76,14 @@ func (s *Service) Create(ctx context.Context, u auth.User, n New) (Proposal, err
 	if err := n.check(); err != nil {
 		return Proposal{}, err
 	}
-	if u.Role != auth.RoleResident {
+	r, err := forResident(u, n.OnBehalfOf)
+	if err != nil {
+		return Proposal{}, err
+	}
+	if n.OnBehalfOf != "" {
+		n.OnBehalfOf = r.Phone // as stored
+	}
+	if r.Role != auth.RoleResident {
 		return Proposal{}, errs.New(errs.Forbidden, "只有居民可以提出提案", "only residents raise proposals")
 	}
 	for _, t := range n.Tickets {
@@ -86,7 +95,7 @@ func (s *Service) Create(ctx context.Context, u auth.User, n New) (Proposal, err
 	for try := 0; try < 4; try++ {
 		err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 			var err error
-			number, err = s.insert(ctx, tx, u, n)
+			number, err = s.insert(ctx, tx, u, r, n)
 			return err
 		})
 		if !db.IsUnique(err) {
@@ -111,7 +120,7 @@ func (s *Service) checkTicket(ctx context.Context, u auth.User, number string) e
 	return nil
 }
 
-func (s *Service) insert(ctx context.Context, tx *sql.Tx, u auth.User, n New) (string, error) {
+func (s *Service) insert(ctx context.Context, tx *sql.Tx, actor, u auth.User, n New) (string, error) {
 	area, err := gov.AreaQ(ctx, tx, n.AreaCode)
 	if err != nil {
 		return "", err
@@ -125,6 +134,9 @@ func (s *Service) insert(ctx context.Context, tx *sql.Tx, u auth.User, n New) (s
 	}
 	if !CanRaise(u, resident) {
 		return "", errs.New(errs.Forbidden, "只有本区域的居民可以在此提出提案", "only residents of the area raise proposals there")
+	}
+	if actor.Role.IsStaff() && !CanActFor(actor, area.Code) {
+		return "", errs.New(errs.Forbidden, "只能为您辖区内的居民代为提出", "you act for residents of your area only")
 	}
 	var collecting int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM proposals WHERE proposer_phone = $1 AND status = $2`, u.Phone, string(StatusCollecting)).Scan(&collecting); err != nil {
@@ -147,8 +159,8 @@ population, threshold, cosigns, collect_until, tickets, created_at, updated_at, 
 	if err != nil {
 		return "", errs.Wrap(db.MapError(err), "insert proposal")
 	}
-	ev := Event{Kind: "create", ToStatus: StatusCollecting, Level: n.Level, AreaCode: area.Code, Text: n.Title}
-	return number, s.event(ctx, tx, number, u, now, ev)
+	ev := Event{Kind: "create", ToStatus: StatusCollecting, Level: n.Level, AreaCode: area.Code, Text: n.Title, onBehalf: n.OnBehalfOf}
+	return number, s.event(ctx, tx, number, actor, now, ev)
 }
 
 // nextNumber is TA, the business date and a four-digit sequence of the day:
@@ -171,9 +183,9 @@ func nextNumber(ctx context.Context, tx *sql.Tx, now time.Time) (string, error) 
 
 // event appends a line to the proposal's history in the caller's transaction.
 func (s *Service) event(ctx context.Context, tx *sql.Tx, number string, u auth.User, now time.Time, e Event) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO proposal_events (id, number, seq, at, actor_id, kind, from_status, to_status, level, area_code, org_code, late, percent, text)
-VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM proposal_events WHERE number = $2), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, db.NewID(), number, db.Millis(now), u.ID, e.Kind, string(e.FromStatus), string(e.ToStatus),
-		string(e.Level), e.AreaCode, e.OrgCode, e.Late, e.Percent, e.Text)
+	_, err := tx.ExecContext(ctx, `INSERT INTO proposal_events (id, number, seq, at, actor_id, kind, from_status, to_status, level, area_code, org_code, late, percent, text, on_behalf)
+VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM proposal_events WHERE number = $2), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`, db.NewID(), number, db.Millis(now), u.ID, e.Kind, string(e.FromStatus), string(e.ToStatus),
+		string(e.Level), e.AreaCode, e.OrgCode, e.Late, e.Percent, e.Text, e.onBehalf)
 	return errs.Wrap(err, "proposal event")
 }
 

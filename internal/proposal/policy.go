@@ -103,6 +103,13 @@ func CanLinkTicket(u auth.User, reporterPhone string) bool {
 	return u.Role.IsStaff()
 }
 
+// CanActFor reports whether staff u may raise or co-sign proposals for a
+// resident of the area (a resident who telephoned or came in): staff whose
+// scope covers the area, and the administrator. It is recorded as such.
+func CanActFor(u auth.User, areaCode string) bool {
+	return u.Role.IsStaff() && areaCode != "" && u.InArea(areaCode)
+}
+
 func isProposer(u auth.User, p Proposal) bool {
 	return u.Role == auth.RoleResident && u.Phone != "" && u.Phone == p.proposerPhone
 }

@@ -111,6 +111,10 @@ type Event struct {
 	Late       bool      `json:"late"`
 	Percent    int64     `json:"percent"`
 	Text       string    `json:"text"`
+	// OnBehalf tells that staff entered it for a resident (代为提出、代为附议).
+	OnBehalf bool `json:"on_behalf"`
+
+	onBehalf string // the resident's phone, kept in the event
 }
 
 // Limits of the input.

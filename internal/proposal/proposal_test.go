@@ -562,3 +562,54 @@ func TestVisibility(t *testing.T) {
 		wantCode(t, err, errs.Forbidden, "outsider co-signs a public proposal")
 	})
 }
+
+// TestOnBehalf: staff of the area raise and co-sign for residents who
+// telephoned; the events say so and keep the staff member as the actor; staff
+// elsewhere and residents cannot; the resident still must live there.
+func TestOnBehalf(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d, monday)
+		n := proposal.New{Level: gov.LevelCourtyard, AreaCode: f.courtyard, Title: "楼道照明", Body: "楼道灯坏了很久。", OnBehalfOf: "139 0000 0000"}
+		_, err := f.s.Create(ctx, f.otherOffice, n)
+		wantCode(t, err, errs.Forbidden, "staff of another street act")
+		_, err = f.s.Create(ctx, f.residents[1], n)
+		wantCode(t, err, errs.Forbidden, "a resident acts for another")
+		bad := n
+		bad.OnBehalfOf = "12345"
+		_, err = f.s.Create(ctx, f.committee, bad)
+		wantCode(t, err, errs.Invalid, "a bad phone")
+		stranger := n
+		stranger.OnBehalfOf = f.outsider.Phone
+		_, err = f.s.Create(ctx, f.committee, stranger)
+		wantCode(t, err, errs.Forbidden, "for a resident of elsewhere")
+		p, err := f.s.Create(ctx, f.committee, n)
+		must(t, err)
+		mine, err := f.s.Get(ctx, f.residents[0], p.Number)
+		must(t, err)
+		if !mine.Mine {
+			t.Fatalf("the resident does not find it hers: %+v", mine)
+		}
+		_, err = f.s.CosignFor(ctx, f.otherOffice, p.Number, f.residents[2].Phone)
+		wantCode(t, err, errs.NotFound, "staff of another street co-sign for a resident")
+		_, err = f.s.CosignFor(ctx, f.committee, p.Number, f.residents[0].Phone)
+		wantCode(t, err, errs.Conflict, "co-sign for the proposer")
+		p, err = f.s.CosignFor(ctx, f.committee, p.Number, f.residents[2].Phone)
+		must(t, err)
+		if p.Cosigns != 1 {
+			t.Fatalf("co-signed for: %+v", p)
+		}
+		_, err = f.s.Cosign(ctx, f.residents[2], p.Number)
+		wantCode(t, err, errs.Conflict, "the resident co-signs again herself")
+		evs, err := f.s.Events(ctx, f.residents[0], p.Number)
+		must(t, err)
+		if len(evs) != 2 || !evs[0].OnBehalf || !evs[1].OnBehalf {
+			t.Fatalf("events: %+v", evs)
+		}
+		var actor, phone string
+		must(t, d.R.QueryRow(`SELECT actor_id, on_behalf FROM proposal_events WHERE number = $1 AND kind = 'cosign'`, p.Number).Scan(&actor, &phone))
+		if actor != f.committee.ID || phone != f.residents[2].Phone {
+			t.Fatalf("recorded as %q for %q", actor, phone)
+		}
+	})
+}

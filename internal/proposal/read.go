@@ -104,7 +104,7 @@ func (s *Service) Events(ctx context.Context, u auth.User, number string) ([]Eve
 	if _, err := s.Get(ctx, u, number); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.R.QueryContext(ctx, `SELECT at, kind, from_status, to_status, level, area_code, org_code, late, percent, text
+	rows, err := s.db.R.QueryContext(ctx, `SELECT at, kind, from_status, to_status, level, area_code, org_code, late, percent, text, on_behalf <> ''
 FROM proposal_events WHERE number = $1 ORDER BY seq LIMIT 500`, number)
 	if err != nil {
 		return nil, errs.Wrap(err, "proposal events")
@@ -114,7 +114,7 @@ FROM proposal_events WHERE number = $1 ORDER BY seq LIMIT 500`, number)
 	for rows.Next() {
 		var e Event
 		var at int64
-		if err := rows.Scan(&at, &e.Kind, &e.FromStatus, &e.ToStatus, &e.Level, &e.AreaCode, &e.OrgCode, &e.Late, &e.Percent, &e.Text); err != nil {
+		if err := rows.Scan(&at, &e.Kind, &e.FromStatus, &e.ToStatus, &e.Level, &e.AreaCode, &e.OrgCode, &e.Late, &e.Percent, &e.Text, &e.OnBehalf); err != nil {
 			return nil, errs.Wrap(err, "scan event")
 		}
 		e.At = s.at(at)

@@ -203,3 +203,20 @@ func (s *Service) LivesIn(ctx context.Context, u auth.User, areaCode string) (bo
 	}
 	return livesIn(ctx, s.db.R, u.Phone, areaCode)
 }
+
+// forResident is the resident a proposal or co-signature is for: u
+// herself, or the resident with the phone when staff enter it for her (the
+// area is checked where it is known, CanActFor).
+func forResident(u auth.User, phone string) (auth.User, error) {
+	if phone == "" {
+		return u, nil
+	}
+	if !u.Role.IsStaff() {
+		return auth.User{}, errs.New(errs.Forbidden, "只有工作人员可以代居民办理", "only staff act for a resident")
+	}
+	phone = auth.NormalizePhone(phone)
+	if !auth.ValidPhone(phone) {
+		return auth.User{}, errs.Invalidf("居民手机号应为11位数字", "the resident's phone must be 11 digits")
+	}
+	return auth.User{Role: auth.RoleResident, Phone: phone}, nil
+}
