@@ -110,6 +110,12 @@ func CanActFor(u auth.User, areaCode string) bool {
 	return u.Role.IsStaff() && areaCode != "" && u.InArea(areaCode)
 }
 
+// OffersActFor reports whether staff u are offered to co-sign p for a
+// resident now.
+func OffersActFor(u auth.User, p Proposal) bool {
+	return p.Status == StatusCollecting && CanActFor(u, p.AreaCode)
+}
+
 func isProposer(u auth.User, p Proposal) bool {
 	return u.Role == auth.RoleResident && u.Phone != "" && u.Phone == p.proposerPhone
 }

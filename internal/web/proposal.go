@@ -45,6 +45,8 @@ type ProposalData struct {
 	Light     string
 	CanAnswer bool
 	CanReport bool
+	// CanCosignFor: staff may co-sign it for a resident.
+	CanCosignFor bool
 }
 
 // ProposalNewData is the form.
@@ -166,6 +168,7 @@ func (s *Server) renderProposal(w http.ResponseWriter, r *http.Request, p *Page,
 	}
 	d := &ProposalData{P: x, Events: evs, Light: s.Proposals.Light(x), CanAnswer: proposal.CanAnswer(u, x), CanReport: proposal.CanProgress(u, x)}
 	d.CanCosign = proposal.OffersCosign(u, x)
+	d.CanCosignFor = proposal.OffersActFor(u, x)
 	p.Data = d
 	s.render(w, r, status, name, p)
 }

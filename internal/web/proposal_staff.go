@@ -102,6 +102,12 @@ func (s *Server) staffProposalAct(w http.ResponseWriter, r *http.Request) {
 	switch r.PathValue("action") {
 	case "answer":
 		_, err = s.Proposals.Answer(r.Context(), *u, number, proposal.Answer{Decision: r.PostFormValue("decision"), Text: r.PostFormValue("text")})
+	case "cosign": // for a resident who telephoned or came in
+		_, err = s.Proposals.CosignFor(r.Context(), *u, number, r.PostFormValue("phone"))
+		if err == nil {
+			redirect(w, r, "/staff/proposals/"+url.PathEscape(number)+"?done=cosignedfor")
+			return
+		}
 	case "progress":
 		pct, perr := strconv.ParseInt(strings.TrimSpace(r.PostFormValue("percent")), 10, 64)
 		if perr != nil && r.PostFormValue("percent") != "" {

@@ -168,3 +168,31 @@ func TestUnitParticipationFigures(t *testing.T) {
 		t.Error("a figure left off is shown")
 	}
 }
+
+// TestCosignForResident: the community's staff co-sign a proposal for a
+// resident from its staff page; the history says it was entered for her.
+func TestCosignForResident(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	phones := []string{"13900139001", "13900139002"}
+	yard := proposalSetup(t, a, phones...)
+	p, err := a.Proposals.Create(context.Background(), auth.User{ID: "r1", Role: auth.RoleResident, Phone: phones[0]},
+		proposal.New{Level: gov.LevelCourtyard, AreaCode: yard, Title: "楼道照明", Body: "楼道灯坏了。"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	grid := staffLogin(t, srv, "demo-grid", "gongzhi-demo")
+	_, page := grid.get("/staff/proposals/" + p.Number)
+	mustContain(t, page, `id="cosignfor-form"`)
+	tok := csrf(t, page)
+	status, page := grid.post("/staff/proposals/"+p.Number+"/cosign", url.Values{"csrf": {tok}, "phone": {"13700137000"}})
+	if status != 403 {
+		t.Fatalf("for a resident of elsewhere: %d", status)
+	}
+	status, page = grid.post("/staff/proposals/"+p.Number+"/cosign", url.Values{"csrf": {tok}, "phone": {phones[1]}})
+	if status != 200 {
+		t.Fatalf("co-sign for: %d\n%s", status, page)
+	}
+	mustContain(t, page, "已代居民附议", "工作人员代为办理")
+}
