@@ -44,7 +44,7 @@ type ElectionsData struct {
 type ElectionData struct {
 	E        election.Election
 	AreaName string
-	Run      bool
+	Run      bool // the reader runs it: the staff's forms and the register
 	Frozen   bool // the register and candidates are fixed
 	Open     bool // ballots are taken now
 	Upcoming bool // not open yet
@@ -183,11 +183,7 @@ func (s *Server) renderElectionStaff(w http.ResponseWriter, r *http.Request, pg 
 		s.fail(w, r, err)
 		return
 	}
-	if !d.Run {
-		redirect(w, r, "/elections/"+url.PathEscape(id))
-		return
-	}
-	if d.E.Kind == election.KindOwnersCommittee {
+	if d.Run && d.E.Kind == election.KindOwnersCommittee {
 		if d.Register, err = s.Elections.Register(r.Context(), *u, id, 501); err != nil {
 			s.fail(w, r, err)
 			return

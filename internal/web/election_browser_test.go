@@ -96,6 +96,7 @@ func TestElectionBrowser(t *testing.T) {
 	}
 	staff.click("form.elec-close button")
 	staff.sees("选举已结束", "选举结果", "2 / 2 人", "230.00 / 230.00 m²", "当选 2 人（应选 2 人）")
+	staff.shot("election-staff-closed", 1366)
 
 	res.open(path)
 	res.sees("选举结果", "当选 2 人（应选 2 人）", "张建国", "当选", "您选择了")

@@ -27,7 +27,8 @@ func TestElectionPages(t *testing.T) {
 	srv := httptest.NewServer(a.Handler)
 	defer srv.Close()
 	ctx := context.Background()
-	if status, _ := staffLogin(t, srv, "demo-handler", "gongzhi-demo").get("/staff/elections"); status != 200 {
+	hand := staffLogin(t, srv, "demo-handler", "gongzhi-demo")
+	if status, _ := hand.get("/staff/elections"); status != 200 {
 		t.Errorf("a handler opens the elections: %d", status)
 	}
 	grid := staffLogin(t, srv, "demo-grid", "gongzhi-demo")
@@ -98,6 +99,15 @@ func TestElectionPages(t *testing.T) {
 	mustContain(t, page, "已投票 1 人 / 选民 2 人", "结束前不显示计票")
 	if strings.Contains(page, "选举结果") || strings.Contains(page, `name="name"`) {
 		t.Error("the staff see a count, or may still change the candidates")
+	}
+	// A handler of the street reads it (its level is residents) without
+	// the forms of those who run it.
+	if status, page := hand.get("/staff/elections/" + id); status != 200 || strings.Contains(page, "/close\"") || strings.Contains(page, "138****8000") {
+		t.Errorf("a handler's view: %d", status)
+	}
+	_, hp := hand.get("/staff/elections")
+	if status, page := hand.post("/staff/elections/"+id+"/close", url.Values{"csrf": {csrf(t, hp)}}); status != 403 || !strings.Contains(page, "只有组织选举的工作人员可以结束选举") {
+		t.Errorf("a handler closes: %d", status)
 	}
 	other := residentLogin(t, srv, "13700000000")
 	if status, _ := other.get("/elections/" + id); status != 404 {
