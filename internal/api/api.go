@@ -8,6 +8,7 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/attachment"
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/election"
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/idem"
@@ -39,6 +40,7 @@ type Deps struct {
 	Votes       *vote.Service
 	Proposals   *proposal.Service
 	Agenda      *agenda.Service
+	Elections   *election.Service
 	Idem        *idem.Store
 	Limits      *limit.Set
 	Log         *slog.Logger
@@ -231,6 +233,14 @@ var routeTable = []route{
 	{"POST", "/api/v1/votes/{id}/units", asUser, keyed, "add units to a vote's register before its first ballot", nil, (*API).addVoteUnits},
 	{"POST", "/api/v1/votes/{id}/ballots", asUser, keyed, "cast a unit's ballot (its owner, or the staff from paper)", nil, (*API).castVote},
 	{"POST", "/api/v1/votes/{id}/close", asUser, keyed, "close a vote and compute its result", nil, (*API).closeVote},
+
+	{"POST", "/api/v1/elections", asUser, keyed, "open an owners' committee or residents' representatives election", nil, (*API).createElection},
+	{"GET", "/api/v1/elections", asUser, noKey, "elections one may see", nil, (*API).listElections},
+	{"GET", "/api/v1/elections/{id}", asUser, noKey, "one election: its candidates, one's own ballot, and the count once closed", nil, (*API).getElection},
+	{"POST", "/api/v1/elections/{id}/units", asUser, keyed, "add units to an owners' committee election's register before its first ballot", nil, (*API).addElectionUnits},
+	{"POST", "/api/v1/elections/{id}/candidates", asUser, keyed, "add candidates before the first ballot", nil, (*API).addElectionCandidates},
+	{"POST", "/api/v1/elections/{id}/ballots", asUser, keyed, "cast a secret ballot (the voter, or the staff from paper)", nil, (*API).castElection},
+	{"POST", "/api/v1/elections/{id}/close", asUser, keyed, "close an election and count it", nil, (*API).closeElection},
 
 	{"GET", "/api/v1/timelimits", asUser, noKey, "the time-limit table", nil, (*API).listTimeLimits},
 	{"PUT", "/api/v1/timelimits", asAdmin, noKey, "create or replace a line (admin)", nil, (*API).setTimeLimit},

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/election"
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/insight"
@@ -86,6 +87,9 @@ func keyFamilies() map[string][]string {
 		"prop.event.":        {"create", "cosign", "accept", "answer", "escalate", "progress", "lapse"},
 		"prop.flash.":        nil,
 		"res.flash.":         nil,
+		"elec.kind.":         election.Kinds,
+		"elec.level.":        {"public", "residents", "internal"},
+		"elec.done.":         {"created", "units", "candidates", "remove", "ballots", "close", "cast"},
 	}
 }
 

@@ -18,6 +18,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.replyRoutes(h)
 	s.voteRoutes(h, files)
 	s.proposalRoutes(h)
+	s.electionRoutes(h, files)
 	h("GET /participate", s.participate)
 	h("GET /staff/todo", s.staffTodo)
 

@@ -24,6 +24,7 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/attachment"
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/election"
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/idem"
@@ -89,6 +90,9 @@ type Deps struct {
 	Proposals *proposal.Service
 	// Agenda is 我的事项 and 待办 across the capabilities.
 	Agenda *agenda.Service
+	// Elections keeps the owners' committee and residents' representatives
+	// elections; may be nil, and then their pages answer 503.
+	Elections *election.Service
 }
 
 // Server serves the HTML pages.
@@ -118,6 +122,7 @@ var pageNames = []string{
 	"vote_staff", "vote_staff_one", "vote_mine",
 	"proposal_list", "proposal_new", "proposal", "proposal_staff_list", "proposal_staff", "proposal_residents",
 	"participate", "staff_todo",
+	"election_staff", "election_staff_one", "election_list", "election",
 	"staff_print", // its own document, rendered by renderPrint
 }
 
@@ -141,7 +146,7 @@ func New(d Deps) (*Server, error) {
 		s.pages[lang] = map[string]*template.Template{}
 		for _, name := range pageNames {
 			t, err := template.New(name).Funcs(s.funcs(lang)).ParseFS(files,
-				"templates/layout.html", "templates/partials.html", "templates/resident_actions.html", "templates/place.html", "templates/replytpl.html", "templates/vote_result.html", "templates/proposal_parts.html", "templates/"+name+".html")
+				"templates/layout.html", "templates/partials.html", "templates/resident_actions.html", "templates/place.html", "templates/replytpl.html", "templates/vote_result.html", "templates/proposal_parts.html", "templates/election_parts.html", "templates/"+name+".html")
 			if err != nil {
 				return nil, fmt.Errorf("parse template %s: %w", name, err)
 			}
