@@ -169,4 +169,3 @@ WHERE a.survey_id = $1 AND a.question_id = $2 AND a.text <> '' ORDER BY r.at DES
 	}
 	return out, errs.Wrap(rows.Err(), "texts")
 }
-
