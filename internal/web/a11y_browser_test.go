@@ -39,6 +39,7 @@ type a11ySite struct {
 	vote    string // an owners' vote with two units of the resident (vote_browser_test.go)
 	// proposalNo is the resident's proposal (proposal_browser_test.go).
 	proposalNo string
+	surveys    [2]string // an open survey and a closed one (survey_browser_test.go)
 	users      map[string]*browser
 }
 
@@ -177,6 +178,7 @@ type a11yPage struct {
 func (s *a11ySite) residentPages() []a11yPage {
 	s.as("resident")
 	s.ownersVote()
+	open, closed := s.residentSurveys()
 	return []a11yPage{
 		{"guest", "/", true},
 		{"guest", "/submit", true},
@@ -200,6 +202,9 @@ func (s *a11ySite) residentPages() []a11yPage {
 		{"resident", "/proposals", true},
 		{"resident", "/proposals/new", true},
 		{"resident", "/proposals/" + s.residentProposal(), true},
+		{"resident", "/surveys", true},
+		{"resident", "/surveys/" + open, true},
+		{"resident", "/surveys/" + closed, true},
 	}
 }
 
@@ -207,6 +212,8 @@ func (s *a11ySite) residentPages() []a11yPage {
 func (s *a11ySite) staffPages() []a11yPage {
 	n := s.staffNo
 	v := s.ownersVote()
+	var sv [2]string
+	sv[0], sv[1] = s.residentSurveys()
 	return []a11yPage{
 		{"admin", "/staff", false},
 		{"admin", "/staff/tickets/" + n, false},
@@ -245,6 +252,9 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"demo-grid", "/staff/proposals?view=all", false},
 		{"demo-grid", "/staff/proposals/" + s.residentProposal(), false},
 		{"demo-grid", "/staff/residents", false},
+		{"demo-grid", "/staff/surveys", false},
+		{"demo-grid", "/staff/surveys/" + sv[0], false},
+		{"demo-grid", "/staff/surveys/" + sv[1], false},
 		{"admin", "/staff/residents", false},
 		{"demo-handler", "/staff/replies", false},
 		{"demo-handler", "/staff/tickets/" + replyingTicket(s.t, s.a, "13900008888") + "?tpl=demo-rt-11", false},

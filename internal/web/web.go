@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
 	"github.com/gongzhi/gongzhi/internal/proposal"
+	"github.com/gongzhi/gongzhi/internal/survey"
 	"github.com/gongzhi/gongzhi/internal/vote"
 	"html/template"
 	"io/fs"
@@ -86,6 +87,9 @@ type Deps struct {
 	Votes *vote.Service
 	// Proposals is residents' proposals and residence.
 	Proposals *proposal.Service
+	// Surveys keeps the surveys (问卷调查); may be nil, and then their
+	// pages answer 503.
+	Surveys *survey.Service
 }
 
 // Server serves the HTML pages.
@@ -115,6 +119,7 @@ var pageNames = []string{
 	"vote_staff", "vote_staff_one", "vote_mine",
 	"proposal_list", "proposal_new", "proposal", "proposal_staff_list", "proposal_staff", "proposal_residents",
 	"participate",
+	"survey_list", "survey", "survey_staff_list",
 	"staff_print", // its own document, rendered by renderPrint
 }
 
