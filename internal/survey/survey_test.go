@@ -458,3 +458,33 @@ func TestOpenWindow(t *testing.T) {
 		}
 	})
 }
+
+// TestRespondAtOnce: the same resident's responses sent at once make one
+// response; the others are refused as a second one.
+func TestRespondAtOnce(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		v := f.open(t, f.full(t, survey.New{}))
+		const n = 8
+		errc := make(chan error, n)
+		for i := 0; i < n; i++ {
+			go func() {
+				_, err := f.s.Respond(context.Background(), f.residents[0], v.ID, answers([]int64{1}, []int64{2}, 3, "同时提交"))
+				errc <- err
+			}()
+		}
+		ok := 0
+		for i := 0; i < n; i++ {
+			switch err := <-errc; {
+			case err == nil:
+				ok++
+			case !errs.Is(err, errs.Conflict):
+				t.Errorf("a response at once: %v", err)
+			}
+		}
+		if ok != 1 {
+			t.Errorf("%d responses taken, want 1", ok)
+		}
+		f.count(t, v.ID, 1)
+	})
+}
