@@ -32,6 +32,9 @@ const (
 	StatusClosed Status = "closed" // 已结束
 )
 
+// Statuses lists every status.
+var Statuses = []Status{StatusDraft, StatusOpen, StatusClosed}
+
 // Valid reports whether s is a status.
 func (s Status) Valid() bool { return s == StatusDraft || s == StatusOpen || s == StatusClosed }
 
@@ -44,6 +47,9 @@ const (
 	Scale    Kind = "scale"    // 量表（1–5 或 1–10）
 	Text     Kind = "text"     // 填空
 )
+
+// Kinds lists every kind.
+var Kinds = []Kind{Single, Multiple, Scale, Text}
 
 // Valid reports whether k is a kind.
 func (k Kind) Valid() bool { return k == Single || k == Multiple || k == Scale || k == Text }

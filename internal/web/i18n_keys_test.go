@@ -3,6 +3,7 @@ package web
 import (
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
 	"github.com/gongzhi/gongzhi/internal/proposal"
+	"github.com/gongzhi/gongzhi/internal/survey"
 	"github.com/gongzhi/gongzhi/internal/vote"
 	"io/fs"
 	"os"
@@ -86,6 +87,10 @@ func keyFamilies() map[string][]string {
 		"prop.event.":        {"create", "cosign", "accept", "answer", "escalate", "progress", "lapse"},
 		"prop.flash.":        nil,
 		"res.flash.":         nil,
+		"sv.status.":         strs(survey.Statuses),
+		"sv.kind.":           strs(survey.Kinds),
+		"sv.channel.":        {survey.ChannelPaper, survey.ChannelPhone},
+		"sv.flash.":          nil,
 	}
 }
 
