@@ -19,6 +19,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/replytpl"
+	"github.com/gongzhi/gongzhi/internal/survey"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 	"github.com/gongzhi/gongzhi/internal/vote"
 	"github.com/gongzhi/gongzhi/internal/webhook"
@@ -41,6 +42,7 @@ type Deps struct {
 	Proposals   *proposal.Service
 	Agenda      *agenda.Service
 	Elections   *election.Service
+	Surveys     *survey.Service
 	Idem        *idem.Store
 	Limits      *limit.Set
 	Log         *slog.Logger
@@ -226,6 +228,18 @@ var routeTable = []route{
 	{"POST", "/api/v1/proposals/{number}/cosign", asUser, keyed, "co-sign a proposal", nil, (*API).cosignProposal},
 	{"POST", "/api/v1/proposals/{number}/answer", asUser, keyed, "answer a proposal: adopt, reject or escalate", nil, (*API).answerProposal},
 	{"POST", "/api/v1/proposals/{number}/progress", asUser, keyed, "report progress on an adopted proposal", nil, (*API).proposalProgress},
+
+	{"POST", "/api/v1/surveys", asUser, keyed, "create a draft survey of an area", nil, (*API).createSurvey},
+	{"GET", "/api/v1/surveys", asUser, noKey, "surveys the caller may see", nil, (*API).listSurveys},
+	{"GET", "/api/v1/surveys/{id}", asUser, noKey, "one survey with its questions", nil, (*API).getSurvey},
+	{"POST", "/api/v1/surveys/{id}/questions", asUser, keyed, "add a question to a draft survey", nil, (*API).addSurveyQuestion},
+	{"DELETE", "/api/v1/surveys/{id}/questions/{question_id}", asUser, noKey, "remove a question from a draft survey", nil, (*API).deleteSurveyQuestion},
+	{"POST", "/api/v1/surveys/{id}/open", asUser, keyed, "open a survey for answers", nil, (*API).openSurvey},
+	{"POST", "/api/v1/surveys/{id}/close", asUser, keyed, "close a survey", nil, (*API).closeSurvey},
+	{"POST", "/api/v1/surveys/{id}/responses", asUser, keyed, "answer a survey, or record a resident's paper or phone answer", nil, (*API).respondSurvey},
+	{"GET", "/api/v1/surveys/{id}/results", asUser, noKey, "a survey's results", nil, (*API).surveyResults},
+	{"GET", "/api/v1/surveys/{id}/results.xlsx", asUser, noKey, "a survey's results as XLSX", nil, (*API).surveyResultsXLSX},
+	{"GET", "/api/v1/surveys/{id}/responses.xlsx", asUser, noKey, "every response of a survey as XLSX", nil, (*API).surveyResponsesXLSX},
 
 	{"POST", "/api/v1/votes", asUser, keyed, "open an owners' vote of a residential compound (业主共同决定)", nil, (*API).createVote},
 	{"GET", "/api/v1/votes", asUser, noKey, "owners' votes one may see", nil, (*API).listVotes},

@@ -525,6 +525,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 	oaVotes(t, c, admin, supervisor, handler, resident)
 	oaProposals(t, c, a, admin, handler, deptHandler, resident, residentTicket, agentTicket)
 	oaElections(t, c, a, admin, supervisor, handler, resident)
+	oaSurveys(t, c, a, admin)
 
 	// Every operation was called, and the error answers came up.
 	var missed []string

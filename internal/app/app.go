@@ -21,6 +21,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/clock"
 	"github.com/gongzhi/gongzhi/internal/config"
 	"github.com/gongzhi/gongzhi/internal/db"
+	"github.com/gongzhi/gongzhi/internal/deliberation"
 	"github.com/gongzhi/gongzhi/internal/demo"
 	"github.com/gongzhi/gongzhi/internal/election"
 	"github.com/gongzhi/gongzhi/internal/errs"
@@ -35,6 +36,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/open311"
 	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/replytpl"
+	"github.com/gongzhi/gongzhi/internal/survey"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 	"github.com/gongzhi/gongzhi/internal/vote"
 	"github.com/gongzhi/gongzhi/internal/web"
@@ -63,6 +65,7 @@ type App struct {
 	Proposals   *proposal.Service
 	Agenda      *agenda.Service
 	Elections   *election.Service
+	Surveys     *survey.Service
 	Handler     http.Handler
 	idem        *idem.Store
 	// AdminPassword is set when the admin account was made on this start
@@ -176,6 +179,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err != nil {
 		return nil, fmt.Errorf("election-rules: %w", err)
 	}
+	a.Surveys = newSurveys(d, c, a.Gov, a.Proposals)
 	// After every capability: the lists and counts that join them.
 	a.Agenda = newAgenda(a)
 	a.Evaluation.SetParticipation(participationSources(a))
@@ -225,7 +229,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		}
 		w.Write([]byte("ready\n"))
 	})
-	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Insight: a.Insight, Themes: a.Themes, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
+	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Insight: a.Insight, Themes: a.Themes, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
 	open311.New(open311.Deps{Tickets: a.Tickets, Auth: a.Auth, Gov: a.Gov, Idem: a.idem, Log: log, Jurisdiction: cfg.Jurisdiction, BaseURL: cfg.BaseURL,
 		SandboxURL: cfg.Open311SandboxURL}).Routes(mux)
 	lookupKey, err := d.Secret(ctx, "web.lookup", 32)
@@ -236,7 +240,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err != nil {
 		return nil, err
 	}
-	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Replies: a.Replies, Insight: a.Insight, Evaluation: a.Evaluation, Themes: a.Themes, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections})
+	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Replies: a.Replies, Insight: a.Insight, Evaluation: a.Evaluation, Themes: a.Themes, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
@@ -272,6 +276,20 @@ func participationSources(a *App) evaluation.ParticipationSources {
 		Answers: a.Proposals.AnswerCounts,
 		Acts:    []func(context.Context, time.Time, time.Time) ([]evaluation.Act, error){a.Proposals.Participants, a.Votes.Voters},
 	}
+}
+
+// newSurveys builds the surveys' service; a survey about a proposal finds it
+// through the proposals' service, as its reader may see it.
+func newSurveys(d *db.DB, c clock.Clock, g *gov.Service, p *proposal.Service) *survey.Service {
+	s := survey.NewService(d, c, g)
+	s.SetResolver("proposal", func(ctx context.Context, u auth.User, id string) (deliberation.Target, error) {
+		x, err := p.Get(ctx, u, id)
+		if err != nil {
+			return deliberation.Target{}, err
+		}
+		return deliberation.Target{Kind: "proposal", ID: x.Number, Title: x.Title, URL: "/proposals/" + x.Number, AreaCode: x.AreaCode, OrgCode: x.OrgCode}, nil
+	})
+	return s
 }
 
 // newProposals builds the proposals' service on the tickets' calendar, with
@@ -462,6 +480,11 @@ func (a *App) work(ctx context.Context) {
 			a.Log.Error("close elections", "err", err)
 		} else if n > 0 {
 			a.Log.Info("elections closed at their closing time", "elections", n)
+		}
+		if n, err := a.Surveys.CloseDue(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Error("close surveys", "err", err)
+		} else if n > 0 {
+			a.Log.Info("surveys closed at their closing time", "surveys", n)
 		}
 		if n, err := a.Proposals.Lapse(ctx); err != nil && ctx.Err() == nil {
 			a.Log.Error("proposals lapse", "err", err)

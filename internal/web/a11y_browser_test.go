@@ -39,7 +39,8 @@ type a11ySite struct {
 	vote    string // an owners' vote with two units of the resident (vote_browser_test.go)
 	// proposalNo is the resident's proposal (proposal_browser_test.go).
 	proposalNo string
-	election   string // an election with the resident on its register (election_browser_test.go)
+	election   string    // an election with the resident on its register (election_browser_test.go)
+	surveys    [2]string // an open survey and a closed one (survey_browser_test.go)
 	users      map[string]*browser
 }
 
@@ -178,6 +179,7 @@ type a11yPage struct {
 func (s *a11ySite) residentPages() []a11yPage {
 	s.as("resident")
 	s.ownersVote()
+	open, closed := s.residentSurveys()
 	return []a11yPage{
 		{"guest", "/", true},
 		{"guest", "/submit", true},
@@ -203,6 +205,9 @@ func (s *a11ySite) residentPages() []a11yPage {
 		{"resident", "/proposals/" + s.residentProposal(), true},
 		{"resident", "/elections", true},
 		{"resident", "/elections/" + s.residentElection(), true},
+		{"resident", "/surveys", true},
+		{"resident", "/surveys/" + open, true},
+		{"resident", "/surveys/" + closed, true},
 	}
 }
 
@@ -210,6 +215,8 @@ func (s *a11ySite) residentPages() []a11yPage {
 func (s *a11ySite) staffPages() []a11yPage {
 	n := s.staffNo
 	v := s.ownersVote()
+	var sv [2]string
+	sv[0], sv[1] = s.residentSurveys()
 	return []a11yPage{
 		{"admin", "/staff", false},
 		{"admin", "/staff/todo", false},
@@ -251,6 +258,9 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"demo-grid", "/staff/residents", false},
 		{"demo-grid", "/staff/elections", false},
 		{"demo-grid", "/staff/elections/" + s.residentElection(), false},
+		{"demo-grid", "/staff/surveys", false},
+		{"demo-grid", "/staff/surveys/" + sv[0], false},
+		{"demo-grid", "/staff/surveys/" + sv[1], false},
 		{"admin", "/staff/residents", false},
 		{"demo-handler", "/staff/replies", false},
 		{"demo-handler", "/staff/tickets/" + replyingTicket(s.t, s.a, "13900008888") + "?tpl=demo-rt-11", false},

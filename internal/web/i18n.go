@@ -50,6 +50,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canVotes":     canVotes,
 		"canProposals": canProposals,
 		"canElections": canElections,
+		"canSurveys":   canSurveys,
 		"canResidents": canResidents,
 		"canReplies":   canReplies,
 		"canDupes":     canDupes,
@@ -206,6 +207,7 @@ var messageTables = []map[string][2]string{
 	coreMessages, staffMessages, accountMessages, auditMessages, consoleMessages, evalMessages, photoMessages, smMessages, nextMessages, phoneMessages, fileMessages, placeMessages, a11yMessages, printMessages, pickerMessages, fairMessages, workbenchMessages, notesMessages, replyMessages, replyQualityMessages, dupesMessages, routerMessages, themeMessages, warnMessages, voteMessages, proposalMessages,
 	participateMessages, agendaMessages,
 	electionMessages,
+	surveyMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

@@ -3,6 +3,7 @@ package web
 import (
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
 	"github.com/gongzhi/gongzhi/internal/proposal"
+	"github.com/gongzhi/gongzhi/internal/survey"
 	"github.com/gongzhi/gongzhi/internal/vote"
 	"io/fs"
 	"os"
@@ -86,10 +87,16 @@ func keyFamilies() map[string][]string {
 		"prop.decision.":     {proposal.Adopt, proposal.Reject, proposal.Escalate},
 		"prop.event.":        {"create", "cosign", "accept", "answer", "escalate", "progress", "lapse"},
 		"prop.flash.":        nil,
+		"agenda.kind.":       {"proposal", "vote"},
+		"agenda.role.":       {"raised", "cosigned", "owner", "answer"},
 		"res.flash.":         nil,
 		"elec.kind.":         election.Kinds,
 		"elec.level.":        {"public", "residents", "internal"},
 		"elec.done.":         {"created", "units", "candidates", "remove", "ballots", "close", "cast"},
+		"sv.status.":         strs(survey.Statuses),
+		"sv.kind.":           strs(survey.Kinds),
+		"sv.channel.":        {survey.ChannelPaper, survey.ChannelPhone},
+		"sv.flash.":          nil,
 	}
 }
 

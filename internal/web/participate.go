@@ -14,6 +14,7 @@ var participateEntries = []participateEntry{
 	{"part-proposals", "/proposals", "part.proposals", "part.proposals.hint"},
 	{"part-votes", "/votes", "part.votes", "part.votes.hint"},
 	{"part-elections", "/elections", "part.elections", "part.elections.hint"},
+	{"part-surveys", "/surveys", "part.surveys", "part.surveys.hint"},
 }
 
 func (s *Server) participate(w http.ResponseWriter, r *http.Request) {

@@ -19,6 +19,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.voteRoutes(h, files)
 	s.proposalRoutes(h)
 	s.electionRoutes(h, files)
+	s.surveyRoutes(h)
 	h("GET /participate", s.participate)
 	h("GET /staff/todo", s.staffTodo)
 

@@ -11,6 +11,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/agenda"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
 	"github.com/gongzhi/gongzhi/internal/proposal"
+	"github.com/gongzhi/gongzhi/internal/survey"
 	"github.com/gongzhi/gongzhi/internal/vote"
 	"html/template"
 	"io/fs"
@@ -93,6 +94,9 @@ type Deps struct {
 	// Elections keeps the owners' committee and residents' representatives
 	// elections; may be nil, and then their pages answer 503.
 	Elections *election.Service
+	// Surveys keeps the surveys (问卷调查); may be nil, and then their
+	// pages answer 503.
+	Surveys *survey.Service
 }
 
 // Server serves the HTML pages.
@@ -123,6 +127,7 @@ var pageNames = []string{
 	"proposal_list", "proposal_new", "proposal", "proposal_staff_list", "proposal_staff", "proposal_residents",
 	"participate", "staff_todo",
 	"election_staff", "election_staff_one", "election_list", "election",
+	"survey_list", "survey", "survey_staff_list",
 	"staff_print", // its own document, rendered by renderPrint
 }
 
