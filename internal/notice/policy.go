@@ -111,6 +111,13 @@ func CanObjectFor(u auth.User, n Notice, residentMay bool) bool {
 	return ofPublisher(u, n) || u.InArea(n.AreaCode)
 }
 
+// OffersObjectionFor reports whether staff u are offered the form that
+// enters an objection to n on a resident's behalf while its period runs
+// (open); the resident's own right is checked when her phone is given.
+func OffersObjectionFor(u auth.User, n Notice, open bool) bool {
+	return open && (n.Level == disclosure.Public || n.Level == disclosure.Residents) && CanObjectFor(u, n, true)
+}
+
 // residentMay reports whether a resident, living in n's area or not, may
 // raise an objection to n: the rule of CanObject for one who is not
 // logged in (her phone given by staff).
