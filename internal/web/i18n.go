@@ -49,6 +49,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canVotes":     canVotes,
 		"canProposals": canProposals,
 		"canResidents": canResidents,
+		"canNotices":   canNotices,
 		"canReplies":   canReplies,
 		"canDupes":     canDupes,
 		"canRouter":    canRouter,
@@ -203,6 +204,7 @@ var messages = joinMessages(messageTables...)
 var messageTables = []map[string][2]string{
 	coreMessages, staffMessages, accountMessages, auditMessages, consoleMessages, evalMessages, photoMessages, smMessages, nextMessages, phoneMessages, fileMessages, placeMessages, a11yMessages, printMessages, pickerMessages, fairMessages, workbenchMessages, notesMessages, replyMessages, replyQualityMessages, dupesMessages, routerMessages, themeMessages, warnMessages, voteMessages, proposalMessages,
 	participateMessages,
+	noticeMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

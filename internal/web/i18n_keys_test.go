@@ -1,7 +1,9 @@
 package web
 
 import (
+	"github.com/gongzhi/gongzhi/internal/disclosure"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
+	"github.com/gongzhi/gongzhi/internal/notice"
 	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/vote"
 	"io/fs"
@@ -86,6 +88,14 @@ func keyFamilies() map[string][]string {
 		"prop.event.":        {"create", "cosign", "accept", "answer", "escalate", "progress", "lapse"},
 		"prop.flash.":        nil,
 		"res.flash.":         nil,
+		"notice.kind.":       strs(notice.Kinds),
+		"notice.status.":     strs(notice.Statuses),
+		"notice.level.":      strs(disclosure.Levels),
+		"notice.event.":      notice.EventKinds,
+		"notice.dir.":        {notice.Income, notice.Expense},
+		"notice.every.":      {notice.Monthly, notice.Quarterly, notice.Never},
+		"notice.state.":      {notice.StateDone, notice.StateDue, notice.StateOverdue},
+		"notice.flash.":      nil,
 	}
 }
 
