@@ -39,6 +39,7 @@ type a11ySite struct {
 	vote    string // an owners' vote with two units of the resident (vote_browser_test.go)
 	// proposalNo is the resident's proposal (proposal_browser_test.go).
 	proposalNo string
+	notices    []string // the resident's announcement and a finance disclosure (notice_browser_test.go)
 	users      map[string]*browser
 }
 
@@ -200,6 +201,10 @@ func (s *a11ySite) residentPages() []a11yPage {
 		{"resident", "/proposals", true},
 		{"resident", "/proposals/new", true},
 		{"resident", "/proposals/" + s.residentProposal(), true},
+		{"guest", "/notices", true},
+		{"resident", "/notices", true},
+		{"resident", "/notices/" + s.siteNotices()[0], true},
+		{"guest", "/notices/" + s.siteNotices()[1], true},
 	}
 }
 
@@ -245,6 +250,10 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"demo-grid", "/staff/proposals?view=all", false},
 		{"demo-grid", "/staff/proposals/" + s.residentProposal(), false},
 		{"demo-grid", "/staff/residents", false},
+		{"demo-grid", "/staff/notices", false},
+		{"demo-grid", "/staff/notices/new", false},
+		{"demo-grid", "/staff/notices/" + s.siteNotices()[0], false},
+		{"admin", "/staff/notices?view=all", false},
 		{"admin", "/staff/residents", false},
 		{"demo-handler", "/staff/replies", false},
 		{"demo-handler", "/staff/tickets/" + replyingTicket(s.t, s.a, "13900008888") + "?tpl=demo-rt-11", false},
