@@ -151,11 +151,8 @@ comment_days, notice_days, created_by, created_at, updated_at) VALUES ($1, $2, $
 	if err != nil {
 		return "", errs.Wrap(db.MapError(err), "insert notice")
 	}
-	for i, l := range n.Lines {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO notice_lines (number, seq, direction, item, amount_fen) VALUES ($1, $2, $3, $4, $5)`,
-			number, i+1, l.Direction, l.Item, l.AmountFen); err != nil {
-			return "", errs.Wrap(err, "insert notice line")
-		}
+	if err := insertLines(ctx, tx, number, n.Lines); err != nil {
+		return "", err
 	}
 	if err := s.event(ctx, tx, number, u, "", now, Event{Kind: "create", ToStatus: StatusDraft, Text: n.Title}); err != nil {
 		return "", err
@@ -168,6 +165,20 @@ comment_days, notice_days, created_by, created_at, updated_at) VALUES ($1, $2, $
 		return "", err
 	}
 	return number, s.open(ctx, tx, u, x, now, OpenInput{})
+}
+
+// insertLines writes a finance item's lines in one statement.
+func insertLines(ctx context.Context, tx *sql.Tx, number string, lines []Line) error {
+	if len(lines) == 0 {
+		return nil
+	}
+	var c db.Conds
+	rows := make([]string, len(lines))
+	for i, l := range lines {
+		rows[i] = c.Bind(`(?, ?, ?, ?, ?)`, number, i+1, l.Direction, l.Item, l.AmountFen)
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO notice_lines (number, seq, direction, item, amount_fen) VALUES `+strings.Join(rows, ", "), c.Args...)
+	return errs.Wrap(err, "insert notice lines")
 }
 
 // nextNumber is GS, the business date and a four-digit sequence of the

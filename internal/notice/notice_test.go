@@ -48,6 +48,16 @@ func wantCode(t *testing.T, err error, code errs.Code, what string) {
 	}
 }
 
+// wantMsg fails unless err is invalid input for the reason its English
+// message names.
+func wantMsg(t *testing.T, err error, en, what string) {
+	t.Helper()
+	wantCode(t, err, errs.Invalid, what)
+	if e := errs.As(err); !strings.Contains(e.MsgEn, en) {
+		t.Fatalf("%s: refused for another reason: %s", what, e.MsgEn)
+	}
+}
+
 func staff(id string, role auth.Role, org, area string) auth.User {
 	return auth.User{ID: id, Username: id, Role: role, OrgCode: org, AreaCode: area}
 }
@@ -177,11 +187,11 @@ func TestObjectionRules(t *testing.T) {
 		wantCode(t, obj(f.outsider, res.Number), errs.NotFound, "an outsider objects to a residents' item")
 		wantCode(t, obj(f.neighbour, res.Number), errs.NotFound, "a resident of another community objects")
 		wantCode(t, obj(f.guest, pub.Number), errs.Forbidden, "a guest objects")
-		wantCode(t, obj(f.office, pub.Number), errs.Invalid, "staff object without the resident's phone")
+		wantMsg(t, obj(f.office, pub.Number), "give the mobile number", "staff object without the resident's phone")
 		_, err := f.s.Object(ctx, f.resident, pub.Number, notice.NewObjection{Text: " "})
-		wantCode(t, err, errs.Invalid, "an empty objection")
+		wantMsg(t, err, "the objection must be", "an empty objection")
 		_, err = f.s.Object(ctx, f.resident, pub.Number, notice.NewObjection{Text: "x", Phone: "13900000002"})
-		wantCode(t, err, errs.Invalid, "a resident names a phone")
+		wantMsg(t, err, "a phone is given only by staff", "a resident names a phone")
 		for i := 0; i < notice.MaxPerResident; i++ {
 			must(t, obj(f.resident, res.Number))
 		}
@@ -259,7 +269,7 @@ func TestFinalRefusedWhileUnanswered(t *testing.T) {
 		_, err = f.s.Answer(ctx, f.village, n.Number, 1, notice.AnswerInput{Text: "再答"})
 		wantCode(t, err, errs.Conflict, "answer twice")
 		_, err = f.s.Finalise(ctx, f.village, n.Number, "")
-		wantCode(t, err, errs.Invalid, "final without a summary after objections")
+		wantMsg(t, err, "write the summary", "final without a summary after objections")
 		x, err = f.s.Finalise(ctx, f.village, n.Number, "收到异议1条，已采纳：调整施工时间。")
 		must(t, err)
 		if x.Status != notice.StatusFinal || x.Summary == "" || x.FinalAt == nil {
@@ -325,6 +335,36 @@ func TestEndPeriods(t *testing.T) {
 		must(t, err)
 		if x.Status != notice.StatusFinal {
 			t.Errorf("finalised: %s", x.Status)
+		}
+	})
+}
+
+// TestConcurrentObjections: a resident sending objections at once gets her
+// limit and no more; each is numbered once and counted once.
+func TestConcurrentObjections(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d, monday)
+		n := f.publish(t, f.village, notice.New{})
+		errc := make(chan error, 8)
+		for i := 0; i < 8; i++ {
+			go func() {
+				_, err := f.s.Object(ctx, f.resident, n.Number, notice.NewObjection{Text: "同时提出的异议"})
+				errc <- err
+			}()
+		}
+		ok := 0
+		for i := 0; i < 8; i++ {
+			if err := <-errc; err == nil {
+				ok++
+			} else if !errs.Is(err, errs.Conflict) {
+				t.Errorf("object: %v", err)
+			}
+		}
+		x, err := f.s.Get(ctx, f.resident, n.Number)
+		must(t, err)
+		if ok != notice.MaxPerResident || x.Objections != ok || x.Pending != ok || len(x.List) != ok || x.List[ok-1].ID != ok {
+			t.Fatalf("%d taken: %d counted, %d pending, %d listed", ok, x.Objections, x.Pending, len(x.List))
 		}
 	})
 }

@@ -130,29 +130,33 @@ func TestPublishRules(t *testing.T) {
 			u    auth.User
 			n    notice.New
 			code errs.Code
+			en   string // the reason, for invalid input
 		}{
-			"a resident publishes":            {f.resident, base, errs.Forbidden},
-			"a guest publishes":               {f.guest, base, errs.Forbidden},
-			"outside her scope":               {f.village, with(func(n *notice.New) { n.AreaCode = otherComm }), errs.Forbidden},
-			"another street's office":         {f.otherOffice, base, errs.Forbidden},
-			"for another organisation":        {f.village, with(func(n *notice.New) { n.OrgCode = "S1" }), errs.Forbidden},
-			"no such area":                    {f.admin, with(func(n *notice.New) { n.AreaCode = "110117001999" }), errs.NotFound},
-			"unknown kind":                    {f.village, with(func(n *notice.New) { n.Kind = "poster" }), errs.Invalid},
-			"unknown level":                   {f.village, with(func(n *notice.New) { n.Level = "friends" }), errs.Invalid},
-			"a title of two lines":            {f.village, with(func(n *notice.New) { n.Title = "一\n二" }), errs.Invalid},
-			"a period too short":              {f.village, with(func(n *notice.New) { n.NoticeDays = notice.MinNoticeDays - 1 }), errs.Invalid},
-			"a period too long":               {f.village, with(func(n *notice.New) { n.NoticeDays = notice.MaxNoticeDays + 1 }), errs.Invalid},
-			"comment days on an announcement": {f.village, with(func(n *notice.New) { n.CommentDays = 7 }), errs.Invalid},
-			"finance without a period":        {f.village, with(func(n *notice.New) { n.Kind = notice.KindFinance }), errs.Invalid},
-			"finance of a future month":       {f.village, with(func(n *notice.New) { n.Kind, n.Period = notice.KindFinance, "2026-12" }), errs.Invalid},
-			"finance of month 13":             {f.village, with(func(n *notice.New) { n.Kind, n.Period = notice.KindFinance, "2026-13" }), errs.Invalid},
-			"a period on an announcement":     {f.village, with(func(n *notice.New) { n.Period = "2026-10" }), errs.Invalid},
-			"lines on an announcement":        {f.village, with(func(n *notice.New) { n.Lines = []notice.Line{{Direction: notice.Income, Item: "租金", AmountFen: 1}} }), errs.Invalid},
+			"a resident publishes":            {f.resident, base, errs.Forbidden, ""},
+			"a guest publishes":               {f.guest, base, errs.Forbidden, ""},
+			"outside her scope":               {f.village, with(func(n *notice.New) { n.AreaCode = otherComm }), errs.Forbidden, ""},
+			"another street's office":         {f.otherOffice, base, errs.Forbidden, ""},
+			"for another organisation":        {f.village, with(func(n *notice.New) { n.OrgCode = "S1" }), errs.Forbidden, ""},
+			"no such area":                    {f.admin, with(func(n *notice.New) { n.AreaCode = "110117001999" }), errs.NotFound, ""},
+			"unknown kind":                    {f.village, with(func(n *notice.New) { n.Kind = "poster" }), errs.Invalid, "kind must be"},
+			"unknown level":                   {f.village, with(func(n *notice.New) { n.Level = "friends" }), errs.Invalid, "visibility must be"},
+			"a title of two lines":            {f.village, with(func(n *notice.New) { n.Title = "一\n二" }), errs.Invalid, "the title must be"},
+			"a period too short":              {f.village, with(func(n *notice.New) { n.NoticeDays = notice.MinNoticeDays - 1 }), errs.Invalid, "public-notice period must be"},
+			"a period too long":               {f.village, with(func(n *notice.New) { n.NoticeDays = notice.MaxNoticeDays + 1 }), errs.Invalid, "public-notice period must be"},
+			"comment days on an announcement": {f.village, with(func(n *notice.New) { n.CommentDays = 7 }), errs.Invalid, "only topics have a comment period"},
+			"finance without a period":        {f.village, with(func(n *notice.New) { n.Kind = notice.KindFinance }), errs.Invalid, "the period must be a month"},
+			"finance of a future month":       {f.village, with(func(n *notice.New) { n.Kind, n.Period = notice.KindFinance, "2026-12" }), errs.Invalid, "the period must be a month"},
+			"finance of month 13":             {f.village, with(func(n *notice.New) { n.Kind, n.Period = notice.KindFinance, "2026-13" }), errs.Invalid, "the period must be a month"},
+			"a period on an announcement":     {f.village, with(func(n *notice.New) { n.Period = "2026-10" }), errs.Invalid, "only village affairs and finance items name a period"},
+			"lines on an announcement":        {f.village, with(func(n *notice.New) { n.Lines = []notice.Line{{Direction: notice.Income, Item: "租金", AmountFen: 1}} }), errs.Invalid, "only finance items carry"},
 			"a line of no amount": {f.village, with(func(n *notice.New) {
 				n.Kind, n.Period, n.Lines = notice.KindFinance, "2026-10", []notice.Line{{Direction: notice.Income, Item: "租金"}}
-			}), errs.Invalid},
+			}), errs.Invalid, "line 1: the amount must be above 0"},
 		} {
 			_, err := f.s.Create(ctx, c.u, c.n)
+			if c.code == errs.Invalid {
+				wantMsg(t, err, c.en, what)
+			}
 			wantCode(t, err, c.code, what)
 		}
 		// The street office publishes for the village; the admin for any
@@ -237,7 +241,7 @@ func TestTopicAndCommentTarget(t *testing.T) {
 			t.Error("comments open after the comment period")
 		}
 		_, err = f.s.Open(ctx, f.village, tp.Number, notice.OpenInput{Decision: "划定停车位"})
-		wantCode(t, err, errs.Invalid, "decide without the summary")
+		wantMsg(t, err, "the summary of what was heard must be", "decide without the summary")
 		x, err := f.s.Open(ctx, f.village, tp.Number, notice.OpenInput{Decision: "在村委会东侧划定停车位40个", Summary: "收到意见12条，采纳8条：增加车位、禁停主路。"})
 		must(t, err)
 		if x.Status != notice.StatusNoticing || x.Decision == "" || x.NoticeUntil == nil {
@@ -267,7 +271,7 @@ func TestTopicAndCommentTarget(t *testing.T) {
 		t2 := f.publish(t, f.village, notice.New{Kind: notice.KindTopic, Title: "村史馆开放时间", CommentDays: notice.MinCommentDays})
 		f.clock.Set(*t2.CommentUntil)
 		_, err = f.s.Finalise(ctx, f.village, t2.Number, "")
-		wantCode(t, err, errs.Invalid, "a topic final without a summary")
+		wantMsg(t, err, "write the summary", "a topic final without a summary")
 		if x, err = f.s.Finalise(ctx, f.village, t2.Number, "未收到不同意见，按原方案执行。"); err != nil || x.Status != notice.StatusFinal {
 			t.Errorf("the topic final: %v", err)
 		}

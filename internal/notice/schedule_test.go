@@ -94,14 +94,14 @@ func TestScheduleReadersAndRules(t *testing.T) {
 		wantCode(t, err, errs.Forbidden, "a resident reads schedules")
 		_, err = f.s.SetRule(ctx, f.supervisor, notice.Rule{AreaCode: "110117", Kind: notice.KindFinance, Every: notice.Quarterly})
 		wantCode(t, err, errs.Forbidden, "a supervisor sets a rule")
-		for _, bad := range []notice.Rule{
-			{AreaCode: "110117", Kind: notice.KindTopic, Every: notice.Monthly},
-			{AreaCode: "110117", Kind: notice.KindFinance, Every: "weekly"},
-			{AreaCode: "110117", Kind: notice.KindFinance, Every: notice.Monthly, DueDays: notice.MaxDueDays + 1},
-			{AreaCode: "!", Kind: notice.KindFinance, Every: notice.Monthly},
+		for why, bad := range map[string]notice.Rule{
+			"only village affairs and finance": {AreaCode: "110117", Kind: notice.KindTopic, Every: notice.Monthly},
+			"every must be":                    {AreaCode: "110117", Kind: notice.KindFinance, Every: "weekly"},
+			"the days after a period must be":  {AreaCode: "110117", Kind: notice.KindFinance, Every: notice.Monthly, DueDays: notice.MaxDueDays + 1},
+			"malformed area code":              {AreaCode: "!", Kind: notice.KindFinance, Every: notice.Monthly},
 		} {
 			_, err = f.s.SetRule(ctx, f.admin, bad)
-			wantCode(t, err, errs.Invalid, "rule "+bad.Every)
+			wantMsg(t, err, why, "rule: "+why)
 		}
 		_, err = f.s.SetRule(ctx, f.admin, notice.Rule{AreaCode: "110117999", Kind: notice.KindFinance, Every: notice.Monthly})
 		wantCode(t, err, errs.NotFound, "a rule of no area")
@@ -154,11 +154,11 @@ func TestFinanceAmounts(t *testing.T) {
 		if x.IncomeFen != notice.MaxLines*notice.MaxAmountFen || x.Income != "2000000000000000.00" {
 			t.Errorf("the largest table: %d %s", x.IncomeFen, x.Income)
 		}
-		_, err = f.s.Create(ctx, f.village, notice.New{Kind: notice.KindFinance, Period: "2026-11", Title: "过多", Body: "过多", Lines: append(big, big[0])})
-		wantCode(t, err, errs.Invalid, "one line too many")
+		_, err = f.s.Create(ctx, f.village, notice.New{Kind: notice.KindFinance, AreaCode: villageArea, Period: "2026-11", Title: "过多", Body: "过多", Lines: append(big, big[0])})
+		wantMsg(t, err, "at most 200 lines", "one line too many")
 		big[0].AmountFen++
-		_, err = f.s.Create(ctx, f.village, notice.New{Kind: notice.KindFinance, Period: "2026-11", Title: "过大", Body: "过大", Lines: big[:1]})
-		wantCode(t, err, errs.Invalid, "an amount too large")
+		_, err = f.s.Create(ctx, f.village, notice.New{Kind: notice.KindFinance, AreaCode: villageArea, Period: "2026-11", Title: "过大", Body: "过大", Lines: big[:1]})
+		wantMsg(t, err, "line 1: the amount must be above 0", "an amount too large")
 		for _, bad := range []string{"租金,收入", "租金,借入,1", "租金,收入,1.234", "租金,收入,-1", "租金,收入,1,000"} {
 			if _, err := notice.ParseLines(bad); err == nil {
 				t.Errorf("ParseLines(%q) passed", bad)

@@ -75,7 +75,7 @@ func (s *Service) await(ctx context.Context, tx *sql.Tx, n Notice, now time.Time
 	if _, err := tx.ExecContext(ctx, `UPDATE notices SET status = 'answering', updated_at = $2 WHERE number = $1`, n.Number, db.Millis(now)); err != nil {
 		return errs.Wrap(err, "notice answering")
 	}
-	ev := Event{Kind: "end", FromStatus: StatusNoticing, ToStatus: StatusAnswering, Objection: n.Pending}
+	ev := Event{Kind: "end", FromStatus: StatusNoticing, ToStatus: StatusAnswering, Text: fmt.Sprintf("异议%d条，未答复%d条", n.Objections, n.Pending)}
 	if err := s.event(ctx, tx, n.Number, auth.System(), "", now, ev); err != nil {
 		return err
 	}

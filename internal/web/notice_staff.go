@@ -72,7 +72,11 @@ func (s *Server) renderStaffNotices(w http.ResponseWriter, r *http.Request, p *P
 		d.Tabs = []Tab{{Label: tr(p.Lang, "notice.tab.org"), URL: "/staff/notices", Active: own},
 			{Label: tr(p.Lang, "notice.tab.area"), URL: "/staff/notices?view=all", Active: !own}}
 	}
-	page, err := s.Notices.List(r.Context(), u, notice.Filter{Org: own, Cursor: q.Get("cursor"), Limit: 50})
+	f := notice.Filter{Org: own, Cursor: q.Get("cursor"), Limit: 50}
+	if !own && !u.IsAdmin() {
+		f.AreaCode = u.AreaCode // her area's, not every public item of the district
+	}
+	page, err := s.Notices.List(r.Context(), u, f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
