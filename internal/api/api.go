@@ -17,6 +17,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
+	"github.com/gongzhi/gongzhi/internal/notice"
 	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/replytpl"
 	"github.com/gongzhi/gongzhi/internal/survey"
@@ -43,6 +44,7 @@ type Deps struct {
 	Agenda      *agenda.Service
 	Elections   *election.Service
 	Surveys     *survey.Service
+	Notices     *notice.Service
 	Idem        *idem.Store
 	Limits      *limit.Set
 	Log         *slog.Logger
@@ -240,6 +242,15 @@ var routeTable = []route{
 	{"GET", "/api/v1/surveys/{id}/results", asUser, noKey, "a survey's results", nil, (*API).surveyResults},
 	{"GET", "/api/v1/surveys/{id}/results.xlsx", asUser, noKey, "a survey's results as XLSX", nil, (*API).surveyResultsXLSX},
 	{"GET", "/api/v1/surveys/{id}/responses.xlsx", asUser, noKey, "every response of a survey as XLSX", nil, (*API).surveyResponsesXLSX},
+	{"POST", "/api/v1/notices", asUser, keyed, "publish a topic, announcement or disclosure (staff)", nil, (*API).createNotice},
+	{"GET", "/api/v1/notices", asAnyone, noKey, "topics, announcements and disclosures the caller may see", (*API).listNotices, nil},
+	{"GET", "/api/v1/notices/{number}", asAnyone, noKey, "one topic, announcement or disclosure with its objections and answers", (*API).getNotice, nil},
+	{"POST", "/api/v1/notices/{number}/open", asUser, keyed, "publish a draft, or put a topic's decision up for public notice", nil, (*API).openNotice},
+	{"POST", "/api/v1/notices/{number}/objections", asUser, keyed, "raise an objection during the public-notice period", nil, (*API).objectNotice},
+	{"POST", "/api/v1/notices/{number}/objections/{id}/answer", asUser, keyed, "answer an objection", nil, (*API).answerObjection},
+	{"POST", "/api/v1/notices/{number}/finalise", asUser, keyed, "make an item final with the summary of what was heard and what changed", nil, (*API).finaliseNotice},
+	{"POST", "/api/v1/notices/{number}/withdraw", asUser, keyed, "withdraw an item", nil, (*API).withdrawNotice},
+	{"GET", "/api/v1/disclosure-schedules/due", asUser, noKey, "village committees' disclosure schedules: due, overdue, done", nil, (*API).dueDisclosures},
 
 	{"POST", "/api/v1/votes", asUser, keyed, "open an owners' vote of a residential compound (业主共同决定)", nil, (*API).createVote},
 	{"GET", "/api/v1/votes", asUser, noKey, "owners' votes one may see", nil, (*API).listVotes},

@@ -526,6 +526,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 	oaProposals(t, c, a, admin, handler, deptHandler, resident, residentTicket, agentTicket)
 	oaElections(t, c, a, admin, supervisor, handler, resident)
 	oaSurveys(t, c, a, admin)
+	oaNotices(t, c, a, admin, deptHandler, supervisor, resident)
 
 	// Every operation was called, and the error answers came up.
 	var missed []string

@@ -41,6 +41,7 @@ type a11ySite struct {
 	proposalNo string
 	election   string    // an election with the resident on its register (election_browser_test.go)
 	surveys    [2]string // an open survey and a closed one (survey_browser_test.go)
+	notices    []string  // the resident's announcement and a finance disclosure (notice_browser_test.go)
 	users      map[string]*browser
 }
 
@@ -208,6 +209,10 @@ func (s *a11ySite) residentPages() []a11yPage {
 		{"resident", "/surveys", true},
 		{"resident", "/surveys/" + open, true},
 		{"resident", "/surveys/" + closed, true},
+		{"guest", "/notices", true},
+		{"resident", "/notices", true},
+		{"resident", "/notices/" + s.siteNotices()[0], true},
+		{"guest", "/notices/" + s.siteNotices()[1], true},
 	}
 }
 
@@ -261,6 +266,10 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"demo-grid", "/staff/surveys", false},
 		{"demo-grid", "/staff/surveys/" + sv[0], false},
 		{"demo-grid", "/staff/surveys/" + sv[1], false},
+		{"demo-grid", "/staff/notices", false},
+		{"demo-grid", "/staff/notices/new", false},
+		{"demo-grid", "/staff/notices/" + s.siteNotices()[0], false},
+		{"admin", "/staff/notices?view=all", false},
 		{"admin", "/staff/residents", false},
 		{"demo-handler", "/staff/replies", false},
 		{"demo-handler", "/staff/tickets/" + replyingTicket(s.t, s.a, "13900008888") + "?tpl=demo-rt-11", false},

@@ -52,6 +52,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canElections": canElections,
 		"canSurveys":   canSurveys,
 		"canResidents": canResidents,
+		"canNotices":   canNotices,
 		"canReplies":   canReplies,
 		"canDupes":     canDupes,
 		"canRouter":    canRouter,
@@ -208,6 +209,7 @@ var messageTables = []map[string][2]string{
 	participateMessages, agendaMessages,
 	electionMessages,
 	surveyMessages,
+	noticeMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"github.com/gongzhi/gongzhi/internal/disclosure"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
+	"github.com/gongzhi/gongzhi/internal/notice"
 	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/survey"
 	"github.com/gongzhi/gongzhi/internal/vote"
@@ -87,6 +89,7 @@ func keyFamilies() map[string][]string {
 		"prop.decision.":     {proposal.Adopt, proposal.Reject, proposal.Escalate},
 		"prop.event.":        {"create", "cosign", "accept", "answer", "escalate", "progress", "lapse"},
 		"prop.flash.":        nil,
+		"prop.vis.":          {"residents", "public"},
 		"agenda.kind.":       {"proposal", "vote"},
 		"agenda.role.":       {"raised", "cosigned", "owner", "answer"},
 		"res.flash.":         nil,
@@ -97,6 +100,14 @@ func keyFamilies() map[string][]string {
 		"sv.kind.":           strs(survey.Kinds),
 		"sv.channel.":        {survey.ChannelPaper, survey.ChannelPhone},
 		"sv.flash.":          nil,
+		"notice.kind.":       strs(notice.Kinds),
+		"notice.status.":     strs(notice.Statuses),
+		"notice.level.":      strs(disclosure.Levels),
+		"notice.event.":      notice.EventKinds,
+		"notice.dir.":        {notice.Income, notice.Expense},
+		"notice.every.":      {notice.Monthly, notice.Quarterly, notice.Never},
+		"notice.state.":      {notice.StateDone, notice.StateDue, notice.StateOverdue},
+		"notice.flash.":      nil,
 	}
 }
 

@@ -15,6 +15,7 @@ var participateEntries = []participateEntry{
 	{"part-votes", "/votes", "part.votes", "part.votes.hint"},
 	{"part-elections", "/elections", "part.elections", "part.elections.hint"},
 	{"part-surveys", "/surveys", "part.surveys", "part.surveys.hint"},
+	{"part-notices", "/notices", "part.notices", "part.notices.hint"},
 }
 
 func (s *Server) participate(w http.ResponseWriter, r *http.Request) {

@@ -20,6 +20,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.proposalRoutes(h)
 	s.electionRoutes(h, files)
 	s.surveyRoutes(h)
+	s.noticeRoutes(h)
 	h("GET /participate", s.participate)
 	h("GET /staff/todo", s.staffTodo)
 

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"github.com/gongzhi/gongzhi/internal/agenda"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
+	"github.com/gongzhi/gongzhi/internal/notice"
 	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/survey"
 	"github.com/gongzhi/gongzhi/internal/vote"
@@ -97,6 +98,9 @@ type Deps struct {
 	// Surveys keeps the surveys (问卷调查); may be nil, and then their
 	// pages answer 503.
 	Surveys *survey.Service
+	// Notices keeps topics, announcements and disclosures; may be nil, and
+	// then their pages answer 503.
+	Notices *notice.Service
 }
 
 // Server serves the HTML pages.
@@ -128,6 +132,7 @@ var pageNames = []string{
 	"participate", "staff_todo",
 	"election_staff", "election_staff_one", "election_list", "election",
 	"survey_list", "survey", "survey_staff_list",
+	"notice_list", "notice", "notice_staff_list", "notice_staff_new",
 	"staff_print", // its own document, rendered by renderPrint
 }
 
