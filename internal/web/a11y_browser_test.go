@@ -39,6 +39,7 @@ type a11ySite struct {
 	vote    string // an owners' vote with two units of the resident (vote_browser_test.go)
 	// proposalNo is the resident's proposal (proposal_browser_test.go).
 	proposalNo string
+	projects   []string // key projects, under way and evaluated (project_browser_test.go)
 	users      map[string]*browser
 }
 
@@ -200,6 +201,11 @@ func (s *a11ySite) residentPages() []a11yPage {
 		{"resident", "/proposals", true},
 		{"resident", "/proposals/new", true},
 		{"resident", "/proposals/" + s.residentProposal(), true},
+		{"resident", "/projects", true},
+		{"guest", "/projects", true},
+		{"resident", "/projects/" + s.residentProjects()[0], true},
+		{"resident", "/projects/" + s.residentProjects()[1], true},
+		{"guest", "/projects/" + s.residentProjects()[0], true},
 	}
 }
 
@@ -245,6 +251,10 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"demo-grid", "/staff/proposals?view=all", false},
 		{"demo-grid", "/staff/proposals/" + s.residentProposal(), false},
 		{"demo-grid", "/staff/residents", false},
+		{"demo-grid", "/staff/projects", false},
+		{"demo-grid", "/staff/projects?view=queue", false},
+		{"demo-grid", "/staff/projects/" + s.residentProjects()[0], false},
+		{"demo-grid", "/staff/projects/" + s.residentProjects()[1], false},
 		{"admin", "/staff/residents", false},
 		{"demo-handler", "/staff/replies", false},
 		{"demo-handler", "/staff/tickets/" + replyingTicket(s.t, s.a, "13900008888") + "?tpl=demo-rt-11", false},

@@ -48,6 +48,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canWarnings":  canWarnings,
 		"canVotes":     canVotes,
 		"canProposals": canProposals,
+		"canProjects":  canProjects,
 		"canResidents": canResidents,
 		"canReplies":   canReplies,
 		"canDupes":     canDupes,
@@ -203,6 +204,7 @@ var messages = joinMessages(messageTables...)
 var messageTables = []map[string][2]string{
 	coreMessages, staffMessages, accountMessages, auditMessages, consoleMessages, evalMessages, photoMessages, smMessages, nextMessages, phoneMessages, fileMessages, placeMessages, a11yMessages, printMessages, pickerMessages, fairMessages, workbenchMessages, notesMessages, replyMessages, replyQualityMessages, dupesMessages, routerMessages, themeMessages, warnMessages, voteMessages, proposalMessages,
 	participateMessages,
+	projectMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

@@ -2,6 +2,7 @@ package web
 
 import (
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
+	"github.com/gongzhi/gongzhi/internal/project"
 	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/vote"
 	"io/fs"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/disclosure"
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/insight"
@@ -86,6 +88,16 @@ func keyFamilies() map[string][]string {
 		"prop.event.":        {"create", "cosign", "accept", "answer", "escalate", "progress", "lapse"},
 		"prop.flash.":        nil,
 		"res.flash.":         nil,
+		"proj.phase.":        strs(project.Phases),
+		"proj.phase.lead.":   strs(project.Phases),
+		"proj.step.":         strs(project.Phases),
+		"proj.advance.":      strs(project.Phases[1:]),
+		"proj.level.":        strs(disclosure.Levels),
+		"proj.score.":        {"1", "2", "3", "4", "5"},
+		"proj.behalf.":       {"planning", "building"},
+		"proj.kind.":         {project.KindNeed, project.KindOpinion},
+		"proj.event.":        {"create", "phase", "milestone", "milestone-done", "input", "answer", "evaluate", "re-evaluate"},
+		"proj.flash.":        nil,
 	}
 }
 

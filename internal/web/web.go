@@ -9,6 +9,7 @@ import (
 	"embed"
 	"fmt"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
+	"github.com/gongzhi/gongzhi/internal/project"
 	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/vote"
 	"html/template"
@@ -86,6 +87,9 @@ type Deps struct {
 	Votes *vote.Service
 	// Proposals is residents' proposals and residence.
 	Proposals *proposal.Service
+	// Projects keeps the key projects (重点项目); may be nil, and then
+	// their pages answer 503.
+	Projects *project.Service
 }
 
 // Server serves the HTML pages.
@@ -115,6 +119,7 @@ var pageNames = []string{
 	"vote_staff", "vote_staff_one", "vote_mine",
 	"proposal_list", "proposal_new", "proposal", "proposal_staff_list", "proposal_staff", "proposal_residents",
 	"participate",
+	"project_list", "project", "project_staff_list",
 	"staff_print", // its own document, rendered by renderPrint
 }
 
