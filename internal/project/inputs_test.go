@@ -237,3 +237,31 @@ func TestYuan(t *testing.T) {
 		t.Errorf("FormatYuan: %s", s)
 	}
 }
+
+// TestConcurrentEvaluations: a resident sending her evaluation several
+// times at once has one, and residents evaluating at once are each counted
+// once.
+func TestConcurrentEvaluations(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d, monday)
+		p := f.create(t, "")
+		f.phase(t, p.Number, project.Building)
+		f.phase(t, p.Number, project.Evaluating)
+		errc := make(chan error, 8)
+		for i := 0; i < 8; i++ {
+			go func(u auth.User, score int64) {
+				_, _, err := f.s.Evaluate(ctx, u, p.Number, project.EvaluationIn{Score: score})
+				errc <- err
+			}(f.residents[i%4], int64(i%4+1))
+		}
+		for i := 0; i < 8; i++ {
+			must(t, <-errc)
+		}
+		got, err := f.s.Get(ctx, f.admin, p.Number)
+		must(t, err)
+		if got.Evaluations != 4 || got.ScoreSum != 10 || got.Scores != [5]int64{1, 1, 1, 1, 0} {
+			t.Fatalf("after concurrent evaluations: %d, sum %d, %v", got.Evaluations, got.ScoreSum, got.Scores)
+		}
+	})
+}
