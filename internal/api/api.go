@@ -18,6 +18,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/notice"
+	"github.com/gongzhi/gongzhi/internal/project"
 	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/replytpl"
 	"github.com/gongzhi/gongzhi/internal/survey"
@@ -45,6 +46,7 @@ type Deps struct {
 	Elections   *election.Service
 	Surveys     *survey.Service
 	Notices     *notice.Service
+	Projects    *project.Service
 	Idem        *idem.Store
 	Limits      *limit.Set
 	Log         *slog.Logger
@@ -230,6 +232,17 @@ var routeTable = []route{
 	{"POST", "/api/v1/proposals/{number}/cosign", asUser, keyed, "co-sign a proposal", nil, (*API).cosignProposal},
 	{"POST", "/api/v1/proposals/{number}/answer", asUser, keyed, "answer a proposal: adopt, reject or escalate", nil, (*API).answerProposal},
 	{"POST", "/api/v1/proposals/{number}/progress", asUser, keyed, "report progress on an adopted proposal", nil, (*API).proposalProgress},
+	{"POST", "/api/v1/projects", asUser, keyed, "create a key project (staff whose area covers it)", nil, (*API).createProject},
+	{"GET", "/api/v1/projects", asAnyone, noKey, "key projects the caller may read", (*API).listProjects, nil},
+	{"GET", "/api/v1/projects/{number}", asAnyone, noKey, "one key project with its milestones, reports, inputs and scores", (*API).getProject, nil},
+	{"POST", "/api/v1/projects/{number}/phase", asUser, keyed, "move a key project to its next phase", nil, (*API).projectPhase},
+	{"POST", "/api/v1/projects/{number}/milestones", asUser, keyed, "add a milestone to a key project", nil, (*API).addProjectMilestone},
+	{"POST", "/api/v1/projects/{number}/milestones/{id}/done", asUser, keyed, "mark a milestone reached", nil, (*API).projectMilestoneDone},
+	{"POST", "/api/v1/projects/{number}/progress", asUser, keyed, "report a key project's progress", nil, (*API).projectProgress},
+	{"POST", "/api/v1/projects/{number}/inputs", asUser, keyed, "send a need or an opinion (a resident, or staff for her)", nil, (*API).projectInput},
+	{"POST", "/api/v1/projects/{number}/inputs/{id}/answer", asUser, keyed, "answer a need or an opinion", nil, (*API).answerProjectInput},
+	{"POST", "/api/v1/projects/{number}/evaluations", asUser, keyed, "give or change one's evaluation of a key project", nil, (*API).evaluateProject},
+	{"GET", "/api/v1/project-inputs/unanswered", asUser, noKey, "needs and opinions the caller's unit must answer", nil, (*API).unansweredProjectInputs},
 
 	{"POST", "/api/v1/surveys", asUser, keyed, "create a draft survey of an area", nil, (*API).createSurvey},
 	{"GET", "/api/v1/surveys", asUser, noKey, "surveys the caller may see", nil, (*API).listSurveys},

@@ -527,6 +527,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 	oaElections(t, c, a, admin, supervisor, handler, resident)
 	oaSurveys(t, c, a, admin)
 	oaNotices(t, c, a, admin, deptHandler, supervisor, resident)
+	oaProjects(t, c, a, admin, handler, deptHandler, resident)
 
 	// Every operation was called, and the error answers came up.
 	var missed []string

@@ -83,6 +83,8 @@ type Service struct {
 	decodeWait time.Duration
 	// cleaning makes one file at a time lose the metadata it was kept with.
 	cleaning sync.Mutex
+	// keptBy count the photos of other items that keep a file (kept.go).
+	keptBy []func(ctx context.Context, sha256 string) (int, error)
 }
 
 // New returns the service keeping its files under dataDir/attachments.

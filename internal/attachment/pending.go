@@ -220,7 +220,7 @@ func (s *Service) purgeHeld(ctx context.Context) {
 	for _, f := range files {
 		var n int
 		err := s.db.R.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM attachments WHERE sha256 = $1) + (SELECT COUNT(*) FROM pending_photos WHERE sha256 = $1)`, f.sum).Scan(&n)
-		if err != nil || n > 0 {
+		if err != nil || n > 0 || s.keptElsewhere(ctx, f.sum) {
 			continue
 		}
 		if ft := formatOf(f.ctype); ft != nil {

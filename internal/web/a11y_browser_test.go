@@ -42,6 +42,7 @@ type a11ySite struct {
 	election   string    // an election with the resident on its register (election_browser_test.go)
 	surveys    [2]string // an open survey and a closed one (survey_browser_test.go)
 	notices    []string  // the resident's announcement and a finance disclosure (notice_browser_test.go)
+	projects   []string  // key projects, under way and evaluated (project_browser_test.go)
 	users      map[string]*browser
 }
 
@@ -213,6 +214,11 @@ func (s *a11ySite) residentPages() []a11yPage {
 		{"resident", "/notices", true},
 		{"resident", "/notices/" + s.siteNotices()[0], true},
 		{"guest", "/notices/" + s.siteNotices()[1], true},
+		{"resident", "/projects", true},
+		{"guest", "/projects", true},
+		{"resident", "/projects/" + s.residentProjects()[0], true},
+		{"resident", "/projects/" + s.residentProjects()[1], true},
+		{"guest", "/projects/" + s.residentProjects()[0], true},
 	}
 }
 
@@ -270,6 +276,10 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"demo-grid", "/staff/notices/new", false},
 		{"demo-grid", "/staff/notices/" + s.siteNotices()[0], false},
 		{"admin", "/staff/notices?view=all", false},
+		{"demo-grid", "/staff/projects", false},
+		{"demo-grid", "/staff/projects?view=queue", false},
+		{"demo-grid", "/staff/projects/" + s.residentProjects()[0], false},
+		{"demo-grid", "/staff/projects/" + s.residentProjects()[1], false},
 		{"admin", "/staff/residents", false},
 		{"demo-handler", "/staff/replies", false},
 		{"demo-handler", "/staff/tickets/" + replyingTicket(s.t, s.a, "13900008888") + "?tpl=demo-rt-11", false},

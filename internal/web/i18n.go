@@ -51,6 +51,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canProposals": canProposals,
 		"canElections": canElections,
 		"canSurveys":   canSurveys,
+		"canProjects":  canProjects,
 		"canResidents": canResidents,
 		"canNotices":   canNotices,
 		"canReplies":   canReplies,
@@ -210,6 +211,7 @@ var messageTables = []map[string][2]string{
 	electionMessages,
 	surveyMessages,
 	noticeMessages,
+	projectMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

@@ -1,12 +1,6 @@
 package web
 
 import (
-	"github.com/gongzhi/gongzhi/internal/disclosure"
-	"github.com/gongzhi/gongzhi/internal/insight/warning"
-	"github.com/gongzhi/gongzhi/internal/notice"
-	"github.com/gongzhi/gongzhi/internal/proposal"
-	"github.com/gongzhi/gongzhi/internal/survey"
-	"github.com/gongzhi/gongzhi/internal/vote"
 	"io/fs"
 	"os"
 	"regexp"
@@ -14,11 +8,18 @@ import (
 	"testing"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/disclosure"
 	"github.com/gongzhi/gongzhi/internal/election"
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/insight"
+	"github.com/gongzhi/gongzhi/internal/insight/warning"
+	"github.com/gongzhi/gongzhi/internal/notice"
+	"github.com/gongzhi/gongzhi/internal/project"
+	"github.com/gongzhi/gongzhi/internal/proposal"
+	"github.com/gongzhi/gongzhi/internal/survey"
 	"github.com/gongzhi/gongzhi/internal/ticket"
+	"github.com/gongzhi/gongzhi/internal/vote"
 )
 
 func strs[T ~string](xs []T) []string {
@@ -108,6 +109,16 @@ func keyFamilies() map[string][]string {
 		"notice.every.":      {notice.Monthly, notice.Quarterly, notice.Never},
 		"notice.state.":      {notice.StateDone, notice.StateDue, notice.StateOverdue},
 		"notice.flash.":      nil,
+		"proj.phase.":        strs(project.Phases),
+		"proj.phase.lead.":   strs(project.Phases),
+		"proj.step.":         strs(project.Phases),
+		"proj.advance.":      strs(project.Phases[1:]),
+		"proj.level.":        strs(disclosure.Levels),
+		"proj.score.":        {"1", "2", "3", "4", "5"},
+		"proj.behalf.":       {"planning", "building"},
+		"proj.kind.":         {project.KindNeed, project.KindOpinion},
+		"proj.event.":        {"create", "phase", "milestone", "milestone-done", "input", "answer", "evaluate", "re-evaluate"},
+		"proj.flash.":        nil,
 	}
 }
 

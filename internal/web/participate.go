@@ -16,6 +16,7 @@ var participateEntries = []participateEntry{
 	{"part-elections", "/elections", "part.elections", "part.elections.hint"},
 	{"part-surveys", "/surveys", "part.surveys", "part.surveys.hint"},
 	{"part-notices", "/notices", "part.notices", "part.notices.hint"},
+	{"part-projects", "/projects", "part.projects", "part.projects.hint"},
 }
 
 func (s *Server) participate(w http.ResponseWriter, r *http.Request) {

@@ -21,6 +21,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.electionRoutes(h, files)
 	s.surveyRoutes(h)
 	s.noticeRoutes(h)
+	s.projectRoutes(h, files)
 	h("GET /participate", s.participate)
 	h("GET /staff/todo", s.staffTodo)
 

@@ -11,6 +11,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/agenda"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
 	"github.com/gongzhi/gongzhi/internal/notice"
+	"github.com/gongzhi/gongzhi/internal/project"
 	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/survey"
 	"github.com/gongzhi/gongzhi/internal/vote"
@@ -101,6 +102,9 @@ type Deps struct {
 	// Notices keeps topics, announcements and disclosures; may be nil, and
 	// then their pages answer 503.
 	Notices *notice.Service
+	// Projects keeps the key projects (重点项目); may be nil, and then
+	// their pages answer 503.
+	Projects *project.Service
 }
 
 // Server serves the HTML pages.
@@ -133,6 +137,7 @@ var pageNames = []string{
 	"election_staff", "election_staff_one", "election_list", "election",
 	"survey_list", "survey", "survey_staff_list",
 	"notice_list", "notice", "notice_staff_list", "notice_staff_new",
+	"project_list", "project", "project_staff_list",
 	"staff_print", // its own document, rendered by renderPrint
 }
 
