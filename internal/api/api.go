@@ -7,6 +7,7 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/attachment"
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/deliberation"
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/idem"
@@ -37,10 +38,12 @@ type Deps struct {
 	Warnings    *warning.Service
 	Votes       *vote.Service
 	Proposals   *proposal.Service
-	Idem        *idem.Store
-	Limits      *limit.Set
-	Log         *slog.Logger
-	Demo        bool // return one-time codes as dev_code
+	// Deliberation keeps the comments; nil answers 503 on their routes.
+	Deliberation *deliberation.Service
+	Idem         *idem.Store
+	Limits       *limit.Set
+	Log          *slog.Logger
+	Demo         bool // return one-time codes as dev_code
 }
 
 // API serves /api/v1.
@@ -222,6 +225,13 @@ var routeTable = []route{
 	{"POST", "/api/v1/proposals/{number}/cosign", asUser, keyed, "co-sign a proposal", nil, (*API).cosignProposal},
 	{"POST", "/api/v1/proposals/{number}/answer", asUser, keyed, "answer a proposal: adopt, reject or escalate", nil, (*API).answerProposal},
 	{"POST", "/api/v1/proposals/{number}/progress", asUser, keyed, "report progress on an adopted proposal", nil, (*API).proposalProgress},
+	{"GET", "/api/v1/comments", asAnyone, noKey, "comments on an item, as threads, with the counts by position", (*API).listComments, nil},
+	{"POST", "/api/v1/comments", asUser, keyed, "comment on an item, or reply to a comment", nil, (*API).createComment},
+	{"POST", "/api/v1/comments/{id}/report", asUser, keyed, "report a comment", nil, (*API).reportComment},
+	{"POST", "/api/v1/comments/{id}/moderate", asUser, keyed, "publish or hide a comment (moderators)", nil, (*API).moderateComment},
+	{"GET", "/api/v1/moderation/queue", asUser, noKey, "comments waiting for a moderator", nil, (*API).moderationQueue},
+	{"GET", "/api/v1/moderation/stats", asAnyone, noKey, "the month's moderation figures, public", (*API).moderationStats, nil},
+	{"PUT", "/api/v1/moderation/mode", asAdmin, noKey, "set how comments are reviewed (admin)", nil, (*API).setModerationMode},
 
 	{"POST", "/api/v1/votes", asUser, keyed, "open an owners' vote of a residential compound (业主共同决定)", nil, (*API).createVote},
 	{"GET", "/api/v1/votes", asUser, noKey, "owners' votes one may see", nil, (*API).listVotes},

@@ -63,7 +63,11 @@ func TestPreReview(t *testing.T) {
 		}
 		_, err = f.s.Queue(ctx, f.residents[1], "")
 		wantCode(t, err, errs.Forbidden, "a resident's queue")
+		_, err = f.s.Moderate(ctx, f.other, held.ID, deliberation.Decision{Decision: deliberation.Publish})
+		wantCode(t, err, errs.NotFound, "staff of another street publish a held comment they do not see")
 		c := f.moderate(t, f.committee, held.ID, deliberation.Publish, "", "")
+		_, err = f.s.Moderate(ctx, f.other, held.ID, deliberation.Decision{Decision: deliberation.Hide, Reason: deliberation.ReasonAd})
+		wantCode(t, err, errs.Forbidden, "staff of another street, who read the public item, moderate its comments")
 		if c.Status != deliberation.StatusPublished {
 			t.Fatalf("published: %+v", c)
 		}
