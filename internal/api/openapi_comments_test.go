@@ -36,7 +36,9 @@ func oaComments(t *testing.T, c *oaClient, a *app.App, admin, handler, resident 
 	target := "proposal:" + r.str("number")
 
 	list := "/api/v1/comments"
-	post := func(tok string, body map[string]any) oaResp { return c.do(oaReq{method: "POST", path: list, token: tok, body: body}) }
+	post := func(tok string, body map[string]any) oaResp {
+		return c.do(oaReq{method: "POST", path: list, token: tok, body: body})
+	}
 	top := map[string]any{"target": target, "position": "support", "body": "支持，楼下可以装。"}
 	r = c.want(c.do(oaReq{method: "POST", path: list, token: resident, body: top, header: key("cm-1")}), 201, "comment")
 	first := r.str("id")
