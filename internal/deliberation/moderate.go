@@ -184,3 +184,10 @@ WHERE id = $1 AND status = $6`, id, string(to), d.Reason, d.Text, db.Millis(now)
 	}
 	return forReader(u, t, c), nil
 }
+
+// Get returns the comment as u may read it, with its item: not found when
+// she may not read the item, or the comment is held and neither hers nor
+// hers to moderate.
+func (s *Service) Get(ctx context.Context, u auth.User, id string) (Comment, Target, error) {
+	return s.visible(ctx, s.db.R, u, id)
+}

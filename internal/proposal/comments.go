@@ -15,7 +15,6 @@ const CommentKind = "proposal"
 // may see it: not found when she may not read it; open to comments while it
 // collects co-signatures, awaits its answer or is being carried out; her
 // comments official when she speaks for the organisation that answers it.
-// Proposals are read by the residents of their area (CanSee).
 func (s *Service) CommentTarget(ctx context.Context, u auth.User, number string) (deliberation.Target, error) {
 	p, _, err := s.visible(ctx, s.db.R, u, number)
 	if err != nil {
@@ -23,8 +22,13 @@ func (s *Service) CommentTarget(ctx context.Context, u auth.User, number string)
 	}
 	return deliberation.Target{
 		Kind: CommentKind, ID: p.Number, Title: p.Title, URL: "/proposals/" + p.Number,
-		AreaCode: p.AreaCode, OrgCode: p.OrgCode, Level: disclosure.Residents,
+		AreaCode: p.AreaCode, OrgCode: p.OrgCode, Level: commentLevel(p),
 		Open:     p.Status == StatusCollecting || p.Status == StatusAccepted || p.Status == StatusEscalated || p.Status == StatusAdopted,
 		Official: ofResponsible(u, p),
 	}, nil
 }
+
+// commentLevel is how widely the proposal is disclosed, which decides
+// whether comments on it are held for review: proposals are read by the
+// residents of their area (CanSee).
+func commentLevel(Proposal) disclosure.Level { return disclosure.Residents }

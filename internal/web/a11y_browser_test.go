@@ -39,6 +39,7 @@ type a11ySite struct {
 	vote    string // an owners' vote with two units of the resident (vote_browser_test.go)
 	// proposalNo is the resident's proposal (proposal_browser_test.go).
 	proposalNo string
+	comment    string // a comment on it (deliberation_browser_test.go)
 	users      map[string]*browser
 }
 
@@ -200,6 +201,9 @@ func (s *a11ySite) residentPages() []a11yPage {
 		{"resident", "/proposals", true},
 		{"resident", "/proposals/new", true},
 		{"resident", "/proposals/" + s.residentProposal(), true},
+		{"resident", "/proposals/" + s.residentProposal() + "?reply=" + s.commentOf(), true},
+		{"resident", "/comments/" + s.commentOf() + "/report", true},
+		{"guest", "/participate/moderation", true},
 	}
 }
 
@@ -245,6 +249,8 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"demo-grid", "/staff/proposals?view=all", false},
 		{"demo-grid", "/staff/proposals/" + s.residentProposal(), false},
 		{"demo-grid", "/staff/residents", false},
+		{"demo-grid", "/staff/moderation", false},
+		{"admin", "/staff/moderation", false},
 		{"admin", "/staff/residents", false},
 		{"demo-handler", "/staff/replies", false},
 		{"demo-handler", "/staff/tickets/" + replyingTicket(s.t, s.a, "13900008888") + "?tpl=demo-rt-11", false},

@@ -49,6 +49,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canVotes":     canVotes,
 		"canProposals": canProposals,
 		"canResidents": canResidents,
+		"canModerate":  canModeration,
 		"canReplies":   canReplies,
 		"canDupes":     canDupes,
 		"canRouter":    canRouter,
@@ -202,7 +203,7 @@ var messages = joinMessages(messageTables...)
 // messageTables are the areas' tables that make up messages.
 var messageTables = []map[string][2]string{
 	coreMessages, staffMessages, accountMessages, auditMessages, consoleMessages, evalMessages, photoMessages, smMessages, nextMessages, phoneMessages, fileMessages, placeMessages, a11yMessages, printMessages, pickerMessages, fairMessages, workbenchMessages, notesMessages, replyMessages, replyQualityMessages, dupesMessages, routerMessages, themeMessages, warnMessages, voteMessages, proposalMessages,
-	participateMessages,
+	participateMessages, deliberationMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

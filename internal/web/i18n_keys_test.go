@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/deliberation"
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/insight"
@@ -86,6 +87,12 @@ func keyFamilies() map[string][]string {
 		"prop.event.":        {"create", "cosign", "accept", "answer", "escalate", "progress", "lapse"},
 		"prop.flash.":        nil,
 		"res.flash.":         nil,
+		"delib.position.":    strs(deliberation.Positions),
+		"delib.reason.":      deliberation.Reasons,
+		"delib.mode.":        {string(deliberation.ModePre), string(deliberation.ModePost)},
+		"delib.explain.":     {string(deliberation.ModePre), string(deliberation.ModePost)},
+		"delib.flash.":       nil,
+		"delib.mod.flash.":   nil,
 	}
 }
 

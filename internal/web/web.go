@@ -23,6 +23,7 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/attachment"
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/deliberation"
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/idem"
@@ -86,6 +87,9 @@ type Deps struct {
 	Votes *vote.Service
 	// Proposals is residents' proposals and residence.
 	Proposals *proposal.Service
+	// Deliberation keeps the comments on items; may be nil, and then the
+	// pages show none and its own pages answer 503.
+	Deliberation *deliberation.Service
 }
 
 // Server serves the HTML pages.
@@ -115,6 +119,7 @@ var pageNames = []string{
 	"vote_staff", "vote_staff_one", "vote_mine",
 	"proposal_list", "proposal_new", "proposal", "proposal_staff_list", "proposal_staff", "proposal_residents",
 	"participate",
+	"deliberation_form", "deliberation_report", "deliberation_queue", "deliberation_stats",
 	"staff_print", // its own document, rendered by renderPrint
 }
 
@@ -138,7 +143,7 @@ func New(d Deps) (*Server, error) {
 		s.pages[lang] = map[string]*template.Template{}
 		for _, name := range pageNames {
 			t, err := template.New(name).Funcs(s.funcs(lang)).ParseFS(files,
-				"templates/layout.html", "templates/partials.html", "templates/resident_actions.html", "templates/place.html", "templates/replytpl.html", "templates/vote_result.html", "templates/proposal_parts.html", "templates/"+name+".html")
+				"templates/layout.html", "templates/partials.html", "templates/resident_actions.html", "templates/place.html", "templates/replytpl.html", "templates/vote_result.html", "templates/proposal_parts.html", "templates/comments.html", "templates/"+name+".html")
 			if err != nil {
 				return nil, fmt.Errorf("parse template %s: %w", name, err)
 			}
