@@ -38,6 +38,9 @@ type CommentsView struct {
 	Reply   *CommentRow  // the comment being answered
 	MoreURL string
 	Login   string // where a guest logs in to take part
+	// StaffOnly tells staff who do not answer for the item that only its
+	// responsible unit replies here.
+	StaffOnly bool
 	// The form's values, after a refusal.
 	Position, Body string
 }
@@ -96,6 +99,7 @@ func (s *Server) commentsView(r *http.Request, p *Page, u *auth.User, ref string
 		return v
 	}
 	v.Thread = th
+	v.StaffOnly = user.Role.IsStaff() && th.Open && !th.CanComment
 	if c := q.Get("c"); c != "" {
 		if _, ok := messages["delib.flash."+c]; ok {
 			v.Flash = tr(p.Lang, "delib.flash."+c)

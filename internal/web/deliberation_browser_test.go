@@ -9,13 +9,14 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/deliberation"
 	"github.com/gongzhi/gongzhi/internal/proposal"
 )
 
 // commentedProposal is the a11y site's proposal with a neighbour's comment,
-// the resident's reply and the committee's official reply on it; it returns
-// the neighbour's comment, which the pages reply to.
+// reported, the resident's reply to it and her own comment; it returns the
+// neighbour's comment, which the pages reply to and report.
 func (s *a11ySite) commentedProposal() (number, comment string) {
 	number = s.residentProposal()
 	if s.comment != "" {
@@ -45,6 +46,10 @@ func (s *a11ySite) commentedProposal() (number, comment string) {
 		s.t.Fatal(err)
 	}
 	if _, err := s.a.Deliberation.Post(ctx, s.resident(), deliberation.New{Target: ref, Position: deliberation.Support, Body: "支持加装电梯。"}); err != nil {
+		s.t.Fatal(err)
+	}
+	// Reported, so that the moderation queue has a comment to show.
+	if err := s.a.Deliberation.Report(ctx, auth.System(), c.ID, deliberation.Report{Reason: deliberation.ReasonOffTopic, Text: "与加装电梯无关"}); err != nil {
 		s.t.Fatal(err)
 	}
 	s.comment = c.ID

@@ -63,7 +63,7 @@ func TestCommentsPages(t *testing.T) {
 
 	grid := staffLogin(t, srv, "demo-grid", "gongzhi-demo")
 	status, page = grid.get("/staff" + path)
-	mustContain(t, page, `id="comments"`, "居民**00", `href="/staff/moderation#c-`+first+`"`, `href="/staff/moderation"`)
+	mustContain(t, page, `id="comments"`, `id="comments-staff"`, "居民**00", `href="/staff/moderation#c-`+first+`"`, `href="/staff/moderation"`)
 	status, page = grid.get("/staff/moderation")
 	if status != 200 || !strings.Contains(page, "人身攻击") || !strings.Contains(page, "二号楼装充电桩") || strings.Contains(page, `id="mode-form"`) {
 		t.Fatalf("the queue: %d\n%s", status, page)

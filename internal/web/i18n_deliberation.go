@@ -37,6 +37,7 @@ var deliberationMessages = map[string][2]string{
 	"delib.mine":              {"我的", "Mine"},
 	"delib.resident":          {"居民%s", "Resident %s"},
 	"delib.staff":             {"工作人员", "Staff"},
+	"delib.staff.note":        {"此处只有责任单位的工作人员发表官方答复；提案受理后由责任单位答复。", "Only the responsible unit's staff reply here, officially; a proposal has one once it is accepted."},
 	"delib.hidden":            {"该评论已被隐藏（原因：%s）", "This comment was hidden (reason: %s)"},
 	"delib.hidden.note":       {"该评论已被隐藏（原因：%s，%s）", "This comment was hidden (reason: %s, %s)"},
 	"delib.reason.ad":         {"广告", "Advertising"},
