@@ -8,6 +8,7 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/attachment"
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/deliberation"
 	"github.com/gongzhi/gongzhi/internal/election"
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
@@ -47,10 +48,12 @@ type Deps struct {
 	Surveys     *survey.Service
 	Notices     *notice.Service
 	Projects    *project.Service
-	Idem        *idem.Store
-	Limits      *limit.Set
-	Log         *slog.Logger
-	Demo        bool // return one-time codes as dev_code
+	// Deliberation keeps the comments; nil answers 503 on their routes.
+	Deliberation *deliberation.Service
+	Idem         *idem.Store
+	Limits       *limit.Set
+	Log          *slog.Logger
+	Demo         bool // return one-time codes as dev_code
 }
 
 // API serves /api/v1.
@@ -264,6 +267,13 @@ var routeTable = []route{
 	{"POST", "/api/v1/notices/{number}/finalise", asUser, keyed, "make an item final with the summary of what was heard and what changed", nil, (*API).finaliseNotice},
 	{"POST", "/api/v1/notices/{number}/withdraw", asUser, keyed, "withdraw an item", nil, (*API).withdrawNotice},
 	{"GET", "/api/v1/disclosure-schedules/due", asUser, noKey, "village committees' disclosure schedules: due, overdue, done", nil, (*API).dueDisclosures},
+	{"GET", "/api/v1/comments", asAnyone, noKey, "comments on an item, as threads, with the counts by position", (*API).listComments, nil},
+	{"POST", "/api/v1/comments", asUser, keyed, "comment on an item, or reply to a comment", nil, (*API).createComment},
+	{"POST", "/api/v1/comments/{id}/report", asUser, keyed, "report a comment", nil, (*API).reportComment},
+	{"POST", "/api/v1/comments/{id}/moderate", asUser, keyed, "publish or hide a comment (moderators)", nil, (*API).moderateComment},
+	{"GET", "/api/v1/moderation/queue", asUser, noKey, "comments waiting for a moderator", nil, (*API).moderationQueue},
+	{"GET", "/api/v1/moderation/stats", asAnyone, noKey, "the month's moderation figures, public", (*API).moderationStats, nil},
+	{"PUT", "/api/v1/moderation/mode", asAdmin, noKey, "set how comments are reviewed (admin)", nil, (*API).setModerationMode},
 
 	{"POST", "/api/v1/votes", asUser, keyed, "open an owners' vote of a residential compound (业主共同决定)", nil, (*API).createVote},
 	{"GET", "/api/v1/votes", asUser, noKey, "owners' votes one may see", nil, (*API).listVotes},

@@ -528,6 +528,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 	oaSurveys(t, c, a, admin)
 	oaNotices(t, c, a, admin, deptHandler, supervisor, resident)
 	oaProjects(t, c, a, admin, handler, deptHandler, resident)
+	oaComments(t, c, a, admin, handler, resident)
 
 	// Every operation was called, and the error answers came up.
 	var missed []string

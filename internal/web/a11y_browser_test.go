@@ -43,6 +43,7 @@ type a11ySite struct {
 	surveys    [2]string // an open survey and a closed one (survey_browser_test.go)
 	notices    []string  // the resident's announcement and a finance disclosure (notice_browser_test.go)
 	projects   []string  // key projects, under way and evaluated (project_browser_test.go)
+	comment    string    // a comment on it (deliberation_browser_test.go)
 	users      map[string]*browser
 }
 
@@ -219,6 +220,9 @@ func (s *a11ySite) residentPages() []a11yPage {
 		{"resident", "/projects/" + s.residentProjects()[0], true},
 		{"resident", "/projects/" + s.residentProjects()[1], true},
 		{"guest", "/projects/" + s.residentProjects()[0], true},
+		{"resident", "/proposals/" + s.residentProposal() + "?reply=" + s.commentOf(), true},
+		{"resident", "/comments/" + s.commentOf() + "/report", true},
+		{"guest", "/participate/moderation", true},
 	}
 }
 
@@ -280,6 +284,8 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"demo-grid", "/staff/projects?view=queue", false},
 		{"demo-grid", "/staff/projects/" + s.residentProjects()[0], false},
 		{"demo-grid", "/staff/projects/" + s.residentProjects()[1], false},
+		{"demo-grid", "/staff/moderation", false},
+		{"admin", "/staff/moderation", false},
 		{"admin", "/staff/residents", false},
 		{"demo-handler", "/staff/replies", false},
 		{"demo-handler", "/staff/tickets/" + replyingTicket(s.t, s.a, "13900008888") + "?tpl=demo-rt-11", false},

@@ -54,6 +54,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canProjects":  canProjects,
 		"canResidents": canResidents,
 		"canNotices":   canNotices,
+		"canModerate":  canModeration,
 		"canReplies":   canReplies,
 		"canDupes":     canDupes,
 		"canRouter":    canRouter,
@@ -212,6 +213,7 @@ var messageTables = []map[string][2]string{
 	surveyMessages,
 	noticeMessages,
 	projectMessages,
+	deliberationMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

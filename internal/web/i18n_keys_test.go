@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/deliberation"
 	"github.com/gongzhi/gongzhi/internal/disclosure"
 	"github.com/gongzhi/gongzhi/internal/election"
 	"github.com/gongzhi/gongzhi/internal/evaluation"
@@ -119,6 +120,12 @@ func keyFamilies() map[string][]string {
 		"proj.kind.":         {project.KindNeed, project.KindOpinion},
 		"proj.event.":        {"create", "phase", "milestone", "milestone-done", "input", "answer", "evaluate", "re-evaluate"},
 		"proj.flash.":        nil,
+		"delib.position.":    strs(deliberation.Positions),
+		"delib.reason.":      deliberation.Reasons,
+		"delib.mode.":        {string(deliberation.ModePre), string(deliberation.ModePost)},
+		"delib.explain.":     {string(deliberation.ModePre), string(deliberation.ModePost)},
+		"delib.flash.":       nil,
+		"delib.mod.flash.":   nil,
 	}
 }
 

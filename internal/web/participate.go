@@ -17,6 +17,7 @@ var participateEntries = []participateEntry{
 	{"part-surveys", "/surveys", "part.surveys", "part.surveys.hint"},
 	{"part-notices", "/notices", "part.notices", "part.notices.hint"},
 	{"part-projects", "/projects", "part.projects", "part.projects.hint"},
+	{"part-moderation", "/participate/moderation", "part.moderation", "part.moderation.hint"},
 }
 
 func (s *Server) participate(w http.ResponseWriter, r *http.Request) {

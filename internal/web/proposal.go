@@ -47,6 +47,7 @@ type ProposalData struct {
 	CanReport bool
 	// CanCosignFor: staff may co-sign it for a resident.
 	CanCosignFor bool
+	Comments     *CommentsView // the comments section, nil without the service
 }
 
 // ProposalNewData is the form.
@@ -169,6 +170,7 @@ func (s *Server) renderProposal(w http.ResponseWriter, r *http.Request, p *Page,
 	d := &ProposalData{P: x, Events: evs, Light: s.Proposals.Light(x), CanAnswer: proposal.CanAnswer(u, x), CanReport: proposal.CanProgress(u, x)}
 	d.CanCosign = proposal.OffersCosign(u, x)
 	d.CanCosignFor = proposal.OffersActFor(u, x)
+	d.Comments = s.commentsView(r, p, &u, proposal.CommentKind+":"+x.Number)
 	p.Data = d
 	s.render(w, r, status, name, p)
 }

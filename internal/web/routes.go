@@ -22,6 +22,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.surveyRoutes(h)
 	s.noticeRoutes(h)
 	s.projectRoutes(h, files)
+	s.deliberationRoutes(h)
 	h("GET /participate", s.participate)
 	h("GET /staff/todo", s.staffTodo)
 

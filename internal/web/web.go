@@ -27,6 +27,7 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/attachment"
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/deliberation"
 	"github.com/gongzhi/gongzhi/internal/election"
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
@@ -105,6 +106,9 @@ type Deps struct {
 	// Projects keeps the key projects (重点项目); may be nil, and then
 	// their pages answer 503.
 	Projects *project.Service
+	// Deliberation keeps the comments on items; may be nil, and then the
+	// pages show none and its own pages answer 503.
+	Deliberation *deliberation.Service
 }
 
 // Server serves the HTML pages.
@@ -138,6 +142,7 @@ var pageNames = []string{
 	"survey_list", "survey", "survey_staff_list",
 	"notice_list", "notice", "notice_staff_list", "notice_staff_new",
 	"project_list", "project", "project_staff_list",
+	"deliberation_form", "deliberation_report", "deliberation_queue", "deliberation_stats",
 	"staff_print", // its own document, rendered by renderPrint
 }
 
@@ -161,7 +166,7 @@ func New(d Deps) (*Server, error) {
 		s.pages[lang] = map[string]*template.Template{}
 		for _, name := range pageNames {
 			t, err := template.New(name).Funcs(s.funcs(lang)).ParseFS(files,
-				"templates/layout.html", "templates/partials.html", "templates/resident_actions.html", "templates/place.html", "templates/replytpl.html", "templates/vote_result.html", "templates/proposal_parts.html", "templates/election_parts.html", "templates/"+name+".html")
+				"templates/layout.html", "templates/partials.html", "templates/resident_actions.html", "templates/place.html", "templates/replytpl.html", "templates/vote_result.html", "templates/proposal_parts.html", "templates/election_parts.html", "templates/comments.html", "templates/"+name+".html")
 			if err != nil {
 				return nil, fmt.Errorf("parse template %s: %w", name, err)
 			}
