@@ -58,6 +58,7 @@ type NoticeData struct {
 	Login     string // where a guest logs in to object
 	// The staff's forms.
 	CanOpen, CanDecide, CanAnswer, CanFinalise, CanWithdraw, CanObjectFor, SummaryRequired bool
+	Comments                                                                               *CommentsView // nil without the service
 }
 
 var errNoNotices = errs.New(errs.Unavailable, "公示公告服务未启用", "notices are not available")
@@ -173,6 +174,7 @@ func (s *Server) renderNotice(w http.ResponseWriter, r *http.Request, p *Page, u
 		d.CanObjectFor = notice.OffersObjectionFor(u, n, d.N.Open)
 		d.SummaryRequired = notice.SummaryRequired(n)
 	}
+	d.Comments = s.commentsView(r, p, &u, "notice:"+n.Number)
 	p.Data = d
 	s.render(w, r, status, "notice", p)
 }

@@ -50,6 +50,7 @@ type ProjectStep struct {
 
 // ProjectData is one project's page, the residents' and the staff's.
 type ProjectData struct {
+	Comments *CommentsView // the comments section, nil without the service
 	D        project.Detail
 	Steps    []ProjectStep
 	Budget   string // in yuan, "" when not given
@@ -165,6 +166,7 @@ func (s *Server) renderProject(w http.ResponseWriter, r *http.Request, p *Page, 
 			p.Flash = tr(p.Lang, "proj.flash."+done)
 		}
 	}
+	d.Comments = s.commentsView(r, p, &u, "project:"+x.Number)
 	p.Data = d
 	s.render(w, r, status, "project", p)
 }
