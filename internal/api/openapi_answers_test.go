@@ -524,6 +524,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 	oaWarnings(t, c, a, admin, agent, dispatcher, handler, deptHandler, supervisor, resident)
 	oaVotes(t, c, admin, supervisor, handler, resident)
 	oaProposals(t, c, a, admin, handler, deptHandler, resident, residentTicket, agentTicket)
+	oaMeetings(t, c, a, admin, handler, deptHandler, resident)
 
 	// Every operation was called, and the error answers came up.
 	var missed []string

@@ -30,6 +30,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
+	"github.com/gongzhi/gongzhi/internal/meeting"
 	"github.com/gongzhi/gongzhi/internal/open311"
 	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/replytpl"
@@ -59,6 +60,7 @@ type App struct {
 	Warnings    *warning.Service
 	Votes       *vote.Service
 	Proposals   *proposal.Service
+	Meetings    *meeting.Service
 	Handler     http.Handler
 	idem        *idem.Store
 	// AdminPassword is set when the admin account was made on this start
@@ -164,6 +166,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if a.Proposals, err = newProposals(d, c, a.Gov, a.Tickets, cfg.ProposalRules); err != nil {
 		return nil, err
 	}
+	a.Meetings = meeting.NewService(d, c, a.Gov)
+	a.Meetings.SetCalendar(a.Tickets.Calendar())
 	created, generated, err := a.Auth.EnsureAdmin(ctx, cfg.AdminPassword)
 	if err != nil {
 		return nil, fmt.Errorf("create admin: %w", err)
@@ -210,7 +214,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		}
 		w.Write([]byte("ready\n"))
 	})
-	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Insight: a.Insight, Themes: a.Themes, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
+	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Insight: a.Insight, Themes: a.Themes, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Meetings: a.Meetings, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
 	open311.New(open311.Deps{Tickets: a.Tickets, Auth: a.Auth, Gov: a.Gov, Idem: a.idem, Log: log, Jurisdiction: cfg.Jurisdiction, BaseURL: cfg.BaseURL,
 		SandboxURL: cfg.Open311SandboxURL}).Routes(mux)
 	lookupKey, err := d.Secret(ctx, "web.lookup", 32)
@@ -221,7 +225,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err != nil {
 		return nil, err
 	}
-	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Replies: a.Replies, Insight: a.Insight, Evaluation: a.Evaluation, Themes: a.Themes, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals})
+	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Replies: a.Replies, Insight: a.Insight, Evaluation: a.Evaluation, Themes: a.Themes, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Meetings: a.Meetings})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
@@ -428,6 +432,11 @@ func (a *App) work(ctx context.Context) {
 			a.Log.Error("proposals lapse", "err", err)
 		} else if n > 0 {
 			a.Log.Info("proposals lapsed", "n", n)
+		}
+		if n, err := a.Meetings.Remind(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Error("meeting task reminders", "err", err)
+		} else if n > 0 {
+			a.Log.Info("meeting task reminders", "n", n)
 		}
 		if st, err := a.Evaluation.Refresh(ctx); err != nil && ctx.Err() == nil {
 			a.Log.Error("evaluation refresh", "err", err)
