@@ -48,6 +48,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canWarnings":  canWarnings,
 		"canVotes":     canVotes,
 		"canProposals": canProposals,
+		"canMeetings":  canMeetings,
 		"canResidents": canResidents,
 		"canReplies":   canReplies,
 		"canDupes":     canDupes,
@@ -201,7 +202,7 @@ var messages = joinMessages(messageTables...)
 
 // messageTables are the areas' tables that make up messages.
 var messageTables = []map[string][2]string{
-	coreMessages, staffMessages, accountMessages, auditMessages, consoleMessages, evalMessages, photoMessages, smMessages, nextMessages, phoneMessages, fileMessages, placeMessages, a11yMessages, printMessages, pickerMessages, fairMessages, workbenchMessages, notesMessages, replyMessages, replyQualityMessages, dupesMessages, routerMessages, themeMessages, warnMessages, voteMessages, proposalMessages,
+	coreMessages, staffMessages, accountMessages, auditMessages, consoleMessages, evalMessages, photoMessages, smMessages, nextMessages, phoneMessages, fileMessages, placeMessages, a11yMessages, printMessages, pickerMessages, fairMessages, workbenchMessages, notesMessages, replyMessages, replyQualityMessages, dupesMessages, routerMessages, themeMessages, warnMessages, voteMessages, proposalMessages, meetingMessages,
 	participateMessages,
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
+	"github.com/gongzhi/gongzhi/internal/meeting"
 	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/vote"
 	"io/fs"
@@ -86,6 +87,14 @@ func keyFamilies() map[string][]string {
 		"prop.event.":        {"create", "cosign", "accept", "answer", "escalate", "progress", "lapse"},
 		"prop.flash.":        nil,
 		"res.flash.":         nil,
+		"meet.status.":       strs(meeting.Statuses),
+		"meet.kind.":         meeting.Kinds,
+		"meet.method.":       {meeting.MethodHands, meeting.MethodBallot},
+		"meet.quorum.":       {string(meeting.Majority), string(meeting.TwoThirds)},
+		"meet.notice.":       {"sms", "paper"},
+		"meet.choice.":       {meeting.ChoiceFor, meeting.ChoiceAgainst, meeting.ChoiceAbstain},
+		"meet.ev.":           {"create", "roster_add", "roster_remove", "notice", "open", "signin", "minutes", "resolution", "ballot", "close", "publish", "task", "task_done"},
+		"meet.flash.":        nil,
 	}
 }
 

@@ -13,6 +13,7 @@ type participateEntry struct {
 var participateEntries = []participateEntry{
 	{"part-proposals", "/proposals", "part.proposals", "part.proposals.hint"},
 	{"part-votes", "/votes", "part.votes", "part.votes.hint"},
+	{"part-meetings", "/meetings", "part.meetings", "part.meetings.hint"},
 }
 
 func (s *Server) participate(w http.ResponseWriter, r *http.Request) {

@@ -18,6 +18,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.replyRoutes(h)
 	s.voteRoutes(h, files)
 	s.proposalRoutes(h)
+	s.meetingRoutes(h)
 	h("GET /participate", s.participate)
 
 	// Any other path: the page that says so, in the site's look.

@@ -9,6 +9,7 @@ import (
 	"embed"
 	"fmt"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
+	"github.com/gongzhi/gongzhi/internal/meeting"
 	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/vote"
 	"html/template"
@@ -86,6 +87,9 @@ type Deps struct {
 	Votes *vote.Service
 	// Proposals is residents' proposals and residence.
 	Proposals *proposal.Service
+	// Meetings keeps the consultation meetings (议事会); may be nil, and
+	// then their pages answer 503.
+	Meetings *meeting.Service
 }
 
 // Server serves the HTML pages.
@@ -114,6 +118,7 @@ var pageNames = []string{
 	"staff_audit", "staff_account", "staff_proxy", "nearby", "staff_batch", "staff_replies", "staff_duplicates", "staff_router", "staff_themes",
 	"vote_staff", "vote_staff_one", "vote_mine",
 	"proposal_list", "proposal_new", "proposal", "proposal_staff_list", "proposal_staff", "proposal_residents",
+	"meeting_list", "meeting", "meeting_staff_list", "meeting_staff",
 	"participate",
 	"staff_print", // its own document, rendered by renderPrint
 }
