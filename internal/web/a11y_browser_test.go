@@ -39,6 +39,7 @@ type a11ySite struct {
 	vote    string // an owners' vote with two units of the resident (vote_browser_test.go)
 	// proposalNo is the resident's proposal (proposal_browser_test.go).
 	proposalNo string
+	meetingID  string // an open meeting with the resident on its roster (meeting_browser_test.go)
 	users      map[string]*browser
 }
 
@@ -200,6 +201,9 @@ func (s *a11ySite) residentPages() []a11yPage {
 		{"resident", "/proposals", true},
 		{"resident", "/proposals/new", true},
 		{"resident", "/proposals/" + s.residentProposal(), true},
+		{"resident", "/meetings", true},
+		{"guest", "/meetings", true},
+		{"resident", "/meetings/" + s.residentMeeting(), true},
 	}
 }
 
@@ -245,6 +249,8 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"demo-grid", "/staff/proposals?view=all", false},
 		{"demo-grid", "/staff/proposals/" + s.residentProposal(), false},
 		{"demo-grid", "/staff/residents", false},
+		{"demo-grid", "/staff/meetings", false},
+		{"demo-grid", "/staff/meetings/" + s.residentMeeting(), false},
 		{"admin", "/staff/residents", false},
 		{"demo-handler", "/staff/replies", false},
 		{"demo-handler", "/staff/tickets/" + replyingTicket(s.t, s.a, "13900008888") + "?tpl=demo-rt-11", false},
