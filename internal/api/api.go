@@ -18,6 +18,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
+	"github.com/gongzhi/gongzhi/internal/meeting"
 	"github.com/gongzhi/gongzhi/internal/notice"
 	"github.com/gongzhi/gongzhi/internal/project"
 	"github.com/gongzhi/gongzhi/internal/proposal"
@@ -54,6 +55,7 @@ type Deps struct {
 	Limits       *limit.Set
 	Log          *slog.Logger
 	Demo         bool // return one-time codes as dev_code
+	Meetings     *meeting.Service
 }
 
 // API serves /api/v1.
@@ -289,6 +291,22 @@ var routeTable = []route{
 	{"POST", "/api/v1/elections/{id}/candidates", asUser, keyed, "add candidates before the first ballot", nil, (*API).addElectionCandidates},
 	{"POST", "/api/v1/elections/{id}/ballots", asUser, keyed, "cast a secret ballot (the voter, or the staff from paper)", nil, (*API).castElection},
 	{"POST", "/api/v1/elections/{id}/close", asUser, keyed, "close an election and count it", nil, (*API).closeElection},
+	{"POST", "/api/v1/meetings", asUser, keyed, "convene a consultation meeting (议事会)", nil, (*API).createMeeting},
+	{"GET", "/api/v1/meetings", asUser, noKey, "meetings the caller may see", nil, (*API).listMeetings},
+	{"GET", "/api/v1/meetings/{id}", asUser, noKey, "one meeting with its roster and, once published, its record", nil, (*API).getMeeting},
+	{"GET", "/api/v1/meetings/{id}/events", asUser, noKey, "a meeting's log (those who run it)", nil, (*API).meetingEvents},
+	{"POST", "/api/v1/meetings/{id}/representatives", asUser, keyed, "put representatives on the roster of the meeting's area", nil, (*API).addRepresentatives},
+	{"DELETE", "/api/v1/meetings/{id}/representatives/{rep}", asUser, noKey, "take a representative off the roster", nil, (*API).removeRepresentative},
+	{"POST", "/api/v1/meetings/{id}/notice", asUser, keyed, "send the notice with the agenda to the roster", nil, meetingStep((*meeting.Service).Notice)},
+	{"POST", "/api/v1/meetings/{id}/open", asUser, keyed, "open the meeting: the sign-in begins", nil, meetingStep((*meeting.Service).Open)},
+	{"POST", "/api/v1/meetings/{id}/signin", asUser, keyed, "sign a representative in", nil, (*API).meetingSignIn},
+	{"POST", "/api/v1/meetings/{id}/minutes", asUser, keyed, "write the minutes", nil, (*API).meetingMinutes},
+	{"POST", "/api/v1/meetings/{id}/resolutions", asUser, keyed, "take a resolution by show of hands or by ballot", nil, (*API).meetingResolve},
+	{"POST", "/api/v1/meetings/{id}/close", asUser, keyed, "close the meeting", nil, meetingStep((*meeting.Service).Close)},
+	{"POST", "/api/v1/meetings/{id}/publish", asUser, keyed, "publish the minutes and resolutions with their counts", nil, meetingStep((*meeting.Service).Publish)},
+	{"POST", "/api/v1/meetings/{id}/tasks", asUser, keyed, "set a follow-up task on a passed resolution", nil, (*API).meetingTask},
+	{"GET", "/api/v1/meeting-tasks", asUser, noKey, "an organisation's open follow-up tasks", nil, (*API).openMeetingTasks},
+	{"POST", "/api/v1/meeting-tasks/{id}/done", asUser, keyed, "mark a follow-up task done", nil, (*API).finishMeetingTask},
 
 	{"GET", "/api/v1/timelimits", asUser, noKey, "the time-limit table", nil, (*API).listTimeLimits},
 	{"PUT", "/api/v1/timelimits", asAdmin, noKey, "create or replace a line (admin)", nil, (*API).setTimeLimit},

@@ -529,6 +529,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 	oaNotices(t, c, a, admin, deptHandler, supervisor, resident)
 	oaProjects(t, c, a, admin, handler, deptHandler, resident)
 	oaComments(t, c, a, admin, handler, resident)
+	oaMeetings(t, c, a, admin, handler, deptHandler, resident)
 
 	// Every operation was called, and the error answers came up.
 	var missed []string

@@ -44,6 +44,7 @@ type a11ySite struct {
 	notices    []string  // the resident's announcement and a finance disclosure (notice_browser_test.go)
 	projects   []string  // key projects, under way and evaluated (project_browser_test.go)
 	comment    string    // a comment on it (deliberation_browser_test.go)
+	meetingID  string    // an open meeting with the resident on its roster (meeting_browser_test.go)
 	users      map[string]*browser
 }
 
@@ -223,6 +224,9 @@ func (s *a11ySite) residentPages() []a11yPage {
 		{"resident", "/proposals/" + s.residentProposal() + "?reply=" + s.commentOf(), true},
 		{"resident", "/comments/" + s.commentOf() + "/report", true},
 		{"guest", "/participate/moderation", true},
+		{"resident", "/meetings", true},
+		{"guest", "/meetings", true},
+		{"resident", "/meetings/" + s.residentMeeting(), true},
 	}
 }
 
@@ -286,6 +290,8 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"demo-grid", "/staff/projects/" + s.residentProjects()[1], false},
 		{"demo-grid", "/staff/moderation", false},
 		{"admin", "/staff/moderation", false},
+		{"demo-grid", "/staff/meetings", false},
+		{"demo-grid", "/staff/meetings/" + s.residentMeeting(), false},
 		{"admin", "/staff/residents", false},
 		{"demo-handler", "/staff/replies", false},
 		{"demo-handler", "/staff/tickets/" + replyingTicket(s.t, s.a, "13900008888") + "?tpl=demo-rt-11", false},

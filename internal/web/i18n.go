@@ -52,6 +52,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canElections": canElections,
 		"canSurveys":   canSurveys,
 		"canProjects":  canProjects,
+		"canMeetings":  canMeetings,
 		"canResidents": canResidents,
 		"canNotices":   canNotices,
 		"canModerate":  canModeration,
@@ -214,6 +215,7 @@ var messageTables = []map[string][2]string{
 	noticeMessages,
 	projectMessages,
 	deliberationMessages,
+	meetingMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

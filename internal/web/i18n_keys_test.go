@@ -15,6 +15,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/insight"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
+	"github.com/gongzhi/gongzhi/internal/meeting"
 	"github.com/gongzhi/gongzhi/internal/notice"
 	"github.com/gongzhi/gongzhi/internal/project"
 	"github.com/gongzhi/gongzhi/internal/proposal"
@@ -126,6 +127,14 @@ func keyFamilies() map[string][]string {
 		"delib.explain.":     {string(deliberation.ModePre), string(deliberation.ModePost)},
 		"delib.flash.":       nil,
 		"delib.mod.flash.":   nil,
+		"meet.status.":       strs(meeting.Statuses),
+		"meet.kind.":         meeting.Kinds,
+		"meet.method.":       {meeting.MethodHands, meeting.MethodBallot},
+		"meet.quorum.":       {string(meeting.Majority), string(meeting.TwoThirds)},
+		"meet.notice.":       {"sms", "paper"},
+		"meet.choice.":       {meeting.ChoiceFor, meeting.ChoiceAgainst, meeting.ChoiceAbstain},
+		"meet.ev.":           {"create", "roster_add", "roster_remove", "notice", "open", "signin", "minutes", "resolution", "ballot", "close", "publish", "task", "task_done"},
+		"meet.flash.":        nil,
 	}
 }
 

@@ -18,6 +18,7 @@ var participateEntries = []participateEntry{
 	{"part-notices", "/notices", "part.notices", "part.notices.hint"},
 	{"part-projects", "/projects", "part.projects", "part.projects.hint"},
 	{"part-moderation", "/participate/moderation", "part.moderation", "part.moderation.hint"},
+	{"part-meetings", "/meetings", "part.meetings", "part.meetings.hint"},
 }
 
 func (s *Server) participate(w http.ResponseWriter, r *http.Request) {

@@ -23,6 +23,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.noticeRoutes(h)
 	s.projectRoutes(h, files)
 	s.deliberationRoutes(h)
+	s.meetingRoutes(h)
 	h("GET /participate", s.participate)
 	h("GET /staff/todo", s.staffTodo)
 

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"github.com/gongzhi/gongzhi/internal/agenda"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
+	"github.com/gongzhi/gongzhi/internal/meeting"
 	"github.com/gongzhi/gongzhi/internal/notice"
 	"github.com/gongzhi/gongzhi/internal/project"
 	"github.com/gongzhi/gongzhi/internal/proposal"
@@ -109,6 +110,9 @@ type Deps struct {
 	// Deliberation keeps the comments on items; may be nil, and then the
 	// pages show none and its own pages answer 503.
 	Deliberation *deliberation.Service
+	// Meetings keeps the consultation meetings (议事会); may be nil, and
+	// then their pages answer 503.
+	Meetings *meeting.Service
 }
 
 // Server serves the HTML pages.
@@ -143,6 +147,7 @@ var pageNames = []string{
 	"notice_list", "notice", "notice_staff_list", "notice_staff_new",
 	"project_list", "project", "project_staff_list",
 	"deliberation_form", "deliberation_report", "deliberation_queue", "deliberation_stats",
+	"meeting_list", "meeting", "meeting_staff_list", "meeting_staff",
 	"staff_print", // its own document, rendered by renderPrint
 }
 
