@@ -285,7 +285,11 @@ func newAgenda(a *App) *agenda.Service {
 	ag := agenda.New()
 	ag.AddMine(a.Proposals.MineItems)
 	ag.AddMine(a.Votes.MineItems)
+	ag.AddMine(a.Surveys.MineItems)
 	ag.AddTodo(a.Proposals.TodoItems)
+	ag.AddTodo(a.Meetings.TodoItems)
+	ag.AddTodo(a.Notices.TodoItems)
+	ag.AddTodo(a.Projects.TodoItems)
 	return ag
 }
 

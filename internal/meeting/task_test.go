@@ -93,6 +93,11 @@ func TestTasks(t *testing.T) {
 		wantCode(t, err, errs.Forbidden, "another organisation's tasks")
 		_, err = f.s.OpenTasksOf(ctx, f.admin, "PY", 10)
 		must(t, err)
+		todo, err := f.s.TodoItems(ctx, f.property)
+		must(t, err)
+		if len(todo) != 1 || todo[0].Ref != m.ID || !todo[0].NeedsAction || todo[0].Due == nil || todo[0].Role != "task" {
+			t.Fatalf("the property company's to-do: %+v", todo)
+		}
 
 		_, err = f.s.FinishTask(ctx, f.other, org.ID, "")
 		wantCode(t, err, errs.NotFound, "a stranger finishes a task")

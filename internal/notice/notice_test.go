@@ -2,6 +2,7 @@ package notice_test
 
 import (
 	"context"
+	"github.com/gongzhi/gongzhi/internal/agenda"
 	"strings"
 	"testing"
 	"time"
@@ -255,6 +256,17 @@ func TestFinalRefusedWhileUnanswered(t *testing.T) {
 		if e := errs.As(err); !strings.Contains(e.Msg, "尚有1条异议未答复") || !strings.Contains(e.MsgEn, "1 still unanswered") {
 			t.Errorf("the refusal does not say why: %v", err)
 		}
+		todo, err := f.s.TodoItems(ctx, f.village)
+		must(t, err)
+		var objections int
+		for _, it := range todo {
+			if it.Role == "objection" && it.Ref == n.Number && it.NeedsAction {
+				objections++
+			}
+		}
+		if objections != 1 {
+			t.Fatalf("the village committee's to-do: %+v", todo)
+		}
 		_, err = f.s.Answer(ctx, f.otherOffice, n.Number, 1, notice.AnswerInput{Text: "好"})
 		wantCode(t, err, errs.Forbidden, "another street's office answers")
 		_, err = f.s.Answer(ctx, f.resident, n.Number, 1, notice.AnswerInput{Text: "好"})
@@ -268,6 +280,9 @@ func TestFinalRefusedWhileUnanswered(t *testing.T) {
 		}
 		_, err = f.s.Answer(ctx, f.village, n.Number, 1, notice.AnswerInput{Text: "再答"})
 		wantCode(t, err, errs.Conflict, "answer twice")
+		if todo, err = f.s.TodoItems(ctx, f.village); err != nil || len(todo) != countRole(todo, "disclose") {
+			t.Fatalf("the to-do keeps an answered objection: %+v %v", todo, err)
+		}
 		_, err = f.s.Finalise(ctx, f.village, n.Number, "")
 		wantMsg(t, err, "write the summary", "final without a summary after objections")
 		x, err = f.s.Finalise(ctx, f.village, n.Number, "收到异议1条，已采纳：调整施工时间。")
@@ -367,4 +382,15 @@ func TestConcurrentObjections(t *testing.T) {
 			t.Fatalf("%d taken: %d counted, %d pending, %d listed", ok, x.Objections, x.Pending, len(x.List))
 		}
 	})
+}
+
+// countRole counts the items whose role starts with prefix.
+func countRole(items []agenda.Item, prefix string) int {
+	n := 0
+	for _, it := range items {
+		if strings.HasPrefix(it.Role, prefix) {
+			n++
+		}
+	}
+	return n
 }

@@ -57,6 +57,14 @@ func TestEveryInputAnswered(t *testing.T) {
 		if q.Total != 2 || q.Overdue != 0 || len(q.Items) != 1 || q.Next == "" || q.Items[0].PhoneMasked == "" || q.Items[0].PhoneMasked == f.residents[0].Phone {
 			t.Fatalf("queue: %+v", q)
 		}
+		todo, err := f.s.TodoItems(ctx, f.committee)
+		must(t, err)
+		if len(todo) != 2 || todo[0].Ref != p.Number || !todo[0].NeedsAction || todo[0].Due == nil || todo[0].Role != "input" {
+			t.Fatalf("to-do: %+v", todo)
+		}
+		if todo, err := f.s.TodoItems(ctx, f.other); err != nil || len(todo) != 0 {
+			t.Fatalf("another street's to-do: %+v %v", todo, err)
+		}
 		q2, err := f.s.Unanswered(ctx, f.committee, q.Next, 1)
 		must(t, err)
 		if len(q2.Items) != 1 || q2.Items[0].ID == q.Items[0].ID || q2.Next != "" {

@@ -39,17 +39,22 @@ func (s *Server) staffTodo(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "staff_todo", p)
 }
 
-// agendaStatusKeys are the message keys of each kind's statuses.
-var agendaStatusKeys = map[string]string{
-	"proposal": "prop.status.",
-	"vote":     "vote.status.",
+// agendaStatusKeys are the families of message keys of each kind's
+// statuses, the first that has the status winning.
+var agendaStatusKeys = map[string][]string{
+	"proposal": {"prop.status."},
+	"vote":     {"vote.status."},
+	"meeting":  {"agenda.task."},
+	"project":  {"proj.phase."},
+	"notice":   {"notice.status.", "notice.state."},
+	"survey":   {"sv.status."},
 }
 
 // agendaStatus is an item's status in words.
 func agendaStatus(lang, kind, status string) string {
-	if key := agendaStatusKeys[kind] + status; agendaStatusKeys[kind] != "" {
-		if _, ok := messages[key]; ok {
-			return tr(lang, key)
+	for _, prefix := range agendaStatusKeys[kind] {
+		if _, ok := messages[prefix+status]; ok {
+			return tr(lang, prefix+status)
 		}
 	}
 	return status
