@@ -297,8 +297,9 @@ func newAgenda(a *App) *agenda.Service {
 // indicators come from: the capabilities' counts.
 func participationSources(a *App) evaluation.ParticipationSources {
 	return evaluation.ParticipationSources{
-		Answers: a.Proposals.AnswerCounts,
-		Acts:    []func(context.Context, time.Time, time.Time) ([]evaluation.Act, error){a.Proposals.Participants, a.Votes.Voters},
+		Answers:  a.Proposals.AnswerCounts,
+		Projects: a.Projects.EvaluatedCounts,
+		Acts:     []func(context.Context, time.Time, time.Time) ([]evaluation.Act, error){a.Proposals.Participants, a.Votes.Voters},
 	}
 }
 

@@ -191,6 +191,11 @@ func TestScoreStats(t *testing.T) {
 				t.Errorf("share of %s: %+v %v", code, sh, err)
 			}
 		}
+		counts, err := f.s.EvaluatedCounts(ctx, nov, dec)
+		must(t, err)
+		if len(counts) != 1 || counts["CC1"] != [2]int64{3, 2} {
+			t.Errorf("evaluated counts: %v", counts)
+		}
 		_, err = f.s.EvaluatedShare(ctx, "NOPE", nov, dec)
 		wantCode(t, err, errs.NotFound, "neither area nor unit")
 		_, err = f.s.EvaluatedShare(ctx, community, dec, nov)

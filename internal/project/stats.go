@@ -97,3 +97,28 @@ func (s *Service) EvaluatedShare(ctx context.Context, code string, from, to time
 		c.Args...).Scan(&sh.Closed, &sh.Evaluated)
 	return sh, errs.Wrap(err, "evaluated share")
 }
+
+// EvaluatedCounts counts, by responsible organisation, the projects closed
+// in [from, to) and those of them residents evaluated: the evaluation's
+// participation indicator "key projects evaluated".
+func (s *Service) EvaluatedCounts(ctx context.Context, from, to time.Time) (map[string][2]int64, error) {
+	if err := checkPeriod(from, to); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.R.QueryContext(ctx, `SELECT org_code, COUNT(*), COALESCE(SUM(CASE WHEN eval_count > 0 THEN 1 ELSE 0 END), 0)
+FROM projects WHERE closed_at >= $1 AND closed_at < $2 GROUP BY org_code`, db.Millis(from), db.Millis(to))
+	if err != nil {
+		return nil, errs.Wrap(err, "projects evaluated")
+	}
+	defer rows.Close()
+	out := map[string][2]int64{}
+	for rows.Next() {
+		var org string
+		var n, evaluated int64
+		if err := rows.Scan(&org, &n, &evaluated); err != nil {
+			return nil, errs.Wrap(err, "scan projects evaluated")
+		}
+		out[org] = [2]int64{n, evaluated}
+	}
+	return out, errs.Wrap(rows.Err(), "projects evaluated")
+}
