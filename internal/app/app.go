@@ -299,7 +299,8 @@ func participationSources(a *App) evaluation.ParticipationSources {
 	return evaluation.ParticipationSources{
 		Answers:  a.Proposals.AnswerCounts,
 		Projects: a.Projects.EvaluatedCounts,
-		Acts:     []func(context.Context, time.Time, time.Time) ([]evaluation.Act, error){a.Proposals.Participants, a.Votes.Voters},
+		Acts: []func(context.Context, time.Time, time.Time) ([]evaluation.Act, error){a.Proposals.Participants, a.Votes.Voters,
+			a.Deliberation.Participants, a.Surveys.Participants, a.Notices.Participants, a.Projects.Participants, a.Elections.Participants},
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/gov"
 )
@@ -185,4 +187,25 @@ func (s *Service) orgAreas(ctx context.Context, rows []Row) (map[string]string, 
 		}
 	}
 	return out, nil
+}
+
+// QueryActs runs a capability's query of residents taking part — rows of
+// (phone, area code) — and keeps those whose phone is a resident's.
+func QueryActs(ctx context.Context, q db.Queryer, query string, args ...any) ([]Act, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, errs.Wrap(err, "participants")
+	}
+	defer rows.Close()
+	out := []Act{}
+	for rows.Next() {
+		var a Act
+		if err := rows.Scan(&a.Phone, &a.AreaCode); err != nil {
+			return nil, errs.Wrap(err, "scan participants")
+		}
+		if auth.ValidPhone(a.Phone) {
+			out = append(out, a)
+		}
+	}
+	return out, errs.Wrap(rows.Err(), "participants")
 }

@@ -54,20 +54,7 @@ WHERE status IN ('accepted', 'escalated') AND answer_due >= $1 AND answer_due < 
 // Participants are the residents who raised or co-signed a proposal in
 // [from, to), with the area where it was raised.
 func (s *Service) Participants(ctx context.Context, from, to time.Time) ([]evaluation.Act, error) {
-	rows, err := s.db.R.QueryContext(ctx, `SELECT proposer_phone, origin_area_code FROM proposals WHERE created_at >= $1 AND created_at < $2
+	return evaluation.QueryActs(ctx, s.db.R, `SELECT proposer_phone, origin_area_code FROM proposals WHERE created_at >= $1 AND created_at < $2
 UNION SELECT c.phone, p.origin_area_code FROM proposal_cosigns c JOIN proposals p ON p.number = c.number WHERE c.at >= $1 AND c.at < $2`,
 		db.Millis(from), db.Millis(to))
-	if err != nil {
-		return nil, errs.Wrap(err, "proposal participants")
-	}
-	defer rows.Close()
-	out := []evaluation.Act{}
-	for rows.Next() {
-		var p evaluation.Act
-		if err := rows.Scan(&p.Phone, &p.AreaCode); err != nil {
-			return nil, errs.Wrap(err, "scan participants")
-		}
-		out = append(out, p)
-	}
-	return out, errs.Wrap(rows.Err(), "proposal participants")
 }

@@ -8,6 +8,9 @@ import (
 	"testing"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/clock"
+	"github.com/gongzhi/gongzhi/internal/db/dbtest"
+	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/proposal"
 )
@@ -195,4 +198,53 @@ func TestCosignForResident(t *testing.T) {
 		t.Fatalf("co-sign for: %d\n%s", status, page)
 	}
 	mustContain(t, page, "已代居民附议", "工作人员代为办理")
+}
+
+// TestParticipationAcrossKinds: with the indicator on, the evaluation asks
+// every capability who took part (each source's query runs on both
+// engines) and counts the residents of a community once each.
+func TestParticipationAcrossKinds(t *testing.T) {
+	for _, engine := range dbtest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			a := newAppOn(t, engine)
+			phones := []string{"13900139001", "13900139002", "13900139003"}
+			yard := proposalSetup(t, a, phones...)
+			ctx := context.Background()
+			res := func(p string) auth.User { return auth.User{ID: "r" + p, Role: auth.RoleResident, Phone: p} }
+			p, err := a.Proposals.Create(ctx, res(phones[0]), proposal.New{Level: gov.LevelCourtyard, AreaCode: yard, Title: "楼道照明", Body: "楼道灯坏了。"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ph := range phones[1:] {
+				if _, err := a.Proposals.Cosign(ctx, res(ph), p.Number); err != nil {
+					t.Fatal(err)
+				}
+			}
+			st, err := a.Evaluation.Settings(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st.Participation = evaluation.ParticipationSwitches{ProposalsOnTime: true, PerThousand: true, ProjectsEvaluated: true}
+			if err := a.Evaluation.SaveSettings(ctx, st); err != nil {
+				t.Fatal(err)
+			}
+			period, err := a.Evaluation.MonthPeriod(a.Clock.Now().In(clock.BusinessZone()).Format("2006-01"), 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := a.Evaluation.Evaluate(ctx, evaluation.Query{Period: period, Group: evaluation.GroupArea, AreaCode: "110117001"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, row := range r.Rows {
+				if row.AreaCode == "110117001001" {
+					if row.Participation == nil || row.Participation.PerThousand.Num != 3 {
+						t.Fatalf("the community's participants: %+v", row.Participation)
+					}
+					return
+				}
+			}
+			t.Fatal("no row of the community")
+		})
+	}
 }
