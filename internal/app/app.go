@@ -286,6 +286,7 @@ func newAgenda(a *App) *agenda.Service {
 	ag.AddMine(a.Proposals.MineItems)
 	ag.AddMine(a.Votes.MineItems)
 	ag.AddMine(a.Surveys.MineItems)
+	ag.AddMine(a.Elections.MineItems)
 	ag.AddTodo(a.Proposals.TodoItems)
 	ag.AddTodo(a.Meetings.TodoItems)
 	ag.AddTodo(a.Notices.TodoItems)

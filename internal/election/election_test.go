@@ -323,6 +323,13 @@ func TestResidentsElection(t *testing.T) {
 		if l, _, _ := f.svc.List(ctx, resident("13700000009"), election.Filter{}); len(l) != 0 {
 			t.Errorf("another community's resident lists %+v", l)
 		}
+		mine, err := f.svc.MineItems(ctx, resident("13700000001"))
+		if err != nil || len(mine) != 1 || mine[0].Ref != e.ID || !mine[0].NeedsAction {
+			t.Fatalf("her 我的事项 before voting: %+v %v", mine, err)
+		}
+		if mine, err := f.svc.MineItems(ctx, resident("13700000009")); err != nil || len(mine) != 0 {
+			t.Fatalf("another community's resident: %+v %v", mine, err)
+		}
 		_, err = f.svc.Cast(ctx, resident("13700000001"), e.ID, election.BallotIn{Choices: ids})
 		wantCode(t, err, errs.Invalid, "three choices for two seats")
 		for _, p := range []string{"13700000001", "13700000002"} {
@@ -332,6 +339,9 @@ func TestResidentsElection(t *testing.T) {
 		}
 		if _, err := f.svc.Cast(ctx, f.grid, e.ID, election.BallotIn{Blank: true, Voter: "13700000003", PaperRef: "p2"}); err != nil {
 			t.Fatal(err)
+		}
+		if mine, err := f.svc.MineItems(ctx, resident("13700000001")); err != nil || len(mine) != 1 || mine[0].NeedsAction {
+			t.Fatalf("her 我的事项 after voting: %+v %v", mine, err)
 		}
 		f.live(t, neighbour, "13700000010") // verified elsewhere meanwhile: not on this roll
 		e, err = f.svc.Close(ctx, f.grid, e.ID)

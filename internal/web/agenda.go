@@ -48,6 +48,7 @@ var agendaStatusKeys = map[string][]string{
 	"project":  {"proj.phase."},
 	"notice":   {"notice.status.", "notice.state."},
 	"survey":   {"sv.status."},
+	"election": {"elec.status."},
 }
 
 // agendaStatus is an item's status in words.

@@ -18,6 +18,8 @@ var agendaMessages = map[string][2]string{
 	"agenda.kind.project":                  {"重点项目", "Key project"},
 	"agenda.kind.notice":                   {"公示公告", "Notice"},
 	"agenda.kind.survey":                   {"问卷", "Survey"},
+	"agenda.kind.election":                 {"选举", "Election"},
+	"agenda.role.voter":                    {"我有选举权", "I may vote"},
 	"agenda.task.open":                     {"待完成", "Open"},
 	"agenda.role.task":                     {"本单位的议事会任务", "A task of my unit from a meeting"},
 	"agenda.role.input":                    {"居民需求或意见待答复", "A resident's need or opinion to answer"},
