@@ -315,10 +315,7 @@ func (s *Service) evaluate(ctx context.Context, q Query, st Settings, useAgg boo
 	} else {
 		fillRows(rows, st, byArea, evArea, func(r *Row) string { return r.AreaCode })
 	}
-	if err := s.per10k(ctx, rows, byArea); err != nil {
-		return Result{}, err
-	}
-	if err := s.participation(ctx, rows, q.Period, st); err != nil {
+	if err := s.perResidents(ctx, rows, byArea, q.Period, st); err != nil {
 		return Result{}, err
 	}
 	rank(rows, st.Classes)
@@ -562,6 +559,15 @@ WHERE e.action IN (%s) AND e.at >= $1 AND e.at < $2 GROUP BY 1, 2, 3`, keyLen, e
 
 // per10k sets, for street rows and street offices, the tickets located in
 // the street per 10,000 residents. Streets without a population are skipped.
+// perResidents fills the figures measured against residents: tickets per
+// 10,000 and the participation indicators switched on.
+func (s *Service) perResidents(ctx context.Context, rows []Row, byArea map[string]Counts, p Period, st Settings) error {
+	if err := s.per10k(ctx, rows, byArea); err != nil {
+		return err
+	}
+	return s.participation(ctx, rows, p, st)
+}
+
 func (s *Service) per10k(ctx context.Context, rows []Row, byArea map[string]Counts) error {
 	for i := range rows {
 		r := &rows[i]
