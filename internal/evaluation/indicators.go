@@ -557,8 +557,6 @@ WHERE e.action IN (%s) AND e.at >= $1 AND e.at < $2 GROUP BY 1, 2, 3`, keyLen, e
 	return byOrg, byArea, errs.Wrap(rows.Err(), "count events")
 }
 
-// per10k sets, for street rows and street offices, the tickets located in
-// the street per 10,000 residents. Streets without a population are skipped.
 // perResidents fills the figures measured against residents: tickets per
 // 10,000 and the participation indicators switched on.
 func (s *Service) perResidents(ctx context.Context, rows []Row, byArea map[string]Counts, p Period, st Settings) error {
@@ -568,6 +566,8 @@ func (s *Service) perResidents(ctx context.Context, rows []Row, byArea map[strin
 	return s.participation(ctx, rows, p, st)
 }
 
+// per10k sets, for street rows and street offices, the tickets located in
+// the street per 10,000 residents. Streets without a population are skipped.
 func (s *Service) per10k(ctx context.Context, rows []Row, byArea map[string]Counts) error {
 	for i := range rows {
 		r := &rows[i]
