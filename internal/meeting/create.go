@@ -140,17 +140,5 @@ func holdsMeetings(l gov.Level) bool {
 // nextID is YS, the business date and a four-digit sequence of the day:
 // YS202612030001.
 func nextID(ctx context.Context, tx *sql.Tx, now time.Time) (string, error) {
-	prefix := "YS" + now.Format("20060102")
-	var high sql.NullString
-	if err := tx.QueryRowContext(ctx, `SELECT MAX(id) FROM meetings WHERE id >= $1 AND id < $2`, prefix, prefix+"~").Scan(&high); err != nil {
-		return "", errs.Wrap(err, "meeting number")
-	}
-	seq := 0
-	if high.Valid {
-		fmt.Sscanf(strings.TrimPrefix(high.String, prefix), "%d", &seq)
-	}
-	if seq >= 9999 {
-		return "", errs.Conflictf("今日议事会已达上限", "too many meetings today")
-	}
-	return fmt.Sprintf("%s%04d", prefix, seq+1), nil
+	return db.NextDayNumber(ctx, tx, "meetings", "id", "YS", now, [2]string{"议事会", "meetings"})
 }

@@ -40,7 +40,7 @@ func (s *Service) scan(sc interface{ Scan(...any) error }) (Meeting, error) {
 
 // ValidID reports whether id is a meeting's: YS, a date and four digits.
 func ValidID(id string) bool {
-	return len(id) == 14 && strings.HasPrefix(id, "YS") && strings.Trim(id[2:], "0123456789") == ""
+	return db.ValidDayNumber(id, "YS")
 }
 
 func (s *Service) read(ctx context.Context, q db.Queryer, id string) (Meeting, error) {

@@ -3,7 +3,6 @@ package notice
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -184,23 +183,11 @@ func insertLines(ctx context.Context, tx *sql.Tx, number string, lines []Line) e
 // nextNumber is GS, the business date and a four-digit sequence of the
 // day: GS202612030001.
 func nextNumber(ctx context.Context, tx *sql.Tx, now time.Time) (string, error) {
-	prefix := "GS" + now.Format("20060102")
-	var high sql.NullString
-	if err := tx.QueryRowContext(ctx, `SELECT MAX(number) FROM notices WHERE number >= $1 AND number < $2`, prefix, prefix+"~").Scan(&high); err != nil {
-		return "", errs.Wrap(err, "notice number")
-	}
-	seq := 0
-	if high.Valid {
-		fmt.Sscanf(strings.TrimPrefix(high.String, prefix), "%d", &seq)
-	}
-	if seq >= 9999 {
-		return "", errs.Conflictf("今日发布已达上限", "too many notices today")
-	}
-	return fmt.Sprintf("%s%04d", prefix, seq+1), nil
+	return db.NextDayNumber(ctx, tx, "notices", "number", "GS", now, [2]string{"发布", "notices"})
 }
 
 func validNumber(n string) bool {
-	return len(n) == 14 && strings.HasPrefix(n, "GS") && strings.Trim(n[2:], "0123456789") == ""
+	return db.ValidDayNumber(n, "GS")
 }
 
 // event appends a line to the item's history in the caller's transaction;

@@ -3,7 +3,6 @@ package project
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -113,24 +112,12 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $10)`,
 // nextNumber is XM, the business date and a four-digit sequence of the
 // day: XM202612010001.
 func nextNumber(ctx context.Context, tx *sql.Tx, now time.Time) (string, error) {
-	prefix := "XM" + now.Format("20060102")
-	var high sql.NullString
-	if err := tx.QueryRowContext(ctx, `SELECT MAX(number) FROM projects WHERE number >= $1 AND number < $2`, prefix, prefix+"~").Scan(&high); err != nil {
-		return "", errs.Wrap(err, "project number")
-	}
-	seq := 0
-	if high.Valid {
-		fmt.Sscanf(strings.TrimPrefix(high.String, prefix), "%d", &seq)
-	}
-	if seq >= 9999 {
-		return "", errs.Conflictf("今日新设项目已达上限", "too many projects today")
-	}
-	return fmt.Sprintf("%s%04d", prefix, seq+1), nil
+	return db.NextDayNumber(ctx, tx, "projects", "number", "XM", now, [2]string{"新设项目", "projects"})
 }
 
 // ValidNumber reports whether n is shaped as a project's number.
 func ValidNumber(n string) bool {
-	return len(n) == 14 && strings.HasPrefix(n, "XM") && strings.Trim(n[2:], "0123456789") == ""
+	return db.ValidDayNumber(n, "XM")
 }
 
 // event appends a line to the project's history in the caller's

@@ -166,19 +166,7 @@ population, threshold, cosigns, collect_until, tickets, created_at, updated_at, 
 // nextNumber is TA, the business date and a four-digit sequence of the day:
 // TA202612030001.
 func nextNumber(ctx context.Context, tx *sql.Tx, now time.Time) (string, error) {
-	prefix := "TA" + now.Format("20060102")
-	var high sql.NullString
-	if err := tx.QueryRowContext(ctx, `SELECT MAX(number) FROM proposals WHERE number >= $1 AND number < $2`, prefix, prefix+"~").Scan(&high); err != nil {
-		return "", errs.Wrap(err, "proposal number")
-	}
-	seq := 0
-	if high.Valid {
-		fmt.Sscanf(strings.TrimPrefix(high.String, prefix), "%d", &seq)
-	}
-	if seq >= 9999 {
-		return "", errs.Conflictf("今日提案已达上限", "too many proposals today")
-	}
-	return fmt.Sprintf("%s%04d", prefix, seq+1), nil
+	return db.NextDayNumber(ctx, tx, "proposals", "number", "TA", now, [2]string{"提案", "proposals"})
 }
 
 // event appends a line to the proposal's history in the caller's transaction.

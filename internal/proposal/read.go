@@ -60,7 +60,7 @@ func (s *Service) read(ctx context.Context, q db.Queryer, number string) (Propos
 }
 
 func validNumber(n string) bool {
-	return len(n) == 14 && strings.HasPrefix(n, "TA") && strings.Trim(n[2:], "0123456789") == ""
+	return db.ValidDayNumber(n, "TA")
 }
 
 // visible reads the proposal for u, or not found when she may not see it;

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -121,24 +120,12 @@ opens_at, closes_at, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4,
 // nextID is WJ, the business date and a four-digit sequence of the day:
 // WJ202612030001.
 func nextID(ctx context.Context, tx *sql.Tx, now time.Time) (string, error) {
-	prefix := "WJ" + now.Format("20060102")
-	var high sql.NullString
-	if err := tx.QueryRowContext(ctx, `SELECT MAX(id) FROM surveys WHERE id >= $1 AND id < $2`, prefix, prefix+"~").Scan(&high); err != nil {
-		return "", errs.Wrap(err, "survey number")
-	}
-	seq := 0
-	if high.Valid {
-		fmt.Sscanf(strings.TrimPrefix(high.String, prefix), "%d", &seq)
-	}
-	if seq >= 9999 {
-		return "", errs.Conflictf("今日问卷已达上限", "too many surveys today")
-	}
-	return fmt.Sprintf("%s%04d", prefix, seq+1), nil
+	return db.NextDayNumber(ctx, tx, "surveys", "id", "WJ", now, [2]string{"问卷", "surveys"})
 }
 
 // ValidID reports whether id has the form of a survey's number.
 func ValidID(id string) bool {
-	return len(id) == 14 && strings.HasPrefix(id, "WJ") && strings.Trim(id[2:], "0123456789") == ""
+	return db.ValidDayNumber(id, "WJ")
 }
 
 // event appends a line to the survey's history in the caller's transaction.
