@@ -93,6 +93,7 @@ func keyFamilies() map[string][]string {
 		"prop.event.":        {"create", "cosign", "accept", "answer", "escalate", "progress", "lapse"},
 		"prop.flash.":        nil,
 		"prop.vis.":          {"residents", "public"},
+		"prop.visis.":        {"residents", "public"},
 		"agenda.kind.":       {"proposal", "vote", "meeting", "project", "notice", "survey", "election"},
 		"agenda.role.":       {"raised", "cosigned", "owner", "answer", "task", "input", "objection", "disclose_village_affairs", "disclose_finance", "respondent", "voter"},
 		"res.flash.":         nil,

@@ -44,6 +44,8 @@ var proposalMessages = map[string][2]string{
 	"prop.f.visibility":      {"谁可以看到这件提案", "Who may read this proposal"},
 	"prop.visibility":        {"公开范围", "Visibility"},
 	"prop.vis.residents":     {"本区域居民（默认）", "Residents of the area (default)"},
+	"prop.visis.residents":   {"本区域居民可见", "Residents of the area"},
+	"prop.visis.public":      {"所有人可见", "Everyone"},
 	"prop.vis.public":        {"所有人公开", "Everyone"},
 	"prop.flash.cosigned":    {"附议成功，谢谢您的参与。", "Co-signed. Thank you for taking part."},
 	"prop.flash.answered":    {"已保存。", "Saved."},

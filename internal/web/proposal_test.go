@@ -94,7 +94,7 @@ func TestPublicProposalForGuests(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("guest, public proposal: %d", status)
 	}
-	mustContain(t, page, "提案public", "所有人公开")
+	mustContain(t, page, "提案public", "所有人可见")
 	status, page = guest.get("/proposals/" + numbers[1])
 	if status == 200 && strings.Contains(page, "提案residents") {
 		t.Fatalf("a guest reads a residents' proposal: %d", status)
