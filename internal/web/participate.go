@@ -12,13 +12,13 @@ type participateEntry struct {
 
 var participateEntries = []participateEntry{
 	{"part-proposals", "/proposals", "part.proposals", "part.proposals.hint"},
-	{"part-votes", "/votes", "part.votes", "part.votes.hint"},
-	{"part-elections", "/elections", "part.elections", "part.elections.hint"},
-	{"part-surveys", "/surveys", "part.surveys", "part.surveys.hint"},
 	{"part-notices", "/notices", "part.notices", "part.notices.hint"},
 	{"part-projects", "/projects", "part.projects", "part.projects.hint"},
-	{"part-moderation", "/participate/moderation", "part.moderation", "part.moderation.hint"},
 	{"part-meetings", "/meetings", "part.meetings", "part.meetings.hint"},
+	{"part-surveys", "/surveys", "part.surveys", "part.surveys.hint"},
+	{"part-votes", "/votes", "part.votes", "part.votes.hint"},
+	{"part-elections", "/elections", "part.elections", "part.elections.hint"},
+	{"part-moderation", "/participate/moderation", "part.moderation", "part.moderation.hint"},
 }
 
 func (s *Server) participate(w http.ResponseWriter, r *http.Request) {

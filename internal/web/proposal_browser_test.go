@@ -181,6 +181,9 @@ func TestProposalBrowser(t *testing.T) {
 	b.open("/my")
 	b.sees("我的居住地", "金谷东园一号院", "我参与的事项", "我提出的", "一号院加装电梯", "已办结")
 	checkResidentPage(t, b, src, "/my")
+	b.shot("my-agenda", 390)
+	b.open("/participate")
+	b.shot("participate", 390)
 	// Screenshots (with GONGZHI_SHOTS): the answered proposal as the
 	// resident sees it, and the staff page.
 	b.open(path)
