@@ -187,7 +187,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err != nil {
 		return nil, fmt.Errorf("election-rules: %w", err)
 	}
-	a.Surveys = newSurveys(d, c, a.Gov, a.Proposals)
+	a.Surveys = survey.NewService(d, c, a.Gov)
 	a.Notices = notice.NewService(d, c, a.Gov)
 	a.Projects = project.NewService(d, c, a.Gov)
 	a.Projects.SetCalendar(a.Tickets.Calendar())
@@ -201,6 +201,10 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Deliberation.Register(proposal.CommentKind, a.Proposals.CommentTarget)
 	a.Deliberation.Register("notice", a.Notices.CommentTarget)
 	a.Deliberation.Register("project", a.Projects.CommentTarget)
+	// A survey about an item finds it as its reader may see it.
+	a.Surveys.SetResolver(proposal.CommentKind, a.Proposals.CommentTarget)
+	a.Surveys.SetResolver("notice", a.Notices.CommentTarget)
+	a.Surveys.SetResolver("project", a.Projects.CommentTarget)
 	a.Agenda = newAgenda(a)
 	a.Evaluation.SetParticipation(participationSources(a))
 	created, generated, err := a.Auth.EnsureAdmin(ctx, cfg.AdminPassword)
@@ -287,6 +291,9 @@ func newAgenda(a *App) *agenda.Service {
 	ag.AddMine(a.Votes.MineItems)
 	ag.AddMine(a.Surveys.MineItems)
 	ag.AddMine(a.Elections.MineItems)
+	ag.AddMine(a.Meetings.MineItems)
+	ag.AddMine(a.Notices.MineItems)
+	ag.AddMine(a.Projects.MineItems)
 	ag.AddTodo(a.Proposals.TodoItems)
 	ag.AddTodo(a.Meetings.TodoItems)
 	ag.AddTodo(a.Notices.TodoItems)
@@ -303,20 +310,6 @@ func participationSources(a *App) evaluation.ParticipationSources {
 		Acts: []func(context.Context, time.Time, time.Time) ([]evaluation.Act, error){a.Proposals.Participants, a.Votes.Voters,
 			a.Deliberation.Participants, a.Surveys.Participants, a.Notices.Participants, a.Projects.Participants, a.Elections.Participants},
 	}
-}
-
-// newSurveys builds the surveys' service; a survey about a proposal finds it
-// through the proposals' service, as its reader may see it.
-func newSurveys(d *db.DB, c clock.Clock, g *gov.Service, p *proposal.Service) *survey.Service {
-	s := survey.NewService(d, c, g)
-	s.SetResolver("proposal", func(ctx context.Context, u auth.User, id string) (deliberation.Target, error) {
-		x, err := p.Get(ctx, u, id)
-		if err != nil {
-			return deliberation.Target{}, err
-		}
-		return deliberation.Target{Kind: "proposal", ID: x.Number, Title: x.Title, URL: "/proposals/" + x.Number, AreaCode: x.AreaCode, OrgCode: x.OrgCode}, nil
-	})
-	return s
 }
 
 // newProposals builds the proposals' service on the tickets' calendar, with

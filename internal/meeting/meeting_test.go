@@ -215,8 +215,18 @@ func TestMeetingWalk(t *testing.T) {
 		// Sign-in: herself, twice, a neighbour who is no representative,
 		// another's place, and the staff for three more.
 		r0 := f.residents[0]
+		mine, err := f.s.MineItems(ctx, r0)
+		if err != nil || len(mine) != 1 || mine[0].Ref != m.ID || !mine[0].NeedsAction {
+			t.Fatalf("her 我的事项 before signing in: %+v %v", mine, err)
+		}
+		if mine, err := f.s.MineItems(ctx, f.residents[5]); err != nil || len(mine) != 0 {
+			t.Fatalf("no representative's 我的事项: %+v %v", mine, err)
+		}
 		x, err := f.s.SignIn(ctx, r0, m.ID, "")
 		must(t, err)
+		if mine, err := f.s.MineItems(ctx, r0); err != nil || len(mine) != 1 || mine[0].NeedsAction {
+			t.Fatalf("her 我的事项 after signing in: %+v %v", mine, err)
+		}
 		if !x.SignedIn || x.Present != 1 || x.CanRun || x.Members[0].Name != "" {
 			t.Fatalf("signed in herself: %+v", x)
 		}

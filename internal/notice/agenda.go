@@ -52,3 +52,28 @@ GROUP BY n.number, n.title, n.status ORDER BY MIN(o.at) LIMIT 50`, u.OrgCode)
 	}
 	return out, nil
 }
+
+// MineItems are the items u raised objections to, for her 我的事项, with
+// whether each is answered yet.
+func (s *Service) MineItems(ctx context.Context, u auth.User) ([]agenda.Item, error) {
+	if u.Role != auth.RoleResident || u.Phone == "" {
+		return nil, nil
+	}
+	rows, err := s.db.R.QueryContext(ctx, `SELECT n.number, n.title, n.status, MAX(o.at) FROM notice_objections o
+JOIN notices n ON n.number = o.number WHERE o.phone = $1 GROUP BY n.number, n.title, n.status ORDER BY MAX(o.at) DESC LIMIT 50`, u.Phone)
+	if err != nil {
+		return nil, errs.Wrap(err, "her objections")
+	}
+	defer rows.Close()
+	out := []agenda.Item{}
+	for rows.Next() {
+		var it agenda.Item
+		var at int64
+		if err := rows.Scan(&it.Ref, &it.Title, &it.Status, &at); err != nil {
+			return nil, errs.Wrap(err, "scan her objections")
+		}
+		it.Kind, it.Role, it.URL, it.At = "notice", "objected", "/notices/"+it.Ref, s.at(at)
+		out = append(out, it)
+	}
+	return out, errs.Wrap(rows.Err(), "her objections")
+}

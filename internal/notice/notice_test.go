@@ -248,6 +248,9 @@ func TestFinalRefusedWhileUnanswered(t *testing.T) {
 		f := setup(t, d, monday)
 		n := f.publish(t, f.village, notice.New{NoticeDays: 5})
 		f.object(t, f.resident, n.Number, "施工噪音扰民")
+		if mine, err := f.s.MineItems(ctx, f.resident); err != nil || len(mine) != 1 || mine[0].Ref != n.Number || mine[0].Role != "objected" {
+			t.Fatalf("her 我的事项: %+v %v", mine, err)
+		}
 		_, err := f.s.Finalise(ctx, f.village, n.Number, "已听取意见")
 		wantCode(t, err, errs.Conflict, "final during the period")
 		f.clock.Set(*n.NoticeUntil)

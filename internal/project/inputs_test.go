@@ -36,6 +36,9 @@ func TestEveryInputAnswered(t *testing.T) {
 		wantCode(t, err, errs.Invalid, "empty")
 		in, err := f.s.Submit(ctx, f.residents[0], p.Number, need)
 		must(t, err)
+		if mine, err := f.s.MineItems(ctx, f.residents[0]); err != nil || len(mine) != 1 || mine[0].Ref != p.Number || mine[0].NeedsAction {
+			t.Fatalf("her 我的事项: %+v %v", mine, err)
+		}
 		// Five working days after 30 September skip 1–7 October and count
 		// the Saturday 10 October, made a working day.
 		if want := time.Date(2026, 10, 13, 10, 0, 0, 0, clock.BusinessZone()); !in.AnswerDue.Equal(want) || !in.Mine || in.OnBehalf || in.PhoneMasked != "" {

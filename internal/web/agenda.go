@@ -44,7 +44,7 @@ func (s *Server) staffTodo(w http.ResponseWriter, r *http.Request) {
 var agendaStatusKeys = map[string][]string{
 	"proposal": {"prop.status."},
 	"vote":     {"vote.status."},
-	"meeting":  {"agenda.task."},
+	"meeting":  {"agenda.task.", "meet.status."},
 	"project":  {"proj.phase."},
 	"notice":   {"notice.status.", "notice.state."},
 	"survey":   {"sv.status."},

@@ -95,7 +95,7 @@ func keyFamilies() map[string][]string {
 		"prop.vis.":          {"residents", "public"},
 		"prop.visis.":        {"residents", "public"},
 		"agenda.kind.":       {"proposal", "vote", "meeting", "project", "notice", "survey", "election"},
-		"agenda.role.":       {"raised", "cosigned", "owner", "answer", "task", "input", "objection", "disclose_village_affairs", "disclose_finance", "respondent", "voter"},
+		"agenda.role.":       {"raised", "cosigned", "owner", "answer", "task", "input", "objection", "disclose_village_affairs", "disclose_finance", "respondent", "voter", "member", "took_part", "objected"},
 		"res.flash.":         nil,
 		"elec.kind.":         election.Kinds,
 		"elec.level.":        {"public", "residents", "internal"},
