@@ -4,6 +4,9 @@ package web
 // part in (我的事项) and of the staff's to-do (待办).
 var agendaMessages = map[string][2]string{
 	"my.agenda":                            {"我参与的事项", "What I take part in"},
+	"notif.survey":                         {"问卷调查", "Survey"},
+	"notif.comment":                        {"评论", "Comment"},
+	"notif.see":                            {"前往查看", "Open"},
 	"nav.todo":                             {"待办事项", "To do"},
 	"todo.title":                           {"待办事项", "To do"},
 	"todo.lead":                            {"本人或本单位须答复、办理的参与事项（提案、异议、议事会任务等），期限最近的在前。工单在工作台。", "What you or your unit must answer in participation (proposals, objections, meeting tasks, …), the earliest due first. Tickets are on the workbench."},

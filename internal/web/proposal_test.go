@@ -248,3 +248,27 @@ func TestParticipationAcrossKinds(t *testing.T) {
 		})
 	}
 }
+
+// TestStaffNotificationLinks: a notification of a meeting, a notice, a
+// project or a survey leads to its staff list.
+func TestStaffNotificationLinks(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	grid, err := a.Auth.UserByUsername(context.Background(), "demo-grid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, kind := range []string{"meeting", "notice", "project", "survey"} {
+		if _, err := a.DB.W.Exec(`INSERT INTO notifications (id, at, org_code, area_code, role, phone, ticket_number, kind, text) VALUES ($1, $2, $3, '', '', '', '', $4, $5)`,
+			"n-"+kind, a.Clock.Now().UnixMilli()+int64(i), grid.OrgCode, kind, "通知"+kind); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := staffLogin(t, srv, "demo-grid", "gongzhi-demo")
+	_, page := c.get("/staff/notifications")
+	for _, kind := range []string{"meeting", "notice", "project", "survey"} {
+		mustContain(t, page, `<a href="/staff/`+kind+`s">前往查看</a>`)
+	}
+	mustContain(t, page, "问卷调查")
+}
