@@ -110,6 +110,12 @@ func CanActFor(u auth.User, areaCode string) bool {
 	return u.Role.IsStaff() && areaCode != "" && u.InArea(areaCode)
 }
 
+// OffersRaiseFor reports whether staff u are offered to raise proposals
+// for residents (where, CanActFor decides with the area).
+func OffersRaiseFor(u auth.User) bool {
+	return u.Role.IsStaff() && (u.IsAdmin() || u.AreaCode != "")
+}
+
 // OffersActFor reports whether staff u are offered to co-sign p for a
 // resident now.
 func OffersActFor(u auth.User, p Proposal) bool {

@@ -25,7 +25,8 @@ func (s *Server) proposalRoutes(h route) {
 	h("POST /proposals/{number}/cosign", s.proposalCosign)
 	h("GET /staff/proposals", s.staffProposals)
 	h("GET /staff/proposals/{number}", s.staffProposal)
-	h("POST /staff/proposals/{number}/{action}", s.staffProposalAct) // answer, progress
+	h("POST /staff/proposals", s.staffRaiseFor)
+	h("POST /staff/proposals/{number}/{action}", s.staffProposalAct) // answer, progress, cosign
 	h("GET /staff/residents", s.residentsPage)
 	h("POST /staff/residents/{action}", s.residentsAct) // verify, import, courtyard, population, populations
 }

@@ -28,6 +28,8 @@ type StaffProposalsData struct {
 	Tabs    []Tab
 	Due     bool
 	NextURL string
+	// RaiseFor: the form that raises a proposal for a resident.
+	RaiseFor bool
 }
 
 // ResidentsData is the residence page.
@@ -62,14 +64,34 @@ func (s *Server) staffProposals(w http.ResponseWriter, r *http.Request) {
 	if u == nil {
 		return
 	}
-	p := s.page(w, r, "prop.staff.title")
+	s.renderStaffProposals(w, r, s.page(w, r, "prop.staff.title"), *u, http.StatusOK)
+}
+
+// staffRaiseFor raises a proposal for a resident who telephoned or came in.
+func (s *Server) staffRaiseFor(w http.ResponseWriter, r *http.Request) {
+	u := s.proposalStaff(w, r)
+	if u == nil {
+		return
+	}
+	f := r.PostFormValue
+	n := proposal.New{Level: gov.Level(f("level")), AreaCode: strings.TrimSpace(f("area_code")), Title: f("title"), Body: f("body"), OnBehalfOf: f("phone")}
+	x, err := s.Proposals.Create(r.Context(), *u, n)
+	if err != nil {
+		p := s.page(w, r, "prop.staff.title")
+		s.renderStaffProposals(w, r, p, *u, s.formError(r, p, err))
+		return
+	}
+	redirect(w, r, "/staff/proposals/"+url.PathEscape(x.Number)+"?done=raisedfor")
+}
+
+func (s *Server) renderStaffProposals(w http.ResponseWriter, r *http.Request, p *Page, u auth.User, status int) {
 	q := r.URL.Query()
-	d := &StaffProposalsData{Due: q.Get("view") != "all" && proposal.CanSeeDue(*u)}
-	if proposal.CanSeeDue(*u) {
+	d := &StaffProposalsData{Due: q.Get("view") != "all" && proposal.CanSeeDue(u), RaiseFor: proposal.OffersRaiseFor(u)}
+	if proposal.CanSeeDue(u) {
 		d.Tabs = []Tab{{Label: tr(p.Lang, "prop.tab.due"), URL: "/staff/proposals", Active: d.Due},
 			{Label: tr(p.Lang, "prop.tab.all"), URL: "/staff/proposals?view=all", Active: !d.Due}}
 	}
-	page, err := s.Proposals.List(r.Context(), *u, proposal.Filter{Due: d.Due, Cursor: q.Get("cursor"), Limit: 50})
+	page, err := s.Proposals.List(r.Context(), u, proposal.Filter{Due: d.Due, Cursor: q.Get("cursor"), Limit: 50})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -81,7 +103,7 @@ func (s *Server) staffProposals(w http.ResponseWriter, r *http.Request) {
 		d.NextURL = "/staff/proposals?" + url.Values{"view": {"all"}, "cursor": {page.Next}}.Encode()
 	}
 	p.Data = d
-	s.render(w, r, http.StatusOK, "proposal_staff_list", p)
+	s.render(w, r, status, "proposal_staff_list", p)
 }
 
 func (s *Server) staffProposal(w http.ResponseWriter, r *http.Request) {

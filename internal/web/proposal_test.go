@@ -198,6 +198,18 @@ func TestCosignForResident(t *testing.T) {
 		t.Fatalf("co-sign for: %d\n%s", status, page)
 	}
 	mustContain(t, page, "已代居民附议", "工作人员代为办理")
+	_, page = grid.get("/staff/proposals")
+	mustContain(t, page, `id="raisefor-form"`)
+	form := url.Values{"csrf": {csrf(t, page)}, "phone": {"13700137000"}, "level": {"courtyard"}, "area_code": {yard}, "title": {"加装扶手"}, "body": {"楼梯需要扶手。"}}
+	if status, page = grid.post("/staff/proposals", form); status != 403 || !strings.Contains(page, "加装扶手") {
+		t.Fatalf("raise for a resident of elsewhere: %d", status)
+	}
+	form.Set("phone", phones[1])
+	status, page = grid.post("/staff/proposals", form)
+	if status != 200 {
+		t.Fatalf("raise for: %d\n%s", status, page)
+	}
+	mustContain(t, page, "已代居民提出提案", "加装扶手", "工作人员代为办理")
 }
 
 // TestParticipationAcrossKinds: with the indicator on, the evaluation asks
