@@ -2,8 +2,6 @@ package deliberation
 
 import (
 	"context"
-	"strconv"
-	"strings"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/db"
@@ -54,7 +52,7 @@ func (s *Service) List(ctx context.Context, u auth.User, ref, cursor string, lim
 	if limit < 1 || limit > MaxList {
 		return Thread{}, errs.Invalidf("limit 须为1到%d", "limit must be 1 to %d", MaxList)
 	}
-	curAt, curID, err := parseCursor(cursor)
+	curAt, curID, err := db.ParseKeysetCursor(cursor)
 	if err != nil {
 		return Thread{}, err
 	}
@@ -94,7 +92,7 @@ func (s *Service) List(ctx context.Context, u auth.User, ref, cursor string, lim
 	if len(tops) > limit {
 		tops = tops[:limit]
 		last := tops[limit-1]
-		th.Next = strconv.FormatInt(last.createdMs, 10) + "." + last.ID
+		th.Next = db.KeysetCursor(last.createdMs, last.ID)
 	}
 	if err := s.replies(ctx, u, t, th.Moderator, tops); err != nil {
 		return Thread{}, err
@@ -114,18 +112,6 @@ func visibleCond(c *db.Conds, u auth.User, moderator bool) {
 		return
 	}
 	c.Add(`(c.status IN ('published', 'hidden') OR c.author_id = ?)`, u.ID)
-}
-
-func parseCursor(cursor string) (int64, string, error) {
-	if cursor == "" {
-		return 0, "", nil
-	}
-	ms, id, ok := strings.Cut(cursor, ".")
-	at, err := strconv.ParseInt(ms, 10, 64)
-	if !ok || err != nil || !validID(id) {
-		return 0, "", errs.Invalidf("游标不正确", "malformed cursor")
-	}
-	return at, id, nil
 }
 
 func (s *Service) query(ctx context.Context, u auth.User, t Target, q string, args []any) ([]Comment, error) {

@@ -2,7 +2,6 @@ package deliberation
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/db"
@@ -32,7 +31,7 @@ func (s *Service) Queue(ctx context.Context, u auth.User, cursor string) (QueueP
 	if !CanSeeQueue(u) {
 		return QueuePage{}, errs.ErrForbidden
 	}
-	curAt, curID, err := parseCursor(cursor)
+	curAt, curID, err := db.ParseKeysetCursor(cursor)
 	if err != nil {
 		return QueuePage{}, err
 	}
@@ -62,7 +61,7 @@ func (s *Service) Queue(ctx context.Context, u auth.User, cursor string) (QueueP
 	page := QueuePage{Items: []Queued{}}
 	if len(all) > MaxQueue {
 		all = all[:MaxQueue]
-		page.Next = strconv.FormatInt(all[MaxQueue-1].createdMs, 10) + "." + all[MaxQueue-1].ID
+		page.Next = db.KeysetCursor(all[MaxQueue-1].createdMs, all[MaxQueue-1].ID)
 	}
 	for _, x := range all {
 		t, err := s.Resolve(ctx, u, x.Target)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
@@ -210,9 +208,9 @@ func (s *Service) List(ctx context.Context, u auth.User, f Filter) ([]Election, 
 	}
 	listSQL(&c, u)
 	if f.Cursor != "" {
-		at, id, ok := parseCursor(f.Cursor)
-		if !ok {
-			return nil, "", errs.Invalidf("cursor 不正确", "malformed cursor")
+		at, id, err := db.ParseKeysetCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
 		}
 		c.Add("(e.created_at < ? OR (e.created_at = ? AND e.id < ?))", at, at, id)
 	}
@@ -241,7 +239,7 @@ func (s *Service) List(ctx context.Context, u auth.User, f Filter) ([]Election, 
 	if len(out) > f.Limit {
 		out = out[:f.Limit]
 		last := out[len(out)-1]
-		next = strconv.FormatInt(db.Millis(last.CreatedAt), 10) + "_" + last.ID
+		next = db.KeysetCursor(db.Millis(last.CreatedAt), last.ID)
 	}
 	for i := range out {
 		onRoll, _, err := standing(ctx, s.db.R, u, out[i])
@@ -253,10 +251,4 @@ func (s *Service) List(ctx context.Context, u auth.User, f Filter) ([]Election, 
 		}
 	}
 	return out, next, nil
-}
-
-func parseCursor(s string) (int64, string, bool) {
-	a, id, ok := strings.Cut(s, "_")
-	n, err := strconv.ParseInt(a, 10, 64)
-	return n, id, ok && err == nil && len(id) <= 64
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -269,10 +268,9 @@ FROM project_inputs i WHERE `+c.And(), c.Args...).Scan(&q.Total, &q.Overdue)
 	}
 	c = scope()
 	if cursor != "" {
-		due, id, ok := strings.Cut(cursor, ".")
-		ms, err := strconv.ParseInt(due, 10, 64)
-		if !ok || err != nil || len(id) != 24 {
-			return Queue{}, errs.Invalidf("游标不正确", "malformed cursor")
+		ms, id, err := db.ParseKeysetCursor(cursor)
+		if err != nil {
+			return Queue{}, err
 		}
 		c.Add(`(i.answer_due > ? OR (i.answer_due = ? AND i.id > ?))`, ms, ms, id)
 	}
@@ -292,7 +290,7 @@ WHERE `+c.And()+` ORDER BY i.answer_due, i.id LIMIT `+c.Arg(limit+1), c.Args...)
 	if len(q.Items) > limit {
 		q.Items = q.Items[:limit]
 		last := q.Items[limit-1]
-		q.Next = strconv.FormatInt(db.Millis(last.AnswerDue), 10) + "." + last.ID
+		q.Next = db.KeysetCursor(db.Millis(last.AnswerDue), last.ID)
 	}
 	return q, errs.Wrap(rows.Err(), "unanswered")
 }

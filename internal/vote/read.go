@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
@@ -143,9 +141,9 @@ func (s *Service) List(ctx context.Context, u auth.User, f Filter) ([]Vote, stri
 		c.Add("area_code >= ? AND area_code < ?", lo, hi)
 	}
 	if f.Cursor != "" {
-		at, id, ok := parseCursor(f.Cursor)
-		if !ok {
-			return nil, "", errs.Invalidf("cursor 不正确", "malformed cursor")
+		at, id, err := db.ParseKeysetCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
 		}
 		c.Add("(created_at < ? OR (created_at = ? AND id < ?))", at, at, id)
 	}
@@ -174,7 +172,7 @@ func (s *Service) List(ctx context.Context, u auth.User, f Filter) ([]Vote, stri
 	if len(out) > f.Limit {
 		out = out[:f.Limit]
 		last := out[len(out)-1]
-		next = strconv.FormatInt(db.Millis(last.CreatedAt), 10) + "_" + last.ID
+		next = db.KeysetCursor(db.Millis(last.CreatedAt), last.ID)
 	}
 	for i := range out {
 		if out[i], err = s.withTally(ctx, u, out[i], u.Role == auth.RoleResident); err != nil {
@@ -182,12 +180,6 @@ func (s *Service) List(ctx context.Context, u auth.User, f Filter) ([]Vote, stri
 		}
 	}
 	return out, next, nil
-}
-
-func parseCursor(s string) (int64, string, bool) {
-	a, id, ok := strings.Cut(s, "_")
-	n, err := strconv.ParseInt(a, 10, 64)
-	return n, id, ok && err == nil && len(id) <= 64
 }
 
 // UnitBallot is a unit of the register as the caller may see it.
