@@ -14,8 +14,11 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/plaintext"
 )
 
 // Item is one thing on a person's list.
@@ -65,13 +68,21 @@ func (s *Service) Mine(ctx context.Context, u auth.User) ([]Item, error) {
 	return gather(ctx, u, s.mine, "")
 }
 
+// MaxQuery is the longest filter of a to-do list, in characters.
+const MaxQuery = 50
+
 // Todo is what u or her unit must answer, the earliest due first; q, when
-// given, keeps the items whose title or reference contains it.
+// given (at most MaxQuery characters), keeps the items whose title or
+// reference contains it.
 func (s *Service) Todo(ctx context.Context, u auth.User, q string) ([]Item, error) {
+	q = strings.TrimSpace(plaintext.Clean(q))
+	if utf8.RuneCountInString(q) > MaxQuery {
+		return nil, errs.Invalidf("筛选词不超过%d字", "the filter must be at most %d characters", MaxQuery)
+	}
 	if !u.Role.IsStaff() {
 		return []Item{}, nil
 	}
-	return gather(ctx, u, s.todo, strings.TrimSpace(q))
+	return gather(ctx, u, s.todo, q)
 }
 
 func gather(ctx context.Context, u auth.User, srcs []Source, q string) ([]Item, error) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/agenda"
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/errs"
 )
 
 func TestOrderAndFilter(t *testing.T) {
@@ -70,5 +71,15 @@ func TestBoundAndErrors(t *testing.T) {
 	a.AddMine(func(ctx context.Context, u auth.User) ([]agenda.Item, error) { return nil, boom })
 	if _, err := a.Mine(context.Background(), r); !errors.Is(err, boom) {
 		t.Fatalf("a source's error is lost: %v", err)
+	}
+}
+
+func TestLongFilterRefused(t *testing.T) {
+	staff := auth.User{ID: "s", Role: auth.RoleHandler, OrgCode: "CC1"}
+	if _, err := agenda.New().Todo(context.Background(), staff, strings.Repeat("长", agenda.MaxQuery+1)); !errs.Is(err, errs.Invalid) {
+		t.Fatalf("a long filter: %v", err)
+	}
+	if _, err := agenda.New().Todo(context.Background(), staff, strings.Repeat("长", agenda.MaxQuery)); err != nil {
+		t.Fatalf("a filter of the longest length: %v", err)
 	}
 }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/agenda"
 	"github.com/gongzhi/gongzhi/internal/errs"
-	"github.com/gongzhi/gongzhi/internal/plaintext"
 )
 
 // 待办: what staff or their unit must answer across the capabilities
@@ -24,15 +23,14 @@ func (s *Server) staffTodo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(w, r, "todo.title")
-	q := plaintext.Clean(r.URL.Query().Get("q"))
-	d := &TodoData{Q: q}
+	d := &TodoData{Q: r.URL.Query().Get("q")}
 	p.Data = d
-	if len([]rune(q)) > 50 {
-		s.render(w, r, s.formError(r, p, errs.Invalidf("搜索词不超过50字", "at most 50 characters")), "staff_todo", p)
-		return
-	}
 	var err error
-	if d.Items, err = s.Agenda.Todo(r.Context(), *u, q); err != nil {
+	if d.Items, err = s.Agenda.Todo(r.Context(), *u, d.Q); err != nil {
+		if errs.Is(err, errs.Invalid) {
+			s.render(w, r, s.formError(r, p, err), "staff_todo", p)
+			return
+		}
 		s.fail(w, r, err)
 		return
 	}
