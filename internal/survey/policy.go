@@ -117,3 +117,7 @@ func scopeCond(c *db.Conds, u auth.User) {
 	}
 	c.Where = append(c.Where, "("+cond+")")
 }
+
+// OffersCreate reports whether the pages offer u the form that creates a
+// survey: the administrator, and staff who may create one in their area.
+func OffersCreate(u auth.User) bool { return u.IsAdmin() || CanCreate(u, u.AreaCode) }

@@ -85,7 +85,7 @@ func (s *Server) renderElections(w http.ResponseWriter, r *http.Request, pg *Pag
 		s.fail(w, r, err)
 		return
 	}
-	d := &ElectionsData{Items: items, Create: u.IsAdmin() || election.CanCreate(*u, u.AreaCode), AreaCode: u.AreaCode, Names: map[string]string{},
+	d := &ElectionsData{Items: items, Create: election.OffersCreate(*u), AreaCode: u.AreaCode, Names: map[string]string{},
 		Levels: []disclosure.Level{disclosure.Residents, disclosure.Public, disclosure.Internal}}
 	if next != "" {
 		d.NextURL = "/staff/elections?cursor=" + url.QueryEscape(next)

@@ -56,7 +56,7 @@ func (s *Server) renderStaffSurveys(w http.ResponseWriter, r *http.Request, p *P
 		return
 	}
 	d := &StaffSurveysData{SurveyListData: SurveyListData{Items: page.Items}, AreaCode: u.AreaCode, Levels: disclosure.Levels,
-		Create: u.IsAdmin() || survey.CanCreate(u, u.AreaCode)}
+		Create: survey.OffersCreate(u)}
 	if page.Next != "" {
 		d.NextURL = "/staff/surveys?" + url.Values{"cursor": {page.Next}}.Encode()
 	}
