@@ -305,8 +305,9 @@ func newAgenda(a *App) *agenda.Service {
 // indicators come from: the capabilities' counts.
 func participationSources(a *App) evaluation.ParticipationSources {
 	return evaluation.ParticipationSources{
-		Answers:  a.Proposals.AnswerCounts,
-		Projects: a.Projects.EvaluatedCounts,
+		Answers:       a.Proposals.AnswerCounts,
+		Projects:      a.Projects.EvaluatedCounts,
+		ProjectScores: a.Projects.ScoreCounts,
 		Acts: []func(context.Context, time.Time, time.Time) ([]evaluation.Act, error){a.Proposals.Participants, a.Votes.Voters,
 			a.Deliberation.Participants, a.Surveys.Participants, a.Notices.Participants, a.Projects.Participants, a.Elections.Participants},
 	}

@@ -22,10 +22,11 @@ type ParticipationSwitches struct {
 	ProposalsOnTime   bool `json:"proposals_on_time"`
 	PerThousand       bool `json:"per_thousand"`
 	ProjectsEvaluated bool `json:"projects_evaluated"`
+	ProjectScore      bool `json:"project_score"`
 }
 
 func (p ParticipationSwitches) any() bool {
-	return p.ProposalsOnTime || p.PerThousand || p.ProjectsEvaluated
+	return p.ProposalsOnTime || p.PerThousand || p.ProjectsEvaluated || p.ProjectScore
 }
 
 // Ratio is a figure with the counts behind it.
@@ -50,6 +51,10 @@ type Participation struct {
 	// ProjectsEvaluated: key projects past their works that residents
 	// evaluated, over all such projects.
 	ProjectsEvaluated *Ratio `json:"projects_evaluated,omitempty"`
+	// ProjectScore: the residents' mean score (1–5) of the unit's key
+	// projects closed in the period (Num the sum of the scores, Den how
+	// many were given).
+	ProjectScore *Ratio `json:"project_score,omitempty"`
 }
 
 // Act is one resident taking part in something of an area.
@@ -67,6 +72,9 @@ type ParticipationSources struct {
 	Acts []func(ctx context.Context, from, to time.Time) ([]Act, error)
 	// Projects: by organisation, projects past their works and those evaluated.
 	Projects func(ctx context.Context, from, to time.Time) (map[string][2]int64, error)
+	// ProjectScores: by organisation, the residents' scores of its projects
+	// closed in the period: how many were given and their sum.
+	ProjectScores func(ctx context.Context, from, to time.Time) (map[string][2]int64, error)
 }
 
 // SetParticipation sets the sources of the participation indicators.
@@ -78,7 +86,7 @@ func (s *Service) participation(ctx context.Context, rows []Row, p Period, st Se
 	if !sw.any() || len(rows) == 0 {
 		return nil
 	}
-	var answers, projects map[string][2]int64
+	var answers, projects, scores map[string][2]int64
 	var err error
 	if sw.ProposalsOnTime && s.part.Answers != nil {
 		if answers, err = s.part.Answers(ctx, p.From, p.To); err != nil {
@@ -87,6 +95,11 @@ func (s *Service) participation(ctx context.Context, rows []Row, p Period, st Se
 	}
 	if sw.ProjectsEvaluated && s.part.Projects != nil {
 		if projects, err = s.part.Projects(ctx, p.From, p.To); err != nil {
+			return err
+		}
+	}
+	if sw.ProjectScore && s.part.ProjectScores != nil {
+		if scores, err = s.part.ProjectScores(ctx, p.From, p.To); err != nil {
 			return err
 		}
 	}
@@ -110,6 +123,10 @@ func (s *Service) participation(ctx context.Context, rows []Row, p Period, st Se
 		if sw.ProjectsEvaluated {
 			a := projects[r.OrgCode]
 			pt.ProjectsEvaluated = newRatio(a[1], a[0])
+		}
+		if sw.ProjectScore {
+			a := scores[r.OrgCode]
+			pt.ProjectScore = newRatio(a[1], a[0])
 		}
 		if sw.PerThousand {
 			area := r.AreaCode

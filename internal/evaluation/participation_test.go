@@ -37,6 +37,9 @@ func TestParticipationSwitches(t *testing.T) {
 			Projects: func(ctx context.Context, from, to time.Time) (map[string][2]int64, error) {
 				return map[string][2]int64{"S2": {3, 1}}, nil
 			},
+			ProjectScores: func(ctx context.Context, from, to time.Time) (map[string][2]int64, error) {
+				return map[string][2]int64{"S2": {3, 13}}, nil
+			},
 		})
 		p := march(t, s)
 		res, err := s.Evaluate(ctx, evaluation.Query{Period: p, Group: evaluation.GroupOrg})
@@ -65,7 +68,7 @@ func TestParticipationSwitches(t *testing.T) {
 		}
 		rows := byKey(res.Rows)
 		s1, s2, d1 := rows["S1"].Participation, rows["S2"].Participation, rows["D1"].Participation
-		if s1 == nil || s1.ProjectsEvaluated != nil {
+		if s1 == nil || s1.ProjectsEvaluated != nil || s1.ProjectScore != nil {
 			t.Fatalf("S1: %+v", s1)
 		}
 		if r := s1.ProposalsOnTime; r.Num != 3 || r.Den != 4 || !eqp(r.Rate, f(0.75)) {
@@ -92,6 +95,25 @@ func TestParticipationSwitches(t *testing.T) {
 		rows = byKey(res.Rows)
 		if r := rows["110117001001"].Participation.PerThousand; r.Num != 2 || r.Den != 0 || r.Rate != nil {
 			t.Errorf("社区一 (no population): %+v", r)
+		}
+		// The key projects' figures: the share evaluated and the residents'
+		// mean score, by the unit that ran them.
+		st.Participation = evaluation.ParticipationSwitches{ProjectsEvaluated: true, ProjectScore: true}
+		if err := s.SaveSettings(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+		res, err = s.Evaluate(ctx, evaluation.Query{Period: p, Group: evaluation.GroupOrg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows = byKey(res.Rows)
+		if pt := rows["S2"].Participation; pt.ProposalsOnTime != nil || pt.PerThousand != nil ||
+			pt.ProjectsEvaluated.Num != 1 || pt.ProjectsEvaluated.Den != 3 ||
+			pt.ProjectScore.Num != 13 || pt.ProjectScore.Den != 3 || !eqp(pt.ProjectScore.Rate, f(13.0/3)) {
+			t.Errorf("S2 projects: %+v %+v", pt.ProjectsEvaluated, pt.ProjectScore)
+		}
+		if r := rows["S1"].Participation.ProjectScore; r.Den != 0 || r.Rate != nil {
+			t.Errorf("S1 with no project scored: %+v", r)
 		}
 	})
 }

@@ -196,6 +196,14 @@ func TestScoreStats(t *testing.T) {
 		if len(counts) != 1 || counts["CC1"] != [2]int64{3, 2} {
 			t.Errorf("evaluated counts: %v", counts)
 		}
+		scores, err := f.s.ScoreCounts(ctx, nov, dec)
+		must(t, err)
+		if len(scores) != 1 || scores["CC1"] != [2]int64{3, 12} {
+			t.Errorf("score counts: %v", scores)
+		}
+		if _, err := f.s.ScoreCounts(ctx, dec, nov); !errs.Is(err, errs.Invalid) {
+			t.Errorf("score counts over a backwards period: %v", err)
+		}
 		_, err = f.s.EvaluatedShare(ctx, "NOPE", nov, dec)
 		wantCode(t, err, errs.NotFound, "neither area nor unit")
 		_, err = f.s.EvaluatedShare(ctx, community, dec, nov)

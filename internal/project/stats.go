@@ -102,23 +102,36 @@ func (s *Service) EvaluatedShare(ctx context.Context, code string, from, to time
 // in [from, to) and those of them residents evaluated: the evaluation's
 // participation indicator "key projects evaluated".
 func (s *Service) EvaluatedCounts(ctx context.Context, from, to time.Time) (map[string][2]int64, error) {
+	return s.closedCounts(ctx, from, to, `COUNT(*), COALESCE(SUM(CASE WHEN eval_count > 0 THEN 1 ELSE 0 END), 0)`)
+}
+
+// ScoreCounts gives, by responsible organisation, the residents' scores of
+// the projects closed in [from, to): how many were given and their sum, the
+// evaluation's indicator "residents' score of key projects".
+func (s *Service) ScoreCounts(ctx context.Context, from, to time.Time) (map[string][2]int64, error) {
+	return s.closedCounts(ctx, from, to, `COALESCE(SUM(eval_count), 0), COALESCE(SUM(eval_sum), 0)`)
+}
+
+// closedCounts groups two sums (the SQL of the select list) of the projects
+// closed in [from, to) by organisation.
+func (s *Service) closedCounts(ctx context.Context, from, to time.Time, sums string) (map[string][2]int64, error) {
 	if err := checkPeriod(from, to); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.R.QueryContext(ctx, `SELECT org_code, COUNT(*), COALESCE(SUM(CASE WHEN eval_count > 0 THEN 1 ELSE 0 END), 0)
+	rows, err := s.db.R.QueryContext(ctx, `SELECT org_code, `+sums+`
 FROM projects WHERE closed_at >= $1 AND closed_at < $2 GROUP BY org_code`, db.Millis(from), db.Millis(to))
 	if err != nil {
-		return nil, errs.Wrap(err, "projects evaluated")
+		return nil, errs.Wrap(err, "closed projects")
 	}
 	defer rows.Close()
 	out := map[string][2]int64{}
 	for rows.Next() {
 		var org string
-		var n, evaluated int64
-		if err := rows.Scan(&org, &n, &evaluated); err != nil {
-			return nil, errs.Wrap(err, "scan projects evaluated")
+		var a, b int64
+		if err := rows.Scan(&org, &a, &b); err != nil {
+			return nil, errs.Wrap(err, "scan closed projects")
 		}
-		out[org] = [2]int64{n, evaluated}
+		out[org] = [2]int64{a, b}
 	}
-	return out, errs.Wrap(rows.Err(), "projects evaluated")
+	return out, errs.Wrap(rows.Err(), "closed projects")
 }

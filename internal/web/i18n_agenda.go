@@ -39,5 +39,6 @@ var agendaMessages = map[string][2]string{
 	"unit.part.ontime":                     {"提案按时答复率", "Proposals answered on time"},
 	"unit.part.perthousand":                {"每千名居民参与人数", "Residents taking part per 1,000"},
 	"unit.part.projects":                   {"重点项目居民评价率", "Key projects evaluated by residents"},
+	"unit.part.score":                      {"重点项目居民平均评分（满分 5）", "Residents' mean score of key projects (of 5)"},
 	"agenda.role.answer":                   {"本单位须答复", "My unit must answer"},
 }

@@ -167,9 +167,15 @@ func TestUnitParticipationFigures(t *testing.T) {
 		t.Fatalf("unit page: %d", status)
 	}
 	mustContain(t, page, "每千名居民参与人数", "提案按时答复率")
-	if strings.Contains(page, "重点项目居民评价率") {
+	if strings.Contains(page, "重点项目居民评价率") || strings.Contains(page, "重点项目居民平均评分") {
 		t.Error("a figure left off is shown")
 	}
+	st.Participation.ProjectScore = true
+	if err := a.Evaluation.SaveSettings(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	_, page = sup.get("/staff/unit?org_code=110117001-SO")
+	mustContain(t, page, "重点项目居民平均评分")
 }
 
 // TestCosignForResident: the community's staff co-sign a proposal for a

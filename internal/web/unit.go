@@ -347,12 +347,12 @@ func participationFigures(lang string, p *evaluation.Participation) []UnitFigure
 	for _, x := range []struct {
 		key string
 		r   *evaluation.Ratio
-	}{{"unit.part.ontime", p.ProposalsOnTime}, {"unit.part.perthousand", p.PerThousand}, {"unit.part.projects", p.ProjectsEvaluated}} {
+	}{{"unit.part.ontime", p.ProposalsOnTime}, {"unit.part.perthousand", p.PerThousand}, {"unit.part.projects", p.ProjectsEvaluated}, {"unit.part.score", p.ProjectScore}} {
 		if x.r == nil {
 			continue
 		}
 		v := pct(x.r.Rate)
-		if x.key == "unit.part.perthousand" {
+		if x.key == "unit.part.perthousand" || x.key == "unit.part.score" {
 			v = "—"
 			if x.r.Rate != nil {
 				v = fmt.Sprintf("%.1f", *x.r.Rate)
