@@ -196,6 +196,7 @@ var routeTable = []route{
 	{"POST", "/api/v1/insight/train", asAdmin, keyed, "train the router on the closed tickets now (admin)", nil, (*API).trainRouter},
 	{"GET", "/api/v1/insight/themes", asUser, noKey, "the month's recurring problems (admin, supervisors, dispatchers)", nil, (*API).monthThemes},
 	{"POST", "/api/v1/insight/themes/{id}/rectification", asUser, keyed, "turn a theme into a rectification task (supervisors, admin)", nil, (*API).rectifyTheme},
+	{"POST", "/api/v1/insight/themes/{id}/proposal", asUser, keyed, "make a theme a proposal raised for a resident (supervisors, dispatchers, admin)", nil, (*API).proposeTheme},
 	{"GET", "/api/v1/insight/router", asUser, noKey, "the router's models and how often its suggestions were taken (admin, supervisors)", nil, (*API).router},
 	{"GET", "/api/v1/reply-templates", asUser, noKey, "reply templates one may read, with the placeholders", nil, (*API).listReplyTemplates},
 	{"POST", "/api/v1/reply-templates", asUser, keyed, "create a reply template (admin; handlers for their unit; the dispatch centre district-wide)", nil, (*API).saveReplyTemplate},

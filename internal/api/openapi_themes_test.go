@@ -48,4 +48,19 @@ func oaThemes(t *testing.T, c *oaClient, admin, supervisor, dispatcher, agent, h
 	c.want(c.do(oaReq{method: "POST", path: rect, args: []string{id}, token: supervisor, body: map[string]any{"month": month}}), 400, "no deadline")
 	c.want(c.do(oaReq{method: "POST", path: rect, args: []string{id}, token: dispatcher, body: body}), 403, "dispatcher sets a task")
 	c.want(c.do(oaReq{method: "POST", path: rect, args: []string{id}, body: body}), 401, "anonymous sets a task")
+
+	// The theme made a proposal raised for a resident of the community who
+	// asked for it.
+	c.want(c.do(oaReq{method: "POST", path: "/api/v1/areas/{code}/residents", args: []string{"110117001001"}, token: admin,
+		body: map[string]any{"phone": "13922223333"}}), 201, "verify the resident")
+	const prop = "/api/v1/insight/themes/{id}/proposal"
+	pb := map[string]any{"month": month, "area_code": "110117001001", "on_behalf_of": "13922223333"}
+	c.want(c.do(oaReq{method: "POST", path: prop, args: []string{id}, token: handler, body: pb}), 403, "handler proposes a theme")
+	c.want(c.do(oaReq{method: "POST", path: prop, args: []string{id}, token: supervisor, body: map[string]any{"month": month, "on_behalf_of": ""}}), 403, "a proposal for nobody")
+	c.want(c.do(oaReq{method: "POST", path: prop, args: []string{"nope"}, token: supervisor, body: pb}), 404, "no such theme to propose")
+	r = c.want(c.do(oaReq{method: "POST", path: prop, args: []string{id}, token: supervisor, body: pb}), 201, "the theme becomes a proposal")
+	if !strings.HasPrefix(r.str("theme"), month+" ") || !strings.Contains(fmt.Sprint(r.m["tickets"]), number) ||
+		!strings.HasPrefix(r.h.Get("Location"), "/api/v1/proposals/") {
+		t.Errorf("proposal %s", r.raw)
+	}
 }

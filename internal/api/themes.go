@@ -50,3 +50,24 @@ func (a *API) rectifyTheme(w http.ResponseWriter, r *http.Request, u auth.User) 
 	w.Header().Set("Location", "/api/v1/rectifications/"+t.ID)
 	writeJSON(w, http.StatusCreated, t)
 }
+
+// POST /api/v1/insight/themes/{id}/proposal {"month","area_code",
+// "on_behalf_of","title","body"}: the theme becomes a proposal raised for a
+// resident of the area (the proposals' rules).
+func (a *API) proposeTheme(w http.ResponseWriter, r *http.Request, u auth.User) {
+	if !a.themesOn(w, r) {
+		return
+	}
+	var in themes.ToProposal
+	if err := decode(w, r, &in); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	p, err := a.Themes.Propose(r.Context(), u, r.PathValue("id"), in)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/proposals/"+p.Number)
+	writeJSON(w, http.StatusCreated, p)
+}

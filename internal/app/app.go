@@ -179,6 +179,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if a.Proposals, err = newProposals(d, c, a.Gov, a.Tickets, cfg.ProposalRules); err != nil {
 		return nil, err
 	}
+	a.Themes.SetProposals(a.Proposals)
 	a.Elections = election.NewService(d, c, a.Gov)
 	rules, err := election.ParseRules(cfg.ElectionRules)
 	if err == nil {

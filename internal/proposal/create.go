@@ -27,6 +27,9 @@ type New struct {
 	Visibility disclosure.Level `json:"visibility"`
 	// OnBehalfOf is the phone of the resident for whom staff raise it.
 	OnBehalfOf string `json:"on_behalf_of"`
+	// Theme is the monthly theme it is made from, set only by the themes
+	// capability (FromTheme), never from a request's body.
+	Theme string `json:"-"`
 }
 
 // TicketReader tells the reporter's phone of a ticket u may read (an error
@@ -57,6 +60,10 @@ func (n *New) check() error {
 	}
 	if n.Visibility != disclosure.Residents && n.Visibility != disclosure.Public {
 		return errs.Invalidf("提案的公开范围须为 residents（本区域居民）或 public（公开）", "a proposal's visibility must be residents or public")
+	}
+	n.Theme = strings.TrimSpace(plaintext.Clean(n.Theme))
+	if utf8.RuneCountInString(n.Theme) > MaxTitle+8 || strings.ContainsAny(n.Theme, "\r\n") {
+		return errs.Invalidf("每月一题的名称过长", "the theme's name is too long")
 	}
 	if len(n.Tickets) > MaxTickets {
 		return errs.Invalidf("最多关联%d件工单", "at most %d tickets", MaxTickets)
@@ -153,9 +160,9 @@ func (s *Service) insert(ctx context.Context, tx *sql.Tx, actor, u auth.User, n 
 	}
 	until := now.AddDate(0, 0, s.rules.CollectDays)
 	_, err = tx.ExecContext(ctx, `INSERT INTO proposals (number, level, area_code, origin_area_code, title, body, proposer_phone, status,
-population, threshold, cosigns, collect_until, tickets, created_at, updated_at, visibility) VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $12, $12, $13)`,
+population, threshold, cosigns, collect_until, tickets, created_at, updated_at, visibility, theme) VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $12, $12, $13, $14)`,
 		number, string(n.Level), area.Code, n.Title, n.Body, u.Phone, string(StatusCollecting), area.Population,
-		s.rules.Threshold(n.Level, area.Population), db.Millis(until), strings.Join(n.Tickets, ","), db.Millis(now), string(n.Visibility))
+		s.rules.Threshold(n.Level, area.Population), db.Millis(until), strings.Join(n.Tickets, ","), db.Millis(now), string(n.Visibility), n.Theme)
 	if err != nil {
 		return "", errs.Wrap(db.MapError(err), "insert proposal")
 	}

@@ -92,6 +92,9 @@ type Proposal struct {
 	// Visibility is who may read it (disclosure): its area's residents
 	// (the default) or everyone.
 	Visibility disclosure.Level `json:"visibility"`
+	// Theme is the monthly theme it was made from ("2026-11 楼道照明"), if
+	// any; its tickets are among Tickets.
+	Theme string `json:"theme,omitempty"`
 	// Mine tells the reader that she raised it; Cosigned that she co-signed.
 	Mine     bool `json:"mine"`
 	Cosigned bool `json:"cosigned"`

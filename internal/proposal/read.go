@@ -16,7 +16,7 @@ import (
 
 const cols = `p.number, p.level, p.area_code, a.name, p.origin_area_code, p.title, p.body, p.proposer_phone, p.status, p.population, p.threshold,
 p.cosigns, p.collect_until, p.org_code, p.accepted_at, p.answer_due, p.answered_at, p.answered_late, p.answer_text, p.progress, p.tickets,
-p.created_at, p.updated_at, p.visibility`
+p.created_at, p.updated_at, p.visibility, p.theme`
 
 const from = ` FROM proposals p JOIN areas a ON a.code = p.area_code`
 
@@ -27,7 +27,7 @@ func (s *Service) scan(sc interface{ Scan(...any) error }) (Proposal, error) {
 	var tickets string
 	err := sc.Scan(&p.Number, &p.Level, &p.AreaCode, &p.AreaName, &p.OriginAreaCode, &p.Title, &p.Body, &p.proposerPhone, &p.Status,
 		&p.Population, &p.Threshold, &p.Cosigns, &until, &p.OrgCode, &accepted, &due, &answered, &p.AnsweredLate, &p.Answer,
-		&p.Progress, &tickets, &created, &updated, &p.Visibility)
+		&p.Progress, &tickets, &created, &updated, &p.Visibility, &p.Theme)
 	if err != nil {
 		return p, err
 	}

@@ -32,6 +32,7 @@ var proposalMessages = map[string][2]string{
 	"prop.due":               {"答复期限", "Answer due"},
 	"prop.late":              {"超期答复", "Answered late"},
 	"prop.tickets":           {"关联工单", "Linked tickets"},
+	"prop.theme":             {"源自每月一题", "From the monthly theme"},
 	"prop.status":            {"状态", "Status"},
 	"prop.level":             {"层级", "Level"},
 	"prop.flash.created":     {"提案已提交，请邀请邻居附议。", "Your proposal is in: ask your neighbours to co-sign it."},

@@ -134,6 +134,7 @@ func (s *Server) evaluationRoutes(h route) {
 	h("POST /staff/rectifications/{id}/{action}", s.rectAct)
 	h("GET /staff/themes", s.themesPage) // 每月一题 (themes.go)
 	h("POST /staff/themes/{id}/rectification", s.themeRectify)
+	h("POST /staff/themes/{id}/proposal", s.themePropose)
 	h("GET /staff/warnings", s.warningsPage)
 	h("POST /staff/warnings/{id}/{action}", s.warningAct)
 	h("GET /staff/public-settings", s.publicSettingsForm)

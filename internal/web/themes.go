@@ -26,6 +26,7 @@ type ThemesData struct {
 	Current    string // the month under way
 	Items      []ThemeView
 	CanRectify bool
+	CanPropose bool // the form that makes a theme a proposal for a resident
 	DefaultDue string
 	Failed     string // the theme whose form failed
 }
@@ -75,7 +76,7 @@ func (s *Server) renderThemes(w http.ResponseWriter, r *http.Request, pg *Page, 
 		s.fail(w, r, err)
 		return
 	}
-	d := &ThemesData{Month: m, Months: ms.Months, Current: ms.Current, CanRectify: themes.CanRectify(*u), Failed: failed,
+	d := &ThemesData{Month: m, Months: ms.Months, Current: ms.Current, CanRectify: themes.CanRectify(*u), CanPropose: s.Themes.CanPropose(*u), Failed: failed,
 		DefaultDue: time.Now().In(s.loc).AddDate(0, 0, 30).Format("2006-01-02")}
 	from, to := m.From.In(s.loc).Format("2006-01-02"), m.To.In(s.loc).AddDate(0, 0, -1).Format("2006-01-02")
 	for i, t := range m.Items {
@@ -109,4 +110,26 @@ func (s *Server) themeRectify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirect(w, r, "/staff/rectifications/"+t.ID+"?done=created")
+}
+
+// themePropose makes a theme a proposal raised for a resident, and opens it.
+func (s *Server) themePropose(w http.ResponseWriter, r *http.Request) {
+	u := s.themeStaff(w, r)
+	if u == nil {
+		return
+	}
+	f := r.PostForm
+	p, err := s.Themes.Propose(r.Context(), *u, r.PathValue("id"), themes.ToProposal{Month: f.Get("month"), AreaCode: f.Get("area_code"),
+		OnBehalfOf: f.Get("on_behalf_of")})
+	if err != nil {
+		pg := s.page(w, r, "themes.title")
+		pg.Form = f
+		status := s.formError(r, pg, err)
+		q := r.URL.Query()
+		q.Set("month", f.Get("month"))
+		r.URL.RawQuery = q.Encode()
+		s.renderThemes(w, r, pg, u, status, "p-"+r.PathValue("id"))
+		return
+	}
+	redirect(w, r, "/staff/proposals/"+p.Number)
 }

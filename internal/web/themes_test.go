@@ -110,3 +110,37 @@ func TestThemesPage(t *testing.T) {
 		t.Errorf("bad month: %d", status)
 	}
 }
+
+// The supervisor makes the lights a proposal raised for a resident who
+// asked for it: without her phone the form says what is missing; with it
+// the proposal opens, naming the theme and linking the tickets.
+func TestThemeProposal(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	numbers := lightsLastMonth(t, a)
+	if _, err := a.Proposals.VerifyResident(context.Background(), auth.System(), "110117001001", "13922223333"); err != nil {
+		t.Fatal(err)
+	}
+	sup := staffLogin(t, srv, "demo-supervisor", "gongzhi-demo")
+	_, body := sup.get("/staff/themes")
+	at := strings.Index(body, numbers[4])
+	if at < 0 {
+		t.Fatalf("the lights are not a theme:\n%s", body)
+	}
+	ids := themeIDRE.FindAllStringSubmatch(body[:at], -1)
+	id := ids[len(ids)-1][1]
+	mustContain(t, body, "转为居民提案", `action="/staff/themes/`+id+`/proposal"`)
+	month := regexp.MustCompile(`name="month" value="([0-9-]+)"`).FindStringSubmatch(body)[1]
+	form := url.Values{"csrf": {csrf(t, body)}, "month": {month}, "area_code": {"110117001001"}}
+	status, page := sup.post("/staff/themes/"+id+"/proposal", form)
+	if status != 403 || !strings.Contains(page, "只有居民可以提出提案") {
+		t.Fatalf("without a resident: %d\n%s", status, page)
+	}
+	form.Set("on_behalf_of", "13922223333")
+	status, page = sup.post("/staff/themes/"+id+"/proposal", form)
+	if status != 200 {
+		t.Fatalf("propose: %d\n%s", status, page)
+	}
+	mustContain(t, page, "源自每月一题", month+" ", "每月一题：", numbers[4])
+}

@@ -38,6 +38,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/textfeat"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
@@ -98,6 +99,8 @@ type Service struct {
 	gov     *gov.Service
 	tickets *ticket.Service
 	eval    *evaluation.Service
+	// proposals, when set, takes themes made into proposals (propose.go).
+	proposals *proposal.Service
 
 	mu     sync.Mutex
 	cache  map[string]cached

@@ -17,6 +17,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/insight/themes"
+	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
@@ -277,6 +278,56 @@ func TestConcurrentAsks(t *testing.T) {
 		}
 		for i := 0; i < 3; i++ {
 			checkTwo(t, <-out)
+		}
+	})
+}
+
+// A supervisor puts a theme to the residents as a proposal raised for a
+// resident of its area: the proposal records the theme and links its
+// tickets; a handler sees no themes, and a proposal is always a resident's.
+func TestPropose(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		m, err := f.svc.Themes(ctx, f.supervisor, "2026-11")
+		must(t, err)
+		th := m.Items[0]
+		in := themes.ToProposal{Month: "2026-11", OnBehalfOf: "13911112222"}
+		if _, err := f.svc.Propose(ctx, f.supervisor, th.ID, in); !errs.Is(err, errs.Forbidden) {
+			t.Errorf("proposed with proposals not running: %v", err)
+		}
+		ps := proposal.NewService(d, f.c, f.g)
+		ps.SetTicketReader(func(ctx context.Context, u auth.User, number string) (string, error) {
+			x, err := f.ts.Get(ctx, u, number)
+			return x.ReporterPhone, err
+		})
+		f.svc.SetProposals(ps)
+		if _, err := f.svc.Propose(ctx, f.handler, th.ID, in); !errs.Is(err, errs.Forbidden) {
+			t.Errorf("a handler proposed: %v", err)
+		}
+		if _, err := f.svc.Propose(ctx, f.supervisor, th.ID, themes.ToProposal{Month: "2026-11"}); !errs.Is(err, errs.Forbidden) {
+			t.Errorf("proposed for nobody: %v", err)
+		}
+		if _, err := f.svc.Propose(ctx, f.supervisor, th.ID, in); !errs.Is(err, errs.Forbidden) {
+			t.Errorf("proposed for someone who does not live there: %v", err)
+		}
+		area := th.Areas[0].Code
+		_, err = ps.VerifyResident(ctx, f.supervisor, area, in.OnBehalfOf)
+		must(t, err)
+		p, err := f.svc.Propose(ctx, f.supervisor, th.ID, in)
+		must(t, err)
+		want := len(th.Sample)
+		if want > proposal.MaxTickets {
+			want = proposal.MaxTickets
+		}
+		if p.Theme != "2026-11 "+th.Label || p.AreaCode != area || p.Level != gov.LevelCommunity ||
+			!strings.HasPrefix(p.Title, "每月一题：") || len(p.Tickets) != want || want == 0 || p.Status != proposal.StatusCollecting {
+			t.Errorf("proposal %+v", p)
+		}
+		got, err := ps.Get(ctx, f.supervisor, p.Number)
+		must(t, err)
+		if got.Theme != p.Theme || strings.Join(got.Tickets, ",") != strings.Join(th.Sample[:want], ",") {
+			t.Errorf("read back %+v", got)
 		}
 	})
 }
