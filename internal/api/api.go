@@ -283,6 +283,8 @@ var routeTable = []route{
 	{"GET", "/api/v1/votes/{id}", asUser, noKey, "one owners' vote with the units of its register one may see", nil, (*API).getVote},
 	{"POST", "/api/v1/votes/{id}/units", asUser, keyed, "add units to a vote's register before its first ballot", nil, (*API).addVoteUnits},
 	{"POST", "/api/v1/votes/{id}/ballots", asUser, keyed, "cast a unit's ballot (its owner, or the staff from paper)", nil, (*API).castVote},
+	{"GET", "/api/v1/votes/{id}/ballots/{unit}/scan", asUser, noKey, "the scan of a paper ballot (the staff running the vote)", nil, (*API).getBallotScan},
+	{"POST", "/api/v1/votes/{id}/ballots/{unit}/scan", asUser, keyed, "attach the scan of a recorded paper ballot (the staff running the vote)", nil, (*API).addBallotScan},
 	{"POST", "/api/v1/votes/{id}/close", asUser, keyed, "close a vote and compute its result", nil, (*API).closeVote},
 
 	{"POST", "/api/v1/elections", asUser, keyed, "open an owners' committee or residents' representatives election", nil, (*API).createElection},

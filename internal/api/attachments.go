@@ -33,6 +33,21 @@ func viewOf(a attachment.Attachment) attachmentView {
 // query string or as a field before the file. The body is streamed, never
 // held whole in memory.
 func (a *API) addAttachment(w http.ResponseWriter, r *http.Request, u auth.User) {
+	purpose := r.URL.Query().Get("purpose")
+	a.upload(w, r, func(name, value string) {
+		if name == "purpose" {
+			purpose = value
+		}
+	}, func(name string, f io.Reader) (any, error) {
+		att, err := a.Attachments.Add(r.Context(), &u, r.PathValue("number"), purpose, name, f)
+		return viewOf(att), err
+	})
+}
+
+// upload streams a multipart body to keep: the fields before the file
+// (each at most 64 bytes) to field, then the field "file" to keep, whose
+// answer is sent as created.
+func (a *API) upload(w http.ResponseWriter, r *http.Request, field func(name, value string), keep func(name string, f io.Reader) (any, error)) {
 	if r.ContentLength > MaxUpload {
 		a.fail(w, r, errUploadTooLarge)
 		return
@@ -43,7 +58,6 @@ func (a *API) addAttachment(w http.ResponseWriter, r *http.Request, u auth.User)
 		a.fail(w, r, errs.Invalidf("请以 multipart/form-data 上传，文件放在 file 字段", "send multipart/form-data with the file in the field \"file\""))
 		return
 	}
-	purpose := r.URL.Query().Get("purpose")
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
@@ -54,22 +68,22 @@ func (a *API) addAttachment(w http.ResponseWriter, r *http.Request, u auth.User)
 			a.fail(w, r, uploadErr(err))
 			return
 		}
-		switch part.FormName() {
-		case "purpose":
+		if part.FormName() == "file" {
+			out, err := keep(part.FileName(), part)
+			if err != nil {
+				a.fail(w, r, uploadErr(err))
+				return
+			}
+			writeJSON(w, http.StatusCreated, out)
+			return
+		}
+		if field != nil {
 			b, err := io.ReadAll(io.LimitReader(part, 64))
 			if err != nil {
 				a.fail(w, r, uploadErr(err))
 				return
 			}
-			purpose = string(b)
-		case "file":
-			att, err := a.Attachments.Add(r.Context(), &u, r.PathValue("number"), purpose, part.FileName(), part)
-			if err != nil {
-				a.fail(w, r, uploadErr(err))
-				return
-			}
-			writeJSON(w, http.StatusCreated, viewOf(att))
-			return
+			field(part.FormName(), string(b))
 		}
 		part.Close()
 	}

@@ -1,6 +1,8 @@
 package api_test
 
 import (
+	"bytes"
+	"strings"
 	"testing"
 	"time"
 )
@@ -70,6 +72,30 @@ func oaVotes(t *testing.T, c *oaClient, admin, supervisor, handler, resident str
 	paper := map[string]any{"unit": "2-1-201", "choice": "agree", "paper_ref": "纸质票第0003号"}
 	c.want(c.do(oaReq{method: "POST", path: ballots, args: []string{id}, token: grid, body: paper, header: key("v-paper")}), 201, "paper ballot")
 	c.want(c.do(oaReq{method: "POST", path: ballots, args: []string{id}, token: grid, body: paper, header: key("v-paper")}), 201, "paper ballot retried")
+	const scan = "/api/v1/votes/{id}/ballots/{unit}/scan"
+	addScan := func(unit, token string, data []byte, code int, what string) {
+		t.Helper()
+		body, ctype := oaMultipart(t, nil, "ballot.png", data)
+		c.want(c.do(oaReq{method: "POST", path: scan, args: []string{id, unit}, token: token, body: body,
+			header: map[string]string{"Content-Type": ctype}}), code, what)
+	}
+	pic := oaPNG(t)
+	addScan("2-1-201", resident, pic, 403, "the owner attaches a scan")
+	addScan("2-1-101", grid, pic, 409, "a scan of an online ballot")
+	addScan("2-1-202", grid, pic, 404, "a scan of no ballot")
+	addScan("2-1-201", grid, []byte("not an image at all"), 400, "a scan that is no image")
+	addScan("2-1-201", grid, pic, 201, "the paper ballot's scan")
+	addScan("2-1-201", grid, pic, 409, "a second scan")
+	r = c.want(c.do(oaReq{method: "GET", path: scan, args: []string{id, "2-1-201"}, token: grid}), 200, "the scan")
+	if !bytes.Equal(r.raw, pic) {
+		t.Errorf("the scan came back changed: %d bytes", len(r.raw))
+	}
+	c.want(c.do(oaReq{method: "GET", path: scan, args: []string{id, "2-1-201"}, token: resident}), 403, "the owner opens the scan")
+	c.want(c.do(oaReq{method: "GET", path: scan, args: []string{id, "2-1-202"}, token: grid}), 404, "no scan")
+	r = c.want(c.do(oaReq{method: "GET", path: one, args: []string{id}, token: grid}), 200, "the register with its scan")
+	if !strings.Contains(string(r.raw), `"scanned":true`) {
+		t.Errorf("the register does not mark the scan: %s", r.raw)
+	}
 	c.want(c.do(oaReq{method: "POST", path: units, args: []string{id}, token: grid, body: map[string]any{"units": bad}}), 400, "bad units after ballots")
 	c.want(c.do(oaReq{method: "POST", path: units, args: []string{id}, token: grid, body: map[string]any{"units": []map[string]any{{"unit": "9", "area_m2": 1, "owner": "13900000009"}}}}), 409, "units after ballots")
 

@@ -3,10 +3,12 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/gongzhi/gongzhi/internal/attachment"
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/vote"
@@ -166,4 +168,31 @@ func (a *API) closeVote(w http.ResponseWriter, r *http.Request, u auth.User) {
 		return
 	}
 	writeJSON(w, http.StatusOK, v.Result)
+}
+
+// POST /api/v1/votes/{id}/ballots/{unit}/scan: the scan of a recorded paper
+// ballot, one image in the multipart field "file", streamed.
+func (a *API) addBallotScan(w http.ResponseWriter, r *http.Request, u auth.User) {
+	a.upload(w, r, nil, func(name string, f io.Reader) (any, error) {
+		unit := r.PathValue("unit")
+		err := a.Votes.AttachScan(r.Context(), u, r.PathValue("id"), unit, vote.Scan{Name: name, R: f})
+		return map[string]any{"unit": unit, "scanned": true}, err
+	})
+}
+
+// GET /api/v1/votes/{id}/ballots/{unit}/scan: the scan (or ?thumb=1 its
+// thumbnail) to the staff running the vote.
+func (a *API) getBallotScan(w http.ResponseWriter, r *http.Request, u auth.User) {
+	thumb, err := attachment.ParseThumb(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	f, att, err := a.Votes.OpenScan(r.Context(), u, r.PathValue("id"), r.PathValue("unit"), thumb)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	defer f.Close()
+	attachment.Serve(w, r, f, att, thumb)
 }

@@ -194,6 +194,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Projects.SetCalendar(a.Tickets.Calendar())
 	a.Projects.SetPhotos(a.Attachments)
 	a.Attachments.KeptBy(a.Projects.PhotosKeeping)
+	a.Votes.SetScans(a.Attachments)
+	a.Attachments.KeptBy(a.Votes.ScansKeeping)
 	a.Meetings = meeting.NewService(d, c, a.Gov)
 	a.Meetings.SetCalendar(a.Tickets.Calendar())
 	// After every capability: the comments on their items, and the lists

@@ -15,6 +15,13 @@ import (
 // its own table and decides who sees them; it registers a counter of the
 // files it keeps (KeptBy), so the clean-up of held photos leaves them.
 
+// Keeper is what an item's capability needs of the photo store
+// (*Service): keep a photo and open a kept one.
+type Keeper interface {
+	Keep(ctx context.Context, name string, r io.Reader) (Image, error)
+	OpenKept(ctx context.Context, id string, img Image, at time.Time, thumb bool) (io.ReadSeekCloser, Attachment, error)
+}
+
 // Image is a kept photo as its item records it.
 type Image struct {
 	SHA256      string

@@ -21,8 +21,6 @@
 package project
 
 import (
-	"context"
-	"io"
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/attachment"
@@ -214,10 +212,7 @@ const (
 )
 
 // PhotoStore keeps the photos of reports (attachment.Service).
-type PhotoStore interface {
-	Keep(ctx context.Context, name string, r io.Reader) (attachment.Image, error)
-	OpenKept(ctx context.Context, id string, img attachment.Image, at time.Time, thumb bool) (io.ReadSeekCloser, attachment.Attachment, error)
-}
+type PhotoStore = attachment.Keeper
 
 // Service keeps key projects.
 type Service struct {

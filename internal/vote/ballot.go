@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/gongzhi/gongzhi/internal/attachment"
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
@@ -26,6 +27,10 @@ type BallotIn struct {
 	Unit     string `json:"unit"`
 	Choice   string `json:"choice"`
 	PaperRef string `json:"paper_ref,omitempty"`
+	// Scan is the paper ballot's scan, kept with it (the pages' upload).
+	Scan *Scan `json:"-"`
+
+	kept *attachment.Image
 }
 
 // Cast records the ballots of units of the vote, all or none: the owner's
@@ -58,6 +63,19 @@ func (s *Service) Cast(ctx context.Context, u auth.User, id string, in []BallotI
 	channel := ChannelPaper
 	if isOwner(u) {
 		channel = ChannelOnline
+	}
+	for i := range in {
+		if in[i].Scan == nil {
+			continue
+		}
+		if channel != ChannelPaper {
+			return Vote{}, errs.Invalidf("在线投票没有纸质票扫描件", "an online ballot has no paper to scan")
+		}
+		img, err := s.keepScan(ctx, *in[i].Scan)
+		if err != nil {
+			return Vote{}, err
+		}
+		in[i].kept = &img
 	}
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		v, err := s.lock(ctx, tx, id)
@@ -112,7 +130,13 @@ func (s *Service) castOne(ctx context.Context, tx *sql.Tx, u auth.User, v Vote, 
 	if b.PaperRef != "" {
 		detail["paper_ref"] = b.PaperRef
 	}
-	return s.event(ctx, tx, v.ID, "ballot", detail, u, now)
+	if err := s.event(ctx, tx, v.ID, "ballot", detail, u, now); err != nil {
+		return err
+	}
+	if b.kept != nil {
+		return s.insertScan(ctx, tx, u, v, b.Unit, *b.kept)
+	}
+	return nil
 }
 
 // lock reads the vote in tx, and on PostgreSQL holds its row until tx ends,

@@ -189,6 +189,9 @@ type UnitBallot struct {
 	Owner  string `json:"owner,omitempty"`  // masked, and only to the staff running the vote
 	Voted  bool   `json:"voted"`            // whether its ballot is in
 	Choice string `json:"choice,omitempty"` // only to whom may see it
+	// Scanned tells the staff running the vote that its paper ballot's
+	// scan is kept.
+	Scanned bool `json:"scanned,omitempty"`
 }
 
 // Register returns the units of the vote: to the staff running it, with
@@ -200,8 +203,9 @@ func (s *Service) Register(ctx context.Context, u auth.User, id string) ([]UnitB
 		return nil, err
 	}
 	run := CanRun(u, v)
-	q := `SELECT u.unit, u.area, u.owner, COALESCE(b.choice, '') FROM vote_units u
-LEFT JOIN vote_ballots b ON b.vote_id = u.vote_id AND b.unit = u.unit WHERE u.vote_id = $1`
+	q := `SELECT u.unit, u.area, u.owner, COALESCE(b.choice, ''), sc.unit IS NOT NULL FROM vote_units u
+LEFT JOIN vote_ballots b ON b.vote_id = u.vote_id AND b.unit = u.unit
+LEFT JOIN vote_ballot_scans sc ON sc.vote_id = u.vote_id AND sc.unit = u.unit WHERE u.vote_id = $1`
 	args := []any{id}
 	if !run {
 		q += ` AND u.owner = $2`
@@ -216,12 +220,13 @@ LEFT JOIN vote_ballots b ON b.vote_id = u.vote_id AND b.unit = u.unit WHERE u.vo
 	for rows.Next() {
 		var b UnitBallot
 		var owner string
-		if err := rows.Scan(&b.Unit, &b.Area, &owner, &b.Choice); err != nil {
+		var scanned bool
+		if err := rows.Scan(&b.Unit, &b.Area, &owner, &b.Choice, &scanned); err != nil {
 			return nil, errs.Wrap(err, "scan register")
 		}
 		b.Voted = b.Choice != ""
 		if run {
-			b.Owner = privacy.Mask(owner)
+			b.Owner, b.Scanned = privacy.Mask(owner), scanned
 			if !CanSeeChoices(u, v) {
 				b.Choice = ""
 			}

@@ -11,6 +11,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"github.com/gongzhi/gongzhi/internal/attachment"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -79,6 +80,7 @@ type Service struct {
 	db    *db.DB
 	clock clock.Clock
 	gov   *gov.Service
+	scans attachment.Keeper // paper ballots' scans (scan.go)
 }
 
 // NewService returns the service.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gongzhi/gongzhi/internal/attachment"
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/vote"
@@ -173,7 +174,14 @@ func (s *Server) voteAct(w http.ResponseWriter, r *http.Request) {
 	case "units":
 		err = s.voteImport(r, *u, id)
 	case "ballots":
-		_, err = s.Votes.Cast(ctx, *u, id, []vote.BallotIn{{Unit: r.PostForm.Get("unit"), Choice: r.PostForm.Get("choice"), PaperRef: r.PostForm.Get("paper_ref")}})
+		b := vote.BallotIn{Unit: r.PostForm.Get("unit"), Choice: r.PostForm.Get("choice"), PaperRef: r.PostForm.Get("paper_ref")}
+		err = withScan(r, false, func(sc *vote.Scan) error {
+			b.Scan = sc
+			_, err := s.Votes.Cast(ctx, *u, id, []vote.BallotIn{b})
+			return err
+		})
+	case "scan":
+		err = withScan(r, true, func(sc *vote.Scan) error { return s.Votes.AttachScan(ctx, *u, id, r.PostForm.Get("unit"), *sc) })
 	case "close":
 		_, err = s.Votes.Close(ctx, *u, id)
 	default:
@@ -186,6 +194,48 @@ func (s *Server) voteAct(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirect(w, r, "/staff/votes/"+id+"?done="+action)
+}
+
+// withScan calls fn with the form's scan of a paper ballot (nil without
+// one, unless it is needed), open while fn runs.
+func withScan(r *http.Request, need bool, fn func(*vote.Scan) error) error {
+	files := uploaded(r)
+	if len(files) == 0 {
+		if need {
+			return errs.Invalidf("请选择扫描件文件", "choose the scan's file")
+		}
+		return fn(nil)
+	}
+	if len(files) > 1 {
+		return errs.Invalidf("每张票只附一份扫描件", "one scan a ballot")
+	}
+	f, err := files[0].Open()
+	if err != nil {
+		return errs.Wrap(err, "open uploaded scan")
+	}
+	defer f.Close()
+	return fn(&vote.Scan{Name: files[0].Filename, R: f})
+}
+
+// voteScan shows the scan of a unit's paper ballot to the staff running
+// the vote.
+func (s *Server) voteScan(w http.ResponseWriter, r *http.Request) {
+	u := s.votesUser(w, r)
+	if u == nil {
+		return
+	}
+	thumb, err := attachment.ParseThumb(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f, att, err := s.Votes.OpenScan(r.Context(), *u, r.PathValue("id"), r.PathValue("unit"), thumb)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer f.Close()
+	attachment.Serve(w, r, f, att, thumb)
 }
 
 // voteImport adds the register from the form's CSV file (or its pasted
@@ -213,7 +263,8 @@ func (s *Server) voteRoutes(h, files route) {
 	h("GET /staff/votes", s.votesPage)
 	h("POST /staff/votes", s.voteCreate)
 	h("GET /staff/votes/{id}", s.voteStaffPage)
-	files("POST /staff/votes/{id}/{action}", s.voteAct) // units (a CSV file), ballots, close
+	h("GET /staff/votes/{id}/scans/{unit}", s.voteScan)
+	files("POST /staff/votes/{id}/{action}", s.voteAct) // units (a CSV file), ballots (with a scan), scan, close
 	h("GET /votes", s.myVotes)
 	h("POST /votes/{id}/ballots", s.myVoteCast)
 }

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"image/color"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
@@ -74,5 +75,55 @@ func TestVotePages(t *testing.T) {
 	_, other := residentLogin(t, srv, "13700000000").get("/votes")
 	if !strings.Contains(other, "您没有需要参加的业主表决") || regexp.MustCompile(`公共收益`).MatchString(other) {
 		t.Error("a resident who owns nothing sees the vote")
+	}
+}
+
+// TestVotePaperScan: the grid worker records a paper ballot with its scan,
+// and adds the scan of another after; the register links them and only the
+// staff open them; a file that is no image records no ballot.
+func TestVotePaperScan(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	ctx := context.Background()
+	v, err := a.Votes.Create(ctx, auth.System(), vote.New{AreaCode: "110117001001", Title: "增设充电桩", Matter: vote.MatterOrdinary,
+		ClosesAt: time.Now().Add(24 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Votes.AddUnits(ctx, auth.System(), v.ID, []vote.UnitIn{{Unit: "5-1-101", AreaM2: "88", Owner: "13800138000"},
+		{Unit: "5-1-102", AreaM2: "88", Owner: "13900000005"}}); err != nil {
+		t.Fatal(err)
+	}
+	grid := staffLogin(t, srv, "demo-grid", "gongzhi-demo")
+	_, page := grid.get("/staff/votes/" + v.ID)
+	mustContain(t, page, `enctype="multipart/form-data"`, "纸质票扫描件（可选）")
+	form := url.Values{"csrf": {csrf(t, page)}, "unit": {"5-1-101"}, "choice": {"agree"}, "paper_ref": {"0001"}}
+	status, page := grid.postFiles("/staff/votes/"+v.ID+"/ballots", form, upload{"scan.jpg", []byte("not an image at all")})
+	if status != 400 || strings.Contains(page, "1 / 2") {
+		t.Fatalf("a file that is no image: %d\n%s", status, page)
+	}
+	status, page = grid.postFiles("/staff/votes/"+v.ID+"/ballots", form, upload{"scan.jpg", jpegBytes(t, color.RGBA{200, 200, 200, 255})})
+	if status != 200 || !strings.Contains(page, "已录入纸质表决票") {
+		t.Fatalf("a ballot with its scan: %d\n%s", status, page)
+	}
+	mustContain(t, page, "1 / 2", `href="/staff/votes/`+v.ID+`/scans/5-1-101"`)
+	form = url.Values{"csrf": {csrf(t, page)}, "unit": {"5-1-102"}, "choice": {"disagree"}}
+	if status, _ := grid.postFiles("/staff/votes/"+v.ID+"/ballots", form); status != 200 {
+		t.Fatalf("a ballot without a scan: %d", status)
+	}
+	if status, _ := grid.postFiles("/staff/votes/"+v.ID+"/scan", url.Values{"csrf": {csrf(t, page)}, "unit": {"5-1-102"}}); status != 400 {
+		t.Errorf("a scan with no file: %d", status)
+	}
+	status, page = grid.postFiles("/staff/votes/"+v.ID+"/scan", url.Values{"csrf": {csrf(t, page)}, "unit": {"5-1-102"}},
+		upload{"later.jpg", jpegBytes(t, color.RGBA{100, 100, 100, 255})})
+	if status != 200 || !strings.Contains(page, "已保存纸质票扫描件") || !strings.Contains(page, `/scans/5-1-102"`) {
+		t.Fatalf("the scan after: %d\n%s", status, page)
+	}
+	if status, body := grid.get("/staff/votes/" + v.ID + "/scans/5-1-102"); status != 200 || !strings.HasPrefix(body, "\xff\xd8") {
+		t.Errorf("open the scan: %d", status)
+	}
+	if status, _ := residentLogin(t, srv, "13800138000").get("/staff/votes/" + v.ID + "/scans/5-1-101"); status == 200 {
+		t.Error("the owner opened the scan")
 	}
 }
