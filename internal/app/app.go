@@ -500,6 +500,11 @@ func (a *App) work(ctx context.Context) {
 		} else if n > 0 {
 			a.Log.Info("votes closed at their closing time", "votes", n)
 		}
+		if n, err := a.Elections.Announce(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Error("announce elections", "err", err)
+		} else if n > 0 {
+			a.Log.Info("elections announced to their voters", "elections", n)
+		}
 		if n, err := a.Elections.CloseDue(ctx); err != nil && ctx.Err() == nil {
 			a.Log.Error("close elections", "err", err)
 		} else if n > 0 {

@@ -3,6 +3,7 @@ package election
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/db"
@@ -63,6 +64,9 @@ area_total = $6, area_voted = $7, quorum_met = $8, seats_unfilled = $9 WHERE id 
 			if err != nil {
 				return errs.Wrap(err, "store count")
 			}
+		}
+		if _, err := s.notifyRoll(ctx, tx, e, fmt.Sprintf("「%s」已结束投票，结果已公布，请登录查看。", e.Title)); err != nil {
+			return err
 		}
 		return s.event(ctx, tx, id, "closed", map[string]any{"due": due, "voters_total": r.VotersTotal, "voters_voted": r.VotersVoted,
 			"area_total": r.AreaTotal, "area_voted": r.AreaVoted, "quorum_met": r.QuorumMet, "elected": r.Elected, "runoff": r.Runoff,
@@ -130,32 +134,8 @@ FROM election_ballots b WHERE b.election_id = $1`, id)
 // has passed, at most 100 a call, and returns how many it closed. The
 // background work calls it; several processes may.
 func (s *Service) CloseDue(ctx context.Context) (int, error) {
-	rows, err := s.db.R.QueryContext(ctx, `SELECT id FROM elections WHERE status = $1 AND closes_at <= $2 ORDER BY closes_at LIMIT 100`, StatusOpen, db.Millis(s.clock.Now()))
-	if err != nil {
-		return 0, errs.Wrap(err, "due elections")
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, errs.Wrap(err, "due elections")
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	n := 0
-	for _, id := range ids {
-		err := s.close(ctx, auth.System(), id, true)
-		if errs.Is(err, errs.Conflict) {
-			continue // closed meanwhile by someone else
-		}
-		if err != nil {
-			return n, err
-		}
-		n++
-	}
-	return n, nil
+	return db.SweepIDs(ctx, s.db.R, `SELECT id FROM elections WHERE status = $1 AND closes_at <= $2 ORDER BY closes_at LIMIT 100`,
+		[]any{StatusOpen, db.Millis(s.clock.Now())}, func(id string) error { return s.close(ctx, auth.System(), id, true) })
 }
 
 // TakesBallots reports whether the election takes ballots now.

@@ -95,40 +95,14 @@ func (s *Service) close(ctx context.Context, tx *sql.Tx, u auth.User, v Survey, 
 // passed, at most 100 a call, and returns how many it closed. The
 // background work calls it; several processes may.
 func (s *Service) CloseDue(ctx context.Context) (int, error) {
-	rows, err := s.db.R.QueryContext(ctx, `SELECT id FROM surveys WHERE status = $1 AND closes_at <= $2 ORDER BY closes_at LIMIT 100`,
-		string(StatusOpen), db.Millis(s.clock.Now()))
-	if err != nil {
-		return 0, errs.Wrap(err, "due surveys")
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, errs.Wrap(err, "due surveys")
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, errs.Wrap(err, "due surveys")
-	}
-	n := 0
-	for _, id := range ids {
-		err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-			v, err := s.read(ctx, tx, id, true)
-			if err != nil {
-				return err
-			}
-			return s.close(ctx, tx, auth.System(), v, true)
+	return db.SweepIDs(ctx, s.db.R, `SELECT id FROM surveys WHERE status = $1 AND closes_at <= $2 ORDER BY closes_at LIMIT 100`,
+		[]any{string(StatusOpen), db.Millis(s.clock.Now())}, func(id string) error {
+			return s.db.Tx(ctx, func(tx *sql.Tx) error {
+				v, err := s.read(ctx, tx, id, true)
+				if err != nil {
+					return err
+				}
+				return s.close(ctx, tx, auth.System(), v, true)
+			})
 		})
-		if errs.Is(err, errs.Conflict) {
-			continue // closed meanwhile by someone else
-		}
-		if err != nil {
-			return n, err
-		}
-		n++
-	}
-	return n, nil
 }

@@ -3,6 +3,7 @@ package vote
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/db"
@@ -47,6 +48,10 @@ area_voted = $6, owners_voted = $7, area_agree = $8, owners_agree = $9, quorum_m
 		if err != nil {
 			return errs.Wrap(err, "close vote")
 		}
+		if _, err := db.NotifyPhones(ctx, tx, now, "vote", fmt.Sprintf("业主表决「%s」已结束，结果已公布，请登录查看。", v.Title),
+			`SELECT owner AS phone FROM vote_units WHERE vote_id = $1`, id); err != nil {
+			return err
+		}
 		return s.event(ctx, tx, id, "closed", map[string]any{"result": r, "due": due}, u, now)
 	})
 }
@@ -55,32 +60,8 @@ area_voted = $6, owners_voted = $7, area_agree = $8, owners_agree = $9, quorum_m
 // passed, at most 100 a call, and returns how many it closed. The
 // background work calls it; several processes may.
 func (s *Service) CloseDue(ctx context.Context) (int, error) {
-	rows, err := s.db.R.QueryContext(ctx, `SELECT id FROM votes WHERE status = $1 AND closes_at <= $2 ORDER BY closes_at LIMIT 100`, StatusOpen, db.Millis(s.clock.Now()))
-	if err != nil {
-		return 0, errs.Wrap(err, "due votes")
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, errs.Wrap(err, "due votes")
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	n := 0
-	for _, id := range ids {
-		err := s.close(ctx, auth.System(), id, true)
-		if errs.Is(err, errs.Conflict) {
-			continue // closed meanwhile by someone else
-		}
-		if err != nil {
-			return n, err
-		}
-		n++
-	}
-	return n, nil
+	return db.SweepIDs(ctx, s.db.R, `SELECT id FROM votes WHERE status = $1 AND closes_at <= $2 ORDER BY closes_at LIMIT 100`,
+		[]any{StatusOpen, db.Millis(s.clock.Now())}, func(id string) error { return s.close(ctx, auth.System(), id, true) })
 }
 
 // TakesBallots reports whether the vote takes ballots now: open, and its

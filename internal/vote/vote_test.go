@@ -143,6 +143,13 @@ func TestVoteFlow(t *testing.T) {
 		wantCode(t, err, errs.Conflict, "ballot after close")
 		_, err = f.svc.Close(ctx, f.grid, v.ID)
 		wantCode(t, err, errs.Conflict, "close twice")
+		// Each owner on the register is told the result once, whether she
+		// voted or not, and one of two units once.
+		var told, toldOwner1 int
+		if err := d.R.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN phone = '13800000001' THEN 1 ELSE 0 END), 0) FROM notifications
+WHERE kind = 'vote' AND text LIKE '%结果已公布%'`).Scan(&told, &toldOwner1); err != nil || told != 3 || toldOwner1 != 1 {
+			t.Errorf("owners told the result: %d (owner of two units %d) %v", told, toldOwner1, err)
+		}
 		ev, err := f.svc.Events(ctx, f.grid, v.ID)
 		if err != nil || len(ev) != 6 || ev[0].Kind != "created" || ev[5].Kind != "closed" {
 			t.Errorf("events: %+v %v", ev, err)

@@ -1,0 +1,31 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/gongzhi/gongzhi/internal/errs"
+)
+
+// Notifications to residents' phones (the table the ticket capability
+// lists and delivers by SMS) are written by each capability in its own
+// change's transaction. NotifyPhones writes one to each distinct phone a
+// query returns, in one statement however many there are.
+
+// NotifyPhones adds a notification of kind with text at now to every
+// distinct non-empty phone of phonesSQL, a query of one column named
+// phone whose arguments are args ($1 … $n), and returns how many it added.
+func NotifyPhones(ctx context.Context, tx *sql.Tx, now time.Time, kind, text, phonesSQL string, args ...any) (int64, error) {
+	n := len(args)
+	q := fmt.Sprintf(`INSERT INTO notifications (id, at, org_code, area_code, role, phone, ticket_number, kind, text)
+SELECT CAST($%d AS TEXT) || x.phone, $%d, '', '', '', x.phone, '', $%d, $%d FROM (SELECT DISTINCT phone FROM (%s) y WHERE phone <> '') x`,
+		n+1, n+2, n+3, n+4, phonesSQL)
+	res, err := tx.ExecContext(ctx, q, append(args, NewID()+"-", Millis(now), kind, text)...)
+	if err != nil {
+		return 0, errs.Wrap(err, "notify "+kind)
+	}
+	added, err := res.RowsAffected()
+	return added, errs.Wrap(err, "notify "+kind)
+}
