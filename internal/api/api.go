@@ -264,6 +264,7 @@ var routeTable = []route{
 	{"POST", "/api/v1/notices", asUser, keyed, "publish a topic, announcement or disclosure (staff)", nil, (*API).createNotice},
 	{"GET", "/api/v1/notices", asAnyone, noKey, "topics, announcements and disclosures the caller may see", (*API).listNotices, nil},
 	{"GET", "/api/v1/notices/{number}", asAnyone, noKey, "one topic, announcement or disclosure with its objections and answers", (*API).getNotice, nil},
+	{"PUT", "/api/v1/notices/{number}", asUser, keyed, "edit a draft (its publisher)", nil, (*API).editNotice},
 	{"POST", "/api/v1/notices/{number}/open", asUser, keyed, "publish a draft, or put a topic's decision up for public notice", nil, (*API).openNotice},
 	{"POST", "/api/v1/notices/{number}/objections", asUser, keyed, "raise an objection during the public-notice period", nil, (*API).objectNotice},
 	{"POST", "/api/v1/notices/{number}/objections/{id}/answer", asUser, keyed, "answer an objection", nil, (*API).answerObjection},

@@ -76,6 +76,18 @@ func (a *API) openNotice(w http.ResponseWriter, r *http.Request, u auth.User) {
 	a.noticeDone(w, r, n, err)
 }
 
+// PUT /api/v1/notices/{number} {"level","title","body","period",
+// "comment_days","notice_days","lines"}: a draft changed by its publisher.
+func (a *API) editNotice(w http.ResponseWriter, r *http.Request, u auth.User) {
+	var in notice.Changes
+	if err := decode(w, r, &in); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	n, err := a.Notices.Edit(r.Context(), u, r.PathValue("number"), in)
+	a.noticeDone(w, r, n, err)
+}
+
 // POST /api/v1/notices/{number}/objections {"text","phone"}
 func (a *API) objectNotice(w http.ResponseWriter, r *http.Request, u auth.User) {
 	var in notice.NewObjection

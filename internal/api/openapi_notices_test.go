@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -115,11 +116,19 @@ func oaNotices(t *testing.T, c *oaClient, a *app.App, admin, deptHandler, superv
 		t.Fatalf("draft: %s", r.raw)
 	}
 	c.want(c.do(oaReq{method: "GET", path: one, args: []string{tn}, token: resident}), 404, "a resident reads a draft")
+	edit := map[string]any{"title": "是否在东门增设快递柜", "body": "请发表意见，征集期10天。", "comment_days": 10, "level": "residents"}
+	c.want(c.do(oaReq{method: "PUT", path: one, args: []string{tn}, token: resident, body: edit}), 404, "a resident edits a draft")
+	c.want(c.do(oaReq{method: "PUT", path: one, args: []string{tn}, token: grid, body: map[string]any{"title": "", "body": "x"}}), 400, "edit to an empty title")
+	r = c.want(c.do(oaReq{method: "PUT", path: one, args: []string{tn}, token: grid, body: edit}), 200, "edit the draft")
+	if r.str("title") != "是否在东门增设快递柜" || r.str("level") != "residents" || fmt.Sprint(r.m["comment_days"]) != "10" {
+		t.Fatalf("edited: %s", r.raw)
+	}
 	open := one + "/open"
 	c.want(c.do(oaReq{method: "POST", path: open, args: []string{tn}, token: resident, body: map[string]any{}}), 404, "a resident opens a draft")
 	c.want(c.do(oaReq{method: "POST", path: open, args: []string{tn}, body: map[string]any{}}), 401, "anonymous opens")
 	c.want(c.do(oaReq{method: "POST", path: open, args: []string{tn}, token: grid, body: map[string]any{"notice_days": 99}}), 400, "open with a period too long")
 	r = c.want(c.do(oaReq{method: "POST", path: open, args: []string{tn}, token: grid, body: map[string]any{}, header: key("notice-open-1")}), 200, "open")
+	c.want(c.do(oaReq{method: "PUT", path: one, args: []string{tn}, token: grid, body: edit}), 409, "edit once published")
 	if r.str("status") != "commenting" {
 		t.Fatalf("opened: %s", r.raw)
 	}

@@ -131,3 +131,17 @@ func ParseLines(text string) ([]Line, error) {
 	}
 	return out, checkLines(out)
 }
+
+// FormatLines writes lines as ParseLines reads them back, one a line:
+// "item,收入|支出,amount".
+func FormatLines(lines []Line) string {
+	var b strings.Builder
+	for _, l := range lines {
+		dir := "收入"
+		if l.Direction == Expense {
+			dir = "支出"
+		}
+		b.WriteString(l.Item + "," + dir + "," + Yuan(l.AmountFen) + "\n")
+	}
+	return b.String()
+}

@@ -131,6 +131,9 @@ func residentMay(n Notice, resident bool) bool {
 	return false
 }
 
+// CanEdit reports whether u may change n: a draft, by its publisher.
+func CanEdit(u auth.User, n Notice) bool { return ofPublisher(u, n) && n.Status == StatusDraft }
+
 // CanOpen reports whether u may open n's next period: publish a draft, or
 // put a topic's resulting decision up for public notice.
 func CanOpen(u auth.User, n Notice) bool {

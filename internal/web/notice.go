@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/disclosure"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/notice"
 )
@@ -57,8 +58,10 @@ type NoticeData struct {
 	Left      int
 	Login     string // where a guest logs in to object
 	// The staff's forms.
-	CanOpen, CanDecide, CanAnswer, CanFinalise, CanWithdraw, CanObjectFor, SummaryRequired bool
-	Comments                                                                               *CommentsView // nil without the service
+	CanOpen, CanDecide, CanAnswer, CanFinalise, CanWithdraw, CanObjectFor, SummaryRequired, CanEdit bool
+	LinesText                                                                                       string // a draft's lines as its edit form takes them
+	Levels                                                                                          []disclosure.Level
+	Comments                                                                                        *CommentsView // nil without the service
 }
 
 var errNoNotices = errs.New(errs.Unavailable, "公示公告服务未启用", "notices are not available")
@@ -173,6 +176,9 @@ func (s *Server) renderNotice(w http.ResponseWriter, r *http.Request, p *Page, u
 		d.CanAnswer, d.CanFinalise, d.CanWithdraw = notice.CanAnswer(u, n), notice.CanFinalise(u, n), notice.CanWithdraw(u, n)
 		d.CanObjectFor = notice.OffersObjectionFor(u, n, d.N.Open)
 		d.SummaryRequired = notice.SummaryRequired(n)
+		if d.CanEdit = notice.CanEdit(u, n); d.CanEdit {
+			d.LinesText, d.Levels = notice.FormatLines(n.Lines), disclosure.Levels
+		}
 	}
 	d.Comments = s.commentsView(r, p, &u, "notice:"+n.Number)
 	p.Data = d

@@ -194,6 +194,17 @@ func (s *Server) staffNoticeAct(w http.ResponseWriter, r *http.Request) {
 		if in.NoticeDays, err = formDays(r, "notice_days"); err == nil {
 			_, err = s.Notices.Open(r.Context(), *u, number, in)
 		}
+	case "edit":
+		c := notice.Changes{Level: disclosure.Level(f("level")), Title: f("title"), Body: f("body"), Period: strings.TrimSpace(f("period"))}
+		if c.NoticeDays, err = formDays(r, "notice_days"); err == nil {
+			c.CommentDays, err = formDays(r, "comment_days")
+		}
+		if err == nil {
+			c.Lines, err = notice.ParseLines(f("lines"))
+		}
+		if err == nil {
+			_, err = s.Notices.Edit(r.Context(), *u, number, c)
+		}
 	case "object":
 		_, err = s.Notices.Object(r.Context(), *u, number, notice.NewObjection{Text: f("text"), Phone: f("phone")})
 	case "finalise":

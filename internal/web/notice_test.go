@@ -148,3 +148,42 @@ func TestNoticeAccess(t *testing.T) {
 	_, page = grid.get("/notices")
 	mustContain(t, page, "是否增设快递柜", "发布公示公告") // sent on to the staff list
 }
+
+// TestNoticeDraftEdit: a finance draft opens with its edit form filled in
+// (the lines as they were typed); a mistake keeps what was typed; the
+// change is saved and the draft then published; a published item offers no
+// edit form.
+func TestNoticeDraftEdit(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	grid := staffLogin(t, srv, "demo-grid", "gongzhi-demo")
+	_, page := grid.get("/staff/notices/new")
+	tok := csrf(t, page)
+	period := time.Now().AddDate(0, -1, 0).Format("2006-01")
+	status, page := grid.post("/staff/notices", url.Values{"csrf": {tok}, "kind": {"finance"}, "area_code": {"110117001001"}, "title": {"财务公开（草稿）"},
+		"body": {"收支如下。"}, "period": {period}, "lines": {"停车费,收入,100\n保洁,支出,30"}, "draft": {"1"}})
+	number := noticeNoRE.FindString(page)
+	if status != 200 || number == "" {
+		t.Fatalf("draft: %d\n%s", status, page)
+	}
+	mustContain(t, page, `id="edit-form"`, "停车费,收入,100.00", "保洁,支出,30.00")
+	edit := url.Values{"csrf": {tok}, "edit": {"1"}, "level": {"public"}, "title": {"10月财务公开"}, "body": {"收支如下。"}, "period": {period},
+		"notice_days": {"7"}, "lines": {"停车费,收入,120.50\n保洁,支出,多少"}}
+	status, page = grid.post("/staff/notices/"+number+"/edit", edit)
+	if status != 400 || !strings.Contains(page, "第2行") || !strings.Contains(page, "保洁,支出,多少") {
+		t.Fatalf("a bad line: %d\n%s", status, page)
+	}
+	edit.Set("lines", "停车费,收入,120.50\n保洁,支出,30")
+	status, page = grid.post("/staff/notices/"+number+"/edit", edit)
+	if status != 200 || !strings.Contains(page, "草稿已修改") || !strings.Contains(page, "10月财务公开") || !strings.Contains(page, "90.50") {
+		t.Fatalf("edit: %d\n%s", status, page)
+	}
+	status, page = grid.post("/staff/notices/"+number+"/open", url.Values{"csrf": {tok}, "notice_days": {"7"}})
+	if status != 200 || strings.Contains(page, `id="edit-form"`) {
+		t.Fatalf("published, the edit form stays: %d", status)
+	}
+	if status, _ := grid.post("/staff/notices/"+number+"/edit", edit); status != 409 {
+		t.Errorf("a published item edited: %d", status)
+	}
+}
