@@ -298,6 +298,7 @@ var routeTable = []route{
 	{"POST", "/api/v1/meetings", asUser, keyed, "convene a consultation meeting (议事会)", nil, (*API).createMeeting},
 	{"GET", "/api/v1/meetings", asUser, noKey, "meetings the caller may see", nil, (*API).listMeetings},
 	{"GET", "/api/v1/meetings/{id}", asUser, noKey, "one meeting with its roster and, once published, its record", nil, (*API).getMeeting},
+	{"PUT", "/api/v1/meetings/{id}", asUser, keyed, "change a meeting in draft (those who run it)", nil, (*API).editMeeting},
 	{"GET", "/api/v1/meetings/{id}/events", asUser, noKey, "a meeting's log (those who run it)", nil, (*API).meetingEvents},
 	{"POST", "/api/v1/meetings/{id}/representatives", asUser, keyed, "put representatives on the roster of the meeting's area", nil, (*API).addRepresentatives},
 	{"DELETE", "/api/v1/meetings/{id}/representatives/{rep}", asUser, noKey, "take a representative off the roster", nil, (*API).removeRepresentative},

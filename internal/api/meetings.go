@@ -25,6 +25,17 @@ func (a *API) createMeeting(w http.ResponseWriter, r *http.Request, u auth.User)
 	a.meetingDone(w, r, http.StatusCreated, func(ctx context.Context) (meeting.Meeting, error) { return a.Meetings.Create(ctx, u, in) })
 }
 
+// PUT /api/v1/meetings/{id} {"title","agenda","place","starts_at","quorum",
+// "level"}: a meeting in draft changed by those who run it.
+func (a *API) editMeeting(w http.ResponseWriter, r *http.Request, u auth.User) {
+	var in meeting.New
+	if err := decode(w, r, &in); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.meetingDone(w, r, http.StatusOK, func(ctx context.Context) (meeting.Meeting, error) { return a.Meetings.Edit(ctx, u, r.PathValue("id"), in) })
+}
+
 // GET /api/v1/meetings?area_code=&status=&cursor=&limit=
 func (a *API) listMeetings(w http.ResponseWriter, r *http.Request, u auth.User) {
 	if a.Meetings == nil {

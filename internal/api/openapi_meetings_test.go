@@ -68,6 +68,15 @@ func oaMeetings(t *testing.T, c *oaClient, a *app.App, admin, handler, deptHandl
 
 	c.want(c.do(oaReq{method: "GET", path: one, args: []string{id}, token: resident}), 404, "a resident reads a draft")
 	c.want(c.do(oaReq{method: "GET", path: one, args: []string{id}}), 401, "anonymous reads")
+	change := map[string]any{"title": "金谷东园停车难议事会", "agenda": []string{"通报停车现状", "表决划线方案", "充电桩选址"},
+		"place": "社区居委会二楼会议室", "starts_at": starts, "quorum": "two_thirds"}
+	c.want(c.do(oaReq{method: "PUT", path: one, args: []string{id}, token: resident, body: change}), 404, "a resident changes a draft")
+	c.want(c.do(oaReq{method: "PUT", path: one, args: []string{id}, token: grid, body: oaWith(change, "agenda", []string{})}), 400, "a draft changed to no agenda")
+	r = c.want(c.do(oaReq{method: "PUT", path: one, args: []string{id}, token: grid, body: change}), 200, "change the draft")
+	if r.str("quorum") != "two_thirds" || !strings.Contains(string(r.raw), "充电桩选址") {
+		t.Fatalf("changed: %s", r.raw)
+	}
+	c.want(c.do(oaReq{method: "PUT", path: one, args: []string{id}, token: grid, body: oaWith(change, "quorum", "majority")}), 200, "change it back")
 	notice := one + "/notice"
 	c.want(c.do(oaReq{method: "POST", path: notice, args: []string{id}, token: resident, body: map[string]any{}}), 404, "a resident notices")
 	r = c.want(c.do(oaReq{method: "POST", path: notice, args: []string{id}, token: grid, body: map[string]any{}, header: key("meet-notice-1")}), 200, "notice")
@@ -75,6 +84,7 @@ func oaMeetings(t *testing.T, c *oaClient, a *app.App, admin, handler, deptHandl
 		t.Fatalf("noticed: %s", r.raw)
 	}
 	c.want(c.do(oaReq{method: "POST", path: notice, args: []string{id}, token: grid, body: map[string]any{}}), 409, "notice twice")
+	c.want(c.do(oaReq{method: "PUT", path: one, args: []string{id}, token: grid, body: change}), 409, "a meeting changed after its notice")
 	r = c.want(c.do(oaReq{method: "GET", path: list, token: resident, query: "status=noticed&limit=10"}), 200, "the resident's list")
 	if !strings.Contains(string(r.raw), id) {
 		t.Fatalf("the resident does not find the meeting: %s", r.raw)

@@ -89,6 +89,8 @@ var meetingMessages = map[string][2]string{
 	"meet.f.quorum":        {"法定人数", "Quorum"},
 	"meet.f.level":         {"公开范围", "Disclosure"},
 	"meet.create":          {"创建", "Create"},
+	"meet.edit":            {"修改议事会（通知发出前）", "Change the meeting (before its notice)"},
+	"meet.edit.submit":     {"保存修改", "Save the changes"},
 	"meet.proxy":           {"工作人员代签", "signed in by staff"},
 	"meet.remove":          {"移出", "Remove"},
 	"meet.signfor":         {"代为签到", "Sign in for"},
@@ -153,6 +155,7 @@ var meetingMessages = map[string][2]string{
 	"meet.ev.task_done":     {"任务办结", "Task done"},
 
 	"meet.flash.created": {"议事会已创建，请添加代表名单。", "The meeting is created: add its roster."},
+	"meet.flash.edit":    {"已保存修改。", "The changes are saved."},
 	"meet.flash.add":     {"已加入名单。", "Added to the roster."},
 	"meet.flash.import":  {"名单已导入。", "Roster imported."},
 	"meet.flash.remove":  {"已移出名单。", "Removed from the roster."},

@@ -36,6 +36,9 @@ type StaffMeetingData struct {
 	Passed  []meeting.Resolution // resolutions that take tasks
 	Tasks   []StaffTaskRow
 	Events  []StaffEventLine
+	// Edit is the draft as its edit form shows it: the agenda one item a
+	// line, the time as the form's field takes it.
+	Edit struct{ Agenda, StartsAt string }
 }
 
 // StaffTaskRow is a task with whether the reader may finish it.
@@ -102,13 +105,7 @@ func (s *Server) staffMeetingCreate(w http.ResponseWriter, r *http.Request) {
 	if u == nil {
 		return
 	}
-	f := r.PostFormValue
-	n := meeting.New{AreaCode: f("area_code"), Title: f("title"), Agenda: strings.Split(f("agenda"), "\n"), Place: f("place"),
-		Quorum: meeting.Quorum(f("quorum")), Level: disclosure.Level(f("level"))}
-	var err error
-	if n.StartsAt, err = time.ParseInLocation("2006-01-02T15:04", f("starts_at"), s.loc); err != nil {
-		err = errs.Invalidf("请填写会议时间", "give the meeting's time")
-	}
+	n, err := s.meetingForm(r)
 	var m meeting.Meeting
 	if err == nil {
 		m, err = s.Meetings.Create(r.Context(), *u, n)
@@ -142,6 +139,7 @@ func (s *Server) renderStaffMeeting(w http.ResponseWriter, r *http.Request, p *P
 		}
 	}
 	d := &StaffMeetingData{M: m, Kinds: meeting.Kinds, Levels: disclosure.Levels}
+	d.Edit.Agenda, d.Edit.StartsAt = strings.Join(m.Agenda, "\n"), m.StartsAt.In(s.loc).Format("2006-01-02T15:04")
 	names := map[string]string{}
 	for _, x := range m.Members {
 		names[x.ID] = x.Name
@@ -171,6 +169,18 @@ func (s *Server) renderStaffMeeting(w http.ResponseWriter, r *http.Request, p *P
 	s.render(w, r, status, "meeting_staff", p)
 }
 
+// meetingForm reads the form that convenes a meeting or changes its draft.
+func (s *Server) meetingForm(r *http.Request) (meeting.New, error) {
+	f := r.PostFormValue
+	n := meeting.New{AreaCode: f("area_code"), Title: f("title"), Agenda: strings.Split(f("agenda"), "\n"), Place: f("place"),
+		Quorum: meeting.Quorum(f("quorum")), Level: disclosure.Level(f("level"))}
+	var err error
+	if n.StartsAt, err = time.ParseInLocation("2006-01-02T15:04", f("starts_at"), s.loc); err != nil {
+		err = errs.Invalidf("请填写会议时间", "give the meeting's time")
+	}
+	return n, err
+}
+
 // staffMeetingAct takes the meeting page's forms.
 func (s *Server) staffMeetingAct(w http.ResponseWriter, r *http.Request) {
 	u := s.meetingStaff(w, r)
@@ -181,6 +191,11 @@ func (s *Server) staffMeetingAct(w http.ResponseWriter, r *http.Request) {
 	ms := s.Meetings
 	var err error
 	switch action {
+	case "edit":
+		var n meeting.New
+		if n, err = s.meetingForm(r); err == nil {
+			_, err = ms.Edit(ctx, *u, id, n)
+		}
 	case "add":
 		_, err = ms.AddRepresentatives(ctx, *u, id, []meeting.NewRepresentative{{Name: f("name"), Kind: f("kind"), OrgName: f("org_name"), Phone: f("phone")}})
 	case "import":

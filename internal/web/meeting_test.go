@@ -54,6 +54,12 @@ func TestMeetingForms(t *testing.T) {
 		mustContain(t, page, wants...)
 		return page
 	}
+	_, page = grid.get(base)
+	mustContain(t, page, `id="edit-form"`, "通报停车现状\n表决划线方案", `value="`+starts+`"`)
+	act("edit", url.Values{"edit": {"1"}, "title": {"金谷东园停车议事"}, "agenda": {" "}, "place": {"居委会会议室"}, "starts_at": {starts},
+		"quorum": {"majority"}, "level": {"residents"}}, 400, "议程须有1到")
+	act("edit", url.Values{"edit": {"1"}, "title": {"金谷东园停车议事"}, "agenda": {"通报停车现状\n表决划线方案\n充电桩选址"}, "place": {"居委会会议室"},
+		"starts_at": {starts}, "quorum": {"majority"}, "level": {"residents"}}, 200, "已保存修改", "充电桩选址")
 	act("add", url.Values{"name": {"王芳"}, "kind": {"resident"}, "org_name": {"3号楼"}, "phone": {"13800138000"}}, 200, "王芳", "138****8000")
 	act("import", url.Values{"csv": {"李四,党员,,\n赵六,物业,,\n"}}, 400, "第2行")
 	page = act("import", url.Values{"csv": {"李四,党员,,\n赵六,物业,金谷物业,\n钱七,单位,金谷小学,\n孙八,业委会,业委会,\n"}}, 200, "赵六", "金谷小学")
