@@ -57,7 +57,8 @@ CREATE TABLE screening_events (
 );
 
 -- needs_registrations: a resident's registered needs, one row per phone
--- (as auth.NormalizePhone writes it). categories is a comma list
+-- (as auth.NormalizePhone writes it); id names it to staff without the
+-- phone. categories is a comma list
 -- (alone, disability, care, elderly, other); area_code where she lives (a
 -- grid, community or courtyard). consent_version and consent_at are the
 -- consent text she agreed to and when; consent_mode is self (her own
@@ -66,6 +67,7 @@ CREATE TABLE screening_events (
 -- row's personal fields, so nothing but the withdrawal remains.
 CREATE TABLE needs_registrations (
     phone           TEXT COLLATE "C" PRIMARY KEY,
+    id              TEXT COLLATE "C" NOT NULL UNIQUE,
     status          TEXT NOT NULL,
     area_code       TEXT COLLATE "C" NOT NULL DEFAULT '',
     name            TEXT NOT NULL DEFAULT '',
