@@ -382,3 +382,16 @@ func (s *Service) Events(ctx context.Context, u auth.User, id string) ([]Event, 
 	}
 	return out, errs.Wrap(rows.Err(), "round events")
 }
+
+// Schedules reports whether u schedules rounds in her own area scope: the
+// staff pages offer her the form.
+func (s *Service) Schedules(ctx context.Context, u auth.User) (bool, error) {
+	if u.IsAdmin() {
+		return true, nil
+	}
+	local, err := s.local(ctx, s.db.R, u)
+	if err != nil {
+		return false, err
+	}
+	return CanSchedule(u, local, u.AreaCode), nil
+}

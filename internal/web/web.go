@@ -156,6 +156,7 @@ var pageNames = []string{
 	"project_list", "project", "project_staff_list",
 	"deliberation_form", "deliberation_report", "deliberation_queue", "deliberation_stats",
 	"meeting_list", "meeting", "meeting_staff_list", "meeting_staff",
+	"screening_staff_list", "screening_staff", "needs", "visits_staff",
 	"staff_print", // its own document, rendered by renderPrint
 }
 
