@@ -201,6 +201,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Meetings.SetCalendar(a.Tickets.Calendar())
 	a.Screening = screening.NewService(d, c, a.Gov, a.Tickets)
 	a.Needs = needs.NewService(d, c, a.Gov)
+	if err := a.Needs.SetIntervals(cfg.VisitIntervals); err != nil {
+		return nil, fmt.Errorf("visit-intervals: %w", err)
+	}
 	// After every capability: the comments on their items, and the lists
 	// and counts that join them.
 	a.Deliberation = deliberation.NewService(d, c)
