@@ -116,6 +116,7 @@ var screeningMessages = map[string][2]string{
 	"visits.f.consent":        {"已向居民宣读以上授权说明，居民同意", "I read the consent to the resident and she agreed"},
 	"visits.f.in_person":      {"居民本人当面同意", "She consented in person"},
 	"visits.f.submit":         {"代为登记", "Register for her"},
+	"visits.status.due":       {"到期", "due"},
 	"visits.flash.visited":    {"走访已记录。", "Visit recorded."},
 	"visits.flash.registered": {"已代为登记，记录为当面同意。", "Registered for her, recorded as consent in person."},
 }
