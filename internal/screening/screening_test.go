@@ -326,3 +326,42 @@ func TestRemindAndEnd(t *testing.T) {
 		wantCode(t, err, errs.Conflict, "before the start")
 	})
 }
+
+// TestOneFindingOnce records the same place from several clients at once:
+// one finding is recorded and one ticket made; the others are refused.
+func TestOneFindingOnce(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		calls := make(chan string, 10)
+		f.s.RegisterConverter("service", func(ctx context.Context, u auth.User, fd screening.Finding) (string, error) {
+			calls <- fd.Address
+			return "FW202611300001", nil
+		})
+		r := f.round(t, f.committee, grid, "1号楼101")
+		const n = 8
+		errsc := make(chan error, n)
+		for i := 0; i < n; i++ {
+			go func() {
+				_, err := f.s.Record(ctx, f.worker, r.ID, screening.Check{Seq: 1, Result: screening.ResultFinding, Note: "独居老人需要助餐服务", ConvertTo: "service"})
+				errsc <- err
+			}()
+		}
+		ok := 0
+		for i := 0; i < n; i++ {
+			if err := <-errsc; err == nil {
+				ok++
+			} else if !errs.Is(err, errs.Conflict) {
+				t.Fatalf("unexpected: %v", err)
+			}
+		}
+		if ok != 1 || len(calls) != 1 {
+			t.Fatalf("%d recorded, %d converted", ok, len(calls))
+		}
+		got, err := f.s.Get(ctx, f.worker, r.ID)
+		must(t, err)
+		if got.Checked != 1 || got.Places[0].Ref != "FW202611300001" {
+			t.Fatalf("round: %+v", got)
+		}
+	})
+}
