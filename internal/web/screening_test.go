@@ -109,4 +109,13 @@ func TestScreeningForms(t *testing.T) {
 	}
 	_, page = res.get("/needs")
 	mustContain(t, page, "每周走访", "网格演示员")
+	_, page = res.get("/my")
+	mustContain(t, page, "需求登记：已授权")
+	// The grid worker's one to-do list: the round with a place unchecked,
+	// and the visits due, counted without a name.
+	_, page = grid.get("/staff/todo")
+	mustContain(t, page, "金谷东园排查", "/staff/screening/"+m[1], "位居民到期需走访", `href="/staff/visits"`)
+	if strings.Contains(page, "金谷东园6号楼101") {
+		t.Fatal("the to-do list names a resident")
+	}
 }
