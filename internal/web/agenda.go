@@ -40,16 +40,13 @@ func (s *Server) staffTodo(w http.ResponseWriter, r *http.Request) {
 // agendaStatusKeys are the families of message keys of each kind's
 // statuses, the first that has the status winning.
 var agendaStatusKeys = map[string][]string{
-	"proposal":  {"prop.status."},
-	"vote":      {"vote.status."},
-	"meeting":   {"agenda.task.", "meet.status."},
-	"project":   {"proj.phase."},
-	"notice":    {"notice.status.", "notice.state."},
-	"survey":    {"sv.status."},
-	"election":  {"elec.status."},
-	"screening": {"scr.status."},
-	"needs":     {"needs.status."},
-	"visit":     {"visits.status."},
+	"proposal": {"prop.status."},
+	"vote":     {"vote.status."},
+	"meeting":  {"agenda.task.", "meet.status."},
+	"project":  {"proj.phase."},
+	"notice":   {"notice.status.", "notice.state."},
+	"survey":   {"sv.status."},
+	"election": {"elec.status."},
 }
 
 // agendaStatus is an item's status in words.

@@ -43,6 +43,13 @@ type StaffRoundData struct {
 	Failed int
 }
 
+// The to-do list's words for the statuses of these kinds of item.
+func init() {
+	agendaStatusKeys["screening"] = []string{"scr.status."}
+	agendaStatusKeys["needs"] = []string{"needs.status."}
+	agendaStatusKeys["visit"] = []string{"visits.status."}
+}
+
 var errNoScreening = errs.New(errs.Unavailable, "排查服务未启用", "screening is not available")
 
 func canScreening(u *auth.User) bool { return u != nil && screening.CanUse(*u) }
