@@ -395,3 +395,33 @@ func (s *Service) Schedules(ctx context.Context, u auth.User) (bool, error) {
 	}
 	return CanSchedule(u, local, u.AreaCode), nil
 }
+
+// Grids are the areas u may schedule rounds in, grids and communities
+// under her scope, at most MaxGrids, by code.
+func (s *Service) Grids(ctx context.Context, u auth.User) ([]gov.Area, error) {
+	local, err := s.local(ctx, s.db.R, u)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi := gov.UnderRange(u.AreaCode)
+	if u.IsAdmin() {
+		lo, hi = "", "~"
+	}
+	rows, err := s.db.R.QueryContext(ctx, `SELECT code, name, level FROM areas WHERE code >= $1 AND code < $2 AND level IN ($3, $4) ORDER BY code LIMIT $5`,
+		lo, hi, string(gov.LevelGrid), string(gov.LevelCommunity), MaxGrids)
+	if err != nil {
+		return nil, errs.Wrap(err, "grids")
+	}
+	defer rows.Close()
+	out := []gov.Area{}
+	for rows.Next() {
+		var a gov.Area
+		if err := rows.Scan(&a.Code, &a.Name, &a.Level); err != nil {
+			return nil, errs.Wrap(err, "scan grid")
+		}
+		if CanSchedule(u, local, a.Code) {
+			out = append(out, a)
+		}
+	}
+	return out, errs.Wrap(rows.Err(), "grids")
+}

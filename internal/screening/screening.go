@@ -71,6 +71,7 @@ const (
 	MaxDays      = 92
 	MaxAheadDays = 366
 	MaxList      = 100
+	MaxGrids     = 500 // offered on the staff's form
 	DefaultList  = 20
 	// RemindBefore is how long before a round's end its grid is told.
 	RemindBefore = 24 * time.Hour

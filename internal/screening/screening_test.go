@@ -138,6 +138,17 @@ func TestScheduleAndPolicy(t *testing.T) {
 		if next.Listed != 3 || next.Places[0].Address != "承平里1号楼101" {
 			t.Fatalf("from previous: %+v", next)
 		}
+		// Where each may schedule.
+		for _, c := range []struct {
+			u    auth.User
+			want int
+		}{{f.committee, 3}, {f.super, 3}, {f.worker, 0}, {f.otherSuper, 0}} {
+			gs, err := f.s.Grids(ctx, c.u)
+			must(t, err)
+			if len(gs) != c.want {
+				t.Fatalf("%s's grids: %+v", c.u.ID, gs)
+			}
+		}
 		// Who reads.
 		for _, u := range []auth.User{f.admin, f.committee, f.super, f.worker} {
 			if _, err := f.s.Get(ctx, u, r.ID); err != nil {

@@ -27,7 +27,7 @@ var screeningMessages = map[string][2]string{
 	"scr.rounds":              {"排查轮次", "Rounds"},
 	"scr.none":                {"还没有排查轮次。", "No rounds yet."},
 	"scr.new":                 {"安排排查", "Schedule a round"},
-	"scr.f.area":              {"网格区划代码", "Grid's area code"},
+	"scr.f.area":              {"网格", "Grid"},
 	"scr.f.area.hint":         {"网格，或未划分网格的社区。", "A grid, or a community without grids."},
 	"scr.f.title":             {"轮次名称", "Title"},
 	"scr.f.starts":            {"开始日期", "First day"},

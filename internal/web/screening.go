@@ -8,6 +8,7 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/screening"
 )
 
@@ -29,6 +30,7 @@ type StaffScreeningData struct {
 	Items    []screening.Round
 	Coverage screening.Coverage
 	Create   bool
+	Grids    []gov.Area // where she may schedule, for the form
 	AreaCode string
 	Month    string
 }
@@ -90,6 +92,13 @@ func (s *Server) renderStaffScreening(w http.ResponseWriter, r *http.Request, p 
 		s.fail(w, r, err)
 		return
 	}
+	var grids []gov.Area
+	if create {
+		if grids, err = s.Screening.Grids(ctx, *u); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	month := r.URL.Query().Get("month")
 	cov, err := s.Screening.Coverage(ctx, *u, "", month)
 	if errs.Is(err, errs.Invalid) {
@@ -104,7 +113,7 @@ func (s *Server) renderStaffScreening(w http.ResponseWriter, r *http.Request, p 
 			p.Flash = tr(p.Lang, "scr.flash."+done)
 		}
 	}
-	p.Data = &StaffScreeningData{Items: items, Coverage: cov, Create: create, AreaCode: u.AreaCode, Month: cov.Month}
+	p.Data = &StaffScreeningData{Items: items, Coverage: cov, Create: create, Grids: grids, AreaCode: u.AreaCode, Month: cov.Month}
 	s.render(w, r, status, "screening_staff_list", p)
 }
 
