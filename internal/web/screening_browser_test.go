@@ -71,6 +71,7 @@ func TestScreeningBrowser(t *testing.T) {
 	grid.sees(got.Places[1].Ref)
 	grid.open("/staff/screening")
 	grid.sees("已排查 2 / 2")
+	grid.shot("screening-list", 390)
 
 	rctx, cancel := chromedp.NewContext(grid.ctx, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
@@ -96,6 +97,7 @@ func TestScreeningBrowser(t *testing.T) {
 	grid.sees("金谷东园3号楼1单元502", "独居", "到期需走访")
 	grid.click(".scr-place form button")
 	grid.sees("走访已记录", "上次走访")
+	grid.shot("visits-phone", 390)
 	b.open("/needs")
 	b.sees("谁查看了我的信息", "网格演示员", "每周走访")
 	b.shot("needs-resident", 390)
