@@ -19,10 +19,12 @@ import (
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/meeting"
+	"github.com/gongzhi/gongzhi/internal/needs"
 	"github.com/gongzhi/gongzhi/internal/notice"
 	"github.com/gongzhi/gongzhi/internal/project"
 	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/replytpl"
+	"github.com/gongzhi/gongzhi/internal/screening"
 	"github.com/gongzhi/gongzhi/internal/survey"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 	"github.com/gongzhi/gongzhi/internal/vote"
@@ -56,6 +58,8 @@ type Deps struct {
 	Log          *slog.Logger
 	Demo         bool // return one-time codes as dev_code
 	Meetings     *meeting.Service
+	Screening    *screening.Service
+	Needs        *needs.Service
 }
 
 // API serves /api/v1.
@@ -312,6 +316,19 @@ var routeTable = []route{
 	{"POST", "/api/v1/meetings/{id}/tasks", asUser, keyed, "set a follow-up task on a passed resolution", nil, (*API).meetingTask},
 	{"GET", "/api/v1/meeting-tasks", asUser, noKey, "an organisation's open follow-up tasks", nil, (*API).openMeetingTasks},
 	{"POST", "/api/v1/meeting-tasks/{id}/done", asUser, keyed, "mark a follow-up task done", nil, (*API).finishMeetingTask},
+	{"POST", "/api/v1/screening/rounds", asUser, keyed, "schedule a screening round (逐一排查) for a grid", nil, (*API).createRound},
+	{"GET", "/api/v1/screening/rounds", asUser, noKey, "screening rounds one may see", nil, (*API).listRounds},
+	{"GET", "/api/v1/screening/rounds/{id}", asUser, noKey, "one screening round with its households and places", nil, (*API).getRound},
+	{"GET", "/api/v1/screening/rounds/{id}/events", asUser, noKey, "a screening round's log", nil, (*API).roundEvents},
+	{"POST", "/api/v1/screening/rounds/{id}/checks", asUser, keyed, "record the check of a household or place", nil, (*API).recordCheck},
+	{"GET", "/api/v1/screening/coverage", asUser, noKey, "screening coverage of a month per grid", nil, (*API).screeningCoverage},
+	{"GET", "/api/v1/needs/consent", asAnyone, noKey, "the consent text for registering needs and its version", (*API).needsConsent, nil},
+	{"POST", "/api/v1/needs", asUser, keyed, "register needs with consent (the resident, or staff with her consent in person)", nil, (*API).registerNeeds},
+	{"GET", "/api/v1/needs/mine", asUser, noKey, "one's own registered needs and consent", nil, (*API).myNeeds},
+	{"POST", "/api/v1/needs/withdraw", asUser, keyed, "withdraw one's consent: the needs are removed", nil, (*API).withdrawNeeds},
+	{"GET", "/api/v1/needs/reads", asUser, noKey, "who read one's needs, when and why", nil, (*API).needsReads},
+	{"GET", "/api/v1/needs/plan", asUser, noKey, "a grid worker's visit plan (a read recorded with its reason)", nil, (*API).needsPlan},
+	{"POST", "/api/v1/needs/{id}/visits", asUser, keyed, "record a visit to a resident with needs", nil, (*API).needsVisit},
 
 	{"GET", "/api/v1/timelimits", asUser, noKey, "the time-limit table", nil, (*API).listTimeLimits},
 	{"PUT", "/api/v1/timelimits", asAdmin, noKey, "create or replace a line (admin)", nil, (*API).setTimeLimit},

@@ -530,6 +530,8 @@ func TestOpenAPIAnswers(t *testing.T) {
 	oaProjects(t, c, a, admin, handler, deptHandler, resident)
 	oaComments(t, c, a, admin, handler, resident)
 	oaMeetings(t, c, a, admin, handler, deptHandler, resident)
+	oaScreening(t, c, supervisor, handler, resident)
+	oaNeeds(t, c, a, handler)
 
 	// Every operation was called, and the error answers came up.
 	var missed []string

@@ -53,6 +53,8 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canSurveys":   canSurveys,
 		"canProjects":  canProjects,
 		"canMeetings":  canMeetings,
+		"canScreening": canScreening,
+		"canVisits":    canVisits,
 		"canResidents": canResidents,
 		"canNotices":   canNotices,
 		"canModerate":  canModeration,
@@ -216,6 +218,7 @@ var messageTables = []map[string][2]string{
 	projectMessages,
 	deliberationMessages,
 	meetingMessages,
+	screeningMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

@@ -16,9 +16,11 @@ import (
 	"github.com/gongzhi/gongzhi/internal/insight"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
 	"github.com/gongzhi/gongzhi/internal/meeting"
+	"github.com/gongzhi/gongzhi/internal/needs"
 	"github.com/gongzhi/gongzhi/internal/notice"
 	"github.com/gongzhi/gongzhi/internal/project"
 	"github.com/gongzhi/gongzhi/internal/proposal"
+	"github.com/gongzhi/gongzhi/internal/screening"
 	"github.com/gongzhi/gongzhi/internal/survey"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 	"github.com/gongzhi/gongzhi/internal/vote"
@@ -136,6 +138,16 @@ func keyFamilies() map[string][]string {
 		"meet.choice.":       {meeting.ChoiceFor, meeting.ChoiceAgainst, meeting.ChoiceAbstain},
 		"meet.ev.":           {"create", "roster_add", "roster_remove", "notice", "open", "signin", "minutes", "resolution", "ballot", "close", "publish", "task", "task_done"},
 		"meet.flash.":        nil,
+		"scr.status.":        {string(screening.StatusOpen), string(screening.StatusEnded)},
+		"scr.kind.":          {screening.KindHousehold, screening.KindPlace},
+		"scr.place.":         {screening.PlaceListed, screening.PlaceChecked, screening.PlaceMissed},
+		"scr.result.":        {screening.ResultClear, screening.ResultFinding},
+		"scr.to.":            {screening.ConvertTicket, "mediation", "service"},
+		"scr.flash.":         nil,
+		"needs.status.":      {needs.StatusNone, needs.StatusActive, needs.StatusWithdrawn},
+		"needs.cat.":         needs.Categories,
+		"needs.flash.":       nil,
+		"visits.flash.":      nil,
 	}
 }
 

@@ -24,6 +24,8 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.projectRoutes(h, files)
 	s.deliberationRoutes(h)
 	s.meetingRoutes(h)
+	s.screeningRoutes(h)
+	s.needsRoutes(h)
 	h("GET /participate", s.participate)
 	h("GET /staff/todo", s.staffTodo)
 

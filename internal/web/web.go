@@ -11,9 +11,11 @@ import (
 	"github.com/gongzhi/gongzhi/internal/agenda"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
 	"github.com/gongzhi/gongzhi/internal/meeting"
+	"github.com/gongzhi/gongzhi/internal/needs"
 	"github.com/gongzhi/gongzhi/internal/notice"
 	"github.com/gongzhi/gongzhi/internal/project"
 	"github.com/gongzhi/gongzhi/internal/proposal"
+	"github.com/gongzhi/gongzhi/internal/screening"
 	"github.com/gongzhi/gongzhi/internal/survey"
 	"github.com/gongzhi/gongzhi/internal/vote"
 	"html/template"
@@ -113,6 +115,12 @@ type Deps struct {
 	// Meetings keeps the consultation meetings (议事会); may be nil, and
 	// then their pages answer 503.
 	Meetings *meeting.Service
+	// Screening keeps the screening rounds (逐一排查); may be nil, and then
+	// their pages answer 503.
+	Screening *screening.Service
+	// Needs keeps residents' registered needs; may be nil, and then their
+	// pages answer 503.
+	Needs *needs.Service
 }
 
 // Server serves the HTML pages.
@@ -148,6 +156,7 @@ var pageNames = []string{
 	"project_list", "project", "project_staff_list",
 	"deliberation_form", "deliberation_report", "deliberation_queue", "deliberation_stats",
 	"meeting_list", "meeting", "meeting_staff_list", "meeting_staff",
+	"screening_staff_list", "screening_staff", "needs", "visits_staff",
 	"staff_print", // its own document, rendered by renderPrint
 }
 
