@@ -19,6 +19,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/meeting"
+	"github.com/gongzhi/gongzhi/internal/service"
 	"github.com/gongzhi/gongzhi/internal/notice"
 	"github.com/gongzhi/gongzhi/internal/project"
 	"github.com/gongzhi/gongzhi/internal/proposal"
@@ -56,6 +57,7 @@ type Deps struct {
 	Log          *slog.Logger
 	Demo         bool // return one-time codes as dev_code
 	Meetings     *meeting.Service
+	Services     *service.Service
 }
 
 // API serves /api/v1.
@@ -307,6 +309,25 @@ var routeTable = []route{
 	{"POST", "/api/v1/meetings/{id}/tasks", asUser, keyed, "set a follow-up task on a passed resolution", nil, (*API).meetingTask},
 	{"GET", "/api/v1/meeting-tasks", asUser, noKey, "an organisation's open follow-up tasks", nil, (*API).openMeetingTasks},
 	{"POST", "/api/v1/meeting-tasks/{id}/done", asUser, keyed, "mark a follow-up task done", nil, (*API).finishMeetingTask},
+	{"GET", "/api/v1/services/near", asUser, noKey, "services near a community or a place (the 15-minute circle)", nil, (*API).servicesNear},
+	{"GET", "/api/v1/services/providers", asUser, noKey, "the service providers the caller keeps, lapsed qualifications first", nil, (*API).serviceProviders},
+	{"POST", "/api/v1/services/providers", asUser, keyed, "make an organisation a service provider, or change its agreement", nil, (*API).saveServiceProvider},
+	{"GET", "/api/v1/services/providers/{org}", asUser, noKey, "one provider with its agreement and services", nil, (*API).getServiceProvider},
+	{"POST", "/api/v1/services/providers/{org}/qualifications", asUser, keyed, "record a provider's qualification with its expiry", nil, (*API).addServiceQualification},
+	{"POST", "/api/v1/services/offers", asUser, keyed, "add a service to a provider, or change one", nil, (*API).saveServiceOffer},
+	{"GET", "/api/v1/services/offers/{id}", asUser, noKey, "one service with its open slots", nil, (*API).getServiceOffer},
+	{"POST", "/api/v1/services/offers/{id}/slots", asUser, keyed, "open a bookable slot with its capacity", nil, (*API).addServiceSlot},
+	{"POST", "/api/v1/services/requests", asUser, keyed, "book a slot or ask for a service", nil, (*API).createServiceRequest},
+	{"GET", "/api/v1/services/requests", asUser, noKey, "service requests: the resident's, an organisation's or an area's", nil, (*API).listServiceRequests},
+	{"GET", "/api/v1/services/requests/{number}", asUser, noKey, "one service request", nil, (*API).getServiceRequest},
+	{"GET", "/api/v1/services/requests/{number}/events", asUser, noKey, "a service request's log", nil, (*API).serviceRequestEvents},
+	{"POST", "/api/v1/services/requests/{number}/confirm", asUser, keyed, "the provider confirms the request", nil, serviceStep((*service.Service).Confirm)},
+	{"POST", "/api/v1/services/requests/{number}/decline", asUser, keyed, "the provider declines the request, with the reason", nil, (*API).declineServiceRequest},
+	{"POST", "/api/v1/services/requests/{number}/cancel", asUser, keyed, "the resident cancels the request", nil, serviceStep((*service.Service).Cancel)},
+	{"POST", "/api/v1/services/requests/{number}/complete", asUser, keyed, "confirm the completion on the caller's side", nil, serviceStep((*service.Service).Complete)},
+	{"POST", "/api/v1/services/requests/{number}/rate", asUser, keyed, "the resident rates the done service (1-5)", nil, (*API).rateServiceRequest},
+	{"POST", "/api/v1/services/requests/{number}/complain", asUser, keyed, "a complaint about the provider, made a ticket of the community", nil, (*API).complainServiceRequest},
+	{"GET", "/api/v1/services/figures", asUser, noKey, "supply against need per community and category", nil, (*API).serviceFigures},
 
 	{"GET", "/api/v1/timelimits", asUser, noKey, "the time-limit table", nil, (*API).listTimeLimits},
 	{"PUT", "/api/v1/timelimits", asAdmin, noKey, "create or replace a line (admin)", nil, (*API).setTimeLimit},

@@ -122,3 +122,29 @@ func catRank(c Category) int {
 	}
 	return len(Categories)
 }
+
+// Period reads the days of the figures, YYYY-MM-DD each, both counted (the
+// last 30 days to today unless named), as the instants [from, to).
+func (s *Service) Period(from, to string) (time.Time, time.Time, error) {
+	today := s.clock.Now().In(s.loc)
+	end := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, s.loc).AddDate(0, 0, 1)
+	if to != "" {
+		d, err := time.ParseInLocation(time.DateOnly, to, s.loc)
+		if err != nil {
+			return time.Time{}, time.Time{}, errs.Invalidf("截止日期须为 YYYY-MM-DD", "to must be YYYY-MM-DD")
+		}
+		end = d.AddDate(0, 0, 1)
+	}
+	start := end.AddDate(0, 0, -30)
+	if from != "" {
+		d, err := time.ParseInLocation(time.DateOnly, from, s.loc)
+		if err != nil {
+			return time.Time{}, time.Time{}, errs.Invalidf("起始日期须为 YYYY-MM-DD", "from must be YYYY-MM-DD")
+		}
+		start = d
+	}
+	if !end.After(start) || end.Sub(start) > MaxFigureDays*24*time.Hour {
+		return time.Time{}, time.Time{}, errs.Invalidf("统计期间须为1到%d天", "the period must be 1 to %d days", MaxFigureDays)
+	}
+	return start, end, nil
+}

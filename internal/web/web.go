@@ -11,6 +11,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/agenda"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
 	"github.com/gongzhi/gongzhi/internal/meeting"
+	"github.com/gongzhi/gongzhi/internal/service"
 	"github.com/gongzhi/gongzhi/internal/notice"
 	"github.com/gongzhi/gongzhi/internal/project"
 	"github.com/gongzhi/gongzhi/internal/proposal"
@@ -113,6 +114,9 @@ type Deps struct {
 	// Meetings keeps the consultation meetings (议事会); may be nil, and
 	// then their pages answer 503.
 	Meetings *meeting.Service
+	// Services keeps the neighbourhood service circle (邻里服务); may be
+	// nil, and then its pages answer 503.
+	Services *service.Service
 }
 
 // Server serves the HTML pages.
