@@ -210,7 +210,9 @@ func serviceStep(step func(*service.Service, context.Context, auth.User, string)
 			a.fail(w, r, err)
 			return
 		}
-		serviceDone(a, w, r, http.StatusOK, func(ctx context.Context) (service.Request, error) { return step(a.Services, ctx, u, r.PathValue("number")) })
+		serviceDone(a, w, r, http.StatusOK, func(ctx context.Context) (service.Request, error) {
+			return step(a.Services, ctx, u, r.PathValue("number"))
+		})
 	}
 }
 
