@@ -148,3 +148,11 @@ func (s *Service) Period(from, to string) (time.Time, time.Time, error) {
 	}
 	return start, end, nil
 }
+
+// Wait is the median wait in minutes, -1 when none was confirmed.
+func (f Figure) Wait() int64 {
+	if f.MedianWaitMinutes == nil {
+		return -1
+	}
+	return *f.MedianWaitMinutes
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -480,4 +481,12 @@ func (s *Service) HomeAreas(ctx context.Context, u auth.User) ([]gov.Area, error
 		out = append(out, a)
 	}
 	return out, errs.Wrap(rows.Err(), "home areas")
+}
+
+// Metres is the distance rounded to whole metres, -1 when unknown.
+func (o Offer) Metres() int {
+	if o.DistanceM == nil {
+		return -1
+	}
+	return int(math.Round(*o.DistanceM))
 }

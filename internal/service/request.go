@@ -197,6 +197,13 @@ func (s *Service) insert(ctx context.Context, tx *sql.Tx, u auth.User, n NewRequ
 	if err != nil {
 		return "", err
 	}
+	// A courtyard or a grid counts for its community: the figures are the
+	// communities'.
+	for (area.Level == gov.LevelCourtyard || area.Level == gov.LevelGrid) && area.ParentCode != "" {
+		if area, err = gov.AreaQ(ctx, tx, area.ParentCode); err != nil {
+			return "", err
+		}
+	}
 	due := s.cal.AddWorkingDays(now, s.confirmDays)
 	expires := s.cal.AddWorkingDays(now, ExpireAfterDays)
 	var slotStart int64

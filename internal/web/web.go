@@ -152,6 +152,7 @@ var pageNames = []string{
 	"project_list", "project", "project_staff_list",
 	"deliberation_form", "deliberation_report", "deliberation_queue", "deliberation_stats",
 	"meeting_list", "meeting", "meeting_staff_list", "meeting_staff",
+	"service_list", "service_offer", "service_request", "service_staff", "service_staff_request",
 	"staff_print", // its own document, rendered by renderPrint
 }
 
