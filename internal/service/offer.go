@@ -105,7 +105,11 @@ func (s *Service) SaveOffer(ctx context.Context, u auth.User, in OfferInput) (Of
 		if err != nil {
 			return err
 		}
-		if !CanKeep(u, p.AreaCode) {
+		keeper, err := s.keeper(ctx, tx, u)
+		if err != nil {
+			return err
+		}
+		if !CanKeep(u, keeper, p.AreaCode) {
 			return errForbiddenKeep
 		}
 		active := true
@@ -162,7 +166,11 @@ func (s *Service) AddSlot(ctx context.Context, u auth.User, serviceID string, in
 		if err != nil {
 			return err
 		}
-		if !CanKeepSlots(u, o.OrgCode, o.orgArea) {
+		keeper, err := s.keeper(ctx, tx, u)
+		if err != nil {
+			return err
+		}
+		if !CanKeepSlots(u, keeper, o.OrgCode, o.orgArea) {
 			return errs.New(errs.Forbidden, "只有该机构的工作人员或辖区工作人员可以开放预约时段", "only the provider's staff or the staff of its area open slots")
 		}
 		var n int
@@ -281,7 +289,11 @@ func (s *Service) Offer(ctx context.Context, u auth.User, id string) (Offer, err
 		return Offer{}, errNoService
 	}
 	o := os[0]
-	if !o.Shown && !CanKeepSlots(u, o.OrgCode, o.orgArea) {
+	keeper, err := s.keeper(ctx, s.db.R, u)
+	if err != nil {
+		return Offer{}, err
+	}
+	if !o.Shown && !CanKeepSlots(u, keeper, o.OrgCode, o.orgArea) {
 		return Offer{}, errNoService
 	}
 	return o, nil

@@ -2,6 +2,7 @@ package service
 
 import (
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/gov"
 )
 
 // Who may do what with providers, services, slots and requests: the one
@@ -9,9 +10,12 @@ import (
 //
 //   - A provider's agreement, the areas it serves, its qualifications and
 //     its services are kept by the administrator and by the staff (not the
-//     hotline's agents) whose area scope covers the provider's
-//     organisation's area (CanKeep). Slots are kept by them and by the
-//     provider's own staff (CanKeepSlots).
+//     hotline's agents) of a department, a street office, a community or
+//     village committee or a grid station (Keeper, read by the service from
+//     her organisation's kind) whose area scope covers the provider's
+//     organisation's area (CanKeep): not by the provider's own staff, who
+//     would vouch for their own qualifications. Slots are kept by the
+//     keepers and by the provider's own staff (CanKeepSlots).
 //   - The directory is read by every signed-in user; residents see only
 //     the active services of active providers whose qualifications are all
 //     in force (ShownToResidents); those who keep a provider see all of
@@ -33,18 +37,37 @@ import (
 //   - The figures of supply against need are the staff's (not the
 //     hotline's agents), within their area scope (CanSeeFigures).
 
-// CanKeep reports whether u keeps the provider whose organisation lies in
-// orgArea, with its agreement and services.
-func CanKeep(u auth.User, orgArea string) bool {
+// keeperKinds are the organisations whose staff keep providers.
+var keeperKinds = map[gov.OrgKind]bool{
+	gov.KindDepartment:         true,
+	gov.KindStreetOffice:       true,
+	gov.KindCommunityCommittee: true,
+	gov.KindVillageCommittee:   true,
+	gov.KindGridStation:        true,
+}
+
+// Keeper reports whether u keeps providers in her area scope, her
+// organisation being of the kind.
+func Keeper(u auth.User, kind gov.OrgKind) bool {
 	if u.IsAdmin() {
 		return true
 	}
-	return u.Role.IsStaff() && u.Role != auth.RoleAgent && orgArea != "" && u.InArea(orgArea)
+	return u.Role.IsStaff() && u.Role != auth.RoleAgent && u.AreaCode != "" && keeperKinds[kind]
+}
+
+// CanKeep reports whether u keeps the provider whose organisation lies in
+// orgArea, with its agreement and services; keeper is Keeper's answer for
+// her.
+func CanKeep(u auth.User, keeper bool, orgArea string) bool {
+	if u.IsAdmin() {
+		return true
+	}
+	return keeper && orgArea != "" && u.InArea(orgArea)
 }
 
 // CanKeepSlots reports whether u keeps the slots of the provider's services.
-func CanKeepSlots(u auth.User, orgCode, orgArea string) bool {
-	return CanKeep(u, orgArea) || (u.Role.IsStaff() && u.OrgCode != "" && u.OrgCode == orgCode)
+func CanKeepSlots(u auth.User, keeper bool, orgCode, orgArea string) bool {
+	return CanKeep(u, keeper, orgArea) || (u.Role.IsStaff() && u.OrgCode != "" && u.OrgCode == orgCode)
 }
 
 // ShownToResidents reports whether a service is in the residents'

@@ -50,7 +50,10 @@ type Provider struct {
 	Qualifications []Qualification `json:"qualifications"`
 	Lapsed         bool            `json:"lapsed"`
 	Offers         []Offer         `json:"services"`
-	CanKeep        bool            `json:"can_keep"`
+	// For the reader: whether she keeps its agreement and services, and
+	// its slots.
+	CanKeep  bool `json:"can_keep"`
+	CanSlots bool `json:"can_keep_slots"`
 }
 
 // Qualification is a licence or certificate of a provider.
@@ -137,7 +140,11 @@ func (s *Service) SaveProvider(ctx context.Context, u auth.User, in ProviderInpu
 		if err != nil {
 			return err
 		}
-		if !CanKeep(u, org.AreaCode) {
+		keeper, err := s.keeper(ctx, tx, u)
+		if err != nil {
+			return err
+		}
+		if !CanKeep(u, keeper, org.AreaCode) {
 			return errForbiddenKeep
 		}
 		if !providerKind(org.Kind) {
@@ -209,7 +216,11 @@ func (s *Service) AddQualification(ctx context.Context, u auth.User, orgCode str
 		if err != nil {
 			return err
 		}
-		if !CanKeep(u, p.AreaCode) {
+		keeper, err := s.keeper(ctx, tx, u)
+		if err != nil {
+			return err
+		}
+		if !CanKeep(u, keeper, p.AreaCode) {
 			return errForbiddenKeep
 		}
 		var n int
@@ -240,7 +251,11 @@ func (s *Service) RemoveQualification(ctx context.Context, u auth.User, orgCode,
 		if err != nil {
 			return err
 		}
-		if !CanKeep(u, p.AreaCode) {
+		keeper, err := s.keeper(ctx, tx, u)
+		if err != nil {
+			return err
+		}
+		if !CanKeep(u, keeper, p.AreaCode) {
 			return errForbiddenKeep
 		}
 		x, err := tx.ExecContext(ctx, `DELETE FROM service_qualifications WHERE id = $1 AND org_code = $2`, id, orgCode)
@@ -367,8 +382,12 @@ func (s *Service) Provider(ctx context.Context, u auth.User, orgCode string) (Pr
 	if err != nil {
 		return Provider{}, err
 	}
-	p.CanKeep = CanKeepSlots(u, p.OrgCode, p.AreaCode)
-	if !p.CanKeep && !ShownToResidents(p, true) {
+	keeper, err := s.keeper(ctx, s.db.R, u)
+	if err != nil {
+		return Provider{}, err
+	}
+	p.CanKeep, p.CanSlots = CanKeep(u, keeper, p.AreaCode), CanKeepSlots(u, keeper, p.OrgCode, p.AreaCode)
+	if !p.CanSlots && !ShownToResidents(p, true) {
 		return Provider{}, errNoProvider
 	}
 	offers, err := s.offers(ctx, `s.org_code = $1`, []any{orgCode})
@@ -378,11 +397,11 @@ func (s *Service) Provider(ctx context.Context, u auth.User, orgCode string) (Pr
 	p.Offers = []Offer{}
 	for _, o := range offers {
 		o.Shown = ShownToResidents(p, o.Active)
-		if p.CanKeep || o.Shown {
+		if p.CanSlots || o.Shown {
 			p.Offers = append(p.Offers, o)
 		}
 	}
-	if !CanKeep(u, p.AreaCode) && !CanAnswer(u, p.OrgCode) {
+	if !p.CanKeep && !CanAnswer(u, p.OrgCode) {
 		p.Qualifications = qualsForReaders(p.Qualifications)
 	}
 	return p, nil
@@ -409,6 +428,11 @@ func (s *Service) Providers(ctx context.Context, u auth.User) ([]Provider, error
 	if err != nil {
 		return nil, errs.Wrap(err, "providers")
 	}
+	keeper, err := s.keeper(ctx, s.db.R, u)
+	if err != nil {
+		rows.Close()
+		return nil, err
+	}
 	var all []Provider
 	for rows.Next() {
 		p, err := s.scanProvider(rows)
@@ -416,7 +440,7 @@ func (s *Service) Providers(ctx context.Context, u auth.User) ([]Provider, error
 			rows.Close()
 			return nil, errs.Wrap(err, "scan provider")
 		}
-		if CanKeepSlots(u, p.OrgCode, p.AreaCode) {
+		if CanKeepSlots(u, keeper, p.OrgCode, p.AreaCode) {
 			all = append(all, p)
 		}
 	}
@@ -458,7 +482,11 @@ func (s *Service) Events(ctx context.Context, u auth.User, subject string) ([]Ev
 		if err != nil {
 			return nil, err
 		}
-		if !CanKeepSlots(u, p.OrgCode, p.AreaCode) {
+		keeper, err := s.keeper(ctx, s.db.R, u)
+		if err != nil {
+			return nil, err
+		}
+		if !CanKeepSlots(u, keeper, p.OrgCode, p.AreaCode) {
 			return nil, errs.ErrForbidden
 		}
 	}

@@ -242,6 +242,31 @@ VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM service_events WHERE subject 
 	return errs.Wrap(err, "service event")
 }
 
+// keeper tells whether u's organisation keeps providers (Keeper).
+func (s *Service) keeper(ctx context.Context, q db.Queryer, u auth.User) (bool, error) {
+	if u.IsAdmin() {
+		return true, nil
+	}
+	if !u.Role.IsStaff() || u.OrgCode == "" {
+		return false, nil
+	}
+	o, err := gov.OrgQ(ctx, q, u.OrgCode)
+	if errs.Is(err, errs.NotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return Keeper(u, o.Kind), nil
+}
+
+// Keeps reports whether u keeps providers at all (the staff page offers
+// the form that registers one).
+func (s *Service) Keeps(ctx context.Context, u auth.User) (bool, error) {
+	k, err := s.keeper(ctx, s.db.R, u)
+	return k && (u.IsAdmin() || u.AreaCode != ""), err
+}
+
 // notify records a notification for a phone or an organisation, in the
 // notifications the ticket capability delivers and lists.
 func (s *Service) notify(ctx context.Context, tx *sql.Tx, now time.Time, phone, org, text string) error {

@@ -194,6 +194,10 @@ func TestDirectory(t *testing.T) {
 		wantCode(t, err, errs.Invalid, "unknown category")
 		_, err = f.s.SaveOffer(ctx, f.provider2, service.OfferInput{OrgCode: "SP1", Category: service.CatMeals, Name: "助餐"})
 		wantCode(t, err, errs.Forbidden, "another provider's staff add a service")
+		_, err = f.s.AddQualification(ctx, f.provider, "SP1", service.QualificationInput{Name: "自我认证", ExpiresOn: "2030-12-31"})
+		wantCode(t, err, errs.Forbidden, "a provider vouches for itself")
+		_, err = f.s.SaveProvider(ctx, f.provider, service.ProviderInput{OrgCode: "SP1", Provides: "x", Hours: "y", Areas: []string{community, community2}})
+		wantCode(t, err, errs.Forbidden, "a provider widens its own agreement")
 		_, err = f.s.AddSlot(ctx, f.provider2, elderly, service.SlotInput{StartsAt: wednesday.Add(time.Hour), EndsAt: wednesday.Add(2 * time.Hour), Capacity: 1})
 		wantCode(t, err, errs.Forbidden, "another provider opens a slot")
 		_, err = f.s.AddSlot(ctx, f.provider, elderly, service.SlotInput{StartsAt: wednesday.Add(-time.Hour), EndsAt: wednesday, Capacity: 1})
@@ -571,12 +575,16 @@ func TestPolicy(t *testing.T) {
 		got  bool
 		want bool
 	}{
-		{"admin keeps", service.CanKeep(admin, community), true},
-		{"committee keeps its community's", service.CanKeep(cc, community), true},
-		{"committee keeps another's", service.CanKeep(cc, community2), false},
-		{"agent keeps", service.CanKeep(agent, community), false},
-		{"resident keeps", service.CanKeep(res, community), false},
-		{"provider keeps its slots", service.CanKeepSlots(staff("x", auth.RoleHandler, "SP2", "110117002"), "SP2", community2), true},
+		{"admin keeps", service.CanKeep(admin, service.Keeper(admin, ""), community), true},
+		{"committee keeps its community's", service.CanKeep(cc, service.Keeper(cc, gov.KindCommunityCommittee), community), true},
+		{"committee keeps another's", service.CanKeep(cc, true, community2), false},
+		{"agent is no keeper", service.Keeper(agent, gov.KindHotlineCenter), false},
+		{"agent of a committee is no keeper", service.Keeper(staff("ag2", auth.RoleAgent, "CC1", community), gov.KindCommunityCommittee), false},
+		{"resident keeps", service.CanKeep(res, service.Keeper(res, gov.KindCommunityCommittee), community), false},
+		{"provider is no keeper", service.Keeper(sp, gov.KindServiceProvider), false},
+		{"provider keeps its own agreement", service.CanKeep(sp, false, community), false},
+		{"provider keeps its slots", service.CanKeepSlots(sp, false, "SP1", community), true},
+		{"provider keeps another's slots", service.CanKeepSlots(sp, false, "SP2", community), false},
 		{"provider answers", service.CanAnswer(sp, "SP1"), true},
 		{"committee answers", service.CanAnswer(cc, "SP1"), false},
 		{"resident answers", service.CanAnswer(res, "SP1"), false},

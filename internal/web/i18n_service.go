@@ -49,6 +49,7 @@ var serviceMessages = map[string][2]string{
 	"svc.slot.free":              {"余 %d 位", "%d left"},
 	"svc.slot.full":              {"已约满", "full"},
 	"svc.note":                   {"需求说明（选填）", "What you need (optional)"},
+	"svc.note.dt":                {"需求说明", "What she needs"},
 	"svc.note.hint":              {"例如：行动不便、需要上门、方便的联系时间。", "For instance: limited mobility, a home visit, when to call you."},
 	"svc.book":                   {"提交预约", "Book"},
 	"svc.ask":                    {"提交申请", "Send the request"},

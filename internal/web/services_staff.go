@@ -80,9 +80,12 @@ func (s *Server) staffServices(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderStaffServices(w http.ResponseWriter, r *http.Request, p *Page, u *auth.User, status int) {
 	ctx := r.Context()
-	d := &StaffServicesData{Categories: service.Categories, AreaCode: u.AreaCode, Answers: u.OrgCode != "" && service.CanAnswer(*u, u.OrgCode) && !u.IsAdmin(),
-		CanRegister: service.CanKeep(*u, u.AreaCode) || u.IsAdmin()}
+	d := &StaffServicesData{Categories: service.Categories, AreaCode: u.AreaCode, Answers: u.OrgCode != "" && service.CanAnswer(*u, u.OrgCode) && !u.IsAdmin()}
 	var err error
+	if d.CanRegister, err = s.Services.Keeps(ctx, *u); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if d.Answers {
 		if d.Queue, err = s.Services.List(ctx, *u, service.Filter{OrgCode: u.OrgCode, OpenOnly: true, Limit: 100}); err != nil {
 			s.fail(w, r, err)
