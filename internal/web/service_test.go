@@ -108,9 +108,40 @@ func TestServiceForms(t *testing.T) {
 	if status != 200 || !strings.Contains(page, "已婉拒") {
 		t.Fatalf("decline: %d\n%s", status, page)
 	}
+	// Her open request is on 我的事项; the station's to-do lists it.
+	_, page = res.get("/services/offers/" + mealsID(t, page0(res, t)))
+	rtok := csrf(t, page)
+	status, page = res.post("/services/offers/"+mealsID(t, page0(res, t))+"/book", url.Values{"csrf": {rtok}, "note": {"午餐送到家"}})
+	if status != 200 || !strings.Contains(page, "预约已提交") {
+		t.Fatalf("ask for meals: %d\n%s", status, page)
+	}
+	mine := serviceNumberRE.FindStringSubmatch(page)[1]
+	_, page = res.get("/my")
+	mustContain(t, page, "老年餐送餐", "/services/requests/"+mine)
+	_, page = station.get("/staff/todo")
+	mustContain(t, page, mine, "/staff/services/requests/"+mine)
 	// The station keeps its slots, not its agreement.
 	_, page = station.get("/staff/services")
 	if strings.Contains(page, "登记或修改服务机构") || strings.Contains(page, `id="qual-form-`) || !strings.Contains(page, `id="slot-form-`) {
 		t.Fatalf("the station's page:\n%s", page)
 	}
+}
+
+// page0 is the resident's directory.
+func page0(c *client, t *testing.T) string {
+	t.Helper()
+	_, page := c.get("/services?category=meals")
+	return page
+}
+
+var mealsRE = regexp.MustCompile(`href="/services/offers/([0-9a-f]{24})"`)
+
+// mealsID is the first service on the page.
+func mealsID(t *testing.T, page string) string {
+	t.Helper()
+	m := mealsRE.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no service:\n%s", page)
+	}
+	return m[1]
 }

@@ -103,7 +103,14 @@ func (s *Server) serviceList(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusOK, "service_list", p)
 		return
 	}
-	if d.Near, err = s.Services.Near(r.Context(), *u, service.NearQuery{AreaCode: d.Area, Category: d.Category}); err != nil {
+	nq := service.NearQuery{AreaCode: d.Area, Category: d.Category}
+	// A place (from the map's links): the distance counts from there.
+	if lat, err1 := strconv.ParseFloat(q.Get("lat"), 64); err1 == nil {
+		if lng, err2 := strconv.ParseFloat(q.Get("lng"), 64); err2 == nil {
+			nq.Lat, nq.Lng = &lat, &lng
+		}
+	}
+	if d.Near, err = s.Services.Near(r.Context(), *u, nq); err != nil {
 		if errs.Is(err, errs.Invalid) {
 			s.render(w, r, s.formError(r, p, err), "service_list", p)
 			return
