@@ -467,11 +467,9 @@ func (s *Service) Events(ctx context.Context, u auth.User, subject string) ([]Ev
 		return nil, errs.ErrForbidden
 	}
 	if ValidNumber(subject) {
-		r, err := s.Get(ctx, u, subject)
-		if err != nil {
+		if _, err := s.Get(ctx, u, subject); err != nil {
 			return nil, err
 		}
-		_ = r
 	} else {
 		org := subject
 		var so string

@@ -24,17 +24,18 @@ func (s *Service) Remind(ctx context.Context) (int, error) {
 	now := s.clock.Now()
 	n := 0
 	for _, step := range []struct {
+		kind string // remind, overdue or expire
 		find string
 		args []any
 		do   func(tx *sql.Tx, x stored) error
 	}{
-		{`reminded_at IS NULL AND due_at > $1 AND due_at <= $2`, []any{db.Millis(now), db.Millis(now.Add(ReminderLeadTime))}, func(tx *sql.Tx, x stored) error {
+		{"remind", `reminded_at IS NULL AND due_at > $1 AND due_at <= $2`, []any{db.Millis(now), db.Millis(now.Add(ReminderLeadTime))}, func(tx *sql.Tx, x stored) error {
 			return s.notify(ctx, tx, now, "", x.OrgCode, fmt.Sprintf("服务申请 %s（%s）须于%s前确认或婉拒。", x.Number, x.ServiceName, x.DueAt.Format("01-02 15:04")))
 		}},
-		{`overdue_at IS NULL AND due_at <= $1 AND expires_at > $1`, []any{db.Millis(now)}, func(tx *sql.Tx, x stored) error {
+		{"overdue", `overdue_at IS NULL AND due_at <= $1 AND expires_at > $1`, []any{db.Millis(now)}, func(tx *sql.Tx, x stored) error {
 			return s.notify(ctx, tx, now, "", x.OrgCode, fmt.Sprintf("服务申请 %s（%s）已超过确认时限（%s），请尽快答复。", x.Number, x.ServiceName, x.DueAt.Format("01-02 15:04")))
 		}},
-		{`expires_at <= $1`, []any{db.Millis(now)}, func(tx *sql.Tx, x stored) error {
+		{"expire", `expires_at <= $1`, []any{db.Millis(now)}, func(tx *sql.Tx, x stored) error {
 			if err := release(ctx, tx, x); err != nil {
 				return err
 			}
@@ -46,7 +47,7 @@ func (s *Service) Remind(ctx context.Context) (int, error) {
 			return n, err
 		}
 		for _, number := range numbers {
-			ok, err := s.claim(ctx, number, step.find, step.args, now, step.do)
+			ok, err := s.claim(ctx, number, step.kind, step.find, step.args, now, step.do)
 			if err != nil {
 				return n, err
 			}
@@ -75,9 +76,9 @@ func (s *Service) due(ctx context.Context, cond string, args []any) ([]string, e
 	return out, errs.Wrap(rows.Err(), "due requests")
 }
 
-// claim re-checks the request under its lock, writes what the step sets and
-// runs do, in one transaction; false when it no longer fits.
-func (s *Service) claim(ctx context.Context, number, find string, args []any, now time.Time, do func(tx *sql.Tx, x stored) error) (bool, error) {
+// claim re-checks the request under its lock, writes what the step of the
+// kind sets and runs do, in one transaction; false when it no longer fits.
+func (s *Service) claim(ctx context.Context, number, kind, find string, args []any, now time.Time, do func(tx *sql.Tx, x stored) error) (bool, error) {
 	done := false
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		x, err := s.lock(ctx, tx, number)
@@ -92,15 +93,11 @@ func (s *Service) claim(ctx context.Context, number, find string, args []any, no
 		if still == 0 {
 			return nil
 		}
-		kind, set := "", ""
-		switch {
-		case find[:11] == "reminded_at":
-			kind, set = "remind", `reminded_at = $2`
-		case find[:10] == "overdue_at":
-			kind, set = "overdue", `overdue_at = $2, reminded_at = COALESCE(reminded_at, $2)`
-		default:
-			kind, set = "expire", `status = 'expired', closed_at = $2, overdue_at = COALESCE(overdue_at, $2), updated_at = $2`
-		}
+		set := map[string]string{
+			"remind":  `reminded_at = $2`,
+			"overdue": `overdue_at = $2, reminded_at = COALESCE(reminded_at, $2)`,
+			"expire":  `status = 'expired', closed_at = $2, overdue_at = COALESCE(overdue_at, $2), updated_at = $2`,
+		}[kind]
 		if _, err := tx.ExecContext(ctx, `UPDATE service_requests SET `+set+` WHERE number = $1`, number, db.Millis(now)); err != nil {
 			return errs.Wrap(err, "claim "+kind)
 		}
