@@ -200,6 +200,11 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Services = service.NewService(d, c, a.Gov)
 	a.Services.SetCalendar(a.Tickets.Calendar())
 	a.Services.SetTickets(serviceTickets{a.Tickets})
+	if cfg.ServiceConfirmDays != 0 {
+		if err := a.Services.SetConfirmDays(cfg.ServiceConfirmDays); err != nil {
+			return nil, fmt.Errorf("service-confirm-days: %w", err)
+		}
+	}
 	// After every capability: the comments on their items, and the lists
 	// and counts that join them.
 	a.Deliberation = deliberation.NewService(d, c)

@@ -345,34 +345,9 @@ func (s *Service) Near(ctx context.Context, u auth.User, q NearQuery) (Near, err
 		return Near{}, errs.Invalidf("请指明社区（area_code）或位置（lat、lng）", "name a community (area_code) or a place (lat, lng)")
 	}
 	out := Near{AreaCode: q.AreaCode, Lat: q.Lat, Lng: q.Lng, Radius: q.Radius, Items: []Offer{}}
-	var ancestors []string
-	if q.AreaCode != "" {
-		if !gov.ValidCode(q.AreaCode) {
-			return Near{}, errArea
-		}
-		path, err := s.gov.AreaPath(ctx, q.AreaCode)
-		if errs.Is(err, errs.NotFound) {
-			return Near{}, errs.Invalidf("区划 %s 不存在", "area %s does not exist", q.AreaCode)
-		}
-		if err != nil {
-			return Near{}, err
-		}
-		if len(path) == 0 {
-			return Near{}, errs.Invalidf("区划 %s 不存在", "area %s does not exist", q.AreaCode)
-		}
-		for _, a := range path {
-			ancestors = append(ancestors, a.Code)
-		}
-		out.AreaName = path[len(path)-1].Name
-		if q.Lat == nil {
-			lat, lng, ok, err := s.areaPoint(ctx, q.AreaCode)
-			if err != nil {
-				return Near{}, err
-			}
-			if ok {
-				out.Lat, out.Lng = &lat, &lng
-			}
-		}
+	ancestors, err := s.origin(ctx, &out)
+	if err != nil {
+		return Near{}, err
 	}
 	cond := `s.active AND p.active`
 	var args []any
@@ -416,6 +391,40 @@ func (s *Service) Near(ctx context.Context, u auth.User, q NearQuery) (Near, err
 		return false
 	})
 	return out, nil
+}
+
+// origin reads the community of the answer: its name, the areas it lies in
+// (itself first among them, then up) and, unless a place was given, its
+// point.
+func (s *Service) origin(ctx context.Context, out *Near) ([]string, error) {
+	if out.AreaCode == "" {
+		return nil, nil
+	}
+	if !gov.ValidCode(out.AreaCode) {
+		return nil, errArea
+	}
+	path, err := s.gov.AreaPath(ctx, out.AreaCode)
+	if errs.Is(err, errs.NotFound) || (err == nil && len(path) == 0) {
+		return nil, errs.Invalidf("区划 %s 不存在", "area %s does not exist", out.AreaCode)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var ancestors []string
+	for _, a := range path {
+		ancestors = append(ancestors, a.Code)
+	}
+	out.AreaName = path[len(path)-1].Name
+	if out.Lat == nil {
+		lat, lng, ok, err := s.areaPoint(ctx, out.AreaCode)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out.Lat, out.Lng = &lat, &lng
+		}
+	}
+	return ancestors, nil
 }
 
 // areaPoint is the middle of the area's boundary box, when it has one on
