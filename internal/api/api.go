@@ -25,6 +25,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/replytpl"
 	"github.com/gongzhi/gongzhi/internal/screening"
+	"github.com/gongzhi/gongzhi/internal/service"
 	"github.com/gongzhi/gongzhi/internal/survey"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 	"github.com/gongzhi/gongzhi/internal/vote"
@@ -60,6 +61,7 @@ type Deps struct {
 	Meetings     *meeting.Service
 	Screening    *screening.Service
 	Needs        *needs.Service
+	Services     *service.Service
 }
 
 // API serves /api/v1.
@@ -329,6 +331,25 @@ var routeTable = []route{
 	{"GET", "/api/v1/needs/reads", asUser, noKey, "who read one's needs, when and why", nil, (*API).needsReads},
 	{"GET", "/api/v1/needs/plan", asUser, noKey, "a grid worker's visit plan (a read recorded with its reason)", nil, (*API).needsPlan},
 	{"POST", "/api/v1/needs/{id}/visits", asUser, keyed, "record a visit to a resident with needs", nil, (*API).needsVisit},
+	{"GET", "/api/v1/services/near", asUser, noKey, "services near a community or a place (the 15-minute circle)", nil, (*API).servicesNear},
+	{"GET", "/api/v1/services/providers", asUser, noKey, "the service providers the caller keeps, lapsed qualifications first", nil, (*API).serviceProviders},
+	{"POST", "/api/v1/services/providers", asUser, keyed, "make an organisation a service provider, or change its agreement", nil, (*API).saveServiceProvider},
+	{"GET", "/api/v1/services/providers/{org}", asUser, noKey, "one provider with its agreement and services", nil, (*API).getServiceProvider},
+	{"POST", "/api/v1/services/providers/{org}/qualifications", asUser, keyed, "record a provider's qualification with its expiry", nil, (*API).addServiceQualification},
+	{"POST", "/api/v1/services/offers", asUser, keyed, "add a service to a provider, or change one", nil, (*API).saveServiceOffer},
+	{"GET", "/api/v1/services/offers/{id}", asUser, noKey, "one service with its open slots", nil, (*API).getServiceOffer},
+	{"POST", "/api/v1/services/offers/{id}/slots", asUser, keyed, "open a bookable slot with its capacity", nil, (*API).addServiceSlot},
+	{"POST", "/api/v1/services/requests", asUser, keyed, "book a slot or ask for a service", nil, (*API).createServiceRequest},
+	{"GET", "/api/v1/services/requests", asUser, noKey, "service requests: the resident's, an organisation's or an area's", nil, (*API).listServiceRequests},
+	{"GET", "/api/v1/services/requests/{number}", asUser, noKey, "one service request", nil, (*API).getServiceRequest},
+	{"GET", "/api/v1/services/requests/{number}/events", asUser, noKey, "a service request's log", nil, (*API).serviceRequestEvents},
+	{"POST", "/api/v1/services/requests/{number}/confirm", asUser, keyed, "the provider confirms the request", nil, serviceStep((*service.Service).Confirm)},
+	{"POST", "/api/v1/services/requests/{number}/decline", asUser, keyed, "the provider declines the request, with the reason", nil, (*API).declineServiceRequest},
+	{"POST", "/api/v1/services/requests/{number}/cancel", asUser, keyed, "the resident cancels the request", nil, serviceStep((*service.Service).Cancel)},
+	{"POST", "/api/v1/services/requests/{number}/complete", asUser, keyed, "confirm the completion on the caller's side", nil, serviceStep((*service.Service).Complete)},
+	{"POST", "/api/v1/services/requests/{number}/rate", asUser, keyed, "the resident rates the done service (1-5)", nil, (*API).rateServiceRequest},
+	{"POST", "/api/v1/services/requests/{number}/complain", asUser, keyed, "a complaint about the provider, made a ticket of the community", nil, (*API).complainServiceRequest},
+	{"GET", "/api/v1/services/figures", asUser, noKey, "supply against need per community and category", nil, (*API).serviceFigures},
 
 	{"GET", "/api/v1/timelimits", asUser, noKey, "the time-limit table", nil, (*API).listTimeLimits},
 	{"PUT", "/api/v1/timelimits", asAdmin, noKey, "create or replace a line (admin)", nil, (*API).setTimeLimit},

@@ -33,7 +33,9 @@ func (a *API) editMeeting(w http.ResponseWriter, r *http.Request, u auth.User) {
 		a.fail(w, r, err)
 		return
 	}
-	a.meetingDone(w, r, http.StatusOK, func(ctx context.Context) (meeting.Meeting, error) { return a.Meetings.Edit(ctx, u, r.PathValue("id"), in) })
+	a.meetingDone(w, r, http.StatusOK, func(ctx context.Context) (meeting.Meeting, error) {
+		return a.Meetings.Edit(ctx, u, r.PathValue("id"), in)
+	})
 }
 
 // GET /api/v1/meetings?area_code=&status=&cursor=&limit=

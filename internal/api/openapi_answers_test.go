@@ -532,6 +532,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 	oaMeetings(t, c, a, admin, handler, deptHandler, resident)
 	oaScreening(t, c, supervisor, handler, resident)
 	oaNeeds(t, c, a, handler)
+	oaServices(t, c, a, admin, resident)
 
 	// Every operation was called, and the error answers came up.
 	var missed []string

@@ -41,6 +41,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/replytpl"
 	"github.com/gongzhi/gongzhi/internal/screening"
+	"github.com/gongzhi/gongzhi/internal/service"
 	"github.com/gongzhi/gongzhi/internal/survey"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 	"github.com/gongzhi/gongzhi/internal/vote"
@@ -78,6 +79,7 @@ type App struct {
 	Meetings     *meeting.Service
 	Screening    *screening.Service
 	Needs        *needs.Service
+	Services     *service.Service
 	Handler      http.Handler
 	idem         *idem.Store
 	// AdminPassword is set when the admin account was made on this start
@@ -207,6 +209,14 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err := a.Needs.SetIntervals(cfg.VisitIntervals); err != nil {
 		return nil, fmt.Errorf("visit-intervals: %w", err)
 	}
+	a.Services = service.NewService(d, c, a.Gov)
+	a.Services.SetCalendar(a.Tickets.Calendar())
+	a.Services.SetTickets(serviceTickets{a.Tickets})
+	if cfg.ServiceConfirmDays != 0 {
+		if err := a.Services.SetConfirmDays(cfg.ServiceConfirmDays); err != nil {
+			return nil, fmt.Errorf("service-confirm-days: %w", err)
+		}
+	}
 	// After every capability: the comments on their items, and the lists
 	// and counts that join them.
 	a.Deliberation = deliberation.NewService(d, c)
@@ -265,7 +275,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		}
 		w.Write([]byte("ready\n"))
 	})
-	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Insight: a.Insight, Themes: a.Themes, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Screening: a.Screening, Needs: a.Needs, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
+	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Insight: a.Insight, Themes: a.Themes, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Screening: a.Screening, Needs: a.Needs, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, Services: a.Services}).Routes(mux)
 	open311.New(open311.Deps{Tickets: a.Tickets, Auth: a.Auth, Gov: a.Gov, Idem: a.idem, Log: log, Jurisdiction: cfg.Jurisdiction, BaseURL: cfg.BaseURL,
 		SandboxURL: cfg.Open311SandboxURL}).Routes(mux)
 	lookupKey, err := d.Secret(ctx, "web.lookup", 32)
@@ -276,7 +286,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err != nil {
 		return nil, err
 	}
-	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Replies: a.Replies, Insight: a.Insight, Evaluation: a.Evaluation, Themes: a.Themes, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Screening: a.Screening, Needs: a.Needs})
+	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Replies: a.Replies, Insight: a.Insight, Evaluation: a.Evaluation, Themes: a.Themes, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Screening: a.Screening, Needs: a.Needs, Services: a.Services})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
@@ -307,12 +317,14 @@ func newAgenda(a *App) *agenda.Service {
 	ag.AddMine(a.Needs.MineItems)
 	ag.AddMine(a.Notices.MineItems)
 	ag.AddMine(a.Projects.MineItems)
+	ag.AddMine(a.Services.MineItems)
 	ag.AddTodo(a.Proposals.TodoItems)
 	ag.AddTodo(a.Meetings.TodoItems)
 	ag.AddTodo(a.Screening.TodoItems)
 	ag.AddTodo(a.Needs.TodoItems)
 	ag.AddTodo(a.Notices.TodoItems)
 	ag.AddTodo(a.Projects.TodoItems)
+	ag.AddTodo(a.Services.TodoItems)
 	return ag
 }
 
@@ -546,6 +558,11 @@ func (a *App) work(ctx context.Context) {
 			a.Log.Error("screening rounds", "err", err)
 		} else if st != (screening.Swept{}) {
 			a.Log.Info("screening rounds", "reminded", st.Reminded, "ended", st.Ended)
+		}
+		if n, err := a.Services.Remind(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Error("service request reminders", "err", err)
+		} else if n > 0 {
+			a.Log.Info("service request reminders", "n", n)
 		}
 		if st, err := a.Evaluation.Refresh(ctx); err != nil && ctx.Err() == nil {
 			a.Log.Error("evaluation refresh", "err", err)

@@ -45,7 +45,9 @@ type a11ySite struct {
 	projects   []string  // key projects, under way and evaluated (project_browser_test.go)
 	comment    string    // a comment on it (deliberation_browser_test.go)
 	meetingID  string    // an open meeting with the resident on its roster (meeting_browser_test.go)
-	users      map[string]*browser
+	// serviceOffer and serviceNo are a service and the resident's booking of it (service_browser_test.go).
+	serviceOffer, serviceNo string
+	users                   map[string]*browser
 }
 
 func newA11ySite(t *testing.T, timeout time.Duration) *a11ySite {
@@ -228,6 +230,9 @@ func (s *a11ySite) residentPages() []a11yPage {
 		{"guest", "/meetings", true},
 		{"resident", "/meetings/" + s.residentMeeting(), true},
 		{"resident", "/needs", true},
+		{"resident", "/services", true},
+		{"resident", "/services/offers/" + s.serviceOf(0), true},
+		{"resident", "/services/requests/" + s.serviceOf(1), true},
 	}
 }
 
@@ -296,6 +301,8 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"demo-grid", "/staff/screening", false},
 		{"demo-grid", "/staff/screening/" + screeningRound(s.t, s.a).ID, false},
 		{"demo-grid", "/staff/visits?reason=每周走访", false},
+		{"demo-grid", "/staff/services", false},
+		{"demo-grid", "/staff/services/requests/" + s.serviceOf(1), false},
 		{"admin", "/staff/residents", false},
 		{"demo-handler", "/staff/replies", false},
 		{"demo-handler", "/staff/tickets/" + replyingTicket(s.t, s.a, "13900008888") + "?tpl=demo-rt-11", false},

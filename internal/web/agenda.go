@@ -43,6 +43,7 @@ var agendaStatusKeys = map[string][]string{
 	"proposal": {"prop.status."},
 	"vote":     {"vote.status."},
 	"meeting":  {"agenda.task.", "meet.status."},
+	"service":  {"svc.status."},
 	"project":  {"proj.phase."},
 	"notice":   {"notice.status.", "notice.state."},
 	"survey":   {"sv.status."},

@@ -55,6 +55,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canMeetings":  canMeetings,
 		"canScreening": canScreening,
 		"canVisits":    canVisits,
+		"canServices":  canServices,
 		"canResidents": canResidents,
 		"canNotices":   canNotices,
 		"canModerate":  canModeration,
@@ -219,6 +220,7 @@ var messageTables = []map[string][2]string{
 	deliberationMessages,
 	meetingMessages,
 	screeningMessages,
+	serviceMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

@@ -21,6 +21,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/project"
 	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/screening"
+	"github.com/gongzhi/gongzhi/internal/service"
 	"github.com/gongzhi/gongzhi/internal/survey"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 	"github.com/gongzhi/gongzhi/internal/vote"
@@ -96,8 +97,8 @@ func keyFamilies() map[string][]string {
 		"prop.flash.":        nil,
 		"prop.vis.":          {"residents", "public"},
 		"prop.visis.":        {"residents", "public"},
-		"agenda.kind.":       {"proposal", "vote", "meeting", "project", "notice", "survey", "election"},
-		"agenda.role.":       {"raised", "cosigned", "owner", "answer", "task", "input", "objection", "disclose_village_affairs", "disclose_finance", "respondent", "voter", "member", "took_part", "objected"},
+		"agenda.kind.":       {"proposal", "vote", "meeting", "project", "notice", "survey", "election", "service"},
+		"agenda.role.":       {"raised", "cosigned", "owner", "answer", "task", "input", "objection", "disclose_village_affairs", "disclose_finance", "respondent", "voter", "member", "took_part", "objected", "provider", "requester"},
 		"res.flash.":         nil,
 		"elec.kind.":         election.Kinds,
 		"elec.level.":        {"public", "residents", "internal"},
@@ -148,6 +149,10 @@ func keyFamilies() map[string][]string {
 		"needs.cat.":         needs.Categories,
 		"needs.flash.":       nil,
 		"visits.flash.":      nil,
+		"svc.cat.":           strs(service.Categories),
+		"svc.status.":        strs(service.Statuses),
+		"svc.ev.":            {"create", "confirm", "decline", "cancel", "complete", "rate", "complain", "remind", "overdue", "expire"},
+		"svc.flash.":         nil,
 	}
 }
 

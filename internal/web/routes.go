@@ -26,6 +26,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.meetingRoutes(h)
 	s.screeningRoutes(h)
 	s.needsRoutes(h)
+	s.serviceRoutes(h)
 	h("GET /participate", s.participate)
 	h("GET /staff/todo", s.staffTodo)
 

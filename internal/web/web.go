@@ -16,6 +16,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/project"
 	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/screening"
+	"github.com/gongzhi/gongzhi/internal/service"
 	"github.com/gongzhi/gongzhi/internal/survey"
 	"github.com/gongzhi/gongzhi/internal/vote"
 	"html/template"
@@ -121,6 +122,9 @@ type Deps struct {
 	// Needs keeps residents' registered needs; may be nil, and then their
 	// pages answer 503.
 	Needs *needs.Service
+	// Services keeps the neighbourhood service circle (邻里服务); may be
+	// nil, and then its pages answer 503.
+	Services *service.Service
 }
 
 // Server serves the HTML pages.
@@ -157,6 +161,7 @@ var pageNames = []string{
 	"deliberation_form", "deliberation_report", "deliberation_queue", "deliberation_stats",
 	"meeting_list", "meeting", "meeting_staff_list", "meeting_staff",
 	"screening_staff_list", "screening_staff", "needs", "visits_staff",
+	"service_list", "service_offer", "service_request", "service_staff", "service_staff_request",
 	"staff_print", // its own document, rendered by renderPrint
 }
 
