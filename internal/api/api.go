@@ -19,6 +19,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/meeting"
+	"github.com/gongzhi/gongzhi/internal/volunteer"
 	"github.com/gongzhi/gongzhi/internal/notice"
 	"github.com/gongzhi/gongzhi/internal/project"
 	"github.com/gongzhi/gongzhi/internal/proposal"
@@ -56,6 +57,7 @@ type Deps struct {
 	Log          *slog.Logger
 	Demo         bool // return one-time codes as dev_code
 	Meetings     *meeting.Service
+	Volunteers   *volunteer.Service
 }
 
 // API serves /api/v1.
@@ -307,6 +309,23 @@ var routeTable = []route{
 	{"POST", "/api/v1/meetings/{id}/tasks", asUser, keyed, "set a follow-up task on a passed resolution", nil, (*API).meetingTask},
 	{"GET", "/api/v1/meeting-tasks", asUser, noKey, "an organisation's open follow-up tasks", nil, (*API).openMeetingTasks},
 	{"POST", "/api/v1/meeting-tasks/{id}/done", asUser, keyed, "mark a follow-up task done", nil, (*API).finishMeetingTask},
+	{"GET", "/api/v1/volunteer/me", asUser, noKey, "the caller's registration, points balance, ledger and codes", nil, (*API).volunteerMine},
+	{"POST", "/api/v1/volunteer/register", asUser, keyed, "register as a volunteer of a community", nil, (*API).volunteerRegister},
+	{"GET", "/api/v1/volunteer/volunteers", asUser, noKey, "the registrations of the communities the caller manages", nil, (*API).listVolunteers},
+	{"POST", "/api/v1/volunteer/volunteers/{id}/decision", asUser, keyed, "approve or reject a registration", nil, (*API).decideVolunteer},
+	{"GET", "/api/v1/volunteer/tasks", asUser, noKey, "volunteer tasks for the caller", nil, (*API).listVolunteerTasks},
+	{"POST", "/api/v1/volunteer/tasks", asUser, keyed, "post a volunteer task", nil, (*API).postVolunteerTask},
+	{"GET", "/api/v1/volunteer/tasks/{id}", asUser, noKey, "one volunteer task", nil, (*API).getVolunteerTask},
+	{"POST", "/api/v1/volunteer/tasks/{id}/signup", asUser, keyed, "sign up for a task", nil, volunteerTaskStep((*volunteer.Service).SignUp)},
+	{"POST", "/api/v1/volunteer/tasks/{id}/withdraw", asUser, keyed, "withdraw a sign-up", nil, volunteerTaskStep((*volunteer.Service).Withdraw)},
+	{"POST", "/api/v1/volunteer/tasks/{id}/cancel", asUser, keyed, "cancel a task", nil, volunteerTaskStep((*volunteer.Service).Cancel)},
+	{"POST", "/api/v1/volunteer/tasks/{id}/hours", asUser, keyed, "confirm a volunteer's hours", nil, (*API).volunteerHours},
+	{"POST", "/api/v1/volunteer/codes", asUser, keyed, "make a redemption code", nil, (*API).makeVolunteerCode},
+	{"POST", "/api/v1/volunteer/codes/{id}/withdraw", asUser, keyed, "withdraw a redemption code", nil, (*API).withdrawVolunteerCode},
+	{"POST", "/api/v1/volunteer/redeem", asUser, keyed, "confirm a redemption code at a partner shop", nil, (*API).redeemVolunteerCode},
+	{"GET", "/api/v1/volunteer/shops", asUser, noKey, "the partner shops", nil, (*API).listVolunteerShops},
+	{"PUT", "/api/v1/volunteer/shops/{org}", asAdmin, noKey, "make an organisation a partner shop (admin)", nil, (*API).addVolunteerShop},
+	{"DELETE", "/api/v1/volunteer/shops/{org}", asAdmin, noKey, "end a partnership (admin)", nil, (*API).removeVolunteerShop},
 
 	{"GET", "/api/v1/timelimits", asUser, noKey, "the time-limit table", nil, (*API).listTimeLimits},
 	{"PUT", "/api/v1/timelimits", asAdmin, noKey, "create or replace a line (admin)", nil, (*API).setTimeLimit},

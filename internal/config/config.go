@@ -73,6 +73,10 @@ type Config struct {
 	// candidate needs, per kind (election.ParseRules); empty keeps the
 	// defaults.
 	ElectionRules string
+	// PointsRules changes the volunteers' points (volunteer.ParseRules) and
+	// switches redemption at partner shops on (shops=on); empty keeps the
+	// defaults, shops off.
+	PointsRules string
 	// InsightAutoDispatch is the confidence (of both the category and the
 	// unit) at which the router dispatches a new ticket by itself; 0, the
 	// default, never.
@@ -160,6 +164,9 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	if v := getenv("GONGZHI_ELECTION_RULES"); v != "" {
 		c.ElectionRules = v
 	}
+	if v := getenv("GONGZHI_POINTS_RULES"); v != "" {
+		c.PointsRules = v
+	}
 	if v := getenv("GONGZHI_INSIGHT_AUTO_DISPATCH"); v != "" {
 		x, err := strconv.ParseFloat(v, 64)
 		if err != nil {
@@ -212,6 +219,7 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.Float64Var(&c.InsightAutoDispatch, "insight-auto-dispatch", c.InsightAutoDispatch, "confidence, 0 to 1, at which the router dispatches a new ticket by itself; 0 never (GONGZHI_INSIGHT_AUTO_DISPATCH)")
 	fs.StringVar(&c.ProposalRules, "proposal-rules", c.ProposalRules, "proposals' thresholds (floor/rate in ten-thousandths of the population) and periods (days), e.g. courtyard=5/100,community=20/50,street=100/10,district=500/5,collect=30,answer=10 (GONGZHI_PROPOSAL_RULES)")
 	fs.StringVar(&c.ElectionRules, "election-rules", c.ElectionRules, "elections' participation and the share to be elected, per kind, n/d (at least) or >n/d (more than), e.g. owners_committee.quorum=2/3,owners_committee.elect=>1/2,residents_representatives.quorum=>1/2,residents_representatives.elect=>1/2 (GONGZHI_ELECTION_RULES)")
+	fs.StringVar(&c.PointsRules, "points-rules", c.PointsRules, "volunteers' points per confirmed hour and per act of taking part, redemption at partner shops (off unless shops=on) and how long a code lasts (minutes), e.g. hour=10,cosign=2,meeting=5,survey=2,shops=on,code=120 (GONGZHI_POINTS_RULES)")
 	fs.IntVar(&c.EvaluationMinSample, "evaluation-min-sample", c.EvaluationMinSample, "fewest rated tickets in a month with which a unit is ranked, classed or listed; 0 for the default of 10 (GONGZHI_EVALUATION_MIN_SAMPLE)")
 	fs.StringVar(&c.Durability, "durability", c.Durability, "SQLite: full syncs every commit to disk, normal may lose the last commits at a power cut (GONGZHI_DURABILITY)")
 	fs.DurationVar(&c.DBTimeout, "db-timeout", c.DBTimeout, "PostgreSQL: connect and statement timeout; 0 for none (GONGZHI_DB_TIMEOUT)")
