@@ -19,13 +19,13 @@ import (
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/meeting"
-	"github.com/gongzhi/gongzhi/internal/volunteer"
 	"github.com/gongzhi/gongzhi/internal/notice"
 	"github.com/gongzhi/gongzhi/internal/project"
 	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/replytpl"
 	"github.com/gongzhi/gongzhi/internal/survey"
 	"github.com/gongzhi/gongzhi/internal/ticket"
+	"github.com/gongzhi/gongzhi/internal/volunteer"
 	"github.com/gongzhi/gongzhi/internal/vote"
 	"github.com/gongzhi/gongzhi/internal/webhook"
 )
@@ -309,9 +309,9 @@ var routeTable = []route{
 	{"POST", "/api/v1/meetings/{id}/tasks", asUser, keyed, "set a follow-up task on a passed resolution", nil, (*API).meetingTask},
 	{"GET", "/api/v1/meeting-tasks", asUser, noKey, "an organisation's open follow-up tasks", nil, (*API).openMeetingTasks},
 	{"POST", "/api/v1/meeting-tasks/{id}/done", asUser, keyed, "mark a follow-up task done", nil, (*API).finishMeetingTask},
-	{"GET", "/api/v1/volunteer/me", asUser, noKey, "the caller's registration, points balance, ledger and codes", nil, (*API).volunteerMine},
-	{"POST", "/api/v1/volunteer/register", asUser, keyed, "register as a volunteer of a community", nil, (*API).volunteerRegister},
-	{"GET", "/api/v1/volunteer/volunteers", asUser, noKey, "the registrations of the communities the caller manages", nil, (*API).listVolunteers},
+	{"GET", "/api/v1/volunteer/me", asUser, noKey, "the caller's registration, points and codes", nil, (*API).volunteerMine},
+	{"POST", "/api/v1/volunteer/register", asUser, keyed, "register as a volunteer", nil, (*API).volunteerRegister},
+	{"GET", "/api/v1/volunteer/volunteers", asUser, noKey, "the registrations of a scope", nil, (*API).listVolunteers},
 	{"POST", "/api/v1/volunteer/volunteers/{id}/decision", asUser, keyed, "approve or reject a registration", nil, (*API).decideVolunteer},
 	{"GET", "/api/v1/volunteer/tasks", asUser, noKey, "volunteer tasks for the caller", nil, (*API).listVolunteerTasks},
 	{"POST", "/api/v1/volunteer/tasks", asUser, keyed, "post a volunteer task", nil, (*API).postVolunteerTask},

@@ -157,7 +157,9 @@ func volunteerTaskStep(step func(*volunteer.Service, context.Context, auth.User,
 			a.fail(w, r, err)
 			return
 		}
-		volunteerDone(a, w, r, http.StatusOK, func(ctx context.Context) (volunteer.Task, error) { return step(a.Volunteers, ctx, u, r.PathValue("id")) })
+		volunteerDone(a, w, r, http.StatusOK, func(ctx context.Context) (volunteer.Task, error) {
+			return step(a.Volunteers, ctx, u, r.PathValue("id"))
+		})
 	}
 }
 

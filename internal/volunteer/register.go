@@ -272,3 +272,38 @@ func (s *Service) Decide(ctx context.Context, u auth.User, id string, approve bo
 	v.Phone = auth.MaskPhone(v.Phone)
 	return v, nil
 }
+
+// Communities lists the communities (and villages) a resident may register
+// with, by code.
+func (s *Service) Communities(ctx context.Context) ([]gov.Area, error) {
+	rows, err := s.db.R.QueryContext(ctx, `SELECT code, name FROM areas WHERE level = $1 ORDER BY code LIMIT 2000`, string(gov.LevelCommunity))
+	if err != nil {
+		return nil, errs.Wrap(err, "communities")
+	}
+	defer rows.Close()
+	out := []gov.Area{}
+	for rows.Next() {
+		var a gov.Area
+		if err := rows.Scan(&a.Code, &a.Name); err != nil {
+			return nil, errs.Wrap(err, "scan community")
+		}
+		a.Level = gov.LevelCommunity
+		out = append(out, a)
+	}
+	return out, errs.Wrap(rows.Err(), "communities")
+}
+
+// Home is the community a resident lives in, as staff verified it (the
+// first, by code), or empty: the registration form offers it first.
+func (s *Service) Home(ctx context.Context, u auth.User) (string, error) {
+	if !CanSeeOwn(u) {
+		return "", nil
+	}
+	var code string
+	err := s.db.R.QueryRowContext(ctx, `SELECT a.code FROM area_residents r JOIN areas a ON r.area_code >= a.code AND r.area_code < a.code || '~'
+WHERE r.phone = $1 AND a.level = $2 ORDER BY a.code LIMIT 1`, u.Phone, string(gov.LevelCommunity)).Scan(&code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return code, errs.Wrap(err, "her community")
+}

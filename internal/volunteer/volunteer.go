@@ -74,8 +74,8 @@ const (
 	MaxAreas        = 20
 	MaxTitle        = 60
 	MaxPlace        = 100
-	MaxPlaces       = 200  // places of one task
-	MaxTenths       = 240  // hours of one sign-up, in tenths (24 h)
+	MaxPlaces       = 200 // places of one task
+	MaxTenths       = 240 // hours of one sign-up, in tenths (24 h)
 	MaxRedeem       = 100000
 	MaxPendingCodes = 50 // codes of one person not yet used or expired
 	MaxNote         = 200
@@ -115,8 +115,8 @@ type Task struct {
 	Status        string    `json:"status"`
 	CreatedAt     time.Time `json:"created_at"`
 	// For the reader: her sign-up's status, if any, and whether she runs it.
-	Mine   string   `json:"my_signup"`
-	CanRun bool     `json:"can_run"`
+	Mine    string   `json:"my_signup"`
+	CanRun  bool     `json:"can_run"`
 	Signups []Signup `json:"signups,omitempty"` // for those who run it
 }
 

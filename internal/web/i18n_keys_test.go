@@ -21,6 +21,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/survey"
 	"github.com/gongzhi/gongzhi/internal/ticket"
+	"github.com/gongzhi/gongzhi/internal/volunteer"
 	"github.com/gongzhi/gongzhi/internal/vote"
 )
 
@@ -94,8 +95,8 @@ func keyFamilies() map[string][]string {
 		"prop.flash.":        nil,
 		"prop.vis.":          {"residents", "public"},
 		"prop.visis.":        {"residents", "public"},
-		"agenda.kind.":       {"proposal", "vote", "meeting", "project", "notice", "survey", "election"},
-		"agenda.role.":       {"raised", "cosigned", "owner", "answer", "task", "input", "objection", "disclose_village_affairs", "disclose_finance", "respondent", "voter", "member", "took_part", "objected"},
+		"agenda.kind.":       {"proposal", "vote", "meeting", "project", "notice", "survey", "election", "volunteer"},
+		"agenda.role.":       {"raised", "cosigned", "owner", "answer", "task", "input", "objection", "disclose_village_affairs", "disclose_finance", "respondent", "voter", "member", "took_part", "objected", "volunteer", "code", "hours", "approve"},
 		"res.flash.":         nil,
 		"elec.kind.":         election.Kinds,
 		"elec.level.":        {"public", "residents", "internal"},
@@ -136,6 +137,12 @@ func keyFamilies() map[string][]string {
 		"meet.choice.":       {meeting.ChoiceFor, meeting.ChoiceAgainst, meeting.ChoiceAbstain},
 		"meet.ev.":           {"create", "roster_add", "roster_remove", "notice", "open", "signin", "minutes", "resolution", "ballot", "close", "publish", "task", "task_done"},
 		"meet.flash.":        nil,
+		"vol.flash.":         nil,
+		"vol.cause.":         {volunteer.CauseHours, volunteer.CauseCosign, volunteer.CauseMeeting, volunteer.CauseSurvey, volunteer.CauseRedeem},
+		"vol.status.":        {volunteer.StatusPending, volunteer.StatusApproved, volunteer.StatusRejected},
+		"vol.code.status.":   {volunteer.CodePending, volunteer.CodeRedeemed, volunteer.CodeWithdrawn, volunteer.CodeExpired},
+		"vol.task.status.":   {volunteer.TaskOpen, volunteer.TaskCancelled},
+		"vol.signup.status.": {volunteer.SignupSigned, volunteer.SignupWithdrawn, volunteer.SignupConfirmed, volunteer.SignupAbsent},
 	}
 }
 

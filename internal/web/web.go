@@ -15,6 +15,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/project"
 	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/survey"
+	"github.com/gongzhi/gongzhi/internal/volunteer"
 	"github.com/gongzhi/gongzhi/internal/vote"
 	"html/template"
 	"io/fs"
@@ -113,6 +114,8 @@ type Deps struct {
 	// Meetings keeps the consultation meetings (议事会); may be nil, and
 	// then their pages answer 503.
 	Meetings *meeting.Service
+	// Volunteers keeps volunteers, tasks and points; may be nil.
+	Volunteers *volunteer.Service
 }
 
 // Server serves the HTML pages.
@@ -148,6 +151,7 @@ var pageNames = []string{
 	"project_list", "project", "project_staff_list",
 	"deliberation_form", "deliberation_report", "deliberation_queue", "deliberation_stats",
 	"meeting_list", "meeting", "meeting_staff_list", "meeting_staff",
+	"volunteer", "volunteer_staff", "volunteer_staff_task",
 	"staff_print", // its own document, rendered by renderPrint
 }
 
