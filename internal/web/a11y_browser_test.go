@@ -227,6 +227,7 @@ func (s *a11ySite) residentPages() []a11yPage {
 		{"resident", "/meetings", true},
 		{"guest", "/meetings", true},
 		{"resident", "/meetings/" + s.residentMeeting(), true},
+		{"resident", "/volunteer", true},
 	}
 }
 
@@ -292,6 +293,7 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"admin", "/staff/moderation", false},
 		{"demo-grid", "/staff/meetings", false},
 		{"demo-grid", "/staff/meetings/" + s.residentMeeting(), false},
+		{"demo-grid", "/staff/volunteer", false},
 		{"admin", "/staff/residents", false},
 		{"demo-handler", "/staff/replies", false},
 		{"demo-handler", "/staff/tickets/" + replyingTicket(s.t, s.a, "13900008888") + "?tpl=demo-rt-11", false},
