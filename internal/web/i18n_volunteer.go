@@ -79,6 +79,7 @@ var volunteerMessages = map[string][2]string{
 	"vol.reject.note":             {"原因", "Reason"},
 	"vol.tasks.staff":             {"志愿任务", "Tasks"},
 	"vol.tasks.staff.none":        {"辖区内还没有志愿任务。", "No tasks in your area yet."},
+	"vol.col.area":                {"区域", "Area"},
 	"vol.col.no":                  {"编号", "No."},
 	"vol.col.places":              {"报名/招募", "Taken / places"},
 	"vol.col.phone":               {"手机号", "Phone"},
