@@ -97,6 +97,7 @@ func (s *Service) scanTask(row interface{ Scan(...any) error }) (Task, error) {
 	var starts, created int64
 	err := row.Scan(&t.ID, &t.AreaCode, &t.AreaName, &t.CommunityCode, &t.OrgCode, &t.Title, &t.Place, &starts, &t.Places, &t.Taken, &t.Status, &created)
 	t.StartsAt, t.CreatedAt = s.at(starts), s.at(created)
+	t.Begun = !t.StartsAt.After(s.clock.Now())
 	return t, err
 }
 
@@ -239,6 +240,7 @@ func serves(areas []string, code string) bool {
 
 // queryTasks lists tasks; mine is the column of the reader's sign-up.
 func (s *Service) queryTasks(ctx context.Context, where, mine string, args ...any) ([]Task, error) {
+	now := s.clock.Now()
 	rows, err := s.db.R.QueryContext(ctx, `SELECT `+taskCols+`, `+mine+taskFrom+` `+where, args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "list tasks")
@@ -252,6 +254,7 @@ func (s *Service) queryTasks(ctx context.Context, where, mine string, args ...an
 			return nil, errs.Wrap(err, "scan task")
 		}
 		t.StartsAt, t.CreatedAt = s.at(starts), s.at(created)
+		t.Begun = !t.StartsAt.After(now)
 		out = append(out, t)
 	}
 	return out, errs.Wrap(rows.Err(), "list tasks")

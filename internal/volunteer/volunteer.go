@@ -114,6 +114,9 @@ type Task struct {
 	Taken         int64     `json:"taken"`
 	Status        string    `json:"status"`
 	CreatedAt     time.Time `json:"created_at"`
+	// Begun tells that it has begun: sign-ups are over, hours may be
+	// confirmed.
+	Begun bool `json:"begun"`
 	// For the reader: her sign-up's status, if any, and whether she runs it.
 	Mine    string   `json:"my_signup"`
 	CanRun  bool     `json:"can_run"`

@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/gongzhi/gongzhi/internal/clock"
+	"github.com/gongzhi/gongzhi/internal/demo"
 )
 
 // TestVolunteerBrowser walks volunteering from registration to points: the
@@ -85,7 +86,50 @@ func TestVolunteerBrowser(t *testing.T) {
 		t.Fatalf("balance %q", got)
 	}
 	checkResidentPage(t, b, src, "/volunteer")
+
+	// The district switches redemption on and makes the department a
+	// partner shop; she makes a code for 20 points by keyboard, and the
+	// department's handler confirms it.
+	ctx := context.Background()
+	rules := a.Volunteers.Rules()
+	rules.Shops = true
+	if err := a.Volunteers.SetRules(rules); err != nil {
+		t.Fatal(err)
+	}
+	admin, err := a.Auth.UserByUsername(ctx, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Volunteers.AddShop(ctx, admin, demo.OrgUrbanMgmt); err != nil {
+		t.Fatal(err)
+	}
+	b.open("/volunteer")
+	b.sees("合作商户：")
+	b.do(chromedp.SendKeys(chromedp.CSS("#vol-points"), "20"))
+	b.pressEnter("#vol-code-btn")
+	b.sees("兑换码已生成", "您的兑换码", "待使用")
+	code := b.text("#vol-new-code strong")
+	checkResidentPage(t, b, src, "/volunteer")
 	b.open("/volunteer")
 	b.shot("volunteer-resident", 390)
+
+	sctx, cancelShop := chromedp.NewContext(staff.ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancelShop)
+	shop := &browser{t: t, ctx: sctx, base: srv.URL}
+	shop.do(chromedp.EmulateViewport(1366, 900))
+	shop.staffLogin("demo-handler-dept")
+	shop.open("/staff/volunteer")
+	shop.do(chromedp.SendKeys(chromedp.CSS("#vol-code"), "ZZZZZZZZ"))
+	shop.click("#vol-redeem-btn")
+	shop.sees("兑换码无效、已使用或已过期")
+	shop.do(chromedp.SendKeys(chromedp.CSS("#vol-code"), strings.ToLower(code)))
+	shop.click("#vol-redeem-btn")
+	shop.sees("兑换码已核销", "已核销 20 积分（居民 138****8000）")
+	shop.shot("volunteer-shop", 1366)
+	b.open("/volunteer")
+	b.sees("商户兑换", "-20", "已兑换")
+	if got := b.text("#vol-balance"); got != "10" {
+		t.Fatalf("balance after redeeming %q", got)
+	}
 	staff.shot("volunteer-staff", 1366)
 }
