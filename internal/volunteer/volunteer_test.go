@@ -481,6 +481,8 @@ func TestRedeemRace(t *testing.T) {
 			must(t, err)
 			codes = append(codes, c.Code)
 		}
+		_, err := f.s.MakeCode(ctx, u, 10)
+		wantCode(t, err, errs.Conflict, "a code past the pending bound")
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		won, short := 0, 0
@@ -616,4 +618,112 @@ func TestPolicy(t *testing.T) {
 	if volunteer.CanSignUp(v, task, monday) {
 		t.Fatal("pending signs up")
 	}
+}
+
+func TestCancelAbsentAndScope(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d, "")
+		u1, v1 := f.volunteer(t, 1)
+		u2, _ := f.volunteer(t, 2)
+		task := f.task(t, 3)
+		_, err := f.s.SignUp(ctx, u1, task.ID)
+		must(t, err)
+		// A volunteer of another community neither sees nor signs up.
+		far := resident(8)
+		fv, err := f.s.Register(ctx, far, volunteer.Registration{Name: "赵六", CommunityCode: other})
+		must(t, err)
+		_, err = f.s.Decide(ctx, f.committee, fv.ID, true, "")
+		wantCode(t, err, errs.Forbidden, "approve another community's volunteer")
+		_, err = f.s.Decide(ctx, f.far, fv.ID, true, "")
+		must(t, err)
+		_, err = f.s.SignUp(ctx, far, task.ID)
+		wantCode(t, err, errs.NotFound, "sign up in another community")
+		list, err := f.s.Tasks(ctx, far, "", 0)
+		must(t, err)
+		if len(list) != 0 {
+			t.Fatalf("another community's tasks: %+v", list)
+		}
+		// Staff lists: the committee sees its task, the other community not.
+		list, err = f.s.Tasks(ctx, f.office, "", 0)
+		must(t, err)
+		if len(list) != 1 {
+			t.Fatalf("office's tasks: %+v", list)
+		}
+		list, err = f.s.Tasks(ctx, f.far, "", 0)
+		must(t, err)
+		if len(list) != 0 {
+			t.Fatalf("far's tasks: %+v", list)
+		}
+		_, err = f.s.Tasks(ctx, f.far, community, 0)
+		wantCode(t, err, errs.Forbidden, "far lists the community")
+		// Cancel: not by another community; her sign-up is told; no more
+		// sign-ups.
+		_, err = f.s.Cancel(ctx, f.far, task.ID)
+		wantCode(t, err, errs.Forbidden, "cancel by another community")
+		x, err := f.s.Cancel(ctx, f.committee, task.ID)
+		must(t, err)
+		if x.Status != volunteer.TaskCancelled {
+			t.Fatalf("cancelled: %+v", x)
+		}
+		_, err = f.s.Cancel(ctx, f.committee, task.ID)
+		wantCode(t, err, errs.Conflict, "cancel twice")
+		_, err = f.s.SignUp(ctx, u2, task.ID)
+		wantCode(t, err, errs.Conflict, "sign up to a cancelled task")
+		var told int
+		must(t, d.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM notifications WHERE phone = $1 AND text LIKE '%已取消%'`, u1.Phone).Scan(&told))
+		if told != 1 {
+			t.Fatalf("told of the cancellation %d times", told)
+		}
+		// Absent: 0 hours, no points.
+		t2 := f.task(t, 2)
+		_, err = f.s.SignUp(ctx, u1, t2.ID)
+		must(t, err)
+		f.clock.Set(t2.StartsAt.Add(time.Hour))
+		x, err = f.s.Cancel(ctx, f.committee, t2.ID)
+		wantCode(t, err, errs.Conflict, "cancel once begun")
+		x, err = f.s.ConfirmHours(ctx, f.committee, t2.ID, v1.ID, 0)
+		must(t, err)
+		if !x.Begun || x.Signups[0].Status != volunteer.SignupAbsent {
+			t.Fatalf("absent: %+v", x)
+		}
+		b, err := f.s.Balance(ctx, u1)
+		must(t, err)
+		if b != 0 {
+			t.Fatalf("points for an absence: %d", b)
+		}
+		// Her own: staff have none; one who never registered has nothing.
+		_, err = f.s.Balance(ctx, f.committee)
+		wantCode(t, err, errs.Forbidden, "staff balance")
+		_, err = f.s.Mine(ctx, resident(77))
+		wantCode(t, err, errs.NotFound, "no registration")
+		items, err := f.s.TodoItems(ctx, f.property)
+		must(t, err)
+		if len(items) != 0 {
+			t.Fatalf("property's todo: %+v", items)
+		}
+	})
+}
+
+func TestHomeAndCommunities(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d, "")
+		cs, err := f.s.Communities(ctx)
+		must(t, err)
+		if len(cs) != 2 || cs[0].Code != community {
+			t.Fatalf("communities: %+v", cs)
+		}
+		u := resident(3)
+		h, err := f.s.Home(ctx, u)
+		must(t, err)
+		if h != "" {
+			t.Fatalf("home before verification: %q", h)
+		}
+		_, err = d.W.ExecContext(ctx, `INSERT INTO area_residents (area_code, phone, verified_by, verified_at, source) VALUES ($1, $2, 'u-cc', 0, 'staff')`, courtyard, u.Phone)
+		must(t, err)
+		if h, err = f.s.Home(ctx, u); err != nil || h != community {
+			t.Fatalf("home: %q %v", h, err)
+		}
+	})
 }
