@@ -115,5 +115,13 @@ var volunteerMessages = map[string][2]string{
 	"vol.flash.posted":         {"任务已发布。", "Task posted."},
 	"vol.flash.hours":          {"时长已确认，积分已计入。", "Hours confirmed; points credited."},
 	"vol.flash.cancel":         {"任务已取消。", "Task cancelled."},
+	"vol.flash.shop_added":     {"已加入合作商户。", "Partner shop added."},
+	"vol.flash.shop_removed":   {"已移出合作商户。", "Partner shop removed."},
+	"vol.shops.keep":           {"积分兑换合作商户", "Partner shops"},
+	"vol.shops.on":             {"本区已开通积分兑换。", "Redeeming points at shops is switched on in this district."},
+	"vol.shops.none":           {"还没有合作商户。", "No partner shops yet."},
+	"vol.f.shop":               {"单位代码", "Organisation code"},
+	"vol.shop.add":             {"加入", "Add"},
+	"vol.shop.remove":          {"移出", "Remove"},
 	"vol.flash.redeemed":       {"兑换码已核销。", "Code confirmed."},
 }

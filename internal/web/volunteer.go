@@ -33,6 +33,8 @@ func (s *Server) volunteerRoutes(h route) {
 	h("POST /staff/volunteer/tasks/{id}/{action}", s.staffVolunteerTaskAct)
 	h("POST /staff/volunteer/volunteers/{id}/decide", s.staffVolunteerDecide)
 	h("POST /staff/volunteer/redeem", s.staffVolunteerRedeem)
+	h("POST /staff/volunteer/shops", s.staffVolunteerShopAdd)
+	h("POST /staff/volunteer/shops/{org}/remove", s.staffVolunteerShopRemove)
 }
 
 // VolunteerData is the resident's page.
@@ -156,9 +158,6 @@ func (s *Server) volunteerRegister(w http.ResponseWriter, r *http.Request) {
 	}
 	f := r.PostFormValue
 	reg := volunteer.Registration{Name: f("name"), Skills: f("skills"), CommunityCode: f("community_code")}
-	if f("courtyard") != "" {
-		reg.Areas = strings.Fields(f("courtyard"))
-	}
 	if _, err := s.Volunteers.Register(r.Context(), *u, reg); err != nil {
 		s.volunteerFail(w, r, u, err)
 		return

@@ -87,22 +87,26 @@ func TestVolunteerBrowser(t *testing.T) {
 	}
 	checkResidentPage(t, b, src, "/volunteer")
 
-	// The district switches redemption on and makes the department a
-	// partner shop; she makes a code for 20 points by keyboard, and the
-	// department's handler confirms it.
-	ctx := context.Background()
+	// The district switches redemption on and the administrator makes the
+	// department a partner shop on her page; the resident makes a code for
+	// 20 points by keyboard, and the department's handler confirms it.
 	rules := a.Volunteers.Rules()
 	rules.Shops = true
 	if err := a.Volunteers.SetRules(rules); err != nil {
 		t.Fatal(err)
 	}
-	admin, err := a.Auth.UserByUsername(ctx, "admin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Volunteers.AddShop(ctx, admin, demo.OrgUrbanMgmt); err != nil {
-		t.Fatal(err)
-	}
+	kctx, cancelKeeper := chromedp.NewContext(staff.ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancelKeeper)
+	keeper := &browser{t: t, ctx: kctx, base: srv.URL}
+	keeper.do(chromedp.EmulateViewport(1366, 900))
+	keeper.open("/staff/login")
+	keeper.do(chromedp.SendKeys(chromedp.CSS("#username"), "admin"), chromedp.SendKeys(chromedp.CSS("#password"), "lantern-river-42"))
+	keeper.click("form button")
+	keeper.open("/staff/volunteer")
+	keeper.sees("积分兑换合作商户", "本区已开通积分兑换", "还没有合作商户")
+	keeper.do(chromedp.SendKeys(chromedp.CSS("#vol-shop-org"), demo.OrgUrbanMgmt))
+	keeper.click("#vol-shop-add")
+	keeper.sees("已加入合作商户", "平谷区城市管理委员会")
 	b.open("/volunteer")
 	b.sees("合作商户：")
 	b.do(chromedp.SendKeys(chromedp.CSS("#vol-points"), "20"))

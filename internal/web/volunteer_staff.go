@@ -26,6 +26,9 @@ type StaffVolunteerData struct {
 	Tasks    []volunteer.Task
 	AreaCode string
 	Redeemed *volunteer.Code
+	// KeepShops: the administrator keeps the partner shops here.
+	KeepShops bool
+	Shops     []volunteer.Shop
 }
 
 // StaffVolunteerTaskData is one task's page.
@@ -67,8 +70,14 @@ func (s *Server) renderStaffVolunteer(w http.ResponseWriter, r *http.Request, p 
 			p.Flash = tr(p.Lang, "vol.flash."+done)
 		}
 	}
-	d := &StaffVolunteerData{AreaCode: u.AreaCode, ShopsOn: s.Volunteers.Rules().Shops, Redeemed: redeemed}
+	d := &StaffVolunteerData{AreaCode: u.AreaCode, ShopsOn: s.Volunteers.Rules().Shops, Redeemed: redeemed, KeepShops: volunteer.CanKeepShops(*u)}
 	var err error
+	if d.KeepShops {
+		if d.Shops, err = s.Volunteers.Shops(ctx); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	if d.Manages, err = s.Volunteers.Manages(ctx, *u); err != nil {
 		s.fail(w, r, err)
 		return
@@ -223,4 +232,28 @@ func (s *Server) staffVolunteerTaskAct(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirect(w, r, "/staff/volunteer/tasks/"+url.PathEscape(id)+"?done="+action)
+}
+
+func (s *Server) staffVolunteerShopAdd(w http.ResponseWriter, r *http.Request) {
+	u := s.volunteerStaff(w, r)
+	if u == nil {
+		return
+	}
+	if err := s.Volunteers.AddShop(r.Context(), *u, strings.TrimSpace(r.PostFormValue("org_code"))); err != nil {
+		s.staffVolunteerFail(w, r, u, err)
+		return
+	}
+	redirect(w, r, "/staff/volunteer?done=shop_added#shops")
+}
+
+func (s *Server) staffVolunteerShopRemove(w http.ResponseWriter, r *http.Request) {
+	u := s.volunteerStaff(w, r)
+	if u == nil {
+		return
+	}
+	if err := s.Volunteers.RemoveShop(r.Context(), *u, r.PathValue("org")); err != nil {
+		s.staffVolunteerFail(w, r, u, err)
+		return
+	}
+	redirect(w, r, "/staff/volunteer?done=shop_removed#shops")
 }
