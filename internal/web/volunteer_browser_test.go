@@ -20,7 +20,9 @@ import (
 // her and posts a task of two places; she signs up by keyboard; once the
 // task has begun the grid worker confirms her three hours; she sees 30
 // points with their cause in her ledger, and that redemption at shops is
-// not switched on. The resident pages pass axe-core and the MIIT figures.
+// not switched on. Then it is: the administrator adds a partner shop, she
+// makes a code, the shop's staff confirm it (a wrong code first) and her
+// balance is 10. The resident pages pass axe-core and the MIIT figures.
 func TestVolunteerBrowser(t *testing.T) {
 	a := newApp(t)
 	srv := httptest.NewServer(a.Handler)
