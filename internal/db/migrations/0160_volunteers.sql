@@ -130,3 +130,9 @@ CREATE TABLE volunteer_events (
     detail    TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX volunteer_events_subject ON volunteer_events (subject, at);
+
+-- The award of participation points reads the acts of taking part in the
+-- order of their time, past its watermark.
+CREATE INDEX proposal_cosigns_at ON proposal_cosigns (at, number, phone);
+CREATE INDEX meeting_members_signed ON meeting_members (signed_at, meeting_id, phone);
+CREATE INDEX survey_respondents_at ON survey_respondents (at, survey_id, respondent);
