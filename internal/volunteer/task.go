@@ -471,3 +471,45 @@ func (s *Service) Cancel(ctx context.Context, u auth.User, id string) (Task, err
 	}
 	return s.Task(ctx, u, id)
 }
+
+// Record is one of her sign-ups with its task, newest first: what she
+// signed up for, and the hours confirmed.
+type Record struct {
+	TaskID   string    `json:"task_id"`
+	Title    string    `json:"title"`
+	StartsAt time.Time `json:"starts_at"`
+	Status   string    `json:"status"`
+	Hours    float64   `json:"hours"`
+}
+
+// Records are u's sign-ups, newest task first, and the hours she served
+// in all (confirmed ones).
+func (s *Service) Records(ctx context.Context, u auth.User, n int) ([]Record, float64, error) {
+	if !CanSeeOwn(u) {
+		return nil, 0, errs.ErrForbidden
+	}
+	if n <= 0 || n > MaxList {
+		n = DefaultList
+	}
+	var total int64
+	if err := s.db.R.QueryRowContext(ctx, `SELECT COALESCE(SUM(tenths), 0) FROM volunteer_signups WHERE phone = $1 AND status = 'confirmed'`, u.Phone).Scan(&total); err != nil {
+		return nil, 0, errs.Wrap(err, "her hours")
+	}
+	rows, err := s.db.R.QueryContext(ctx, `SELECT t.id, t.title, t.starts_at, x.status, x.tenths FROM volunteer_signups x JOIN volunteer_tasks t ON t.id = x.task_id
+WHERE x.phone = $1 AND x.status <> 'withdrawn' ORDER BY t.starts_at DESC, t.id LIMIT $2`, u.Phone, n)
+	if err != nil {
+		return nil, 0, errs.Wrap(err, "her sign-ups")
+	}
+	defer rows.Close()
+	out := []Record{}
+	for rows.Next() {
+		var x Record
+		var starts, tenths int64
+		if err := rows.Scan(&x.TaskID, &x.Title, &starts, &x.Status, &tenths); err != nil {
+			return nil, 0, errs.Wrap(err, "scan her sign-up")
+		}
+		x.StartsAt, x.Hours = s.at(starts), float64(tenths)/10
+		out = append(out, x)
+	}
+	return out, float64(total) / 10, errs.Wrap(rows.Err(), "her sign-ups")
+}

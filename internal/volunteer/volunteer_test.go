@@ -285,6 +285,13 @@ func TestTaskSignUpAndHours(t *testing.T) {
 		if len(ledger) != 1 || ledger[0].CauseKind != volunteer.CauseHours || ledger[0].CauseRef != task.ID {
 			t.Fatalf("ledger: %+v", ledger)
 		}
+		recs, total, err := f.s.Records(ctx, u1, 0)
+		must(t, err)
+		if len(recs) != 1 || total != 2.5 || recs[0].Status != volunteer.SignupConfirmed || recs[0].Hours != 2.5 {
+			t.Fatalf("her records: %+v %v", recs, total)
+		}
+		_, _, err = f.s.Records(ctx, f.committee, 0)
+		wantCode(t, err, errs.Forbidden, "staff records")
 		for _, sg := range x.Signups {
 			if sg.VolunteerID == v1.ID && (sg.Status != volunteer.SignupConfirmed || sg.Hours != 2.5) {
 				t.Fatalf("sign-up: %+v", sg)

@@ -45,6 +45,8 @@ type VolunteerData struct {
 	Home        string // her community, chosen first
 	Tasks       []volunteer.Task
 	Balance     int64
+	Records     []volunteer.Record // her sign-ups and hours
+	Hours       float64            // confirmed, in all
 	Ledger      []volunteer.Entry
 	Codes       []volunteer.Code
 	ShopsOn     bool
@@ -108,6 +110,12 @@ func (s *Server) renderVolunteer(w http.ResponseWriter, r *http.Request, p *Page
 	}
 	if d.V != nil && d.V.Status == volunteer.StatusApproved {
 		if d.Tasks, err = s.Volunteers.Tasks(ctx, *u, "", 0); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	if d.V != nil {
+		if d.Records, d.Hours, err = s.Volunteers.Records(ctx, *u, 20); err != nil {
 			s.fail(w, r, err)
 			return
 		}

@@ -83,7 +83,7 @@ func TestVolunteerBrowser(t *testing.T) {
 	}
 
 	b.open("/volunteer")
-	b.sees("我的积分", "30", "志愿服务时长", "+30", "本区尚未开通积分兑换")
+	b.sees("我的积分", "30", "志愿服务时长", "+30", "本区尚未开通积分兑换", "我的服务记录", "时长已确认 · 3 小时")
 	if got := b.text("#vol-balance"); got != "30" {
 		t.Fatalf("balance %q", got)
 	}
