@@ -28,6 +28,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/service"
 	"github.com/gongzhi/gongzhi/internal/survey"
 	"github.com/gongzhi/gongzhi/internal/ticket"
+	"github.com/gongzhi/gongzhi/internal/volunteer"
 	"github.com/gongzhi/gongzhi/internal/vote"
 	"github.com/gongzhi/gongzhi/internal/webhook"
 )
@@ -62,6 +63,7 @@ type Deps struct {
 	Screening    *screening.Service
 	Needs        *needs.Service
 	Services     *service.Service
+	Volunteers   *volunteer.Service
 }
 
 // API serves /api/v1.
@@ -350,6 +352,23 @@ var routeTable = []route{
 	{"POST", "/api/v1/services/requests/{number}/rate", asUser, keyed, "the resident rates the done service (1-5)", nil, (*API).rateServiceRequest},
 	{"POST", "/api/v1/services/requests/{number}/complain", asUser, keyed, "a complaint about the provider, made a ticket of the community", nil, (*API).complainServiceRequest},
 	{"GET", "/api/v1/services/figures", asUser, noKey, "supply against need per community and category", nil, (*API).serviceFigures},
+	{"GET", "/api/v1/volunteer/me", asUser, noKey, "the caller's registration, points and codes", nil, (*API).volunteerMine},
+	{"POST", "/api/v1/volunteer/register", asUser, keyed, "register as a volunteer", nil, (*API).volunteerRegister},
+	{"GET", "/api/v1/volunteer/volunteers", asUser, noKey, "the registrations of a scope", nil, (*API).listVolunteers},
+	{"POST", "/api/v1/volunteer/volunteers/{id}/decision", asUser, keyed, "approve or reject a registration", nil, (*API).decideVolunteer},
+	{"GET", "/api/v1/volunteer/tasks", asUser, noKey, "volunteer tasks for the caller", nil, (*API).listVolunteerTasks},
+	{"POST", "/api/v1/volunteer/tasks", asUser, keyed, "post a volunteer task", nil, (*API).postVolunteerTask},
+	{"GET", "/api/v1/volunteer/tasks/{id}", asUser, noKey, "one volunteer task", nil, (*API).getVolunteerTask},
+	{"POST", "/api/v1/volunteer/tasks/{id}/signup", asUser, keyed, "sign up for a task", nil, volunteerTaskStep((*volunteer.Service).SignUp)},
+	{"POST", "/api/v1/volunteer/tasks/{id}/withdraw", asUser, keyed, "withdraw a sign-up", nil, volunteerTaskStep((*volunteer.Service).Withdraw)},
+	{"POST", "/api/v1/volunteer/tasks/{id}/cancel", asUser, keyed, "cancel a task", nil, volunteerTaskStep((*volunteer.Service).Cancel)},
+	{"POST", "/api/v1/volunteer/tasks/{id}/hours", asUser, keyed, "confirm a volunteer's hours", nil, (*API).volunteerHours},
+	{"POST", "/api/v1/volunteer/codes", asUser, keyed, "make a redemption code", nil, (*API).makeVolunteerCode},
+	{"POST", "/api/v1/volunteer/codes/{id}/withdraw", asUser, keyed, "withdraw a redemption code", nil, (*API).withdrawVolunteerCode},
+	{"POST", "/api/v1/volunteer/redeem", asUser, keyed, "confirm a redemption code at a partner shop", nil, (*API).redeemVolunteerCode},
+	{"GET", "/api/v1/volunteer/shops", asUser, noKey, "the partner shops", nil, (*API).listVolunteerShops},
+	{"PUT", "/api/v1/volunteer/shops/{org}", asAdmin, noKey, "make an organisation a partner shop (admin)", nil, (*API).addVolunteerShop},
+	{"DELETE", "/api/v1/volunteer/shops/{org}", asAdmin, noKey, "end a partnership (admin)", nil, (*API).removeVolunteerShop},
 
 	{"GET", "/api/v1/timelimits", asUser, noKey, "the time-limit table", nil, (*API).listTimeLimits},
 	{"PUT", "/api/v1/timelimits", asAdmin, noKey, "create or replace a line (admin)", nil, (*API).setTimeLimit},

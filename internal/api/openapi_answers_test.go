@@ -533,6 +533,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 	oaScreening(t, c, supervisor, handler, resident)
 	oaNeeds(t, c, a, handler)
 	oaServices(t, c, a, admin, resident)
+	oaVolunteers(t, c, a, admin, handler, deptHandler, resident)
 
 	// Every operation was called, and the error answers came up.
 	var missed []string

@@ -44,6 +44,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/service"
 	"github.com/gongzhi/gongzhi/internal/survey"
 	"github.com/gongzhi/gongzhi/internal/ticket"
+	"github.com/gongzhi/gongzhi/internal/volunteer"
 	"github.com/gongzhi/gongzhi/internal/vote"
 	"github.com/gongzhi/gongzhi/internal/web"
 	"github.com/gongzhi/gongzhi/internal/webhook"
@@ -80,6 +81,7 @@ type App struct {
 	Screening    *screening.Service
 	Needs        *needs.Service
 	Services     *service.Service
+	Volunteers   *volunteer.Service
 	Handler      http.Handler
 	idem         *idem.Store
 	// AdminPassword is set when the admin account was made on this start
@@ -217,6 +219,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 			return nil, fmt.Errorf("service-confirm-days: %w", err)
 		}
 	}
+	if a.Volunteers, err = newVolunteers(d, c, a.Gov, cfg.PointsRules); err != nil {
+		return nil, err
+	}
 	// After every capability: the comments on their items, and the lists
 	// and counts that join them.
 	a.Deliberation = deliberation.NewService(d, c)
@@ -275,7 +280,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		}
 		w.Write([]byte("ready\n"))
 	})
-	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Insight: a.Insight, Themes: a.Themes, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Screening: a.Screening, Needs: a.Needs, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, Services: a.Services}).Routes(mux)
+	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Insight: a.Insight, Themes: a.Themes, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Screening: a.Screening, Needs: a.Needs, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, Services: a.Services, Volunteers: a.Volunteers}).Routes(mux)
 	open311.New(open311.Deps{Tickets: a.Tickets, Auth: a.Auth, Gov: a.Gov, Idem: a.idem, Log: log, Jurisdiction: cfg.Jurisdiction, BaseURL: cfg.BaseURL,
 		SandboxURL: cfg.Open311SandboxURL}).Routes(mux)
 	lookupKey, err := d.Secret(ctx, "web.lookup", 32)
@@ -286,7 +291,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err != nil {
 		return nil, err
 	}
-	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Replies: a.Replies, Insight: a.Insight, Evaluation: a.Evaluation, Themes: a.Themes, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Screening: a.Screening, Needs: a.Needs, Services: a.Services})
+	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Replies: a.Replies, Insight: a.Insight, Evaluation: a.Evaluation, Themes: a.Themes, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Screening: a.Screening, Needs: a.Needs, Services: a.Services, Volunteers: a.Volunteers})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
@@ -315,6 +320,7 @@ func newAgenda(a *App) *agenda.Service {
 	ag.AddMine(a.Elections.MineItems)
 	ag.AddMine(a.Meetings.MineItems)
 	ag.AddMine(a.Needs.MineItems)
+	ag.AddMine(a.Volunteers.MineItems)
 	ag.AddMine(a.Notices.MineItems)
 	ag.AddMine(a.Projects.MineItems)
 	ag.AddMine(a.Services.MineItems)
@@ -322,6 +328,7 @@ func newAgenda(a *App) *agenda.Service {
 	ag.AddTodo(a.Meetings.TodoItems)
 	ag.AddTodo(a.Screening.TodoItems)
 	ag.AddTodo(a.Needs.TodoItems)
+	ag.AddTodo(a.Volunteers.TodoItems)
 	ag.AddTodo(a.Notices.TodoItems)
 	ag.AddTodo(a.Projects.TodoItems)
 	ag.AddTodo(a.Services.TodoItems)
@@ -358,6 +365,20 @@ func newProposals(d *db.DB, c clock.Clock, g *gov.Service, t *ticket.Service, ru
 		return x.ReporterPhone, err
 	})
 	return p, nil
+}
+
+// newVolunteers builds the volunteers' service with the points rules of
+// the configuration.
+func newVolunteers(d *db.DB, c clock.Clock, g *gov.Service, rules string) (*volunteer.Service, error) {
+	v := volunteer.NewService(d, c, g)
+	r, err := volunteer.ParseRules(rules)
+	if err != nil {
+		return nil, fmt.Errorf("points-rules: %w", err)
+	}
+	if err := v.SetRules(r); err != nil {
+		return nil, fmt.Errorf("points-rules: %w", err)
+	}
+	return v, nil
 }
 
 // hsts tells browsers, when the server is reached over HTTPS only, to use
@@ -563,6 +584,11 @@ func (a *App) work(ctx context.Context) {
 			a.Log.Error("service request reminders", "err", err)
 		} else if n > 0 {
 			a.Log.Info("service request reminders", "n", n)
+		}
+		if n, err := a.Volunteers.Award(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Error("participation points", "err", err)
+		} else if n > 0 {
+			a.Log.Info("participation points awarded", "entries", n)
 		}
 		if st, err := a.Evaluation.Refresh(ctx); err != nil && ctx.Err() == nil {
 			a.Log.Error("evaluation refresh", "err", err)

@@ -80,6 +80,10 @@ type Config struct {
 	// ServiceConfirmDays is the working days a service provider has to
 	// confirm or decline a resident's request; 0 keeps the default of 1.
 	ServiceConfirmDays int
+	// PointsRules changes the volunteers' points (volunteer.ParseRules) and
+	// switches redemption at partner shops on (shops=on); empty keeps the
+	// defaults, shops off.
+	PointsRules string
 	// InsightAutoDispatch is the confidence (of both the category and the
 	// unit) at which the router dispatches a new ticket by itself; 0, the
 	// default, never.
@@ -177,6 +181,9 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 		}
 		c.ServiceConfirmDays = n
 	}
+	if v := getenv("GONGZHI_POINTS_RULES"); v != "" {
+		c.PointsRules = v
+	}
 	if v := getenv("GONGZHI_INSIGHT_AUTO_DISPATCH"); v != "" {
 		x, err := strconv.ParseFloat(v, 64)
 		if err != nil {
@@ -231,6 +238,7 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.StringVar(&c.VisitIntervals, "visit-intervals", c.VisitIntervals, "days between visits to residents with registered needs, per category, e.g. alone=7,care=7,disability=14,elderly=14,other=30 (GONGZHI_VISIT_INTERVALS)")
 	fs.StringVar(&c.ElectionRules, "election-rules", c.ElectionRules, "elections' participation and the share to be elected, per kind, n/d (at least) or >n/d (more than), e.g. owners_committee.quorum=2/3,owners_committee.elect=>1/2,residents_representatives.quorum=>1/2,residents_representatives.elect=>1/2 (GONGZHI_ELECTION_RULES)")
 	fs.IntVar(&c.ServiceConfirmDays, "service-confirm-days", c.ServiceConfirmDays, "working days a service provider has to confirm or decline a request, 1 to 10; 0 keeps 1 (GONGZHI_SERVICE_CONFIRM_DAYS)")
+	fs.StringVar(&c.PointsRules, "points-rules", c.PointsRules, "volunteers' points per confirmed hour and per act of taking part, redemption at partner shops (off unless shops=on) and how long a code lasts (minutes), e.g. hour=10,cosign=2,meeting=5,survey=2,shops=on,code=120 (GONGZHI_POINTS_RULES)")
 	fs.IntVar(&c.EvaluationMinSample, "evaluation-min-sample", c.EvaluationMinSample, "fewest rated tickets in a month with which a unit is ranked, classed or listed; 0 for the default of 10 (GONGZHI_EVALUATION_MIN_SAMPLE)")
 	fs.StringVar(&c.Durability, "durability", c.Durability, "SQLite: full syncs every commit to disk, normal may lose the last commits at a power cut (GONGZHI_DURABILITY)")
 	fs.DurationVar(&c.DBTimeout, "db-timeout", c.DBTimeout, "PostgreSQL: connect and statement timeout; 0 for none (GONGZHI_DB_TIMEOUT)")

@@ -233,6 +233,7 @@ func (s *a11ySite) residentPages() []a11yPage {
 		{"resident", "/services", true},
 		{"resident", "/services/offers/" + s.serviceOf(0), true},
 		{"resident", "/services/requests/" + s.serviceOf(1), true},
+		{"resident", "/volunteer", true},
 	}
 }
 
@@ -303,6 +304,7 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"demo-grid", "/staff/visits?reason=每周走访", false},
 		{"demo-grid", "/staff/services", false},
 		{"demo-grid", "/staff/services/requests/" + s.serviceOf(1), false},
+		{"demo-grid", "/staff/volunteer", false},
 		{"admin", "/staff/residents", false},
 		{"demo-handler", "/staff/replies", false},
 		{"demo-handler", "/staff/tickets/" + replyingTicket(s.t, s.a, "13900008888") + "?tpl=demo-rt-11", false},

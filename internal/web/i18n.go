@@ -56,6 +56,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canScreening": canScreening,
 		"canVisits":    canVisits,
 		"canServices":  canServices,
+		"canVolunteer": canVolunteer,
 		"canResidents": canResidents,
 		"canNotices":   canNotices,
 		"canModerate":  canModeration,
@@ -221,6 +222,7 @@ var messageTables = []map[string][2]string{
 	meetingMessages,
 	screeningMessages,
 	serviceMessages,
+	volunteerMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

@@ -24,6 +24,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/service"
 	"github.com/gongzhi/gongzhi/internal/survey"
 	"github.com/gongzhi/gongzhi/internal/ticket"
+	"github.com/gongzhi/gongzhi/internal/volunteer"
 	"github.com/gongzhi/gongzhi/internal/vote"
 )
 
@@ -97,8 +98,8 @@ func keyFamilies() map[string][]string {
 		"prop.flash.":        nil,
 		"prop.vis.":          {"residents", "public"},
 		"prop.visis.":        {"residents", "public"},
-		"agenda.kind.":       {"proposal", "vote", "meeting", "project", "notice", "survey", "election", "service"},
-		"agenda.role.":       {"raised", "cosigned", "owner", "answer", "task", "input", "objection", "disclose_village_affairs", "disclose_finance", "respondent", "voter", "member", "took_part", "objected", "provider", "requester"},
+		"agenda.kind.":       {"proposal", "vote", "meeting", "project", "notice", "survey", "election", "service", "volunteer"},
+		"agenda.role.":       {"raised", "cosigned", "owner", "answer", "task", "input", "objection", "disclose_village_affairs", "disclose_finance", "respondent", "voter", "member", "took_part", "objected", "provider", "requester", "volunteer", "code", "hours", "approve"},
 		"res.flash.":         nil,
 		"elec.kind.":         election.Kinds,
 		"elec.level.":        {"public", "residents", "internal"},
@@ -153,6 +154,12 @@ func keyFamilies() map[string][]string {
 		"svc.status.":        strs(service.Statuses),
 		"svc.ev.":            {"create", "confirm", "decline", "cancel", "complete", "rate", "complain", "remind", "overdue", "expire"},
 		"svc.flash.":         nil,
+		"vol.flash.":         nil,
+		"vol.cause.":         {volunteer.CauseHours, volunteer.CauseCosign, volunteer.CauseMeeting, volunteer.CauseSurvey, volunteer.CauseRedeem},
+		"vol.status.":        {volunteer.StatusPending, volunteer.StatusApproved, volunteer.StatusRejected},
+		"vol.code.status.":   {volunteer.CodePending, volunteer.CodeRedeemed, volunteer.CodeWithdrawn, volunteer.CodeExpired},
+		"vol.task.status.":   {volunteer.TaskOpen, volunteer.TaskCancelled},
+		"vol.signup.status.": {volunteer.SignupSigned, volunteer.SignupWithdrawn, volunteer.SignupConfirmed, volunteer.SignupAbsent},
 	}
 }
 

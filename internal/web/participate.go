@@ -16,6 +16,7 @@ var participateEntries = []participateEntry{
 	{"part-projects", "/projects", "part.projects", "part.projects.hint"},
 	{"part-meetings", "/meetings", "part.meetings", "part.meetings.hint"},
 	{"part-services", "/services", "part.services", "part.services.hint"},
+	{"part-volunteer", "/volunteer", "part.volunteer", "part.volunteer.hint"},
 	{"part-surveys", "/surveys", "part.surveys", "part.surveys.hint"},
 	{"part-votes", "/votes", "part.votes", "part.votes.hint"},
 	{"part-elections", "/elections", "part.elections", "part.elections.hint"},

@@ -27,6 +27,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.screeningRoutes(h)
 	s.needsRoutes(h)
 	s.serviceRoutes(h)
+	s.volunteerRoutes(h)
 	h("GET /participate", s.participate)
 	h("GET /staff/todo", s.staffTodo)
 

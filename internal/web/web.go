@@ -18,6 +18,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/screening"
 	"github.com/gongzhi/gongzhi/internal/service"
 	"github.com/gongzhi/gongzhi/internal/survey"
+	"github.com/gongzhi/gongzhi/internal/volunteer"
 	"github.com/gongzhi/gongzhi/internal/vote"
 	"html/template"
 	"io/fs"
@@ -125,6 +126,8 @@ type Deps struct {
 	// Services keeps the neighbourhood service circle (邻里服务); may be
 	// nil, and then its pages answer 503.
 	Services *service.Service
+	// Volunteers keeps volunteers, tasks and points; may be nil.
+	Volunteers *volunteer.Service
 }
 
 // Server serves the HTML pages.
@@ -162,6 +165,7 @@ var pageNames = []string{
 	"meeting_list", "meeting", "meeting_staff_list", "meeting_staff",
 	"screening_staff_list", "screening_staff", "needs", "visits_staff",
 	"service_list", "service_offer", "service_request", "service_staff", "service_staff_request",
+	"volunteer", "volunteer_staff", "volunteer_staff_task",
 	"staff_print", // its own document, rendered by renderPrint
 }
 
