@@ -530,6 +530,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 	oaProjects(t, c, a, admin, handler, deptHandler, resident)
 	oaComments(t, c, a, admin, handler, resident)
 	oaMeetings(t, c, a, admin, handler, deptHandler, resident)
+	oaMediation(t, c, a, admin, handler, resident)
 
 	// Every operation was called, and the error answers came up.
 	var missed []string

@@ -33,6 +33,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
+	"github.com/gongzhi/gongzhi/internal/mediation"
 	"github.com/gongzhi/gongzhi/internal/meeting"
 	"github.com/gongzhi/gongzhi/internal/notice"
 	"github.com/gongzhi/gongzhi/internal/open311"
@@ -74,6 +75,7 @@ type App struct {
 	// Deliberation keeps the comments on proposals and other items.
 	Deliberation *deliberation.Service
 	Meetings     *meeting.Service
+	Mediation    *mediation.Service
 	Handler      http.Handler
 	idem         *idem.Store
 	// AdminPassword is set when the admin account was made on this start
@@ -195,6 +197,11 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Attachments.KeptBy(a.Projects.PhotosKeeping)
 	a.Meetings = meeting.NewService(d, c, a.Gov)
 	a.Meetings.SetCalendar(a.Tickets.Calendar())
+	a.Mediation = mediation.NewService(d, c, a.Gov)
+	a.Mediation.SetCalendar(a.Tickets.Calendar())
+	a.Mediation.SetTickets(a.Tickets)
+	a.Mediation.SetSignatures(a.Attachments)
+	a.Attachments.KeptBy(a.Mediation.SignaturesKeeping)
 	// After every capability: the comments on their items, and the lists
 	// and counts that join them.
 	a.Deliberation = deliberation.NewService(d, c)
@@ -253,7 +260,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		}
 		w.Write([]byte("ready\n"))
 	})
-	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Insight: a.Insight, Themes: a.Themes, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
+	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Insight: a.Insight, Themes: a.Themes, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Mediation: a.Mediation, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo}).Routes(mux)
 	open311.New(open311.Deps{Tickets: a.Tickets, Auth: a.Auth, Gov: a.Gov, Idem: a.idem, Log: log, Jurisdiction: cfg.Jurisdiction, BaseURL: cfg.BaseURL,
 		SandboxURL: cfg.Open311SandboxURL}).Routes(mux)
 	lookupKey, err := d.Secret(ctx, "web.lookup", 32)
@@ -264,7 +271,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err != nil {
 		return nil, err
 	}
-	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Replies: a.Replies, Insight: a.Insight, Evaluation: a.Evaluation, Themes: a.Themes, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings})
+	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Replies: a.Replies, Insight: a.Insight, Evaluation: a.Evaluation, Themes: a.Themes, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Mediation: a.Mediation})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
@@ -292,10 +299,12 @@ func newAgenda(a *App) *agenda.Service {
 	ag.AddMine(a.Surveys.MineItems)
 	ag.AddMine(a.Elections.MineItems)
 	ag.AddMine(a.Meetings.MineItems)
+	ag.AddMine(a.Mediation.MineItems)
 	ag.AddMine(a.Notices.MineItems)
 	ag.AddMine(a.Projects.MineItems)
 	ag.AddTodo(a.Proposals.TodoItems)
 	ag.AddTodo(a.Meetings.TodoItems)
+	ag.AddTodo(a.Mediation.TodoItems)
 	ag.AddTodo(a.Notices.TodoItems)
 	ag.AddTodo(a.Projects.TodoItems)
 	return ag
@@ -520,6 +529,11 @@ func (a *App) work(ctx context.Context) {
 			a.Log.Error("meeting task reminders", "err", err)
 		} else if n > 0 {
 			a.Log.Info("meeting task reminders", "n", n)
+		}
+		if n, err := a.Mediation.Remind(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Error("mediation confirmation reminders", "err", err)
+		} else if n > 0 {
+			a.Log.Info("mediation confirmation reminders", "n", n)
 		}
 		if st, err := a.Evaluation.Refresh(ctx); err != nil && ctx.Err() == nil {
 			a.Log.Error("evaluation refresh", "err", err)

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"github.com/gongzhi/gongzhi/internal/agenda"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
+	"github.com/gongzhi/gongzhi/internal/mediation"
 	"github.com/gongzhi/gongzhi/internal/meeting"
 	"github.com/gongzhi/gongzhi/internal/notice"
 	"github.com/gongzhi/gongzhi/internal/project"
@@ -113,6 +114,9 @@ type Deps struct {
 	// Meetings keeps the consultation meetings (议事会); may be nil, and
 	// then their pages answer 503.
 	Meetings *meeting.Service
+	// Mediation keeps people's mediation (人民调解); may be nil, and then
+	// its pages answer 503.
+	Mediation *mediation.Service
 }
 
 // Server serves the HTML pages.
