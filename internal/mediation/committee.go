@@ -218,3 +218,17 @@ VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM mediation_events WHERE case_n
 		"committee:"+code, now.UnixMilli(), u.ID, fmt.Sprintf(`{"members":%d,"names":%q}`, len(names), strings.Join(names, "、")))
 	return errs.Wrap(err, "committee event")
 }
+
+// ResidentArea sets *code to the area u was last verified to live in, for
+// her application to go to its committee; "" when none.
+func (s *Service) ResidentArea(ctx context.Context, u auth.User, code *string) error {
+	*code = ""
+	if !CanApply(u) {
+		return nil
+	}
+	err := s.db.R.QueryRowContext(ctx, `SELECT area_code FROM area_residents WHERE phone = $1 ORDER BY verified_at DESC LIMIT 1`, u.Phone).Scan(code)
+	if err == sql.ErrNoRows {
+		return nil
+	}
+	return errs.Wrap(err, "her area")
+}

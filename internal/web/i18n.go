@@ -53,6 +53,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canSurveys":   canSurveys,
 		"canProjects":  canProjects,
 		"canMeetings":  canMeetings,
+		"canMediation": canMediation,
 		"canResidents": canResidents,
 		"canNotices":   canNotices,
 		"canModerate":  canModeration,
@@ -216,6 +217,7 @@ var messageTables = []map[string][2]string{
 	projectMessages,
 	deliberationMessages,
 	meetingMessages,
+	mediationMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

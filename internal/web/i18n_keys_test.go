@@ -15,6 +15,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/insight"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
+	"github.com/gongzhi/gongzhi/internal/mediation"
 	"github.com/gongzhi/gongzhi/internal/meeting"
 	"github.com/gongzhi/gongzhi/internal/notice"
 	"github.com/gongzhi/gongzhi/internal/project"
@@ -94,8 +95,8 @@ func keyFamilies() map[string][]string {
 		"prop.flash.":        nil,
 		"prop.vis.":          {"residents", "public"},
 		"prop.visis.":        {"residents", "public"},
-		"agenda.kind.":       {"proposal", "vote", "meeting", "project", "notice", "survey", "election"},
-		"agenda.role.":       {"raised", "cosigned", "owner", "answer", "task", "input", "objection", "disclose_village_affairs", "disclose_finance", "respondent", "voter", "member", "took_part", "objected"},
+		"agenda.kind.":       {"proposal", "vote", "meeting", "project", "notice", "survey", "election", "mediation"},
+		"agenda.role.":       {"raised", "cosigned", "owner", "answer", "task", "input", "objection", "disclose_village_affairs", "disclose_finance", "respondent", "voter", "member", "took_part", "objected", "party", "session", "confirmation", "follow_up"},
 		"res.flash.":         nil,
 		"elec.kind.":         election.Kinds,
 		"elec.level.":        {"public", "residents", "internal"},
@@ -136,6 +137,20 @@ func keyFamilies() map[string][]string {
 		"meet.choice.":       {meeting.ChoiceFor, meeting.ChoiceAgainst, meeting.ChoiceAbstain},
 		"meet.ev.":           {"create", "roster_add", "roster_remove", "notice", "open", "signin", "minutes", "resolution", "ballot", "close", "publish", "task", "task_done"},
 		"meet.flash.":        nil,
+
+		"med.status.":    strs(mediation.Statuses),
+		"med.risk.":      strs(mediation.Risks),
+		"med.type.":      mediation.DisputeTypes,
+		"med.source.":    mediation.Sources,
+		"med.role.":      {mediation.RoleApplicant, mediation.RoleRespondent},
+		"med.duty.":      {mediation.DutyChair, mediation.DutyDeputy, mediation.DutyMember},
+		"med.sign.":      {mediation.SignImage, mediation.SignInPerson},
+		"med.party.":     {"a", "b"},
+		"med.agreement.": {mediation.AgreementWritten, mediation.AgreementVerbal},
+		"med.confirm.":   {mediation.ConfirmNone, mediation.ConfirmApplied, mediation.ConfirmGranted, mediation.ConfirmRefused},
+		"med.performed.": {mediation.Performed, mediation.PartlyDone, mediation.NotPerformed},
+		"med.ev.":        {"open", "escalate", "police_referral", "regrade", "mediators", "schedule", "session", "sign", "agree", "confirmation", "follow_up", "refuse", "terminate", "remind_confirmation"},
+		"med.flash.":     nil,
 	}
 }
 

@@ -15,6 +15,7 @@ var participateEntries = []participateEntry{
 	{"part-notices", "/notices", "part.notices", "part.notices.hint"},
 	{"part-projects", "/projects", "part.projects", "part.projects.hint"},
 	{"part-meetings", "/meetings", "part.meetings", "part.meetings.hint"},
+	{"part-mediation", "/mediation", "part.mediation", "part.mediation.hint"},
 	{"part-surveys", "/surveys", "part.surveys", "part.surveys.hint"},
 	{"part-votes", "/votes", "part.votes", "part.votes.hint"},
 	{"part-elections", "/elections", "part.elections", "part.elections.hint"},

@@ -152,6 +152,7 @@ var pageNames = []string{
 	"project_list", "project", "project_staff_list",
 	"deliberation_form", "deliberation_report", "deliberation_queue", "deliberation_stats",
 	"meeting_list", "meeting", "meeting_staff_list", "meeting_staff",
+	"mediation_list", "mediation", "mediation_staff_list", "mediation_staff", "mediation_figures", "mediation_print",
 	"staff_print", // its own document, rendered by renderPrint
 }
 
