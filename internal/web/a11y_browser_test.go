@@ -46,6 +46,9 @@ type a11ySite struct {
 	comment    string    // a comment on it (deliberation_browser_test.go)
 	meetingID  string    // an open meeting with the resident on its roster (meeting_browser_test.go)
 	users      map[string]*browser
+
+	// mediationNo is the resident's mediation case, agreed (mediation_browser_test.go).
+	mediationNo string
 }
 
 func newA11ySite(t *testing.T, timeout time.Duration) *a11ySite {
@@ -227,6 +230,9 @@ func (s *a11ySite) residentPages() []a11yPage {
 		{"resident", "/meetings", true},
 		{"guest", "/meetings", true},
 		{"resident", "/meetings/" + s.residentMeeting(), true},
+		{"resident", "/mediation", true},
+		{"guest", "/mediation", true},
+		{"resident", "/mediation/" + s.residentMediation(), true},
 	}
 }
 
@@ -292,6 +298,9 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"admin", "/staff/moderation", false},
 		{"demo-grid", "/staff/meetings", false},
 		{"demo-grid", "/staff/meetings/" + s.residentMeeting(), false},
+		{"demo-grid", "/staff/mediation", false},
+		{"demo-grid", "/staff/mediation/" + s.residentMediation(), false},
+		{"demo-grid", "/staff/mediation/figures", false},
 		{"admin", "/staff/residents", false},
 		{"demo-handler", "/staff/replies", false},
 		{"demo-handler", "/staff/tickets/" + replyingTicket(s.t, s.a, "13900008888") + "?tpl=demo-rt-11", false},
