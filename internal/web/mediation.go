@@ -19,7 +19,7 @@ import (
 // and do what is the mediation capability's; these pages only lay it out.
 
 // mediationRoutes are the pages of mediation, the residents' and the staff's.
-func (s *Server) mediationRoutes(h route) {
+func (s *Server) mediationRoutes(h, files route) {
 	h("GET /mediation", s.mediationList)
 	h("POST /mediation", s.mediationApply)
 	h("GET /mediation/{number}", s.mediationPage)
@@ -29,8 +29,9 @@ func (s *Server) mediationRoutes(h route) {
 	h("GET /staff/mediation/figures", s.staffMediationFigures)
 	h("GET /staff/mediation/{number}", s.staffMediationCase)
 	h("GET /staff/mediation/{number}/print", s.staffMediationPrint)
-	// risk, mediators, schedule, session, sign, agree, confirm, followup, refuse, terminate
-	h("POST /staff/mediation/{number}/{action}", s.staffMediationAct)
+	// risk, mediators, schedule, session, sign (an image of the signature),
+	// agree, confirm, followup, refuse, terminate
+	files("POST /staff/mediation/{number}/{action}", s.staffMediationAct)
 }
 
 // MediationListData is the residents' page: the application form and her

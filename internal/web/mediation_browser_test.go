@@ -115,7 +115,7 @@ func TestMediationBrowser(t *testing.T) {
 	staff.do(chromedp.SetValue(chromedp.CSS("#med-rrisk"), "yellow"), chromedp.SendKeys(chromedp.CSS("#med-rnote"), "双方情绪激动"))
 	staff.click("#med-regrade")
 	staff.sees("已重新评估风险", "黄色（可能激化）")
-	staff.click(`#med-mediators-form input[name="member"]`)
+	staff.check(`#med-mediators-form input[name="member"]`)
 	staff.click("#med-assign")
 	staff.sees("已指派调解员", "网格调解员")
 	staff.do(chromedp.SendKeys(chromedp.CSS("#med-place"), "社区调解室"),

@@ -24,7 +24,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.projectRoutes(h, files)
 	s.deliberationRoutes(h)
 	s.meetingRoutes(h)
-	s.mediationRoutes(h)
+	s.mediationRoutes(h, files)
 	h("GET /participate", s.participate)
 	h("GET /staff/todo", s.staffTodo)
 
