@@ -296,10 +296,14 @@ func (s *Service) Sign(ctx context.Context, u auth.User, number string, session,
 		if s.photos == nil {
 			return Case{}, errs.New(errs.Unavailable, "本系统未启用图片功能", "images are not enabled on this system")
 		}
-		if _, err := s.Get(ctx, u, number); err != nil {
+		// Only those who mediate the case keep an image on it.
+		c, err := s.Get(ctx, u, number)
+		if err != nil {
 			return Case{}, err
 		}
-		var err error
+		if !c.CanRun {
+			return Case{}, errs.New(errs.Forbidden, "只有本案的调解委员会可以办理", "only the case's committee handles it")
+		}
 		if kept, err = s.photos.Keep(ctx, name, img); err != nil {
 			return Case{}, err
 		}

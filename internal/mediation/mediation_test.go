@@ -702,3 +702,31 @@ func TestFiguresAndAgenda(t *testing.T) {
 		}
 	})
 }
+
+func TestSignatureImageOnlyByMediators(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		sigs := &memSigs{}
+		f.s.SetSignatures(sigs)
+		c := f.open(t, mediation.RiskBlue)
+		_, err := f.s.RecordSession(ctx, f.mediator, c.Number, mediation.NewSession{Place: "调解室", Record: "记录"})
+		must(t, err)
+		_, err = f.s.Sign(ctx, f.office, c.Number, 1, 1, "sig.png", strings.NewReader("png"))
+		wantCode(t, err, errs.Forbidden, "the office uploads")
+		_, err = f.s.Sign(ctx, f.a, c.Number, 1, 1, "sig.png", strings.NewReader("png"))
+		wantCode(t, err, errs.Forbidden, "a party uploads")
+		if sigs.n != 0 {
+			t.Fatalf("%d images kept for refused signatures", sigs.n)
+		}
+		_, err = f.s.Sign(ctx, f.mediator, c.Number, 1, 1, "sig.png", strings.NewReader(""))
+		wantCode(t, err, errs.Invalid, "an empty image")
+		c, err = f.s.Sign(ctx, f.mediator, c.Number, 1, 3, "sig.png", strings.NewReader("png"))
+		wantCode(t, err, errs.Invalid, "no third party")
+		n, err := f.s.SignaturesKeeping(ctx, fmt.Sprintf("%064x", 1))
+		must(t, err)
+		if n != 0 {
+			t.Fatalf("a refused signature keeps its file: %d", n)
+		}
+	})
+}
