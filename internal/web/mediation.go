@@ -27,6 +27,7 @@ func (s *Server) mediationRoutes(h, files route) {
 	h("GET /staff/mediation", s.staffMediation)
 	h("POST /staff/mediation", s.staffMediationCreate)
 	h("GET /staff/mediation/figures", s.staffMediationFigures)
+	h("POST /staff/mediation/committees/{code}", s.staffMediationMembers)
 	h("GET /staff/mediation/{number}", s.staffMediationCase)
 	h("GET /staff/mediation/{number}/print", s.staffMediationPrint)
 	// risk, mediators, schedule, session, sign (an image of the signature),
@@ -217,6 +218,17 @@ type StaffMediationData struct {
 	AreaCode string
 	Figures  *mediation.Figures
 	Rates    MediationRates
+	// Committees are those of her area, each with whether she keeps its
+	// membership.
+	Committees []MediationCommitteeRow
+}
+
+// MediationCommitteeRow is a committee with its members as lines of the
+// form (姓名,手机号,账号,职务).
+type MediationCommitteeRow struct {
+	mediation.Committee
+	CanKeep bool
+	Lines   string
 }
 
 // MediationRates are the figures' rates in words ("—" with nothing to count).
@@ -278,6 +290,11 @@ func (s *Server) renderStaffMediation(w http.ResponseWriter, r *http.Request, p 
 		s.fail(w, r, err)
 		return
 	}
+	if done := r.URL.Query().Get("done"); done != "" {
+		if _, ok := messages["med.flash."+done]; ok {
+			p.Flash = tr(p.Lang, "med.flash."+done)
+		}
+	}
 	d := &StaffMediationData{Types: mediation.DisputeTypes, Sources: mediation.Sources, Risks: mediation.Risks, AreaCode: u.AreaCode}
 	for _, k := range mediation.Risks {
 		g := MediationGroup{Risk: k}
@@ -287,6 +304,26 @@ func (s *Server) renderStaffMediation(w http.ResponseWriter, r *http.Request, p 
 			}
 		}
 		d.ByRisk = append(d.ByRisk, g)
+	}
+	coms, err := s.Mediation.Committees(r.Context(), u.AreaCode)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, c := range coms {
+		row := MediationCommitteeRow{Committee: c, CanKeep: mediation.CanKeepCommittee(*u, c.Code, c.AreaCode)}
+		var lines []string
+		for _, m := range c.Members {
+			acct := ""
+			if m.UserID != "" {
+				if x, err := s.Auth.User(r.Context(), m.UserID); err == nil {
+					acct = x.Username
+				}
+			}
+			lines = append(lines, strings.Join([]string{m.Name, m.Phone, acct, m.Duty}, ","))
+		}
+		row.Lines = strings.Join(lines, "\n")
+		d.Committees = append(d.Committees, row)
 	}
 	p.Data = d
 	s.render(w, r, status, "mediation_staff_list", p)
@@ -487,4 +524,44 @@ func (s *Server) staffMediationFigures(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Data = &StaffMediationData{Figures: &fig, Types: mediation.DisputeTypes, Risks: mediation.Risks, AreaCode: area, Rates: rates}
 	s.render(w, r, http.StatusOK, "mediation_figures", p)
+}
+
+// staffMediationMembers sets a committee's members from the form's lines:
+// 姓名,手机号,账号,职务 (chair, deputy or member), the account a staff
+// login name.
+func (s *Server) staffMediationMembers(w http.ResponseWriter, r *http.Request) {
+	u := s.mediationStaff(w, r)
+	if u == nil {
+		return
+	}
+	var list []mediation.NewMember
+	var err error
+	for i, line := range strings.Split(strings.ReplaceAll(r.PostFormValue("members"), "，", ","), "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		f := strings.Split(line, ",")
+		for len(f) < 4 {
+			f = append(f, "")
+		}
+		m := mediation.NewMember{Name: f[0], Phone: f[1], Duty: strings.TrimSpace(f[3])}
+		if acct := strings.TrimSpace(f[2]); acct != "" {
+			x, e := s.Auth.UserByUsername(r.Context(), acct)
+			if e != nil {
+				err = errs.Invalidf("第%d行：账号 %s 不存在", "line %d: no account %s", i+1, acct)
+				break
+			}
+			m.UserID = x.ID
+		}
+		list = append(list, m)
+	}
+	if err == nil {
+		_, err = s.Mediation.SetMembers(r.Context(), *u, r.PathValue("code"), list)
+	}
+	if err != nil {
+		p := s.page(w, r, "med.staff.title")
+		s.renderStaffMediation(w, r, p, u, s.formError(r, p, err))
+		return
+	}
+	redirect(w, r, "/staff/mediation?done=members")
 }

@@ -128,3 +128,31 @@ func auth0(t *testing.T, a *app.App, username string) auth.User {
 }
 
 func todayStr() string { return time.Now().In(clock.BusinessZone()).Format("2006-01-02") }
+
+// TestMediationCommitteeForm: the administrator keeps a committee's
+// members on the staff page; two are refused, an unknown login is named,
+// three with the grid worker's login make it take cases.
+func TestMediationCommitteeForm(t *testing.T) {
+	a := newApp(t)
+	mediationCommittee(t, a)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	admin := staffLogin(t, srv, "admin", "lantern-river-42")
+	status, page := admin.get("/staff/mediation")
+	if status != 200 {
+		t.Fatalf("list: %d\n%s", status, page)
+	}
+	mustContain(t, page, "金谷东园社区人民调解委员会", "委员3人", "网格调解员,,demo-grid,chair")
+	tok := csrf(t, page)
+	post := func(lines string, want int, wants ...string) {
+		t.Helper()
+		status, page := admin.post("/staff/mediation/committees/TJ-JGDY", url.Values{"csrf": {tok}, "members": {lines}})
+		if status != want {
+			t.Fatalf("%q: %d, want %d\n%s", lines, status, want, page)
+		}
+		mustContain(t, page, wants...)
+	}
+	post("甲,,,chair\n乙", 400, "三至九人")
+	post("甲,,nobody,chair\n乙\n丙", 400, "账号 nobody 不存在")
+	post("网格调解员,,demo-grid,chair\n乙,13600136009,,deputy\n丙\n丁", 200, "已更新调解委员会委员", "委员4人", "乙（副主任）")
+}
