@@ -18,6 +18,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
+	"github.com/gongzhi/gongzhi/internal/mediation"
 	"github.com/gongzhi/gongzhi/internal/meeting"
 	"github.com/gongzhi/gongzhi/internal/needs"
 	"github.com/gongzhi/gongzhi/internal/notice"
@@ -64,6 +65,7 @@ type Deps struct {
 	Needs        *needs.Service
 	Services     *service.Service
 	Volunteers   *volunteer.Service
+	Mediation    *mediation.Service
 }
 
 // API serves /api/v1.
@@ -369,6 +371,24 @@ var routeTable = []route{
 	{"GET", "/api/v1/volunteer/shops", asUser, noKey, "the partner shops", nil, (*API).listVolunteerShops},
 	{"PUT", "/api/v1/volunteer/shops/{org}", asAdmin, noKey, "make an organisation a partner shop (admin)", nil, (*API).addVolunteerShop},
 	{"DELETE", "/api/v1/volunteer/shops/{org}", asAdmin, noKey, "end a partnership (admin)", nil, (*API).removeVolunteerShop},
+	{"POST", "/api/v1/mediation/cases", asUser, keyed, "open a mediation case (staff), or apply for mediation of one's own dispute (resident)", nil, (*API).createMediationCase},
+	{"GET", "/api/v1/mediation/cases", asUser, noKey, "mediation cases the caller may see, gravest risk first", nil, (*API).listMediationCases},
+	{"GET", "/api/v1/mediation/cases/{number}", asUser, noKey, "one mediation case with its parties, sessions and agreement", nil, (*API).getMediationCase},
+	{"GET", "/api/v1/mediation/cases/{number}/events", asUser, noKey, "a mediation case's log", nil, (*API).mediationEvents},
+	{"POST", "/api/v1/mediation/cases/{number}/risk", asUser, keyed, "grade the case's risk anew (red escalates at once)", nil, (*API).mediationRegrade},
+	{"POST", "/api/v1/mediation/cases/{number}/mediators", asUser, keyed, "name the mediators from the committee's members", nil, (*API).mediationMediators},
+	{"POST", "/api/v1/mediation/cases/{number}/schedule", asUser, keyed, "set the next session; the parties are told", nil, (*API).mediationSchedule},
+	{"POST", "/api/v1/mediation/cases/{number}/sessions", asUser, keyed, "record a session held", nil, (*API).mediationSession},
+	{"POST", "/api/v1/mediation/cases/{number}/signatures", asUser, keyed, "record that a party signed a record or the agreement in person", nil, (*API).mediationSign},
+	{"POST", "/api/v1/mediation/cases/{number}/agreement", asUser, keyed, "record the mediation agreement; answers the confirmation deadline", nil, (*API).mediationAgreement},
+	{"POST", "/api/v1/mediation/cases/{number}/confirmation", asUser, keyed, "record the application for judicial confirmation and the court's answer", nil, (*API).mediationConfirm},
+	{"POST", "/api/v1/mediation/cases/{number}/follow-up", asUser, keyed, "record the follow-up on performance", nil, (*API).mediationFollowUp},
+	{"POST", "/api/v1/mediation/cases/{number}/refuse", asUser, keyed, "a party refuses mediation: the case ends", nil, (*API).mediationRefuse},
+	{"POST", "/api/v1/mediation/cases/{number}/terminate", asUser, keyed, "end mediation without agreement", nil, (*API).mediationTerminate},
+	{"POST", "/api/v1/mediation/tickets/{number}", asUser, keyed, "a ticket of a dispute becomes a mediation case under its number", nil, (*API).mediationFromTicket},
+	{"GET", "/api/v1/mediation/figures", asUser, noKey, "mediation figures of an area", nil, (*API).mediationFigures},
+	{"GET", "/api/v1/mediation/committees", asUser, noKey, "mediation committees with their members", nil, (*API).mediationCommittees},
+	{"PUT", "/api/v1/mediation/committees/{code}/members", asUser, noKey, "set a committee's members (3 to 9)", nil, (*API).mediationMembers},
 
 	{"GET", "/api/v1/timelimits", asUser, noKey, "the time-limit table", nil, (*API).listTimeLimits},
 	{"PUT", "/api/v1/timelimits", asAdmin, noKey, "create or replace a line (admin)", nil, (*API).setTimeLimit},

@@ -534,6 +534,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 	oaNeeds(t, c, a, handler)
 	oaServices(t, c, a, admin, resident)
 	oaVolunteers(t, c, a, admin, handler, deptHandler, resident)
+	oaMediation(t, c, a, admin, handler, resident)
 
 	// Every operation was called, and the error answers came up.
 	var missed []string

@@ -33,6 +33,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
+	"github.com/gongzhi/gongzhi/internal/mediation"
 	"github.com/gongzhi/gongzhi/internal/meeting"
 	"github.com/gongzhi/gongzhi/internal/needs"
 	"github.com/gongzhi/gongzhi/internal/notice"
@@ -82,6 +83,7 @@ type App struct {
 	Needs        *needs.Service
 	Services     *service.Service
 	Volunteers   *volunteer.Service
+	Mediation    *mediation.Service
 	Handler      http.Handler
 	idem         *idem.Store
 	// AdminPassword is set when the admin account was made on this start
@@ -222,6 +224,11 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if a.Volunteers, err = newVolunteers(d, c, a.Gov, cfg.PointsRules); err != nil {
 		return nil, err
 	}
+	a.Mediation = mediation.NewService(d, c, a.Gov)
+	a.Mediation.SetCalendar(a.Tickets.Calendar())
+	a.Mediation.SetTickets(a.Tickets)
+	a.Mediation.SetSignatures(a.Attachments)
+	a.Attachments.KeptBy(a.Mediation.SignaturesKeeping)
 	// After every capability: the comments on their items, and the lists
 	// and counts that join them.
 	a.Deliberation = deliberation.NewService(d, c)
@@ -280,7 +287,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		}
 		w.Write([]byte("ready\n"))
 	})
-	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Insight: a.Insight, Themes: a.Themes, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Screening: a.Screening, Needs: a.Needs, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, Services: a.Services, Volunteers: a.Volunteers}).Routes(mux)
+	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Insight: a.Insight, Themes: a.Themes, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Screening: a.Screening, Needs: a.Needs, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, Services: a.Services, Volunteers: a.Volunteers, Mediation: a.Mediation}).Routes(mux)
 	open311.New(open311.Deps{Tickets: a.Tickets, Auth: a.Auth, Gov: a.Gov, Idem: a.idem, Log: log, Jurisdiction: cfg.Jurisdiction, BaseURL: cfg.BaseURL,
 		SandboxURL: cfg.Open311SandboxURL}).Routes(mux)
 	lookupKey, err := d.Secret(ctx, "web.lookup", 32)
@@ -291,7 +298,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err != nil {
 		return nil, err
 	}
-	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Replies: a.Replies, Insight: a.Insight, Evaluation: a.Evaluation, Themes: a.Themes, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Screening: a.Screening, Needs: a.Needs, Services: a.Services, Volunteers: a.Volunteers})
+	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Replies: a.Replies, Insight: a.Insight, Evaluation: a.Evaluation, Themes: a.Themes, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Screening: a.Screening, Needs: a.Needs, Services: a.Services, Volunteers: a.Volunteers, Mediation: a.Mediation})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
@@ -321,6 +328,7 @@ func newAgenda(a *App) *agenda.Service {
 	ag.AddMine(a.Meetings.MineItems)
 	ag.AddMine(a.Needs.MineItems)
 	ag.AddMine(a.Volunteers.MineItems)
+	ag.AddMine(a.Mediation.MineItems)
 	ag.AddMine(a.Notices.MineItems)
 	ag.AddMine(a.Projects.MineItems)
 	ag.AddMine(a.Services.MineItems)
@@ -329,6 +337,7 @@ func newAgenda(a *App) *agenda.Service {
 	ag.AddTodo(a.Screening.TodoItems)
 	ag.AddTodo(a.Needs.TodoItems)
 	ag.AddTodo(a.Volunteers.TodoItems)
+	ag.AddTodo(a.Mediation.TodoItems)
 	ag.AddTodo(a.Notices.TodoItems)
 	ag.AddTodo(a.Projects.TodoItems)
 	ag.AddTodo(a.Services.TodoItems)
@@ -589,6 +598,11 @@ func (a *App) work(ctx context.Context) {
 			a.Log.Error("participation points", "err", err)
 		} else if n > 0 {
 			a.Log.Info("participation points awarded", "entries", n)
+		}
+		if n, err := a.Mediation.Remind(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Error("mediation confirmation reminders", "err", err)
+		} else if n > 0 {
+			a.Log.Info("mediation confirmation reminders", "n", n)
 		}
 		if st, err := a.Evaluation.Refresh(ctx); err != nil && ctx.Err() == nil {
 			a.Log.Error("evaluation refresh", "err", err)

@@ -48,6 +48,9 @@ type a11ySite struct {
 	// serviceOffer and serviceNo are a service and the resident's booking of it (service_browser_test.go).
 	serviceOffer, serviceNo string
 	users                   map[string]*browser
+
+	// mediationNo is the resident's mediation case, agreed (mediation_browser_test.go).
+	mediationNo string
 }
 
 func newA11ySite(t *testing.T, timeout time.Duration) *a11ySite {
@@ -234,6 +237,9 @@ func (s *a11ySite) residentPages() []a11yPage {
 		{"resident", "/services/offers/" + s.serviceOf(0), true},
 		{"resident", "/services/requests/" + s.serviceOf(1), true},
 		{"resident", "/volunteer", true},
+		{"resident", "/mediation", true},
+		{"guest", "/mediation", true},
+		{"resident", "/mediation/" + s.residentMediation(), true},
 	}
 }
 
@@ -305,6 +311,9 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"demo-grid", "/staff/services", false},
 		{"demo-grid", "/staff/services/requests/" + s.serviceOf(1), false},
 		{"demo-grid", "/staff/volunteer", false},
+		{"demo-grid", "/staff/mediation", false},
+		{"demo-grid", "/staff/mediation/" + s.residentMediation(), false},
+		{"demo-grid", "/staff/mediation/figures", false},
 		{"admin", "/staff/residents", false},
 		{"demo-handler", "/staff/replies", false},
 		{"demo-handler", "/staff/tickets/" + replyingTicket(s.t, s.a, "13900008888") + "?tpl=demo-rt-11", false},

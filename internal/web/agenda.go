@@ -48,6 +48,9 @@ var agendaStatusKeys = map[string][]string{
 	"notice":   {"notice.status.", "notice.state."},
 	"survey":   {"sv.status."},
 	"election": {"elec.status."},
+
+	// people's mediation
+	"mediation": {"med.status."},
 }
 
 // agendaStatus is an item's status in words.

@@ -57,6 +57,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canVisits":    canVisits,
 		"canServices":  canServices,
 		"canVolunteer": canVolunteer,
+		"canMediation": canMediation,
 		"canResidents": canResidents,
 		"canNotices":   canNotices,
 		"canModerate":  canModeration,
@@ -223,6 +224,7 @@ var messageTables = []map[string][2]string{
 	screeningMessages,
 	serviceMessages,
 	volunteerMessages,
+	mediationMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

@@ -15,6 +15,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/insight"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
+	"github.com/gongzhi/gongzhi/internal/mediation"
 	"github.com/gongzhi/gongzhi/internal/meeting"
 	"github.com/gongzhi/gongzhi/internal/needs"
 	"github.com/gongzhi/gongzhi/internal/notice"
@@ -98,8 +99,8 @@ func keyFamilies() map[string][]string {
 		"prop.flash.":        nil,
 		"prop.vis.":          {"residents", "public"},
 		"prop.visis.":        {"residents", "public"},
-		"agenda.kind.":       {"proposal", "vote", "meeting", "project", "notice", "survey", "election", "service", "volunteer"},
-		"agenda.role.":       {"raised", "cosigned", "owner", "answer", "task", "input", "objection", "disclose_village_affairs", "disclose_finance", "respondent", "voter", "member", "took_part", "objected", "provider", "requester", "volunteer", "code", "hours", "approve"},
+		"agenda.kind.":       {"proposal", "vote", "meeting", "project", "notice", "survey", "election", "service", "volunteer", "mediation"},
+		"agenda.role.":       {"raised", "cosigned", "owner", "answer", "task", "input", "objection", "disclose_village_affairs", "disclose_finance", "respondent", "voter", "member", "took_part", "objected", "provider", "requester", "volunteer", "code", "hours", "approve", "party", "session", "confirmation", "follow_up"},
 		"res.flash.":         nil,
 		"elec.kind.":         election.Kinds,
 		"elec.level.":        {"public", "residents", "internal"},
@@ -160,6 +161,20 @@ func keyFamilies() map[string][]string {
 		"vol.code.status.":   {volunteer.CodePending, volunteer.CodeRedeemed, volunteer.CodeWithdrawn, volunteer.CodeExpired},
 		"vol.task.status.":   {volunteer.TaskOpen, volunteer.TaskCancelled},
 		"vol.signup.status.": {volunteer.SignupSigned, volunteer.SignupWithdrawn, volunteer.SignupConfirmed, volunteer.SignupAbsent},
+
+		"med.status.":    strs(mediation.Statuses),
+		"med.risk.":      strs(mediation.Risks),
+		"med.type.":      mediation.DisputeTypes,
+		"med.source.":    mediation.Sources,
+		"med.role.":      {mediation.RoleApplicant, mediation.RoleRespondent},
+		"med.duty.":      {mediation.DutyChair, mediation.DutyDeputy, mediation.DutyMember},
+		"med.sign.":      {mediation.SignImage, mediation.SignInPerson},
+		"med.party.":     {"a", "b"},
+		"med.agreement.": {mediation.AgreementWritten, mediation.AgreementVerbal},
+		"med.confirm.":   {mediation.ConfirmNone, mediation.ConfirmApplied, mediation.ConfirmGranted, mediation.ConfirmRefused},
+		"med.performed.": {mediation.Performed, mediation.PartlyDone, mediation.NotPerformed},
+		"med.ev.":        {"open", "escalate", "police_referral", "regrade", "mediators", "schedule", "session", "sign", "agree", "confirmation", "follow_up", "refuse", "terminate", "remind_confirmation"},
+		"med.flash.":     nil,
 	}
 }
 

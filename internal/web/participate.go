@@ -17,6 +17,7 @@ var participateEntries = []participateEntry{
 	{"part-meetings", "/meetings", "part.meetings", "part.meetings.hint"},
 	{"part-services", "/services", "part.services", "part.services.hint"},
 	{"part-volunteer", "/volunteer", "part.volunteer", "part.volunteer.hint"},
+	{"part-mediation", "/mediation", "part.mediation", "part.mediation.hint"},
 	{"part-surveys", "/surveys", "part.surveys", "part.surveys.hint"},
 	{"part-votes", "/votes", "part.votes", "part.votes.hint"},
 	{"part-elections", "/elections", "part.elections", "part.elections.hint"},

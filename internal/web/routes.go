@@ -28,6 +28,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.needsRoutes(h)
 	s.serviceRoutes(h)
 	s.volunteerRoutes(h)
+	s.mediationRoutes(h, files)
 	h("GET /participate", s.participate)
 	h("GET /staff/todo", s.staffTodo)
 

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"github.com/gongzhi/gongzhi/internal/agenda"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
+	"github.com/gongzhi/gongzhi/internal/mediation"
 	"github.com/gongzhi/gongzhi/internal/meeting"
 	"github.com/gongzhi/gongzhi/internal/needs"
 	"github.com/gongzhi/gongzhi/internal/notice"
@@ -128,6 +129,9 @@ type Deps struct {
 	Services *service.Service
 	// Volunteers keeps volunteers, tasks and points; may be nil.
 	Volunteers *volunteer.Service
+	// Mediation keeps people's mediation (人民调解); may be nil, and then
+	// its pages answer 503.
+	Mediation *mediation.Service
 }
 
 // Server serves the HTML pages.
@@ -166,6 +170,7 @@ var pageNames = []string{
 	"screening_staff_list", "screening_staff", "needs", "visits_staff",
 	"service_list", "service_offer", "service_request", "service_staff", "service_staff_request",
 	"volunteer", "volunteer_staff", "volunteer_staff_task",
+	"mediation_list", "mediation", "mediation_staff_list", "mediation_staff", "mediation_figures", "mediation_print",
 	"staff_print", // its own document, rendered by renderPrint
 }
 
