@@ -216,6 +216,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Services = service.NewService(d, c, a.Gov)
 	a.Services.SetCalendar(a.Tickets.Calendar())
 	a.Services.SetTickets(serviceTickets{a.Tickets})
+	a.Services.SetNeeds(a.Needs.NeedsOf)
 	if cfg.ServiceConfirmDays != 0 {
 		if err := a.Services.SetConfirmDays(cfg.ServiceConfirmDays); err != nil {
 			return nil, fmt.Errorf("service-confirm-days: %w", err)

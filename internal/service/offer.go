@@ -33,7 +33,9 @@ type Offer struct {
 	// provider's place is known, and whether the provider serves the area.
 	DistanceM *float64 `json:"distance_m,omitempty"`
 	Serves    bool     `json:"serves_area"`
-	Slots     []Slot   `json:"slots"`
+	// Fits tells a resident that it answers a need she registered.
+	Fits  bool   `json:"fits,omitempty"`
+	Slots []Slot `json:"slots"`
 
 	orgArea string
 	lapsed  bool
@@ -390,6 +392,7 @@ func (s *Service) Near(ctx context.Context, u auth.User, q NearQuery) (Near, err
 		}
 		return false
 	})
+	s.markFits(ctx, u, out.Items)
 	return out, nil
 }
 

@@ -126,6 +126,7 @@ type Service struct {
 	loc         *time.Location
 	confirmDays int
 	tickets     Tickets
+	needs       NeedsReader // her own needs, for what fits her (fits.go)
 }
 
 // Tickets is what the service asks of the ticket capability: a complaint

@@ -213,6 +213,28 @@ func TestDirectory(t *testing.T) {
 		if d := *near.Items[1].DistanceM; d < 550 || d > 650 {
 			t.Fatalf("distance %v", d)
 		}
+		// What fits her own needs is marked and comes first; nobody
+		// else's directory changes.
+		f.s.SetNeeds(func(ctx context.Context, phone string) ([]string, error) {
+			if phone == r.Phone {
+				return []string{"elderly"}, nil
+			}
+			return nil, nil
+		})
+		near, err = f.s.Near(ctx, r, service.NearQuery{AreaCode: community})
+		must(t, err)
+		if !near.Items[0].Fits || near.Items[0].ID != elderly || near.Items[1].Fits {
+			t.Fatalf("what fits her: %+v", near.Items)
+		}
+		for _, u := range []auth.User{f.residents[1], f.committee} {
+			if near, err := f.s.Near(ctx, u, service.NearQuery{AreaCode: community}); err != nil || near.Items[0].Fits || near.Items[1].Fits {
+				t.Fatalf("fits shown to %s: %+v %v", u.ID, near.Items, err)
+			}
+		}
+		if fits := service.Fits([]string{"alone", "other"}); !fits[service.CatMeals] || fits[service.CatChildcare] || len(fits) != 4 {
+			t.Errorf("fits of living alone: %v", fits)
+		}
+		f.s.SetNeeds(nil)
 		near, err = f.s.Near(ctx, r, service.NearQuery{AreaCode: community, Radius: 300})
 		must(t, err)
 		if len(near.Items) != 1 {

@@ -36,6 +36,7 @@ var serviceMessages = map[string][2]string{
 	"svc.price.note":             {"收费标准", "Price"},
 	"svc.distance":               {"约 %d 米", "about %d m"},
 	"svc.serves":                 {"服务本社区", "serves your community"},
+	"svc.fits":                   {"适合您", "fits your needs"},
 	"svc.slots.n":                {"%d 个可约时段", "%d times to book"},
 	"svc.none":                   {"附近暂时没有这类服务。", "No such services nearby yet."},
 	"svc.offer":                  {"服务详情", "Service"},
