@@ -201,11 +201,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $
 
 // event appends a line to the election's log in tx.
 func (s *Service) event(ctx context.Context, tx *sql.Tx, id, kind string, detail map[string]any, u auth.User, at time.Time) error {
-	b, _ := json.Marshal(detail)
-	_, err := tx.ExecContext(ctx, `INSERT INTO election_events (election_id, seq, kind, detail, actor, at)
-VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM election_events WHERE election_id = $1), $2, $3, $4, $5)`,
-		id, kind, string(b), u.ID, db.Millis(at))
-	return errs.Wrap(err, "insert election event")
+	return db.AppendEvent(ctx, tx, db.Event{Table: "election_events", KeyColumn: "election_id", Key: id, At: at, Actor: u.ID, Kind: kind, Detail: detail})
 }
 
 // Event is a line of an election's log.

@@ -3,8 +3,8 @@ package mediation
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
@@ -212,11 +212,9 @@ WHERE x.member_id = $1 AND c.status IN ('accepted', 'mediating')`, old.ID).Scan(
 
 // committeeEvent records the change of a membership in the log of the
 // committee (under its code).
-func (s *Service) committeeEvent(ctx context.Context, tx *sql.Tx, u auth.User, code string, names []string, now interface{ UnixMilli() int64 }) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO mediation_events (case_number, seq, at, actor, kind, detail)
-VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM mediation_events WHERE case_number = $1), $2, $3, 'members', $4)`,
-		"committee:"+code, now.UnixMilli(), u.ID, fmt.Sprintf(`{"members":%d,"names":%q}`, len(names), strings.Join(names, "、")))
-	return errs.Wrap(err, "committee event")
+func (s *Service) committeeEvent(ctx context.Context, tx *sql.Tx, u auth.User, code string, names []string, now time.Time) error {
+	return db.AppendEvent(ctx, tx, db.Event{Table: "mediation_events", KeyColumn: "case_number", Key: "committee:" + code, At: now, Actor: u.ID,
+		Kind: "members", Detail: map[string]any{"members": len(names), "names": strings.Join(names, "、")}})
 }
 
 // ResidentArea sets *code to the area u was last verified to live in, for

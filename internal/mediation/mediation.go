@@ -298,14 +298,7 @@ func (s *Service) opt(v sql.NullInt64) *time.Time {
 
 // event appends a line to the case's log in tx.
 func (s *Service) event(ctx context.Context, tx *sql.Tx, number string, u auth.User, kind string, detail map[string]any, at time.Time) error {
-	b := []byte("{}")
-	if detail != nil {
-		b, _ = json.Marshal(detail)
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO mediation_events (case_number, seq, at, actor, kind, detail)
-VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM mediation_events WHERE case_number = $1), $2, $3, $4, $5)`,
-		number, db.Millis(at), u.ID, kind, string(b))
-	return errs.Wrap(err, "mediation event")
+	return db.AppendEvent(ctx, tx, db.Event{Table: "mediation_events", KeyColumn: "case_number", Key: number, At: at, Actor: u.ID, Kind: kind, Detail: detail})
 }
 
 // notice is one notification: to a phone, an organisation, or a role in an

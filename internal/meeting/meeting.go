@@ -216,14 +216,7 @@ func (s *Service) opt(v sql.NullInt64) *time.Time {
 // event appends a line to the meeting's log in tx; onBehalf names the
 // member the actor acted for.
 func (s *Service) event(ctx context.Context, tx *sql.Tx, id string, u auth.User, onBehalf, kind string, detail map[string]any, at time.Time) error {
-	b := []byte("{}")
-	if detail != nil {
-		b, _ = json.Marshal(detail)
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO meeting_events (meeting_id, seq, at, actor, on_behalf, kind, detail)
-VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM meeting_events WHERE meeting_id = $1), $2, $3, $4, $5, $6)`,
-		id, db.Millis(at), u.ID, onBehalf, kind, string(b))
-	return errs.Wrap(err, "meeting event")
+	return db.AppendEvent(ctx, tx, db.Event{Table: "meeting_events", KeyColumn: "meeting_id", Key: id, At: at, Actor: u.ID, Kind: kind, Detail: detail, OnBehalf: onBehalf})
 }
 
 // notify records a notification for a phone or an organisation, in the

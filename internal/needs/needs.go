@@ -14,7 +14,6 @@ package needs
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"strings"
 	"time"
 
@@ -206,12 +205,5 @@ func (s *Service) opt(v sql.NullInt64) *time.Time {
 // event appends a line to the registration's log in tx; the detail never
 // holds the needs themselves.
 func (s *Service) event(ctx context.Context, tx *sql.Tx, phone string, u auth.User, onBehalf bool, kind string, detail map[string]any, at time.Time) error {
-	b := []byte("{}")
-	if detail != nil {
-		b, _ = json.Marshal(detail)
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO needs_events (phone, seq, at, actor, on_behalf, kind, detail)
-VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM needs_events WHERE phone = $1), $2, $3, $4, $5, $6)`,
-		phone, db.Millis(at), u.ID, onBehalf, kind, string(b))
-	return errs.Wrap(err, "needs event")
+	return db.AppendEvent(ctx, tx, db.Event{Table: "needs_events", KeyColumn: "phone", Key: phone, At: at, Actor: u.ID, Kind: kind, Detail: detail, OnBehalf: onBehalf})
 }

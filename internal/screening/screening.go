@@ -233,14 +233,7 @@ func (s *Service) opt(v sql.NullInt64) *time.Time {
 
 // event appends a line to the round's log in tx.
 func (s *Service) event(ctx context.Context, tx *sql.Tx, id string, u auth.User, kind string, detail map[string]any, at time.Time) error {
-	b := []byte("{}")
-	if detail != nil {
-		b, _ = json.Marshal(detail)
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO screening_events (round_id, seq, at, actor, kind, detail)
-VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM screening_events WHERE round_id = $1), $2, $3, $4, $5)`,
-		id, db.Millis(at), u.ID, kind, string(b))
-	return errs.Wrap(err, "screening event")
+	return db.AppendEvent(ctx, tx, db.Event{Table: "screening_events", KeyColumn: "round_id", Key: id, At: at, Actor: u.ID, Kind: kind, Detail: detail})
 }
 
 // notify records a notification for a role within an area, in the

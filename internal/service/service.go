@@ -233,14 +233,7 @@ type Event struct {
 // event appends a line to the subject's log in tx; onBehalf is the phone of
 // the resident the actor acted for.
 func (s *Service) event(ctx context.Context, tx *sql.Tx, subject string, u auth.User, onBehalf, kind string, detail map[string]any, at time.Time) error {
-	b := []byte("{}")
-	if detail != nil {
-		b, _ = json.Marshal(detail)
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO service_events (subject, seq, at, actor, on_behalf, kind, detail)
-VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM service_events WHERE subject = $1), $2, $3, $4, $5, $6)`,
-		subject, db.Millis(at), u.ID, onBehalf, kind, string(b))
-	return errs.Wrap(err, "service event")
+	return db.AppendEvent(ctx, tx, db.Event{Table: "service_events", KeyColumn: "subject", Key: subject, At: at, Actor: u.ID, Kind: kind, Detail: detail, OnBehalf: onBehalf})
 }
 
 // keeper tells whether u's organisation keeps providers (Keeper).

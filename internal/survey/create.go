@@ -3,7 +3,6 @@ package survey
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -130,14 +129,7 @@ func ValidID(id string) bool {
 
 // event appends a line to the survey's history in the caller's transaction.
 func (s *Service) event(ctx context.Context, tx *sql.Tx, id, kind string, detail any, u auth.User, now time.Time) error {
-	d, err := json.Marshal(detail)
-	if err != nil {
-		return errs.Wrap(err, "survey event")
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO survey_events (survey_id, seq, kind, detail, actor, at)
-VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM survey_events WHERE survey_id = $1), $2, $3, $4, $5)`,
-		id, kind, string(d), u.ID, db.Millis(now))
-	return errs.Wrap(err, "survey event")
+	return db.AppendEvent(ctx, tx, db.Event{Table: "survey_events", KeyColumn: "survey_id", Key: id, At: now, Actor: u.ID, Kind: kind, Detail: detail})
 }
 
 // notify tells an organisation, in the notifications the ticket capability

@@ -137,11 +137,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, v.ID, v.AreaCode, v.Title, v.Matte
 
 // event appends a line to the vote's log in tx.
 func (s *Service) event(ctx context.Context, tx *sql.Tx, id, kind string, detail map[string]any, u auth.User, at time.Time) error {
-	b, _ := json.Marshal(detail)
-	_, err := tx.ExecContext(ctx, `INSERT INTO vote_events (vote_id, seq, kind, detail, actor, at)
-VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM vote_events WHERE vote_id = $1), $2, $3, $4, $5)`,
-		id, kind, string(b), u.ID, db.Millis(at))
-	return errs.Wrap(err, "insert vote event")
+	return db.AppendEvent(ctx, tx, db.Event{Table: "vote_events", KeyColumn: "vote_id", Key: id, At: at, Actor: u.ID, Kind: kind, Detail: detail})
 }
 
 // Event is a line of a vote's log.
