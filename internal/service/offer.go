@@ -34,8 +34,11 @@ type Offer struct {
 	DistanceM *float64 `json:"distance_m,omitempty"`
 	Serves    bool     `json:"serves_area"`
 	// Fits tells a resident that it answers a need she registered.
-	Fits  bool   `json:"fits,omitempty"`
-	Slots []Slot `json:"slots"`
+	Fits bool `json:"fits,omitempty"`
+	// Lat and Lng are its provider's place, when known (the directory's map).
+	Lat   *float64 `json:"lat,omitempty"`
+	Lng   *float64 `json:"lng,omitempty"`
+	Slots []Slot   `json:"slots"`
 
 	orgArea string
 	lapsed  bool
@@ -374,9 +377,12 @@ func (s *Service) Near(ctx context.Context, u auth.User, q NearQuery) (Near, err
 			continue
 		}
 		o.Serves = serves[o.OrgCode]
-		if pt, ok := points[o.OrgCode]; ok && out.Lat != nil {
-			d := gov.Haversine(*out.Lat, *out.Lng, pt[0], pt[1])
-			o.DistanceM = &d
+		if pt, ok := points[o.OrgCode]; ok {
+			o.Lat, o.Lng = &pt[0], &pt[1]
+			if out.Lat != nil {
+				d := gov.Haversine(*out.Lat, *out.Lng, pt[0], pt[1])
+				o.DistanceM = &d
+			}
 		}
 		if o.Serves || (o.DistanceM != nil && *o.DistanceM <= q.Radius) {
 			out.Items = append(out.Items, o)

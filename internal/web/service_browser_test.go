@@ -124,6 +124,10 @@ func TestServiceBrowser(t *testing.T) {
 	for _, p := range []string{"/participate", "/services", "/services/offers/" + o.ID, "/services/requests/" + number} {
 		checkResidentPage(t, b, src, p)
 	}
+	// Measured from a place, the directory has its map too.
+	checkResidentPage(t, b, src, "/services?area=110117001001&lat=40.1400&lng=117.1200")
+	b.sees("红色标记为您的社区")
+	b.shot("service-map", 390)
 
 	sctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)

@@ -1,11 +1,14 @@
 package web_test
 
 import (
+	"context"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/gongzhi/gongzhi/internal/service"
 )
 
 var serviceNumberRE = regexp.MustCompile(`(FW\d{12})`)
@@ -144,4 +147,33 @@ func mealsID(t *testing.T, page string) string {
 		t.Fatalf("no service:\n%s", page)
 	}
 	return m[1]
+}
+
+// TestServiceMap: with a place to measure from, the directory draws the
+// district's map with the circle searched and the service as dot 1, the
+// same number as its line in the list; without one, the list alone.
+func TestServiceMap(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	serviceSetup(t, a, residentPhone)
+	grid, err := a.Auth.UserByUsername(context.Background(), "demo-grid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lat, lng := 40.1412, 117.1205
+	if _, err := a.Services.SaveProvider(context.Background(), grid, service.ProviderInput{OrgCode: svcStation, Provides: "助老、助浴", Hours: "每天",
+		Areas: []string{"110117001001"}, Lat: &lat, Lng: &lng}); err != nil {
+		t.Fatal(err)
+	}
+	res := residentLogin(t, srv, residentPhone)
+	status, page := res.get("/services?area=110117001001")
+	if status != 200 || strings.Contains(page, `id="svc-map"`) {
+		t.Fatalf("no place to measure from: %d, map shown %v", status, strings.Contains(page, `id="svc-map"`))
+	}
+	status, page = res.get("/services?area=110117001001&lat=40.1400&lng=117.1200")
+	if status != 200 {
+		t.Fatalf("directory: %d\n%s", status, page)
+	}
+	mustContain(t, page, `id="svc-map"`, `class="place-ring"`, `class="place-pin"`, "<title>上门助浴 · 金谷东园养老驿站</title>", `aria-label="地图上第 1 个"`)
 }

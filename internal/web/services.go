@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -43,6 +44,10 @@ type ServiceListData struct {
 	Near       service.Near
 	Mine       []service.Request
 	NoHome     bool
+	// Map is the district's map of the services near her; Nums numbers
+	// those on it by their ID, as the list does.
+	Map  template.HTML
+	Nums map[string]int
 }
 
 // ServiceOfferData is one service with its slots.
@@ -115,6 +120,10 @@ func (s *Server) serviceList(w http.ResponseWriter, r *http.Request) {
 			s.render(w, r, s.formError(r, p, err), "service_list", p)
 			return
 		}
+		s.fail(w, r, err)
+		return
+	}
+	if d.Map, d.Nums, err = s.serviceMap(r.Context(), p.Lang, d.Near); err != nil {
 		s.fail(w, r, err)
 		return
 	}
