@@ -550,61 +550,7 @@ func (a *App) work(ctx context.Context) {
 		} else if st != (ticket.SweepStats{}) {
 			a.Log.Info("sweep", "yellow", st.Yellow, "red", st.Red, "escalated", st.Escalated, "missed", st.Missed, "sent", st.Sent)
 		}
-		if n, err := a.Votes.CloseDue(ctx); err != nil && ctx.Err() == nil {
-			a.Log.Error("close votes", "err", err)
-		} else if n > 0 {
-			a.Log.Info("votes closed at their closing time", "votes", n)
-		}
-		if n, err := a.Elections.Announce(ctx); err != nil && ctx.Err() == nil {
-			a.Log.Error("announce elections", "err", err)
-		} else if n > 0 {
-			a.Log.Info("elections announced to their voters", "elections", n)
-		}
-		if n, err := a.Elections.CloseDue(ctx); err != nil && ctx.Err() == nil {
-			a.Log.Error("close elections", "err", err)
-		} else if n > 0 {
-			a.Log.Info("elections closed at their closing time", "elections", n)
-		}
-		if n, err := a.Surveys.CloseDue(ctx); err != nil && ctx.Err() == nil {
-			a.Log.Error("close surveys", "err", err)
-		} else if n > 0 {
-			a.Log.Info("surveys closed at their closing time", "surveys", n)
-		}
-		if n, err := a.Proposals.Lapse(ctx); err != nil && ctx.Err() == nil {
-			a.Log.Error("proposals lapse", "err", err)
-		} else if n > 0 {
-			a.Log.Info("proposals lapsed", "n", n)
-		}
-		if st, err := a.Notices.EndPeriods(ctx); err != nil && ctx.Err() == nil {
-			a.Log.Error("notice periods", "err", err)
-		} else if st != (notice.Ended{}) {
-			a.Log.Info("public-notice periods ended", "final", st.Final, "answering", st.Answering)
-		}
-		if n, err := a.Meetings.Remind(ctx); err != nil && ctx.Err() == nil {
-			a.Log.Error("meeting task reminders", "err", err)
-		} else if n > 0 {
-			a.Log.Info("meeting task reminders", "n", n)
-		}
-		if st, err := a.Screening.Sweep(ctx); err != nil && ctx.Err() == nil {
-			a.Log.Error("screening rounds", "err", err)
-		} else if st != (screening.Swept{}) {
-			a.Log.Info("screening rounds", "reminded", st.Reminded, "ended", st.Ended)
-		}
-		if n, err := a.Services.Remind(ctx); err != nil && ctx.Err() == nil {
-			a.Log.Error("service request reminders", "err", err)
-		} else if n > 0 {
-			a.Log.Info("service request reminders", "n", n)
-		}
-		if n, err := a.Volunteers.Award(ctx); err != nil && ctx.Err() == nil {
-			a.Log.Error("participation points", "err", err)
-		} else if n > 0 {
-			a.Log.Info("participation points awarded", "entries", n)
-		}
-		if n, err := a.Mediation.Remind(ctx); err != nil && ctx.Err() == nil {
-			a.Log.Error("mediation confirmation reminders", "err", err)
-		} else if n > 0 {
-			a.Log.Info("mediation confirmation reminders", "n", n)
-		}
+		a.participationSteps(ctx)
 		if st, err := a.Evaluation.Refresh(ctx); err != nil && ctx.Err() == nil {
 			a.Log.Error("evaluation refresh", "err", err)
 		} else if st.Rebuilt || st.Changed > 0 {

@@ -44,34 +44,9 @@ type NewAgreement struct {
 // committee; it takes effect on effective_on and opens the 30 days to
 // apply for judicial confirmation. A verbal one is recorded as such.
 func (s *Service) Agree(ctx context.Context, u auth.User, number string, n NewAgreement) (Case, error) {
-	if n.Kind == "" {
-		n.Kind = AgreementWritten
-	}
-	if n.Kind != AgreementWritten && n.Kind != AgreementVerbal {
-		return Case{}, errs.Invalidf("协议形式须为 written 或 verbal", "kind must be written or verbal")
-	}
-	if err := text(&n.Content, true, MaxText, "协议内容", "the content"); err != nil {
-		return Case{}, err
-	}
-	if err := text(&n.Facts, false, MaxText, "主要事实", "the facts"); err != nil {
-		return Case{}, err
-	}
-	if err := text(&n.Performance, n.Kind == AgreementWritten, MaxNote, "履行方式和期限", "the way and time of performance"); err != nil {
-		return Case{}, err
-	}
-	eff, err := time.ParseInLocation(DateLayout, strings.TrimSpace(n.EffectiveOn), s.loc)
+	eff, err := s.checkAgreement(&n)
 	if err != nil {
-		return Case{}, errs.Invalidf("生效日期须写作 YYYY-MM-DD", "effective_on is written YYYY-MM-DD")
-	}
-	n.EffectiveOn = eff.Format(DateLayout)
-	if n.PerformBy = strings.TrimSpace(n.PerformBy); n.PerformBy != "" {
-		pb, err := time.ParseInLocation(DateLayout, n.PerformBy, s.loc)
-		if err != nil {
-			return Case{}, errs.Invalidf("履行期限须写作 YYYY-MM-DD", "perform_by is written YYYY-MM-DD")
-		}
-		if pb.Before(eff) {
-			return Case{}, errs.Invalidf("履行期限不能早于生效日期", "perform_by cannot precede effective_on")
-		}
+		return Case{}, err
 	}
 	return s.change(ctx, u, number, func(tx *sql.Tx, c Case, now time.Time) error {
 		if !c.Status.Open() {
@@ -82,22 +57,7 @@ func (s *Service) Agree(ctx context.Context, u auth.User, number string, n NewAg
 			return errs.Invalidf("生效日期须在受理之日到今天之间", "effective_on lies between the day the case was opened and today")
 		}
 		if len(c.Mediators) == 0 {
-			member, err := memberQ(ctx, tx, u, c.Committee)
-			if err != nil {
-				return err
-			}
-			if !member {
-				return errs.Conflictf("请先指派调解员", "assign the mediators first")
-			}
-			var id string
-			if err := tx.QueryRowContext(ctx, `SELECT id FROM mediation_members WHERE org_code = $1 AND user_id = $2 AND duty <> 'former' ORDER BY seq LIMIT 1`, c.Committee, u.ID).Scan(&id); err != nil {
-				return errs.Wrap(err, "her membership")
-			}
-			com, err := committeeQ(ctx, tx, c.Committee)
-			if err != nil {
-				return err
-			}
-			if err := s.setMediators(ctx, tx, u, c.Number, com, []string{id}, false, now); err != nil {
+			if err := s.mediateSelf(ctx, tx, u, c, now); err != nil {
 				return err
 			}
 		}
@@ -137,6 +97,62 @@ effective_on = $6, confirmation_deadline = $7, copies = $8, committee_sealed = $
 		}
 		return s.tellParties(ctx, tx, c, now, msg)
 	})
+}
+
+// checkAgreement checks and cleans the agreement's fields, and reads its
+// effective date.
+func (s *Service) checkAgreement(n *NewAgreement) (time.Time, error) {
+	if n.Kind == "" {
+		n.Kind = AgreementWritten
+	}
+	if n.Kind != AgreementWritten && n.Kind != AgreementVerbal {
+		return time.Time{}, errs.Invalidf("协议形式须为 written 或 verbal", "kind must be written or verbal")
+	}
+	if err := text(&n.Content, true, MaxText, "协议内容", "the content"); err != nil {
+		return time.Time{}, err
+	}
+	if err := text(&n.Facts, false, MaxText, "主要事实", "the facts"); err != nil {
+		return time.Time{}, err
+	}
+	if err := text(&n.Performance, n.Kind == AgreementWritten, MaxNote, "履行方式和期限", "the way and time of performance"); err != nil {
+		return time.Time{}, err
+	}
+	eff, err := time.ParseInLocation(DateLayout, strings.TrimSpace(n.EffectiveOn), s.loc)
+	if err != nil {
+		return time.Time{}, errs.Invalidf("生效日期须写作 YYYY-MM-DD", "effective_on is written YYYY-MM-DD")
+	}
+	n.EffectiveOn = eff.Format(DateLayout)
+	if n.PerformBy = strings.TrimSpace(n.PerformBy); n.PerformBy != "" {
+		pb, err := time.ParseInLocation(DateLayout, n.PerformBy, s.loc)
+		if err != nil {
+			return time.Time{}, errs.Invalidf("履行期限须写作 YYYY-MM-DD", "perform_by is written YYYY-MM-DD")
+		}
+		if pb.Before(eff) {
+			return time.Time{}, errs.Invalidf("履行期限不能早于生效日期", "perform_by cannot precede effective_on")
+		}
+	}
+	return eff, nil
+}
+
+// mediateSelf makes the member who records an agreement the case's mediator
+// when none was named; one who is no member must have them named first.
+func (s *Service) mediateSelf(ctx context.Context, tx *sql.Tx, u auth.User, c Case, now time.Time) error {
+	member, err := memberQ(ctx, tx, u, c.Committee)
+	if err != nil {
+		return err
+	}
+	if !member {
+		return errs.Conflictf("请先指派调解员", "assign the mediators first")
+	}
+	var id string
+	if err := tx.QueryRowContext(ctx, `SELECT id FROM mediation_members WHERE org_code = $1 AND user_id = $2 AND duty <> 'former' ORDER BY seq LIMIT 1`, c.Committee, u.ID).Scan(&id); err != nil {
+		return errs.Wrap(err, "her membership")
+	}
+	com, err := committeeQ(ctx, tx, c.Committee)
+	if err != nil {
+		return err
+	}
+	return s.setMediators(ctx, tx, u, c.Number, com, []string{id}, false, now)
 }
 
 // Confirm records the judicial confirmation: applied (on the day the

@@ -105,39 +105,8 @@ func (s *Service) Committees(ctx context.Context, areaCode string) ([]Committee,
 // SetMembers replaces the committee's membership: 3 to 9 members, one
 // chair. A member still mediating an open case stays.
 func (s *Service) SetMembers(ctx context.Context, u auth.User, code string, list []NewMember) (Committee, error) {
-	if len(list) < MinMembers || len(list) > MaxMembers {
-		return Committee{}, errs.Invalidf("人民调解委员会由委员三至九人组成，现为%d人", "a mediation committee has 3 to 9 members, not %d", len(list))
-	}
-	chairs := 0
-	for i := range list {
-		m := &list[i]
-		m.Name = strings.TrimSpace(plaintext.Clean(m.Name))
-		if m.Name == "" || utf8.RuneCountInString(m.Name) > MaxName {
-			return Committee{}, errs.Invalidf("第%d位委员的姓名须为1到30字", "member %d: the name must be 1 to 30 characters", i+1)
-		}
-		if m.Phone = strings.TrimSpace(m.Phone); m.Phone != "" {
-			m.Phone = auth.NormalizePhone(m.Phone)
-			if !auth.ValidPhone(m.Phone) {
-				return Committee{}, errs.Invalidf("第%d位委员的手机号格式不正确", "member %d: malformed phone", i+1)
-			}
-		}
-		m.UserID = strings.TrimSpace(m.UserID)
-		if len(m.UserID) > 64 {
-			return Committee{}, errs.Invalidf("第%d位委员的账号过长", "member %d: the account is too long", i+1)
-		}
-		if m.Duty == "" {
-			m.Duty = DutyMember
-		}
-		switch m.Duty {
-		case DutyChair:
-			chairs++
-		case DutyDeputy, DutyMember:
-		default:
-			return Committee{}, errs.Invalidf("第%d位委员的职务不正确", "member %d: unknown duty", i+1)
-		}
-	}
-	if chairs != 1 {
-		return Committee{}, errs.Invalidf("人民调解委员会须有一名主任", "a mediation committee has one chair")
+	if err := checkMembers(list); err != nil {
+		return Committee{}, err
 	}
 	now := s.clock.Now()
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
@@ -148,23 +117,8 @@ func (s *Service) SetMembers(ctx context.Context, u auth.User, code string, list
 		if !CanKeepCommittee(u, c.Code, c.AreaCode) {
 			return errs.ErrForbidden
 		}
-		keep := map[string]bool{}
-		for _, m := range list {
-			keep[m.Name+"\x00"+m.Phone] = true
-		}
-		// Members who mediate an open case are kept by the same name and phone.
-		for _, old := range c.Members {
-			if keep[old.Name+"\x00"+old.Phone] {
-				continue
-			}
-			var busy int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM mediation_mediators x JOIN mediation_cases c ON c.number = x.case_number
-WHERE x.member_id = $1 AND c.status IN ('accepted', 'mediating')`, old.ID).Scan(&busy); err != nil {
-				return errs.Wrap(err, "member's cases")
-			}
-			if busy > 0 {
-				return errs.Conflictf("委员%s正在调解%d件案件，不能移出", "member %s mediates %d open cases and stays", old.Name, busy)
-			}
+		if err := stayBusy(ctx, tx, c, list); err != nil {
+			return err
 		}
 		byKey := map[string]string{}
 		for _, old := range c.Members {
@@ -208,6 +162,70 @@ WHERE x.member_id = $1 AND c.status IN ('accepted', 'mediating')`, old.ID).Scan(
 		return Committee{}, err
 	}
 	return s.Committee(ctx, code)
+}
+
+// checkMembers checks and cleans a committee's new membership: 3 to 9
+// members, one chair.
+func checkMembers(list []NewMember) error {
+	if len(list) < MinMembers || len(list) > MaxMembers {
+		return errs.Invalidf("人民调解委员会由委员三至九人组成，现为%d人", "a mediation committee has 3 to 9 members, not %d", len(list))
+	}
+	chairs := 0
+	for i := range list {
+		m := &list[i]
+		m.Name = strings.TrimSpace(plaintext.Clean(m.Name))
+		if m.Name == "" || utf8.RuneCountInString(m.Name) > MaxName {
+			return errs.Invalidf("第%d位委员的姓名须为1到30字", "member %d: the name must be 1 to 30 characters", i+1)
+		}
+		if m.Phone = strings.TrimSpace(m.Phone); m.Phone != "" {
+			m.Phone = auth.NormalizePhone(m.Phone)
+			if !auth.ValidPhone(m.Phone) {
+				return errs.Invalidf("第%d位委员的手机号格式不正确", "member %d: malformed phone", i+1)
+			}
+		}
+		m.UserID = strings.TrimSpace(m.UserID)
+		if len(m.UserID) > 64 {
+			return errs.Invalidf("第%d位委员的账号过长", "member %d: the account is too long", i+1)
+		}
+		if m.Duty == "" {
+			m.Duty = DutyMember
+		}
+		switch m.Duty {
+		case DutyChair:
+			chairs++
+		case DutyDeputy, DutyMember:
+		default:
+			return errs.Invalidf("第%d位委员的职务不正确", "member %d: unknown duty", i+1)
+		}
+	}
+	if chairs != 1 {
+		return errs.Invalidf("人民调解委员会须有一名主任", "a mediation committee has one chair")
+	}
+	return nil
+}
+
+// stayBusy refuses a membership that leaves out a member who mediates an
+// open case (members are known again by the same name and phone).
+func stayBusy(ctx context.Context, tx *sql.Tx, c Committee, list []NewMember) error {
+	keep := map[string]bool{}
+	for _, m := range list {
+		keep[m.Name+"\x00"+m.Phone] = true
+	}
+	// Members who mediate an open case are kept by the same name and phone.
+	for _, old := range c.Members {
+		if keep[old.Name+"\x00"+old.Phone] {
+			continue
+		}
+		var busy int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM mediation_mediators x JOIN mediation_cases c ON c.number = x.case_number
+WHERE x.member_id = $1 AND c.status IN ('accepted', 'mediating')`, old.ID).Scan(&busy); err != nil {
+			return errs.Wrap(err, "member's cases")
+		}
+		if busy > 0 {
+			return errs.Conflictf("委员%s正在调解%d件案件，不能移出", "member %s mediates %d open cases and stays", old.Name, busy)
+		}
+	}
+	return nil
 }
 
 // committeeEvent records the change of a membership in the log of the
