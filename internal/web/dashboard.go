@@ -13,6 +13,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/mediation"
 )
 
 // Who sees which figures is evaluation's rule (evaluation.Visible,
@@ -175,6 +176,10 @@ type KPI struct {
 
 // DashData is the leaders' dashboard.
 type DashData struct {
+	// Mediation is the district's people's mediation in the month, for
+	// those who read its figures.
+	Mediation    *mediation.Figures
+	MedRates     MediationRates
 	Month        string
 	Months       []string
 	Period       evaluation.Period
@@ -298,6 +303,14 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	dashRanking(pg.Lang, v, dd)
 	dashMap(pg.Lang, v, dd)
 	dashCategories(pg.Lang, v, names, dd)
+	if s.Mediation != nil && mediation.CanReadFigures(*u, d.Code) {
+		fig, err := s.Mediation.Figures(ctx, *u, d.Code, p.From.UnixMilli(), p.To.UnixMilli())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		dd.Mediation, dd.MedRates = &fig, mediationRates(fig)
+	}
 	tables := []Table{dd.Volume, dd.Rates, dd.Streets, dd.Depts, dd.Red, dd.Black, dd.Map, dd.Cats}
 	if s.exportTables(w, r, "dashboard-"+p.Month, tables) {
 		return

@@ -129,6 +129,8 @@ var mediationMessages = map[string][2]string{
 	"med.col.status":   {"状态", "Status"},
 
 	"med.fig.title":        {"人民调解数据", "Mediation figures"},
+	"dash.mediation":       {"人民调解（本月受理）", "People's mediation (cases opened this month)"},
+	"dash.mediation.more":  {"查看按纠纷类型和风险等级的统计", "Figures by dispute type and risk"},
 	"med.fig.cases":        {"案件数", "Cases"},
 	"med.fig.open":         {"在办", "open"},
 	"med.fig.ended":        {"已结束", "ended"},

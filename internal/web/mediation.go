@@ -234,6 +234,15 @@ type MediationCommitteeRow struct {
 // MediationRates are the figures' rates in words ("—" with nothing to count).
 type MediationRates struct{ Success, Median, Performance, Confirmation string }
 
+// mediationRates writes the figures' rates for a page.
+func mediationRates(fig mediation.Figures) MediationRates {
+	rates := MediationRates{Success: ratePct(fig.SuccessRate), Performance: ratePct(fig.PerformanceRate), Confirmation: ratePct(fig.ConfirmationRate), Median: "—"}
+	if fig.MedianDaysToAgreement != nil {
+		rates.Median = strconv.FormatFloat(*fig.MedianDaysToAgreement, 'f', 1, 64)
+	}
+	return rates
+}
+
 func ratePct(x *float64) string {
 	if x == nil {
 		return "—"
@@ -518,11 +527,7 @@ func (s *Server) staffMediationFigures(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(w, r, "med.fig.title")
-	rates := MediationRates{Success: ratePct(fig.SuccessRate), Performance: ratePct(fig.PerformanceRate), Confirmation: ratePct(fig.ConfirmationRate), Median: "—"}
-	if fig.MedianDaysToAgreement != nil {
-		rates.Median = strconv.FormatFloat(*fig.MedianDaysToAgreement, 'f', 1, 64)
-	}
-	p.Data = &StaffMediationData{Figures: &fig, Types: mediation.DisputeTypes, Risks: mediation.Risks, AreaCode: area, Rates: rates}
+	p.Data = &StaffMediationData{Figures: &fig, Types: mediation.DisputeTypes, Risks: mediation.Risks, AreaCode: area, Rates: mediationRates(fig)}
 	s.render(w, r, http.StatusOK, "mediation_figures", p)
 }
 

@@ -98,6 +98,13 @@ func TestMediationForms(t *testing.T) {
 		t.Fatalf("figures: %d\n%s", status, page)
 	}
 	mustContain(t, page, "人民调解数据", "调解成功率", "50.0%")
+	// The month's mediation also stands on the evaluation's dashboard.
+	sup := staffLogin(t, srv, "demo-supervisor", "gongzhi-demo")
+	status, page = sup.get("/staff/dashboard?month=" + time.Now().In(clock.BusinessZone()).Format("2006-01"))
+	if status != 200 {
+		t.Fatalf("dashboard: %d", status)
+	}
+	mustContain(t, page, `id="dash-mediation"`, "人民调解（本月受理）", "50.0%")
 	status, page = grid.get("/staff/mediation/" + m[1] + "/print")
 	if status != 200 {
 		t.Fatalf("print: %d\n%s", status, page)
