@@ -385,6 +385,7 @@ var routeTable = []route{
 	{"POST", "/api/v1/mediation/cases/{number}/follow-up", asUser, keyed, "record the follow-up on performance", nil, (*API).mediationFollowUp},
 	{"POST", "/api/v1/mediation/cases/{number}/refuse", asUser, keyed, "a party refuses mediation: the case ends", nil, (*API).mediationRefuse},
 	{"POST", "/api/v1/mediation/cases/{number}/terminate", asUser, keyed, "end mediation without agreement", nil, (*API).mediationTerminate},
+	{"POST", "/api/v1/mediation/cases/{number}/ticket", asUser, keyed, "hand a case ended without agreement over as a ticket", nil, (*API).mediationHandOver},
 	{"POST", "/api/v1/mediation/tickets/{number}", asUser, keyed, "a ticket of a dispute becomes a mediation case under its number", nil, (*API).mediationFromTicket},
 	{"GET", "/api/v1/mediation/figures", asUser, noKey, "mediation figures of an area", nil, (*API).mediationFigures},
 	{"GET", "/api/v1/mediation/committees", asUser, noKey, "mediation committees with their members", nil, (*API).mediationCommittees},

@@ -139,6 +139,18 @@ func (a *API) mediationTerminate(w http.ResponseWriter, r *http.Request, u auth.
 	})
 }
 
+// POST /api/v1/mediation/cases/{number}/ticket {"category_code","note"}
+func (a *API) mediationHandOver(w http.ResponseWriter, r *http.Request, u auth.User) {
+	var in mediation.HandOver
+	if err := decode(w, r, &in); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.mediationDone(w, r, http.StatusOK, func(ctx context.Context) (mediation.Case, error) {
+		return a.Mediation.HandOverToTicket(ctx, u, r.PathValue("number"), in)
+	})
+}
+
 // POST /api/v1/mediation/cases/{number}/refuse {"party","reason"}
 func (a *API) mediationRefuse(w http.ResponseWriter, r *http.Request, u auth.User) {
 	var in struct {

@@ -118,6 +118,13 @@ func oaMediation(t *testing.T, c *oaClient, a *app.App, admin, handler, resident
 		t.Fatalf("terminated: %s", r.raw)
 	}
 	c.want(c.do(oaReq{method: "POST", path: terminate, args: []string{other}, token: admin, body: map[string]any{"reason": "再次"}}), 409, "terminate twice")
+	handover := one + "/ticket"
+	c.want(c.do(oaReq{method: "POST", path: handover, args: []string{other}, token: admin, body: map[string]any{}}), 400, "hand over without a category")
+	r = c.want(c.do(oaReq{method: "POST", path: handover, args: []string{other}, token: admin, body: map[string]any{"category_code": "0101", "note": "请物业协助"}}), 200, "hand over as a ticket")
+	if len(r.str("to_ticket")) != 14 {
+		t.Fatalf("handed over: %s", r.raw)
+	}
+	c.want(c.do(oaReq{method: "POST", path: handover, args: []string{other}, token: admin, body: map[string]any{"category_code": "0101"}}), 409, "hand over twice")
 
 	// A ticket becomes a case under its number.
 	r = c.want(c.do(oaReq{method: "POST", path: "/api/v1/tickets", token: dispatcher, body: map[string]any{"kind": "complaint", "category_code": "0101", "description": "邻居装修噪音扰民，双方争吵",

@@ -148,8 +148,11 @@ const Routes = "调解不成或当事人拒绝调解的，当事人可以依法�
 
 // Case is one case as its reader may see it.
 type Case struct {
-	Number           string     `json:"number"`
-	TicketNumber     string     `json:"ticket_number"`
+	Number       string `json:"number"`
+	TicketNumber string `json:"ticket_number"`
+	// ToTicket is the ticket the case was handed over as after it ended
+	// without agreement (HandOver); "-" while it is being made.
+	ToTicket         string     `json:"to_ticket,omitempty"`
 	Source           string     `json:"source"`
 	SourceNote       string     `json:"source_note"`
 	DisputeType      string     `json:"dispute_type"`
@@ -247,6 +250,7 @@ type Event struct {
 // TicketActor is what the service needs of the tickets (ticket.Service):
 // to read the ticket a case comes from and to note the case on it.
 type TicketActor interface {
+	Create(ctx context.Context, actor *auth.User, in ticket.NewTicket) (ticket.Ticket, error)
 	Get(ctx context.Context, u auth.User, number string) (ticket.Ticket, error)
 	Act(ctx context.Context, u auth.User, number, action string, in ticket.ActionInput) (ticket.Ticket, error)
 }

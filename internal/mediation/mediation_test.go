@@ -730,3 +730,45 @@ func TestSignatureImageOnlyByMediators(t *testing.T) {
 		}
 	})
 }
+
+// TestHandOver: a case ended without agreement is handed over as a ticket
+// for its applicant, once; the case and the ticket keep each other's
+// number; a case still open, or a ticket refused, changes nothing.
+func TestHandOver(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		must(t, f.tickets.UpsertCategory(ctx, ticket.Category{Code: "noise", Name: "噪音扰民", Active: true}))
+		c := f.open(t, mediation.RiskYellow)
+		_, err := f.s.HandOverToTicket(ctx, f.mediator, c.Number, mediation.HandOver{CategoryCode: "noise"})
+		wantCode(t, err, errs.Conflict, "an open case handed over")
+		_, err = f.s.Terminate(ctx, f.mediator, c.Number, "经三次调解，双方分歧过大")
+		must(t, err)
+		_, err = f.s.HandOverToTicket(ctx, f.a, c.Number, mediation.HandOver{CategoryCode: "noise"})
+		if err == nil {
+			t.Fatal("a party handed the case over")
+		}
+		_, err = f.s.HandOverToTicket(ctx, f.mediator, c.Number, mediation.HandOver{CategoryCode: "nope"})
+		if err == nil {
+			t.Fatal("a ticket of no category")
+		}
+		if got, err := f.s.Get(ctx, f.mediator, c.Number); err != nil || got.ToTicket != "" {
+			t.Fatalf("a refused ticket left the case claimed: %q %v", got.ToTicket, err)
+		}
+		c, err = f.s.HandOverToTicket(ctx, f.mediator, c.Number, mediation.HandOver{CategoryCode: "noise", Note: "请城管核查夜间施工"})
+		must(t, err)
+		if len(c.ToTicket) != 14 {
+			t.Fatalf("handed over as %q", c.ToTicket)
+		}
+		tk, err := f.tickets.Get(ctx, f.desk, c.ToTicket)
+		must(t, err)
+		if tk.ReporterPhone != f.a.Phone || !strings.Contains(tk.Description, c.Number) || !strings.Contains(tk.Description, "请城管核查夜间施工") {
+			t.Fatalf("the ticket %+v", tk)
+		}
+		_, err = f.s.HandOverToTicket(ctx, f.mediator, c.Number, mediation.HandOver{CategoryCode: "noise"})
+		wantCode(t, err, errs.Conflict, "handed over twice")
+		if got := f.events(t, c.Number); got[len(got)-1] != "to_ticket" {
+			t.Fatalf("events %v", got)
+		}
+	})
+}

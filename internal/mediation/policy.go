@@ -93,6 +93,12 @@ func CanRefuse(u auth.User, runs bool, p Party) bool {
 	return runs || (u.Role == auth.RoleResident && u.Phone != "" && u.Phone == p.Phone)
 }
 
+// OffersHandOver reports whether a case may be handed over as a ticket now
+// by those who run it: it ended without agreement and is not handed over.
+func OffersHandOver(c Case, runs bool) bool {
+	return runs && (c.Status == StatusRefused || c.Status == StatusTerminated) && c.ToTicket == ""
+}
+
 // CanKeepCommittee reports whether u may set the members of a committee
 // of the area; orgCode is the committee's.
 func CanKeepCommittee(u auth.User, orgCode, areaCode string) bool {

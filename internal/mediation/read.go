@@ -15,7 +15,7 @@ import (
 const caseCols = `c.number, c.ticket_number, c.source, c.source_note, c.dispute_type, c.summary, c.area_code, a.name, c.committee, o.name, c.risk, c.violence,
 c.leaders_told_at, c.police_referred_at, c.police_note, c.status, c.next_session_at, c.agreement, c.facts, c.content, c.performance, c.perform_by,
 c.effective_on, c.confirmation_deadline, c.copies, c.committee_sealed, c.agreed_at, c.confirmation, c.confirmation_on, c.follow_up_on, c.performed,
-c.followed_up_at, c.end_reason, c.routes, c.ended_at, c.created_at, c.updated_at`
+c.followed_up_at, c.end_reason, c.routes, c.ended_at, c.created_at, c.updated_at, c.to_ticket`
 
 const caseFrom = ` FROM mediation_cases c JOIN areas a ON a.code = c.area_code JOIN orgs o ON o.code = c.committee`
 
@@ -28,7 +28,7 @@ func (s *Service) scanCase(sc interface{ Scan(...any) error }) (Case, error) {
 	err := sc.Scan(&c.Number, &c.TicketNumber, &c.Source, &c.SourceNote, &c.DisputeType, &c.Summary, &c.AreaCode, &c.AreaName, &c.Committee, &c.CommitteeName,
 		&risk, &c.Violence, &told, &police, &c.PoliceNote, &status, &next, &kind, &ag.Facts, &ag.Content, &ag.Performance, &ag.PerformBy,
 		&ag.EffectiveOn, &ag.ConfirmationDeadline, &ag.Copies, &ag.CommitteeSealed, &agreed, &ag.Confirmation, &ag.ConfirmationOn, &ag.FollowUpOn, &ag.Performed,
-		&followed, &c.EndReason, &c.Routes, &ended, &created, &updated)
+		&followed, &c.EndReason, &c.Routes, &ended, &created, &updated, &c.ToTicket)
 	if err != nil {
 		return Case{}, err
 	}

@@ -129,6 +129,12 @@ var mediationMessages = map[string][2]string{
 	"med.col.status":   {"状态", "Status"},
 
 	"med.fig.title":        {"人民调解数据", "Mediation figures"},
+	"med.ticket":           {"转为工单办理", "Hand over as a ticket"},
+	"med.ticket.hint":      {"调解未达成协议，需要有关单位处理的，转为申请人的工单，按时限办理；案件和工单互相记录编号。", "Mediation ended without agreement and a unit must act: the case becomes a ticket for the applicant, handled within its time limit; each keeps the other's number."},
+	"med.ticket.category":  {"工单类别", "Category of the ticket"},
+	"med.ticket.note":      {"转办说明（可选）", "Note for the unit (optional)"},
+	"med.ticket.to":        {"已转工单", "Handed over as ticket"},
+	"med.flash.ticket":     {"已转为工单。", "Handed over as a ticket."},
 	"dash.mediation":       {"人民调解（本月受理）", "People's mediation (cases opened this month)"},
 	"dash.mediation.more":  {"查看按纠纷类型和风险等级的统计", "Figures by dispute type and risk"},
 	"med.fig.cases":        {"案件数", "Cases"},

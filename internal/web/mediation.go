@@ -258,11 +258,15 @@ type MediationGroup struct {
 
 // StaffMediationCaseData is one case with the forms that follow it.
 type StaffMediationCaseData struct {
-	C         mediation.Case
-	Committee mediation.Committee
-	Events    []mediation.Event
-	Risks     []mediation.Risk
-	Today     string
+	C mediation.Case
+	// HandOver offers to hand the ended case over as a ticket, in one of
+	// the Categories.
+	HandOver   bool
+	Categories []Group
+	Committee  mediation.Committee
+	Events     []mediation.Event
+	Risks      []mediation.Risk
+	Today      string
 }
 
 func canMediation(u *auth.User) bool {
@@ -387,6 +391,11 @@ func (s *Server) mediationCaseData(r *http.Request, u *auth.User) (*StaffMediati
 	if d.Events, err = s.Mediation.Events(ctx, *u, c.Number); err != nil {
 		return nil, err
 	}
+	if d.HandOver = mediation.OffersHandOver(c, c.CanRun); d.HandOver {
+		if d.Categories, _, err = s.categoryGroups(ctx, state(r).lang); err != nil {
+			return nil, err
+		}
+	}
 	return d, nil
 }
 
@@ -457,6 +466,8 @@ func (s *Server) staffMediationAct(w http.ResponseWriter, r *http.Request) {
 		_, err = ms.Refuse(ctx, *u, number, num("party"), f("reason"))
 	case "terminate":
 		_, err = ms.Terminate(ctx, *u, number, f("reason"))
+	case "ticket":
+		_, err = ms.HandOverToTicket(ctx, *u, number, mediation.HandOver{CategoryCode: f("category_code"), Note: f("note")})
 	default:
 		s.notFound(w, r)
 		return

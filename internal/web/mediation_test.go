@@ -110,6 +110,13 @@ func TestMediationForms(t *testing.T) {
 		t.Fatalf("print: %d\n%s", status, page)
 	}
 	mustContain(t, page, "人民调解卷宗", m[1], "移送公安机关", "终止调解", "仲裁", "/static/print.css")
+	// The terminated case is handed over as a ticket for its applicant.
+	_, page = grid.get("/staff/mediation/" + m[1])
+	mustContain(t, page, `id="med-ticket-form"`)
+	status, page = grid.post("/staff/mediation/"+m[1]+"/ticket", url.Values{"csrf": {csrf(t, page)}, "category_code": {"0101"}, "note": {"请街道协调"}})
+	if status != 200 || !strings.Contains(page, "已转为工单") || !strings.Contains(page, `id="med-to-ticket"`) || strings.Contains(page, `id="med-ticket-form"`) {
+		t.Fatalf("hand over: %d\n%s", status, page)
+	}
 
 	// Staff of the district read the case, the parties masked, without its forms.
 	other := staffLogin(t, srv, "demo-handler-dept", "gongzhi-demo")
