@@ -48,12 +48,7 @@ func (a *API) createMediationCase(w http.ResponseWriter, r *http.Request, u auth
 		a.fail(w, r, err)
 		return
 	}
-	a.mediationDone(w, r, http.StatusCreated, func(ctx context.Context) (mediation.Case, error) {
-		if u.Role == auth.RoleResident {
-			return a.Mediation.Apply(ctx, u, in)
-		}
-		return a.Mediation.Create(ctx, u, in)
-	})
+	a.mediationDone(w, r, http.StatusCreated, func(ctx context.Context) (mediation.Case, error) { return a.Mediation.Submit(ctx, u, in) })
 }
 
 // POST /api/v1/mediation/tickets/{number} {"dispute_type","parties",…}: the ticket becomes a case.
@@ -289,7 +284,7 @@ func (a *API) mediationCommittees(w http.ResponseWriter, r *http.Request, u auth
 		a.fail(w, r, errNoMediation)
 		return
 	}
-	if !u.Role.IsStaff() {
+	if !mediation.CanListCommittees(u) {
 		a.fail(w, r, errs.ErrForbidden)
 		return
 	}

@@ -161,9 +161,6 @@ func (a *API) listServiceRequests(w http.ResponseWriter, r *http.Request, u auth
 	q := r.URL.Query()
 	f := service.Filter{Mine: q.Get("mine") == "1" || q.Get("mine") == "true", OrgCode: q.Get("org_code"), AreaCode: q.Get("area_code"),
 		Status: service.Status(q.Get("status")), OpenOnly: q.Get("open") == "1" || q.Get("open") == "true"}
-	if u.Role == auth.RoleResident {
-		f.Mine = true
-	}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > service.MaxList {

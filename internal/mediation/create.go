@@ -146,6 +146,15 @@ func (n *New) check() error {
 	return nil
 }
 
+// Submit takes a case as the API's one route does: a resident applies for
+// her own dispute (Apply); staff open a case (Create).
+func (s *Service) Submit(ctx context.Context, u auth.User, n New) (Case, error) {
+	if u.Role == auth.RoleResident {
+		return s.Apply(ctx, u, n)
+	}
+	return s.Create(ctx, u, n)
+}
+
 // Create opens a case: by staff, from any source.
 func (s *Service) Create(ctx context.Context, u auth.User, n New) (Case, error) {
 	if err := n.check(); err != nil {

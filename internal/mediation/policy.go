@@ -122,7 +122,14 @@ func CanReadFigures(u auth.User, areaCode string) bool {
 	return u.Role.IsStaff() && u.Role != auth.RoleAgent && (areaCode == "" || u.InArea(areaCode))
 }
 
+// CanListCommittees reports whether u reads the committees with their
+// members through the API: staff.
+func CanListCommittees(u auth.User) bool { return u.Role.IsStaff() }
+
 // CanList reports whether u has cases to list at all.
-func CanList(u auth.User) bool {
-	return u.IsAdmin() || (u.Role.IsStaff() && u.Role != auth.RoleAgent) || CanApply(u)
-}
+func CanList(u auth.User) bool { return CanWork(u) || CanApply(u) }
+
+// CanWork reports whether u works on cases on the staff pages: the
+// administrator and staff other than the hotline's agents (each case then
+// by CanRun and CanSee).
+func CanWork(u auth.User) bool { return u.IsAdmin() || (u.Role.IsStaff() && u.Role != auth.RoleAgent) }

@@ -24,6 +24,9 @@ type Filter struct {
 // List returns the requests of the filter that u may read, the overdue and
 // the earliest due first among the open, then the newest.
 func (s *Service) List(ctx context.Context, u auth.User, f Filter) ([]Request, error) {
+	if u.Role == auth.RoleResident {
+		f.Mine = true // a resident lists her own, whatever else she asks
+	}
 	if f.Limit == 0 {
 		f.Limit = DefaultList
 	}

@@ -269,9 +269,7 @@ type StaffMediationCaseData struct {
 	Today      string
 }
 
-func canMediation(u *auth.User) bool {
-	return u != nil && (u.IsAdmin() || (u.Role.IsStaff() && u.Role != auth.RoleAgent))
-}
+func canMediation(u *auth.User) bool { return u != nil && mediation.CanWork(*u) }
 
 func (s *Server) mediationStaff(w http.ResponseWriter, r *http.Request) *auth.User {
 	u := s.staff(w, r)
