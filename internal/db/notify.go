@@ -29,3 +29,18 @@ SELECT CAST($%d AS TEXT) || x.phone, $%d, '', '', '', x.phone, '', $%d, $%d FROM
 	added, err := res.RowsAffected()
 	return added, errs.Wrap(err, "notify "+kind)
 }
+
+// Note is one notification: to an organisation, to a role within an area,
+// or to a resident's phone.
+type Note struct {
+	At                             time.Time
+	OrgCode, AreaCode, Role, Phone string
+	Kind, Text                     string
+}
+
+// Notify adds the notification in the caller's transaction.
+func Notify(ctx context.Context, tx *sql.Tx, n Note) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, at, org_code, area_code, role, phone, ticket_number, kind, text) VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8)`,
+		NewID(), Millis(n.At), n.OrgCode, n.AreaCode, n.Role, n.Phone, n.Kind, n.Text)
+	return errs.Wrap(err, "notify "+n.Kind)
+}

@@ -101,7 +101,5 @@ func (s *Service) notify(ctx context.Context, tx *sql.Tx, now time.Time, phone, 
 	if phone == "" {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, at, org_code, area_code, role, phone, ticket_number, kind, text) VALUES ($1, $2, '', '', '', $3, '', 'comment', $4)`,
-		db.NewID(), db.Millis(now), phone, text)
-	return errs.Wrap(err, "notify comment")
+	return db.Notify(ctx, tx, db.Note{At: now, Phone: phone, Kind: "comment", Text: text})
 }

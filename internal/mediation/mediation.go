@@ -316,8 +316,7 @@ func (s *Service) notify(ctx context.Context, tx *sql.Tx, now time.Time, ns ...n
 		if n.phone == "" && n.org == "" && n.role == "" {
 			continue
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, at, org_code, area_code, role, phone, ticket_number, kind, text) VALUES ($1, $2, $3, $4, $5, $6, '', 'mediation', $7)`,
-			db.NewID(), db.Millis(now), n.org, n.area, n.role, n.phone, n.text)
+		err := db.Notify(ctx, tx, db.Note{At: now, OrgCode: n.org, AreaCode: n.area, Role: n.role, Phone: n.phone, Kind: "mediation", Text: n.text})
 		if err != nil {
 			return errs.Wrap(err, "notify mediation")
 		}

@@ -239,9 +239,7 @@ func (s *Service) event(ctx context.Context, tx *sql.Tx, id string, u auth.User,
 // notify records a notification for a role within an area, in the
 // notifications the ticket capability delivers and lists.
 func (s *Service) notify(ctx context.Context, tx *sql.Tx, now time.Time, role auth.Role, area, text string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, at, org_code, area_code, role, phone, ticket_number, kind, text) VALUES ($1, $2, '', $3, $4, '', '', 'screening', $5)`,
-		db.NewID(), db.Millis(now), area, string(role), text)
-	return errs.Wrap(err, "notify screening")
+	return db.Notify(ctx, tx, db.Note{At: now, AreaCode: area, Role: string(role), Kind: "screening", Text: text})
 }
 
 // ratio is checked over listed, 0 when nothing is listed, to four places.

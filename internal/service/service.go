@@ -267,7 +267,5 @@ func (s *Service) notify(ctx context.Context, tx *sql.Tx, now time.Time, phone, 
 	if phone == "" && org == "" {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, at, org_code, area_code, role, phone, ticket_number, kind, text) VALUES ($1, $2, $3, '', '', $4, '', 'service', $5)`,
-		db.NewID(), db.Millis(now), org, phone, text)
-	return errs.Wrap(err, "notify service")
+	return db.Notify(ctx, tx, db.Note{At: now, OrgCode: org, Phone: phone, Kind: "service", Text: text})
 }

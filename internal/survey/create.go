@@ -138,7 +138,5 @@ func (s *Service) notify(ctx context.Context, tx *sql.Tx, now time.Time, org, te
 	if org == "" {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, at, org_code, area_code, role, phone, ticket_number, kind, text) VALUES ($1, $2, $3, '', '', '', '', 'survey', $4)`,
-		db.NewID(), db.Millis(now), org, text)
-	return errs.Wrap(err, "notify survey")
+	return db.Notify(ctx, tx, db.Note{At: now, OrgCode: org, Kind: "survey", Text: text})
 }

@@ -245,9 +245,7 @@ func (s *Service) notify(ctx context.Context, tx *sql.Tx, now time.Time, phone, 
 	if phone == "" && org == "" {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, at, org_code, area_code, role, phone, ticket_number, kind, text) VALUES ($1, $2, $3, '', '', $4, '', 'volunteer', $5)`,
-		db.NewID(), db.Millis(now), org, phone, text)
-	return errs.Wrap(err, "notify volunteer")
+	return db.Notify(ctx, tx, db.Note{At: now, OrgCode: org, Phone: phone, Kind: "volunteer", Text: text})
 }
 
 // community returns the community (or village) an area lies in: the area
