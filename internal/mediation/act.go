@@ -3,6 +3,7 @@ package mediation
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -17,12 +18,37 @@ import (
 
 // SignatureStore keeps the images of signatures (attachment.Service), as
 // the photos of projects are kept.
-type SignatureStore interface {
-	Keep(ctx context.Context, name string, r io.Reader) (attachment.Image, error)
-}
+type SignatureStore = attachment.Keeper
 
 // SetSignatures lets signatures be kept as images.
 func (s *Service) SetSignatures(p SignatureStore) { s.photos = p }
+
+// OpenSignature opens the image of a party's signature of a session's
+// record (session 0: of the agreement), or its thumbnail, for those who
+// mediate the case; the caller closes it.
+func (s *Service) OpenSignature(ctx context.Context, u auth.User, number string, session, party int, thumb bool) (io.ReadSeekCloser, attachment.Attachment, error) {
+	noImage := errs.NotFoundf("没有这份签名图片", "no such signature image")
+	c, err := s.Get(ctx, u, number)
+	if err != nil {
+		return nil, attachment.Attachment{}, err
+	}
+	if !c.CanRun {
+		return nil, attachment.Attachment{}, errs.New(errs.Forbidden, "只有本案的调解委员会可以查看签名", "only the case's committee sees the signatures")
+	}
+	if s.photos == nil {
+		return nil, attachment.Attachment{}, noImage
+	}
+	var img attachment.Image
+	var at int64
+	err = s.db.R.QueryRowContext(ctx, `SELECT sha256, content_type, size, width, height, at FROM mediation_signatures
+WHERE case_number = $1 AND session = $2 AND party = $3 AND kind = $4`, c.Number, session, party, SignImage).Scan(&img.SHA256, &img.ContentType, &img.Size, &img.Width, &img.Height, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, attachment.Attachment{}, noImage
+	} else if err != nil {
+		return nil, attachment.Attachment{}, errs.Wrap(err, "read signature")
+	}
+	return s.photos.OpenKept(ctx, fmt.Sprintf("%s-%d-%d", c.Number, session, party), img, s.at(at), thumb)
+}
 
 // SignaturesKeeping is how many signatures keep the file of a hash, for
 // the attachment service's clean-up.

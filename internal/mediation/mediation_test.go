@@ -1,6 +1,7 @@
 package mediation_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -44,7 +45,10 @@ type fixture struct {
 	members                                     []mediation.Member
 }
 
-type memSigs struct{ n int }
+type memSigs struct {
+	n     int
+	files map[string][]byte
+}
 
 func (m *memSigs) Keep(_ context.Context, name string, r io.Reader) (attachment.Image, error) {
 	b, _ := io.ReadAll(r)
@@ -52,8 +56,25 @@ func (m *memSigs) Keep(_ context.Context, name string, r io.Reader) (attachment.
 		return attachment.Image{}, errs.Invalidf("空图片", "empty image")
 	}
 	m.n++
-	return attachment.Image{SHA256: fmt.Sprintf("%064x", m.n), ContentType: "image/png", Size: int64(len(b)), Width: 10, Height: 5, Name: name}, nil
+	sum := fmt.Sprintf("%064x", m.n)
+	if m.files == nil {
+		m.files = map[string][]byte{}
+	}
+	m.files[sum] = b
+	return attachment.Image{SHA256: sum, ContentType: "image/png", Size: int64(len(b)), Width: 10, Height: 5, Name: name}, nil
 }
+
+func (m *memSigs) OpenKept(_ context.Context, id string, img attachment.Image, at time.Time, thumb bool) (io.ReadSeekCloser, attachment.Attachment, error) {
+	b, ok := m.files[img.SHA256]
+	if !ok {
+		return nil, attachment.Attachment{}, errs.NotFoundf("丢失", "lost")
+	}
+	return sigFile{bytes.NewReader(b)}, attachment.Attachment{ID: id, SHA256: img.SHA256, ContentType: img.ContentType}, nil
+}
+
+type sigFile struct{ *bytes.Reader }
+
+func (sigFile) Close() error { return nil }
 
 func must(t *testing.T, err error) {
 	t.Helper()
@@ -710,6 +731,7 @@ func TestSignatureImageOnlyByMediators(t *testing.T) {
 		sigs := &memSigs{}
 		f.s.SetSignatures(sigs)
 		c := f.open(t, mediation.RiskBlue)
+		number := c.Number
 		_, err := f.s.RecordSession(ctx, f.mediator, c.Number, mediation.NewSession{Place: "调解室", Record: "记录"})
 		must(t, err)
 		_, err = f.s.Sign(ctx, f.office, c.Number, 1, 1, "sig.png", strings.NewReader("png"))
@@ -727,6 +749,28 @@ func TestSignatureImageOnlyByMediators(t *testing.T) {
 		must(t, err)
 		if n != 0 {
 			t.Fatalf("a refused signature keeps its file: %d", n)
+		}
+		// A kept image is opened by those who mediate, and by nobody else.
+		c, err = f.s.Get(ctx, f.mediator, number)
+		must(t, err)
+		_, err = f.s.Sign(ctx, f.mediator, c.Number, 1, 1, "sig.png", strings.NewReader("the party's hand"))
+		must(t, err)
+		_, err = f.s.Sign(ctx, f.mediator, c.Number, 1, 2, "", nil)
+		must(t, err)
+		r, _, err := f.s.OpenSignature(ctx, f.mediator, c.Number, 1, 1, false)
+		must(t, err)
+		b, _ := io.ReadAll(r)
+		r.Close()
+		if string(b) != "the party's hand" {
+			t.Fatalf("the signature read back: %q", b)
+		}
+		_, _, err = f.s.OpenSignature(ctx, f.mediator, c.Number, 1, 2, false)
+		wantCode(t, err, errs.NotFound, "an in-person signature has no image")
+		_, _, err = f.s.OpenSignature(ctx, f.a, c.Number, 1, 1, false)
+		wantCode(t, err, errs.Forbidden, "a party opens the image")
+		_, _, err = f.s.OpenSignature(ctx, f.office, c.Number, 1, 1, false)
+		if err == nil {
+			t.Fatal("the street office opened the image")
 		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gongzhi/gongzhi/internal/attachment"
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/mediation"
@@ -30,6 +31,7 @@ func (s *Server) mediationRoutes(h, files route) {
 	h("POST /staff/mediation/committees/{code}", s.staffMediationMembers)
 	h("GET /staff/mediation/{number}", s.staffMediationCase)
 	h("GET /staff/mediation/{number}/print", s.staffMediationPrint)
+	h("GET /staff/mediation/{number}/signatures/{session}/{party}", s.staffMediationSignature)
 	// risk, mediators, schedule, session, sign (an image of the signature),
 	// agree, confirm, followup, refuse, terminate
 	files("POST /staff/mediation/{number}/{action}", s.staffMediationAct)
@@ -578,4 +580,30 @@ func (s *Server) staffMediationMembers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirect(w, r, "/staff/mediation?done=members")
+}
+
+// staffMediationSignature shows the image of a party's signature (session
+// 0: of the agreement) to those who mediate the case.
+func (s *Server) staffMediationSignature(w http.ResponseWriter, r *http.Request) {
+	u := s.mediationStaff(w, r)
+	if u == nil {
+		return
+	}
+	session, err1 := strconv.Atoi(r.PathValue("session"))
+	party, err2 := strconv.Atoi(r.PathValue("party"))
+	thumb, err := attachment.ParseThumb(r)
+	if err1 != nil || err2 != nil {
+		err = errs.NotFoundf("没有这份签名图片", "no such signature image")
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f, att, err := s.Mediation.OpenSignature(r.Context(), *u, r.PathValue("number"), session, party, thumb)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer f.Close()
+	attachment.Serve(w, r, f, att, thumb)
 }

@@ -1,7 +1,11 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"image/color"
+	"mime/multipart"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
@@ -91,6 +95,30 @@ func TestMediationForms(t *testing.T) {
 
 	// The grid worker, chair of the committee, records a verbal agreement.
 	base = "/staff/mediation/" + tk.Number
+	// First a session, the applicant's signature of its record as an image,
+	// which she (as a mediator) opens from the case page.
+	act("session", url.Values{"place": {"社区调解室"}, "record": {"双方陈述事实。"}}, 200)
+	var mb bytes.Buffer
+	mw := multipart.NewWriter(&mb)
+	for k, v := range map[string]string{"csrf": tok, "session": "1", "party": "1"} {
+		mw.WriteField(k, v)
+	}
+	fw, _ := mw.CreateFormFile("signature", "sig.jpg")
+	fw.Write(jpegBytes(t, color.RGBA{20, 20, 20, 255}))
+	mw.Close()
+	req, _ := http.NewRequest("POST", srv.URL+base+"/sign", &mb)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	status, page = grid.do(req)
+	sig := base + "/signatures/1/1"
+	if status != 200 || !strings.Contains(page, `href="`+sig+`"`) {
+		t.Fatalf("signature image: %d\n%s", status, page)
+	}
+	if status, body := grid.get(sig); status != 200 || !strings.HasPrefix(body, "\xff\xd8") {
+		t.Fatalf("open the signature: %d", status)
+	}
+	if status, _ := desk.get(sig); status == 200 {
+		t.Error("the hotline desk opened a party's signature")
+	}
 	act("agree", url.Values{"kind": {"verbal"}, "content": {"周七承诺晚八点后不再施工。"}, "effective_on": {todayStr()}}, 200, "已记录调解协议", "口头调解协议")
 
 	status, page = grid.get("/staff/mediation/figures")
