@@ -129,6 +129,7 @@ var mediationMessages = map[string][2]string{
 	"med.col.status":   {"状态", "Status"},
 
 	"med.fig.title":        {"人民调解数据", "Mediation figures"},
+	"med.sign.view":        {"查看签名", "See the signature"},
 	"med.ticket":           {"转为工单办理", "Hand over as a ticket"},
 	"med.ticket.hint":      {"调解未达成协议，需要有关单位处理的，转为申请人的工单，按时限办理；案件和工单互相记录编号。", "Mediation ended without agreement and a unit must act: the case becomes a ticket for the applicant, handled within its time limit; each keeps the other's number."},
 	"med.ticket.category":  {"工单类别", "Category of the ticket"},
