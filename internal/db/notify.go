@@ -12,7 +12,8 @@ import (
 // Notifications to residents' phones (the table the ticket capability
 // lists and delivers by SMS) are written by each capability in its own
 // change's transaction. NotifyPhones writes one to each distinct phone a
-// query returns, in one statement however many there are.
+// query returns, in one statement however many there are; the ids are a
+// fresh prefix and a row number, never the phone.
 
 // NotifyPhones adds a notification of kind with text at now to every
 // distinct non-empty phone of phonesSQL, a query of one column named
@@ -20,7 +21,8 @@ import (
 func NotifyPhones(ctx context.Context, tx *sql.Tx, now time.Time, kind, text, phonesSQL string, args ...any) (int64, error) {
 	n := len(args)
 	q := fmt.Sprintf(`INSERT INTO notifications (id, at, org_code, area_code, role, phone, ticket_number, kind, text)
-SELECT CAST($%d AS TEXT) || x.phone, $%d, '', '', '', x.phone, '', $%d, $%d FROM (SELECT DISTINCT phone FROM (%s) y WHERE phone <> '') x`,
+SELECT CAST($%d AS TEXT) || CAST(ROW_NUMBER() OVER (ORDER BY x.phone) AS TEXT), $%d, '', '', '', x.phone, '', $%d, $%d
+FROM (SELECT DISTINCT phone FROM (%s) y WHERE phone <> '') x`,
 		n+1, n+2, n+3, n+4, phonesSQL)
 	res, err := tx.ExecContext(ctx, q, append(args, NewID()+"-", Millis(now), kind, text)...)
 	if err != nil {

@@ -3,6 +3,7 @@ package db_test
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,17 +38,20 @@ func TestNotifyPhones(t *testing.T) {
 		if err != nil || n != 2 {
 			t.Fatalf("notified %d: %v", n, err)
 		}
-		rows, err := d.R.QueryContext(ctx, `SELECT phone, kind, text, at FROM notifications ORDER BY phone`)
+		rows, err := d.R.QueryContext(ctx, `SELECT id, phone, kind, text, at FROM notifications ORDER BY phone`)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer rows.Close()
 		var got []string
 		for rows.Next() {
-			var phone, kind, text string
+			var id, phone, kind, text string
 			var at int64
-			if err := rows.Scan(&phone, &kind, &text, &at); err != nil {
+			if err := rows.Scan(&id, &phone, &kind, &text, &at); err != nil {
 				t.Fatal(err)
+			}
+			if strings.Contains(id, phone) {
+				t.Errorf("the id %q holds the phone", id)
 			}
 			if kind != "election" || text != "投票已开始" || at != db.Millis(now) {
 				t.Errorf("%s: %s %s %d", phone, kind, text, at)
