@@ -179,6 +179,14 @@ func (s *Service) Apply(ctx context.Context, u auth.User, n New) (Case, error) {
 	if err := n.check(); err != nil {
 		return Case{}, err
 	}
+	var open int
+	if err := s.db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM mediation_parties p JOIN mediation_cases c ON c.number = p.case_number
+WHERE p.phone = $1 AND p.role = $2 AND c.source = $3 AND c.status IN ($4, $5)`, u.Phone, RoleApplicant, SourceApplication, string(StatusAccepted), string(StatusMediating)).Scan(&open); err != nil {
+		return Case{}, errs.Wrap(err, "count applications")
+	}
+	if open >= MaxOpenApplications {
+		return Case{}, errs.Conflictf("您已有%d件调解申请正在办理，请待其结束后再申请", "you have %d applications for mediation under way; apply again when one has ended", MaxOpenApplications)
+	}
 	return s.open(ctx, u, n, "")
 }
 

@@ -124,22 +124,23 @@ const (
 
 // Limits of the input.
 const (
-	MinMembers       = 3
-	MaxMembers       = 9
-	MaxParties       = 20
-	MaxName          = 30
-	MaxAddress       = 100
-	MaxClaim         = 1000
-	MaxSummary       = 2000
-	MaxText          = 5000
-	MaxNote          = 500
-	MaxPlace         = 100
-	MaxSessions      = 50
-	MaxList          = 100
-	DefaultList      = 50
-	ConfirmationDays = 30 // 司法确认申请期：协议生效之日起三十日内
-	RemindDays       = 5  // the reminder, so many days before the window closes
-	FollowUpDays     = 30 // follow up so long after it takes effect, unless performance is due later
+	MinMembers          = 3
+	MaxMembers          = 9
+	MaxParties          = 20
+	MaxOpenApplications = 3 // a resident's own applications under way
+	MaxName             = 30
+	MaxAddress          = 100
+	MaxClaim            = 1000
+	MaxSummary          = 2000
+	MaxText             = 5000
+	MaxNote             = 500
+	MaxPlace            = 100
+	MaxSessions         = 50
+	MaxList             = 100
+	DefaultList         = 50
+	ConfirmationDays    = 30 // 司法确认申请期：协议生效之日起三十日内
+	RemindDays          = 5  // the reminder, so many days before the window closes
+	FollowUpDays        = 30 // follow up so long after it takes effect, unless performance is due later
 )
 
 // Routes is what the parties are told when mediation ends without

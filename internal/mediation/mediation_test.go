@@ -816,3 +816,27 @@ func TestHandOver(t *testing.T) {
 		}
 	})
 }
+
+// TestApplicationsCap: a resident has at most MaxOpenApplications of her
+// own applications under way; one more is refused, and an ended one makes
+// room.
+func TestApplicationsCap(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		var first mediation.Case
+		for i := 0; i < mediation.MaxOpenApplications; i++ {
+			c, err := f.s.Apply(ctx, f.a, f.newCase(""))
+			must(t, err)
+			if i == 0 {
+				first = c
+			}
+		}
+		_, err := f.s.Apply(ctx, f.a, f.newCase(""))
+		wantCode(t, err, errs.Conflict, "one application too many")
+		_, err = f.s.Terminate(ctx, f.mediator, first.Number, "双方已自行和解")
+		must(t, err)
+		_, err = f.s.Apply(ctx, f.a, f.newCase(""))
+		must(t, err)
+	})
+}

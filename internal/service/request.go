@@ -183,6 +183,14 @@ var errSlotTaken = errors.New("slot booked by her")
 
 func (s *Service) insert(ctx context.Context, tx *sql.Tx, u auth.User, n NewRequest, phone, onBehalf string) (string, error) {
 	now := s.clock.Now()
+	var open int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM service_requests WHERE phone = $1 AND status IN ($2, $3)`,
+		phone, string(StatusRequested), string(StatusConfirmed)).Scan(&open); err != nil {
+		return "", errs.Wrap(err, "count open requests")
+	}
+	if open >= MaxOpenRequests {
+		return "", errs.Conflictf("每位居民同时最多有%d项未完成的服务预约，请待其完成或取消后再预约", "a resident has at most %d service requests under way; book more when one is done or cancelled", MaxOpenRequests)
+	}
 	o, err := s.offerQ(ctx, tx, n.ServiceID)
 	if err != nil {
 		return "", err

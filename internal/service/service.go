@@ -108,6 +108,7 @@ const (
 	MaxRatingText    = 500
 	MaxComplaint     = 1000
 	MaxList          = 100
+	MaxOpenRequests  = 10 // requests under way of one resident
 	DefaultList      = 30
 	DefaultRadius    = 1000 // metres: about a 15-minute walk
 	MaxRadius        = 10000

@@ -634,3 +634,34 @@ func TestPolicy(t *testing.T) {
 		t.Error("the committee books elsewhere")
 	}
 }
+
+// TestOpenRequestsCap: a resident has at most MaxOpenRequests requests
+// under way; one more is refused and writes nothing, and a cancelled one
+// makes room.
+func TestOpenRequestsCap(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		_, cleaning := f.providers(t)
+		r := f.residents[0]
+		var first service.Request
+		for i := 0; i < service.MaxOpenRequests; i++ {
+			q, err := f.s.Create(ctx, r, service.NewRequest{ServiceID: cleaning})
+			must(t, err)
+			if i == 0 {
+				first = q
+			}
+		}
+		_, err := f.s.Create(ctx, r, service.NewRequest{ServiceID: cleaning})
+		wantCode(t, err, errs.Conflict, "one request too many")
+		var n int
+		must(t, d.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM service_requests WHERE phone = $1`, r.Phone).Scan(&n))
+		if n != service.MaxOpenRequests {
+			t.Fatalf("%d requests written", n)
+		}
+		_, err = f.s.Cancel(ctx, r, first.Number)
+		must(t, err)
+		_, err = f.s.Create(ctx, r, service.NewRequest{ServiceID: cleaning})
+		must(t, err)
+	})
+}
