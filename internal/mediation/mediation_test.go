@@ -840,3 +840,24 @@ func TestApplicationsCap(t *testing.T) {
 		must(t, err)
 	})
 }
+
+// TestFiguresDefaultArea: staff who name no area read their own; the
+// administrator reads the district's.
+func TestFiguresDefaultArea(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		fig, err := f.s.Figures(ctx, f.office, "", 0, 0)
+		must(t, err)
+		if fig.AreaCode != f.office.AreaCode {
+			t.Fatalf("the office read %q", fig.AreaCode)
+		}
+		fig, err = f.s.Figures(ctx, f.admin, "", 0, 0)
+		must(t, err)
+		if fig.AreaCode != "" {
+			t.Fatalf("the admin read %q", fig.AreaCode)
+		}
+		_, err = f.s.Figures(ctx, f.office, "110117002", 0, 0)
+		wantCode(t, err, errs.Forbidden, "another street's figures")
+	})
+}

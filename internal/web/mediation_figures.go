@@ -18,17 +18,13 @@ func (s *Server) staffMediationFigures(w http.ResponseWriter, r *http.Request) {
 	if u == nil {
 		return
 	}
-	area := r.URL.Query().Get("area_code")
-	if area == "" && !u.IsAdmin() {
-		area = u.AreaCode
-	}
-	fig, err := s.Mediation.Figures(r.Context(), *u, area, 0, 0)
+	fig, err := s.Mediation.Figures(r.Context(), *u, r.URL.Query().Get("area_code"), 0, 0)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	p := s.page(w, r, "med.fig.title")
-	p.Data = &StaffMediationData{Figures: &fig, Types: mediation.DisputeTypes, Risks: mediation.Risks, AreaCode: area, Rates: mediationRates(fig)}
+	p.Data = &StaffMediationData{Figures: &fig, Types: mediation.DisputeTypes, Risks: mediation.Risks, AreaCode: fig.AreaCode, Rates: mediationRates(fig)}
 	s.render(w, r, http.StatusOK, "mediation_figures", p)
 }
 
