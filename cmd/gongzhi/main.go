@@ -54,7 +54,8 @@ Usage:
   gongzhi import boundaries FILE [--data ./data] [--db DSN]   (GeoJSON areas, code in properties.adcode or code; replaces)
   gongzhi import holidays FILE [--data ./data] [--db DSN]   (a State Council schedule, holiday-cn JSON)
   gongzhi import tickets FILE --format open311|nyc311|la311|csv --mapping FILE [--rejects FILE] [--dry-run] [--data ./data] [--db DSN]
-  gongzhi export DIR [--data ./data] [--db DSN]   (JSON Lines and CSV of every table, with manifest.json)
+  gongzhi export DIR [--with-secrets] [--data ./data] [--db DSN]   (JSON Lines and CSV of every table, with manifest.json)
+  gongzhi import export DIR [--data ./data] [--db DSN]   (an export into a new, empty installation)
   gongzhi evaluation rebuild [--data ./data] [--db DSN]   (after imports, seeding or changes made by hand)
   gongzhi user create --username NAME --role ROLE [--name N] [--org CODE] [--area CODE]   (password on standard input)
   gongzhi seed --tickets N [--data ./data] [--db DSN]
@@ -100,6 +101,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if len(args) >= 2 && args[1] == "tickets" {
 			return importTicketsCmd(ctx, args[2:], getenv, stdout, stderr)
 		}
+		if len(args) >= 2 && args[1] == "export" {
+			return importExportCmd(ctx, args[2:], getenv, stdout, stderr)
+		}
 		if len(args) >= 2 && args[1] == "boundaries" {
 			return withDB(ctx, "import boundaries", args[2:], getenv, stderr, func(d *db.DB, rest []string) error {
 				return importBoundaries(ctx, d, rest, stdout, stderr)
@@ -111,7 +115,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			})
 		}
 		if len(args) < 2 || args[1] != "divisions" {
-			return errors.New("usage: gongzhi import divisions DIR | gongzhi import boundaries FILE | gongzhi import holidays FILE | gongzhi import tickets FILE --format F --mapping FILE")
+			return errors.New("usage: gongzhi import divisions DIR | gongzhi import boundaries FILE | gongzhi import holidays FILE | gongzhi import tickets FILE --format F --mapping FILE | gongzhi import export DIR")
 		}
 		return withDB(ctx, "import divisions", args[2:], getenv, stderr, func(d *db.DB, rest []string) error {
 			if len(rest) != 1 {

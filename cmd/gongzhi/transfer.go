@@ -19,14 +19,18 @@ import (
 	"github.com/gongzhi/gongzhi/internal/transfer"
 )
 
-// exportCmd is `gongzhi export DIR [--data ./data] [--db DSN]`.
+// exportUsage is how export is called.
+const exportUsage = "usage: gongzhi export DIR [--with-secrets] [--data ./data] [--db DSN]"
+
+// exportCmd is `gongzhi export DIR [--with-secrets] [--data ./data] [--db DSN]`.
 func exportCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	args, secrets := takeSwitch(args, "with-secrets")
 	return withDB(ctx, "export", args, getenv, stderr, func(d *db.DB, rest []string) error {
 		if len(rest) != 1 {
-			return errors.New("usage: gongzhi export DIR [--data ./data] [--db DSN]")
+			return errors.New(exportUsage)
 		}
 		start := time.Now()
-		m, err := transfer.Export(ctx, d, rest[0], transfer.ExportOptions{Version: Version, Progress: stdout})
+		m, err := transfer.Export(ctx, d, rest[0], transfer.ExportOptions{Version: Version, Progress: stdout, Secrets: secrets})
 		if err != nil {
 			return err
 		}
@@ -36,6 +40,48 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 		}
 		fmt.Fprintf(stdout, "exported %d tables, %d rows (schema version %d, %s) to %s in %s; see %s\n", len(m.Tables), rows, m.SchemaVersion, m.Engine,
 			rest[0], time.Since(start).Round(time.Millisecond), filepath.Join(rest[0], "manifest.json"))
+		return nil
+	})
+}
+
+// takeSwitch takes --name (or -name) out of args and tells whether it was there.
+func takeSwitch(args []string, name string) ([]string, bool) {
+	var out []string
+	found := false
+	for _, a := range args {
+		if a == "--"+name || a == "-"+name {
+			found = true
+			continue
+		}
+		out = append(out, a)
+	}
+	return out, found
+}
+
+// importExportCmd is `gongzhi import export DIR [--data ./data] [--db DSN]`:
+// everything an export wrote, into a new installation, and the ticket text
+// index rebuilt.
+func importExportCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	return withDB(ctx, "import export", args, getenv, stderr, func(d *db.DB, rest []string) error {
+		if len(rest) != 1 {
+			return errors.New("usage: gongzhi import export DIR [--data ./data] [--db DSN]")
+		}
+		st, err := transfer.Load(ctx, d, rest[0], transfer.LoadOptions{Progress: stdout})
+		if err != nil {
+			return err
+		}
+		c := clock.System{}
+		tickets := ticket.NewService(d, c, gov.NewService(d, c), newLogger(stderr))
+		for done := false; !done; {
+			if _, done, err = tickets.IndexText(ctx); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintf(stdout, "imported %d tables, %d rows from %s in %s (%s); the ticket text index is rebuilt\n", st.Tables, st.Rows, rest[0],
+			st.Duration.Round(time.Millisecond), d.Engine)
+		for table, n := range st.Voided {
+			fmt.Fprintf(stdout, "  %s: %d rows came without their secret (the export was made without --with-secrets); issue them anew\n", table, n)
+		}
 		return nil
 	})
 }

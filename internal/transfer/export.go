@@ -29,38 +29,6 @@ type Table struct {
 	OrderBy string
 }
 
-// ExportTables are the tables an export writes, parents before children.
-// Sessions, one-time codes, idempotency keys (stored answers may hold tokens)
-// and settings are never exported; secret columns are dropped by name (see
-// secretColumn). Tables missing from the database are skipped, so an older
-// schema still exports.
-var ExportTables = []Table{
-	{"areas", "code"},
-	{"area_boundaries", "area_code"},
-	{"orgs", "code"},
-	{"users", "id"},
-	{"memberships", "user_id, org_code"},
-	{"categories", "code"},
-	{"category_attributes", "category_code, code"},
-	{"time_limits", "category_code, kind, urgency"},
-	{"dispatch_rules", "id"},
-	{"calendar_days", "day"},
-	{"tickets", "number"},
-	{"ticket_events", "ticket_number, seq"},
-	{"ticket_helpers", "ticket_number, org_code"},
-	{"ticket_summons", "id"},
-	{"ticket_coreporters", "ticket_number, phone"},
-	{"ticket_sources", "source, external_id"},
-	{"open311_requests", "ticket_number"},
-	{"notifications", "id"},
-	{"attachments", "id"},
-	{"kb_articles", "id"},
-	{"rectifications", "id"},
-	{"warnings", "id"},
-	{"api_keys", "id"},
-	{"audit_log", "id"},
-}
-
 // secretColumn reports whether a column holds a secret or something a secret
 // can be derived from: password hashes, session and key hashes, tokens. New
 // columns with such names are left out without a code change.
@@ -80,25 +48,31 @@ const TimeFormat = "2006-01-02T15:04:05.000Z07:00"
 
 // Manifest describes an export.
 type Manifest struct {
-	Format         string          `json:"format"`
-	GongzhiVersion string          `json:"gongzhi_version"`
-	ExportedAt     string          `json:"exported_at"`
-	SchemaVersion  int64           `json:"schema_version"`
-	Engine         string          `json:"engine"`
-	TimeZone       string          `json:"time_zone"`
-	Times          string          `json:"times"`
-	CSV            string          `json:"csv"`
-	Excluded       []string        `json:"excluded"`
-	Tables         []TableManifest `json:"tables"`
+	Format         string   `json:"format"`
+	GongzhiVersion string   `json:"gongzhi_version"`
+	ExportedAt     string   `json:"exported_at"`
+	SchemaVersion  int64    `json:"schema_version"`
+	Engine         string   `json:"engine"`
+	TimeZone       string   `json:"time_zone"`
+	Times          string   `json:"times"`
+	CSV            string   `json:"csv"`
+	Excluded       []string `json:"excluded"`
+	// Secrets tells whether the export holds the secrets (password and key
+	// hashes, second factors, the installation's keys): only when the
+	// district asks for them to move to another installation.
+	Secrets bool            `json:"secrets"`
+	Tables  []TableManifest `json:"tables"`
 }
 
 // TableManifest describes one table's files.
 type TableManifest struct {
-	Name        string              `json:"name"`
-	Rows        int64               `json:"rows"`
-	Columns     []string            `json:"columns"`
-	TimeColumns []string            `json:"time_columns"`
-	Files       map[string]FileInfo `json:"files"`
+	Name        string   `json:"name"`
+	Rows        int64    `json:"rows"`
+	Columns     []string `json:"columns"`
+	TimeColumns []string `json:"time_columns"`
+	// BinaryColumns hold bytes, written as standard base64 in both formats.
+	BinaryColumns []string            `json:"binary_columns,omitempty"`
+	Files         map[string]FileInfo `json:"files"`
 }
 
 // FileInfo is one written file.
@@ -113,6 +87,10 @@ type ExportOptions struct {
 	Version  string    // gongzhi version for the manifest
 	Now      time.Time // export time; zero means time.Now()
 	Progress io.Writer // progress lines; nil for none
+	// Secrets writes the secret columns and the installation's keys too, for
+	// a move to another installation (`gongzhi export --with-secrets`); the
+	// folder must then be kept like a backup.
+	Secrets bool
 }
 
 // Export writes every table of d into dir (which must be empty or absent) as
@@ -136,9 +114,13 @@ func Export(ctx context.Context, d *db.DB, dir string, opt ExportOptions) (Manif
 		TimeZone: "Asia/Shanghai",
 		Times: "columns named at, *_at and deadline hold Unix milliseconds in the database; both formats write them as RFC 3339 " +
 			"with milliseconds in Asia/Shanghai (+08:00); null is JSON null and an empty CSV field",
-		CSV:      "UTF-8 with a byte order mark, a header row, RFC 4180 quoting; booleans true/false; null is an empty field",
-		Excluded: []string{"sessions", "otp_codes", "idempotency_keys", "settings", "columns named *_hash, *password*, *secret*, *token*, csrf"},
-		Tables:   []TableManifest{}}
+		CSV: "UTF-8 with a byte order mark, a header row, RFC 4180 quoting; booleans true/false; null is an empty field",
+		Excluded: []string{"sessions", "otp_codes", "idempotency_keys", "login_failures", "schema_migrations", "write_probe",
+			"the ticket text index (rebuilt on import)"},
+		Secrets: opt.Secrets, Tables: []TableManifest{}}
+	if !opt.Secrets {
+		m.Excluded = append(m.Excluded, "settings secret.*", "columns named *_hash, *password*, *secret*, *token*, csrf")
+	}
 
 	opts := &sql.TxOptions{ReadOnly: true}
 	if d.Engine == db.Postgres {
@@ -154,8 +136,12 @@ func Export(ctx context.Context, d *db.DB, dir string, opt ExportOptions) (Manif
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&m.SchemaVersion); err != nil {
 		return Manifest{}, fmt.Errorf("read schema version: %w", err)
 	}
-	for _, t := range ExportTables {
-		tm, ok, err := exportTable(ctx, tx, d.Engine, dir, t, loc, opt.Progress)
+	tables, err := exportTables(ctx, tx, d.Engine)
+	if err != nil {
+		return Manifest{}, fmt.Errorf("list tables: %w", err)
+	}
+	for _, t := range tables {
+		tm, ok, err := exportTable(ctx, tx, d.Engine, dir, t, loc, opt)
 		if err != nil {
 			return Manifest{}, fmt.Errorf("export %s: %w", t.Name, err)
 		}
@@ -251,7 +237,8 @@ func (hf *hashFile) close() (FileInfo, error) {
 	return FileInfo{Path: hf.path, Bytes: hf.h.bytes, SHA256: hex.EncodeToString(hf.h.sum.Sum(nil))}, nil
 }
 
-func exportTable(ctx context.Context, tx *sql.Tx, engine, dir string, t Table, loc *time.Location, progress io.Writer) (TableManifest, bool, error) {
+func exportTable(ctx context.Context, tx *sql.Tx, engine, dir string, t Table, loc *time.Location, opt ExportOptions) (TableManifest, bool, error) {
+	progress := opt.Progress
 	types, ok, err := tableColumns(ctx, tx, engine, t.Name)
 	if err != nil || !ok {
 		return TableManifest{}, ok, err
@@ -260,13 +247,17 @@ func exportTable(ctx context.Context, tx *sql.Tx, engine, dir string, t Table, l
 	var kinds []colKind
 	for _, ct := range types {
 		name := strings.ToLower(ct.Name())
-		if secretColumn(name) {
+		k := kindOf(name, ct.DatabaseTypeName())
+		// A flag named secret (a secret ballot) is no secret.
+		if skippedColumn(t.Name, name) || secretColumn(name) && k != kBool && !opt.Secrets {
 			continue // not even named in the manifest
 		}
 		tm.Columns = append(tm.Columns, name)
-		k := kindOf(name, ct.DatabaseTypeName())
-		if k == kTime {
+		switch k {
+		case kTime:
 			tm.TimeColumns = append(tm.TimeColumns, name)
+		case kBytes:
+			tm.BinaryColumns = append(tm.BinaryColumns, name)
 		}
 		kinds = append(kinds, k)
 	}
@@ -285,6 +276,9 @@ func exportTable(ctx context.Context, tx *sql.Tx, engine, dir string, t Table, l
 		return tm, true, err
 	}
 	q := `SELECT ` + strings.Join(tm.Columns, ", ") + ` FROM ` + t.Name
+	if cond := secretRows(t.Name); cond != "" && !opt.Secrets {
+		q += ` WHERE ` + cond
+	}
 	if t.OrderBy != "" {
 		q += ` ORDER BY ` + t.OrderBy
 	}

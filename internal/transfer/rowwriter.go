@@ -3,6 +3,7 @@ package transfer
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -21,6 +22,7 @@ const (
 	kFloat
 	kBool
 	kTime
+	kBytes
 )
 
 // kindOf tells the kind from the column's name and its type as the driver
@@ -30,6 +32,8 @@ func kindOf(name, dbType string) colKind {
 	switch {
 	case strings.Contains(t, "BOOL"):
 		return kBool
+	case t == "BYTEA" || t == "BLOB":
+		return kBytes
 	case strings.Contains(t, "INT") && timeColumn(name):
 		return kTime
 	case strings.Contains(t, "INT"):
@@ -84,6 +88,9 @@ func (w *rowWriter) normalize(v any, k colKind) any {
 	case nil:
 		return nil
 	case []byte:
+		if k == kBytes {
+			return base64.StdEncoding.EncodeToString(x)
+		}
 		v = string(x)
 	case int32:
 		v = int64(x)

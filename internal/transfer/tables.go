@@ -1,0 +1,155 @@
+package transfer
+
+import (
+	"context"
+	"database/sql"
+	"sort"
+	"strings"
+
+	"github.com/gongzhi/gongzhi/internal/db"
+)
+
+// Left out of every export: what lives only as long as a login or a request
+// (sessions, one-time codes, stored answers to Idempotency-Keys, which may
+// hold tokens, failed logins), the migrator's own record, the write probe,
+// and the text index of tickets, which is rebuilt from the tickets after an
+// import (SQLite's ticket_text and its shadow tables; PostgreSQL keeps it in
+// the tickets' search_terms column, see skippedColumn), with the state of
+// that rebuild.
+var notExported = map[string]bool{
+	"sessions": true, "otp_codes": true, "idempotency_keys": true, "login_failures": true,
+	"schema_migrations": true, "write_probe": true, "search_backfill": true,
+}
+
+func skippedTable(name string) bool {
+	return notExported[name] || name == "ticket_text" || strings.HasPrefix(name, "ticket_text_") || strings.HasPrefix(name, "sqlite_")
+}
+
+// skippedColumn is a column an export never writes whatever its options:
+// the text index, which an import rebuilds.
+func skippedColumn(table, col string) bool { return table == "tickets" && col == "search_terms" }
+
+// secretRows is the condition on a table's rows that keeps the secrets out
+// when secrets are not asked for: the installation's keys in settings.
+func secretRows(table string) string {
+	if table == "settings" {
+		return `key NOT LIKE 'secret.%'`
+	}
+	return ""
+}
+
+// exportTables lists the tables of the database as it is now, every table
+// but those never exported, parents before the tables whose foreign keys
+// point at them (by name where nothing orders them), each ordered by its
+// primary key so an export of the same data is the same bytes.
+func exportTables(ctx context.Context, tx *sql.Tx, engine string) ([]Table, error) {
+	names, err := listTables(ctx, tx, engine)
+	if err != nil {
+		return nil, err
+	}
+	parents := map[string][]string{}
+	keys := map[string]string{}
+	for _, n := range names {
+		if parents[n], err = foreignParents(ctx, tx, engine, n); err != nil {
+			return nil, err
+		}
+		if keys[n], err = primaryKey(ctx, tx, engine, n); err != nil {
+			return nil, err
+		}
+	}
+	var out []Table
+	done := map[string]bool{}
+	var visit func(n string, depth int)
+	visit = func(n string, depth int) {
+		if done[n] || depth > len(names) {
+			return
+		}
+		for _, p := range parents[n] {
+			if p != n {
+				visit(p, depth+1)
+			}
+		}
+		if !done[n] {
+			done[n] = true
+			out = append(out, Table{Name: n, OrderBy: keys[n]})
+		}
+	}
+	for _, n := range names {
+		visit(n, 0)
+	}
+	return out, nil
+}
+
+func listTables(ctx context.Context, tx *sql.Tx, engine string) ([]string, error) {
+	q := `SELECT name FROM sqlite_master WHERE type = 'table'`
+	if engine == db.Postgres {
+		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`
+	}
+	all, err := scanNames(ctx, tx, q)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, n := range all {
+		if !skippedTable(n) {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// foreignParents are the tables a table's foreign keys point at.
+func foreignParents(ctx context.Context, tx *sql.Tx, engine, table string) ([]string, error) {
+	q := `SELECT DISTINCT "table" FROM pragma_foreign_key_list($1)`
+	if engine == db.Postgres {
+		q = `SELECT DISTINCT c.confrelid::regclass::text FROM pg_constraint c
+			WHERE c.contype = 'f' AND c.conrelid = (quote_ident(current_schema()) || '.' || quote_ident($1))::regclass`
+	}
+	ps, err := scanNames(ctx, tx, q, table)
+	for i, p := range ps {
+		ps[i] = strings.Trim(p[strings.LastIndex(p, ".")+1:], `"`)
+	}
+	sort.Strings(ps)
+	return ps, err
+}
+
+// primaryKey is a table's primary key columns joined by commas, or all of
+// its columns where it has none.
+func primaryKey(ctx context.Context, tx *sql.Tx, engine, table string) (string, error) {
+	q := `SELECT name FROM pragma_table_info($1) WHERE pk > 0 ORDER BY pk`
+	if engine == db.Postgres {
+		q = `SELECT a.attname FROM pg_index i
+			JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+			WHERE i.indisprimary AND i.indrelid = (quote_ident(current_schema()) || '.' || quote_ident($1))::regclass
+			ORDER BY array_position(i.indkey::int2[], a.attnum)`
+	}
+	cols, err := scanNames(ctx, tx, q, table)
+	if err != nil || len(cols) > 0 {
+		return strings.Join(cols, ", "), err
+	}
+	q = `SELECT name FROM pragma_table_info($1) ORDER BY cid`
+	if engine == db.Postgres {
+		q = `SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1
+			AND column_name <> 'search_terms' ORDER BY ordinal_position`
+	}
+	cols, err = scanNames(ctx, tx, q, table)
+	return strings.Join(cols, ", "), err
+}
+
+func scanNames(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
