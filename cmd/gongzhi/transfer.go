@@ -211,3 +211,41 @@ func printCounts(w io.Writer, title string, m map[string]int) {
 	}
 	fmt.Fprintln(w)
 }
+
+// importCmd is `gongzhi import WHAT ...`: args[0] is "import".
+func importCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) >= 2 && args[1] == "tickets" {
+		return importTicketsCmd(ctx, args[2:], getenv, stdout, stderr)
+	}
+	if len(args) >= 2 && args[1] == "export" {
+		return importExportCmd(ctx, args[2:], getenv, stdout, stderr)
+	}
+	if len(args) >= 2 && args[1] == "boundaries" {
+		return withDB(ctx, "import boundaries", args[2:], getenv, stderr, func(d *db.DB, rest []string) error {
+			return importBoundaries(ctx, d, rest, stdout, stderr)
+		})
+	}
+	if len(args) >= 2 && args[1] == "holidays" {
+		return withDB(ctx, "import holidays", args[2:], getenv, stderr, func(d *db.DB, rest []string) error {
+			return importHolidays(ctx, d, rest, stdout)
+		})
+	}
+	if len(args) < 2 || args[1] != "divisions" {
+		return errors.New("usage: gongzhi import divisions DIR | gongzhi import boundaries FILE | gongzhi import holidays FILE | gongzhi import tickets FILE --format F --mapping FILE | gongzhi import export DIR")
+	}
+	return withDB(ctx, "import divisions", args[2:], getenv, stderr, func(d *db.DB, rest []string) error {
+		if len(rest) != 1 {
+			return errors.New("usage: gongzhi import divisions DIR")
+		}
+		stats, err := gov.ImportDivisions(ctx, d, rest[0], stdout)
+		if err != nil {
+			return err
+		}
+		for _, p := range stats.Problems {
+			fmt.Fprintln(stderr, "rejected:", p)
+		}
+		fmt.Fprintf(stdout, "imported %d areas (%d provinces, %d cities, %d districts, %d streets, %d communities), %d rejected, in %s\n",
+			stats.Total(), stats.Provinces, stats.Cities, stats.Districts, stats.Streets, stats.Communities, stats.Rejected, stats.Duration.Round(time.Millisecond))
+		return nil
+	})
+}

@@ -237,19 +237,15 @@ func (hf *hashFile) close() (FileInfo, error) {
 	return FileInfo{Path: hf.path, Bytes: hf.h.bytes, SHA256: hex.EncodeToString(hf.h.sum.Sum(nil))}, nil
 }
 
-func exportTable(ctx context.Context, tx *sql.Tx, engine, dir string, t Table, loc *time.Location, opt ExportOptions) (TableManifest, bool, error) {
-	progress := opt.Progress
-	types, ok, err := tableColumns(ctx, tx, engine, t.Name)
-	if err != nil || !ok {
-		return TableManifest{}, ok, err
-	}
-	tm := TableManifest{Name: t.Name, Columns: []string{}, TimeColumns: []string{}, Files: map[string]FileInfo{}}
+// exportColumns are the columns of a table an export writes, and their kinds.
+func exportColumns(table string, types []*sql.ColumnType, secrets bool) (TableManifest, []colKind) {
+	tm := TableManifest{Name: table, Columns: []string{}, TimeColumns: []string{}, Files: map[string]FileInfo{}}
 	var kinds []colKind
 	for _, ct := range types {
 		name := strings.ToLower(ct.Name())
 		k := kindOf(name, ct.DatabaseTypeName())
 		// A flag named secret (a secret ballot) is no secret.
-		if skippedColumn(t.Name, name) || secretColumn(name) && k != kBool && !opt.Secrets {
+		if skippedColumn(table, name) || secretColumn(name) && k != kBool && !secrets {
 			continue // not even named in the manifest
 		}
 		tm.Columns = append(tm.Columns, name)
@@ -261,6 +257,16 @@ func exportTable(ctx context.Context, tx *sql.Tx, engine, dir string, t Table, l
 		}
 		kinds = append(kinds, k)
 	}
+	return tm, kinds
+}
+
+func exportTable(ctx context.Context, tx *sql.Tx, engine, dir string, t Table, loc *time.Location, opt ExportOptions) (TableManifest, bool, error) {
+	progress := opt.Progress
+	types, ok, err := tableColumns(ctx, tx, engine, t.Name)
+	if err != nil || !ok {
+		return TableManifest{}, ok, err
+	}
+	tm, kinds := exportColumns(t.Name, types, opt.Secrets)
 	jf, err := createHashed(dir, "jsonl/"+t.Name+".jsonl")
 	if err != nil {
 		return tm, true, err
