@@ -86,3 +86,45 @@ func TestServiceFromTicket(t *testing.T) {
 		t.Fatalf("complaint ticket %+v", c)
 	}
 }
+
+// TestSupplyFeedsWarnings: when a community's requests for a kind of service
+// are declined, the background step hands supply against need to the
+// warnings, and the community's committee is warned of the shortfall.
+func TestSupplyFeedsWarnings(t *testing.T) {
+	a := newTestApp(t, func(c *config.Config) { c.Demo = true })
+	ctx := context.Background()
+	grid, err := a.Auth.UserByUsername(ctx, "demo-grid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Gov.UpsertOrg(ctx, gov.Org{Code: "110117001001-HK", Name: "金谷东园家政服务站", Kind: gov.KindServiceProvider, AreaCode: "110117001001"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Services.SaveProvider(ctx, grid, service.ProviderInput{OrgCode: "110117001001-HK", Provides: "家政保洁", Hours: "每天 8:00-18:00", Areas: []string{"110117001001"}}); err != nil {
+		t.Fatal(err)
+	}
+	o, err := a.Services.SaveOffer(ctx, grid, service.OfferInput{OrgCode: "110117001001-HK", Category: service.CatHousekeeping, Name: "上门保洁"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, phone := range []string{"13900001001", "13900001002", "13900001003", "13900001004"} {
+		q, err := a.Services.Create(ctx, grid, service.NewRequest{ServiceID: o.ID, OnBehalfOf: phone, Name: "居民", AreaCode: "110117001001"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i < 3 {
+			if _, err := a.Services.Decline(ctx, auth.System(), q.Number, "人手不足"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	a.participationSteps(ctx)
+	var kind, cat string
+	var count int
+	if err := a.DB.R.QueryRow(`SELECT kind, category_code, count FROM warnings WHERE area_code = '110117001001'`).Scan(&kind, &cat, &count); err != nil {
+		t.Fatalf("no supply warning: %v", err)
+	}
+	if kind != "supply" || cat != "service:housekeeping" || count != 3 {
+		t.Fatalf("warning %s %s %d", kind, cat, count)
+	}
+}

@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 
+	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/insight/warning"
 	"github.com/gongzhi/gongzhi/internal/notice"
 	"github.com/gongzhi/gongzhi/internal/screening"
 )
@@ -29,6 +31,7 @@ func (a *App) participationSteps(ctx context.Context) {
 		{a.Services.Remind, "service request reminders", "service request reminders", "n"},
 		{a.Volunteers.Award, "participation points", "participation points awarded", "entries"},
 		{a.Mediation.Remind, "mediation confirmation reminders", "mediation confirmation reminders", "n"},
+		{a.supplyWarnings, "supply warnings", "supply warnings raised", "n"},
 	} {
 		if n, err := st.run(ctx); err != nil && ctx.Err() == nil {
 			a.Log.Error(st.failed, "err", err)
@@ -46,4 +49,23 @@ func (a *App) participationSteps(ctx context.Context) {
 	} else if st != (screening.Swept{}) {
 		a.Log.Info("screening rounds", "reminded", st.Reminded, "ended", st.Ended)
 	}
+}
+
+// supplyWarnings hands the services' supply against need of the last 30
+// days to the warnings, once an hour: a community whose requests for a kind
+// of service go unmet is warned of like a surge of tickets.
+func (a *App) supplyWarnings(ctx context.Context) (int, error) {
+	if !a.Warnings.SupplyDue() {
+		return 0, nil
+	}
+	now := a.Clock.Now()
+	figs, err := a.Services.Figures(ctx, auth.System(), "", now.Add(-warning.SupplyWindow), now)
+	if err != nil {
+		return 0, err
+	}
+	list := make([]warning.Shortfall, 0, len(figs))
+	for _, f := range figs {
+		list = append(list, warning.Shortfall{AreaCode: f.AreaCode, Category: string(f.Category), Name: f.Category.Name(), Requests: f.Requests, Unmet: f.Unmet})
+	}
+	return a.Warnings.RaiseSupply(ctx, list)
 }

@@ -49,6 +49,18 @@ const (
 // Categories lists the categories in the order the directory shows them.
 var Categories = []Category{CatElderly, CatChildcare, CatMedical, CatEducation, CatHousekeeping, CatMeals, CatRepairs, CatLegal}
 
+// categoryNames are the categories' names in the words of a notification.
+var categoryNames = map[Category]string{CatElderly: "养老", CatChildcare: "托育", CatMedical: "医疗", CatEducation: "教育",
+	CatHousekeeping: "家政", CatMeals: "助餐", CatRepairs: "维修", CatLegal: "法律"}
+
+// Name is the category's Chinese name, or its code when unknown.
+func (c Category) Name() string {
+	if n, ok := categoryNames[c]; ok {
+		return n
+	}
+	return string(c)
+}
+
 // Valid reports whether c is a known category.
 func (c Category) Valid() bool {
 	for _, x := range Categories {

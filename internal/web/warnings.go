@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strings"
 	"context"
 	"html/template"
 	"math"
@@ -127,7 +128,11 @@ func (s *Server) warningRows(ctx context.Context, lang string, u auth.User, item
 		for _, a := range warning.Actions(u, x) {
 			acts[a] = true
 		}
-		rows[i] = WarningRow{Warning: x, AreaName: areaName[x.AreaCode], CatName: catName[x.CategoryCode], Actions: acts}
+		name := catName[x.CategoryCode]
+		if x.Kind == warning.KindSupply {
+			name = tr(lang, "svc.cat."+strings.TrimPrefix(x.CategoryCode, warning.SupplyPrefix))
+		}
+		rows[i] = WarningRow{Warning: x, AreaName: areaName[x.AreaCode], CatName: name, Actions: acts}
 	}
 	return rows, nil
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/insight/warning"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
@@ -68,5 +69,26 @@ func TestWarningsPage(t *testing.T) {
 	status, page = handler.post("/staff/warnings/"+id[1]+"/convert_ticket", url.Values{"csrf": {csrf(t, page)}})
 	if status != 200 || !strings.Contains(page, "未诉先办预警") {
 		t.Fatalf("convert to a ticket: %d\n%s", status, page)
+	}
+}
+
+// TestSupplyWarningOnPage: a supply warning reads as one, with the unmet and
+// all requests and the unmet share, and is not offered as a ticket.
+func TestSupplyWarningOnPage(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	if _, err := a.Warnings.RaiseSupply(context.Background(), []warning.Shortfall{{AreaCode: "110117001001", Category: "meals",
+		Name: "助餐", Requests: 12, Unmet: 6}}); err != nil {
+		t.Fatal(err)
+	}
+	super := staffLogin(t, srv, "demo-supervisor", "gongzhi-demo")
+	status, page := super.get("/staff/warnings")
+	if status != 200 {
+		t.Fatalf("page: %d", status)
+	}
+	mustContain(t, page, "服务供给", "助餐", "近30日未满足 6 件", "预约 12 件", "50%")
+	if strings.Contains(page, "/convert_ticket\"") {
+		t.Error("a supply warning offered as a ticket")
 	}
 }

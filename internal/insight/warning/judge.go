@@ -145,13 +145,13 @@ AND area_code >= $5 AND area_code < $6`, category, StatusOpen, StatusAcknowledge
 }
 
 const warningCols = `id, level, place, area_code, category_code, org_code, window_days, count, baseline, score, lat, lng,
-first_at, last_at, created_at, status, reason, ticket_number, rect_id, acted_by, acted_at`
+first_at, last_at, created_at, status, reason, ticket_number, rect_id, acted_by, acted_at, kind`
 
 func (s *Service) insert(ctx context.Context, tx *sql.Tx, w Warning) error {
 	_, err := s.db.Exec(ctx, tx, `INSERT INTO warnings (`+warningCols+`, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, '', '', '', '', NULL, $15)`,
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, '', '', '', '', NULL, $17, $15)`,
 		w.ID, w.Level, w.Place, w.AreaCode, w.CategoryCode, w.OrgCode, w.WindowDays, w.Count, w.Baseline, w.Score, w.Lat, w.Lng,
-		w.FirstAt.UnixMilli(), w.LastAt.UnixMilli(), w.CreatedAt.UnixMilli(), w.Status)
+		w.FirstAt.UnixMilli(), w.LastAt.UnixMilli(), w.CreatedAt.UnixMilli(), w.Status, kindOr(w.Kind))
 	return errs.Wrap(err, "insert warning")
 }
 
@@ -173,7 +173,7 @@ func (s *Service) scan(sc interface{ Scan(...any) error }) (Warning, error) {
 	var first, last, created int64
 	var acted sql.NullInt64
 	err := sc.Scan(&w.ID, &w.Level, &w.Place, &w.AreaCode, &w.CategoryCode, &w.OrgCode, &w.WindowDays, &w.Count, &w.Baseline, &w.Score,
-		&lat, &lng, &first, &last, &created, &w.Status, &w.Reason, &w.TicketNumber, &w.RectID, &w.ActedBy, &acted)
+		&lat, &lng, &first, &last, &created, &w.Status, &w.Reason, &w.TicketNumber, &w.RectID, &w.ActedBy, &acted, &w.Kind)
 	if err != nil {
 		return w, err
 	}
@@ -203,6 +203,9 @@ func (s *Service) notify(ctx context.Context, tx *sql.Tx, now time.Time, w Warni
 // describe says what a warning is about, in the words of a notification
 // and of a ticket made from it.
 func (s *Service) describe(ctx context.Context, w Warning) string {
+	if w.Kind == KindSupply {
+		return s.describeSupply(ctx, w)
+	}
 	where := w.AreaCode
 	if a, err := s.gov.Area(ctx, w.AreaCode); err == nil {
 		where = a.Name

@@ -72,7 +72,8 @@ func CanConvert(u auth.User, w Warning, kind string) bool {
 	}
 	switch kind {
 	case IntoTicket:
-		return ticket.CanCreate(u)
+		// A shortfall of services is planned, not filed as a ticket.
+		return w.Kind != KindSupply && ticket.CanCreate(u)
 	case IntoRectification:
 		return w.OrgCode != "" && evaluation.CanSetRects(u) && areaOfficer(u, w)
 	}

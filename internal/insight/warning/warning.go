@@ -74,6 +74,21 @@ const (
 	StatusDismissed    = "dismissed"
 )
 
+// Kinds of a warning: a surge of tickets, or a community's need for a kind
+// of neighbourhood service going unmet.
+const (
+	KindSurge  = "surge"
+	KindSupply = "supply"
+)
+
+// kindOr is a warning's kind, a surge unless it says otherwise.
+func kindOr(k string) string {
+	if k == "" {
+		return KindSurge
+	}
+	return k
+}
+
 // Levels of a cluster's place.
 const (
 	LevelCommunity = "community"
@@ -104,6 +119,8 @@ type Warning struct {
 	RectID       string     `json:"rect_id,omitempty"`
 	ActedBy      string     `json:"acted_by,omitempty"`
 	ActedAt      *time.Time `json:"acted_at,omitempty"`
+	// Kind is "surge" or "supply" (see supply.go).
+	Kind string `json:"kind"`
 }
 
 // Active reports whether the warning still follows its cluster.
@@ -133,6 +150,7 @@ type Service struct {
 	log     *slog.Logger
 	loc     *time.Location
 	opt     Options
+	supply  supplyState
 }
 
 // NewService returns the service with the default options.
