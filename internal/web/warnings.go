@@ -1,12 +1,12 @@
 package web
 
 import (
-	"strings"
 	"context"
 	"html/template"
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/errs"
