@@ -230,6 +230,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Mediation.SetTickets(a.Tickets)
 	a.Mediation.SetSignatures(a.Attachments)
 	a.Attachments.KeptBy(a.Mediation.SignaturesKeeping)
+	registerFindings(a)
 	// After every capability: the comments on their items, and the lists
 	// and counts that join them.
 	a.Deliberation = deliberation.NewService(d, c)
@@ -262,6 +263,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 			if err := a.KB.Import(ctx, demo.Articles); err != nil {
 				return nil, fmt.Errorf("load demo knowledge base: %w", err)
 			}
+		}
+		if err := loadDemoServices(ctx, a); err != nil {
+			return nil, fmt.Errorf("load demo services and mediation: %w", err)
 		}
 		if list, err := a.Replies.List(ctx, auth.System()); err != nil {
 			return nil, err

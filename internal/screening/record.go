@@ -25,6 +25,10 @@ type Check struct {
 	// CategoryCode is the ticket's category, as the ticket capability
 	// asks of a grid worker's report.
 	CategoryCode string `json:"category_code"`
+	// Dispute is what a finding that becomes a mediation case needs, and
+	// ForResident what a service request needs; the converter checks them.
+	Dispute     *Dispute     `json:"dispute,omitempty"`
+	ForResident *ForResident `json:"for_resident,omitempty"`
 }
 
 // placeClaimed marks a place while its finding becomes an item elsewhere.
@@ -54,6 +58,15 @@ func (s *Service) checkInput(c *Check) (Converter, error) {
 	fn := s.converter(c.ConvertTo)
 	if fn == nil {
 		return nil, errs.Invalidf("不能转为“%s”", "a finding cannot become %q", c.ConvertTo)
+	}
+	if c.ConvertTo != ConvertMediation {
+		c.Dispute = nil
+	}
+	if c.ConvertTo != ConvertService {
+		c.ForResident = nil
+	}
+	if c.Dispute != nil && len(c.Dispute.Parties) > MaxParties {
+		return nil, errs.Invalidf("当事人不超过%d方", "at most %d parties", MaxParties)
 	}
 	return fn, nil
 }
@@ -107,7 +120,7 @@ func (s *Service) Record(ctx context.Context, u auth.User, id string, c Check) (
 			return errs.Conflictf("该轮排查%s开始", "the round starts on %s", r.StartsAt.Format("2006-01-02 15:04"))
 		}
 		var status string
-		f = Finding{RoundID: id, Seq: c.Seq, AreaCode: r.AreaCode, Note: c.Note, CategoryCode: c.CategoryCode}
+		f = Finding{RoundID: id, Seq: c.Seq, AreaCode: r.AreaCode, Note: c.Note, CategoryCode: c.CategoryCode, Dispute: c.Dispute, ForResident: c.ForResident}
 		err = tx.QueryRowContext(ctx, `SELECT address, kind, status FROM screening_places WHERE round_id = $1 AND seq = $2`, id, c.Seq).Scan(&f.Address, &f.Kind, &status)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errPlace

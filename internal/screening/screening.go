@@ -61,6 +61,13 @@ const (
 // a ticket, made by the ticket capability as the grid worker.
 const ConvertTicket = "ticket"
 
+// The kinds other capabilities register: a mediation case of a dispute
+// found, a service request for a resident found in need.
+const (
+	ConvertMediation = "mediation"
+	ConvertService   = "service"
+)
+
 // Limits of the input.
 const (
 	MaxTitle     = 60
@@ -130,6 +137,33 @@ type Finding struct {
 	Note     string `json:"note"`
 	// CategoryCode is the ticket category the recorder chose, if any.
 	CategoryCode string `json:"category_code"`
+	// Dispute and ForResident are what the recorder gave for a mediation
+	// case or a service request, if any.
+	Dispute     *Dispute     `json:"dispute,omitempty"`
+	ForResident *ForResident `json:"for_resident,omitempty"`
+}
+
+// Dispute is a dispute as the grid worker heard it: its type and the
+// parties, the first the one who raised it (their phones may be unknown).
+type Dispute struct {
+	Type    string         `json:"type"`
+	Parties []DisputeParty `json:"parties"`
+}
+
+// DisputeParty is one party of a dispute found in a round.
+type DisputeParty struct {
+	Name  string `json:"name"`
+	Phone string `json:"phone"`
+}
+
+// MaxParties bounds the parties given with a finding.
+const MaxParties = 10
+
+// ForResident is the resident a service is asked for, and the service.
+type ForResident struct {
+	ServiceID string `json:"service_id"`
+	Phone     string `json:"phone"`
+	Name      string `json:"name"`
 }
 
 // Converter makes an item of its kind from a finding, acting as u (the
@@ -174,13 +208,13 @@ func (s *Service) ConvertKinds() []string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	out := []string{ConvertTicket}
-	for _, k := range []string{"mediation", "service"} {
+	for _, k := range []string{ConvertMediation, ConvertService} {
 		if s.converters[k] != nil {
 			out = append(out, k)
 		}
 	}
 	for k := range s.converters {
-		if k != ConvertTicket && k != "mediation" && k != "service" {
+		if k != ConvertTicket && k != ConvertMediation && k != ConvertService {
 			out = append(out, k)
 		}
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,7 +10,9 @@ import (
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/mediation"
 	"github.com/gongzhi/gongzhi/internal/screening"
+	"github.com/gongzhi/gongzhi/internal/service"
 )
 
 // The staff's screening pages (逐一排查): the rounds of their area with the
@@ -41,6 +44,11 @@ type StaffRoundData struct {
 	Todo, Done []screening.Place
 	Kinds      []string // what a finding may become
 	Categories []Group
+	// DisputeTypes and Services are offered where a finding may become a
+	// mediation case or a service request: the dispute's types, and the
+	// services in reach of the round's area.
+	DisputeTypes []string
+	Services     []service.Offer
 	// Failed is the seq of the place whose form failed.
 	Failed int
 }
@@ -175,6 +183,10 @@ func (s *Server) renderStaffRound(w http.ResponseWriter, r *http.Request, p *Pag
 			s.fail(w, r, err)
 			return
 		}
+		if err := s.findingChoices(ctx, *u, d); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	if done := r.URL.Query().Get("done"); done != "" {
 		if _, ok := messages["scr.flash."+done]; ok {
@@ -200,6 +212,7 @@ func (s *Server) staffRoundCheck(w http.ResponseWriter, r *http.Request) {
 		if c.ConvertTo != screening.ConvertTicket {
 			c.CategoryCode = ""
 		}
+		findingDetail(f, &c)
 	}
 	id := r.PathValue("id")
 	if _, err := s.Screening.Record(r.Context(), *u, id, c); err != nil {
@@ -221,4 +234,41 @@ func (s *Server) staffRoundCheck(w http.ResponseWriter, r *http.Request) {
 		done = "finding"
 	}
 	redirect(w, r, "/staff/screening/"+url.PathEscape(id)+"?done="+done+"#todo")
+}
+
+// findingChoices fills what a finding's form offers for the kinds
+// registered: the dispute types, and the services in reach of the round.
+func (s *Server) findingChoices(ctx context.Context, u auth.User, d *StaffRoundData) error {
+	for _, k := range d.Kinds {
+		switch k {
+		case screening.ConvertMediation:
+			d.DisputeTypes = mediation.DisputeTypes
+		case screening.ConvertService:
+			if s.Services == nil {
+				continue
+			}
+			near, err := s.Services.Near(ctx, u, service.NearQuery{AreaCode: d.R.AreaCode})
+			if err != nil {
+				return err
+			}
+			d.Services = near.Items
+		}
+	}
+	return nil
+}
+
+// findingDetail reads the fields of a finding's form that its kind needs.
+func findingDetail(f func(string) string, c *screening.Check) {
+	switch c.ConvertTo {
+	case screening.ConvertMediation:
+		d := &screening.Dispute{Type: f("dispute_type")}
+		for _, n := range []string{"1", "2"} {
+			if name, phone := f("party"+n+"_name"), f("party"+n+"_phone"); name != "" || phone != "" {
+				d.Parties = append(d.Parties, screening.DisputeParty{Name: name, Phone: phone})
+			}
+		}
+		c.Dispute = d
+	case screening.ConvertService:
+		c.ForResident = &screening.ForResident{ServiceID: f("service_id"), Phone: f("resident_phone"), Name: f("resident_name")}
+	}
 }

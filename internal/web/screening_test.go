@@ -30,7 +30,7 @@ func TestScreeningForms(t *testing.T) {
 	tok := csrf(t, page)
 	day := time.Now().Format("2006-01-02")
 	form := url.Values{"csrf": {tok}, "area_code": {"110117001001"}, "title": {"金谷东园排查"}, "starts_on": {day}, "ends_on": {day},
-		"places": {"1号楼101\n1号楼102\n"}}
+		"places": {"1号楼101\n1号楼102\n1号楼201\n"}}
 	bad := url.Values{}
 	for k, v := range form {
 		bad[k] = v
@@ -57,8 +57,17 @@ func TestScreeningForms(t *testing.T) {
 		t.Fatalf("undescribed finding: %d\n%s", status, page)
 	}
 	status, page = grid.post("/staff/screening/"+m[1]+"/check", url.Values{"csrf": {gt}, "seq": {"1"}, "result": {"clear"}})
-	if status != 200 || !strings.Contains(page, "已记录：无异常") || !strings.Contains(page, "已排查 1 / 2") {
+	if status != 200 || !strings.Contains(page, "已记录：无异常") || !strings.Contains(page, "已排查 1 / 3") {
 		t.Fatalf("clear: %d\n%s", status, page)
+	}
+	// The second place: a quarrel, which becomes a case of the street's
+	// mediation committee from the same form.
+	mustContain(t, page, `name="dispute_type"`, `name="party2_name"`, `name="service_id"`, "长者食堂助餐")
+	status, page = grid.post("/staff/screening/"+m[1]+"/check", url.Values{"csrf": {gt}, "seq": {"2"}, "result": {"finding"},
+		"note": {"楼上装修噪音，邻里争吵"}, "convert_to": {"mediation"}, "dispute_type": {"neighbour"},
+		"party1_name": {"周丽"}, "party1_phone": {""}, "party2_name": {"吴刚"}, "service_id": {""}})
+	if status != 200 || !strings.Contains(page, "已排查 2 / 3") || !regexp.MustCompile(`调解案件：<a class="mono" href="/staff/mediation/TJ\d+`).MatchString(page) {
+		t.Fatalf("finding to mediation: %d\n%s", status, page)
 	}
 	handler := staffLogin(t, srv, "demo-handler-dept", "gongzhi-demo")
 	if status, _ = handler.get("/staff/screening/" + m[1]); status != 403 && status != 404 {

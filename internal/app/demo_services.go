@@ -1,0 +1,64 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/demo"
+	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/mediation"
+	"github.com/gongzhi/gongzhi/internal/service"
+)
+
+// Demo codes of the neighbourhood services and mediation.
+const (
+	demoServiceStation = demo.CommunityJinguDongyuan + "-FW" // 金谷东园社区综合服务站
+	demoMediation      = demo.StreetBinhe + "-TJ"            // 滨河街道人民调解委员会
+)
+
+// loadDemoServices gives the demo district, once, a people's mediation
+// committee of 滨河街道 (three members; the street's demo handler is its
+// chair, so the demo can mediate) and a community service station serving
+// 金谷东园 with three services, so that the directory, bookings, mediation
+// and a finding's conversion can be tried at once.
+func loadDemoServices(ctx context.Context, a *App) error {
+	if _, err := a.Mediation.Committee(ctx, demoMediation); err == nil {
+		return nil
+	}
+	sys := auth.System()
+	for _, o := range []gov.Org{
+		{Code: demoServiceStation, Name: "金谷东园社区综合服务站", Kind: gov.KindServiceProvider, AreaCode: demo.CommunityJinguDongyuan},
+		{Code: demoMediation, Name: "滨河街道人民调解委员会", Kind: gov.KindMediationCommittee, AreaCode: demo.StreetBinhe},
+	} {
+		if err := a.Gov.UpsertOrg(ctx, o); err != nil {
+			return err
+		}
+	}
+	chair, err := a.Auth.UserByUsername(ctx, "demo-handler")
+	if err != nil {
+		return fmt.Errorf("demo chair: %w", err)
+	}
+	if _, err := a.Mediation.SetMembers(ctx, sys, demoMediation, []mediation.NewMember{
+		{Name: chair.Name, UserID: chair.ID, Duty: mediation.DutyChair},
+		{Name: "李秀兰", Duty: mediation.DutyMember},
+		{Name: "张志强", Duty: mediation.DutyMember},
+	}); err != nil {
+		return fmt.Errorf("demo mediation committee: %w", err)
+	}
+	if _, err := a.Services.SaveProvider(ctx, sys, service.ProviderInput{OrgCode: demoServiceStation, Provides: "助餐、上门保洁、独居老人探访",
+		Hours: "周一至周日 8:00-18:00", Areas: []string{demo.CommunityJinguDongyuan}}); err != nil {
+		return fmt.Errorf("demo service provider: %w", err)
+	}
+	for _, o := range []service.OfferInput{
+		{Category: service.CatMeals, Name: "长者食堂助餐", Description: "六十岁以上居民午餐，可送餐上门", Priced: true, PriceNote: "每餐12元，八十岁以上8元"},
+		{Category: service.CatHousekeeping, Name: "上门保洁", Description: "每次两小时，需提前一天预约", Priced: true, PriceNote: "每小时40元"},
+		{Category: service.CatElderly, Name: "独居老人上门探访", Description: "志愿者每周上门一次，陪伴聊天、代买代办"},
+	} {
+		o.OrgCode = demoServiceStation
+		if _, err := a.Services.SaveOffer(ctx, sys, o); err != nil {
+			return fmt.Errorf("demo service %s: %w", o.Name, err)
+		}
+	}
+	return nil
+}
