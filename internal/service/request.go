@@ -329,6 +329,9 @@ func (s *Service) scan(sc interface{ Scan(...any) error }) (stored, error) {
 func (s *Service) view(u auth.User, x stored) Request {
 	r := x.Request
 	r.Phone = r.phone
+	if r.ComplaintTicket == complaintClaimed {
+		r.ComplaintTicket = ""
+	}
 	if !SeesContact(u, r) {
 		r.Phone, r.Name = auth.MaskPhone(r.phone), auth.MaskName(r.Name)
 		r.Note = privacy.Mask(r.Note)

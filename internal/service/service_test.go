@@ -30,11 +30,15 @@ type fakeTickets struct {
 	as       []auth.User
 	notes    map[string]string
 	reporter string
+	fail     bool // Complain fails, as a ticket that cannot be written
 }
 
 func (f *fakeTickets) Complain(_ context.Context, u auth.User, area, text string) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.fail {
+		return "", errs.New(errs.Unavailable, "暂时无法登记", "unavailable")
+	}
 	f.made = append(f.made, area+"|"+text)
 	f.as = append(f.as, u)
 	return fmt.Sprintf("2026093000%04d", len(f.made)), nil
@@ -663,5 +667,57 @@ func TestOpenRequestsCap(t *testing.T) {
 		must(t, err)
 		_, err = f.s.Create(ctx, r, service.NewRequest{ServiceID: cleaning})
 		must(t, err)
+	})
+}
+
+// TestComplaintRace: twenty complaints about one declined request at once
+// make one ticket; a ticket that cannot be made leaves the request free to
+// complain about again.
+func TestComplaintRace(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		elderly, _ := f.providers(t)
+		r := f.residents[0]
+		q, err := f.s.Create(ctx, r, service.NewRequest{ServiceID: elderly})
+		must(t, err)
+		_, err = f.s.Decline(ctx, f.provider, q.Number, "本周人手不足")
+		must(t, err)
+		f.tickets.fail = true
+		_, err = f.s.Complain(ctx, r, q.Number, "婉拒后无人联系")
+		if err == nil || errs.Is(err, errs.Conflict) {
+			t.Fatalf("a ticket that could not be made: %v", err)
+		}
+		f.tickets.fail = false
+		const clients = 20
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		results := make([]error, clients)
+		for i := range clients {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				_, results[i] = f.s.Complain(ctx, r, q.Number, "婉拒后无人联系")
+			}()
+		}
+		close(start)
+		wg.Wait()
+		won := 0
+		for _, err := range results {
+			if err == nil {
+				won++
+			} else if !errs.Is(err, errs.Conflict) {
+				t.Fatalf("a complaint failed otherwise: %v", err)
+			}
+		}
+		if won != 1 || len(f.tickets.made) != 1 {
+			t.Fatalf("%d complaints taken, %d tickets made", won, len(f.tickets.made))
+		}
+		got, err := f.s.Get(ctx, r, q.Number)
+		must(t, err)
+		if got.ComplaintTicket == "" || got.ComplaintTicket == "claimed" {
+			t.Fatalf("complaint ticket %q", got.ComplaintTicket)
+		}
 	})
 }

@@ -168,6 +168,23 @@ func (s *Service) Rate(ctx context.Context, u auth.User, number string, stars in
 	})
 }
 
+// complaintClaimed holds a request's complaint_ticket while its ticket is
+// being made.
+const complaintClaimed = "claimed"
+
+// claimComplaint moves a request's complaint_ticket from one value to
+// another, or answers that someone complained already.
+func (s *Service) claimComplaint(ctx context.Context, number, from, to string) error {
+	res, err := s.db.W.ExecContext(ctx, `UPDATE service_requests SET complaint_ticket = $3 WHERE number = $1 AND complaint_ticket = $2`, number, from, to)
+	if err != nil {
+		return errs.Wrap(err, "claim complaint")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errs.Conflictf("已就此申请投诉过", "already complained")
+	}
+	return nil
+}
+
 // Complain makes the resident's complaint about the provider a ticket for
 // her community, reported as her, and keeps its number on the request. One
 // complaint per request.
@@ -201,12 +218,20 @@ func (s *Service) Complain(ctx context.Context, u auth.User, number, words strin
 		resident = auth.User{Role: auth.RoleResident, Phone: phone}
 	}
 	desc := fmt.Sprintf("对服务机构「%s」的投诉（服务申请 %s，%s）：%s", r.ProviderName, r.Number, r.ServiceName, words)
+	// The request is claimed before the ticket is made, so two complaints
+	// at once make one ticket; a ticket that cannot be made frees it.
+	if err := s.claimComplaint(ctx, number, "", complaintClaimed); err != nil {
+		return Request{}, err
+	}
 	ticketNo, err := s.tickets.Complain(ctx, resident, r.AreaCode, desc)
 	if err != nil {
+		if e := s.claimComplaint(ctx, number, complaintClaimed, ""); e != nil {
+			return Request{}, e
+		}
 		return Request{}, err
 	}
 	return s.step(ctx, u, number, func(tx *sql.Tx, x stored, now time.Time) (string, string, map[string]any, error) {
-		if x.ComplaintTicket != "" {
+		if x.ComplaintTicket != complaintClaimed {
 			return "", "", nil, errs.Conflictf("已就此申请投诉过，工单 %s", "already complained: ticket %s", x.ComplaintTicket)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE service_requests SET complaint_ticket = $2 WHERE number = $1`, x.Number, ticketNo); err != nil {
