@@ -54,9 +54,9 @@ var definitions = map[string]Dataset{
 	},
 	ServicePoints: {
 		ID: ServicePoints, Title: "邻里服务网点", TitleEn: "Neighbourhood service points",
-		Description: "居民可以预约的邻里服务：服务名称和类别、提供服务的机构（组织，不是个人）、机构所属区划和位置、服务时间和是否收费。资质过期或停用的服务不列。",
+		Description:   "居民可以预约的邻里服务：服务名称和类别、提供服务的机构（组织，不是个人）、机构所属区划和位置、服务时间和是否收费。资质过期或停用的服务不列。",
 		DescriptionEn: "The neighbourhood services residents may book: the service and its category, the organisation providing it (never a person), the organisation's area and place, its hours and whether it charges. Services whose provider's qualification has lapsed, or which are stopped, are not listed.",
-		Frequency: FreqDaily, Keywords: []string{"邻里服务", "十五分钟生活圈", "养老", "托育", "service points"},
+		Frequency:     FreqDaily, Keywords: []string{"邻里服务", "十五分钟生活圈", "养老", "托育", "service points"},
 		Fields: []Field{
 			f("service_id", TypeString, "服务编号", "服务的编号", "id of the service"),
 			f("service_name", TypeString, "服务名称", "服务名称", "name of the service"),
@@ -75,9 +75,9 @@ var definitions = map[string]Dataset{
 	},
 	Proposals: {
 		ID: Proposals, Title: "居民提议及答复", TitleEn: "Residents' proposals and their answers",
-		Description: "公开范围为“公开”的居民提议：标题、内容、所在区划、附议人数和门槛、状态、答复单位、答复时限和答复内容。不含提议人的姓名和电话；文字中写到的电话、证件号和门牌号已隐去。",
+		Description:   "公开范围为“公开”的居民提议：标题、内容、所在区划、附议人数和门槛、状态、答复单位、答复时限和答复内容。不含提议人的姓名和电话；文字中写到的电话、证件号和门牌号已隐去。",
 		DescriptionEn: "Residents' proposals disclosed to everyone: title, text, area, co-signatures and threshold, status, the answering unit, the answer's due date and the answer. No proposer's name or phone; phone, ID-card and room numbers written in the text are masked.",
-		Frequency: FreqDaily, Keywords: []string{"居民提议", "附议", "答复", "proposals"},
+		Frequency:     FreqDaily, Keywords: []string{"居民提议", "附议", "答复", "proposals"},
 		Fields: []Field{
 			f("number", TypeString, "提议编号", "提议的编号", "the proposal's number"),
 			f("title", TypeString, "标题", "提议标题", "title"),

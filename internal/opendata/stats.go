@@ -14,11 +14,11 @@ import (
 
 // cell is the tickets of one street, category and month.
 type cell struct {
-	month, area, cat                 string
-	tickets, closed                  int64
-	hours                            []float64
-	limited, onTime                  int64
-	rated, resolved, satisfied       int64
+	month, area, cat           string
+	tickets, closed            int64
+	hours                      []float64
+	limited, onTime            int64
+	rated, resolved, satisfied int64
 }
 
 // window is the months the statistics cover: the StatsMonths complete
