@@ -2,6 +2,9 @@ package proposal
 
 import (
 	"context"
+	"database/sql"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/db"
@@ -26,20 +29,40 @@ func (s *Service) Published(ctx context.Context, limit int) ([]Proposal, error) 
 	}
 	var c db.Conds
 	disclosure.Cond(&c, auth.User{}, "p.visibility", "p.area_code", "p.org_code", "")
-	rows, err := s.db.R.QueryContext(ctx, `SELECT `+cols+from+` WHERE `+c.And()+` ORDER BY p.number DESC LIMIT `+c.Arg(limit), c.Args...)
+	rows, err := s.db.R.QueryContext(ctx, `SELECT `+cols+`, COALESCE(u.name, '')`+from+` LEFT JOIN users u ON u.phone = p.proposer_phone
+WHERE `+c.And()+` ORDER BY p.number DESC LIMIT `+c.Arg(limit), c.Args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "published proposals")
 	}
 	defer rows.Close()
 	out := []Proposal{}
 	for rows.Next() {
-		p, err := s.scan(rows)
+		var name string
+		p, err := s.scan(withName{rows, &name})
 		if err != nil {
 			return nil, errs.Wrap(err, "scan proposal")
 		}
 		p.proposerPhone = ""
-		p.Title, p.Body, p.Answer = privacy.Mask(p.Title), privacy.Mask(p.Body), privacy.Mask(p.Answer)
+		p.Title, p.Body, p.Answer = hideName(privacy.Mask(p.Title), name), hideName(privacy.Mask(p.Body), name), hideName(privacy.Mask(p.Answer), name)
 		out = append(out, p)
 	}
 	return out, errs.Wrap(rows.Err(), "published proposals")
+}
+
+// withName scans a row of cols followed by the proposer's name.
+type withName struct {
+	rows *sql.Rows
+	name *string
+}
+
+func (w withName) Scan(dest ...any) error { return w.rows.Scan(append(dest, w.name)...) }
+
+// hideName replaces the name in s with 某某, when it is long enough to be a
+// name (two characters or more).
+func hideName(s, name string) string {
+	name = strings.TrimSpace(name)
+	if utf8.RuneCountInString(name) < 2 {
+		return s
+	}
+	return strings.ReplaceAll(s, name, "某某")
 }
