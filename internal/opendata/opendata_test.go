@@ -205,13 +205,13 @@ func TestNoPersonalData(t *testing.T) {
 		// What is published is there: the cells, the service, the public
 		// proposal with its numbers masked; not the residents' proposal.
 		for name, want := range map[string][]string{
-			"ticket-stats.csv":    {"2026-11,110117001,滨河街道,01,市容环境,false,6,6,5,5,1,1,0.5", "2026-11,110117002,兴谷街道,02,供暖,true,,,,,,,"},
-			"service-points.csv":  {"SV1,老年餐桌,meals,助餐,SP1,滨河养老驿站,110117001001,承平里社区"},
-			"proposals.json":      {"138****5678", "TA20261110000001", "已安排维修"},
-			"ticket-stats.xlsx":   {"市容环境", "suppressed"},
-			"catalog.json":        {`"@type":"dcat:Catalog"`, `"downloadURL":"http://x/opendata/ticket-stats.csv"`, `"mediaType":"text/csv"`},
-			"catalog.csv":         {"http://x/opendata/proposals.xlsx"},
-			"ticket-stats.api":    {`"suppressed":true`, `"tickets":null`, `"tickets":6`},
+			"ticket-stats.csv":   {"2026-11,110117001,滨河街道,01,市容环境,false,6,6,5,5,1,1,0.5", "2026-11,110117002,兴谷街道,02,供暖,true,,,,,,,"},
+			"service-points.csv": {"SV1,老年餐桌,meals,助餐,SP1,滨河养老驿站,110117001001,承平里社区"},
+			"proposals.json":     {"138****5678", "TA20261110000001", "已安排维修"},
+			"ticket-stats.xlsx":  {"市容环境", "suppressed"},
+			"catalog.json":       {`"@type":"dcat:Catalog"`, `"downloadURL":"http://x/opendata/ticket-stats.csv"`, `"mediaType":"text/csv"`},
+			"catalog.csv":        {"http://x/opendata/proposals.xlsx"},
+			"ticket-stats.api":   {`"suppressed":true`, `"tickets":null`, `"tickets":6`},
 		} {
 			for _, w := range want {
 				if !strings.Contains(out[name], w) {
