@@ -12,6 +12,7 @@ var openDataMessages = map[string][2]string{
 	"od.catalog.json": {"数据目录（DCAT JSON-LD）", "Catalogue (DCAT JSON-LD)"},
 	"od.catalog.csv":  {"数据目录（CSV）", "Catalogue (CSV)"},
 	"od.api.doc":      {"接口说明（OpenAPI）", "API description (OpenAPI)"},
+	"od.licence.text": {"知识共享署名许可 ", "Creative Commons Attribution, "},
 	"od.licence":      {"许可", "Licence"},
 	"od.frequency":    {"更新频率", "Updated"},
 	"od.freq.monthly": {"每月", "Monthly"},
