@@ -145,6 +145,7 @@ func (s *Service) SetMinCell(n int) {
 		n = DefaultMinCell
 	}
 	s.minCell = n
+	s.Forget()
 }
 
 // MinCell is the threshold in force.

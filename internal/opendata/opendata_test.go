@@ -219,6 +219,9 @@ func TestNoPersonalData(t *testing.T) {
 				}
 			}
 		}
+		if strings.Contains(out["evaluation.csv"], "street_office") {
+			t.Error("the ranking is published though the public page hides it")
+		}
 		if strings.Contains(out["proposals.csv"], "TA20261110000002") {
 			t.Error("a residents' proposal is published")
 		}

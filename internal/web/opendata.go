@@ -95,7 +95,7 @@ func (s *Server) openDataCatalog(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSONLD(w, opendata.Catalog(s.openDataBase(r), s.publisher(r), ds))
+	writeJSONLD(w, opendata.Catalog(s.openDataBase(r), s.publisher(r), ds), !opendata.CanSeeUnpublished(u))
 }
 
 func (s *Server) openDataCatalogCSV(w http.ResponseWriter, r *http.Request) {
@@ -108,7 +108,7 @@ func (s *Server) openDataCatalogCSV(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	fileHeaders(w, opendata.CSVType+"; charset=utf-8", "catalog.csv")
+	fileHeaders(w, opendata.CSVType+"; charset=utf-8", "catalog.csv", !opendata.CanSeeUnpublished(u))
 	opendata.WriteCatalogCSV(w, s.openDataBase(r), ds)
 }
 
@@ -138,15 +138,16 @@ func (s *Server) openDataFile(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	shared := !opendata.CanSeeUnpublished(u)
 	switch format {
 	case "csv":
-		fileHeaders(w, opendata.CSVType+"; charset=utf-8", id+".csv")
+		fileHeaders(w, opendata.CSVType+"; charset=utf-8", id+".csv", shared)
 		err = opendata.WriteCSV(w, t)
 	case "json":
-		fileHeaders(w, opendata.JSONType+"; charset=utf-8", id+".json")
+		fileHeaders(w, opendata.JSONType+"; charset=utf-8", id+".json", shared)
 		err = opendata.WriteJSON(w, t)
 	case "xlsx":
-		fileHeaders(w, opendata.XLSXType, id+".xlsx")
+		fileHeaders(w, opendata.XLSXType, id+".xlsx", shared)
 		err = opendata.WriteXLSX(w, t)
 	}
 	if err != nil {
@@ -154,15 +155,25 @@ func (s *Server) openDataFile(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func fileHeaders(w http.ResponseWriter, ctype, name string) {
+// fileHeaders names the download; what the public reads may be kept by
+// caches for as long as the service keeps it, what the administrator
+// previews not at all.
+func fileHeaders(w http.ResponseWriter, ctype, name string, shared bool) {
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Cache-Control", "public, max-age=600")
+	if shared {
+		w.Header().Set("Cache-Control", "public, max-age=600")
+	} else {
+		w.Header().Set("Cache-Control", "no-store")
+	}
 }
 
-func writeJSONLD(w http.ResponseWriter, v any) {
+func writeJSONLD(w http.ResponseWriter, v any, shared bool) {
 	w.Header().Set("Content-Type", opendata.LDType+"; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=600")
+	w.Header().Set("Cache-Control", "no-store")
+	if shared {
+		w.Header().Set("Cache-Control", "public, max-age=600")
+	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.Encode(v)
