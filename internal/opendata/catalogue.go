@@ -10,9 +10,9 @@ var definitions = map[string]Dataset{
 	TicketStats: {
 		ID: TicketStats, Title: "接诉即办工单统计（街道×类别×月）", TitleEn: "Ticket statistics by street, category and month",
 		Description: "最近十二个完整月份受理的工单，按街道（乡镇）、一级类别和受理月份汇总：件数、办结件数、办理时长的中位数和平均数、按时办结率、解决率和满意率。" +
-			"件数少于门槛（默认5件）的格子整格隐去（suppressed 为 true，各数值为空，不是零），以免认出个人。不含无效、撤回和合并的工单。",
+			"件数少于门槛（默认5件）的格子整格隐去（suppressed 为 true，各数值为空，不是零），以免认出个人；格子中依据的件数少于门槛的时长和比率也为空。不含无效、撤回和合并的工单。",
 		DescriptionEn: "Tickets received in the last twelve complete months, by street, top-level category and month of receipt: counts, closed, median and mean handling hours, on-time, resolved and satisfied rates. " +
-			"A cell with fewer tickets than the threshold (5 by default) is suppressed whole (suppressed true, its figures empty, not zero) so that nobody can be recognised. Invalid, withdrawn and merged tickets are left out.",
+			"A cell with fewer tickets than the threshold (5 by default) is suppressed whole (suppressed true, its figures empty, not zero) so that nobody can be recognised; within a cell, a time or rate resting on fewer tickets than the threshold is empty too. Invalid, withdrawn and merged tickets are left out.",
 		Frequency: FreqMonthly, Keywords: []string{"接诉即办", "12345", "工单", "统计", "ticket statistics"},
 		Fields: []Field{
 			f("month", TypeString, "受理月份", "工单受理的月份（YYYY-MM，北京时间）", "month of receipt (YYYY-MM, Beijing time)"),

@@ -100,7 +100,8 @@ FROM tickets WHERE created_at >= $1 AND created_at < $2 AND status NOT IN ('merg
 
 // statRecords lays the cells out in order (month, street, category), a
 // cell below the threshold suppressed whole: its count is not shown
-// either, as a count of one or two is what tells who.
+// either, as a count of one or two is what tells who. Within a cell shown,
+// a time or a rate resting on fewer tickets than the threshold is empty.
 func (s *Service) statRecords(cells map[[3]string]*cell, streets, cats map[string]string) [][]any {
 	keys := make([][3]string, 0, len(cells))
 	for k := range cells {
@@ -118,12 +119,12 @@ func (s *Service) statRecords(cells map[[3]string]*cell, streets, cats map[strin
 			continue
 		}
 		rec = append(rec, false, c.tickets, c.closed)
-		if len(c.hours) > 0 {
+		if len(c.hours) >= s.minCell {
 			rec = append(rec, round1(median(c.hours)), round1(mean(c.hours)))
 		} else {
 			rec = append(rec, nil, nil)
 		}
-		out = append(out, append(rec, rate(c.onTime, c.limited), rate(c.resolved, c.rated), rate(c.satisfied, c.rated)))
+		out = append(out, append(rec, s.rate(c.onTime, c.limited), s.rate(c.resolved, c.rated), s.rate(c.satisfied, c.rated)))
 	}
 	return out
 }
@@ -206,9 +207,10 @@ func mean(xs []float64) float64 {
 
 func round1(x float64) float64 { return math.Round(x*10) / 10 }
 
-// rate is n over of to four places, nil when of is none.
-func rate(n, of int64) any {
-	if of <= 0 {
+// rate is n over of to four places, nil when of is below the threshold:
+// a rate of one or two ratings would tell what those residents said.
+func (s *Service) rate(n, of int64) any {
+	if of <= 0 || of < int64(s.minCell) {
 		return nil
 	}
 	return math.Round(float64(n)/float64(of)*10000) / 10000
