@@ -22,6 +22,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/meeting"
 	"github.com/gongzhi/gongzhi/internal/needs"
 	"github.com/gongzhi/gongzhi/internal/notice"
+	"github.com/gongzhi/gongzhi/internal/opendata"
 	"github.com/gongzhi/gongzhi/internal/project"
 	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/replytpl"
@@ -66,6 +67,7 @@ type Deps struct {
 	Services     *service.Service
 	Volunteers   *volunteer.Service
 	Mediation    *mediation.Service
+	OpenData     *opendata.Service
 }
 
 // API serves /api/v1.
@@ -390,6 +392,11 @@ var routeTable = []route{
 	{"GET", "/api/v1/mediation/figures", asUser, noKey, "mediation figures of an area", nil, (*API).mediationFigures},
 	{"GET", "/api/v1/mediation/committees", asUser, noKey, "mediation committees with their members", nil, (*API).mediationCommittees},
 	{"PUT", "/api/v1/mediation/committees/{code}/members", asUser, noKey, "set a committee's members (3 to 9)", nil, (*API).mediationMembers},
+	{"GET", "/api/v1/opendata/datasets", asAnyone, noKey, "the open-data catalogue: the datasets published", (*API).openDatasets, nil},
+	{"GET", "/api/v1/opendata/datasets/{id}", asAnyone, noKey, "one dataset's catalogue entry with its fields", (*API).openDataset, nil},
+	{"GET", "/api/v1/opendata/datasets/{id}/records", asAnyone, noKey, "a page of a dataset's rows", (*API).openRecords, nil},
+	{"POST", "/api/v1/opendata/datasets/{id}/publication", asUser, keyed, "publish or withdraw a dataset (admin)", nil, (*API).publishDataset},
+	{"GET", "/api/v1/opendata/datasets/{id}/events", asUser, noKey, "a dataset's publication log (admin)", nil, (*API).openDataEvents},
 
 	{"GET", "/api/v1/timelimits", asUser, noKey, "the time-limit table", nil, (*API).listTimeLimits},
 	{"PUT", "/api/v1/timelimits", asAdmin, noKey, "create or replace a line (admin)", nil, (*API).setTimeLimit},

@@ -40,13 +40,15 @@ const (
 	AuditExportTickets      = "export_tickets"       // tickets were downloaded as a file
 	AuditPublicPageSettings = "public_page_settings" // what the public page shows was changed
 	AuditEvaluationSettings = "evaluation_settings"  // the evaluation's weights or shares were changed
+	AuditOpenData           = "opendata_publication" // an open-data dataset was published or withdrawn
 )
 
 // AuditActions lists every action the audit log holds, so the pages can name
 // each one.
 var AuditActions = []string{AuditViewPersonal, AuditCreateUser, AuditDisableUser, AuditEnableUser, AuditReadLog,
 	AuditExportTickets, AuditPublicPageSettings, AuditEvaluationSettings, AuditCreateAPIKey, AuditRevokeAPIKey,
-	AuditLoginFailed, AuditLoginLocked, AuditUnlock, AuditChangePassword, AuditResetPassword, AuditEnrolTOTP, AuditRemoveTOTP}
+	AuditLoginFailed, AuditLoginLocked, AuditUnlock, AuditChangePassword, AuditResetPassword, AuditEnrolTOTP, AuditRemoveTOTP,
+	AuditOpenData}
 
 // AuditTx appends an entry inside the caller's transaction. An object that
 // names a phone in clear ("phone:13812345678") is kept masked: only the

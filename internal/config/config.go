@@ -94,6 +94,10 @@ type Config struct {
 	// DBTimeout bounds, on PostgreSQL, connecting and each statement; 0 for none.
 	DBTimeout time.Duration
 
+	// OpenDataMinCell is how many tickets a cell of the open data's ticket
+	// statistics needs to be shown; 0 keeps the default of 5.
+	OpenDataMinCell int
+
 	// Account controls.
 	IdleTimeout time.Duration // a staff web session unused this long ends; 0 never
 	AdminTOTP   bool          // administrators must log in with a second factor (TOTP)
@@ -181,6 +185,13 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 		}
 		c.ServiceConfirmDays = n
 	}
+	if v := getenv("GONGZHI_OPENDATA_MIN_CELL"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return c, fmt.Errorf("GONGZHI_OPENDATA_MIN_CELL %q: want a whole number of tickets", v)
+		}
+		c.OpenDataMinCell = n
+	}
 	if v := getenv("GONGZHI_POINTS_RULES"); v != "" {
 		c.PointsRules = v
 	}
@@ -244,6 +255,7 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.DurationVar(&c.DBTimeout, "db-timeout", c.DBTimeout, "PostgreSQL: connect and statement timeout; 0 for none (GONGZHI_DB_TIMEOUT)")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.IdleTimeout, "end a staff web session unused this long; 0 never (GONGZHI_IDLE_TIMEOUT)")
 	fs.BoolVar(&c.AdminTOTP, "admin-totp", c.AdminTOTP, "administrators must log in with an authenticator code (GONGZHI_ADMIN_TOTP)")
+	fs.IntVar(&c.OpenDataMinCell, "opendata-min-cell", c.OpenDataMinCell, "fewest tickets a cell of the open data's ticket statistics needs to be shown, 2 to 1000; 0 for the default of 5 (GONGZHI_OPENDATA_MIN_CELL)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -300,6 +312,9 @@ func (c Config) Validate() error {
 	}
 	if err := checkTileURL(c.TileURL); err != nil {
 		return err
+	}
+	if c.OpenDataMinCell != 0 && (c.OpenDataMinCell < 2 || c.OpenDataMinCell > 1000) {
+		return fmt.Errorf("opendata-min-cell %d: want 0 (the default of 5) or 2 to 1000 tickets", c.OpenDataMinCell)
 	}
 	if c.EvaluationMinSample < 0 || c.EvaluationMinSample > 10000 {
 		return fmt.Errorf("evaluation-min-sample %d: want 0 to 10000 rated tickets", c.EvaluationMinSample)

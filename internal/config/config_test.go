@@ -88,3 +88,18 @@ func TestEvaluationMinSample(t *testing.T) {
 		}
 	}
 }
+
+func TestOpenDataMinCell(t *testing.T) {
+	c, err := Parse([]string{"--opendata-min-cell", "10"}, env(map[string]string{"GONGZHI_OPENDATA_MIN_CELL": "3"}), io.Discard)
+	if err != nil || c.OpenDataMinCell != 10 {
+		t.Fatalf("flag over env: %d %v", c.OpenDataMinCell, err)
+	}
+	if c, err = Parse(nil, env(map[string]string{"GONGZHI_OPENDATA_MIN_CELL": "3"}), io.Discard); err != nil || c.OpenDataMinCell != 3 {
+		t.Fatalf("env: %d %v", c.OpenDataMinCell, err)
+	}
+	for _, bad := range []string{"1", "-1", "five", "1001"} {
+		if _, err := Parse(nil, env(map[string]string{"GONGZHI_OPENDATA_MIN_CELL": bad}), io.Discard); err == nil {
+			t.Errorf("GONGZHI_OPENDATA_MIN_CELL=%s accepted", bad)
+		}
+	}
+}

@@ -114,6 +114,9 @@ type Set struct {
 	// TextUser bounds, per signed-in account, the calls that read a text
 	// as it is typed (the router's suggestions, the advice on a reply).
 	TextUser *Limiter
+	// OpenDataIP bounds the open-data catalogue, files and API read
+	// without an account, per client address.
+	OpenDataIP *Limiter
 }
 
 // CheckText takes a token of the account's text readings; a Set without
@@ -140,7 +143,18 @@ func Defaults() *Set {
 		SuggestIP:   New(120, time.Minute),
 		// Typing sends at most one every 400 ms; a script is held to five a second.
 		TextUser: New(300, time.Minute),
+		// A page of the API a second on average, a burst of sixty.
+		OpenDataIP: New(60, time.Minute),
 	}
+}
+
+// CheckOpenData takes a token of the client address's open-data reads; a
+// Set without the limiter lets every call through.
+func (s *Set) CheckOpenData(r *http.Request) error {
+	if s == nil || s.OpenDataIP == nil {
+		return nil
+	}
+	return Check(s.OpenDataIP, ClientIP(r))
 }
 
 // ClientIP is the address of the peer. Forwarding headers are not trusted:

@@ -2,6 +2,7 @@ package limit
 
 import (
 	"fmt"
+	"net/http/httptest"
 	"strconv"
 	"testing"
 	"time"
@@ -104,5 +105,28 @@ func TestCheckText(t *testing.T) {
 	}
 	if err := s.CheckText("u2"); err != nil {
 		t.Fatalf("another account was held back: %v", err)
+	}
+}
+
+func TestCheckOpenData(t *testing.T) {
+	s := &Set{OpenDataIP: New(2, time.Minute)}
+	r := httptest.NewRequest("GET", "/opendata/catalog.json", nil)
+	r.RemoteAddr = "192.0.2.7:5000"
+	for i := 0; i < 2; i++ {
+		if err := s.CheckOpenData(r); err != nil {
+			t.Fatalf("read %d: %v", i, err)
+		}
+	}
+	if err := s.CheckOpenData(r); !errs.Is(err, errs.TooMany) {
+		t.Fatalf("third read: %v", err)
+	}
+	other := httptest.NewRequest("GET", "/opendata", nil)
+	other.RemoteAddr = "192.0.2.8:5000"
+	if err := s.CheckOpenData(other); err != nil {
+		t.Fatalf("another address: %v", err)
+	}
+	var none *Set
+	if err := none.CheckOpenData(r); err != nil || Defaults().OpenDataIP == nil {
+		t.Fatalf("no set: %v", err)
 	}
 }

@@ -240,6 +240,8 @@ func (s *a11ySite) residentPages() []a11yPage {
 		{"resident", "/mediation", true},
 		{"guest", "/mediation", true},
 		{"resident", "/mediation/" + s.residentMediation(), true},
+		{"guest", "/opendata", true},
+		{"resident", "/opendata", true},
 	}
 }
 
@@ -317,6 +319,7 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"admin", "/staff/residents", false},
 		{"demo-handler", "/staff/replies", false},
 		{"demo-handler", "/staff/tickets/" + replyingTicket(s.t, s.a, "13900008888") + "?tpl=demo-rt-11", false},
+		{"admin", "/staff/opendata", false},
 	}
 }
 

@@ -64,6 +64,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canReplies":   canReplies,
 		"canDupes":     canDupes,
 		"canRouter":    canRouter,
+		"canOpenData":  canOpenData,
 		"pct":          func(x float64) string { return strconv.Itoa(percent(x)) + "%" },
 		"deref0": func(p *int) int {
 			if p == nil {
@@ -225,6 +226,7 @@ var messageTables = []map[string][2]string{
 	serviceMessages,
 	volunteerMessages,
 	mediationMessages,
+	openDataMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

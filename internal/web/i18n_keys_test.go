@@ -175,6 +175,8 @@ func keyFamilies() map[string][]string {
 		"med.performed.": {mediation.Performed, mediation.PartlyDone, mediation.NotPerformed},
 		"med.ev.":        {"open", "escalate", "police_referral", "regrade", "mediators", "schedule", "session", "sign", "agree", "confirmation", "follow_up", "refuse", "terminate", "remind_confirmation"},
 		"med.flash.":     nil,
+		"od.flash.":      nil,
+		"od.fmt.":        {"csv", "json", "xlsx"},
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/meeting"
 	"github.com/gongzhi/gongzhi/internal/needs"
 	"github.com/gongzhi/gongzhi/internal/notice"
+	"github.com/gongzhi/gongzhi/internal/opendata"
 	"github.com/gongzhi/gongzhi/internal/project"
 	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/screening"
@@ -132,6 +133,9 @@ type Deps struct {
 	// Mediation keeps people's mediation (人民调解); may be nil, and then
 	// its pages answer 503.
 	Mediation *mediation.Service
+	// OpenData is the open-data portal (数据开放); may be nil, and then its
+	// pages answer 503.
+	OpenData *opendata.Service
 }
 
 // Server serves the HTML pages.
@@ -171,6 +175,7 @@ var pageNames = []string{
 	"service_list", "service_offer", "service_request", "service_staff", "service_staff_request",
 	"volunteer", "volunteer_staff", "volunteer_staff_task",
 	"mediation_list", "mediation", "mediation_staff_list", "mediation_staff", "mediation_figures", "mediation_print",
+	"opendata", "opendata_staff",
 	"staff_print", // its own document, rendered by renderPrint
 }
 

@@ -1,0 +1,47 @@
+package web
+
+// openDataMessages are the words of the open-data portal (数据开放): the
+// public page and the administrator's switches.
+var openDataMessages = map[string][2]string{
+	"nav.opendata":                      {"数据开放", "Open data"},
+	"audit.action.opendata_publication": {"开放或关闭数据集", "Published or withdrew a dataset"},
+
+	"od.title":        {"数据开放", "Open data"},
+	"od.lead":         {"区里向社会开放的数据，任何人都可以免费下载和使用，注明来源即可。每个数据集都有 CSV、JSON、Excel 文件和分页接口。", "The data the district opens to everyone, free to download and use with attribution. Every dataset comes as CSV, JSON and Excel files and through a paged API."},
+	"od.privacy":      {"开放的数据不含任何居民的姓名、电话、住址或准确位置。工单统计按街道、类别和月份汇总，少于%d件的格子整格隐去。", "The open data holds no resident's name, phone, address or exact place. Ticket statistics are totals by street, category and month; a cell with fewer than %d tickets is withheld whole."},
+	"od.catalog.json": {"数据目录（DCAT JSON-LD）", "Catalogue (DCAT JSON-LD)"},
+	"od.catalog.csv":  {"数据目录（CSV）", "Catalogue (CSV)"},
+	"od.api.doc":      {"接口说明（OpenAPI）", "API description (OpenAPI)"},
+	"od.licence.text": {"知识共享署名许可 ", "Creative Commons Attribution, "},
+	"od.licence":      {"许可", "Licence"},
+	"od.frequency":    {"更新频率", "Updated"},
+	"od.freq.monthly": {"每月", "Monthly"},
+	"od.freq.daily":   {"每日", "Daily"},
+	"od.modified":     {"数据截至", "Data as of"},
+	"od.rows":         {"记录数", "Rows"},
+	"od.download":     {"下载：", "Download:"},
+	"od.fmt.csv":      {"CSV", "CSV"},
+	"od.fmt.json":     {"JSON", "JSON"},
+	"od.fmt.xlsx":     {"Excel", "Excel"},
+	"od.api":          {"接口", "API"},
+	"od.fields":       {"字段说明", "Fields"},
+	"od.f.name":       {"字段", "Field"},
+	"od.f.type":       {"类型", "Type"},
+	"od.f.title":      {"名称", "Title"},
+	"od.f.desc":       {"说明", "Description"},
+	"od.more":         {"下载工单统计、考核结果、服务网点和居民提议的开放数据", "download the open data: ticket statistics, evaluation results, service points and proposals"},
+	"od.none":         {"目前没有开放的数据集。", "No dataset is open at present."},
+
+	"od.staff.title":     {"数据开放设置", "Open data settings"},
+	"od.staff.lead":      {"选择向社会开放哪些数据集。关闭的数据集从公开页面、目录、文件和接口中消失；每次开放或关闭都记入审计日志。", "Choose which datasets are open to everyone. A dataset withdrawn leaves the public page, the catalogue, the files and the API; every change is written to the audit log."},
+	"od.staff.caption":   {"数据集", "Datasets"},
+	"od.staff.set":       {"数据集", "Dataset"},
+	"od.staff.state":     {"状态", "State"},
+	"od.staff.action":    {"操作", "Action"},
+	"od.staff.on":        {"已开放", "Published"},
+	"od.staff.off":       {"未开放", "Not published"},
+	"od.staff.publish":   {"开放", "Publish"},
+	"od.staff.withdraw":  {"关闭", "Withdraw"},
+	"od.flash.published": {"已开放该数据集。", "The dataset is published."},
+	"od.flash.withdrawn": {"已关闭该数据集。", "The dataset is withdrawn."},
+}
