@@ -1,0 +1,123 @@
+package ticket_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gongzhi/gongzhi/internal/db"
+	"github.com/gongzhi/gongzhi/internal/db/dbtest"
+	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/ticket"
+	"github.com/gongzhi/gongzhi/internal/trail"
+)
+
+func newTrail(f *fixture, d *db.DB) *trail.Service {
+	g := gov.NewService(d, f.clock)
+	tr := trail.New(f.tickets.Calendar(), f.clock, trail.Names{Org: g.Org, User: f.auth.User})
+	tr.Add(trail.KindTicket, f.tickets.TrailOf)
+	return tr
+}
+
+// A ticket dispatched to the street, returned by it with a reason, passed
+// on to the department, handled past its deadline and closed: the trail
+// shows each holder, how long each held it, the deadline and by how much
+// it was missed, and who returned it and why.
+func TestTrailOfATicket(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d) // Monday 2026-03-02 09:00
+		tr := newTrail(f, d)
+		tk := newStreetTicket(t, f, "小区内违建")
+		f.clock.Advance(30 * time.Minute)
+		_, err := f.tickets.Act(ctx, f.handler, tk.Number, ticket.ActionSign, ticket.ActionInput{})
+		must(t, err)
+		f.clock.Advance(30 * time.Minute)
+		_, err = f.tickets.Act(ctx, f.handler, tk.Number, ticket.ActionReturn, ticket.ActionInput{Reason: "not_our_duty", Note: "应由城管处理"})
+		must(t, err)
+		f.clock.Advance(30 * time.Minute)
+		_, err = f.tickets.Act(ctx, f.dispatcher, tk.Number, ticket.ActionApproveReturn, ticket.ActionInput{OrgCode: "D-CG", Note: "转城管"})
+		must(t, err)
+		f.clock.Advance(30 * time.Minute) // 11:00
+		_, err = f.tickets.Act(ctx, f.deptHandler, tk.Number, ticket.ActionSign, ticket.ActionInput{})
+		must(t, err)
+		// Five working days from Monday 11:00 end on Monday next at 11:00;
+		// the reply comes on Tuesday next at 11:00, a day late.
+		f.clock.Advance(8 * 24 * time.Hour)
+		_, err = f.tickets.Act(ctx, f.deptHandler, tk.Number, ticket.ActionContact, ticket.ActionInput{})
+		must(t, err)
+		_, err = f.tickets.Act(ctx, f.deptHandler, tk.Number, ticket.ActionReply, ticket.ActionInput{ReplyText: "已拆除", Resolved: boolp(true)})
+		must(t, err)
+		f.clock.Advance(time.Hour)
+		_, err = f.tickets.Act(ctx, f.resident, tk.Number, ticket.ActionRate, ticket.ActionInput{Resolved: boolp(true), Satisfaction: ticket.Satisfied})
+		must(t, err)
+
+		got, err := tr.Get(ctx, f.dispatcher, trail.KindTicket, tk.Number)
+		must(t, err)
+		if got.Rows[0].Wall != 0 || got.Rows[0].EndKind != ticket.ActionDispatch || got.Rows[0].EndBy != "系统" {
+			t.Fatalf("the catalogue dispatched it at once: %+v", got.Rows[0])
+		}
+		var stages []string
+		for _, r := range got.Rows {
+			stages = append(stages, r.Stage+"@"+trail.HolderWord(r, false))
+		}
+		want := "registered@派单中心 dispatched@滨河街道办事处 handling@滨河街道办事处 returned@派单中心 dispatched@区城市管理委员会 handling@区城市管理委员会 replied@诉求人（评价）"
+		if strings.Join(stages, " ") != want {
+			t.Fatalf("steps:\n got %s\nwant %s", strings.Join(stages, " "), want)
+		}
+		street, ret, dept := got.Rows[2], got.Rows[3], got.Rows[5]
+		if street.Person != "handler1" || street.EndKind != ticket.ActionReturn || street.EndBy != "handler1" || street.Reason != "not_our_duty 应由城管处理" {
+			t.Fatalf("the street's step: %+v", street)
+		}
+		if street.Wall != 1800 || street.Working != 1800 || street.Limit != trail.LimitMet {
+			t.Fatalf("the street held it half an hour within its limit: %+v", street)
+		}
+		if ret.EndKind != ticket.ActionApproveReturn || ret.EndBy != "disp" || ret.Reason != "转城管" || ret.Limit != trail.LimitNone {
+			t.Fatalf("the return's step: %+v", ret)
+		}
+		if dept.Due == nil || dept.Limit != trail.LimitOverdue || dept.Overdue != 24*3600 || dept.Person != "handler3" {
+			t.Fatalf("the department's step: %+v", dept)
+		}
+		if dept.OverdueW != int64(f.tickets.Calendar().DailyWorkingTime()/time.Second) {
+			t.Fatalf("a working day late: %d", dept.OverdueW)
+		}
+		if dept.Wall != 8*24*3600 || dept.Working >= dept.Wall {
+			t.Fatalf("wall and working time: %d %d", dept.Wall, dept.Working)
+		}
+		last := got.Rows[6]
+		if last.To == nil || last.EndKind != ticket.ActionRate || last.Wall != 3600 {
+			t.Fatalf("closed by the rating: %+v", last)
+		}
+
+		// The reporter sees the units and times, not the staff nor the reasons.
+		mine, err := tr.Get(ctx, f.resident, trail.KindTicket, tk.Number)
+		must(t, err)
+		for _, r := range mine.Rows {
+			if r.Person != "" || r.EndBy != "" || r.Reason != "" {
+				t.Fatalf("the reporter reads staff notes: %+v", r)
+			}
+		}
+		// A unit that had nothing to do with it reads it as it reads the ticket: not at all.
+		_, want403 := f.tickets.Get(ctx, f.otherHandler, tk.Number)
+		if _, err := tr.Get(ctx, f.otherHandler, trail.KindTicket, tk.Number); err == nil || errs.CodeOf(err) != errs.CodeOf(want403) {
+			t.Fatalf("another unit: %v (the ticket: %v)", err, want403)
+		}
+		if _, err := tr.Get(ctx, f.dispatcher, "parcel", tk.Number); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("an unknown kind: %v", err)
+		}
+
+		var buf bytes.Buffer
+		must(t, trail.WriteCSV(&buf, got, f.tickets.Location(), func(s string) string { return s }))
+		if !strings.Contains(buf.String(), "申请退单") || !strings.Contains(buf.String(), "1天0小时0分") {
+			t.Fatalf("csv: %s", buf.String())
+		}
+		buf.Reset()
+		must(t, trail.WriteXLSX(&buf, got, f.tickets.Location()))
+		if !bytes.HasPrefix(buf.Bytes(), []byte("PK")) {
+			t.Fatal("xlsx is not a workbook")
+		}
+	})
+}
