@@ -269,3 +269,40 @@ func (s *Service) person(ctx context.Context, seen map[string]string, id, known 
 	seen[id] = n
 	return n
 }
+
+// Walk builds the steps of an item event by event: its capability starts a
+// step where a holder takes the item and ends it where the item leaves.
+type Walk struct {
+	steps []Step
+	open  bool
+}
+
+// Start makes st the step held still; one still held is ended at st.From
+// with the kind given.
+func (w *Walk) Start(st Step, endKind string) {
+	w.End(st.From, endKind, "", "")
+	w.steps = append(w.steps, st)
+	w.open = true
+}
+
+// End ends the step held still, if any, at at: kind is the event that
+// ended it, byID the account that did, reason its reason text.
+func (w *Walk) End(at time.Time, kind, byID, reason string) {
+	if !w.open {
+		return
+	}
+	st := &w.steps[len(w.steps)-1]
+	st.To, st.EndKind, st.EndByID, st.Reason = &at, kind, byID, reason
+	w.open = false
+}
+
+// Held is the step held still, or nil.
+func (w *Walk) Held() *Step {
+	if !w.open {
+		return nil
+	}
+	return &w.steps[len(w.steps)-1]
+}
+
+// Steps are the steps so far.
+func (w *Walk) Steps() []Step { return w.steps }
