@@ -29,6 +29,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/service"
 	"github.com/gongzhi/gongzhi/internal/survey"
 	"github.com/gongzhi/gongzhi/internal/ticket"
+	"github.com/gongzhi/gongzhi/internal/trail"
 	"github.com/gongzhi/gongzhi/internal/volunteer"
 	"github.com/gongzhi/gongzhi/internal/vote"
 	"github.com/gongzhi/gongzhi/internal/webhook"
@@ -66,6 +67,7 @@ type Deps struct {
 	Services     *service.Service
 	Volunteers   *volunteer.Service
 	Mediation    *mediation.Service
+	Trail        *trail.Service
 }
 
 // API serves /api/v1.
@@ -390,6 +392,7 @@ var routeTable = []route{
 	{"GET", "/api/v1/mediation/figures", asUser, noKey, "mediation figures of an area", nil, (*API).mediationFigures},
 	{"GET", "/api/v1/mediation/committees", asUser, noKey, "mediation committees with their members", nil, (*API).mediationCommittees},
 	{"PUT", "/api/v1/mediation/committees/{code}/members", asUser, noKey, "set a committee's members (3 to 9)", nil, (*API).mediationMembers},
+	{"GET", "/api/v1/trail/{kind}/{number}", asUser, noKey, "an item's responsibility trail (JSON, or a CSV or XLSX file)", nil, (*API).getTrail},
 
 	{"GET", "/api/v1/timelimits", asUser, noKey, "the time-limit table", nil, (*API).listTimeLimits},
 	{"PUT", "/api/v1/timelimits", asAdmin, noKey, "create or replace a line (admin)", nil, (*API).setTimeLimit},

@@ -45,6 +45,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/service"
 	"github.com/gongzhi/gongzhi/internal/survey"
 	"github.com/gongzhi/gongzhi/internal/ticket"
+	"github.com/gongzhi/gongzhi/internal/trail"
 	"github.com/gongzhi/gongzhi/internal/volunteer"
 	"github.com/gongzhi/gongzhi/internal/vote"
 	"github.com/gongzhi/gongzhi/internal/web"
@@ -89,6 +90,7 @@ type App struct {
 	// AdminPassword is set when the admin account was made on this start
 	// with a generated password, to be printed once.
 	AdminPassword string
+	Trail         *trail.Service
 }
 
 // New opens the database, migrates it, creates the admin account on first
@@ -241,6 +243,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Surveys.SetResolver("notice", a.Notices.CommentTarget)
 	a.Surveys.SetResolver("project", a.Projects.CommentTarget)
 	a.Agenda = newAgenda(a)
+	a.Trail = newTrail(a)
 	a.Evaluation.SetParticipation(participationSources(a))
 	created, generated, err := a.Auth.EnsureAdmin(ctx, cfg.AdminPassword)
 	if err != nil {
@@ -288,7 +291,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		}
 		w.Write([]byte("ready\n"))
 	})
-	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Insight: a.Insight, Themes: a.Themes, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Screening: a.Screening, Needs: a.Needs, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, Services: a.Services, Volunteers: a.Volunteers, Mediation: a.Mediation}).Routes(mux)
+	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Insight: a.Insight, Themes: a.Themes, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Screening: a.Screening, Needs: a.Needs, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, Services: a.Services, Volunteers: a.Volunteers, Mediation: a.Mediation, Trail: a.Trail}).Routes(mux)
 	open311.New(open311.Deps{Tickets: a.Tickets, Auth: a.Auth, Gov: a.Gov, Idem: a.idem, Log: log, Jurisdiction: cfg.Jurisdiction, BaseURL: cfg.BaseURL,
 		SandboxURL: cfg.Open311SandboxURL}).Routes(mux)
 	lookupKey, err := d.Secret(ctx, "web.lookup", 32)
@@ -299,7 +302,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err != nil {
 		return nil, err
 	}
-	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Replies: a.Replies, Insight: a.Insight, Evaluation: a.Evaluation, Themes: a.Themes, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Screening: a.Screening, Needs: a.Needs, Services: a.Services, Volunteers: a.Volunteers, Mediation: a.Mediation})
+	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Replies: a.Replies, Insight: a.Insight, Evaluation: a.Evaluation, Themes: a.Themes, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Screening: a.Screening, Needs: a.Needs, Services: a.Services, Volunteers: a.Volunteers, Mediation: a.Mediation, Trail: a.Trail})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
@@ -343,6 +346,18 @@ func newAgenda(a *App) *agenda.Service {
 	ag.AddTodo(a.Projects.TodoItems)
 	ag.AddTodo(a.Services.TodoItems)
 	return ag
+}
+
+// newTrail joins the capabilities' steps of their items into the
+// responsibility trail, measured on the tickets' calendar.
+func newTrail(a *App) *trail.Service {
+	tr := trail.New(a.Tickets.Calendar(), a.Clock, trail.Names{Org: a.Gov.Org, User: a.Auth.User})
+	tr.Add(trail.KindTicket, a.Tickets.TrailOf)
+	tr.Add(trail.KindProposal, a.Proposals.TrailOf)
+	tr.Add(trail.KindProject, a.Projects.TrailOf)
+	tr.Add(trail.KindMediation, a.Mediation.TrailOf)
+	tr.Add(trail.KindService, a.Services.TrailOf)
+	return tr
 }
 
 // participationSources are where the evaluation's participation

@@ -44,6 +44,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/replytpl"
 	"github.com/gongzhi/gongzhi/internal/ticket"
+	"github.com/gongzhi/gongzhi/internal/trail"
 
 	"github.com/gongzhi/gongzhi/internal/clock"
 )
@@ -132,6 +133,9 @@ type Deps struct {
 	// Mediation keeps people's mediation (人民调解); may be nil, and then
 	// its pages answer 503.
 	Mediation *mediation.Service
+	// Trail tells the responsibility trail of items; may be nil, and then
+	// its page answers 503.
+	Trail *trail.Service
 }
 
 // Server serves the HTML pages.
@@ -172,6 +176,7 @@ var pageNames = []string{
 	"volunteer", "volunteer_staff", "volunteer_staff_task",
 	"mediation_list", "mediation", "mediation_staff_list", "mediation_staff", "mediation_figures", "mediation_print",
 	"staff_print", // its own document, rendered by renderPrint
+	"staff_trail",
 }
 
 // New parses the templates and returns the server.
