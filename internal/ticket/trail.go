@@ -2,6 +2,7 @@ package ticket
 
 import (
 	"context"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -74,7 +75,7 @@ func (w *ticketWalk) end(e Event) {
 	st := &w.steps[len(w.steps)-1]
 	st.To, st.EndKind = tp(e.At), e.Action
 	if passes[e.Action] {
-		st.Reason = e.Note
+		st.Reason = reasonWords(e.Action, e.Note)
 	}
 	st.EndByID, st.EndBy = e.actorID, ""
 	switch {
@@ -92,6 +93,25 @@ func (w *ticketWalk) end(e Event) {
 var passes = map[string]bool{ActionDispatch: true, ActionRedispatch: true, ActionReturn: true, ActionApproveReturn: true,
 	ActionRejectReturn: true, ActionEscalate: true, ActionWhistle: true, ActionRedo: true, ActionInvalidate: true,
 	ActionCheck: true, ActionMerge: true, ActionClose: true}
+
+// reasonCodes word the codes a return's or an invalidation's note starts
+// with (ReturnReasons, InvalidReasons), as the trail shows them.
+var reasonCodes = map[string]string{"wrong_area": "属地不符", "unclear_ownership": "权属不清", "overlapping_duties": "职能交叉",
+	"not_our_duty": "非本单位职责", "spam": "骚扰/恶意", "out_of_scope": "不属受理范围", "redirected": "已转其他渠道"}
+
+func reasonWords(action, note string) string {
+	if action != ActionReturn && action != ActionInvalidate {
+		return note
+	}
+	code, rest, _ := strings.Cut(note, " ")
+	if w, ok := reasonCodes[code]; ok {
+		if rest == "" {
+			return w
+		}
+		return w + "：" + rest
+	}
+	return note
+}
 
 // keep remembers the step held still, which a refused return or a failed
 // check resumes.

@@ -69,7 +69,7 @@ func TestTrailOfATicket(t *testing.T) {
 			t.Fatalf("steps:\n got %s\nwant %s", strings.Join(stages, " "), want)
 		}
 		street, ret, dept := got.Rows[2], got.Rows[3], got.Rows[5]
-		if street.Person != "handler1" || street.EndKind != ticket.ActionReturn || street.EndBy != "handler1" || street.Reason != "not_our_duty 应由城管处理" {
+		if street.Person != "handler1" || street.EndKind != ticket.ActionReturn || street.EndBy != "handler1" || street.Reason != "非本单位职责：应由城管处理" {
 			t.Fatalf("the street's step: %+v", street)
 		}
 		if street.Wall != 1800 || street.Working != 1800 || street.Limit != trail.LimitMet {
