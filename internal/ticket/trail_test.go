@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/db/dbtest"
 	"github.com/gongzhi/gongzhi/internal/errs"
@@ -118,6 +119,53 @@ func TestTrailOfATicket(t *testing.T) {
 		must(t, trail.WriteXLSX(&buf, got, f.tickets.Location()))
 		if !bytes.HasPrefix(buf.Bytes(), []byte("PK")) {
 			t.Fatal("xlsx is not a workbook")
+		}
+	})
+}
+
+// An escalation marks the step where it came and the unit holds the ticket
+// on; a refused return gives it back to the unit that asked, under the
+// deadline it had.
+func TestTrailEscalationAndRefusedReturn(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		tr := newTrail(f, d)
+		tk := newStreetTicket(t, f, "噪音扰民")
+		steps := []struct {
+			u      func() auth.User
+			action string
+			in     ticket.ActionInput
+		}{
+			{func() auth.User { return f.handler }, ticket.ActionSign, ticket.ActionInput{}},
+			{func() auth.User { return f.supervisor }, ticket.ActionEscalate, ticket.ActionInput{WithinHours: 4, Note: "群众反映强烈"}},
+			{func() auth.User { return f.handler }, ticket.ActionReturn, ticket.ActionInput{Reason: "unclear_ownership"}},
+			{func() auth.User { return f.dispatcher }, ticket.ActionRejectReturn, ticket.ActionInput{Note: "属本单位职责"}},
+		}
+		for _, s := range steps {
+			f.clock.Advance(time.Hour)
+			if _, err := f.tickets.Act(ctx, s.u(), tk.Number, s.action, s.in); err != nil {
+				t.Fatal(s.action, err)
+			}
+		}
+		got, err := tr.Get(ctx, f.supervisor, trail.KindTicket, tk.Number)
+		must(t, err)
+		var ends []string
+		for _, r := range got.Rows {
+			ends = append(ends, r.Stage+":"+r.EndKind)
+		}
+		if s := strings.Join(ends, " "); s != "registered:dispatch dispatched:sign handling:escalate handling:return returned:reject_return handling:" {
+			t.Fatalf("steps: %s", s)
+		}
+		esc, back, last := got.Rows[2], got.Rows[4], got.Rows[5]
+		if !strings.Contains(esc.Reason, "群众反映强烈") || esc.EndBy != "super" {
+			t.Fatalf("the escalation: %+v", esc)
+		}
+		if got.Rows[3].Reason != "权属不清" || back.Reason != "属本单位职责" || back.EndBy != "disp" {
+			t.Fatalf("the return and its refusal: %+v %+v", got.Rows[3], back)
+		}
+		if last.To != nil || last.Person != "handler1" || last.Due == nil || !last.Due.Equal(*esc.Due) || last.Limit != trail.LimitRunning {
+			t.Fatalf("handled on under the same deadline: %+v", last)
 		}
 	})
 }
