@@ -42,7 +42,7 @@ func names() trail.Names {
 func TestMeasureAndName(t *testing.T) {
 	ctx := context.Background()
 	mon := time.Date(2026, 3, 2, 9, 0, 0, 0, clock.BusinessZone()) // a Monday
-	c := clock.NewFixed(mon.Add(50 * time.Hour))                    // Wednesday 11:00
+	c := clock.NewFixed(mon.Add(50 * time.Hour))                   // Wednesday 11:00
 	at := func(h float64) *time.Time { x := mon.Add(time.Duration(h * float64(time.Hour))); return &x }
 	steps := []trail.Step{
 		{Stage: "registered", Desk: "dispatch", From: mon, To: at(1), EndKind: "dispatch", EndByID: "system"},
