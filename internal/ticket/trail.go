@@ -18,7 +18,8 @@ import (
 // sees the units only (the trail leaves the people and reasons to staff).
 // A co-reporter (我也遇到) reads the public view only, and no trail.
 //
-// Each unit's span is two steps: waiting for its signature against the
+// A helper unit (协办) has a step of its own beside the lead's, from its
+// addition to its reply. Each lead unit's span is two steps: waiting for its signature against the
 // sign limit from the dispatch, then handling against the completion limit
 // from the signature, both worked out on the calendar under the ticket's
 // limits as they are now; the last handling step takes the ticket's own
@@ -39,7 +40,7 @@ func (s *Service) TrailOf(ctx context.Context, u auth.User, number string) (trai
 	if err != nil {
 		return trail.Item{}, err
 	}
-	w := &ticketWalk{cal: s.cal, lim: lim}
+	w := &ticketWalk{cal: s.cal, lim: lim, helpers: map[string]int{}}
 	for _, e := range evs {
 		w.step(e)
 	}
@@ -63,16 +64,25 @@ type ticketWalk struct {
 	cal   *calendar.Calendar
 	lim   TimeLimit
 	steps []trail.Step
-	open  bool       // the last step is held still
+	cur   int        // 1 + the index of the step held still; 0 for none
 	held  trail.Step // the step a refused return or a failed check resumes
+	// helpers are the steps of the helper units (协办) under way, each
+	// 1 + its index: they run beside the lead unit's.
+	helpers map[string]int
 }
 
 // end closes the step held still with the event that ended it.
 func (w *ticketWalk) end(e Event) {
-	if !w.open {
+	if w.cur == 0 {
 		return
 	}
-	st := &w.steps[len(w.steps)-1]
+	w.finish(w.cur, e)
+	w.cur = 0
+}
+
+// finish closes step i (1 + its index) with the event that ended it.
+func (w *ticketWalk) finish(i int, e Event) {
+	st := &w.steps[i-1]
 	st.To, st.EndKind = tp(e.At), e.Action
 	if passes[e.Action] {
 		st.Reason = reasonWords(e.Action, e.Note)
@@ -84,7 +94,6 @@ func (w *ticketWalk) end(e Event) {
 	case e.actorID == "":
 		st.EndBy = e.Actor
 	}
-	w.open = false
 }
 
 // passes are the kinds of event whose note says why the ticket moved on:
@@ -116,14 +125,14 @@ func reasonWords(action, note string) string {
 // keep remembers the step held still, which a refused return or a failed
 // check resumes.
 func (w *ticketWalk) keep() {
-	if w.open {
-		w.held = w.steps[len(w.steps)-1]
+	if w.cur > 0 {
+		w.held = w.steps[w.cur-1]
 	}
 }
 
 func (w *ticketWalk) start(st trail.Step) {
 	w.steps = append(w.steps, st)
-	w.open = true
+	w.cur = len(w.steps)
 }
 
 // resume holds the step again from at, as it was before it was ended.
@@ -144,10 +153,10 @@ func (w *ticketWalk) step(e Event) {
 		w.end(e)
 		w.start(trail.Step{Stage: "dispatched", Org: e.OrgCode, From: e.At, Due: tp(w.lim.Sign.Due(w.cal, e.At))})
 	case ActionSign:
-		if !w.open {
+		if w.cur == 0 {
 			return
 		}
-		org := w.steps[len(w.steps)-1].Org
+		org := w.steps[w.cur-1].Org
 		w.end(e)
 		w.start(trail.Step{Stage: "handling", Org: org, PersonID: e.actorID, From: e.At, Due: tp(w.lim.Complete.Due(w.cal, e.At))})
 	case ActionReturn:
@@ -167,10 +176,22 @@ func (w *ticketWalk) step(e Event) {
 		w.end(e)
 		w.start(trail.Step{Stage: "replied", Desk: "reporter", From: e.At})
 	case ActionEscalate, ActionWhistle:
-		if w.open {
-			prev := w.steps[len(w.steps)-1]
+		if w.cur > 0 {
+			prev := w.steps[w.cur-1]
 			w.end(e)
 			w.resume(prev, e.At)
+		}
+	case ActionAddHelper:
+		w.steps = append(w.steps, trail.Step{Stage: "helper", Org: e.OrgCode, From: e.At})
+		w.helpers[e.OrgCode] = len(w.steps)
+	case ActionHelperSign:
+		if i := w.helpers[e.OrgCode]; i > 0 {
+			w.steps[i-1].PersonID = e.actorID
+		}
+	case ActionHelperReply:
+		if i := w.helpers[e.OrgCode]; i > 0 {
+			w.finish(i, e)
+			delete(w.helpers, e.OrgCode)
 		}
 	case ActionRate, ActionClose, ActionAnswer, ActionSelfResolve, ActionInvalidate, ActionMerge, ActionWithdraw:
 		w.end(e)

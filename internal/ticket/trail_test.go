@@ -169,3 +169,42 @@ func TestTrailEscalationAndRefusedReturn(t *testing.T) {
 		}
 	})
 }
+
+// A helper unit (协办) has its step beside the lead's, from its addition
+// to its reply, with who signed for it.
+func TestTrailOfAHelper(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		tr := newTrail(f, d)
+		tk := newStreetTicket(t, f, "河道垃圾，涉及街道和城管")
+		for _, s := range []struct {
+			u      auth.User
+			action string
+			in     ticket.ActionInput
+		}{
+			{f.dispatcher, ticket.ActionAddHelper, ticket.ActionInput{OrgCode: "D-CG", Note: "负责清运"}},
+			{f.handler, ticket.ActionSign, ticket.ActionInput{}},
+			{f.deptHandler, ticket.ActionSign, ticket.ActionInput{}},
+			{f.deptHandler, ticket.ActionReply, ticket.ActionInput{ReplyText: "垃圾已清运", Resolved: boolp(true)}},
+		} {
+			f.clock.Advance(time.Hour)
+			if _, err := f.tickets.Act(ctx, s.u, tk.Number, s.action, s.in); err != nil {
+				t.Fatal(s.action, err)
+			}
+		}
+		got, err := tr.Get(ctx, f.dispatcher, trail.KindTicket, tk.Number)
+		must(t, err)
+		var steps []string
+		for _, r := range got.Rows {
+			steps = append(steps, r.Stage+"@"+r.OrgCode+":"+r.EndKind)
+		}
+		if s := strings.Join(steps, " "); s != "registered@:dispatch dispatched@S1:sign helper@D-CG:helper_reply handling@S1:" {
+			t.Fatalf("steps: %s", s)
+		}
+		h := got.Rows[2]
+		if h.Person != "handler3" || h.Wall != 3*3600 || h.EndBy != "handler3" || h.Holder != "区城市管理委员会" {
+			t.Fatalf("the helper's step: %+v", h)
+		}
+	})
+}

@@ -26,6 +26,7 @@ var stageWords = map[string][2]string{
 	"ended":      {"调解结束待转办", "ended, to be handed over"},
 	"requested":  {"待机构确认", "awaiting the provider"},
 	"confirmed":  {"已确认待服务", "confirmed, to be served"},
+	"helper":     {"协办", "helping (co-handling)"},
 }
 
 var deskWords = map[string][2]string{
@@ -71,6 +72,7 @@ var endWords = map[string][2]string{
 	"expire":            {"逾期失效", "expired"},
 	"complete":          {"双方确认完成", "done"},
 	"approve_extension": {"同意延期", "extension approved"},
+	"helper_reply":      {"协办答复", "helper replied"},
 }
 
 var limitWords = map[string][2]string{
