@@ -30,6 +30,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/service"
 	"github.com/gongzhi/gongzhi/internal/survey"
 	"github.com/gongzhi/gongzhi/internal/ticket"
+	"github.com/gongzhi/gongzhi/internal/trail"
 	"github.com/gongzhi/gongzhi/internal/volunteer"
 	"github.com/gongzhi/gongzhi/internal/vote"
 	"github.com/gongzhi/gongzhi/internal/webhook"
@@ -68,6 +69,7 @@ type Deps struct {
 	Volunteers   *volunteer.Service
 	Mediation    *mediation.Service
 	OpenData     *opendata.Service
+	Trail        *trail.Service
 }
 
 // API serves /api/v1.
@@ -397,6 +399,7 @@ var routeTable = []route{
 	{"GET", "/api/v1/opendata/datasets/{id}/records", asAnyone, noKey, "a page of a dataset's rows", (*API).openRecords, nil},
 	{"POST", "/api/v1/opendata/datasets/{id}/publication", asUser, keyed, "publish or withdraw a dataset (admin)", nil, (*API).publishDataset},
 	{"GET", "/api/v1/opendata/datasets/{id}/events", asUser, noKey, "a dataset's publication log (admin)", nil, (*API).openDataEvents},
+	{"GET", "/api/v1/trail/{kind}/{number}", asUser, noKey, "an item's responsibility trail (JSON, or a CSV or XLSX file)", nil, (*API).getTrail},
 
 	{"GET", "/api/v1/timelimits", asUser, noKey, "the time-limit table", nil, (*API).listTimeLimits},
 	{"PUT", "/api/v1/timelimits", asAdmin, noKey, "create or replace a line (admin)", nil, (*API).setTimeLimit},

@@ -536,6 +536,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 	oaVolunteers(t, c, a, admin, handler, deptHandler, resident)
 	oaMediation(t, c, a, admin, handler, resident)
 	oaOpenData(t, c, admin, resident)
+	oaTrail(t, c, dispatcher, deptHandler, resident, residentTicket)
 
 	// Every operation was called, and the error answers came up.
 	var missed []string

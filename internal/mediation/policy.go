@@ -133,3 +133,9 @@ func CanList(u auth.User) bool { return CanWork(u) || CanApply(u) }
 // administrator and staff other than the hotline's agents (each case then
 // by CanRun and CanSee).
 func CanWork(u auth.User) bool { return u.IsAdmin() || (u.Role.IsStaff() && u.Role != auth.RoleAgent) }
+
+// CanSeeTrail reports whether u may read c's responsibility trail (who
+// held it, how long, who passed it on and why): staff who may read c.
+func CanSeeTrail(u auth.User, c Case, runs bool) bool {
+	return u.Role.IsStaff() && CanSee(u, c, runs, false)
+}

@@ -103,3 +103,9 @@ func OffersTo(u auth.User, p Project, resident bool) Offers {
 	o.Login = u.ID == "" && u.Role == ""
 	return o
 }
+
+// CanSeeTrail reports whether u may read p's responsibility trail (who
+// held it in each phase, how long, who moved it on): staff who may read p.
+func CanSeeTrail(u auth.User, p Project, resident bool) bool {
+	return u.Role.IsStaff() && CanSee(u, p, resident)
+}

@@ -129,3 +129,9 @@ func isProposer(u auth.User, p Proposal) bool {
 func ofResponsible(u auth.User, p Proposal) bool {
 	return u.IsAdmin() || (u.Role.IsStaff() && u.OrgCode != "" && u.OrgCode == p.OrgCode)
 }
+
+// CanSeeTrail reports whether u may read p's responsibility trail (who
+// held it, how long, who passed it on and why): staff who may read p.
+func CanSeeTrail(u auth.User, p Proposal, resident bool) bool {
+	return u.Role.IsStaff() && CanSee(u, p, resident)
+}

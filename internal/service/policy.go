@@ -130,3 +130,9 @@ func CanSeeFigures(u auth.User) bool {
 func CanUseDirectory(u auth.User) bool {
 	return u.Role != auth.RoleAuditor && u.ID != ""
 }
+
+// CanSeeTrail reports whether u may read r's responsibility trail (who
+// held it, how long, who passed it on and why): staff who may read r.
+func CanSeeTrail(u auth.User, r Request) bool {
+	return u.Role.IsStaff() && CanSee(u, r)
+}

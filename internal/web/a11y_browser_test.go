@@ -320,6 +320,8 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"demo-handler", "/staff/replies", false},
 		{"demo-handler", "/staff/tickets/" + replyingTicket(s.t, s.a, "13900008888") + "?tpl=demo-rt-11", false},
 		{"admin", "/staff/opendata", false},
+		{"admin", "/staff/trail/ticket/" + n, false},
+		{"demo-grid", "/staff/trail/mediation/" + s.residentMediation(), false},
 	}
 }
 

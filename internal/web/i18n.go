@@ -227,6 +227,7 @@ var messageTables = []map[string][2]string{
 	volunteerMessages,
 	mediationMessages,
 	openDataMessages,
+	trailMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

@@ -30,6 +30,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.volunteerRoutes(h)
 	s.mediationRoutes(h, files)
 	s.openDataRoutes(h)
+	s.trailRoutes(h)
 	h("GET /participate", s.participate)
 	h("GET /staff/todo", s.staffTodo)
 

@@ -45,6 +45,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/replytpl"
 	"github.com/gongzhi/gongzhi/internal/ticket"
+	"github.com/gongzhi/gongzhi/internal/trail"
 
 	"github.com/gongzhi/gongzhi/internal/clock"
 )
@@ -136,6 +137,9 @@ type Deps struct {
 	// OpenData is the open-data portal (数据开放); may be nil, and then its
 	// pages answer 503.
 	OpenData *opendata.Service
+	// Trail tells the responsibility trail of items; may be nil, and then
+	// its page answers 503.
+	Trail *trail.Service
 }
 
 // Server serves the HTML pages.
@@ -177,6 +181,7 @@ var pageNames = []string{
 	"mediation_list", "mediation", "mediation_staff_list", "mediation_staff", "mediation_figures", "mediation_print",
 	"opendata", "opendata_staff",
 	"staff_print", // its own document, rendered by renderPrint
+	"staff_trail",
 }
 
 // New parses the templates and returns the server.

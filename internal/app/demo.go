@@ -8,6 +8,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/demo"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/mediation"
+	"github.com/gongzhi/gongzhi/internal/open311"
 	"github.com/gongzhi/gongzhi/internal/service"
 )
 
@@ -58,6 +59,36 @@ func loadDemoServices(ctx context.Context, a *App) error {
 		o.OrgCode = demoServiceStation
 		if _, err := a.Services.SaveOffer(ctx, sys, o); err != nil {
 			return fmt.Errorf("demo service %s: %w", o.Name, err)
+		}
+	}
+	return nil
+}
+
+// loadDemo loads the demo district once: its areas, units, accounts and
+// catalogue, the Open311 attributes, the knowledge base, the reply
+// templates, and the services and mediation committee.
+func loadDemo(ctx context.Context, a *App) error {
+	if _, err := demo.Load(ctx, a.DB, a.Gov, a.Auth, a.Tickets, a.Log); err != nil {
+		return fmt.Errorf("load demo district: %w", err)
+	}
+	if err := open311.DemoAttributes(ctx, a.Tickets); err != nil {
+		return fmt.Errorf("load demo open311 attributes: %w", err)
+	}
+	if n, err := a.KB.Count(ctx); err != nil {
+		return err
+	} else if n == 0 {
+		if err := a.KB.Import(ctx, demo.Articles); err != nil {
+			return fmt.Errorf("load demo knowledge base: %w", err)
+		}
+	}
+	if err := loadDemoServices(ctx, a); err != nil {
+		return fmt.Errorf("load demo services and mediation: %w", err)
+	}
+	if list, err := a.Replies.List(ctx, auth.System()); err != nil {
+		return err
+	} else if len(list) == 0 {
+		if err := a.Replies.Import(ctx, demo.ReplyTemplates); err != nil {
+			return fmt.Errorf("load demo reply templates: %w", err)
 		}
 	}
 	return nil
