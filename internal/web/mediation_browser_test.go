@@ -89,7 +89,7 @@ func TestMediationBrowser(t *testing.T) {
 	b.click("#door-part")
 	b.click("#part-mediation")
 	b.sees("人民调解", "申请调解", "调解不收取任何费用")
-	b.do(chromedp.SetValue(chromedp.CSS("#med-type"), "neighbour"),
+	b.do(chromedp.SetValue(chromedp.CSS("#med-type"), "neighbour"), chromedp.SetValue(chromedp.CSS("#med-area"), "110117001001"),
 		chromedp.SendKeys(chromedp.CSS("#med-summary"), "楼上卫生间漏水，殃及我家天花板，多次协商未果。"),
 		chromedp.SendKeys(chromedp.CSS("#med-name"), "王芳"),
 		chromedp.SendKeys(chromedp.CSS("#med-claim"), "修复漏水并赔偿装修损失"),
