@@ -142,14 +142,5 @@ func scanNames(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]string
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return db.ScanStrings(rows)
 }
