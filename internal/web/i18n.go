@@ -58,6 +58,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canServices":  canServices,
 		"canVolunteer": canVolunteer,
 		"canMediation": canMediation,
+		"canCitylink":  canCitylink,
 		"canResidents": canResidents,
 		"canNotices":   canNotices,
 		"canModerate":  canModeration,
@@ -225,6 +226,7 @@ var messageTables = []map[string][2]string{
 	serviceMessages,
 	volunteerMessages,
 	mediationMessages,
+	citylinkMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

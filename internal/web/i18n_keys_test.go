@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/citylink"
 	"github.com/gongzhi/gongzhi/internal/deliberation"
 	"github.com/gongzhi/gongzhi/internal/disclosure"
 	"github.com/gongzhi/gongzhi/internal/election"
@@ -175,6 +176,10 @@ func keyFamilies() map[string][]string {
 		"med.performed.": {mediation.Performed, mediation.PartlyDone, mediation.NotPerformed},
 		"med.ev.":        {"open", "escalate", "police_referral", "regrade", "mediators", "schedule", "session", "sign", "agree", "confirmation", "follow_up", "refuse", "terminate", "remind_confirmation"},
 		"med.flash.":     nil,
+
+		"cl.role.":   {citylink.RoleUpper, citylink.RoleLower},
+		"cl.kind.":   {citylink.KindDispatch, citylink.KindUpdate, citylink.KindStats},
+		"cl.status.": {citylink.StatusPending, citylink.StatusDelivered, citylink.StatusFailed},
 	}
 }
 

@@ -33,6 +33,7 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/attachment"
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/citylink"
 	"github.com/gongzhi/gongzhi/internal/deliberation"
 	"github.com/gongzhi/gongzhi/internal/election"
 	"github.com/gongzhi/gongzhi/internal/evaluation"
@@ -132,6 +133,9 @@ type Deps struct {
 	// Mediation keeps people's mediation (人民调解); may be nil, and then
 	// its pages answer 503.
 	Mediation *mediation.Service
+	// Citylink keeps the linked 12345 platforms; may be nil, and then its
+	// page answers 503.
+	Citylink *citylink.Service
 }
 
 // Server serves the HTML pages.
@@ -171,6 +175,7 @@ var pageNames = []string{
 	"service_list", "service_offer", "service_request", "service_staff", "service_staff_request",
 	"volunteer", "volunteer_staff", "volunteer_staff_task",
 	"mediation_list", "mediation", "mediation_staff_list", "mediation_staff", "mediation_figures", "mediation_print",
+	"citylink_staff",
 	"staff_print", // its own document, rendered by renderPrint
 }
 
