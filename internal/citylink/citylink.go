@@ -236,7 +236,7 @@ func (s *Service) checkNew(ctx context.Context, in NewPlatform) (Platform, error
 	if len(key) < 16 || len(key) > MaxKey || len(p.outboundKey) > MaxKey || !printable(key) || !printable(p.outboundKey) {
 		return p, errs.Invalidf("密钥须为16到%d个可见字符", "keys must be 16 to %d visible characters", MaxKey)
 	}
-	p.InboundKeyPrefix = key[:min(len(key), keyShown)]
+	p.InboundKeyPrefix, p.HasOutboundKey = key[:min(len(key), keyShown)], p.outboundKey != ""
 	u, err := webhook.CheckURL(strings.TrimRight(strings.TrimSpace(in.BaseURL), "/"), s.opts.AllowPrivate)
 	if err != nil {
 		return p, err

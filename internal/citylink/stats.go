@@ -14,7 +14,7 @@ import (
 // Stats are a month's figures of the tickets an upper platform dispatched
 // to us, by the month they were filed (in the business zone): counts by
 // category (with the platform's service code where the service map has
-// one) and by status ("open" or "closed" as GeoReport says, and ours), and
+// one), open and closed as GeoReport says, and by our statuses, and
 // three rates, null when nothing was counted: on time (replied tickets
 // never overdue, of the replied), resolved (replies marked resolved, of the
 // replied) and satisfied (ratings "satisfied", of the rated).
@@ -23,6 +23,8 @@ type Stats struct {
 	Month         string          `json:"month"`
 	Total         int             `json:"total"`
 	ByCategory    []CategoryCount `json:"by_category"`
+	Open          int             `json:"open"`
+	Closed        int             `json:"closed"`
 	ByStatus      map[string]int  `json:"by_status"`
 	Replied       int             `json:"replied"`
 	OnTime        int             `json:"on_time"`
@@ -72,7 +74,11 @@ WHERE src.source = $1 AND t.created_at >= $2 AND t.created_at < $3`, SourcePrefi
 		st.Total++
 		byCat[cat]++
 		st.ByStatus[status]++
-		st.ByStatus[openClosed(ticket.Status(status))]++
+		if openClosed(ticket.Status(status)) == "closed" {
+			st.Closed++
+		} else {
+			st.Open++
+		}
 		if replied.Valid {
 			st.Replied++
 			if !overdue {
