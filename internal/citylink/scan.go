@@ -215,14 +215,20 @@ func (s *Service) queueDispatches(ctx context.Context, mark int64, now time.Time
 FROM ticket_events e
 JOIN tickets t ON t.number = e.ticket_number
 JOIN citylink_platforms p ON p.org_code = t.assigned_org_code
-WHERE e.at >= $1 AND p.role = $2 AND ` + inList("e.action", forwarding, &args) + `
+WHERE e.at >= $1 AND p.role = $2 AND e.org_code = p.org_code AND ` + inList("e.action", forwarding, &args) + `
   AND NOT EXISTS (SELECT 1 FROM citylink_forwards f WHERE f.platform_id = p.id AND f.ticket_number = e.ticket_number)
 ORDER BY e.at, e.ticket_number, e.seq LIMIT ` + strconv.Itoa(scanBatch)
 	evs, err := s.readEvents(ctx, q, args)
 	if err != nil {
 		return false, err
 	}
+	sent := map[[2]string]bool{}
 	for _, e := range evs {
+		if k := [2]string{e.platform, e.number}; sent[k] {
+			continue // handed to the same unit again within the batch
+		} else {
+			sent[k] = true
+		}
 		p, err := s.get(ctx, s.db.R, e.platform)
 		if err != nil {
 			return false, err
