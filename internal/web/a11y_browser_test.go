@@ -317,6 +317,7 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"admin", "/staff/residents", false},
 		{"demo-handler", "/staff/replies", false},
 		{"demo-handler", "/staff/tickets/" + replyingTicket(s.t, s.a, "13900008888") + "?tpl=demo-rt-11", false},
+		{"admin", "/staff/citylink", false},
 	}
 }
 
