@@ -320,3 +320,85 @@ func mustJSON(t *testing.T, v any) string {
 	must(t, err)
 	return string(b)
 }
+
+// TestConcurrentDispatch: the same number sent many times at once makes one
+// ticket; a platform's key works only on its own endpoints and tickets.
+func TestConcurrentDispatch(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		c := newCity(t, "gongzhi-key-for-city-0002")
+		c.platform = "bj12345"
+		_, err := f.link.Register(ctx, f.admin, citylink.NewPlatform{ID: c.platform, Name: "北京市12345", Role: citylink.RoleUpper,
+			BaseURL: c.srv.URL + "/gateway/open311", AreaCode: "110117001001", InboundKey: cityKey, OutboundKey: c.key})
+		must(t, err)
+		_, err = f.link.Register(ctx, f.admin, citylink.NewPlatform{ID: "other", Name: "另一平台", Role: citylink.RoleUpper,
+			BaseURL: c.srv.URL + "/other", AreaCode: "110117001001", InboundKey: "key-of-the-other-platform-1"})
+		must(t, err)
+		form := url.Values{"api_key": {cityKey}, "service_request_id": {"BJ-RACE-1"}, "service_code": {"0102"},
+			"description": {"路灯不亮"}, "address_string": {"承平里3号楼"}, "confidential": {"true"}}
+		var wg sync.WaitGroup
+		numbers := make([]string, 6)
+		for i := range numbers {
+			wg.Go(func() {
+				resp, err := http.PostForm(f.srv.URL+"/open311/v2/citylink/bj12345/requests.json", form)
+				if err != nil {
+					return
+				}
+				defer resp.Body.Close()
+				var out []map[string]any
+				if json.NewDecoder(resp.Body).Decode(&out) == nil && len(out) == 1 {
+					numbers[i], _ = out[0]["service_request_id"].(string)
+				}
+			})
+		}
+		wg.Wait()
+		var n int
+		must(t, d.R.QueryRow(`SELECT COUNT(*) FROM tickets`).Scan(&n))
+		for _, x := range numbers {
+			if x == "" || x != numbers[0] {
+				t.Fatalf("answers %v", numbers)
+			}
+		}
+		if n != 1 {
+			t.Fatalf("%d tickets from one number sent six times at once", n)
+		}
+		tk, err := f.tickets.Get(ctx, f.admin, numbers[0])
+		must(t, err)
+		if !tk.Confidential {
+			t.Fatal("the confidential extension was lost")
+		}
+		// The other platform's key does not act as this one, and an upper
+		// platform reports nothing up to us.
+		other := url.Values{}
+		for k, v := range form {
+			other[k] = v
+		}
+		other.Set("api_key", "key-of-the-other-platform-1")
+		if status, _ := c.dispatch(t, f.srv.URL, other); status != 403 {
+			t.Fatalf("another platform's key: %d", status)
+		}
+		req, _ := http.NewRequest("POST", f.srv.URL+"/open311/v2/citylink/bj12345/servicerequestupdates.json",
+			strings.NewReader(`{"service_request_id":"`+numbers[0]+`","status":"closed","status_notes":"x"}`))
+		req.Header.Set("X-Api-Key", cityKey)
+		resp, err := http.DefaultClient.Do(req)
+		must(t, err)
+		resp.Body.Close()
+		if resp.StatusCode != 403 {
+			t.Fatalf("an upper platform posts an update: %d", resp.StatusCode)
+		}
+		// A lower platform updates only what was dispatched to it.
+		_, err = f.link.Register(ctx, f.admin, citylink.NewPlatform{ID: "binhe", Name: "滨河街道平台", Role: citylink.RoleLower,
+			BaseURL: c.srv.URL + "/binhe", OrgCode: "S1", InboundKey: "key-of-binhe-at-the-district"})
+		must(t, err)
+		req, _ = http.NewRequest("POST", f.srv.URL+"/open311/v2/citylink/binhe/servicerequestupdates.json",
+			strings.NewReader(`{"service_request_id":"`+numbers[0]+`","status":"closed","status_notes":"已处理"}`))
+		req.Header.Set("X-Api-Key", "key-of-binhe-at-the-district")
+		resp, err = http.DefaultClient.Do(req)
+		must(t, err)
+		resp.Body.Close()
+		if resp.StatusCode != 404 {
+			t.Fatalf("a lower platform updates a ticket not sent to it: %d", resp.StatusCode)
+		}
+	})
+}

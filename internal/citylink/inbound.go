@@ -29,6 +29,9 @@ type Request struct {
 	FirstName    string
 	LastName     string
 	Phone        string
+	// Confidential (the extension confidential=true): the reporter asked
+	// that the request stay private; it is never shown in public.
+	Confidential bool
 }
 
 // Receive files the ticket an upper platform dispatched, as that platform,
@@ -87,7 +90,7 @@ func (s *Service) newTicket(ctx context.Context, p Platform, in Request) (ticket
 	}
 	nt := ticket.NewTicket{CategoryCode: cat, Description: in.Description, AreaCode: area, Lat: in.Lat, Lng: in.Lng,
 		Address: strings.TrimSpace(in.Address), Channel: ticket.ChannelOpen311, ReporterPhone: strings.TrimSpace(in.Phone),
-		ReporterName: strings.TrimSpace(strings.TrimSpace(in.LastName) + strings.TrimSpace(in.FirstName))}
+		ReporterName: strings.TrimSpace(strings.TrimSpace(in.LastName) + strings.TrimSpace(in.FirstName)), Confidential: in.Confidential}
 	if nt.Address == "" && in.AddressID != "" {
 		nt.Address = strings.TrimSpace(in.AddressID)
 	}

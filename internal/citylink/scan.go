@@ -64,6 +64,13 @@ func (s *Service) queue(ctx context.Context, st *RoundStats) error {
 	if err != nil {
 		return err
 	}
+	var platforms int
+	if err := s.db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM citylink_platforms`).Scan(&platforms); err != nil {
+		return errs.Wrap(err, "count platforms")
+	}
+	if platforms == 0 {
+		return s.advance(ctx, floor, now)
+	}
 	full, err := s.queueUpdates(ctx, mark, now, st)
 	if err != nil {
 		return err
@@ -78,6 +85,11 @@ func (s *Service) queue(ctx context.Context, st *RoundStats) error {
 	if full || full2 {
 		return nil // the next round reads on from the same mark
 	}
+	return s.advance(ctx, floor, now)
+}
+
+// advance moves the watermark up to floor.
+func (s *Service) advance(ctx context.Context, floor int64, now time.Time) error {
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE citylink_cursor SET watermark = $1, updated_at = $2 WHERE id = 1 AND watermark < $1`, floor, db.Millis(now))
 		return errs.Wrap(err, "advance citylink cursor")
@@ -215,7 +227,7 @@ func (s *Service) queueDispatches(ctx context.Context, mark int64, now time.Time
 FROM ticket_events e
 JOIN tickets t ON t.number = e.ticket_number
 JOIN citylink_platforms p ON p.org_code = t.assigned_org_code
-WHERE e.at >= $1 AND p.role = $2 AND e.org_code = p.org_code AND ` + inList("e.action", forwarding, &args) + `
+WHERE e.at >= $1 AND p.role = $2 AND e.org_code = p.org_code AND e.at >= p.created_at AND ` + inList("e.action", forwarding, &args) + `
   AND NOT EXISTS (SELECT 1 FROM citylink_forwards f WHERE f.platform_id = p.id AND f.ticket_number = e.ticket_number)
 ORDER BY e.at, e.ticket_number, e.seq LIMIT ` + strconv.Itoa(scanBatch)
 	evs, err := s.readEvents(ctx, q, args)
@@ -283,6 +295,9 @@ func dispatchForm(p Platform, t ticket.Ticket) url.Values {
 		v.Set("phone", t.ReporterPhone)
 	}
 	v.Set("requested_datetime", t.CreatedAt.Format(time.RFC3339))
+	if t.Confidential {
+		v.Set("confidential", "true") // an extension: the reporter asked that her request stay private
+	}
 	return v
 }
 

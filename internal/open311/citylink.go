@@ -101,7 +101,7 @@ func (s *Server) citylinkRequest(w http.ResponseWriter, r *http.Request, format,
 	f := &formReader{form: r.PostForm}
 	in := citylink.Request{RequestID: f.get("service_request_id"), ServiceCode: f.get("service_code"), Description: f.get("description"),
 		Address: f.get("address_string"), AddressID: f.get("address_id"), Jurisdiction: f.get("jurisdiction_id"),
-		FirstName: f.get("first_name"), LastName: f.get("last_name"), Phone: f.get("phone")}
+		FirstName: f.get("first_name"), LastName: f.get("last_name"), Phone: f.get("phone"), Confidential: truthy(f.get("confidential"))}
 	if latS, lngS := f.get("lat"), f.get("long"); latS != "" || lngS != "" {
 		lat, err1 := strconv.ParseFloat(latS, 64)
 		lng, err2 := strconv.ParseFloat(lngS, 64)
