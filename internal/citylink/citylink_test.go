@@ -293,6 +293,9 @@ func TestCityPlatform(t *testing.T) {
 		if !retried || len(log) != len(ups) {
 			t.Fatalf("the log (%d) does not show the retry or the updates (%d)", len(log), len(ups))
 		}
+		if all, err := f.link.Deliveries(ctx, f.admin, "", 0); err != nil || len(all) != len(log) {
+			t.Fatalf("every platform's log: %d %v", len(all), err)
+		}
 		if _, err := f.link.Deliveries(ctx, f.handler, "", 0); !errs.Is(err, errs.Forbidden) {
 			t.Fatalf("a handler reads the log: %v", err)
 		}
