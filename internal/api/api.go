@@ -409,7 +409,7 @@ var routeTable = []route{
 	{"POST", "/api/v1/citylink/platforms", asUser, keyedSecret, "register a linked 12345 platform (admin)", nil, (*API).createPlatform},
 	{"GET", "/api/v1/citylink/platforms", asUser, noKey, "linked 12345 platforms (admin)", nil, (*API).listPlatforms},
 	{"GET", "/api/v1/citylink/platforms/{id}", asUser, noKey, "one linked platform (admin)", nil, (*API).getPlatform},
-	{"PATCH", "/api/v1/citylink/platforms/{id}", asUser, noKey, "pause or resume a linked platform (admin)", nil, (*API).updatePlatform},
+	{"PATCH", "/api/v1/citylink/platforms/{id}", asUser, noKey, "change, pause or resume a linked platform (admin)", nil, (*API).updatePlatform},
 	{"GET", "/api/v1/citylink/platforms/{id}/statistics", asUser, noKey, "the monthly figures a lower platform reported (admin)", nil, (*API).platformStatistics},
 	{"GET", "/api/v1/citylink/deliveries", asUser, noKey, "what was sent to linked platforms, newest first (admin)", nil, (*API).platformDeliveries},
 

@@ -61,24 +61,19 @@ func (a *API) getPlatform(w http.ResponseWriter, r *http.Request, u auth.User) {
 	writeJSON(w, http.StatusOK, p)
 }
 
-// updatePlatform takes {"active":false} to pause and {"active":true} to resume.
+// updatePlatform takes {"active":false} to pause, {"active":true} to
+// resume, and any other field of citylink.Change to change it.
 func (a *API) updatePlatform(w http.ResponseWriter, r *http.Request, u auth.User) {
 	if a.Citylink == nil {
 		a.fail(w, r, errNoCitylink)
 		return
 	}
-	var in struct {
-		Active *bool `json:"active"`
-	}
+	var in citylink.Change
 	if err := decode(w, r, &in); err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	if in.Active == nil {
-		a.fail(w, r, errs.Invalidf("请指定 active（true 启用，false 暂停）", "active is required: true to resume, false to pause"))
-		return
-	}
-	p, err := a.Citylink.SetActive(r.Context(), u, r.PathValue("id"), *in.Active)
+	p, err := a.Citylink.Update(r.Context(), u, r.PathValue("id"), in)
 	if err != nil {
 		a.fail(w, r, err)
 		return

@@ -47,7 +47,13 @@ func oaCitylink(t *testing.T, c *oaClient, admin, handler string) {
 		t.Fatalf("paused: %s", r.raw)
 	}
 	c.want(c.do(oaReq{method: "PATCH", path: one, args: []string{"bj12345"}, token: admin, body: map[string]any{"active": true}}), 200, "resume")
-	c.want(c.do(oaReq{method: "PATCH", path: one, args: []string{"bj12345"}, token: admin, body: map[string]any{}}), 400, "active missing")
+	c.want(c.do(oaReq{method: "PATCH", path: one, args: []string{"bj12345"}, token: admin, body: map[string]any{}}), 400, "nothing to change")
+	r = c.want(c.do(oaReq{method: "PATCH", path: one, args: []string{"bj12345"}, token: admin,
+		body: map[string]any{"service_map": map[string]string{"CG-ROAD": "0101", "CG-LAMP": "0101"}, "name": "北京市12345热线"}}), 200, "change the map")
+	if !strings.Contains(string(r.raw), `"CG-LAMP":"0101"`) || r.str("name") != "北京市12345热线" {
+		t.Fatalf("changed: %s", r.raw)
+	}
+	c.want(c.do(oaReq{method: "PATCH", path: one, args: []string{"bj12345"}, token: admin, body: map[string]any{"service_map": map[string]string{"X": "9999"}}}), 400, "map onto no category")
 	c.want(c.do(oaReq{method: "PATCH", path: one, args: []string{"nosuch"}, token: admin, body: map[string]any{"active": true}}), 404, "pause no platform")
 	c.want(c.do(oaReq{method: "PATCH", path: one, args: []string{"bj12345"}, token: handler, body: map[string]any{"active": true}}), 403, "a handler pauses")
 	stats := one + "/statistics"

@@ -237,7 +237,7 @@ func (s *Service) checkNew(ctx context.Context, in NewPlatform) (Platform, error
 		return p, errs.Invalidf("密钥须为16到%d个可见字符", "keys must be 16 to %d visible characters", MaxKey)
 	}
 	p.InboundKeyPrefix, p.HasOutboundKey = key[:min(len(key), keyShown)], p.outboundKey != ""
-	u, err := webhook.CheckURL(strings.TrimRight(strings.TrimSpace(in.BaseURL), "/"), s.opts.AllowPrivate)
+	u, err := s.checkBase(in.BaseURL)
 	if err != nil {
 		return p, err
 	}
@@ -249,6 +249,12 @@ func (s *Service) checkNew(ctx context.Context, in NewPlatform) (Platform, error
 		return p, err
 	}
 	return p, s.checkRefs(ctx, p)
+}
+
+// checkBase checks a platform's base URL and returns it as stored: with
+// no trailing slash, so the resources are appended to it.
+func (s *Service) checkBase(raw string) (string, error) {
+	return webhook.CheckURL(strings.TrimRight(strings.TrimSpace(raw), "/"), s.opts.AllowPrivate)
 }
 
 // checkRefs checks that the unit, the areas and the categories named exist.
@@ -325,29 +331,6 @@ func (s *Service) List(ctx context.Context, u auth.User) ([]Platform, error) {
 func (s *Service) Get(ctx context.Context, u auth.User, id string) (Platform, error) {
 	if !CanManage(u) {
 		return Platform{}, errManage
-	}
-	return s.get(ctx, s.db.R, id)
-}
-
-// SetActive pauses (false) or resumes a platform. While paused its key is
-// refused and nothing is sent to it; what waits is sent on resuming.
-func (s *Service) SetActive(ctx context.Context, u auth.User, id string, active bool) (Platform, error) {
-	if !CanManage(u) {
-		return Platform{}, errManage
-	}
-	now := s.clock.Now()
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.get(ctx, tx, id); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE citylink_platforms SET active = $1, updated_at = $2 WHERE id = $3`, active, db.Millis(now), id); err != nil {
-			return errs.Wrap(err, "update platform")
-		}
-		return db.AppendEvent(ctx, tx, db.Event{Table: "citylink_events", KeyColumn: "platform_id", Key: id, At: now,
-			Actor: u.ID, Kind: map[bool]string{true: "resume", false: "pause"}[active]})
-	})
-	if err != nil {
-		return Platform{}, err
 	}
 	return s.get(ctx, s.db.R, id)
 }
