@@ -405,3 +405,86 @@ func TestConcurrentDispatch(t *testing.T) {
 		}
 	})
 }
+
+// TestLowerPlatformUpdates: a ticket dispatched to the unit of a lower
+// platform is sent to it; its updates become lines, a request it set aside
+// stays with us, its closing update is the unit's reply, and an update sent
+// twice is applied once.
+func TestLowerPlatformUpdates(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		var mu sync.Mutex
+		var got []url.Values
+		lower := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			defer mu.Unlock()
+			if r.URL.Path != "/binhe/requests.json" || r.ParseForm() != nil {
+				http.NotFound(w, r)
+				return
+			}
+			got = append(got, r.PostForm)
+			w.WriteHeader(201)
+			w.Write([]byte(`[{"service_request_id":"BH-0001"}]`))
+		}))
+		t.Cleanup(lower.Close)
+		const key = "key-of-binhe-at-the-district"
+		_, err := f.link.Register(ctx, f.admin, citylink.NewPlatform{ID: "binhe", Name: "滨河街道平台", Role: citylink.RoleLower,
+			BaseURL: lower.URL + "/binhe", OrgCode: "S1", InboundKey: key, OutboundKey: "key-of-the-district-at-binhe",
+			ServiceMap: map[string]string{"STREET": "0102"}})
+		must(t, err)
+		f.clock.Advance(time.Second)
+		tk, err := f.tickets.Create(ctx, &f.dispatcher, ticket.NewTicket{Kind: ticket.KindComplaint, CategoryCode: "0102", Description: "路边垃圾桶满溢",
+			AreaCode: "110117001001", ReporterPhone: "13912345678", Channel: ticket.ChannelHotline})
+		must(t, err)
+		if tk.AssignedOrgCode != "S1" {
+			t.Fatalf("assigned to %q", tk.AssignedOrgCode)
+		}
+		if st := f.run(t); st.Delivered != 1 {
+			t.Fatalf("round: %+v", st)
+		}
+		if len(got) != 1 || got[0].Get("service_request_id") != tk.Number || got[0].Get("service_code") != "STREET" ||
+			got[0].Get("api_key") != "key-of-the-district-at-binhe" || got[0].Get("phone") != "13912345678" {
+			t.Fatalf("sent down: %v", got)
+		}
+		post := func(body string) int {
+			req, _ := http.NewRequest("POST", f.srv.URL+"/open311/v2/citylink/binhe/servicerequestupdates.json", strings.NewReader(body))
+			req.Header.Set("X-Api-Key", key)
+			resp, err := http.DefaultClient.Do(req)
+			must(t, err)
+			resp.Body.Close()
+			return resp.StatusCode
+		}
+		if s := post(`{"update_id":"u1","service_request_id":"` + tk.Number + `","status":"closed","status_notes":"重复诉求","extensions":{"action":"invalidate"}}`); s != 200 {
+			t.Fatalf("set aside: %d", s)
+		}
+		if tk, _ := f.tickets.Get(ctx, f.admin, tk.Number); tk.Status != ticket.StatusDispatched {
+			t.Fatalf("a request set aside below became %s", tk.Status)
+		}
+		done := `{"update_id":"u2","service_request_id":"` + tk.Number + `","status":"closed","status_notes":"已清运","updated_datetime":"2026-03-02T10:00:00+08:00"}`
+		if s := post(done); s != 200 {
+			t.Fatalf("closed: %d", s)
+		}
+		if s := post(done); s != 200 {
+			t.Fatalf("closed again: %d", s)
+		}
+		back, err := f.tickets.Get(ctx, f.admin, tk.Number)
+		must(t, err)
+		if back.Status != ticket.StatusReplied || back.ReplyText != "已清运" {
+			t.Fatalf("after closing below: %s %q", back.Status, back.ReplyText)
+		}
+		var lines int
+		must(t, d.R.QueryRow(`SELECT COUNT(*) FROM ticket_events WHERE ticket_number = $1 AND action = $2`, tk.Number, ticket.ActionExternalUpdate).Scan(&lines))
+		if lines != 2 {
+			t.Fatalf("%d lines from three updates, one sent twice", lines)
+		}
+		if s := post(`{"service_request_id":"` + tk.Number + `","status":"maybe"}`); s != 400 {
+			t.Fatalf("a bad status: %d", s)
+		}
+		var remote string
+		must(t, d.R.QueryRow(`SELECT remote_number FROM citylink_forwards WHERE ticket_number = $1`, tk.Number).Scan(&remote))
+		if remote != "BH-0001" {
+			t.Fatalf("their number: %q", remote)
+		}
+	})
+}

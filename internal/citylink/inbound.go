@@ -182,6 +182,12 @@ func checkUpdate(up *Update, loc *time.Location) (ticket.ExternalUpdate, error) 
 	default:
 		return ticket.ExternalUpdate{}, errs.Invalidf("status 须为 open 或 closed", "status must be open or closed")
 	}
+	// A request the platform set aside (invalid, merged into another) is
+	// not an answer: it becomes a line, and the dispatchers decide.
+	if a, _ := up.Extensions["action"].(string); ext.Closed && (a == ticket.ActionInvalidate || a == ticket.ActionMerge) {
+		ext.Closed = false
+		ext.Description = "下级平台未办理而结束 / set aside by the platform: " + ext.Description
+	}
 	if strings.TrimSpace(ext.Description) == "" {
 		ext.Description = map[bool]string{true: "下级平台已办结 / closed by the platform", false: "下级平台办理中 / in progress at the platform"}[ext.Closed]
 	}
