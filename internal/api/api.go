@@ -8,6 +8,7 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/attachment"
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/citylink"
 	"github.com/gongzhi/gongzhi/internal/deliberation"
 	"github.com/gongzhi/gongzhi/internal/election"
 	"github.com/gongzhi/gongzhi/internal/evaluation"
@@ -70,6 +71,7 @@ type Deps struct {
 	Mediation    *mediation.Service
 	OpenData     *opendata.Service
 	Trail        *trail.Service
+	Citylink     *citylink.Service
 }
 
 // API serves /api/v1.
@@ -413,6 +415,13 @@ var routeTable = []route{
 	{"PATCH", "/api/v1/webhooks/{id}", asUser, noKey, "pause or resume a subscription", nil, (*API).updateWebhook},
 	{"DELETE", "/api/v1/webhooks/{id}", asUser, noKey, "delete a subscription and its delivery log", nil, (*API).deleteWebhook},
 	{"GET", "/api/v1/webhooks/{id}/deliveries", asUser, noKey, "the delivery log, newest first", nil, (*API).webhookDeliveries},
+
+	{"POST", "/api/v1/citylink/platforms", asUser, keyedSecret, "register a linked 12345 platform (admin)", nil, (*API).createPlatform},
+	{"GET", "/api/v1/citylink/platforms", asUser, noKey, "linked 12345 platforms (admin)", nil, (*API).listPlatforms},
+	{"GET", "/api/v1/citylink/platforms/{id}", asUser, noKey, "one linked platform (admin)", nil, (*API).getPlatform},
+	{"PATCH", "/api/v1/citylink/platforms/{id}", asUser, noKey, "change, pause or resume a linked platform (admin)", nil, (*API).updatePlatform},
+	{"GET", "/api/v1/citylink/platforms/{id}/statistics", asUser, noKey, "the monthly figures a lower platform reported (admin)", nil, (*API).platformStatistics},
+	{"GET", "/api/v1/citylink/deliveries", asUser, noKey, "what was sent to linked platforms, newest first (admin)", nil, (*API).platformDeliveries},
 
 	{"GET", "/api/v1/openapi.json", asAnyone, noKey, "this document", (*API).openAPI, nil},
 }

@@ -537,6 +537,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 	oaMediation(t, c, a, admin, handler, resident)
 	oaOpenData(t, c, admin, resident)
 	oaTrail(t, c, dispatcher, deptHandler, resident, residentTicket)
+	oaCitylink(t, c, admin, handler)
 
 	// Every operation was called, and the error answers came up.
 	var missed []string

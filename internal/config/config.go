@@ -101,6 +101,9 @@ type Config struct {
 	// Account controls.
 	IdleTimeout time.Duration // a staff web session unused this long ends; 0 never
 	AdminTOTP   bool          // administrators must log in with a second factor (TOTP)
+	// CitylinkAllowPrivate lets linked 12345 platforms (internal/citylink)
+	// live on loopback and private addresses, as on a government network.
+	CitylinkAllowPrivate bool
 }
 
 // DefaultIdleTimeout ends staff web sessions after half an hour unused.
@@ -224,6 +227,10 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	case "1", "true", "yes":
 		c.AdminTOTP = true
 	}
+	switch strings.ToLower(getenv("GONGZHI_CITYLINK_ALLOW_PRIVATE")) {
+	case "1", "true", "yes":
+		c.CitylinkAllowPrivate = true
+	}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (GONGZHI_ADDR)")
@@ -256,6 +263,7 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.IdleTimeout, "end a staff web session unused this long; 0 never (GONGZHI_IDLE_TIMEOUT)")
 	fs.BoolVar(&c.AdminTOTP, "admin-totp", c.AdminTOTP, "administrators must log in with an authenticator code (GONGZHI_ADMIN_TOTP)")
 	fs.IntVar(&c.OpenDataMinCell, "opendata-min-cell", c.OpenDataMinCell, "fewest tickets a cell of the open data's ticket statistics needs to be shown, 2 to 1000; 0 for the default of 5 (GONGZHI_OPENDATA_MIN_CELL)")
+	fs.BoolVar(&c.CitylinkAllowPrivate, "citylink-allow-private", c.CitylinkAllowPrivate, "linked 12345 platforms may be on loopback or private addresses, as on a government network (GONGZHI_CITYLINK_ALLOW_PRIVATE)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}

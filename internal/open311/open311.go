@@ -43,6 +43,7 @@ import (
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/citylink"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/idem"
@@ -75,6 +76,9 @@ type Deps struct {
 	// SandboxURL is the address of a test endpoint (…/open311/v2), listed
 	// in discovery beside this one when set.
 	SandboxURL string
+	// Citylink, when set, serves the endpoints of linked platforms under
+	// CitylinkPrefix (see citylink.go).
+	Citylink *citylink.Service
 }
 
 // Server serves GeoReport v2.
@@ -100,6 +104,9 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+Prefix+"/requests/{file}", s.plain(s.getRequest))
 	mux.HandleFunc("GET "+Prefix+"/tokens/{file}", s.plain(s.getToken))
 	mux.HandleFunc(Prefix+"/", s.notFound)
+	if s.Citylink != nil {
+		s.citylinkRoutes(mux)
+	}
 }
 
 // plain refuses a request whose path or query holds a control character

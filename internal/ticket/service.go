@@ -189,6 +189,13 @@ func (s *Service) checkArea(ctx context.Context, code string) error {
 // applies; otherwise it waits in the dispatchers' queue. actor is nil for
 // someone not logged in.
 func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (Ticket, error) {
+	return s.create(ctx, actor, in, nil)
+}
+
+// create is Create; src, when not nil, is the other system's record the
+// ticket comes from, kept in ticket_sources in the ticket's transaction (see
+// CreateFromSource).
+func (s *Service) create(ctx context.Context, actor *auth.User, in NewTicket, src *sourceRef) (Ticket, error) {
 	if err := in.check(actor); err != nil {
 		return Ticket{}, err
 	}
@@ -219,12 +226,23 @@ func (s *Service) Create(ctx context.Context, actor *auth.User, in NewTicket) (T
 			number = existing
 			return err
 		}
+		if src != nil {
+			if existing, err := sourcedQ(ctx, tx, src.source, src.externalID); err != nil || existing != "" {
+				number = existing
+				return err
+			}
+		}
 		if err := s.checkRefs(ctx, actor, in); err != nil {
 			return err
 		}
 		t, err := s.insertNew(ctx, tx, actor, newRow(actor, in, number, now), now)
 		if err != nil {
 			return err
+		}
+		if src != nil {
+			if err := src.insert(ctx, tx, number, now); err != nil {
+				return err
+			}
 		}
 		created = &t
 		return nil

@@ -322,6 +322,7 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"admin", "/staff/opendata", false},
 		{"admin", "/staff/trail/ticket/" + n, false},
 		{"demo-grid", "/staff/trail/mediation/" + s.residentMediation(), false},
+		{"admin", "/staff/citylink", false},
 	}
 }
 

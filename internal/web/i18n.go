@@ -58,6 +58,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canServices":  canServices,
 		"canVolunteer": canVolunteer,
 		"canMediation": canMediation,
+		"canCitylink":  canCitylink,
 		"canResidents": canResidents,
 		"canNotices":   canNotices,
 		"canModerate":  canModeration,
@@ -228,6 +229,7 @@ var messageTables = []map[string][2]string{
 	mediationMessages,
 	openDataMessages,
 	trailMessages,
+	citylinkMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

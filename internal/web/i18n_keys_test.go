@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/citylink"
 	"github.com/gongzhi/gongzhi/internal/deliberation"
 	"github.com/gongzhi/gongzhi/internal/disclosure"
 	"github.com/gongzhi/gongzhi/internal/election"
@@ -177,6 +178,10 @@ func keyFamilies() map[string][]string {
 		"med.flash.":     nil,
 		"od.flash.":      nil,
 		"od.fmt.":        {"csv", "json", "xlsx"},
+
+		"cl.role.":   {citylink.RoleUpper, citylink.RoleLower},
+		"cl.kind.":   {citylink.KindDispatch, citylink.KindUpdate, citylink.KindStats},
+		"cl.status.": {citylink.StatusPending, citylink.StatusDelivered, citylink.StatusFailed},
 	}
 }
 

@@ -31,6 +31,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.mediationRoutes(h, files)
 	s.openDataRoutes(h)
 	s.trailRoutes(h)
+	s.citylinkRoutes(h)
 	h("GET /participate", s.participate)
 	h("GET /staff/todo", s.staffTodo)
 

@@ -34,6 +34,7 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/attachment"
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/citylink"
 	"github.com/gongzhi/gongzhi/internal/deliberation"
 	"github.com/gongzhi/gongzhi/internal/election"
 	"github.com/gongzhi/gongzhi/internal/evaluation"
@@ -140,6 +141,9 @@ type Deps struct {
 	// Trail tells the responsibility trail of items; may be nil, and then
 	// its page answers 503.
 	Trail *trail.Service
+	// Citylink keeps the linked 12345 platforms; may be nil, and then its
+	// page answers 503.
+	Citylink *citylink.Service
 }
 
 // Server serves the HTML pages.
@@ -180,6 +184,7 @@ var pageNames = []string{
 	"volunteer", "volunteer_staff", "volunteer_staff_task",
 	"mediation_list", "mediation", "mediation_staff_list", "mediation_staff", "mediation_figures", "mediation_print",
 	"opendata", "opendata_staff",
+	"citylink_staff",
 	"staff_print", // its own document, rendered by renderPrint
 	"staff_trail",
 }
