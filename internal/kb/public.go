@@ -1,0 +1,161 @@
+package kb
+
+import (
+	"context"
+	"math"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/plaintext"
+	"github.com/gongzhi/gongzhi/internal/textfeat"
+)
+
+// PublicArticle is a published answer as residents read it: no keywords,
+// no staff fields.
+type PublicArticle struct {
+	ID           string    `json:"id"`
+	Title        string    `json:"title"`
+	Answer       string    `json:"answer"`
+	CategoryCode string    `json:"category_code"`
+	Guide        Guide     `json:"guide"`
+	ReviewBy     string    `json:"review_by"` // current until this date
+	UpdatedAt    time.Time `json:"updated_at"`
+	Score        int       `json:"score"`
+}
+
+func publicOf(a Article) PublicArticle {
+	g := a.Guide
+	if g.Materials == nil {
+		g.Materials = []string{}
+	}
+	return PublicArticle{ID: a.ID, Title: a.Title, Answer: a.Body, CategoryCode: a.CategoryCode, Guide: g,
+		ReviewBy: a.ReviewBy, UpdatedAt: a.UpdatedAt, Score: a.Score}
+}
+
+// Limits of the residents' search.
+const (
+	MaxPublicQuery = 200 // characters of a question
+	MaxPublicHits  = 10
+	// MinScore is the least score an answer needs to be shown to a
+	// resident: below it the words meet by chance.
+	MinScore = 40
+)
+
+// published lists the articles residents see now.
+func (s *Service) published(ctx context.Context) ([]Article, error) {
+	rows, err := s.db.R.QueryContext(ctx, `SELECT `+cols+` FROM kb_articles WHERE active = TRUE AND public = TRUE ORDER BY updated_at DESC, id LIMIT $1`, maxArticles)
+	if err != nil {
+		return nil, errs.Wrap(err, "published articles")
+	}
+	defer rows.Close()
+	today := s.today()
+	var out []Article
+	for rows.Next() {
+		a, err := scan(rows)
+		if err != nil {
+			return nil, errs.Wrap(err, "scan article")
+		}
+		if Published(a, today) {
+			out = append(out, a)
+		}
+	}
+	return out, errs.Wrap(rows.Err(), "published articles")
+}
+
+// CleanQuery checks a resident's question: at most MaxPublicQuery
+// characters, of plain text.
+func CleanQuery(q string) (string, error) {
+	q = strings.TrimSpace(plaintext.Clean(q))
+	if utf8.RuneCountInString(q) > MaxPublicQuery {
+		return "", errs.Invalidf("问题不超过%d字", "the question must be at most %d characters", MaxPublicQuery)
+	}
+	return q, nil
+}
+
+// Search finds the published answers to a resident's question, best first,
+// at most limit (MaxPublicHits) of those scoring MinScore or more.
+func (s *Service) Search(ctx context.Context, q string, limit int) ([]PublicArticle, error) {
+	q, err := CleanQuery(q)
+	if err != nil {
+		return nil, err
+	}
+	if limit <= 0 || limit > MaxPublicHits {
+		limit = 5
+	}
+	out := []PublicArticle{}
+	if utf8.RuneCountInString(q) < 2 {
+		return out, nil
+	}
+	arts, err := s.published(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range Rank(arts, q) {
+		if a.Score < MinScore || len(out) == limit {
+			break
+		}
+		out = append(out, publicOf(a))
+	}
+	return out, nil
+}
+
+// Rank scores every article for the question and orders them best first
+// (equal scores keep the given order). The score adds two things: the
+// console's match of the text against titles, keywords and bodies
+// (characters and pinyin), and the question's words, segmented and with
+// their synonyms, weighted by how rare they are among the articles, found
+// in an article's title or keywords (three times) or body (once).
+func Rank(arts []Article, q string) []Article {
+	qw := wordSet(expand(q))
+	docs := make([]docWords, len(arts))
+	df := map[string]int{}
+	for i, a := range arts {
+		docs[i] = docWords{head: wordSet(expand(a.Title + " " + a.Keywords)), body: wordSet(expand(a.Body))}
+		for w := range qw {
+			if docs[i].head[w] || docs[i].body[w] {
+				df[w]++
+			}
+		}
+	}
+	out := make([]Article, len(arts))
+	n := float64(len(arts))
+	for i, a := range arts {
+		var words float64
+		for w := range qw {
+			if df[w] == 0 {
+				continue
+			}
+			idf := math.Log(1 + n/float64(df[w]))
+			switch {
+			case docs[i].head[w]:
+				words += 3 * idf
+			case docs[i].body[w]:
+				words += idf
+			}
+		}
+		a.Score = max(score(a, q, ""), 0) + int(math.Round(10*words))
+		out[i] = a
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	return out
+}
+
+type docWords struct{ head, body map[string]bool }
+
+// wordSet is the text's words, each also as its synonym group's first.
+func wordSet(text string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range textfeat.Words(text) {
+		if utf8.RuneCountInString(w) < 2 {
+			continue
+		}
+		m[w] = true
+		if c, ok := canon[w]; ok {
+			m[c] = true
+		}
+	}
+	return m
+}
