@@ -68,7 +68,9 @@ func CanDecide(u auth.User, p Application) bool {
 }
 
 // CanComplete reports whether u completes the returned application.
-func CanComplete(u auth.User, p Application) bool { return p.Status == AppReturned && isApplicant(u, p) }
+func CanComplete(u auth.User, p Application) bool {
+	return p.Status == AppReturned && isApplicant(u, p)
+}
 
 // Review decides an application: approve, return (for more; the note says
 // what) or refuse (the note says why). The applicant is told.
