@@ -230,6 +230,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Mediation.SetTickets(a.Tickets)
 	a.Mediation.SetSignatures(a.Attachments)
 	a.Attachments.KeptBy(a.Mediation.SignaturesKeeping)
+	a.KB.SetApplications(a.Tickets, a.Attachments)
+	a.Attachments.KeptBy(a.KB.FilesKeeping)
 	// After every capability: the comments on their items, and the lists
 	// and counts that join them.
 	a.Deliberation = deliberation.NewService(d, c)
@@ -333,6 +335,7 @@ func newAgenda(a *App) *agenda.Service {
 	ag.AddMine(a.Notices.MineItems)
 	ag.AddMine(a.Projects.MineItems)
 	ag.AddMine(a.Services.MineItems)
+	ag.AddMine(a.KB.MineItems)
 	ag.AddTodo(a.Proposals.TodoItems)
 	ag.AddTodo(a.Meetings.TodoItems)
 	ag.AddTodo(a.Screening.TodoItems)
@@ -342,6 +345,7 @@ func newAgenda(a *App) *agenda.Service {
 	ag.AddTodo(a.Notices.TodoItems)
 	ag.AddTodo(a.Projects.TodoItems)
 	ag.AddTodo(a.Services.TodoItems)
+	ag.AddTodo(a.KB.TodoItems)
 	return ag
 }
 

@@ -103,53 +103,76 @@ func (s *Service) Search(ctx context.Context, q string, limit int) ([]PublicArti
 }
 
 // Rank scores every article for the question and orders them best first
-// (equal scores keep the given order). The score adds two things: the
-// console's match of the text against titles, keywords and bodies
-// (characters and pinyin), and the question's words, segmented and with
-// their synonyms, weighted by how rare they are among the articles, found
-// in an article's title or keywords (three times) or body (once).
+// (equal scores keep the given order). A question's words (segmented, each
+// also as its synonym group's first, less the words every question has)
+// are weighted by how rare they are among the articles and compared with
+// an article's words, those of its title and keywords counting twice those
+// of its body (a cosine, 0 to 100); an article whose title the question
+// holds whole gets 30 more. A short question (one typed as a search) also
+// scores as the console's search does, characters and pinyin, and keeps
+// the better of the two.
 func Rank(arts []Article, q string) []Article {
 	qw := wordSet(expand(q))
-	docs := make([]docWords, len(arts))
+	docs := make([]map[string]float64, len(arts))
 	df := map[string]int{}
 	for i, a := range arts {
-		docs[i] = docWords{head: wordSet(expand(a.Title + " " + a.Keywords)), body: wordSet(expand(a.Body))}
-		for w := range qw {
-			if docs[i].head[w] || docs[i].body[w] {
-				df[w]++
-			}
+		d := map[string]float64{}
+		for w := range wordSet(expand(a.Body)) {
+			d[w] = 1
+		}
+		for w := range wordSet(expand(a.Title + " " + a.Keywords)) {
+			d[w] = 2
+		}
+		for w := range d {
+			df[w]++
+		}
+		docs[i] = d
+	}
+	n := float64(len(arts))
+	idf := func(w string) float64 { return math.Log(1 + n/float64(max(df[w], 1))) }
+	var qn float64 // words no article has neither help nor hurt
+	for w := range qw {
+		if df[w] > 0 {
+			qn += idf(w) * idf(w)
 		}
 	}
+	short := utf8.RuneCountInString(q) <= shortQuery
 	out := make([]Article, len(arts))
-	n := float64(len(arts))
 	for i, a := range arts {
-		var words float64
-		for w := range qw {
-			if df[w] == 0 {
-				continue
-			}
-			idf := math.Log(1 + n/float64(df[w]))
-			switch {
-			case docs[i].head[w]:
-				words += 3 * idf
-			case docs[i].body[w]:
-				words += idf
+		var dot, dn float64
+		for w, x := range docs[i] {
+			v := x * idf(w)
+			dn += v * v
+			if qw[w] {
+				dot += v * idf(w)
 			}
 		}
-		a.Score = max(score(a, q, ""), 0) + int(math.Round(10*words))
+		sc := 0
+		if dot > 0 {
+			sc = int(math.Round(100 * dot / math.Sqrt(qn*dn)))
+		}
+		if utf8.RuneCountInString(a.Title) >= 2 && strings.Contains(q, a.Title) {
+			sc += 30
+		}
+		if short {
+			sc = max(sc, score(a, q, ""))
+		}
+		a.Score = sc
 		out[i] = a
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
 	return out
 }
 
-type docWords struct{ head, body map[string]bool }
+// shortQuery is the longest question also searched as the console does.
+const shortQuery = 12
 
-// wordSet is the text's words, each also as its synonym group's first.
+// wordSet is the text's words of two characters or more, each also as its
+// synonym group's first, less the words that say nothing of the matter.
 func wordSet(text string) map[string]bool {
 	m := map[string]bool{}
 	for _, w := range textfeat.Words(text) {
-		if utf8.RuneCountInString(w) < 2 {
+		if utf8.RuneCountInString(w) < 2 || generic[w] {
 			continue
 		}
 		m[w] = true

@@ -220,3 +220,22 @@ func (s *Service) OpenFile(ctx context.Context, u auth.User, id string, seq int,
 	}
 	return nil, attachment.Attachment{}, errs.NotFoundf("没有这份材料", "no such file")
 }
+
+// TodoItems are the applications waiting for u's review (agenda.Source).
+func (s *Service) TodoItems(ctx context.Context, u auth.User) ([]agenda.Item, error) {
+	if !u.IsAdmin() && (u.AreaCode == "" || !CanReview(u, u.AreaCode)) {
+		return []agenda.Item{}, nil
+	}
+	list, err := s.ToReview(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	out := []agenda.Item{}
+	for _, p := range list {
+		if p.Status == AppSubmitted {
+			out = append(out, agenda.Item{Kind: "application", Ref: p.ID, Title: p.Title, Status: p.Status, Role: "answer",
+				URL: "/staff/guides/applications/" + p.ID, NeedsAction: true, At: p.UpdatedAt})
+		}
+	}
+	return out, nil
+}

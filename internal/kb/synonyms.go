@@ -57,3 +57,14 @@ func expand(text string) string {
 	}
 	return b.String()
 }
+
+// generic are words of asking rather than of the matter: any question may
+// hold them, so they lead to no answer.
+var generic = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`办理 如何 怎么 怎么办 怎样 咨询 想问 请问 了解 告知 方式 答复 解答 有关 部门 有关部门 反映 希望 问题
+		情况 请给 给予 需要 可以 是否 一下 市民 来电 来电人 居民 本人 附近 门口 楼下 社区 小区 号楼 单元 村口 东侧 西侧 南门 北门 旁边 示例`) {
+		generic[w] = true
+	}
+}
