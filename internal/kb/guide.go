@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"net/url"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -50,7 +51,7 @@ func (g *Guide) check() error {
 			return errs.Invalidf("办理时间、地点和收费各不超过%d字", "hours, place and fees are at most %d characters each", MaxGuideField)
 		}
 	}
-	var ms []string
+	ms := []string{}
 	for _, m := range g.Materials {
 		if m = strings.TrimSpace(plaintext.Clean(m)); m != "" {
 			ms = append(ms, m)
@@ -95,7 +96,7 @@ func (a *Article) checkReview() error {
 }
 
 func splitLines(s string) []string {
-	var out []string
+	out := []string{}
 	for _, l := range strings.Split(s, "\n") {
 		if l = strings.TrimSpace(l); l != "" {
 			out = append(out, l)
@@ -137,4 +138,34 @@ func writeGuide(ctx context.Context, tx *sql.Tx, a Article) error {
 
 func event(ctx context.Context, tx *sql.Tx, id string, u auth.User, at time.Time, kind string, detail any) error {
 	return db.AppendEvent(ctx, tx, db.Event{Table: "kb_events", KeyColumn: "item_id", Key: id, At: at, Actor: u.ID, Kind: kind, Detail: detail})
+}
+
+// List is every article for the staff, stale ones flagged, the stale
+// first and then by review date.
+func (s *Service) List(ctx context.Context, u auth.User) ([]Article, error) {
+	if !CanReadAll(u) {
+		return nil, errs.ErrForbidden
+	}
+	rows, err := s.db.R.QueryContext(ctx, `SELECT `+cols+` FROM kb_articles ORDER BY id LIMIT $1`, maxArticles)
+	if err != nil {
+		return nil, errs.Wrap(err, "list articles")
+	}
+	defer rows.Close()
+	today := s.today()
+	out := []Article{}
+	for rows.Next() {
+		a, err := scan(rows)
+		if err != nil {
+			return nil, errs.Wrap(err, "scan article")
+		}
+		a.Stale = Stale(a, today)
+		out = append(out, a)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Stale != out[j].Stale {
+			return out[i].Stale
+		}
+		return out[i].ReviewBy < out[j].ReviewBy
+	})
+	return out, errs.Wrap(rows.Err(), "list articles")
 }

@@ -182,3 +182,41 @@ func wordSet(text string) map[string]bool {
 	}
 	return m
 }
+
+// PublicOf is the article as residents read it.
+func PublicOf(a Article) PublicArticle { return publicOf(a) }
+
+// PublicGet returns a published article; one not published (or stale) is
+// not found.
+func (s *Service) PublicGet(ctx context.Context, id string) (PublicArticle, error) {
+	a, err := s.Get(ctx, id)
+	if err != nil {
+		return PublicArticle{}, err
+	}
+	if !Published(a, s.today()) {
+		return PublicArticle{}, errs.NotFoundf("知识库文章不存在", "no such article")
+	}
+	return publicOf(a), nil
+}
+
+// Guides lists the published articles that carry a guide, by title.
+func (s *Service) Guides(ctx context.Context) ([]PublicArticle, error) {
+	arts, err := s.published(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []PublicArticle{}
+	for _, a := range arts {
+		if !a.Guide.Empty() {
+			out = append(out, publicOf(a))
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Title < out[j].Title })
+	return out, nil
+}
+
+// Article is the published article back as an Article, for the policy's
+// questions (CanApply).
+func (s *Service) Article(p PublicArticle) Article {
+	return Article{ID: p.ID, Title: p.Title, Body: p.Answer, CategoryCode: p.CategoryCode, Guide: p.Guide, ReviewBy: p.ReviewBy, Active: true, Public: true}
+}

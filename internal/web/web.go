@@ -171,6 +171,7 @@ var pageNames = []string{
 	"service_list", "service_offer", "service_request", "service_staff", "service_staff_request",
 	"volunteer", "volunteer_staff", "volunteer_staff_task",
 	"mediation_list", "mediation", "mediation_staff_list", "mediation_staff", "mediation_figures", "mediation_print",
+	"guide_list", "guide", "guide_application", "staff_guides", "staff_guide_edit", "staff_guide_figures", "staff_guide_apps",
 	"staff_print", // its own document, rendered by renderPrint
 }
 
