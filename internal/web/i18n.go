@@ -225,6 +225,7 @@ var messageTables = []map[string][2]string{
 	serviceMessages,
 	volunteerMessages,
 	mediationMessages,
+	guideMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

@@ -15,6 +15,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/insight"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
+	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/mediation"
 	"github.com/gongzhi/gongzhi/internal/meeting"
 	"github.com/gongzhi/gongzhi/internal/needs"
@@ -175,6 +176,9 @@ func keyFamilies() map[string][]string {
 		"med.performed.": {mediation.Performed, mediation.PartlyDone, mediation.NotPerformed},
 		"med.ev.":        {"open", "escalate", "police_referral", "regrade", "mediators", "schedule", "session", "sign", "agree", "confirmation", "follow_up", "refuse", "terminate", "remind_confirmation"},
 		"med.flash.":     nil,
+
+		"guide.status.": {kb.AppSubmitted, kb.AppReturned, kb.AppApproved, kb.AppRefused},
+		"guide.flash.":  nil,
 	}
 }
 
