@@ -240,6 +240,11 @@ func (s *a11ySite) residentPages() []a11yPage {
 		{"resident", "/mediation", true},
 		{"guest", "/mediation", true},
 		{"resident", "/mediation/" + s.residentMediation(), true},
+		{"guest", "/guides", true},
+		{"resident", "/guides?q=%E5%B1%85%E4%BD%8F%E8%AF%81%E6%80%8E%E4%B9%88%E5%8A%9E", true},
+		{"resident", "/guides/demo-kb-14", true},
+		{"guest", "/guides/demo-kb-06", true},
+		{"resident", "/guides/applications/" + s.residentGuideApp(), true},
 	}
 }
 
@@ -317,6 +322,11 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"admin", "/staff/residents", false},
 		{"demo-handler", "/staff/replies", false},
 		{"demo-handler", "/staff/tickets/" + replyingTicket(s.t, s.a, "13900008888") + "?tpl=demo-rt-11", false},
+		{"admin", "/staff/guides", false},
+		{"admin", "/staff/guides/edit/demo-kb-14", false},
+		{"demo-handler", "/staff/guides/figures", false},
+		{"demo-handler", "/staff/guides/applications", false},
+		{"demo-handler", "/staff/guides/applications/" + s.residentGuideApp(), false},
 	}
 }
 

@@ -8,6 +8,11 @@
   var list = document.getElementById("kb-list");
   var text = document.getElementById("description");
   if (!box || !list || !text || !window.fetch) return;
+  // The filing form's own submit is taken over by pwa.js, which keeps no
+  // button's target: the answers' button posts a form of its own, and the
+  // 先看看 button gives way to the answers fetched as she types.
+  var btn = document.getElementById("kb-btn");
+  if (btn) btn.hidden = true;
   var timer = null, asked = "";
   var el = function (tag, cls, txt) {
     var e = document.createElement(tag);
@@ -31,7 +36,7 @@
         art.appendChild(el("p", "muted small", a.guide.place + (a.guide.hours ? " · " + a.guide.hours : "")));
       }
       var act = el("p", "actions");
-      var more = el("a", "", box.getAttribute("data-t-more"));
+      var more = el("a", "guide-tap", box.getAttribute("data-t-more"));
       more.href = "/guides/" + encodeURIComponent(a.id);
       act.appendChild(more);
       act.appendChild(document.createTextNode(" "));
@@ -63,6 +68,23 @@
   });
   list.addEventListener("click", function (e) {
     var t = e.target;
+    if (t && t.tagName === "BUTTON" && t.name === "answered") {
+      e.preventDefault();
+      var f = document.createElement("form");
+      f.method = "post";
+      f.action = "/submit/answered";
+      var add = function (name, value) {
+        var i = document.createElement("input");
+        i.type = "hidden"; i.name = name; i.value = value;
+        f.appendChild(i);
+      };
+      var csrf = text.form && text.form.querySelector("input[name=csrf]");
+      if (csrf) add("csrf", csrf.value);
+      add("answered", t.value);
+      document.body.appendChild(f);
+      HTMLFormElement.prototype.submit.call(f);
+      return;
+    }
     if (t && t.tagName === "A" && t.getAttribute("href") === "#category") {
       e.preventDefault();
       var first = document.querySelector("#category input");
