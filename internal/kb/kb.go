@@ -139,7 +139,7 @@ func (s *Service) Delete(ctx context.Context, u auth.User, id string) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.NotFoundf("知识库文章不存在", "no such article")
 		}
-		return nil
+		return event(ctx, tx, id, u, s.clock.Now(), "deleted", nil)
 	})
 }
 
@@ -292,6 +292,9 @@ ON CONFLICT (id) DO UPDATE SET category_code = excluded.category_code, title = e
 				return errs.Wrap(err, "import article")
 			}
 			if err := writeGuide(ctx, tx, a); err != nil {
+				return err
+			}
+			if err := event(ctx, tx, a.ID, auth.System(), s.clock.Now(), "imported", map[string]any{"public": a.Public, "review_by": a.ReviewBy}); err != nil {
 				return err
 			}
 		}
