@@ -424,4 +424,12 @@ var routeTable = []route{
 	{"GET", "/api/v1/citylink/deliveries", asUser, noKey, "what was sent to linked platforms, newest first (admin)", nil, (*API).platformDeliveries},
 
 	{"GET", "/api/v1/openapi.json", asAnyone, noKey, "this document", (*API).openAPI, nil},
+
+	{"GET", "/api/v1/kb/search", asAnyone, noKey, "search the published answers and service guides, public", (*API).searchPublicKB, nil},
+	{"POST", "/api/v1/kb/{id}/answered", asAnyone, keyed, "count that a published answer solved a question without a ticket", (*API).answeredKB, nil},
+	{"GET", "/api/v1/kb/figures", asUser, noKey, "questions answered without a ticket beside the consultation tickets, by day and month", nil, (*API).kbFigures},
+	{"POST", "/api/v1/kb/{id}/applications", asUser, keyed, "apply online under a service guide (a resident)", nil, (*API).applyKB},
+	{"GET", "/api/v1/kb/applications", asUser, noKey, "the online applications the caller reviews", nil, (*API).kbApplications},
+	{"GET", "/api/v1/kb/applications/{id}", asUser, noKey, "one online application, to its applicant or a reviewer", nil, (*API).kbApplication},
+	{"POST", "/api/v1/kb/applications/{id}/review", asUser, keyed, "approve, return for more or refuse an online application", nil, (*API).reviewKB},
 }

@@ -538,6 +538,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 	oaOpenData(t, c, admin, resident)
 	oaTrail(t, c, dispatcher, deptHandler, resident, residentTicket)
 	oaCitylink(t, c, admin, handler)
+	oaGuides(t, c, a, agent, handler, resident)
 
 	// Every operation was called, and the error answers came up.
 	var missed []string

@@ -241,6 +241,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.OpenData.SetMinCell(cfg.OpenDataMinCell)
 	a.OpenData.SetBaseURL(cfg.BaseURL)
 	a.Citylink = citylink.NewService(d, c, a.Gov, a.Tickets, log, citylink.Options{AllowPrivate: cfg.CitylinkAllowPrivate})
+	a.KB.SetApplications(a.Tickets, a.Attachments)
+	a.Attachments.KeptBy(a.KB.FilesKeeping)
 	// After every capability: the comments on their items, and the lists
 	// and counts that join them.
 	a.Deliberation = deliberation.NewService(d, c)
@@ -328,6 +330,7 @@ func newAgenda(a *App) *agenda.Service {
 	ag.AddMine(a.Notices.MineItems)
 	ag.AddMine(a.Projects.MineItems)
 	ag.AddMine(a.Services.MineItems)
+	ag.AddMine(a.KB.MineItems)
 	ag.AddTodo(a.Proposals.TodoItems)
 	ag.AddTodo(a.Meetings.TodoItems)
 	ag.AddTodo(a.Screening.TodoItems)
@@ -337,6 +340,7 @@ func newAgenda(a *App) *agenda.Service {
 	ag.AddTodo(a.Notices.TodoItems)
 	ag.AddTodo(a.Projects.TodoItems)
 	ag.AddTodo(a.Services.TodoItems)
+	ag.AddTodo(a.KB.TodoItems)
 	return ag
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/gongzhi/gongzhi/internal/attachment"
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/clock"
 	"github.com/gongzhi/gongzhi/internal/db"
@@ -31,6 +32,14 @@ type Article struct {
 	Active       bool      `json:"active"`
 	UpdatedAt    time.Time `json:"updated_at"`
 	Score        int       `json:"score,omitempty"`
+	// Public publishes the article to residents while it is current
+	// (policy.go); ReviewBy is the business date (YYYY-MM-DD) by which
+	// staff must look at it again, past which it is Stale.
+	Public   bool   `json:"public"`
+	ReviewBy string `json:"review_by"`
+	Stale    bool   `json:"stale"`
+	// Guide is the service guide (办事指南) the answer carries, if any.
+	Guide Guide `json:"guide"`
 }
 
 // Limits.
@@ -43,8 +52,10 @@ const (
 
 // Service keeps the articles.
 type Service struct {
-	db    *db.DB
-	clock clock.Clock
+	db      *db.DB
+	clock   clock.Clock
+	tickets Tickets           // the ticket loop applications go through (apply.go)
+	files   attachment.Keeper // applications' uploaded materials
 }
 
 // NewService returns the service.
@@ -64,12 +75,15 @@ func (a *Article) check() error {
 	if a.CategoryCode != "" && !gov.ValidCode(a.CategoryCode) {
 		return errs.Invalidf("分类代码格式不正确：%q", "malformed category code: %q", a.CategoryCode)
 	}
-	return nil
+	if err := a.checkReview(); err != nil {
+		return err
+	}
+	return a.Guide.check()
 }
 
 // Save creates an article (empty ID) or replaces one; admins only.
 func (s *Service) Save(ctx context.Context, u auth.User, a Article) (Article, error) {
-	if !u.IsAdmin() {
+	if !CanEdit(u) {
 		return Article{}, errs.ErrForbidden
 	}
 	if err := a.check(); err != nil {
@@ -93,7 +107,10 @@ func (s *Service) Save(ctx context.Context, u auth.User, a Article) (Article, er
 			a.ID = hex.EncodeToString(b[:])
 			_, err := tx.ExecContext(ctx, `INSERT INTO kb_articles (id, category_code, title, body, keywords, active, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 				a.ID, a.CategoryCode, a.Title, a.Body, a.Keywords, a.Active, db.Millis(now), u.ID)
-			return errs.Wrap(err, "insert article")
+			if err != nil {
+				return errs.Wrap(err, "insert article")
+			}
+			return s.saveGuide(ctx, tx, u, a, now, "created")
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE kb_articles SET category_code = $1, title = $2, body = $3, keywords = $4, active = $5, updated_at = $6, updated_by = $7 WHERE id = $8`,
 			a.CategoryCode, a.Title, a.Body, a.Keywords, a.Active, db.Millis(now), u.ID, a.ID)
@@ -103,14 +120,15 @@ func (s *Service) Save(ctx context.Context, u auth.User, a Article) (Article, er
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.NotFoundf("知识库文章不存在", "no such article")
 		}
-		return nil
+		return s.saveGuide(ctx, tx, u, a, now, "updated")
 	})
+	a.Stale = Stale(a, s.today())
 	return a, err
 }
 
 // Delete removes an article; admins only.
 func (s *Service) Delete(ctx context.Context, u auth.User, id string) error {
-	if !u.IsAdmin() {
+	if !CanEdit(u) {
 		return errs.ErrForbidden
 	}
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
@@ -121,7 +139,7 @@ func (s *Service) Delete(ctx context.Context, u auth.User, id string) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.NotFoundf("知识库文章不存在", "no such article")
 		}
-		return nil
+		return event(ctx, tx, id, u, s.clock.Now(), "deleted", nil)
 	})
 }
 
@@ -131,16 +149,21 @@ func (s *Service) Get(ctx context.Context, id string) (Article, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return Article{}, errs.NotFoundf("知识库文章不存在", "no such article")
 	}
+	a.Stale = Stale(a, s.today())
 	return a, errs.Wrap(err, "get article")
 }
 
-const cols = `id, category_code, title, body, keywords, active, updated_at`
+const cols = `id, category_code, title, body, keywords, active, updated_at, public, review_by, hours, place, materials, fees, online_url, apply_category`
 
 func scan(sc interface{ Scan(...any) error }) (Article, error) {
 	var a Article
 	var at int64
-	err := sc.Scan(&a.ID, &a.CategoryCode, &a.Title, &a.Body, &a.Keywords, &a.Active, &at)
+	var materials string
+	g := &a.Guide
+	err := sc.Scan(&a.ID, &a.CategoryCode, &a.Title, &a.Body, &a.Keywords, &a.Active, &at,
+		&a.Public, &a.ReviewBy, &g.Hours, &g.Place, &materials, &g.Fees, &g.OnlineURL, &g.ApplyCategory)
 	a.UpdatedAt = time.UnixMilli(at)
+	g.Materials = splitLines(materials)
 	return a, err
 }
 
@@ -181,6 +204,10 @@ func (s *Service) Suggest(ctx context.Context, text, categoryCode string, limit 
 	}
 	if err := rows.Err(); err != nil {
 		return nil, errs.Wrap(err, "search articles")
+	}
+	today := s.today()
+	for i := range out {
+		out[i].Stale = Stale(out[i], today)
 	}
 	// Equal scores keep the order of the query: the latest first.
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
@@ -249,6 +276,9 @@ func (s *Service) Import(ctx context.Context, articles []Article) error {
 	now := db.Millis(s.clock.Now())
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		for _, a := range articles {
+			if a.Public && a.ReviewBy == "" {
+				a.ReviewBy = s.clock.Now().In(clock.BusinessZone()).AddDate(1, 0, 0).Format(time.DateOnly)
+			}
 			if err := a.check(); err != nil {
 				return err
 			}
@@ -260,6 +290,12 @@ ON CONFLICT (id) DO UPDATE SET category_code = excluded.category_code, title = e
   active = excluded.active, updated_at = excluded.updated_at`, a.ID, a.CategoryCode, a.Title, a.Body, a.Keywords, a.Active, now)
 			if err != nil {
 				return errs.Wrap(err, "import article")
+			}
+			if err := writeGuide(ctx, tx, a); err != nil {
+				return err
+			}
+			if err := event(ctx, tx, a.ID, auth.System(), s.clock.Now(), "imported", map[string]any{"public": a.Public, "review_by": a.ReviewBy}); err != nil {
+				return err
 			}
 		}
 		return nil

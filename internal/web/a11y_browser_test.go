@@ -242,6 +242,11 @@ func (s *a11ySite) residentPages() []a11yPage {
 		{"resident", "/mediation/" + s.residentMediation(), true},
 		{"guest", "/opendata", true},
 		{"resident", "/opendata", true},
+		{"guest", "/guides", true},
+		{"resident", "/guides?q=%E5%B1%85%E4%BD%8F%E8%AF%81%E6%80%8E%E4%B9%88%E5%8A%9E", true},
+		{"resident", "/guides/demo-kb-14", true},
+		{"guest", "/guides/demo-kb-06", true},
+		{"resident", "/guides/applications/" + s.residentGuideApp(), true},
 	}
 }
 
@@ -323,6 +328,11 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"admin", "/staff/trail/ticket/" + n, false},
 		{"demo-grid", "/staff/trail/mediation/" + s.residentMediation(), false},
 		{"admin", "/staff/citylink", false},
+		{"admin", "/staff/guides", false},
+		{"admin", "/staff/guides/edit/demo-kb-14", false},
+		{"demo-handler", "/staff/guides/figures", false},
+		{"demo-handler", "/staff/guides/applications", false},
+		{"demo-handler", "/staff/guides/applications/" + s.residentGuideApp(), false},
 	}
 }
 

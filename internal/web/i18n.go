@@ -230,6 +230,7 @@ var messageTables = []map[string][2]string{
 	openDataMessages,
 	trailMessages,
 	citylinkMessages,
+	guideMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

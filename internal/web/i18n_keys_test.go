@@ -16,6 +16,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/insight"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
+	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/mediation"
 	"github.com/gongzhi/gongzhi/internal/meeting"
 	"github.com/gongzhi/gongzhi/internal/needs"
@@ -182,6 +183,9 @@ func keyFamilies() map[string][]string {
 		"cl.role.":   {citylink.RoleUpper, citylink.RoleLower},
 		"cl.kind.":   {citylink.KindDispatch, citylink.KindUpdate, citylink.KindStats},
 		"cl.status.": {citylink.StatusPending, citylink.StatusDelivered, citylink.StatusFailed},
+
+		"guide.status.": {kb.AppSubmitted, kb.AppReturned, kb.AppApproved, kb.AppRefused},
+		"guide.flash.":  nil,
 	}
 }
 

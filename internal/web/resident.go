@@ -64,6 +64,8 @@ type SubmitData struct {
 	PhotoToken string
 	Held       []HeldPhoto
 	PhotoErrs  []PhotoProblem
+	// KB is the published answers to her description (guides.go).
+	KB *GuideAnswers
 }
 
 func (s *Server) submitData(r *http.Request, lang, action string) (*SubmitData, error) {
@@ -155,11 +157,14 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 			errs.SetRetryAfter(w.Header(), err)
 		}
 		setFieldErrors(p, d, fe)
+		if err := s.kbAnswers(r, d); err != nil {
+			status = s.formError(r, p, err)
+		}
 		p.Data = d
 		s.render(w, r, status, "submit", p)
 	}
 	// Every try that sends photos counts against the limit, a suggest step too.
-	suggest := r.PostForm.Get("step") == "suggest"
+	suggest := r.PostForm.Get("step") == "suggest" || r.PostForm.Get("step") == "kb"
 	if !suggest || len(uploaded(r)) > 0 {
 		if err := s.Limits.CheckSubmit(r, u); err != nil {
 			back(0, nil, err)

@@ -32,6 +32,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.openDataRoutes(h)
 	s.trailRoutes(h)
 	s.citylinkRoutes(h)
+	s.guideRoutes(h, files)
 	h("GET /participate", s.participate)
 	h("GET /staff/todo", s.staffTodo)
 

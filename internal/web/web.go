@@ -185,6 +185,7 @@ var pageNames = []string{
 	"mediation_list", "mediation", "mediation_staff_list", "mediation_staff", "mediation_figures", "mediation_print",
 	"opendata", "opendata_staff",
 	"citylink_staff",
+	"guide_list", "guide", "guide_application", "staff_guides", "staff_guide_edit", "staff_guide_figures", "staff_guide_apps",
 	"staff_print", // its own document, rendered by renderPrint
 	"staff_trail",
 }

@@ -187,6 +187,7 @@
     xs.forEach(function (a) {
       var li = el("li");
       li.appendChild(el("strong", null, a.title));
+      if (a.stale) li.appendChild(el("span", "kb-stale", " " + kbList.getAttribute("data-t-stale")));
       li.appendChild(el("p", "kb-body", a.body));
       var b = el("button", "btn small", T.tInsert);
       b.name = "use_kb";
