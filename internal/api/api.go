@@ -3,6 +3,7 @@ package api
 
 import (
 	"github.com/gongzhi/gongzhi/internal/agenda"
+	"github.com/gongzhi/gongzhi/internal/agreement"
 	"log/slog"
 	"net/http"
 
@@ -66,6 +67,7 @@ type Deps struct {
 	Services     *service.Service
 	Volunteers   *volunteer.Service
 	Mediation    *mediation.Service
+	Agreements   *agreement.Service
 }
 
 // API serves /api/v1.
@@ -390,6 +392,15 @@ var routeTable = []route{
 	{"GET", "/api/v1/mediation/figures", asUser, noKey, "mediation figures of an area", nil, (*API).mediationFigures},
 	{"GET", "/api/v1/mediation/committees", asUser, noKey, "mediation committees with their members", nil, (*API).mediationCommittees},
 	{"PUT", "/api/v1/mediation/committees/{code}/members", asUser, noKey, "set a committee's members (3 to 9)", nil, (*API).mediationMembers},
+	{"POST", "/api/v1/agreements", asUser, keyed, "make an agreement with an organisation outside the government", nil, (*API).createAgreement},
+	{"GET", "/api/v1/agreements", asUser, noKey, "agreements the caller may read", nil, (*API).listAgreements},
+	{"GET", "/api/v1/agreements/{id}", asUser, noKey, "one agreement with its scope, duties and granted data", nil, (*API).getAgreement},
+	{"PUT", "/api/v1/agreements/{id}", asUser, noKey, "replace the terms of an agreement not ended", nil, (*API).updateAgreement},
+	{"POST", "/api/v1/agreements/{id}/suspend", asUser, keyed, "suspend an agreement: its staff are refused at once", nil, (*API).suspendAgreement},
+	{"POST", "/api/v1/agreements/{id}/resume", asUser, keyed, "resume a suspended agreement", nil, (*API).resumeAgreement},
+	{"POST", "/api/v1/agreements/{id}/end", asUser, keyed, "end an agreement for good", nil, (*API).endAgreement},
+	{"GET", "/api/v1/agreements/{id}/events", asUser, noKey, "an agreement's log", nil, (*API).agreementEvents},
+	{"GET", "/api/v1/personal-data-reads", asUser, noKey, "a month's reads of personal data by staff of organisations under agreements", nil, (*API).personalDataReads},
 
 	{"GET", "/api/v1/timelimits", asUser, noKey, "the time-limit table", nil, (*API).listTimeLimits},
 	{"PUT", "/api/v1/timelimits", asAdmin, noKey, "create or replace a line (admin)", nil, (*API).setTimeLimit},

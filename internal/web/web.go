@@ -9,6 +9,7 @@ import (
 	"embed"
 	"fmt"
 	"github.com/gongzhi/gongzhi/internal/agenda"
+	"github.com/gongzhi/gongzhi/internal/agreement"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
 	"github.com/gongzhi/gongzhi/internal/mediation"
 	"github.com/gongzhi/gongzhi/internal/meeting"
@@ -132,6 +133,9 @@ type Deps struct {
 	// Mediation keeps people's mediation (人民调解); may be nil, and then
 	// its pages answer 503.
 	Mediation *mediation.Service
+	// Agreements keeps the agreements of organisations outside the
+	// government; may be nil, and then its pages answer 503.
+	Agreements *agreement.Service
 }
 
 // Server serves the HTML pages.
