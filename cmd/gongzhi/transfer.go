@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/clock"
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/gov"
@@ -21,9 +22,10 @@ import (
 
 // exportCmd is `gongzhi export DIR [--data ./data] [--db DSN]`.
 func exportCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	by, args := takeBy(args, getenv)
 	return withDB(ctx, "export", args, getenv, stderr, func(d *db.DB, rest []string) error {
 		if len(rest) != 1 {
-			return errors.New("usage: gongzhi export DIR [--data ./data] [--db DSN]")
+			return errors.New("usage: gongzhi export DIR [--by NAME] [--data ./data] [--db DSN]")
 		}
 		start := time.Now()
 		m, err := transfer.Export(ctx, d, rest[0], transfer.ExportOptions{Version: Version, Progress: stdout})
@@ -33,6 +35,9 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 		var rows int64
 		for _, t := range m.Tables {
 			rows += t.Rows
+		}
+		if err := auditCLI(ctx, d, auth.AuditExportData, "export:"+rest[0], by, fmt.Sprintf("tables=%d rows=%d", len(m.Tables), rows)); err != nil {
+			return err
 		}
 		fmt.Fprintf(stdout, "exported %d tables, %d rows (schema version %d, %s) to %s in %s; see %s\n", len(m.Tables), rows, m.SchemaVersion, m.Engine,
 			rest[0], time.Since(start).Round(time.Millisecond), filepath.Join(rest[0], "manifest.json"))

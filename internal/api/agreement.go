@@ -118,3 +118,9 @@ func (a *API) personalDataReads(w http.ResponseWriter, r *http.Request, u auth.U
 	v, err := a.Agreements.MonthlyReport(r.Context(), u, r.URL.Query().Get("month"))
 	a.answer(w, r, http.StatusOK, v, err)
 }
+
+// auditDownload writes a file downloaded through the API to the audit log,
+// with who asked for it: every bulk read is there.
+func (a *API) auditDownload(r *http.Request, u auth.User, file string) error {
+	return a.Auth.Audit(r.Context(), u, auth.AuditDownload, "file:"+file, r.URL.RequestURI())
+}

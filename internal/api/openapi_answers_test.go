@@ -535,7 +535,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 	oaServices(t, c, a, admin, resident)
 	oaVolunteers(t, c, a, admin, handler, deptHandler, resident)
 	oaMediation(t, c, a, admin, handler, resident)
-	oaAgreements(t, c, a, admin, supervisor, handler)
+	oaAgreements(t, c, a, admin, supervisor, handler, resident)
 
 	// Every operation was called, and the error answers came up.
 	var missed []string

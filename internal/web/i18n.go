@@ -95,6 +95,8 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"dict":    dict,
 		"due":     s.due,
 		"ptime":   func(t time.Time) *time.Time { return &t },
+
+		"canAgreements": canAgreements,
 	}
 }
 
@@ -225,6 +227,7 @@ var messageTables = []map[string][2]string{
 	serviceMessages,
 	volunteerMessages,
 	mediationMessages,
+	agreementMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

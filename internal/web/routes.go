@@ -29,6 +29,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.serviceRoutes(h)
 	s.volunteerRoutes(h)
 	s.mediationRoutes(h, files)
+	s.agreementRoutes(h)
 	h("GET /participate", s.participate)
 	h("GET /staff/todo", s.staffTodo)
 

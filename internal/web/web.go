@@ -176,6 +176,7 @@ var pageNames = []string{
 	"volunteer", "volunteer_staff", "volunteer_staff_task",
 	"mediation_list", "mediation", "mediation_staff_list", "mediation_staff", "mediation_figures", "mediation_print",
 	"staff_print", // its own document, rendered by renderPrint
+	"agreements_staff", "agreement_staff", "agreement_reads",
 }
 
 // New parses the templates and returns the server.
