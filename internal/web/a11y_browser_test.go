@@ -317,6 +317,9 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"admin", "/staff/residents", false},
 		{"demo-handler", "/staff/replies", false},
 		{"demo-handler", "/staff/tickets/" + replyingTicket(s.t, s.a, "13900008888") + "?tpl=demo-rt-11", false},
+		{"admin", "/staff/agreements", false},
+		{"admin", "/staff/agreements/" + siteAgreement(s.t, s.a), false},
+		{"demo-supervisor", "/staff/agreements/reads", false},
 	}
 }
 

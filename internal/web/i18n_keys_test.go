@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gongzhi/gongzhi/internal/agreement"
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/deliberation"
 	"github.com/gongzhi/gongzhi/internal/disclosure"
@@ -175,6 +176,10 @@ func keyFamilies() map[string][]string {
 		"med.performed.": {mediation.Performed, mediation.PartlyDone, mediation.NotPerformed},
 		"med.ev.":        {"open", "escalate", "police_referral", "regrade", "mediators", "schedule", "session", "sign", "agree", "confirmation", "follow_up", "refuse", "terminate", "remind_confirmation"},
 		"med.flash.":     nil,
+
+		"agr.status.": strs(agreement.Statuses),
+		"agr.ev.":     agreement.EventKinds,
+		"agr.flash.":  nil,
 	}
 }
 
