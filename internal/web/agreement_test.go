@@ -133,3 +133,23 @@ func siteAgreement(t *testing.T, a *app.App) string {
 	}
 	return ag.ID
 }
+
+// agreeOnce gives an organisation outside the government an agreement over
+// the area unless it has one, so that its staff may act in the tests of
+// other pages.
+func agreeOnce(t *testing.T, a *app.App, org, area string) {
+	t.Helper()
+	ctx := context.Background()
+	items, err := a.Agreements.List(ctx, auth.System(), agreement.Filter{OrgCode: org})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) > 0 {
+		return
+	}
+	now := time.Now().In(clock.BusinessZone())
+	if _, err := a.Agreements.Create(ctx, auth.System(), agreement.Input{OrgCode: org, Title: "服务协议", Areas: []string{area},
+		StartsOn: now.AddDate(0, -1, 0).Format(time.DateOnly), EndsOn: now.AddDate(1, 0, 0).Format(time.DateOnly)}); err != nil {
+		t.Fatal(err)
+	}
+}
