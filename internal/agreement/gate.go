@@ -25,11 +25,12 @@ var (
 // organisation, nil for the government's organisations, the grant of the
 // agreement in force for the others, and 403 when there is none — at once
 // when an agreement is suspended or ended, and from the day after its end
-// date. One query: the organisation's kind and its agreements not ended.
+// date. One query: the organisation's kind and its agreements, active first.
 func (s *Service) Admit(ctx context.Context, u auth.User) (*auth.Grant, error) {
 	rows, err := s.db.R.QueryContext(ctx, `SELECT o.kind, COALESCE(a.id, ''), COALESCE(a.status, ''), COALESCE(a.starts_on, ''), COALESCE(a.ends_on, ''),
 COALESCE(a.areas, ''), COALESCE(a.categories, ''), COALESCE(a.data_areas, ''), COALESCE(a.see_phone, FALSE), COALESCE(a.see_name, FALSE), COALESCE(a.see_address, FALSE)
-FROM orgs o LEFT JOIN agreements a ON a.org_code = o.code WHERE o.code = $1 ORDER BY a.ends_on DESC LIMIT 20`, u.OrgCode)
+FROM orgs o LEFT JOIN agreements a ON a.org_code = o.code WHERE o.code = $1
+ORDER BY CASE WHEN a.status = 'active' THEN 0 ELSE 1 END, a.ends_on DESC LIMIT 20`, u.OrgCode)
 	if err != nil {
 		return nil, errs.Wrap(err, "admit")
 	}
