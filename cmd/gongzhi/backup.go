@@ -9,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/db"
 )
 
@@ -38,9 +39,9 @@ func backupFlags(name string, args []string, getenv func(string) string, stderr 
 	}
 	if len(rest) != 1 {
 		if withDSN {
-			return "", "", "", errors.New("usage: gongzhi backup FILE [--data ./data] [--db DSN]")
+			return "", "", "", errors.New("usage: gongzhi backup FILE [--by NAME] [--data ./data] [--db DSN]")
 		}
-		return "", "", "", errors.New("usage: gongzhi restore FILE [--data ./data]")
+		return "", "", "", errors.New("usage: gongzhi restore FILE [--by NAME] [--data ./data]")
 	}
 	return rest[0], dataDir, dsn, nil
 }
@@ -48,6 +49,7 @@ func backupFlags(name string, args []string, getenv func(string) string, stderr 
 // backupCmd writes an online, consistent copy of the SQLite database to FILE;
 // the server may keep running. PostgreSQL has its own tools, which it names.
 func backupCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	by, args := takeBy(args, getenv)
 	file, dataDir, dsn, err := backupFlags("backup", args, getenv, stderr, true)
 	if err != nil {
 		return err
@@ -65,13 +67,28 @@ func backupCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if fi, err := os.Stat(file); err == nil {
 		size = fi.Size()
 	}
+	if err := auditOperator(ctx, dsn, dataDir, auth.AuditBackup, "backup:"+file, by, fmt.Sprintf("bytes=%d", size)); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "backed up %s to %s (%d bytes) in %s\n", src, file, size, time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// auditOperator opens the database to write the entry of an operator's
+// command.
+func auditOperator(ctx context.Context, dsn, dataDir, action, object, by, detail string) error {
+	d, err := db.Open(ctx, dsn, dataDir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return auditCLI(ctx, d, action, object, by, detail)
 }
 
 // restoreCmd replaces the data folder's SQLite database with the backup FILE,
 // keeping the previous database beside it. The server must be stopped.
 func restoreCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	by, args := takeBy(args, getenv)
 	file, dataDir, dsn, err := backupFlags("restore", args, getenv, stderr, false)
 	if err != nil {
 		return err
@@ -83,6 +100,10 @@ func restoreCmd(ctx context.Context, args []string, getenv func(string) string, 
 	target := db.SQLitePath(dsn, dataDir)
 	kept, err := db.RestoreSQLite(ctx, file, target, time.Now())
 	if err != nil {
+		return err
+	}
+	// The entry goes in the database restored, which is the one kept now.
+	if err := auditOperator(ctx, dsn, dataDir, auth.AuditRestore, "backup:"+file, by, ""); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "restored %s from %s\n", target, file)

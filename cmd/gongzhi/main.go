@@ -54,16 +54,16 @@ Usage:
   gongzhi import boundaries FILE [--data ./data] [--db DSN]   (GeoJSON areas, code in properties.adcode or code; replaces)
   gongzhi import holidays FILE [--data ./data] [--db DSN]   (a State Council schedule, holiday-cn JSON)
   gongzhi import tickets FILE --format open311|nyc311|la311|csv --mapping FILE [--rejects FILE] [--dry-run] [--data ./data] [--db DSN]
-  gongzhi export DIR [--with-secrets] [--data ./data] [--db DSN]   (JSON Lines and CSV of every table, with manifest.json)
-  gongzhi import export DIR [--data ./data] [--db DSN]   (an export into a new, empty installation)
+  gongzhi export DIR [--with-secrets] [--by NAME] [--data ./data] [--db DSN]   (JSON Lines and CSV of every table, with manifest.json)
+  gongzhi import export DIR [--by NAME] [--data ./data] [--db DSN]   (an export into a new, empty installation)
   gongzhi evaluation rebuild [--data ./data] [--db DSN]   (after imports, seeding or changes made by hand)
   gongzhi user create --username NAME --role ROLE [--name N] [--org CODE] [--area CODE]   (password on standard input)
   gongzhi seed --tickets N [--data ./data] [--db DSN]
   gongzhi bench [--url http://127.0.0.1:8080] [--mix submit|read|inbox|ticket|mixed] [--concurrency N | --rate R] [--duration 30s] [--idempotency-keys] [--json FILE]
   gongzhi bench-search [--data ./data] [--db DSN] [--queries 100] [--json FILE]   (searches of ticket lists, in process)
   gongzhi insight COMMAND ...   (routing, duplicates, warnings, themes, reply quality: gongzhi insight for the list)
-  gongzhi backup FILE [--data ./data] [--db DSN]
-  gongzhi restore FILE [--data ./data]
+  gongzhi backup FILE [--by NAME] [--data ./data] [--db DSN]   (export, backup and restore are audited as the system, by NAME or $USER)
+  gongzhi restore FILE [--by NAME] [--data ./data]
   gongzhi version
 
 Environment: GONGZHI_ADDR, GONGZHI_DATA, GONGZHI_DB, GONGZHI_DEMO, GONGZHI_ADMIN_PASSWORD, GONGZHI_WORKING_HOURS,

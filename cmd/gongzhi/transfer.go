@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/clock"
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/gov"
@@ -20,11 +21,12 @@ import (
 )
 
 // exportUsage is how export is called.
-const exportUsage = "usage: gongzhi export DIR [--with-secrets] [--data ./data] [--db DSN]"
+const exportUsage = "usage: gongzhi export DIR [--with-secrets] [--by NAME] [--data ./data] [--db DSN]"
 
 // exportCmd is `gongzhi export DIR [--with-secrets] [--data ./data] [--db DSN]`.
 func exportCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	args, secrets := takeSwitch(args, "with-secrets")
+	by, args := takeBy(args, getenv)
 	return withDB(ctx, "export", args, getenv, stderr, func(d *db.DB, rest []string) error {
 		if len(rest) != 1 {
 			return errors.New(exportUsage)
@@ -37,6 +39,9 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 		var rows int64
 		for _, t := range m.Tables {
 			rows += t.Rows
+		}
+		if err := auditCLI(ctx, d, auth.AuditExportData, "export:"+rest[0], by, fmt.Sprintf("tables=%d rows=%d secrets=%v", len(m.Tables), rows, secrets)); err != nil {
+			return err
 		}
 		fmt.Fprintf(stdout, "exported %d tables, %d rows (schema version %d, %s) to %s in %s; see %s\n", len(m.Tables), rows, m.SchemaVersion, m.Engine,
 			rest[0], time.Since(start).Round(time.Millisecond), filepath.Join(rest[0], "manifest.json"))
@@ -62,12 +67,16 @@ func takeSwitch(args []string, name string) ([]string, bool) {
 // everything an export wrote, into a new installation, and the ticket text
 // index rebuilt.
 func importExportCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	by, args := takeBy(args, getenv)
 	return withDB(ctx, "import export", args, getenv, stderr, func(d *db.DB, rest []string) error {
 		if len(rest) != 1 {
-			return errors.New("usage: gongzhi import export DIR [--data ./data] [--db DSN]")
+			return errors.New("usage: gongzhi import export DIR [--by NAME] [--data ./data] [--db DSN]")
 		}
 		st, err := transfer.Load(ctx, d, rest[0], transfer.LoadOptions{Progress: stdout})
 		if err != nil {
+			return err
+		}
+		if err := auditCLI(ctx, d, auth.AuditRestore, "import-export:"+rest[0], by, fmt.Sprintf("tables=%d rows=%d", st.Tables, st.Rows)); err != nil {
 			return err
 		}
 		c := clock.System{}

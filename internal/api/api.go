@@ -3,6 +3,7 @@ package api
 
 import (
 	"github.com/gongzhi/gongzhi/internal/agenda"
+	"github.com/gongzhi/gongzhi/internal/agreement"
 	"log/slog"
 	"net/http"
 
@@ -72,6 +73,7 @@ type Deps struct {
 	OpenData     *opendata.Service
 	Trail        *trail.Service
 	Citylink     *citylink.Service
+	Agreements   *agreement.Service
 }
 
 // API serves /api/v1.
@@ -402,6 +404,15 @@ var routeTable = []route{
 	{"POST", "/api/v1/opendata/datasets/{id}/publication", asUser, keyed, "publish or withdraw a dataset (admin)", nil, (*API).publishDataset},
 	{"GET", "/api/v1/opendata/datasets/{id}/events", asUser, noKey, "a dataset's publication log (admin)", nil, (*API).openDataEvents},
 	{"GET", "/api/v1/trail/{kind}/{number}", asUser, noKey, "an item's responsibility trail (JSON, or a CSV or XLSX file)", nil, (*API).getTrail},
+	{"POST", "/api/v1/agreements", asUser, keyed, "make an agreement with an organisation outside the government", nil, (*API).createAgreement},
+	{"GET", "/api/v1/agreements", asUser, noKey, "agreements the caller may read", nil, (*API).listAgreements},
+	{"GET", "/api/v1/agreements/{id}", asUser, noKey, "one agreement with its scope, duties and granted data", nil, (*API).getAgreement},
+	{"PUT", "/api/v1/agreements/{id}", asUser, noKey, "replace the terms of an agreement not ended", nil, (*API).updateAgreement},
+	{"POST", "/api/v1/agreements/{id}/suspend", asUser, keyed, "suspend an agreement: its staff are refused at once", nil, (*API).suspendAgreement},
+	{"POST", "/api/v1/agreements/{id}/resume", asUser, keyed, "resume a suspended agreement", nil, (*API).resumeAgreement},
+	{"POST", "/api/v1/agreements/{id}/end", asUser, keyed, "end an agreement for good", nil, (*API).endAgreement},
+	{"GET", "/api/v1/agreements/{id}/events", asUser, noKey, "an agreement's log", nil, (*API).agreementEvents},
+	{"GET", "/api/v1/personal-data-reads", asUser, noKey, "a month's reads of personal data by staff of organisations under agreements", nil, (*API).personalDataReads},
 
 	{"GET", "/api/v1/timelimits", asUser, noKey, "the time-limit table", nil, (*API).listTimeLimits},
 	{"PUT", "/api/v1/timelimits", asAdmin, noKey, "create or replace a line (admin)", nil, (*API).setTimeLimit},

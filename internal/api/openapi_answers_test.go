@@ -539,6 +539,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 	oaTrail(t, c, dispatcher, deptHandler, resident, residentTicket)
 	oaCitylink(t, c, admin, handler)
 	oaGuides(t, c, a, agent, handler, resident)
+	oaAgreements(t, c, a, admin, supervisor, handler, resident)
 
 	// Every operation was called, and the error answers came up.
 	var missed []string

@@ -32,6 +32,7 @@ func oaServices(t *testing.T, c *oaClient, a *app.App, admin, resident string) {
 		OrgCode: sp, AreaCode: community}); err != nil {
 		t.Fatal(err)
 	}
+	oaAgree(t, a, sp, community)
 	station := c.want(c.do(oaReq{method: "POST", path: "/api/v1/auth/token", body: map[string]string{"username": "svc-station", "password": "quiet-harbor-78"}}), 200, "login station").str("token")
 	grid := c.want(c.do(oaReq{method: "POST", path: "/api/v1/auth/token", body: map[string]string{"username": "demo-grid", "password": "gongzhi-demo"}}), 200, "login grid").str("token")
 	c.want(c.do(oaReq{method: "POST", path: "/api/v1/areas/{code}/residents", args: []string{community}, token: grid, body: map[string]any{"phone": "13900139055"}, header: key("svc-res")}), 201, "verify her")

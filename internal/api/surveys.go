@@ -124,6 +124,10 @@ func (a *API) surveyResultsXLSX(w http.ResponseWriter, r *http.Request, u auth.U
 		a.fail(w, r, errs.Wrap(err, "results workbook"))
 		return
 	}
+	if err := a.auditDownload(r, u, survey.FileName(v.ID, "results")); err != nil {
+		a.fail(w, r, err)
+		return
+	}
 	writeXLSX(w, survey.FileName(v.ID, "results"), buf.Bytes())
 }
 
@@ -132,6 +136,10 @@ func (a *API) surveyResponsesXLSX(w http.ResponseWriter, r *http.Request, u auth
 	id := r.PathValue("id")
 	var buf bytes.Buffer
 	if err := a.Surveys.WriteResponses(r.Context(), u, id, &buf); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if err := a.auditDownload(r, u, survey.FileName(id, "responses")); err != nil {
 		a.fail(w, r, err)
 		return
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/gongzhi/gongzhi/internal/agenda"
+	"github.com/gongzhi/gongzhi/internal/agreement"
 	"log/slog"
 	"net"
 	"net/http"
@@ -88,6 +89,7 @@ type App struct {
 	Mediation    *mediation.Service
 	OpenData     *opendata.Service
 	Citylink     *citylink.Service
+	Agreements   *agreement.Service
 	Handler      http.Handler
 	idem         *idem.Store
 	// AdminPassword is set when the admin account was made on this start
@@ -243,6 +245,11 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Citylink = citylink.NewService(d, c, a.Gov, a.Tickets, log, citylink.Options{AllowPrivate: cfg.CitylinkAllowPrivate})
 	a.KB.SetApplications(a.Tickets, a.Attachments)
 	a.Attachments.KeptBy(a.KB.FilesKeeping)
+	// The agreements of organisations outside the government: the gate of
+	// their staff's every request, and the time limits of their duties.
+	a.Agreements = agreement.NewService(d, c, a.Gov, a.Tickets, a.Auth)
+	a.Auth.SetGate(a.Agreements)
+	a.Tickets.SetDutyLimit(a.Agreements.DutyLimit)
 	// After every capability: the comments on their items, and the lists
 	// and counts that join them.
 	a.Deliberation = deliberation.NewService(d, c)
@@ -285,7 +292,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		}
 		w.Write([]byte("ready\n"))
 	})
-	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Insight: a.Insight, Themes: a.Themes, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Screening: a.Screening, Needs: a.Needs, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, Services: a.Services, Volunteers: a.Volunteers, Mediation: a.Mediation, OpenData: a.OpenData, Trail: a.Trail, Citylink: a.Citylink}).Routes(mux)
+	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Insight: a.Insight, Themes: a.Themes, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Screening: a.Screening, Needs: a.Needs, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, Services: a.Services, Volunteers: a.Volunteers, Mediation: a.Mediation, OpenData: a.OpenData, Trail: a.Trail, Citylink: a.Citylink, Agreements: a.Agreements}).Routes(mux)
 	open311.New(open311.Deps{Tickets: a.Tickets, Auth: a.Auth, Gov: a.Gov, Idem: a.idem, Log: log, Jurisdiction: cfg.Jurisdiction, BaseURL: cfg.BaseURL,
 		SandboxURL: cfg.Open311SandboxURL, Citylink: a.Citylink}).Routes(mux)
 	lookupKey, err := d.Secret(ctx, "web.lookup", 32)
@@ -296,7 +303,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err != nil {
 		return nil, err
 	}
-	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Replies: a.Replies, Insight: a.Insight, Evaluation: a.Evaluation, Themes: a.Themes, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Screening: a.Screening, Needs: a.Needs, Services: a.Services, Volunteers: a.Volunteers, Mediation: a.Mediation, OpenData: a.OpenData, Trail: a.Trail, Citylink: a.Citylink})
+	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Replies: a.Replies, Insight: a.Insight, Evaluation: a.Evaluation, Themes: a.Themes, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Screening: a.Screening, Needs: a.Needs, Services: a.Services, Volunteers: a.Volunteers, Mediation: a.Mediation, OpenData: a.OpenData, Trail: a.Trail, Citylink: a.Citylink, Agreements: a.Agreements})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}

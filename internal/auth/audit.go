@@ -41,6 +41,12 @@ const (
 	AuditPublicPageSettings = "public_page_settings" // what the public page shows was changed
 	AuditEvaluationSettings = "evaluation_settings"  // the evaluation's weights or shares were changed
 	AuditOpenData           = "opendata_publication" // an open-data dataset was published or withdrawn
+
+	// Bulk reads: who asked for each copy of data that leaves the system.
+	AuditDownload   = "download_file" // a list or figures were downloaded as a file (XLSX, CSV)
+	AuditExportData = "export_data"   // every table was exported (gongzhi export)
+	AuditBackup     = "backup"        // the database was backed up (gongzhi backup)
+	AuditRestore    = "restore"       // the database was restored from a backup (gongzhi restore)
 )
 
 // AuditActions lists every action the audit log holds, so the pages can name
@@ -48,7 +54,7 @@ const (
 var AuditActions = []string{AuditViewPersonal, AuditCreateUser, AuditDisableUser, AuditEnableUser, AuditReadLog,
 	AuditExportTickets, AuditPublicPageSettings, AuditEvaluationSettings, AuditCreateAPIKey, AuditRevokeAPIKey,
 	AuditLoginFailed, AuditLoginLocked, AuditUnlock, AuditChangePassword, AuditResetPassword, AuditEnrolTOTP, AuditRemoveTOTP,
-	AuditOpenData}
+	AuditOpenData, AuditDownload, AuditExportData, AuditBackup, AuditRestore}
 
 // AuditTx appends an entry inside the caller's transaction. An object that
 // names a phone in clear ("phone:13812345678") is kept masked: only the

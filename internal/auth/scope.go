@@ -14,6 +14,9 @@ func (u User) InArea(areaCode string) bool {
 	if !u.Role.IsStaff() || u.AreaCode == "" {
 		return false
 	}
+	if u.Grant != nil && !u.Grant.InAreas(areaCode) {
+		return false // an agreement's staff act inside its areas only
+	}
 	if areaCode == "" {
 		return scopeLevelCoversUnplaced(u.AreaLevel)
 	}

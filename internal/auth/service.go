@@ -53,6 +53,8 @@ type Service struct {
 
 	phoneKeyMu sync.Mutex
 	phoneKey   []byte // keys the hashes of phones in the audit log (audit.go)
+
+	gate Gate // admits the staff of organisations under an agreement (grant.go)
 }
 
 // NewService returns the service.

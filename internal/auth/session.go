@@ -54,9 +54,15 @@ func (s *Service) openSession(ctx context.Context, u User, kind string, clearKey
 	} else {
 		kind = KindAPI
 	}
+	// The gate is asked before the session is written, so a refused
+	// account leaves none behind.
+	u, err := s.withScope(ctx, u)
+	if err != nil {
+		return Session{}, err
+	}
 	now := s.clock.Now()
 	sess := Session{Token: randomToken(32), CSRF: randomToken(24), User: u, Kind: kind, ExpiresAt: now.Add(ttl).Truncate(time.Second)}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		// Expired sessions of this user go as a new one comes, so the table stays small.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND expires_at < $2`, u.ID, db.Millis(now)); err != nil {
 			return errs.Wrap(err, "prune sessions")
@@ -73,18 +79,18 @@ func (s *Service) openSession(ctx context.Context, u User, kind string, clearKey
 	if err != nil {
 		return Session{}, err
 	}
-	sess.User, err = s.withScope(ctx, u)
-	return sess, err
+	return sess, nil
 }
 
-// withScope fills in the level of the user's area.
+// withScope fills in the level of the user's area and what her
+// organisation's agreement grants (the gate may refuse her).
 func (s *Service) withScope(ctx context.Context, u User) (User, error) {
 	if u.AreaCode == "" {
-		return u, nil
+		return s.admit(ctx, u)
 	}
 	if l, ok := s.levels.Load(u.AreaCode); ok {
 		u.AreaLevel = l.(gov.Level)
-		return u, nil
+		return s.admit(ctx, u)
 	}
 	a, err := s.gov.Area(ctx, u.AreaCode)
 	if err != nil {
@@ -92,7 +98,7 @@ func (s *Service) withScope(ctx context.Context, u User) (User, error) {
 	}
 	s.levels.Store(a.Code, a.Level)
 	u.AreaLevel = a.Level
-	return u, nil
+	return s.admit(ctx, u)
 }
 
 // Authenticate returns the session of a token (bearer or cookie) that is

@@ -68,6 +68,9 @@ type User struct {
 	LockedUntil *time.Time `json:"locked_until,omitempty"`
 	// AreaLevel is the level of AreaCode, filled in when the user logs in.
 	AreaLevel gov.Level `json:"-"`
+	// Grant is what the agreement of her organisation grants, filled in
+	// when she authenticates; nil unless her organisation acts under one.
+	Grant *Grant `json:"-"`
 }
 
 // NewUser is what it takes to create a staff account.

@@ -95,6 +95,20 @@ func (nu *NewUser) validate() error {
 	return nil
 }
 
+// GovernmentOnly refuses the roles that administer gongzhi or supervise
+// (admin, supervisor) to an account of an organisation outside the
+// government (gov.OrgKind.Government): the administrator is the
+// government, and a vendor's staff never hold them. An account of no
+// organisation (the installation's first administrator) is the
+// government's own.
+func GovernmentOnly(r Role, kind gov.OrgKind) error {
+	if (r == RoleAdmin || r == RoleSupervisor) && !kind.Government() {
+		return errs.Invalidf("系统管理员和督办人员只能是政府部门或基层组织的账号，%s 类组织的人员不能担任",
+			"administrators and supervisors must belong to a government organisation; staff of a %s cannot hold these roles", kind)
+	}
+	return nil
+}
+
 // CreateUser creates an account for the actor, who must be an
 // administrator (or the system), and writes the audit entry in the same
 // transaction.
@@ -125,8 +139,12 @@ func (s *Service) createUser(ctx context.Context, nu NewUser, also func(*sql.Tx,
 		OrgCode: nu.OrgCode, AreaCode: nu.AreaCode, CreatedAt: s.clock.Now()}
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if u.OrgCode != "" {
-			if _, err := gov.OrgQ(ctx, tx, u.OrgCode); err != nil {
+			o, err := gov.OrgQ(ctx, tx, u.OrgCode)
+			if err != nil {
 				return errs.Invalidf("组织 %s 不存在", "organisation %s does not exist", u.OrgCode)
+			}
+			if err := GovernmentOnly(u.Role, o.Kind); err != nil {
+				return err
 			}
 		}
 		if u.AreaCode != "" {

@@ -49,12 +49,26 @@ const (
 	KindServiceProvider    OrgKind = "service_provider"    // 服务机构
 	KindMediationCommittee OrgKind = "mediation_committee" // 人民调解委员会
 	KindCompany            OrgKind = "company"             // 驻区单位/企业 (utilities and the like)
+	KindTechVendor         OrgKind = "tech_vendor"         // 技术服务商
 )
 
 // OrgKinds lists every kind.
 var OrgKinds = []OrgKind{KindDepartment, KindStreetOffice, KindCommunityCommittee, KindVillageCommittee,
 	KindHotlineCenter, KindGridStation, KindPartyOrg, KindPropertyCompany, KindSocialOrg,
-	KindServiceProvider, KindMediationCommittee, KindCompany}
+	KindServiceProvider, KindMediationCommittee, KindCompany, KindTechVendor}
+
+// governmentKinds are the organisations of the government and of the
+// bodies it answers for (community and village committees, the hotline,
+// the grid stations, the party organisations, the people's mediation
+// committees). Only their staff may administer gongzhi or supervise
+// (auth); every other organisation acts under an agreement (agreement).
+var governmentKinds = map[OrgKind]bool{KindDepartment: true, KindStreetOffice: true, KindCommunityCommittee: true,
+	KindVillageCommittee: true, KindHotlineCenter: true, KindGridStation: true, KindPartyOrg: true, KindMediationCommittee: true}
+
+// Government reports whether the kind is a government organisation's:
+// not a property company, a social organisation, a service provider, a
+// company or a technology vendor.
+func (k OrgKind) Government() bool { return governmentKinds[k] }
 
 // Org is an organisation that takes part in governance, attached to an area.
 type Org struct {

@@ -168,11 +168,32 @@ func (s *Service) UpsertOrg(ctx context.Context, o Org) error {
 		if _, err := areaQ(ctx, tx, o.AreaCode); err != nil {
 			return err
 		}
+		if err := keepsGovernment(ctx, tx, o); err != nil {
+			return err
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO orgs (code, name, kind, area_code, parent_code, phone, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
 ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, area_code = excluded.area_code, parent_code = excluded.parent_code, phone = excluded.phone`,
 			o.Code, o.Name, o.Kind, o.AreaCode, o.ParentCode, o.Phone, now)
 		return errs.Wrap(err, "upsert org")
 	})
+}
+
+// keepsGovernment refuses to make an organisation with administrators or
+// supervisors among its accounts one outside the government: those roles
+// are the government's alone (auth.GovernmentOnly).
+func keepsGovernment(ctx context.Context, tx *sql.Tx, o Org) error {
+	if o.Kind.Government() {
+		return nil
+	}
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE org_code = $1 AND role IN ('admin', 'supervisor')`, o.Code).Scan(&n)
+	if err != nil {
+		return errs.Wrap(err, "count org admins")
+	}
+	if n > 0 {
+		return errs.Conflictf("组织 %s 有系统管理员或督办人员账号，不能改为非政府组织类型", "organisation %s has administrator or supervisor accounts and cannot become a kind outside the government", o.Code)
+	}
+	return nil
 }
 
 const orgCols = `code, name, kind, area_code, parent_code, phone, created_at`

@@ -359,6 +359,9 @@ func (s *Service) sign(ctx context.Context, c *change, _ ActionInput) error {
 		return s.helperSign(ctx, c)
 	}
 	lim, err := s.limitsFor(ctx, t.CategoryCode, t.Kind, t.Urgency)
+	if err == nil {
+		lim, err = s.withDuty(ctx, lim, *t, c.now)
+	}
 	if err != nil {
 		return err
 	}

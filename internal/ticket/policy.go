@@ -3,10 +3,13 @@ package ticket
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/privacy"
 )
 
 // Who may do what with a ticket: the one place these rules live.
@@ -167,8 +170,12 @@ func isAreaDispatcher(u auth.User, t Ticket) bool {
 // before they lead someone to a ticket.
 func CanView(u auth.User, t Ticket) bool { return canView(u, t) }
 
-// canView reports whether u may read the ticket at all.
+// canView reports whether u may read the ticket at all. The staff of an
+// organisation under an agreement read none outside its scope (inGrant).
 func canView(u auth.User, t Ticket) bool {
+	if !inGrant(u, t) {
+		return false
+	}
 	switch u.Role {
 	case auth.RoleAdmin:
 		return true
@@ -248,4 +255,76 @@ func CanDraftReply(u auth.User, t Ticket) bool {
 		}
 	}
 	return false
+}
+
+// The staff of an organisation outside the government act under its
+// agreement (auth.Grant, filled in at authentication by the agreement
+// capability): on tickets of its areas and categories only (inGrant, in
+// canView and in lists, grantConds), and they read in full only the
+// personal data it grants, in its data areas; every other field is masked
+// as for anyone else (grantMask). The government's staff have no grant.
+
+// inGrant reports whether t lies inside the scope of u's agreement, if
+// she acts under one.
+func inGrant(u auth.User, t Ticket) bool { return u.Grant.Covers(t.AreaCode, t.CategoryCode) }
+
+// grantMask masks the fields of the reporter u's grant does not give her
+// for t, and returns those she reads in full (auth.FieldPhone, FieldName,
+// FieldAddress). Without a grant it changes nothing and returns nil.
+func (s *Service) grantMask(u auth.User, t *Ticket) []string {
+	g := u.Grant
+	if g == nil {
+		return nil
+	}
+	var shown []string
+	if g.Shows(auth.FieldName, t.AreaCode) {
+		shown = append(shown, auth.FieldName)
+	} else {
+		t.ReporterName, t.ReporterMasked = auth.MaskName(t.ReporterName), true
+	}
+	if g.Shows(auth.FieldPhone, t.AreaCode) {
+		shown = append(shown, auth.FieldPhone)
+	} else {
+		t.ReporterPhone, t.ReporterMasked = auth.MaskPhone(t.ReporterPhone), true
+		if t.ReporterIDLast4 != "" {
+			t.ReporterIDLast4 = "****"
+		}
+	}
+	if g.Shows(auth.FieldAddress, t.AreaCode) {
+		shown = append(shown, auth.FieldAddress)
+	} else {
+		t.Address = privacy.Mask(t.Address)
+		if t.Lat != nil && t.Lng != nil {
+			lat, lng := s.publicPoint(*t.Lat, *t.Lng)
+			t.Lat, t.Lng = &lat, &lng
+		}
+	}
+	return shown
+}
+
+// grantConds limits a list to the scope of u's agreement, if she acts
+// under one: its areas, and its categories when it names any.
+func grantConds(qc *db.Conds, u auth.User, c listCols) {
+	g := u.Grant
+	if g == nil {
+		return
+	}
+	any := func(col string, roots []string) {
+		var ors []string
+		var args []any
+		for _, r := range roots {
+			lo, hi := gov.UnderRange(r)
+			ors = append(ors, "("+col+" >= ? AND "+col+" < ?)")
+			args = append(args, lo, hi)
+		}
+		if len(ors) == 0 {
+			qc.Add("1 = 0")
+			return
+		}
+		qc.Add("("+strings.Join(ors, " OR ")+")", args...)
+	}
+	any(c.area, g.Areas)
+	if len(g.Categories) > 0 {
+		any("category_code", g.Categories)
+	}
 }

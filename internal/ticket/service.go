@@ -44,6 +44,8 @@ type Service struct {
 	publicPrecision float64
 	// publicURL is the site's public address, for links in messages.
 	publicURL string
+	// duty finds the completion limit an agreement sets (duty.go); nil: none.
+	duty DutyLimit
 }
 
 // SetAuditor sets how views of personal data are written to the audit log

@@ -333,6 +333,9 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"demo-handler", "/staff/guides/figures", false},
 		{"demo-handler", "/staff/guides/applications", false},
 		{"demo-handler", "/staff/guides/applications/" + s.residentGuideApp(), false},
+		{"admin", "/staff/agreements", false},
+		{"admin", "/staff/agreements/" + siteAgreement(s.t, s.a), false},
+		{"demo-supervisor", "/staff/agreements/reads", false},
 	}
 }
 

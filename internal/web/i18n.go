@@ -97,6 +97,8 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"dict":    dict,
 		"due":     s.due,
 		"ptime":   func(t time.Time) *time.Time { return &t },
+
+		"canAgreements": canAgreements,
 	}
 }
 
@@ -231,6 +233,7 @@ var messageTables = []map[string][2]string{
 	trailMessages,
 	citylinkMessages,
 	guideMessages,
+	agreementMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

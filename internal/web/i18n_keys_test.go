@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gongzhi/gongzhi/internal/agreement"
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/citylink"
 	"github.com/gongzhi/gongzhi/internal/deliberation"
@@ -186,6 +187,10 @@ func keyFamilies() map[string][]string {
 
 		"guide.status.": {kb.AppSubmitted, kb.AppReturned, kb.AppApproved, kb.AppRefused},
 		"guide.flash.":  nil,
+
+		"agr.status.": strs(agreement.Statuses),
+		"agr.ev.":     agreement.EventKinds,
+		"agr.flash.":  nil,
 	}
 }
 

@@ -103,7 +103,9 @@ func (s *Server) wrapBody(next http.HandlerFunc, files bool) http.Handler {
 				st.sess = &sess
 			} else if errs.CodeOf(err) == errs.Internal {
 				s.Log.Error("authenticate", "err", err)
-			} else if errs.Is(err, errs.Unavailable) {
+			} else if errs.Is(err, errs.Unavailable) || errs.Is(err, errs.Forbidden) {
+				// Forbidden: the gate refused the account (an agreement
+				// suspended or ended); she is told why, not sent to log in.
 				// Not a logged-out visitor: the session could not be
 				// read, and a login page would only fail too.
 				s.fail(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, st)), err)

@@ -33,6 +33,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.trailRoutes(h)
 	s.citylinkRoutes(h)
 	s.guideRoutes(h, files)
+	s.agreementRoutes(h)
 	h("GET /participate", s.participate)
 	h("GET /staff/todo", s.staffTodo)
 

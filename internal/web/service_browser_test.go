@@ -42,6 +42,7 @@ func serviceSetup(t *testing.T, a *app.App, phones ...string) service.Offer {
 		OrgCode: svcStation, AreaCode: "110117001001"}); err != nil && !errs.Is(err, errs.Conflict) {
 		t.Fatal(err)
 	}
+	agreeOnce(t, a, svcStation, "110117001001")
 	for _, p := range phones {
 		if _, err := a.Proposals.VerifyResident(ctx, grid, "110117001001", p); err != nil {
 			t.Fatal(err)

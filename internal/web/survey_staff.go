@@ -227,6 +227,9 @@ func (s *Server) staffSurveyResponsesXLSX(w http.ResponseWriter, r *http.Request
 }
 
 func (s *Server) sendXLSX(w http.ResponseWriter, r *http.Request, name string, b []byte, err error) {
+	if err == nil {
+		err = s.auditDownload(r, name)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return

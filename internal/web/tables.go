@@ -141,6 +141,10 @@ func (s *Server) exportTables(w http.ResponseWriter, r *http.Request, base strin
 	if len(pick) == 1 {
 		file += "-" + pick[0].ID
 	}
+	if err := s.auditDownload(r, file+".xlsx"); err != nil {
+		s.fail(w, r, err)
+		return true
+	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.xlsx"`, file))
 	w.Header().Set("Cache-Control", "no-store")

@@ -9,6 +9,7 @@ import (
 	"embed"
 	"fmt"
 	"github.com/gongzhi/gongzhi/internal/agenda"
+	"github.com/gongzhi/gongzhi/internal/agreement"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
 	"github.com/gongzhi/gongzhi/internal/mediation"
 	"github.com/gongzhi/gongzhi/internal/meeting"
@@ -144,6 +145,9 @@ type Deps struct {
 	// Citylink keeps the linked 12345 platforms; may be nil, and then its
 	// page answers 503.
 	Citylink *citylink.Service
+	// Agreements keeps the agreements of organisations outside the
+	// government; may be nil, and then its pages answer 503.
+	Agreements *agreement.Service
 }
 
 // Server serves the HTML pages.
@@ -188,6 +192,7 @@ var pageNames = []string{
 	"guide_list", "guide", "guide_application", "staff_guides", "staff_guide_edit", "staff_guide_figures", "staff_guide_apps",
 	"staff_print", // its own document, rendered by renderPrint
 	"staff_trail",
+	"agreements_staff", "agreement_staff", "agreement_reads",
 }
 
 // New parses the templates and returns the server.
