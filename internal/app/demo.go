@@ -6,6 +6,7 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/demo"
+	"github.com/gongzhi/gongzhi/internal/demo/demokb"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/mediation"
 	"github.com/gongzhi/gongzhi/internal/open311"
@@ -77,7 +78,7 @@ func loadDemo(ctx context.Context, a *App) error {
 	if n, err := a.KB.Count(ctx); err != nil {
 		return err
 	} else if n == 0 {
-		if err := a.KB.Import(ctx, demo.Articles); err != nil {
+		if err := a.KB.Import(ctx, demokb.Articles); err != nil {
 			return fmt.Errorf("load demo knowledge base: %w", err)
 		}
 	}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gongzhi/gongzhi/internal/demo"
+	"github.com/gongzhi/gongzhi/internal/demo/demokb"
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
@@ -35,7 +35,7 @@ var answeredBy = map[string]string{
 //	go test ./internal/seed/ -run TestKBWalk -v
 func TestKBWalk(t *testing.T) {
 	var pub []kb.Article
-	for _, a := range demo.Articles {
+	for _, a := range demokb.Articles {
 		if a.Public && a.ReviewBy == "" { // current: Import gives it a year
 			a.ReviewBy = "2099-12-31"
 		}

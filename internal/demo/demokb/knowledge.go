@@ -1,4 +1,7 @@
-package demo
+// Package demokb is the demo district's knowledge base, apart from the demo
+// package so that the packages the knowledge base uses may load the demo
+// district in their tests.
+package demokb
 
 import "github.com/gongzhi/gongzhi/internal/kb"
 
