@@ -3,12 +3,15 @@ package main_test
 import (
 	"context"
 	"fmt"
+	"net/url"
+	osexec "os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/gongzhi/gongzhi/internal/db"
+	"github.com/gongzhi/gongzhi/internal/db/dbtest"
 )
 
 // snapshot is what the rollback must bring back: the schema version and the
@@ -120,5 +123,44 @@ func TestUpgradeCheckRefusals(t *testing.T) {
 	}
 	if out, err := gongzhi(t, "migrate", "--to", "-3", "--data", dir); err == nil {
 		t.Fatalf("migrate --to -3: %s", out)
+	}
+}
+
+// TestUpgradeRollbackPostgres: on PostgreSQL upgrade-check runs pg_dump of
+// gongzhi's schema; the rollback drops the schema and restores the dump with
+// pg_restore, as the README says.
+func TestUpgradeRollbackPostgres(t *testing.T) {
+	if _, err := osexec.LookPath("pg_restore"); err != nil {
+		t.Skip("pg_restore is not on the PATH")
+	}
+	dsn := dbtest.DSN(t, db.Postgres)
+	const older = 170
+	if out, err := gongzhi(t, "migrate", "--to", fmt.Sprint(older), "--db", dsn); err != nil {
+		t.Fatalf("migrate --to: %v\n%s", err, out)
+	}
+	exec1(t, dsn, "", `INSERT INTO settings (key, value) VALUES ('rehearsal.a', '旧版本的数据')`)
+	v0, rows0 := snapshot(t, dsn, "")
+	backup := filepath.Join(t.TempDir(), "before-upgrade.dump")
+	out, err := gongzhi(t, "upgrade-check", "--db", dsn, "--backup", backup)
+	if err != nil || !strings.Contains(out, "  0171  ") {
+		t.Fatalf("upgrade-check: %v\n%s", err, out)
+	}
+	if out, err := gongzhi(t, "migrate", "--db", dsn); err != nil {
+		t.Fatalf("migrate: %v\n%s", err, out)
+	}
+	exec1(t, dsn, "", `UPDATE settings SET value = 'x' WHERE key = 'rehearsal.a'`)
+
+	u, _ := url.Parse(dsn)
+	q := u.Query()
+	schema := q.Get("search_path")
+	q.Del("search_path")
+	u.RawQuery = q.Encode()
+	exec1(t, dsn, "", `DROP SCHEMA `+schema+` CASCADE`)
+	if out, err := osexec.Command("pg_restore", "--no-owner", "--dbname="+u.String(), backup).CombinedOutput(); err != nil {
+		t.Fatalf("pg_restore: %v\n%s", err, out)
+	}
+	v1, rows1 := snapshot(t, dsn, "")
+	if v1 != v0 || rows1 != rows0 || v0 != older {
+		t.Fatalf("after the rollback: %d %q, want %d %q", v1, rows1, v0, rows0)
 	}
 }
