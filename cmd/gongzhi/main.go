@@ -26,6 +26,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/status"
 )
 
 func main() {
@@ -135,6 +136,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	log := newLogger(stderr)
 	start := time.Now()
+	status.Version = Version
 	a, err := app.New(ctx, cfg, log)
 	if err != nil {
 		return err

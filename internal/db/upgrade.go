@@ -48,7 +48,7 @@ var spaces = regexp.MustCompile(`\s+`)
 // is low: both engines fill it without a rewrite the risk would notice.
 func ClassifyRisk(body string) (Risk, []string) {
 	risk := RiskLow
-	var reasons []string
+	reasons := []string{}
 	seen := map[string]bool{}
 	for _, stmt := range splitStatements(body) {
 		s := strings.ToUpper(spaces.ReplaceAllString(stmt, " "))

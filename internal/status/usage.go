@@ -119,3 +119,12 @@ ORDER BY u.username LIMIT $3`, string(auth.RoleResident), cut, MaxDormant)
 	}
 	return out, rows.Err()
 }
+
+// FeatureKeys are the keys of the features counted, in order.
+func FeatureKeys() []string {
+	out := make([]string, len(features))
+	for i, f := range features {
+		out[i] = f.key
+	}
+	return out
+}
