@@ -26,6 +26,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/status"
 )
 
 func main() {
@@ -64,6 +65,7 @@ Usage:
   gongzhi insight COMMAND ...   (routing, duplicates, warnings, themes, reply quality: gongzhi insight for the list)
   gongzhi backup FILE [--by NAME] [--data ./data] [--db DSN]   (export, backup and restore are audited as the system, by NAME or $USER)
   gongzhi restore FILE [--by NAME] [--data ./data]
+  gongzhi upgrade-check [--backup FILE] [--by NAME] [--data ./data] [--db DSN]   (pending migrations and their risk, without migrating; backs up first)
   gongzhi version
 
 Environment: GONGZHI_ADDR, GONGZHI_DATA, GONGZHI_DB, GONGZHI_DEMO, GONGZHI_ADMIN_PASSWORD, GONGZHI_WORKING_HOURS,
@@ -83,10 +85,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "serve":
 		return serve(ctx, args[1:], getenv, stdout, stderr)
 	case "migrate":
-		return withDB(ctx, "migrate", args[1:], getenv, stderr, func(d *db.DB, _ []string) error {
-			fmt.Fprintln(stdout, "migrations applied")
-			return nil
-		})
+		return migrateCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "export":
 		return exportCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "evaluation":
@@ -113,6 +112,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return backupCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "restore":
 		return restoreCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "upgrade-check":
+		return upgradeCheckCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "gongzhi", Version)
 		return nil
@@ -135,6 +136,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	log := newLogger(stderr)
 	start := time.Now()
+	status.Version = Version
 	a, err := app.New(ctx, cfg, log)
 	if err != nil {
 		return err

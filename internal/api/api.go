@@ -30,6 +30,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/replytpl"
 	"github.com/gongzhi/gongzhi/internal/screening"
 	"github.com/gongzhi/gongzhi/internal/service"
+	"github.com/gongzhi/gongzhi/internal/status"
 	"github.com/gongzhi/gongzhi/internal/survey"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 	"github.com/gongzhi/gongzhi/internal/trail"
@@ -74,6 +75,7 @@ type Deps struct {
 	Trail        *trail.Service
 	Citylink     *citylink.Service
 	Agreements   *agreement.Service
+	Status       *status.Service
 }
 
 // API serves /api/v1.
@@ -413,6 +415,7 @@ var routeTable = []route{
 	{"POST", "/api/v1/agreements/{id}/end", asUser, keyed, "end an agreement for good", nil, (*API).endAgreement},
 	{"GET", "/api/v1/agreements/{id}/events", asUser, noKey, "an agreement's log", nil, (*API).agreementEvents},
 	{"GET", "/api/v1/personal-data-reads", asUser, noKey, "a month's reads of personal data by staff of organisations under agreements", nil, (*API).personalDataReads},
+	{"GET", "/api/v1/status", asUser, noKey, "the installation's status, dormant accounts and unused features (admin, supervisor)", nil, (*API).systemStatus},
 
 	{"GET", "/api/v1/timelimits", asUser, noKey, "the time-limit table", nil, (*API).listTimeLimits},
 	{"PUT", "/api/v1/timelimits", asAdmin, noKey, "create or replace a line (admin)", nil, (*API).setTimeLimit},

@@ -98,7 +98,12 @@ func readMigrations(fsys fs.FS, dir string) (map[int64]migration, error) {
 
 // Migrate applies, in order, each migration not yet applied.
 // Each migration runs in its own transaction with its record in schema_migrations.
-func (d *DB) Migrate(ctx context.Context) error {
+func (d *DB) Migrate(ctx context.Context) error { return d.MigrateTo(ctx, 0) }
+
+// MigrateTo applies, in order, each migration numbered up to version not yet
+// applied; 0 means all. It makes databases at an older schema, for
+// rehearsing an upgrade and its rollback.
+func (d *DB) MigrateTo(ctx context.Context, version int64) error {
 	ms, err := migrationsFor(migrations, d.Engine)
 	if err != nil {
 		return err
@@ -112,6 +117,9 @@ func (d *DB) Migrate(ctx context.Context) error {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
 	for _, m := range ms {
+		if version > 0 && m.version > version {
+			break
+		}
 		if err := d.applyMigration(ctx, w, m.version, m.body); err != nil {
 			return fmt.Errorf("migration %s: %w", m.name, err)
 		}

@@ -328,6 +328,7 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"admin", "/staff/trail/ticket/" + n, false},
 		{"demo-grid", "/staff/trail/mediation/" + s.residentMediation(), false},
 		{"admin", "/staff/citylink", false},
+		{"admin", "/staff/status", false},
 		{"admin", "/staff/guides", false},
 		{"admin", "/staff/guides/edit/demo-kb-14", false},
 		{"demo-handler", "/staff/guides/figures", false},

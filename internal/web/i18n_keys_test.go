@@ -26,6 +26,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/screening"
 	"github.com/gongzhi/gongzhi/internal/service"
+	"github.com/gongzhi/gongzhi/internal/status"
 	"github.com/gongzhi/gongzhi/internal/survey"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 	"github.com/gongzhi/gongzhi/internal/volunteer"
@@ -191,6 +192,8 @@ func keyFamilies() map[string][]string {
 		"agr.status.": strs(agreement.Statuses),
 		"agr.ev.":     agreement.EventKinds,
 		"agr.flash.":  nil,
+		"sys.risk.":   {"low", "medium", "high"},
+		"sys.feat.":   status.FeatureKeys(),
 	}
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/screening"
 	"github.com/gongzhi/gongzhi/internal/service"
+	"github.com/gongzhi/gongzhi/internal/status"
 	"github.com/gongzhi/gongzhi/internal/survey"
 	"github.com/gongzhi/gongzhi/internal/volunteer"
 	"github.com/gongzhi/gongzhi/internal/vote"
@@ -148,6 +149,9 @@ type Deps struct {
 	// Agreements keeps the agreements of organisations outside the
 	// government; may be nil, and then its pages answer 503.
 	Agreements *agreement.Service
+	// Status reads the installation's status; may be nil, and then its
+	// page answers 503.
+	Status *status.Service
 }
 
 // Server serves the HTML pages.
@@ -193,6 +197,7 @@ var pageNames = []string{
 	"staff_print", // its own document, rendered by renderPrint
 	"staff_trail",
 	"agreements_staff", "agreement_staff", "agreement_reads",
+	"staff_status",
 }
 
 // New parses the templates and returns the server.
