@@ -191,6 +191,10 @@ func keyFamilies() map[string][]string {
 		"agr.status.": strs(agreement.Statuses),
 		"agr.ev.":     agreement.EventKinds,
 		"agr.flash.":  nil,
+
+		"ind.dim.":   {"means", "tools", "content", "cost"},
+		"ind.field.": {"weight", "enabled", "cost_per_hour", "fixed_monthly", "cost_ceiling"},
+		"ind.flash.": nil,
 	}
 }
 

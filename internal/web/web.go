@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"github.com/gongzhi/gongzhi/internal/agenda"
 	"github.com/gongzhi/gongzhi/internal/agreement"
+	"github.com/gongzhi/gongzhi/internal/indicator"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
 	"github.com/gongzhi/gongzhi/internal/mediation"
 	"github.com/gongzhi/gongzhi/internal/meeting"
@@ -148,6 +149,9 @@ type Deps struct {
 	// Agreements keeps the agreements of organisations outside the
 	// government; may be nil, and then its pages answer 503.
 	Agreements *agreement.Service
+	// Indicators keeps the indicator catalogue and computes a month's
+	// values; may be nil, and then its pages answer 503.
+	Indicators *indicator.Service
 }
 
 // Server serves the HTML pages.
@@ -193,6 +197,7 @@ var pageNames = []string{
 	"staff_print", // its own document, rendered by renderPrint
 	"staff_trail",
 	"agreements_staff", "agreement_staff", "agreement_reads",
+	"indicators", "indicators_staff",
 }
 
 // New parses the templates and returns the server.
