@@ -2,8 +2,11 @@ package indicator_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/clock"
@@ -302,6 +305,38 @@ func TestOverridesAndPolicy(t *testing.T) {
 		}
 		if _, err := f.s.ParseMonth("2026-3"); !errs.Is(err, errs.Invalid) {
 			t.Fatalf("bad month: %v", err)
+		}
+	})
+}
+
+func TestYear(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		f.month(t)
+		f.clock.Set(at(32, 12, 0)) // 1 April
+		if _, err := f.s.Year(ctx, f.handler, 2026); !errs.Is(err, errs.Forbidden) {
+			t.Fatalf("a handler's year: %v", err)
+		}
+		if _, err := f.s.Year(ctx, f.admin, 2027); !errs.Is(err, errs.Invalid) {
+			t.Fatalf("next year: %v", err)
+		}
+		months, err := f.s.Year(ctx, f.admin, 2026)
+		must(t, err)
+		if len(months) != 4 || months[2].Month != "2026-03" || *months[2].Items[0].Value != 40 || !months[3].Partial {
+			t.Fatalf("year: %d months", len(months))
+		}
+		settings, err := f.s.Settings(ctx)
+		must(t, err)
+		var b strings.Builder
+		must(t, indicator.WriteYear(&b, 2026, months, settings))
+		x, err := excelize.OpenReader(strings.NewReader(b.String()))
+		must(t, err)
+		defer x.Close()
+		v, _ := x.GetCellValue("年度自评", "B5")
+		c, _ := x.GetCellValue("年度自评", "J5")
+		if v != "40" || c == "" {
+			t.Fatalf("March: digital %q composite %q", v, c)
 		}
 	})
 }

@@ -41,6 +41,7 @@ var indicatorMessages = map[string][2]string{
 	"ind.value":               {"值", "Value"},
 	"ind.score":               {"得分", "Score"},
 	"ind.change":              {"调整", "Change"},
+	"ind.year.xlsx":           {"下载本年度自评（Excel）", "Download the year's self-assessment (Excel)"},
 	"ind.save":                {"保存", "Save"},
 	"ind.flash.saved":         {"已保存并记入调整记录。", "Saved and recorded."},
 	"ind.dim.means":           {"方式", "Means"},

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"net/http"
 	"strconv"
 	"strings"
@@ -19,6 +20,7 @@ func (s *Server) indicatorRoutes(h route) {
 	h("GET /indicators", s.indicatorsPage)
 	h("GET /staff/indicators", s.staffIndicators)
 	h("POST /staff/indicators/{code}", s.staffIndicatorSet)
+	h("GET /staff/indicators/year.xlsx", s.staffIndicatorYear)
 }
 
 var errNoIndicators = errs.New(errs.Unavailable, "指标服务未启用", "indicators are not available")
@@ -128,4 +130,41 @@ func (s *Server) staffIndicatorSet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirect(w, r, "/staff/indicators?month="+r.PostForm.Get("month")+"&done=saved")
+}
+
+// staffIndicatorYear sends the yearly self-assessment (年度自评) as a
+// workbook: the months of the year up to this one, each indicator and the
+// composite.
+func (s *Server) staffIndicatorYear(w http.ResponseWriter, r *http.Request) {
+	u := s.staff(w, r)
+	if u == nil {
+		return
+	}
+	if s.Indicators == nil {
+		s.fail(w, r, errNoIndicators)
+		return
+	}
+	year, err := strconv.Atoi(r.URL.Query().Get("year"))
+	if err != nil {
+		s.fail(w, r, errs.Invalidf("年份须为四位数字", "the year must be four digits"))
+		return
+	}
+	months, err := s.Indicators.Year(r.Context(), *u, year)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	settings, err := s.Indicators.Settings(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := indicator.WriteYear(&buf, year, months, settings); err != nil {
+		s.fail(w, r, errs.Wrap(err, "indicator workbook"))
+		return
+	}
+	w.Header().Set("Content-Type", indicator.XLSXType)
+	w.Header().Set("Content-Disposition", `attachment; filename="indicators-`+strconv.Itoa(year)+`.xlsx"`)
+	w.Write(buf.Bytes())
 }

@@ -43,7 +43,16 @@ func TestIndicatorPages(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("the administrator's month: %d\n%s", status, page)
 	}
-	mustContain(t, page, `id="ind-form-C1"`)
+	mustContain(t, page, `id="ind-form-C1"`, `href="/staff/indicators/year.xlsx?year=2026"`)
+	if status, body := admin.get("/staff/indicators/year.xlsx?year=2026"); status != 200 || !strings.HasPrefix(body, "PK") {
+		t.Errorf("the year's workbook: %d", status)
+	}
+	if status, _ := admin.get("/staff/indicators/year.xlsx?year=abc"); status != 400 {
+		t.Errorf("a bad year: %d", status)
+	}
+	if status, _ := handler.get("/staff/indicators/year.xlsx?year=2026"); status != 403 {
+		t.Errorf("a handler's workbook: %d", status)
+	}
 	tok := csrf(t, page)
 	if status, _ := admin.post("/staff/indicators/C1", url.Values{"csrf": {tok}, "weight": {"20"}, "enabled": {"1"}}); status != 400 {
 		t.Errorf("no reason: %d", status)
