@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -129,7 +130,7 @@ func (s *Server) staffIndicatorSet(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	redirect(w, r, "/staff/indicators?month="+r.PostForm.Get("month")+"&done=saved")
+	redirect(w, r, "/staff/indicators?month="+url.QueryEscape(r.PostForm.Get("month"))+"&done=saved")
 }
 
 // staffIndicatorYear sends the yearly self-assessment (年度自评) as a
