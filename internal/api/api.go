@@ -15,6 +15,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/idem"
+	"github.com/gongzhi/gongzhi/internal/indicator"
 	"github.com/gongzhi/gongzhi/internal/insight"
 	"github.com/gongzhi/gongzhi/internal/insight/themes"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
@@ -76,6 +77,7 @@ type Deps struct {
 	Citylink     *citylink.Service
 	Agreements   *agreement.Service
 	Status       *status.Service
+	Indicators   *indicator.Service
 }
 
 // API serves /api/v1.
@@ -416,6 +418,11 @@ var routeTable = []route{
 	{"GET", "/api/v1/agreements/{id}/events", asUser, noKey, "an agreement's log", nil, (*API).agreementEvents},
 	{"GET", "/api/v1/personal-data-reads", asUser, noKey, "a month's reads of personal data by staff of organisations under agreements", nil, (*API).personalDataReads},
 	{"GET", "/api/v1/status", asUser, noKey, "the installation's status, dormant accounts and unused features (admin, supervisor)", nil, (*API).systemStatus},
+	{"GET", "/api/v1/indicators", asUser, noKey, "the month's governance indicators with the composite (supervisor, admin)", nil, (*API).listIndicators},
+	{"GET", "/api/v1/indicators/catalogue", asAnyone, noKey, "the indicator catalogue with the district's weights beside the standard", (*API).indicatorCatalogue, nil},
+	{"GET", "/api/v1/indicators/changes", asAnyone, noKey, "the record of changes to the district's weights, switches and costs", (*API).indicatorChanges, nil},
+	{"PUT", "/api/v1/indicators/costs", asUser, noKey, "set the cost settings of the cost indicator, with a reason (admin)", nil, (*API).setIndicatorCosts},
+	{"PUT", "/api/v1/indicators/{code}", asUser, noKey, "change an indicator's weight or switch it on or off, with a reason (admin)", nil, (*API).setIndicator},
 
 	{"GET", "/api/v1/timelimits", asUser, noKey, "the time-limit table", nil, (*API).listTimeLimits},
 	{"PUT", "/api/v1/timelimits", asAdmin, noKey, "create or replace a line (admin)", nil, (*API).setTimeLimit},

@@ -541,6 +541,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 	oaGuides(t, c, a, agent, handler, resident)
 	oaAgreements(t, c, a, admin, supervisor, handler, resident)
 	oaStatus(t, c, admin, supervisor, handler, resident)
+	oaIndicators(t, c, admin, supervisor, handler, resident)
 
 	// Every operation was called, and the error answers came up.
 	var missed []string

@@ -7,13 +7,14 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"github.com/gongzhi/gongzhi/internal/agenda"
-	"github.com/gongzhi/gongzhi/internal/agreement"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/gongzhi/gongzhi/internal/agenda"
+	"github.com/gongzhi/gongzhi/internal/agreement"
 
 	"github.com/gongzhi/gongzhi/internal/api"
 	"github.com/gongzhi/gongzhi/internal/attachment"
@@ -29,6 +30,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/idem"
+	"github.com/gongzhi/gongzhi/internal/indicator"
 	"github.com/gongzhi/gongzhi/internal/insight"
 	"github.com/gongzhi/gongzhi/internal/insight/themes"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
@@ -92,6 +94,7 @@ type App struct {
 	Citylink     *citylink.Service
 	Agreements   *agreement.Service
 	Status       *status.Service
+	Indicators   *indicator.Service
 	Handler      http.Handler
 	idem         *idem.Store
 	// AdminPassword is set when the admin account was made on this start
@@ -266,6 +269,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Agenda = newAgenda(a)
 	a.Trail = newTrail(a)
 	a.Evaluation.SetParticipation(participationSources(a))
+	a.Indicators = newIndicators(a)
 	created, generated, err := a.Auth.EnsureAdmin(ctx, cfg.AdminPassword)
 	if err != nil {
 		return nil, fmt.Errorf("create admin: %w", err)
@@ -295,7 +299,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		}
 		w.Write([]byte("ready\n"))
 	})
-	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Insight: a.Insight, Themes: a.Themes, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Screening: a.Screening, Needs: a.Needs, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, Services: a.Services, Volunteers: a.Volunteers, Mediation: a.Mediation, OpenData: a.OpenData, Trail: a.Trail, Citylink: a.Citylink, Agreements: a.Agreements, Status: a.Status}).Routes(mux)
+	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Insight: a.Insight, Themes: a.Themes, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Screening: a.Screening, Needs: a.Needs, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, Services: a.Services, Volunteers: a.Volunteers, Mediation: a.Mediation, OpenData: a.OpenData, Trail: a.Trail, Citylink: a.Citylink, Agreements: a.Agreements, Status: a.Status, Indicators: a.Indicators}).Routes(mux)
 	open311.New(open311.Deps{Tickets: a.Tickets, Auth: a.Auth, Gov: a.Gov, Idem: a.idem, Log: log, Jurisdiction: cfg.Jurisdiction, BaseURL: cfg.BaseURL,
 		SandboxURL: cfg.Open311SandboxURL, Citylink: a.Citylink}).Routes(mux)
 	lookupKey, err := d.Secret(ctx, "web.lookup", 32)
@@ -306,7 +310,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err != nil {
 		return nil, err
 	}
-	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Replies: a.Replies, Insight: a.Insight, Evaluation: a.Evaluation, Themes: a.Themes, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Screening: a.Screening, Needs: a.Needs, Services: a.Services, Volunteers: a.Volunteers, Mediation: a.Mediation, OpenData: a.OpenData, Trail: a.Trail, Citylink: a.Citylink, Agreements: a.Agreements, Status: a.Status})
+	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Replies: a.Replies, Insight: a.Insight, Evaluation: a.Evaluation, Themes: a.Themes, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Screening: a.Screening, Needs: a.Needs, Services: a.Services, Volunteers: a.Volunteers, Mediation: a.Mediation, OpenData: a.OpenData, Trail: a.Trail, Citylink: a.Citylink, Agreements: a.Agreements, Status: a.Status, Indicators: a.Indicators})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
@@ -323,81 +327,6 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	}
 	a.Handler = limit.TrustProxies(proxies, hsts(cfg.Secure(), m.measure(recoverPanics(log, dbDeadline(cfg.DBTimeout, mux), w.InternalError), a.Health.Observe)))
 	return a, nil
-}
-
-// newAgenda joins the capabilities' lists of what a resident takes part in
-// and what staff must answer.
-func newAgenda(a *App) *agenda.Service {
-	ag := agenda.New()
-	ag.AddMine(a.Proposals.MineItems)
-	ag.AddMine(a.Votes.MineItems)
-	ag.AddMine(a.Surveys.MineItems)
-	ag.AddMine(a.Elections.MineItems)
-	ag.AddMine(a.Meetings.MineItems)
-	ag.AddMine(a.Needs.MineItems)
-	ag.AddMine(a.Volunteers.MineItems)
-	ag.AddMine(a.Mediation.MineItems)
-	ag.AddMine(a.Notices.MineItems)
-	ag.AddMine(a.Projects.MineItems)
-	ag.AddMine(a.Services.MineItems)
-	ag.AddMine(a.KB.MineItems)
-	ag.AddTodo(a.Proposals.TodoItems)
-	ag.AddTodo(a.Meetings.TodoItems)
-	ag.AddTodo(a.Screening.TodoItems)
-	ag.AddTodo(a.Needs.TodoItems)
-	ag.AddTodo(a.Volunteers.TodoItems)
-	ag.AddTodo(a.Mediation.TodoItems)
-	ag.AddTodo(a.Notices.TodoItems)
-	ag.AddTodo(a.Projects.TodoItems)
-	ag.AddTodo(a.Services.TodoItems)
-	ag.AddTodo(a.KB.TodoItems)
-	return ag
-}
-
-// participationSources are where the evaluation's participation
-// indicators come from: the capabilities' counts.
-func participationSources(a *App) evaluation.ParticipationSources {
-	return evaluation.ParticipationSources{
-		Answers:       a.Proposals.AnswerCounts,
-		Projects:      a.Projects.EvaluatedCounts,
-		ProjectScores: a.Projects.ScoreCounts,
-		Acts: []func(context.Context, time.Time, time.Time) ([]evaluation.Act, error){a.Proposals.Participants, a.Votes.Voters,
-			a.Deliberation.Participants, a.Surveys.Participants, a.Notices.Participants, a.Projects.Participants, a.Elections.Participants},
-	}
-}
-
-// newProposals builds the proposals' service on the tickets' calendar, with
-// the rules of the configuration, checking linked tickets through the ticket
-// service as the one who links them.
-func newProposals(d *db.DB, c clock.Clock, g *gov.Service, t *ticket.Service, rules string) (*proposal.Service, error) {
-	p := proposal.NewService(d, c, g)
-	p.SetCalendar(t.Calendar())
-	r, err := proposal.ParseRules(rules)
-	if err != nil {
-		return nil, fmt.Errorf("proposal-rules: %w", err)
-	}
-	if err := p.SetRules(r); err != nil {
-		return nil, fmt.Errorf("proposal-rules: %w", err)
-	}
-	p.SetTicketReader(func(ctx context.Context, u auth.User, number string) (string, error) {
-		x, err := t.Get(ctx, u, number)
-		return x.ReporterPhone, err
-	})
-	return p, nil
-}
-
-// newVolunteers builds the volunteers' service with the points rules of
-// the configuration.
-func newVolunteers(d *db.DB, c clock.Clock, g *gov.Service, rules string) (*volunteer.Service, error) {
-	v := volunteer.NewService(d, c, g)
-	r, err := volunteer.ParseRules(rules)
-	if err != nil {
-		return nil, fmt.Errorf("points-rules: %w", err)
-	}
-	if err := v.SetRules(r); err != nil {
-		return nil, fmt.Errorf("points-rules: %w", err)
-	}
-	return v, nil
 }
 
 // hsts tells browsers, when the server is reached over HTTPS only, to use

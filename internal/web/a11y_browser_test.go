@@ -247,6 +247,7 @@ func (s *a11ySite) residentPages() []a11yPage {
 		{"resident", "/guides/demo-kb-14", true},
 		{"guest", "/guides/demo-kb-06", true},
 		{"resident", "/guides/applications/" + s.residentGuideApp(), true},
+		{"guest", "/indicators", true},
 	}
 }
 
@@ -337,6 +338,7 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"admin", "/staff/agreements", false},
 		{"admin", "/staff/agreements/" + siteAgreement(s.t, s.a), false},
 		{"demo-supervisor", "/staff/agreements/reads", false},
+		{"admin", "/staff/indicators", false},
 	}
 }
 

@@ -100,6 +100,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 
 		"canAgreements": canAgreements,
 		"canStatus":     canStatus,
+		"canIndicators": canIndicators,
 	}
 }
 
@@ -236,6 +237,7 @@ var messageTables = []map[string][2]string{
 	guideMessages,
 	agreementMessages,
 	statusMessages,
+	indicatorMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

@@ -194,6 +194,10 @@ func keyFamilies() map[string][]string {
 		"agr.flash.":  nil,
 		"sys.risk.":   {"low", "medium", "high"},
 		"sys.feat.":   status.FeatureKeys(),
+
+		"ind.dim.":   {"means", "tools", "content", "cost"},
+		"ind.field.": {"weight", "enabled", "cost_per_hour", "fixed_monthly", "cost_ceiling"},
+		"ind.flash.": nil,
 	}
 }
 

@@ -35,6 +35,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.guideRoutes(h, files)
 	s.agreementRoutes(h)
 	s.statusRoutes(h)
+	s.indicatorRoutes(h)
 	h("GET /participate", s.participate)
 	h("GET /staff/todo", s.staffTodo)
 

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"github.com/gongzhi/gongzhi/internal/agenda"
 	"github.com/gongzhi/gongzhi/internal/agreement"
+	"github.com/gongzhi/gongzhi/internal/indicator"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
 	"github.com/gongzhi/gongzhi/internal/mediation"
 	"github.com/gongzhi/gongzhi/internal/meeting"
@@ -152,6 +153,9 @@ type Deps struct {
 	// Status reads the installation's status; may be nil, and then its
 	// page answers 503.
 	Status *status.Service
+	// Indicators keeps the indicator catalogue and computes a month's
+	// values; may be nil, and then its pages answer 503.
+	Indicators *indicator.Service
 }
 
 // Server serves the HTML pages.
@@ -198,6 +202,7 @@ var pageNames = []string{
 	"staff_trail",
 	"agreements_staff", "agreement_staff", "agreement_reads",
 	"staff_status",
+	"indicators", "indicators_staff",
 }
 
 // New parses the templates and returns the server.
