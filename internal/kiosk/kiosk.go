@@ -34,9 +34,9 @@ import (
 
 // Times of the terminals.
 const (
-	IdleTimeout   = 120 * time.Second   // a visit without input ends
-	OnlineWithin  = 3 * time.Minute     // a terminal seen this recently is online
-	IdleEquipment = 7 * 24 * time.Hour  // no visit in this long: idle equipment
+	IdleTimeout   = 120 * time.Second  // a visit without input ends
+	OnlineWithin  = 3 * time.Minute    // a terminal seen this recently is online
+	IdleEquipment = 7 * 24 * time.Hour // no visit in this long: idle equipment
 	CookieTTL     = 5 * 365 * 24 * time.Hour
 )
 

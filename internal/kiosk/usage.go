@@ -14,8 +14,8 @@ import (
 // Row is a terminal in the registry with its use in a month.
 type Row struct {
 	Terminal
-	Visits    int64     `json:"visits"`     // visits started in the month
-	Tickets   int64     `json:"tickets"`    // tickets filed in the month
+	Visits    int64     `json:"visits"`  // visits started in the month
+	Tickets   int64     `json:"tickets"` // tickets filed in the month
 	LastVisit time.Time `json:"last_visit,omitzero"`
 	Idle      bool      `json:"idle"` // no visit in the last IdleEquipment (and registered that long)
 }
