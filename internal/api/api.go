@@ -4,6 +4,7 @@ package api
 import (
 	"github.com/gongzhi/gongzhi/internal/agenda"
 	"github.com/gongzhi/gongzhi/internal/agreement"
+	"github.com/gongzhi/gongzhi/internal/kiosk"
 	"log/slog"
 	"net/http"
 
@@ -74,6 +75,7 @@ type Deps struct {
 	Trail        *trail.Service
 	Citylink     *citylink.Service
 	Agreements   *agreement.Service
+	Kiosk        *kiosk.Service
 }
 
 // API serves /api/v1.

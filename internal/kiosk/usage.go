@@ -35,10 +35,13 @@ func MonthOf(t time.Time) (from, to time.Time) {
 	return from, from.AddDate(0, 1, 0)
 }
 
-// List returns the registry for u.
+// List returns the registry for u; the zero month is the month under way.
 func (s *Service) List(ctx context.Context, u auth.User, month time.Time) (Registry, error) {
 	if !CanRead(u) {
 		return Registry{}, errs.ErrForbidden
+	}
+	if month.IsZero() {
+		month = s.clock.Now()
 	}
 	from, to := MonthOf(month)
 	reg := Registry{Month: from.Format("2006-01"), Rows: []Row{}}
@@ -119,8 +122,12 @@ WHERE filed_at >= $1 AND filed_at < $2 GROUP BY terminal_id`, db.Millis(from), d
 // OnlineShare is the share of terminal-minutes online in the month that
 // holds month, up to now: each registered terminal counts every minute of
 // the month since its registration, and those within OnlineWithin after a
-// heartbeat are online. No terminal: 0.
+// heartbeat are online. No terminal: 0. The zero month is the month under
+// way.
 func (s *Service) OnlineShare(ctx context.Context, month time.Time) (float64, error) {
+	if month.IsZero() {
+		month = s.clock.Now()
+	}
 	from, to := MonthOf(month)
 	if now := s.clock.Now(); now.Before(to) {
 		to = now

@@ -99,6 +99,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"ptime":   func(t time.Time) *time.Time { return &t },
 
 		"canAgreements": canAgreements,
+		"canKiosks":     canKiosks,
 	}
 }
 
@@ -234,6 +235,7 @@ var messageTables = []map[string][2]string{
 	citylinkMessages,
 	guideMessages,
 	agreementMessages,
+	kioskMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

@@ -191,6 +191,8 @@ func keyFamilies() map[string][]string {
 		"agr.status.": strs(agreement.Statuses),
 		"agr.ev.":     agreement.EventKinds,
 		"agr.flash.":  nil,
+
+		"kiosk.prompt.": {"phone", "code", "menu", "file", "receipt", "my", "ticket", "other"},
 	}
 }
 

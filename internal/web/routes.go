@@ -34,6 +34,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.citylinkRoutes(h)
 	s.guideRoutes(h, files)
 	s.agreementRoutes(h)
+	s.kioskRoutes(h)
 	h("GET /participate", s.participate)
 	h("GET /staff/todo", s.staffTodo)
 

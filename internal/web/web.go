@@ -11,6 +11,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/agenda"
 	"github.com/gongzhi/gongzhi/internal/agreement"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
+	"github.com/gongzhi/gongzhi/internal/kiosk"
 	"github.com/gongzhi/gongzhi/internal/mediation"
 	"github.com/gongzhi/gongzhi/internal/meeting"
 	"github.com/gongzhi/gongzhi/internal/needs"
@@ -148,6 +149,9 @@ type Deps struct {
 	// Agreements keeps the agreements of organisations outside the
 	// government; may be nil, and then its pages answer 503.
 	Agreements *agreement.Service
+	// Kiosk keeps the self-service terminals; may be nil, and then their
+	// pages answer 503.
+	Kiosk *kiosk.Service
 }
 
 // Server serves the HTML pages.
@@ -193,6 +197,7 @@ var pageNames = []string{
 	"staff_print", // its own document, rendered by renderPrint
 	"staff_trail",
 	"agreements_staff", "agreement_staff", "agreement_reads",
+	"kiosk", "kiosk_enrol", "kiosk_receipt", "kiosk_staff",
 }
 
 // New parses the templates and returns the server.
