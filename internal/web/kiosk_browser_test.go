@@ -158,3 +158,26 @@ func staffBrowserOf(t *testing.T, b *browser, base string) *browser {
 	s.click("form button")
 	return s
 }
+
+// kioskPhone is the resident who visits the a11y site's terminal.
+const kioskPhone = "13800138066"
+
+// kioskSite enrols b as the a11y site's terminal and opens a visit.
+func (s *a11ySite) kioskSite(b *browser) {
+	kioskEnrolBrowser(b, kioskKey(s.t, s.a, "a11y-hall"))
+	kioskLoginBrowser(b, kioskPhone)
+}
+
+// kioskReceipt files a ticket in the terminal's visit and returns its
+// number, for the receipt page.
+func (s *a11ySite) kioskReceipt() string {
+	b := s.as("kiosk")
+	b.open("/submit")
+	b.do(chromedp.SendKeys(chromedp.CSS("#description"), "楼下路灯坏了一个星期，晚上看不清路"),
+		chromedp.SetValue(chromedp.CSS("#street"), "110117001"), chromedp.SetValue(chromedp.CSS("#community"), "110117001001"))
+	b.waitFor("the suggested categories", `!!document.querySelector('#cat-suggest input[value="0304"]')`)
+	b.do(chromedp.Click(chromedp.CSS(`input[name="category_code"][value="0304"]`)))
+	b.click("form.filing button.primary")
+	b.waitFor("the receipt", `!!document.getElementById("receipt-number")`)
+	return strings.TrimSpace(b.text("#receipt-number"))
+}
