@@ -415,6 +415,8 @@ var routeTable = []route{
 	{"POST", "/api/v1/agreements/{id}/end", asUser, keyed, "end an agreement for good", nil, (*API).endAgreement},
 	{"GET", "/api/v1/agreements/{id}/events", asUser, noKey, "an agreement's log", nil, (*API).agreementEvents},
 	{"GET", "/api/v1/personal-data-reads", asUser, noKey, "a month's reads of personal data by staff of organisations under agreements", nil, (*API).personalDataReads},
+	{"POST", "/api/v1/kiosks", asUser, keyed, "register a self-service terminal site", nil, (*API).registerKiosk},
+	{"GET", "/api/v1/kiosks", asUser, noKey, "self-service terminals with their online status and use in a month", nil, (*API).listKiosks},
 
 	{"GET", "/api/v1/timelimits", asUser, noKey, "the time-limit table", nil, (*API).listTimeLimits},
 	{"PUT", "/api/v1/timelimits", asAdmin, noKey, "create or replace a line (admin)", nil, (*API).setTimeLimit},
