@@ -292,8 +292,10 @@ func (s *Server) kioskReceipt(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.page(w, r, "kiosk.receipt.title")
 	d := &ReceiptData{Number: t.Number, Filed: t.CreatedAt, Phone: maskPhone(u.Phone)}
-	if term, err := s.Kiosk.Terminal(r.Context(), kioskCookieOf(r)); err == nil {
-		d.Terminal = term.Name
+	if s.Kiosk != nil {
+		if term, err := s.Kiosk.Terminal(r.Context(), kioskCookieOf(r)); err == nil {
+			d.Terminal = term.Name
+		}
 	}
 	p.Data = d
 	s.render(w, r, http.StatusOK, "kiosk_receipt", p)
