@@ -4,6 +4,7 @@ package api
 import (
 	"github.com/gongzhi/gongzhi/internal/agenda"
 	"github.com/gongzhi/gongzhi/internal/agreement"
+	"github.com/gongzhi/gongzhi/internal/kiosk"
 	"log/slog"
 	"net/http"
 
@@ -78,6 +79,7 @@ type Deps struct {
 	Agreements   *agreement.Service
 	Status       *status.Service
 	Indicators   *indicator.Service
+	Kiosk        *kiosk.Service
 }
 
 // API serves /api/v1.
@@ -423,6 +425,8 @@ var routeTable = []route{
 	{"GET", "/api/v1/indicators/changes", asAnyone, noKey, "the record of changes to the district's weights, switches and costs", (*API).indicatorChanges, nil},
 	{"PUT", "/api/v1/indicators/costs", asUser, noKey, "set the cost settings of the cost indicator, with a reason (admin)", nil, (*API).setIndicatorCosts},
 	{"PUT", "/api/v1/indicators/{code}", asUser, noKey, "change an indicator's weight or switch it on or off, with a reason (admin)", nil, (*API).setIndicator},
+	{"POST", "/api/v1/kiosks", asUser, keyed, "register a self-service terminal site", nil, (*API).registerKiosk},
+	{"GET", "/api/v1/kiosks", asUser, noKey, "self-service terminals with their online status and use in a month", nil, (*API).listKiosks},
 
 	{"GET", "/api/v1/timelimits", asUser, noKey, "the time-limit table", nil, (*API).listTimeLimits},
 	{"PUT", "/api/v1/timelimits", asAdmin, noKey, "create or replace a line (admin)", nil, (*API).setTimeLimit},

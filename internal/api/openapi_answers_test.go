@@ -542,6 +542,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 	oaAgreements(t, c, a, admin, supervisor, handler, resident)
 	oaStatus(t, c, admin, supervisor, handler, resident)
 	oaIndicators(t, c, admin, supervisor, handler, resident)
+	oaKiosks(t, c, admin, supervisor, handler, resident)
 
 	// Every operation was called, and the error answers came up.
 	var missed []string

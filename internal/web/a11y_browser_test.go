@@ -94,6 +94,8 @@ func (s *a11ySite) as(who string) *browser {
 		b.do(chromedp.SendKeys(chromedp.CSS("#code"), code))
 		b.click("form button")
 		s.residentTickets()
+	case "kiosk": // an enrolled terminal with a resident's visit (kiosk_browser_test.go)
+		s.kioskSite(b)
 	default:
 		pass := "gongzhi-demo"
 		if who == "admin" {
@@ -248,6 +250,10 @@ func (s *a11ySite) residentPages() []a11yPage {
 		{"guest", "/guides/demo-kb-06", true},
 		{"resident", "/guides/applications/" + s.residentGuideApp(), true},
 		{"guest", "/indicators", true},
+		{"kiosk", "/kiosk", true},
+		{"kiosk", "/submit", true},
+		{"kiosk", "/kiosk/receipt/" + s.kioskReceipt(), true},
+		{"guest", "/kiosk/enrol", true},
 	}
 }
 
@@ -339,6 +345,7 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"admin", "/staff/agreements/" + siteAgreement(s.t, s.a), false},
 		{"demo-supervisor", "/staff/agreements/reads", false},
 		{"admin", "/staff/indicators", false},
+		{"admin", "/staff/kiosks", false},
 	}
 }
 

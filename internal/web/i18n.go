@@ -101,6 +101,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canAgreements": canAgreements,
 		"canStatus":     canStatus,
 		"canIndicators": canIndicators,
+		"canKiosks":     canKiosks,
 	}
 }
 
@@ -238,6 +239,7 @@ var messageTables = []map[string][2]string{
 	agreementMessages,
 	statusMessages,
 	indicatorMessages,
+	kioskMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

@@ -198,6 +198,8 @@ func keyFamilies() map[string][]string {
 		"ind.dim.":   {"means", "tools", "content", "cost"},
 		"ind.field.": {"weight", "enabled", "cost_per_hour", "fixed_monthly", "cost_ceiling"},
 		"ind.flash.": nil,
+
+		"kiosk.prompt.": {"phone", "code", "menu", "file", "receipt", "my", "ticket", "other"},
 	}
 }
 

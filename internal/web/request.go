@@ -116,6 +116,9 @@ func (s *Server) wrapBody(next http.HandlerFunc, files bool) http.Handler {
 		if st.sess != nil && s.pendingStep(w, r, st.sess) {
 			return
 		}
+		if s.kioskIdle(w, r, st.sess) {
+			return
+		}
 		if r.Method == http.MethodPost {
 			multi := files && isMultipart(r)
 			limit, tooLarge := int64(maxFormBytes), errs.New(errs.TooLarge, "提交的内容过大（上限 1 MB）", "the form is too large (at most 1 MB)")
@@ -280,6 +283,7 @@ type Page struct {
 	ErrCode string
 	Form    url.Values // what the user typed, to fill the form again
 	Data    any
+	Kiosk   *KioskBar // on a self-service terminal (kiosk.go)
 }
 
 // V returns a value the user typed.
@@ -305,6 +309,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, title string) *Pag
 			}
 		}
 	}
+	s.kioskPage(r, p)
 	return p
 }
 

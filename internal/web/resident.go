@@ -197,7 +197,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	added := s.addPhotos(r.Context(), r, u, t.Number, attachment.PurposeReport)
 	f.Added, f.Bad = f.Added+added.Added, append(f.Bad, added.Bad...)
 	s.setPhotoFlash(w, r, f)
-	redirect(w, r, "/submitted/"+t.Number)
+	redirect(w, r, s.kioskFiledTo(r, t.Number))
 }
 
 // SubmittedData is the page after a submission.

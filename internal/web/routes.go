@@ -36,6 +36,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.agreementRoutes(h)
 	s.statusRoutes(h)
 	s.indicatorRoutes(h)
+	s.kioskRoutes(h)
 	h("GET /participate", s.participate)
 	h("GET /staff/todo", s.staffTodo)
 

@@ -12,6 +12,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/agreement"
 	"github.com/gongzhi/gongzhi/internal/indicator"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
+	"github.com/gongzhi/gongzhi/internal/kiosk"
 	"github.com/gongzhi/gongzhi/internal/mediation"
 	"github.com/gongzhi/gongzhi/internal/meeting"
 	"github.com/gongzhi/gongzhi/internal/needs"
@@ -156,6 +157,9 @@ type Deps struct {
 	// Indicators keeps the indicator catalogue and computes a month's
 	// values; may be nil, and then its pages answer 503.
 	Indicators *indicator.Service
+	// Kiosk keeps the self-service terminals; may be nil, and then their
+	// pages answer 503.
+	Kiosk *kiosk.Service
 }
 
 // Server serves the HTML pages.
@@ -203,6 +207,7 @@ var pageNames = []string{
 	"agreements_staff", "agreement_staff", "agreement_reads",
 	"staff_status",
 	"indicators", "indicators_staff",
+	"kiosk", "kiosk_enrol", "kiosk_receipt", "kiosk_staff",
 }
 
 // New parses the templates and returns the server.
