@@ -540,6 +540,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 	oaCitylink(t, c, admin, handler)
 	oaGuides(t, c, a, agent, handler, resident)
 	oaAgreements(t, c, a, admin, supervisor, handler, resident)
+	oaEnterprise(t, c, supervisor, handler, resident)
 
 	// Every operation was called, and the error answers came up.
 	var missed []string
