@@ -234,6 +234,7 @@ var messageTables = []map[string][2]string{
 	citylinkMessages,
 	guideMessages,
 	agreementMessages,
+	requesterMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

@@ -191,6 +191,9 @@ func keyFamilies() map[string][]string {
 		"agr.status.": strs(agreement.Statuses),
 		"agr.ev.":     agreement.EventKinds,
 		"agr.flash.":  nil,
+
+		"ent.kind.": strs(ticket.RequesterKinds),
+		"ent.row.":  strs(ticket.RequesterKinds),
 	}
 }
 

@@ -193,6 +193,7 @@ var pageNames = []string{
 	"staff_print", // its own document, rendered by renderPrint
 	"staff_trail",
 	"agreements_staff", "agreement_staff", "agreement_reads",
+	"staff_requesters",
 }
 
 // New parses the templates and returns the server.
