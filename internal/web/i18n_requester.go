@@ -21,6 +21,7 @@ var requesterMessages = map[string][2]string{
 	"ent.fig.month":       {"月份", "Month"},
 	"ent.fig.show":        {"查看", "Show"},
 	"ent.fig.list":        {"查看工单", "Tickets"},
+	"ent.code.short":      {"统一社会信用代码", "Credit code"},
 	"ent.row.resident":    {"居民诉求", "Residents"},
 	"ent.row.enterprise":  {"企业诉求", "Enterprises"},
 }
