@@ -336,6 +336,7 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"admin", "/staff/agreements", false},
 		{"admin", "/staff/agreements/" + siteAgreement(s.t, s.a), false},
 		{"demo-supervisor", "/staff/agreements/reads", false},
+		{"demo-supervisor", "/staff/figures/requesters", false},
 	}
 }
 
