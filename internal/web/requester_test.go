@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -82,5 +83,25 @@ func TestEnterpriseFiling(t *testing.T) {
 				t.Errorf("a bad month: %d", status)
 			}
 		})
+	}
+}
+
+// TestConsoleEnterprise: the hotline console refuses a wrong check
+// character beside the code, with what was typed kept.
+func TestConsoleEnterprise(t *testing.T) {
+	_, srv := consoleServer(t)
+	c := staffLogin(t, srv, "demo-agent", "gongzhi-demo")
+	_, page := c.get("/staff/console")
+	mustContain(t, page, `id="requester_kind"`, `id="credit_code"`)
+	tok := csrf(t, page)
+	form := consoleForm(tok, "op", "save", "reporter_phone", "13911112233", "category_code", "0101", "description", "企业来电反映门前垃圾",
+		"address", "金谷东园北门", "kind", "complaint", "requester_kind", "enterprise", "credit_code", "91350100M000100Y44")
+	status, body := c.post("/staff/console", form)
+	if status != 400 {
+		t.Fatalf("status %d", status)
+	}
+	mustContain(t, body, "统一社会信用代码校验位不正确", `value="91350100M000100Y44"`, `value="enterprise" selected`)
+	if !regexp.MustCompile(`id="credit_code"[^>]*aria-invalid="true"[^>]*autofocus`).MatchString(body) {
+		t.Error("the cursor is not put in the code")
 	}
 }
