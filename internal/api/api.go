@@ -457,4 +457,5 @@ var routeTable = []route{
 	{"GET", "/api/v1/kb/applications", asUser, noKey, "the online applications the caller reviews", nil, (*API).kbApplications},
 	{"GET", "/api/v1/kb/applications/{id}", asUser, noKey, "one online application, to its applicant or a reviewer", nil, (*API).kbApplication},
 	{"POST", "/api/v1/kb/applications/{id}/review", asUser, keyed, "approve, return for more or refuse an online application", nil, (*API).reviewKB},
+	{"GET", "/api/v1/evaluation/requesters", asUser, noKey, "the figures of residents' and enterprises' requests apart", nil, (*API).evaluationRequesters},
 }

@@ -221,7 +221,7 @@ func (a *API) getTicket(w http.ResponseWriter, r *http.Request, u auth.User) {
 // listFilter reads the filters of the ticket list and of its export.
 func listFilter(q url.Values) (ticket.Filter, error) {
 	f := ticket.Filter{Status: ticket.Status(q.Get("status")), OrgCode: q.Get("org_code"), AreaCode: q.Get("area_code"),
-		Light: ticket.Light(q.Get("light")), Part: q.Get("part")}
+		Light: ticket.Light(q.Get("light")), Part: q.Get("part"), RequesterKind: ticket.RequesterKind(q.Get("requester_kind"))}
 	switch q.Get("overdue") {
 	case "", "false", "0":
 	case "true", "1":

@@ -124,6 +124,8 @@ func checkImport(batch []ImportTicket) error {
 			bad = "channel " + strconv.Quote(string(t.Channel))
 		case t.Urgency != "" && !slices.Contains(Urgencies, t.Urgency):
 			bad = "urgency " + strconv.Quote(string(t.Urgency))
+		case !importRequesterOK(t.Ticket):
+			bad = "requester_kind " + strconv.Quote(string(t.RequesterKind)) + " with credit_code " + strconv.Quote(t.CreditCode)
 		case len(t.Events) == 0:
 			bad = "no event"
 		case t.Version != len(t.Events) || !numbered(t.Events):

@@ -21,7 +21,8 @@ var (
 		"assigned_org_code", "confidential", "reporter_name", "reporter_phone", "reporter_user_id", "created_by", "created_at", "updated_at",
 		"dispatched_at", "signed_at", "contacted_at", "replied_at", "closed_at", "due_sign_at", "due_contact_at", "due_complete_at",
 		"reply_text", "reply_resolved", "rating_resolved", "rating_satisfaction", "rating_comment", "rated_at", "version",
-		"urgency", "warn_sign_at", "warn_contact_at", "warn_complete_at", "warn_at", "due_at", "invalid_reason", "reporter_phone_last4"}
+		"urgency", "warn_sign_at", "warn_contact_at", "warn_complete_at", "warn_at", "due_at", "invalid_reason", "reporter_phone_last4",
+		"requester_kind", "credit_code"}
 	importEventColumns  = []string{"ticket_number", "seq", "at", "actor_id", "actor_name", "actor_role", "action", "from_status", "to_status", "org_code", "note"}
 	importSourceColumns = []string{"source", "external_id", "ticket_number", "imported_at"}
 )
@@ -163,7 +164,7 @@ func appendImportTicket(dst []any, number string, t *Ticket) []any {
 		msOrNil(t.DueSignAt), msOrNil(t.DueContactAt), msOrNil(t.DueCompleteAt),
 		t.ReplyText, boolOrNil(t.ReplyResolved), ratingResolved, satisfaction, comment, ratedAt, int64(t.Version),
 		string(urgency), msOrNil(t.warnSignAt), msOrNil(t.warnContactAt), msOrNil(t.warnCompleteAt), msOrNil(t.WarnAt), msOrNil(t.DueAt),
-		t.InvalidReason, phoneLast4(t.ReporterPhone))
+		t.InvalidReason, phoneLast4(t.ReporterPhone), string(requesterOf(t.RequesterKind)), t.CreditCode)
 }
 
 // rows writes n rows of table, the values of row k appended by fill:

@@ -28,12 +28,15 @@ const (
 	FieldUrgency  = "urgency"
 	FieldChannel  = "channel"
 	FieldForm     = "form"
+	// FieldRequester is whom the request is for and the enterprise's
+	// unified social credit code.
+	FieldRequester = "credit_code"
 )
 
 // fieldOrder is the order problems are reported in: the first is the one
 // error the API returns.
 var fieldOrder = []string{FieldForm, FieldKind, FieldCategory, FieldText, FieldAddress, FieldName, FieldLocation, FieldPlace,
-	FieldArea, FieldPhone, FieldUrgency, FieldChannel}
+	FieldArea, FieldPhone, FieldUrgency, FieldChannel, FieldRequester}
 
 // FieldErrors are the problems of a submission by field, one each.
 type FieldErrors map[string]*errs.Error
@@ -138,6 +141,7 @@ func (in *NewTicket) checkAll(actor *auth.User) FieldErrors {
 		f.add(FieldArea, errs.Invalidf("区划代码格式不正确：%q", "malformed area code: %q", in.AreaCode))
 	}
 	in.checkReporter(actor, f)
+	f.add(FieldRequester, in.checkRequester())
 	if in.Urgency == "" {
 		in.Urgency = UrgencyNormal
 	}

@@ -370,6 +370,7 @@ func (s *Service) PublicList(ctx context.Context, q PublicQuery) ([]Ticket, erro
 func (s *Service) publicTicket(t Ticket) Ticket {
 	t.ReporterName, t.ReporterPhone, t.ReporterMasked = "", "", true
 	t.ReporterUserID, t.CreatedBy = "", ""
+	t.CreditCode = "" // staff and the reporter only
 	t.Rating = nil
 	t.Description, t.Address, t.ReplyText = privacy.Mask(t.Description), privacy.Mask(t.Address), privacy.Mask(t.ReplyText)
 	staffNotesOut(&t)

@@ -196,6 +196,9 @@ type Filter struct {
 	// ReporterName narrows a resident's list to one member of her family
 	// who shares her phone (ReporterNames lists them); residents only.
 	ReporterName string
+
+	// RequesterKind narrows to residents' or enterprises' requests.
+	RequesterKind RequesterKind
 }
 
 // Page is one page of a list; NextCursor is empty on the last page.
@@ -269,6 +272,9 @@ func checkFilter(f *Filter) error {
 	}
 	if f.OrgCode != "" && !gov.ValidCode(f.OrgCode) || f.AreaCode != "" && !gov.ValidCode(f.AreaCode) {
 		return errs.Invalidf("组织或区划代码格式不正确", "malformed org_code or area_code")
+	}
+	if f.RequesterKind != "" && !validRequester(f.RequesterKind) {
+		return errRequesterKind(f.RequesterKind)
 	}
 	return nil
 }
@@ -372,6 +378,9 @@ func filterConds(qc *db.Conds, f Filter, c listCols, now int64) error {
 	}
 	if f.ReporterPhone != "" {
 		qc.Add("reporter_phone = ?", f.ReporterPhone)
+	}
+	if f.RequesterKind != "" {
+		qc.Add("requester_kind = ?", string(f.RequesterKind))
 	}
 	switch f.Light {
 	case "":

@@ -25,7 +25,7 @@ const (
 
 // FilterKeys are the query parameters a saved filter may hold: those of the
 // workbench's list.
-var FilterKeys = []string{"q", "status", "light", "overdue", "part", "category", "area", "org", "channel", "from", "to"}
+var FilterKeys = []string{"q", "status", "light", "overdue", "part", "category", "area", "org", "channel", "from", "to", "requester_kind"}
 
 // SavedFilter is one named filter of a user.
 type SavedFilter struct {

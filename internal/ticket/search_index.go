@@ -55,8 +55,8 @@ func textKey(number string) int64 {
 // PostgreSQL: a batch there is one statement, whose parts do not see each
 // other's rows, so the terms cannot follow in an UPDATE.
 var insertTicketTextSQL = strings.Replace(strings.Replace(insertTicketSQL,
-	"reporter_phone_last4)", "reporter_phone_last4, search_terms)", 1),
-	"$35)", "$35, string_to_array($36, ' '))", 1)
+	"credit_code)", "credit_code, search_terms)", 1),
+	"$37)", "$37, string_to_array($38, ' '))", 1)
 
 // insertTicket adds to b the insert of a new ticket and of its entry in
 // the text index.

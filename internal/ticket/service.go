@@ -267,6 +267,7 @@ func newRow(actor *auth.User, in NewTicket, number string, now time.Time) Ticket
 	t := Ticket{Number: number, Kind: in.Kind, Status: StatusRegistered, CategoryCode: in.CategoryCode, AreaCode: in.AreaCode,
 		Description: in.Description, Address: in.Address, Lat: in.Lat, Lng: in.Lng, Channel: in.Channel, Urgency: in.Urgency,
 		Confidential: in.Confidential, ReporterName: in.ReporterName, ReporterPhone: in.ReporterPhone, ReporterIDLast4: in.ReporterIDLast4,
+		RequesterKind: in.RequesterKind, CreditCode: in.CreditCode,
 		CreatedAt: now, UpdatedAt: now, Version: 1}
 	if actor != nil {
 		t.CreatedBy = actor.ID

@@ -164,6 +164,12 @@ type Ticket struct {
 	ReporterUserID string `json:"-"`
 	CreatedBy      string `json:"-"`
 
+	// RequesterKind is whom the request is for: a resident or an
+	// enterprise (企业诉求), known by its unified social credit code
+	// (CreditCode, staff and the reporter only; empty for a resident).
+	RequesterKind RequesterKind `json:"requester_kind"`
+	CreditCode    string        `json:"credit_code,omitempty"`
+
 	warnSignAt, warnContactAt, warnCompleteAt *time.Time
 	statusBefore                              Status
 	lastUrgedAt                               *time.Time
@@ -196,6 +202,11 @@ type NewTicket struct {
 
 	// ReporterIDLast4: staff registering a resident with no phone (代办).
 	ReporterIDLast4 string `json:"reporter_id_last4,omitempty"`
+
+	// RequesterKind is resident (the default) or enterprise; an
+	// enterprise's request names its unified social credit code.
+	RequesterKind RequesterKind `json:"requester_kind,omitempty"`
+	CreditCode    string        `json:"credit_code,omitempty"`
 }
 
 // Event is one line of a ticket's timeline.

@@ -33,11 +33,11 @@ func nullBool(b *bool) sql.NullBool {
 
 // insertTicketSQL writes a new ticket: the columns a ticket has when it is
 // registered (the rest keep their defaults until actions set them).
-const insertTicketSQL = `INSERT INTO tickets (number, kind, status, category_code, area_code, description, address, lat, lng, channel, assigned_org_code, confidential, reporter_name, reporter_phone, reporter_user_id, created_by, created_at, updated_at, dispatched_at, signed_at, contacted_at, replied_at, closed_at, due_sign_at, due_contact_at, due_complete_at, warn_sign_at, warn_contact_at, warn_complete_at, warn_at, due_at, urgency, version, reporter_id_last4, reporter_phone_last4)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35)`
+const insertTicketSQL = `INSERT INTO tickets (number, kind, status, category_code, area_code, description, address, lat, lng, channel, assigned_org_code, confidential, reporter_name, reporter_phone, reporter_user_id, created_by, created_at, updated_at, dispatched_at, signed_at, contacted_at, replied_at, closed_at, due_sign_at, due_contact_at, due_complete_at, warn_sign_at, warn_contact_at, warn_complete_at, warn_at, due_at, urgency, version, reporter_id_last4, reporter_phone_last4, requester_kind, credit_code)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37)`
 
 func ticketArgs(t Ticket) []any {
-	return []any{t.Number, t.Kind, t.Status, t.CategoryCode, t.AreaCode, t.Description, t.Address, nullFloat(t.Lat), nullFloat(t.Lng), t.Channel, t.AssignedOrgCode, t.Confidential, t.ReporterName, t.ReporterPhone, t.ReporterUserID, t.CreatedBy, db.Millis(t.CreatedAt), db.Millis(t.UpdatedAt), nullTime(t.DispatchedAt), nullTime(t.SignedAt), nullTime(t.ContactedAt), nullTime(t.RepliedAt), nullTime(t.ClosedAt), nullTime(t.DueSignAt), nullTime(t.DueContactAt), nullTime(t.DueCompleteAt), nullTime(t.warnSignAt), nullTime(t.warnContactAt), nullTime(t.warnCompleteAt), nullTime(t.WarnAt), nullTime(t.DueAt), t.Urgency, t.Version, t.ReporterIDLast4, phoneLast4(t.ReporterPhone)}
+	return []any{t.Number, t.Kind, t.Status, t.CategoryCode, t.AreaCode, t.Description, t.Address, nullFloat(t.Lat), nullFloat(t.Lng), t.Channel, t.AssignedOrgCode, t.Confidential, t.ReporterName, t.ReporterPhone, t.ReporterUserID, t.CreatedBy, db.Millis(t.CreatedAt), db.Millis(t.UpdatedAt), nullTime(t.DispatchedAt), nullTime(t.SignedAt), nullTime(t.ContactedAt), nullTime(t.RepliedAt), nullTime(t.ClosedAt), nullTime(t.DueSignAt), nullTime(t.DueContactAt), nullTime(t.DueCompleteAt), nullTime(t.warnSignAt), nullTime(t.warnContactAt), nullTime(t.warnCompleteAt), nullTime(t.WarnAt), nullTime(t.DueAt), t.Urgency, t.Version, t.ReporterIDLast4, phoneLast4(t.ReporterPhone), requesterOf(t.RequesterKind), t.CreditCode}
 }
 
 // updateTicket writes every column that changes over a ticket's life, if the
@@ -94,7 +94,7 @@ const ticketCols = `number, kind, status, category_code, area_code, description,
   reply_text, reply_resolved, rating_resolved, rating_satisfaction, rating_comment, rated_at, version,
   urgency, warn_sign_at, warn_contact_at, warn_complete_at, warn_at, due_at, overdue, reminded_yellow, reminded_red, escalated,
   return_count, redo_count, extension_count, review_pending, parent_number, invalid_reason, return_reason, status_before,
-  extension_until, extension_reason, check_status, check_note, reporter_id_last4`
+  extension_until, extension_reason, check_status, check_note, reporter_id_last4, requester_kind, credit_code`
 
 func (s *Service) scanTicket(sc interface{ Scan(...any) error }) (Ticket, error) {
 	var t Ticket
@@ -110,7 +110,7 @@ func (s *Service) scanTicket(sc interface{ Scan(...any) error }) (Ticket, error)
 		&t.ReplyText, &replyResolved, &ratingResolved, &satisfaction, &comment, &rated, &t.Version,
 		&t.Urgency, &warnSign, &warnContact, &warnComplete, &warnAt, &dueAt, &t.Overdue, &t.remindedYellow, &t.remindedRed, &t.escalated,
 		&t.ReturnCount, &t.RedoCount, &t.ExtensionCount, &t.ReviewPending, &t.ParentNumber, &t.InvalidReason, &t.ReturnReason, &t.statusBefore,
-		&extUntil, &t.ExtensionReason, &t.CheckStatus, &t.CheckNote, &t.ReporterIDLast4)
+		&extUntil, &t.ExtensionReason, &t.CheckStatus, &t.CheckNote, &t.ReporterIDLast4, &t.RequesterKind, &t.CreditCode)
 	if err != nil {
 		return t, err
 	}

@@ -346,6 +346,7 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"demo-supervisor", "/staff/agreements/reads", false},
 		{"admin", "/staff/indicators", false},
 		{"admin", "/staff/kiosks", false},
+		{"demo-supervisor", "/staff/figures/requesters", false},
 	}
 }
 

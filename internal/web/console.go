@@ -325,6 +325,7 @@ var consoleTarget = map[string]string{
 	ticket.FieldPlace: "street", ticket.FieldArea: "street", ticket.FieldLocation: "street", ticket.FieldAddress: "address",
 	ticket.FieldCategory: "category_q", ticket.FieldText: "description", ticket.FieldName: "reporter_name",
 	ticket.FieldPhone: "phone", ticket.FieldUrgency: "urgency",
+	ticket.FieldRequester: "credit_code",
 }
 
 // failFields adds the service's problems (ticket.Validate) that the

@@ -37,6 +37,7 @@ var fieldTarget = map[string]string{
 	ticket.FieldPlace: "place", ticket.FieldArea: "place", ticket.FieldAddress: "place", ticket.FieldLocation: "place",
 	ticket.FieldCategory: "category", ticket.FieldText: "description", ticket.FieldName: "reporter_name",
 	ticket.FieldPhone: "reporter_phone", ticket.FieldKind: "kind", ticket.FieldUrgency: "urgency", ticket.FieldChannel: "channel",
+	ticket.FieldRequester: "credit_code",
 }
 
 // setFieldErrors puts each problem beside its element and in the summary.

@@ -240,6 +240,7 @@ var messageTables = []map[string][2]string{
 	statusMessages,
 	indicatorMessages,
 	kioskMessages,
+	requesterMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

@@ -200,6 +200,9 @@ func keyFamilies() map[string][]string {
 		"ind.flash.": nil,
 
 		"kiosk.prompt.": {"phone", "code", "menu", "file", "receipt", "my", "ticket", "other"},
+
+		"ent.kind.": strs(ticket.RequesterKinds),
+		"ent.row.":  strs(ticket.RequesterKinds),
 	}
 }
 

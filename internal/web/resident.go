@@ -128,6 +128,8 @@ func newTicket(r *http.Request) ticket.NewTicket {
 		ReporterPhone: f.Get("reporter_phone"),
 		Confidential:  f.Get("confidential") != "",
 		Urgency:       ticket.Urgency(f.Get("urgency")),
+		RequesterKind: ticket.RequesterKind(f.Get("requester_kind")),
+		CreditCode:    f.Get("credit_code"),
 	}
 	in.Lat, in.Lng = formPoint(f) // the map's pin (place.html)
 	return in

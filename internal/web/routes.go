@@ -152,4 +152,5 @@ func (s *Server) evaluationRoutes(h route) {
 	h("POST /staff/warnings/{id}/{action}", s.warningAct)
 	h("GET /staff/public-settings", s.publicSettingsForm)
 	h("POST /staff/public-settings", s.savePublicSettingsForm)
+	h("GET /staff/figures/requesters", s.requesterFigures) // 企业诉求 (requesters.go)
 }

@@ -208,6 +208,7 @@ var pageNames = []string{
 	"staff_status",
 	"indicators", "indicators_staff",
 	"kiosk", "kiosk_enrol", "kiosk_receipt", "kiosk_staff",
+	"staff_requesters",
 }
 
 // New parses the templates and returns the server.

@@ -115,7 +115,7 @@ func (s *Server) parseDay(v string, next bool) (time.Time, error) {
 func (s *Server) listFilter(u auth.User, q url.Values) (ticket.Filter, error) {
 	f := ticket.Filter{Q: q.Get("q"), CategoryCode: q.Get("category"), AreaCode: q.Get("area"), OrgCode: q.Get("org"),
 		Status: ticket.Status(q.Get("status")), Light: ticket.Light(q.Get("light")), Channel: ticket.Channel(q.Get("channel")),
-		Cursor: q.Get("cursor")}
+		Cursor: q.Get("cursor"), RequesterKind: ticket.RequesterKind(q.Get("requester_kind"))}
 	switch q.Get("overdue") {
 	case "", "0":
 	case "1":
