@@ -30,7 +30,7 @@ func TestFilingShowsPublishedAnswers(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("kb step: %d", status)
 	}
-	mustContain(t, body, q, `id="kb-demo-kb-14"`, "高龄老年人津贴申请", "这解决了我的问题", "还要反映", `formaction="/submit/answered"`)
+	mustContain(t, body, q, `id="kb-demo-kb-14"`, "高龄老年人津贴申请", "这解决了我的问题", "还要反映", `form="kb-solved"`, `<form id="kb-solved" method="post" action="/submit/answered">`)
 	_, body = c.post("/submit", url.Values{"csrf": {csrf(t, page)}, "step": {"kb"}, "description": {"供暖季起止时间是什么时候"}})
 	if strings.Contains(body, "kb-demo-kb-02") {
 		t.Error("a stale answer shown")

@@ -160,8 +160,9 @@ func TestPickerWithoutJS(t *testing.T) {
 	_, page := disp.get("/staff/tickets/" + number)
 	mustContain(t, page, `data-picker="/staff/orgs?for=dispatch&amp;ticket=`+number+`"`, `<option value="110117001-SO" selected`,
 		`<details class="orgpick-all"><summary>从全部单位中勾选</summary>`, `<script src="/static/picker.js" defer></script>`)
-	if n := strings.Count(page, `name="org_codes"`); n != 362 {
-		t.Errorf("%d boxes for 吹哨报到, want one for each of the 362 units", n)
+	// The demo's 362 units, its service station and its mediation committee.
+	if n := strings.Count(page, `name="org_codes"`); n != 364 {
+		t.Errorf("%d boxes for 吹哨报到, want one for each of the 364 units", n)
 	}
 	status, page := disp.post("/staff/tickets/"+number+"/whistle", url.Values{"csrf": {csrf(t, page)},
 		"org_codes": {"110117-D04"}, "within_hours": {"100000"}})

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gongzhi/gongzhi/internal/clock"
 )
 
 var roundPathRE = regexp.MustCompile(`/staff/screening/(PC\d{12})`)
@@ -28,7 +30,7 @@ func TestScreeningForms(t *testing.T) {
 	}
 	mustContain(t, page, "安排排查", `id="scr-coverage"`)
 	tok := csrf(t, page)
-	day := time.Now().Format("2006-01-02")
+	day := time.Now().In(clock.BusinessZone()).Format("2006-01-02")
 	form := url.Values{"csrf": {tok}, "area_code": {"110117001001"}, "title": {"金谷东园排查"}, "starts_on": {day}, "ends_on": {day},
 		"places": {"1号楼101\n1号楼102\n1号楼201\n"}}
 	bad := url.Values{}

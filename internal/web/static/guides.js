@@ -1,8 +1,8 @@
 // Filing: the published answers to her words, fetched as she types (500 ms
 // after she stops). Without this script the form's 先看看有没有答案 button
 // asks the server and the page comes back with them, her text kept. The
-// answers' buttons are the form's own: 这解决了我的问题 posts to
-// /submit/answered (nothing is filed), 还要反映 goes on to the form.
+// answers' 这解决了我的问题 posts to /submit/answered (nothing is filed),
+// never the filing form; 还要反映 goes on to the form.
 (function () {
   var box = document.getElementById("kb-answers");
   var list = document.getElementById("kb-list");
@@ -12,7 +12,8 @@
   // button's target: the answers' button posts a form of its own, and the
   // 先看看 button gives way to the answers fetched as she types.
   var btn = document.getElementById("kb-btn");
-  if (btn) btn.hidden = true;
+  if (btn) btn.remove(); // never the form's default button, as pressing Enter would find it
+
   var timer = null, asked = "";
   var el = function (tag, cls, txt) {
     var e = document.createElement(tag);
@@ -40,10 +41,10 @@
       more.href = "/guides/" + encodeURIComponent(a.id);
       act.appendChild(more);
       act.appendChild(document.createTextNode(" "));
-      var solved = el("button", "btn primary", box.getAttribute("data-t-solved"));
-      solved.type = "submit"; solved.name = "answered"; solved.value = a.id;
-      solved.setAttribute("formaction", "/submit/answered");
-      solved.setAttribute("formnovalidate", "");
+      var solved = el("button", "btn kb-solved", box.getAttribute("data-t-solved"));
+      // A plain button, posted by the listener below: a submit button here
+      // would be the filing form's default, taken by Enter in any field.
+      solved.type = "button"; solved.name = "answered"; solved.value = a.id;
       act.appendChild(solved);
       act.appendChild(document.createTextNode(" "));
       var still = el("a", "btn", box.getAttribute("data-t-still"));
