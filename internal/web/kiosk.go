@@ -8,6 +8,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/kiosk"
+	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
@@ -252,6 +253,14 @@ func (s *Server) kioskEnrol(w http.ResponseWriter, r *http.Request) {
 	if s.Kiosk == nil {
 		s.fail(w, r, errNoKiosk)
 		return
+	}
+	// Enrolment keys are guessed like ticket numbers: the same bound per address.
+	if s.Limits != nil && s.Limits.TrackIP != nil {
+		if err := limit.Check(s.Limits.TrackIP, limit.ClientIP(r)); err != nil {
+			errs.SetRetryAfter(w.Header(), err)
+			s.fail(w, r, err)
+			return
+		}
 	}
 	_, cookie, err := s.Kiosk.Enrol(r.Context(), r.PostForm.Get("key"))
 	if err != nil {
