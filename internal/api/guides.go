@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
-	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
 )
@@ -109,10 +108,6 @@ func (a *API) reviewKB(w http.ResponseWriter, r *http.Request, u auth.User) {
 	}
 	if err := decode(w, r, &in); err != nil {
 		a.fail(w, r, err)
-		return
-	}
-	if !u.Role.IsStaff() {
-		a.fail(w, r, errs.ErrForbidden)
 		return
 	}
 	p, err := a.KB.Review(r.Context(), u, r.PathValue("id"), in.Decision, in.Note)
