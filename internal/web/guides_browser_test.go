@@ -58,6 +58,12 @@ func TestGuidesBrowser(t *testing.T) {
 	if err != nil || len(tickets.Items) != 0 {
 		t.Fatalf("filed: %v %v", tickets.Items, err)
 	}
+	// Enter in a one-line field files, never 先看看有没有答案.
+	b.open("/submit")
+	b.do(chromedp.SendKeys(chromedp.CSS("#description"), "楼道灯坏了一个月"),
+		chromedp.SendKeys(chromedp.CSS("#address"), "金谷东园3号楼\r"),
+		chromedp.WaitVisible(chromedp.CSS(".done .ticket-no")))
+	b.sees("您的诉求已提交")
 	src := axeFile()
 	for _, p := range []string{"/guides", "/guides/demo-kb-14", "/submit"} {
 		checkResidentPage(t, b, src, p)

@@ -121,3 +121,37 @@ func TestKioskVisit(t *testing.T) {
 		t.Fatalf("supervisor registers: %d", status)
 	}
 }
+
+// TestKioskEnrolGuessesBounded: an address that keeps guessing enrolment
+// keys is stopped at the look-ups' bound (30 in 10 minutes) with a 429 and
+// Retry-After, and then not even the right key enrols from it.
+func TestKioskEnrolGuessesBounded(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.Handler)
+	t.Cleanup(srv.Close)
+	admin := staffLogin(t, srv, "admin", "lantern-river-42")
+	_, page := admin.get("/staff/kiosks")
+	_, page = admin.post("/staff/kiosks", url.Values{"csrf": {csrf(t, page)}, "id": {"k-guess"}, "name": {"便民服务大厅一号机"}, "place": {"滨河街道便民服务大厅"}, "area_code": {"110117001"}})
+	m := kioskKeyRE.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("register:\n%s", page)
+	}
+	term := newClient(t, srv)
+	_, page = term.get("/kiosk")
+	tok := csrf(t, page)
+	for i := 0; i < 30; i++ {
+		if status, _ := term.post("/kiosk/enrol", url.Values{"csrf": {tok}, "key": {"guess-" + string(rune('a'+i%26))}}); status != http.StatusUnauthorized {
+			t.Fatalf("guess %d: %d", i+1, status)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/kiosk/enrol", strings.NewReader(url.Values{"csrf": {tok}, "key": {m[1]}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err := term.hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+		t.Fatalf("31st try: %d, Retry-After %q", res.StatusCode, res.Header.Get("Retry-After"))
+	}
+}
