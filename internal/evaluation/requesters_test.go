@@ -42,6 +42,18 @@ func TestRequesterFigures(t *testing.T) {
 		if resid.Tickets != 9 || resid.Rated != 8 || resid.Counts.Resolved != 5 || !eqp(resid.OnTimeRate, f(7.0/8)) {
 			t.Fatalf("residents %+v on time %v", resid.Counts, show(resid.OnTimeRate))
 		}
+		// By unit: S2 closed both enterprises' tickets and no resident's.
+		if len(res.Units) != 1 || res.Units[0].OrgCode != "S2" || res.Units[0].Rows[1].Counts != want || res.Units[0].Rows[0].Tickets != 0 {
+			t.Fatalf("units %+v", res.Units)
+		}
+		if _, err := d.W.ExecContext(ctx, `UPDATE tickets SET requester_kind = 'enterprise', credit_code = '91350100M000100Y43' WHERE number = 'T14'`); err != nil {
+			t.Fatal(err)
+		}
+		res, err = s.Requesters(ctx, auth.User{Role: auth.RoleAdmin}, march(t, s))
+		if err != nil || len(res.Units) != 2 || res.Units[0].OrgCode != "S2" || res.Units[1].OrgCode != "D1" ||
+			res.Units[1].Rows[1].Tickets != 1 || res.Units[1].Rows[0].Tickets != 0 || res.Rows[1].Tickets != 3 || res.Rows[0].Tickets != 8 {
+			t.Fatalf("two units %+v %v", res, err)
+		}
 		// A month with none: rows with no rates.
 		p, _ := s.MonthPeriod("2025-01", 1)
 		res, err = s.Requesters(ctx, auth.User{Role: auth.RoleSupervisor, AreaCode: "110117"}, p)

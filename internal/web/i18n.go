@@ -101,6 +101,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canAgreements": canAgreements,
 		"canStatus":     canStatus,
 		"canIndicators": canIndicators,
+		"canRequesters": canRequesters,
 		"canKiosks":     canKiosks,
 	}
 }

@@ -74,7 +74,9 @@ func TestEnterpriseFiling(t *testing.T) {
 			if status != 200 {
 				t.Fatalf("figures: %d", status)
 			}
-			mustContain(t, body, "居民诉求", "企业诉求", "按期办结率", `href="/staff?requester_kind=enterprise"`)
+			mustContain(t, body, "居民诉求", "企业诉求", "按期办结率", `href="/staff?requester_kind=enterprise"`, `id="requester-units-none"`)
+			_, body = sup.get("/staff/dashboard")
+			mustContain(t, body, `href="/staff/figures/requesters?month=`)
 			handler := staffLogin(t, srv, "demo-handler", "gongzhi-demo")
 			if status, _ := handler.get("/staff/figures/requesters"); status != 403 {
 				t.Errorf("a handler's figures: %d", status)
