@@ -61,7 +61,7 @@ func (s *Service) Requesters(ctx context.Context, u auth.User, p Period) (Reques
 		fmt.Fprintf(&b, ",\n SUM(CASE WHEN %s THEN 1 ELSE 0 END)", f.cond)
 	}
 	b.WriteString(", COUNT(*)\nFROM tickets WHERE " + baseCond + "\nGROUP BY requester_kind")
-	rows, err := s.db.R.QueryContext(ctx, b.String(), db.Millis(p.From), db.Millis(p.To))
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, b.String(), db.Millis(p.From), db.Millis(p.To))
 	if err != nil {
 		return RequesterFigures{}, errs.Wrap(err, "count by requester")
 	}
