@@ -77,6 +77,12 @@ func WithWrote(ctx context.Context, at time.Time) context.Context {
 	return context.WithValue(ctx, wroteKey{}, at)
 }
 
+// WroteAt is the caller's last write that ctx carries, or the zero time.
+func WroteAt(ctx context.Context) time.Time {
+	at, _ := ctx.Value(wroteKey{}).(time.Time)
+	return at
+}
+
 // Reader returns the pool to run a read on that may be a moment old: a
 // healthy replica that holds the caller's own writes (round robin), else
 // the primary's readers. Writes and reads that decide a write never use it.
@@ -85,7 +91,7 @@ func (d *DB) Reader(ctx context.Context) *sql.DB {
 	if rs == nil {
 		return d.R
 	}
-	wrote, _ := ctx.Value(wroteKey{}).(time.Time)
+	wrote := WroteAt(ctx)
 	n := len(rs.list)
 	start := int(rs.turn.Add(1))
 	for i := range n {
