@@ -327,7 +327,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err != nil {
 		return nil, fmt.Errorf("trusted-proxies: %w", err)
 	}
-	own, err := readOwnWrites(ctx, d, cfg.Secure(), mux)
+	own, err := readOwnWrites(ctx, d, cfg.Secure(), m.registry, mux)
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,8 @@ import (
 	"github.com/gongzhi/gongzhi/internal/config"
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/limit"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // With read replicas, a caller reads her own writes: the time of her last
@@ -46,10 +48,12 @@ type ownWrites struct {
 
 // readOwnWrites wraps next so that each request's context carries its
 // caller's last write; without replicas it is next.
-func readOwnWrites(ctx context.Context, d *db.DB, secure bool, next http.Handler) (http.Handler, error) {
-	if states, _ := d.Replicas(); len(states) == 0 {
+func readOwnWrites(ctx context.Context, d *db.DB, secure bool, reg prometheus.Registerer, next http.Handler) (http.Handler, error) {
+	states, _ := d.Replicas()
+	if len(states) == 0 {
 		return next, nil
 	}
+	replicaMetrics(d, states, reg)
 	key, err := d.Secret(ctx, "wrote-cookie", 32)
 	if err != nil {
 		return nil, err
@@ -165,3 +169,39 @@ func (s *stampWriter) Write(b []byte) (int, error) {
 
 // Unwrap lets http.ResponseController reach the connection.
 func (s *stampWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// replicaMetrics shows each replica's health, lag and reads in /metrics,
+// and the reads that found no replica fit and went to the primary.
+func replicaMetrics(d *db.DB, states []db.ReplicaState, reg prometheus.Registerer) {
+	state := func(i int) db.ReplicaState {
+		st, _ := d.Replicas()
+		if i < len(st) {
+			return st[i]
+		}
+		return db.ReplicaState{}
+	}
+	for i, st := range states {
+		labels := prometheus.Labels{"replica": st.Name}
+		reg.MustRegister(
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "gongzhi_db_replica_healthy", ConstLabels: labels,
+				Help: "1 while the read replica is read: up, in recovery and within --db-read-max-lag."},
+				func() float64 {
+					if state(i).Healthy {
+						return 1
+					}
+					return 0
+				}),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "gongzhi_db_replica_lag_seconds", ConstLabels: labels,
+				Help: "How long ago the primary was where the read replica has replayed to, at the last check."},
+				func() float64 { return state(i).Lag.Seconds() }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "gongzhi_db_replica_reads_total", ConstLabels: labels,
+				Help: "Reads sent to the read replica."},
+				func() float64 { return float64(state(i).Reads) }))
+	}
+	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "gongzhi_db_replica_fallback_reads_total",
+		Help: "Reads that could go to a read replica and went to the primary (none fit, or the caller had just written)."},
+		func() float64 {
+			_, n := d.Replicas()
+			return float64(n)
+		}))
+}
