@@ -12,6 +12,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/gongzhi/gongzhi/internal/errs"
 )
 
 // Read replicas (PostgreSQL only). The primary stays the database of every
@@ -114,7 +116,7 @@ func (d *DB) ReaderTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	tx, err := d.Reader(ctx).BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return err
+		return errs.Wrap(err, "begin read")
 	}
 	defer tx.Rollback()
 	return fn(tx)
