@@ -124,7 +124,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 // for, trying again with a growing pause, until it answers or ctx ends; any
 // other failure (a wrong password, a missing database) ends the start.
 func openDB(ctx context.Context, cfg config.Config, log *slog.Logger) (*db.DB, error) {
-	o := db.Options{DSN: cfg.DB, DataDir: cfg.DataDir, Durability: cfg.Durability, Timeout: cfg.DBTimeout}
+	o := db.Options{DSN: cfg.DB, DataDir: cfg.DataDir, Durability: cfg.Durability, Timeout: cfg.DBTimeout, Read: readOptions(cfg)}
 	wait := 500 * time.Millisecond
 	for try := 1; ; try++ {
 		d, err := db.OpenWith(ctx, o)
@@ -327,7 +327,11 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err != nil {
 		return nil, fmt.Errorf("trusted-proxies: %w", err)
 	}
-	a.Handler = limit.TrustProxies(proxies, hsts(cfg.Secure(), m.measure(recoverPanics(log, dbDeadline(cfg.DBTimeout, mux), w.InternalError), a.Health.Observe)))
+	own, err := readOwnWrites(ctx, d, cfg.Secure(), m.registry, mux)
+	if err != nil {
+		return nil, err
+	}
+	a.Handler = limit.TrustProxies(proxies, hsts(cfg.Secure(), m.measure(recoverPanics(log, dbDeadline(cfg.DBTimeout, own), w.InternalError), a.Health.Observe)))
 	return a, nil
 }
 

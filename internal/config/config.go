@@ -104,6 +104,12 @@ type Config struct {
 	// CitylinkAllowPrivate lets linked 12345 platforms (internal/citylink)
 	// live on loopback and private addresses, as on a government network.
 	CitylinkAllowPrivate bool
+
+	// DBRead lists PostgreSQL read replicas (postgres:// URLs, comma
+	// separated) for lists, dashboards, Open311 reads and exports;
+	// DBReadMaxLag is how far behind the primary one may be and still be read.
+	DBRead       string
+	DBReadMaxLag time.Duration
 }
 
 // DefaultIdleTimeout ends staff web sessions after half an hour unused.
@@ -113,7 +119,7 @@ const DefaultIdleTimeout = 30 * time.Minute
 func Default() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./data", WorkingHours: "08:30-12:00,13:30-17:30",
 		MetricsAllow: "127.0.0.0/8,::1/128", BoundaryTolerance: 1000, PublicPrecisionM: 100,
-		Durability: "full", DBTimeout: 10 * time.Second, EvaluationMinSample: 10, InsightTrainAt: "02:00"}
+		Durability: "full", DBTimeout: 10 * time.Second, DBReadMaxLag: 5 * time.Second, EvaluationMinSample: 10, InsightTrainAt: "02:00"}
 }
 
 // Parse reads flags of the serve command and the environment.
@@ -215,6 +221,14 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 		}
 		c.DBTimeout = d
 	}
+	c.DBRead = getenv("GONGZHI_DB_READ")
+	if v := getenv("GONGZHI_DB_READ_MAX_LAG"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return c, fmt.Errorf("GONGZHI_DB_READ_MAX_LAG %q: want a duration such as 5s", v)
+		}
+		c.DBReadMaxLag = d
+	}
 	c.IdleTimeout = DefaultIdleTimeout
 	if v := getenv("GONGZHI_IDLE_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)
@@ -264,6 +278,8 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.BoolVar(&c.AdminTOTP, "admin-totp", c.AdminTOTP, "administrators must log in with an authenticator code (GONGZHI_ADMIN_TOTP)")
 	fs.IntVar(&c.OpenDataMinCell, "opendata-min-cell", c.OpenDataMinCell, "fewest tickets a cell of the open data's ticket statistics needs to be shown, 2 to 1000; 0 for the default of 5 (GONGZHI_OPENDATA_MIN_CELL)")
 	fs.BoolVar(&c.CitylinkAllowPrivate, "citylink-allow-private", c.CitylinkAllowPrivate, "linked 12345 platforms may be on loopback or private addresses, as on a government network (GONGZHI_CITYLINK_ALLOW_PRIVATE)")
+	fs.StringVar(&c.DBRead, "db-read", c.DBRead, "PostgreSQL read replicas, postgres:// URLs separated by commas, for lists, dashboards, Open311 reads and exports (GONGZHI_DB_READ)")
+	fs.DurationVar(&c.DBReadMaxLag, "db-read-max-lag", c.DBReadMaxLag, "a read replica further behind the primary than this is not read (GONGZHI_DB_READ_MAX_LAG)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -290,6 +306,9 @@ func (c Config) Validate() error {
 	}
 	if c.Durability != "full" && c.Durability != "normal" {
 		return fmt.Errorf("durability %q: want full or normal", c.Durability)
+	}
+	if err := c.validateRead(); err != nil {
+		return err
 	}
 	if c.DBTimeout < 0 {
 		return fmt.Errorf("db-timeout %s: want 0 or more", c.DBTimeout)
@@ -351,6 +370,30 @@ func checkTileURL(t string) error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
 		!strings.Contains(t, "{z}") || !strings.Contains(t, "{x}") || !strings.Contains(t, "{y}") {
 		return fmt.Errorf("tile-url %q: want http(s)://host/…{z}/{x}/{y}…", t)
+	}
+	return nil
+}
+
+// validateRead checks the read replicas: PostgreSQL URLs, beside a
+// PostgreSQL primary.
+func (c Config) validateRead() error {
+	if c.DBReadMaxLag <= 0 {
+		return fmt.Errorf("db-read-max-lag %s: want more than 0", c.DBReadMaxLag)
+	}
+	if strings.TrimSpace(c.DBRead) == "" {
+		return nil
+	}
+	if !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
+		return fmt.Errorf("db-read: read replicas need a PostgreSQL primary (--db postgres://…)")
+	}
+	for _, part := range strings.Split(c.DBRead, ",") {
+		part = strings.TrimSpace(part)
+		if strings.Contains(part, "://") && !strings.HasPrefix(part, "postgres://") && !strings.HasPrefix(part, "postgresql://") {
+			return fmt.Errorf("db-read %q: want postgres://… URLs", part)
+		}
+	}
+	if !strings.HasPrefix(strings.TrimSpace(c.DBRead), "postgres") {
+		return fmt.Errorf("db-read %q: want postgres://… URLs", c.DBRead)
 	}
 	return nil
 }

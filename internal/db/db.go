@@ -49,6 +49,8 @@ type DB struct {
 	migrator func() *sql.DB
 
 	ready readiness
+
+	replicas *replicaSet // nil without read replicas
 }
 
 // Durability settings of SQLite: how far a commit is on disk when it
@@ -73,6 +75,8 @@ type Options struct {
 	// statement waits for its answer (a frozen or unreachable server);
 	// 0 means none. A DSN's own connect_timeout or statement_timeout wins.
 	Timeout time.Duration
+	// Read names the read replicas of a PostgreSQL primary (see Reader).
+	Read ReadOptions
 }
 
 // Open opens the database named by dsn: a postgres:// or postgresql:// URL, or
@@ -84,7 +88,15 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 // OpenWith opens the database as o says.
 func OpenWith(ctx context.Context, o Options) (*DB, error) {
 	if IsPostgres(o.DSN) {
-		return openPostgres(ctx, o.DSN, o.Timeout)
+		d, err := openPostgres(ctx, o.DSN, o.Timeout)
+		if err != nil {
+			return nil, err
+		}
+		if err := d.openReplicas(o.Read, o.Timeout); err != nil {
+			d.Close()
+			return nil, err
+		}
+		return d, nil
 	}
 	syncMode := "FULL"
 	switch o.Durability {
@@ -276,6 +288,10 @@ func (d *DB) Checkpoint(ctx context.Context) error {
 // Close closes the pools.
 func (d *DB) Close() error {
 	d.forgetStatements()
+	if d.replicas != nil {
+		d.replicas.close()
+		d.replicas = nil
+	}
 	if d.checkpointer != nil {
 		close(d.stop)
 		<-d.stopped

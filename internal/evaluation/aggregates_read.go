@@ -34,7 +34,7 @@ func (s *Service) sumDays(ctx context.Context, p Period, keyLen int, orgs bool, 
 		return nil, nil, nil, nil, errs.Invalidf("时间范围须为整日", "the period must be whole days")
 	}
 	byOrg, byArea, evOrg, evArea = map[string]Counts{}, map[string]Counts{}, map[string]Counts{}, map[string]Counts{}
-	err = s.db.ReadTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.ReaderTx(ctx, func(tx *sql.Tx) error {
 		if orgs {
 			if err := s.readDays(ctx, tx, "u", "code", "", []any{from, to}, byOrg, evOrg); err != nil {
 				return err

@@ -90,7 +90,7 @@ func (s *Service) FigureTickets(ctx context.Context, q FigureQuery) (FigurePage,
 	if err != nil {
 		return FigurePage{}, err
 	}
-	rows, err := s.db.R.QueryContext(ctx, query, args...)
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, query, args...)
 	if err != nil {
 		return FigurePage{}, errs.Wrap(err, "figure tickets")
 	}
@@ -225,7 +225,7 @@ func (s *Service) times(ctx context.Context, q Query, rows []Row, keyLen int) er
 	if q.Group == GroupArea {
 		key = fmt.Sprintf("substr(area_code, 1, %d)", keyLen)
 	}
-	rs, err := s.db.R.QueryContext(ctx, `SELECT `+key+`, created_at, contacted_at, signed_at, replied_at FROM tickets WHERE `+baseCond,
+	rs, err := s.db.Reader(ctx).QueryContext(ctx, `SELECT `+key+`, created_at, contacted_at, signed_at, replied_at FROM tickets WHERE `+baseCond,
 		db.Millis(q.Period.From), db.Millis(q.Period.To))
 	if err != nil {
 		return errs.Wrap(err, "times")

@@ -120,7 +120,7 @@ func (s *Service) HealthReport(ctx context.Context, p Period) (HealthReport, err
 		to = minuteOf(s.clock.Now()) + 60000 // the current minute counts
 	}
 	var first sql.NullInt64
-	if err := s.db.R.QueryRowContext(ctx, `SELECT MIN(minute) FROM health_minutes`).Scan(&first); err != nil {
+	if err := s.db.Reader(ctx).QueryRowContext(ctx, `SELECT MIN(minute) FROM health_minutes`).Scan(&first); err != nil {
 		return rep, errs.Wrap(err, "health")
 	}
 	if !first.Valid {
@@ -134,7 +134,7 @@ func (s *Service) HealthReport(ctx context.Context, p Period) (HealthReport, err
 		return rep, nil
 	}
 	rep.Minutes = minutesIn(time.Duration(to-from) * time.Millisecond)
-	err := s.db.R.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(requests), 0), COALESCE(SUM(errors), 0), COALESCE(SUM(starts), 0)
+	err := s.db.Reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(requests), 0), COALESCE(SUM(errors), 0), COALESCE(SUM(starts), 0)
 FROM health_minutes WHERE minute >= $1 AND minute < $2`, from, to).Scan(&rep.UpMinutes, &rep.Requests, &rep.Errors, &rep.Starts)
 	if err != nil {
 		return rep, errs.Wrap(err, "health")

@@ -482,7 +482,7 @@ func (s *Service) aggregate(ctx context.Context, p Period, keyLen int) (map[stri
 		b.WriteString(" INDEXED BY tickets_closed")
 	}
 	b.WriteString(" WHERE " + baseCond + "\nGROUP BY 1, 2")
-	rows, err := s.db.R.QueryContext(ctx, b.String(), db.Millis(p.From), db.Millis(p.To))
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, b.String(), db.Millis(p.From), db.Millis(p.To))
 	if err != nil {
 		return nil, nil, errs.Wrap(err, "aggregate tickets")
 	}
@@ -525,7 +525,7 @@ WHERE e.action IN (` + eventActions + `) AND e.at >= $1 AND e.at < $2 GROUP BY 1
 FROM ticket_events e JOIN tickets t ON t.number = e.ticket_number
 WHERE e.action IN (%s) AND e.at >= $1 AND e.at < $2 GROUP BY 1, 2, 3`, keyLen, eventActions)
 	}
-	rows, err := s.db.R.QueryContext(ctx, q, db.Millis(p.From), db.Millis(p.To))
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, db.Millis(p.From), db.Millis(p.To))
 	if err != nil {
 		return nil, nil, errs.Wrap(err, "count events")
 	}

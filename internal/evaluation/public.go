@@ -22,7 +22,7 @@ func (s *Service) TopCategories(ctx context.Context, p Period, n int) ([]Categor
 	if n <= 0 || n > 100 {
 		n = 10
 	}
-	rows, err := s.db.R.QueryContext(ctx, `SELECT category_code, COUNT(*) FROM tickets t
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, `SELECT category_code, COUNT(*) FROM tickets t
 WHERE `+prefixed(baseCond)+` GROUP BY category_code ORDER BY 2 DESC, 1 LIMIT $3`,
 		db.Millis(p.From), db.Millis(p.To), n)
 	if err != nil {

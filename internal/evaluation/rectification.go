@@ -284,7 +284,7 @@ func (s *Service) Rectifications(ctx context.Context, u auth.User, f RectFilter)
 		q += ` AND r.status IN ('open', 'rejected') AND r.deadline < $` + strconvI(len(args))
 	}
 	q += ` ORDER BY r.id`
-	rows, err := s.db.R.QueryContext(ctx, q, args...)
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, "", errs.Wrap(err, "list rectifications")
 	}

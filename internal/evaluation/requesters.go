@@ -113,7 +113,7 @@ func (s *Service) countByRequester(ctx context.Context, p Period) (map[string]ma
 		fmt.Fprintf(&b, ",\n SUM(CASE WHEN %s THEN 1 ELSE 0 END)", f.cond)
 	}
 	b.WriteString(", COUNT(*)\nFROM tickets WHERE " + baseCond + "\nGROUP BY assigned_org_code, requester_kind")
-	rows, err := s.db.R.QueryContext(ctx, b.String(), db.Millis(p.From), db.Millis(p.To))
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, b.String(), db.Millis(p.From), db.Millis(p.To))
 	if err != nil {
 		return nil, errs.Wrap(err, "count by requester")
 	}

@@ -85,7 +85,7 @@ func (s *Service) sumTrendDays(ctx context.Context, from, to, prefix string, key
 	}
 	key := fmt.Sprintf("substr(code, 1, %d)", keyLen)
 	filter := fmt.Sprintf(" AND substr(code, 1, %d) = $3", len(prefix))
-	return s.db.ReadTx(ctx, func(tx *sql.Tx) error {
+	return s.db.ReaderTx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT day, `+key+`, `+strings.Join(cols, ", ")+` FROM evaluation_days
 WHERE kind = 'a' AND day >= $1 AND day < $2`+filter+` GROUP BY 1, 2`, from, to, prefix)
 		if err != nil {

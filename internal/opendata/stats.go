@@ -42,7 +42,7 @@ func (s *Service) ticketStats(ctx context.Context) (Table, error) {
 	if err != nil {
 		return t, err
 	}
-	rows, err := s.db.R.QueryContext(ctx, `SELECT area_code, category_code, created_at, closed_at, status, due_complete_at, replied_at, rated_at, rating_resolved, rating_satisfaction
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, `SELECT area_code, category_code, created_at, closed_at, status, due_complete_at, replied_at, rated_at, rating_resolved, rating_satisfaction
 FROM tickets WHERE created_at >= $1 AND created_at < $2 AND status NOT IN ('merged', 'invalid', 'withdrawn') LIMIT $3`, db.Millis(from), db.Millis(to), MaxTickets)
 	if err != nil {
 		return t, errs.Wrap(err, "ticket statistics")
@@ -153,7 +153,7 @@ func top(parents map[string]string, code string) string {
 }
 
 func (s *Service) names(ctx context.Context, q string) (map[string]string, error) {
-	rows, err := s.db.R.QueryContext(ctx, q)
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, q)
 	if err != nil {
 		return nil, errs.Wrap(err, "names")
 	}

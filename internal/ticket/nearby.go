@@ -100,7 +100,7 @@ func (s *Service) followedAmong(ctx context.Context, u *auth.User, numbers []str
 	q := `SELECT number FROM tickets WHERE ` + qc.And() + ` AND ((reporter_user_id <> '' AND reporter_user_id = ` + qc.Arg(u.ID) +
 		`) OR (reporter_phone <> '' AND reporter_phone = ` + qc.Arg(u.Phone) + `))
 UNION SELECT ticket_number FROM ticket_coreporters WHERE phone = ` + qc.Arg(u.Phone) + ` AND ticket_number IN (SELECT number FROM tickets WHERE ` + qc.And() + `)`
-	rows, err := s.db.R.QueryContext(ctx, q, qc.Args...)
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, qc.Args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "find followed")
 	}

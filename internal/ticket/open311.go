@@ -119,7 +119,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, categoryCode, a.Code, a.Datatype, 
 
 // CategoryAttributes returns the attributes of a category in their order.
 func (s *Service) CategoryAttributes(ctx context.Context, categoryCode string) ([]Attribute, error) {
-	rows, err := s.db.R.QueryContext(ctx, `SELECT code, datatype, variable, required, datatype_description, attr_order, description, value_list
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, `SELECT code, datatype, variable, required, datatype_description, attr_order, description, value_list
 FROM category_attributes WHERE category_code = $1 ORDER BY attr_order, code`, categoryCode)
 	if err != nil {
 		return nil, errs.Wrap(err, "list attributes")
@@ -143,7 +143,7 @@ FROM category_attributes WHERE category_code = $1 ORDER BY attr_order, code`, ca
 // CategoriesWithAttributes returns the codes of the categories that have a
 // service definition.
 func (s *Service) CategoriesWithAttributes(ctx context.Context) (map[string]bool, error) {
-	rows, err := s.db.R.QueryContext(ctx, `SELECT DISTINCT category_code FROM category_attributes`)
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, `SELECT DISTINCT category_code FROM category_attributes`)
 	if err != nil {
 		return nil, errs.Wrap(err, "list attributes")
 	}
@@ -216,7 +216,7 @@ func (s *Service) ExternalInfo(ctx context.Context, numbers []string) (map[strin
 		for i, n := range part {
 			args[i], ph[i] = n, "$"+strconv.Itoa(i+1)
 		}
-		rows, err := s.db.R.QueryContext(ctx, `SELECT ticket_number, address_id, media_url, attributes FROM open311_requests WHERE ticket_number IN (`+strings.Join(ph, ",")+`)`, args...)
+		rows, err := s.db.Reader(ctx).QueryContext(ctx, `SELECT ticket_number, address_id, media_url, attributes FROM open311_requests WHERE ticket_number IN (`+strings.Join(ph, ",")+`)`, args...)
 		if err != nil {
 			return nil, errs.Wrap(err, "read open311 requests")
 		}
@@ -328,7 +328,7 @@ func (s *Service) PublicList(ctx context.Context, q PublicQuery) ([]Ticket, erro
 	if !geo {
 		query += ` LIMIT ` + qc.Arg(q.Limit) + ` OFFSET ` + qc.Arg(q.Offset)
 	}
-	rows, err := s.db.R.QueryContext(ctx, query, qc.Args...)
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, query, qc.Args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "list public tickets")
 	}
@@ -397,7 +397,7 @@ func (s *Service) PublicGet(ctx context.Context, number string) (Ticket, error) 
 	if !ValidNumber(number) {
 		return Ticket{}, errNoTicket(number)
 	}
-	t, err := s.getFull(ctx, s.db.R, number)
+	t, err := s.getFull(ctx, s.db.Reader(ctx), number)
 	if err != nil {
 		return Ticket{}, err
 	}
@@ -413,7 +413,7 @@ func (s *Service) PublicEvents(ctx context.Context, number string) ([]Event, err
 	if _, err := s.PublicGet(ctx, number); err != nil {
 		return nil, err
 	}
-	evs, err := s.events(ctx, s.db.R, number)
+	evs, err := s.events(ctx, s.db.Reader(ctx), number)
 	if err != nil {
 		return nil, err
 	}

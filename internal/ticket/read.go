@@ -424,7 +424,7 @@ func (s *Service) listPage(ctx context.Context, u auth.User, qc *db.Conds, cols 
 		q += ` WHERE ` + qc.And()
 	}
 	q += ` ORDER BY ` + cols.order + ` DESC LIMIT ` + qc.Arg(limit+1)
-	rows, err := s.db.R.QueryContext(ctx, q, qc.Args...)
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, qc.Args...)
 	if err != nil {
 		return Page{}, errs.Wrap(err, "list tickets")
 	}

@@ -121,7 +121,7 @@ func (s *Service) ReporterNames(ctx context.Context, u auth.User) ([]string, err
 	var qc db.Conds
 	qc.Add(cond, args...)
 	q := `SELECT DISTINCT reporter_name FROM tickets WHERE ` + qc.And() + ` AND reporter_name <> '' ORDER BY reporter_name LIMIT 20`
-	rows, err := s.db.R.QueryContext(ctx, q, qc.Args...)
+	rows, err := s.db.Reader(ctx).QueryContext(ctx, q, qc.Args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "reporter names")
 	}
@@ -151,6 +151,6 @@ func (s *Service) AwaitingRating(ctx context.Context, u auth.User) (int, error) 
 	qc.Add(cond, args...)
 	qc.Add("status = ? AND check_status <> 'requested'", string(StatusReplied))
 	var n int
-	err := s.db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE `+qc.And(), qc.Args...).Scan(&n)
+	err := s.db.Reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE `+qc.And(), qc.Args...).Scan(&n)
 	return n, errs.Wrap(err, "count awaiting rating")
 }

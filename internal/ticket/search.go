@@ -226,7 +226,7 @@ func (s *Service) Count(ctx context.Context, u auth.User, f Filter) (int, error)
 	}
 	q += ` LIMIT ` + qc.Arg(limit) + `) AS matched`
 	var n int
-	if err := s.db.R.QueryRowContext(ctx, q, qc.Args...).Scan(&n); err != nil {
+	if err := s.db.Reader(ctx).QueryRowContext(ctx, q, qc.Args...).Scan(&n); err != nil {
 		return 0, errs.Wrap(err, "count tickets")
 	}
 	return n, nil

@@ -245,7 +245,7 @@ func (s *Service) listWindowed(ctx context.Context, u auth.User, qc *db.Conds, c
 		c := w.conds()
 		q := `SELECT ` + ticketCols + ` FROM tickets WHERE number IN (` + w.walkSQL(c, "number", searchWindow) +
 			` ORDER BY number DESC LIMIT ` + c.Arg(limit+1) + `) ORDER BY number DESC`
-		page, err := s.queryPage(ctx, s.db.R, u, q, c.Args, limit)
+		page, err := s.queryPage(ctx, s.db.Reader(ctx), u, q, c.Args, limit)
 		if err != nil || page.NextCursor != "" {
 			return page, errs.Wrap(err, "search tickets")
 		}
@@ -333,7 +333,7 @@ func (s *Service) countWindowed(ctx context.Context, qc *db.Conds, cols listCols
 	if w.state.worthWalking(w.terms, countWindow, limit) {
 		c := w.conds()
 		q := `SELECT COUNT(*) FROM (` + w.walkSQL(c, "1", countWindow) + ` LIMIT ` + c.Arg(limit) + `) AS matched`
-		if err := s.db.R.QueryRowContext(ctx, q, c.Args...).Scan(&n); err != nil || n >= limit {
+		if err := s.db.Reader(ctx).QueryRowContext(ctx, q, c.Args...).Scan(&n); err != nil || n >= limit {
 			return n, errs.Wrap(err, "count tickets")
 		}
 	}
@@ -348,7 +348,7 @@ func (s *Service) countWindowed(ctx context.Context, qc *db.Conds, cols listCols
 // byIndex runs fn in a read-only transaction whose planner takes bitmap
 // scans (the GIN index) rather than walk an index in order.
 func (s *Service) byIndex(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.db.R.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := s.db.Reader(ctx).BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ func (s *Service) TrailOf(ctx context.Context, u auth.User, number string) (trai
 	if coReaderOnly(u, t) {
 		return trail.Item{}, errNotYours(u, number)
 	}
-	evs, err := s.events(ctx, s.db.R, number)
+	evs, err := s.events(ctx, s.db.Reader(ctx), number)
 	if err != nil {
 		return trail.Item{}, err
 	}

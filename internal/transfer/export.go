@@ -128,7 +128,7 @@ func Export(ctx context.Context, d *db.DB, dir string, opt ExportOptions) (Manif
 	}
 	// SQLite: a read transaction on the reader pool sees one snapshot of the
 	// WAL from its first read to its end.
-	tx, err := d.R.BeginTx(ctx, opts)
+	tx, err := d.Reader(ctx).BeginTx(ctx, opts)
 	if err != nil {
 		return Manifest{}, fmt.Errorf("begin read: %w", err)
 	}
