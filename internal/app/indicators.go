@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/indicator"
+	"github.com/gongzhi/gongzhi/internal/kiosk"
 )
 
 // newIndicators builds the indicator catalogue's service on the tickets'
@@ -27,5 +28,19 @@ func newIndicators(a *App) *indicator.Service {
 		})
 	}
 	s.SetActs(acts)
+	s.SetTerminals(terminalShare(a.Kiosk))
 	return s
+}
+
+// terminalShare lets the platform's online rate count the self-service
+// terminals: their share of terminal-minutes online in the month and area,
+// none when the area had no terminal registered.
+func terminalShare(k *kiosk.Service) indicator.TerminalShare {
+	if k == nil {
+		return nil
+	}
+	return func(ctx context.Context, month time.Time, area string) (float64, bool, error) {
+		share, n, err := k.OnlineShareIn(ctx, month, area)
+		return share, n > 0, err
+	}
 }
