@@ -2,8 +2,10 @@ package app
 
 import (
 	"context"
+	"io"
 	"time"
 
+	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/indicator"
 	"github.com/gongzhi/gongzhi/internal/kiosk"
 )
@@ -43,4 +45,24 @@ func terminalShare(k *kiosk.Service) indicator.TerminalShare {
 		share, n, err := k.OnlineShareIn(ctx, month, area)
 		return share, n > 0, err
 	}
+}
+
+// IndicatorReportHTML is the yearly self-assessment report as a document of
+// its own (its style inlined), computed as the system: for an operator at
+// the command line, who prints it to PDF with a browser.
+func (a *App) IndicatorReportHTML(ctx context.Context, year int, lang string) ([]byte, error) {
+	return a.web.IndicatorReport(ctx, auth.System(), year, lang)
+}
+
+// IndicatorYearXLSX writes the yearly workbook, computed as the system.
+func (a *App) IndicatorYearXLSX(ctx context.Context, w io.Writer, year int) error {
+	months, err := a.Indicators.Year(ctx, auth.System(), year)
+	if err != nil {
+		return err
+	}
+	settings, err := a.Indicators.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	return indicator.WriteYear(w, year, months, settings)
 }
