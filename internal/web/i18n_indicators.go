@@ -61,7 +61,7 @@ var indicatorReportMessages = map[string][2]string{
 	"ind.report.title":      {"年度自评报告", "Yearly self-assessment"},
 	"ind.report.heading":    {"%d年度治理效能自评报告", "Governance indicators: self-assessment of %d"},
 	"ind.report.span":       {"共%d个月", "%d months"},
-	"ind.report.mean":       {"各月综合得分平均", "Mean of the months' composites"},
+	"ind.report.mean":       {"已结束各月综合得分平均", "Mean composite of the complete months"},
 	"ind.report.best":       {"综合得分最高的月份", "Month with the highest composite"},
 	"ind.report.worst":      {"综合得分最低的月份", "Month with the lowest composite"},
 	"ind.report.lead":       {"各项指标逐月的值和得分（0–100），综合得分为计入指标得分的加权平均；每张图后的表格即图中的数据，与年度自评 Excel 相同。", "Each indicator's value and score (0–100) month by month; the composite is the weighted mean of the scores that count. The table after each chart holds its figures, the same as the yearly workbook's."},

@@ -50,7 +50,7 @@ type YearReport struct {
 	Names     map[string]string
 	Dims      []ReportDim
 	Composite template.HTML // the chart of the composite
-	Mean      *float64      // the mean composite of the months that have one
+	Mean      *float64      // the mean composite of the complete months that have one
 	Best      string        // the month of the highest composite
 	Worst     string
 	BackURL   string
@@ -114,7 +114,7 @@ func (d *YearReport) fill(lang string) {
 		}
 		d.Labels = append(d.Labels, label)
 		comp.Values = append(comp.Values, m.Composite)
-		if c := m.Composite; c != nil {
+		if c := m.Composite; c != nil && !m.Partial { // the headline reads complete months
 			if n == 0 || *c > best {
 				best, d.Best = *c, m.Month
 			}
