@@ -66,6 +66,7 @@ Usage:
   gongzhi backup FILE [--by NAME] [--data ./data] [--db DSN]   (export, backup and restore are audited as the system, by NAME or $USER)
   gongzhi restore FILE [--by NAME] [--data ./data]
   gongzhi upgrade-check [--backup FILE] [--by NAME] [--data ./data] [--db DSN]   (pending migrations and their risk, without migrating; backs up first)
+  gongzhi indicators report --year YYYY [--xlsx FILE] [--html FILE] [--pdf FILE] [--lang zh|en] [--data ./data] [--db DSN]   (the yearly self-assessment; --pdf needs chromium)
   gongzhi version
 
 Environment: GONGZHI_ADDR, GONGZHI_DATA, GONGZHI_DB, GONGZHI_DEMO, GONGZHI_ADMIN_PASSWORD, GONGZHI_WORKING_HOURS,
@@ -114,6 +115,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return restoreCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "upgrade-check":
 		return upgradeCheckCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "indicators":
+		return indicatorsCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "gongzhi", Version)
 		return nil

@@ -423,6 +423,7 @@ var routeTable = []route{
 	{"GET", "/api/v1/indicators", asUser, noKey, "the month's governance indicators with the composite (supervisor, admin)", nil, (*API).listIndicators},
 	{"GET", "/api/v1/indicators/catalogue", asAnyone, noKey, "the indicator catalogue with the district's weights beside the standard", (*API).indicatorCatalogue, nil},
 	{"GET", "/api/v1/indicators/changes", asAnyone, noKey, "the record of changes to the district's weights, switches and costs", (*API).indicatorChanges, nil},
+	{"GET", "/api/v1/indicators/compare", asUser, noKey, "the month's governance indicators of each district side by side (supervisor, admin)", nil, (*API).compareIndicators},
 	{"PUT", "/api/v1/indicators/costs", asUser, noKey, "set the cost settings of the cost indicator, with a reason (admin)", nil, (*API).setIndicatorCosts},
 	{"PUT", "/api/v1/indicators/{code}", asUser, noKey, "change an indicator's weight or switch it on or off, with a reason (admin)", nil, (*API).setIndicator},
 	{"POST", "/api/v1/kiosks", asUser, keyed, "register a self-service terminal site", nil, (*API).registerKiosk},

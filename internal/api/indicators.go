@@ -92,3 +92,23 @@ func (a *API) setIndicatorCosts(w http.ResponseWriter, r *http.Request, u auth.U
 	v, err := a.Indicators.SetCosts(r.Context(), u, in)
 	a.answer(w, r, http.StatusOK, v, err)
 }
+
+// GET /api/v1/indicators/compare?month=YYYY-MM: each district the caller
+// may read, side by side.
+func (a *API) compareIndicators(w http.ResponseWriter, r *http.Request, u auth.User) {
+	if a.Indicators == nil {
+		a.fail(w, r, errNoIndicators)
+		return
+	}
+	if !indicator.CanRead(u) {
+		a.fail(w, r, errs.ErrForbidden)
+		return
+	}
+	m, err := a.Indicators.ParseMonth(r.URL.Query().Get("month"))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	v, err := a.Indicators.Compare(r.Context(), u, m)
+	a.answer(w, r, http.StatusOK, v, err)
+}

@@ -49,4 +49,13 @@ func oaIndicators(t *testing.T, c *oaClient, admin, supervisor, handler, residen
 	c.want(c.do(oaReq{method: "GET", path: list, token: handler}), 403, "a handler reads")
 	c.want(c.do(oaReq{method: "GET", path: list, token: resident}), 403, "a resident reads")
 	c.want(c.do(oaReq{method: "GET", path: list}), 401, "anonymous reads")
+	cmp := "/api/v1/indicators/compare"
+	r = c.want(c.do(oaReq{method: "GET", path: cmp, token: admin, query: "month=2026-11"}), 200, "the districts side by side")
+	if !strings.Contains(string(r.raw), `"area_code":"110117"`) || !strings.Contains(string(r.raw), `"platform_wide":["T2"]`) {
+		t.Fatalf("comparison: %s", r.raw)
+	}
+	c.want(c.do(oaReq{method: "GET", path: cmp, token: supervisor}), 200, "a supervisor's districts")
+	c.want(c.do(oaReq{method: "GET", path: cmp, token: admin, query: "month=2026-13"}), 400, "a bad month to compare")
+	c.want(c.do(oaReq{method: "GET", path: cmp, token: handler}), 403, "a handler compares")
+	c.want(c.do(oaReq{method: "GET", path: cmp}), 401, "anonymous compares")
 }

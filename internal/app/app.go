@@ -102,6 +102,7 @@ type App struct {
 	// with a generated password, to be printed once.
 	AdminPassword string
 	Trail         *trail.Service
+	web           *web.Server
 }
 
 // New opens the database, migrates it, creates the admin account on first
@@ -317,6 +318,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	w.Routes(mux)
+	a.web = w // the yearly report's document for the command line (indicators.go)
 	m := newMetrics()
 	metricsAllow, err := limit.ParseNets(cfg.MetricsAllow)
 	if err != nil {

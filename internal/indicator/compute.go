@@ -63,18 +63,26 @@ func (s *Service) ParseMonth(month string) (time.Time, error) {
 	return m, nil
 }
 
-// Compute returns the indicators of the month starting at m, for u.
+// Compute returns the indicators of the month starting at m, for u: the
+// whole installation.
 func (s *Service) Compute(ctx context.Context, u auth.User, m time.Time) (Month, error) {
 	if !CanRead(u) {
 		return Month{}, errs.ErrForbidden
 	}
+	return s.compute(ctx, m, "")
+}
+
+// compute returns the indicators of the month starting at m in the area
+// (its subtree of codes; "" is the whole installation). The caller has
+// checked who asks.
+func (s *Service) compute(ctx context.Context, m time.Time, area string) (Month, error) {
 	settings, err := s.Settings(ctx)
 	if err != nil {
 		return Month{}, err
 	}
 	from, to := m, m.AddDate(0, 1, 0)
 	out := Month{Month: m.Format("2006-01"), From: from, To: to, Partial: s.clock.Now().Before(to)}
-	vals, err := s.values(ctx, from, to)
+	vals, err := s.values(ctx, from, to, area)
 	if err != nil {
 		return Month{}, err
 	}
@@ -132,38 +140,67 @@ func pct(num, den int64) *float64 {
 	return &v
 }
 
-// values computes every indicator's value in [from, to).
-func (s *Service) values(ctx context.Context, from, to time.Time) (map[string]*float64, error) {
+// under is the range [lo, hi) of the area codes in the area's subtree; the
+// whole installation ("") is every code (codes hold only characters below
+// '~').
+func under(area string) (lo, hi string) { return area, area + "~" }
+
+// values computes every indicator's value in [from, to) in the area.
+func (s *Service) values(ctx context.Context, from, to time.Time, area string) (map[string]*float64, error) {
 	out := map[string]*float64{}
 	var err error
-	if out[CodeOnline], err = s.online(ctx, from, to); err != nil {
+	if out[CodeOnline], err = s.online(ctx, from, to, area); err != nil {
 		return nil, err
 	}
-	if out[CodeDigital], err = s.digital(ctx, from, to); err != nil {
+	if out[CodeDigital], err = s.digital(ctx, from, to, area); err != nil {
 		return nil, err
 	}
-	if out[CodeHandling], out[CodeOnTime], err = s.handling(ctx, from, to); err != nil {
+	if out[CodeHandling], out[CodeOnTime], err = s.handling(ctx, from, to, area); err != nil {
 		return nil, err
 	}
-	if out[CodeFirstContact], err = s.firstContact(ctx, from, to); err != nil {
+	if out[CodeFirstContact], err = s.firstContact(ctx, from, to, area); err != nil {
 		return nil, err
 	}
-	if out[CodeParticipation], err = s.participation(ctx, from, to); err != nil {
+	if out[CodeParticipation], err = s.participation(ctx, from, to, area); err != nil {
 		return nil, err
 	}
 	if out[CodeShared], err = s.shared(ctx, from, to); err != nil {
 		return nil, err
 	}
-	if out[CodeCost], err = s.cost(ctx, from, to); err != nil {
+	if out[CodeCost], err = s.cost(ctx, from, to, area); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// online is the share of the month's minutes with a heartbeat, as the
+// online is the platform's online rate: the mean of the server's
+// (serverOnline) and the self-service terminals' in the area (their share
+// of terminal-minutes online, which the kiosks' capability measures and app
+// wires in); either alone when the other has nothing to measure.
+func (s *Service) online(ctx context.Context, from, to time.Time, area string) (*float64, error) {
+	server, err := s.serverOnline(ctx, from, to)
+	if err != nil || s.terminals == nil {
+		return server, err
+	}
+	share, ok, err := s.terminals(ctx, from, area)
+	if err != nil {
+		return nil, errs.Wrap(err, "terminals' online share")
+	}
+	if !ok {
+		return server, nil
+	}
+	v := share * 100
+	if server != nil {
+		v = (*server + v) / 2
+	}
+	v = round2(v)
+	return &v, nil
+}
+
+// serverOnline is the share of the month's minutes with a heartbeat, as the
 // evaluation's health counts it: minutes before the first heartbeat ever
 // and after the current minute are not counted.
-func (s *Service) online(ctx context.Context, from, to time.Time) (*float64, error) {
+func (s *Service) serverOnline(ctx context.Context, from, to time.Time) (*float64, error) {
 	f, t := db.Millis(from), db.Millis(to)
 	if now := s.clock.Now().UnixMilli()/60000*60000 + 60000; t > now {
 		t = now
@@ -186,11 +223,12 @@ func (s *Service) online(ctx context.Context, from, to time.Time) (*float64, err
 	return pct(up, (t-f)/60000), nil
 }
 
-func (s *Service) digital(ctx context.Context, from, to time.Time) (*float64, error) {
+func (s *Service) digital(ctx context.Context, from, to time.Time, area string) (*float64, error) {
 	var all, online int64
+	lo, hi := under(area)
 	err := s.db.R.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN channel IN ($3, $4, $5, $6, $7) THEN 1 ELSE 0 END), 0)
-FROM tickets WHERE created_at >= $1 AND created_at < $2`, db.Millis(from), db.Millis(to),
-		onlineChannels[0], onlineChannels[1], onlineChannels[2], onlineChannels[3], onlineChannels[4]).Scan(&all, &online)
+FROM tickets WHERE created_at >= $1 AND created_at < $2 AND area_code >= $8 AND area_code < $9`, db.Millis(from), db.Millis(to),
+		onlineChannels[0], onlineChannels[1], onlineChannels[2], onlineChannels[3], onlineChannels[4], lo, hi).Scan(&all, &online)
 	if err != nil {
 		return nil, errs.Wrap(err, "digital share")
 	}
@@ -199,9 +237,10 @@ FROM tickets WHERE created_at >= $1 AND created_at < $2`, db.Millis(from), db.Mi
 
 // handling is the median working hours from creation to reply of the
 // tickets replied in the month, and the share replied on time.
-func (s *Service) handling(ctx context.Context, from, to time.Time) (*float64, *float64, error) {
+func (s *Service) handling(ctx context.Context, from, to time.Time, area string) (*float64, *float64, error) {
+	lo, hi := under(area)
 	rows, err := s.db.R.QueryContext(ctx, `SELECT created_at, replied_at, due_complete_at FROM tickets
-WHERE replied_at >= $1 AND replied_at < $2 ORDER BY replied_at LIMIT $3`, db.Millis(from), db.Millis(to), MaxRows)
+WHERE replied_at >= $1 AND replied_at < $2 AND area_code >= $4 AND area_code < $5 ORDER BY replied_at LIMIT $3`, db.Millis(from), db.Millis(to), MaxRows, lo, hi)
 	if err != nil {
 		return nil, nil, errs.Wrap(err, "handling")
 	}
@@ -235,22 +274,36 @@ WHERE replied_at >= $1 AND replied_at < $2 ORDER BY replied_at LIMIT $3`, db.Mil
 	return &med, pct(onTime, int64(n)), nil
 }
 
-func (s *Service) firstContact(ctx context.Context, from, to time.Time) (*float64, error) {
+func (s *Service) firstContact(ctx context.Context, from, to time.Time, area string) (*float64, error) {
 	var closed, first int64
+	lo, hi := under(area)
 	err := s.db.R.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM ticket_events e
 WHERE e.ticket_number = t.number AND e.action IN ($3, $4, $5, $6)) THEN 1 ELSE 0 END), 0)
-FROM tickets t WHERE t.closed_at >= $1 AND t.closed_at < $2 AND t.status = 'closed'`, db.Millis(from), db.Millis(to),
-		redoActions[0], redoActions[1], redoActions[2], redoActions[3]).Scan(&closed, &first)
+FROM tickets t WHERE t.closed_at >= $1 AND t.closed_at < $2 AND t.status = 'closed' AND t.area_code >= $7 AND t.area_code < $8`, db.Millis(from), db.Millis(to),
+		redoActions[0], redoActions[1], redoActions[2], redoActions[3], lo, hi).Scan(&closed, &first)
 	if err != nil {
 		return nil, errs.Wrap(err, "first-contact resolution")
 	}
 	return pct(first, closed), nil
 }
 
-func (s *Service) participation(ctx context.Context, from, to time.Time) (*float64, error) {
+// participation is the distinct participants per 1,000 residents on the
+// roster. In an area (a district compared with others) only the
+// participants on the area's roster count: a resident registered in one
+// district counts for that one, wherever she took part.
+func (s *Service) participation(ctx context.Context, from, to time.Time, area string) (*float64, error) {
 	var residents int64
-	if err := s.db.R.QueryRowContext(ctx, `SELECT COUNT(DISTINCT phone) FROM area_residents`).Scan(&residents); err != nil {
-		return nil, errs.Wrap(err, "participation")
+	var roster map[string]bool
+	if area == "" {
+		if err := s.db.R.QueryRowContext(ctx, `SELECT COUNT(DISTINCT phone) FROM area_residents`).Scan(&residents); err != nil {
+			return nil, errs.Wrap(err, "participation")
+		}
+	} else {
+		var err error
+		if roster, err = s.roster(ctx, area); err != nil {
+			return nil, err
+		}
+		residents = int64(len(roster))
 	}
 	if residents == 0 {
 		return nil, nil
@@ -262,7 +315,9 @@ func (s *Service) participation(ctx context.Context, from, to time.Time) (*float
 			return nil, err
 		}
 		for _, p := range phones {
-			people[p] = true
+			if roster == nil || roster[p] {
+				people[p] = true
+			}
 		}
 	}
 	v := round2(float64(len(people)) * 1000 / float64(residents))
@@ -279,4 +334,23 @@ func (s *Service) shared(ctx context.Context, from, to time.Time) (*float64, err
 	}
 	v := float64(n)
 	return &v, nil
+}
+
+// roster is the phones of the residents registered in the area's subtree.
+func (s *Service) roster(ctx context.Context, area string) (map[string]bool, error) {
+	lo, hi := under(area)
+	rows, err := s.db.R.QueryContext(ctx, `SELECT DISTINCT phone FROM area_residents WHERE area_code >= $1 AND area_code < $2`, lo, hi)
+	if err != nil {
+		return nil, errs.Wrap(err, "participation")
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, errs.Wrap(err, "participation")
+		}
+		out[p] = true
+	}
+	return out, errs.Wrap(rows.Err(), "participation")
 }

@@ -12,17 +12,19 @@ import (
 // hours on each (from its first signing to its last reply, on the working
 // calendar; none for a ticket never signed or replied, such as a
 // consultation answered at once) times the cost of an hour, plus the fixed
-// monthly costs, over the tickets closed.
-func (s *Service) cost(ctx context.Context, from, to time.Time) (*float64, error) {
+// monthly costs, over the tickets closed. In a district the fixed costs
+// are shared by all the installation's closed tickets alike.
+func (s *Service) cost(ctx context.Context, from, to time.Time, area string) (*float64, error) {
 	c, err := s.Costs(ctx)
 	if err != nil {
 		return nil, err
 	}
+	lo, hi := under(area)
 	rows, err := s.db.R.QueryContext(ctx, `SELECT t.number,
 MIN(CASE WHEN e.action = 'sign' THEN e.at END), MAX(CASE WHEN e.action = 'reply' THEN e.at END)
 FROM tickets t LEFT JOIN ticket_events e ON e.ticket_number = t.number AND e.action IN ('sign', 'reply')
-WHERE t.closed_at >= $1 AND t.closed_at < $2 AND t.status = 'closed'
-GROUP BY t.number ORDER BY t.number LIMIT $3`, db.Millis(from), db.Millis(to), MaxRows)
+WHERE t.closed_at >= $1 AND t.closed_at < $2 AND t.status = 'closed' AND t.area_code >= $4 AND t.area_code < $5
+GROUP BY t.number ORDER BY t.number LIMIT $3`, db.Millis(from), db.Millis(to), MaxRows, lo, hi)
 	if err != nil {
 		return nil, errs.Wrap(err, "cost")
 	}
@@ -46,6 +48,17 @@ GROUP BY t.number ORDER BY t.number LIMIT $3`, db.Millis(from), db.Millis(to), M
 	if closed == 0 {
 		return nil, nil
 	}
-	v := round2((hours*c.PerHour + c.FixedMonthly) / float64(closed))
+	fixed := c.FixedMonthly / float64(closed)
+	if area != "" {
+		// A district bears the fixed costs in proportion to the matters it
+		// closed: each closed matter of the installation the same share.
+		var all int64
+		if err := s.db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE closed_at >= $1 AND closed_at < $2 AND status = 'closed'`,
+			db.Millis(from), db.Millis(to)).Scan(&all); err != nil {
+			return nil, errs.Wrap(err, "cost")
+		}
+		fixed = c.FixedMonthly / float64(max(all, closed))
+	}
+	v := round2(hours*c.PerHour/float64(closed) + fixed)
 	return &v, nil
 }

@@ -69,7 +69,18 @@ type Service struct {
 	clock clock.Clock
 	acts  []ActSource
 	hours func(from, to time.Time) time.Duration
+	// terminals is the self-service terminals' online share (0–1) in the
+	// month that starts at the instant, in the area ("" everywhere); ok is
+	// false when the area had no terminal registered. Nil: no terminals.
+	terminals TerminalShare
 }
+
+// TerminalShare measures the self-service terminals' online share of a
+// month in an area; the kiosks' capability provides it (app wires it).
+type TerminalShare func(ctx context.Context, month time.Time, area string) (share float64, ok bool, err error)
+
+// SetTerminals sets where the terminals' online share is read from.
+func (s *Service) SetTerminals(t TerminalShare) { s.terminals = t }
 
 // ActSource lists the phones of residents who took part in something in
 // [from, to); the capabilities provide them (app wires them).

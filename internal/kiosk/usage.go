@@ -125,6 +125,15 @@ WHERE filed_at >= $1 AND filed_at < $2 GROUP BY terminal_id`, db.Millis(from), d
 // heartbeat are online. No terminal: 0. The zero month is the month under
 // way.
 func (s *Service) OnlineShare(ctx context.Context, month time.Time) (float64, error) {
+	share, _, err := s.OnlineShareIn(ctx, month, "")
+	return share, err
+}
+
+// OnlineShareIn is OnlineShare over the terminals placed in the area's
+// subtree of codes ("" every terminal); terminals is how many were
+// registered by the month's end (or now), so that none is told from all
+// offline.
+func (s *Service) OnlineShareIn(ctx context.Context, month time.Time, area string) (share float64, terminals int, err error) {
 	if month.IsZero() {
 		month = s.clock.Now()
 	}
@@ -133,13 +142,14 @@ func (s *Service) OnlineShare(ctx context.Context, month time.Time) (float64, er
 		to = now
 	}
 	if !to.After(from) {
-		return 0, nil
+		return 0, 0, nil
 	}
 	lo, hi := from.Unix()/60, to.Unix()/60 // minutes [lo, hi)
 	starts := map[string]int64{}
-	rows, err := s.db.R.QueryContext(ctx, `SELECT id, created_at FROM kiosk_terminals WHERE created_at < $1`, db.Millis(to))
+	rows, err := s.db.R.QueryContext(ctx, `SELECT id, created_at FROM kiosk_terminals WHERE created_at < $1 AND area_code >= $2 AND area_code < $3`,
+		db.Millis(to), area, area+"~")
 	if err != nil {
-		return 0, errs.Wrap(err, "online share")
+		return 0, 0, errs.Wrap(err, "online share")
 	}
 	var total int64
 	for rows.Next() {
@@ -147,33 +157,34 @@ func (s *Service) OnlineShare(ctx context.Context, month time.Time) (float64, er
 		var created int64
 		if err := rows.Scan(&id, &created); err != nil {
 			rows.Close()
-			return 0, errs.Wrap(err, "online share")
+			return 0, 0, errs.Wrap(err, "online share")
 		}
 		start := max(lo, created/60000)
 		starts[id] = start
 		total += hi - start
+		terminals++
 	}
 	rows.Close()
 	if total <= 0 {
-		return 0, nil
+		return 0, terminals, nil
 	}
 	span := int64(OnlineWithin / time.Minute)
 	beats := map[string][]int64{}
 	rows, err = s.db.R.QueryContext(ctx, `SELECT terminal_id, minute FROM kiosk_beats WHERE minute >= $1 AND minute < $2`, lo-span, hi)
 	if err != nil {
-		return 0, errs.Wrap(err, "online share")
+		return 0, 0, errs.Wrap(err, "online share")
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id string
 		var m int64
 		if err := rows.Scan(&id, &m); err != nil {
-			return 0, errs.Wrap(err, "online share")
+			return 0, 0, errs.Wrap(err, "online share")
 		}
 		beats[id] = append(beats[id], m)
 	}
 	if err := rows.Err(); err != nil {
-		return 0, errs.Wrap(err, "online share")
+		return 0, 0, errs.Wrap(err, "online share")
 	}
 	var online int64
 	for id, ms := range beats {
@@ -183,7 +194,7 @@ func (s *Service) OnlineShare(ctx context.Context, month time.Time) (float64, er
 		}
 		online += covered(ms, span, start, hi)
 	}
-	return float64(online) / float64(total), nil
+	return float64(online) / float64(total), terminals, nil
 }
 
 // covered counts the minutes of [lo, hi) within span minutes from one of

@@ -240,6 +240,7 @@ var messageTables = []map[string][2]string{
 	agreementMessages,
 	statusMessages,
 	indicatorMessages,
+	indicatorReportMessages,
 	kioskMessages,
 	requesterMessages,
 }

@@ -54,3 +54,29 @@ var indicatorMessages = map[string][2]string{
 	"ind.field.fixed_monthly": {"每月固定成本", "Fixed monthly costs"},
 	"ind.field.cost_ceiling":  {"件均成本上限", "Cost ceiling"},
 }
+
+// indicatorReportMessages are the words of the yearly report and of the
+// districts compared.
+var indicatorReportMessages = map[string][2]string{
+	"ind.report.title":      {"年度自评报告", "Yearly self-assessment"},
+	"ind.report.heading":    {"%d年度治理效能自评报告", "Governance indicators: self-assessment of %d"},
+	"ind.report.span":       {"共%d个月", "%d months"},
+	"ind.report.mean":       {"已结束各月综合得分平均", "Mean composite of the complete months"},
+	"ind.report.best":       {"综合得分最高的月份", "Month with the highest composite"},
+	"ind.report.worst":      {"综合得分最低的月份", "Month with the lowest composite"},
+	"ind.report.lead":       {"各项指标逐月的值和得分（0–100），综合得分为计入指标得分的加权平均；每张图后的表格即图中的数据，与年度自评 Excel 相同。", "Each indicator's value and score (0–100) month by month; the composite is the weighted mean of the scores that count. The table after each chart holds its figures, the same as the yearly workbook's."},
+	"ind.report.partial":    {"带 * 的月份尚未结束。", "A month marked * is still under way."},
+	"ind.report.weights":    {"所用权重与本区调整", "The weights used and the district's changes"},
+	"ind.report.table":      {"逐月数据", "month by month"},
+	"ind.report.chart.desc": {"各月得分（0–100）的折线图，数据见下表。", "Line chart of the months' scores (0–100); the table below holds the figures."},
+	"ind.report.back":       {"返回效能指标", "Back to the indicators"},
+	"ind.report.end":        {"（以下空白）", "(end of the report)"},
+	"ind.report.link":       {"年度自评报告（打印 / PDF）", "Yearly report (print / PDF)"},
+	"ind.compare.title":     {"各区效能指标比较", "Districts compared"},
+	"ind.compare.lead":      {"同一月份各区的指标并排列出：每区只计本区的工单、居民名册和自助终端，权重和成本参数相同。只列出您有权查看的区。", "The districts' indicators of one month side by side: each counts its own tickets, roster and terminals, with the same weights and costs. Only the districts you may read are shown."},
+	"ind.compare.none":      {"没有可比较的区。", "No district to compare."},
+	"ind.compare.wide":      {"全平台共用，各区相同：", "The platform's as a whole, the same in every district: "},
+	"ind.compare.truncated": {"区数较多，只列出前%d个。", "There are more districts; the first %d are shown."},
+	"ind.compare.link":      {"各区比较", "Districts compared"},
+	"ind.compare.district":  {"区", "District"},
+}

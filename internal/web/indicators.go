@@ -22,6 +22,8 @@ func (s *Server) indicatorRoutes(h route) {
 	h("GET /staff/indicators", s.staffIndicators)
 	h("POST /staff/indicators/{code}", s.staffIndicatorSet)
 	h("GET /staff/indicators/year.xlsx", s.staffIndicatorYear)
+	h("GET /staff/indicators/report", s.staffIndicatorReport)
+	h("GET /staff/indicators/compare", s.staffIndicatorCompare)
 }
 
 var errNoIndicators = errs.New(errs.Unavailable, "指标服务未启用", "indicators are not available")

@@ -209,6 +209,7 @@ var pageNames = []string{
 	"indicators", "indicators_staff",
 	"kiosk", "kiosk_enrol", "kiosk_receipt", "kiosk_staff",
 	"staff_requesters",
+	"indicators_report", "indicators_compare", // the report is its own document (template "report")
 }
 
 // New parses the templates and returns the server.
