@@ -76,6 +76,15 @@ func (l *Lookup) EventCode(category string) string {
 	return ""
 }
 
+// ComponentCode is the national component class code of a category, ""
+// when none.
+func (l *Lookup) ComponentCode(category string) string {
+	if r := l.Category(category); r.Component != nil {
+		return r.Component.Code
+	}
+	return ""
+}
+
 // GridCode is the unit-grid code of the grid cell an area is or lies in
 // (a courtyard inside a cell), "" when it lies in none with a code.
 func (l *Lookup) GridCode(area string) string {

@@ -102,6 +102,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canStatus":     canStatus,
 		"canIndicators": canIndicators,
 		"canKiosks":     canKiosks,
+		"canNational":   canNational,
 	}
 }
 
@@ -241,6 +242,7 @@ var messageTables = []map[string][2]string{
 	indicatorMessages,
 	kioskMessages,
 	requesterMessages,
+	nationalMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last
