@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"encoding/csv"
+	"strings"
 	"testing"
 
 	"github.com/gongzhi/gongzhi/internal/db/dbtest"
@@ -17,16 +18,24 @@ func TestTicketExportNationalCodes(t *testing.T) {
 			srv := newServer(t, engine)
 			agent := login(t, srv, "demo-agent")
 			dispatcher := login(t, srv, "demo-dispatcher")
+			var numbers []string
 			for _, b := range []map[string]any{
 				{"kind": "complaint", "category_code": "0104", "description": "路口有人占道摆摊", "area_code": "110117001001", "reporter_phone": "13912345678"},
 				{"kind": "help", "category_code": "0304", "description": "楼前路灯不亮", "area_code": "110117001001", "reporter_phone": "13912340000"},
 				{"kind": "help", "category_code": "0601", "description": "公司拖欠工资", "area_code": "110117001001", "reporter_phone": "13912341111"},
 			} {
-				if code, _, m := post(t, srv, "/api/v1/tickets", agent, "", b); code != 201 {
+				code, _, m := post(t, srv, "/api/v1/tickets", agent, "", b)
+				if code != 201 {
 					t.Fatalf("submit: %d %v", code, m)
 				}
+				numbers = append(numbers, m["number"].(string))
 			}
-			code, _, body := download(t, srv, "/api/v1/tickets/export?format=csv", dispatcher)
+			// Open311 shows the event class among its extensions.
+			code, _, body := download(t, srv, "/open311/v2/requests/"+numbers[0]+".json?extensions=true", "")
+			if code != 200 || !strings.Contains(string(body), `"national_event_code":"05"`) || !strings.Contains(string(body), `"grid_code":""`) {
+				t.Fatalf("open311: %d %s", code, body)
+			}
+			code, _, body = download(t, srv, "/api/v1/tickets/export?format=csv", dispatcher)
 			if code != 200 {
 				t.Fatalf("csv: %d %s", code, body)
 			}

@@ -306,7 +306,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	})
 	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Insight: a.Insight, Themes: a.Themes, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Screening: a.Screening, Needs: a.Needs, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, Services: a.Services, Volunteers: a.Volunteers, Mediation: a.Mediation, OpenData: a.OpenData, Trail: a.Trail, Citylink: a.Citylink, Agreements: a.Agreements, Status: a.Status, Indicators: a.Indicators, Kiosk: a.Kiosk, NatCodes: a.NatCodes}).Routes(mux)
 	open311.New(open311.Deps{Tickets: a.Tickets, Auth: a.Auth, Gov: a.Gov, Idem: a.idem, Log: log, Jurisdiction: cfg.Jurisdiction, BaseURL: cfg.BaseURL,
-		SandboxURL: cfg.Open311SandboxURL, Citylink: a.Citylink}).Routes(mux)
+		SandboxURL: cfg.Open311SandboxURL, Citylink: a.Citylink, NatCodes: a.NatCodes}).Routes(mux)
 	lookupKey, err := d.Secret(ctx, "web.lookup", 32)
 	if err != nil {
 		return nil, err
