@@ -5,6 +5,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/agenda"
 	"github.com/gongzhi/gongzhi/internal/agreement"
 	"github.com/gongzhi/gongzhi/internal/kiosk"
+	"github.com/gongzhi/gongzhi/internal/natcode"
 	"log/slog"
 	"net/http"
 
@@ -80,6 +81,7 @@ type Deps struct {
 	Status       *status.Service
 	Indicators   *indicator.Service
 	Kiosk        *kiosk.Service
+	NatCodes     *natcode.Service
 }
 
 // API serves /api/v1.
@@ -459,4 +461,8 @@ var routeTable = []route{
 	{"GET", "/api/v1/kb/applications/{id}", asUser, noKey, "one online application, to its applicant or a reviewer", nil, (*API).kbApplication},
 	{"POST", "/api/v1/kb/applications/{id}/review", asUser, keyed, "approve, return for more or refuse an online application", nil, (*API).reviewKB},
 	{"GET", "/api/v1/evaluation/requesters", asUser, noKey, "the figures of residents' and enterprises' requests apart", nil, (*API).evaluationRequesters},
+	{"GET", "/api/v1/national/mapping", asUser, noKey, "every category with its national classes, the class table, the grid codes and the conformance problems", nil, (*API).nationalMapping},
+	{"GET", "/api/v1/categories/{code}/national", asUser, noKey, "a category's national classes: the district's decision and the classes that apply", nil, (*API).categoryNational},
+	{"PUT", "/api/v1/categories/{code}/national", asUser, noKey, "replace a category's national classes (admin)", nil, (*API).setCategoryNational},
+	{"PUT", "/api/v1/areas/{code}/grid-code", asUser, noKey, "set or clear a grid cell's unit-grid code (GB/T 30428.1) (admin)", nil, (*API).setGridCode},
 }

@@ -34,7 +34,7 @@ func (a *API) exportTickets(w http.ResponseWriter, r *http.Request, u auth.User)
 	ctx := r.Context()
 	// The whole list is read before the answer starts, so a list past the
 	// cap gets a plain 400 instead of a cut-off file.
-	list, err := transfer.ReadTicketList(ctx, a.Tickets, a.Gov, u, f, ExportCap)
+	list, err := transfer.ReadTicketList(ctx, a.Tickets, a.Gov, u, f, ExportCap, transfer.WithNational(a.NatCodes))
 	if err != nil {
 		a.fail(w, r, err)
 		return

@@ -85,6 +85,9 @@ func loadDemo(ctx context.Context, a *App) error {
 	if err := loadDemoServices(ctx, a); err != nil {
 		return fmt.Errorf("load demo services and mediation: %w", err)
 	}
+	if err := demo.NationalCodes(ctx, a.NatCodes); err != nil {
+		return fmt.Errorf("load demo national codes: %w", err)
+	}
 	if list, err := a.Replies.List(ctx, auth.System()); err != nil {
 		return err
 	} else if len(list) == 0 {

@@ -47,6 +47,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/idem"
+	"github.com/gongzhi/gongzhi/internal/natcode"
 	"github.com/gongzhi/gongzhi/internal/plaintext"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
@@ -79,6 +80,8 @@ type Deps struct {
 	// Citylink, when set, serves the endpoints of linked platforms under
 	// CitylinkPrefix (see citylink.go).
 	Citylink *citylink.Service
+	// NatCodes, when set, fills the national-code extension fields.
+	NatCodes *natcode.Service
 }
 
 // Server serves GeoReport v2.

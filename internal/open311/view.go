@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/gongzhi/gongzhi/internal/natcode"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
@@ -50,6 +51,11 @@ type extended struct {
 	Duplicate      string   `xml:"duplicate" json:"duplicate"`
 	Parent         string   `xml:"parent_service_request_id" json:"parent_service_request_id"`
 	Children       []string `xml:"children>service_request_id" json:"children"`
+	// National codes (natcode), empty where the district has none: the
+	// GB/T 30428.2 event class of the category and the GB/T 30428.1
+	// unit-grid code of the cell the request's area is or lies in.
+	NationalEvent string `xml:"national_event_code" json:"national_event_code"`
+	GridCode      string `xml:"grid_code" json:"grid_code"`
 }
 
 // note is one line of the public timeline (extensions=true).
@@ -156,6 +162,7 @@ type view struct {
 	cat      catalog
 	orgNames map[string]string
 	extras   map[string]ticket.External
+	national *natcode.Lookup // nil without the service
 }
 
 func (s *Server) newView(ctx context.Context, tickets []ticket.Ticket) (*view, error) {
@@ -171,7 +178,13 @@ func (s *Server) newView(ctx context.Context, tickets []ticket.Ticket) (*view, e
 	if err != nil {
 		return nil, err
 	}
-	return &view{s: s, ctx: ctx, cat: c, orgNames: map[string]string{}, extras: extras}, nil
+	v := &view{s: s, ctx: ctx, cat: c, orgNames: map[string]string{}, extras: extras}
+	if s.NatCodes != nil {
+		if v.national, err = s.NatCodes.Lookup(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
 }
 
 func (v *view) orgName(code string) string {
@@ -224,6 +237,9 @@ func (v *view) request(t ticket.Ticket, extensions bool) (request, error) {
 	}
 	if e.Children == nil {
 		e.Children = []string{}
+	}
+	if v.national != nil {
+		e.NationalEvent, e.GridCode = v.national.EventCode(t.CategoryCode), v.national.GridCode(t.AreaCode)
 	}
 	r.ExtendedAttributes = e
 	evs, err := v.s.Tickets.PublicEvents(v.ctx, t.Number)

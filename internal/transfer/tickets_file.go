@@ -44,10 +44,14 @@ func ListFormat(format string) (string, error) {
 // ListHeader is the header row of a list export, in Chinese for the staff
 // who open it in Excel or WPS.
 var ListHeader = []string{"工单编号", "类型", "状态", "诉求分类", "区划", "诉求内容", "地址", "渠道", "承办单位", "诉求人", "联系电话",
-	"紧急程度", "时限灯", "是否超期", "受理时间", "派单时间", "办结时限", "办结时间", "答复内容", "满意度"}
+	"紧急程度", "时限灯", "是否超期", "受理时间", "派单时间", "办结时限", "办结时间", "答复内容", "满意度",
+	// National codes (natcode), added at the end so the columns before keep
+	// their places: GB/T 30428.2 event and component classes, GB/T 30428.1
+	// unit grid; empty where the district has none.
+	"国标事件类代码", "国标部件类代码", "单元网格代码"}
 
 // listWidths are the column widths of the XLSX sheet.
-var listWidths = []float64{18, 8, 10, 22, 14, 48, 30, 10, 28, 10, 14, 8, 8, 8, 20, 20, 20, 20, 40, 10}
+var listWidths = []float64{18, 8, 10, 22, 14, 48, 30, 10, 28, 10, 14, 8, 8, 8, 20, 20, 20, 20, 40, 10, 10, 10, 18}
 
 var kindNames = map[ticket.Kind]string{ticket.KindConsultation: "咨询", ticket.KindHelp: "求助", ticket.KindComplaint: "投诉",
 	ticket.KindReport: "举报", ticket.KindSuggestion: "建议"}
@@ -83,11 +87,14 @@ type TicketList struct {
 // masked, so no reporter's name or phone appears in full. More than max
 // tickets is an Invalid error asking for narrower filters. orgs may be nil;
 // then units are shown by code alone.
-func ReadTicketList(ctx context.Context, tickets *ticket.Service, orgs *gov.Service, u auth.User, f ticket.Filter, max int) (*TicketList, error) {
+func ReadTicketList(ctx context.Context, tickets *ticket.Service, orgs *gov.Service, u auth.User, f ticket.Filter, max int, opts ...ListOption) (*TicketList, error) {
 	if !u.Role.IsStaff() {
 		return nil, errs.New(errs.Forbidden, "只有工作人员可以导出工单", "only staff can export tickets")
 	}
-	row := rowMaker(ctx, tickets, orgs)
+	row, err := withNational(ctx, rowMaker(ctx, tickets, orgs), opts)
+	if err != nil {
+		return nil, err
+	}
 	l := &TicketList{Rows: [][]string{}, date: tickets.Now().In(tickets.Location()).Format("20060102")}
 	f.Cursor, f.Limit = "", ticket.MaxLimit
 	for {
@@ -111,14 +118,17 @@ func ReadTicketList(ctx context.Context, tickets *ticket.Service, orgs *gov.Serv
 // ReadSelected reads the tickets of numbers that u may list, in that order
 // and masked as a list is, as the rows of an export; a number u may not
 // list is left out. At most ticket.MaxBatch numbers.
-func ReadSelected(ctx context.Context, tickets *ticket.Service, orgs *gov.Service, u auth.User, numbers []string) (*TicketList, error) {
+func ReadSelected(ctx context.Context, tickets *ticket.Service, orgs *gov.Service, u auth.User, numbers []string, opts ...ListOption) (*TicketList, error) {
 	if !u.Role.IsStaff() {
 		return nil, errs.New(errs.Forbidden, "只有工作人员可以导出工单", "only staff can export tickets")
 	}
 	if len(numbers) == 0 || len(numbers) > ticket.MaxBatch {
 		return nil, errs.Invalidf("请选择1到%d张工单", "numbers must name 1 to %d tickets", ticket.MaxBatch)
 	}
-	row := rowMaker(ctx, tickets, orgs)
+	row, err := withNational(ctx, rowMaker(ctx, tickets, orgs), opts)
+	if err != nil {
+		return nil, err
+	}
 	l := &TicketList{Rows: [][]string{}, date: tickets.Now().In(tickets.Location()).Format("20060102")}
 	for _, n := range numbers {
 		if !ticket.ValidNumber(n) {

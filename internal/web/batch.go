@@ -87,7 +87,7 @@ func (s *Server) batchExport(w http.ResponseWriter, r *http.Request, u *auth.Use
 		s.fail(w, r, err)
 		return
 	}
-	list, err := transfer.ReadSelected(r.Context(), s.Tickets, s.Gov, *u, numbers)
+	list, err := transfer.ReadSelected(r.Context(), s.Tickets, s.Gov, *u, numbers, transfer.WithNational(s.NatCodes))
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -39,7 +39,7 @@ func (s *Server) staffExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	list, err := transfer.ReadTicketList(ctx, s.Tickets, s.Gov, *u, f, ExportCap)
+	list, err := transfer.ReadTicketList(ctx, s.Tickets, s.Gov, *u, f, ExportCap, transfer.WithNational(s.NatCodes))
 	if err != nil {
 		s.fail(w, r, err)
 		return

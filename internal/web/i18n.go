@@ -103,6 +103,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canIndicators": canIndicators,
 		"canRequesters": canRequesters,
 		"canKiosks":     canKiosks,
+		"canNational":   canNational,
 	}
 }
 
@@ -243,6 +244,7 @@ var messageTables = []map[string][2]string{
 	indicatorReportMessages,
 	kioskMessages,
 	requesterMessages,
+	nationalMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

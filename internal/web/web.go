@@ -15,6 +15,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/kiosk"
 	"github.com/gongzhi/gongzhi/internal/mediation"
 	"github.com/gongzhi/gongzhi/internal/meeting"
+	"github.com/gongzhi/gongzhi/internal/natcode"
 	"github.com/gongzhi/gongzhi/internal/needs"
 	"github.com/gongzhi/gongzhi/internal/notice"
 	"github.com/gongzhi/gongzhi/internal/opendata"
@@ -160,6 +161,9 @@ type Deps struct {
 	// Kiosk keeps the self-service terminals; may be nil, and then their
 	// pages answer 503.
 	Kiosk *kiosk.Service
+	// NatCodes keeps the categories' national classes and the grids'
+	// unit-grid codes; may be nil, and then its page answers 503.
+	NatCodes *natcode.Service
 }
 
 // Server serves the HTML pages.
@@ -210,6 +214,7 @@ var pageNames = []string{
 	"kiosk", "kiosk_enrol", "kiosk_receipt", "kiosk_staff",
 	"staff_requesters",
 	"indicators_report", "indicators_compare", // the report is its own document (template "report")
+	"national_staff", "national_edit",
 }
 
 // New parses the templates and returns the server.

@@ -1,0 +1,31 @@
+package web
+
+// nationalMessages are the words of the national codes pages (GB/T 30428).
+var nationalMessages = map[string][2]string{
+	"nav.national":     {"国标编码", "National codes"},
+	"nat.title":        {"国家标准分类与网格编码", "National classes and grid codes"},
+	"nat.lead":         {"本区诉求分类与《数字化城市管理信息系统》GB/T 30428.2 部件和事件大类的对应，以及按 GB/T 30428.1 编制的单元网格代码。城市管理类分类须对应一个类或标明不适用；导出的工单带有这些代码。", "The district's categories mapped to the component and event classes of GB/T 30428.2, and the unit-grid codes built by GB/T 30428.1. An urban-management category must have a class or be marked not applicable; exported tickets carry these codes."},
+	"nat.problems":     {"一致性检查", "Conformance check"},
+	"nat.conforms":     {"映射一致，没有发现问题。", "The mapping conforms: no problems found."},
+	"nat.mapping":      {"诉求分类与国家标准类（含从上级继承的）", "Categories and their national classes (inherited ones included)"},
+	"nat.category":     {"诉求分类", "Category"},
+	"nat.urban":        {"城市管理类", "Urban management"},
+	"nat.urban.label":  {"计为城市管理类（其下各分类同）", "Counts as urban management (and so do the categories under it)"},
+	"nat.event":        {"事件类（GB/T 30428.2）", "Event class (GB/T 30428.2)"},
+	"nat.component":    {"部件类（GB/T 30428.2）", "Component class (GB/T 30428.2)"},
+	"nat.na":           {"不适用的理由", "Not applicable because"},
+	"nat.na.label":     {"不适用的理由（无对应类时填写）", "Why no class applies (when none does)"},
+	"nat.change":       {"修改", "Change"},
+	"nat.edit":         {"修改", "Change"},
+	"nat.yes":          {"是", "Yes"},
+	"nat.none":         {"无", "None"},
+	"nat.grids":        {"单元网格代码", "Unit-grid codes"},
+	"nat.grids.none":   {"本区尚未为网格编制代码（网格层级的区划才有）。", "No grid cell has a code yet (only areas of the grid level have one)."},
+	"nat.classes":      {"类表", "The class table"},
+	"nat.classes.note": {"仅收录 GB/T 30428.2 的大类；小类代码未经与标准原文核对，暂不收录。与城市运行管理服务平台交换前请以标准原文核对。", "Only the major classes of GB/T 30428.2; minor-class codes were not checked against the standard's text and are left out. Check against the standard's text before exchanging codes with a city platform."},
+	"nat.edit.title":   {"国家标准分类", "National classes"},
+	"nat.edit.lead":    {"每个体系至多对应一个类；未选的从上级继承。", "At most one class per scheme; one left empty is inherited from above."},
+	"nat.save":         {"保存", "Save"},
+	"nat.back":         {"返回列表", "Back to the list"},
+	"nat.flash.saved":  {"已保存。", "Saved."},
+}
