@@ -114,7 +114,9 @@ func (s *Store) Save(ctx context.Context, u auth.User, kind, key string, in Inpu
 	deps := strings.Join(in.Departments, " ")
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		for _, d := range in.Departments {
-			if _, err := gov.OrgQ(ctx, tx, d); err != nil {
+			if _, err := gov.OrgQ(ctx, tx, d); errs.Is(err, errs.NotFound) {
+				return errs.Invalidf("责任部门 %s 不存在", "no organisation %s to be responsible", d)
+			} else if err != nil {
 				return err
 			}
 		}
