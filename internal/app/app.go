@@ -272,6 +272,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Trail = newTrail(a)
 	a.Evaluation.SetParticipation(participationSources(a))
 	a.Indicators = newIndicators(a)
+	wireWorkload(a) // workload.go
 	created, generated, err := a.Auth.EnsureAdmin(ctx, cfg.AdminPassword)
 	if err != nil {
 		return nil, fmt.Errorf("create admin: %w", err)
