@@ -458,4 +458,11 @@ var routeTable = []route{
 	{"GET", "/api/v1/kb/applications/{id}", asUser, noKey, "one online application, to its applicant or a reviewer", nil, (*API).kbApplication},
 	{"POST", "/api/v1/kb/applications/{id}/review", asUser, keyed, "approve, return for more or refuse an online application", nil, (*API).reviewKB},
 	{"GET", "/api/v1/evaluation/requesters", asUser, noKey, "the figures of residents' and enterprises' requests apart", nil, (*API).evaluationRequesters},
+	{"GET", "/api/v1/evaluation/workload", asUser, noKey, "a month's workload per unit and staff member beside the three rates", nil, (*API).evaluationWorkload},
+	{"GET", "/api/v1/evaluation/returns", asUser, noKey, "a month's returns and re-dispatches by reason, category and area, with catalogue proposals", nil, (*API).evaluationReturns},
+	{"POST", "/api/v1/evaluation/returns/proposals", asUser, keyed, "set the dispatch catalogue line a proposal names", nil, (*API).applyReturnsProposal},
+	{"GET", "/api/v1/rectifications/{id}/root-cause", asUser, noKey, "a rectification task's root-cause record and its versions", nil, (*API).rectRootCause},
+	{"POST", "/api/v1/rectifications/{id}/root-cause", asUser, keyed, "write a rectification task's root-cause record (supervisors, admin)", nil, (*API).setRectRootCause},
+	{"GET", "/api/v1/insight/themes/{id}/root-cause", asUser, noKey, "a monthly theme's root-cause record and its versions", nil, (*API).themeRootCause},
+	{"POST", "/api/v1/insight/themes/{id}/root-cause", asUser, keyed, "write a monthly theme's root-cause record (those who may rectify it)", nil, (*API).setThemeRootCause},
 }
