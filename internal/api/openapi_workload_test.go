@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -41,7 +42,7 @@ func oaWorkload(t *testing.T, c *oaClient, supervisor, dispatcher, handler, resi
 	const rrc = "/api/v1/rectifications/{id}/root-cause"
 	rec := map[string]any{"root_cause": "职责边界不清", "affected": "老旧小区居民", "obstacles": "权属资料缺失", "departments": []string{"110117001-SO"}}
 	r = c.want(c.do(oaReq{method: "POST", path: rrc, args: []string{task}, token: supervisor, body: rec}), 200, "the task's root cause")
-	if r.m["version"] != float64(1) {
+	if fmt.Sprint(r.m["version"]) != "1" {
 		t.Fatalf("record %s", r.raw)
 	}
 	c.want(c.do(oaReq{method: "POST", path: rrc, args: []string{task}, token: supervisor, body: oaWith(rec, "departments", []string{"NOPE-9"})}), 400, "a department that is none")

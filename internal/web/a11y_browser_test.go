@@ -347,6 +347,8 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"admin", "/staff/indicators", false},
 		{"admin", "/staff/kiosks", false},
 		{"demo-supervisor", "/staff/figures/requesters", false},
+		{"demo-supervisor", "/staff/figures/workload", false},
+		{"demo-supervisor", "/staff/figures/returns", false},
 	}
 }
 
