@@ -209,6 +209,7 @@ var pageNames = []string{
 	"indicators", "indicators_staff",
 	"kiosk", "kiosk_enrol", "kiosk_receipt", "kiosk_staff",
 	"staff_requesters",
+	"staff_workload", "staff_returns", "staff_rootcause",
 }
 
 // New parses the templates and returns the server.
