@@ -465,4 +465,11 @@ var routeTable = []route{
 	{"GET", "/api/v1/categories/{code}/national", asUser, noKey, "a category's national classes: the district's decision and the classes that apply", nil, (*API).categoryNational},
 	{"PUT", "/api/v1/categories/{code}/national", asUser, noKey, "replace a category's national classes (admin)", nil, (*API).setCategoryNational},
 	{"PUT", "/api/v1/areas/{code}/grid-code", asUser, noKey, "set or clear a grid cell's unit-grid code (GB/T 30428.1) (admin)", nil, (*API).setGridCode},
+	{"GET", "/api/v1/evaluation/workload", asUser, noKey, "a month's workload per unit and staff member beside the three rates", nil, (*API).evaluationWorkload},
+	{"GET", "/api/v1/evaluation/returns", asUser, noKey, "a month's returns and re-dispatches by reason, category and area, with catalogue proposals", nil, (*API).evaluationReturns},
+	{"POST", "/api/v1/evaluation/returns/proposals", asUser, keyed, "set the dispatch catalogue line a proposal names", nil, (*API).applyReturnsProposal},
+	{"GET", "/api/v1/rectifications/{id}/root-cause", asUser, noKey, "a rectification task's root-cause record and its versions", nil, (*API).rectRootCause},
+	{"POST", "/api/v1/rectifications/{id}/root-cause", asUser, keyed, "write a rectification task's root-cause record (supervisors, admin)", nil, (*API).setRectRootCause},
+	{"GET", "/api/v1/insight/themes/{id}/root-cause", asUser, noKey, "a monthly theme's root-cause record and its versions", nil, (*API).themeRootCause},
+	{"POST", "/api/v1/insight/themes/{id}/root-cause", asUser, keyed, "write a monthly theme's root-cause record (those who may rectify it)", nil, (*API).setThemeRootCause},
 }

@@ -545,6 +545,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 	oaKiosks(t, c, admin, supervisor, handler, resident)
 	oaEnterprise(t, c, supervisor, handler, resident)
 	oaNational(t, c, a, admin, handler, resident)
+	oaWorkload(t, c, supervisor, dispatcher, handler, resident)
 
 	// Every operation was called, and the error answers came up.
 	var missed []string

@@ -276,6 +276,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Evaluation.SetParticipation(participationSources(a))
 	a.Indicators = newIndicators(a)
 	a.NatCodes = natcode.NewService(d, c, a.Tickets, a.Gov)
+	wireWorkload(a) // workload.go
 	created, generated, err := a.Auth.EnsureAdmin(ctx, cfg.AdminPassword)
 	if err != nil {
 		return nil, fmt.Errorf("create admin: %w", err)

@@ -47,6 +47,8 @@ const (
 	AuditExportData = "export_data"   // every table was exported (gongzhi export)
 	AuditBackup     = "backup"        // the database was backed up (gongzhi backup)
 	AuditRestore    = "restore"       // the database was restored from a backup (gongzhi restore)
+
+	AuditDispatchRule = "dispatch_rule" // a line of the dispatch catalogue was set
 )
 
 // AuditActions lists every action the audit log holds, so the pages can name
@@ -54,7 +56,8 @@ const (
 var AuditActions = []string{AuditViewPersonal, AuditCreateUser, AuditDisableUser, AuditEnableUser, AuditReadLog,
 	AuditExportTickets, AuditPublicPageSettings, AuditEvaluationSettings, AuditCreateAPIKey, AuditRevokeAPIKey,
 	AuditLoginFailed, AuditLoginLocked, AuditUnlock, AuditChangePassword, AuditResetPassword, AuditEnrolTOTP, AuditRemoveTOTP,
-	AuditOpenData, AuditDownload, AuditExportData, AuditBackup, AuditRestore}
+	AuditOpenData, AuditDownload, AuditExportData, AuditBackup, AuditRestore,
+	AuditDispatchRule}
 
 // AuditTx appends an entry inside the caller's transaction. An object that
 // names a phone in clear ("phone:13812345678") is kept masked: only the

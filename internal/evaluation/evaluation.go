@@ -89,6 +89,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/gongzhi/gongzhi/internal/calendar"
 	"github.com/gongzhi/gongzhi/internal/clock"
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
@@ -107,6 +108,8 @@ type Service struct {
 	// is ranked, classed or listed (SetMinSample; DefaultMinSample).
 	minSample int
 	part      ParticipationSources // SetParticipation
+	tickets   Tickets              // SetTickets: the workload and the returns report
+	cal       *calendar.Calendar   // SetTickets
 }
 
 // DefaultMinSample is the fewest rated tickets in a period with which a

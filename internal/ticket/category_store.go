@@ -88,6 +88,12 @@ func (s *Service) Categories(ctx context.Context) ([]Category, error) {
 
 // UpsertRule creates or replaces the catalogue line for (category, area).
 func (s *Service) UpsertRule(ctx context.Context, r Rule) error {
+	return s.upsertRule(ctx, r, nil)
+}
+
+// upsertRule writes the line, and then runs also (when set) in the same
+// transaction.
+func (s *Service) upsertRule(ctx context.Context, r Rule, also func(tx *sql.Tx) error) error {
 	if r.CategoryCode != "" && !gov.ValidCode(r.CategoryCode) || r.AreaCode != "" && !gov.ValidCode(r.AreaCode) {
 		return errs.Invalidf("派单规则的分类或区划代码格式不正确", "malformed category or area code in rule")
 	}
@@ -112,7 +118,10 @@ func (s *Service) UpsertRule(ctx context.Context, r Rule) error {
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO dispatch_rules (id, category_code, area_code, org_code, created_at) VALUES ($1, $2, $3, $4, $5)
 ON CONFLICT (category_code, area_code) DO UPDATE SET org_code = excluded.org_code`, r.ID, r.CategoryCode, r.AreaCode, r.OrgCode, now)
-		return errs.Wrap(err, "upsert rule")
+		if err != nil || also == nil {
+			return errs.Wrap(err, "upsert rule")
+		}
+		return also(tx)
 	})
 }
 

@@ -349,6 +349,8 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"demo-supervisor", "/staff/figures/requesters", false},
 		{"admin", "/staff/national", false},
 		{"admin", "/staff/national/0104", false},
+		{"demo-supervisor", "/staff/figures/workload", false},
+		{"demo-supervisor", "/staff/figures/returns", false},
 	}
 }
 

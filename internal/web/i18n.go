@@ -245,6 +245,7 @@ var messageTables = []map[string][2]string{
 	kioskMessages,
 	requesterMessages,
 	nationalMessages,
+	workloadMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

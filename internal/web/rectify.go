@@ -11,6 +11,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/rootcause"
 )
 
 // Rectification (整改) pages: the list, the form that sets a task, and the
@@ -228,6 +229,9 @@ type RectData struct {
 	CanSubmit bool
 	CanReview bool
 	Failed    string // the form that failed: submit or review
+	// RootCause is the task's root-cause record (nil: none yet); the
+	// page shows it and links to its own page (workload.go).
+	RootCause *rootcause.Record
 }
 
 func (s *Server) rectPage(w http.ResponseWriter, r *http.Request, pg *Page, u *auth.User, t evaluation.Rectification, status int, failed string) {
@@ -249,6 +253,9 @@ func (s *Server) rectPage(w http.ResponseWriter, r *http.Request, pg *Page, u *a
 	d.Owner, d.Creator, d.Reviewer = who(t.OwnerUserID), who(t.CreatedBy), who(t.ReviewedBy)
 	d.CanSubmit = evaluation.CanSubmitRect(*u, t)
 	d.CanReview = evaluation.CanReviewRect(*u, t)
+	if h, err := s.Evaluation.RectRootCause(ctx, *u, t.ID); err == nil && len(h) > 0 {
+		d.RootCause = &h[0]
+	}
 	pg.Data = d
 	s.render(w, r, status, "staff_rect", pg)
 }

@@ -154,4 +154,9 @@ func (s *Server) evaluationRoutes(h route) {
 	h("GET /staff/public-settings", s.publicSettingsForm)
 	h("POST /staff/public-settings", s.savePublicSettingsForm)
 	h("GET /staff/figures/requesters", s.requesterFigures) // 企业诉求 (requesters.go)
+	h("GET /staff/figures/workload", s.workloadPage)
+	h("GET /staff/figures/returns", s.returnsPage)
+	h("POST /staff/figures/returns/apply", s.applyProposal)
+	h("GET /staff/root-cause/{kind}/{id}", s.rootCausePage)
+	h("POST /staff/root-cause/{kind}/{id}", s.rootCauseSave)
 }

@@ -215,6 +215,7 @@ var pageNames = []string{
 	"staff_requesters",
 	"indicators_report", "indicators_compare", // the report is its own document (template "report")
 	"national_staff", "national_edit",
+	"staff_workload", "staff_returns", "staff_rootcause",
 }
 
 // New parses the templates and returns the server.
