@@ -157,6 +157,9 @@ func (s *Service) values(ctx context.Context, from, to time.Time) (map[string]*f
 	if out[CodeCost], err = s.cost(ctx, from, to); err != nil {
 		return nil, err
 	}
+	if out[CodeStaffTrained], err = s.staffTrained(ctx, from); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

@@ -68,6 +68,8 @@ type Service struct {
 	db    *db.DB
 	clock clock.Clock
 	acts  []ActSource
+	// trained gives the share of staff trained as of a month (training).
+	trained func(ctx context.Context, month time.Time) (*float64, error)
 	hours func(from, to time.Time) time.Duration
 }
 
