@@ -70,7 +70,7 @@ type Service struct {
 	acts  []ActSource
 	// trained gives the share of staff trained as of a month (training).
 	trained func(ctx context.Context, month time.Time) (*float64, error)
-	hours func(from, to time.Time) time.Duration
+	hours   func(from, to time.Time) time.Duration
 }
 
 // ActSource lists the phones of residents who took part in something in
