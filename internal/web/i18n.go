@@ -102,6 +102,8 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canStatus":     canStatus,
 		"canIndicators": canIndicators,
 		"canKiosks":     canKiosks,
+		"canTraining":   canTraining,
+		"helpRole":      helpRole,
 	}
 }
 
@@ -240,6 +242,7 @@ var messageTables = []map[string][2]string{
 	statusMessages,
 	indicatorMessages,
 	kioskMessages,
+	trainingMessages,
 	requesterMessages,
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/indicator"
 	"github.com/gongzhi/gongzhi/internal/insight/warning"
 	"github.com/gongzhi/gongzhi/internal/kiosk"
+	"github.com/gongzhi/gongzhi/internal/training"
 	"github.com/gongzhi/gongzhi/internal/mediation"
 	"github.com/gongzhi/gongzhi/internal/meeting"
 	"github.com/gongzhi/gongzhi/internal/needs"
@@ -160,6 +161,9 @@ type Deps struct {
 	// Kiosk keeps the self-service terminals; may be nil, and then their
 	// pages answer 503.
 	Kiosk *kiosk.Service
+	// Training keeps the training sessions; may be nil, and then their
+	// pages answer 503.
+	Training *training.Service
 }
 
 // Server serves the HTML pages.
@@ -209,6 +213,7 @@ var pageNames = []string{
 	"indicators", "indicators_staff",
 	"kiosk", "kiosk_enrol", "kiosk_receipt", "kiosk_staff",
 	"staff_requesters",
+	"help", "training_staff", "training_session",
 }
 
 // New parses the templates and returns the server.
