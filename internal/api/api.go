@@ -6,6 +6,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/agreement"
 	"github.com/gongzhi/gongzhi/internal/kiosk"
 	"github.com/gongzhi/gongzhi/internal/natcode"
+	"github.com/gongzhi/gongzhi/internal/training"
 	"log/slog"
 	"net/http"
 
@@ -82,6 +83,7 @@ type Deps struct {
 	Indicators   *indicator.Service
 	Kiosk        *kiosk.Service
 	NatCodes     *natcode.Service
+	Training     *training.Service
 }
 
 // API serves /api/v1.
@@ -430,6 +432,12 @@ var routeTable = []route{
 	{"PUT", "/api/v1/indicators/{code}", asUser, noKey, "change an indicator's weight or switch it on or off, with a reason (admin)", nil, (*API).setIndicator},
 	{"POST", "/api/v1/kiosks", asUser, keyed, "register a self-service terminal site", nil, (*API).registerKiosk},
 	{"GET", "/api/v1/kiosks", asUser, noKey, "self-service terminals with their online status and use in a month", nil, (*API).listKiosks},
+	{"POST", "/api/v1/training/sessions", asUser, keyed, "set up a training session for staff, grid workers or residents", nil, (*API).createTraining},
+	{"GET", "/api/v1/training/sessions", asUser, noKey, "the training sessions the caller may read, newest first", nil, (*API).listTraining},
+	{"GET", "/api/v1/training/sessions/{id}", asUser, noKey, "one training session with its attendance, phones masked", nil, (*API).getTraining},
+	{"POST", "/api/v1/training/sessions/{id}/attendance", asUser, keyed, "record that an account or a resident's phone attended a session", nil, (*API).attendTraining},
+	{"GET", "/api/v1/training/mine", asUser, noKey, "the sessions the caller attended", nil, (*API).myTraining},
+	{"GET", "/api/v1/help/{role}", asAnyone, noKey, "the short guide of a role, public", (*API).roleGuide, nil},
 
 	{"GET", "/api/v1/timelimits", asUser, noKey, "the time-limit table", nil, (*API).listTimeLimits},
 	{"PUT", "/api/v1/timelimits", asAdmin, noKey, "create or replace a line (admin)", nil, (*API).setTimeLimit},

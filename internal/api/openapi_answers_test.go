@@ -543,6 +543,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 	oaStatus(t, c, admin, supervisor, handler, resident)
 	oaIndicators(t, c, admin, supervisor, handler, resident)
 	oaKiosks(t, c, admin, supervisor, handler, resident)
+	oaTraining(t, c, admin, supervisor, handler, resident)
 	oaEnterprise(t, c, supervisor, handler, resident)
 	oaNational(t, c, a, admin, handler, resident)
 	oaWorkload(t, c, supervisor, dispatcher, handler, resident)

@@ -12,7 +12,7 @@ import (
 func oaIndicators(t *testing.T, c *oaClient, admin, supervisor, handler, resident string) {
 	t.Helper()
 	cat := c.want(c.do(oaReq{method: "GET", path: "/api/v1/indicators/catalogue"}), 200, "the public catalogue")
-	if len(cat.items()) != 8 {
+	if len(cat.items()) != 9 {
 		t.Fatalf("catalogue: %s", cat.raw)
 	}
 	one := "/api/v1/indicators/{code}"
@@ -41,7 +41,7 @@ func oaIndicators(t *testing.T, c *oaClient, admin, supervisor, handler, residen
 	}
 	list := "/api/v1/indicators"
 	r = c.want(c.do(oaReq{method: "GET", path: list, token: supervisor}), 200, "the last month's indicators")
-	if len(r.items()) != 8 {
+	if len(r.items()) != 9 {
 		t.Fatalf("indicators: %s", r.raw)
 	}
 	c.want(c.do(oaReq{method: "GET", path: list, token: admin, query: "month=2026-11"}), 200, "a month's indicators")

@@ -46,6 +46,7 @@ const (
 	CodeOnTime        = "C2"
 	CodeFirstContact  = "C3"
 	CodeCost          = "K1"
+	CodeStaffTrained  = "T3"
 )
 
 // Scales of the normalisation (documented in each line's Normalisation).
@@ -97,6 +98,11 @@ var Catalogue = []Indicator{
 		Formula:       "（当月办结工单从首次签收到最后答复的工作小时数之和 × 每小时人力成本 + 每月固定成本）÷ 当月办结工单件数；成本参数由区里设定。分区比较时每月固定成本按各区办结件数分摊（每件相同）。",
 		Normalisation: "0 元得 100 分，达到设定的成本上限及以上得 0 分，中间按比例。",
 		Unit:          "元/件", StandardWeight: 10, Source: "ticket_events (sign, reply), tickets.closed_at, indicator_costs"},
+	{Code: CodeStaffTrained, Name: "工作人员培训覆盖率", NameEn: "Share of staff trained", Dimension: Tools,
+		Definition:    "在岗工作人员中近 12 个月内参加过至少一次平台使用培训的比例，反映平台这一手段是否有人会用、用得好。",
+		Formula:       "截至当月末，近 12 个月内开始的培训中登记参加过至少一场的在岗工作人员账号数 ÷ 当月末前开设且未停用的工作人员账号数 × 100；工作人员指管理员、督办、派单、承办、代办和网格员角色。本平台登记第一场培训之前的月份不计（无数据，不记为 0）。",
+		Normalisation: "百分比即得分。",
+		Unit:          "%", StandardWeight: 5, Source: "training_attendance, training_sessions, users"},
 }
 
 // Find returns the catalogue's line of the code.

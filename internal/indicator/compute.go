@@ -170,6 +170,9 @@ func (s *Service) values(ctx context.Context, from, to time.Time, area string) (
 	if out[CodeCost], err = s.cost(ctx, from, to, area); err != nil {
 		return nil, err
 	}
+	if out[CodeStaffTrained], err = s.staffTrained(ctx, from); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

@@ -73,6 +73,8 @@ type Service struct {
 	// month that starts at the instant, in the area ("" everywhere); ok is
 	// false when the area had no terminal registered. Nil: no terminals.
 	terminals TerminalShare
+	// trained gives the share of staff trained as of a month (training).
+	trained func(ctx context.Context, month time.Time) (*float64, error)
 }
 
 // TerminalShare measures the self-service terminals' online share of a

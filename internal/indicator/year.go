@@ -84,7 +84,8 @@ func WriteYear(w io.Writer, year int, months []Month, settings []Setting) error 
 	}
 	put(sheet, 0, weights...)
 	x.SetColWidth(sheet, "A", "A", 16)
-	x.SetColWidth(sheet, "B", "J", 20)
+	last, _ := excelize.ColumnNumberToName(len(settings) + 2) // the composite's column
+	x.SetColWidth(sheet, "B", last, 20)
 	const defs = "指标定义"
 	if _, err := x.NewSheet(defs); err != nil {
 		return err

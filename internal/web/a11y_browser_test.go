@@ -254,6 +254,8 @@ func (s *a11ySite) residentPages() []a11yPage {
 		{"kiosk", "/submit", true},
 		{"kiosk", "/kiosk/receipt/" + s.kioskReceipt(), true},
 		{"guest", "/kiosk/enrol", true},
+		{"resident", "/help/resident", true},
+		{"guest", "/help", true},
 	}
 }
 
@@ -346,6 +348,7 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"demo-supervisor", "/staff/agreements/reads", false},
 		{"admin", "/staff/indicators", false},
 		{"admin", "/staff/kiosks", false},
+		{"demo-handler", "/staff/training", false},
 		{"demo-supervisor", "/staff/figures/requesters", false},
 		{"admin", "/staff/national", false},
 		{"admin", "/staff/national/0104", false},

@@ -104,6 +104,8 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canRequesters": canRequesters,
 		"canKiosks":     canKiosks,
 		"canNational":   canNational,
+		"canTraining":   canTraining,
+		"helpRole":      helpRole,
 	}
 }
 
@@ -243,6 +245,7 @@ var messageTables = []map[string][2]string{
 	indicatorMessages,
 	indicatorReportMessages,
 	kioskMessages,
+	trainingMessages,
 	requesterMessages,
 	nationalMessages,
 	workloadMessages,

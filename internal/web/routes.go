@@ -38,6 +38,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.indicatorRoutes(h)
 	s.kioskRoutes(h)
 	s.nationalRoutes(h)
+	s.trainingRoutes(h)
 	h("GET /participate", s.participate)
 	h("GET /staff/todo", s.staffTodo)
 

@@ -25,6 +25,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/service"
 	"github.com/gongzhi/gongzhi/internal/status"
 	"github.com/gongzhi/gongzhi/internal/survey"
+	"github.com/gongzhi/gongzhi/internal/training"
 	"github.com/gongzhi/gongzhi/internal/volunteer"
 	"github.com/gongzhi/gongzhi/internal/vote"
 	"html/template"
@@ -164,6 +165,9 @@ type Deps struct {
 	// NatCodes keeps the categories' national classes and the grids'
 	// unit-grid codes; may be nil, and then its page answers 503.
 	NatCodes *natcode.Service
+	// Training keeps the training sessions; may be nil, and then their
+	// pages answer 503.
+	Training *training.Service
 }
 
 // Server serves the HTML pages.
@@ -216,6 +220,7 @@ var pageNames = []string{
 	"indicators_report", "indicators_compare", // the report is its own document (template "report")
 	"national_staff", "national_edit",
 	"staff_workload", "staff_returns", "staff_rootcause",
+	"help", "training_staff", "training_session",
 }
 
 // New parses the templates and returns the server.
