@@ -425,7 +425,9 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	}()
 	workCtx, stopWork := context.WithCancel(ctx)
 	defer stopWork()
-	go keepNode(workCtx)
+	nodeKept := make(chan struct{})
+	go func() { keepNode(workCtx); close(nodeKept) }()
+	defer func() { stopWork(); <-nodeKept }() // the node id is released before Serve returns
 	go a.Health.Run(workCtx) // every serving process records that it is up
 	if !a.Config.NoWorker {
 		go a.work(workCtx)
