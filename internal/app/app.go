@@ -427,7 +427,8 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	defer stopWork()
 	nodeKept := make(chan struct{})
 	go func() { keepNode(workCtx); close(nodeKept) }()
-	defer func() { stopWork(); <-nodeKept }() // the node id is released before Serve returns
+	// The node id is released before Serve returns.
+	defer func() { stopWork(); <-nodeKept }()
 	go a.Health.Run(workCtx) // every serving process records that it is up
 	if !a.Config.NoWorker {
 		go a.work(workCtx)

@@ -19,8 +19,8 @@ import (
 // clusterState is what App keeps of the servers it shares its database with.
 type clusterState struct {
 	leases *cluster.Leases
-	// Node is the node id this server numbers its tickets as; -1 for the
-	// one counter of the day (SQLite without --node-id, or not serving).
+	// Node is the node id this server numbers its tickets as, set by
+	// Serve; -1 for the one counter of the day (SQLite without --node-id).
 	Node int
 	// jobScale, when above 1, divides the jobs' periods (tests).
 	jobScale time.Duration
