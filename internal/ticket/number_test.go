@@ -65,19 +65,3 @@ func TestNodeNumbers(t *testing.T) {
 		}
 	})
 }
-
-// FuzzTicketNumber holds ValidNumber, which every look-up by number
-// passes, to its rule: 8 to 32 digits, capitals and hyphens, so that the
-// numbers of every form (the day's 14 digits, a node's 15, an import's own)
-// are taken and nothing else is.
-func FuzzTicketNumber(f *testing.F) {
-	for _, s := range []string{"20261203000042", "202612031000042", "20261203", "ABC-2024-001", "2026120", "2026120300004２", "20261203 000042", ""} {
-		f.Add(s)
-	}
-	rule := regexp.MustCompile(`^[0-9A-Z-]{8,32}$`)
-	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := ticket.ValidNumber(s), rule.MatchString(s); got != want {
-			t.Fatalf("ValidNumber(%q) = %v, want %v", s, got, want)
-		}
-	})
-}
