@@ -107,6 +107,7 @@ type App struct {
 	AdminPassword string
 	Trail         *trail.Service
 	web           *web.Server
+	clusterState  // the leases of the background jobs and of the node id (cluster.go)
 }
 
 // New opens the database, migrates it, creates the admin account on first
@@ -293,6 +294,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		}
 	}
 	limits := limit.Defaults()
+	limits.Share(d) // the limits guarding secrets and costs hold across servers
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -396,6 +398,10 @@ func wantsPage(r *http.Request) bool {
 // requests in flight (up to 15 seconds) and returns. ready, when not nil,
 // gets the bound address once listening.
 func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
+	keepNode, err := a.takeNode(ctx) // before the first ticket is numbered
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", a.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -432,6 +438,10 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	}()
 	workCtx, stopWork := context.WithCancel(ctx)
 	defer stopWork()
+	nodeKept := make(chan struct{})
+	go func() { keepNode(workCtx); close(nodeKept) }()
+	// The node id is released before Serve returns.
+	defer func() { stopWork(); <-nodeKept }()
 	go a.Health.Run(workCtx) // every serving process records that it is up
 	if !a.Config.NoWorker {
 		go a.work(workCtx)
@@ -452,74 +462,16 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	return nil
 }
 
-// detectWarnings runs the early warning's detection every 15 s until ctx
-// ends, so that a warning is raised within a minute of the ticket that
-// makes it.
-func (a *App) detectWarnings(ctx context.Context) {
-	tick := time.NewTicker(15 * time.Second)
-	defer tick.Stop()
-	for {
-		st, err := a.Warnings.Detect(ctx)
-		for err == nil && st.Full && ctx.Err() == nil { // a backlog: the first start, or a pause
-			st, err = a.Warnings.Detect(ctx)
-		}
-		if err != nil && ctx.Err() == nil {
-			a.Log.Error("warning detection", "err", err)
-		} else if st.Raised > 0 || st.Rolled > 0 {
-			a.Log.Info("warning detection", "read", st.Read, "clusters", st.Clusters, "raised", st.Raised, "updated", st.Updated, "rolled", st.Rolled, "took", st.Took)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
-}
-
-// work runs the background work until ctx ends: the sweep of deadlines every
-// half minute, and the pruning of old idempotency keys every hour; once at
-// start, the stripping of photos kept with their metadata. Several
-// processes may run it at once.
+// work runs the background work until ctx ends: the deliveries of
+// webhooks and to 12345 platforms (safe by their claims: each delivery is
+// leased) and the router's loading of its model (each process's own; its
+// training claims its day) in every process, and the periodic jobs
+// (jobs) once a period across all the servers on the database.
 func (a *App) work(ctx context.Context) {
-	sweep := time.NewTicker(30 * time.Second)
-	defer sweep.Stop()
-	prune := time.NewTicker(time.Hour)
-	defer prune.Stop()
 	go a.Webhooks.Run(ctx)
 	go a.Citylink.Run(ctx)
 	go a.Insight.Run(ctx)
-	go a.detectWarnings(ctx)
-	go a.Tickets.BackfillText(ctx, time.Second, func(msg string, args ...any) { a.Log.Info(msg, args...) })
-	go func() {
-		if n, err := a.Attachments.CleanStored(ctx); err != nil && ctx.Err() == nil {
-			a.Log.Error("strip stored photos", "err", err)
-		} else if n > 0 {
-			a.Log.Info("stored photos stripped of their metadata", "files", n)
-		}
-	}()
-	for {
-		st, err := a.Tickets.Sweep(ctx)
-		if err != nil && ctx.Err() == nil {
-			a.Log.Error("sweep", "err", err)
-		} else if st != (ticket.SweepStats{}) {
-			a.Log.Info("sweep", "yellow", st.Yellow, "red", st.Red, "escalated", st.Escalated, "missed", st.Missed, "sent", st.Sent)
-		}
-		a.participationSteps(ctx)
-		if st, err := a.Evaluation.Refresh(ctx); err != nil && ctx.Err() == nil {
-			a.Log.Error("evaluation refresh", "err", err)
-		} else if st.Rebuilt || st.Changed > 0 {
-			a.Log.Info("evaluation refresh", "changed", st.Changed, "rebuilt", st.Rebuilt, "took", st.Took)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-prune.C:
-			if err := a.idem.Prune(ctx, a.Clock.Now()); err != nil && ctx.Err() == nil {
-				a.Log.Error("prune idempotency keys", "err", err)
-			}
-		case <-sweep.C:
-		}
-	}
+	a.runJobs(ctx)
 }
 
 // dbDeadline bounds how long a request that writes waits for a database

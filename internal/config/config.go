@@ -110,6 +110,11 @@ type Config struct {
 	// DBReadMaxLag is how far behind the primary one may be and still be read.
 	DBRead       string
 	DBReadMaxLag time.Duration
+	// NodeID is this server's digit (0 to 9) in the ticket numbers it
+	// gives, when several servers share one PostgreSQL database; empty
+	// takes a free one from the database at start (PostgreSQL) or keeps
+	// the one counter of the day (SQLite, one process).
+	NodeID string
 }
 
 // DefaultIdleTimeout ends staff web sessions after half an hour unused.
@@ -245,6 +250,7 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	case "1", "true", "yes":
 		c.CitylinkAllowPrivate = true
 	}
+	c.NodeID = getenv("GONGZHI_NODE_ID")
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (GONGZHI_ADDR)")
@@ -280,6 +286,7 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	fs.BoolVar(&c.CitylinkAllowPrivate, "citylink-allow-private", c.CitylinkAllowPrivate, "linked 12345 platforms may be on loopback or private addresses, as on a government network (GONGZHI_CITYLINK_ALLOW_PRIVATE)")
 	fs.StringVar(&c.DBRead, "db-read", c.DBRead, "PostgreSQL read replicas, postgres:// URLs separated by commas, for lists, dashboards, Open311 reads and exports (GONGZHI_DB_READ)")
 	fs.DurationVar(&c.DBReadMaxLag, "db-read-max-lag", c.DBReadMaxLag, "a read replica further behind the primary than this is not read (GONGZHI_DB_READ_MAX_LAG)")
+	fs.StringVar(&c.NodeID, "node-id", c.NodeID, "this server's digit, 0 to 9, in the ticket numbers it gives; empty takes a free one from the database (GONGZHI_NODE_ID)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -351,6 +358,9 @@ func (c Config) Validate() error {
 	}
 	if c.IdleTimeout < 0 {
 		return fmt.Errorf("idle-timeout %s: want 0 or more", c.IdleTimeout)
+	}
+	if c.NodeID != "" && (len(c.NodeID) != 1 || c.NodeID[0] < '0' || c.NodeID[0] > '9') {
+		return fmt.Errorf("node-id %q: want a digit, 0 to 9", c.NodeID)
 	}
 	if c.AdminPassword != "" {
 		if err := auth.CheckPassword("admin", c.AdminPassword); err != nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
 )
 
@@ -103,13 +104,15 @@ func (l *Limiter) Len() int {
 	return len(l.buckets)
 }
 
-// Set holds the limits gongzhi applies.
+// Set holds the limits gongzhi applies. Those typed Allower hold across
+// servers once Share has put them in the database; the others are each
+// process's own.
 type Set struct {
-	CodeIP      *Limiter // one-time code requests per client address
+	CodeIP      Allower  // one-time code requests per client address
 	SubmitIP    *Limiter // submissions by residents and guests per client address
-	SubmitPhone *Limiter // valid submissions per resident account, or per phone for guests
-	TrackIP     *Limiter // look-ups of a ticket by number and phone, per client address
-	TrackNumber *Limiter // look-ups per ticket number
+	SubmitPhone Allower  // valid submissions per resident account, or per phone for guests
+	TrackIP     Allower  // look-ups of a ticket by number and phone, per client address
+	TrackNumber Allower  // look-ups per ticket number
 	SuggestIP   *Limiter // category suggestions for the submission form, per client address
 	// TextUser bounds, per signed-in account, the calls that read a text
 	// as it is typed (the router's suggestions, the advice on a reply).
@@ -148,6 +151,17 @@ func Defaults() *Set {
 	}
 }
 
+// Share moves the limits that guard a secret or a cost into the database
+// (Shared), with the same rates as Defaults, so that they hold across every
+// server on it: login codes and look-ups per address, look-ups per ticket
+// number, submissions per submitter.
+func (s *Set) Share(d *db.DB) {
+	s.CodeIP = NewShared(d, "code-ip", 20, time.Minute)
+	s.SubmitPhone = NewShared(d, "submit-phone", 10, time.Hour)
+	s.TrackIP = NewShared(d, "track-ip", 30, 10*time.Minute)
+	s.TrackNumber = NewShared(d, "track-number", 6, 30*time.Minute)
+}
+
 // CheckOpenData takes a token of the client address's open-data reads; a
 // Set without the limiter lets every call through.
 func (s *Set) CheckOpenData(r *http.Request) error {
@@ -167,8 +181,12 @@ func ClientIP(r *http.Request) string {
 	return host
 }
 
-// Check takes a token and returns a too-many-requests error when none is left.
-func Check(l *Limiter, key string) error {
+// Check takes a token and returns a too-many-requests error when none is
+// left; no limit (nil) lets every call through.
+func Check(l Allower, key string) error {
+	if l == nil {
+		return nil
+	}
 	ok, wait := l.Allow(key)
 	if ok {
 		return nil

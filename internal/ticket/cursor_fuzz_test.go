@@ -10,7 +10,8 @@ import (
 // 0-9, A-Z and '-', so it is safe in a path, a log line and a cursor.
 func FuzzTicketNumber(f *testing.F) {
 	for _, s := range []string{"20261126000042", "20261126000001", "2026112", "TEST-0001-ABC", "20261126000042\n", "20261126 000042",
-		"../../etc/passwd", "２０２６１１２６００００４２", "", strings.Repeat("9", 32), strings.Repeat("9", 33), "20261126000042?x=1"} {
+		"../../etc/passwd", "２０２６１１２６００００４２", "", strings.Repeat("9", 32), strings.Repeat("9", 33), "20261126000042?x=1",
+		"202611263000042", "202611263000042\n"} { // a node's numbers: the date, the node's digit, six digits
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, n string) {

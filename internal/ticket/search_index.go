@@ -33,15 +33,16 @@ func searchTerms(texts ...string) []string {
 	return textsearch.Terms(strings.Join(texts, "\n"))
 }
 
-// oddKeyBase is where the text keys of numbers not of 14 digits start.
+// oddKeyBase is where the text keys of numbers not of 14 or 15 digits start.
 const oddKeyBase = int64(1e17)
 
 // textKey is the rowid of a ticket in ticket_text (SQLite): the number
-// itself for the 14 digits the numberer gives, so that the index walks
-// tickets newest first; for any other (imported) number a hash of it above
-// oddKeyBase, which sorts those before the others.
+// itself for the 14 or 15 digits the numberer gives (15 with a node id:
+// all above the 14-digit ones, which came before them), so that the index
+// walks tickets newest first; for any other (imported) number a hash of it
+// above oddKeyBase, which sorts those before the others.
 func textKey(number string) int64 {
-	if len(number) == 14 {
+	if len(number) == 14 || len(number) == 15 {
 		if n, err := strconv.ParseInt(number, 10, 64); err == nil && n >= 0 {
 			return n
 		}

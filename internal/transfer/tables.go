@@ -15,10 +15,12 @@ import (
 // and the text index of tickets, which is rebuilt from the tickets after an
 // import (SQLite's ticket_text and its shadow tables; PostgreSQL keeps it in
 // the tickets' search_terms column, see skippedColumn), with the state of
-// that rebuild.
+// that rebuild. Also what lives only as long as a running server or a
+// rate's period: the leases of jobs and node ids, the shared rate buckets.
 var notExported = map[string]bool{
 	"sessions": true, "otp_codes": true, "idempotency_keys": true, "login_failures": true,
 	"schema_migrations": true, "write_probe": true, "search_backfill": true,
+	"job_leases": true, "rate_buckets": true,
 }
 
 func skippedTable(name string) bool {

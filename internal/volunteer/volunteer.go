@@ -169,12 +169,12 @@ type Service struct {
 	gov     *gov.Service
 	loc     *time.Location
 	rules   Rules
-	guesses *limit.Limiter
+	guesses limit.Allower // in the database: it holds across servers
 }
 
 // NewService returns the service with the default rules (shops off).
 func NewService(d *db.DB, c clock.Clock, g *gov.Service) *Service {
-	return &Service{db: d, clock: c, gov: g, loc: clock.BusinessZone(), rules: DefaultRules(), guesses: limit.New(GuessesPerHour, time.Hour)}
+	return &Service{db: d, clock: c, gov: g, loc: clock.BusinessZone(), rules: DefaultRules(), guesses: limit.NewShared(d, "shop-code-guess", GuessesPerHour, time.Hour)}
 }
 
 // GuessesPerHour bounds how many codes one shop account may try in an hour
@@ -194,7 +194,7 @@ func (s *Service) SetRules(r Rules) error {
 func (s *Service) Rules() Rules { return s.rules }
 
 // SetGuessLimiter replaces the limiter of code guesses (tests).
-func (s *Service) SetGuessLimiter(l *limit.Limiter) { s.guesses = l }
+func (s *Service) SetGuessLimiter(l limit.Allower) { s.guesses = l }
 
 var (
 	errNotFound     = errs.NotFoundf("志愿者登记不存在", "no such volunteer")

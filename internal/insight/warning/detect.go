@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -150,8 +151,8 @@ func (s *Service) lockState(ctx context.Context, tx *sql.Tx) (state, error) {
 	return st, errs.Wrap(err, "lock warning state")
 }
 
-// saveState moves the watermarks: seen to the highest number read; safe to
-// where seen stood at least a minute ago, or straight to the highest number
+// saveState moves the watermarks: seen to the last ticket read; safe to
+// where seen stood at least a minute ago, or straight to the last ticket
 // read when the batch was full (a backlog is read without overlap).
 func (s *Service) saveState(ctx context.Context, tx *sql.Tx, now time.Time, st state, last string, full bool) error {
 	if last > st.seen {
@@ -170,10 +171,13 @@ func (s *Service) saveState(ctx context.Context, tx *sql.Tx, now time.Time, st s
 	return errs.Wrap(err, "save warning state")
 }
 
-// readNew reads the tickets numbered past safe and returns the clusters and
-// categories they touch and the highest number read.
+// readNew reads the tickets made after the watermark safe (their
+// created_at, not their numbers: servers numbering as nodes of their own
+// give numbers that do not follow the order of filing) and returns the
+// clusters and categories they touch and the watermark of the last read.
 func (s *Service) readNew(ctx context.Context, safe string, st *DetectStats) (map[countKey]bool, []string, string, error) {
-	rows, err := s.db.R.QueryContext(ctx, `SELECT number, area_code, category_code, lat, lng FROM tickets WHERE number > $1 ORDER BY number LIMIT $2`, safe, s.opt.Batch)
+	rows, err := s.db.R.QueryContext(ctx, `SELECT created_at, area_code, category_code, lat, lng FROM tickets WHERE created_at > $1 ORDER BY created_at LIMIT $2`,
+		s.markMillis(safe), s.opt.Batch)
 	if err != nil {
 		return nil, nil, "", errs.Wrap(err, "read new tickets")
 	}
@@ -182,13 +186,14 @@ func (s *Service) readNew(ctx context.Context, safe string, st *DetectStats) (ma
 	cats := map[string]bool{}
 	last := ""
 	for rows.Next() {
-		var number, area, cat string
+		var at int64
+		var area, cat string
 		var lat, lng sql.NullFloat64
-		if err := rows.Scan(&number, &area, &cat, &lat, &lng); err != nil {
+		if err := rows.Scan(&at, &area, &cat, &lat, &lng); err != nil {
 			return nil, nil, "", errs.Wrap(err, "scan new ticket")
 		}
 		st.Read++
-		last = number
+		last = timeMark(at)
 		if cat == "" {
 			continue
 		}
@@ -202,6 +207,30 @@ func (s *Service) readNew(ctx context.Context, safe string, st *DetectStats) (ma
 		list = append(list, c)
 	}
 	return touched, list, last, errs.Wrap(rows.Err(), "read new tickets")
+}
+
+// timeMark is the watermark of a ticket made at ms (Unix milliseconds):
+// "t:" and the time in 15 digits, so that marks compare as strings, and
+// above every mark of the older form (a ticket number, or the first day's
+// YYYYMMDD).
+func timeMark(ms int64) string { return fmt.Sprintf("t:%015d", ms) }
+
+// markMillis is the creation time a watermark stands at; a mark of the
+// older form stands at the start of its business day (a step after an
+// upgrade reads that day again: counting is the same whenever done).
+func (s *Service) markMillis(mark string) int64 {
+	if ms, ok := strings.CutPrefix(mark, "t:"); ok {
+		n, _ := strconv.ParseInt(ms, 10, 64)
+		return n
+	}
+	if len(mark) < 8 {
+		return 0
+	}
+	d, err := time.ParseInLocation("20060102", mark[:8], s.loc)
+	if err != nil {
+		return 0
+	}
+	return d.UnixMilli()
 }
 
 // window reads the window's tickets of the categories and groups them by

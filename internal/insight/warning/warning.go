@@ -46,9 +46,12 @@
 // catalogue names for the category and area (or else the unit most of the
 // cluster's tickets went to) and to the supervisors of the area.
 //
-// The watermark is a ticket number (numbers begin with their business day).
-// A ticket may commit after one numbered higher, so each step reads again
-// the tickets of about the last minute (warning_state.safe trails seen); a
+// The watermark is a ticket's creation time (warning_state holds it as
+// "t:" and its milliseconds; older states held a ticket number, read as the
+// start of its day): servers numbering as nodes of their own give numbers
+// out of the order of filing. A ticket may commit after one made later, so
+// each step reads again the tickets of about the last minute
+// (warning_state.safe trails seen); a
 // backlog (the first start reads the window's tickets) goes in full batches
 // without that overlap. Tickets imported with earlier dates are numbered in
 // their own days, below the watermark: they raise nothing, and the weeks

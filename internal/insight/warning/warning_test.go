@@ -291,3 +291,30 @@ func TestCloseTicketsAcrossABoundary(t *testing.T) {
 		}
 	})
 }
+
+// TestServersNumberingAsNodes: two servers number their tickets as nodes 2
+// and 1, so node 1's later tickets sort below node 2's earlier one; the
+// detection reads them all the same (its watermark is the time a ticket
+// was made, not its number) and warns of the surge they make.
+func TestServersNumberingAsNodes(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, time.Date(2026, 3, 4, 9, 0, 0, 0, cst))
+		f.tickets.SetNode(2)
+		first := f.file(t, community, "0101")
+		f.detect(t)
+		f.clock.Advance(2 * time.Minute)
+		f.detect(t)
+		f.tickets.SetNode(1)
+		for i := 1; i <= 5; i++ {
+			f.clock.Advance(10 * time.Minute)
+			if tk := f.file(t, community, "0101"); tk.Number >= first.Number {
+				t.Fatalf("node 1's number %s not below node 2's %s", tk.Number, first.Number)
+			}
+			f.detect(t)
+		}
+		list := f.active(t, auth.System())
+		if len(list) != 1 || list[0].Count != 6 {
+			t.Fatalf("warnings %+v, want one of the 6 tickets", list)
+		}
+	})
+}
