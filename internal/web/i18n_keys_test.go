@@ -29,6 +29,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/status"
 	"github.com/gongzhi/gongzhi/internal/survey"
 	"github.com/gongzhi/gongzhi/internal/ticket"
+	"github.com/gongzhi/gongzhi/internal/training"
 	"github.com/gongzhi/gongzhi/internal/volunteer"
 	"github.com/gongzhi/gongzhi/internal/vote"
 )
@@ -203,6 +204,9 @@ func keyFamilies() map[string][]string {
 
 		"ent.kind.": strs(ticket.RequesterKinds),
 		"ent.row.":  strs(ticket.RequesterKinds),
+
+		"wl.kind.":      {ticket.ActionReturn, ticket.ActionRedispatch},
+		"training.aud.": training.Audiences,
 	}
 }
 

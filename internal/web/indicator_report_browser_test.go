@@ -16,6 +16,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/gongzhi/gongzhi/internal/clock"
+	"github.com/gongzhi/gongzhi/internal/indicator"
 	"github.com/gongzhi/gongzhi/internal/seed"
 )
 
@@ -46,7 +47,7 @@ func TestIndicatorReportBrowser(t *testing.T) {
 	if err := json.Unmarshal([]byte(raw), &cells); err != nil {
 		t.Fatal(err)
 	}
-	if want := int(now.Month()) * 9; len(cells) != want {
+	if want := int(now.Month()) * (len(indicator.Catalogue) + 1); len(cells) != want { // each indicator and the composite
 		t.Fatalf("%d figures on the page, want %d", len(cells), want)
 	}
 	pdf, err := chromedp.Run(b.ctx, chromedp.PrintToPDF(func(p *page.PrintToPDFParams) { css := true; p.PreferCSSPageSize = &css }))
