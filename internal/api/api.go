@@ -30,6 +30,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/project"
 	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/replytpl"
+	"github.com/gongzhi/gongzhi/internal/ruleset"
 	"github.com/gongzhi/gongzhi/internal/screening"
 	"github.com/gongzhi/gongzhi/internal/service"
 	"github.com/gongzhi/gongzhi/internal/status"
@@ -80,6 +81,7 @@ type Deps struct {
 	Status       *status.Service
 	Indicators   *indicator.Service
 	Kiosk        *kiosk.Service
+	Rules        *ruleset.Service
 }
 
 // API serves /api/v1.
@@ -427,6 +429,14 @@ var routeTable = []route{
 	{"PUT", "/api/v1/indicators/{code}", asUser, noKey, "change an indicator's weight or switch it on or off, with a reason (admin)", nil, (*API).setIndicator},
 	{"POST", "/api/v1/kiosks", asUser, keyed, "register a self-service terminal site", nil, (*API).registerKiosk},
 	{"GET", "/api/v1/kiosks", asUser, noKey, "self-service terminals with their online status and use in a month", nil, (*API).listKiosks},
+	{"GET", "/api/v1/rules", asAnyone, noKey, "an area's rules in force, each entry with its source: the upper level or a local override", (*API).getRules, nil},
+	{"GET", "/api/v1/rules/versions", asAnyone, noKey, "the published versions of rule sets held", (*API).ruleVersions, nil},
+	{"GET", "/api/v1/rules/diff", asUser, noKey, "an area's rules against the upper level's latest or a numbered version (admin, supervisor)", nil, (*API).ruleDiff},
+	{"POST", "/api/v1/rules/overrides", asUser, keyed, "override or withdraw an overridable entry of the inherited rules, with a reason (admin)", nil, (*API).ruleOverride},
+	{"POST", "/api/v1/rules/publish", asUser, keyed, "publish the next version of an area's rule set for the levels below (admin)", nil, (*API).rulePublish},
+	{"POST", "/api/v1/rules/apply", asUser, keyed, "write an area's rules in force to the live settings (admin)", nil, (*API).ruleApply},
+	{"GET", "/api/v1/rules/export", asAnyone, noKey, "a published version of a rule set as a file", (*API).ruleExport, nil},
+	{"POST", "/api/v1/rules/import", asUser, keyed, "import the upper level's rule-set file (admin)", nil, (*API).ruleImport},
 
 	{"GET", "/api/v1/timelimits", asUser, noKey, "the time-limit table", nil, (*API).listTimeLimits},
 	{"PUT", "/api/v1/timelimits", asAdmin, noKey, "create or replace a line (admin)", nil, (*API).setTimeLimit},

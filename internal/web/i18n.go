@@ -241,6 +241,7 @@ var messageTables = []map[string][2]string{
 	indicatorMessages,
 	kioskMessages,
 	requesterMessages,
+	ruleMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

@@ -24,6 +24,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/notice"
 	"github.com/gongzhi/gongzhi/internal/project"
 	"github.com/gongzhi/gongzhi/internal/proposal"
+	"github.com/gongzhi/gongzhi/internal/ruleset"
 	"github.com/gongzhi/gongzhi/internal/screening"
 	"github.com/gongzhi/gongzhi/internal/service"
 	"github.com/gongzhi/gongzhi/internal/status"
@@ -203,6 +204,11 @@ func keyFamilies() map[string][]string {
 
 		"ent.kind.": strs(ticket.RequesterKinds),
 		"ent.row.":  strs(ticket.RequesterKinds),
+
+		"rules.sec.":    strs(ruleset.Sections),
+		"rules.change.": {ruleset.Added, ruleset.Removed, ruleset.Changed},
+		"rules.source.": {ruleset.SourceLocal, ruleset.SourceImport, ruleset.FromUpper},
+		"rules.flash.":  nil,
 	}
 }
 

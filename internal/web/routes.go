@@ -37,6 +37,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.statusRoutes(h)
 	s.indicatorRoutes(h)
 	s.kioskRoutes(h)
+	s.ruleRoutes(h)
 	h("GET /participate", s.participate)
 	h("GET /staff/todo", s.staffTodo)
 

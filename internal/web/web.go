@@ -49,6 +49,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/replytpl"
+	"github.com/gongzhi/gongzhi/internal/ruleset"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 	"github.com/gongzhi/gongzhi/internal/trail"
 
@@ -160,6 +161,9 @@ type Deps struct {
 	// Kiosk keeps the self-service terminals; may be nil, and then their
 	// pages answer 503.
 	Kiosk *kiosk.Service
+	// Rules keeps the rules shared across levels; may be nil, and then
+	// their pages answer 503.
+	Rules *ruleset.Service
 }
 
 // Server serves the HTML pages.
@@ -209,6 +213,7 @@ var pageNames = []string{
 	"indicators", "indicators_staff",
 	"kiosk", "kiosk_enrol", "kiosk_receipt", "kiosk_staff",
 	"staff_requesters",
+	"rules", "rules_staff",
 }
 
 // New parses the templates and returns the server.
