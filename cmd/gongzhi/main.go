@@ -66,6 +66,7 @@ Usage:
   gongzhi backup FILE [--by NAME] [--data ./data] [--db DSN]   (export, backup and restore are audited as the system, by NAME or $USER)
   gongzhi restore FILE [--by NAME] [--data ./data]
   gongzhi upgrade-check [--backup FILE] [--by NAME] [--data ./data] [--db DSN]   (pending migrations and their risk, without migrating; backs up first)
+  gongzhi rules export FILE [AREA [VERSION]] | rules import FILE [--data ./data] [--db DSN]   (rules shared across levels, as files)
   gongzhi version
 
 Environment: GONGZHI_ADDR, GONGZHI_DATA, GONGZHI_DB, GONGZHI_DEMO, GONGZHI_ADMIN_PASSWORD, GONGZHI_WORKING_HOURS,
@@ -114,6 +115,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return restoreCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "upgrade-check":
 		return upgradeCheckCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "rules":
+		return rulesCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "gongzhi", Version)
 		return nil

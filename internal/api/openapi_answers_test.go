@@ -544,6 +544,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 	oaIndicators(t, c, admin, supervisor, handler, resident)
 	oaKiosks(t, c, admin, supervisor, handler, resident)
 	oaEnterprise(t, c, supervisor, handler, resident)
+	oaRules(t, c, admin, supervisor, handler)
 
 	// Every operation was called, and the error answers came up.
 	var missed []string
