@@ -254,6 +254,7 @@ func (s *a11ySite) residentPages() []a11yPage {
 		{"kiosk", "/submit", true},
 		{"kiosk", "/kiosk/receipt/" + s.kioskReceipt(), true},
 		{"guest", "/kiosk/enrol", true},
+		{"guest", "/rules", true},
 	}
 }
 
@@ -347,6 +348,7 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"admin", "/staff/indicators", false},
 		{"admin", "/staff/kiosks", false},
 		{"demo-supervisor", "/staff/figures/requesters", false},
+		{"admin", "/staff/rules", false},
 	}
 }
 
