@@ -95,3 +95,11 @@ func SaveDefaults(ctx context.Context, tx *sql.Tx, m map[string]Level) error {
 ON CONFLICT (key) DO UPDATE SET value = excluded.value`, defaultsKey, string(b))
 	return errs.Wrap(err, "disclosure defaults")
 }
+
+// Fill sets an empty level to the district's default for the kind
+// (fallback when it cannot be read); a level given is kept.
+func Fill(ctx context.Context, q db.Queryer, l *Level, kind string, fallback Level) {
+	if *l == "" {
+		*l = DefaultFor(ctx, q, kind, fallback)
+	}
+}
