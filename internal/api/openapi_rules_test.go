@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/gongzhi/gongzhi/internal/ruleset"
 )
 
 // oaRules has the administrator publish the city's rule set from the live
@@ -23,7 +25,7 @@ func oaRules(t *testing.T, c *oaClient, admin, supervisor, handler string) {
 	c.want(c.do(oaReq{method: "POST", path: pub, token: admin, body: map[string]any{"area_code": "1101"}}), 400, "an empty rule set")
 	c.want(c.do(oaReq{method: "POST", path: pub, token: admin, body: body, header: key("rules-pub-1")}), 201, "v1")
 	r := c.want(c.do(oaReq{method: "GET", path: rules}), 200, "the district's rules")
-	if !strings.Contains(string(r.raw), `"area_code":"1101"`) || strings.Contains(string(r.raw), `"source":"local"`) {
+	if !strings.Contains(string(r.raw), `"area_code":"1101"`) || strings.Contains(string(r.raw), `"source":"local","upper_value"`) {
 		t.Fatalf("rules: %.600s", r.raw)
 	}
 	var permitted string
@@ -43,7 +45,7 @@ func oaRules(t *testing.T, c *oaClient, admin, supervisor, handler string) {
 	c.want(c.do(oaReq{method: "POST", path: ov, token: handler, body: map[string]any{"section": "time_limits", "key": permitted, "value": "2h,24h,9d", "reason": "x"}}), 403, "a handler overrides")
 	c.want(c.do(oaReq{method: "POST", path: ov, token: admin, body: map[string]any{"section": "time_limits", "key": "nope", "value": "2h,24h,9d", "reason": "x"}}), 404, "no such entry")
 	c.want(c.do(oaReq{method: "POST", path: ov, token: admin, body: map[string]any{"section": "time_limits", "key": permitted, "value": "2h,24h,9d", "reason": "山区路远"}, header: key("rules-ov-1")}), 200, "an override")
-	if r := c.want(c.do(oaReq{method: "GET", path: rules}), 200, "public rules"); !strings.Contains(string(r.raw), `"source":"local"`) || strings.Contains(string(r.raw), `"updated_by"`) {
+	if r := c.want(c.do(oaReq{method: "GET", path: rules}), 200, "public rules"); !strings.Contains(string(r.raw), `"source":"local","upper_value"`) || strings.Contains(string(r.raw), `"updated_by"`) {
 		t.Fatalf("public rules: %.600s", r.raw)
 	}
 	if r := c.want(c.do(oaReq{method: "GET", path: rules, token: supervisor}), 200, "staff rules"); !strings.Contains(string(r.raw), `"updated_by"`) {
@@ -71,9 +73,26 @@ func oaRules(t *testing.T, c *oaClient, admin, supervisor, handler string) {
 	}
 	c.want(c.do(oaReq{method: "GET", path: exp, query: "area=1101&version=7"}), 404, "no such file")
 	imp := "/api/v1/rules/import"
-	c.want(c.do(oaReq{method: "POST", path: imp, token: admin, body: bytes.Replace(file.raw, []byte("全市统一"), []byte("全市统二"), 1)}), 400, "a changed file")
-	c.want(c.do(oaReq{method: "POST", path: imp, token: supervisor, body: file.raw}), 403, "a supervisor imports")
-	c.want(c.do(oaReq{method: "POST", path: imp, token: admin, body: file.raw, header: key("rules-imp-1")}), 409, "the publisher imports its own area")
+	asJSON := func(h map[string]string) map[string]string {
+		if h == nil {
+			h = map[string]string{}
+		}
+		h["Content-Type"] = "application/json"
+		return h
+	}
+	c.want(c.do(oaReq{method: "POST", path: imp, token: admin, body: bytes.Replace(file.raw, []byte("全市统一"), []byte("全市统二"), 1), header: asJSON(nil)}), 400, "a changed file")
+	c.want(c.do(oaReq{method: "POST", path: imp, token: supervisor, body: file.raw, header: asJSON(nil)}), 403, "a supervisor imports")
+	c.want(c.do(oaReq{method: "POST", path: imp, token: admin, body: file.raw, header: asJSON(key("rules-imp-1"))}), 200, "the same file again changes nothing")
+	doc, err := ruleset.Decode(file.raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc.Version = 3
+	v3, _, err := ruleset.Encode(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.want(c.do(oaReq{method: "POST", path: imp, token: admin, body: v3, header: asJSON(key("rules-imp-2"))}), 409, "the publisher imports its own area")
 	apply := "/api/v1/rules/apply"
 	c.want(c.do(oaReq{method: "POST", path: apply, token: supervisor, body: map[string]any{}}), 403, "a supervisor applies")
 	r = c.want(c.do(oaReq{method: "POST", path: apply, token: admin, body: map[string]any{}, header: key("rules-apply-1")}), 200, "apply")
