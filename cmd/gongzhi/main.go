@@ -67,6 +67,7 @@ Usage:
   gongzhi restore FILE [--by NAME] [--data ./data]
   gongzhi upgrade-check [--backup FILE] [--by NAME] [--data ./data] [--db DSN]   (pending migrations and their risk, without migrating; backs up first)
   gongzhi indicators report --year YYYY [--xlsx FILE] [--html FILE] [--pdf FILE] [--lang zh|en] [--data ./data] [--db DSN]   (the yearly self-assessment; --pdf needs chromium)
+  gongzhi rules export FILE [AREA [VERSION]] | rules import FILE [--data ./data] [--db DSN]   (rules shared across levels, as files)
   gongzhi version
 
 Environment: GONGZHI_ADDR, GONGZHI_DATA, GONGZHI_DB, GONGZHI_DEMO, GONGZHI_ADMIN_PASSWORD, GONGZHI_WORKING_HOURS,
@@ -117,6 +118,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return upgradeCheckCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "indicators":
 		return indicatorsCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "rules":
+		return rulesCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "gongzhi", Version)
 		return nil

@@ -32,6 +32,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/project"
 	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/replytpl"
+	"github.com/gongzhi/gongzhi/internal/ruleset"
 	"github.com/gongzhi/gongzhi/internal/screening"
 	"github.com/gongzhi/gongzhi/internal/service"
 	"github.com/gongzhi/gongzhi/internal/status"
@@ -84,6 +85,7 @@ type Deps struct {
 	Kiosk        *kiosk.Service
 	NatCodes     *natcode.Service
 	Training     *training.Service
+	Rules        *ruleset.Service
 }
 
 // API serves /api/v1.
@@ -438,6 +440,14 @@ var routeTable = []route{
 	{"POST", "/api/v1/training/sessions/{id}/attendance", asUser, keyed, "record that an account or a resident's phone attended a session", nil, (*API).attendTraining},
 	{"GET", "/api/v1/training/mine", asUser, noKey, "the sessions the caller attended", nil, (*API).myTraining},
 	{"GET", "/api/v1/help/{role}", asAnyone, noKey, "the short guide of a role, public", (*API).roleGuide, nil},
+	{"GET", "/api/v1/rules", asAnyone, noKey, "an area's rules in force, each entry with its source: the upper level or a local override", (*API).getRules, nil},
+	{"GET", "/api/v1/rules/versions", asAnyone, noKey, "the published versions of rule sets held", (*API).ruleVersions, nil},
+	{"GET", "/api/v1/rules/diff", asUser, noKey, "an area's rules against the upper level's latest or a numbered version (admin, supervisor)", nil, (*API).ruleDiff},
+	{"POST", "/api/v1/rules/overrides", asUser, keyed, "override or withdraw an overridable entry of the inherited rules, with a reason (admin)", nil, (*API).ruleOverride},
+	{"POST", "/api/v1/rules/publish", asUser, keyed, "publish the next version of an area's rule set for the levels below (admin)", nil, (*API).rulePublish},
+	{"POST", "/api/v1/rules/apply", asUser, keyed, "write an area's rules in force to the live settings (admin)", nil, (*API).ruleApply},
+	{"GET", "/api/v1/rules/export", asAnyone, noKey, "a published version of a rule set as a file", (*API).ruleExport, nil},
+	{"POST", "/api/v1/rules/import", asUser, keyed, "import the upper level's rule-set file (admin)", nil, (*API).ruleImport},
 
 	{"GET", "/api/v1/timelimits", asUser, noKey, "the time-limit table", nil, (*API).listTimeLimits},
 	{"PUT", "/api/v1/timelimits", asAdmin, noKey, "create or replace a line (admin)", nil, (*API).setTimeLimit},

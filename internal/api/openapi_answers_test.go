@@ -547,6 +547,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 	oaEnterprise(t, c, supervisor, handler, resident)
 	oaNational(t, c, a, admin, handler, resident)
 	oaWorkload(t, c, supervisor, dispatcher, handler, resident)
+	oaRules(t, c, admin, supervisor, handler)
 
 	// Every operation was called, and the error answers came up.
 	var missed []string

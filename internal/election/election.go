@@ -166,6 +166,7 @@ func (n *New) check(now time.Time) error {
 // Create opens an election of n.AreaCode with the district's rules of its
 // kind.
 func (s *Service) Create(ctx context.Context, u auth.User, n New) (Election, error) {
+	disclosure.Fill(ctx, s.db.R, &n.Level, "election", disclosure.Residents)
 	now := s.clock.Now()
 	if err := n.check(now); err != nil {
 		return Election{}, err

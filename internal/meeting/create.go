@@ -74,6 +74,7 @@ func (n *New) check(now time.Time) error {
 // Create convenes a meeting of the area, in draft: its roster is the
 // area's until the notice.
 func (s *Service) Create(ctx context.Context, u auth.User, n New) (Meeting, error) {
+	disclosure.Fill(ctx, s.db.R, &n.Level, "meeting", DefaultLevel)
 	now := s.clock.Now()
 	if err := n.check(now); err != nil {
 		return Meeting{}, err

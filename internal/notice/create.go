@@ -97,6 +97,7 @@ func (s *Service) Create(ctx context.Context, u auth.User, n New) (Notice, error
 	if !u.Role.IsStaff() {
 		return Notice{}, errs.New(errs.Forbidden, "只有工作人员可以发布公示公告", "only staff publish notices")
 	}
+	disclosure.Fill(ctx, s.db.R, &n.Level, string(n.Kind), n.Kind.DefaultLevel())
 	if err := n.check(s.clock.Now()); err != nil {
 		return Notice{}, err
 	}

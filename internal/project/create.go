@@ -52,6 +52,7 @@ func cleanText(s string) string { return strings.TrimSpace(plaintext.Clean(s)) }
 
 // Create creates a project in its planning phase.
 func (s *Service) Create(ctx context.Context, u auth.User, n New) (Detail, error) {
+	disclosure.Fill(ctx, s.db.R, &n.Level, "project", disclosure.Public)
 	if err := n.check(); err != nil {
 		return Detail{}, err
 	}

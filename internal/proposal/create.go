@@ -80,6 +80,7 @@ func (n *New) check() error {
 
 // Create raises a proposal. It collects co-signatures until CollectUntil.
 func (s *Service) Create(ctx context.Context, u auth.User, n New) (Proposal, error) {
+	disclosure.Fill(ctx, s.db.R, &n.Visibility, "proposal", disclosure.Residents)
 	if err := n.check(); err != nil {
 		return Proposal{}, err
 	}

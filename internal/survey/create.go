@@ -69,6 +69,7 @@ func checkWindow(opens *time.Time, closes, now time.Time) error {
 
 // Create makes a draft survey of n.AreaCode; its organisation is u's.
 func (s *Service) Create(ctx context.Context, u auth.User, n New) (Survey, error) {
+	disclosure.Fill(ctx, s.db.R, &n.Level, "survey", disclosure.Residents)
 	now := s.clock.Now()
 	if err := n.check(u, now); err != nil {
 		return Survey{}, err

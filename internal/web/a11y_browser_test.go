@@ -256,6 +256,7 @@ func (s *a11ySite) residentPages() []a11yPage {
 		{"guest", "/kiosk/enrol", true},
 		{"resident", "/help/resident", true},
 		{"guest", "/help", true},
+		{"guest", "/rules", true},
 	}
 }
 
@@ -354,6 +355,7 @@ func (s *a11ySite) staffPages() []a11yPage {
 		{"admin", "/staff/national/0104", false},
 		{"demo-supervisor", "/staff/figures/workload", false},
 		{"demo-supervisor", "/staff/figures/returns", false},
+		{"admin", "/staff/rules", false},
 	}
 }
 

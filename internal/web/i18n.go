@@ -249,6 +249,7 @@ var messageTables = []map[string][2]string{
 	requesterMessages,
 	nationalMessages,
 	workloadMessages,
+	ruleMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

@@ -24,6 +24,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/notice"
 	"github.com/gongzhi/gongzhi/internal/project"
 	"github.com/gongzhi/gongzhi/internal/proposal"
+	"github.com/gongzhi/gongzhi/internal/ruleset"
 	"github.com/gongzhi/gongzhi/internal/screening"
 	"github.com/gongzhi/gongzhi/internal/service"
 	"github.com/gongzhi/gongzhi/internal/status"
@@ -207,6 +208,11 @@ func keyFamilies() map[string][]string {
 
 		"wl.kind.":      {ticket.ActionReturn, ticket.ActionRedispatch},
 		"training.aud.": training.Audiences,
+
+		"rules.sec.":    strs(ruleset.Sections),
+		"rules.change.": {ruleset.Added, ruleset.Removed, ruleset.Changed},
+		"rules.source.": {ruleset.SourceLocal, ruleset.SourceImport, ruleset.FromUpper},
+		"rules.flash.":  nil,
 	}
 }
 

@@ -51,6 +51,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/kb"
 	"github.com/gongzhi/gongzhi/internal/limit"
 	"github.com/gongzhi/gongzhi/internal/replytpl"
+	"github.com/gongzhi/gongzhi/internal/ruleset"
 	"github.com/gongzhi/gongzhi/internal/ticket"
 	"github.com/gongzhi/gongzhi/internal/trail"
 
@@ -168,6 +169,9 @@ type Deps struct {
 	// Training keeps the training sessions; may be nil, and then their
 	// pages answer 503.
 	Training *training.Service
+	// Rules keeps the rules shared across levels; may be nil, and then
+	// their pages answer 503.
+	Rules *ruleset.Service
 }
 
 // Server serves the HTML pages.
@@ -221,6 +225,7 @@ var pageNames = []string{
 	"national_staff", "national_edit",
 	"staff_workload", "staff_returns", "staff_rootcause",
 	"help", "training_staff", "training_session",
+	"rules", "rules_staff",
 }
 
 // New parses the templates and returns the server.
