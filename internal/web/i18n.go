@@ -102,6 +102,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		"canStatus":     canStatus,
 		"canIndicators": canIndicators,
 		"canRequesters": canRequesters,
+		"canRules":      canRules,
 		"canKiosks":     canKiosks,
 		"canNational":   canNational,
 		"canTraining":   canTraining,

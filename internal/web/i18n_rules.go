@@ -4,6 +4,7 @@ package web
 // the public page and the staff's page.
 var ruleMessages = map[string][2]string{
 	"rules.title":                   {"规则分级共享", "Rules shared across levels"},
+	"nav.rules":                     {"规则", "Rules"},
 	"rules.lead":                    {"本区沿用上级发布的统一规则（诉求分类、办理时限、考核权重、派单目录模板、默认公开范围）。上级允许的条目，本区可以按实际调整，每项调整都写明理由并在此公开。", "The district follows the rules its upper level publishes (categories, time limits, evaluation weights, dispatch-catalogue templates, default disclosure). Where the upper level allows it, the district may change an entry to fit; each change and its reason is public here."},
 	"rules.area":                    {"本级", "This level"},
 	"rules.upper":                   {"所沿用的上级规则", "Upper level's rules followed"},

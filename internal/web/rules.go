@@ -16,6 +16,9 @@ import (
 // the versions held, and the staff's page with the diff, the overrides,
 // publication, import and apply. Who may do what is the capability's.
 
+// canRules shows the way to the staff page to those who may read it.
+func canRules(u *auth.User) bool { return u != nil && ruleset.CanRead(*u) }
+
 func (s *Server) ruleRoutes(h route) {
 	h("GET /rules", s.rulesPage)
 	h("GET /staff/rules", s.staffRules)
