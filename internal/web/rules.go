@@ -64,12 +64,8 @@ type StaffRulesData struct {
 }
 
 func (s *Server) staffRules(w http.ResponseWriter, r *http.Request) {
-	u := s.staff(w, r)
+	u := s.ruleActor(w, r)
 	if u == nil {
-		return
-	}
-	if s.Rules == nil {
-		s.fail(w, r, errNoRules)
 		return
 	}
 	if !ruleset.CanRead(*u) {
@@ -111,73 +107,68 @@ func (s *Server) staffRules(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "rules_staff", p)
 }
 
-func (s *Server) staffRuleOverride(w http.ResponseWriter, r *http.Request) {
+// ruleActor is the staff member acting on the rules, or nil once the
+// request is answered.
+func (s *Server) ruleActor(w http.ResponseWriter, r *http.Request) *auth.User {
 	u := s.staff(w, r)
 	if u == nil {
-		return
+		return nil
 	}
 	if s.Rules == nil {
 		s.fail(w, r, errNoRules)
+		return nil
+	}
+	return u
+}
+
+// ruleDone answers an action on the rules: its error, or back to the staff
+// page with what was done.
+func (s *Server) ruleDone(w http.ResponseWriter, r *http.Request, err error, done string) {
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	redirect(w, r, "/staff/rules?done="+done)
+}
+
+func (s *Server) staffRuleOverride(w http.ResponseWriter, r *http.Request) {
+	u := s.ruleActor(w, r)
+	if u == nil {
 		return
 	}
 	f := r.PostForm
 	in := ruleset.OverrideInput{Section: ruleset.Section(f.Get("section")), Key: f.Get("key"), Value: f.Get("value"),
 		Reason: f.Get("reason"), Withdraw: f.Get("withdraw") == "1"}
-	if _, err := s.Rules.SetOverride(r.Context(), *u, in); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	redirect(w, r, "/staff/rules?done=saved")
+	_, err := s.Rules.SetOverride(r.Context(), *u, in)
+	s.ruleDone(w, r, err, "saved")
 }
 
 func (s *Server) staffRuleApply(w http.ResponseWriter, r *http.Request) {
-	u := s.staff(w, r)
+	u := s.ruleActor(w, r)
 	if u == nil {
-		return
-	}
-	if s.Rules == nil {
-		s.fail(w, r, errNoRules)
 		return
 	}
 	res, err := s.Rules.Apply(r.Context(), *u, "")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	redirect(w, r, "/staff/rules?done=applied&n="+url.QueryEscape(strconv.Itoa(len(res.Changed))))
+	s.ruleDone(w, r, err, "applied&n="+url.QueryEscape(strconv.Itoa(len(res.Changed))))
 }
 
 func (s *Server) staffRulePublish(w http.ResponseWriter, r *http.Request) {
-	u := s.staff(w, r)
+	u := s.ruleActor(w, r)
 	if u == nil {
 		return
 	}
-	if s.Rules == nil {
-		s.fail(w, r, errNoRules)
-		return
-	}
 	in := ruleset.PublishInput{AreaCode: r.PostForm.Get("area_code"), Note: r.PostForm.Get("note"), FromLive: true}
-	if _, err := s.Rules.Publish(r.Context(), *u, in); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	redirect(w, r, "/staff/rules?done=published")
+	_, err := s.Rules.Publish(r.Context(), *u, in)
+	s.ruleDone(w, r, err, "published")
 }
 
 // staffRuleImport takes the file's text pasted into the form (a file
 // chosen in the browser is read the same way where the form carries it).
 func (s *Server) staffRuleImport(w http.ResponseWriter, r *http.Request) {
-	u := s.staff(w, r)
+	u := s.ruleActor(w, r)
 	if u == nil {
 		return
 	}
-	if s.Rules == nil {
-		s.fail(w, r, errNoRules)
-		return
-	}
-	if _, err := s.Rules.Import(r.Context(), *u, []byte(r.PostForm.Get("file"))); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	redirect(w, r, "/staff/rules?done=imported")
+	_, err := s.Rules.Import(r.Context(), *u, []byte(r.PostForm.Get("file")))
+	s.ruleDone(w, r, err, "imported")
 }
