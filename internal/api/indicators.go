@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/errs"
@@ -15,21 +16,31 @@ var errNoIndicators = errs.New(errs.Unavailable, "指标服务未启用", "indic
 
 // GET /api/v1/indicators?month=YYYY-MM
 func (a *API) listIndicators(w http.ResponseWriter, r *http.Request, u auth.User) {
-	if a.Indicators == nil {
-		a.fail(w, r, errNoIndicators)
-		return
-	}
-	if !indicator.CanRead(u) {
-		a.fail(w, r, errs.ErrForbidden)
-		return
-	}
-	m, err := a.Indicators.ParseMonth(r.URL.Query().Get("month"))
-	if err != nil {
-		a.fail(w, r, err)
+	m, ok := a.indicatorMonth(w, r, u)
+	if !ok {
 		return
 	}
 	v, err := a.Indicators.Compute(r.Context(), u, m)
 	a.answer(w, r, http.StatusOK, v, err)
+}
+
+// indicatorMonth is the month a reader of the values asks for; false once
+// the request is answered (no indicators here, not a reader, a bad month).
+func (a *API) indicatorMonth(w http.ResponseWriter, r *http.Request, u auth.User) (time.Time, bool) {
+	if a.Indicators == nil {
+		a.fail(w, r, errNoIndicators)
+		return time.Time{}, false
+	}
+	if !indicator.CanRead(u) {
+		a.fail(w, r, errs.ErrForbidden)
+		return time.Time{}, false
+	}
+	m, err := a.Indicators.ParseMonth(r.URL.Query().Get("month"))
+	if err != nil {
+		a.fail(w, r, err)
+		return time.Time{}, false
+	}
+	return m, true
 }
 
 // GET /api/v1/indicators/catalogue: public.
@@ -96,17 +107,8 @@ func (a *API) setIndicatorCosts(w http.ResponseWriter, r *http.Request, u auth.U
 // GET /api/v1/indicators/compare?month=YYYY-MM: each district the caller
 // may read, side by side.
 func (a *API) compareIndicators(w http.ResponseWriter, r *http.Request, u auth.User) {
-	if a.Indicators == nil {
-		a.fail(w, r, errNoIndicators)
-		return
-	}
-	if !indicator.CanRead(u) {
-		a.fail(w, r, errs.ErrForbidden)
-		return
-	}
-	m, err := a.Indicators.ParseMonth(r.URL.Query().Get("month"))
-	if err != nil {
-		a.fail(w, r, err)
+	m, ok := a.indicatorMonth(w, r, u)
+	if !ok {
 		return
 	}
 	v, err := a.Indicators.Compare(r.Context(), u, m)
