@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/indicator"
 )
 
@@ -32,21 +31,8 @@ type CompareData struct {
 }
 
 func (s *Server) staffIndicatorCompare(w http.ResponseWriter, r *http.Request) {
-	u := s.staff(w, r)
-	if u == nil {
-		return
-	}
-	if s.Indicators == nil {
-		s.fail(w, r, errNoIndicators)
-		return
-	}
-	if !indicator.CanRead(*u) {
-		s.fail(w, r, errs.ErrForbidden)
-		return
-	}
-	m, err := s.Indicators.ParseMonth(r.URL.Query().Get("month"))
-	if err != nil {
-		s.fail(w, r, err)
+	u, m, ok := s.indicatorMonth(w, r)
+	if !ok {
 		return
 	}
 	c, err := s.Indicators.Compare(r.Context(), *u, m)

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/errs"
@@ -71,6 +72,30 @@ func (s *Server) indicatorsPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "indicators", p)
 }
 
+// indicatorMonth is the staff member reading the values and the month she
+// asks for; false once the request is answered (no indicators here, not a
+// reader, a bad month).
+func (s *Server) indicatorMonth(w http.ResponseWriter, r *http.Request) (*auth.User, time.Time, bool) {
+	u := s.staff(w, r)
+	if u == nil {
+		return nil, time.Time{}, false
+	}
+	if s.Indicators == nil {
+		s.fail(w, r, errNoIndicators)
+		return nil, time.Time{}, false
+	}
+	if !indicator.CanRead(*u) {
+		s.fail(w, r, errs.ErrForbidden)
+		return nil, time.Time{}, false
+	}
+	m, err := s.Indicators.ParseMonth(r.URL.Query().Get("month"))
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, time.Time{}, false
+	}
+	return u, m, true
+}
+
 // StaffIndicatorsData is the staff's page of a month.
 type StaffIndicatorsData struct {
 	Month     indicator.Month
@@ -78,21 +103,8 @@ type StaffIndicatorsData struct {
 }
 
 func (s *Server) staffIndicators(w http.ResponseWriter, r *http.Request) {
-	u := s.staff(w, r)
-	if u == nil {
-		return
-	}
-	if s.Indicators == nil {
-		s.fail(w, r, errNoIndicators)
-		return
-	}
-	if !indicator.CanRead(*u) {
-		s.fail(w, r, errs.ErrForbidden)
-		return
-	}
-	m, err := s.Indicators.ParseMonth(r.URL.Query().Get("month"))
-	if err != nil {
-		s.fail(w, r, err)
+	u, m, ok := s.indicatorMonth(w, r)
+	if !ok {
 		return
 	}
 	month, err := s.Indicators.Compute(r.Context(), *u, m)
