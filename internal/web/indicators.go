@@ -76,12 +76,8 @@ func (s *Server) indicatorsPage(w http.ResponseWriter, r *http.Request) {
 // asks for; false once the request is answered (no indicators here, not a
 // reader, a bad month).
 func (s *Server) indicatorMonth(w http.ResponseWriter, r *http.Request) (*auth.User, time.Time, bool) {
-	u := s.staff(w, r)
+	u := s.staffWhere(w, r, s.Indicators != nil, errNoIndicators)
 	if u == nil {
-		return nil, time.Time{}, false
-	}
-	if s.Indicators == nil {
-		s.fail(w, r, errNoIndicators)
 		return nil, time.Time{}, false
 	}
 	if !indicator.CanRead(*u) {

@@ -110,15 +110,7 @@ func (s *Server) staffRules(w http.ResponseWriter, r *http.Request) {
 // ruleActor is the staff member acting on the rules, or nil once the
 // request is answered.
 func (s *Server) ruleActor(w http.ResponseWriter, r *http.Request) *auth.User {
-	u := s.staff(w, r)
-	if u == nil {
-		return nil
-	}
-	if s.Rules == nil {
-		s.fail(w, r, errNoRules)
-		return nil
-	}
-	return u
+	return s.staffWhere(w, r, s.Rules != nil, errNoRules)
 }
 
 // ruleDone answers an action on the rules: its error, or back to the staff

@@ -37,6 +37,17 @@ func (s *Server) staff(w http.ResponseWriter, r *http.Request) *auth.User {
 	return u
 }
 
+// staffWhere is staff for a page of a capability that may be absent: nil
+// once answered, with unavailable when the capability is not there.
+func (s *Server) staffWhere(w http.ResponseWriter, r *http.Request, there bool, unavailable error) *auth.User {
+	u := s.staff(w, r)
+	if u != nil && !there {
+		s.fail(w, r, unavailable)
+		return nil
+	}
+	return u
+}
+
 func (s *Server) staffLoginForm(w http.ResponseWriter, r *http.Request) {
 	if u := s.user(r); u != nil && u.Role.StaffAccount() {
 		redirect(w, r, "/staff")

@@ -70,12 +70,8 @@ func (s *Server) trainingStaff(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) trainingStaffPage(w http.ResponseWriter, r *http.Request, status int, formErr error) {
-	u := s.staff(w, r)
+	u := s.staffWhere(w, r, s.Training != nil, errNoTraining)
 	if u == nil {
-		return
-	}
-	if s.Training == nil {
-		s.fail(w, r, errNoTraining)
 		return
 	}
 	list, err := s.Training.List(r.Context(), *u)
@@ -92,12 +88,8 @@ func (s *Server) trainingStaffPage(w http.ResponseWriter, r *http.Request, statu
 }
 
 func (s *Server) trainingCreate(w http.ResponseWriter, r *http.Request) {
-	u := s.staff(w, r)
+	u := s.staffWhere(w, r, s.Training != nil, errNoTraining)
 	if u == nil {
-		return
-	}
-	if s.Training == nil {
-		s.fail(w, r, errNoTraining)
 		return
 	}
 	f := r.PostForm
@@ -121,12 +113,8 @@ func (s *Server) trainingSession(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) trainingSessionPage(w http.ResponseWriter, r *http.Request, status int, formErr error) {
-	u := s.staff(w, r)
+	u := s.staffWhere(w, r, s.Training != nil, errNoTraining)
 	if u == nil {
-		return
-	}
-	if s.Training == nil {
-		s.fail(w, r, errNoTraining)
 		return
 	}
 	d, err := s.Training.Get(r.Context(), *u, r.PathValue("id"))
@@ -143,12 +131,8 @@ func (s *Server) trainingSessionPage(w http.ResponseWriter, r *http.Request, sta
 }
 
 func (s *Server) trainingAttend(w http.ResponseWriter, r *http.Request) {
-	u := s.staff(w, r)
+	u := s.staffWhere(w, r, s.Training != nil, errNoTraining)
 	if u == nil {
-		return
-	}
-	if s.Training == nil {
-		s.fail(w, r, errNoTraining)
 		return
 	}
 	id := r.PathValue("id")
