@@ -120,24 +120,21 @@ func (s *Store) Save(ctx context.Context, u auth.User, kind, key string, in Inpu
 				return err
 			}
 		}
+		// One statement makes the record or its next version, so writers of
+		// the same record at once (the first two too) take turns on its row.
 		var v int
-		err := tx.QueryRowContext(ctx, `SELECT version FROM root_causes WHERE subject_kind = $1 AND subject_key = $2`, kind, key).Scan(&v)
-		switch {
-		case err == sql.ErrNoRows:
-			_, err = tx.ExecContext(ctx, `INSERT INTO root_causes (subject_kind, subject_key, root_cause, affected, obstacles, departments, version,
-created_by, created_at, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $7, $8)`,
-				kind, key, in.RootCause, in.Affected, in.Obstacles, deps, u.ID, db.Millis(now))
-		case err == nil:
-			_, err = tx.ExecContext(ctx, `UPDATE root_causes SET root_cause = $1, affected = $2, obstacles = $3, departments = $4,
-version = $5, updated_by = $6, updated_at = $7 WHERE subject_kind = $8 AND subject_key = $9`,
-				in.RootCause, in.Affected, in.Obstacles, deps, v+1, u.ID, db.Millis(now), kind, key)
-		}
+		err := tx.QueryRowContext(ctx, `INSERT INTO root_causes (subject_kind, subject_key, root_cause, affected, obstacles, departments, version,
+created_by, created_at, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $7, $8)
+ON CONFLICT (subject_kind, subject_key) DO UPDATE SET root_cause = excluded.root_cause, affected = excluded.affected,
+obstacles = excluded.obstacles, departments = excluded.departments, version = root_causes.version + 1,
+updated_by = excluded.updated_by, updated_at = excluded.updated_at
+RETURNING version`, kind, key, in.RootCause, in.Affected, in.Obstacles, deps, u.ID, db.Millis(now)).Scan(&v)
 		if err != nil {
 			return errs.Wrap(err, "save root cause")
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO root_cause_events (subject_kind, subject_key, version, at, actor_id, actor_name,
 root_cause, affected, obstacles, departments) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-			kind, key, v+1, db.Millis(now), u.ID, actorName(u), in.RootCause, in.Affected, in.Obstacles, deps)
+			kind, key, v, db.Millis(now), u.ID, actorName(u), in.RootCause, in.Affected, in.Obstacles, deps)
 		return errs.Wrap(err, "root cause event")
 	})
 	if err != nil {
