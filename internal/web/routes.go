@@ -39,7 +39,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.kioskRoutes(h)
 	s.nationalRoutes(h)
 	s.trainingRoutes(h)
-	s.ruleRoutes(h)
+	s.ruleRoutes(h, files)
 	h("GET /participate", s.participate)
 	h("GET /staff/todo", s.staffTodo)
 

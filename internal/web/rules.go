@@ -1,6 +1,7 @@
 package web
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -19,13 +20,13 @@ import (
 // canRules shows the way to the staff page to those who may read it.
 func canRules(u *auth.User) bool { return u != nil && ruleset.CanRead(*u) }
 
-func (s *Server) ruleRoutes(h route) {
+func (s *Server) ruleRoutes(h, files route) {
 	h("GET /rules", s.rulesPage)
 	h("GET /staff/rules", s.staffRules)
 	h("POST /staff/rules/override", s.staffRuleOverride)
 	h("POST /staff/rules/apply", s.staffRuleApply)
 	h("POST /staff/rules/publish", s.staffRulePublish)
-	h("POST /staff/rules/import", s.staffRuleImport)
+	files("POST /staff/rules/import", s.staffRuleImport) // the file chosen, or its text pasted
 }
 
 var errNoRules = errs.New(errs.Unavailable, "规则共享功能未启用", "shared rules are not available")
@@ -154,13 +155,28 @@ func (s *Server) staffRulePublish(w http.ResponseWriter, r *http.Request) {
 	s.ruleDone(w, r, err, "published")
 }
 
-// staffRuleImport takes the file's text pasted into the form (a file
-// chosen in the browser is read the same way where the form carries it).
+// staffRuleImport takes the file chosen in the form, or else its text
+// pasted; either is checked whole by the capability before anything is
+// written.
 func (s *Server) staffRuleImport(w http.ResponseWriter, r *http.Request) {
 	u := s.ruleActor(w, r)
 	if u == nil {
 		return
 	}
-	_, err := s.Rules.Import(r.Context(), *u, []byte(r.PostForm.Get("file")))
+	body := []byte(r.PostForm.Get("file"))
+	if r.MultipartForm != nil && len(r.MultipartForm.File["upload"]) > 0 {
+		f, err := r.MultipartForm.File["upload"][0].Open()
+		if err != nil {
+			s.fail(w, r, errs.Invalidf("读不出所选的文件", "the chosen file could not be read"))
+			return
+		}
+		defer f.Close()
+		// One byte past the limit, so that the capability refuses a file too large.
+		if body, err = io.ReadAll(io.LimitReader(f, ruleset.MaxFile+1)); err != nil {
+			s.fail(w, r, errs.Invalidf("读不出所选的文件", "the chosen file could not be read"))
+			return
+		}
+	}
+	_, err := s.Rules.Import(r.Context(), *u, body)
 	s.ruleDone(w, r, err, "imported")
 }

@@ -1,6 +1,9 @@
 package web_test
 
 import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -62,9 +65,39 @@ func TestRulePages(t *testing.T) {
 	if status, _ := admin.post("/staff/rules/import", url.Values{"csrf": {tok}, "file": {`{"format":"gongzhi-rules/1"}`}}); status != 400 {
 		t.Errorf("a bad file: %d", status)
 	}
+	// The file chosen in the form is read whole: this installation's own
+	// export is the version it holds, so taking it again changes nothing;
+	// a changed copy fails its checksum.
+	status, file := guest.get("/api/v1/rules/export?area=1101&version=1")
+	if status != 200 {
+		t.Fatalf("export: %d", status)
+	}
+	if status, page := admin.postRuleFile(tok, file); status != 200 || !strings.Contains(page, "已导入") {
+		t.Errorf("its own file chosen: %d\n%s", status, page)
+	}
+	if status, page := admin.postRuleFile(tok, strings.Replace(file, "全市统一", "全市统二", 1)); status != 400 {
+		t.Errorf("a changed file chosen: %d\n%s", status, page)
+	}
 	_, page = guest.get("/rules")
 	mustContain(t, page, "本区试行基本满意按五成计", "0.6", "0.5", "市辖区", "全市统一", "/api/v1/rules/export?area=1101&amp;version=1")
 	if strings.Contains(page, "admin") {
 		t.Error("the public page names who made the override")
 	}
+}
+
+// postRuleFile sends a rule-set file as the import form's chosen file.
+func (c *client) postRuleFile(tok, file string) (int, string) {
+	c.t.Helper()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	mw.WriteField("csrf", tok)
+	fw, err := mw.CreateFormFile("upload", "rules.json")
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	fw.Write([]byte(file))
+	mw.Close()
+	req, _ := http.NewRequest("POST", c.srv.URL+"/staff/rules/import", &b)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return c.do(req)
 }
