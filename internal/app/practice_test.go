@@ -7,8 +7,12 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"reflect"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -164,5 +168,62 @@ func TestPracticeReachesNothing(t *testing.T) {
 				t.Fatalf("a real ticket is not counted: %s tickets, %s events", real["tickets"], real["ticket_events"])
 			}
 		})
+	}
+}
+
+var practiceCSRF = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// TestPracticeWeb: the account page offers practice; once on, the pages
+// come from the sandbox with the banner, and the account page's button
+// (served by the real server) switches it off.
+func TestPracticeWeb(t *testing.T) {
+	a := newTestApp(t, func(c *config.Config) { c.Demo = true })
+	srv := httptest.NewServer(a.Handler)
+	t.Cleanup(srv.Close)
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar}
+	page := func(method, path string, form url.Values) string {
+		t.Helper()
+		var resp *http.Response
+		var err error
+		if method == "POST" {
+			resp, err = hc.PostForm(srv.URL+path, form)
+		} else {
+			resp, err = hc.Get(srv.URL + path)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, b)
+		}
+		return string(b)
+	}
+	token := func(body string) string {
+		t.Helper()
+		m := practiceCSRF.FindStringSubmatch(body)
+		if m == nil {
+			t.Fatal("no form token")
+		}
+		return m[1]
+	}
+	body := page("GET", "/staff/login", nil)
+	page("POST", "/staff/login", url.Values{"csrf": {token(body)}, "username": {"demo-dispatcher"}, "password": {"gongzhi-demo"}})
+	body = page("GET", "/staff/account", nil)
+	if !strings.Contains(body, "进入练习模式") || strings.Contains(body, "practice-banner") {
+		t.Fatalf("the account page before practice: %s", body)
+	}
+	body = page("POST", "/staff/practice", url.Values{"csrf": {token(body)}, "on": {"1"}})
+	if !strings.Contains(body, "practice-banner") || !strings.Contains(body, "退出练习模式") {
+		t.Fatalf("the account page while practising: %s", body)
+	}
+	if body := page("GET", "/staff", nil); !strings.Contains(body, "practice-banner") {
+		t.Fatalf("the workbench while practising has no banner")
+	}
+	body = page("POST", "/staff/practice", url.Values{"csrf": {token(body)}})
+	if strings.Contains(body, "practice-banner") || !strings.Contains(body, "进入练习模式") {
+		t.Fatalf("the account page after practice: %s", body)
 	}
 }
