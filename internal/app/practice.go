@@ -36,6 +36,7 @@ type practiceState struct {
 	sandboxMu sync.Mutex
 	sandbox   *App // built on first use
 	inSandbox bool
+	entered   sync.Map // hashes of the sessions copied into the sandbox
 }
 
 type sandboxKey struct{}
@@ -115,6 +116,7 @@ func (a *App) closeSandbox() {
 	if a.sandbox != nil {
 		a.sandbox.Close()
 		a.sandbox = nil
+		a.entered.Clear()
 	}
 }
 
@@ -166,14 +168,22 @@ func copyRows(ctx context.Context, from, to *db.DB, table, rest string, args ...
 // enter copies the practising account and her session into the sandbox,
 // when they are not there yet.
 func enter(ctx context.Context, main, sb *App, userID, token string) error {
+	h := sha256.Sum256([]byte(token))
+	hash := hex.EncodeToString(h[:])
+	if _, ok := main.entered.Load(hash); ok {
+		return nil
+	}
 	if err := copyRows(ctx, main.DB, sb.DB, "users", `WHERE id = $1`, userID); err != nil {
 		return err
 	}
 	if err := copyRows(ctx, main.DB, sb.DB, "memberships", `WHERE user_id = $1`, userID); err != nil {
 		return err
 	}
-	h := sha256.Sum256([]byte(token))
-	return copyRows(ctx, main.DB, sb.DB, "sessions", `WHERE token_hash = $1`, hex.EncodeToString(h[:]))
+	if err := copyRows(ctx, main.DB, sb.DB, "sessions", `WHERE token_hash = $1`, hash); err != nil {
+		return err
+	}
+	main.entered.Store(hash, true)
+	return nil
 }
 
 // alwaysReal reports whether the request is served by the real server even
@@ -217,7 +227,9 @@ func routePractice(a *App, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		sb, err := a.Sandbox(r.Context())
+		// The sandbox is built for the server, not for this request: a
+		// caller who goes away does not leave it half made.
+		sb, err := a.Sandbox(context.WithoutCancel(r.Context()))
 		if err == nil {
 			err = enter(r.Context(), a, sb, sess.User.ID, token)
 		}
