@@ -29,6 +29,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/needs"
 	"github.com/gongzhi/gongzhi/internal/notice"
 	"github.com/gongzhi/gongzhi/internal/opendata"
+	"github.com/gongzhi/gongzhi/internal/practice"
 	"github.com/gongzhi/gongzhi/internal/project"
 	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/replytpl"
@@ -86,6 +87,7 @@ type Deps struct {
 	NatCodes     *natcode.Service
 	Training     *training.Service
 	Rules        *ruleset.Service
+	Practice     *practice.Service
 }
 
 // API serves /api/v1.
@@ -448,6 +450,7 @@ var routeTable = []route{
 	{"POST", "/api/v1/rules/apply", asUser, keyed, "write an area's rules in force to the live settings (admin)", nil, (*API).ruleApply},
 	{"GET", "/api/v1/rules/export", asAnyone, noKey, "a published version of a rule set as a file", (*API).ruleExport, nil},
 	{"POST", "/api/v1/rules/import", asUser, keyed, "import the upper level's rule-set file (admin)", nil, (*API).ruleImport},
+	{"POST", "/api/v1/practice", asUser, keyed, "switch the caller's own practice mode on or off", nil, (*API).switchPractice},
 
 	{"GET", "/api/v1/timelimits", asUser, noKey, "the time-limit table", nil, (*API).listTimeLimits},
 	{"PUT", "/api/v1/timelimits", asAdmin, noKey, "create or replace a line (admin)", nil, (*API).setTimeLimit},

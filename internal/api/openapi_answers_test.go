@@ -548,6 +548,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 	oaNational(t, c, a, admin, handler, resident)
 	oaWorkload(t, c, supervisor, dispatcher, handler, resident)
 	oaRules(t, c, admin, supervisor, handler)
+	oaPractice(t, c, resident)
 
 	// Every operation was called, and the error answers came up.
 	var missed []string

@@ -110,6 +110,7 @@ type App struct {
 	Trail         *trail.Service
 	web           *web.Server
 	clusterState  // the leases of the background jobs and of the node id (cluster.go)
+	practiceState // practice mode and its sandbox (practice.go)
 }
 
 // New opens the database, migrates it, creates the admin account on first
@@ -284,6 +285,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	wireWorkload(a) // workload.go
 	wireTraining(a)
 	a.Rules = newRules(a)
+	wirePractice(ctx, a) // practice.go
 	created, generated, err := a.Auth.EnsureAdmin(ctx, cfg.AdminPassword)
 	if err != nil {
 		return nil, fmt.Errorf("create admin: %w", err)
@@ -314,7 +316,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		}
 		w.Write([]byte("ready\n"))
 	})
-	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Insight: a.Insight, Themes: a.Themes, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Screening: a.Screening, Needs: a.Needs, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, Services: a.Services, Volunteers: a.Volunteers, Mediation: a.Mediation, OpenData: a.OpenData, Trail: a.Trail, Citylink: a.Citylink, Agreements: a.Agreements, Status: a.Status, Indicators: a.Indicators, Kiosk: a.Kiosk, NatCodes: a.NatCodes, Training: a.Training, Rules: a.Rules}).Routes(mux)
+	api.New(api.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Attachments: a.Attachments, Evaluation: a.Evaluation, Webhooks: a.Webhooks, Replies: a.Replies, Insight: a.Insight, Themes: a.Themes, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Screening: a.Screening, Needs: a.Needs, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, Services: a.Services, Volunteers: a.Volunteers, Mediation: a.Mediation, OpenData: a.OpenData, Trail: a.Trail, Citylink: a.Citylink, Agreements: a.Agreements, Status: a.Status, Indicators: a.Indicators, Kiosk: a.Kiosk, NatCodes: a.NatCodes, Training: a.Training, Rules: a.Rules, Practice: a.Practice}).Routes(mux)
 	open311.New(open311.Deps{Tickets: a.Tickets, Auth: a.Auth, Gov: a.Gov, Idem: a.idem, Log: log, Jurisdiction: cfg.Jurisdiction, BaseURL: cfg.BaseURL,
 		SandboxURL: cfg.Open311SandboxURL, Citylink: a.Citylink, NatCodes: a.NatCodes}).Routes(mux)
 	lookupKey, err := d.Secret(ctx, "web.lookup", 32)
@@ -325,7 +327,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err != nil {
 		return nil, err
 	}
-	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Replies: a.Replies, Insight: a.Insight, Evaluation: a.Evaluation, Themes: a.Themes, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Screening: a.Screening, Needs: a.Needs, Services: a.Services, Volunteers: a.Volunteers, Mediation: a.Mediation, OpenData: a.OpenData, Trail: a.Trail, Citylink: a.Citylink, Agreements: a.Agreements, Status: a.Status, Indicators: a.Indicators, Kiosk: a.Kiosk, NatCodes: a.NatCodes, Training: a.Training, Rules: a.Rules})
+	w, err := web.New(web.Deps{Auth: a.Auth, Tickets: a.Tickets, Gov: a.Gov, KB: a.KB, Replies: a.Replies, Insight: a.Insight, Evaluation: a.Evaluation, Themes: a.Themes, Attachments: a.Attachments, Idem: a.idem, Limits: limits, Log: log, Demo: cfg.Demo, LookupKey: lookupKey, CSRFKey: csrfKey, Secure: cfg.Secure(), TileURL: cfg.TileURL, Warnings: a.Warnings, Votes: a.Votes, Proposals: a.Proposals, Agenda: a.Agenda, Elections: a.Elections, Surveys: a.Surveys, Notices: a.Notices, Projects: a.Projects, Deliberation: a.Deliberation, Meetings: a.Meetings, Screening: a.Screening, Needs: a.Needs, Services: a.Services, Volunteers: a.Volunteers, Mediation: a.Mediation, OpenData: a.OpenData, Trail: a.Trail, Citylink: a.Citylink, Agreements: a.Agreements, Status: a.Status, Indicators: a.Indicators, Kiosk: a.Kiosk, NatCodes: a.NatCodes, Training: a.Training, Rules: a.Rules, Practice: a.Practice, PracticeSandbox: a.inSandbox})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
@@ -345,6 +347,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err != nil {
 		return nil, err
 	}
+	own = routePractice(a, own)
 	a.Handler = limit.TrustProxies(proxies, hsts(cfg.Secure(), m.measure(recoverPanics(log, dbDeadline(cfg.DBTimeout, own), w.InternalError), a.Health.Observe)))
 	return a, nil
 }
@@ -362,7 +365,7 @@ func hsts(on bool, next http.Handler) http.Handler {
 }
 
 // Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+func (a *App) Close() error { a.closeSandbox(); return a.DB.Close() }
 
 // recoverPanics turns a panic in a handler into a 500 and a log line, so one
 // bad request cannot take the server down. A browser asking for a page of

@@ -251,6 +251,7 @@ var messageTables = []map[string][2]string{
 	nationalMessages,
 	workloadMessages,
 	ruleMessages,
+	practiceMessages,
 }
 
 // joinMessages joins tables into one; a key in two tables keeps the last

@@ -284,6 +284,9 @@ type Page struct {
 	Form    url.Values // what the user typed, to fill the form again
 	Data    any
 	Kiosk   *KioskBar // on a self-service terminal (kiosk.go)
+	// Practice: the page is the practice sandbox's (a banner says so);
+	// PracticeOffer: the account page offers to start practising.
+	Practice, PracticeOffer bool
 }
 
 // V returns a value the user typed.
@@ -310,6 +313,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, title string) *Pag
 		}
 	}
 	s.kioskPage(r, p)
+	p.Practice, p.PracticeOffer = s.PracticeSandbox, s.Practice != nil
 	return p
 }
 

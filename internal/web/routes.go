@@ -40,6 +40,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.nationalRoutes(h)
 	s.trainingRoutes(h)
 	s.ruleRoutes(h, files)
+	s.practiceRoutes(h)
 	h("GET /participate", s.participate)
 	h("GET /staff/todo", s.staffTodo)
 

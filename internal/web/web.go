@@ -19,6 +19,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/needs"
 	"github.com/gongzhi/gongzhi/internal/notice"
 	"github.com/gongzhi/gongzhi/internal/opendata"
+	"github.com/gongzhi/gongzhi/internal/practice"
 	"github.com/gongzhi/gongzhi/internal/project"
 	"github.com/gongzhi/gongzhi/internal/proposal"
 	"github.com/gongzhi/gongzhi/internal/screening"
@@ -172,6 +173,11 @@ type Deps struct {
 	// Rules keeps the rules shared across levels; may be nil, and then
 	// their pages answer 503.
 	Rules *ruleset.Service
+	// Practice keeps who practises; may be nil, and then the account
+	// page offers no practice. PracticeSandbox marks the server that
+	// serves the practising accounts: its pages show a banner.
+	Practice        *practice.Service
+	PracticeSandbox bool
 }
 
 // Server serves the HTML pages.
