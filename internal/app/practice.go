@@ -217,6 +217,10 @@ func routePractice(a *App, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		if anyone, err := a.Practice.Anyone(r.Context()); err != nil || !anyone {
+			next.ServeHTTP(w, r) // nobody practises: no look-up of the session here
+			return
+		}
 		sess, err := a.Auth.Authenticate(r.Context(), token, kind)
 		if err != nil {
 			next.ServeHTTP(w, r) // the real server answers as it would

@@ -11,6 +11,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
@@ -35,6 +36,41 @@ type State struct {
 type Service struct {
 	db    *db.DB
 	clock clock.Clock
+
+	// Whether any account practises, as last read (Anyone).
+	anyMu   sync.Mutex
+	anyRead time.Time
+	anyOn   bool
+}
+
+// anyFor is how long Anyone's answer is kept: a switch on another server
+// is seen within it, one on this server at once.
+const anyFor = time.Second
+
+// Anyone reports whether any account practises. Every request with a
+// session asks it before anything else, so it is read from the database
+// at most once per anyFor and costs nothing while nobody practises.
+func (s *Service) Anyone(ctx context.Context) (bool, error) {
+	s.anyMu.Lock()
+	defer s.anyMu.Unlock()
+	now := s.clock.Now()
+	if !s.anyRead.IsZero() && now.Sub(s.anyRead) < anyFor && !now.Before(s.anyRead) {
+		return s.anyOn, nil
+	}
+	var n int
+	err := s.db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM practice_accounts LIMIT 1) x`).Scan(&n)
+	if err != nil {
+		return false, errs.Wrap(err, "anyone practising")
+	}
+	s.anyRead, s.anyOn = now, n > 0
+	return s.anyOn, nil
+}
+
+// forget makes the next Anyone read the database.
+func (s *Service) forget() {
+	s.anyMu.Lock()
+	s.anyRead = time.Time{}
+	s.anyMu.Unlock()
 }
 
 // NewService returns the service.
@@ -56,6 +92,7 @@ func (s *Service) set(ctx context.Context, u auth.User, on bool) (State, error) 
 	if !CanSwitch(u) {
 		return State{}, errs.ErrForbidden
 	}
+	defer s.forget()
 	now := s.clock.Now()
 	var st State
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {

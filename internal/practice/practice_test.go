@@ -19,6 +19,9 @@ func TestSwitchOnOff(t *testing.T) {
 		s := practice.NewService(d, clock.System{})
 		disp := auth.User{ID: "d1", Role: auth.RoleDispatcher}
 		other := auth.User{ID: "d2", Role: auth.RoleHandler}
+		if anyone, err := s.Anyone(ctx); err != nil || anyone {
+			t.Fatalf("anyone before: %v %v", anyone, err)
+		}
 		if on, err := s.IsOn(ctx, disp.ID); err != nil || on {
 			t.Fatalf("at first: %v %v", on, err)
 		}
@@ -29,6 +32,9 @@ func TestSwitchOnOff(t *testing.T) {
 		if _, err := s.On(ctx, disp); err != nil { // again: no change, no event
 			t.Fatal(err)
 		}
+		if anyone, _ := s.Anyone(ctx); !anyone { // a switch here is seen at once
+			t.Fatal("nobody practising after a switch on")
+		}
 		if on, _ := s.IsOn(ctx, disp.ID); !on {
 			t.Fatal("not on after On")
 		}
@@ -37,6 +43,9 @@ func TestSwitchOnOff(t *testing.T) {
 		}
 		if st, err := s.Off(ctx, disp); err != nil || st.On {
 			t.Fatalf("off: %+v %v", st, err)
+		}
+		if anyone, _ := s.Anyone(ctx); anyone {
+			t.Fatal("somebody practising after the switch off")
 		}
 		if on, _ := s.IsOn(ctx, disp.ID); on {
 			t.Fatal("on after Off")
