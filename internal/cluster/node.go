@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/errs"
@@ -47,8 +48,34 @@ func (l *Leases) TakeNode(ctx context.Context, given int, log *slog.Logger) (int
 			return n, nil
 		}
 	}
-	return 0, errs.New(errs.Conflict, "没有空闲的节点编号（0至9均被运行中的服务器占用），请用 --node-id 指定",
-		"no free node id: ten running servers hold 0 to 9; give --node-id")
+	return l.shareNode(ctx, now, log)
+}
+
+// shareNode is TakeNode when all ten ids are held. A server that crashed
+// keeps its id until its lease lapses, so a server restarted again and
+// again within NodeTTL would find none free; it must still start. It takes
+// the id whose lease ends first, shared with whoever may still hold it:
+// numbers stay unique, as servers of one id reserve their blocks from one
+// counter row.
+func (l *Leases) shareNode(ctx context.Context, now time.Time, log *slog.Logger) (int, error) {
+	var name string
+	err := l.db.W.QueryRowContext(ctx, `SELECT name FROM job_leases WHERE name IN ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+ORDER BY until, name LIMIT 1`, nodeLease(0), nodeLease(1), nodeLease(2), nodeLease(3), nodeLease(4),
+		nodeLease(5), nodeLease(6), nodeLease(7), nodeLease(8), nodeLease(9)).Scan(&name)
+	if err != nil {
+		return 0, errs.Wrap(err, "share a node id")
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(name, "node:"))
+	if err != nil {
+		return 0, errs.Wrap(err, "share a node id")
+	}
+	if _, err := l.Force(ctx, name, now.Add(NodeTTL), now); err != nil {
+		return 0, err
+	}
+	if log != nil {
+		log.Warn("no free node id: sharing the one whose lease ends first; numbers stay unique", "node", n)
+	}
+	return n, nil
 }
 
 // KeepNode renews the node id n until ctx ends, then releases it.
