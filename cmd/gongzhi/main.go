@@ -68,6 +68,7 @@ Usage:
   gongzhi upgrade-check [--backup FILE] [--by NAME] [--data ./data] [--db DSN]   (pending migrations and their risk, without migrating; backs up first)
   gongzhi indicators report --year YYYY [--xlsx FILE] [--html FILE] [--pdf FILE] [--lang zh|en] [--data ./data] [--db DSN]   (the yearly self-assessment; --pdf needs chromium)
   gongzhi rules export FILE [AREA [VERSION]] | rules import FILE [--data ./data] [--db DSN]   (rules shared across levels, as files)
+  gongzhi partitions list | archive YYYY-MM | restore YYYY-MM [--db DSN]   (PostgreSQL's monthly partitions of tickets; an archived month leaves the live tables)
   gongzhi version
 
 Environment: GONGZHI_ADDR, GONGZHI_DATA, GONGZHI_DB, GONGZHI_DEMO, GONGZHI_ADMIN_PASSWORD, GONGZHI_WORKING_HOURS,
@@ -120,6 +121,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return indicatorsCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "rules":
 		return rulesCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "partitions":
+		return partitionsCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "gongzhi", Version)
 		return nil

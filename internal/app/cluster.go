@@ -77,6 +77,15 @@ func (a *App) jobs() []cluster.Job {
 		}},
 		{Name: "idempotency-prune", Every: every(time.Hour), Run: a.pruneKeys},
 		{Name: "strip-photos", Every: every(24 * time.Hour), Run: a.stripPhotos},
+		{Name: "partitions", Every: every(24 * time.Hour), Run: a.prepareMonths},
+	}
+}
+
+// prepareMonths makes the ticket partitions of this month and the next two
+// ahead of time (PostgreSQL).
+func (a *App) prepareMonths(ctx context.Context) {
+	if err := a.Tickets.PrepareMonths(ctx); err != nil && ctx.Err() == nil {
+		a.Log.Error("prepare ticket partitions", "err", err)
 	}
 }
 

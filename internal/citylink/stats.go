@@ -6,6 +6,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/gongzhi/gongzhi/internal/clock"
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/ticket"
@@ -57,7 +58,8 @@ func (s *Service) monthStats(ctx context.Context, q db.Queryer, p Platform, star
 	st := Stats{Month: start.Format("2006-01"), ByStatus: map[string]int{}, ByCategory: []CategoryCount{}}
 	rows, err := q.QueryContext(ctx, `SELECT t.category_code, t.status, t.replied_at, t.reply_resolved, t.overdue, t.rating_satisfaction
 FROM tickets t JOIN ticket_sources src ON src.ticket_number = t.number
-WHERE src.source = $1 AND t.created_at >= $2 AND t.created_at < $3`, SourcePrefix+p.ID, db.Millis(start), db.Millis(end))
+WHERE src.source = $1 AND t.created_at >= $2 AND t.created_at < $3 AND t.number >= $4 AND `+ticket.NumberBelow("t.number", "$5"), SourcePrefix+p.ID, db.Millis(start), db.Millis(end),
+		ticket.CreatedFrom(start, clock.BusinessZone()), ticket.CreatedBefore(end, clock.BusinessZone()))
 	if err != nil {
 		return st, errs.Wrap(err, "month figures")
 	}

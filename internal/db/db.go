@@ -77,6 +77,10 @@ type Options struct {
 	Timeout time.Duration
 	// Read names the read replicas of a PostgreSQL primary (see Reader).
 	Read ReadOptions
+	// Observe, when set, is told each statement sent to the PostgreSQL
+	// primary, with its arguments, as it starts (tests that look at the
+	// plans of what a page runs).
+	Observe func(query string, args []any)
 }
 
 // Open opens the database named by dsn: a postgres:// or postgresql:// URL, or
@@ -88,7 +92,7 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 // OpenWith opens the database as o says.
 func OpenWith(ctx context.Context, o Options) (*DB, error) {
 	if IsPostgres(o.DSN) {
-		d, err := openPostgres(ctx, o.DSN, o.Timeout)
+		d, err := openPostgres(ctx, o.DSN, o.Timeout, o.Observe)
 		if err != nil {
 			return nil, err
 		}
@@ -125,10 +129,13 @@ func IsPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
-func openPostgres(ctx context.Context, dsn string, timeout time.Duration) (*DB, error) {
+func openPostgres(ctx context.Context, dsn string, timeout time.Duration, observe func(string, []any)) (*DB, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	if observe != nil {
+		cfg.Tracer = observer(observe)
 	}
 	plain := cfg.Copy()
 	if timeout > 0 {
@@ -382,3 +389,13 @@ func Time(v sql.NullInt64) time.Time {
 	}
 	return time.UnixMilli(v.Int64)
 }
+
+// observer passes each query pgx starts to a function (Options.Observe).
+type observer func(query string, args []any)
+
+func (o observer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, q pgx.TraceQueryStartData) context.Context {
+	o(q.SQL, q.Args)
+	return ctx
+}
+
+func (observer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}

@@ -156,7 +156,9 @@ func (d *DB) applyMigration(ctx context.Context, w *sql.DB, version int64, body 
 }
 
 // execScript runs the statements of a migration one by one; statements are
-// separated by a line holding only ";" or by ";" at the end of a line.
+// separated by a line holding only ";" or by ";" at the end of a line, except
+// inside a block quoted by $$ (a DO block of PostgreSQL), which ends with the
+// line that closes it.
 func execScript(ctx context.Context, tx *sql.Tx, body string) error {
 	for _, stmt := range splitStatements(body) {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
@@ -169,14 +171,18 @@ func execScript(ctx context.Context, tx *sql.Tx, body string) error {
 func splitStatements(body string) []string {
 	var out []string
 	var cur strings.Builder
+	quoted := false
 	for _, line := range strings.Split(body, "\n") {
 		trimmed := strings.TrimSpace(line)
-		if strings.HasPrefix(trimmed, "--") || trimmed == "" {
+		if !quoted && (strings.HasPrefix(trimmed, "--") || trimmed == "") {
 			continue
 		}
 		cur.WriteString(line)
 		cur.WriteString("\n")
-		if strings.HasSuffix(trimmed, ";") {
+		if strings.Count(line, "$$")%2 == 1 {
+			quoted = !quoted
+		}
+		if !quoted && strings.HasSuffix(trimmed, ";") {
 			if s := strings.TrimSpace(cur.String()); s != ";" {
 				out = append(out, s)
 			}

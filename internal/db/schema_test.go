@@ -187,6 +187,8 @@ func sqliteSchema(q *sql.DB) ([]string, error) {
 	return out, nil
 }
 
+// postgresSchema leaves out the partitions of a partitioned table (tickets
+// by month): their columns and indexes are the parent's.
 func postgresSchema(q *sql.DB) ([]string, error) {
 	ctx := context.Background()
 	var out []string
@@ -198,7 +200,9 @@ SELECT c.table_name, c.column_name, c.data_type, c.is_nullable = 'NO', c.column_
                 WHERE tc.constraint_type = 'PRIMARY KEY' AND tc.table_schema = c.table_schema
                   AND tc.table_name = c.table_name AND k.column_name = c.column_name)
   FROM information_schema.columns c
- WHERE c.table_schema = current_schema()`)
+ WHERE c.table_schema = current_schema()
+   AND NOT EXISTS (SELECT 1 FROM pg_class p WHERE p.relname = c.table_name
+                     AND p.relnamespace = current_schema()::regnamespace AND p.relispartition)`)
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +230,7 @@ SELECT t.relname, i.relname, x.indisunique, x.indpred IS NOT NULL,
   FROM pg_index x
   JOIN pg_class i ON i.oid = x.indexrelid
   JOIN pg_class t ON t.oid = x.indrelid
- WHERE t.relnamespace = current_schema()::regnamespace AND NOT x.indisprimary`)
+ WHERE t.relnamespace = current_schema()::regnamespace AND NOT x.indisprimary AND NOT t.relispartition`)
 	if err != nil {
 		return nil, err
 	}

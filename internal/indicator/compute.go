@@ -10,6 +10,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/clock"
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
 // MaxRows bounds the tickets one month's handling time or cost reads; a
@@ -230,8 +231,9 @@ func (s *Service) digital(ctx context.Context, from, to time.Time, area string) 
 	var all, online int64
 	lo, hi := under(area)
 	err := s.db.R.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN channel IN ($3, $4, $5, $6, $7) THEN 1 ELSE 0 END), 0)
-FROM tickets WHERE created_at >= $1 AND created_at < $2 AND area_code >= $8 AND area_code < $9`, db.Millis(from), db.Millis(to),
-		onlineChannels[0], onlineChannels[1], onlineChannels[2], onlineChannels[3], onlineChannels[4], lo, hi).Scan(&all, &online)
+FROM tickets WHERE created_at >= $1 AND created_at < $2 AND area_code >= $8 AND area_code < $9 AND number >= $10 AND `+ticket.NumberBelow("number", "$11"), db.Millis(from), db.Millis(to),
+		onlineChannels[0], onlineChannels[1], onlineChannels[2], onlineChannels[3], onlineChannels[4], lo, hi,
+		ticket.CreatedFrom(from, clock.BusinessZone()), before(to)).Scan(&all, &online)
 	if err != nil {
 		return nil, errs.Wrap(err, "digital share")
 	}
@@ -243,7 +245,8 @@ FROM tickets WHERE created_at >= $1 AND created_at < $2 AND area_code >= $8 AND 
 func (s *Service) handling(ctx context.Context, from, to time.Time, area string) (*float64, *float64, error) {
 	lo, hi := under(area)
 	rows, err := s.db.R.QueryContext(ctx, `SELECT created_at, replied_at, due_complete_at FROM tickets
-WHERE replied_at >= $1 AND replied_at < $2 AND area_code >= $4 AND area_code < $5 ORDER BY replied_at LIMIT $3`, db.Millis(from), db.Millis(to), MaxRows, lo, hi)
+WHERE replied_at >= $1 AND replied_at < $2 AND area_code >= $4 AND area_code < $5 AND `+ticket.NumberBelow("number", "$6")+` ORDER BY replied_at LIMIT $3`,
+		db.Millis(from), db.Millis(to), MaxRows, lo, hi, before(to))
 	if err != nil {
 		return nil, nil, errs.Wrap(err, "handling")
 	}
@@ -282,8 +285,8 @@ func (s *Service) firstContact(ctx context.Context, from, to time.Time, area str
 	lo, hi := under(area)
 	err := s.db.R.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM ticket_events e
 WHERE e.ticket_number = t.number AND e.action IN ($3, $4, $5, $6)) THEN 1 ELSE 0 END), 0)
-FROM tickets t WHERE t.closed_at >= $1 AND t.closed_at < $2 AND t.status = 'closed' AND t.area_code >= $7 AND t.area_code < $8`, db.Millis(from), db.Millis(to),
-		redoActions[0], redoActions[1], redoActions[2], redoActions[3], lo, hi).Scan(&closed, &first)
+FROM tickets t WHERE t.closed_at >= $1 AND t.closed_at < $2 AND t.status = 'closed' AND t.area_code >= $7 AND t.area_code < $8 AND `+ticket.NumberBelow("t.number", "$9"), db.Millis(from), db.Millis(to),
+		redoActions[0], redoActions[1], redoActions[2], redoActions[3], lo, hi, before(to)).Scan(&closed, &first)
 	if err != nil {
 		return nil, errs.Wrap(err, "first-contact resolution")
 	}
@@ -357,3 +360,8 @@ func (s *Service) roster(ctx context.Context, area string) (map[string]bool, err
 	}
 	return out, errs.Wrap(rows.Err(), "participation")
 }
+
+// before bounds the numbers of tickets made before t, so that a month's
+// figures read no partition of a later month (PostgreSQL): a ticket
+// replied or closed before t was made before it.
+func before(t time.Time) string { return ticket.CreatedBefore(t, clock.BusinessZone()) }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
 // cost is the cost per ticket closed in the month: the staff's working
@@ -22,9 +23,9 @@ func (s *Service) cost(ctx context.Context, from, to time.Time, area string) (*f
 	lo, hi := under(area)
 	rows, err := s.db.R.QueryContext(ctx, `SELECT t.number,
 MIN(CASE WHEN e.action = 'sign' THEN e.at END), MAX(CASE WHEN e.action = 'reply' THEN e.at END)
-FROM tickets t LEFT JOIN ticket_events e ON e.ticket_number = t.number AND e.action IN ('sign', 'reply')
-WHERE t.closed_at >= $1 AND t.closed_at < $2 AND t.status = 'closed' AND t.area_code >= $4 AND t.area_code < $5
-GROUP BY t.number ORDER BY t.number LIMIT $3`, db.Millis(from), db.Millis(to), MaxRows, lo, hi)
+FROM tickets t LEFT JOIN ticket_events e ON e.ticket_number = t.number AND e.action IN ('sign', 'reply') AND `+ticket.NumberBelow("e.ticket_number", "$6")+`
+WHERE t.closed_at >= $1 AND t.closed_at < $2 AND t.status = 'closed' AND t.area_code >= $4 AND t.area_code < $5 AND `+ticket.NumberBelow("t.number", "$6")+`
+GROUP BY t.number ORDER BY t.number LIMIT $3`, db.Millis(from), db.Millis(to), MaxRows, lo, hi, before(to))
 	if err != nil {
 		return nil, errs.Wrap(err, "cost")
 	}
@@ -53,8 +54,8 @@ GROUP BY t.number ORDER BY t.number LIMIT $3`, db.Millis(from), db.Millis(to), M
 		// A district bears the fixed costs in proportion to the matters it
 		// closed: each closed matter of the installation the same share.
 		var all int64
-		if err := s.db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE closed_at >= $1 AND closed_at < $2 AND status = 'closed'`,
-			db.Millis(from), db.Millis(to)).Scan(&all); err != nil {
+		if err := s.db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE closed_at >= $1 AND closed_at < $2 AND status = 'closed' AND `+ticket.NumberBelow("number", "$3"),
+			db.Millis(from), db.Millis(to), before(to)).Scan(&all); err != nil {
 			return nil, errs.Wrap(err, "cost")
 		}
 		fixed = c.FixedMonthly / float64(max(all, closed))

@@ -10,6 +10,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/clock"
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
 // A resident who read a published answer before filing and pressed 这解决了
@@ -91,7 +92,7 @@ func (s *Service) count(ctx context.Context, from, to time.Time, layout string) 
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return f, errs.Wrap(err, "count answered")
 	}
-	err = s.db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE kind = 'consultation' AND created_at >= $1 AND created_at < $2`,
-		db.Millis(from), db.Millis(to)).Scan(&f.Consultations)
+	err = s.db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE kind = 'consultation' AND created_at >= $1 AND created_at < $2 AND number >= $3 AND `+ticket.NumberBelow("number", "$4"),
+		db.Millis(from), db.Millis(to), ticket.CreatedFrom(from, clock.BusinessZone()), ticket.CreatedBefore(to, clock.BusinessZone())).Scan(&f.Consultations)
 	return f, errs.Wrap(err, "count consultations")
 }

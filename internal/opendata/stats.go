@@ -8,8 +8,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gongzhi/gongzhi/internal/clock"
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
 // cell is the tickets of one street, category and month.
@@ -43,7 +45,8 @@ func (s *Service) ticketStats(ctx context.Context) (Table, error) {
 		return t, err
 	}
 	rows, err := s.db.Reader(ctx).QueryContext(ctx, `SELECT area_code, category_code, created_at, closed_at, status, due_complete_at, replied_at, rated_at, rating_resolved, rating_satisfaction
-FROM tickets WHERE created_at >= $1 AND created_at < $2 AND status NOT IN ('merged', 'invalid', 'withdrawn') LIMIT $3`, db.Millis(from), db.Millis(to), MaxTickets)
+FROM tickets WHERE created_at >= $1 AND created_at < $2 AND number >= $4 AND `+ticket.NumberBelow("number", "$5")+` AND status NOT IN ('merged', 'invalid', 'withdrawn') LIMIT $3`,
+		db.Millis(from), db.Millis(to), MaxTickets, ticket.CreatedFrom(from, clock.BusinessZone()), ticket.CreatedBefore(to, clock.BusinessZone()))
 	if err != nil {
 		return t, errs.Wrap(err, "ticket statistics")
 	}

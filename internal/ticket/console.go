@@ -154,9 +154,9 @@ func (s *Service) PossibleDuplicates(ctx context.Context, u auth.User, in NewTic
 	if in.AreaCode != "" && !gov.ValidCode(in.AreaCode) || in.CategoryCode != "" && !gov.ValidCode(in.CategoryCode) {
 		return nil, errs.Invalidf("区划或分类代码格式不正确", "malformed area or category code")
 	}
-	since := db.Millis(s.clock.Now().Add(-DuplicateDays * 24 * time.Hour))
+	since := s.clock.Now().Add(-DuplicateDays * 24 * time.Hour)
 	var where []string // any of them
-	qc := db.Conds{Args: []any{since}}
+	qc := db.Conds{Args: []any{db.Millis(since), CreatedFrom(since, s.loc)}}
 	cond := qc.Bind
 	if in.AreaCode != "" {
 		where = append(where, cond("area_code = ?", in.AreaCode))
@@ -170,7 +170,7 @@ func (s *Service) PossibleDuplicates(ctx context.Context, u auth.User, in NewTic
 	if len(where) == 0 {
 		return []Duplicate{}, nil
 	}
-	q := `SELECT ` + ticketCols + ` FROM tickets WHERE created_at >= $1 AND status IN ('registered', 'dispatched', 'signed', 'in_progress', 'returned', 'replied')
+	q := `SELECT ` + ticketCols + ` FROM tickets WHERE created_at >= $1 AND number >= $2 AND status IN ('registered', 'dispatched', 'signed', 'in_progress', 'returned', 'replied')
 AND (` + strings.Join(where, " OR ") + `) ORDER BY number DESC LIMIT ` + strconv.Itoa(duplicatePool)
 	rows, err := s.db.R.QueryContext(ctx, q, qc.Args...)
 	if err != nil {

@@ -135,7 +135,8 @@ func (s *Service) openRecent(ctx context.Context, u auth.User) ([]Ticket, error)
 	if err := scopeConds(&qc, u, &f, listCols{area: "area_code", org: "assigned_org_code"}); err != nil {
 		return nil, err
 	}
-	qc.Add("created_at >= ?", db.Millis(s.clock.Now().Add(-PairDays*24*time.Hour)))
+	since := s.clock.Now().Add(-PairDays * 24 * time.Hour)
+	qc.Add("created_at >= ? AND number >= ?", db.Millis(since), CreatedFrom(since, s.loc))
 	sts := make([]string, len(mergeable))
 	for i, st := range mergeable {
 		sts[i] = string(st)

@@ -8,8 +8,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
+	"github.com/gongzhi/gongzhi/internal/clock"
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
 )
@@ -77,6 +79,9 @@ func (s *Service) ImportBatch(ctx context.Context, actor auth.User, batch []Impo
 	if len(batch) == 0 {
 		return res, nil
 	}
+	if err := s.ensureMonths(ctx, true, importPartitions(batch)...); err != nil {
+		return ImportResult{}, err
+	}
 	conn, err := s.db.W.Conn(ctx)
 	if err != nil {
 		return ImportResult{}, errs.Wrap(err, "import tickets")
@@ -132,12 +137,44 @@ func checkImport(batch []ImportTicket) error {
 			bad = "events not numbered 1 to the version"
 		case t.Source != "" && t.ExternalID == "":
 			bad = "a source without an external id"
+		case !importNumberOK(t.Number, t.CreatedAt):
+			bad = "number " + strconv.Quote(t.Number) + " begins neither with a letter nor with the business date of created_at"
 		}
 		if bad != "" {
 			return errs.Invalidf("第 %d 条待导入工单有误：%s", "ticket %d of the batch to import: %s", i+1, bad)
 		}
 	}
 	return nil
+}
+
+// importNumberOK reports whether an imported ticket's own number (none is
+// fine) can be kept: another system's begins with a letter; one that
+// begins with a digit is one of ours and begins with its business date,
+// which lists and figures by date rely on (see NumberBelow).
+func importNumberOK(n string, created time.Time) bool {
+	if n == "" || n[0] >= 'A' && n[0] <= 'Z' {
+		return true
+	}
+	return strings.HasPrefix(n, created.In(clock.BusinessZone()).Format("20060102"))
+}
+
+// importPartitions are numbers standing for the partitions the batch's
+// tickets go in: each given number, or the first day of the month the
+// ticket was made.
+func importPartitions(batch []ImportTicket) []string {
+	seen := map[string]bool{}
+	var out []string
+	for i := range batch {
+		n := batch[i].Number
+		if n == "" {
+			n = batch[i].CreatedAt.In(clock.BusinessZone()).Format("200601") + "01"
+		}
+		if m := PartitionOf(n); !seen[m] {
+			seen[m] = true
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 func numbered(evs []ImportEvent) bool {

@@ -284,10 +284,10 @@ func (s *Service) publicConds(q PublicQuery) db.Conds {
 			in("status", st)
 		}
 		if q.CreatedFrom != nil {
-			add("created_at >= ?", db.Millis(*q.CreatedFrom))
+			add("created_at >= ? AND number >= ?", db.Millis(*q.CreatedFrom), CreatedFrom(*q.CreatedFrom, s.loc))
 		}
 		if q.CreatedTo != nil {
-			add("created_at <= ?", db.Millis(*q.CreatedTo))
+			add("created_at <= ? AND "+NumberBelow("number", "?"), db.Millis(*q.CreatedTo), CreatedBefore(q.CreatedTo.Add(time.Millisecond), s.loc))
 		}
 		if q.UpdatedFrom != nil {
 			add("updated_at >= ?", db.Millis(*q.UpdatedFrom))

@@ -78,10 +78,10 @@ func (s *Service) searchConds(ctx context.Context, qc *db.Conds, c *listCols, u 
 		qc.Add("channel = ?", string(f.Channel))
 	}
 	if !f.From.IsZero() {
-		qc.Add("created_at >= ?", db.Millis(f.From))
+		qc.Add("created_at >= ? AND number >= ?", db.Millis(f.From), CreatedFrom(f.From, s.loc))
 	}
 	if !f.To.IsZero() {
-		qc.Add("created_at < ?", db.Millis(f.To))
+		qc.Add("created_at < ? AND "+NumberBelow("number", "?"), db.Millis(f.To), CreatedBefore(f.To, s.loc))
 	}
 	if f.Q != "" {
 		return s.queryConds(ctx, qc, c, u, f)

@@ -204,9 +204,9 @@ func (w windowed) conds() *db.Conds {
 }
 
 // walkSQL is the matches among the newest window tickets in scope, newest
-// first, with the given columns.
-func (w windowed) walkSQL(c *db.Conds, cols string, window int) string {
-	return `SELECT ` + cols + ` FROM (SELECT number, search_terms FROM tickets WHERE ` + w.rest +
+// first, with the given columns of those the walk reads (inner).
+func (w windowed) walkSQL(c *db.Conds, cols, inner string, window int) string {
+	return `SELECT ` + cols + ` FROM (SELECT ` + inner + ` FROM tickets WHERE ` + w.rest +
 		` ORDER BY number DESC LIMIT ` + c.Arg(window) + `) AS recent WHERE search_terms @> string_to_array(` +
 		c.Arg(strings.Join(w.terms, " ")) + `, ' ')`
 }
@@ -243,8 +243,9 @@ func (s *Service) listWindowed(ctx context.Context, u auth.User, qc *db.Conds, c
 	}
 	if w.state.worthWalking(w.terms, searchWindow, limit+1) {
 		c := w.conds()
-		q := `SELECT ` + ticketCols + ` FROM tickets WHERE number IN (` + w.walkSQL(c, "number", searchWindow) +
-			` ORDER BY number DESC LIMIT ` + c.Arg(limit+1) + `) ORDER BY number DESC`
+		// The walk reads the rows whole: looking them up again by number
+		// would probe every month's partition on PostgreSQL.
+		q := w.walkSQL(c, ticketCols, "*", searchWindow) + ` ORDER BY number DESC LIMIT ` + c.Arg(limit+1)
 		page, err := s.queryPage(ctx, s.db.Reader(ctx), u, q, c.Args, limit)
 		if err != nil || page.NextCursor != "" {
 			return page, errs.Wrap(err, "search tickets")
@@ -277,7 +278,9 @@ func (s *Service) listWindowed(ctx context.Context, u auth.User, qc *db.Conds, c
 				break
 			}
 			c := w.conds()
-			if err := step(w.indexSQL(c, ticketCols, m), c); err != nil {
+			// The month's own numbers, too, so that only its partition is read.
+			lo, _ := time.Parse("200601", m[2:])
+			if err := step(w.indexSQL(c, ticketCols, m)+` AND number >= `+c.Arg(m[2:])+` AND number < `+c.Arg(lo.AddDate(0, 1, 0).Format("200601")), c); err != nil {
 				return err
 			}
 		}
@@ -332,7 +335,7 @@ func (s *Service) countWindowed(ctx context.Context, qc *db.Conds, cols listCols
 	var n int
 	if w.state.worthWalking(w.terms, countWindow, limit) {
 		c := w.conds()
-		q := `SELECT COUNT(*) FROM (` + w.walkSQL(c, "1", countWindow) + ` LIMIT ` + c.Arg(limit) + `) AS matched`
+		q := `SELECT COUNT(*) FROM (` + w.walkSQL(c, "1", "number, search_terms", countWindow) + ` LIMIT ` + c.Arg(limit) + `) AS matched`
 		if err := s.db.Reader(ctx).QueryRowContext(ctx, q, c.Args...).Scan(&n); err != nil || n >= limit {
 			return n, errs.Wrap(err, "count tickets")
 		}

@@ -24,6 +24,8 @@ type Service struct {
 	gov   *gov.Service
 	log   *slog.Logger
 	loc   *time.Location // business time zone: ticket numbers and shown times
+	// months are the months whose partitions exist (PostgreSQL).
+	months months
 
 	numbers numberer
 	refs    refCache
@@ -218,6 +220,9 @@ func (s *Service) create(ctx context.Context, actor *auth.User, in NewTicket, sr
 	now := s.clock.Now()
 	number, err := s.numbers.take(ctx, s.db, now.In(s.loc))
 	if err != nil {
+		return Ticket{}, err
+	}
+	if err := s.ensureMonths(ctx, false, number); err != nil {
 		return Ticket{}, err
 	}
 	var created *Ticket

@@ -14,11 +14,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/db"
+	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
 // LoadOptions tune the import of an export.
@@ -214,10 +216,21 @@ func loadTable(ctx context.Context, tx *sql.Tx, engine, dir string, tm TableMani
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 256<<20)
 	var n int64
+	numberAt := -1 // tickets on PostgreSQL: make each month's partition first
+	if tm.Name == "tickets" && engine == db.Postgres {
+		numberAt = slices.Index(tm.Columns, "number")
+	}
+	parts := map[string]bool{}
 	for sc.Scan() {
 		row, err := decodeRow(sc.Bytes(), tm.Columns, kinds)
 		if err != nil {
 			return n, fmt.Errorf("row %d: %w", n+1, err)
+		}
+		if number, ok := cell(row, numberAt); ok && !parts[ticket.PartitionOf(number)] {
+			if err := ticket.MakePartitions(ctx, tx, number); err != nil {
+				return n, err
+			}
+			parts[ticket.PartitionOf(number)] = true
 		}
 		for range voided {
 			row = append(row, voidSecret())
@@ -393,4 +406,13 @@ func (b *batch) flush(ctx context.Context) error {
 	_, err := b.tx.ExecContext(ctx, q.String(), b.args...)
 	b.args, b.rows = b.args[:0], 0
 	return err
+}
+
+// cell is the text in row[i] when i is a column of the row holding text.
+func cell(row []any, i int) (string, bool) {
+	if i < 0 || i >= len(row) {
+		return "", false
+	}
+	s, ok := row[i].(string)
+	return s, ok && s != ""
 }

@@ -85,7 +85,10 @@ func exportTables(ctx context.Context, tx *sql.Tx, engine string) ([]Table, erro
 func listTables(ctx context.Context, tx *sql.Tx, engine string) ([]string, error) {
 	q := `SELECT name FROM sqlite_master WHERE type = 'table'`
 	if engine == db.Postgres {
-		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`
+		// Tables and partitioned tables, not their partitions: an export
+		// holds tickets as one table whatever the months it is kept in.
+		q = `SELECT relname FROM pg_class WHERE relnamespace = current_schema()::regnamespace
+			AND relkind IN ('r', 'p') AND NOT relispartition`
 	}
 	all, err := scanNames(ctx, tx, q)
 	if err != nil {
@@ -101,12 +104,15 @@ func listTables(ctx context.Context, tx *sql.Tx, engine string) ([]string, error
 	return names, nil
 }
 
-// foreignParents are the tables a table's foreign keys point at.
+// foreignParents are the tables a table's foreign keys point at (on
+// PostgreSQL, not the partitions a key to a partitioned table points at
+// too).
 func foreignParents(ctx context.Context, tx *sql.Tx, engine, table string) ([]string, error) {
 	q := `SELECT DISTINCT "table" FROM pragma_foreign_key_list($1)`
 	if engine == db.Postgres {
 		q = `SELECT DISTINCT c.confrelid::regclass::text FROM pg_constraint c
-			WHERE c.contype = 'f' AND c.conrelid = (quote_ident(current_schema()) || '.' || quote_ident($1))::regclass`
+			WHERE c.contype = 'f' AND c.conparentid = 0
+			AND c.conrelid = (quote_ident(current_schema()) || '.' || quote_ident($1))::regclass`
 	}
 	ps, err := scanNames(ctx, tx, q, table)
 	for i, p := range ps {

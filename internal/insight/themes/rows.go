@@ -12,6 +12,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
 // rows are the month's tickets, column by column; codes repeat, so each is
@@ -66,14 +67,14 @@ func (s *Service) read(ctx context.Context, u auth.User, from, to time.Time) (*r
 func (s *Service) readPart(ctx context.Context, u auth.User, from, to time.Time) (*rows, error) {
 	q := `SELECT number, description, category_code, area_code, assigned_org_code,
 CASE WHEN reporter_phone <> '' THEN reporter_phone WHEN reporter_user_id <> '' THEN 'u:' || reporter_user_id ELSE '' END, created_at
-FROM tickets WHERE created_at >= $1 AND created_at < $2 AND status <> 'invalid'`
-	args := []any{db.Millis(from), db.Millis(to)}
+FROM tickets WHERE created_at >= $1 AND created_at < $2 AND number >= $3 AND ` + ticket.NumberBelow("number", "$4") + ` AND status <> 'invalid'`
+	args := []any{db.Millis(from), db.Millis(to), ticket.CreatedFrom(from, clock.BusinessZone()), ticket.CreatedBefore(to, clock.BusinessZone())}
 	if u.Role != auth.RoleAdmin {
 		lo, hi := gov.UnderRange(u.AreaCode)
 		if u.InArea("") {
-			q += ` AND (area_code = '' OR (area_code >= $3 AND area_code < $4))`
+			q += ` AND (area_code = '' OR (area_code >= $5 AND area_code < $6))`
 		} else {
-			q += ` AND area_code >= $3 AND area_code < $4`
+			q += ` AND area_code >= $5 AND area_code < $6`
 		}
 		args = append(args, lo, hi)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
 // DetectStats says what a detection step did.
@@ -176,8 +177,9 @@ func (s *Service) saveState(ctx context.Context, tx *sql.Tx, now time.Time, st s
 // give numbers that do not follow the order of filing) and returns the
 // clusters and categories they touch and the watermark of the last read.
 func (s *Service) readNew(ctx context.Context, safe string, st *DetectStats) (map[countKey]bool, []string, string, error) {
-	rows, err := s.db.R.QueryContext(ctx, `SELECT created_at, area_code, category_code, lat, lng FROM tickets WHERE created_at > $1 ORDER BY created_at LIMIT $2`,
-		s.markMillis(safe), s.opt.Batch)
+	since := s.markMillis(safe)
+	rows, err := s.db.R.QueryContext(ctx, `SELECT created_at, area_code, category_code, lat, lng FROM tickets WHERE created_at > $1 AND number >= $3 ORDER BY created_at LIMIT $2`,
+		since, s.opt.Batch, ticket.CreatedFrom(time.UnixMilli(since), s.loc))
 	if err != nil {
 		return nil, nil, "", errs.Wrap(err, "read new tickets")
 	}
