@@ -20,7 +20,7 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var cfg bench.Config
-	fs.StringVar(&cfg.URL, "url", "http://127.0.0.1:8080", "base URL of a running gongzhi with the demo district")
+	fs.StringVar(&cfg.URL, "url", "http://127.0.0.1:8080", "base URL of a running gongzhi with the demo district; several servers of one database separated by commas, taken in turn")
 	fs.StringVar(&cfg.Mix, "mix", "mixed", "workload: "+bench.MixNames())
 	fs.IntVar(&cfg.Concurrency, "concurrency", 16, "workers, each with its own kept-alive connection")
 	fs.Float64Var(&cfg.Rate, "rate", 0, "requests per second, open-loop (0 = as fast as possible, closed-loop)")

@@ -237,6 +237,17 @@ func TestPartitionPruning(t *testing.T) {
 			_, err := a.Evaluation.Evaluate(ctx, evaluation.Query{Period: period, Group: "org"})
 			return err
 		}},
+		{"evaluation's figures of a month", upTo(mid), func() error {
+			for _, fig := range []string{"tickets", "returns"} {
+				if _, err := a.Evaluation.FigureTickets(ctx, evaluation.FigureQuery{Period: period, Figure: fig, AreaCode: "110117", Limit: 20}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+		{"work items of a month", upTo(mid), func() error {
+			return a.Tickets.WorkItems(ctx, from, to, func(ticket.WorkItem) error { return nil })
+		}},
 		{"themes of a month", []string{mid}, func() error {
 			_, err := a.Themes.Themes(ctx, admin, from.Format("2006-01"))
 			return err

@@ -25,7 +25,10 @@ import (
 
 // Config says what to run.
 type Config struct {
-	URL         string        // base URL of the server, e.g. http://127.0.0.1:8080
+	// URL is the base URL of the server, e.g. http://127.0.0.1:8080, or
+	// several servers' of one database separated by commas, which the
+	// requests take in turn (a client's round-robin balancing).
+	URL string
 	Mix         string        // a key of Mixes
 	Concurrency int           // workers (and connections)
 	Rate        float64       // requests per second, open-loop; 0 runs closed-loop as fast as possible
@@ -68,7 +71,8 @@ const (
 
 type runner struct {
 	cfg      Config
-	base     string
+	bases    []string      // the servers, taken in turn
+	turn     atomic.Uint64 // the next request's server
 	client   *http.Client
 	tokens   map[string]string
 	binhe    []string // communities of 滨河街道
@@ -115,17 +119,21 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if cfg.ProgressEvery <= 0 {
 		cfg.ProgressEvery = 5 * time.Second
 	}
-	u, err := url.Parse(cfg.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("--url must be an http(s) URL, got %q", cfg.URL)
+	var bases []string
+	for _, one := range strings.Split(cfg.URL, ",") {
+		u, err := url.Parse(one)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("--url must be http(s) URLs separated by commas, got %q", cfg.URL)
+		}
+		bases = append(bases, strings.TrimRight(one, "/"))
 	}
-	r := &runner{cfg: cfg, base: strings.TrimRight(cfg.URL, "/"), tokens: map[string]string{}, sched: sched, kinds: mixKinds(sched),
+	r := &runner{cfg: cfg, bases: bases, tokens: map[string]string{}, sched: sched, kinds: mixKinds(sched),
 		keyBase: fmt.Sprintf("bench-%d", time.Now().UnixNano()),
 		actions: make(chan work, 100_000)}
 	// One connection per worker, kept alive: the bench measures the server,
 	// not TCP handshakes.
 	r.client = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
-		MaxIdleConns: cfg.Concurrency * 2, MaxIdleConnsPerHost: cfg.Concurrency, IdleConnTimeout: 90 * time.Second,
+		MaxIdleConns: cfg.Concurrency * 2 * len(bases), MaxIdleConnsPerHost: cfg.Concurrency, IdleConnTimeout: 90 * time.Second,
 		DisableCompression: true, ForceAttemptHTTP2: false,
 	}}
 	defer r.client.CloseIdleConnections()
@@ -392,7 +400,8 @@ func (r *runner) call(ctx context.Context, user, method, path string, body, out 
 		}
 		rd = bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, r.base+path, rd)
+	base := r.bases[(r.turn.Add(1)-1)%uint64(len(r.bases))]
+	req, err := http.NewRequestWithContext(ctx, method, base+path, rd)
 	if err != nil {
 		return err
 	}

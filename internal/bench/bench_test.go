@@ -5,10 +5,12 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -94,12 +96,44 @@ func TestOpenLoop(t *testing.T) {
 	}
 }
 
+// TestServersInTurn: with several URLs the requests take the servers in
+// turn (here two listeners of one server, each counting what it answers).
+func TestServersInTurn(t *testing.T) {
+	ctx := context.Background()
+	a, err := app.New(ctx, config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Demo: true, BcryptCost: 4}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	var hits [2]atomic.Int64
+	urls := make([]string, 2)
+	for i := range urls {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			hits[i].Add(1)
+			a.Handler.ServeHTTP(w, r)
+		}))
+		t.Cleanup(srv.Close)
+		urls[i] = srv.URL
+	}
+	res, err := bench.Run(ctx, bench.Config{URL: strings.Join(urls, ","), Mix: "read", Concurrency: 2, Duration: 500 * time.Millisecond, Warmup: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a0, a1 := hits[0].Load(), hits[1].Load()
+	if res.Total.Errors != 0 || a0 < 20 || a1 < 20 || a0-a1 > 2 || a1-a0 > 2 {
+		t.Fatalf("answered %d and %d, errors %d", a0, a1, res.Total.Errors)
+	}
+}
+
 func TestRejectsBadConfig(t *testing.T) {
 	if _, err := bench.Run(context.Background(), bench.Config{URL: "http://127.0.0.1:1", Mix: "nope"}); err == nil {
 		t.Error("unknown mix accepted")
 	}
 	if _, err := bench.Run(context.Background(), bench.Config{URL: "ftp://x", Mix: "read"}); err == nil {
 		t.Error("non-HTTP URL accepted")
+	}
+	if _, err := bench.Run(context.Background(), bench.Config{URL: "http://127.0.0.1:1,", Mix: "read"}); err == nil {
+		t.Error("an empty second URL accepted")
 	}
 }
 

@@ -5,11 +5,14 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
+	"github.com/gongzhi/gongzhi/internal/clock"
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
 	"github.com/gongzhi/gongzhi/internal/gov"
+	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
 // Figures lists the names a figure may be opened by.
@@ -180,7 +183,14 @@ GROUP BY ` + figureCols + ` ORDER BY t.number LIMIT ` + fmt.Sprint(q.Limit+1)
 	default:
 		return "", nil, errs.Invalidf("未知的指标：%q", "unknown figure: %q", q.Figure)
 	}
-	return query, args, nil
+	// Tickets judged in the period were made before its end: no partition
+	// of a later month is read (PostgreSQL).
+	args = append(args, ticket.CreatedBefore(q.Period.To, clock.BusinessZone()))
+	below := ticket.NumberBelow("t.number", fmt.Sprintf("$%d", len(args)))
+	if action != "" {
+		below += " AND " + ticket.NumberBelow("e.ticket_number", fmt.Sprintf("$%d", len(args)))
+	}
+	return strings.Replace(query, "t.number > $3", "t.number > $3 AND "+below, 1), args, nil
 }
 
 func (s *Service) tp(v sql.NullInt64) *time.Time {

@@ -67,9 +67,9 @@ type WorkItem struct {
 // ended before from (its spans may overlap [from, to)), in number order.
 func (s *Service) WorkItems(ctx context.Context, from, to time.Time, fn func(WorkItem) error) error {
 	rows, err := s.db.R.QueryContext(ctx, `SELECT t.number, t.category_code, t.area_code, e.at, e.actor_id, e.action, e.to_status, e.org_code, e.note
-FROM tickets t JOIN ticket_events e ON e.ticket_number = t.number
+FROM tickets t JOIN ticket_events e ON e.ticket_number = t.number AND `+NumberBelow("e.ticket_number", "$3")+`
 WHERE t.created_at < $2 AND `+NumberBelow("t.number", "$3")+` AND (t.status NOT IN ('closed', 'merged', 'invalid', 'withdrawn')
-  OR t.number IN (SELECT ticket_number FROM ticket_events WHERE at >= $1))
+  OR t.number IN (SELECT ticket_number FROM ticket_events WHERE at >= $1 AND `+NumberBelow("ticket_number", "$3")+`))
 ORDER BY t.number, e.seq`, db.Millis(from), db.Millis(to), CreatedBefore(to, s.loc))
 	if err != nil {
 		return errs.Wrap(err, "work items")
