@@ -38,9 +38,10 @@ type months struct {
 }
 
 // NumberMonth is the month (YYYYMM) a ticket number belongs to, or "" for a
-// number that does not begin with a date.
+// number that does not begin with a date of 1900 to 2099 (as migration 0255
+// reads them).
 func NumberMonth(number string) string {
-	if len(number) < 8 {
+	if len(number) < 8 || number[:2] != "19" && number[:2] != "20" {
 		return ""
 	}
 	if _, err := time.Parse("200601", number[:6]); err != nil {
@@ -124,10 +125,10 @@ func PartitionOf(number string) string {
 	return "other"
 }
 
-// MakePartitions (PostgreSQL only) makes, in tx, the partitions of tickets and ticket_events
-// that the numbers belong in and that do not exist yet, on PostgreSQL once
-// the tables are partitioned (migration 0255); otherwise it does nothing.
-// Package transfer calls it as it loads an export's tickets.
+// MakePartitions makes, in tx, the partitions of tickets and ticket_events
+// that the numbers belong in and that do not exist yet. It is for
+// PostgreSQL, and does nothing before the tables are partitioned (migration
+// 0255). Package transfer calls it as it loads an export's tickets.
 func MakePartitions(ctx context.Context, tx *sql.Tx, numbers ...string) error {
 	var kind string
 	err := tx.QueryRowContext(ctx, `SELECT relkind FROM pg_class WHERE oid = to_regclass('tickets')`).Scan(&kind)

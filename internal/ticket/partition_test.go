@@ -43,7 +43,7 @@ func TestCreatedBounds(t *testing.T) {
 	if got := ticket.CreatedFrom(time.Date(2026, 5, 31, 16, 0, 0, 0, time.UTC), z); got != "202606" {
 		t.Errorf("CreatedFrom of 16:00 UTC on 31 May = %s", got)
 	}
-	for n, month := range map[string]string{"20260615000001": "202606", "202606153000042": "202606", "SH-2019-77": "other", "20261": "other", "20261399000001": "other"} {
+	for n, month := range map[string]string{"20260615000001": "202606", "202606153000042": "202606", "SH-2019-77": "other", "20261": "other", "20261399000001": "other", "00010101000001": "other"} {
 		if got := ticket.PartitionOf(n); got != month {
 			t.Errorf("PartitionOf(%s) = %s, want %s", n, got, month)
 		}
