@@ -68,7 +68,7 @@ Usage:
   gongzhi upgrade-check [--backup FILE] [--by NAME] [--data ./data] [--db DSN]   (pending migrations and their risk, without migrating; backs up first)
   gongzhi indicators report --year YYYY [--xlsx FILE] [--html FILE] [--pdf FILE] [--lang zh|en] [--data ./data] [--db DSN]   (the yearly self-assessment; --pdf needs chromium)
   gongzhi rules export FILE [AREA [VERSION]] | rules import FILE [--data ./data] [--db DSN]   (rules shared across levels, as files)
-  gongzhi partitions list | archive YYYY-MM | restore YYYY-MM [--db DSN]   (PostgreSQL's monthly partitions of tickets; an archived month leaves the live tables)
+  gongzhi partitions enable | list | archive YYYY-MM | restore YYYY-MM [--db DSN]   (tickets by month on PostgreSQL, for many millions; an archived month leaves the live tables)
   gongzhi version
 
 Environment: GONGZHI_ADDR, GONGZHI_DATA, GONGZHI_DB, GONGZHI_DEMO, GONGZHI_ADMIN_PASSWORD, GONGZHI_WORKING_HOURS,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/clock"
@@ -14,6 +15,7 @@ import (
 )
 
 const partitionsUsage = `usage:
+  gongzhi partitions enable [--db DSN]   (tickets and their events kept by month on PostgreSQL, from now on; servers stopped)
   gongzhi partitions list [--db DSN]   (the months of tickets on PostgreSQL, live and archived)
   gongzhi partitions archive YYYY-MM [--db DSN]   (a month whose tickets have all ended, out of the live tables)
   gongzhi partitions restore YYYY-MM [--db DSN]   (an archived month back)`
@@ -29,6 +31,13 @@ func partitionsCmd(ctx context.Context, args []string, getenv func(string) strin
 		c := clock.System{}
 		svc := ticket.NewService(d, c, gov.NewService(d, c), newLogger(stderr))
 		switch {
+		case verb == "enable" && len(rest) == 0:
+			start := time.Now()
+			if err := svc.EnablePartitions(ctx, auth.System()); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "tickets and their events are kept by month from now on (took %s)\n", time.Since(start).Round(time.Millisecond))
+			return nil
 		case verb == "list" && len(rest) == 0:
 			ps, err := svc.Partitions(ctx, auth.System())
 			if err != nil {

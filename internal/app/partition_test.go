@@ -130,6 +130,9 @@ func TestPartitionPruning(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { a.Close() })
+	if err := a.Tickets.EnablePartitions(ctx, auth.System()); err != nil {
+		t.Fatal(err)
+	}
 	now := time.Now().In(clock.BusinessZone())
 	if _, err := seed.Run(ctx, d, seed.Options{Tickets: 2400, Seed: 7, Months: 12, Now: now, BcryptCost: 4, Log: slog.New(slog.DiscardHandler)}); err != nil {
 		t.Fatal(err)

@@ -156,9 +156,7 @@ func (d *DB) applyMigration(ctx context.Context, w *sql.DB, version int64, body 
 }
 
 // execScript runs the statements of a migration one by one; statements are
-// separated by a line holding only ";" or by ";" at the end of a line, except
-// inside a block quoted by $$ (a DO block of PostgreSQL), which ends with the
-// line that closes it.
+// separated by a line holding only ";" or by ";" at the end of a line.
 func execScript(ctx context.Context, tx *sql.Tx, body string) error {
 	for _, stmt := range splitStatements(body) {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
@@ -171,18 +169,14 @@ func execScript(ctx context.Context, tx *sql.Tx, body string) error {
 func splitStatements(body string) []string {
 	var out []string
 	var cur strings.Builder
-	quoted := false
 	for _, line := range strings.Split(body, "\n") {
 		trimmed := strings.TrimSpace(line)
-		if !quoted && (strings.HasPrefix(trimmed, "--") || trimmed == "") {
+		if strings.HasPrefix(trimmed, "--") || trimmed == "" {
 			continue
 		}
 		cur.WriteString(line)
 		cur.WriteString("\n")
-		if strings.Count(line, "$$")%2 == 1 {
-			quoted = !quoted
-		}
-		if !quoted && strings.HasSuffix(trimmed, ";") {
+		if strings.HasSuffix(trimmed, ";") {
 			if s := strings.TrimSpace(cur.String()); s != ";" {
 				out = append(out, s)
 			}

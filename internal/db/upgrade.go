@@ -31,7 +31,6 @@ var riskRules = []struct {
 	{regexp.MustCompile(`^ALTER TABLE .* ALTER COLUMN .* TYPE `), RiskHigh, "ALTER COLUMN … TYPE"},
 	{regexp.MustCompile(`^ALTER TABLE .* TYPE `), RiskHigh, "ALTER … TYPE"},
 	{regexp.MustCompile(`^DELETE `), RiskHigh, "DELETE"},
-	{regexp.MustCompile(`^DO `), RiskHigh, "DO (a procedure: read it)"},
 	{regexp.MustCompile(`^TRUNCATE `), RiskHigh, "TRUNCATE"},
 	{regexp.MustCompile(`^UPDATE `), RiskMedium, "UPDATE"},
 	{regexp.MustCompile(`^INSERT .* SELECT `), RiskMedium, "INSERT … SELECT"},

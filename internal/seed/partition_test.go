@@ -18,22 +18,15 @@ import (
 	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
-// TestPartitionMigration: migration 0255 moves a PostgreSQL database's
+// TestEnablePartitions: `partitions enable` moves a PostgreSQL database's
 // tickets and events, of a year and more, into monthly partitions and
 // loses nothing: the same rows, the same keys, indexes and foreign keys,
 // a partition for each month and the next two; afterwards a ticket of a
-// new month gets its partition as it is written.
-func TestPartitionMigration(t *testing.T) {
+// new month gets its partition as it is written. Enabling twice, or as
+// anyone but the administrator, is refused.
+func TestEnablePartitions(t *testing.T) {
 	ctx := context.Background()
-	dsn := dbtest.DSN(t, db.Postgres)
-	d, err := db.Open(ctx, dsn, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	if err := d.MigrateTo(ctx, 245); err != nil {
-		t.Fatal(err)
-	}
+	d := dbtest.Open(t, db.Postgres)
 	now := time.Now().In(clock.BusinessZone())
 	if _, err := seed.Run(ctx, d, seed.Options{Tickets: 1500, Seed: 3, Months: 14, Now: now, BcryptCost: 4, Log: slog.New(slog.DiscardHandler)}); err != nil {
 		t.Fatal(err)
@@ -42,8 +35,16 @@ func TestPartitionMigration(t *testing.T) {
 	if before.kind != "r" {
 		t.Fatalf("before 0255 tickets is of kind %q", before.kind)
 	}
-	if err := d.Migrate(ctx); err != nil {
+	c := clock.System{}
+	tickets := ticket.NewService(d, c, gov.NewService(d, c), slog.New(slog.DiscardHandler))
+	if err := tickets.EnablePartitions(ctx, auth.User{ID: "s", Role: auth.RoleSupervisor}); !errs.Is(err, errs.Forbidden) {
+		t.Fatalf("a supervisor enabling partitions: %v", err)
+	}
+	if err := tickets.EnablePartitions(ctx, auth.System()); err != nil {
 		t.Fatal(err)
+	}
+	if err := tickets.EnablePartitions(ctx, auth.System()); !errs.Is(err, errs.Conflict) {
+		t.Fatalf("enabling twice: %v", err)
 	}
 	after := shape(t, d.W)
 	if after.kind != "p" {
@@ -70,7 +71,6 @@ func TestPartitionMigration(t *testing.T) {
 	}
 	// A ticket imported into a month with no partition yet gets one, and
 	// one with another system's number goes to the default partition.
-	tickets := ticket.NewService(d, clock.System{}, nil, slog.New(slog.DiscardHandler))
 	old := time.Date(2019, 5, 20, 10, 0, 0, 0, clock.BusinessZone())
 	imp := ticket.ImportTicket{Ticket: ticket.Ticket{Kind: ticket.KindComplaint, Status: ticket.StatusRegistered, CategoryCode: "0101",
 		Description: "五年前的一件诉求", Channel: ticket.ChannelHotline, CreatedAt: old, UpdatedAt: old, Version: 1},
@@ -145,6 +145,12 @@ func TestArchiveMonth(t *testing.T) {
 	}
 	c := clock.System{}
 	svc := ticket.NewService(d, c, gov.NewService(d, c), slog.New(slog.DiscardHandler))
+	if _, err := svc.ArchiveMonth(ctx, auth.System(), "2020-01"); err == nil {
+		t.Fatal("a month archived where tickets are not partitioned")
+	}
+	if err := svc.EnablePartitions(ctx, auth.System()); err != nil {
+		t.Fatal(err)
+	}
 	var m, one string
 	if err := d.W.QueryRowContext(ctx, `SELECT substr(MIN(number), 1, 6), MIN(number) FROM tickets`).Scan(&m, &one); err != nil {
 		t.Fatal(err)

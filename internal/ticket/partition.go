@@ -3,23 +3,77 @@ package ticket
 import (
 	"context"
 	"database/sql"
+	_ "embed"
 	"errors"
 	"fmt"
 	"sync"
 	"time"
 
+	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
 )
 
-// On PostgreSQL, tickets and ticket_events are partitioned by month of the
-// ticket number (migration 0255): tickets_pYYYYMM holds the tickets whose
-// numbers begin with YYYYMM, the month they were made, and
-// ticket_events_pYYYYMM their events. A month's partitions must exist
-// before its first ticket is written: the service makes them when a ticket
-// of a month it has not yet seen is about to be written (ensureMonths), and
-// PrepareMonths, run daily, makes this month's and the next two's ahead of
-// time, so that a live submission never has to. SQLite keeps one table.
+// On PostgreSQL, an installation may keep tickets and ticket_events
+// partitioned by month of the ticket number (EnablePartitions, `gongzhi
+// partitions enable`): tickets_pYYYYMM holds the tickets whose numbers
+// begin with YYYYMM, the month they were made, and ticket_events_pYYYYMM
+// their events. A month's partitions must exist before its first ticket is
+// written: the service makes them when a ticket of a month it has not yet
+// seen is about to be written (ensureMonths), and PrepareMonths, run daily,
+// makes this month's and the next two's ahead of time, so that a live
+// submission never has to. Every query bounds the numbers where it bounds
+// the creation time, partitioned or not. SQLite keeps one table.
+
+//go:embed partition_enable.sql
+var enableSQL string
+
+// EnablePartitions moves the tickets and their events of a PostgreSQL
+// database into monthly partitions, in one transaction (partition_enable.sql
+// says how), and analyses them. It is for a database of many millions of
+// tickets: every statement that cannot be narrowed to some months costs
+// PostgreSQL more to plan the more months there are (BENCHMARKS.md), so a
+// district's database is better left whole. Run it with the servers stopped
+// (it holds the tables while it copies).
+func (s *Service) EnablePartitions(ctx context.Context, u auth.User) error {
+	if !CanArchive(u) {
+		return errs.ErrForbidden
+	}
+	if s.db.Engine != db.Postgres {
+		return errs.Invalidf("只有 PostgreSQL 上的工单可以按月分区", "tickets are partitioned by month on PostgreSQL only")
+	}
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if on, err := partitioned(ctx, tx); err != nil || on {
+			if on {
+				err = errs.New(errs.Conflict, "工单已按月分区", "tickets are partitioned by month already")
+			}
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, enableSQL); err != nil {
+			return errs.Wrap(err, "partition tickets by month")
+		}
+		return auth.AuditTx(ctx, tx, s.clock.Now(), u, "partition_tickets", "tickets", "by month")
+	})
+	if err != nil {
+		return err
+	}
+	for _, t := range PartitionedTables {
+		if _, err := s.db.W.ExecContext(ctx, `ANALYZE `+t); err != nil {
+			return errs.Wrap(err, "analyse "+t)
+		}
+	}
+	return nil
+}
+
+// partitioned reports whether tickets is partitioned.
+func partitioned(ctx context.Context, q db.Queryer) (bool, error) {
+	var kind string
+	err := q.QueryRowContext(ctx, `SELECT relkind FROM pg_class WHERE oid = to_regclass('tickets')`).Scan(&kind)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return kind == "p", errs.Wrap(err, "partitions: look at tickets")
+}
 
 // PartitionedTables are the tables partitioned by month, parent first.
 var PartitionedTables = []string{"tickets", "ticket_events"}
@@ -127,16 +181,11 @@ func PartitionOf(number string) string {
 
 // MakePartitions makes, in tx, the partitions of tickets and ticket_events
 // that the numbers belong in and that do not exist yet. It is for
-// PostgreSQL, and does nothing before the tables are partitioned (migration
-// 0255). Package transfer calls it as it loads an export's tickets.
+// PostgreSQL, and does nothing where the tables are not partitioned.
+// Package transfer calls it as it loads an export's tickets.
 func MakePartitions(ctx context.Context, tx *sql.Tx, numbers ...string) error {
-	var kind string
-	err := tx.QueryRowContext(ctx, `SELECT relkind FROM pg_class WHERE oid = to_regclass('tickets')`).Scan(&kind)
-	if errors.Is(err, sql.ErrNoRows) || err == nil && kind != "p" {
-		return nil
-	}
-	if err != nil {
-		return errs.Wrap(err, "partitions: look at tickets")
+	if on, err := partitioned(ctx, tx); err != nil || !on {
+		return err
 	}
 	done := map[string]bool{}
 	for _, n := range numbers {
@@ -184,6 +233,9 @@ func (s *Service) PrepareMonths(ctx context.Context) error {
 		if err := s.ensureMonths(ctx, false, first.AddDate(0, k, 0).Format("20060102")); err != nil {
 			return err
 		}
+	}
+	if on, err := partitioned(ctx, s.db.W); err != nil || !on {
+		return err
 	}
 	for _, t := range PartitionedTables {
 		if _, err := s.db.W.ExecContext(ctx, `ANALYZE `+t); err != nil {

@@ -1,4 +1,6 @@
--- Tickets and their events partitioned by month (PostgreSQL only).
+-- Tickets and their events partitioned by month (PostgreSQL), run once by
+-- `gongzhi partitions enable` (Service.EnablePartitions), in one
+-- transaction, which then analyses both tables.
 --
 -- tickets is partitioned by range of number and ticket_events by range of
 -- ticket_number. A ticket number begins with the business date it was made
@@ -8,16 +10,13 @@
 -- ticket_events_pYYYYMM. The keys stay what they were (number; ticket
 -- number and seq), so every foreign key to tickets stays.
 --
--- The tables are copied into their partitions once, here: the old tables
--- are renamed, the partitioned ones made with the same columns, a partition
--- made for every month that has tickets and for this month and the next
--- two, the rows copied, the old tables dropped, and then their indexes and
--- foreign keys made again on the new ones from the definitions read at the
--- start. A number that does not begin with a month (none is made so; kept
--- for safety) goes to a default partition, made only when there is one.
--- After this the ticket service makes the partition of a month before it
--- writes the month's first ticket, and a daily job makes the next two
--- months' ahead of time (ticket.PrepareMonths).
+-- The old tables are renamed, the partitioned ones made with the same
+-- columns, a partition made for every month that has tickets and for this
+-- month and the next two, the rows copied, the old tables dropped, and then
+-- their indexes and foreign keys made again on the new ones from the
+-- definitions read at the start. A number that does not begin with a month
+-- (another system's, kept by an import) goes to a default partition, made
+-- only when there is one.
 DO $$
 DECLARE
   r record;
@@ -68,5 +67,3 @@ BEGIN
   END LOOP;
 END
 $$;
-ANALYZE tickets;
-ANALYZE ticket_events;
