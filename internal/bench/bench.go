@@ -28,7 +28,7 @@ type Config struct {
 	// URL is the base URL of the server, e.g. http://127.0.0.1:8080, or
 	// several servers' of one database separated by commas, which the
 	// requests take in turn (a client's round-robin balancing).
-	URL string
+	URL         string
 	Mix         string        // a key of Mixes
 	Concurrency int           // workers (and connections)
 	Rate        float64       // requests per second, open-loop; 0 runs closed-loop as fast as possible
