@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -46,6 +47,7 @@ type foreignKey struct {
 // areaPlan says which rows of each table an export of one area writes.
 type areaPlan struct {
 	code    string
+	engine  string
 	class   map[string]string
 	areaCol map[string][]string
 	cols    map[string][]string
@@ -231,15 +233,20 @@ func (p *areaPlan) owned(table string) string {
 	}
 	var viaParent []string
 	for _, fk := range p.anchors(table) {
-		viaParent = append(viaParent, fk.Column+" IN (SELECT "+fk.ParentColumn+" FROM "+fk.Parent+" WHERE "+p.owned(fk.Parent)+")")
+		viaParent = append(viaParent, fk.Column+" IN (SELECT "+fk.ParentColumn+" FROM "+fk.Parent+" WHERE "+p.owned(fk.Parent)+
+			" AND "+fk.ParentColumn+" IS NOT NULL)")
 	}
 	if p.class[table] == ClassLinked {
 		return "(" + strings.Join(viaParent, " OR ") + ")"
 	}
 	lo, hi := gov.UnderRange(p.code)
+	collate := "" // codes compare byte by byte whatever the column's collation
+	if p.engine == db.Postgres {
+		collate = ` COLLATE "C"`
+	}
 	var in, empty []string
 	for _, c := range p.areaCol[table] {
-		in = append(in, "("+c+" >= "+quote(lo)+" AND "+c+" < "+quote(hi)+")")
+		in = append(in, "("+c+collate+" >= "+quote(lo)+" AND "+c+collate+" < "+quote(hi)+")")
 		empty = append(empty, "("+c+" IS NULL OR "+c+" = '')")
 	}
 	cond := strings.Join(in, " OR ")
@@ -345,7 +352,8 @@ func (p *areaPlan) followKeys(ctx context.Context, tx *sql.Tx, tables []Table) e
 // at and that do not belong to the area.
 func (p *areaPlan) pointedAt(ctx context.Context, tx *sql.Tx, child string, fk foreignKey, and string) error {
 	q := `SELECT DISTINCT ` + fk.Column + ` FROM ` + child + ` WHERE ` + p.kept(child) + ` AND ` + fk.Column + ` IS NOT NULL` + and +
-		` AND NOT (` + fk.Column + ` IN (SELECT ` + fk.ParentColumn + ` FROM ` + fk.Parent + ` WHERE ` + p.owned(fk.Parent) + `))`
+		` AND NOT (` + fk.Column + ` IN (SELECT ` + fk.ParentColumn + ` FROM ` + fk.Parent + ` WHERE ` + p.owned(fk.Parent) +
+		` AND ` + fk.ParentColumn + ` IS NOT NULL))`
 	rows, err := tx.QueryContext(ctx, q)
 	if err != nil {
 		return fmt.Errorf("rows %s points at in %s: %w", child, fk.Parent, err)
@@ -361,6 +369,22 @@ func (p *areaPlan) pointedAt(ctx context.Context, tx *sql.Tx, child string, fk f
 	return rows.Err()
 }
 
+// summary tells how the export of the area places the tables.
+func (p *areaPlan) summary() string {
+	count := map[string]int{}
+	for _, c := range p.class {
+		count[c]++
+	}
+	pointed := 0
+	for _, cols := range p.extra {
+		for _, keys := range cols {
+			pointed += len(keys)
+		}
+	}
+	return fmt.Sprintf("export: area %s: tables by area %d, linked to them %d, installation-wide %d, staying %d; %d rows outside the area that its rows point at",
+		p.code, count[ClassArea], count[ClassLinked], count[ClassWhole], count[ClassStays], pointed)
+}
+
 func (p *areaPlan) addExtra(table, col, lit string) {
 	if p.extra[table] == nil {
 		p.extra[table] = map[string]map[string]bool{}
@@ -373,7 +397,7 @@ func (p *areaPlan) addExtra(table, col, lit string) {
 
 // areaTables are the tables an export of one area writes, each with the
 // condition on its rows; the manifest names the area and what stays.
-func areaTables(ctx context.Context, tx *sql.Tx, engine string, tables []Table, code string, m *Manifest) ([]Table, error) {
+func areaTables(ctx context.Context, tx *sql.Tx, engine string, tables []Table, code string, m *Manifest, progress io.Writer) ([]Table, error) {
 	if err := validAreaCode(code); err != nil {
 		return nil, err
 	}
@@ -388,7 +412,7 @@ func areaTables(ctx context.Context, tx *sql.Tx, engine string, tables []Table, 
 	if err != nil {
 		return nil, err
 	}
-	p.code = code
+	p.code, p.engine = code, engine
 	if err := p.resolve(ctx, tx, tables); err != nil {
 		return nil, err
 	}
@@ -403,6 +427,9 @@ func areaTables(ctx context.Context, tx *sql.Tx, engine string, tables []Table, 
 			t.Where = p.kept(t.Name)
 		}
 		out = append(out, t)
+	}
+	if progress != nil {
+		fmt.Fprintln(progress, p.summary())
 	}
 	m.Area = code
 	m.Excluded = append(m.Excluded, "rows of other areas than "+code+" (but the parent areas and what the rows point at)")

@@ -150,7 +150,7 @@ func Export(ctx context.Context, d *db.DB, dir string, opt ExportOptions) (Manif
 		return Manifest{}, fmt.Errorf("list tables: %w", err)
 	}
 	if opt.Area != "" {
-		if tables, err = areaTables(ctx, tx, d.Engine, tables, opt.Area, &m); err != nil {
+		if tables, err = areaTables(ctx, tx, d.Engine, tables, opt.Area, &m, opt.Progress); err != nil {
 			return Manifest{}, err
 		}
 	}
