@@ -337,7 +337,7 @@ func (p *areaPlan) followKeys(ctx context.Context, tx *sql.Tx, tables []Table) e
 			continue // no row of it goes
 		}
 		for _, fk := range p.fks[child] {
-			if fk.Parent == child || fk.declared || p.class[fk.Parent] == ClassWhole {
+			if fk.Parent == child || fk.declared || p.class[fk.Parent] == ClassWhole || p.onlyThrough(child, fk) {
 				continue
 			}
 			if err := p.pointedAt(ctx, tx, child, fk, ""); err != nil {
@@ -346,6 +346,13 @@ func (p *areaPlan) followKeys(ctx context.Context, tx *sql.Tx, tables []Table) e
 		}
 	}
 	return nil
+}
+
+// onlyThrough reports whether every row of child that goes goes because
+// the row fk points at belongs to the area: then fk points at no row outside.
+func (p *areaPlan) onlyThrough(child string, fk foreignKey) bool {
+	a := p.anchors(child)
+	return p.class[child] == ClassLinked && len(p.extra[child]) == 0 && len(a) == 1 && a[0] == fk
 }
 
 // pointedAt adds the rows of fk's parent that rows of child which go point

@@ -1,7 +1,9 @@
 package transfer_test
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -40,7 +42,12 @@ func BenchmarkAreaExport(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		for _, area := range []string{"110117001", "110117", ""} {
 			start := time.Now()
-			m, err := transfer.Export(ctx, d, filepath.Join(b.TempDir(), "x"), transfer.ExportOptions{Area: area})
+			var progress bytes.Buffer
+			var w io.Writer = &progress
+			if os.Getenv("GONGZHI_BENCH_PROGRESS") != "" { // every table's time
+				w = io.MultiWriter(&progress, os.Stdout)
+			}
+			m, err := transfer.Export(ctx, d, filepath.Join(b.TempDir(), "x"), transfer.ExportOptions{Area: area, Progress: w})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -50,6 +57,10 @@ func BenchmarkAreaExport(b *testing.B) {
 				if tm.Name == "tickets" {
 					tickets = tm.Rows
 				}
+			}
+			if i := bytes.Index(progress.Bytes(), []byte("export: area")); i >= 0 {
+				line, _, _ := bytes.Cut(progress.Bytes()[i:], []byte("\n"))
+				b.Log(string(line))
 			}
 			b.Logf("area %q: %d tables, %d rows, %d tickets in %s", area, len(m.Tables), rows, tickets, time.Since(start).Round(time.Millisecond))
 		}

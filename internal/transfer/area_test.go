@@ -63,6 +63,16 @@ func TestAreaExport(t *testing.T) {
 		ctx := context.Background()
 		seeded(t, src)
 		moreRecords(t, src)
+		// Accounts without an area: one in an org of the street goes with
+		// it, one in a district department stays.
+		for _, q := range []string{
+			`INSERT INTO users (id, username, name, role, org_code, area_code, password_hash, created_at) VALUES ('U-street', 'no-area-street', '街道', 'handler', '110117001-SO', NULL, '', 0)`,
+			`INSERT INTO users (id, username, name, role, org_code, area_code, password_hash, created_at) VALUES ('U-dept', 'no-area-dept', '部门', 'handler', '110117-D02', NULL, '', 0)`,
+		} {
+			if _, err := src.W.ExecContext(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
 		dir := filepath.Join(t.TempDir(), "street")
 		m, err := transfer.Export(ctx, src, dir, transfer.ExportOptions{Version: "test", Area: street})
 		if err != nil {
@@ -100,6 +110,8 @@ func TestAreaExport(t *testing.T) {
 					"event orgs missing": `SELECT COUNT(*) FROM ticket_events e WHERE e.org_code <> ''
 						AND NOT EXISTS (SELECT 1 FROM orgs o WHERE o.code = e.org_code)`,
 					"district orgs": `SELECT COUNT(*) FROM orgs WHERE code LIKE '110117-%'`,
+					"accounts":      `SELECT COUNT(*) FROM users WHERE username IN ('no-area-street', 'demo-handler', 'demo-grid')`,
+					"not ours":      `SELECT COUNT(*) FROM users WHERE username IN ('no-area-dept', 'export-admin', 'demo-dispatcher')`,
 				} {
 					var n int
 					if err := dst.R.QueryRow(q).Scan(&n); err != nil {
@@ -109,7 +121,7 @@ func TestAreaExport(t *testing.T) {
 				}
 				if got["tickets"] != want["tickets"] || got["ticket_events"] != want["ticket_events"] || got["outside"] != 0 ||
 					got["votes"] != 1 || got["parents"] != 3 || got["other streets"] != 0 || got["categories"] != want["categories"] ||
-					got["orgs missing"] != 0 || got["event orgs missing"] != 0 || got["district orgs"] == 0 {
+					got["orgs missing"] != 0 || got["event orgs missing"] != 0 || got["district orgs"] == 0 || got["accounts"] != 3 || got["not ours"] != 0 {
 					t.Fatalf("imported %v, want %v", got, want)
 				}
 				if engine == db.SQLite {
