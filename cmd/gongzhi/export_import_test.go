@@ -44,3 +44,36 @@ func TestExportImportEndToEnd(t *testing.T) {
 	}
 	s2.stop()
 }
+
+// TestExportAreaEndToEnd: one street leaves the demo district for an
+// installation of its own. Its ticket comes and is served there to the
+// street's grid worker, who came with it; another street's ticket does not.
+func TestExportAreaEndToEnd(t *testing.T) {
+	data := t.TempDir()
+	s := start(t, "--demo", "--data", data)
+	agent := s.login("demo-agent")
+	var numbers []string
+	for _, area := range []string{"110117001001", "110117002001"} {
+		created := s.want(s.call("POST", "/api/v1/tickets", agent, map[string]any{"kind": "complaint", "category_code": "0101",
+			"description": "迁移演练：路灯不亮 " + area, "area_code": area, "reporter_phone": "13912345679"}), 201, "submit")
+		numbers = append(numbers, created.body["number"].(string))
+	}
+	s.stop()
+
+	dir := filepath.Join(t.TempDir(), "street")
+	out, err := gongzhi(t, "export", dir, "--area", "110117001", "--with-secrets", "--data", data)
+	if err != nil || !strings.Contains(out, "of area 110117001") {
+		t.Fatalf("export: %v\n%s", err, out)
+	}
+	other := t.TempDir()
+	if out, err := gongzhi(t, "import", "export", dir, "--data", other); err != nil {
+		t.Fatalf("import export: %v\n%s", err, out)
+	}
+	s2 := start(t, "--data", other)
+	grid := s2.login("demo-grid")
+	s2.want(s2.call("GET", "/api/v1/tickets/"+numbers[0], grid, nil), 200, "the street's ticket")
+	if rep := s2.call("GET", "/api/v1/tickets/"+numbers[1], grid, nil); rep.status != 404 {
+		t.Fatalf("another street's ticket: %d %s", rep.status, rep.raw)
+	}
+	s2.stop()
+}

@@ -55,7 +55,7 @@ Usage:
   gongzhi import boundaries FILE [--data ./data] [--db DSN]   (GeoJSON areas, code in properties.adcode or code; replaces)
   gongzhi import holidays FILE [--data ./data] [--db DSN]   (a State Council schedule, holiday-cn JSON)
   gongzhi import tickets FILE --format open311|nyc311|la311|csv --mapping FILE [--rejects FILE] [--dry-run] [--data ./data] [--db DSN]
-  gongzhi export DIR [--with-secrets] [--by NAME] [--data ./data] [--db DSN]   (JSON Lines and CSV of every table, with manifest.json)
+  gongzhi export DIR [--area CODE] [--with-secrets] [--by NAME] [--data ./data] [--db DSN]   (JSON Lines and CSV of every table, with manifest.json; --area: one district or street, for a move)
   gongzhi import export DIR [--by NAME] [--data ./data] [--db DSN]   (an export into a new, empty installation)
   gongzhi evaluation rebuild [--data ./data] [--db DSN]   (after imports, seeding or changes made by hand)
   gongzhi user create --username NAME --role ROLE [--name N] [--org CODE] [--area CODE]   (password on standard input)

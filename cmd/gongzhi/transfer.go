@@ -21,18 +21,23 @@ import (
 )
 
 // exportUsage is how export is called.
-const exportUsage = "usage: gongzhi export DIR [--with-secrets] [--by NAME] [--data ./data] [--db DSN]"
+const exportUsage = "usage: gongzhi export DIR [--area CODE] [--with-secrets] [--by NAME] [--data ./data] [--db DSN]"
 
-// exportCmd is `gongzhi export DIR [--with-secrets] [--data ./data] [--db DSN]`.
+// exportCmd is `gongzhi export DIR [--area CODE] [--with-secrets] [--data
+// ./data] [--db DSN]`; with --area, of one district or street, for a move.
 func exportCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	args, secrets := takeSwitch(args, "with-secrets")
+	area, args, ok := takeValue(args, "area")
+	if !ok {
+		return errors.New(exportUsage)
+	}
 	by, args := takeBy(args, getenv)
 	return withDB(ctx, "export", args, getenv, stderr, func(d *db.DB, rest []string) error {
 		if len(rest) != 1 {
 			return errors.New(exportUsage)
 		}
 		start := time.Now()
-		m, err := transfer.Export(ctx, d, rest[0], transfer.ExportOptions{Version: Version, Progress: stdout, Secrets: secrets})
+		m, err := transfer.Export(ctx, d, rest[0], transfer.ExportOptions{Version: Version, Progress: stdout, Secrets: secrets, Area: area})
 		if err != nil {
 			return err
 		}
@@ -40,13 +45,41 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 		for _, t := range m.Tables {
 			rows += t.Rows
 		}
-		if err := auditCLI(ctx, d, auth.AuditExportData, "export:"+rest[0], by, fmt.Sprintf("tables=%d rows=%d secrets=%v", len(m.Tables), rows, secrets)); err != nil {
+		if err := auditCLI(ctx, d, auth.AuditExportData, "export:"+rest[0], by, fmt.Sprintf("tables=%d rows=%d secrets=%v area=%s", len(m.Tables), rows, secrets, area)); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "exported %d tables, %d rows (schema version %d, %s) to %s in %s; see %s\n", len(m.Tables), rows, m.SchemaVersion, m.Engine,
+		of := ""
+		if area != "" {
+			of = " of area " + area
+		}
+		fmt.Fprintf(stdout, "exported %d tables, %d rows%s (schema version %d, %s) to %s in %s; see %s\n", len(m.Tables), rows, of, m.SchemaVersion, m.Engine,
 			rest[0], time.Since(start).Round(time.Millisecond), filepath.Join(rest[0], "manifest.json"))
 		return nil
 	})
+}
+
+// takeValue takes --name VALUE (or --name=VALUE, or with one dash) out of
+// args; ok is false when the flag is given without a value.
+func takeValue(args []string, name string) (value string, rest []string, ok bool) {
+	ok = true
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--"+name || a == "-"+name:
+			if i+1 >= len(args) {
+				return "", rest, false
+			}
+			value = args[i+1]
+			i++
+		case strings.HasPrefix(a, "--"+name+"="):
+			value = strings.TrimPrefix(a, "--"+name+"=")
+		case strings.HasPrefix(a, "-"+name+"="):
+			value = strings.TrimPrefix(a, "-"+name+"=")
+		default:
+			rest = append(rest, a)
+		}
+	}
+	return value, rest, ok
 }
 
 // takeSwitch takes --name (or -name) out of args and tells whether it was there.

@@ -27,6 +27,8 @@ import (
 type Table struct {
 	Name    string
 	OrderBy string
+	// Where restricts the rows (an export of one area); empty for all.
+	Where string
 }
 
 // secretColumn reports whether a column holds a secret or something a secret
@@ -60,8 +62,11 @@ type Manifest struct {
 	// Secrets tells whether the export holds the secrets (password and key
 	// hashes, second factors, the installation's keys): only when the
 	// district asks for them to move to another installation.
-	Secrets bool            `json:"secrets"`
-	Tables  []TableManifest `json:"tables"`
+	Secrets bool `json:"secrets"`
+	// Area is the area an export of one area holds (`--area`), empty for
+	// the whole installation.
+	Area   string          `json:"area,omitempty"`
+	Tables []TableManifest `json:"tables"`
 }
 
 // TableManifest describes one table's files.
@@ -91,6 +96,10 @@ type ExportOptions struct {
 	// a move to another installation (`gongzhi export --with-secrets`); the
 	// folder must then be kept like a backup.
 	Secrets bool
+	// Area exports one area (a district or a street) for a move to a
+	// database of its own: the rows under it, what they point at, and the
+	// installation-wide tables (see areaPlan).
+	Area string
 }
 
 // Export writes every table of d into dir (which must be empty or absent) as
@@ -139,6 +148,11 @@ func Export(ctx context.Context, d *db.DB, dir string, opt ExportOptions) (Manif
 	tables, err := exportTables(ctx, tx, d.Engine)
 	if err != nil {
 		return Manifest{}, fmt.Errorf("list tables: %w", err)
+	}
+	if opt.Area != "" {
+		if tables, err = areaTables(ctx, tx, d.Engine, tables, opt.Area, &m, opt.Progress); err != nil {
+			return Manifest{}, err
+		}
 	}
 	for _, t := range tables {
 		tm, ok, err := exportTable(ctx, tx, d.Engine, dir, t, loc, opt)
@@ -282,8 +296,15 @@ func exportTable(ctx context.Context, tx *sql.Tx, engine, dir string, t Table, l
 		return tm, true, err
 	}
 	q := `SELECT ` + strings.Join(tm.Columns, ", ") + ` FROM ` + t.Name
+	var conds []string
 	if cond := secretRows(t.Name); cond != "" && !opt.Secrets {
-		q += ` WHERE ` + cond
+		conds = append(conds, cond)
+	}
+	if t.Where != "" {
+		conds = append(conds, t.Where)
+	}
+	if len(conds) > 0 {
+		q += ` WHERE ` + strings.Join(conds, ` AND `)
 	}
 	if t.OrderBy != "" {
 		q += ` ORDER BY ` + t.OrderBy

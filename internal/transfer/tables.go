@@ -3,6 +3,7 @@ package transfer
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -151,4 +152,52 @@ func scanNames(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]string
 		return nil, err
 	}
 	return db.ScanStrings(rows)
+}
+
+// foreignKeys are a table's foreign keys, each of one column (a key of
+// several columns is an error: an export by area follows only single ones).
+func foreignKeys(ctx context.Context, tx *sql.Tx, engine, table string) ([]foreignKey, error) {
+	q := `SELECT CAST(id AS TEXT), "table", "from", COALESCE("to", '') FROM pragma_foreign_key_list($1) ORDER BY id, seq`
+	if engine == db.Postgres {
+		q = `SELECT c.conname, c.confrelid::regclass::text, a.attname, af.attname FROM pg_constraint c
+			CROSS JOIN LATERAL unnest(c.conkey, c.confkey) AS k(col, fcol)
+			JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.col
+			JOIN pg_attribute af ON af.attrelid = c.confrelid AND af.attnum = k.fcol
+			WHERE c.contype = 'f' AND c.conparentid = 0
+			AND c.conrelid = (quote_ident(current_schema()) || '.' || quote_ident($1))::regclass
+			ORDER BY c.conname`
+	}
+	rows, err := tx.QueryContext(ctx, q, table)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []foreignKey
+	seen := map[string]bool{}
+	for rows.Next() {
+		var id string
+		var fk foreignKey
+		if err := rows.Scan(&id, &fk.Parent, &fk.Column, &fk.ParentColumn); err != nil {
+			return nil, err
+		}
+		if seen[id] {
+			return nil, fmt.Errorf("table %s has a foreign key of several columns to %s", table, fk.Parent)
+		}
+		seen[id] = true
+		fk.Parent = strings.Trim(fk.Parent[strings.LastIndex(fk.Parent, ".")+1:], `"`)
+		out = append(out, fk)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	for i, fk := range out {
+		if fk.ParentColumn == "" { // SQLite: the parent's primary key
+			if out[i].ParentColumn, err = primaryKey(ctx, tx, engine, fk.Parent); err != nil {
+				return nil, err
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Column < out[j].Column })
+	return out, nil
 }
