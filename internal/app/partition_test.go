@@ -142,30 +142,24 @@ func TestPartitionPruning(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer plain.Close()
-	var months, ahead []string // months with tickets; the empty ones after
-	rows, err := plain.Query(`SELECT DISTINCT substr(number, 1, 6) FROM tickets ORDER BY 1`)
-	if err != nil {
-		t.Fatal(err)
+	strs := func(q string, args ...any) []string {
+		t.Helper()
+		rows, err := plain.Query(q, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := db.ScanStrings(rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
 	}
-	for rows.Next() {
-		var m string
-		rows.Scan(&m)
-		months = append(months, m)
-	}
-	rows.Close()
+	// The months with tickets; the empty ones made ahead after them.
+	months := strs(`SELECT DISTINCT substr(number, 1, 6) FROM tickets ORDER BY 1`)
 	if len(months) < 12 {
 		t.Fatalf("the seed filled %d months, want 12 or more: %v", len(months), months)
 	}
-	rows, err = plain.Query(`SELECT substr(relname, 10) FROM pg_class WHERE relname > $1 AND relname LIKE 'tickets_p%' AND relnamespace = current_schema()::regnamespace AND relkind = 'r' ORDER BY 1`, "tickets_p"+months[len(months)-1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var m string
-		rows.Scan(&m)
-		ahead = append(ahead, m)
-	}
-	rows.Close()
+	ahead := strs(`SELECT substr(relname, 10) FROM pg_class WHERE relname > $1 AND relname LIKE 'tickets_p%' AND relnamespace = current_schema()::regnamespace AND relkind = 'r' ORDER BY 1`, "tickets_p"+months[len(months)-1])
 	if len(ahead) == 0 {
 		t.Fatalf("no partition made ahead of the newest month %s", months[len(months)-1])
 	}

@@ -115,6 +115,18 @@ ORDER BY 1`)
 	return out, errs.Wrap(rows.Err(), "archive: foreign keys")
 }
 
+// archivable checks that u may archive or restore the month (YYYY-MM) on
+// this engine and returns it as YYYYMM with the next month.
+func (s *Service) archivable(u auth.User, month string) (string, string, error) {
+	if !CanArchive(u) {
+		return "", "", errs.ErrForbidden
+	}
+	if s.db.Engine != db.Postgres {
+		return "", "", errs.Invalidf("只有 PostgreSQL 上的工单按月分区", "tickets are partitioned by month on PostgreSQL only")
+	}
+	return s.parseArchiveMonth(month)
+}
+
 // parseArchiveMonth reads YYYY-MM or YYYYMM and refuses this month and later
 // ones (tickets are still being made in them).
 func (s *Service) parseArchiveMonth(month string) (string, string, error) {
@@ -134,13 +146,7 @@ func (s *Service) parseArchiveMonth(month string) (string, string, error) {
 // the archive, in one transaction, and returns how many tickets it moved. It
 // refuses while any of them is still in the loop (not ended).
 func (s *Service) ArchiveMonth(ctx context.Context, u auth.User, month string) (int64, error) {
-	if !CanArchive(u) {
-		return 0, errs.ErrForbidden
-	}
-	if s.db.Engine != db.Postgres {
-		return 0, errs.Invalidf("只有 PostgreSQL 上的工单按月分区", "tickets are partitioned by month on PostgreSQL only")
-	}
-	m, next, err := s.parseArchiveMonth(month)
+	m, next, err := s.archivable(u, month)
 	if err != nil {
 		return 0, err
 	}
@@ -210,13 +216,7 @@ func (s *Service) ArchiveMonth(ctx context.Context, u auth.User, month string) (
 // RestoreMonth brings an archived month back into the live tables, in one
 // transaction, and returns how many tickets came back.
 func (s *Service) RestoreMonth(ctx context.Context, u auth.User, month string) (int64, error) {
-	if !CanArchive(u) {
-		return 0, errs.ErrForbidden
-	}
-	if s.db.Engine != db.Postgres {
-		return 0, errs.Invalidf("只有 PostgreSQL 上的工单按月分区", "tickets are partitioned by month on PostgreSQL only")
-	}
-	m, next, err := s.parseArchiveMonth(month)
+	m, next, err := s.archivable(u, month)
 	if err != nil {
 		return 0, err
 	}
