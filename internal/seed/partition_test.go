@@ -33,7 +33,7 @@ func TestEnablePartitions(t *testing.T) {
 	}
 	before := shape(t, d.W)
 	if before.kind != "r" {
-		t.Fatalf("before 0255 tickets is of kind %q", before.kind)
+		t.Fatalf("before enabling, tickets is of kind %q", before.kind)
 	}
 	c := clock.System{}
 	tickets := ticket.NewService(d, c, gov.NewService(d, c), slog.New(slog.DiscardHandler))
@@ -48,7 +48,7 @@ func TestEnablePartitions(t *testing.T) {
 	}
 	after := shape(t, d.W)
 	if after.kind != "p" {
-		t.Fatalf("after 0255 tickets is of kind %q, want p (partitioned)", after.kind)
+		t.Fatalf("after enabling, tickets is of kind %q, want p (partitioned)", after.kind)
 	}
 	if after.tickets != before.tickets || after.events != before.events || after.sum != before.sum {
 		t.Fatalf("rows before %+v, after %+v", before, after)

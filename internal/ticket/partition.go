@@ -92,7 +92,7 @@ type months struct {
 }
 
 // NumberMonth is the month (YYYYMM) a ticket number belongs to, or "" for a
-// number that does not begin with a date of 1900 to 2099 (as migration 0255
+// number that does not begin with a date of 1900 to 2099 (as enabling
 // reads them).
 func NumberMonth(number string) string {
 	if len(number) < 8 || number[:2] != "19" && number[:2] != "20" {
