@@ -280,4 +280,26 @@ func TestPartitionPruning(t *testing.T) {
 			t.Errorf("%s: no statement on tickets seen", c.name)
 		}
 	}
+	// A list read the recent months first, then the older ones, page by
+	// page: the same tickets in the same order as one query gives.
+	org := strs(`SELECT assigned_org_code FROM tickets WHERE assigned_org_code <> '' GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1`)[0]
+	want := strs(`SELECT number FROM tickets WHERE assigned_org_code = $1 ORDER BY number DESC`, org)
+	var got []string
+	f := ticket.Filter{OrgCode: org, Limit: 7}
+	for {
+		page, err := a.Tickets.List(ctx, admin, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range page.Items {
+			got = append(got, x.Number)
+		}
+		if page.NextCursor == "" || len(got) > len(want) {
+			break
+		}
+		f.Cursor = page.NextCursor
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("the pages of %s's list: %d tickets, want %d (first %v, want %v)", org, len(got), len(want), got[:min(3, len(got))], want[:min(3, len(want))])
+	}
 }
