@@ -147,6 +147,17 @@ func figureTicketsQuery(q FigureQuery) (string, []any, error) {
 			action = f.action
 		}
 	}
+	// Tickets judged in the period were made before its end: no partition
+	// of a later month is read (PostgreSQL). below appends the bound and
+	// returns the condition on each column given.
+	below := func(cols ...string) string {
+		args = append(args, ticket.CreatedBefore(q.Period.To, clock.BusinessZone()))
+		conds := make([]string, len(cols))
+		for i, c := range cols {
+			conds[i] = ticket.NumberBelow(c, fmt.Sprintf("$%d", len(args)))
+		}
+		return strings.Join(conds, " AND ")
+	}
 	switch {
 	case cond != "":
 		where := ""
@@ -163,7 +174,7 @@ func figureTicketsQuery(q FigureQuery) (string, []any, error) {
 			where += ` AND t.category_code = $` + fmt.Sprint(len(args))
 		}
 		query = `SELECT ` + figureCols + `, NULL, '' FROM tickets t WHERE ` + where + ` AND ` + prefixed(baseCond) + ` AND (` + prefixed(cond) + `)
-AND t.number > $3 ORDER BY t.number LIMIT ` + fmt.Sprint(q.Limit+1)
+AND t.number > $3 AND ` + below("t.number") + ` ORDER BY t.number LIMIT ` + fmt.Sprint(q.Limit+1)
 	case action != "":
 		args = append(args, action)
 		agg := "MIN"
@@ -178,19 +189,12 @@ AND t.number > $3 ORDER BY t.number LIMIT ` + fmt.Sprint(q.Limit+1)
 		// One line per ticket; a ticket returned twice shows its first return
 		// in the period (the figure counts both).
 		query = `SELECT ` + figureCols + `, ` + agg + `(e.at), MIN(e.org_code) FROM ticket_events e JOIN tickets t ON t.number = e.ticket_number
-WHERE e.action = $4 AND e.at >= $1 AND e.at < $2 AND ` + query + ` AND t.number > $3
+WHERE e.action = $4 AND e.at >= $1 AND e.at < $2 AND ` + query + ` AND t.number > $3 AND ` + below("t.number", "e.ticket_number") + `
 GROUP BY ` + figureCols + ` ORDER BY t.number LIMIT ` + fmt.Sprint(q.Limit+1)
 	default:
 		return "", nil, errs.Invalidf("未知的指标：%q", "unknown figure: %q", q.Figure)
 	}
-	// Tickets judged in the period were made before its end: no partition
-	// of a later month is read (PostgreSQL).
-	args = append(args, ticket.CreatedBefore(q.Period.To, clock.BusinessZone()))
-	below := ticket.NumberBelow("t.number", fmt.Sprintf("$%d", len(args)))
-	if action != "" {
-		below += " AND " + ticket.NumberBelow("e.ticket_number", fmt.Sprintf("$%d", len(args)))
-	}
-	return strings.Replace(query, "t.number > $3", "t.number > $3 AND "+below, 1), args, nil
+	return query, args, nil
 }
 
 func (s *Service) tp(v sql.NullInt64) *time.Time {

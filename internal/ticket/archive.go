@@ -10,6 +10,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/auth"
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/jackc/pgx/v5"
 )
 
 // A month of tickets can leave the live tables for an archive (PostgreSQL
@@ -29,9 +30,22 @@ type PartitionMonth struct {
 	Archived bool   `json:"archived"`
 }
 
-// CanArchive reports whether u may archive and restore months: the
-// administrator, and the installation acting as auth.System().
-func CanArchive(u auth.User) bool { return u.Role == auth.RoleAdmin }
+// CanManagePartitions reports whether u may partition tickets by month and
+// archive and restore months: the administrator, and the installation
+// acting as auth.System().
+func CanManagePartitions(u auth.User) bool { return u.Role == auth.RoleAdmin }
+
+// partitionsBy checks that u may manage the partitions and that the
+// database is PostgreSQL, the one engine that partitions.
+func (s *Service) partitionsBy(u auth.User) error {
+	if !CanManagePartitions(u) {
+		return errs.ErrForbidden
+	}
+	if s.db.Engine != db.Postgres {
+		return errs.Invalidf("只有 PostgreSQL 上的工单按月分区", "tickets are partitioned by month on PostgreSQL only")
+	}
+	return nil
+}
 
 func (s *Service) archiveSchema(ctx context.Context, q db.Queryer) (live, archive string, err error) {
 	err = q.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&live)
@@ -40,17 +54,14 @@ func (s *Service) archiveSchema(ctx context.Context, q db.Queryer) (live, archiv
 
 // Partitions lists the months of tickets, live and archived, oldest first.
 func (s *Service) Partitions(ctx context.Context, u auth.User) ([]PartitionMonth, error) {
-	if !CanArchive(u) {
-		return nil, errs.ErrForbidden
-	}
-	if s.db.Engine != db.Postgres {
-		return nil, errs.Invalidf("只有 PostgreSQL 上的工单按月分区", "tickets are partitioned by month on PostgreSQL only")
+	if err := s.partitionsBy(u); err != nil {
+		return nil, err
 	}
 	live, archive, err := s.archiveSchema(ctx, s.db.W)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.W.QueryContext(ctx, `SELECT substr(c.relname, 10), n.nspname = $2, COALESCE(c.reltuples, 0)::bigint
+	rows, err := s.db.W.QueryContext(ctx, `SELECT substr(c.relname, 10), n.nspname = $2
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname IN ($1, $2) AND c.relkind = 'r' AND c.relname ~ '^tickets_p([0-9]{6}|other)$'
 ORDER BY 1`, live, archive)
@@ -61,7 +72,7 @@ ORDER BY 1`, live, archive)
 	out := []PartitionMonth{}
 	for rows.Next() {
 		var p PartitionMonth
-		if err := rows.Scan(&p.Month, &p.Archived, &p.Tickets); err != nil {
+		if err := rows.Scan(&p.Month, &p.Archived); err != nil {
 			return nil, errs.Wrap(err, "list partitions")
 		}
 		out = append(out, p)
@@ -70,10 +81,9 @@ ORDER BY 1`, live, archive)
 		return nil, errs.Wrap(err, "list partitions")
 	}
 	for i := range out {
-		// reltuples is an estimate (-1 before the first analysis): count.
 		table := "tickets_p" + out[i].Month
 		if out[i].Archived {
-			table = quoteIdent(archive) + "." + table
+			table = ident(archive) + "." + table
 		}
 		if err := s.db.W.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&out[i].Tickets); err != nil {
 			return nil, errs.Wrap(err, "count "+table)
@@ -108,7 +118,8 @@ ORDER BY 1`)
 			return nil, errs.Wrap(err, "archive: foreign keys")
 		}
 		if named {
-			return nil, fmt.Errorf("archive: rows of %s are named by another table's foreign key; moving them is not supported", r.table)
+			return nil, errs.New(errs.Conflict, r.table+" 的行又被别的表引用，不能随归档移动",
+				"rows of "+r.table+" are named by another table's foreign key; archiving cannot move them")
 		}
 		out = append(out, r)
 	}
@@ -118,11 +129,8 @@ ORDER BY 1`)
 // archivable checks that u may archive or restore the month (YYYY-MM) on
 // this engine and returns it as YYYYMM with the next month.
 func (s *Service) archivable(u auth.User, month string) (string, string, error) {
-	if !CanArchive(u) {
-		return "", "", errs.ErrForbidden
-	}
-	if s.db.Engine != db.Postgres {
-		return "", "", errs.Invalidf("只有 PostgreSQL 上的工单按月分区", "tickets are partitioned by month on PostgreSQL only")
+	if err := s.partitionsBy(u); err != nil {
+		return "", "", err
 	}
 	return s.parseArchiveMonth(month)
 }
@@ -170,20 +178,21 @@ func (s *Service) ArchiveMonth(ctx context.Context, u auth.User, month string) (
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS `+quoteIdent(archive)); err != nil {
+		if _, err := tx.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS `+ident(archive)); err != nil {
 			return errs.Wrap(err, "archive: schema")
 		}
 		for _, r := range refs {
-			to := quoteIdent(archive) + "." + r.table + "_p" + m
+			to := ident(archive) + "." + r.table + "_p" + m
 			where := ` WHERE ` + r.column + ` >= $1 AND ` + r.column + ` < $2`
-			for _, q := range []string{
-				`CREATE TABLE ` + to + ` (LIKE ` + r.table + ` INCLUDING DEFAULTS)`,
-				`INSERT INTO ` + to + ` SELECT * FROM ` + r.table + where,
-				`DELETE FROM ` + r.table + where,
-			} {
-				if _, err := tx.ExecContext(ctx, q, argsOf(q, m, next)...); err != nil {
-					return errs.Wrap(err, "archive: "+r.table)
-				}
+			_, err := tx.ExecContext(ctx, `CREATE TABLE `+to+` (LIKE `+r.table+` INCLUDING DEFAULTS)`)
+			if err == nil {
+				_, err = tx.ExecContext(ctx, `INSERT INTO `+to+` SELECT * FROM `+r.table+where, m, next)
+			}
+			if err == nil {
+				_, err = tx.ExecContext(ctx, `DELETE FROM `+r.table+where, m, next)
+			}
+			if err != nil {
+				return errs.Wrap(err, "archive: "+r.table)
 			}
 		}
 		// The events' partition keeps a foreign key to tickets once
@@ -196,16 +205,16 @@ func (s *Service) ArchiveMonth(ctx context.Context, u auth.User, month string) (
 		}
 		for _, q := range []string{
 			`ALTER TABLE ticket_events DETACH PARTITION ticket_events_p` + m,
-			`ALTER TABLE ticket_events_p` + m + ` DROP CONSTRAINT ` + quoteIdent(fk),
+			`ALTER TABLE ticket_events_p` + m + ` DROP CONSTRAINT ` + ident(fk),
 			`ALTER TABLE tickets DETACH PARTITION tickets_p` + m,
-			`ALTER TABLE ticket_events_p` + m + ` SET SCHEMA ` + quoteIdent(archive),
-			`ALTER TABLE tickets_p` + m + ` SET SCHEMA ` + quoteIdent(archive),
+			`ALTER TABLE ticket_events_p` + m + ` SET SCHEMA ` + ident(archive),
+			`ALTER TABLE tickets_p` + m + ` SET SCHEMA ` + ident(archive),
 		} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return errs.Wrap(err, "archive "+m)
 			}
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+quoteIdent(archive)+`.tickets_p`+m).Scan(&moved); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+ident(archive)+`.tickets_p`+m).Scan(&moved); err != nil {
 			return errs.Wrap(err, "archive: count")
 		}
 		return auth.AuditTx(ctx, tx, s.clock.Now(), u, "archive_month", m, fmt.Sprintf("%d tickets", moved))
@@ -234,8 +243,8 @@ func (s *Service) RestoreMonth(ctx context.Context, u auth.User, month string) (
 		}
 		bounds := fmt.Sprintf(` FOR VALUES FROM ('%s') TO ('%s')`, m, next)
 		for _, q := range []string{
-			`ALTER TABLE ` + quoteIdent(archive) + `.tickets_p` + m + ` SET SCHEMA ` + quoteIdent(live),
-			`ALTER TABLE ` + quoteIdent(archive) + `.ticket_events_p` + m + ` SET SCHEMA ` + quoteIdent(live),
+			`ALTER TABLE ` + ident(archive) + `.tickets_p` + m + ` SET SCHEMA ` + ident(live),
+			`ALTER TABLE ` + ident(archive) + `.ticket_events_p` + m + ` SET SCHEMA ` + ident(live),
 			`ALTER TABLE tickets ATTACH PARTITION tickets_p` + m + bounds,
 			`ALTER TABLE ticket_events ATTACH PARTITION ticket_events_p` + m + bounds,
 		} {
@@ -248,7 +257,7 @@ func (s *Service) RestoreMonth(ctx context.Context, u auth.User, month string) (
 			return err
 		}
 		for _, r := range refs {
-			from := quoteIdent(archive) + "." + r.table + "_p" + m
+			from := ident(archive) + "." + r.table + "_p" + m
 			var exists bool
 			if err := tx.QueryRowContext(ctx, `SELECT to_regclass($1) IS NOT NULL`, from).Scan(&exists); err != nil || !exists {
 				if err != nil {
@@ -287,13 +296,5 @@ WHERE s.nspname = $1 AND c.relname = $2`, schema, "tickets_p"+m).Scan(&n)
 	return nil
 }
 
-// argsOf gives a statement the month's bounds when it has placeholders.
-func argsOf(q string, lo, hi string) []any {
-	if strings.Contains(q, "$1") {
-		return []any{lo, hi}
-	}
-	return nil
-}
-
-// quoteIdent quotes a name for PostgreSQL.
-func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+// ident quotes a name for PostgreSQL.
+func ident(s string) string { return pgx.Identifier{s}.Sanitize() }

@@ -36,11 +36,8 @@ var enableSQL string
 // district's database is better left whole. Run it with the servers stopped
 // (it holds the tables while it copies).
 func (s *Service) EnablePartitions(ctx context.Context, u auth.User) error {
-	if !CanArchive(u) {
-		return errs.ErrForbidden
-	}
-	if s.db.Engine != db.Postgres {
-		return errs.Invalidf("只有 PostgreSQL 上的工单可以按月分区", "tickets are partitioned by month on PostgreSQL only")
+	if err := s.partitionsBy(u); err != nil {
+		return err
 	}
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if on, err := partitioned(ctx, tx); err != nil || on {
@@ -57,6 +54,13 @@ func (s *Service) EnablePartitions(ctx context.Context, u auth.User) error {
 	if err != nil {
 		return err
 	}
+	return s.analyse(ctx)
+}
+
+// analyse refreshes the statistics of the partitioned tables as a whole
+// (PostgreSQL's autovacuum analyses each partition but never their parent,
+// whose figures the planner uses to join).
+func (s *Service) analyse(ctx context.Context) error {
 	for _, t := range PartitionedTables {
 		if _, err := s.db.W.ExecContext(ctx, `ANALYZE `+t); err != nil {
 			return errs.Wrap(err, "analyse "+t)
@@ -237,10 +241,5 @@ func (s *Service) PrepareMonths(ctx context.Context) error {
 	if on, err := partitioned(ctx, s.db.W); err != nil || !on {
 		return err
 	}
-	for _, t := range PartitionedTables {
-		if _, err := s.db.W.ExecContext(ctx, `ANALYZE `+t); err != nil {
-			return errs.Wrap(err, "partitions: analyse "+t)
-		}
-	}
-	return nil
+	return s.analyse(ctx)
 }
