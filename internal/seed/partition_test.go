@@ -3,8 +3,10 @@ package seed_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"log/slog"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -224,5 +226,73 @@ func TestArchiveMonth(t *testing.T) {
 	}
 	if _, err := svc.RestoreMonth(ctx, auth.System(), month); !errs.Is(err, errs.NotFound) {
 		t.Fatalf("restoring twice: %v", err)
+	}
+}
+
+// TestRestoreAfterMigration: a month archived before migrations changed
+// tickets, their events and a table that names them comes back with the
+// live tables' columns (new ones at their defaults, a dropped one gone).
+// While archived, its tickets are said to be in an archived month, not
+// missing; a number of a live month is still not found.
+func TestRestoreAfterMigration(t *testing.T) {
+	ctx := context.Background()
+	d := dbtest.Open(t, db.Postgres)
+	now := time.Now().In(clock.BusinessZone())
+	if _, err := seed.Run(ctx, d, seed.Options{Tickets: 300, Seed: 7, Months: 4, Now: now, BcryptCost: 4, Log: slog.New(slog.DiscardHandler)}); err != nil {
+		t.Fatal(err)
+	}
+	c := clock.System{}
+	svc := ticket.NewService(d, c, gov.NewService(d, c), slog.New(slog.DiscardHandler))
+	if err := svc.EnablePartitions(ctx, auth.System()); err != nil {
+		t.Fatal(err)
+	}
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := d.W.ExecContext(ctx, q, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var m, one string
+	var inMonth int64
+	if err := d.W.QueryRowContext(ctx, `SELECT substr(MIN(number), 1, 6), MIN(number) FROM tickets`).Scan(&m, &one); err != nil {
+		t.Fatal(err)
+	}
+	exec(`UPDATE tickets SET status = 'closed' WHERE number >= $1 AND number < $2 AND status NOT IN ('closed', 'merged', 'invalid', 'withdrawn')`, m, m+"~")
+	exec(`INSERT INTO ticket_coreporters (ticket_number, phone, created_at) VALUES ($1, '13900002222', 1)`, one)
+	if err := d.W.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE number >= $1 AND number < $2`, m, m+"~").Scan(&inMonth); err != nil {
+		t.Fatal(err)
+	}
+	exec(`ALTER TABLE tickets ADD COLUMN gone_probe TEXT`)
+	month := m[:4] + "-" + m[4:]
+	if _, err := svc.ArchiveMonth(ctx, auth.System(), month); err != nil {
+		t.Fatal(err)
+	}
+	_, err := svc.Get(ctx, auth.System(), one)
+	var e *errs.Error
+	if !errs.Is(err, errs.NotFound) || !errors.As(err, &e) || !strings.Contains(e.MsgEn, "archived") || !strings.Contains(e.Msg, month) {
+		t.Fatalf("an archived ticket asked for: %v", err)
+	}
+	if _, err := svc.Get(ctx, auth.System(), now.Format("20060102")+"999999"); !errs.Is(err, errs.NotFound) || strings.Contains(err.Error(), "archived") {
+		t.Fatalf("a missing ticket of a live month: %v", err)
+	}
+	exec(`ALTER TABLE tickets DROP COLUMN gone_probe`)
+	exec(`ALTER TABLE tickets ADD COLUMN new_probe TEXT NOT NULL DEFAULT 'p'`)
+	exec(`ALTER TABLE ticket_events ADD COLUMN event_probe INTEGER`)
+	exec(`ALTER TABLE ticket_coreporters ADD COLUMN co_probe TEXT NOT NULL DEFAULT 'c'`)
+	if n, err := svc.RestoreMonth(ctx, auth.System(), month); err != nil || n != inMonth {
+		t.Fatalf("restore %s after migrations: %d, %v; want %d", month, n, err, inMonth)
+	}
+	var probed, coProbed int64
+	if err := d.W.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE number >= $1 AND number < $2 AND new_probe = 'p'`, m, m+"~").Scan(&probed); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.W.QueryRowContext(ctx, `SELECT COUNT(*) FROM ticket_coreporters WHERE ticket_number = $1 AND co_probe = 'c'`, one).Scan(&coProbed); err != nil {
+		t.Fatal(err)
+	}
+	if probed != inMonth || coProbed != 1 {
+		t.Fatalf("restored rows with the new columns: %d tickets of %d, %d co-reporters of 1", probed, inMonth, coProbed)
+	}
+	if _, err := svc.Get(ctx, auth.System(), one); err != nil {
+		t.Fatalf("a restored ticket: %v", err)
 	}
 }

@@ -20,8 +20,12 @@ import (
 // into tables of their own there (TABLE_pYYYYMM). Nothing is deleted: the
 // month is one RestoreMonth away, and pg_dump keeps the archive schema with
 // the rest. Archived tickets are out of every page, list, search and
-// export; the evaluation's stored daily figures keep counting them (a
-// rebuild of the evaluation would not).
+// export; asked for by number, one is "in an archived month", not "not
+// found". The evaluation keeps counting them: their stored contributions
+// stay in its daily figures, a rebuild of the evaluation included
+// (ArchivedMonths); only figures read from the tickets themselves (medians
+// of times) lose them. A month restored after a migration changed a table
+// gets the new columns with their defaults (alignColumns).
 
 // PartitionMonth is one month's partition as the operator sees it.
 type PartitionMonth struct {
@@ -242,6 +246,11 @@ func (s *Service) RestoreMonth(ctx context.Context, u auth.User, month string) (
 			return err
 		}
 		bounds := fmt.Sprintf(` FOR VALUES FROM ('%s') TO ('%s')`, m, next)
+		for _, t := range []string{"tickets", "ticket_events"} {
+			if _, err := alignColumns(ctx, tx, ident(live)+"."+t, ident(archive)+"."+t+"_p"+m); err != nil {
+				return err
+			}
+		}
 		for _, q := range []string{
 			`ALTER TABLE ` + ident(archive) + `.tickets_p` + m + ` SET SCHEMA ` + ident(live),
 			`ALTER TABLE ` + ident(archive) + `.ticket_events_p` + m + ` SET SCHEMA ` + ident(live),
@@ -265,7 +274,12 @@ func (s *Service) RestoreMonth(ctx context.Context, u auth.User, month string) (
 				}
 				continue
 			}
-			for _, q := range []string{`INSERT INTO ` + r.table + ` SELECT * FROM ` + from, `DROP TABLE ` + from} {
+			cols, err := alignColumns(ctx, tx, r.table, from)
+			if err != nil {
+				return err
+			}
+			list := strings.Join(cols, ", ")
+			for _, q := range []string{`INSERT INTO ` + r.table + ` (` + list + `) SELECT ` + list + ` FROM ` + from, `DROP TABLE ` + from} {
 				if _, err := tx.ExecContext(ctx, q); err != nil {
 					return errs.Wrap(err, "restore: "+r.table)
 				}
@@ -294,6 +308,57 @@ WHERE s.nspname = $1 AND c.relname = $2`, schema, "tickets_p"+m).Scan(&n)
 		return errs.New(errs.Conflict, m+" 的工单分区已在 "+schema, "a partition of tickets for "+m+" is already in "+schema)
 	}
 	return nil
+}
+
+// ArchivedMonths are the months (YYYYMM) whose tickets are in the archive,
+// oldest first; none where tickets are not partitioned, or on SQLite.
+func ArchivedMonths(ctx context.Context, d *db.DB, q db.Queryer) ([]string, error) {
+	if d.Engine != db.Postgres {
+		return nil, nil
+	}
+	rows, err := q.QueryContext(ctx, `SELECT substr(c.relname, 10) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = current_schema() || '_archive' AND c.relkind = 'r' AND c.relname ~ '^tickets_p[0-9]{6}$' ORDER BY 1`)
+	if err != nil {
+		return nil, errs.Wrap(err, "archived months")
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var m string
+		if err := rows.Scan(&m); err != nil {
+			return nil, errs.Wrap(err, "archived months")
+		}
+		out = append(out, m)
+	}
+	return out, errs.Wrap(rows.Err(), "archived months")
+}
+
+// MonthAfter is the month (YYYYMM) after m, the upper bound of m's numbers.
+func MonthAfter(m string) string {
+	t, err := time.Parse("200601", m)
+	if err != nil {
+		return m + "~"
+	}
+	return t.AddDate(0, 1, 0).Format("200601")
+}
+
+// errMissing is the error for a ticket number not in the live tables: in
+// an archived month it says so (the month, never whether the ticket
+// exists, which the archive would tell only the administrator); otherwise
+// the ticket is not found.
+func (s *Service) errMissing(ctx context.Context, q db.Queryer, number string) error {
+	if s.db.Engine != db.Postgres || len(number) < 6 || number[0] < '0' || number[0] > '9' {
+		return errNoTicket(number)
+	}
+	m := number[:6]
+	var archived bool
+	err := q.QueryRowContext(ctx, `SELECT to_regclass(quote_ident(current_schema() || '_archive') || '.' || quote_ident('tickets_p' || $1)) IS NOT NULL`, m).Scan(&archived)
+	if err != nil || !archived {
+		return errNoTicket(number)
+	}
+	month := m[:4] + "-" + m[4:]
+	return errs.New(errs.NotFound, fmt.Sprintf("工单 %s 属于已归档的 %s 月份，需由管理员恢复该月后才能查看", number, month),
+		fmt.Sprintf("ticket %s is in %s, a month that has been archived; an administrator can restore the month", number, month))
 }
 
 // ident quotes a name for PostgreSQL.

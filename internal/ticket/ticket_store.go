@@ -143,7 +143,7 @@ func (s *Service) scanTicket(sc interface{ Scan(...any) error }) (Ticket, error)
 func (s *Service) get(ctx context.Context, q db.Queryer, number string) (Ticket, error) {
 	t, err := s.scanTicket(s.db.QueryRow(ctx, q, `SELECT `+ticketCols+` FROM tickets WHERE number = $1`, number))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Ticket{}, errNoTicket(number)
+		return Ticket{}, s.errMissing(ctx, q, number)
 	}
 	return t, errs.Wrap(err, "get ticket")
 }
