@@ -4,11 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
 // ---- deltas ----
@@ -196,9 +198,13 @@ func (s *Service) readContribInputs(ctx context.Context, tx *sql.Tx, numbers []s
 		for n := range ci.tickets {
 			order = append(order, n)
 		}
+		archived, err := ticket.ArchivedMonths(ctx, s.db, tx)
+		if err != nil {
+			return nil, nil, err
+		}
 		for n := range ci.stored {
-			if _, ok := ci.tickets[n]; !ok {
-				order = append(order, n)
+			if _, ok := ci.tickets[n]; !ok && !(len(n) >= 6 && slices.Contains(archived, n[:6])) {
+				order = append(order, n) // gone, not archived: its contribution goes
 			}
 		}
 	} else {

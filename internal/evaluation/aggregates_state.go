@@ -40,6 +40,10 @@ package evaluation
 // cursor: an interrupted rebuild resumes where it stopped, and several
 // processes share the batches. Changes made while it runs are taken in by
 // the next Refresh (the watermarks are those of the rebuild's start).
+// The tickets of a month moved to the archive (ticket.ArchiveMonth) cannot
+// be read again; their stored contributions are kept through a rebuild and
+// added back to the cleared figures first (keepArchived), so a past month's
+// figures do not change when it is archived.
 //
 // Evaluate uses the aggregates when they are built and the period is whole
 // days (always, for month and date periods), and sums them. Reads do not
@@ -66,6 +70,7 @@ import (
 
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/ticket"
 )
 
 // AggregateMode says when Evaluate uses the aggregates.
@@ -312,7 +317,15 @@ func (s *Service) startRebuild(ctx context.Context, progress io.Writer) error {
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(at), 0) FROM ticket_events`).Scan(&markE); err != nil {
 			return errs.Wrap(err, "rebuild")
 		}
-		for _, t := range []string{"evaluation_days", "evaluation_overdue_repeats", "evaluation_tickets"} {
+		archived, err := ticket.ArchivedMonths(ctx, s.db, tx)
+		if err != nil {
+			return err
+		}
+		clear := []string{"evaluation_days", "evaluation_overdue_repeats"}
+		if len(archived) == 0 {
+			clear = append(clear, "evaluation_tickets")
+		}
+		for _, t := range clear {
 			q := `DELETE FROM ` + t
 			if s.db.Engine == db.Postgres {
 				q = `TRUNCATE ` + t
@@ -320,6 +333,9 @@ func (s *Service) startRebuild(ctx context.Context, progress io.Writer) error {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return errs.Wrap(err, "clear "+t)
 			}
+		}
+		if err := s.keepArchived(ctx, tx, archived); err != nil {
+			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE evaluation_state SET status = 'building', cursor = '', ticket_mark = $1, event_mark = $2 WHERE id = 1`, markU, markE)
 		return errs.Wrap(err, "start rebuild")
@@ -360,6 +376,44 @@ func (s *Service) rebuildNext(ctx context.Context) (n int, cursor string, done b
 		return errs.Wrap(err, "rebuild cursor")
 	})
 	return n, cursor, done, err
+}
+
+// keepArchived keeps, of the stored contributions, those of the tickets
+// of archived months (ticket.ArchivedMonths), which a rebuild cannot read,
+// and adds them to the cleared daily figures: a month moved to the archive
+// keeps counting. The others are cleared. Nothing to do with no month
+// archived.
+func (s *Service) keepArchived(ctx context.Context, tx *sql.Tx, months []string) error {
+	if len(months) == 0 {
+		return nil
+	}
+	d := newDeltas()
+	var conds []string
+	var args []any
+	for _, m := range months {
+		cond := fmt.Sprintf(`(ticket_number >= $%d AND ticket_number < $%d)`, len(args)+1, len(args)+2)
+		conds = append(conds, cond)
+		args = append(args, m, ticket.MonthAfter(m))
+		rows, err := tx.QueryContext(ctx, `SELECT ticket_number, contrib FROM evaluation_tickets WHERE ticket_number >= $1 AND ticket_number < $2`, m, ticket.MonthAfter(m))
+		if err != nil {
+			return errs.Wrap(err, "read archived contributions")
+		}
+		ci := &contribInputs{stored: map[string]string{}}
+		if err := ci.scanStored(rows); err != nil {
+			return err
+		}
+		for n, enc := range ci.stored {
+			c, err := decodeContrib(enc)
+			if err != nil {
+				return errs.Wrap(err, "decode contribution of "+n)
+			}
+			d.add(c, 1)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM evaluation_tickets WHERE NOT (`+strings.Join(conds, " OR ")+`)`, args...); err != nil {
+		return errs.Wrap(err, "clear evaluation_tickets")
+	}
+	return s.applyDeltas(ctx, tx, d)
 }
 
 // MarkStale tells every server that the aggregates must be rebuilt, as

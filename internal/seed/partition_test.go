@@ -15,6 +15,7 @@ import (
 	"github.com/gongzhi/gongzhi/internal/db"
 	"github.com/gongzhi/gongzhi/internal/db/dbtest"
 	"github.com/gongzhi/gongzhi/internal/errs"
+	"github.com/gongzhi/gongzhi/internal/evaluation"
 	"github.com/gongzhi/gongzhi/internal/gov"
 	"github.com/gongzhi/gongzhi/internal/seed"
 	"github.com/gongzhi/gongzhi/internal/ticket"
@@ -294,5 +295,68 @@ func TestRestoreAfterMigration(t *testing.T) {
 	}
 	if _, err := svc.Get(ctx, auth.System(), one); err != nil {
 		t.Fatalf("a restored ticket: %v", err)
+	}
+}
+
+// TestArchivedMonthKeepsCounting: rebuilding the evaluation's daily
+// figures after a month went to the archive gives the figures it gave
+// before (the archived tickets' contributions are kept, not lost), and so
+// does a rebuild after the month came back.
+func TestArchivedMonthKeepsCounting(t *testing.T) {
+	ctx := context.Background()
+	d := dbtest.Open(t, db.Postgres)
+	now := time.Now().In(clock.BusinessZone())
+	if _, err := seed.Run(ctx, d, seed.Options{Tickets: 400, Seed: 9, Months: 4, Now: now, BcryptCost: 4, Log: slog.New(slog.DiscardHandler)}); err != nil {
+		t.Fatal(err)
+	}
+	c := clock.System{}
+	g := gov.NewService(d, c)
+	svc := ticket.NewService(d, c, g, slog.New(slog.DiscardHandler))
+	ev := evaluation.NewService(d, c, g, slog.New(slog.DiscardHandler))
+	if err := svc.EnablePartitions(ctx, auth.System()); err != nil {
+		t.Fatal(err)
+	}
+	var m string
+	if err := d.W.QueryRowContext(ctx, `SELECT substr(MIN(number), 1, 6) FROM tickets`).Scan(&m); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.W.ExecContext(ctx, `UPDATE tickets SET status = 'closed' WHERE number >= $1 AND number < $2 AND status NOT IN ('closed', 'merged', 'invalid', 'withdrawn')`, m, m+"~"); err != nil {
+		t.Fatal(err)
+	}
+	figures := func() string {
+		t.Helper()
+		if err := ev.Rebuild(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		var days, reps string
+		if err := d.W.QueryRowContext(ctx, `SELECT COALESCE(md5(string_agg(e::text, ';' ORDER BY kind, day, code)), '') FROM evaluation_days e`).Scan(&days); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.W.QueryRowContext(ctx, `SELECT COALESCE(md5(string_agg(r::text, ';' ORDER BY kind, day, code, prev_day)), '') FROM evaluation_overdue_repeats r`).Scan(&reps); err != nil {
+			t.Fatal(err)
+		}
+		return days + reps
+	}
+	before := figures()
+	var inMonth int64
+	if err := d.W.QueryRowContext(ctx, `SELECT COALESCE(SUM(tickets), 0) FROM evaluation_days WHERE kind = 'a' AND day >= $1 AND day < $2`,
+		m[:4]+"-"+m[4:], ticket.MonthAfter(m)[:4]+"-"+ticket.MonthAfter(m)[4:]).Scan(&inMonth); err != nil {
+		t.Fatal(err)
+	}
+	if inMonth == 0 {
+		t.Fatalf("no figures of %s to keep", m)
+	}
+	month := m[:4] + "-" + m[4:]
+	if _, err := svc.ArchiveMonth(ctx, auth.System(), month); err != nil {
+		t.Fatal(err)
+	}
+	if got := figures(); got != before {
+		t.Fatalf("the evaluation's figures changed when %s was archived and the figures rebuilt", month)
+	}
+	if _, err := svc.RestoreMonth(ctx, auth.System(), month); err != nil {
+		t.Fatal(err)
+	}
+	if got := figures(); got != before {
+		t.Fatalf("the evaluation's figures changed when %s came back", month)
 	}
 }
