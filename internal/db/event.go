@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/gongzhi/gongzhi/internal/errs"
@@ -38,7 +39,21 @@ func AppendEvent(ctx context.Context, tx *sql.Tx, e Event) error {
 		cols, vals = cols+`, on_behalf`, vals+`, $6`
 		args = append(args, e.OnBehalf)
 	}
+	seq, err := NextSeq(ctx, tx, e.Table, e.KeyColumn, e.Key)
+	if err != nil {
+		return err
+	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO `+e.Table+` (`+e.KeyColumn+`, seq, `+cols+`)
-VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM `+e.Table+` WHERE `+e.KeyColumn+` = $1), `+vals+`)`, args...)
+VALUES ($1, `+fmt.Sprintf("$%d", len(args)+1)+`, `+vals+`)`, append(args, seq)...)
 	return errs.Wrap(err, e.Table)
+}
+
+// NextSeq is the next line number of a history: one more than the greatest
+// seq of table's rows whose keyColumn is key, or 1. It is read in a
+// statement of its own, not as a subquery inside the INSERT, which a
+// distributed PostgreSQL (Citus) refuses.
+func NextSeq(ctx context.Context, tx *sql.Tx, table, keyColumn string, key any) (int64, error) {
+	var seq int64
+	err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM `+table+` WHERE `+keyColumn+` = $1`, key).Scan(&seq)
+	return seq, errs.Wrap(err, "next line of "+table)
 }

@@ -250,9 +250,13 @@ func (s *Service) checkArea(ctx context.Context, u auth.User, area string) error
 
 func insertFiles(ctx context.Context, tx *sql.Tx, id string, imgs []attachment.Image, now time.Time) error {
 	for _, img := range imgs {
-		_, err := tx.ExecContext(ctx, `INSERT INTO kb_application_files (application_id, seq, sha256, content_type, size, width, height, name, created_at)
-VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM kb_application_files WHERE application_id = $1), $2, $3, $4, $5, $6, $7, $8)`,
-			id, img.SHA256, img.ContentType, img.Size, img.Width, img.Height, img.Name, db.Millis(now))
+		seq, err := db.NextSeq(ctx, tx, "kb_application_files", "application_id", id)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO kb_application_files (application_id, seq, sha256, content_type, size, width, height, name, created_at)
+VALUES ($1, $9, $2, $3, $4, $5, $6, $7, $8)`,
+			id, img.SHA256, img.ContentType, img.Size, img.Width, img.Height, img.Name, db.Millis(now), seq)
 		if err != nil {
 			return errs.Wrap(err, "insert file")
 		}

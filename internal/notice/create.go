@@ -194,9 +194,13 @@ func validNumber(n string) bool {
 // event appends a line to the item's history in the caller's transaction;
 // behalf is the phone of the resident u acted for, if any.
 func (s *Service) event(ctx context.Context, tx *sql.Tx, number string, u auth.User, behalf string, now time.Time, e Event) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO notice_events (number, seq, at, actor_id, on_behalf, kind, from_status, to_status, objection, text)
-VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM notice_events WHERE number = $1), $2, $3, $4, $5, $6, $7, $8, $9)`,
-		number, db.Millis(now), u.ID, behalf, e.Kind, string(e.FromStatus), string(e.ToStatus), e.Objection, e.Text)
+	seq, err := db.NextSeq(ctx, tx, "notice_events", "number", number)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO notice_events (number, seq, at, actor_id, on_behalf, kind, from_status, to_status, objection, text)
+VALUES ($1, $10, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		number, db.Millis(now), u.ID, behalf, e.Kind, string(e.FromStatus), string(e.ToStatus), e.Objection, e.Text, seq)
 	return errs.Wrap(err, "notice event")
 }
 

@@ -125,9 +125,13 @@ func ValidNumber(n string) bool {
 // transaction (whose project row is locked); onBehalf is the phone of the
 // resident u acted for.
 func (s *Service) event(ctx context.Context, tx *sql.Tx, number string, u auth.User, onBehalf string, now time.Time, e Event) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO project_events (id, number, seq, at, actor_id, on_behalf, kind, from_phase, to_phase, percent, ref, text)
-VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM project_events WHERE number = $2), $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		db.NewID(), number, db.Millis(now), u.ID, onBehalf, e.Kind, string(e.FromPhase), string(e.ToPhase), e.Percent, e.Ref, e.Text)
+	seq, err := db.NextSeq(ctx, tx, "project_events", "number", number)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO project_events (id, number, seq, at, actor_id, on_behalf, kind, from_phase, to_phase, percent, ref, text)
+VALUES ($1, $2, $12, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		db.NewID(), number, db.Millis(now), u.ID, onBehalf, e.Kind, string(e.FromPhase), string(e.ToPhase), e.Percent, e.Ref, e.Text, seq)
 	return errs.Wrap(err, "project event")
 }
 

@@ -179,9 +179,13 @@ func nextNumber(ctx context.Context, tx *sql.Tx, now time.Time) (string, error) 
 
 // event appends a line to the proposal's history in the caller's transaction.
 func (s *Service) event(ctx context.Context, tx *sql.Tx, number string, u auth.User, now time.Time, e Event) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO proposal_events (id, number, seq, at, actor_id, kind, from_status, to_status, level, area_code, org_code, late, percent, text, on_behalf)
-VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM proposal_events WHERE number = $2), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`, db.NewID(), number, db.Millis(now), u.ID, e.Kind, string(e.FromStatus), string(e.ToStatus),
-		string(e.Level), e.AreaCode, e.OrgCode, e.Late, e.Percent, e.Text, e.onBehalf)
+	seq, err := db.NextSeq(ctx, tx, "proposal_events", "number", number)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO proposal_events (id, number, seq, at, actor_id, kind, from_status, to_status, level, area_code, org_code, late, percent, text, on_behalf)
+VALUES ($1, $2, $15, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`, db.NewID(), number, db.Millis(now), u.ID, e.Kind, string(e.FromStatus), string(e.ToStatus),
+		string(e.Level), e.AreaCode, e.OrgCode, e.Late, e.Percent, e.Text, e.onBehalf, seq)
 	return errs.Wrap(err, "proposal event")
 }
 
