@@ -46,6 +46,13 @@ func (s *Service) EnablePartitions(ctx context.Context, u auth.User) error {
 			}
 			return err
 		}
+		var citus bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')`).Scan(&citus); err != nil {
+			return errs.Wrap(err, "partition tickets by month")
+		}
+		if citus {
+			return errs.Invalidf("分布式 PostgreSQL（Citus）上的区库不按月分区", "a district's schema on a distributed PostgreSQL (Citus) is not partitioned by month")
+		}
 		if _, err := tx.ExecContext(ctx, enableSQL); err != nil {
 			return errs.Wrap(err, "partition tickets by month")
 		}

@@ -58,6 +58,13 @@ func DSN(t testing.TB, engine string) string {
 	if base == "" {
 		t.Skip("GONGZHI_TEST_POSTGRES is not set: PostgreSQL tests skipped")
 	}
+	return SchemaDSN(t, base)
+}
+
+// SchemaDSN makes a new schema in the PostgreSQL database of base, dropped
+// at cleanup, and returns base with its search_path set to it.
+func SchemaDSN(t testing.TB, base string) string {
+	t.Helper()
 	var b [6]byte
 	rand.Read(b[:])
 	schema := "t_" + hex.EncodeToString(b[:])

@@ -1,0 +1,3 @@
+-- PostgreSQL only (the replica identity of write_probe, for moves by
+-- logical replication); SQLite has no such thing.
+SELECT 1;
