@@ -391,10 +391,10 @@ func (s *Service) keepArchived(ctx context.Context, tx *sql.Tx, months []string)
 	var conds []string
 	var args []any
 	for _, m := range months {
-		cond := fmt.Sprintf(`(ticket_number >= $%d AND ticket_number < $%d)`, len(args)+1, len(args)+2)
-		conds = append(conds, cond)
-		args = append(args, m, ticket.MonthAfter(m))
-		rows, err := tx.QueryContext(ctx, `SELECT ticket_number, contrib FROM evaluation_tickets WHERE ticket_number >= $1 AND ticket_number < $2`, m, ticket.MonthAfter(m))
+		next := ticket.MonthAfter(m)
+		conds = append(conds, fmt.Sprintf(`(ticket_number >= $%d AND ticket_number < $%d)`, len(args)+1, len(args)+2))
+		args = append(args, m, next)
+		rows, err := tx.QueryContext(ctx, `SELECT ticket_number, contrib FROM evaluation_tickets WHERE ticket_number >= $1 AND ticket_number < $2`, m, next)
 		if err != nil {
 			return errs.Wrap(err, "read archived contributions")
 		}

@@ -82,7 +82,7 @@ WHERE citus_table_type = 'schema' AND table_name::text LIKE $1 || '.%'`, s).Scan
 	if err != nil {
 		t.Fatalf("another worker to move district %s to: %v", s, err)
 	}
-	if _, err := coord.ExecContext(ctx, `SELECT citus_schema_move($1, $2, $3)`, s, host, port); err != nil {
+	if _, err := coord.ExecContext(ctx, `SELECT citus_schema_move($1::regnamespace, $2::text, $3::integer)`, s, host, port); err != nil {
 		t.Fatalf("move district %s to %s:%d: %v", s, host, port, err)
 	}
 	var at int
