@@ -236,33 +236,15 @@ func TestArchiveMonth(t *testing.T) {
 // While archived, its tickets are said to be in an archived month, not
 // missing; a number of a live month is still not found.
 func TestRestoreAfterMigration(t *testing.T) {
-	ctx := context.Background()
-	d := dbtest.Open(t, db.Postgres)
-	now := time.Now().In(clock.BusinessZone())
-	if _, err := seed.Run(ctx, d, seed.Options{Tickets: 300, Seed: 7, Months: 4, Now: now, BcryptCost: 4, Log: slog.New(slog.DiscardHandler)}); err != nil {
-		t.Fatal(err)
-	}
-	c := clock.System{}
-	svc := ticket.NewService(d, c, gov.NewService(d, c), slog.New(slog.DiscardHandler))
-	if err := svc.EnablePartitions(ctx, auth.System()); err != nil {
-		t.Fatal(err)
-	}
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := d.W.ExecContext(ctx, q, args...); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var m, one string
-	var inMonth int64
-	if err := d.W.QueryRowContext(ctx, `SELECT substr(MIN(number), 1, 6), MIN(number) FROM tickets`).Scan(&m, &one); err != nil {
-		t.Fatal(err)
-	}
-	exec(`UPDATE tickets SET status = 'closed' WHERE number >= $1 AND number < $2 AND status NOT IN ('closed', 'merged', 'invalid', 'withdrawn')`, m, m+"~")
+	f := archiveSetup(t, 300, 7)
+	ctx, d, svc, m, one := f.ctx, f.d, f.svc, f.m, f.one
+	exec := func(q string, args ...any) { f.exec(t, q, args...) }
 	exec(`INSERT INTO ticket_coreporters (ticket_number, phone, created_at) VALUES ($1, '13900002222', 1)`, one)
+	var inMonth int64
 	if err := d.W.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE number >= $1 AND number < $2`, m, m+"~").Scan(&inMonth); err != nil {
 		t.Fatal(err)
 	}
+	now := time.Now().In(clock.BusinessZone())
 	exec(`ALTER TABLE tickets ADD COLUMN gone_probe TEXT`)
 	month := m[:4] + "-" + m[4:]
 	if _, err := svc.ArchiveMonth(ctx, auth.System(), month); err != nil {
@@ -303,26 +285,9 @@ func TestRestoreAfterMigration(t *testing.T) {
 // before (the archived tickets' contributions are kept, not lost), and so
 // does a rebuild after the month came back.
 func TestArchivedMonthKeepsCounting(t *testing.T) {
-	ctx := context.Background()
-	d := dbtest.Open(t, db.Postgres)
-	now := time.Now().In(clock.BusinessZone())
-	if _, err := seed.Run(ctx, d, seed.Options{Tickets: 400, Seed: 9, Months: 4, Now: now, BcryptCost: 4, Log: slog.New(slog.DiscardHandler)}); err != nil {
-		t.Fatal(err)
-	}
-	c := clock.System{}
-	g := gov.NewService(d, c)
-	svc := ticket.NewService(d, c, g, slog.New(slog.DiscardHandler))
-	ev := evaluation.NewService(d, c, g, slog.New(slog.DiscardHandler))
-	if err := svc.EnablePartitions(ctx, auth.System()); err != nil {
-		t.Fatal(err)
-	}
-	var m string
-	if err := d.W.QueryRowContext(ctx, `SELECT substr(MIN(number), 1, 6) FROM tickets`).Scan(&m); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := d.W.ExecContext(ctx, `UPDATE tickets SET status = 'closed' WHERE number >= $1 AND number < $2 AND status NOT IN ('closed', 'merged', 'invalid', 'withdrawn')`, m, m+"~"); err != nil {
-		t.Fatal(err)
-	}
+	f := archiveSetup(t, 400, 9)
+	ctx, d, svc, m := f.ctx, f.d, f.svc, f.m
+	ev := evaluation.NewService(d, clock.System{}, f.g, slog.New(slog.DiscardHandler))
 	figures := func() string {
 		t.Helper()
 		if err := ev.Rebuild(ctx, nil); err != nil {
@@ -358,5 +323,42 @@ func TestArchivedMonthKeepsCounting(t *testing.T) {
 	}
 	if got := figures(); got != before {
 		t.Fatalf("the evaluation's figures changed when %s came back", month)
+	}
+}
+
+// archiveFixture is a partitioned PostgreSQL database of seeded tickets
+// whose oldest month (m, YYYYMM, its first ticket one) has all ended.
+type archiveFixture struct {
+	ctx    context.Context
+	d      *db.DB
+	g      *gov.Service
+	svc    *ticket.Service
+	m, one string
+}
+
+func archiveSetup(t *testing.T, tickets int, seedNo uint64) archiveFixture {
+	t.Helper()
+	f := archiveFixture{ctx: context.Background(), d: dbtest.Open(t, db.Postgres)}
+	now := time.Now().In(clock.BusinessZone())
+	if _, err := seed.Run(f.ctx, f.d, seed.Options{Tickets: tickets, Seed: seedNo, Months: 4, Now: now, BcryptCost: 4, Log: slog.New(slog.DiscardHandler)}); err != nil {
+		t.Fatal(err)
+	}
+	c := clock.System{}
+	f.g = gov.NewService(f.d, c)
+	f.svc = ticket.NewService(f.d, c, f.g, slog.New(slog.DiscardHandler))
+	if err := f.svc.EnablePartitions(f.ctx, auth.System()); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.d.W.QueryRowContext(f.ctx, `SELECT substr(MIN(number), 1, 6), MIN(number) FROM tickets`).Scan(&f.m, &f.one); err != nil {
+		t.Fatal(err)
+	}
+	f.exec(t, `UPDATE tickets SET status = 'closed' WHERE number >= $1 AND number < $2 AND status NOT IN ('closed', 'merged', 'invalid', 'withdrawn')`, f.m, f.m+"~")
+	return f
+}
+
+func (f archiveFixture) exec(t *testing.T, q string, args ...any) {
+	t.Helper()
+	if _, err := f.d.W.ExecContext(f.ctx, q, args...); err != nil {
+		t.Fatal(err)
 	}
 }

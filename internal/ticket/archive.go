@@ -321,16 +321,8 @@ WHERE n.nspname = current_schema() || '_archive' AND c.relkind = 'r' AND c.relna
 	if err != nil {
 		return nil, errs.Wrap(err, "archived months")
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var m string
-		if err := rows.Scan(&m); err != nil {
-			return nil, errs.Wrap(err, "archived months")
-		}
-		out = append(out, m)
-	}
-	return out, errs.Wrap(rows.Err(), "archived months")
+	months, err := db.ScanStrings(rows)
+	return months, errs.Wrap(err, "archived months")
 }
 
 // MonthAfter is the month (YYYYMM) after m, the upper bound of m's numbers.
