@@ -14,15 +14,7 @@ import (
 // notes are the notifications of kind to a phone, oldest first.
 func notes(t *testing.T, d *db.DB, phone string) []string {
 	t.Helper()
-	rows, err := d.R.QueryContext(context.Background(), `SELECT text FROM notifications WHERE phone = $1 AND kind = 'election' ORDER BY at, text`, phone)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := db.ScanStrings(rows)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return dbtest.Strings(t, d.R, `SELECT text FROM notifications WHERE phone = $1 AND kind = 'election' ORDER BY at, text`, phone)
 }
 
 // TestElectionNotifies: the roll is told once when the polls open (not

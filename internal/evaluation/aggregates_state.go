@@ -394,26 +394,36 @@ func (s *Service) keepArchived(ctx context.Context, tx *sql.Tx, months []string)
 		next := ticket.MonthAfter(m)
 		conds = append(conds, fmt.Sprintf(`(ticket_number >= $%d AND ticket_number < $%d)`, len(args)+1, len(args)+2))
 		args = append(args, m, next)
-		rows, err := tx.QueryContext(ctx, `SELECT ticket_number, contrib FROM evaluation_tickets WHERE ticket_number >= $1 AND ticket_number < $2`, m, next)
-		if err != nil {
-			return errs.Wrap(err, "read archived contributions")
-		}
-		ci := &contribInputs{stored: map[string]string{}}
-		if err := ci.scanStored(rows); err != nil {
+		if err := addStored(ctx, tx, d, m, next); err != nil {
 			return err
-		}
-		for n, enc := range ci.stored {
-			c, err := decodeContrib(enc)
-			if err != nil {
-				return errs.Wrap(err, "decode contribution of "+n)
-			}
-			d.add(c, 1)
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM evaluation_tickets WHERE NOT (`+strings.Join(conds, " OR ")+`)`, args...); err != nil {
 		return errs.Wrap(err, "clear evaluation_tickets")
 	}
 	return s.applyDeltas(ctx, tx, d)
+}
+
+// addStored adds to d the stored contributions of the tickets numbered in
+// [from, to), row by row (a month of a city's tickets is not held at once).
+func addStored(ctx context.Context, tx *sql.Tx, d *deltas, from, to string) error {
+	rows, err := tx.QueryContext(ctx, `SELECT ticket_number, contrib FROM evaluation_tickets WHERE ticket_number >= $1 AND ticket_number < $2`, from, to)
+	if err != nil {
+		return errs.Wrap(err, "read archived contributions")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n, enc string
+		if err := rows.Scan(&n, &enc); err != nil {
+			return errs.Wrap(err, "read archived contributions")
+		}
+		c, err := decodeContrib(enc)
+		if err != nil {
+			return errs.Wrap(err, "decode contribution of "+n)
+		}
+		d.add(c, 1)
+	}
+	return errs.Wrap(rows.Err(), "read archived contributions")
 }
 
 // MarkStale tells every server that the aggregates must be rebuilt, as

@@ -61,6 +61,21 @@ func DSN(t testing.TB, engine string) string {
 	return SchemaDSN(t, base)
 }
 
+// Strings runs a query of one text column and returns its rows, failing
+// the test on any error.
+func Strings(t testing.TB, q db.Queryer, query string, args ...any) []string {
+	t.Helper()
+	rows, err := q.QueryContext(context.Background(), query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := db.ScanStrings(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 // SchemaDSN makes a new schema in the PostgreSQL database of base, dropped
 // at cleanup, and returns base with its search_path set to it.
 func SchemaDSN(t testing.TB, base string) string {
