@@ -62,6 +62,7 @@ Usage:
   gongzhi seed --tickets N [--data ./data] [--db DSN]
   gongzhi bench [--url http://127.0.0.1:8080] [--mix submit|read|inbox|ticket|mixed] [--concurrency N | --rate R] [--duration 30s] [--idempotency-keys] [--json FILE]
   gongzhi bench-search [--data ./data] [--db DSN] [--queries 100] [--json FILE]   (searches of ticket lists, in process)
+  gongzhi text-index [--data ./data] [--db DSN]   (writes the ticket text index anew to its end now, rather than a step a second in the background)
   gongzhi insight COMMAND ...   (routing, duplicates, warnings, themes, reply quality: gongzhi insight for the list)
   gongzhi backup FILE [--by NAME] [--data ./data] [--db DSN]   (export, backup and restore are audited as the system, by NAME or $USER)
   gongzhi restore FILE [--by NAME] [--data ./data]
@@ -111,6 +112,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return insightMain(ctx, args[1:], getenv, stdout, stderr)
 	case "bench-search":
 		return searchBenchCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "text-index":
+		return textIndexCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "backup":
 		return backupCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "restore":

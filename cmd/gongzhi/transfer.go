@@ -112,12 +112,8 @@ func importExportCmd(ctx context.Context, args []string, getenv func(string) str
 		if err := auditCLI(ctx, d, auth.AuditRestore, "import-export:"+rest[0], by, fmt.Sprintf("tables=%d rows=%d", st.Tables, st.Rows)); err != nil {
 			return err
 		}
-		c := clock.System{}
-		tickets := ticket.NewService(d, c, gov.NewService(d, c), newLogger(stderr))
-		for done := false; !done; {
-			if _, done, err = tickets.IndexText(ctx); err != nil {
-				return err
-			}
+		if _, err := indexAllText(ctx, d, stderr); err != nil {
+			return err
 		}
 		fmt.Fprintf(stdout, "imported %d tables, %d rows from %s in %s (%s); the ticket text index is rebuilt\n", st.Tables, st.Rows, rest[0],
 			st.Duration.Round(time.Millisecond), d.Engine)

@@ -304,7 +304,10 @@ func (c *change) commit(ctx context.Context) error {
 	if err := c.s.updateTicket(ctx, c.tx, c.t, c.before.Version); err != nil {
 		return err
 	}
-	if c.retext || c.t.ReplyText != c.before.ReplyText {
+	// SQLite's text index holds the ticket's unit and area too
+	// (search_scope.go); PostgreSQL's reads them from the row.
+	rescoped := c.s.db.Engine == db.SQLite && (c.t.AssignedOrgCode != c.before.AssignedOrgCode || c.t.AreaCode != c.before.AreaCode)
+	if c.retext || rescoped || c.t.ReplyText != c.before.ReplyText {
 		if err := c.s.reindex(ctx, c.tx, c.t.Number); err != nil {
 			return err
 		}

@@ -134,12 +134,24 @@ func (s *Service) queryConds(ctx context.Context, qc *db.Conds, c *listCols, u a
 	// → 3-5 ms for a word with 2,600 matches, none the unit's).
 	c.from = "ticket_text CROSS JOIN tickets ON tickets.number = CASE WHEN ticket_text.rowid < " +
 		strconv.FormatInt(oddKeyBase, 10) + " THEN printf('%014d', ticket_text.rowid) ELSE ticket_text.ticket_number END"
+	// Once every entry holds its scopes' words, the scope's keys are asked
+	// for as words too: FTS5 then steps through the words' matches and the
+	// scope's together (search_scope.go).
+	scoped, err := s.textScoped(ctx)
+	if err != nil {
+		return err
+	}
+	if keys := scopeKeys(u, f); scoped {
+		for _, k := range keys {
+			terms = append(terms, scopeWord(k))
+		}
+	}
 	match := ftsQuery(terms)
 	// Imported numbers of other forms have text keys that do not sort as
 	// their numbers: if the words match any, the matches are sorted by
 	// number (the cursor is then only the number's, listConds').
 	var odd int
-	err := s.db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM ticket_text WHERE ticket_text MATCH $1 AND rowid >= $2 LIMIT 1) AS o`, match, oddKeyBase).Scan(&odd)
+	err = s.db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM ticket_text WHERE ticket_text MATCH $1 AND rowid >= $2 LIMIT 1) AS o`, match, oddKeyBase).Scan(&odd)
 	if err != nil {
 		return errs.Wrap(err, "search tickets")
 	}

@@ -2,7 +2,6 @@ package ticket
 
 import (
 	"context"
-	"strings"
 
 	"github.com/gongzhi/gongzhi/internal/db"
 )
@@ -29,6 +28,7 @@ func (w *importWriter) tickets(ctx context.Context, batch []ImportTicket, kept [
 	}
 	return w.rows(ctx, "ticket_text", []string{"rowid", "terms", "ticket_number"}, len(kept), func(dst []any, k int) []any {
 		i := kept[k]
-		return append(dst, textKey(numbers[i]), strings.Join(terms(&batch[i].Ticket), " "), numbers[i])
+		t := &batch[i].Ticket
+		return append(dst, textKey(numbers[i]), indexedText(terms(t), t.AssignedOrgCode, t.AreaCode), numbers[i])
 	})
 }

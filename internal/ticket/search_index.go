@@ -62,20 +62,21 @@ var insertTicketTextSQL = strings.Replace(strings.Replace(insertTicketSQL,
 // insertTicket adds to b the insert of a new ticket and of its entry in
 // the text index.
 func (s *Service) insertTicket(b *db.Batch, t Ticket) {
-	terms := strings.Join(searchTerms(t.Description, t.ReplyText), " ")
 	if s.db.Engine == db.Postgres {
-		b.Add(insertTicketTextSQL, append(ticketArgs(t), terms)...)
+		b.Add(insertTicketTextSQL, append(ticketArgs(t), strings.Join(searchTerms(t.Description, t.ReplyText), " "))...)
 		return
 	}
 	b.Add(insertTicketSQL, ticketArgs(t)...)
-	b.Add(`INSERT INTO ticket_text (rowid, terms, ticket_number) VALUES ($1, $2, $3)`, textKey(t.Number), terms, t.Number)
+	b.Add(`INSERT INTO ticket_text (rowid, terms, ticket_number) VALUES ($1, $2, $3)`, textKey(t.Number),
+		indexedText(searchTerms(t.Description, t.ReplyText), t.AssignedOrgCode, t.AreaCode), t.Number)
 }
 
-// reindex writes the index entry of a ticket anew from its texts as tx
-// sees them: after its reply or a helper's reply changed.
+// reindex writes the index entry of a ticket anew from its texts and
+// scopes as tx sees them: after its reply or a helper's reply changed, or
+// (SQLite) its unit or area.
 func (s *Service) reindex(ctx context.Context, tx *sql.Tx, number string) error {
-	var desc, reply string
-	err := tx.QueryRowContext(ctx, `SELECT description, reply_text FROM tickets WHERE number = $1`, number).Scan(&desc, &reply)
+	var desc, reply, org, area string
+	err := tx.QueryRowContext(ctx, `SELECT description, reply_text, assigned_org_code, area_code FROM tickets WHERE number = $1`, number).Scan(&desc, &reply, &org, &area)
 	if err != nil {
 		return errs.Wrap(err, "reindex ticket")
 	}
@@ -96,20 +97,19 @@ func (s *Service) reindex(ctx context.Context, tx *sql.Tx, number string) error 
 	if err := rows.Err(); err != nil {
 		return errs.Wrap(err, "reindex ticket")
 	}
-	return s.writeText(ctx, tx, number, searchTerms(texts...))
+	return s.writeText(ctx, tx, number, searchTerms(texts...), org, area)
 }
 
-// writeText replaces a ticket's index entry.
-func (s *Service) writeText(ctx context.Context, tx *sql.Tx, number string, terms []string) error {
-	joined := strings.Join(terms, " ")
+// writeText replaces the index entry of a ticket of that unit and area.
+func (s *Service) writeText(ctx context.Context, tx *sql.Tx, number string, terms []string, org, area string) error {
 	if s.db.Engine == db.Postgres {
-		_, err := tx.ExecContext(ctx, `UPDATE tickets SET search_terms = string_to_array($1, ' ') WHERE number = $2`, joined, number)
+		_, err := tx.ExecContext(ctx, `UPDATE tickets SET search_terms = string_to_array($1, ' ') WHERE number = $2`, strings.Join(terms, " "), number)
 		return errs.Wrap(err, "index ticket text")
 	}
 	key := textKey(number)
 	if _, err := tx.ExecContext(ctx, `DELETE FROM ticket_text WHERE rowid = $1`, key); err != nil {
 		return errs.Wrap(err, "index ticket text")
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO ticket_text (rowid, terms, ticket_number) VALUES ($1, $2, $3)`, key, joined, number)
+	_, err := tx.ExecContext(ctx, `INSERT INTO ticket_text (rowid, terms, ticket_number) VALUES ($1, $2, $3)`, key, indexedText(terms, org, area), number)
 	return errs.Wrap(err, "index ticket text")
 }

@@ -46,38 +46,6 @@ var (
 // characters of its number).
 const scopedTermsExpr = `(search_terms || ARRAY['o:' || assigned_org_code, 'a:' || substr(area_code, 1, 9), 'a:' || substr(area_code, 1, 12), 'm:' || substr(number, 1, 6)])`
 
-// scopeKeys are the keys of scopedTermsExpr every ticket u may list with f
-// holds: her unit, her street or community, the unit and area filtered by.
-// Each is a condition the list has anyway; in the index it narrows the
-// word's matches before any ticket is read.
-func scopeKeys(u auth.User, f Filter) []string {
-	var keys []string
-	if u.Role == auth.RoleHandler && (f.Part == "" || f.Part == "lead") {
-		keys = append(keys, "o:"+u.OrgCode)
-	} else if f.OrgCode != "" {
-		keys = append(keys, "o:"+f.OrgCode)
-	}
-	switch u.Role {
-	case auth.RoleSupervisor, auth.RoleDispatcher, auth.RoleAgent, auth.RoleGridWorker:
-		if !u.InArea("") {
-			keys = appendAreaKey(keys, u.AreaCode)
-		}
-	}
-	return appendAreaKey(keys, f.AreaCode)
-}
-
-// appendAreaKey adds the key of the street or community every ticket under
-// code lies in, if code is as narrow as a street.
-func appendAreaKey(keys []string, code string) []string {
-	switch {
-	case len(code) >= 12:
-		return append(keys, "a:"+code[:12])
-	case len(code) >= 9:
-		return append(keys, "a:"+code[:9])
-	}
-	return keys
-}
-
 // searchState is a sample of the newest tickets' terms, kept between
 // searches to tell how common a word is. It is read again after
 // searchStateTTL, in the background once there is a sample to answer with.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"log/slog"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -30,9 +31,12 @@ type Service struct {
 	numbers numberer
 	refs    refCache
 	search  searchState // search_pg.go
-	cal     *calendar.Calendar
-	photos  PhotoCounter
-	sms     SMSSender
+	// scoped: every entry of SQLite's text index holds its scopes' words
+	// (search_scope.go).
+	scoped atomic.Bool
+	cal    *calendar.Calendar
+	photos PhotoCounter
+	sms    SMSSender
 	// suggester proposes categories for a resident's words (suggest.go);
 	// nil: KeywordSuggester.
 	suggester CategorySuggester
