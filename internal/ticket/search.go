@@ -141,8 +141,8 @@ func (s *Service) queryConds(ctx context.Context, qc *db.Conds, c *listCols, u a
 	if err != nil {
 		return err
 	}
-	if keys := scopeKeys(u, f); scoped {
-		for _, k := range keys {
+	if scoped {
+		for _, k := range scopeKeys(u, f) {
 			terms = append(terms, scopeWord(k))
 		}
 	}
