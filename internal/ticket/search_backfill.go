@@ -42,8 +42,9 @@ func (s *Service) IndexText(ctx context.Context) (indexed int, done bool, err er
 		}
 		indexed, done = len(texts.order), len(texts.order) < backfillBatch
 		// Every entry written from the first holds its scopes' words
-		// (migration 0256): at the end, searches may ask for them.
-		_, err = tx.ExecContext(ctx, `UPDATE search_backfill SET after = $1, done = $2, scoped = (scoped OR $2) WHERE id = 1 AND after = $3`, last, done, after)
+		// (migration 0256): at the end, searches may ask for them, and
+		// the index is to be merged (MergeText).
+		_, err = tx.ExecContext(ctx, `UPDATE search_backfill SET after = $1, done = $2, scoped = (scoped OR $2), unmerged = (unmerged OR $2) WHERE id = 1 AND after = $3`, last, done, after)
 		return err
 	})
 	return indexed, done, errs.Wrap(err, "index ticket text")
@@ -102,7 +103,9 @@ WHERE ticket_number > $1 AND ticket_number <= $2 AND reply_text <> ''`, after, l
 
 // BackfillText walks the text index's backfill to its end, a step at a
 // time with a pause between steps so that the walk does not crowd out the
-// day's work; it returns when done or when ctx ends.
+// day's work, then merges the index if the walk's end left it to merge
+// (also when an earlier run stopped in the middle of the merge); it
+// returns when done or when ctx ends.
 func (s *Service) BackfillText(ctx context.Context, pause time.Duration, logf func(msg string, args ...any)) {
 	total := 0
 	for {
@@ -114,6 +117,8 @@ func (s *Service) BackfillText(ctx context.Context, pause time.Duration, logf fu
 		case done:
 			if total > 0 {
 				logf("text index backfill done", "tickets", total)
+			}
+			if s.unmerged(ctx, logf) {
 				s.mergeAllText(ctx, pause, logf)
 			}
 			return
@@ -124,6 +129,16 @@ func (s *Service) BackfillText(ctx context.Context, pause time.Duration, logf fu
 		case <-time.After(pause):
 		}
 	}
+}
+
+// unmerged reports whether the walk's end left the index to merge.
+func (s *Service) unmerged(ctx context.Context, logf func(msg string, args ...any)) bool {
+	var u bool
+	err := s.db.R.QueryRowContext(ctx, `SELECT unmerged FROM search_backfill WHERE id = 1`).Scan(&u)
+	if err != nil && err != sql.ErrNoRows && ctx.Err() == nil {
+		logf("text index merge", "err", err)
+	}
+	return u
 }
 
 // mergePages is how many pages of SQLite's text index a step of MergeText
@@ -140,30 +155,41 @@ const mergePages = 250
 // rows did nothing but, at most, rearrange the index's levels, so a step
 // is done only when a second command right after also changes nothing (a
 // first command has been seen to report nothing and the next to merge
-// thousands of rows).
+// thousands of rows). The last step clears search_backfill.unmerged.
 func (s *Service) MergeText(ctx context.Context) (done bool, err error) {
-	if s.db.Engine != db.SQLite {
-		return true, nil
-	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		for range 2 {
-			var before, after int64
-			if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&before); err != nil {
+		done = true
+		if s.db.Engine == db.SQLite {
+			var err error
+			if done, err = mergeStep(ctx, tx); err != nil || !done {
 				return err
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO ticket_text (ticket_text, rank) VALUES ('merge', $1)`, -mergePages); err != nil {
-				return err
-			}
-			if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&after); err != nil {
-				return err
-			}
-			if done = after-before < 2; !done {
-				return nil
 			}
 		}
-		return nil
+		_, err := tx.ExecContext(ctx, `UPDATE search_backfill SET unmerged = FALSE WHERE id = 1`)
+		return err
 	})
 	return done, errs.Wrap(err, "merge ticket text index")
+}
+
+// mergeStep is MergeText's step on SQLite: done when two merge commands
+// in turn change nothing.
+func mergeStep(ctx context.Context, tx *sql.Tx) (done bool, err error) {
+	for range 2 {
+		var before, after int64
+		if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&before); err != nil {
+			return false, err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ticket_text (ticket_text, rank) VALUES ('merge', $1)`, -mergePages); err != nil {
+			return false, err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&after); err != nil {
+			return false, err
+		}
+		if done = after-before < 2; !done {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // mergeAllText merges the text index a step at a time, with a pause
