@@ -48,8 +48,8 @@ func TestTextIndexCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	var scoped bool
-	if err := d.R.QueryRowContext(ctx, `SELECT scoped FROM search_backfill`).Scan(&scoped); err != nil || !scoped {
-		t.Fatalf("scoped after the walk: %v %v", scoped, err)
+	var scoped, unmerged bool
+	if err := d.R.QueryRowContext(ctx, `SELECT scoped, unmerged FROM search_backfill`).Scan(&scoped, &unmerged); err != nil || !scoped || unmerged {
+		t.Fatalf("after the walk and the merge: scoped %v, still to merge %v, %v", scoped, unmerged, err)
 	}
 }
