@@ -190,7 +190,7 @@ func TestDurability(t *testing.T) {
 
 // TestPostgresTimeout: a timeout puts statement_timeout on every connection
 // of the pool, so a statement past it fails as unavailable, and the
-// connection serves on.
+// connection serves on. The connections compile no plans (jit off).
 func TestPostgresTimeout(t *testing.T) {
 	dsn := dbtest.DSN(t, db.Postgres)
 	ctx := context.Background()
@@ -202,6 +202,10 @@ func TestPostgresTimeout(t *testing.T) {
 	var st string
 	if err := d.R.QueryRowContext(ctx, `SHOW statement_timeout`).Scan(&st); err != nil || st != "1s" {
 		t.Fatalf("statement_timeout %q, %v; want 1s", st, err)
+	}
+	// Nor does a search wait for a plan to be compiled.
+	if err := d.R.QueryRowContext(ctx, `SHOW jit`).Scan(&st); err != nil || st != "off" {
+		t.Fatalf("jit %q, %v; want off", st, err)
 	}
 	_, err = d.R.ExecContext(ctx, `SELECT pg_sleep(3)`)
 	if w := errs.Wrap(err, "sleep"); !errs.Is(w, errs.Unavailable) {

@@ -168,6 +168,7 @@ func (d *DB) openReplicas(o ReadOptions, timeout time.Duration) error {
 			}
 			return fmt.Errorf("db-read: %w", err)
 		}
+		noJIT(cfg, dsn)
 		if timeout > 0 {
 			limitPostgres(cfg, dsn, timeout)
 		}
