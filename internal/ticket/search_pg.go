@@ -32,8 +32,9 @@ import (
 // each reads, whatever the word.
 //
 // Count walks countWindow tickets if the word is common, then asks the
-// index once for all the matches in scope (a count stops at CountLimit's
-// few matches).
+// index for all the matches in scope (a count stops at CountLimit's few
+// matches); in a scope with no keys (a district), a word the sample holds
+// is counted in the last months first.
 var (
 	searchWindow = 2000
 	countWindow  = 5000
@@ -187,6 +188,13 @@ func (w windowed) indexSQL(c *db.Conds, cols string, more ...string) string {
 		c.Arg(strings.Join(keys, " ")) + `, ' ') AND ` + w.rest
 }
 
+// monthSQL is indexSQL for one month ("m:200601"), with the month's own
+// numbers too, so that only its partition is read.
+func (w windowed) monthSQL(c *db.Conds, cols, m string) string {
+	lo, _ := time.Parse("200601", m[2:])
+	return w.indexSQL(c, cols, m) + ` AND number >= ` + c.Arg(m[2:]) + ` AND number < ` + c.Arg(lo.AddDate(0, 1, 0).Format("200601"))
+}
+
 // months are the months the second step reads, newest first: from this
 // month, or the cursor's if the list goes on from an earlier one.
 func (w windowed) months(now time.Time) []string {
@@ -250,9 +258,7 @@ func (s *Service) listWindowed(ctx context.Context, u auth.User, qc *db.Conds, c
 				break
 			}
 			c := w.conds()
-			// The month's own numbers, too, so that only its partition is read.
-			lo, _ := time.Parse("200601", m[2:])
-			if err := step(w.indexSQL(c, ticketCols, m)+` AND number >= `+c.Arg(m[2:])+` AND number < `+c.Arg(lo.AddDate(0, 1, 0).Format("200601")), c); err != nil {
+			if err := step(w.monthSQL(c, ticketCols, m), c); err != nil {
 				return err
 			}
 		}
@@ -298,7 +304,8 @@ func (s *Service) queryPage(ctx context.Context, db querier, u auth.User, q stri
 }
 
 // countWindowed is Count for a search by words on PostgreSQL, up to
-// limit: the walk if the word is common, then everything.
+// limit: the walk if the word is common, then (in a district) the last
+// months, then everything.
 func (s *Service) countWindowed(ctx context.Context, qc *db.Conds, cols listCols, limit int) (int, error) {
 	w, err := s.windowedOf(ctx, qc, cols)
 	if err != nil {
@@ -314,6 +321,28 @@ func (s *Service) countWindowed(ctx context.Context, qc *db.Conds, cols listCols
 		}
 	}
 	err = s.byIndex(ctx, func(tx *sql.Tx) error {
+		// Where the scope has no keys of its own (a district's), a word
+		// the newest tickets hold is counted in the last months first:
+		// found limit times there, it needs no bitmap of all its matches
+		// (at 10M tickets, 80,000 for a word in 0.8% of them, 60 ms). Their
+		// sum is at most the whole count. A unit's key already narrows the
+		// index's matches, and a month's key only adds its posting tree.
+		got := 0
+		for _, m := range w.months(s.clock.Now().In(s.loc)) {
+			if len(w.keys) > 0 || w.state.share(w.terms) == 0 {
+				break
+			}
+			c := w.conds()
+			var k int
+			q := `SELECT COUNT(*) FROM (` + w.monthSQL(c, "1", m) + ` LIMIT ` + c.Arg(limit-got) + `) AS matched`
+			if err := tx.QueryRowContext(ctx, q, c.Args...).Scan(&k); err != nil {
+				return err
+			}
+			if got += k; got >= limit {
+				n = got
+				return nil
+			}
+		}
 		c := w.conds()
 		q := `SELECT COUNT(*) FROM (` + w.indexSQL(c, "1") + ` LIMIT ` + c.Arg(limit) + `) AS matched`
 		return tx.QueryRowContext(ctx, q, c.Args...).Scan(&n)
