@@ -136,3 +136,62 @@ func TestSearchFindsImportedNumbers(t *testing.T) {
 		}
 	})
 }
+
+// A count of free text stops at TextCountCap, and on PostgreSQL a
+// district's count asks the last months first (search_pg.go): matches in
+// the last months that reach the cap answer alone; fewer there, and the
+// count is of every match, wherever it is.
+func TestSearchCountByMonths(t *testing.T) {
+	defer ticket.SetSearchSteps(6, 8, 2)()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		// 60 tickets in each of March (outside the two months counted
+		// first), May and June; the first 30 of March's and June's also
+		// hold 电梯.
+		batches := []struct {
+			after time.Duration
+			words string
+		}{
+			{0, "，水管"},
+			{61 * 24 * time.Hour, "，水管，路灯"},
+			{31 * 24 * time.Hour, "，路灯"},
+		}
+		for bi, b := range batches {
+			f.clock.Advance(b.after)
+			for i := range 60 {
+				words := b.words
+				if bi != 1 && i < 30 {
+					words += "，电梯"
+				}
+				area := "110117001001" // S1's
+				if i%2 == 1 {
+					area = "110117002001"
+				}
+				_, err := f.tickets.Create(ctx, &f.agent, ticket.NewTicket{Kind: ticket.KindComplaint, CategoryCode: "0102",
+					Description: "第" + string(rune('A'+i%26)) + "件" + words, AreaCode: area, Channel: ticket.ChannelHotline,
+					ReporterName: "张三", ReporterPhone: "13911112222"})
+				must(t, err)
+				f.clock.Advance(time.Minute)
+			}
+		}
+		capped := ticket.TextCountCap
+		for _, c := range []struct {
+			q    string
+			u    auth.User
+			want int
+		}{
+			{"路灯", f.dispatcher, capped}, // 120 in May and June
+			{"水管", f.dispatcher, capped}, // 60 in March, 60 in May
+			{"电梯", f.dispatcher, 60},     // 30 in March, 30 in June
+			{"路灯", f.handler, 60},        // S1's half
+			{"电梯", f.handler, 30},
+		} {
+			n, err := f.tickets.Count(ctx, c.u, ticket.Filter{Q: c.q})
+			must(t, err)
+			if n != c.want {
+				t.Fatalf("count %s as %s: %d, want %d", c.q, c.u.Username, n, c.want)
+			}
+		}
+	})
+}
