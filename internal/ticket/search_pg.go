@@ -327,11 +327,12 @@ func (s *Service) countWindowed(ctx context.Context, qc *db.Conds, cols listCols
 		// (at 10M tickets, 80,000 for a word in 0.8% of them, 60 ms). Their
 		// sum is at most the whole count. A unit's key already narrows the
 		// index's matches, and a month's key only adds its posting tree.
+		var months []string
+		if len(w.keys) == 0 && w.state.share(w.terms) > 0 {
+			months = w.months(s.clock.Now().In(s.loc))
+		}
 		got := 0
-		for _, m := range w.months(s.clock.Now().In(s.loc)) {
-			if len(w.keys) > 0 || w.state.share(w.terms) == 0 {
-				break
-			}
+		for _, m := range months {
 			c := w.conds()
 			var k int
 			q := `SELECT COUNT(*) FROM (` + w.monthSQL(c, "1", m) + ` LIMIT ` + c.Arg(limit-got) + `) AS matched`
