@@ -182,26 +182,28 @@ func pipe(ctx context.Context, g *generator, tickets *ticket.Service, checkpoint
 func progress(w io.Writer, every time.Duration, total int64, start time.Time, written, events *atomic.Int64, stop <-chan struct{}) {
 	t := time.NewTicker(every)
 	defer t.Stop()
-	var lastT, lastE int64
-	last := start
 	for {
 		select {
 		case <-stop:
 			return
 		case now := <-t.C:
-			n, e := written.Load(), events.Load()
-			dt := now.Sub(last).Seconds()
-			rate := float64(n-lastT) / dt
-			rows := float64(n-lastT+e-lastE) / dt
-			eta := "?"
-			if avg := float64(n) / now.Sub(start).Seconds(); avg > 0 {
-				eta = (time.Duration(float64(total-n)/avg) * time.Second).Round(time.Second).String()
-			}
-			fmt.Fprintf(w, "seed: %d/%d tickets (%.1f%%), %d events, %.0f tickets/s, %.0f rows/s, eta %s\n",
-				n, total, 100*float64(n)/float64(total), e, rate, rows, eta)
-			lastT, lastE, last = n, e, now
+			fmt.Fprintln(w, progressLine(written.Load(), events.Load(), total, now.Sub(start)))
 		}
 	}
+}
+
+// progressLine is one line of the seed's progress after elapsed: its rates
+// are averages since the start, as its eta is. Tickets are written in
+// batches, so a rate over the few seconds since the last line would be a
+// batch's size over the interval or nothing.
+func progressLine(n, e, total int64, elapsed time.Duration) string {
+	rate, rows, eta := 0.0, 0.0, "?"
+	if s := elapsed.Seconds(); s > 0 && n > 0 {
+		rate, rows = float64(n)/s, float64(n+e)/s
+		eta = (time.Duration(float64(total-n)/rate) * time.Second).Round(time.Second).String()
+	}
+	return fmt.Sprintf("seed: %d/%d tickets (%.1f%%), %d events, %.0f tickets/s, %.0f rows/s since the start, eta %s",
+		n, total, 100*float64(n)/float64(total), e, rate, rows, eta)
 }
 
 // checkDays refuses a period with a day of more tickets than the six
