@@ -37,6 +37,12 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	return withDB(ctx, "seed", dbArgs, getenv, stderr, func(d *db.DB, _ []string) error {
 		st, err := seed.Run(ctx, d, seed.Options{Tickets: *n, Seed: *rs, Months: *months, Progress: stdout, Log: newLogger(stderr)})
+		if err != nil && ctx.Err() != nil {
+			// Stopped (Ctrl-C, SIGTERM): every batch written so far is
+			// committed, the one under way rolled back.
+			return fmt.Errorf("seed 已停止：已写入 %d 张工单、%d 条事件并保留，再次运行 gongzhi seed 可继续添加 / seed stopped after %d tickets and %d events; they are kept, and another gongzhi seed adds more",
+				st.Tickets, st.Events, st.Tickets, st.Events)
+		}
 		if err != nil {
 			return err
 		}
