@@ -40,8 +40,8 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 		if err != nil && ctx.Err() != nil {
 			// Stopped (Ctrl-C, SIGTERM): every batch written so far is
 			// committed, the one under way rolled back.
-			return fmt.Errorf("seed 已停止：已写入 %d 张工单、%d 条事件并保留，再次运行 gongzhi seed 可继续添加 / seed stopped after %d tickets and %d events; they are kept, and another gongzhi seed adds more",
-				st.Tickets, st.Events, st.Tickets, st.Events)
+			return fmt.Errorf("seed 已停止：已写入 %[1]d 张工单、%[2]d 条事件并保留，再次运行 gongzhi seed 可继续添加 / seed stopped after %[1]d tickets and %[2]d events; they are kept, and another gongzhi seed adds more",
+				st.Tickets, st.Events)
 		}
 		if err != nil {
 			return err
