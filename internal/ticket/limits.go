@@ -95,12 +95,17 @@ func (l Limit) Due(cal *calendar.Calendar, start time.Time) time.Time {
 const WarnShare = 0.75
 
 // Warn returns when WarnShare of the time between start and due is used,
-// counted the way the limit counts.
+// counted the way the limit counts. A working-day limit can end before any
+// working time has passed (Saturday 00:30 + 1 working day = Monday 00:30);
+// such a clock is measured in plain time, so its light does not turn yellow
+// the moment it starts.
 func (l Limit) Warn(cal *calendar.Calendar, start, due time.Time) time.Time {
-	if l.Unit == ClockHours {
-		return start.Add(time.Duration(float64(due.Sub(start)) * WarnShare))
+	if l.Unit != ClockHours {
+		if w := cal.WorkingDuration(start, due); w > 0 {
+			return cal.AddWorkingHours(start, time.Duration(float64(w)*WarnShare))
+		}
 	}
-	return cal.AddWorkingHours(start, time.Duration(float64(cal.WorkingDuration(start, due))*WarnShare))
+	return start.Add(time.Duration(float64(due.Sub(start)) * WarnShare))
 }
 
 // TimeLimit is one line of the time-limit table: the limits of tickets of a
