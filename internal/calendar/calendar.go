@@ -163,6 +163,26 @@ func (c *Calendar) AddWorkingDays(start time.Time, n int) time.Time {
 	return c.instant(day, clock)
 }
 
+// NextWorkingTime returns t when it lies inside a span of a working day, and
+// otherwise the start of the next such span (Saturday 00:30 → Monday 08:30,
+// 12:15 on a working day → 13:30; a span's end is outside it). When no working
+// span starts within MaxScanDays days it saturates as AddWorkingHours does.
+func (c *Calendar) NextWorkingTime(t time.Time) time.Time {
+	day, pos := c.split(t)
+	for i := 0; i < MaxScanDays; i++ {
+		if c.isWorking(day) {
+			for _, s := range c.spans {
+				if pos < s.End {
+					return c.instant(day, max(pos, s.Start))
+				}
+			}
+		}
+		day++
+		pos = 0
+	}
+	return c.instant(day, 0)
+}
+
 // AddWorkingHours returns the instant at which d of working time has passed since
 // start, counting only time inside the spans of working days. A start outside
 // working time begins counting at the next span start. A result that falls exactly

@@ -572,3 +572,21 @@ func BenchmarkWorkingDuration30Days(b *testing.B) {
 		c.WorkingDuration(start, end)
 	}
 }
+
+func TestNextWorkingTime(t *testing.T) {
+	c := Default()
+	for _, tt := range []struct{ in, want string }{
+		{"2026-12-04 10:00", "2026-12-04 10:00"}, // inside a span
+		{"2026-12-04 08:30", "2026-12-04 08:30"}, // a span's start is inside it
+		{"2026-12-04 12:00", "2026-12-04 13:30"}, // a span's end is not
+		{"2026-12-04 07:00", "2026-12-04 08:30"}, // before the day's work
+		{"2026-12-04 17:30", "2026-12-07 08:30"}, // Friday's end → Monday
+		{"2026-12-05 00:30", "2026-12-07 08:30"}, // Saturday night
+		{"2026-09-30 18:00", "2026-10-08 08:30"}, // the National Day holiday
+		{"2026-10-10 09:00", "2026-10-10 09:00"}, // a make-up working Saturday
+	} {
+		if got := c.NextWorkingTime(at(t, tt.in)); !got.Equal(at(t, tt.want)) {
+			t.Errorf("NextWorkingTime(%s) = %s, want %s", tt.in, fmtT(got), tt.want)
+		}
+	}
+}

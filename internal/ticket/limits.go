@@ -84,7 +84,10 @@ func (l *Limit) UnmarshalText(b []byte) error {
 func (l Limit) Due(cal *calendar.Calendar, start time.Time) time.Time {
 	switch l.Unit {
 	case WorkingDays:
-		return cal.AddWorkingDays(start, l.Amount)
+		// A clock started outside working time starts at the next working time,
+		// so a ticket of Saturday night has a whole working day, as one of Friday
+		// evening has, and its unit is not overdue before it could act.
+		return cal.AddWorkingDays(cal.NextWorkingTime(start), l.Amount)
 	case WorkingHours:
 		return cal.AddWorkingHours(start, time.Duration(l.Amount)*time.Hour)
 	}
