@@ -98,10 +98,10 @@ func (l Limit) Due(cal *calendar.Calendar, start time.Time) time.Time {
 const WarnShare = 0.75
 
 // Warn returns when WarnShare of the time between start and due is used,
-// counted the way the limit counts. A working-day limit can end before any
-// working time has passed (Saturday 00:30 + 1 working day = Monday 00:30);
-// such a clock is measured in plain time, so its light does not turn yellow
-// the moment it starts.
+// counted the way the limit counts. A deadline with no working time before it
+// (Saturday 00:30 to Monday 00:30, as Due set a working day before it counted
+// from the next working time) is measured in plain time, so its light does not
+// turn yellow the moment it starts.
 func (l Limit) Warn(cal *calendar.Calendar, start, due time.Time) time.Time {
 	if l.Unit != ClockHours {
 		if w := cal.WorkingDuration(start, due); w > 0 {

@@ -52,9 +52,9 @@ func TestLimitDueAndWarn(t *testing.T) {
 			t.Errorf("%s: warn %v not strictly between %v and %v", c.name, warn, start, due)
 		}
 	}
-	// A deadline with no working time before it (one set before the rule
-	// above, or by a limit table read elsewhere) takes its yellow point at three
-	// quarters of its plain time, not at its start.
+	// A deadline with no working time before it (as Due set them before the
+	// rule above) takes its yellow point at three quarters of its plain time,
+	// not at its start.
 	start, due := at("2026-12-05 00:30"), at("2026-12-07 00:30")
 	if warn := day.Warn(cal, start, due); !warn.Equal(at("2026-12-06 12:30")) {
 		t.Errorf("warn of a clock with no working time: %v, want Sunday 12:30", warn)
