@@ -99,9 +99,9 @@ const WarnShare = 0.75
 
 // Warn returns when WarnShare of the time between start and due is used,
 // counted the way the limit counts. A deadline with no working time before it
-// (an approved extension's to Sunday, or Saturday 00:30 to Monday 00:30 as Due
-// set a working day before it counted from the next working time) is measured
-// in plain time, so its light does not turn yellow the moment it starts.
+// (Saturday 00:30 to Monday 00:30, as Due set a working day before it counted
+// from the next working time) is measured in plain time, so its light does not
+// turn yellow the moment it starts.
 func (l Limit) Warn(cal *calendar.Calendar, start, due time.Time) time.Time {
 	if l.Unit != ClockHours {
 		if w := cal.WorkingDuration(start, due); w > 0 {
