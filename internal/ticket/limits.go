@@ -98,17 +98,13 @@ func (l Limit) Due(cal *calendar.Calendar, start time.Time) time.Time {
 const WarnShare = 0.75
 
 // Warn returns when WarnShare of the time between start and due is used,
-// counted the way the limit counts. A deadline with no working time before it
-// (Saturday 00:30 to Monday 00:30, as Due set a working day before it counted
-// from the next working time) is measured in plain time, so its light does not
-// turn yellow the moment it starts.
+// counted the way the limit counts. Due leaves working time before every
+// deadline it sets, so the yellow point comes after the start.
 func (l Limit) Warn(cal *calendar.Calendar, start, due time.Time) time.Time {
-	if l.Unit != ClockHours {
-		if w := cal.WorkingDuration(start, due); w > 0 {
-			return cal.AddWorkingHours(start, time.Duration(float64(w)*WarnShare))
-		}
+	if l.Unit == ClockHours {
+		return start.Add(time.Duration(float64(due.Sub(start)) * WarnShare))
 	}
-	return start.Add(time.Duration(float64(due.Sub(start)) * WarnShare))
+	return cal.AddWorkingHours(start, time.Duration(float64(cal.WorkingDuration(start, due))*WarnShare))
 }
 
 // TimeLimit is one line of the time-limit table: the limits of tickets of a

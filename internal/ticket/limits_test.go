@@ -10,7 +10,7 @@ import (
 
 // A working-day clock started outside working time starts at the next
 // working time, and a clock's yellow point lies strictly between its start
-// and its deadline, counted in working time when there is any.
+// and its deadline.
 func TestLimitDueAndWarn(t *testing.T) {
 	cal := calendar.Default()
 	at := func(s string) time.Time {
@@ -51,12 +51,5 @@ func TestLimitDueAndWarn(t *testing.T) {
 		if !warn.After(start) || !warn.Before(due) {
 			t.Errorf("%s: warn %v not strictly between %v and %v", c.name, warn, start, due)
 		}
-	}
-	// A deadline with no working time before it (as Due set them before the
-	// rule above) takes its yellow point at three quarters of its plain time,
-	// not at its start.
-	start, due := at("2026-12-05 00:30"), at("2026-12-07 00:30")
-	if warn := day.Warn(cal, start, due); !warn.Equal(at("2026-12-06 12:30")) {
-		t.Errorf("warn of a clock with no working time: %v, want Sunday 12:30", warn)
 	}
 }
